@@ -1,0 +1,148 @@
+// The struct report: every image's status with its definition, then what changed between
+// the compared pairs. Text for people (the shape users know from the DepSurf site) and
+// JSON for tools.
+import type { AggregateKind, AggregateRef, Definition, KernelDatabase, Member } from './database';
+import { compareAll, successorAt, type Comparison } from './history';
+import type { ImageGroup } from './schema';
+
+export const ABSENT_MEANING =
+  "Absent means not in that image's vmlinux BTF: the type may live in a module or be configured off; it does not mean removed from Linux.";
+
+const GROUP_TITLES: Record<ImageGroup, string> = {
+  version: 'Regular',
+  arch: 'Arch',
+  flavor: 'Flavor',
+  imported: 'Imported',
+};
+
+function definitionText(ref: AggregateRef, definition: Definition): string[] {
+  const lines = [`${ref.kind} ${ref.name} {`];
+  for (const member of definition.members) lines.push(ref.kind === 'enum' ? `    ${member.declaration},` : `    ${member.declaration};`);
+  if (definition.incomplete) lines.push('    /* plus members inside an unnamed struct/union whose contents the data does not show */');
+  lines.push('};');
+  return lines;
+}
+
+function comparisonLines(db: KernelDatabase, comparison: Comparison): string[] {
+  const { pair } = comparison;
+  const title = `${pair.fromName} and ${pair.toName}`;
+  const toLabel = db.images[pair.to].label;
+  const fromLabel = db.images[pair.from].label;
+  switch (comparison.status) {
+    case 'absent':
+      return [];
+    case 'unchanged':
+      return [`${title} ✅`];
+    case 'added':
+      return [`${title} ⚠️ present in ${toLabel}, absent from ${fromLabel}'s vmlinux BTF`];
+    case 'removed':
+      return [`${title} ⚠️ absent from ${toLabel}'s vmlinux BTF (may be a module or configured off), present in ${fromLabel}`];
+    case 'changed': {
+      const lines = [`${title} ⚠️`];
+      for (const m of comparison.added) lines.push(`  Field added: ${m.declaration}`);
+      for (const m of comparison.removed) {
+        const successor = successorAt(comparison, m.name);
+        lines.push(`  Field removed: ${m.declaration}${successor ? ` (replaced by ${successor.name})` : ''}`);
+      }
+      for (const change of comparison.typeChanged) lines.push(`  Field type changed: ${change.old.declaration} ➡️ ${change.new.declaration}`);
+      for (const m of comparison.hidden) lines.push(`  Field no longer visible (inside an unnamed member the data does not show): ${m.declaration}`);
+      return lines;
+    }
+  }
+}
+
+export function reportText(db: KernelDatabase, ref: AggregateRef): string {
+  const definitions = db.definitions(ref);
+  const lines: string[] = [`${ref.kind} ${ref.name}`, `Source: ${db.source}.`, ABSENT_MEANING, '', 'Status'];
+  let group: ImageGroup | undefined;
+  db.images.forEach((image, index) => {
+    if (image.group !== group) {
+      group = image.group;
+      lines.push(GROUP_TITLES[group]);
+    }
+    const definition = definitions[index];
+    if (!definition) lines.push(`${image.label}: Absent ⚠️`);
+    else lines.push(`${image.label}: ✅`, ...definitionText(ref, definition));
+  });
+  lines.push('', 'Differences');
+  let pairGroup: string | undefined;
+  for (const comparison of compareAll(db, ref)) {
+    if (comparison.pair.group !== pairGroup) {
+      pairGroup = comparison.pair.group;
+      lines.push(GROUP_TITLES[comparison.pair.group]);
+    }
+    lines.push(...comparisonLines(db, comparison));
+  }
+  return lines.join('\n') + '\n';
+}
+
+export interface ReportJson {
+  struct: string;
+  kind: AggregateKind;
+  images: Record<string, null | { members: { name: string; type: string; declaration: string }[]; incomplete: boolean }>;
+  changes: {
+    from: string;
+    to: string;
+    status: Comparison['status'];
+    added: { name: string; type: string }[];
+    removed: { name: string; type: string }[];
+    typeChanged: { name: string; old: string; new: string }[];
+    hidden: { name: string; type: string }[];
+  }[];
+}
+
+const nameAndType = (m: Member) => ({ name: m.name, type: m.type });
+
+export function reportJson(db: KernelDatabase, ref: AggregateRef): ReportJson {
+  const definitions = db.definitions(ref);
+  const images: ReportJson['images'] = {};
+  db.images.forEach((image, index) => {
+    const definition = definitions[index];
+    images[image.label] = definition
+      ? { members: definition.members.map((m) => ({ name: m.name, type: m.type, declaration: m.declaration })), incomplete: definition.incomplete }
+      : null;
+  });
+  const changes = compareAll(db, ref)
+    .filter((c) => c.status !== 'absent')
+    .map((c) => ({
+      from: db.images[c.pair.from].label,
+      to: db.images[c.pair.to].label,
+      status: c.status,
+      added: c.added.map(nameAndType),
+      removed: c.removed.map(nameAndType),
+      typeChanged: c.typeChanged.map((t) => ({ name: t.name, old: t.old.type, new: t.new.type })),
+      hidden: c.hidden.map(nameAndType),
+    }));
+  return { struct: ref.name, kind: ref.kind, images, changes };
+}
+
+/** Known names closest to a mistyped one, for "did you mean". */
+export function closestNames(candidates: readonly string[], wanted: string, limit = 5): string[] {
+  const scored: { name: string; score: number }[] = [];
+  const lower = wanted.toLowerCase();
+  for (const name of candidates) {
+    const candidate = name.toLowerCase();
+    let score = editDistance(lower, candidate, 6);
+    if (lower.length >= 3 && candidate.includes(lower)) score = Math.min(score, 1 + Math.abs(candidate.length - lower.length) / 10);
+    if (score <= 5) scored.push({ name, score });
+  }
+  return scored.sort((a, b) => a.score - b.score || a.name.localeCompare(b.name)).slice(0, limit).map((s) => s.name);
+}
+
+/** Levenshtein distance, giving up (returning `cap`) once it exceeds `cap`. */
+function editDistance(a: string, b: string, cap: number): number {
+  if (Math.abs(a.length - b.length) >= cap) return cap;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current.push(value);
+      rowMin = Math.min(rowMin, value);
+    }
+    if (rowMin >= cap) return cap;
+    previous = current;
+  }
+  return Math.min(previous[b.length], cap);
+}
