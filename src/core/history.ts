@@ -61,10 +61,8 @@ export function compareDefinitions(pair: ImagePair, before: Definition | null, a
   if (!after) return { ...comparison, status: 'removed' };
   for (const member of after.members) {
     const old = before.byName.get(member.name);
-    if (!old) {
-      // A member that only became visible because the older definition hid it is not new.
-      if (!before.incomplete) comparison.added.push(member);
-    } else if (old.type !== member.type) comparison.typeChanged.push({ name: member.name, old, new: member });
+    if (!old) comparison.added.push(member);
+    else if (old.type !== member.type) comparison.typeChanged.push({ name: member.name, old, new: member });
   }
   for (const member of before.members) {
     if (after.byName.has(member.name)) continue;

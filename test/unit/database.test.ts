@@ -1,0 +1,166 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { bundledDataDir } from '../../src/cli/paths';
+import { DatabaseError, KernelDatabase } from '../../src/core/database';
+import { compareAll, findSuccessor } from '../../src/core/history';
+import { buildDatabase, readStatusSection } from '../../scripts/build-data';
+import { bundledDatabase, sharedDataDir, sharedDataPresent } from './helpers';
+
+const VFIO = { kind: 'struct', name: 'vfio_device_ops' } as const;
+
+describe('kernel database', () => {
+  it('lists the 25 images with labels, groups, releases and LINUX_VERSION_CODE', () => {
+    const db = bundledDatabase();
+    assert.deepEqual(
+      db.images.map((i) => i.label),
+      ['4.4', '4.8', '4.10', '4.13', '4.15', '4.18', '5.0', '5.3', '5.4', '5.8', '5.11', '5.13', '5.15', '5.19', '6.2', '6.5', '6.8',
+        'arm64', 'armhf', 'ppc64el', 'riscv64', 'aws', 'azure', 'gcp', 'lowlatency'],
+    );
+    const at = (label: string) => db.images[db.imageIndex(label)!];
+    assert.deepEqual(at('5.15'), {
+      label: '5.15', image: '5.15.0-25-generic-amd64', group: 'version', arch: 'amd64', flavor: 'generic', release: '5.15.30', versionCode: 0x050f1e,
+    });
+    assert.equal(at('4.4').release, '4.4.6');
+    assert.equal(at('riscv64').image, '5.4.0-24-generic-riscv64');
+    assert.equal(at('riscv64').group, 'arch');
+    assert.equal(at('lowlatency').group, 'flavor');
+    assert.equal(at('aws').release, '5.4.30');
+  });
+
+  it('answers member histories: present with type, absent, struct absent', () => {
+    const db = bundledDatabase();
+    const open = db.memberHistory(VFIO, 'open');
+    const state = (label: string) => open[db.imageIndex(label)!];
+    assert.deepEqual(state('4.4'), { state: 'no-aggregate' });
+    assert.equal(state('5.4').state, 'present');
+    const typeOn = (label: string) => {
+      const s = state(label);
+      return s.state === 'present' ? s.member.type : s.state;
+    };
+    assert.equal(typeOn('5.4'), 'int (*)(void *)');
+    assert.equal(typeOn('5.13'), 'int (*)(struct vfio_device *)');
+    assert.deepEqual(state('5.15'), { state: 'absent' });
+    assert.deepEqual(state('6.2'), { state: 'no-aggregate' });
+  });
+
+  it('never calls a member missing from a definition that hides members (vm_fault.address)', () => {
+    const db = bundledDatabase();
+    const history = db.memberHistory({ kind: 'struct', name: 'vm_fault' }, 'address');
+    const byLabel = Object.fromEntries(db.images.map((image, i) => [image.label, history[i].state]));
+    assert.equal(byLabel['4.4'], 'absent');
+    assert.equal(byLabel['4.8'], 'absent');
+    for (const label of ['4.10', '4.13', '5.4', '5.11', 'arm64', 'aws']) assert.equal(byLabel[label], 'present', label);
+    for (const label of ['5.13', '5.15', '6.8']) assert.equal(byLabel[label], 'unknown', label);
+    const virtualAddress = db.memberHistory({ kind: 'struct', name: 'vm_fault' }, 'virtual_address');
+    assert.equal(virtualAddress[db.imageIndex('4.4')!].state, 'present');
+  });
+
+  it('finds the successor of a removed member at the boundary where it left', () => {
+    const db = bundledDatabase();
+    const open = findSuccessor(db, VFIO, 'open');
+    assert.equal(open?.member.name, 'open_device');
+    assert.equal(db.images[open!.image].label, '5.15');
+    assert.equal(findSuccessor(db, VFIO, 'release')?.member.name, 'close_device');
+    assert.equal(findSuccessor(db, VFIO, 'mmap'), undefined);
+  });
+
+  it('keeps each image\'s kernel config', () => {
+    const db = bundledDatabase();
+    assert.equal(db.configValue(db.imageIndex('5.15')!, 'CONFIG_VFIO'), 'y');
+    assert.equal(db.configValue(db.imageIndex('5.15')!, 'CONFIG_VFIO_MDEV'), 'm');
+    assert.equal(db.configValue(db.imageIndex('5.15')!, 'CONFIG_SAMPLE_VFIO_MDEV_MTTY'), undefined);
+    assert.equal(db.configValue(db.imageIndex('5.15')!, 'CONFIG_PCI'), 'y');
+    assert.equal(db.configValue(db.imageIndex('5.15')!, 'CONFIG_NO_SUCH_SYMBOL'), undefined);
+    assert.equal(db.configValue(db.imageIndex('5.15')!, 'CONFIG_VERSION_SIGNATURE'), '"Ubuntu 5.15.0-25.25-generic 5.15.30"');
+  });
+
+  it('refuses a corrupt or foreign data file with a clear message', () => {
+    const files: Record<string, Uint8Array> = {
+      'kernels.json': readFileSync(join(bundledDataDir, 'kernels.json')),
+      'types.json.gz': Buffer.from('this is not gzip'),
+    };
+    const db = KernelDatabase.open((name) => {
+      if (!files[name]) throw new Error(`ENOENT: ${name}`);
+      return files[name];
+    });
+    assert.throws(() => db.knows(VFIO), (e: unknown) => e instanceof DatabaseError && /types\.json\.gz is corrupt/.test(e.message));
+    files['types.json.gz'] = gzipSync('{"schema": 99}');
+    const other = KernelDatabase.open((name) => files[name]);
+    assert.throws(() => other.knows(VFIO), /has schema 99, this version reads schema 1/);
+    assert.throws(() => KernelDatabase.open(() => Buffer.from('{')), /kernels\.json is not valid JSON/);
+  });
+
+  describe('against the shared DepSurf pages', function () {
+    this.timeout(300_000);
+    before(function () {
+      if (!sharedDataPresent) this.skip();
+    });
+
+    it('has every struct page\'s definitions and differences, for every struct', () => {
+      const db = bundledDatabase();
+      const root = join(sharedDataDir, 'depsurf', 'struct');
+      let pages = 0;
+      for (const letter of readdirSync(root)) {
+        for (const file of readdirSync(join(root, letter))) {
+          const name = file.replace(/\.md$/, '');
+          const page = readFileSync(join(root, letter, file), 'utf8');
+          const ref = { kind: 'struct', name } as const;
+          const definitions = db.definitions(ref);
+          for (const [label, code] of readStatusSection(page)) {
+            const ours = definitions[db.imageIndex(label)!];
+            if (code === null) {
+              assert.equal(ours, null, `${name} on ${label}`);
+              continue;
+            }
+            const expected = code.split('\n').slice(1, -1).map((l) => l.trim().replace(/;$/, '')).filter((l) => !/\(anon\)$/.test(l));
+            assert.deepEqual(ours?.members.map((m) => m.declaration), expected, `${name} on ${label}`);
+          }
+          // Differences: the page's added/removed/type-changed lines per changed pair.
+          const pageChanges = new Map<string, string[]>();
+          const differences = page.split('## Differences')[1] ?? '';
+          const pairPattern = /Changed between <code>([^<]+)<\/code> and <code>([^<]+)<\/code> ⚠️<\/summary>([\s\S]*?)<\/details>/g;
+          for (let m = pairPattern.exec(differences); m; m = pairPattern.exec(differences)) {
+            const items = [...m[3].matchAll(/<b>(Field \w+(?: \w+)?)\. <\/b>\n<code>(.*?)<\/code>(?: ➡️ <code>(.*?)<\/code>)?/g)]
+              // DepSurf also flags a type change whose spelling is identical (the referenced type
+              // itself differs, e.g. a forward declaration on one arch). The database keeps spellings
+              // only, so such a change is invisible to it (96 of 4,443 in the dataset).
+              .filter((x) => x[3] === undefined || x[2] !== x[3])
+              // Unnamed members are not members one can name; the database marks the definition incomplete instead.
+              .filter((x) => !/\(anon\)$/.test(x[2]))
+              .map((x) => [x[1], x[2], x[3] ?? ''].join('|'));
+            if (items.length > 0) pageChanges.set(`${m[1]} and ${m[2]}`, items.sort());
+          }
+          const ourChanges = new Map<string, string[]>();
+          for (const c of compareAll(db, ref)) {
+            if (c.status !== 'changed') continue;
+            const items = [
+              ...c.added.map((m) => `Field added|${m.declaration}|`),
+              ...c.removed.map((m) => `Field removed|${m.declaration}|`),
+              ...c.hidden.map((m) => `Field removed|${m.declaration}|`),
+              ...c.typeChanged.map((t) => `Field type changed|${t.old.declaration}|${t.new.declaration}`),
+            ];
+            ourChanges.set(`${c.pair.fromName} and ${c.pair.toName}`, items.sort());
+          }
+          assert.deepEqual(ourChanges, pageChanges, `differences of ${name}`);
+          pages++;
+        }
+      }
+      assert.equal(pages, 15509);
+    });
+
+    it('data/ is what the importer generates from ../shared today (not stale, not hand-edited)', async () => {
+      const out = mkdtempSync(join(tmpdir(), 'kernel-compat-data-'));
+      try {
+        await buildDatabase(join(sharedDataDir, 'depsurf'), out);
+        for (const name of ['kernels.json', 'types.json.gz', 'configs.json.gz']) {
+          assert.ok(readFileSync(join(out, name)).equals(readFileSync(join(bundledDataDir, name))), `data/${name} is stale: run npm run build:data`);
+        }
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    });
+  });
+});

@@ -1,0 +1,133 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { run } from '../../src/cli/main';
+import { reportJson, reportText } from '../../src/core/report';
+import { bundledDatabase, fixturesDir, sharedDataDir, sharedDataPresent } from './helpers';
+
+const VFIO = { kind: 'struct', name: 'vfio_device_ops' } as const;
+
+function cli(args: string[]): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const code = run(args, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+/** The seed report's facts: status per label (null or member lines) and change lines per pair. */
+function readSeed(text: string) {
+  const status = new Map<string, string[] | null>();
+  const changes = new Map<string, string[]>();
+  const lines = text.split('\n');
+  let current: string[] | undefined;
+  let inDifferences = false;
+  for (const raw of lines) {
+    const line = raw.replace(/^vfio_device_ops/, '');
+    if (line === 'Regular' && status.size > 0) {
+      inDifferences = true;
+      continue;
+    }
+    if (!inDifferences) {
+      const absent = /^([\w.]+): Absent ⚠️$/.exec(line);
+      const present = /^([\w.]+): ✅struct vfio_device_ops \{$/.exec(line);
+      if (absent) status.set(absent[1], null);
+      else if (present) status.set(present[1], (current = []));
+      else if (line !== '};' && line !== 'Regular' && current) current.push(line.replace(/;$/, ''));
+    } else {
+      const pair = /^(\S+) and (\S+) (✅|⚠️)(.*)$/.exec(line);
+      if (pair) {
+        changes.set(`${pair[1]} and ${pair[2]}`, (current = pair[4] ? [pair[4]] : []));
+      } else if (line.trim() && current) current.push(line);
+    }
+  }
+  return { status, changes };
+}
+
+describe('kernel-compat report', () => {
+  it('prints the vfio_device_ops report exactly as the golden file holds it', () => {
+    const golden = readFileSync(join(fixturesDir, 'reports', 'vfio_device_ops.txt'), 'utf8');
+    assert.equal(reportText(bundledDatabase(), VFIO), golden);
+  });
+
+  it('carries every fact of the seed report for vfio_device_ops', function () {
+    if (!sharedDataPresent) this.skip();
+    const seed = readSeed(readFileSync(join(sharedDataDir, '..', 'seed', 'vfio_device_ops-report.txt'), 'utf8'));
+    const json = reportJson(bundledDatabase(), VFIO);
+    assert.equal(seed.status.size, 25);
+    for (const [label, members] of seed.status) {
+      const ours = json.images[label];
+      if (members === null) assert.equal(ours, null, `${label} should be absent`);
+      else assert.deepEqual(ours?.members.map((m) => m.declaration), members, `${label} definition`);
+    }
+    const text = reportText(bundledDatabase(), VFIO);
+    for (const [pair, facts] of seed.changes) {
+      const section = text.split('\n').findIndex((l) => l.startsWith(`${pair} `));
+      assert.ok(section >= 0, `pair ${pair} is in the report`);
+      const block = text.split('\n').slice(section, section + 12).join('\n');
+      for (const fact of facts) {
+        // The seed flattens "Field added"/"removed" markers away; each member line must be in the pair's block.
+        const member = fact.split(' ➡️ ');
+        for (const part of member) assert.ok(block.includes(part.trim()), `${pair}: ${part}`);
+        if (member.length === 2) assert.ok(block.includes(`${member[0].trim()} ➡️ ${member[1].trim()}`), `${pair}: type change ${fact}`);
+      }
+    }
+  });
+
+  it('gives JSON with members in declaration order and every compared pair', () => {
+    const json = reportJson(bundledDatabase(), VFIO);
+    assert.equal(json.struct, 'vfio_device_ops');
+    assert.equal(json.kind, 'struct');
+    assert.equal(Object.keys(json.images).length, 25);
+    assert.equal(json.images['4.4'], null);
+    assert.deepEqual(json.images['5.15']?.members.slice(0, 3).map((m) => [m.name, m.type]), [
+      ['name', 'char *'],
+      ['open_device', 'int (*)(struct vfio_device *)'],
+      ['close_device', 'void (*)(struct vfio_device *)'],
+    ]);
+    const at515 = json.changes.find((c) => c.from === '5.13' && c.to === '5.15');
+    assert.deepEqual(at515, {
+      from: '5.13',
+      to: '5.15',
+      status: 'changed',
+      added: [
+        { name: 'open_device', type: 'int (*)(struct vfio_device *)' },
+        { name: 'close_device', type: 'void (*)(struct vfio_device *)' },
+      ],
+      removed: [
+        { name: 'open', type: 'int (*)(struct vfio_device *)' },
+        { name: 'release', type: 'void (*)(struct vfio_device *)' },
+      ],
+      typeChanged: [],
+      hidden: [],
+    });
+    assert.deepEqual(json.changes.find((c) => c.from === '5.19' && c.to === '6.2')?.status, 'removed');
+    assert.deepEqual(json.changes.find((c) => c.from === '5.4' && c.to === 'ppc64el')?.status, 'unchanged');
+    const cliJson = cli(['report', 'vfio_device_ops', '--json']);
+    assert.equal(cliJson.code, 0);
+    assert.deepEqual(JSON.parse(cliJson.out), json);
+  });
+
+  it('says an unknown struct is unknown, suggests close names and exits 2', () => {
+    const result = cli(['report', 'vfio_dev_ops']);
+    assert.equal(result.code, 2);
+    assert.equal(result.out, '');
+    assert.match(result.err, /no struct, union or enum named 'vfio_dev_ops' in the kernel database\. Closest names: vfio_device_ops,/);
+  });
+
+  it('reports unions and enums, and honours an explicit kind', () => {
+    const union = cli(['report', 'union', 'sigval']);
+    assert.equal(union.code, 0);
+    assert.match(union.out, /^union sigval\n/);
+    assert.match(union.out, /5\.4: ✅\nunion sigval \{\n {4}int sival_int;\n {4}void \*sival_ptr;\n\};/);
+    assert.equal(cli(['report', 'struct', 'sigval']).code, 2);
+  });
+
+  it('marks a definition whose members hide in an unnamed member, and never calls them removed', () => {
+    const text = cli(['report', 'vm_fault']).out;
+    const at513 = text.slice(text.indexOf('\n5.13: ✅'));
+    assert.match(at513, /plus members inside an unnamed struct\/union whose contents the data does not show/);
+    const change = reportJson(bundledDatabase(), { kind: 'struct', name: 'vm_fault' }).changes.find((c) => c.to === '5.13');
+    assert.deepEqual(change?.removed, []);
+    assert.deepEqual(change?.hidden.map((m) => m.name).sort(), ['address', 'gfp_mask', 'pgoff', 'vma']);
+  });
+});
