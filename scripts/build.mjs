@@ -18,6 +18,16 @@ const common = {
   target: 'node20',
   sourcemap: true,
   logLevel: 'warning',
+  // Our sources `import` web-tree-sitter, which would pick its ES module build; that build
+  // needs import.meta.url, which a CommonJS bundle lacks. Its CommonJS build is the same code.
+  plugins: [
+    {
+      name: 'web-tree-sitter-cjs',
+      setup(build) {
+        build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter') }));
+      },
+    },
+  ],
 };
 
 const builds = [

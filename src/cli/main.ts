@@ -1,15 +1,26 @@
 // `kernel-compat`: the command-line twin of the extension. Parses arguments, reads files,
 // prints, and maps outcomes to exit codes; every answer comes from src/core.
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DatabaseError, type AggregateKind, type AggregateRef, type KernelDatabase } from '../core/database';
 import { closestNames, reportJson, reportText } from '../core/report';
+import { DEFAULT_TARGETS, parseTargets } from '../core/targets';
 import { openBundledDatabase } from './database';
+import { collectFiles, readSource, workspaceIncludeResolver } from './files';
+import { packageRoot } from './paths';
+import { formatSarif, formatText, toJsonFindings, type FileFindings } from './formats';
+import { createChecker } from './runtime';
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
 const USAGE = `Usage:
+  kernel-compat check [--targets <spec>] [--format text|json|sarif] <files or folders…>
+      Checks .c and .h files (folders recursively) against the targeted kernels.
+      <spec>: labels and ranges, comma-separated: 5.4..6.8, >=5.10, 5.15, arm64, aws,
+      versions (the default), arch, flavor, all.
   kernel-compat report <struct> [--json] [--kind struct|union|enum]
       The struct's status on every kernel image and what changed between them.
 
@@ -66,14 +77,67 @@ function runReport(args: string[], io: Io): number {
   return EXIT_CLEAN;
 }
 
-export function run(argv: string[], io: Io): number {
+const VERSION: string = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version;
+
+async function runCheck(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      targets: { type: 'string', short: 't', multiple: true },
+      format: { type: 'string', short: 'f', default: 'text' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.out(USAGE + '\n');
+    return EXIT_CLEAN;
+  }
+  const format = values.format ?? 'text';
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
+  if (positionals.length === 0) throw new UsageError('check needs files or folders, e.g. kernel-compat check drivers/');
+  const { checker, db } = await createChecker();
+  const selection = parseTargets(values.targets ?? DEFAULT_TARGETS, db.images);
+  if (selection.errors.length > 0) throw new UsageError(`--targets: ${selection.errors.join('; ')}`);
+  if (selection.images.length === 0) throw new UsageError('--targets selects no kernel image');
+
+  const { files, missing } = collectFiles(positionals);
+  if (missing.length > 0) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
+  const roots = positionals.map((p) => (/\.(c|h)$/i.test(p) ? dirname(resolve(p)) : resolve(p)));
+  const resolveInclude = workspaceIncludeResolver(roots);
+  const results: FileFindings[] = [];
+  let inputProblems = 0;
+  for (const path of files) {
+    const source = readSource(path);
+    if (!('text' in source)) {
+      io.err(`kernel-compat: ${path}: ${source.reason}\n`);
+      inputProblems++;
+      continue;
+    }
+    const { findings } = checker.check(source.text, { fileName: path, targets: selection.images, resolveInclude });
+    results.push({ path, findings });
+  }
+  if (format === 'json') io.out(JSON.stringify(toJsonFindings(db, results), null, 2) + '\n');
+  else if (format === 'sarif') io.out(formatSarif(db, results, VERSION));
+  else io.out(formatText(results));
+  const serious = results.some((r) => r.findings.some((f) => f.severity === 'warning' || f.severity === 'error'));
+  if (format === 'text') {
+    const count = results.reduce((n, r) => n + r.findings.length, 0);
+    io.err(`kernel-compat: ${files.length - inputProblems} file(s) checked against ${selection.images.length} kernel(s), ${count} finding(s)\n`);
+  }
+  return serious ? EXIT_FINDINGS : inputProblems > 0 && results.length === 0 ? EXIT_USAGE : EXIT_CLEAN;
+}
+
+export async function run(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
+      case 'check':
+        return await runCheck(rest, io);
       case 'report':
         return runReport(rest, io);
       case '--version':
-        io.out(`${require('../../package.json').version}\n`);
+        io.out(`${VERSION}\n`);
         return EXIT_CLEAN;
       case undefined:
       case '-h':
@@ -99,10 +163,16 @@ export function run(argv: string[], io: Io): number {
 
 export function main(): void {
   // Write through the stream and set exitCode (no process.exit) so piped output is never cut short.
-  process.exitCode = run(process.argv.slice(2), {
+  run(process.argv.slice(2), {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
-  });
+  }).then(
+    (code) => (process.exitCode = code),
+    (error) => {
+      process.stderr.write(`kernel-compat: internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exitCode = EXIT_USAGE;
+    },
+  );
 }
 
 if (require.main === module) main();

@@ -7,10 +7,10 @@ import { bundledDatabase, fixturesDir, sharedDataDir, sharedDataPresent } from '
 
 const VFIO = { kind: 'struct', name: 'vfio_device_ops' } as const;
 
-function cli(args: string[]): { code: number; out: string; err: string } {
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = run(args, { out: (t) => (out += t), err: (t) => (err += t) });
+  const code = await run(args, { out: (t) => (out += t), err: (t) => (err += t) });
   return { code, out, err };
 }
 
@@ -73,7 +73,7 @@ describe('kernel-compat report', () => {
     }
   });
 
-  it('gives JSON with members in declaration order and every compared pair', () => {
+  it('gives JSON with members in declaration order and every compared pair', async () => {
     const json = reportJson(bundledDatabase(), VFIO);
     assert.equal(json.struct, 'vfio_device_ops');
     assert.equal(json.kind, 'struct');
@@ -102,28 +102,28 @@ describe('kernel-compat report', () => {
     });
     assert.deepEqual(json.changes.find((c) => c.from === '5.19' && c.to === '6.2')?.status, 'removed');
     assert.deepEqual(json.changes.find((c) => c.from === '5.4' && c.to === 'ppc64el')?.status, 'unchanged');
-    const cliJson = cli(['report', 'vfio_device_ops', '--json']);
+    const cliJson = await cli(['report', 'vfio_device_ops', '--json']);
     assert.equal(cliJson.code, 0);
     assert.deepEqual(JSON.parse(cliJson.out), json);
   });
 
-  it('says an unknown struct is unknown, suggests close names and exits 2', () => {
-    const result = cli(['report', 'vfio_dev_ops']);
+  it('says an unknown struct is unknown, suggests close names and exits 2', async () => {
+    const result = await cli(['report', 'vfio_dev_ops']);
     assert.equal(result.code, 2);
     assert.equal(result.out, '');
     assert.match(result.err, /no struct, union or enum named 'vfio_dev_ops' in the kernel database\. Closest names: vfio_device_ops,/);
   });
 
-  it('reports unions and enums, and honours an explicit kind', () => {
-    const union = cli(['report', 'union', 'sigval']);
+  it('reports unions and enums, and honours an explicit kind', async () => {
+    const union = await cli(['report', 'union', 'sigval']);
     assert.equal(union.code, 0);
     assert.match(union.out, /^union sigval\n/);
     assert.match(union.out, /5\.4: ✅\nunion sigval \{\n {4}int sival_int;\n {4}void \*sival_ptr;\n\};/);
-    assert.equal(cli(['report', 'struct', 'sigval']).code, 2);
+    assert.equal((await cli(['report', 'struct', 'sigval'])).code, 2);
   });
 
-  it('marks a definition whose members hide in an unnamed member, and never calls them removed', () => {
-    const text = cli(['report', 'vm_fault']).out;
+  it('marks a definition whose members hide in an unnamed member, and never calls them removed', async () => {
+    const text = (await cli(['report', 'vm_fault'])).out;
     const at513 = text.slice(text.indexOf('\n5.13: ✅'));
     assert.match(at513, /plus members inside an unnamed struct\/union whose contents the data does not show/);
     const change = reportJson(bundledDatabase(), { kind: 'struct', name: 'vm_fault' }).changes.find((c) => c.to === '5.13');

@@ -1,0 +1,68 @@
+// Finding the C files to check, reading them safely, and resolving their #includes inside
+// the folders the user named (the workspace, for the CLI).
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createIncludeResolver } from '../core/includes';
+import type { IncludeResolver } from '../core/preprocessor';
+
+export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+const SOURCE_EXTENSIONS = /\.(c|h)$/i;
+const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.tmp_versions']);
+
+export interface SourceFile {
+  path: string;
+  text: string;
+}
+
+export interface Skipped {
+  path: string;
+  reason: string;
+}
+
+/** All .c and .h files under the given paths (files named explicitly are taken whatever their extension). */
+export function collectFiles(paths: readonly string[]): { files: string[]; missing: string[] } {
+  const files: string[] = [];
+  const missing: string[] = [];
+  const walk = (folder: string) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = join(folder, entry.name);
+      if (entry.isDirectory() && !SKIPPED_FOLDERS.has(entry.name)) walk(full);
+      else if (entry.isFile() && SOURCE_EXTENSIONS.test(entry.name)) files.push(full);
+    }
+  };
+  for (const path of paths) {
+    const full = resolve(path);
+    if (!existsSync(full)) missing.push(path);
+    else if (statSync(full).isDirectory()) walk(full);
+    else files.push(full);
+  }
+  return { files: [...new Set(files)], missing };
+}
+
+/** Decodes bytes as UTF-8; invalid bytes become U+FFFD, so positions stay stable and nothing throws. */
+export function decodeSource(bytes: Uint8Array): { text: string; valid: boolean } {
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  return { text, valid: !text.includes('\uFFFD') };
+}
+
+/** Reads a source file, or says why it is skipped (too big, not text). */
+export function readSource(path: string): SourceFile | Skipped {
+  const size = statSync(path).size;
+  if (size > MAX_FILE_BYTES) return { path, reason: `skipped: ${(size / 1048576).toFixed(1)} MB is over the ${MAX_FILE_BYTES / 1048576} MB limit` };
+  const bytes = readFileSync(path);
+  if (bytes.includes(0)) return { path, reason: 'skipped: not a text file (it contains NUL bytes)' };
+  return { path, text: decodeSource(bytes).text };
+}
+
+/** Include resolution for the CLI: the roots are the folders the user named. */
+export function workspaceIncludeResolver(roots: readonly string[]): IncludeResolver {
+  return createIncludeResolver(roots, (candidate) => {
+    try {
+      if (!statSync(candidate).isFile()) return undefined;
+    } catch {
+      return undefined;
+    }
+    const read = readSource(candidate);
+    return 'text' in read ? read.text : undefined;
+  });
+}

@@ -1,0 +1,2053 @@
+// Decides, for every line of a C file and every target kernel image, whether the line is
+// compiled. This is a condition evaluator, not a full preprocessor: it tracks macro
+// definitions only so that #if/#ifdef/#elif conditions can be evaluated, and it never
+// rewrites the code itself.
+//
+// Everything is three-valued. A macro we cannot see (RHEL_RELEASE_CODE, a -D flag from a
+// Makefile, something from a kernel header outside the workspace) is "unknown", and
+// unknown spreads through the expression unless short-circuit logic settles it. The answer
+// for a line is then Maybe instead of a guess.
+//
+// Cost model: the file is scanned once; each directive is tokenized once; each condition is
+// macro-expanded and parsed once per group of environments that agree on every macro the
+// expansion touches (usually one group), and only the small resulting expression tree is
+// evaluated per environment. Pure module: no file system, no editor API.
+
+export const enum LineState {
+  Inactive = 0,
+  Maybe = 1,
+  Active = 2,
+}
+
+/** What the preprocessor knows about one target kernel image. */
+export interface KernelEnvironment {
+  /** LINUX_VERSION_CODE of the image: (a<<16) + (b<<8) + min(c,255), e.g. 5.15.30 -> 0x050f1e. */
+  versionCode: number;
+  /** The image's kernel config value of a symbol such as 'CONFIG_VFIO': 'y', 'm', a string literal with quotes
+   *  ('"foo"'), or a number text ('0x10', '64'); undefined when the symbol is not set in this image's full config
+   *  (which means "off"); null when this image has no known config at all (then every CONFIG_ test is unknown). */
+  config(symbol: string): string | undefined | null;
+}
+
+/** Returns the text of an included header when it can be found inside the user's workspace, else undefined. */
+export type IncludeResolver = (
+  spec: string,
+  quoted: boolean,
+  includingFile: string,
+) => { path: string; text: string } | undefined;
+
+export interface ConditionInfo {
+  /** 0-based line of the #if/#ifdef/#ifndef/#elif directive */
+  line: number;
+  directive: 'if' | 'ifdef' | 'ifndef' | 'elif';
+  /** the condition text as written (continuations joined; comments replaced by a space; trimmed) */
+  text: string;
+  /** per environment (same order as `envs`): true, false, or undefined when it cannot be decided.
+   *  This is the condition's own value in that environment, whether or not the compiler would
+   *  reach it there (enclosing region and earlier branches are reflected in `lineStates`). */
+  values: (boolean | undefined)[];
+  /** 0-based line of the matching #endif (or last line of file if unbalanced) */
+  endLine: number;
+  /** 0-based lines of this group's #elif/#else siblings that follow this directive, in order
+   *  (for an #if: all of them), so a branch body ends before branchLines[0] ?? endLine. */
+  branchLines: number[];
+}
+
+export interface PreprocessResult {
+  /** one Uint8Array per environment, one LineState per line of `text` */
+  lineStates: Uint8Array[];
+  /** 1 for lines that belong to a preprocessor directive (including backslash continuation lines), else 0 */
+  directiveLines: Uint8Array;
+  conditions: ConditionInfo[];
+  /** human-readable problems, e.g. unbalanced #endif, #else without #if, unterminated #if, include depth */
+  problems: { line: number; message: string }[];
+}
+
+// Limits that keep hostile or broken input from hanging the editor.
+const MAX_INCLUDE_DEPTH = 32;
+/** Tokens one condition may push through macro expansion before it is declared undecidable. */
+const EXPANSION_STEPS_PER_CONDITION = 20_000;
+/** The same, summed over a whole call, so a file full of expensive conditions stays bounded. */
+const EXPANSION_STEPS_PER_CALL = 2_000_000;
+/** Nested macro-argument pre-expansions (each one recurses). */
+const MAX_EXPANSION_NESTING = 64;
+/** Nesting of parentheses/unary operators and depth of the expression tree (both recurse). */
+const MAX_EXPRESSION_DEPTH = 256;
+
+export function preprocess(
+  text: string,
+  fileName: string,
+  envs: KernelEnvironment[],
+  resolveInclude?: IncludeResolver,
+): PreprocessResult {
+  const source = scanSource(text, true);
+  try {
+    return new PreprocessRun(fileName, envs, resolveInclude).run(source);
+  } catch (error) {
+    // A bug here must not take the editor down; saying "don't know" everywhere is always safe.
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      lineStates: envs.map(() => new Uint8Array(source.lineCount).fill(LineState.Maybe)),
+      directiveLines: source.directiveLines,
+      conditions: [],
+      problems: [{ line: 0, message: `internal error while evaluating preprocessor conditions: ${message}` }],
+    };
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Tokens
+
+const enum TokenKind {
+  Identifier,
+  Number,
+  CharLiteral,
+  StringLiteral,
+  Punctuator,
+  Other,
+  // Kinds that only macro expansion produces:
+  /** A known integer (from `defined`, IS_ENABLED(), or an identifier known to be undefined). */
+  Value,
+  /** A per-environment quantity such as LINUX_VERSION_CODE or a CONFIG_ symbol. */
+  Leaf,
+  /** Something whose value cannot be known (an unknown macro, a failed `##`). */
+  Unknown,
+}
+
+const enum LeafKind {
+  VersionCode,
+  VersionMajor,
+  VersionPatchlevel,
+  VersionSublevel,
+  /** The value CONFIG_X expands to. */
+  ConfigValue,
+  /** defined(CONFIG_X) */
+  ConfigDefined,
+  /** Whether CONFIG_X is defined as exactly `1` (the kernel's IS_BUILTIN test). */
+  ConfigIsOne,
+}
+
+interface Token {
+  readonly kind: TokenKind;
+  readonly text: string;
+  readonly spaceBefore: boolean;
+  /** Macros this identifier came out of; it must not be expanded as any of them again. */
+  readonly hiddenNames?: readonly string[];
+  /** Value tokens only. */
+  readonly value?: Num;
+  /** Leaf tokens only; `text` then holds the symbol name. */
+  readonly leaf?: LeafKind;
+}
+
+const THREE_CHAR_PUNCTUATORS = new Set(['...', '<<=', '>>=']);
+const TWO_CHAR_PUNCTUATORS = new Set([
+  '->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||',
+  '*=', '/=', '%=', '+=', '-=', '&=', '^=', '|=', '##',
+]);
+const ONE_CHAR_PUNCTUATORS = '[](){}.&*+-~!/%<>^|?:;=,#';
+
+function isIdentifierStart(c: number): boolean {
+  // Bytes above ASCII are accepted so UTF-8 identifiers stay one token.
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c >= 128;
+}
+
+function isIdentifierPart(c: number): boolean {
+  return isIdentifierStart(c) || (c >= 48 && c <= 57);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isHorizontalSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 12 || c === 11;
+}
+
+/** Index just past the literal that starts with the quote at `start` (or the end of text). */
+function skipQuoted(text: string, start: number): number {
+  const quote = text.charCodeAt(start);
+  let i = start + 1;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 92) i += 2;
+    else if (c === quote) return i + 1;
+    else i++;
+  }
+  return text.length;
+}
+
+/** Splits directive text (comments already removed) into preprocessing tokens. */
+function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  const length = text.length;
+  let i = 0;
+  let spaceBefore = false;
+  while (i < length) {
+    const c = text.charCodeAt(i);
+    if (isHorizontalSpace(c) || c === 10 || c === 13) {
+      spaceBefore = true;
+      i++;
+      continue;
+    }
+    const start = i;
+    let kind: TokenKind;
+    if (isIdentifierStart(c)) {
+      let j = i + 1;
+      while (j < length && isIdentifierPart(text.charCodeAt(j))) j++;
+      const next = text.charCodeAt(j);
+      const word = text.slice(i, j);
+      if ((next === 34 || next === 39) && (word === 'L' || word === 'u' || word === 'U' || word === 'u8')) {
+        kind = next === 34 ? TokenKind.StringLiteral : TokenKind.CharLiteral;
+        i = skipQuoted(text, j);
+      } else {
+        kind = TokenKind.Identifier;
+        i = j;
+      }
+    } else if (isDigit(c) || (c === 46 && isDigit(text.charCodeAt(i + 1)))) {
+      // A pp-number: digits, letters, dots, and signs right after an exponent letter.
+      i++;
+      while (i < length) {
+        const d = text.charCodeAt(i);
+        const previous = text.charCodeAt(i - 1) | 32;
+        if ((d === 43 || d === 45) && (previous === 101 || previous === 112)) i++;
+        else if (isIdentifierPart(d) || d === 46) i++;
+        else break;
+      }
+      kind = TokenKind.Number;
+    } else if (c === 34 || c === 39) {
+      kind = c === 34 ? TokenKind.StringLiteral : TokenKind.CharLiteral;
+      i = skipQuoted(text, i);
+    } else if (THREE_CHAR_PUNCTUATORS.has(text.slice(i, i + 3))) {
+      kind = TokenKind.Punctuator;
+      i += 3;
+    } else if (TWO_CHAR_PUNCTUATORS.has(text.slice(i, i + 2))) {
+      kind = TokenKind.Punctuator;
+      i += 2;
+    } else {
+      kind = ONE_CHAR_PUNCTUATORS.includes(text[i]) ? TokenKind.Punctuator : TokenKind.Other;
+      i++;
+    }
+    tokens.push({ kind, text: text.slice(start, i), spaceBefore });
+    spaceBefore = false;
+  }
+  return tokens;
+}
+
+function isPunctuator(token: Token | undefined, text: string): boolean {
+  return token !== undefined && token.kind === TokenKind.Punctuator && token.text === text;
+}
+
+function valueToken(value: Num): Token {
+  return { kind: TokenKind.Value, text: String(value), spaceBefore: true, value };
+}
+
+function unknownToken(text: string): Token {
+  return { kind: TokenKind.Unknown, text, spaceBefore: true };
+}
+
+function leafToken(leaf: LeafKind, name: string): Token {
+  return { kind: TokenKind.Leaf, text: name, spaceBefore: true, leaf };
+}
+
+const ZERO_TOKEN = valueToken(0);
+const ONE_TOKEN = valueToken(1);
+const DEFINED_TOKEN: Token = { kind: TokenKind.Identifier, text: 'defined', spaceBefore: false };
+const NOT_TOKEN: Token = { kind: TokenKind.Punctuator, text: '!', spaceBefore: false };
+
+// ---------------------------------------------------------------------------------------
+// Scanning a file into directives
+
+interface Directive {
+  readonly line: number;
+  /** Last physical line of the directive (continuations and comments spanning lines). */
+  readonly endLine: number;
+  /** 'if', 'define', ... ('' for a lone '#') */
+  readonly name: string;
+  /** Text after the name, continuations joined, each comment replaced by one space. */
+  readonly body: string;
+  // Memoized per directive so a header included many times is tokenized once, and its
+  // #defines yield the same MacroDef object each time (identity then means "same macro").
+  conditionTokens?: Token[] | string;
+  macro?: MacroDef | string;
+}
+
+interface ScannedSource {
+  readonly lineCount: number;
+  readonly directives: Directive[];
+  readonly directiveLines: Uint8Array;
+  /** Macro of an `#ifndef X / #define X / ... / #endif` include guard wrapping the whole file. */
+  readonly guard: string | undefined;
+  readonly pragmaOnce: boolean;
+}
+
+const COMMENT_OR_LITERAL_START = /["'/]/g;
+
+/**
+ * One pass over the text that finds directives while honouring comments, string and
+ * character literals and backslash-newline continuations (a '#' inside a comment or string
+ * starts nothing).
+ */
+function scanSource(text: string, markDirectiveLines: boolean): ScannedSource {
+  const lines = text.split('\n');
+  const lineCount = lines.length;
+  const directiveLines = new Uint8Array(markDirectiveLines ? lineCount : 0);
+  const directives: Directive[] = [];
+  let inBlockComment = false;
+  // A block comment that spans lines outside a directive does not end the logical line, so
+  // whether a '#' after it is "at the start of the line" depends on what preceded the comment.
+  let carriedLineStart = true;
+  let index = 0;
+  while (index < lineCount) {
+    let atLineStart: boolean = carriedLineStart;
+    carriedLineStart = true;
+    let directiveLine = -1;
+    let directiveText = '';
+    let inLineComment = false;
+    let quote = 0;
+    for (;;) {
+      let line = lines[index];
+      if (line.length > 0 && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+      let end = line.length;
+      let last = end - 1;
+      // GCC accepts (with a warning) spaces between the backslash and the newline.
+      while (last >= 0 && isHorizontalSpace(line.charCodeAt(last))) last--;
+      const continued = last >= 0 && line.charCodeAt(last) === 92;
+      if (continued) end = last;
+      if (!inLineComment) {
+        let pos = 0;
+        let copyFrom = 0;
+        while (pos < end) {
+          if (inBlockComment) {
+            const close = line.indexOf('*/', pos);
+            if (close < 0 || close + 2 > end) {
+              pos = end;
+              copyFrom = end;
+              break;
+            }
+            inBlockComment = false;
+            pos = close + 2;
+            copyFrom = pos;
+            continue;
+          }
+          if (quote === 0 && directiveLine < 0 && !atLineStart) {
+            // Plain code: only a comment or a literal can matter, so jump to the next one.
+            COMMENT_OR_LITERAL_START.lastIndex = pos;
+            const found = COMMENT_OR_LITERAL_START.exec(line);
+            if (found === null || found.index >= end) {
+              pos = end;
+              break;
+            }
+            pos = found.index;
+          }
+          const c = line.charCodeAt(pos);
+          if (quote !== 0) {
+            if (c === 92) pos += 2;
+            else {
+              if (c === quote) quote = 0;
+              pos++;
+            }
+            continue;
+          }
+          if (c === 47 && pos + 1 < end) {
+            const next = line.charCodeAt(pos + 1);
+            if (next === 42 || next === 47) {
+              if (directiveLine >= 0) directiveText += line.slice(copyFrom, pos) + ' ';
+              if (next === 47) {
+                inLineComment = true;
+                pos = end;
+                copyFrom = end;
+                break;
+              }
+              inBlockComment = true;
+              pos += 2;
+              continue;
+            }
+          }
+          if (directiveLine < 0 && atLineStart) {
+            if (isHorizontalSpace(c)) {
+              pos++;
+              continue;
+            }
+            atLineStart = false;
+            if (c === 35) {
+              directiveLine = index;
+              pos++;
+              copyFrom = pos;
+              continue;
+            }
+          }
+          if (c === 34 || c === 39) quote = c;
+          pos++;
+        }
+        if (directiveLine >= 0 && copyFrom < end) directiveText += line.slice(copyFrom, Math.min(pos, end));
+      }
+      if (index + 1 < lineCount && (continued || (inBlockComment && directiveLine >= 0))) {
+        index++;
+        continue;
+      }
+      break;
+    }
+    if (directiveLine >= 0) {
+      const head = splitDirectiveName(directiveText);
+      directives.push({ line: directiveLine, endLine: index, name: head.name, body: head.body });
+      if (markDirectiveLines) directiveLines.fill(1, directiveLine, index + 1);
+    } else if (inBlockComment) {
+      carriedLineStart = atLineStart;
+    }
+    index++;
+  }
+  return {
+    lineCount,
+    directives,
+    directiveLines,
+    guard: findIncludeGuard(directives),
+    pragmaOnce: directives.some((d) => d.name === 'pragma' && /^\s*once\b/.test(d.body)),
+  };
+}
+
+function splitDirectiveName(text: string): { name: string; body: string } {
+  let i = 0;
+  while (i < text.length && isHorizontalSpace(text.charCodeAt(i))) i++;
+  let j = i;
+  while (j < text.length && isIdentifierPart(text.charCodeAt(j))) j++;
+  return { name: text.slice(i, j), body: text.slice(j) };
+}
+
+function leadingIdentifier(text: string): string | undefined {
+  return /^\s*([A-Za-z_$][\w$]*)/.exec(text)?.[1];
+}
+
+function findIncludeGuard(directives: Directive[]): string | undefined {
+  if (directives.length < 3) return undefined;
+  const first = directives[0];
+  let guard: string | undefined;
+  if (first.name === 'ifndef') {
+    guard = leadingIdentifier(first.body);
+  } else if (first.name === 'if') {
+    const match = /^\s*!\s*defined\s*(?:\(\s*([A-Za-z_$][\w$]*)\s*\)|([A-Za-z_$][\w$]*))\s*$/.exec(first.body);
+    guard = match?.[1] ?? match?.[2];
+  }
+  if (guard === undefined) return undefined;
+  const second = directives[1];
+  if (second.name !== 'define' || leadingIdentifier(second.body) !== guard) return undefined;
+  // Only a guard if the #ifndef closes with the file's last directive.
+  let depth = 0;
+  for (let i = 0; i < directives.length; i++) {
+    const name = directives[i].name;
+    if (name === 'if' || name === 'ifdef' || name === 'ifndef') depth++;
+    else if (name === 'endif' && --depth === 0) return i === directives.length - 1 ? guard : undefined;
+  }
+  return undefined;
+}
+
+function parseIncludeTarget(body: string): { spec: string; quoted: boolean } | undefined {
+  const match = /^\s*(?:"([^"]*)"|<([^>]*)>)/.exec(body);
+  if (!match) return undefined; // computed includes (#include MACRO) are not followed
+  return match[1] !== undefined ? { spec: match[1], quoted: true } : { spec: match[2], quoted: false };
+}
+
+// ---------------------------------------------------------------------------------------
+// Integer values with C preprocessor semantics (intmax_t / uintmax_t)
+
+/** Values that fit a double exactly are plain signed numbers; the rest (and unsigned ones) are wide. */
+interface WideInt {
+  readonly big: bigint;
+  readonly unsigned: boolean;
+}
+type Num = number | WideInt;
+/** undefined = unknown */
+type Val = Num | undefined;
+
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE_BIG = -MAX_SAFE_BIG;
+const INT64_MAX = (1n << 63n) - 1n;
+const UINT64_MAX = (1n << 64n) - 1n;
+
+function normalize(value: bigint, unsigned: boolean): Num {
+  if (unsigned) return { big: BigInt.asUintN(64, value), unsigned: true };
+  const wrapped = BigInt.asIntN(64, value);
+  return wrapped >= MIN_SAFE_BIG && wrapped <= MAX_SAFE_BIG ? Number(wrapped) : { big: wrapped, unsigned: false };
+}
+
+function toBigInt(value: Num): bigint {
+  return typeof value === 'number' ? BigInt(value) : value.big;
+}
+
+function isUnsignedNum(value: Num): boolean {
+  return typeof value !== 'number' && value.unsigned;
+}
+
+function isZero(value: Num): boolean {
+  return typeof value === 'number' ? value === 0 : value.big === 0n;
+}
+
+function sameNum(a: Num, b: Num): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return a === b;
+  return toBigInt(a) === toBigInt(b) && isUnsignedNum(a) === isUnsignedNum(b);
+}
+
+function truthValue(value: boolean | undefined): Val {
+  return value === undefined ? undefined : value ? 1 : 0;
+}
+
+function fitsInt32(value: number): boolean {
+  return value >= -2147483648 && value <= 2147483647;
+}
+
+function applyUnary(operator: string, value: Num): Num {
+  switch (operator) {
+    case '-':
+      return typeof value === 'number' ? 0 - value : normalize(-value.big, value.unsigned);
+    case '~':
+      if (typeof value === 'number') {
+        const inverted = -value - 1;
+        return Number.isSafeInteger(inverted) ? inverted : normalize(~BigInt(value), false);
+      }
+      return normalize(~value.big, value.unsigned);
+    case '!':
+      return isZero(value) ? 1 : 0;
+    default:
+      return value;
+  }
+}
+
+/** Arithmetic on two plain numbers when the result is exact; null when wide arithmetic is needed. */
+function narrowBinary(operator: string, a: number, b: number): Val | null {
+  switch (operator) {
+    case '*': {
+      const product = a * b;
+      return Number.isSafeInteger(product) ? product + 0 : null;
+    }
+    case '/':
+      if (b === 0) return undefined;
+      return fitsInt32(a) && fitsInt32(b) ? Math.trunc(a / b) + 0 : null;
+    case '%':
+      return b === 0 ? undefined : (a % b) + 0;
+    case '+': {
+      const sum = a + b;
+      return Number.isSafeInteger(sum) ? sum : null;
+    }
+    case '-': {
+      const difference = a - b;
+      return Number.isSafeInteger(difference) ? difference : null;
+    }
+    case '<<': {
+      if (b < 0 || b > 52) return null;
+      const shifted = a * 2 ** b;
+      return Number.isSafeInteger(shifted) ? shifted : null;
+    }
+    case '>>':
+      return b >= 0 && b < 64 ? Math.floor(a / 2 ** b) + 0 : null;
+    case '<':
+      return a < b ? 1 : 0;
+    case '>':
+      return a > b ? 1 : 0;
+    case '<=':
+      return a <= b ? 1 : 0;
+    case '>=':
+      return a >= b ? 1 : 0;
+    case '==':
+      return a === b ? 1 : 0;
+    case '!=':
+      return a !== b ? 1 : 0;
+    case '&':
+      return fitsInt32(a) && fitsInt32(b) ? a & b : null;
+    case '|':
+      return fitsInt32(a) && fitsInt32(b) ? a | b : null;
+    case '^':
+      return fitsInt32(a) && fitsInt32(b) ? a ^ b : null;
+    default:
+      return null;
+  }
+}
+
+/** 64-bit arithmetic with C's usual arithmetic conversions (an unsigned operand makes both unsigned). */
+function wideBinary(operator: string, a: Num, b: Num): Val {
+  const isShift = operator === '<<' || operator === '>>';
+  // A shift has the type of its left operand; everything else converts both sides.
+  const unsigned = isShift ? isUnsignedNum(a) : isUnsignedNum(a) || isUnsignedNum(b);
+  let x = toBigInt(a);
+  let y = toBigInt(b);
+  if (unsigned) {
+    x = BigInt.asUintN(64, x);
+    if (!isShift) y = BigInt.asUintN(64, y);
+  }
+  switch (operator) {
+    case '*':
+      return normalize(x * y, unsigned);
+    case '/':
+      return y === 0n ? undefined : normalize(x / y, unsigned);
+    case '%':
+      return y === 0n ? undefined : normalize(x % y, unsigned);
+    case '+':
+      return normalize(x + y, unsigned);
+    case '-':
+      return normalize(x - y, unsigned);
+    case '<<':
+    case '>>': {
+      let left = operator === '<<';
+      let count = y;
+      // GCC shifts the other way for a negative count.
+      if (count < 0n) {
+        count = -count;
+        left = !left;
+      }
+      if (count >= 64n) return normalize(left || x >= 0n ? 0n : -1n, unsigned);
+      return normalize(left ? x << count : x >> count, unsigned);
+    }
+    case '<':
+      return x < y ? 1 : 0;
+    case '>':
+      return x > y ? 1 : 0;
+    case '<=':
+      return x <= y ? 1 : 0;
+    case '>=':
+      return x >= y ? 1 : 0;
+    case '==':
+      return x === y ? 1 : 0;
+    case '!=':
+      return x !== y ? 1 : 0;
+    case '&':
+      return normalize(x & y, unsigned);
+    case '|':
+      return normalize(x | y, unsigned);
+    case '^':
+      return normalize(x ^ y, unsigned);
+    default:
+      return undefined;
+  }
+}
+
+function applyBinary(operator: string, a: Num, b: Num): Val {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const narrow = narrowBinary(operator, a, b);
+    if (narrow !== null) return narrow;
+  }
+  return wideBinary(operator, a, b);
+}
+
+const INTEGER_LITERAL =
+  /^(?:0[xX]([0-9a-fA-F]+)|0[bB]([01]+)|(0[0-7]*)|([1-9][0-9]*))((?:[uU](?:ll|LL|[lL])?)|(?:(?:ll|LL|[lL])[uU]?))?$/;
+
+/** The value of an integer literal, or an error message. */
+function integerLiteralValue(text: string): Num | string {
+  const match = INTEGER_LITERAL.exec(text);
+  if (!match) {
+    if (/^(?:[0-9]*\.|[0-9]+[eE]|0[xX][0-9a-fA-F.]*[pP])/.test(text)) return 'floating constant in preprocessor expression';
+    return `invalid integer constant "${text}"`;
+  }
+  const unsignedSuffix = match[5] !== undefined && /[uU]/.test(match[5]);
+  if (match[4] !== undefined && match[4].length <= 15 && !unsignedSuffix) return Number(match[4]);
+  let big: bigint;
+  if (match[1] !== undefined) big = BigInt('0x' + match[1]);
+  else if (match[2] !== undefined) big = BigInt('0b' + match[2]);
+  else if (match[3] !== undefined) big = BigInt('0o' + (match[3].slice(1) || '0'));
+  else big = BigInt(match[4]);
+  if (big > UINT64_MAX) return `integer constant "${text}" is too large`;
+  return normalize(big, unsignedSuffix || big > INT64_MAX);
+}
+
+const SIMPLE_ESCAPES: Record<string, number> = {
+  n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, e: 27, '\\': 92, "'": 39, '"': 34, '?': 63,
+};
+
+/** The value of a character literal; undefined when it depends on the compiler or target. */
+function charLiteralValue(text: string): Val | string {
+  const open = text.indexOf("'");
+  const prefix = text.slice(0, open);
+  if (text.length < open + 2 || !text.endsWith("'")) return 'missing terminating \' character';
+  const body = text.slice(open + 1, -1);
+  const codes: number[] = [];
+  for (let i = 0; i < body.length; ) {
+    if (body[i] !== '\\') {
+      const code = body.codePointAt(i)!;
+      codes.push(code);
+      i += code > 0xffff ? 2 : 1;
+      continue;
+    }
+    const escape = body[i + 1];
+    if (escape === 'x') {
+      const hex = /^[0-9a-fA-F]+/.exec(body.slice(i + 2))?.[0] ?? '';
+      codes.push(hex ? parseInt(hex.slice(-8), 16) : 0);
+      i += 2 + hex.length;
+    } else if (escape !== undefined && escape >= '0' && escape <= '7') {
+      const octal = /^[0-7]{1,3}/.exec(body.slice(i + 1))![0];
+      codes.push(parseInt(octal, 8));
+      i += 1 + octal.length;
+    } else {
+      codes.push(escape === undefined ? 92 : SIMPLE_ESCAPES[escape] ?? escape.charCodeAt(0));
+      i += 2;
+    }
+  }
+  if (codes.length === 0) return 'empty character constant';
+  // Multi-character constants are implementation-defined.
+  if (codes.length > 1) return undefined;
+  // Whether plain char is signed depends on the architecture (and -funsigned-char since 6.2).
+  if (prefix === '' && codes[0] >= 128) return undefined;
+  return codes[0];
+}
+
+// ---------------------------------------------------------------------------------------
+// Per-environment facts: version and kernel config
+
+interface ConfigMacro {
+  /** defined(CONFIG_X) */
+  readonly defined: boolean | undefined;
+  /** what CONFIG_X evaluates to in #if */
+  readonly value: Val;
+  /** whether CONFIG_X is defined as exactly `1` (IS_BUILTIN) */
+  readonly isOne: boolean | undefined;
+}
+
+const UNKNOWN_CONFIG: ConfigMacro = { defined: undefined, value: undefined, isOne: undefined };
+const UNSET_CONFIG: ConfigMacro = { defined: false, value: 0, isOne: false };
+const BUILTIN_CONFIG: ConfigMacro = { defined: true, value: 1, isOne: true };
+const STRING_CONFIG: ConfigMacro = { defined: true, value: undefined, isOne: false };
+
+class EnvironmentView {
+  readonly versionCode: number | undefined;
+  private readonly configMacros = new Map<string, ConfigMacro>();
+
+  constructor(private readonly env: KernelEnvironment) {
+    const code = env.versionCode;
+    this.versionCode = Number.isSafeInteger(code) && code >= 0 ? code : undefined;
+  }
+
+  leafValue(kind: LeafKind, name: string): Val {
+    const code = this.versionCode;
+    switch (kind) {
+      case LeafKind.VersionCode:
+        return code;
+      case LeafKind.VersionMajor:
+        return code === undefined ? undefined : Math.floor(code / 65536);
+      case LeafKind.VersionPatchlevel:
+        return code === undefined ? undefined : Math.floor(code / 256) % 256;
+      case LeafKind.VersionSublevel:
+        return code === undefined ? undefined : code % 256;
+      case LeafKind.ConfigValue:
+        return this.configMacro(name).value;
+      case LeafKind.ConfigDefined:
+        return truthValue(this.configMacro(name).defined);
+      case LeafKind.ConfigIsOne:
+        return truthValue(this.configMacro(name).isOne);
+    }
+  }
+
+  /** How the image's autoconf.h defines `symbol` (CONFIG_X=m defines CONFIG_X_MODULE, not CONFIG_X). */
+  configMacro(symbol: string): ConfigMacro {
+    let macro = this.configMacros.get(symbol);
+    if (macro === undefined) {
+      macro = this.computeConfigMacro(symbol);
+      this.configMacros.set(symbol, macro);
+    }
+    return macro;
+  }
+
+  private computeConfigMacro(symbol: string): ConfigMacro {
+    const raw = this.rawConfig(symbol);
+    if (raw === null) return UNKNOWN_CONFIG;
+    if (raw === undefined || raw === '' || raw === 'n') {
+      if (symbol.endsWith('_MODULE') && symbol.length > 'CONFIG__MODULE'.length) {
+        const base = this.rawConfig(symbol.slice(0, -'_MODULE'.length));
+        if (base === null) return UNKNOWN_CONFIG;
+        return base === 'm' ? BUILTIN_CONFIG : UNSET_CONFIG;
+      }
+      return UNSET_CONFIG;
+    }
+    if (raw === 'y') return BUILTIN_CONFIG;
+    if (raw === 'm') return UNSET_CONFIG;
+    if (raw.startsWith('"')) return STRING_CONFIG;
+    const text = raw.trim();
+    const negative = text.startsWith('-');
+    const parsed = integerLiteralValue(negative ? text.slice(1).trim() : text);
+    const value = typeof parsed === 'string' ? undefined : negative ? applyUnary('-', parsed) : parsed;
+    return { defined: true, value, isOne: text === '1' };
+  }
+
+  private rawConfig(symbol: string): string | undefined | null {
+    try {
+      const value = this.env.config(symbol);
+      return value === undefined || value === null || typeof value === 'string' ? value : null;
+    } catch {
+      return null;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Macro tables
+
+const enum MacroState {
+  Defined,
+  Undefined,
+  /** May or may not be defined (set inside a region that is Maybe in that environment). */
+  Unknown,
+}
+
+interface MacroDef {
+  readonly state: MacroState.Defined;
+  readonly name: string;
+  /** null for object-like macros */
+  readonly params: readonly string[] | null;
+  /** the last parameter collects the remaining arguments */
+  readonly variadic: boolean;
+  readonly body: readonly Token[];
+  /** equal for identical redefinitions */
+  readonly signature: string;
+}
+
+interface MacroMark {
+  readonly state: MacroState.Undefined | MacroState.Unknown;
+}
+
+type MacroEntry = MacroDef | MacroMark;
+
+const UNDEFINED_MACRO: MacroMark = { state: MacroState.Undefined };
+const UNKNOWN_MACRO: MacroMark = { state: MacroState.Unknown };
+
+/** Signals that the environments of a group disagree about `name`; the group must be split. */
+class NonUniformMacro {
+  constructor(readonly name: string) {}
+}
+
+class ExpressionError {
+  constructor(readonly message: string) {}
+}
+
+type Failure = NonUniformMacro | ExpressionError;
+
+/**
+ * Macro state of every environment. Most #defines are unconditional and identical
+ * everywhere, so they live once in `shared`; only names set differently per environment
+ * get per-environment entries.
+ */
+class MacroTables {
+  private readonly shared = new Map<string, MacroEntry>();
+  private readonly perEnv: Map<string, MacroEntry>[];
+  private readonly divergent = new Set<string>();
+
+  constructor(envCount: number) {
+    this.perEnv = Array.from({ length: envCount }, () => new Map<string, MacroEntry>());
+  }
+
+  /** undefined: the file never touched this name in this environment. */
+  get(env: number, name: string): MacroEntry | undefined {
+    if (this.divergent.has(name)) {
+      const own = this.perEnv[env].get(name);
+      if (own !== undefined) return own;
+    }
+    return this.shared.get(name);
+  }
+
+  setAll(name: string, entry: MacroEntry): void {
+    this.shared.set(name, entry);
+    if (this.divergent.delete(name)) for (const table of this.perEnv) table.delete(name);
+  }
+
+  setOne(env: number, name: string, entry: MacroEntry): void {
+    this.perEnv[env].set(name, entry);
+    this.divergent.add(name);
+  }
+
+  /** The entry all environments of `group` share, or a request to split the group. */
+  uniform(name: string, group: readonly number[]): MacroEntry | undefined | NonUniformMacro {
+    if (!this.divergent.has(name)) return this.shared.get(name);
+    const first = this.get(group[0], name);
+    for (let i = 1; i < group.length; i++) {
+      if (this.get(group[i], name) !== first) return new NonUniformMacro(name);
+    }
+    return first;
+  }
+
+  partition(name: string, group: readonly number[]): number[][] {
+    const parts = new Map<MacroEntry | undefined, number[]>();
+    for (const env of group) {
+      const entry = this.get(env, name);
+      const part = parts.get(entry);
+      if (part) part.push(env);
+      else parts.set(entry, [env]);
+    }
+    return [...parts.values()];
+  }
+}
+
+function isPaste(token: Token | undefined): boolean {
+  return isPunctuator(token, '##');
+}
+
+function parseMacroDefinition(body: string): MacroDef | string {
+  const tokens = tokenize(body);
+  const nameToken = tokens[0];
+  if (nameToken === undefined) return '#define without a macro name';
+  if (nameToken.kind !== TokenKind.Identifier) return `macro names must be identifiers, not "${nameToken.text}"`;
+  const name = nameToken.text;
+  if (name === 'defined') return '"defined" cannot be used as a macro name';
+  let params: string[] | null = null;
+  let variadic = false;
+  let bodyStart = 1;
+  const open = tokens[1];
+  // Function-like only when '(' touches the name; `#define X (1)` is object-like.
+  if (isPunctuator(open, '(') && !open.spaceBefore) {
+    params = [];
+    let i = 2;
+    let expectParameter = true;
+    for (;;) {
+      const token = tokens[i++];
+      if (token === undefined) return `missing ')' in the parameter list of macro "${name}"`;
+      if (isPunctuator(token, ')')) {
+        if (expectParameter && params.length > 0) return `missing parameter name in macro "${name}"`;
+        break;
+      }
+      if (!expectParameter) {
+        if (!isPunctuator(token, ',') || variadic) return `unexpected "${token.text}" in the parameter list of macro "${name}"`;
+        expectParameter = true;
+        continue;
+      }
+      if (isPunctuator(token, '...')) {
+        params.push('__VA_ARGS__');
+        variadic = true;
+      } else if (token.kind === TokenKind.Identifier) {
+        params.push(token.text);
+        if (isPunctuator(tokens[i], '...')) {
+          variadic = true; // GNU named variadic parameter: `args...`
+          i++;
+        }
+      } else {
+        return `invalid parameter "${token.text}" in macro "${name}"`;
+      }
+      expectParameter = false;
+    }
+    bodyStart = i;
+  }
+  const macroBody = tokens.slice(bodyStart);
+  if (isPaste(macroBody[0]) || isPaste(macroBody[macroBody.length - 1])) {
+    return `'##' cannot appear at either end of macro "${name}"`;
+  }
+  const head = params === null ? '' : `(${params.join(',')}${variadic ? '...' : ''})`;
+  const signature = head + ' ' + macroBody.map((t, i) => (i > 0 && t.spaceBefore ? ' ' : '') + t.text).join('');
+  return { state: MacroState.Defined, name, params, variadic, body: macroBody, signature };
+}
+
+function macroDefinitionOf(directive: Directive): MacroDef | string {
+  if (directive.macro === undefined) directive.macro = parseMacroDefinition(directive.body);
+  return directive.macro;
+}
+
+// Built-ins that every kernel build has (linux/version.h, linux/kconfig.h).
+const VERSION_MACROS = new Map<string, LeafKind>([
+  ['LINUX_VERSION_CODE', LeafKind.VersionCode],
+  ['LINUX_VERSION_MAJOR', LeafKind.VersionMajor],
+  ['LINUX_VERSION_PATCHLEVEL', LeafKind.VersionPatchlevel],
+  ['LINUX_VERSION_SUBLEVEL', LeafKind.VersionSublevel],
+]);
+
+const enum ConfigTest {
+  Builtin,
+  Module,
+  Enabled,
+}
+
+const CONFIG_TESTS = new Map<string, ConfigTest>([
+  ['IS_BUILTIN', ConfigTest.Builtin],
+  ['IS_MODULE', ConfigTest.Module],
+  ['IS_ENABLED', ConfigTest.Enabled],
+  // IS_REACHABLE is "built-in, or a module and we are a module"; out-of-tree drivers always are.
+  ['IS_REACHABLE', ConfigTest.Enabled],
+]);
+
+const KERNEL_VERSION_MACRO = parseMacroDefinition(
+  'KERNEL_VERSION(a,b,c) (((a) << 16) + ((b) << 8) + ((c) > 255 ? 255 : (c)))',
+) as MacroDef;
+
+function isBuiltinName(name: string): boolean {
+  return VERSION_MACROS.has(name) || CONFIG_TESTS.has(name) || name === 'KERNEL_VERSION';
+}
+
+function isConfigName(name: string): boolean {
+  return name.length > 7 && name.startsWith('CONFIG_');
+}
+
+// ---------------------------------------------------------------------------------------
+// Macro expansion over a group of environments
+
+interface ExpansionContext {
+  readonly macros: MacroTables;
+  /** Environments that agree on every macro looked at so far. */
+  readonly group: readonly number[];
+  stepsLeft: number;
+}
+
+const EXPANSION_LIMIT_MESSAGE = 'macro expansion too long; condition left undecided';
+
+function mergeHiddenNames(existing: readonly string[] | undefined, added: readonly string[]): readonly string[] {
+  if (existing === undefined || existing === added) return added;
+  const missing = added.filter((name) => !existing.includes(name));
+  return missing.length === 0 ? existing : [...existing, ...missing];
+}
+
+function pushAll(target: Token[], tokens: readonly Token[]): void {
+  for (const token of tokens) target.push(token);
+}
+
+/**
+ * Macro-expands `input` the way #if does, for every environment of the group at once.
+ * Identifiers that are not expanded are left as identifiers (see classifyIdentifiers).
+ */
+function expandTokens(input: readonly Token[], cx: ExpansionContext, nesting: number): Token[] | Failure {
+  if (nesting > MAX_EXPANSION_NESTING) return new ExpressionError(EXPANSION_LIMIT_MESSAGE);
+  // Tokens still to read, last one first, so a macro's replacement is simply pushed back
+  // and rescanned together with the rest of the input.
+  const pending: Token[] = [];
+  for (let i = input.length - 1; i >= 0; i--) pending.push(input[i]);
+  const out: Token[] = [];
+  while (pending.length > 0) {
+    if (--cx.stepsLeft < 0) return new ExpressionError(EXPANSION_LIMIT_MESSAGE);
+    const token = pending.pop()!;
+    if (token.kind !== TokenKind.Identifier) {
+      out.push(token);
+      continue;
+    }
+    const name = token.text;
+    if (name === 'defined') {
+      const result = definedOperator(pending, cx);
+      if (!(result instanceof NonUniformMacro || result instanceof ExpressionError)) out.push(result);
+      else return result;
+      continue;
+    }
+    if (token.hiddenNames !== undefined && token.hiddenNames.includes(name)) {
+      out.push(token);
+      continue;
+    }
+    const entry = cx.macros.uniform(name, cx.group);
+    if (entry instanceof NonUniformMacro) return entry;
+    if (entry !== undefined) {
+      if (entry.state === MacroState.Defined) {
+        const replaced = expandInvocation(entry, token, pending, cx, nesting);
+        if (replaced === null) out.push(token);
+        else if (Array.isArray(replaced)) for (let i = replaced.length - 1; i >= 0; i--) pending.push(replaced[i]);
+        else return replaced;
+      } else {
+        out.push(token);
+      }
+      continue;
+    }
+    // Not touched by the file: kernel built-ins and config symbols.
+    const versionLeaf = VERSION_MACROS.get(name);
+    if (versionLeaf !== undefined) {
+      out.push(leafToken(versionLeaf, name));
+      continue;
+    }
+    if (name === 'KERNEL_VERSION') {
+      const replaced = expandInvocation(KERNEL_VERSION_MACRO, token, pending, cx, nesting);
+      if (replaced === null) out.push(token);
+      else if (Array.isArray(replaced)) for (let i = replaced.length - 1; i >= 0; i--) pending.push(replaced[i]);
+      else return replaced;
+      continue;
+    }
+    const test = CONFIG_TESTS.get(name);
+    if (test !== undefined) {
+      if (!isPunctuator(pending[pending.length - 1], '(')) {
+        out.push(token);
+        continue;
+      }
+      const args = collectArguments(pending, name);
+      if (args instanceof ExpressionError) return args;
+      if (args.length !== 1 || args[0].length === 0) return new ExpressionError(`${name}() takes exactly one argument`);
+      const result = configTestTokens(test, args[0], cx, nesting);
+      if (!Array.isArray(result)) return result;
+      pushAll(out, result);
+      continue;
+    }
+    if (isConfigName(name)) {
+      out.push(leafToken(LeafKind.ConfigValue, name));
+      continue;
+    }
+    out.push(token);
+  }
+  return out;
+}
+
+/** Handles `defined X` / `defined(X)` (the operand is never expanded). */
+function definedOperator(pending: Token[], cx: ExpansionContext): Token | Failure {
+  let operand = pending.pop();
+  const parenthesized = isPunctuator(operand, '(');
+  if (parenthesized) operand = pending.pop();
+  if (operand === undefined || (operand.kind !== TokenKind.Identifier && operand.kind !== TokenKind.Leaf)) {
+    return new ExpressionError('operator "defined" requires an identifier');
+  }
+  if (parenthesized && !isPunctuator(pending.pop(), ')')) return new ExpressionError('missing ")" after "defined"');
+  // A config symbol that an argument pre-expansion already turned into a leaf.
+  if (operand.kind === TokenKind.Leaf) {
+    return operand.leaf === LeafKind.ConfigValue
+      ? leafToken(LeafKind.ConfigDefined, operand.text)
+      : new ExpressionError('operator "defined" requires an identifier');
+  }
+  const name = operand.text;
+  const entry = cx.macros.uniform(name, cx.group);
+  if (entry instanceof NonUniformMacro) return entry;
+  if (entry !== undefined) {
+    if (entry.state === MacroState.Defined) return ONE_TOKEN;
+    return entry.state === MacroState.Undefined ? ZERO_TOKEN : unknownToken(name);
+  }
+  if (isBuiltinName(name)) return ONE_TOKEN;
+  if (isConfigName(name)) return leafToken(LeafKind.ConfigDefined, name);
+  return unknownToken(name);
+}
+
+/** Reads `( a, b, ... )` off the pending stack; the '(' is on top. */
+function collectArguments(pending: Token[], macroName: string): Token[][] | ExpressionError {
+  pending.pop();
+  const args: Token[][] = [[]];
+  let depth = 0;
+  for (;;) {
+    const token = pending.pop();
+    if (token === undefined) return new ExpressionError(`unterminated argument list invoking macro "${macroName}"`);
+    if (token.kind === TokenKind.Punctuator) {
+      if (token.text === '(') depth++;
+      else if (token.text === ')') {
+        if (depth === 0) return args;
+        depth--;
+      } else if (token.text === ',' && depth === 0) {
+        args.push([]);
+        continue;
+      }
+    }
+    args[args.length - 1].push(token);
+  }
+}
+
+function matchArguments(macro: MacroDef, args: Token[][]): Token[][] | ExpressionError {
+  const params = macro.params!;
+  if (params.length === 0) {
+    if (args.length === 1 && args[0].length === 0) return [];
+    return new ExpressionError(`macro "${macro.name}" takes no arguments`);
+  }
+  if (macro.variadic) {
+    const fixed = params.length - 1;
+    if (args.length < fixed) {
+      return new ExpressionError(`macro "${macro.name}" requires at least ${fixed} arguments, but only ${args.length} given`);
+    }
+    if (args.length === fixed) return [...args, []];
+    const rest: Token[] = [];
+    for (let i = fixed; i < args.length; i++) {
+      if (i > fixed) rest.push({ kind: TokenKind.Punctuator, text: ',', spaceBefore: false });
+      pushAll(rest, args[i]);
+    }
+    return [...args.slice(0, fixed), rest];
+  }
+  if (args.length !== params.length) {
+    return new ExpressionError(`macro "${macro.name}" requires ${params.length} arguments, but ${args.length} given`);
+  }
+  return args;
+}
+
+/**
+ * The replacement of one macro use, ready to be rescanned; null when a function-like macro
+ * is not followed by '(' (then it is just an identifier).
+ */
+function expandInvocation(
+  macro: MacroDef,
+  nameToken: Token,
+  pending: Token[],
+  cx: ExpansionContext,
+  nesting: number,
+): Token[] | null | Failure {
+  let args: Token[][] | null = null;
+  if (macro.params !== null) {
+    if (!isPunctuator(pending[pending.length - 1], '(')) return null;
+    const collected = collectArguments(pending, macro.name);
+    if (collected instanceof ExpressionError) return collected;
+    const matched = matchArguments(macro, collected);
+    if (matched instanceof ExpressionError) return matched;
+    args = matched;
+  }
+  const replacement = substituteBody(macro, args, cx, nesting);
+  if (!Array.isArray(replacement)) return replacement;
+  cx.stepsLeft -= replacement.length;
+  if (cx.stepsLeft < 0) return new ExpressionError(EXPANSION_LIMIT_MESSAGE);
+  // Every identifier of the replacement remembers it came out of this macro, which is what
+  // stops `#define X X+1` from recursing forever.
+  const hidden = mergeHiddenNames(nameToken.hiddenNames, [macro.name]);
+  return replacement.map((token) =>
+    token.kind === TokenKind.Identifier ? { ...token, hiddenNames: mergeHiddenNames(token.hiddenNames, hidden) } : token,
+  );
+}
+
+function parameterIndex(macro: MacroDef, args: Token[][] | null, token: Token): number {
+  return args !== null && token.kind === TokenKind.Identifier ? macro.params!.indexOf(token.text) : -1;
+}
+
+/** Replaces parameters by arguments and applies # and ##. */
+function substituteBody(macro: MacroDef, args: Token[][] | null, cx: ExpansionContext, nesting: number): Token[] | Failure {
+  const body = macro.body;
+  const out: Token[] = [];
+  const expandedArgs: (Token[] | undefined)[] = [];
+  // The left operand of a pending ## produced no tokens (an empty argument).
+  let leftIsEmpty = false;
+  for (let i = 0; i < body.length; i++) {
+    const token = body[i];
+    if (isPaste(token) && i + 1 < body.length) {
+      const right = body[++i];
+      const rightIndex = parameterIndex(macro, args, right);
+      const rightTokens = rightIndex >= 0 ? args![rightIndex] : [right];
+      if (leftIsEmpty || out.length === 0) {
+        pushAll(out, rightTokens);
+      } else if (rightTokens.length > 0) {
+        out.push(pasteTokens(out.pop()!, rightTokens[0]));
+        for (let k = 1; k < rightTokens.length; k++) out.push(rightTokens[k]);
+      }
+      leftIsEmpty = leftIsEmpty && rightTokens.length === 0;
+      continue;
+    }
+    if (args !== null && isPunctuator(token, '#') && i + 1 < body.length) {
+      const stringified = parameterIndex(macro, args, body[i + 1]);
+      if (stringified >= 0) {
+        out.push(stringifyTokens(args[stringified]));
+        i++;
+        leftIsEmpty = false;
+        continue;
+      }
+    }
+    const index = parameterIndex(macro, args, token);
+    if (index < 0) {
+      out.push(token);
+      leftIsEmpty = false;
+      continue;
+    }
+    if (isPaste(body[i + 1])) {
+      // Operands of ## are used as written, not macro-expanded.
+      pushAll(out, args![index]);
+      leftIsEmpty = args![index].length === 0;
+      continue;
+    }
+    let expanded = expandedArgs[index];
+    if (expanded === undefined) {
+      const result = expandTokens(args![index], cx, nesting + 1);
+      if (!Array.isArray(result)) return result;
+      expanded = expandedArgs[index] = result;
+    }
+    pushAll(out, expanded);
+    leftIsEmpty = false;
+  }
+  return out;
+}
+
+function isSourceToken(token: Token): boolean {
+  return token.kind <= TokenKind.Other;
+}
+
+function pasteTokens(left: Token, right: Token): Token {
+  const text = left.text + right.text;
+  if (!isSourceToken(left) || !isSourceToken(right)) return unknownToken(text);
+  const pasted = tokenize(text);
+  // An invalid paste is an error in C; here it just makes the result unknowable.
+  if (pasted.length !== 1) return unknownToken(text);
+  return { kind: pasted[0].kind, text, spaceBefore: left.spaceBefore };
+}
+
+function stringifyTokens(tokens: readonly Token[]): Token {
+  const spelled = tokens
+    .map((t, i) => {
+      const text = t.kind === TokenKind.StringLiteral || t.kind === TokenKind.CharLiteral ? t.text.replace(/["\\]/g, '\\$&') : t.text;
+      return (i > 0 && t.spaceBefore ? ' ' : '') + text;
+    })
+    .join('');
+  return { kind: TokenKind.StringLiteral, text: `"${spelled}"`, spaceBefore: true };
+}
+
+/**
+ * IS_BUILTIN/IS_MODULE/IS_ENABLED as linux/kconfig.h defines them: the option counts as
+ * set when it expands to exactly `1` (IS_MODULE looks at OPTION_MODULE).
+ */
+function configTestTokens(test: ConfigTest, arg: Token[], cx: ExpansionContext, nesting: number): Token[] | Failure {
+  const builtin = (tokens: Token[]): Token | Failure => {
+    const expanded = expandTokens(tokens, cx, nesting + 1);
+    if (!Array.isArray(expanded)) return expanded;
+    const classified = classifyIdentifiers(expanded, cx);
+    if (!Array.isArray(classified)) return classified;
+    if (classified.length === 1) {
+      const only = classified[0];
+      if (only.kind === TokenKind.Number && only.text === '1') return ONE_TOKEN;
+      if (only.kind === TokenKind.Leaf && only.leaf === LeafKind.ConfigValue) return leafToken(LeafKind.ConfigIsOne, only.text);
+      if (only.kind === TokenKind.Unknown) return unknownToken(only.text);
+      return ZERO_TOKEN;
+    }
+    const unknown = classified.find((t) => t.kind === TokenKind.Unknown);
+    return unknown ? unknownToken(unknown.text) : ZERO_TOKEN;
+  };
+  const module = (): Token | Failure => {
+    if (arg.length !== 1 || arg[0].kind !== TokenKind.Identifier) return unknownToken('IS_MODULE');
+    return builtin([{ kind: TokenKind.Identifier, text: arg[0].text + '_MODULE', spaceBefore: false }]);
+  };
+  if (test === ConfigTest.Builtin || test === ConfigTest.Module) {
+    const result = test === ConfigTest.Builtin ? builtin(arg) : module();
+    return result instanceof NonUniformMacro || result instanceof ExpressionError ? result : [result];
+  }
+  const isBuiltin = builtin(arg);
+  if (isBuiltin instanceof NonUniformMacro || isBuiltin instanceof ExpressionError) return isBuiltin;
+  const isModule = module();
+  if (isModule instanceof NonUniformMacro || isModule instanceof ExpressionError) return isModule;
+  if (isBuiltin === ONE_TOKEN || isModule === ONE_TOKEN) return [ONE_TOKEN];
+  if (isBuiltin === ZERO_TOKEN) return [isModule];
+  if (isModule === ZERO_TOKEN) return [isBuiltin];
+  return [
+    { kind: TokenKind.Punctuator, text: '(', spaceBefore: true },
+    isBuiltin,
+    { kind: TokenKind.Punctuator, text: '||', spaceBefore: true },
+    isModule,
+    { kind: TokenKind.Punctuator, text: ')', spaceBefore: true },
+  ];
+}
+
+/** Gives every identifier left after expansion its #if meaning: 0 when known undefined, else unknown. */
+function classifyIdentifiers(tokens: Token[], cx: ExpansionContext): Token[] | NonUniformMacro {
+  const out: Token[] = new Array<Token>(tokens.length);
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    if (token.kind !== TokenKind.Identifier) {
+      out[i] = token;
+      continue;
+    }
+    const name = token.text;
+    const entry = cx.macros.uniform(name, cx.group);
+    if (entry instanceof NonUniformMacro) return entry;
+    if (entry !== undefined) {
+      // A defined macro still here is function-like without arguments, or self-referential.
+      out[i] = entry.state === MacroState.Unknown ? unknownToken(name) : ZERO_TOKEN;
+    } else if (isBuiltinName(name)) {
+      out[i] = ZERO_TOKEN;
+    } else if (isConfigName(name)) {
+      out[i] = leafToken(LeafKind.ConfigValue, name);
+    } else {
+      out[i] = unknownToken(name);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Expressions: parsed once per group, evaluated per environment
+
+const enum NodeKind {
+  Constant,
+  Leaf,
+  Unary,
+  Binary,
+  And,
+  Or,
+  Conditional,
+}
+
+type ExprNode =
+  | { readonly kind: NodeKind.Constant; readonly value: Val; readonly depth: number }
+  | { readonly kind: NodeKind.Leaf; readonly leaf: LeafKind; readonly name: string; readonly depth: number }
+  | { readonly kind: NodeKind.Unary; readonly operator: string; readonly operand: ExprNode; readonly depth: number }
+  | {
+      readonly kind: NodeKind.Binary | NodeKind.And | NodeKind.Or;
+      readonly operator: string;
+      readonly left: ExprNode;
+      readonly right: ExprNode;
+      readonly depth: number;
+    }
+  | {
+      readonly kind: NodeKind.Conditional;
+      readonly test: ExprNode;
+      readonly whenTrue: ExprNode;
+      readonly whenFalse: ExprNode;
+      readonly depth: number;
+    };
+
+function constantNode(value: Val): ExprNode {
+  return { kind: NodeKind.Constant, value, depth: 1 };
+}
+
+function isKnownConstant(node: ExprNode, truth: boolean): boolean {
+  return node.kind === NodeKind.Constant && node.value !== undefined && isZero(node.value) !== truth;
+}
+
+function checkDepth(depth: number): number {
+  if (depth > MAX_EXPRESSION_DEPTH) throw new ExpressionError('expression too deeply nested');
+  return depth;
+}
+
+function makeUnary(operator: string, operand: ExprNode): ExprNode {
+  const node: ExprNode = { kind: NodeKind.Unary, operator, operand, depth: checkDepth(operand.depth + 1) };
+  return operand.kind === NodeKind.Constant ? constantNode(evaluateNode(node, undefined)) : node;
+}
+
+function makeBinary(operator: string, left: ExprNode, right: ExprNode): ExprNode {
+  const kind = operator === '&&' ? NodeKind.And : operator === '||' ? NodeKind.Or : NodeKind.Binary;
+  // Short-circuit decides even when the other side depends on the environment.
+  if (kind === NodeKind.And && (isKnownConstant(left, false) || isKnownConstant(right, false))) return constantNode(0);
+  if (kind === NodeKind.Or && (isKnownConstant(left, true) || isKnownConstant(right, true))) return constantNode(1);
+  const node: ExprNode = { kind, operator, left, right, depth: checkDepth(Math.max(left.depth, right.depth) + 1) };
+  return left.kind === NodeKind.Constant && right.kind === NodeKind.Constant ? constantNode(evaluateNode(node, undefined)) : node;
+}
+
+function makeConditional(test: ExprNode, whenTrue: ExprNode, whenFalse: ExprNode): ExprNode {
+  const depth = checkDepth(Math.max(test.depth, whenTrue.depth, whenFalse.depth) + 1);
+  const node: ExprNode = { kind: NodeKind.Conditional, test, whenTrue, whenFalse, depth };
+  const constant =
+    test.kind === NodeKind.Constant && whenTrue.kind === NodeKind.Constant && whenFalse.kind === NodeKind.Constant;
+  return constant ? constantNode(evaluateNode(node, undefined)) : node;
+}
+
+function evaluateNode(node: ExprNode, env: EnvironmentView | undefined): Val {
+  switch (node.kind) {
+    case NodeKind.Constant:
+      return node.value;
+    case NodeKind.Leaf:
+      return env === undefined ? undefined : env.leafValue(node.leaf, node.name);
+    case NodeKind.Unary: {
+      const value = evaluateNode(node.operand, env);
+      return value === undefined ? undefined : applyUnary(node.operator, value);
+    }
+    case NodeKind.Binary: {
+      if (node.operator === ',') return evaluateNode(node.right, env);
+      const left = evaluateNode(node.left, env);
+      if (left === undefined) return undefined;
+      const right = evaluateNode(node.right, env);
+      return right === undefined ? undefined : applyBinary(node.operator, left, right);
+    }
+    case NodeKind.And: {
+      const left = evaluateNode(node.left, env);
+      if (left !== undefined && isZero(left)) return 0;
+      const right = evaluateNode(node.right, env);
+      if (right !== undefined && isZero(right)) return 0;
+      return left === undefined || right === undefined ? undefined : 1;
+    }
+    case NodeKind.Or: {
+      const left = evaluateNode(node.left, env);
+      if (left !== undefined && !isZero(left)) return 1;
+      const right = evaluateNode(node.right, env);
+      if (right !== undefined && !isZero(right)) return 1;
+      return left === undefined || right === undefined ? undefined : 0;
+    }
+    case NodeKind.Conditional: {
+      const test = evaluateNode(node.test, env);
+      if (test !== undefined) return evaluateNode(isZero(test) ? node.whenFalse : node.whenTrue, env);
+      // An unknown test still decides when both arms agree.
+      const whenTrue = evaluateNode(node.whenTrue, env);
+      const whenFalse = evaluateNode(node.whenFalse, env);
+      return whenTrue !== undefined && whenFalse !== undefined && sameNum(whenTrue, whenFalse) ? whenTrue : undefined;
+    }
+  }
+}
+
+const BINARY_PRECEDENCE = new Map<string, number>([
+  ['*', 10], ['/', 10], ['%', 10],
+  ['+', 9], ['-', 9],
+  ['<<', 8], ['>>', 8],
+  ['<', 7], ['>', 7], ['<=', 7], ['>=', 7],
+  ['==', 6], ['!=', 6],
+  ['&', 5],
+  ['^', 4],
+  ['|', 3],
+  ['&&', 2],
+  ['||', 1],
+]);
+
+/** Recursive descent over expanded tokens (precedence climbing for binary operators). */
+class ExpressionParser {
+  private position = 0;
+  private nesting = 0;
+
+  constructor(private readonly tokens: readonly Token[]) {}
+
+  parse(): ExprNode | ExpressionError {
+    try {
+      const node = this.parseComma();
+      const rest = this.tokens[this.position];
+      if (rest !== undefined) {
+        return new ExpressionError(
+          isPunctuator(rest, ')') ? 'missing "(" in expression' : `missing binary operator before "${rest.text}"`,
+        );
+      }
+      return node;
+    } catch (error) {
+      if (error instanceof ExpressionError) return error;
+      throw error;
+    }
+  }
+
+  private peekPunctuator(): string | undefined {
+    const token = this.tokens[this.position];
+    return token !== undefined && token.kind === TokenKind.Punctuator ? token.text : undefined;
+  }
+
+  private enter(): void {
+    if (++this.nesting > MAX_EXPRESSION_DEPTH) throw new ExpressionError('expression too deeply nested');
+  }
+
+  private parseComma(): ExprNode {
+    let node = this.parseConditional();
+    while (this.peekPunctuator() === ',') {
+      this.position++;
+      node = makeBinary(',', node, this.parseConditional());
+    }
+    return node;
+  }
+
+  private parseConditional(): ExprNode {
+    const test = this.parseBinary(1);
+    if (this.peekPunctuator() !== '?') return test;
+    this.position++;
+    this.enter();
+    const whenTrue = this.parseComma();
+    if (this.peekPunctuator() !== ':') throw new ExpressionError('"?" without following ":"');
+    this.position++;
+    const whenFalse = this.parseConditional();
+    this.nesting--;
+    return makeConditional(test, whenTrue, whenFalse);
+  }
+
+  private parseBinary(minPrecedence: number): ExprNode {
+    let left = this.parseUnary();
+    for (;;) {
+      const operator = this.peekPunctuator();
+      const precedence = operator === undefined ? undefined : BINARY_PRECEDENCE.get(operator);
+      if (operator === undefined || precedence === undefined || precedence < minPrecedence) return left;
+      this.position++;
+      left = makeBinary(operator, left, this.parseBinary(precedence + 1));
+    }
+  }
+
+  private parseUnary(): ExprNode {
+    const operator = this.peekPunctuator();
+    if (operator === '+' || operator === '-' || operator === '!' || operator === '~') {
+      this.position++;
+      this.enter();
+      const operand = this.parseUnary();
+      this.nesting--;
+      return makeUnary(operator, operand);
+    }
+    return this.parsePrimary();
+  }
+
+  private parsePrimary(): ExprNode {
+    const token = this.tokens[this.position];
+    if (token === undefined) {
+      const previous = this.tokens[this.position - 1];
+      throw new ExpressionError(previous ? `missing expression after "${previous.text}"` : 'missing expression');
+    }
+    this.position++;
+    switch (token.kind) {
+      case TokenKind.Number: {
+        const value = integerLiteralValue(token.text);
+        if (typeof value === 'string') throw new ExpressionError(value);
+        return constantNode(value);
+      }
+      case TokenKind.CharLiteral: {
+        const value = charLiteralValue(token.text);
+        if (typeof value === 'string') throw new ExpressionError(value);
+        return constantNode(value);
+      }
+      case TokenKind.Value:
+        return constantNode(token.value);
+      case TokenKind.Leaf:
+        return { kind: NodeKind.Leaf, leaf: token.leaf!, name: token.text, depth: 1 };
+      case TokenKind.Unknown:
+        // An unknown macro may be function-like: `RHEL_RELEASE_VERSION(8, 6)` is one unknown value.
+        if (this.peekPunctuator() === '(') this.skipParenthesized();
+        return constantNode(undefined);
+      case TokenKind.Punctuator:
+        if (token.text === '(') {
+          this.enter();
+          const inner = this.parseComma();
+          if (this.peekPunctuator() !== ')') throw new ExpressionError('missing ")" in expression');
+          this.position++;
+          this.nesting--;
+          return inner;
+        }
+        throw new ExpressionError(`unexpected "${token.text}" in expression`);
+      default:
+        throw new ExpressionError(`token ${token.text} is not valid in preprocessor expressions`);
+    }
+  }
+
+  private skipParenthesized(): void {
+    let depth = 0;
+    while (this.position < this.tokens.length) {
+      const text = this.peekPunctuator();
+      this.position++;
+      if (text === '(') depth++;
+      else if (text === ')' && --depth === 0) return;
+    }
+    throw new ExpressionError('missing ")" in expression');
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Conditional regions
+
+/** Line state of a region in every environment, with summaries to skip work. */
+interface StateVector {
+  readonly states: Uint8Array;
+  readonly allActive: boolean;
+  readonly allInactive: boolean;
+}
+
+function makeStateVector(states: Uint8Array): StateVector {
+  let allActive = true;
+  let allInactive = true;
+  for (let i = 0; i < states.length; i++) {
+    if (states[i] !== LineState.Active) allActive = false;
+    if (states[i] !== LineState.Inactive) allInactive = false;
+  }
+  return { states, allActive, allInactive };
+}
+
+/** One #if ... #endif group being read. */
+interface ConditionalGroup {
+  readonly opener: Directive;
+  readonly parent: StateVector;
+  /** per environment: some earlier branch's condition is definitely true */
+  readonly earlierTrue: Uint8Array;
+  /** per environment: every earlier branch's condition is definitely false */
+  readonly earlierAllFalse: Uint8Array;
+  sawElse: boolean;
+  /** main file only: the ConditionInfo of every #if/#elif of this group so far */
+  readonly infos: ConditionInfo[];
+}
+
+/** Enters the next branch of a group; `values` null means #else. */
+function enterBranch(group: ConditionalGroup, values: (boolean | undefined)[] | null): StateVector {
+  const count = group.parent.states.length;
+  const states = new Uint8Array(count);
+  for (let e = 0; e < count; e++) {
+    const own = values === null ? true : values[e];
+    let taken: LineState;
+    if (group.earlierTrue[e] || own === false) taken = LineState.Inactive;
+    else if (group.earlierAllFalse[e] && own === true) taken = LineState.Active;
+    else taken = LineState.Maybe;
+    if (own === true) group.earlierTrue[e] = 1;
+    if (own !== false) group.earlierAllFalse[e] = 0;
+    const parent = group.parent.states[e];
+    states[e] = parent < taken ? parent : taken;
+  }
+  return makeStateVector(states);
+}
+
+/**
+ * Writes line states of the main file in order. Consecutive stretches with the same state
+ * vector (a region and the directive that ends it, usually) are written with one fill.
+ */
+class LineOutput {
+  readonly lineStates: Uint8Array[];
+  readonly conditions: ConditionInfo[] = [];
+  private filledUpTo = 0;
+  private pendingEnd = 0;
+  private pendingState: StateVector | undefined;
+
+  constructor(readonly lineCount: number, envCount: number) {
+    this.lineStates = Array.from({ length: envCount }, () => new Uint8Array(lineCount));
+  }
+
+  /** Gives lines from the last assigned one up to `endExclusive` the given state. */
+  fillTo(endExclusive: number, state: StateVector): void {
+    if (endExclusive <= this.pendingEnd) return;
+    if (state !== this.pendingState) {
+      this.flush();
+      this.pendingState = state;
+    }
+    this.pendingEnd = endExclusive;
+  }
+
+  flush(): void {
+    const state = this.pendingState;
+    const start = this.filledUpTo;
+    const end = this.pendingEnd;
+    if (state === undefined || end <= start) return;
+    // Arrays start as zeros, which is Inactive.
+    if (!state.allInactive) {
+      for (let e = 0; e < this.lineStates.length; e++) {
+        const value = state.states[e];
+        if (value !== LineState.Inactive) this.lineStates[e].fill(value, start, end);
+      }
+    }
+    this.filledUpTo = end;
+  }
+}
+
+function conditionTokens(directive: Directive): Token[] | string {
+  if (directive.conditionTokens === undefined) {
+    const tokens = tokenize(directive.body);
+    if (directive.name === 'if' || directive.name === 'elif') {
+      directive.conditionTokens = tokens.length > 0 ? tokens : `#${directive.name} with no expression`;
+    } else if (tokens.length === 0 || tokens[0].kind !== TokenKind.Identifier) {
+      directive.conditionTokens = `#${directive.name} requires a macro name`;
+    } else {
+      const test = [DEFINED_TOKEN, tokens[0]];
+      directive.conditionTokens = directive.name.endsWith('ndef') ? [NOT_TOKEN, ...test] : test;
+    }
+  }
+  return directive.conditionTokens;
+}
+
+function conditionText(directive: Directive): string {
+  const text = directive.body.trim();
+  if (directive.name === 'elifdef') return `defined ${text}`;
+  if (directive.name === 'elifndef') return `!defined ${text}`;
+  return text;
+}
+
+class PreprocessRun {
+  private readonly envCount: number;
+  private readonly views: EnvironmentView[];
+  private readonly everyEnv: number[];
+  private readonly macros: MacroTables;
+  private readonly problems: { line: number; message: string }[] = [];
+  private readonly problemKeys = new Set<string>();
+  /** Scanned headers of this call by path (re-inclusion reuses tokens and MacroDefs). */
+  private readonly headers = new Map<string, { text: string; source: ScannedSource }>();
+  private readonly includeStack: string[];
+  /** Per environment: headers with #pragma once that were definitely included. */
+  private readonly onceIncluded: Set<string>[];
+  /** While reading a header: where its problems are reported in the main file. */
+  private headerContext: { anchorLine: number; path: string } | undefined;
+  private expansionStepsLeft = EXPANSION_STEPS_PER_CALL;
+
+  constructor(
+    private readonly fileName: string,
+    envs: KernelEnvironment[],
+    private readonly resolveInclude: IncludeResolver | undefined,
+  ) {
+    this.envCount = envs.length;
+    this.views = envs.map((env) => new EnvironmentView(env));
+    this.everyEnv = envs.map((_, i) => i);
+    this.macros = new MacroTables(envs.length);
+    this.includeStack = [fileName];
+    this.onceIncluded = envs.map(() => new Set<string>());
+  }
+
+  run(source: ScannedSource): PreprocessResult {
+    const output = new LineOutput(source.lineCount, this.envCount);
+    const everywhere = makeStateVector(new Uint8Array(this.envCount).fill(LineState.Active));
+    this.processSource(source, everywhere, this.fileName, output);
+    this.problems.sort((a, b) => a.line - b.line);
+    return {
+      lineStates: output.lineStates,
+      directiveLines: source.directiveLines,
+      conditions: output.conditions,
+      problems: this.problems,
+    };
+  }
+
+  private report(line: number, message: string): void {
+    const context = this.headerContext;
+    const problem = context
+      ? { line: context.anchorLine, message: `${context.path}:${line + 1}: ${message}` }
+      : { line, message };
+    const key = `${problem.line}\u0000${problem.message}`;
+    if (this.problemKeys.has(key)) return;
+    this.problemKeys.add(key);
+    this.problems.push(problem);
+  }
+
+  /** Reads the directives of one file. `output` is given for the main file only. */
+  private processSource(source: ScannedSource, base: StateVector, path: string, output: LineOutput | undefined): void {
+    if (source.guard !== undefined) this.assumeGuardUnset(source.guard);
+    const groups: ConditionalGroup[] = [];
+    let current = base;
+    for (const directive of source.directives) {
+      output?.fillTo(directive.line, current);
+      // State of the directive's own lines: the region around it (outside its group).
+      let directiveState = current;
+      switch (directive.name) {
+        case 'if':
+        case 'ifdef':
+        case 'ifndef': {
+          const group: ConditionalGroup = {
+            opener: directive,
+            parent: current,
+            earlierTrue: new Uint8Array(this.envCount),
+            earlierAllFalse: new Uint8Array(this.envCount).fill(1),
+            sawElse: false,
+            infos: [],
+          };
+          const values = this.conditionValues(directive, current, output !== undefined);
+          if (output) this.recordCondition(output, group, directive, directive.name, values);
+          groups.push(group);
+          current = enterBranch(group, values);
+          break;
+        }
+        case 'elif':
+        case 'elifdef':
+        case 'elifndef': {
+          const group = groups[groups.length - 1];
+          if (group === undefined) {
+            this.report(directive.line, `#${directive.name} without #if`);
+            break;
+          }
+          directiveState = group.parent;
+          if (group.sawElse) {
+            this.report(directive.line, `#${directive.name} after #else`);
+            break;
+          }
+          const values = this.conditionValues(directive, group.parent, output !== undefined);
+          if (output) this.recordCondition(output, group, directive, 'elif', values);
+          current = enterBranch(group, values);
+          break;
+        }
+        case 'else': {
+          const group = groups[groups.length - 1];
+          if (group === undefined) {
+            this.report(directive.line, '#else without #if');
+            break;
+          }
+          directiveState = group.parent;
+          if (group.sawElse) {
+            this.report(directive.line, '#else after #else');
+            break;
+          }
+          group.sawElse = true;
+          for (const info of group.infos) info.branchLines.push(directive.line);
+          current = enterBranch(group, null);
+          break;
+        }
+        case 'endif': {
+          const group = groups.pop();
+          if (group === undefined) {
+            this.report(directive.line, '#endif without #if');
+            break;
+          }
+          directiveState = group.parent;
+          for (const info of group.infos) info.endLine = directive.line;
+          current = group.parent;
+          break;
+        }
+        case 'define':
+          this.applyDefine(directive, current);
+          break;
+        case 'undef':
+          this.applyUndef(directive, current);
+          break;
+        case 'include':
+          if (!current.allInactive) this.followInclude(directive, current, path);
+          break;
+        case 'pragma':
+          if (/^\s*once\b/.test(directive.body)) {
+            for (let e = 0; e < this.envCount; e++) {
+              if (current.states[e] === LineState.Active) this.onceIncluded[e].add(path);
+            }
+          }
+          break;
+        default:
+          // #error, #warning, #line, #include_next, ... do not change what is compiled.
+          break;
+      }
+      output?.fillTo(directive.endLine + 1, directiveState);
+    }
+    if (output) {
+      output.fillTo(output.lineCount, current);
+      output.flush();
+    }
+    for (const group of groups) {
+      this.report(group.opener.line, `unterminated #${group.opener.name}`);
+      if (output) for (const info of group.infos) info.endLine = output.lineCount - 1;
+    }
+  }
+
+  private recordCondition(
+    output: LineOutput,
+    group: ConditionalGroup,
+    directive: Directive,
+    kind: ConditionInfo['directive'],
+    values: (boolean | undefined)[],
+  ): void {
+    for (const earlier of group.infos) earlier.branchLines.push(directive.line);
+    const info: ConditionInfo = {
+      line: directive.line,
+      directive: kind,
+      text: conditionText(directive),
+      values,
+      endLine: directive.line,
+      branchLines: [],
+    };
+    group.infos.push(info);
+    output.conditions.push(info);
+  }
+
+  /**
+   * The condition's value in every environment. Inside headers nothing is reported from
+   * regions that are off everywhere, and those conditions are not even evaluated.
+   */
+  private conditionValues(directive: Directive, around: StateVector, wantAll: boolean): (boolean | undefined)[] {
+    const values = new Array<boolean | undefined>(this.envCount).fill(undefined);
+    if (around.allInactive && !wantAll) return values.fill(false);
+    // Like a compiler, complain only about conditions that some target actually reads.
+    const report = !around.allInactive;
+    const tokens = conditionTokens(directive);
+    if (typeof tokens === 'string') {
+      if (report) this.report(directive.line, tokens);
+      return values;
+    }
+    if (this.envCount > 0) this.evaluateForGroup(tokens, this.everyEnv, values, directive, report);
+    return values;
+  }
+
+  private evaluateForGroup(
+    tokens: Token[],
+    group: readonly number[],
+    values: (boolean | undefined)[],
+    directive: Directive,
+    report: boolean,
+  ): void {
+    const budget = Math.min(EXPANSION_STEPS_PER_CONDITION, this.expansionStepsLeft);
+    const cx: ExpansionContext = { macros: this.macros, group, stepsLeft: budget };
+    const expanded = expandTokens(tokens, cx, 0);
+    const classified = Array.isArray(expanded) ? classifyIdentifiers(expanded, cx) : expanded;
+    this.expansionStepsLeft -= budget - Math.max(cx.stepsLeft, 0);
+    if (classified instanceof NonUniformMacro) {
+      // The environments disagree about a macro: evaluate each side on its own.
+      for (const part of this.macros.partition(classified.name, group)) {
+        this.evaluateForGroup(tokens, part, values, directive, report);
+      }
+      return;
+    }
+    if (classified instanceof ExpressionError) {
+      if (report) this.report(directive.line, `#${directive.name}: ${classified.message}`);
+      return;
+    }
+    const tree = new ExpressionParser(classified).parse();
+    if (tree instanceof ExpressionError) {
+      if (report) this.report(directive.line, `#${directive.name}: ${tree.message}`);
+      return;
+    }
+    for (const env of group) {
+      const value = evaluateNode(tree, this.views[env]);
+      values[env] = value === undefined ? undefined : !isZero(value);
+    }
+  }
+
+  /**
+   * An include guard belongs to its header: until the header defines it, it is known to be
+   * undefined (otherwise `#ifndef FOO_H` would be "unknown" and hide the whole header).
+   */
+  private assumeGuardUnset(guard: string): void {
+    const next = this.everyEnv.map((e) => this.macros.get(e, guard) ?? UNDEFINED_MACRO);
+    if (next.length > 0 && next.every((entry) => entry === next[0])) {
+      this.macros.setAll(guard, next[0]);
+      return;
+    }
+    for (let e = 0; e < next.length; e++) {
+      if (this.macros.get(e, guard) !== next[e]) this.macros.setOne(e, guard, next[e]);
+    }
+  }
+
+  private applyDefine(directive: Directive, current: StateVector): void {
+    const macro = macroDefinitionOf(directive);
+    if (typeof macro === 'string') {
+      if (!current.allInactive) this.report(directive.line, macro);
+      return;
+    }
+    this.setMacro(macro.name, macro, current);
+  }
+
+  private applyUndef(directive: Directive, current: StateVector): void {
+    const name = leadingIdentifier(directive.body);
+    if (name === undefined || name === 'defined') {
+      if (!current.allInactive) this.report(directive.line, '#undef requires a macro name');
+      return;
+    }
+    this.setMacro(name, UNDEFINED_MACRO, current);
+  }
+
+  /**
+   * Applies a #define/#undef where its region is Active; where the region is Maybe the
+   * macro becomes unknown (unless it is already in that very state). Where the region is
+   * Inactive nothing changes, except that a name the file defines somewhere is the file's
+   * own macro: it is then known to be undefined rather than unknown (so
+   * `#if OLD_KERNEL / #define NEED_X / #endif / #ifdef NEED_X` is decided everywhere).
+   */
+  private setMacro(name: string, entry: MacroEntry, current: StateVector): void {
+    if (current.allActive) {
+      this.macros.setAll(name, entry);
+      return;
+    }
+    const ownedByFile = !isBuiltinName(name) && !isConfigName(name);
+    // undefined: the environment keeps "never touched" (a built-in or config meaning).
+    const next: (MacroEntry | undefined)[] = [];
+    for (let e = 0; e < this.envCount; e++) {
+      const existing = this.macros.get(e, name);
+      switch (current.states[e]) {
+        case LineState.Active:
+          next.push(entry);
+          break;
+        case LineState.Maybe:
+          next.push(this.alreadyIs(e, name, existing, entry) ? existing : UNKNOWN_MACRO);
+          break;
+        default:
+          next.push(existing === undefined && ownedByFile ? UNDEFINED_MACRO : existing);
+          break;
+      }
+    }
+    if (next[0] !== undefined && next.every((entryHere) => entryHere === next[0])) {
+      this.macros.setAll(name, next[0]);
+      return;
+    }
+    for (let e = 0; e < this.envCount; e++) {
+      const entryHere = next[e];
+      if (entryHere !== undefined && entryHere !== this.macros.get(e, name)) this.macros.setOne(e, name, entryHere);
+    }
+  }
+
+  private alreadyIs(env: number, name: string, existing: MacroEntry | undefined, entry: MacroEntry): boolean {
+    if (entry.state === MacroState.Defined) {
+      return existing !== undefined && existing.state === MacroState.Defined && existing.signature === entry.signature;
+    }
+    if (existing !== undefined) return existing.state === MacroState.Undefined;
+    return isConfigName(name) && this.views[env].configMacro(name).defined === false;
+  }
+
+  private followInclude(directive: Directive, current: StateVector, includingFile: string): void {
+    const resolve = this.resolveInclude;
+    const target = parseIncludeTarget(directive.body);
+    if (resolve === undefined || target === undefined) return;
+    if (this.includeStack.length > MAX_INCLUDE_DEPTH) {
+      this.report(directive.line, `#include nested more than ${MAX_INCLUDE_DEPTH} levels deep; "${target.spec}" not read`);
+      return;
+    }
+    let resolved: { path: string; text: string } | undefined;
+    try {
+      resolved = resolve(target.spec, target.quoted, includingFile);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.report(directive.line, `could not read "${target.spec}": ${reason}`);
+      return;
+    }
+    if (resolved === undefined || typeof resolved.text !== 'string') return;
+    const source = this.headerSource(resolved.path, resolved.text);
+    if (this.includeStack.includes(resolved.path)) {
+      // With a guard or #pragma once the compiler stops here too; without, it never would.
+      if (source.guard === undefined && !source.pragmaOnce) {
+        this.report(directive.line, `#include cycle: "${resolved.path}" includes itself`);
+      }
+      return;
+    }
+    let base = current;
+    if (source.pragmaOnce) {
+      const states = current.states.slice();
+      for (let e = 0; e < this.envCount; e++) if (this.onceIncluded[e].has(resolved.path)) states[e] = LineState.Inactive;
+      base = makeStateVector(states);
+      if (base.allInactive) return;
+    }
+    const outer = this.headerContext;
+    this.headerContext = { anchorLine: outer ? outer.anchorLine : directive.line, path: resolved.path };
+    this.includeStack.push(resolved.path);
+    try {
+      this.processSource(source, base, resolved.path, undefined);
+    } finally {
+      this.includeStack.pop();
+      this.headerContext = outer;
+    }
+  }
+
+  private headerSource(path: string, text: string): ScannedSource {
+    const cached = this.headers.get(path);
+    if (cached !== undefined && cached.text === text) return cached.source;
+    const source = scanSource(text, false);
+    this.headers.set(path, { text, source });
+    return source;
+  }
+}

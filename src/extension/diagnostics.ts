@@ -1,0 +1,142 @@
+// Keeps the Problems panel in step with the open C files: check on open, on edit
+// (debounced; a newer edit cancels the pending run), on settings or target change; clear on
+// close. The latest result per document is kept for hovers.
+import { readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import * as vscode from 'vscode';
+import type { CheckResult } from '../core/checker';
+import { createIncludeResolver } from '../core/includes';
+import type { IncludeResolver } from '../core/preprocessor';
+import { parseTargets } from '../core/targets';
+import { toDiagnostic } from './convert';
+import type { EngineLoader } from './engine';
+import { readSettings } from './settings';
+
+const MAX_DOCUMENT_CHARS = 2 * 1024 * 1024;
+
+export interface DocumentResult {
+  version: number;
+  targets: number[];
+  result: CheckResult;
+}
+
+function isCheckable(document: vscode.TextDocument): boolean {
+  return document.languageId === 'c' && (document.uri.scheme === 'file' || document.uri.scheme === 'untitled' || document.uri.scheme === 'vscode-remote');
+}
+
+/** Includes resolve in the document's workspace folder; open editors win over the disk. */
+function includeResolver(document: vscode.TextDocument): IncludeResolver {
+  const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath;
+  return createIncludeResolver(folder ? [folder] : [dirname(document.uri.fsPath)], (candidate) => {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === candidate);
+    if (open) return open.getText();
+    try {
+      return statSync(candidate).isFile() && statSync(candidate).size <= MAX_DOCUMENT_CHARS ? readFileSync(candidate, 'utf8') : undefined;
+    } catch {
+      return undefined;
+    }
+  });
+}
+
+export class DiagnosticsController implements vscode.Disposable {
+  readonly collection = vscode.languages.createDiagnosticCollection('kernel-compat');
+  private readonly results = new Map<string, DocumentResult>();
+  private readonly pending = new Map<string, NodeJS.Timeout>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  /** Fires after a document's diagnostics were replaced. */
+  readonly onDidCheck = this.changed.event;
+
+  constructor(
+    private readonly engine: EngineLoader,
+    private readonly log: vscode.OutputChannel,
+    private readonly reportError: (error: unknown) => void,
+  ) {
+    this.disposables.push(
+      this.collection,
+      this.changed,
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('kernelCompat')) this.recheckAll();
+      }),
+    );
+  }
+
+  recheckAll(): void {
+    for (const document of vscode.workspace.textDocuments) this.schedule(document, 0);
+  }
+
+  resultFor(document: vscode.TextDocument): DocumentResult | undefined {
+    const result = this.results.get(document.uri.toString());
+    return result && result.version === document.version ? result : undefined;
+  }
+
+  schedule(document: vscode.TextDocument, delay?: number): void {
+    if (!isCheckable(document)) return;
+    const key = document.uri.toString();
+    clearTimeout(this.pending.get(key));
+    const wait = delay ?? readSettings(document.uri).debounceMs;
+    this.pending.set(
+      key,
+      setTimeout(() => {
+        this.pending.delete(key);
+        void this.run(document);
+      }, wait),
+    );
+  }
+
+  private async run(document: vscode.TextDocument): Promise<void> {
+    const key = document.uri.toString();
+    const settings = readSettings(document.uri);
+    if (!settings.enable || document.isClosed) {
+      this.collection.delete(document.uri);
+      this.results.delete(key);
+      return;
+    }
+    try {
+      const { db, checker } = await this.engine.get();
+      // A newer edit arrived while loading: its own run will follow.
+      if (this.pending.has(key) || document.isClosed) return;
+      const text = document.getText();
+      if (text.length > MAX_DOCUMENT_CHARS) {
+        this.log.appendLine(`${document.uri.fsPath}: not checked, ${text.length} characters is over the ${MAX_DOCUMENT_CHARS} limit`);
+        this.collection.delete(document.uri);
+        return;
+      }
+      const selection = parseTargets(settings.targets, db.images);
+      if (selection.errors.length > 0) this.log.appendLine(`kernelCompat.targets: ${selection.errors.join('; ')}`);
+      const version = document.version;
+      const started = Date.now();
+      const result = checker.check(text, {
+        fileName: document.uri.fsPath,
+        targets: selection.images,
+        resolveInclude: includeResolver(document),
+        severities: settings.severities,
+        documentKey: key,
+      });
+      if (document.version !== version) return;
+      this.results.set(key, { version, targets: selection.images, result });
+      this.collection.set(document.uri, result.findings.map(toDiagnostic));
+      this.log.appendLine(`${document.uri.fsPath}: ${result.findings.length} finding(s), ${result.variants} variant(s), ${Date.now() - started} ms`);
+      this.changed.fire(document.uri);
+    } catch (error) {
+      this.reportError(error);
+    }
+  }
+
+  private forget(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    clearTimeout(this.pending.get(key));
+    this.pending.delete(key);
+    this.results.delete(key);
+    this.collection.delete(document.uri);
+    void this.engine.get().then(({ checker }) => checker.forget(key), () => undefined);
+  }
+
+  dispose(): void {
+    for (const timer of this.pending.values()) clearTimeout(timer);
+    for (const d of this.disposables) d.dispose();
+  }
+}

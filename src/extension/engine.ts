@@ -1,0 +1,36 @@
+// Loads the heavy parts (WASM runtime, C grammar, database) once, on first need, never in
+// activate: opening a non-C file must cost nothing.
+import * as vscode from 'vscode';
+import { Checker } from '../core/checker';
+import { KernelDatabase } from '../core/database';
+import { loadCParser } from '../core/parser';
+
+export interface Engine {
+  db: KernelDatabase;
+  checker: Checker;
+}
+
+export class EngineLoader {
+  private loading?: Promise<Engine>;
+
+  constructor(private readonly extensionUri: vscode.Uri) {}
+
+  get(): Promise<Engine> {
+    if (!this.loading) {
+      this.loading = this.load();
+      this.loading.catch(() => (this.loading = undefined));
+    }
+    return this.loading;
+  }
+
+  private async load(): Promise<Engine> {
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    const dataDir = vscode.Uri.joinPath(this.extensionUri, 'data');
+    const grammar = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dist, 'tree-sitter-c.wasm'));
+    const { parser } = await loadCParser({ runtimeWasmPath: vscode.Uri.joinPath(dist, 'tree-sitter.wasm').fsPath, grammar });
+    // The database reads synchronously through Node, like the CLI: these are local files of the extension.
+    const fs = await import('node:fs');
+    const db = KernelDatabase.open((name) => fs.readFileSync(vscode.Uri.joinPath(dataDir, name).fsPath));
+    return { db, checker: new Checker(db, parser) };
+  }
+}

@@ -1,0 +1,47 @@
+// Hover on a kernel struct member or struct name: its history across the kernel images.
+import * as vscode from 'vscode';
+import { aggregateHover, memberHover } from '../core/hover';
+import type { AggregateRef } from '../core/database';
+import { toRange } from './convert';
+import type { DiagnosticsController } from './diagnostics';
+import type { EngineLoader } from './engine';
+
+export const SHOW_REPORT_COMMAND = 'kernelCompat.showReport';
+
+function reportLink(ref: AggregateRef): string {
+  const args = encodeURIComponent(JSON.stringify([`${ref.kind} ${ref.name}`]));
+  return `[Open the ${ref.kind} report](command:${SHOW_REPORT_COMMAND}?${args})`;
+}
+
+export class KernelHoverProvider implements vscode.HoverProvider {
+  constructor(
+    private readonly engine: EngineLoader,
+    private readonly diagnostics: DiagnosticsController,
+  ) {}
+
+  async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
+    const current = this.diagnostics.resultFor(document);
+    if (!current) return undefined;
+    const { db } = await this.engine.get();
+    const offset = document.offsetAt(position);
+    const contains = (r: { startIndex: number; endIndex: number }) => offset >= r.startIndex && offset <= r.endIndex;
+    const usage = current.result.usages.find((u) => contains(u.usage.range));
+    let markdown: string | undefined;
+    let range: vscode.Range | undefined;
+    let ref: AggregateRef | undefined;
+    if (usage) {
+      ref = usage.usage.aggregate;
+      markdown = memberHover(db, ref, usage.usage.member, current.targets);
+      range = toRange(usage.usage.range);
+    } else {
+      const mention = current.result.mentions.find((m) => contains(m.range));
+      if (!mention) return undefined;
+      ref = mention.aggregate;
+      markdown = aggregateHover(db, ref, current.targets);
+      range = toRange(mention.range);
+    }
+    const content = new vscode.MarkdownString(`${markdown}\n\n${reportLink(ref)}`);
+    content.isTrusted = { enabledCommands: [SHOW_REPORT_COMMAND] };
+    return new vscode.Hover(content, range);
+  }
+}

@@ -1,0 +1,28 @@
+// The extension's settings, read in one place and typed.
+import * as vscode from 'vscode';
+import { DEFAULT_SEVERITIES, type Code, type Severity } from '../core/checker';
+import { DEFAULT_TARGETS } from '../core/targets';
+
+export const SECTION = 'kernelCompat';
+
+export interface Settings {
+  enable: boolean;
+  targets: string[];
+  severities: Record<Code, Severity>;
+  debounceMs: number;
+}
+
+export function readSettings(scope?: vscode.ConfigurationScope): Settings {
+  const config = vscode.workspace.getConfiguration(SECTION, scope);
+  const severities = { ...DEFAULT_SEVERITIES };
+  const configured = config.get<Record<string, string>>('severity', {});
+  for (const [code, value] of Object.entries(configured)) {
+    if (code in severities && ['error', 'warning', 'information', 'hint'].includes(value)) severities[code as Code] = value as Severity;
+  }
+  return {
+    enable: config.get<boolean>('enable', true),
+    targets: config.get<string[]>('targets', DEFAULT_TARGETS),
+    severities,
+    debounceMs: Math.max(0, config.get<number>('debounceMs', 250)),
+  };
+}

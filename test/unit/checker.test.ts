@@ -1,0 +1,160 @@
+import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { createIncludeResolver } from '../../src/core/includes';
+import { Checker, type CheckResult } from '../../src/core/checker';
+import { parseTargets } from '../../src/core/targets';
+import { createChecker } from '../../src/cli/runtime';
+import { bundledDatabase } from './helpers';
+
+const db = bundledDatabase();
+let checker: Checker;
+
+before(async () => {
+  checker = (await createChecker(db)).checker;
+});
+
+function targets(spec = 'versions'): number[] {
+  return parseTargets(spec, db.images).images;
+}
+
+function check(text: string, spec = 'versions', headers: Record<string, string> = {}): CheckResult {
+  const resolveInclude = createIncludeResolver(['/ws'], (path) => headers[path]);
+  return checker.check(text, { fileName: '/ws/driver.c', targets: targets(spec), resolveInclude });
+}
+
+/** Findings as comparable rows: code, 1-based line:column, targets, message. */
+function rows(result: CheckResult): string[] {
+  return result.findings.map((f) => `${f.code} ${f.range.startLine + 1}:${f.range.startColumn + 1}-${f.range.endColumn + 1} [${f.targets.map((t) => db.images[t].label).join(',')}] ${f.message}`);
+}
+
+const OPS_OPEN = `#include <linux/vfio.h>
+static int my_open(struct vfio_device *vdev) { return 0; }
+static const struct vfio_device_ops my_ops = {
+\t.name = "x",
+\t.open = my_open,
+};
+`;
+
+describe('checker', () => {
+  it('warns on an unguarded .open on 5.15 and 5.19 and names open_device; says where the struct is not in vmlinux', () => {
+    assert.deepEqual(rows(check(OPS_OPEN)), [
+      "struct-not-in-image 4:3-7 [4.4,4.8,4.10,4.13,4.15,4.18,5.0,5.3,6.2,6.5,6.8] struct vfio_device_ops is not in the vmlinux BTF of 4.4–5.3, 6.2–6.8 (it may be built as a module or configured off there), so its members are not checked on those kernels",
+      'callback-signature 5:3-7 [5.4,5.8,5.11] `my_open` does not fit `.open` of struct vfio_device_ops on 5.4–5.11: its parameter 1 is struct vfio_device *, not void *; the member there is int (*)(void *)',
+      'missing-member 5:3-7 [5.15,5.19] `open` is not in struct vfio_device_ops on 5.15–5.19: replaced by `open_device` in 5.15',
+    ]);
+  });
+
+  it('is silent on .open guarded below 5.15 and .open_device in the #else', () => {
+    const text = `#include <linux/version.h>
+static int a(void *d) { return 0; }
+static int b(struct vfio_device *v) { return 0; }
+static const struct vfio_device_ops ops = {
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5,13,0)
+\t.open = a,
+#elif LINUX_VERSION_CODE < KERNEL_VERSION(5,15,0)
+\t.open = b,
+#else
+\t.open_device = b,
+#endif
+};
+`;
+    assert.deepEqual(rows(check(text, '5.4..5.19')), []);
+  });
+
+  it('warns on an unguarded .open_device on 5.4–5.13, the images that have the struct without it', () => {
+    const text = 'static const struct vfio_device_ops ops = {\n\t.open_device = 0,\n};\n';
+    assert.deepEqual(rows(check(text, '5.4..5.19')), [
+      'missing-member 2:3-14 [5.4,5.8,5.11,5.13] `open_device` is not in struct vfio_device_ops on 5.4–5.13: added in 5.15',
+    ]);
+  });
+
+  it('warns on a void * callback for .open on 5.13 only', () => {
+    const text = 'static int o(void *data) { return 0; }\nstatic const struct vfio_device_ops ops = {\n#if LINUX_VERSION_CODE < KERNEL_VERSION(5,15,0)\n\t.open = o,\n#endif\n};\n';
+    assert.deepEqual(rows(check(text, '5.4..5.19')), [
+      'callback-signature 4:3-7 [5.13] `o` does not fit `.open` of struct vfio_device_ops on 5.13: its parameter 1 is void *, not struct vfio_device *; the member there is int (*)(struct vfio_device *)',
+    ]);
+  });
+
+  it('never reports a struct the file defines itself', () => {
+    const text = 'struct foo { int open; };\nstruct vfio_device_ops { int zzz; };\nstatic struct foo f = { .open = 1 };\nstatic struct vfio_device_ops v = { .zzz = 1 };\nvoid g(struct foo *p) { p->open = 2; }\n';
+    assert.deepEqual(rows(check(text)), []);
+  });
+
+  it('follows macros from a workspace compat.h, and leaves unknown guards alone', () => {
+    const headers = {
+      '/ws/compat.h': '#ifndef COMPAT_H\n#define COMPAT_H\n#define HAVE_OPEN_DEVICE (LINUX_VERSION_CODE >= KERNEL_VERSION(5,15,0))\n#endif\n',
+    };
+    const guarded = '#include "compat.h"\nstatic const struct vfio_device_ops ops = {\n#if HAVE_OPEN_DEVICE\n\t.open_device = 0,\n#else\n\t.open = 0,\n#endif\n};\n';
+    assert.deepEqual(rows(check(guarded, '5.4..5.19', headers)), []);
+    const unknown = 'static const struct vfio_device_ops ops = {\n#ifdef RHEL_RELEASE_CODE\n\t.open_device = 0,\n#else\n\t.open = 0,\n#endif\n};\n';
+    assert.deepEqual(rows(check(unknown, '5.4..5.19')), []);
+  });
+
+  it('judges CONFIG_ guards per image from its kernel config', () => {
+    // CONFIG_VFIO is built in on 5.15 amd64; armhf 5.4 does not have vfio_device_ops in vmlinux at all.
+    const text = 'static const struct vfio_device_ops ops = {\n#if IS_ENABLED(CONFIG_VFIO)\n\t.open_device = 0,\n#endif\n};\n';
+    assert.deepEqual(rows(check(text, '5.13,5.15')), ['missing-member 3:3-14 [5.13] `open_device` is not in struct vfio_device_ops on 5.13: added in 5.15']);
+  });
+
+  it('resolves member accesses through locals, parameters, chains and container_of', () => {
+    const text = `struct my_state { struct vfio_device vdev; int n; };
+static int f(struct vfio_device *vdev)
+{
+\tstruct my_state *s = container_of(vdev, struct my_state, vdev);
+\tif (vdev->ops->open)
+\t\treturn s->vdev.ops->open_device(vdev);
+\treturn 0;
+}
+`;
+    assert.deepEqual(rows(check(text, '5.13,5.15')), [
+      'missing-member 5:17-21 [5.15] `open` is not in struct vfio_device_ops on 5.15: replaced by `open_device` in 5.15',
+      'missing-member 6:23-34 [5.13] `open_device` is not in struct vfio_device_ops on 5.13: added in 5.15',
+    ]);
+  });
+
+  it('is silenced by a kernel-compat-ignore comment on the same or the previous line', () => {
+    const text = 'static const struct vfio_device_ops ops = {\n\t.open = 0, /* kernel-compat-ignore */\n\t// kernel-compat-ignore\n\t.release = 0,\n\t.open_device = 0,\n};\n';
+    assert.deepEqual(rows(check(text, '5.15')), []);
+    assert.deepEqual(rows(check(text, '5.13')), ['missing-member 5:3-14 [5.13] `open_device` is not in struct vfio_device_ops on 5.13: added in 5.15']);
+  });
+
+  it('reports a callback whose signature changed: ndo_tx_timeout gained a queue index', () => {
+    const text = 'static void tx_timeout(struct net_device *dev) {}\nstatic const struct net_device_ops ops = { .ndo_tx_timeout = tx_timeout };\n';
+    assert.deepEqual(rows(check(text, '5.4..5.8')), [
+      'callback-signature 2:45-59 [5.8] `tx_timeout` does not fit `.ndo_tx_timeout` of struct net_device_ops on 5.8: it takes 1 parameter, not 2; the member there is void (*)(struct net_device *, unsigned int)',
+    ]);
+  });
+
+  it('survives unbalanced #if/#endif with a note, and still judges what it can', () => {
+    const text = '#endif\nstatic const struct vfio_device_ops ops = {\n#if LINUX_VERSION_CODE < KERNEL_VERSION(5,15,0)\n\t.open = 0,\n};\n';
+    const result = check(text, '5.13,5.15');
+    assert.ok(result.findings.some((f) => f.code === 'preprocessor' && f.range.startLine === 0));
+    assert.ok(!result.findings.some((f) => f.code === 'missing-member'));
+  });
+
+  it('does not crash on binary-looking or replacement-character text', () => {
+    const text = 'static const struct vfio_device_ops ops = { .open = 0 }; \uFFFD\uFFFD\u0001\n';
+    assert.deepEqual(rows(check(text, '5.15')).map((r) => r.split(' ')[0]), ['missing-member']);
+  });
+});
+
+describe('targets', () => {
+  const labels = (spec: string) => parseTargets(spec, db.images).images.map((i) => db.images[i].label);
+  it('reads labels, ranges, comparisons and groups', () => {
+    assert.deepEqual(labels('5.4..5.15'), ['5.4', '5.8', '5.11', '5.13', '5.15']);
+    assert.deepEqual(labels('>=5.10'), ['5.11', '5.13', '5.15', '5.19', '6.2', '6.5', '6.8']);
+    assert.deepEqual(labels('<4.10, arm64 aws'), ['4.4', '4.8', 'arm64', 'aws']);
+    assert.equal(labels('versions').length, 17);
+    assert.equal(labels('all').length, 25);
+    assert.deepEqual(labels('arch'), ['arm64', 'armhf', 'ppc64el', 'riscv64']);
+  });
+  it('says which parts match nothing', () => {
+    assert.deepEqual(parseTargets('5.5,foo,1.2..x', db.images).errors.map((e) => e.split(' (')[0]), [
+      "'5.5' matches no kernel image",
+      "'foo' matches no kernel image",
+      "'1.2..x' matches no kernel image",
+    ]);
+  });
+});
+
+export const examplesDir = join(__dirname, '..', '..', '..', 'examples');
