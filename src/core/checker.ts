@@ -65,7 +65,7 @@ export interface CheckOptions {
 const IGNORE_MARK = 'kernel-compat-ignore';
 
 function blankLine(line: string): string {
-  return line.replace(/[^\n]/g, ' ');
+  return ' '.repeat(line.length);
 }
 
 /** Index of the first character of each line. */
@@ -93,6 +93,8 @@ function pointAt(text: string, index: number): { row: number; column: number } {
 
 export class Checker {
   private readonly trees = new Map<string, Map<string, CachedTree>>();
+  /** Signature verdicts by function shape and member type: the same pairs recur across targets and edits. */
+  private readonly signatureVerdicts = new Map<string, string | undefined>();
 
   constructor(
     private readonly db: KernelDatabase,
@@ -259,9 +261,7 @@ export class Checker {
       findings.push({
         code: Codes.aggregateNotInImage,
         severity: severities[Codes.aggregateNotInImage],
-        message:
-          `${ref.kind} ${ref.name} is not in the vmlinux BTF of ${describeImages(this.db.images, sorted, targets)} ` +
-          `(it may be built as a module or configured off there), so its members are not checked on those kernels`,
+        message: this.notInImageMessage(ref, sorted, targets),
         range,
         aggregate: ref,
         targets: sorted,
@@ -282,6 +282,17 @@ export class Checker {
     const kept = findings.filter((f) => !this.isIgnored(lines, f.range.startLine));
     kept.sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn || a.code.localeCompare(b.code));
     return { findings: kept, usages, mentions: [...mentions.values()].sort((a, b) => a.range.startIndex - b.range.startIndex), variants: variants.size };
+  }
+
+  private notInImageMessage(ref: AggregateRef, missing: number[], targets: number[]): string {
+    const images = this.db.images;
+    const definitions = this.db.definitions(ref);
+    const firstPresent = images.findIndex((image, index) => image.group === 'version' && definitions[index] !== null);
+    const onlyOlder = firstPresent >= 0 && missing.every((index) => images[index].group === 'version' && index < firstPresent);
+    const why = onlyOlder
+      ? `it may be a module, configured off, or newer than those kernels: the data first has it in ${images[firstPresent].label}`
+      : 'it may be built as a module or configured off there';
+    return `${ref.kind} ${ref.name} is not in the vmlinux BTF of ${describeImages(images, missing, targets)} (${why}), so its members are not checked on those kernels`;
   }
 
   private isIgnored(lines: string[], line: number): boolean {
@@ -321,11 +332,16 @@ export class Checker {
     for (const [image, signature] of signatures) {
       const state = history[image];
       if (state.state !== 'present') continue;
-      const expected = functionPointerShape(state.member.type);
-      if (!expected) continue;
-      const why = signatureMismatch({ returnType: signature.returnType, parameterTypes: signature.parameterTypes }, expected);
+      const verdictKey = `${signature.returnType}\u0000${signature.parameterTypes.join('\u0001')}\u0000${state.member.type}`;
+      let why: string | undefined;
+      if (this.signatureVerdicts.has(verdictKey)) why = this.signatureVerdicts.get(verdictKey);
+      else {
+        const expected = functionPointerShape(state.member.type);
+        why = expected ? signatureMismatch({ returnType: signature.returnType, parameterTypes: signature.parameterTypes }, expected) : undefined;
+        this.signatureVerdicts.set(verdictKey, why);
+      }
       if (!why) continue;
-      const type = formatFunctionType(expected);
+      const type = formatFunctionType(functionPointerShape(state.member.type)!);
       const key = `${signature.name}\u0000${type}\u0000${why}`;
       const entry = mismatched.get(key) ?? { images: [], type, why, signature };
       entry.images.push(image);

@@ -108,8 +108,21 @@ export interface Successor {
   pair: ImagePair;
 }
 
+const successorCache = new WeakMap<KernelDatabase, Map<string, Successor | undefined>>();
+
 /** The successor of a member along the version group, at the last boundary where it disappeared. */
 export function findSuccessor(db: KernelDatabase, ref: AggregateRef, member: string): Successor | undefined {
+  // Cached per database: checks ask for the same member once per finding, hovers on every move.
+  let cache = successorCache.get(db);
+  if (!cache) successorCache.set(db, (cache = new Map()));
+  const key = `${ref.kind} ${ref.name}.${member}\u0000${db.images.length}`;
+  if (cache.has(key)) return cache.get(key);
+  const found = searchSuccessor(db, ref, member);
+  cache.set(key, found);
+  return found;
+}
+
+function searchSuccessor(db: KernelDatabase, ref: AggregateRef, member: string): Successor | undefined {
   const comparisons = compareAll(db, ref).filter((c) => c.pair.group === 'version');
   for (let i = comparisons.length - 1; i >= 0; i--) {
     const found = successorAt(comparisons[i], member);

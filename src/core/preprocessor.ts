@@ -68,7 +68,7 @@ const MAX_INCLUDE_DEPTH = 32;
 /** Tokens one condition may push through macro expansion before it is declared undecidable. */
 const EXPANSION_STEPS_PER_CONDITION = 20_000;
 /** The same, summed over a whole call, so a file full of expensive conditions stays bounded. */
-const EXPANSION_STEPS_PER_CALL = 2_000_000;
+const EXPANSION_STEPS_PER_CALL = 5_000_000;
 /** Nested macro-argument pre-expansions (each one recurses). */
 const MAX_EXPANSION_NESTING = 64;
 /** Nesting of parentheses/unary operators and depth of the expression tree (both recurse). */
@@ -816,6 +816,10 @@ class ExpressionError {
 
 type Failure = NonUniformMacro | ExpressionError;
 
+function isFailure(value: unknown): value is Failure {
+  return value instanceof NonUniformMacro || value instanceof ExpressionError;
+}
+
 /**
  * Macro state of every environment. Most #defines are unconditional and identical
  * everywhere, so they live once in `shared`; only names set differently per environment
@@ -837,6 +841,16 @@ class MacroTables {
       if (own !== undefined) return own;
     }
     return this.shared.get(name);
+  }
+
+  /** No environment has an entry for `name`. */
+  untouched(name: string): boolean {
+    return !this.divergent.has(name) && !this.shared.has(name);
+  }
+
+  /** Every environment has an entry for `name`. */
+  setEverywhere(name: string): boolean {
+    return !this.divergent.has(name) && this.shared.has(name);
   }
 
   setAll(name: string, entry: MacroEntry): void {
@@ -1010,8 +1024,8 @@ function expandTokens(input: readonly Token[], cx: ExpansionContext, nesting: nu
     const name = token.text;
     if (name === 'defined') {
       const result = definedOperator(pending, cx);
-      if (!(result instanceof NonUniformMacro || result instanceof ExpressionError)) out.push(result);
-      else return result;
+      if (isFailure(result)) return result;
+      out.push(result);
       continue;
     }
     if (token.hiddenNames !== undefined && token.hiddenNames.includes(name)) {
@@ -1276,17 +1290,23 @@ function configTestTokens(test: ConfigTest, arg: Token[], cx: ExpansionContext, 
     return unknown ? unknownToken(unknown.text) : ZERO_TOKEN;
   };
   const module = (): Token | Failure => {
-    if (arg.length !== 1 || arg[0].kind !== TokenKind.Identifier) return unknownToken('IS_MODULE');
-    return builtin([{ kind: TokenKind.Identifier, text: arg[0].text + '_MODULE', spaceBefore: false }]);
+    // A config leaf here is CONFIG_X already pre-expanded by a wrapper macro; where it
+    // expanded to 1, X_MODULE is unset anyway, so pasting onto its name gives the same answer.
+    const only = arg.length === 1 ? arg[0] : undefined;
+    const isName =
+      only !== undefined &&
+      (only.kind === TokenKind.Identifier || (only.kind === TokenKind.Leaf && only.leaf === LeafKind.ConfigValue));
+    if (!isName) return unknownToken('IS_MODULE');
+    return builtin([{ kind: TokenKind.Identifier, text: only.text + '_MODULE', spaceBefore: false }]);
   };
   if (test === ConfigTest.Builtin || test === ConfigTest.Module) {
     const result = test === ConfigTest.Builtin ? builtin(arg) : module();
-    return result instanceof NonUniformMacro || result instanceof ExpressionError ? result : [result];
+    return isFailure(result) ? result : [result];
   }
   const isBuiltin = builtin(arg);
-  if (isBuiltin instanceof NonUniformMacro || isBuiltin instanceof ExpressionError) return isBuiltin;
+  if (isFailure(isBuiltin)) return isBuiltin;
   const isModule = module();
-  if (isModule instanceof NonUniformMacro || isModule instanceof ExpressionError) return isModule;
+  if (isFailure(isModule)) return isModule;
   if (isBuiltin === ONE_TOKEN || isModule === ONE_TOKEN) return [ONE_TOKEN];
   if (isBuiltin === ZERO_TOKEN) return [isModule];
   if (isModule === ZERO_TOKEN) return [isBuiltin];
@@ -1941,7 +1961,7 @@ class PreprocessRun {
       if (!current.allInactive) this.report(directive.line, macro);
       return;
     }
-    this.setMacro(macro.name, macro, current);
+    if (!this.overridesBuiltin(macro.name)) this.setMacro(macro.name, macro, current);
   }
 
   private applyUndef(directive: Directive, current: StateVector): void {
@@ -1950,7 +1970,17 @@ class PreprocessRun {
       if (!current.allInactive) this.report(directive.line, '#undef requires a macro name');
       return;
     }
-    this.setMacro(name, UNDEFINED_MACRO, current);
+    if (!this.overridesBuiltin(name)) this.setMacro(name, UNDEFINED_MACRO, current);
+  }
+
+  /**
+   * A header that redefines a version or IS_ENABLED() macro is a copy of one particular
+   * kernel's linux/version.h or linux/kconfig.h found in the workspace (a kernel tree);
+   * letting it win would pin every target to that one kernel. The file being edited may
+   * still redefine them.
+   */
+  private overridesBuiltin(name: string): boolean {
+    return this.headerContext !== undefined && isBuiltinName(name);
   }
 
   /**
@@ -1966,6 +1996,14 @@ class PreprocessRun {
       return;
     }
     const ownedByFile = !isBuiltinName(name) && !isConfigName(name);
+    if (current.allInactive) {
+      // Only the "owned by the file" mark can change, and only where the name is untouched.
+      if (!ownedByFile || this.macros.setEverywhere(name)) return;
+      if (this.macros.untouched(name)) {
+        this.macros.setAll(name, UNDEFINED_MACRO);
+        return;
+      }
+    }
     // undefined: the environment keeps "never touched" (a built-in or config meaning).
     const next: (MacroEntry | undefined)[] = [];
     for (let e = 0; e < this.envCount; e++) {
