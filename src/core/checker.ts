@@ -75,6 +75,106 @@ function lineStarts(text: string): number[] {
   return starts;
 }
 
+interface TopLevelSpan {
+  startRow: number;
+  endRow: number;
+  startIndex: number;
+  endIndex: number;
+  /** For a function definition: the inside of its body, which other top-level code cannot see. */
+  body?: { start: number; end: number };
+  /** For a declaration with an initializer: where the initializer starts (other code sees only the name). */
+  initializerStart?: number;
+}
+
+function topLevelSpans(tree: Tree): TopLevelSpan[] {
+  const spans: TopLevelSpan[] = [];
+  for (const node of tree.rootNode.children) {
+    if (!node) continue;
+    const span: TopLevelSpan = { startRow: node.startPosition.row, endRow: node.endPosition.row, startIndex: node.startIndex, endIndex: node.endIndex };
+    if (node.type === 'function_definition') {
+      const body = node.childForFieldName('body');
+      if (body && body.endIndex - body.startIndex >= 2) span.body = { start: body.startIndex + 1, end: body.endIndex - 1 };
+    } else if (node.type === 'declaration') {
+      // `static const struct x ops = { ... };`: a single declarator with an initializer.
+      const declarators = node.childrenForFieldName('declarator').filter((d) => d !== null);
+      const value = declarators.length === 1 && declarators[0]!.type === 'init_declarator' ? declarators[0]!.childForFieldName('value') : null;
+      if (value) span.initializerStart = value.startIndex;
+    }
+    spans.push(span);
+  }
+  return spans;
+}
+
+/** A run of the compact text that stands for the original text at `originalStart`. */
+interface Segment {
+  compactStart: number;
+  originalStart: number;
+  length: number;
+}
+
+/**
+ * The text a target-specific re-read needs: the dirty declarations in full, every other
+ * top-level declaration (the scope they see), and the other functions' headers with empty
+ * bodies. Much shorter than the file, so re-reading costs little.
+ */
+function compactVariant(variantText: string, spans: TopLevelSpan[], dirty: Set<TopLevelSpan>): { text: string; segments: Segment[] } {
+  const parts: string[] = [];
+  const segments: Segment[] = [];
+  let length = 0;
+  const take = (start: number, end: number, suffix = '') => {
+    segments.push({ compactStart: length, originalStart: start, length: end - start });
+    const piece = variantText.slice(start, end) + suffix + '\n';
+    parts.push(piece);
+    length += piece.length;
+  };
+  for (const span of spans) {
+    if (dirty.has(span)) take(span.startIndex, span.endIndex);
+    else if (span.body) take(span.startIndex, span.body.start, '}');
+    else if (span.initializerStart !== undefined) take(span.startIndex, span.initializerStart, '0;');
+    else take(span.startIndex, span.endIndex);
+  }
+  return { text: parts.join(''), segments };
+}
+
+/** Maps positions found in a compact text back to the original text. */
+class PositionMap {
+  constructor(
+    private readonly segments: Segment[],
+    private readonly lineStartIndices: number[],
+  ) {}
+
+  private original(index: number): number {
+    let low = 0;
+    let high = this.segments.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.segments[mid].compactStart <= index) low = mid;
+      else high = mid - 1;
+    }
+    const segment = this.segments[low];
+    return segment.originalStart + Math.min(index - segment.compactStart, segment.length);
+  }
+
+  private point(index: number): { line: number; column: number } {
+    let low = 0;
+    let high = this.lineStartIndices.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.lineStartIndices[mid] <= index) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low, column: index - this.lineStartIndices[low] };
+  }
+
+  range(range: SourceRange): SourceRange {
+    const startIndex = this.original(range.startIndex);
+    const endIndex = this.original(range.endIndex);
+    const start = this.point(startIndex);
+    const end = this.point(endIndex);
+    return { startIndex, endIndex, startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column };
+  }
+}
+
 interface CachedTree {
   text: string;
   tree: Tree;
@@ -175,49 +275,93 @@ export class Checker {
     const pre = preprocess(text, options.fileName, this.environments(targets), options.resolveInclude);
     const lines = text.split('\n');
 
-    // Group targets whose compiled lines are the same; each group is parsed once.
-    const variants = new Map<string, { targets: number[]; states: Uint8Array }>();
-    targets.forEach((image, t) => {
-      const states = pre.lineStates[t];
-      let key = '';
-      for (let i = 0; i < states.length; i++) key += states[i] === LineState.Inactive ? '0' : '1';
-      const existing = variants.get(key);
-      if (existing) existing.targets.push(t);
-      else variants.set(key, { targets: [t], states });
-    });
+    // One parse serves every target: the "union" text keeps each line some target compiles
+    // (directive lines blanked, so offsets stay). Where a target compiles less, only the
+    // top-level declarations those lines touch are re-read, from a text for that target's
+    // line set in which every other function body is blanked (cheap to parse, same scopes).
+    const compiledBySome = new Uint8Array(lines.length);
+    for (const states of pre.lineStates) for (let i = 0; i < lines.length; i++) if (states[i] !== LineState.Inactive) compiledBySome[i] = 1;
+    const unionLines = lines.map((line, i) => (pre.directiveLines[i] || !compiledBySome[i] ? blankLine(line) : line));
+    const unionText = unionLines.join('\n');
+    const lineStartIndices = lineStarts(text);
+    const oracle = this.oracle(targets);
+    const unionTree = this.parse(unionText, options.documentKey, 'union');
 
     // Per usage: the targets that compile its line, and the assigned function's signature as
-    // each of those targets sees it (a guarded prototype differs between variants).
+    // each of those targets sees it (a guarded prototype differs between targets).
     const judged = new Map<string, { usage: MemberUsage; targets: Set<number>; signatures: Map<number, FunctionSignature> }>();
     const mentions = new Map<number, AggregateMention>();
-    const oracle = this.oracle(targets);
+    let variantCount = 1;
+    try {
+      const union = findUsages(unionTree, oracle);
+      for (const mention of union.mentions) mentions.set(mention.range.startIndex, mention);
+      const topLevel = topLevelSpans(unionTree);
 
-    for (const [key, variant] of variants) {
-      const variantText = lines
-        .map((line, i) => (pre.directiveLines[i] || variant.states[i] === LineState.Inactive ? blankLine(line) : line))
-        .join('\n');
-      const tree = this.parse(variantText, options.documentKey, key);
-      let found: FileUsages;
-      try {
-        found = findUsages(tree, oracle);
-      } finally {
-        if (!options.documentKey) tree.delete();
-      }
-      for (const mention of found.mentions) if (!mentions.has(mention.range.startIndex)) mentions.set(mention.range.startIndex, mention);
-      for (const usage of found.usages) {
-        const id = `${usage.range.startIndex}:${usage.aggregate.kind}:${usage.aggregate.name}:${usage.member}`;
-        let entry = judged.get(id);
-        if (!entry) judged.set(id, (entry = { usage, targets: new Set(), signatures: new Map() }));
-        const signature = usage.assignedFunction ? found.functions.get(usage.assignedFunction) : undefined;
-        for (const t of variant.targets) {
-          // Judge only where the line is certainly compiled: a guess must never produce a warning.
-          if (pre.lineStates[t][usage.range.startLine] !== LineState.Active) continue;
-          entry.targets.add(t);
-          if (signature) entry.signatures.set(targets[t], signature);
+      // Targets that compile fewer lines than the union, grouped by the lines they drop.
+      const groups = new Map<string, { slots: number[]; dropped: number[] }>();
+      const exact: number[] = [];
+      targets.forEach((_, slot) => {
+        const states = pre.lineStates[slot];
+        const dropped: number[] = [];
+        for (let i = 0; i < lines.length; i++) if (compiledBySome[i] && !pre.directiveLines[i] && states[i] === LineState.Inactive) dropped.push(i);
+        if (dropped.length === 0) {
+          exact.push(slot);
+          return;
+        }
+        const key = dropped.join(',');
+        const group = groups.get(key);
+        if (group) group.slots.push(slot);
+        else groups.set(key, { slots: [slot], dropped });
+      });
+
+      const record = (found: FileUsages, slots: number[], keep: (usage: MemberUsage) => boolean) => {
+        for (const usage of found.usages) {
+          if (!keep(usage)) continue;
+          const id = `${usage.range.startIndex}:${usage.aggregate.kind}:${usage.aggregate.name}:${usage.member}`;
+          let entry = judged.get(id);
+          if (!entry) judged.set(id, (entry = { usage, targets: new Set(), signatures: new Map() }));
+          const signature = usage.assignedFunction ? found.functions.get(usage.assignedFunction) : undefined;
+          for (const slot of slots) {
+            // Judge only where the line is certainly compiled: a guess must never produce a warning.
+            if (pre.lineStates[slot][usage.range.startLine] !== LineState.Active) continue;
+            entry.targets.add(slot);
+            if (signature) entry.signatures.set(targets[slot], signature);
+          }
+        }
+      };
+      if (exact.length > 0) record(union, exact, () => true);
+
+      for (const [key, group] of groups) {
+        variantCount++;
+        const droppedSet = new Set(group.dropped);
+        const dirty = topLevel.filter((span) => group.dropped.some((line) => line >= span.startRow && line <= span.endRow));
+        const isDirty = (index: number) => dirty.some((span) => index >= span.startIndex && index < span.endIndex);
+        // The union's answers stand outside the dirty declarations; inside them, the target's own reading.
+        record(union, group.slots, (usage) => !isDirty(usage.range.startIndex));
+        if (dirty.length === 0) continue;
+        const variantText = unionLines.map((line, i) => (droppedSet.has(i) ? blankLine(line) : line)).join('\n');
+        const compact = compactVariant(variantText, topLevel, new Set(dirty));
+        const positions = new PositionMap(compact.segments, lineStartIndices);
+        const tree = this.parse(compact.text, options.documentKey, `variant:${key}`);
+        try {
+          const found = findUsages(tree, oracle);
+          found.usages = found.usages.map((usage) => ({
+            ...usage,
+            range: positions.range(usage.range),
+            ...(usage.statementRange ? { statementRange: positions.range(usage.statementRange) } : {}),
+          }));
+          record(found, group.slots, (usage) => isDirty(usage.range.startIndex));
+          for (const mention of found.mentions) {
+            const range = positions.range(mention.range);
+            if (isDirty(range.startIndex) && !mentions.has(range.startIndex)) mentions.set(range.startIndex, { ...mention, range });
+          }
+        } finally {
+          if (!options.documentKey) tree.delete();
         }
       }
+    } finally {
+      if (!options.documentKey) unionTree.delete();
     }
-
     const findings: Finding[] = [];
     const usages: JudgedUsage[] = [];
     const absentAggregates = new Map<string, { ref: AggregateRef; range: SourceRange; targets: Set<number> }>();
@@ -281,7 +425,7 @@ export class Checker {
 
     const kept = findings.filter((f) => !this.isIgnored(lines, f.range.startLine));
     kept.sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn || a.code.localeCompare(b.code));
-    return { findings: kept, usages, mentions: [...mentions.values()].sort((a, b) => a.range.startIndex - b.range.startIndex), variants: variants.size };
+    return { findings: kept, usages, mentions: [...mentions.values()].sort((a, b) => a.range.startIndex - b.range.startIndex), variants: variantCount };
   }
 
   private notInImageMessage(ref: AggregateRef, missing: number[], targets: number[]): string {
