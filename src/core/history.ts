@@ -168,8 +168,9 @@ export function describeImages(images: readonly KernelImage[], chosen: Iterable<
     run = [];
   };
   for (const index of universe) {
-    // Runs stay within one group: '5.4–aws' would read as nonsense.
-    if (set.has(index) && (run.length === 0 || images[run[0]].group === images[index].group)) run.push(index);
+    // Runs stay within the ordered groups: 'arm64–riscv64' or '5.4–aws' would read as nonsense.
+    const ordered = images[index].group === 'version' || images[index].group === 'imported';
+    if (set.has(index) && ordered && (run.length === 0 || images[run[0]].group === images[index].group)) run.push(index);
     else {
       flush();
       if (set.has(index)) run.push(index);

@@ -42,15 +42,17 @@ export function memberHover(db: KernelDatabase, ref: AggregateRef, member: strin
   const history = db.memberHistory(ref, member);
   const lines = [`**${ref.kind} ${escapeMarkdown(ref.name)}** · member \`${member}\``, ''];
   for (const { group, images } of groups(db)) {
-    lines.push(`*${GROUP_TITLES[group]}*`);
+    lines.push(`*${GROUP_TITLES[group]}*`, '');
     for (const run of collapseHistory(history, images)) {
       lines.push(`- ${describeImages(db.images, run.images, images)}: ${stateText(run.state, member)}`);
     }
+    lines.push('');
   }
   const successor = findSuccessor(db, ref, member);
-  if (successor) lines.push('', `Replaced by \`${successor.member.name}\` in ${db.images[successor.image].label}.`);
+  if (successor) lines.push(`Replaced by \`${successor.member.name}\` in ${db.images[successor.image].label}.`);
   const missingOnTargets = targets.filter((t) => history[t].state === 'absent');
-  lines.push('', missingOnTargets.length > 0 ? `Missing on targeted ${describeImages(db.images, missingOnTargets, targets)}.` : 'Present wherever the struct is, on the targeted kernels.');
+  if (successor) lines.push('');
+  lines.push(missingOnTargets.length > 0 ? `Missing on targeted ${describeImages(db.images, missingOnTargets, targets)}.` : 'Present wherever the struct is, on the targeted kernels.');
   return lines.join('\n');
 }
 

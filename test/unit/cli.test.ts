@@ -1,0 +1,117 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { run } from '../../src/cli/main';
+import { packageRoot } from '../../src/cli/paths';
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await run(args, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+const example = (path: string) => relative(process.cwd(), join(packageRoot, 'examples', path));
+const fixture = (path: string) => relative(process.cwd(), join(packageRoot, 'test', 'fixtures', 'cli', path));
+
+describe('kernel-compat check', () => {
+  it('prints gcc-style findings for the unguarded mtty driver and exits 1', async () => {
+    const legacy = example('vfio-mtty/mtty_legacy.c');
+    const result = await cli(['check', '--targets', '5.4..5.19', legacy]);
+    assert.equal(result.code, 1);
+    assert.equal(
+      result.out,
+      [
+        `${legacy}:25:3: warning: \`mtty_open\` does not fit \`.open\` of struct vfio_device_ops on 5.13: its parameter 1 is void *, not struct vfio_device *; the member there is int (*)(struct vfio_device *) [callback-signature]`,
+        `${legacy}:25:3: warning: \`open\` is not in struct vfio_device_ops on 5.15–5.19: replaced by \`open_device\` in 5.15 [missing-member]`,
+        `${legacy}:26:3: warning: \`mtty_release\` does not fit \`.release\` of struct vfio_device_ops on 5.13: its parameter 1 is void *, not struct vfio_device *; the member there is void (*)(struct vfio_device *) [callback-signature]`,
+        `${legacy}:26:3: warning: \`release\` is not in struct vfio_device_ops on 5.15–5.19: replaced by \`close_device\` in 5.15 [missing-member]`,
+        `${legacy}:27:3: warning: \`mtty_ioctl\` does not fit \`.ioctl\` of struct vfio_device_ops on 5.13–5.19: its parameter 1 is void *, not struct vfio_device *; the member there is long int (*)(struct vfio_device *, unsigned int, long unsigned int) [callback-signature]`,
+        '',
+      ].join('\n'),
+    );
+    assert.match(result.err, /1 file\(s\) checked against 6 kernel\(s\), 5 finding\(s\)/);
+  });
+
+  it('is clean and exits 0 on the guarded mtty driver, its compat.h followed', async () => {
+    const result = await cli(['check', '--targets', '5.4..5.19', example('vfio-mtty')]);
+    const guarded = result.out.split('\n').filter((l) => l.includes('mtty.c:') && !l.includes('mtty_legacy'));
+    assert.deepEqual(guarded, []);
+  });
+
+  it('gives one JSON object per finding with 1-based positions and target labels', async () => {
+    const legacy = example('vfio-mtty/mtty_legacy.c');
+    const result = await cli(['check', '--format', 'json', '--targets', '5.13,5.15', legacy]);
+    assert.equal(result.code, 1);
+    const findings = JSON.parse(result.out);
+    assert.deepEqual(findings[1], {
+      file: legacy,
+      line: 25,
+      column: 3,
+      endLine: 25,
+      endColumn: 7,
+      code: 'missing-member',
+      severity: 'warning',
+      message: '`open` is not in struct vfio_device_ops on 5.15: replaced by `open_device` in 5.15',
+      struct: 'struct vfio_device_ops',
+      member: 'open',
+      targets: ['5.15'],
+    });
+  });
+
+  it('writes SARIF 2.1.0 with rules and locations', async () => {
+    const result = await cli(['check', '--format', 'sarif', '--targets', '5.15', example('vfio-mtty/mtty_legacy.c')]);
+    const sarif = JSON.parse(result.out);
+    assert.equal(sarif.version, '2.1.0');
+    const run0 = sarif.runs[0];
+    assert.equal(run0.tool.driver.name, 'kernel-compat');
+    assert.deepEqual(run0.tool.driver.rules.map((r: { id: string }) => r.id), ['missing-member', 'struct-not-in-image', 'callback-signature', 'preprocessor']);
+    assert.deepEqual(
+      run0.results.map((r: { ruleId: string; level: string; locations: { physicalLocation: { region: { startLine: number; startColumn: number } } }[] }) => [
+        r.ruleId,
+        r.level,
+        r.locations[0].physicalLocation.region.startLine,
+        r.locations[0].physicalLocation.region.startColumn,
+      ]),
+      [
+        ['missing-member', 'warning', 25, 3],
+        ['callback-signature', 'warning', 27, 3],
+        ['missing-member', 'warning', 26, 3],
+      ].sort((a, b) => (a[2] as number) - (b[2] as number)),
+    );
+  });
+
+  it('refuses unknown targets, formats and paths with exit 2', async () => {
+    const badTarget = await cli(['check', '--targets', '9.9', example('chardev')]);
+    assert.equal(badTarget.code, 2);
+    assert.match(badTarget.err, /--targets: '9\.9' matches no kernel image/);
+    assert.equal((await cli(['check', '--format', 'xml', example('chardev')])).code, 2);
+    const missing = await cli(['check', 'no/such/dir']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /no such file or folder: no\/such\/dir/);
+  });
+
+  it('skips binary and oversized files with a note, reads non-UTF-8 text, survives unbalanced #if', async () => {
+    const binary = await cli(['check', '--targets', '5.15', fixture('binary.c')]);
+    assert.equal(binary.code, 2);
+    assert.match(binary.err, /binary\.c: skipped: not a text file \(it contains NUL bytes\)/);
+
+    const dir = mkdtempSync(join(tmpdir(), 'kc-big-'));
+    try {
+      writeFileSync(join(dir, 'huge.c'), 'int x;\n'.repeat(400_000));
+      const huge = await cli(['check', dir]);
+      assert.match(huge.err, /huge\.c: skipped: 2\.7 MB is over the 2 MB limit/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    const latin1 = await cli(['check', '--targets', '5.15', fixture('latin1.c')]);
+    assert.equal(latin1.code, 1);
+    assert.match(latin1.out, /latin1\.c:3:3: warning: `open` is not in struct vfio_device_ops on 5\.15/);
+
+    const unbalanced = await cli(['check', '--targets', '5.13,5.15', fixture('unbalanced.c')]);
+    assert.match(unbalanced.out, /unbalanced\.c:1:1: note: .*#if.*\[preprocessor\]/);
+    assert.doesNotMatch(unbalanced.out, /missing-member/);
+  });
+});
