@@ -861,7 +861,7 @@ describe('preprocessor: edge cases', () => {
     assert.deepEqual(at(run(lines, resolver), 2), [I, I, I, I]);
   });
 
-  it('is fast on large files', () => {
+  it('evaluates a 100,000-line file with 40 environments (timing lives in npm run bench)', () => {
     const lines: string[] = [];
     for (let i = 0; i < 5000; i++) {
       lines.push(`#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, ${i % 20}, 0) && IS_ENABLED(CONFIG_PCI)`);
@@ -869,13 +869,12 @@ describe('preprocessor: edge cases', () => {
       lines.push('#endif');
     }
     const envs = Array.from({ length: 40 }, (_, i) => kernel(5, i % 20, i, { CONFIG_PCI: 'y' }));
-    const started = process.hrtime.bigint();
     const result = preprocess(lines.join('\n'), 'big.c', envs);
-    const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
     assert.equal(result.lineStates[0].length, 100000);
     assert.equal(result.conditions.length, 5000);
     assert.deepEqual(result.problems, []);
-    // Generous bound: this guards against quadratic behaviour, not for speed on a slow machine.
-    assert.ok(elapsedMs < 3000, `took ${elapsedMs} ms`);
+    // Environment 0 is 5.0: the group guarded by >= 5.0 (i = 0) is compiled, >= 5.1 (i = 1) is not.
+    assert.equal(result.lineStates[0][1], 2);
+    assert.equal(result.lineStates[0][21], 0);
   });
 });
