@@ -2,11 +2,14 @@
 // initializers, `->`/`.` accesses, offsetof, container_of and friends), which kernel
 // aggregates it names, and the signatures of the functions it declares.
 //
-// Speed matters (this runs on every keystroke), and with web-tree-sitter every node property
-// read is a call into WebAssembly. So the tree is walked once, on the C side, by
-// `descendantsOfType`, which hands back only the node kinds that matter, in document order;
-// everything else is reached from those few nodes on demand. Document order lets a stack of
-// block scopes stand in for a real symbol table.
+// Speed matters (this runs as the user types), and with web-tree-sitter every node property
+// read is a call into WebAssembly costing about a microsecond. So:
+// - the tree is walked once, on the C side, by `descendantsOfType`, which hands back only the
+//   node kinds that carry structure (declarations, blocks, member accesses...), in document
+//   order; a stack of block scopes over that order stands in for a symbol table;
+// - whatever can be read reliably from the text is read from it: token names and positions,
+//   `struct NAME` mentions, container_of-style macro arguments (which are not C anyway, so
+//   tree-sitter scatters them over ERROR nodes), designators, simple parameter lists.
 //
 // Types are never guessed: when the type of an expression cannot be worked out from the file
 // and the oracle, nothing is reported for it.
@@ -90,7 +93,10 @@ interface KernelAggregate {
 /** An aggregate the file defines itself; its members come from its body (or bodies). */
 interface LocalAggregate {
   isLocal: true;
-  bodies: Node[];
+  /** Tree indices of the tag name in each `struct NAME {` (empty for untagged ones). */
+  definitionStarts: number[];
+  /** The `{ ... }` bodies, looked up when the members are first needed. */
+  bodies?: Node[];
   members?: Map<string, ValueType | undefined>;
 }
 
@@ -121,12 +127,11 @@ interface DeclaratorInfo {
   returnLayers?: string;
 }
 
-interface SpecifierInfo {
-  kind: AggregateKind;
-  name: string | undefined;
-  /** Tree index of the tag name (-1 without one). */
-  nameIndex: number;
-  hasBody: boolean;
+/** A parameter of a function: its type as text, and its name and type for the body's scope. */
+interface ParameterInfo {
+  text: string;
+  name?: string;
+  type?: ValueType;
 }
 
 /** A member name in a designator, offsetof or container_of chain. */
@@ -140,6 +145,22 @@ interface Scope {
   end: number;
   variables: Map<string, ValueType | undefined>;
 }
+
+/** One argument of a macro call, as text (comments blanked) with the tree index it starts at. */
+interface MacroArgument {
+  start: number;
+  text: string;
+}
+
+/** A type read from text: its aggregate tag or typedef name, and its layers. */
+interface TextualType {
+  tag?: { kind: AggregateKind; name: string };
+  typedefName?: string;
+  layers: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Knowledge about kernel macros and annotations
 
 /** Macros shaped `(pointer, TYPE, member)` or `(TYPE, member)`: they name a member of TYPE. */
 interface TypeMemberMacro {
@@ -198,6 +219,8 @@ const CURSOR_MEMBER_MACROS = new Map<string, number>([
 /** The cursor macros whose value is the next element (typed like pos), not a loop. */
 const CURSOR_MACROS_YIELDING_POS = new Set(['list_next_entry', 'list_prev_entry']);
 
+const MACRO_CALL_PATTERN = new RegExp(`\\b(${[...TYPE_MEMBER_MACROS.keys(), ...CURSOR_MEMBER_MACROS.keys()].join('|')})\\s*\\(`, 'g');
+
 /** Sparse address-space annotations: part of a type, so kept in signature text. */
 const ADDRESS_SPACE_ANNOTATIONS = new Set(['__user', '__iomem', '__rcu', '__percpu', '__force', '__kernel', '__private']);
 
@@ -208,6 +231,28 @@ const NAME_ATTRIBUTE_PATTERN = /\b__(?:maybe|always)_unused\b|\b__unused\b/g;
 
 /** Kernel annotation macros without the usual leading underscores. */
 const PLAIN_ANNOTATIONS = new Set(['notrace', 'noinline', 'noinstr', 'asmlinkage', 'visible']);
+
+/** Words that build C's own arithmetic types. */
+const C_TYPE_KEYWORDS = new Set(['void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', 'unsigned', '_Bool', 'bool', '_Complex']);
+
+/**
+ * Type names that are certainly not aggregates. A local variable of such a type can never be
+ * the left side of `.` or `->`, so its declaration need not be read at all.
+ */
+const SCALAR_TYPE_WORDS = new Set([
+  ...C_TYPE_KEYWORDS,
+  'enum',
+  ...['size_t', 'ssize_t', 'ptrdiff_t', 'intptr_t', 'uintptr_t', 'loff_t', 'off_t'],
+  ...['int8_t', 'int16_t', 'int32_t', 'int64_t', 'uint8_t', 'uint16_t', 'uint32_t', 'uint64_t'],
+  ...['u8', 'u16', 'u32', 'u64', 's8', 's16', 's32', 's64', '__u8', '__u16', '__u32', '__u64', '__s8', '__s16', '__s32', '__s64'],
+  ...['__le16', '__le32', '__le64', '__be16', '__be32', '__be64', '__wsum', '__sum16', '__poll_t'],
+  ...['dma_addr_t', 'phys_addr_t', 'resource_size_t', 'gfp_t', 'slab_flags_t', 'fmode_t', 'vm_fault_t'],
+  ...['pid_t', 'uid_t', 'gid_t', 'umode_t', 'dev_t', 'sector_t', 'blkcnt_t', 'irqreturn_t', 'netdev_tx_t'],
+  ...['ktime_t', 'time64_t', 'uint', 'ulong', 'ushort', 'uchar'],
+]);
+
+/** Words that may precede the type in a declaration. */
+const DECLARATION_PREFIX_WORDS = new Set(['static', 'extern', 'register', 'auto', 'const', 'volatile', 'inline', '__inline', '__inline__']);
 
 /**
  * The node kinds the C-side walk collects. ERROR must not be mixed in: web-tree-sitter's
@@ -220,13 +265,13 @@ const COLLECTED_NODE_TYPES = [
   'type_definition',
   'compound_statement',
   'for_statement',
-  'struct_specifier',
-  'union_specifier',
   'field_expression',
-  'call_expression',
   'offsetof_expression',
   'compound_literal_expression',
 ];
+
+// ---------------------------------------------------------------------------------------------
+// Text helpers
 
 /** A name in a declarator position that is really an unexpanded annotation macro. */
 function isAnnotationLike(name: string): boolean {
@@ -235,6 +280,197 @@ function isAnnotationLike(name: string): boolean {
 
 function isNameToken(type: string): boolean {
   return type === 'identifier' || type === 'field_identifier' || type === 'type_identifier';
+}
+
+function isIdentifierCode(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 36;
+}
+
+function isSpaceCode(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13 || code === 11 || code === 12;
+}
+
+/**
+ * The text with comments and the insides of string and character literals replaced by spaces,
+ * so offsets stay valid while brackets, commas and words in them stop counting.
+ */
+function blankCommentsAndLiterals(text: string): string {
+  const parts: string[] = [];
+  let copied = 0;
+  const blank = (from: number, to: number) => {
+    parts.push(text.slice(copied, from));
+    // Newlines stay, so line numbers counted in the blanked text are still right.
+    parts.push(text.slice(from, to).replace(/[^\n]/g, ' '));
+    copied = to;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 47 /* / */) {
+      const next = text.charCodeAt(i + 1);
+      if (next === 42 /* * */) {
+        const close = text.indexOf('*/', i + 2);
+        const end = close < 0 ? text.length : close + 2;
+        blank(i, end);
+        i = end - 1;
+      } else if (next === 47) {
+        const newline = text.indexOf('\n', i);
+        const end = newline < 0 ? text.length : newline;
+        blank(i, end);
+        i = end - 1;
+      }
+    } else if (code === 34 /* " */ || code === 39 /* ' */) {
+      // The quote stays; the literal ends at its closing quote or, unterminated, at the line end.
+      let end = i + 1;
+      while (end < text.length) {
+        const c = text.charCodeAt(end);
+        if (c === code) {
+          end++;
+          break;
+        }
+        if (c === 10) break;
+        end += c === 92 /* \ */ ? 2 : 1;
+      }
+      end = Math.min(end, text.length);
+      blank(i + 1, end);
+      i = end - 1;
+    }
+  }
+  if (copied === 0) return text;
+  parts.push(text.slice(copied));
+  return parts.join('');
+}
+
+/**
+ * The offset just past the bracket closing the one at `open` (in blanked text), or -1 when it
+ * does not close within `limit` characters.
+ */
+function closingBracketEnd(text: string, open: number, limit = text.length): number {
+  let depth = 0;
+  const stop = Math.min(text.length, open + limit);
+  for (let i = open; i < stop; i++) {
+    const c = text[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if ((c === ')' || c === ']' || c === '}') && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+/** [start, end) offsets of the pieces of a blanked text between top-level separators. */
+function splitTopLevel(text: string, separator = ','): [number, number][] {
+  const pieces: [number, number][] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === separator && depth === 0) {
+      pieces.push([start, i]);
+      start = i + 1;
+    }
+  }
+  pieces.push([start, text.length]);
+  return pieces;
+}
+
+function isWord(token: string): boolean {
+  const code = token.charCodeAt(0);
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95 || code === 36;
+}
+
+function isTypeWord(token: string): boolean {
+  return isWord(token) && !TYPE_QUALIFIERS.has(token) && !ADDRESS_SPACE_ANNOTATIONS.has(token);
+}
+
+interface SimpleDeclaration {
+  tokens: string[];
+  /** Index of the name in `tokens`, -1 without one. */
+  nameAt: number;
+  name?: string;
+  type: TextualType;
+}
+
+/**
+ * Reads one declaration without parentheses in it (`const char __user *buf`, `struct pci_dev
+ * *pdev`, `unsigned long`, `u8 data[4]`): its name, and enough of its type to resolve it.
+ */
+function parseSimpleDeclaration(text: string): SimpleDeclaration {
+  const tokens: string[] = (text.includes('__') ? text.replace(NAME_ATTRIBUTE_PATTERN, ' ') : text).match(/[A-Za-z_$][\w$]*|\.\.\.|\S/g) ?? [];
+  let arraysStart = tokens.indexOf('[');
+  if (arraysStart < 0) arraysStart = tokens.length;
+  let nameAt = -1;
+  const last = arraysStart - 1;
+  if (last >= 1 && isTypeWord(tokens[last]) && !C_TYPE_KEYWORDS.has(tokens[last])) {
+    // The last word is the name unless it completes the type: `struct foo`, a lone `u32`.
+    let previous = last - 1;
+    while (previous >= 0 && !isTypeWord(tokens[previous]) && tokens[previous] !== '*') previous--;
+    const before = previous >= 0 ? tokens[previous] : '';
+    if (before !== '' && before !== 'struct' && before !== 'union' && before !== 'enum') nameAt = last;
+  }
+  const type: TextualType = { layers: '' };
+  let isEnum = false;
+  for (let i = 0; i < arraysStart; i++) {
+    const token = tokens[i];
+    if (i === nameAt) continue;
+    if (token === '*') {
+      type.layers += '*';
+    } else if ((token === 'struct' || token === 'union') && i + 1 < arraysStart && i + 1 !== nameAt) {
+      type.tag = { kind: token, name: tokens[++i] };
+    } else if (token === 'enum') {
+      isEnum = true;
+    } else if (!isEnum && !type.tag && type.typedefName === undefined && isTypeWord(token) && !C_TYPE_KEYWORDS.has(token) && !DECLARATION_PREFIX_WORDS.has(token)) {
+      type.typedefName = token;
+    }
+  }
+  for (let i = arraysStart; i < tokens.length; i++) if (tokens[i] === '[') type.layers = '[' + type.layers;
+  return { tokens, nameAt, name: nameAt >= 0 ? tokens[nameAt] : undefined, type };
+}
+
+/** The type of a simple declaration as text, without its name (`char __user *`). */
+function typeTextOf(declaration: SimpleDeclaration): string {
+  return normalizeTypeText(declaration.tokens.filter((_, i) => i !== declaration.nameAt).join(' '));
+}
+
+/** A declarator after the first in `struct foo *a, b[2]`: its name and its own layers. */
+function parseLaterDeclarator(text: string): { name: string; layers: string } | undefined {
+  const name = /[A-Za-z_]\w*/.exec(text);
+  if (!name) return undefined;
+  const stars = (text.slice(0, name.index).match(/\*/g) ?? []).length;
+  const arrays = (text.slice(name.index).match(/\[/g) ?? []).length;
+  return { name: name[0], layers: '['.repeat(arrays) + '*'.repeat(stars) };
+}
+
+/** `ops __read_mostly` → `ops`: annotation macros written after a declarator. */
+function withoutTrailingAnnotations(text: string): string {
+  for (;;) {
+    const last = /\s([A-Za-z_]\w*)\s*$/.exec(text);
+    if (!last || !isAnnotationLike(last[1]) || ADDRESS_SPACE_ANNOTATIONS.has(last[1])) return text;
+    text = text.slice(0, last.index);
+  }
+}
+
+/**
+ * Drops the names in the parameter lists of function types, so that a parameter written
+ * `int (*cb)(void *data)` compares equal to the database's `int (*)(void *)`. Expects
+ * normalized text, where a parameter list always follows `)` directly.
+ */
+function withoutNestedParameterNames(typeText: string): string {
+  let result = '';
+  let position = 0;
+  for (let join = typeText.indexOf(')(', position); join >= 0; join = typeText.indexOf(')(', position)) {
+    const listStart = join + 1;
+    const listEnd = closingBracketEnd(typeText, listStart);
+    if (listEnd < 0) break;
+    const inside = typeText.slice(listStart + 1, listEnd - 1);
+    const parameters = splitTopLevel(inside).map(([start, end]) => {
+      const parameter = inside.slice(start, end);
+      if (!/[()]/.test(parameter)) return typeTextOf(parseSimpleDeclaration(parameter));
+      return withoutNestedParameterNames(normalizeTypeText(parameter.replace(/\(\s*\*\s*[A-Za-z_]\w*\s*\)/, '(*)')));
+    });
+    result += typeText.slice(position, listStart) + '(' + parameters.join(', ') + ')';
+    position = listEnd;
+  }
+  return result + typeText.slice(position);
 }
 
 /**
@@ -264,15 +500,10 @@ function layersOfAbstractDeclarator(text: string): string | undefined {
   }
   let inner: string | undefined;
   if (text[position] === '(') {
-    let depth = 0;
-    let close = position;
-    for (; close < text.length; close++) {
-      if (text[close] === '(') depth++;
-      else if (text[close] === ')' && --depth === 0) break;
-    }
-    if (close >= text.length) return undefined;
-    inner = text.slice(position + 1, close);
-    position = close + 1;
+    const close = closingBracketEnd(text, position);
+    if (close < 0) return undefined;
+    inner = text.slice(position + 1, close - 1);
+    position = close;
     if (text[position] === '(') return 'f';
   }
   let arrays = 0;
@@ -332,20 +563,10 @@ export function normalizeTypeText(text: string): string {
 
 const IDENTIFIER_AT = /[A-Za-z_$][\w$]*/y;
 
-function isIdentifierCode(code: number): boolean {
-  return (
-    (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 36
-  );
-}
-
-function isSpaceCode(code: number): boolean {
-  return code === 32 || code === 9 || code === 10 || code === 13 || code === 11 || code === 12;
-}
-
 class UsageFinder {
-  /** The text the tree covers; `source[0]` is at tree index `sourceBase`. */
-  private readonly source: string;
-  private readonly sourceBase: number;
+  /** The text the tree covers with comments and literal contents blanked; `text[0]` is at tree index `textBase`. */
+  private readonly text: string;
+  private readonly textBase: number;
   private readonly firstRow: number;
   private readonly firstLineStart: number;
   /** Tree indices where lines start, built when a position is first needed. */
@@ -353,15 +574,12 @@ class UsageFinder {
 
   private readonly usages: MemberUsage[] = [];
   private readonly mentions: AggregateMention[] = [];
-  private readonly mentionedStarts = new Set<number>();
   private readonly functions = new Map<string, FunctionSignature>();
-  private readonly definedFunctions = new Set<string>();
   private readonly functionReturnTypes = new Map<string, ValueType | undefined>();
 
   private readonly localAggregatesByName = new Map<string, LocalAggregate>();
-  /** Bodied aggregates without a tag (`typedef struct { ... } t;`), by specifier node id. */
-  private readonly anonymousAggregates = new Map<number, LocalAggregate>();
-  private readonly specifiers = new Map<number, SpecifierInfo>();
+  /** Untagged bodied aggregates (`typedef struct { ... } t;`), by specifier node id. */
+  private readonly anonymousAggregates = new Map<number, LocalAggregate | undefined>();
   private readonly kernelAggregates = new Map<string, KernelAggregate>();
   private readonly typedefs = new Map<string, ValueType | undefined>();
   private readonly scopes: Scope[] = [{ end: Infinity, variables: new Map() }];
@@ -372,6 +590,10 @@ class UsageFinder {
    * expressions. Only nodes with children go in: leaf tokens can share ids.
    */
   private readonly expressionTypes = new Map<number, ValueType | undefined>();
+  /** Macro calls already reported, by the index of their name. */
+  private readonly visitedMacroCalls = new Set<number>();
+  /** Starts of `a.b` member arguments of container_of-like macros (see memberChain). */
+  private readonly memberDesignatorStarts = new Set<number>();
   private readonly kernelAnswers = new Map<string, boolean>();
   private readonly memberTypes = new Map<string, ValueType | undefined>();
 
@@ -381,14 +603,15 @@ class UsageFinder {
   ) {
     const root = tree.rootNode;
     const start = root.startPosition;
-    this.sourceBase = root.startIndex;
-    this.source = root.text;
+    this.textBase = root.startIndex;
+    this.text = blankCommentsAndLiterals(root.text);
     this.firstRow = start.row;
     this.firstLineStart = root.startIndex - start.column;
   }
 
   run(): FileUsages {
     try {
+      this.scanTags();
       this.walk();
     } catch {
       // A surprise in a broken tree must not cost the caller everything found so far.
@@ -403,20 +626,83 @@ class UsageFinder {
     };
   }
 
+  /**
+   * Every `struct NAME` in the text: with a body it defines a local aggregate (which shadows a
+   * kernel one of the same name everywhere in the file), without one it is a mention.
+   */
+  private scanTags(): void {
+    const references: { kind: AggregateKind; name: string; nameIndex: number }[] = [];
+    const keyword = /\b(struct|union)\b/g;
+    for (let match = keyword.exec(this.text); match; match = keyword.exec(this.text)) {
+      const kind = match[1] as AggregateKind;
+      const tag = this.readTag(match.index + this.textBase + kind.length);
+      if (!tag) continue;
+      if (tag.hasBody) this.localAggregate(tag.name).definitionStarts.push(tag.nameIndex);
+      else references.push({ kind, name: tag.name, nameIndex: tag.nameIndex });
+    }
+    for (const reference of references) {
+      const aggregate = this.aggregateForTag(reference.kind, reference.name);
+      if (this.isKernel(aggregate)) this.mentions.push({ aggregate: aggregate.ref, range: this.tokenRange(reference.nameIndex, reference.name.length) });
+    }
+  }
+
+  /**
+   * The tag after a `struct`/`union` keyword ending at `afterKeyword`, and whether a body
+   * follows. Undefined for an untagged `struct {`. An annotation between keyword and tag
+   * (`struct __packed foo {`) is skipped.
+   */
+  private readTag(afterKeyword: number): { name: string; nameIndex: number; hasBody: boolean } | undefined {
+    let nameIndex = this.skipSpaces(afterKeyword);
+    let name = this.identifierAt(nameIndex);
+    if (!name) return undefined;
+    let after = this.skipSpaces(nameIndex + name.length);
+    if (name === '__attribute__' || (isAnnotationLike(name) && this.charAt(after) !== '{')) {
+      // Only an annotation if a tag with a body follows; `struct __kfifo *f` names __kfifo.
+      let next = after;
+      if (this.charAt(next) === '(') {
+        const close = closingBracketEnd(this.text, next - this.textBase, 8192);
+        if (close < 0) return undefined;
+        next = this.skipSpaces(close + this.textBase);
+      }
+      const realName = this.identifierAt(next);
+      const afterReal = realName ? this.skipSpaces(next + realName.length) : next;
+      if (realName && this.charAt(afterReal) === '{') {
+        name = realName;
+        nameIndex = next;
+        after = afterReal;
+      } else if (name === '__attribute__') {
+        return undefined;
+      }
+    }
+    return { name, nameIndex, hasBody: this.charAt(after) === '{' };
+  }
+
   private walk(): void {
     const nodes: Node[] = [];
     for (const node of this.tree.rootNode.descendantsOfType(COLLECTED_NODE_TYPES)) if (node) nodes.push(node);
     const types = nodes.map((node) => node.type);
 
-    // Tags defined anywhere in the file shadow kernel tags everywhere in it, so they are
-    // collected before anything is resolved.
-    for (let i = 0; i < nodes.length; i++) {
-      if (types[i] === 'struct_specifier' || types[i] === 'union_specifier') this.noteSpecifier(nodes[i], types[i]);
+    // container_of-like calls, found in the text, are visited in document order among the
+    // nodes so that the scopes are right for them.
+    const macroCalls: { index: number; name: string }[] = [];
+    MACRO_CALL_PATTERN.lastIndex = 0;
+    for (let match = MACRO_CALL_PATTERN.exec(this.text); match; match = MACRO_CALL_PATTERN.exec(this.text)) {
+      macroCalls.push({ index: match.index + this.textBase, name: match[1] });
     }
+    let nextMacroCall = 0;
+    const visitMacroCallsBefore = (index: number) => {
+      while (nextMacroCall < macroCalls.length && macroCalls[nextMacroCall].index < index) {
+        const call = macroCalls[nextMacroCall++];
+        this.leaveScopesBefore(call.index);
+        this.visitMacroCall(call.index, call.name);
+      }
+    };
 
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i];
-      this.leaveScopesBefore(node.startIndex);
+      const start = node.startIndex;
+      visitMacroCallsBefore(start);
+      this.leaveScopesBefore(start);
       switch (types[i]) {
         case 'compound_statement':
         case 'for_statement':
@@ -431,13 +717,8 @@ class UsageFinder {
         case 'type_definition':
           this.visitTypeDefinition(node);
           break;
-        case 'struct_specifier':
-        case 'union_specifier':
-          this.visitSpecifier(node);
-          break;
         case 'field_expression':
-        case 'call_expression':
-          this.typeOf(node, types[i]);
+          this.typeOf(node, 'field_expression');
           break;
         case 'offsetof_expression':
           this.visitOffsetof(node);
@@ -447,91 +728,79 @@ class UsageFinder {
           break;
       }
     }
+    visitMacroCallsBefore(Infinity);
   }
 
   // --- reading the text ---------------------------------------------------------------------
-  // Asking the tree for a node's end or children costs a trip into WebAssembly; token text and
-  // positions are cheaper to read straight from the source.
-
-  private textOf(node: Node): string {
-    return this.source.slice(node.startIndex - this.sourceBase, node.endIndex - this.sourceBase);
-  }
 
   private textBetween(start: number, end: number): string {
-    return this.source.slice(start - this.sourceBase, end - this.sourceBase);
+    return this.text.slice(start - this.textBase, end - this.textBase);
+  }
+
+  private textOf(node: Node): string {
+    return this.textBetween(node.startIndex, node.endIndex);
   }
 
   private charAt(index: number): string {
-    return this.source.charAt(index - this.sourceBase);
+    return this.text.charAt(index - this.textBase);
   }
 
   /** The identifier starting at a tree index ('' when none does). */
   private identifierAt(index: number): string {
-    IDENTIFIER_AT.lastIndex = index - this.sourceBase;
-    const match = IDENTIFIER_AT.exec(this.source);
+    IDENTIFIER_AT.lastIndex = index - this.textBase;
+    const match = IDENTIFIER_AT.exec(this.text);
     return match ? match[0] : '';
   }
 
   /** Where the identifier that ends at a tree index starts, or -1. */
   private identifierStartBefore(end: number): number {
-    const source = this.source;
-    const last = end - this.sourceBase;
+    const text = this.text;
+    const last = end - this.textBase;
     let first = last;
-    while (first > 0 && isIdentifierCode(source.charCodeAt(first - 1))) first--;
+    while (first > 0 && isIdentifierCode(text.charCodeAt(first - 1))) first--;
     if (first === last) return -1;
-    const code = source.charCodeAt(first);
+    const code = text.charCodeAt(first);
     if (code >= 48 && code <= 57) return -1;
-    return first + this.sourceBase;
+    return first + this.textBase;
   }
 
-  /** The first tree index at or after `index` that is not white space or a comment. */
-  private skipTrivia(index: number): number {
-    const source = this.source;
-    let position = index - this.sourceBase;
+  /** The first tree index at or after `index` that is not white space (comments are blanked). */
+  private skipSpaces(index: number): number {
+    const text = this.text;
+    let position = index - this.textBase;
     for (;;) {
-      const code = source.charCodeAt(position);
-      if (isSpaceCode(code)) {
-        position++;
-      } else if (code === 47 && source.charCodeAt(position + 1) === 42) {
-        const close = source.indexOf('*/', position + 2);
-        position = close < 0 ? source.length : close + 2;
-      } else if (code === 47 && source.charCodeAt(position + 1) === 47) {
-        const newline = source.indexOf('\n', position);
-        position = newline < 0 ? source.length : newline;
-      } else if (code === 92 && (source.charCodeAt(position + 1) === 10 || source.charCodeAt(position + 1) === 13)) {
-        position++;
-      } else {
-        return position + this.sourceBase;
-      }
+      const code = text.charCodeAt(position);
+      if (isSpaceCode(code)) position++;
+      else if (code === 92 && (text.charCodeAt(position + 1) === 10 || text.charCodeAt(position + 1) === 13)) position++;
+      else return position + this.textBase;
     }
   }
 
-  /** Just past the last character before `index` that is not white space or a block comment. */
-  private skipTriviaBackward(index: number): number {
-    const source = this.source;
-    let position = index - this.sourceBase;
-    while (position > 0) {
-      const code = source.charCodeAt(position - 1);
-      if (isSpaceCode(code)) {
-        position--;
-      } else if (code === 47 && source.charCodeAt(position - 2) === 42) {
-        const open = source.lastIndexOf('/*', position - 3);
-        if (open < 0) break;
-        position = open;
-      } else {
-        break;
-      }
-    }
-    return position + this.sourceBase;
+  /** Just past the last character before `index` that is not white space. */
+  private skipSpacesBackward(index: number): number {
+    const text = this.text;
+    let position = index - this.textBase;
+    while (position > 0 && isSpaceCode(text.charCodeAt(position - 1))) position--;
+    return position + this.textBase;
+  }
+
+  /**
+   * Tree index just past the bracket that closes the one at `open`, or -1. Only short spans
+   * are searched (macro arguments, subscripts, attributes): an unclosed bracket in broken code
+   * must not cost a scan to the end of the file each time.
+   */
+  private closingBracketAt(open: number): number {
+    const end = closingBracketEnd(this.text, open - this.textBase, 8192);
+    return end < 0 ? -1 : end + this.textBase;
   }
 
   private positionAt(index: number): { row: number; column: number } {
     let starts = this.lineStarts;
     if (!starts) {
       starts = [this.firstLineStart];
-      const source = this.source;
-      for (let newline = source.indexOf('\n'); newline >= 0; newline = source.indexOf('\n', newline + 1)) {
-        starts.push(newline + 1 + this.sourceBase);
+      const text = this.text;
+      for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', newline + 1)) {
+        starts.push(newline + 1 + this.textBase);
       }
       this.lineStarts = starts;
     }
@@ -555,10 +824,6 @@ class UsageFinder {
       startIndex: start,
       endIndex: start + length,
     };
-  }
-
-  private nodeTokenRange(node: Node, length: number): SourceRange {
-    return this.tokenRange(node.startIndex, length, node.startPosition);
   }
 
   private rangeOf(node: Node): SourceRange {
@@ -606,51 +871,13 @@ class UsageFinder {
 
   // --- aggregates -------------------------------------------------------------------------------
 
-  /**
-   * Reads `struct NAME {` from the text; falls back to the tree for anything unusual (an
-   * attribute before the name, a comment-free reading that does not add up).
-   */
-  private noteSpecifier(node: Node, type: string): SpecifierInfo {
-    const kind: AggregateKind = type === 'union_specifier' ? 'union' : 'struct';
-    const start = node.startIndex;
-    let info: SpecifierInfo | undefined;
-    if (this.identifierAt(start) === kind) {
-      const afterKeyword = this.skipTrivia(start + kind.length);
-      if (this.charAt(afterKeyword) === '{') {
-        info = { kind, name: undefined, nameIndex: -1, hasBody: true };
-      } else {
-        const name = this.identifierAt(afterKeyword);
-        if (name && name !== '__attribute__' && !isAnnotationLike(name)) {
-          const hasBody = this.charAt(this.skipTrivia(afterKeyword + name.length)) === '{';
-          info = { kind, name, nameIndex: afterKeyword, hasBody };
-        }
-      }
+  private localAggregate(name: string): LocalAggregate {
+    let local = this.localAggregatesByName.get(name);
+    if (!local) {
+      local = { isLocal: true, definitionStarts: [] };
+      this.localAggregatesByName.set(name, local);
     }
-    if (!info) {
-      const nameNode = node.childForFieldName('name');
-      info = {
-        kind,
-        name: nameNode ? this.identifierAt(nameNode.startIndex) : undefined,
-        nameIndex: nameNode ? nameNode.startIndex : -1,
-        hasBody: node.childForFieldName('body') !== null,
-      };
-    }
-    this.specifiers.set(node.id, info);
-    if (info.hasBody) {
-      const body = node.childForFieldName('body');
-      if (body && info.name) {
-        const existing = this.localAggregatesByName.get(info.name);
-        if (existing) existing.bodies.push(body);
-        else this.localAggregatesByName.set(info.name, { isLocal: true, bodies: [body] });
-      } else if (body) {
-        this.anonymousAggregates.set(node.id, { isLocal: true, bodies: [body] });
-      }
-    }
-    return info;
-  }
-
-  private specifierInfo(node: Node, type: string): SpecifierInfo {
-    return this.specifiers.get(node.id) ?? this.noteSpecifier(node, type);
+    return local;
   }
 
   private aggregateForTag(kind: AggregateKind, name: string): Aggregate {
@@ -693,26 +920,73 @@ class UsageFinder {
     const members = new Map<string, ValueType | undefined>();
     // Set before reading the body so a self-referencing member cannot recurse forever.
     aggregate.members = members;
+    aggregate.bodies ??= aggregate.definitionStarts.map((start) => this.bodyOfDefinition(start)).filter((body): body is Node => body !== null);
     for (const body of aggregate.bodies) {
-      for (const field of body.namedChildren) {
-        if (!field || field.type !== 'field_declaration') continue;
-        const typeNode = field.childForFieldName('type');
-        const base = this.typeOfSpecifier(typeNode);
-        const declarators = field.childrenForFieldName('declarator');
-        if (declarators.length === 0) {
-          // An unnamed struct/union member lends its members to the enclosing aggregate.
-          const anonymous = typeNode && this.anonymousAggregates.get(typeNode.id);
-          if (anonymous) for (const [name, type] of this.localMembers(anonymous)) members.set(name, type);
-          continue;
-        }
-        for (const declarator of declarators) {
-          if (!declarator) continue;
-          const info = this.describeDeclarator(declarator);
-          if (info.name !== undefined) members.set(info.name, wrap(base, info.layers));
-        }
-      }
+      if (!this.readMembersFromText(body, members)) this.readMembersFromTree(body, members);
     }
     return members;
+  }
+
+  /** The `{ ... }` of the struct/union whose tag name starts at `nameIndex`. */
+  private bodyOfDefinition(nameIndex: number): Node | null {
+    let node: Node | null = this.tree.rootNode.descendantForIndex(nameIndex);
+    for (let depth = 0; node && depth < 3; depth++, node = node.parent) {
+      if (node.type === 'struct_specifier' || node.type === 'union_specifier') return node.childForFieldName('body');
+    }
+    return null;
+  }
+
+  /**
+   * Members of a plain body (no nested braces or parentheses: no anonymous members, function
+   * pointers or attribute macros) read from its text. False when the body is not that plain.
+   */
+  private readMembersFromText(body: Node, members: Map<string, ValueType | undefined>): boolean {
+    const text = this.textOf(body);
+    if (text[0] !== '{' || text[text.length - 1] !== '}') return false;
+    const inside = text.slice(1, -1);
+    if (/[{}()]/.test(inside)) return false;
+    for (const [start, end] of splitTopLevel(inside, ';')) {
+      const declaration = inside.slice(start, end).replace(/:\s*\w+\s*$/, ' ');
+      if (declaration.trim() === '') continue;
+      const pieces = splitTopLevel(declaration);
+      const first = parseSimpleDeclaration(declaration.slice(pieces[0][0], pieces[0][1]));
+      if (first.name === undefined) continue;
+      members.set(first.name, this.resolveTextualType(first.type));
+      // `struct foo *a, b[2];`: the later declarators share the base type, not the stars.
+      const base: TextualType = { tag: first.type.tag, typedefName: first.type.typedefName, layers: '' };
+      for (const [pieceStart, pieceEnd] of pieces.slice(1)) {
+        const declarator = parseLaterDeclarator(declaration.slice(pieceStart, pieceEnd).replace(/:\s*\w+\s*$/, ' '));
+        if (declarator) members.set(declarator.name, this.resolveTextualType({ ...base, layers: declarator.layers }));
+      }
+    }
+    return true;
+  }
+
+  private readMembersFromTree(body: Node, members: Map<string, ValueType | undefined>): void {
+    for (const field of body.namedChildren) {
+      if (!field || field.type !== 'field_declaration') continue;
+      const typeNode = field.childForFieldName('type');
+      const base = this.typeOfSpecifier(typeNode);
+      const declarators = field.childrenForFieldName('declarator');
+      if (declarators.length === 0) {
+        // An unnamed struct/union member lends its members to the enclosing aggregate.
+        if (base && base.aggregate.isLocal && base.layers === '') {
+          for (const [name, type] of this.localMembers(base.aggregate)) members.set(name, type);
+        }
+        continue;
+      }
+      for (const declarator of declarators) {
+        if (!declarator) continue;
+        const info = this.describeDeclarator(declarator);
+        if (info.name !== undefined) members.set(info.name, wrap(base, info.layers));
+      }
+    }
+  }
+
+  private resolveTextualType(type: TextualType): ValueType | undefined {
+    if (type.tag) return { aggregate: this.aggregateForTag(type.tag.kind, type.tag.name), layers: type.layers };
+    if (type.typedefName !== undefined) return wrap(this.typedefs.get(type.typedefName), type.layers);
+    return undefined;
   }
 
   // --- types written in the file --------------------------------------------------------------
@@ -722,13 +996,24 @@ class UsageFinder {
     if (!node) return undefined;
     const type = node.type;
     if (type === 'struct_specifier' || type === 'union_specifier') {
-      const info = this.specifierInfo(node, type);
-      if (info.name !== undefined) return { aggregate: this.aggregateForTag(info.kind, info.name), layers: '' };
-      const anonymous = this.anonymousAggregates.get(node.id);
+      const kind: AggregateKind = type === 'union_specifier' ? 'union' : 'struct';
+      const start = node.startIndex;
+      const tag = this.identifierAt(start) === kind ? this.readTag(start + kind.length) : undefined;
+      if (tag) return { aggregate: this.aggregateForTag(kind, tag.name), layers: '' };
+      const anonymous = this.anonymousAggregate(node);
       return anonymous && { aggregate: anonymous, layers: '' };
     }
     if (type === 'type_identifier') return this.typedefs.get(this.identifierAt(node.startIndex));
     return undefined;
+  }
+
+  private anonymousAggregate(specifier: Node): LocalAggregate | undefined {
+    const id = specifier.id;
+    if (this.anonymousAggregates.has(id)) return this.anonymousAggregates.get(id);
+    const body = specifier.childForFieldName('body');
+    const aggregate: LocalAggregate | undefined = body ? { isLocal: true, definitionStarts: [], bodies: [body] } : undefined;
+    this.anonymousAggregates.set(id, aggregate);
+    return aggregate;
   }
 
   /** The type named by a `type_descriptor` (casts, compound literals, offsetof, sizeof). */
@@ -750,45 +1035,38 @@ class UsageFinder {
         info.name = this.identifierAt(node.startIndex);
         break;
       }
+      let next: Node | null = null;
       switch (type) {
         case 'init_declarator':
-          node = node.childForFieldName('declarator');
+          next = node.childForFieldName('declarator');
           break;
         case 'pointer_declarator':
         case 'abstract_pointer_declarator':
           info.layers = '*' + info.layers;
-          node = node.childForFieldName('declarator');
+          next = node.childForFieldName('declarator');
           break;
         case 'array_declarator':
         case 'abstract_array_declarator':
           info.layers = '[' + info.layers;
-          node = node.childForFieldName('declarator');
+          next = node.childForFieldName('declarator');
           break;
         case 'function_declarator':
-        case 'abstract_function_declarator': {
-          const inner: Node | null = node.childForFieldName('declarator');
-          const innerType = inner ? inner.type : '';
+        case 'abstract_function_declarator':
+          next = node.childForFieldName('declarator');
           // `f(...)` declares a function; `(*f)(...)` a pointer to one, i.e. a variable.
-          if (isNameToken(innerType) && !info.layers.includes('f')) {
+          if (next && isNameToken(next.type) && !info.layers.includes('f')) {
             info.functionDeclarator = node;
             info.returnLayers = info.layers;
           }
           info.layers = 'f' + info.layers;
-          node = inner;
-          if (inner) {
-            type = innerType;
-            continue;
-          }
           break;
-        }
         case 'parenthesized_declarator':
         case 'abstract_parenthesized_declarator':
         case 'attributed_declarator':
-          node = this.firstNamedChildExceptComments(node);
+          next = this.firstNamedChildExceptComments(node);
           break;
-        default:
-          node = null;
       }
+      node = next;
       if (node) type = node.type;
     }
     if (info.nameNode && info.name && isAnnotationLike(info.name)) this.recoverAnnotatedName(top, info);
@@ -814,17 +1092,17 @@ class UsageFinder {
   // --- declarations ---------------------------------------------------------------------------
 
   private visitDeclaration(declaration: Node): void {
+    if (!this.atFileScope() && this.declaresOnlyScalars(declaration.startIndex)) return;
+    if (this.visitDeclarationFromText(declaration)) return;
     const typeNode = declaration.childForFieldName('type');
     const base = this.typeOfSpecifier(typeNode);
     const declarators = declaration.childrenForFieldName('declarator');
     for (const declarator of declarators) {
       if (!declarator) continue;
       const declaratorType = declarator.type;
-      if (declaratorType === 'identifier' && declarators.length === 1 && this.recoverSplitDeclaration(declaration, declarator, base)) {
-        return;
-      }
       const info = this.describeDeclarator(declarator, declaratorType);
       if (info.name === undefined) continue;
+      if (declarators.length === 1 && this.recoverSplitDeclaration(declaration, info, base)) return;
       if (info.functionDeclarator) {
         // Inside a body this is nearly always a macro call read as a prototype.
         if (this.atFileScope()) this.recordFunction(declaration, typeNode, info, base, false);
@@ -832,7 +1110,7 @@ class UsageFinder {
       }
       const type = wrap(base, info.layers);
       this.declareVariable(info.name, type);
-      if (type && declaratorType === 'init_declarator') {
+      if (type && declaratorType === 'init_declarator' && this.bracedInitializerFollows(info)) {
         const value = declarator.childForFieldName('value');
         if (value?.type === 'initializer_list') this.visitInitializerList(value, type);
       }
@@ -840,17 +1118,97 @@ class UsageFinder {
   }
 
   /**
+   * Reads a plain declaration (`static const struct foo *a = x, b[2];`, no parentheses or
+   * braces in its declarators, no annotation where the name should be) from its text. Only a
+   * braced initializer needs its node. False, with nothing done, for anything else.
+   */
+  private visitDeclarationFromText(declaration: Node): boolean {
+    const start = declaration.startIndex;
+    const text = this.textBetween(start, declaration.endIndex).trimEnd();
+    if (!text.endsWith(';')) return false;
+    const body = text.slice(0, -1);
+    const declarators: { declarator: string; braced: boolean }[] = [];
+    for (const [pieceStart, pieceEnd] of splitTopLevel(body)) {
+      const piece = body.slice(pieceStart, pieceEnd);
+      const equals = piece.indexOf('=');
+      const declarator = equals < 0 ? piece : piece.slice(0, equals);
+      if (/[(){}]/.test(declarator)) return false;
+      declarators.push({ declarator: withoutTrailingAnnotations(declarator), braced: equals >= 0 && piece.slice(equals + 1).trimStart().startsWith('{') });
+    }
+    const first = parseSimpleDeclaration(declarators[0].declarator);
+    if (first.name === undefined || isAnnotationLike(first.name)) return false;
+    const base: TextualType = { tag: first.type.tag, typedefName: first.type.typedefName, layers: '' };
+    for (let i = 0; i < declarators.length; i++) {
+      const parsed = i === 0 ? { name: first.name, layers: first.type.layers } : parseLaterDeclarator(declarators[i].declarator);
+      if (!parsed) continue;
+      const type = this.resolveTextualType({ ...base, layers: parsed.layers });
+      this.declareVariable(parsed.name, type);
+      if (type && declarators[i].braced) {
+        const value = declaration.childrenForFieldName('declarator')[i]?.childForFieldName('value');
+        if (value?.type === 'initializer_list') this.visitInitializerList(value, type);
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether a local declaration's type is plainly scalar (`int`, `unsigned long`, `u32`,
+   * `enum x`), read from its first words. Those variables cannot be accessed with `.`/`->`, and
+   * locals are never recorded as prototypes, so such declarations can be passed over.
+   */
+  private declaresOnlyScalars(start: number): boolean {
+    let position = start;
+    for (let words = 0; words < 6; words++) {
+      const word = this.identifierAt(position);
+      if (!word) return false;
+      if (SCALAR_TYPE_WORDS.has(word)) return true;
+      if (!DECLARATION_PREFIX_WORDS.has(word)) return false;
+      position = this.skipSpaces(position + word.length);
+    }
+    return false;
+  }
+
+  /** Reads past the declarator name (and array sizes, annotations) for `= {`. */
+  private bracedInitializerFollows(info: DeclaratorInfo): boolean {
+    const nameNode = info.nameAttributeNodes.length > 0 ? info.nameAttributeNodes[0] : info.nameNode;
+    if (!nameNode) return false;
+    let position = this.skipSpaces(nameNode.startIndex + this.identifierAt(nameNode.startIndex).length);
+    for (let steps = 0; steps < 16; steps++) {
+      const c = this.charAt(position);
+      if (c === '=') return this.charAt(this.skipSpaces(position + 1)) === '{';
+      if (c === '[' || c === '(') {
+        // An array size, or the arguments of an attribute after the name.
+        const end = this.closingBracketAt(position);
+        if (end < 0) return false;
+        position = this.skipSpaces(end);
+        continue;
+      }
+      // An annotation after the name (`ops __read_mostly = {`).
+      const word = this.identifierAt(position);
+      if (!word) return false;
+      position = this.skipSpaces(position + word.length);
+    }
+    return false;
+  }
+
+  /**
    * `struct foo __iomem *regs = x;` parses as a declaration named `__iomem` whose `;` is
    * missing, followed by the expression statement `*regs = x;`. Reads the declarators back out
    * of that expression. Returns false when the declaration is not of that shape.
    */
-  private recoverSplitDeclaration(declaration: Node, declarator: Node, base: ValueType | undefined): boolean {
-    if (!isAnnotationLike(this.identifierAt(declarator.startIndex))) return false;
-    if (!declaration.lastChild?.isMissing) return false;
-    const next = declaration.nextNamedSibling;
-    if (next?.type === 'expression_statement') {
+  private recoverSplitDeclaration(declaration: Node, info: DeclaratorInfo, base: ValueType | undefined): boolean {
+    if (!info.name || !isAnnotationLike(info.name) || info.nameAttributeNodes.length > 0) return false;
+    if (info.functionDeclarator || !declaration.lastChild?.isMissing) return false;
+    // `name(` next is the function definition case. The statement after is reached through
+    // the token it starts with: sibling lookups scan all the parent's children in web-tree-sitter.
+    const after = this.skipSpaces(declaration.endIndex);
+    const word = this.identifierAt(after);
+    if (word && this.charAt(this.skipSpaces(after + word.length)) === '(') return true;
+    let next = this.tree.rootNode.descendantForIndex(after);
+    for (let depth = 0; next && next.type !== 'expression_statement' && depth < 8; depth++) next = next.parent;
+    if (next?.type === 'expression_statement' && next.startIndex === after) {
       const expression = this.firstNamedChildExceptComments(next);
-      if (expression) this.declareFromExpression(expression, '', base);
+      if (expression) this.declareFromExpression(expression, info.layers, base);
     }
     // Followed by a function definition, this is `static int __init f(void) {`; the
     // definition itself sorts that out.
@@ -896,34 +1254,29 @@ class UsageFinder {
     }
   }
 
-  private visitSpecifier(node: Node): void {
-    const info = this.specifierInfo(node, node.type);
-    if (!info.hasBody && info.name !== undefined) this.mention(info.kind, info.name, info.nameIndex);
-  }
-
-  private mention(kind: AggregateKind, name: string, nameIndex: number): void {
-    const aggregate = this.aggregateForTag(kind, name);
-    if (!this.isKernel(aggregate) || this.mentionedStarts.has(nameIndex)) return;
-    this.mentionedStarts.add(nameIndex);
-    this.mentions.push({ aggregate: aggregate.ref, range: this.tokenRange(nameIndex, name.length) });
-  }
-
   // --- functions --------------------------------------------------------------------------------
 
   private visitFunctionDefinition(definition: Node): void {
     this.scopes.push({ end: definition.endIndex, variables: new Map() });
-    const typeNode = definition.childForFieldName('type');
     const declarator = definition.childForFieldName('declarator');
     if (!declarator) return;
     const declaratorType = declarator.type;
+    if (declaratorType === 'function_declarator') {
+      const parameters = this.recordFunctionFromText(definition.startIndex, declarator.endIndex);
+      if (parameters) {
+        for (const parameter of parameters) if (parameter.name !== undefined) this.declareVariable(parameter.name, parameter.type);
+        return;
+      }
+    }
+    const typeNode = definition.childForFieldName('type');
     if (declaratorType === 'parenthesized_declarator' && typeNode?.type === 'type_identifier') {
       this.recoverAnnotatedDefinition(definition, typeNode, declarator);
       return;
     }
     const info = this.describeDeclarator(declarator, declaratorType);
     if (!info.functionDeclarator || info.name === undefined) return;
-    const parameterTypes = this.recordFunction(definition, typeNode, info, this.typeOfSpecifier(typeNode), true);
-    for (const parameter of parameterTypes) {
+    const parameters = this.recordFunction(definition, typeNode, info, this.typeOfSpecifier(typeNode), true);
+    for (const parameter of parameters) {
       if (parameter.name !== undefined) this.declareVariable(parameter.name, parameter.type);
     }
   }
@@ -933,42 +1286,104 @@ class UsageFinder {
    * missing) followed by a definition of type `f` with the declarator `(void)`.
    */
   private recoverAnnotatedDefinition(definition: Node, nameNode: Node, parenthesized: Node): void {
-    const declaration = definition.previousNamedSibling;
+    // The declaration ends with the annotation right before the definition; reached through
+    // the token there rather than previousNamedSibling, which scans all earlier siblings.
+    const annotationEnd = this.skipSpacesBackward(definition.startIndex);
+    let declaration = this.tree.rootNode.descendantForIndex(annotationEnd - 1);
+    // From the annotation token up through any pointer declarators around it.
+    for (let depth = 0; declaration && declaration.type !== 'declaration' && depth < 4; depth++) declaration = declaration.parent;
     if (declaration?.type !== 'declaration' || !declaration.lastChild?.isMissing) return;
-    const typeNode = declaration.childForFieldName('type');
     const name = this.identifierAt(nameNode.startIndex);
     const inner = this.firstNamedChildExceptComments(parenthesized);
     const parameterText = inner ? normalizeTypeText(this.textOf(inner)) : '';
+    const returnType = this.readReturnType(this.textBetween(declaration.startIndex, nameNode.startIndex));
     this.functions.set(name, {
       name,
-      returnType: this.returnTypeText(declaration.startIndex, typeNode, nameNode.startIndex),
+      returnType: returnType?.text ?? this.returnTypeText(declaration.startIndex, declaration.childForFieldName('type'), nameNode.startIndex),
       parameterTypes: parameterText === '' || parameterText === 'void' ? [] : [parameterText],
-      range: this.nodeTokenRange(nameNode, name.length),
+      range: this.tokenRange(nameNode.startIndex, name.length, nameNode.startPosition),
     });
-    this.definedFunctions.add(name);
-    this.functionReturnTypes.set(name, this.typeOfSpecifier(typeNode));
+    this.functionReturnTypes.set(name, returnType && this.resolveTextualType(returnType.type));
+  }
+
+  /**
+   * Reads a definition's header `static struct foo *name(params)` from its text: the common
+   * case, without parentheses or ambiguous annotations before the name. Returns the
+   * parameters, or undefined (with nothing recorded) when the header is not that plain.
+   */
+  private recordFunctionFromText(start: number, headerEnd: number): ParameterInfo[] | undefined {
+    const header = this.textBetween(start, headerEnd);
+    if (header[header.length - 1] !== ')') return undefined;
+    const open = header.indexOf('(');
+    if (open < 0 || closingBracketEnd(header, open) !== header.length) return undefined;
+    const nameEnd = this.skipSpacesBackward(start + open);
+    const nameStart = this.identifierStartBefore(nameEnd);
+    if (nameStart < 0) return undefined;
+    const returnType = this.readReturnType(this.textBetween(start, nameStart));
+    if (!returnType) return undefined;
+    const parameters = this.parametersFromText(header.slice(open));
+    if (!parameters) return undefined;
+    const name = this.textBetween(nameStart, nameEnd);
+    this.functionReturnTypes.set(name, this.resolveTextualType(returnType.type));
+    this.functions.set(name, {
+      name,
+      returnType: returnType.text,
+      parameterTypes: parameters.length === 1 && parameters[0].text === 'void' ? [] : parameters.map((parameter) => parameter.text),
+      range: this.tokenRange(nameStart, name.length),
+    });
+    return parameters;
+  }
+
+  /**
+   * The return type in the words before a function name, without storage class and
+   * annotation macros. A `__word` counts as an annotation when another word names the type
+   * (`int __init`, `__always_inline u32`), and as the type when it is the only candidate
+   * (`__u32`); two `__words` and nothing else is ambiguous, and left to the tree.
+   */
+  private readReturnType(prefix: string): { text: string; type: TextualType } | undefined {
+    if (/[()\[\]{};=]/.test(prefix)) return undefined;
+    const words = prefix.match(/[A-Za-z_$][\w$]*|\*/g) ?? [];
+    const kept: string[] = [];
+    const underscored: string[] = [];
+    let namesType = false;
+    for (let i = 0; i < words.length; i++) {
+      const word = words[i];
+      if (word === 'const' || word === 'volatile' || word === '*' || ADDRESS_SPACE_ANNOTATIONS.has(word)) {
+        kept.push(word);
+      } else if (DECLARATION_PREFIX_WORDS.has(word) || PLAIN_ANNOTATIONS.has(word)) {
+        continue;
+      } else if (word === 'struct' || word === 'union' || word === 'enum') {
+        if (i + 1 >= words.length) return undefined;
+        kept.push(word, words[++i]);
+        namesType = true;
+      } else if (word.startsWith('__') && !SCALAR_TYPE_WORDS.has(word)) {
+        underscored.push(word);
+        kept.push(word);
+      } else {
+        kept.push(word);
+        namesType = true;
+      }
+    }
+    if (!namesType && underscored.length !== 1) return undefined;
+    const typeWords = namesType ? kept.filter((word) => !underscored.includes(word)) : kept;
+    const text = normalizeTypeText(typeWords.join(' '));
+    return { text, type: parseSimpleDeclaration(text).type };
   }
 
   /** Records a function's signature; returns its parameters (for a definition's scope). */
-  private recordFunction(
-    owner: Node,
-    typeNode: Node | null,
-    info: DeclaratorInfo,
-    base: ValueType | undefined,
-    isDefinition: boolean,
-  ): { name?: string; type?: ValueType }[] {
+  private recordFunction(owner: Node, typeNode: Node | null, info: DeclaratorInfo, base: ValueType | undefined, isDefinition: boolean): ParameterInfo[] {
     const name = info.name!;
     this.functionReturnTypes.set(name, wrap(base, info.returnLayers ?? ''));
     // A definition describes the function better than any prototype of it.
     if (!isDefinition && this.functions.has(name)) return [];
-    if (isDefinition) this.definedFunctions.add(name);
     const parameterList = info.functionDeclarator!.childForFieldName('parameters');
     const parameters = parameterList ? this.describeParameters(parameterList) : [];
+    const nameNode = info.nameNode!;
     this.functions.set(name, {
       name,
-      returnType: this.returnTypeText(owner.startIndex, typeNode, info.nameNode!.startIndex),
+      returnType: this.returnTypeText(owner.startIndex, typeNode, nameNode.startIndex),
       parameterTypes: parameters.length === 1 && parameters[0].text === 'void' ? [] : parameters.map((parameter) => parameter.text),
-      range: this.nodeTokenRange(info.nameNode!, name.length),
+      range: this.tokenRange(nameNode.startIndex, name.length, nameNode.startPosition),
     });
     return parameters;
   }
@@ -987,12 +1402,40 @@ class UsageFinder {
       return tokens.filter((token) => token === '*' || TYPE_QUALIFIERS.has(token) || ADDRESS_SPACE_ANNOTATIONS.has(token)).join(' ');
     };
     const before = keep(this.textBetween(ownerStart, typeStart));
-    const after = keep(this.textBetween(typeEnd, nameStart).replace(/\(/g, ' '));
+    const after = keep(this.textBetween(typeEnd, nameStart));
     return normalizeTypeText([before, this.textBetween(typeStart, typeEnd), after].join(' '));
   }
 
-  private describeParameters(list: Node): { text: string; name?: string; type?: ValueType }[] {
-    const parameters: { text: string; name?: string; type?: ValueType }[] = [];
+  private describeParameters(list: Node): ParameterInfo[] {
+    return this.describeParametersFromText(list) ?? this.describeParametersFromTree(list);
+  }
+
+  /**
+   * Parameter lists without nested parentheses (no function pointers, no attributes) are read
+   * from the text, which is far cheaper than visiting every parameter node.
+   */
+  private describeParametersFromText(list: Node): ParameterInfo[] | undefined {
+    return this.parametersFromText(this.textOf(list));
+  }
+
+  /** Parameters read from the text of a parameter list, parentheses included. */
+  private parametersFromText(text: string): ParameterInfo[] | undefined {
+    if (text[0] !== '(' || text[text.length - 1] !== ')') return undefined;
+    const inside = text.slice(1, -1);
+    if (/[()"']/.test(inside)) return undefined;
+    if (inside.trim() === '') return [];
+    return splitTopLevel(inside).map(([start, end]) => {
+      const parameter = parseSimpleDeclaration(inside.slice(start, end));
+      return {
+        text: typeTextOf(parameter),
+        name: parameter.name,
+        type: parameter.name === undefined ? undefined : this.resolveTextualType(parameter.type),
+      };
+    });
+  }
+
+  private describeParametersFromTree(list: Node): ParameterInfo[] {
+    const parameters: ParameterInfo[] = [];
     for (const parameter of list.namedChildren) {
       if (!parameter) continue;
       const kind = parameter.type;
@@ -1021,7 +1464,7 @@ class UsageFinder {
         position = cut + this.identifierAt(cut + start).length;
       }
       parameters.push({
-        text: normalizeTypeText(kept + text.slice(position)),
+        text: withoutNestedParameterNames(normalizeTypeText(kept + text.slice(position))),
         name: info.name,
         type: info.name === undefined ? undefined : wrap(this.typeOfSpecifier(parameter.childForFieldName('type')), info.layers),
       });
@@ -1039,8 +1482,7 @@ class UsageFinder {
   }
 
   /** Reports the designated members of a brace list that initializes a value of `type`. */
-  private visitInitializerList(list: Node, type: ValueType | undefined): void {
-    if (!type) return;
+  private visitInitializerList(list: Node, type: ValueType): void {
     const layer = type.layers[0];
     // Braces initialize arrays and aggregates only, never what a pointer points to.
     if (layer === '*') return;
@@ -1054,86 +1496,92 @@ class UsageFinder {
     }
   }
 
+  /**
+   * One `.a.b[2].c = value` (or the old GNU `name: value`) pair. The designators are read from
+   * the text; the value node is fetched only when it is a nested brace list.
+   */
   private visitInitializerPair(pair: Node, type: ValueType): void {
     let current: ValueType | undefined = type;
     let statementRange: SourceRange | undefined;
     // The usage of the member named by the last designator: the value is assigned to it.
     let finalUsage: MemberUsage | undefined;
-    for (const designator of pair.childrenForFieldName('designator')) {
+    let position = pair.startIndex;
+    let valueStart = -1;
+    for (let steps = 0; steps < 64 && valueStart < 0; steps++) {
+      const c = this.charAt(position);
+      if (c === '=') {
+        valueStart = this.skipSpaces(position + 1);
+        break;
+      }
       finalUsage = undefined;
-      if (!designator || !current) {
-        current = undefined;
-        break;
+      if (c === '[') {
+        const end = this.closingBracketAt(position);
+        if (end < 0) return;
+        current = current?.layers[0] === '[' ? dereference(current) : undefined;
+        position = this.skipSpaces(end);
+        continue;
       }
-      const designatorType = designator.type;
-      if (designatorType === 'field_designator' || designatorType === 'field_identifier') {
-        if (current.layers !== '') {
-          current = undefined;
-          break;
-        }
-        // `.name` or the old GNU `name:`; either way the name is the first identifier.
-        const nameStart = designatorType === 'field_identifier' ? designator.startIndex : this.skipTrivia(designator.startIndex + 1);
-        const member = this.identifierAt(nameStart);
-        if (!member) {
-          current = undefined;
-          break;
-        }
-        if (this.isKernel(current.aggregate)) {
-          statementRange ??= this.rangeOf(pair);
-          finalUsage = this.report('initializer', current.aggregate, member, nameStart);
-          finalUsage.statementRange = statementRange;
-        }
-        current = this.memberOf(current.aggregate, member);
-      } else if (designatorType === 'subscript_designator' || designatorType === 'subscript_range_designator') {
-        current = current.layers[0] === '[' ? dereference(current) : undefined;
-      } else {
+      const dotted = c === '.';
+      const nameStart = dotted ? this.skipSpaces(position + 1) : position;
+      const member = this.identifierAt(nameStart);
+      if (!member) return;
+      position = this.skipSpaces(nameStart + member.length);
+      // Without a dot, only the GNU `name: value` form is a designator.
+      if (!dotted && (steps > 0 || this.charAt(position) !== ':')) return;
+      if (!dotted) valueStart = this.skipSpaces(position + 1);
+      if (!current || current.layers !== '') {
         current = undefined;
-        break;
+        continue;
       }
+      if (this.isKernel(current.aggregate)) {
+        statementRange ??= this.rangeOf(pair);
+        finalUsage = this.report('initializer', current.aggregate, member, nameStart);
+        finalUsage.statementRange = statementRange;
+      }
+      current = this.memberOf(current.aggregate, member);
     }
-    const value = pair.childForFieldName('value');
-    if (!value) return;
-    const valueType = value.type;
-    if (valueType === 'initializer_list') {
-      this.visitInitializerList(value, current);
+    if (valueStart < 0) return;
+    if (this.charAt(valueStart) === '{') {
+      const value = pair.childForFieldName('value');
+      if (current && value?.type === 'initializer_list') this.visitInitializerList(value, current);
     } else if (finalUsage) {
-      const assigned = this.assignedFunctionName(value, valueType);
+      const assigned = this.assignedFunctionName(valueStart, finalUsage.statementRange!.endIndex);
       if (assigned !== undefined) finalUsage.assignedFunction = assigned;
     }
   }
 
-  /** `f`, `&f`, `(cast)f` or `(f)`: the name, unless the file declares it as a variable. */
-  private assignedFunctionName(value: Node, valueType: string): string | undefined {
-    let node: Node | null = value;
-    let type = valueType;
-    for (let depth = 0; node && depth < 6; depth++) {
-      switch (type) {
-        case 'identifier': {
-          const name = this.identifierAt(node.startIndex);
-          return this.lookupVariable(name).found ? undefined : name;
-        }
-        case 'pointer_expression':
-          if (this.charAt(node.startIndex) !== '&') return undefined;
-          node = node.childForFieldName('argument');
-          break;
-        case 'cast_expression':
-          node = node.childForFieldName('value');
-          break;
-        case 'parenthesized_expression':
-          node = this.firstNamedChildExceptComments(node);
-          break;
-        default:
-          return undefined;
+  /**
+   * The function named by an initializer value that runs from `start` to `end`: `f`, `&f`,
+   * `(cast)f` or `(f)`. Undefined for anything else, or for a name the file declares as a
+   * variable.
+   */
+  private assignedFunctionName(start: number, end: number): string | undefined {
+    const text = this.textBetween(start, end);
+    let position = 0;
+    for (let steps = 0; steps < 8 && position < text.length; steps++) {
+      const code = text.charCodeAt(position);
+      if (code === 38 /* & */ || isSpaceCode(code)) {
+        position++;
+      } else if (code === 40 /* ( */) {
+        const close = closingBracketEnd(text, position);
+        if (close < 0) return undefined;
+        // `(f)` around the name itself, or a cast before it.
+        if (text.slice(close).trim() === '') return this.assignedFunctionName(start + position + 1, start + close - 1);
+        position = close;
+      } else {
+        IDENTIFIER_AT.lastIndex = position;
+        const found = IDENTIFIER_AT.exec(text);
+        if (!found || text.slice(position + found[0].length).trim() !== '') return undefined;
+        return this.lookupVariable(found[0]).found ? undefined : found[0];
       }
-      if (node) type = node.type;
     }
     return undefined;
   }
 
   // --- expressions ------------------------------------------------------------------------------
 
-  private report(kind: UsageKind, aggregate: KernelAggregate, member: string, start: number, position?: { row: number; column: number }): MemberUsage {
-    const usage: MemberUsage = { kind, aggregate: aggregate.ref, member, range: this.tokenRange(start, member.length, position) };
+  private report(kind: UsageKind, aggregate: KernelAggregate, member: string, start: number): MemberUsage {
+    const usage: MemberUsage = { kind, aggregate: aggregate.ref, member, range: this.tokenRange(start, member.length) };
     this.usages.push(usage);
     return usage;
   }
@@ -1194,11 +1642,13 @@ class UsageFinder {
   }
 
   private typeOfFieldExpression(node: Node): ValueType | undefined {
+    const start = node.startIndex;
+    if (this.memberDesignatorStarts.has(start)) return undefined;
     // The member name is the last token; the operator is right before it.
     const end = node.endIndex;
     const fieldStart = this.identifierStartBefore(end);
     if (fieldStart < 0) return undefined;
-    const operatorEnd = this.skipTriviaBackward(fieldStart);
+    const operatorEnd = this.skipSpacesBackward(fieldStart);
     let viaPointer: boolean;
     let operatorStart: number;
     if (this.charAt(operatorEnd - 1) === '.') {
@@ -1210,9 +1660,10 @@ class UsageFinder {
     } else {
       return undefined;
     }
+    // A plain variable on the left is read from the text; anything else needs its node.
     let argumentType: ValueType | undefined;
-    const head = this.identifierAt(node.startIndex);
-    if (head && this.skipTrivia(node.startIndex + head.length) === operatorStart) {
+    const head = this.identifierAt(start);
+    if (head && this.skipSpaces(start + head.length) === operatorStart) {
       argumentType = this.lookupVariable(head).type;
     } else {
       const argument = node.childForFieldName('argument');
@@ -1232,109 +1683,99 @@ class UsageFinder {
     const start = call.startIndex;
     const name = this.identifierAt(start);
     // Only calls through a plain name can be macros or functions of this file.
-    if (!name || this.charAt(this.skipTrivia(start + name.length)) !== '(') return undefined;
+    if (!name || this.charAt(this.skipSpaces(start + name.length)) !== '(') return undefined;
+    if (TYPE_MEMBER_MACROS.has(name) || CURSOR_MEMBER_MACROS.has(name)) return this.visitMacroCall(start, name);
+    // A local variable of that name (a function pointer) hides the function. File-scope ones
+    // do not count: those are mostly macro calls like EXPORT_SYMBOL(f) read as declarations.
+    if (this.lookupVariable(name, 1).found) return undefined;
+    return this.functionReturnTypes.get(name);
+  }
+
+  // --- container_of and friends ---------------------------------------------------------------
+
+  /** Reports a macro call's member uses (once) and returns the type of its value. */
+  private visitMacroCall(nameIndex: number, name: string): ValueType | undefined {
+    const firstVisit = !this.visitedMacroCalls.has(nameIndex);
+    this.visitedMacroCalls.add(nameIndex);
+    const argumentsOfCall = this.macroArguments(nameIndex + name.length);
     const typeMember = TYPE_MEMBER_MACROS.get(name);
-    if (typeMember) return this.visitTypeMemberMacro(call, typeMember);
-    const cursorMember = CURSOR_MEMBER_MACROS.get(name);
-    if (cursorMember !== undefined) return this.visitCursorMemberMacro(call, cursorMember, CURSOR_MACROS_YIELDING_POS.has(name));
-    if (this.functionReturnTypes.has(name)) {
-      // A local variable of that name (a function pointer) hides the function. File-scope
-      // ones do not count: those are mostly macro calls like EXPORT_SYMBOL(f) read as
-      // declarations.
-      return this.lookupVariable(name, 1).found ? undefined : this.functionReturnTypes.get(name);
+    if (typeMember) {
+      const typeArgument = argumentsOfCall[typeMember.typeArgument];
+      const memberArgument = argumentsOfCall[typeMember.typeArgument + 1];
+      const type = typeArgument ? this.typeOfTypeArgument(typeArgument) : undefined;
+      if (firstVisit && memberArgument) {
+        const chain = this.memberChain(memberArgument);
+        if (chain) this.reportMemberChain(typeMember.kind, type, chain);
+      }
+      return typeMember.yieldsPointer ? wrap(type, '*') : undefined;
     }
-    // `struct foo` as a macro argument (alloc_percpu(struct foo)) is not C; tree-sitter
-    // leaves an ERROR in the call, which is the only cheap hint that one may be there.
-    if (call.hasError) this.mentionTagArguments(this.macroArguments(call));
-    return undefined;
+    const memberArgumentIndex = CURSOR_MEMBER_MACROS.get(name);
+    if (memberArgumentIndex === undefined) return undefined;
+    const position = argumentsOfCall[0] && /^\s*([A-Za-z_]\w*)\s*$/.exec(argumentsOfCall[0].text);
+    const positionType = position ? this.lookupVariable(position[1]).type : undefined;
+    const memberArgument = argumentsOfCall[memberArgumentIndex];
+    if (firstVisit && memberArgument && positionType?.layers.length === 1) {
+      const chain = this.memberChain(memberArgument);
+      if (chain) this.reportMemberChain('container_of', dereference(positionType), chain);
+    }
+    return CURSOR_MACROS_YIELDING_POS.has(name) ? positionType : undefined;
   }
 
-  private mentionTagArguments(groups: Node[][]): void {
-    for (const tokens of groups) {
-      for (let i = 0; i + 1 < tokens.length; i++) {
-        const tag = this.identifierAt(tokens[i].startIndex);
-        if ((tag === 'struct' || tag === 'union') && isNameToken(tokens[i + 1].type)) {
-          const nameIndex = tokens[i + 1].startIndex;
-          this.mention(tag, this.identifierAt(nameIndex), nameIndex);
-        }
-      }
-    }
-  }
-
-  /**
-   * The arguments of a macro call, split at top-level commas. Arguments that are not C (like
-   * `struct foo`) come wrapped in ERROR nodes, which are opened up here.
-   */
-  private macroArguments(call: Node): Node[][] {
-    const list = call.childForFieldName('arguments');
-    const groups: Node[][] = [[]];
-    if (!list) return groups;
-    const add = (nodes: (Node | null)[]) => {
-      for (const node of nodes) {
-        if (!node) continue;
-        const type = node.type;
-        if (type === ',') groups.push([]);
-        else if (type === 'ERROR') add(node.children);
-        else if (type !== '(' && type !== ')' && type !== 'comment') groups[groups.length - 1].push(node);
-      }
-    };
-    add(list.children);
-    return groups;
+  /** The arguments of the macro call whose name ends at `nameEnd`, split at top-level commas. */
+  private macroArguments(nameEnd: number): MacroArgument[] {
+    const open = this.skipSpaces(nameEnd);
+    if (this.charAt(open) !== '(') return [];
+    const end = this.closingBracketAt(open);
+    if (end < 0) return [];
+    const inside = this.textBetween(open + 1, end - 1);
+    return splitTopLevel(inside).map(([start, pieceEnd]) => ({ start: open + 1 + start, text: inside.slice(start, pieceEnd) }));
   }
 
   /** The type an argument like `struct foo`, `foo_t` or `typeof(*p)` names. */
-  private typeOfTypeArgument(tokens: Node[]): ValueType | undefined {
-    for (let i = 0; i + 1 < tokens.length; i++) {
-      const tag = this.identifierAt(tokens[i].startIndex);
-      if (tag !== 'struct' && tag !== 'union') continue;
-      const nameNode = tokens[i + 1];
-      if (!isNameToken(nameNode.type)) return undefined;
-      const name = this.identifierAt(nameNode.startIndex);
-      this.mention(tag, name, nameNode.startIndex);
-      return { aggregate: this.aggregateForTag(tag, name), layers: '' };
-    }
-    if (tokens.length !== 1) return undefined;
-    const token = tokens[0];
-    const type = token.type;
-    if (type === 'identifier' || type === 'type_identifier') return this.typedefs.get(this.identifierAt(token.startIndex));
-    if (type === 'type_descriptor') return this.typeOfDescriptor(token);
-    if (type === 'call_expression') {
-      // typeof(*p) names the type of an expression.
-      const callee = this.identifierAt(token.startIndex);
-      if (callee !== 'typeof' && callee !== '__typeof__' && callee !== '__typeof') return undefined;
-      const argument = token.childForFieldName('arguments')?.firstNamedChild;
-      return argument ? this.typeOf(argument) : undefined;
+  private typeOfTypeArgument(argument: MacroArgument): ValueType | undefined {
+    const tagged = /^\s*(struct|union)\s+([A-Za-z_]\w*)\s*$/.exec(argument.text);
+    if (tagged) return { aggregate: this.aggregateForTag(tagged[1] as AggregateKind, tagged[2]), layers: '' };
+    const named = /^\s*([A-Za-z_]\w*)\s*$/.exec(argument.text);
+    if (named) return this.typedefs.get(named[1]);
+    const typeofVariable = /^\s*(?:typeof|__typeof__|__typeof)\s*\(\s*(\*?)\s*([A-Za-z_]\w*)\s*\)\s*$/.exec(argument.text);
+    if (typeofVariable) {
+      const variable = this.lookupVariable(typeofVariable[2]).type;
+      return typeofVariable[1] ? dereference(variable) : variable;
     }
     return undefined;
   }
 
   /**
-   * The member chain of a macro's member argument: `m`, `a.b`, `a[2].b`. Field expressions in
-   * it are marked as done: they are member designators, not accesses through a variable.
+   * The member chain of a macro's member argument: `m`, `a.b`, `a[2].b`. Field expressions
+   * tree-sitter made of it are member designators, not accesses: their start is remembered so
+   * the walk passes them over.
    */
-  private memberChain(node: Node): MemberStep[] | undefined {
-    switch (node.type) {
-      case 'identifier':
-      case 'field_identifier':
-        return [{ nameStart: node.startIndex, subscripts: 0 }];
-      case 'field_expression': {
-        this.expressionTypes.set(node.id, undefined);
-        const argument = node.childForFieldName('argument');
-        const field = node.childForFieldName('field');
-        const chain = argument ? this.memberChain(argument) : undefined;
-        if (!chain || field?.type !== 'field_identifier') return undefined;
-        chain.push({ nameStart: field.startIndex, subscripts: 0 });
-        return chain;
+  private memberChain(argument: MacroArgument): MemberStep[] | undefined {
+    const text = argument.text;
+    const chain: MemberStep[] = [];
+    const name = /[A-Za-z_]\w*/y;
+    let position = 0;
+    for (;;) {
+      while (position < text.length && isSpaceCode(text.charCodeAt(position))) position++;
+      name.lastIndex = position;
+      const match = name.exec(text);
+      if (!match) return undefined;
+      chain.push({ nameStart: argument.start + position, subscripts: 0 });
+      position += match[0].length;
+      for (;;) {
+        while (position < text.length && isSpaceCode(text.charCodeAt(position))) position++;
+        if (text[position] !== '[') break;
+        const end = closingBracketEnd(text, position);
+        if (end < 0) return undefined;
+        chain[chain.length - 1].subscripts++;
+        position = end;
       }
-      case 'subscript_expression': {
-        const argument = node.childForFieldName('argument');
-        const chain = argument ? this.memberChain(argument) : undefined;
-        if (chain) chain[chain.length - 1].subscripts++;
-        return chain;
-      }
-      default:
-        return undefined;
+      if (position >= text.length) break;
+      if (text[position] !== '.') return undefined;
+      position++;
     }
+    if (chain.length > 1 || chain[0].subscripts > 0) this.memberDesignatorStarts.add(chain[0].nameStart);
+    return chain;
   }
 
   private reportMemberChain(kind: UsageKind, type: ValueType | undefined, chain: MemberStep[]): void {
@@ -1348,44 +1789,17 @@ class UsageFinder {
     }
   }
 
-  private visitTypeMemberMacro(call: Node, macro: TypeMemberMacro): ValueType | undefined {
-    const groups = this.macroArguments(call);
-    const typeTokens = groups[macro.typeArgument];
-    const memberTokens = groups[macro.typeArgument + 1];
-    if (!typeTokens) return undefined;
-    const type = this.typeOfTypeArgument(typeTokens);
-    const chain = memberTokens?.length === 1 ? this.memberChain(memberTokens[0]) : undefined;
-    if (chain) this.reportMemberChain(macro.kind, type, chain);
-    return macro.yieldsPointer ? wrap(type, '*') : undefined;
-  }
-
-  private visitCursorMemberMacro(call: Node, memberArgument: number, yieldsPosition: boolean): ValueType | undefined {
-    const groups = this.macroArguments(call);
-    const position = groups[0]?.length === 1 ? groups[0][0] : undefined;
-    const positionType = position ? this.typeOf(position) : undefined;
-    const memberTokens = groups[memberArgument];
-    const chain = memberTokens?.length === 1 ? this.memberChain(memberTokens[0]) : undefined;
-    if (chain && positionType?.layers.length === 1) this.reportMemberChain('container_of', dereference(positionType), chain);
-    return yieldsPosition ? positionType : undefined;
-  }
-
   private visitOffsetof(node: Node): void {
-    const type = this.typeOfDescriptor(node.childForFieldName('type'));
-    // `offsetof(struct T, a.b)` leaves `a.` in an ERROR before the member `b`; the names after
-    // the comma, in order, are the chain.
-    const chain: MemberStep[] = [];
-    let afterComma = false;
-    const collect = (children: (Node | null)[]) => {
-      for (const child of children) {
-        if (!child) continue;
-        const childType = child.type;
-        if (childType === ',') afterComma = true;
-        else if (childType === 'ERROR') collect(child.children);
-        else if (afterComma && isNameToken(childType)) chain.push({ nameStart: child.startIndex, subscripts: 0 });
-        else if (afterComma && childType === '[' && chain.length > 0) chain[chain.length - 1].subscripts++;
-      }
-    };
-    collect(node.children);
-    this.reportMemberChain('offsetof', type, chain);
+    const typeNode = node.childForFieldName('type');
+    if (!typeNode) return;
+    const type = this.typeOfDescriptor(typeNode);
+    // `offsetof(struct T, a.b)`: tree-sitter only takes a single name as the member, so the
+    // member is read from the text after the type.
+    const comma = this.skipSpaces(typeNode.endIndex);
+    if (this.charAt(comma) !== ',') return;
+    const close = this.closingBracketAt(this.skipSpaces(node.startIndex + 'offsetof'.length));
+    if (close < 0) return;
+    const chain = this.memberChain({ start: comma + 1, text: this.textBetween(comma + 1, close - 1) });
+    if (chain) this.reportMemberChain('offsetof', type, chain);
   }
 }
