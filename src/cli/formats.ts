@@ -1,6 +1,6 @@
 // Output formats of `kernel-compat check`: gcc-style text, JSON lines of findings, SARIF 2.1.0.
 import { relative } from 'node:path';
-import { Codes, type Finding, type Severity } from '../core/checker';
+import { Codes, DEFAULT_SEVERITIES, type Code, type Finding, type Severity } from '../core/checker';
 import type { KernelDatabase } from '../core/database';
 
 export interface FileFindings {
@@ -62,6 +62,7 @@ const RULES: Record<string, { name: string; description: string }> = {
   [Codes.aggregateNotInImage]: { name: 'StructNotInImage', description: "The struct is not in some targeted kernels' vmlinux BTF (it may be a module or configured off)." },
   [Codes.callbackSignature]: { name: 'CallbackSignature', description: 'A function assigned to a function-pointer member does not match its type on some targeted kernels.' },
   [Codes.preprocessor]: { name: 'Preprocessor', description: 'A preprocessor structure problem (unbalanced #if/#endif) that limits the analysis.' },
+  [Codes.deadGuard]: { name: 'DeadGuard', description: 'A LINUX_VERSION_CODE condition that is always true or always false for every targeted kernel.' },
 };
 
 const SARIF_LEVELS: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
@@ -83,7 +84,7 @@ export function formatSarif(db: KernelDatabase, results: FileFindings[], version
               name: RULES[id].name,
               shortDescription: { text: RULES[id].description },
               fullDescription: { text: RULES[id].description },
-              defaultConfiguration: { level: id === Codes.aggregateNotInImage || id === Codes.preprocessor ? 'note' : 'warning' },
+              defaultConfiguration: { level: SARIF_LEVELS[DEFAULT_SEVERITIES[id as Code]] },
             })),
           },
         },

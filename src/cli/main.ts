@@ -1,13 +1,17 @@
 // `kernel-compat`: the command-line twin of the extension. Parses arguments, reads files,
 // prints, and maps outcomes to exit codes; every answer comes from src/core.
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { release as unameRelease } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { BtfError } from '../core/btf/errors';
 import { DatabaseError, type AggregateKind, type AggregateRef, type KernelDatabase } from '../core/database';
+import { configCandidates, findConfig, imageNameFromFile, importKernel, labelProblem, releaseFromName, RUNNING_KERNEL_BTF_DIR } from '../core/importedKernels';
 import { closestNames, reportJson, reportText } from '../core/report';
 import { DEFAULT_TARGETS, parseTargets } from '../core/targets';
 import { openBundledDatabase } from './database';
 import { collectFiles, readSource, workspaceIncludeResolver } from './files';
+import { nodeFileSystem, openDatabase, openFileSource, writeImportedKernel, type OpenFile } from './kernels';
 import { packageRoot } from './paths';
 import { formatSarif, formatText, toJsonFindings, type FileFindings } from './formats';
 import { createChecker } from './runtime';
@@ -17,12 +21,24 @@ export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
 const USAGE = `Usage:
-  kernel-compat check [--targets <spec>] [--format text|json|sarif] <files or folders…>
+  kernel-compat check [--targets <spec>] [--format text|json|sarif] [--db <dir>] <files or folders…>
       Checks .c and .h files (folders recursively) against the targeted kernels.
       <spec>: labels and ranges, comma-separated: 5.4..6.8, >=5.10, 5.15, arm64, aws,
-      versions (the default), arch, flavor, all.
-  kernel-compat report <struct> [--json] [--kind struct|union|enum]
+      versions (the default), arch, flavor, imported, all.
+  kernel-compat report <struct> [--json] [--kind struct|union|enum] [--db <dir>]
       The struct's status on every kernel image and what changed between them.
+  kernel-compat import-btf <file…> --label <name> --out <dir> [--base <vmlinux btf>]
+                           [--config <file>] [--release <x.y.z>]
+      Imports a kernel from its BTF: raw BTF (/sys/kernel/btf/vmlinux), an ELF vmlinux,
+      or a btfhub-archive <release>.btf.tar.xz; further files are its modules' split BTF
+      (/sys/kernel/btf/<module> or .ko), on top of the first file or of --base. A file named
+      vmlinux is the base wherever it stands, so /sys/kernel/btf/* works. Writes
+      <dir>/<name>.kernel.json.gz. The config is --config, else /proc/config.gz or
+      /boot/config-<release> when found; the release is --release, else the config's,
+      else the one in the file name.
+
+  --db <dir>     adds the imported kernels in <dir>: targets by their labels, and with
+                 no --targets, check judges against the versions and them
 
 Options:
   -h, --help     show this help
@@ -64,17 +80,91 @@ function runReport(args: string[], io: Io): number {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { json: { type: 'boolean' }, kind: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { json: { type: 'boolean' }, kind: { type: 'string' }, db: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
     io.out(USAGE + '\n');
     return EXIT_CLEAN;
   }
   if (positionals.length === 0) throw new UsageError('report needs a struct name, e.g. kernel-compat report vfio_device_ops');
-  const db = openBundledDatabase();
+  const db = openDatabase(values.db);
   const ref = resolveAggregate(db, positionals, values.kind);
   io.out(values.json ? JSON.stringify(reportJson(db, ref), null, 2) + '\n' : reportText(db, ref));
   return EXIT_CLEAN;
+}
+
+async function runImportBtf(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      label: { type: 'string' },
+      out: { type: 'string' },
+      base: { type: 'string' },
+      config: { type: 'string' },
+      release: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.out(USAGE + '\n');
+    return EXIT_CLEAN;
+  }
+  if (positionals.length === 0 && !values.base) throw new UsageError('import-btf needs BTF files, e.g. kernel-compat import-btf /sys/kernel/btf/vmlinux --label mine --out kernels/');
+  if (!values.label) throw new UsageError('import-btf needs --label <name>: the name checks and reports will use for this kernel');
+  if (!values.out) throw new UsageError('import-btf needs --out <dir>: the folder to write the kernel to (give the same folder to --db later)');
+  const problem = labelProblem(values.label);
+  if (problem) throw new UsageError(`--label: ${problem}`);
+  if (openBundledDatabase().imageIndex(values.label) !== undefined) throw new UsageError(`--label: '${values.label}' is a bundled kernel image; choose another label`);
+
+  // Without --base, the first file is the kernel, unless a file named vmlinux stands elsewhere.
+  const paths = [...new Set(positionals.map((p) => resolve(p)))];
+  let kernelPath: string;
+  if (values.base) kernelPath = resolve(values.base);
+  else kernelPath = paths.find((p) => basename(p) === 'vmlinux') ?? paths[0];
+  const modulePaths = paths.filter((p) => p !== kernelPath);
+  const missing = [kernelPath, ...modulePaths, ...(values.config ? [resolve(values.config)] : [])].filter((p) => !existsSync(p));
+  if (missing.length > 0) throw new UsageError(`no such file: ${missing.join(', ')}`);
+
+  const running = kernelPath.startsWith(`${RUNNING_KERNEL_BTF_DIR}/`);
+  const uname = running ? unameRelease() : undefined;
+  const fileRelease = imageNameFromFile(kernelPath);
+  let config: { name: string; bytes: Uint8Array } | undefined;
+  if (values.config) config = { name: values.config, bytes: readFileSync(values.config) };
+  else config = findConfig(nodeFileSystem, configCandidates(uname ?? (releaseFromName(fileRelease) ? fileRelease : undefined), running));
+
+  const opened: OpenFile[] = [];
+  const open = (path: string) => {
+    const file = openFileSource(path);
+    opened.push(file);
+    return { name: path, source: file };
+  };
+  try {
+    const summary = await importKernel({
+      label: values.label,
+      kernel: open(kernelPath),
+      modules: modulePaths.map(open),
+      config,
+      release: values.release,
+      nameHints: uname ? [uname] : [],
+      image: uname,
+    });
+    for (const skipped of summary.skippedModules) io.err(`kernel-compat: left out a module: ${skipped}\n`);
+    const { path, replaced } = writeImportedKernel(resolve(values.out), summary.kernel);
+    const image = summary.kernel.image;
+    const count = (n: number) => n.toLocaleString('en-US');
+    io.out(
+      `Imported ${image.label}: Linux ${image.release} (from ${summary.releaseFrom}), ${image.arch}, ` +
+        `${count(summary.structs)} structs, ${count(summary.unions)} unions, ${count(summary.enums)} enums from ${basename(kernelPath)}` +
+        `${summary.modules ? ` and ${summary.modules} module${summary.modules === 1 ? '' : 's'}` : ''}.\n` +
+        `Config: ${config ? config.name : 'none found, so CONFIG_ guards stay undecided on this kernel (pass --config)'}.\n` +
+        `${replaced ? 'Replaced' : 'Wrote'} ${path}\n` +
+        `Use it: kernel-compat check --db ${values.out} --targets ${image.label} <files>\n`,
+    );
+    return EXIT_CLEAN;
+  } finally {
+    for (const file of opened) file.close();
+  }
 }
 
 const VERSION: string = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version;
@@ -86,6 +176,7 @@ async function runCheck(args: string[], io: Io): Promise<number> {
     options: {
       targets: { type: 'string', short: 't', multiple: true },
       format: { type: 'string', short: 'f', default: 'text' },
+      db: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -96,8 +187,9 @@ async function runCheck(args: string[], io: Io): Promise<number> {
   const format = values.format ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
   if (positionals.length === 0) throw new UsageError('check needs files or folders, e.g. kernel-compat check drivers/');
-  const { checker, db } = await createChecker();
-  const selection = parseTargets(values.targets ?? DEFAULT_TARGETS, db.images);
+  const { checker, db } = await createChecker(openDatabase(values.db));
+  // Kernels someone took the trouble to import are meant to be checked against.
+  const selection = parseTargets(values.targets ?? (values.db ? [...DEFAULT_TARGETS, 'imported'] : DEFAULT_TARGETS), db.images);
   if (selection.errors.length > 0) throw new UsageError(`--targets: ${selection.errors.join('; ')}`);
   if (selection.images.length === 0) throw new UsageError('--targets selects no kernel image');
 
@@ -136,6 +228,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
         return await runCheck(rest, io);
       case 'report':
         return runReport(rest, io);
+      case 'import-btf':
+        return await runImportBtf(rest, io);
       case '--version':
         io.out(`${VERSION}\n`);
         return EXIT_CLEAN;
@@ -153,7 +247,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       io.err(`kernel-compat: ${(error as Error).message}\n${error instanceof UsageError ? '' : USAGE + '\n'}`);
       return EXIT_USAGE;
     }
-    if (error instanceof DatabaseError) {
+    if (error instanceof DatabaseError || error instanceof BtfError) {
       io.err(`kernel-compat: ${error.message}\n`);
       return EXIT_USAGE;
     }

@@ -4,6 +4,7 @@
 // inside `#if` in initializer lists or around function signatures still parses cleanly.
 import type { Parser, Tree } from 'web-tree-sitter';
 import type { AggregateRef, KernelDatabase, MemberState } from './database';
+import { deadGuardMessage, findDeadGuards, type DeadGuard } from './deadGuards';
 import { describeImages, findSuccessor } from './history';
 import { LineState, preprocess, type IncludeResolver, type KernelEnvironment } from './preprocessor';
 import { formatFunctionType, functionPointerShape, signatureMismatch } from './signatures';
@@ -15,6 +16,7 @@ export const Codes = {
   aggregateNotInImage: 'struct-not-in-image',
   callbackSignature: 'callback-signature',
   preprocessor: 'preprocessor',
+  deadGuard: 'dead-guard',
 } as const;
 export type Code = (typeof Codes)[keyof typeof Codes];
 
@@ -25,6 +27,7 @@ export const DEFAULT_SEVERITIES: Record<Code, Severity> = {
   'struct-not-in-image': 'information',
   'callback-signature': 'warning',
   preprocessor: 'information',
+  'dead-guard': 'hint',
 };
 
 export interface Finding {
@@ -36,6 +39,8 @@ export interface Finding {
   member?: string;
   /** Image indices the finding is about. */
   targets: number[];
+  /** dead-guard only: the directive's group, for the fix that keeps only the live branch. */
+  guard?: DeadGuard;
 }
 
 /** A usage together with the targets on which its line is certainly compiled. */
@@ -420,6 +425,17 @@ export class Checker {
         message: `${problem.message}; code after it is judged as possibly compiled for every target`,
         range: { startLine: problem.line, startColumn: 0, endLine: problem.line, endColumn: line.length, startIndex: 0, endIndex: 0 },
         targets: [],
+      });
+    }
+
+    for (const guard of findDeadGuards(text, pre, targets)) {
+      findings.push({
+        code: Codes.deadGuard,
+        severity: severities[Codes.deadGuard],
+        message: deadGuardMessage(guard, describeImages(this.db.images, guard.targets, targets)),
+        range: guard.range,
+        targets: guard.targets,
+        guard,
       });
     }
 

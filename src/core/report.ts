@@ -15,7 +15,7 @@ const GROUP_TITLES: Record<ImageGroup, string> = {
   imported: 'Imported',
 };
 
-function definitionText(ref: AggregateRef, definition: Definition): string[] {
+export function definitionText(ref: AggregateRef, definition: Definition): string[] {
   const lines = [`${ref.kind} ${ref.name} {`];
   for (const member of definition.members) lines.push(ref.kind === 'enum' ? `    ${member.declaration},` : `    ${member.declaration};`);
   if (definition.incomplete) lines.push('    /* plus members inside an unnamed struct/union whose contents the data does not show */');
@@ -23,7 +23,7 @@ function definitionText(ref: AggregateRef, definition: Definition): string[] {
   return lines;
 }
 
-function comparisonLines(db: KernelDatabase, comparison: Comparison): string[] {
+export function comparisonLines(db: KernelDatabase, comparison: Comparison): string[] {
   const { pair } = comparison;
   const title = `${pair.fromName} and ${pair.toName}`;
   const toLabel = db.images[pair.to].label;

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { Checker } from '../core/checker';
 import { KernelDatabase } from '../core/database';
 import { loadCParser } from '../core/parser';
+import { addStoredKernels, importedKernelsFolder } from './importKernel';
 
 export interface Engine {
   db: KernelDatabase;
@@ -13,7 +14,11 @@ export interface Engine {
 export class EngineLoader {
   private loading?: Promise<Engine>;
 
-  constructor(private readonly extensionUri: vscode.Uri) {}
+  /** `globalStorageUri`: where imported kernels are kept (none are loaded without it). */
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly globalStorageUri?: vscode.Uri,
+  ) {}
 
   get(): Promise<Engine> {
     if (!this.loading) {
@@ -21,6 +26,11 @@ export class EngineLoader {
       this.loading.catch(() => (this.loading = undefined));
     }
     return this.loading;
+  }
+
+  /** Forgets the loaded engine: the next get() loads again, with the imported kernels as stored now. */
+  reload(): void {
+    this.loading = undefined;
   }
 
   private async load(): Promise<Engine> {
@@ -31,6 +41,7 @@ export class EngineLoader {
     // The database reads synchronously through Node, like the CLI: these are local files of the extension.
     const fs = await import('node:fs');
     const db = KernelDatabase.open((name) => fs.readFileSync(vscode.Uri.joinPath(dataDir, name).fsPath));
+    if (this.globalStorageUri) await addStoredKernels(db, importedKernelsFolder(this.globalStorageUri));
     return { db, checker: new Checker(db, parser) };
   }
 }

@@ -1,10 +1,12 @@
 // Composition only: wires the features together. Nothing heavy happens here; the parser and
 // the database load on first need (see engine.ts).
 import * as vscode from 'vscode';
+import { KernelCompatCodeActions } from './codeActions';
 import { DiagnosticsController } from './diagnostics';
 import { EngineLoader } from './engine';
 import { KernelHoverProvider, SHOW_REPORT_COMMAND } from './hover';
-import { REPORT_SCHEME, ReportDocuments } from './reportDocument';
+import { ADD_KERNEL_COMMAND, addKernelFromBtf, REMOVE_KERNEL_COMMAND, removeImportedKernel } from './importKernel';
+import { REPORT_SCHEME, ReportDocuments, SHOW_CHANGES_COMMAND } from './reportDocument';
 import { SELECT_TARGETS_COMMAND, TargetsStatus } from './targetsPicker';
 
 export interface KernelCompatApi {
@@ -21,11 +23,16 @@ export function activate(context: vscode.ExtensionContext): KernelCompatApi {
       void vscode.window.showErrorMessage(`Kernel Compat: ${error instanceof Error ? error.message : String(error)} (see the Kernel Compat output)`);
     }
   };
-  const engine = new EngineLoader(context.extensionUri);
+  const engine = new EngineLoader(context.extensionUri, context.globalStorageUri);
   const diagnostics = new DiagnosticsController(engine, log, reportError);
   const reports = new ReportDocuments(engine);
   const status = new TargetsStatus(engine);
   const selector: vscode.DocumentSelector = [{ language: 'c' }];
+  // An imported or removed kernel changes what every open file is judged against.
+  const kernelsChanged = () => {
+    diagnostics.recheckAll();
+    void status.refresh();
+  };
 
   context.subscriptions.push(
     log,
@@ -34,7 +41,13 @@ export function activate(context: vscode.ExtensionContext): KernelCompatApi {
     vscode.languages.registerHoverProvider(selector, new KernelHoverProvider(engine, diagnostics)),
     vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports),
     vscode.commands.registerCommand(SHOW_REPORT_COMMAND, (target?: string) => reports.show(target).catch(reportError)),
+    vscode.commands.registerCommand(SHOW_CHANGES_COMMAND, (target?: string, targets?: string[]) => reports.showChanges(target, targets).catch(reportError)),
+    vscode.languages.registerCodeActionsProvider(selector, new KernelCompatCodeActions(engine, diagnostics), {
+      providedCodeActionKinds: KernelCompatCodeActions.providedCodeActionKinds,
+    }),
     vscode.commands.registerCommand(SELECT_TARGETS_COMMAND, () => status.pick().catch(reportError)),
+    vscode.commands.registerCommand(ADD_KERNEL_COMMAND, () => addKernelFromBtf(context.globalStorageUri, engine, kernelsChanged).catch(reportError)),
+    vscode.commands.registerCommand(REMOVE_KERNEL_COMMAND, () => removeImportedKernel(context.globalStorageUri, engine, kernelsChanged).catch(reportError)),
   );
   diagnostics.recheckAll();
   return { diagnostics };

@@ -5,12 +5,19 @@ import type { AggregateRef } from '../core/database';
 import { toRange } from './convert';
 import type { DiagnosticsController } from './diagnostics';
 import type { EngineLoader } from './engine';
+import { SHOW_CHANGES_COMMAND } from './reportDocument';
 
 export const SHOW_REPORT_COMMAND = 'kernelCompat.showReport';
 
 function reportLink(ref: AggregateRef): string {
   const args = encodeURIComponent(JSON.stringify([`${ref.kind} ${ref.name}`]));
   return `[Open the ${ref.kind} report](command:${SHOW_REPORT_COMMAND}?${args})`;
+}
+
+/** The struct narrowed to the kernels this document is checked against. */
+function changesLink(ref: AggregateRef, targetLabels: string[]): string {
+  const args = encodeURIComponent(JSON.stringify([`${ref.kind} ${ref.name}`, targetLabels]));
+  return `[Changes across the targeted kernels](command:${SHOW_CHANGES_COMMAND}?${args})`;
 }
 
 export class KernelHoverProvider implements vscode.HoverProvider {
@@ -40,8 +47,9 @@ export class KernelHoverProvider implements vscode.HoverProvider {
       markdown = aggregateHover(db, ref, current.targets);
       range = toRange(mention.range);
     }
-    const content = new vscode.MarkdownString(`${markdown}\n\n${reportLink(ref)}`);
-    content.isTrusted = { enabledCommands: [SHOW_REPORT_COMMAND] };
+    const labels = current.targets.map((t) => db.images[t].label);
+    const content = new vscode.MarkdownString(`${markdown}\n\n${reportLink(ref)}\n\n${changesLink(ref, labels)}`);
+    content.isTrusted = { enabledCommands: [SHOW_REPORT_COMMAND, SHOW_CHANGES_COMMAND] };
     return new vscode.Hover(content, range);
   }
 }

@@ -1,40 +1,72 @@
-// The struct report as a read-only virtual document (kernel-compat-report:/struct/NAME).
+// The struct report as a read-only virtual document (kernel-compat-report:/struct/NAME), and
+// its narrowing to the targeted kernels (kernel-compat-report:/changes/struct/NAME?targets=…).
 import * as vscode from 'vscode';
 import type { AggregateKind } from '../core/database';
 import { closestNames, reportText } from '../core/report';
+import { targetChangesText } from '../core/targetChanges';
+import { DEFAULT_TARGETS, parseTargets } from '../core/targets';
 import type { EngineLoader } from './engine';
+import { readSettings } from './settings';
 
 export const REPORT_SCHEME = 'kernel-compat-report';
+export const SHOW_CHANGES_COMMAND = 'kernelCompat.showChanges';
+/** The first path segment of a changes view; report paths start with the aggregate kind instead. */
+const CHANGES_PREFIX = 'changes';
 
 export class ReportDocuments implements vscode.TextDocumentContentProvider {
   constructor(private readonly engine: EngineLoader) {}
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const { db } = await this.engine.get();
-    const [kind, name] = uri.path.replace(/^\//, '').replace(/\.kcreport$/, '').split('/');
+    const segments = uri.path.replace(/^\//, '').replace(/\.kcreport$/, '').split('/');
+    const isChanges = segments[0] === CHANGES_PREFIX;
+    const [kind, name] = isChanges ? segments.slice(1) : segments;
     const ref = { kind: kind as AggregateKind, name };
     if (!db.knows(ref)) return `No ${kind} named '${name}' in the kernel database. Closest: ${closestNames(db.names(ref.kind), name).join(', ')}\n`;
-    return reportText(db, ref);
+    if (!isChanges) return reportText(db, ref);
+    const spec = new URLSearchParams(uri.query).get('targets');
+    return targetChangesText(db, ref, parseTargets(spec ? spec.split(',') : DEFAULT_TARGETS, db.images).images);
   }
 
   /** Opens the report of `struct NAME` / `union NAME` / a bare name, asking for one when none is given. */
   async show(target?: string): Promise<void> {
+    const wanted = target ?? (await this.pickAggregate('struct report'));
+    if (!wanted) return;
+    const { kind, name } = splitAggregate(wanted);
+    await this.open(vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${kind}/${name}.kcreport` }));
+  }
+
+  /**
+   * Opens what changed in a struct across the targeted kernels: `targets` as labels, or the
+   * targets set for the active editor's file when none are given.
+   */
+  async showChanges(target?: string, targets?: readonly string[]): Promise<void> {
+    const wanted = target ?? (await this.pickAggregate('changes across the targeted kernels'));
+    if (!wanted) return;
     const { db } = await this.engine.get();
-    let wanted = target;
-    if (!wanted) {
-      const picked = await vscode.window.showQuickPick(
-        db.names('struct').map((name) => `struct ${name}`).concat(db.names('union').map((name) => `union ${name}`)),
-        { title: 'Kernel Compat: struct report', placeHolder: 'struct name' },
-      );
-      if (!picked) return;
-      wanted = picked;
-    }
-    const match = /^(struct|union|enum)\s+(\S+)$/.exec(wanted.trim());
-    const kind = match ? match[1] : 'struct';
-    const name = match ? match[2] : wanted.trim();
-    const uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${kind}/${name}.kcreport` });
+    const labels = targets ?? parseTargets(readSettings(vscode.window.activeTextEditor?.document.uri).targets, db.images).images.map((i) => db.images[i].label);
+    const { kind, name } = splitAggregate(wanted);
+    const query = new URLSearchParams({ targets: labels.join(',') }).toString();
+    await this.open(vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${CHANGES_PREFIX}/${kind}/${name}.kcreport`, query }));
+  }
+
+  private async pickAggregate(what: string): Promise<string | undefined> {
+    const { db } = await this.engine.get();
+    return vscode.window.showQuickPick(
+      db.names('struct').map((name) => `struct ${name}`).concat(db.names('union').map((name) => `union ${name}`)),
+      { title: `Kernel Compat: ${what}`, placeHolder: 'struct name' },
+    );
+  }
+
+  private async open(uri: vscode.Uri): Promise<void> {
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.languages.setTextDocumentLanguage(document, 'kernel-compat-report');
     await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
   }
+}
+
+/** `struct NAME`, `union NAME`, `enum NAME` or a bare struct name. */
+function splitAggregate(wanted: string): { kind: string; name: string } {
+  const match = /^(struct|union|enum)\s+(\S+)$/.exec(wanted.trim());
+  return match ? { kind: match[1], name: match[2] } : { kind: 'struct', name: wanted.trim() };
 }

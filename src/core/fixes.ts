@@ -1,0 +1,424 @@
+// Quick fixes for a missing struct member, computed as plain text edits: rename to the
+// member that replaced it, wrap the line in a LINUX_VERSION_CODE guard whose boundary comes
+// from the data, or silence the finding. Pure: text, finding, usages and database in, edits
+// out; the editor only converts them.
+import type { Finding, JudgedUsage } from './checker';
+import type { AggregateRef, KernelDatabase, MemberState } from './database';
+import { compareAll, findSuccessor, successorAt } from './history';
+import { enclosingStatement, maskCode } from './statements';
+import { TextLines, type QuickFix, type TextEdit } from './textEdits';
+import type { MemberUsage } from './usages';
+
+/** What the checker looks for on a line, or the line before, to leave it alone. */
+export const IGNORE_COMMENT = '/* kernel-compat-ignore */';
+
+export interface MissingMemberFixInput {
+  text: string;
+  finding: Finding;
+  /** The checker's usages of the same text (the finding's own among them). */
+  usages: readonly JudgedUsage[];
+  db: KernelDatabase;
+}
+
+/**
+ * How one version guard splits the targets: images from `boundary` on (by LINUX_VERSION_CODE)
+ * compile the code with `newer`, older ones with `older`. An undefined name leaves the code out.
+ */
+export interface GuardPlan {
+  /** The first image (a version image) on the newer side. */
+  boundary: number;
+  /** `KERNEL_VERSION(major, minor, 0)` of the boundary image's upstream release, as a number. */
+  versionCode: number;
+  major: number;
+  minor: number;
+  newer?: string;
+  older?: string;
+}
+
+function versionImages(db: KernelDatabase): number[] {
+  return db.images.flatMap((image, index) => (image.group === 'version' ? [index] : []));
+}
+
+function boundaryAt(db: KernelDatabase, image: number): Pick<GuardPlan, 'boundary' | 'versionCode' | 'major' | 'minor'> | undefined {
+  const match = /^(\d+)\.(\d+)/.exec(db.images[image].release);
+  if (!match) return undefined;
+  const major = Number(match[1]);
+  const minor = Number(match[2]);
+  return { boundary: image, versionCode: (major << 16) + (minor << 8), major, minor };
+}
+
+/** The member `member` replaced at `image` (the reverse of a successor), if the data shows one. */
+export function findPredecessor(db: KernelDatabase, ref: AggregateRef, member: string, image: number): string | undefined {
+  const comparison = compareAll(db, ref).find((c) => c.pair.group === 'version' && c.pair.to === image);
+  if (!comparison) return undefined;
+  return comparison.removed.find((gone) => successorAt(comparison, gone.name)?.name === member)?.name;
+}
+
+/**
+ * The version boundary the data shows for a member: where its successor took over, where it
+ * disappeared, or where it first appeared (with the member it replaced, when there is one).
+ */
+export function planGuard(db: KernelDatabase, ref: AggregateRef, member: string): GuardPlan | undefined {
+  const successor = findSuccessor(db, ref, member);
+  if (successor) {
+    const at = boundaryAt(db, successor.image);
+    return at && { ...at, newer: successor.member.name, older: member };
+  }
+  const history = db.memberHistory(ref, member);
+  const versions = versionImages(db);
+  const present = versions.filter((image) => history[image].state === 'present');
+  if (present.length === 0) return undefined;
+  const lastPresent = present[present.length - 1];
+  const goneAt = versions.find((image) => image > lastPresent && history[image].state === 'absent');
+  if (goneAt !== undefined) {
+    const at = boundaryAt(db, goneAt);
+    return at && { ...at, older: member };
+  }
+  const firstPresent = present[0];
+  if (versions.some((image) => image < firstPresent && history[image].state === 'absent')) {
+    const at = boundaryAt(db, firstPresent);
+    return at && { ...at, newer: member, older: findPredecessor(db, ref, member, firstPresent) };
+  }
+  return undefined;
+}
+
+/** True when the named member is usable on the image as far as the checker can tell (it would not warn). */
+function fits(state: MemberState): boolean {
+  return state.state !== 'absent';
+}
+
+/**
+ * Does the guard leave every active target with a member it has, and is it live on both
+ * sides? A guard that only one side of the targets reaches would itself be a dead guard.
+ */
+function guardIsClean(db: KernelDatabase, ref: AggregateRef, plan: GuardPlan, active: readonly number[]): boolean {
+  let newerSide = 0;
+  let olderSide = 0;
+  for (const image of active) {
+    const isNewer = db.images[image].versionCode >= plan.versionCode;
+    if (isNewer) newerSide++;
+    else olderSide++;
+    const name = isNewer ? plan.newer : plan.older;
+    if (name !== undefined && !fits(db.memberHistory(ref, name)[image])) return false;
+  }
+  return newerSide > 0 && olderSide > 0;
+}
+
+function kernelVersion(plan: GuardPlan): string {
+  return `KERNEL_VERSION(${plan.major}, ${plan.minor}, 0)`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where the guard goes
+
+/** Is this text only spaces, complete block comments and perhaps a final line comment? */
+function isOnlyComments(text: string): boolean {
+  return /^(?:[ \t]|\/\*(?:(?!\*\/)[\s\S])*\*\/)*(?:\/\/.*)?$/.test(text);
+}
+
+/** Does the file indent its directives (`\t#if`)? Kernel style, and the default, is column 0. */
+function directiveIndentation(lines: TextLines, codeIndentation: string): string {
+  let indented = 0;
+  let flush = 0;
+  for (let line = 0; line < lines.lineCount; line++) {
+    const match = /^([ \t]*)#[ \t]*(?:if|ifdef|ifndef|elif|else|endif)\b/.exec(lines.content(line));
+    if (!match) continue;
+    if (match[1].length > 0) indented++;
+    else flush++;
+  }
+  return indented > flush ? codeIndentation : '';
+}
+
+/** One level of indentation in the file's style: a tab unless lines are indented with spaces. */
+function indentUnit(lines: TextLines): string {
+  let tabs = 0;
+  let spaces = 0;
+  for (const line of lines.lines) {
+    if (line.startsWith('\t')) tabs++;
+    else if (line.startsWith('  ')) spaces++;
+  }
+  return spaces > tabs ? '    ' : '\t';
+}
+
+interface Replacement {
+  start: number;
+  end: number;
+}
+
+/** text[start, end) with each replacement range (inside it) turned into `name`. */
+function rewritten(text: string, start: number, end: number, replacements: readonly Replacement[], name: string): string {
+  let result = '';
+  let position = start;
+  for (const r of replacements) {
+    if (r.start < position || r.end > end) continue;
+    result += text.slice(position, r.start) + name;
+    position = r.end;
+  }
+  return result + text.slice(position, end);
+}
+
+/**
+ * The edit that wraps text[regionStart, regionEnd) in a version guard. The guard takes whole
+ * lines: code before the region on its first line stays on a line of its own, code after it
+ * on its last line moves below `#endif`; a trailing comment goes into both branches.
+ */
+function guardEdit(
+  lines: TextLines,
+  regionStart: number,
+  regionEnd: number,
+  replacements: readonly Replacement[],
+  member: string,
+  plan: GuardPlan,
+): TextEdit {
+  const text = lines.text;
+  const eol = lines.eol;
+  const first = lines.position(regionStart).line;
+  const last = lines.position(regionEnd).line;
+  const firstLineStart = lines.offset(first, 0);
+  const lastLineEnd = lines.offset(last, lines.content(last).length);
+
+  const prefix = text.slice(firstLineStart, regionStart);
+  const prefixIsBlank = /^[ \t]*$/.test(prefix);
+  let suffix = text.slice(regionEnd, lastLineEnd);
+  let end = regionEnd;
+  if (isOnlyComments(suffix)) {
+    end = lastLineEnd;
+    suffix = '';
+  }
+  // Code split off a line that opened a brace (`ops = { .name = "x",`) is one level deeper than that line.
+  const masked = maskCode(prefix);
+  const opensNesting = (masked.match(/[{(]/g)?.length ?? 0) > (masked.match(/[})]/g)?.length ?? 0);
+  const indentation = prefixIsBlank ? prefix : lines.indentation(first) + (opensNesting ? indentUnit(lines) : '');
+  const bodyStart = prefixIsBlank ? firstLineStart : regionStart;
+  const branch = (name: string | undefined) => {
+    if (name === undefined) return undefined;
+    const body = name === member ? text.slice(bodyStart, end) : rewritten(text, bodyStart, end, replacements, name);
+    return prefixIsBlank ? body : indentation + body;
+  };
+  const newer = branch(plan.newer);
+  const older = branch(plan.older);
+  const directive = directiveIndentation(lines, indentation);
+  const condition = `LINUX_VERSION_CODE ${newer !== undefined ? '>=' : '<'} ${kernelVersion(plan)}`;
+  const parts: string[] = [];
+  if (!prefixIsBlank) parts.push(prefix.trimEnd());
+  parts.push(`${directive}#if ${condition}`);
+  if (newer !== undefined) {
+    parts.push(newer);
+    if (older !== undefined) parts.push(`${directive}#else`, older);
+  } else parts.push(older!);
+  parts.push(`${directive}#endif`);
+  if (suffix.trim() !== '') {
+    // A closing brace moved below `#endif` lines up with the line that opened it.
+    const rest = suffix.trimStart();
+    parts.push((/^[)}\]]/.test(rest) ? lines.indentation(first) : indentation) + rest);
+  }
+  return { range: lines.rangeOf(firstLineStart, lastLineEnd), newText: parts.join(eol) };
+}
+
+const VERSION_HEADER = /^[ \t]*#[ \t]*include[ \t]*[<"]linux\/version\.h[>"]/;
+const INCLUDE_LINE = /^[ \t]*#[ \t]*include[ \t]*([<"])([^>"]+)[>"]/;
+
+/**
+ * The edit that adds `#include <linux/version.h>` to a file that lacks it: in order among
+ * the file's own `<linux/...>` includes, else after its last include, else after the leading
+ * comment. Only includes outside any #if count: one inside a conditional would not always apply.
+ */
+export function versionIncludeEdit(lines: TextLines): TextEdit | undefined {
+  // A header's include guard (`#ifndef X_H` then `#define X_H` as its first directives) wraps
+  // everything: includes inside it count as unconditional.
+  const directives: number[] = [];
+  for (let line = 0; line < lines.lineCount && directives.length < 2; line++) if (/^[ \t]*#/.test(lines.content(line))) directives.push(line);
+  const guardName = directives.length === 2 ? /^[ \t]*#[ \t]*ifndef[ \t]+(\w+)/.exec(lines.content(directives[0]))?.[1] : undefined;
+  const includeGuardLine = guardName && new RegExp(`^[ \\t]*#[ \\t]*define[ \\t]+${guardName}\\b`).test(lines.content(directives[1])) ? directives[0] : -1;
+  let depth = 0;
+  const unconditional: { line: number; angled: boolean; path: string }[] = [];
+  for (let line = 0; line < lines.lineCount; line++) {
+    const content = lines.content(line);
+    if (VERSION_HEADER.test(content)) return undefined;
+    if (line === includeGuardLine) continue;
+    if (/^[ \t]*#[ \t]*if/.test(content)) depth++;
+    else if (/^[ \t]*#[ \t]*endif\b/.test(content)) depth = Math.max(0, depth - 1);
+    const include = INCLUDE_LINE.exec(content);
+    if (include && depth === 0) unconditional.push({ line, angled: include[1] === '<', path: include[2] });
+  }
+  const header = '#include <linux/version.h>';
+  const insertBefore = (line: number): TextEdit => ({ range: { startLine: line, startColumn: 0, endLine: line, endColumn: 0 }, newText: header + lines.eol });
+  const insertAfter = (line: number): TextEdit =>
+    line + 1 < lines.lineCount
+      ? insertBefore(line + 1)
+      : { range: { startLine: line, startColumn: lines.lines[line].length, endLine: line, endColumn: lines.lines[line].length }, newText: lines.eol + header };
+  const linux = unconditional.filter((i) => i.angled && i.path.startsWith('linux/'));
+  if (linux.length > 0) {
+    const later = linux.find((i) => i.path > 'linux/version.h');
+    return later ? insertBefore(later.line) : insertAfter(linux[linux.length - 1].line);
+  }
+  if (unconditional.length > 0) return insertAfter(unconditional[unconditional.length - 1].line);
+  // No includes: after the comment block and blank lines that open the file.
+  let line = 0;
+  let inComment = false;
+  for (; line < lines.lineCount; line++) {
+    const content = lines.content(line).trim();
+    if (inComment) {
+      if (content.includes('*/')) inComment = false;
+      continue;
+    }
+    if (content === '' || content.startsWith('//')) continue;
+    if (content.startsWith('/*')) {
+      inComment = !content.includes('*/', 2);
+      continue;
+    }
+    break;
+  }
+  return line < lines.lineCount ? insertBefore(line) : insertAfter(lines.lineCount - 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The fixes
+
+/** Is offset `end` of the text inside a block comment? Scans from the start, skipping literals and line comments. */
+function insideBlockComment(text: string, end: number): boolean {
+  let i = 0;
+  while (i < end) {
+    const c = text[i];
+    if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      if (close < 0 || close + 2 > end) return true;
+      i = close + 2;
+    } else if (c === '/' && text[i + 1] === '/') {
+      const lineEnd = text.indexOf('\n', i);
+      if (lineEnd < 0 || lineEnd >= end) return false;
+      i = lineEnd;
+    } else if (c === '"' || c === "'") {
+      i++;
+      while (i < end && text[i] !== c && text[i] !== '\n') i += text[i] === '\\' ? 2 : 1;
+      i++;
+    } else i++;
+  }
+  return false;
+}
+
+/**
+ * Silences the findings of one line. The checker honours the mark on a line and on the line
+ * after it, so a comment line of its own above the line silences exactly that line (one
+ * appended to it would silence the next line too). Where a line cannot go above (inside a
+ * macro continuation, or where the line starts inside a comment) the mark is appended.
+ */
+export function ignoreFix(text: string, line: number): QuickFix {
+  const lines = new TextLines(text);
+  const content = lines.content(line);
+  const fix = (column: number, newText: string): QuickFix => ({
+    title: `Ignore on this line: add ${IGNORE_COMMENT}`,
+    kind: 'ignore',
+    preferred: false,
+    edits: [{ range: { startLine: line, startColumn: column, endLine: line, endColumn: column }, newText }],
+  });
+  const continuesMacro = line > 0 && lines.content(line - 1).trimEnd().endsWith('\\');
+  const startsInComment = insideBlockComment(text, lines.offset(line, 0));
+  if (!continuesMacro && !startsInComment) return fix(0, `${lines.indentation(line)}${IGNORE_COMMENT}${lines.eol}`);
+  const trimmed = content.trimEnd();
+  // A comment still open at the end of the line: the mark goes inside it, as plain words.
+  if (insideBlockComment(text, lines.offset(line, content.length))) return fix(trimmed.length, ' kernel-compat-ignore');
+  // Inside a macro body the backslash must stay last.
+  if (trimmed.endsWith('\\')) return fix(trimmed.slice(0, -1).trimEnd().length, ` ${IGNORE_COMMENT}`);
+  return fix(trimmed.length, ` ${IGNORE_COMMENT}`);
+}
+
+function sameUsage(usage: MemberUsage, finding: Finding): boolean {
+  return (
+    usage.range.startIndex === finding.range.startIndex &&
+    usage.member === finding.member &&
+    usage.aggregate.kind === finding.aggregate?.kind &&
+    usage.aggregate.name === finding.aggregate?.name
+  );
+}
+
+/** The span a guard must cover: the initializer pair with its comma, or the whole statement. */
+function guardedRegion(text: string, masked: string, usage: MemberUsage): { start: number; end: number } | undefined {
+  if (usage.statementRange) {
+    let end = usage.statementRange.endIndex;
+    let next = end;
+    while (next < masked.length && (masked[next] === ' ' || masked[next] === '\t')) next++;
+    if (masked[next] === ',') end = next + 1;
+    return { start: usage.statementRange.startIndex, end };
+  }
+  if (usage.kind === 'initializer') return undefined;
+  return enclosingStatement(text, usage.range.startIndex, masked);
+}
+
+/** The region's directive lines must pair up inside it: a guard around half an #if breaks the file. */
+function balancedDirectives(lines: TextLines, first: number, last: number): boolean {
+  let depth = 0;
+  for (let line = first; line <= last; line++) {
+    const match = /^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b/.exec(lines.content(line));
+    if (!match) continue;
+    if (match[1].startsWith('if')) depth++;
+    else if (match[1] === 'endif') depth--;
+    else if (depth === 0) return false;
+    if (depth < 0) return false;
+  }
+  return depth === 0;
+}
+
+/**
+ * Quick fixes for one missing-member finding, best first: rename to the member every active
+ * target has; a version guard with the member on each side of the boundary the data shows;
+ * the ignore comment. Only fixes after which the checker has nothing left to say about the
+ * member on the active targets are offered (the ignore comment aside).
+ */
+export function missingMemberFixes(input: MissingMemberFixInput): QuickFix[] {
+  const { text, finding, db } = input;
+  const fixes: QuickFix[] = [];
+  const judged = input.usages.find((u) => sameUsage(u.usage, finding));
+  const ref = finding.aggregate;
+  const member = finding.member;
+  if (judged && ref && member) {
+    const active = judged.targets;
+    const lines = new TextLines(text);
+    const plan = planGuard(db, ref, member);
+
+    // Rename: to the successor, or (for a member that is newer than the targets) to the one it replaced.
+    const alternatives = new Set<string>();
+    const successor = findSuccessor(db, ref, member);
+    if (successor) alternatives.add(successor.member.name);
+    if (plan?.newer === member && plan.older !== undefined) alternatives.add(plan.older);
+    for (const name of alternatives) {
+      const history = db.memberHistory(ref, name);
+      if (!active.every((image) => fits(history[image]) && history[image].state !== 'unknown')) continue;
+      if (!active.some((image) => history[image].state === 'present')) continue;
+      const why = name === successor?.member.name ? `it replaced \`${member}\` in ${db.images[successor.image].label}` : `\`${member}\` replaced it in ${db.images[plan!.boundary].label}`;
+      fixes.push({
+        title: `Rename \`${member}\` to \`${name}\` (${why})`,
+        kind: 'rename',
+        preferred: false,
+        edits: [{ range: { startLine: finding.range.startLine, startColumn: finding.range.startColumn, endLine: finding.range.endLine, endColumn: finding.range.endColumn }, newText: name }],
+      });
+    }
+
+    if (plan && guardIsClean(db, ref, plan, active)) {
+      const masked = maskCode(text);
+      const region = guardedRegion(text, masked, judged.usage);
+      if (region && balancedDirectives(lines, lines.position(region.start).line, lines.position(region.end).line)) {
+        const replacements = input.usages
+          .filter((u) => u.usage.member === member && u.usage.aggregate.kind === ref.kind && u.usage.aggregate.name === ref.name)
+          .map((u) => ({ start: u.usage.range.startIndex, end: u.usage.range.endIndex }))
+          .filter((r) => r.start >= region.start && r.end <= region.end && text.slice(r.start, r.end) === member)
+          .sort((a, b) => a.start - b.start);
+        const edits = [guardEdit(lines, region.start, region.end, replacements, member, plan)];
+        const include = versionIncludeEdit(lines);
+        if (include) edits.unshift(include);
+        const label = db.images[plan.boundary].label;
+        const what = judged.usage.kind === 'initializer' ? 'this initializer' : 'this statement';
+        let title: string;
+        if (plan.newer !== undefined && plan.older !== undefined) title = `Guard ${what} by kernel version: \`${plan.newer}\` from ${label}, \`${plan.older}\` before`;
+        else if (plan.newer !== undefined) title = `Guard ${what} by kernel version: only from ${label}, where \`${plan.newer}\` exists`;
+        else title = `Guard ${what} by kernel version: only before ${label}, where \`${plan.older}\` was removed`;
+        fixes.push({ title, kind: 'guard', preferred: false, edits });
+      }
+    }
+  }
+  // The one to apply without thinking: a rename when every target takes it, else the guard.
+  const best = fixes.find((f) => f.kind === 'rename') ?? fixes.find((f) => f.kind === 'guard');
+  if (best) best.preferred = true;
+  fixes.push(ignoreFix(text, finding.range.startLine));
+  return fixes;
+}

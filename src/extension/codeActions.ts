@@ -1,0 +1,105 @@
+// Quick fixes on Kernel Compat diagnostics. The fixes themselves are computed in core
+// (src/core/fixes.ts, src/core/deadGuards.ts) from the same check result the diagnostics came
+// from; this file only finds that result and turns text edits into WorkspaceEdits.
+import * as vscode from 'vscode';
+import { Codes, type Finding } from '../core/checker';
+import { deadGuardFix } from '../core/deadGuards';
+import { ignoreFix, missingMemberFixes } from '../core/fixes';
+import type { QuickFix } from '../core/textEdits';
+import { DIAGNOSTIC_SOURCE } from './convert';
+import type { DiagnosticsController } from './diagnostics';
+import type { EngineLoader } from './engine';
+import { SHOW_REPORT_COMMAND } from './hover';
+import { SHOW_CHANGES_COMMAND } from './reportDocument';
+
+function diagnosticCode(diagnostic: vscode.Diagnostic): string | undefined {
+  const code = diagnostic.code;
+  if (code === undefined) return undefined;
+  return String(typeof code === 'object' ? code.value : code);
+}
+
+/** The finding a diagnostic was made from: same code, same range. */
+function findingOf(findings: readonly Finding[], diagnostic: vscode.Diagnostic): Finding | undefined {
+  const code = diagnosticCode(diagnostic);
+  const { start, end } = diagnostic.range;
+  return findings.find(
+    (f) =>
+      f.code === code &&
+      f.range.startLine === start.line &&
+      f.range.startColumn === start.character &&
+      f.range.endLine === end.line &&
+      f.range.endColumn === end.character,
+  );
+}
+
+function toCodeAction(document: vscode.TextDocument, diagnostic: vscode.Diagnostic, fix: QuickFix): vscode.CodeAction {
+  const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+  action.diagnostics = [diagnostic];
+  action.isPreferred = fix.preferred;
+  const edit = new vscode.WorkspaceEdit();
+  for (const e of fix.edits) {
+    edit.replace(document.uri, new vscode.Range(e.range.startLine, e.range.startColumn, e.range.endLine, e.range.endColumn), e.newText);
+  }
+  action.edit = edit;
+  return action;
+}
+
+export class KernelCompatCodeActions implements vscode.CodeActionProvider {
+  static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
+
+  constructor(
+    private readonly engine: EngineLoader,
+    private readonly diagnostics: DiagnosticsController,
+  ) {}
+
+  async provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
+    const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);
+    if (ours.length === 0) return [];
+    // A result for an older version of the text would place edits wrongly: offer nothing until the re-check.
+    const current = this.diagnostics.resultFor(document);
+    if (!current) return [];
+    const { db } = await this.engine.get();
+    const text = document.getText();
+    const fixes: vscode.CodeAction[] = [];
+    const views: vscode.CodeAction[] = [];
+    const structsShown = new Set<string>();
+    // One comment silences every finding of its line: one action per line, for all of them.
+    const ignoreByLine = new Map<number, vscode.CodeAction>();
+    for (const diagnostic of ours) {
+      const finding = findingOf(current.result.findings, diagnostic);
+      if (!finding) continue;
+      const quickFixes: QuickFix[] = [];
+      if (finding.code === Codes.missingMember) {
+        quickFixes.push(...missingMemberFixes({ text, finding, usages: current.result.usages, db }));
+      } else {
+        if (finding.code === Codes.deadGuard && finding.guard) quickFixes.push(deadGuardFix(text, finding.guard));
+        quickFixes.push(ignoreFix(text, finding.range.startLine));
+      }
+      for (const fix of quickFixes) {
+        const sameLine = fix.kind === 'ignore' ? ignoreByLine.get(finding.range.startLine) : undefined;
+        if (sameLine) {
+          sameLine.diagnostics!.push(diagnostic);
+          continue;
+        }
+        const action = toCodeAction(document, diagnostic, fix);
+        if (fix.kind === 'ignore') ignoreByLine.set(finding.range.startLine, action);
+        fixes.push(action);
+      }
+
+      // The struct's history is often the next question: offer it from the same menu, once per struct.
+      const ref = finding.aggregate;
+      if (!ref) continue;
+      const name = `${ref.kind} ${ref.name}`;
+      if (structsShown.has(name)) continue;
+      structsShown.add(name);
+      const report = new vscode.CodeAction(`Show report of ${name}`, vscode.CodeActionKind.QuickFix);
+      report.command = { title: report.title, command: SHOW_REPORT_COMMAND, arguments: [name] };
+      report.diagnostics = [diagnostic];
+      const changes = new vscode.CodeAction(`Show changes of ${name} across the targeted kernels`, vscode.CodeActionKind.QuickFix);
+      changes.command = { title: changes.title, command: SHOW_CHANGES_COMMAND, arguments: [name, current.targets.map((t) => db.images[t].label)] };
+      changes.diagnostics = [diagnostic];
+      views.push(report, changes);
+    }
+    return [...fixes, ...views];
+  }
+}

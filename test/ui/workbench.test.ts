@@ -1,0 +1,162 @@
+// The UI check: code-server with the installed .vsix, driven in Chromium like a person would.
+// Open an example driver with Quick Open, read the Problems panel, hover a member, read the
+// hover; assert on the text on screen only. Screenshots go to .test-artifacts/ui/.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { CODE_SERVER_ENTRY, installVsix, launchChromium, startCodeServer, type RunningChromium, type RunningCodeServer } from '../harness/codeServer';
+import { ARTIFACTS, prepareSandbox, REPO_ROOT, requireFile, VSIX } from '../harness/sandbox';
+
+const EXAMPLES = join(REPO_ROOT, 'examples');
+const DRIVER = 'mtty_legacy.c';
+const SCREENSHOTS = join(ARTIFACTS, 'ui');
+/** Generous: the first check loads the WASM parser and the database in a cold extension host. */
+const SHOWN_MS = 60_000;
+
+interface CliFinding {
+  line: number;
+  column: number;
+  code: string;
+  message: string;
+}
+
+/** What the command-line twin finds in the same file: the editor must show the same. */
+function cliFindings(file: string): CliFinding[] {
+  try {
+    execFileSync(process.execPath, [join(REPO_ROOT, 'bin', 'kernel-compat.js'), 'check', '--format', 'json', file], { encoding: 'utf8' });
+    return [];
+  } catch (error) {
+    // Exit code 1 means findings, printed on stdout.
+    const { status, stdout } = error as { status: number; stdout: string };
+    if (status !== 1) throw error;
+    return JSON.parse(stdout) as CliFinding[];
+  }
+}
+
+/**
+ * The centre of the member `open` in `.open = mtty_open,` on screen. Monaco draws a line as
+ * spans of tokens (here the whole line may be one), in a monospace font: the member's place in
+ * its span's text gives its place on screen.
+ */
+async function openMemberCentre(page: Page): Promise<{ x: number; y: number }> {
+  const spans = page.locator('.monaco-editor .view-line', { hasText: '.open = mtty_open,' }).locator('span > span');
+  for (const span of await spans.all()) {
+    const text = (await span.textContent()) ?? '';
+    const at = text.indexOf('.open');
+    if (at < 0) continue;
+    const box = await span.boundingBox();
+    assert.ok(box, 'the `.open` token is not on screen');
+    const charWidth = box.width / text.length;
+    // The middle of `open`, after the dot.
+    return { x: box.x + (at + 1 + 2) * charWidth, y: box.y + box.height / 2 };
+  }
+  assert.fail('no span on the `.open` line holds `.open`');
+}
+
+describe('Kernel Compat in the workbench, as a person sees it', function () {
+  this.timeout(180_000);
+  let server: RunningCodeServer | undefined;
+  let chromium: RunningChromium | undefined;
+  let page: Page;
+
+  before(async () => {
+    requireFile(CODE_SERVER_ENTRY, 'run scripts/setup-editor.sh');
+    requireFile(VSIX, 'run npm run package');
+    rmSync(SCREENSHOTS, { recursive: true, force: true });
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const sandbox = prepareSandbox('ui', EXAMPLES);
+    installVsix(sandbox);
+    server = await startCodeServer(sandbox, {}, join(ARTIFACTS, 'ui-code-server.log'));
+    chromium = await launchChromium();
+    page = await chromium.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await page.goto(server.url());
+    await page.locator('.monaco-workbench').waitFor({ timeout: SHOWN_MS });
+    // The Explorer shows the workspace once the remote file system answers.
+    await page.locator('.explorer-folders-view').getByText('vfio-mtty').waitFor({ timeout: SHOWN_MS });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) {
+      await page.screenshot({ path: join(SCREENSHOTS, `failed-${this.currentTest.title.replace(/\W+/g, '-')}.png`) }).catch(() => undefined);
+    }
+  });
+
+  after(async () => {
+    await chromium?.stop();
+    await server?.stop();
+  });
+
+  it('opens an example driver with Quick Open', async () => {
+    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } });
+    await page.keyboard.press('Control+P');
+    const quickInput = page.locator('.quick-input-widget input');
+    await quickInput.waitFor();
+    await quickInput.fill(DRIVER);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: DRIVER }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.tab.active', { hasText: DRIVER }).waitFor({ timeout: SHOWN_MS });
+    await page.locator('.monaco-editor .view-line', { hasText: '.open = mtty_open,' }).waitFor({ timeout: SHOWN_MS });
+    // Once checked, the findings are underlined in the text: warnings and the information note.
+    await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: SHOWN_MS });
+    await page.locator('.monaco-editor .squiggly-info').first().waitFor({ timeout: SHOWN_MS });
+    await page.screenshot({ path: join(SCREENSHOTS, '1-driver-open.png') });
+  });
+
+  it('lists the same findings as the CLI in the Problems panel', async () => {
+    const expected = cliFindings(join(EXAMPLES, 'vfio-mtty', DRIVER));
+    assert.ok(expected.some((f) => f.code === 'missing-member'), 'the CLI found no missing member in the example: the fixture lost its point');
+    await page.keyboard.press('Control+Shift+M');
+    const panel = page.locator('.markers-panel');
+    await panel.waitFor({ timeout: SHOWN_MS });
+    // Rows appear once the extension has checked the file.
+    const rows = panel.locator('.monaco-list-row');
+    // One row per finding under the file's own row.
+    await rows.nth(expected.length).waitFor({ timeout: SHOWN_MS });
+    const seen = (await rows.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
+    assert.ok(seen[0].includes(DRIVER), `the first row is not the file: ${seen[0]}`);
+    assert.equal(seen.length, expected.length + 1, `Problems panel rows:\n${seen.join('\n')}`);
+    for (const finding of expected) {
+      // The panel draws `source(code)`; the brackets are CSS, so the text reads `source code`.
+      const source = new RegExp(`kernel-compat\\W*${finding.code}\\W`);
+      const row = seen.find((text) => text.includes(finding.message) && source.test(text) && text.includes(`[Ln ${finding.line}, Col ${finding.column}]`));
+      assert.ok(row, `no Problems row for ${finding.line}:${finding.column} ${finding.message}\nrows:\n${seen.join('\n')}`);
+    }
+    await page.screenshot({ path: join(SCREENSHOTS, '2-problems-panel.png') });
+  });
+
+  it('shows the history of `.open` in its hover', async () => {
+    // Without the panel the editor is taller, and so may be the hover.
+    await page.keyboard.press('Control+J');
+    await page.locator('.markers-panel').waitFor({ state: 'hidden' });
+    const { x, y } = await openMemberCentre(page);
+    await page.mouse.move(x, y);
+    const hover = page.locator('.monaco-hover:visible', { hasText: 'member open' });
+    await hover.waitFor({ timeout: SHOWN_MS });
+    const text = (await hover.innerText()).replace(/\u00a0/g, ' ');
+    for (const line of ['struct vfio_device_ops · member open', '5.13: int (*open)(struct vfio_device *)', '5.15–5.19: no open', 'Replaced by open_device in 5.15.', 'Missing on targeted 5.15–5.19.', 'Open the struct report']) {
+      assert.ok(text.includes(line), `the hover does not show '${line}':\n${text}`);
+    }
+    // The hover fades in: finish the animation so the picture shows what a person reads.
+    await page.screenshot({ path: join(SCREENSHOTS, '3-hover-open.png'), animations: 'disabled' });
+    // The rest of the history is below the fold, as for a person: move onto the hover and scroll it.
+    const box = (await hover.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
+    const last = hover.getByText('Missing on targeted 5.15–5.19.');
+    const lastLineShown = async () => {
+      const [line, frame] = [await last.boundingBox(), await hover.boundingBox()];
+      return !!line && !!frame && line.y + line.height <= frame.y + frame.height;
+    };
+    for (let turns = 0; turns < 20 && !(await lastLineShown()); turns++) await page.mouse.wheel(0, 120);
+    assert.ok(await lastLineShown(), 'scrolling the hover did not bring its last line into view');
+    await hover.screenshot({ path: join(SCREENSHOTS, '4-hover-open-scrolled.png'), animations: 'disabled' });
+  });
+
+  it('names the targeted kernels in the status bar', async () => {
+    // The default targets: the 17 amd64 generic images.
+    const item = page.locator('.statusbar-item', { hasText: 'Kernels:' });
+    await item.waitFor({ timeout: SHOWN_MS });
+    assert.equal((await item.innerText()).trim(), 'Kernels: 4.4–6.8');
+  });
+});
