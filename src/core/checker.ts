@@ -110,6 +110,20 @@ function topLevelSpans(tree: Tree): TopLevelSpan[] {
   return spans;
 }
 
+/** `struct NAME {` / `union NAME {` definitions in the text, with the line of each. */
+function localTagDefinitions(lines: readonly string[]): { name: string; line: number }[] {
+  const found: { name: string; line: number }[] = [];
+  const pattern = /\b(?:struct|union)\s+([A-Za-z_]\w*)\s*(?:\{|$)/g;
+  lines.forEach((text, line) => {
+    if (!text.includes('struct') && !text.includes('union')) return;
+    for (const match of text.matchAll(pattern)) {
+      // A tag at the end of the line counts when its brace opens the next line.
+      if (match[0].endsWith('{') || (lines[line + 1] ?? '').trimStart().startsWith('{')) found.push({ name: match[1], line });
+    }
+  });
+  return found;
+}
+
 /** A run of the compact text that stands for the original text at `originalStart`. */
 interface Segment {
   compactStart: number;
@@ -319,31 +333,62 @@ export class Checker {
         else groups.set(key, { slots: [slot], dropped });
       });
 
-      const record = (found: FileUsages, slots: number[], keep: (usage: MemberUsage) => boolean) => {
+      // A usage is judged for a target only where it is certainly compiled, and so are the
+      // declarations its type was read from and the header of the function assigned in it:
+      // a line an unknown guard may drop (or swap for another branch) proves nothing.
+      const allActive = (slot: number, range: SourceRange) => {
+        const states = pre.lineStates[slot];
+        for (let line = range.startLine; line <= range.endLine; line++) if (states[line] !== LineState.Active) return false;
+        return true;
+      };
+      const record = (found: FileUsages, functions: Map<string, FunctionSignature>, slots: number[], keep: (usage: MemberUsage) => boolean) => {
         for (const usage of found.usages) {
           if (!keep(usage)) continue;
           const id = `${usage.range.startIndex}:${usage.aggregate.kind}:${usage.aggregate.name}:${usage.member}`;
           let entry = judged.get(id);
           if (!entry) judged.set(id, (entry = { usage, targets: new Set(), signatures: new Map() }));
-          const signature = usage.assignedFunction ? found.functions.get(usage.assignedFunction) : undefined;
+          const signature = usage.assignedFunction ? functions.get(usage.assignedFunction) : undefined;
           for (const slot of slots) {
-            // Judge only where the line is certainly compiled: a guess must never produce a warning.
             if (pre.lineStates[slot][usage.range.startLine] !== LineState.Active) continue;
+            if (usage.evidence && !usage.evidence.every((range) => allActive(slot, range))) continue;
             entry.targets.add(slot);
-            if (signature) entry.signatures.set(targets[slot], signature);
+            if (signature && allActive(slot, signature.header)) entry.signatures.set(targets[slot], signature);
           }
         }
       };
-      if (exact.length > 0) record(union, exact, () => true);
+      if (exact.length > 0) record(union, union.functions, exact, () => true);
+
+      // Tags the file defines with a body, by the lines of their definitions: where a target
+      // drops a definition, code naming the tag refers to the kernel's struct instead.
+      const tagDefinitions = localTagDefinitions(unionLines);
 
       for (const [key, group] of groups) {
         variantCount++;
         const droppedSet = new Set(group.dropped);
-        const dirty = topLevel.filter((span) => group.dropped.some((line) => line >= span.startRow && line <= span.endRow));
+        const touchesDropped = (range: SourceRange) => {
+          for (let line = range.startLine; line <= range.endLine; line++) if (droppedSet.has(line)) return true;
+          return false;
+        };
+        const droppedTags = tagDefinitions.filter((tag) => droppedSet.has(tag.line)).map((tag) => tag.name);
+        const tagPattern = droppedTags.length > 0 ? new RegExp(`\\b(?:struct|union)\\s+(?:${droppedTags.join('|')})\\b`) : undefined;
+        const dirtySpans = new Set<TopLevelSpan>();
+        const spanAt = (index: number) => topLevel.find((span) => index >= span.startIndex && index < span.endIndex);
+        for (const span of topLevel) {
+          if (group.dropped.some((line) => line >= span.startRow && line <= span.endRow)) dirtySpans.add(span);
+          else if (tagPattern && tagPattern.test(unionText.slice(span.startIndex, span.endIndex))) dirtySpans.add(span);
+        }
+        // Code whose types came from a dropped declaration reads differently for these targets.
+        for (const usage of union.usages) {
+          if (!usage.evidence?.some(touchesDropped)) continue;
+          const span = spanAt(usage.range.startIndex);
+          if (span) dirtySpans.add(span);
+        }
+        const dirty = topLevel.filter((span) => dirtySpans.has(span));
         const isDirty = (index: number) => dirty.some((span) => index >= span.startIndex && index < span.endIndex);
-        // The union's answers stand outside the dirty declarations; inside them, the target's own reading.
-        record(union, group.slots, (usage) => !isDirty(usage.range.startIndex));
-        if (dirty.length === 0) continue;
+        if (dirty.length === 0) {
+          record(union, union.functions, group.slots, () => true);
+          continue;
+        }
         const variantText = unionLines.map((line, i) => (droppedSet.has(i) ? blankLine(line) : line)).join('\n');
         const compact = compactVariant(variantText, topLevel, new Set(dirty));
         const positions = new PositionMap(compact.segments, lineStartIndices);
@@ -354,8 +399,18 @@ export class Checker {
             ...usage,
             range: positions.range(usage.range),
             ...(usage.statementRange ? { statementRange: positions.range(usage.statementRange) } : {}),
+            ...(usage.evidence ? { evidence: usage.evidence.map((range) => positions.range(range)) } : {}),
           }));
-          record(found, group.slots, (usage) => isDirty(usage.range.startIndex));
+          // The functions as these targets declare them: the union's, with those declared in
+          // the re-read declarations replaced by the re-read signatures.
+          const functions = new Map<string, FunctionSignature>();
+          for (const [name, signature] of union.functions) if (!isDirty(signature.range.startIndex)) functions.set(name, signature);
+          for (const [name, signature] of found.functions) {
+            const mapped = { ...signature, range: positions.range(signature.range), header: positions.range(signature.header) };
+            if (isDirty(mapped.range.startIndex)) functions.set(name, mapped);
+          }
+          record(union, functions, group.slots, (usage) => !isDirty(usage.range.startIndex));
+          record(found, functions, group.slots, (usage) => isDirty(usage.range.startIndex));
           for (const mention of found.mentions) {
             const range = positions.range(mention.range);
             if (isDirty(range.startIndex) && !mentions.has(range.startIndex)) mentions.set(range.startIndex, { ...mention, range });

@@ -1,7 +1,9 @@
 // Does a function fit a function-pointer member? Only differences C really rejects count:
 // a parameter count that differs, or a parameter/return type whose spelling is fully
 // concrete on both sides (primitives, void, struct/union/enum types and pointers to them)
-// and still differs. Typedefs we cannot resolve and qualifiers never make a mismatch.
+// and still differs. Typedefs we cannot resolve never make a mismatch. Qualifiers of what a
+// pointer points to do (`const struct device *` is not `struct device *` to the compiler);
+// qualifiers of the parameter itself do not, and sparse annotations mean nothing to gcc.
 
 export interface FunctionShape {
   returnType: string;
@@ -39,28 +41,56 @@ function splitTopLevel(text: string): string[] {
   return parts;
 }
 
-const QUALIFIERS = new Set(['const', 'volatile', 'restrict', '__restrict', '__user', '__iomem', '__rcu', '__force', '__percpu', '__kernel', 'register']);
+/** Qualifiers that count where they qualify a pointee. */
+const POINTEE_QUALIFIERS = new Set(['const', 'volatile']);
+/** Words that never change what a type is to the compiler (restrict, sparse annotations, storage). */
+const IGNORED_WORDS = new Set(['restrict', '__restrict', '__restrict__', '__user', '__iomem', '__rcu', '__force', '__percpu', '__kernel', 'register']);
 const INTEGER_WORDS = new Set(['unsigned', 'signed', 'int', 'long', 'short', 'char']);
 const CONCRETE_WORDS = new Set(['void', '_Bool', 'bool', 'float', 'double', ...INTEGER_WORDS]);
 
-/** A canonical spelling: qualifiers dropped, integer words in one order, stars attached. */
-export function canonicalType(type: string): string {
-  const tokens = type.replace(/\*/g, ' * ').split(/\s+/).filter((t) => t && !QUALIFIERS.has(t));
-  const stars = tokens.filter((t) => t === '*').length;
-  const words = tokens.filter((t) => t !== '*');
-  let base: string;
+function canonicalBase(words: string[]): string {
   if (words.length > 0 && words.every((w) => INTEGER_WORDS.has(w))) {
     const longs = words.filter((w) => w === 'long').length;
     const unsigned = words.includes('unsigned');
     const size = words.includes('char') ? 'char' : words.includes('short') ? 'short' : longs === 2 ? 'long long' : longs === 1 ? 'long' : 'int';
-    base = size === 'char' ? (unsigned ? 'unsigned char' : words.includes('signed') ? 'signed char' : 'char') : `${unsigned ? 'unsigned ' : ''}${size}`;
-  } else base = words.join(' ');
-  return base + (stars ? ' ' + '*'.repeat(stars) : '');
+    return size === 'char' ? (unsigned ? 'unsigned char' : words.includes('signed') ? 'signed char' : 'char') : `${unsigned ? 'unsigned ' : ''}${size}`;
+  }
+  return words.join(' ');
+}
+
+/**
+ * A canonical spelling: integer words in one order, stars attached, `const`/`volatile` kept
+ * (in a fixed order) where they qualify a pointee and dropped where they qualify the value
+ * itself, as C does when it compares function types.
+ */
+export function canonicalType(type: string): string {
+  const tokens = type.replace(/\*/g, ' * ').split(/\s+/).filter((t) => t && !IGNORED_WORDS.has(t));
+  // levels[0] is the base type; levels[k] follows the k-th star.
+  const levels: { words: string[]; qualifiers: Set<string> }[] = [{ words: [], qualifiers: new Set() }];
+  for (const token of tokens) {
+    if (token === '*') levels.push({ words: [], qualifiers: new Set() });
+    else if (POINTEE_QUALIFIERS.has(token)) levels[levels.length - 1].qualifiers.add(token);
+    else levels[levels.length - 1].words.push(token);
+  }
+  const qualified = (qualifiers: Set<string>) => ['const', 'volatile'].filter((q) => qualifiers.has(q)).join(' ');
+  const last = levels.length - 1;
+  let text = '';
+  levels.forEach((level, index) => {
+    // The outermost level's qualifiers are the parameter's own: they do not count.
+    const qualifiers = index === last ? '' : qualified(level.qualifiers);
+    if (index === 0) text = [qualifiers, canonicalBase(level.words)].filter(Boolean).join(' ');
+    else text += (index === 1 ? ' ' : '') + '*' + (qualifiers ? ` ${qualifiers} ` : '');
+  });
+  return text.trim();
 }
 
 /** True when every word of the type is something C defines itself, so a difference is real. */
 function isConcrete(canonical: string): boolean {
-  const words = canonical.replace(/\*/g, '').trim().split(/\s+/);
+  const words = canonical
+    .replace(/\*/g, ' ')
+    .trim()
+    .split(/\s+/)
+    .filter((w) => !POINTEE_QUALIFIERS.has(w));
   if (words.length === 2 && (words[0] === 'struct' || words[0] === 'union' || words[0] === 'enum')) return true;
   return words.every((w) => CONCRETE_WORDS.has(w));
 }

@@ -40,10 +40,16 @@ export interface MemberUsage {
   member: string;
   /** The member name token only. */
   range: SourceRange;
-  /** initializer only: the function the member is set to, when the value is a plain identifier `f` or `&f` */
+  /** The function the member is set to (`.m = f` or `p->m = f`), when the value is a plain `f`, `&f` or `(f)` (not a cast). */
   assignedFunction?: string;
   /** initializer only: range of the whole `.member = value` pair (for quick fixes) */
   statementRange?: SourceRange;
+  /**
+   * Where the file's own declarations that typed the struct expression sit (the variable, a
+   * typedef, a member of the file's own struct, a function header). A usage is only as
+   * certain as they are: where one of them is guarded differently, the type may differ.
+   */
+  evidence?: SourceRange[];
 }
 
 /** A `struct NAME` / `union NAME` reference to a kernel aggregate (the range covers NAME). */
@@ -58,6 +64,8 @@ export interface FunctionSignature {
   parameterTypes: string[];
   /** The function name. */
   range: SourceRange;
+  /** From the start of the declaration to the end of the parameter list. */
+  header: SourceRange;
 }
 
 /** What the finder may ask about kernel types (backed by the kernel struct database). */
@@ -110,6 +118,19 @@ type Aggregate = KernelAggregate | LocalAggregate;
 interface ValueType {
   aggregate: Aggregate;
   layers: string;
+  /** Tree indices of the file's declarations this type was read from (see MemberUsage.evidence). */
+  from?: readonly number[];
+}
+
+/** `type` also read from the declarations in `from`. */
+function alsoFrom(type: ValueType | undefined, from: readonly number[] | number | undefined): ValueType | undefined {
+  if (!type || from === undefined) return type;
+  const extra = typeof from === 'number' ? [from] : from;
+  if (extra.length === 0) return type;
+  if (!type.from || type.from.length === 0) return { ...type, from: extra };
+  const merged = [...type.from];
+  for (const index of extra) if (!merged.includes(index)) merged.push(index);
+  return { ...type, from: merged };
 }
 
 /** What a declarator says about the entity it declares. */
@@ -521,13 +542,13 @@ function layersOfAbstractDeclarator(text: string): string | undefined {
 
 function wrap(base: ValueType | undefined, outerLayers: string): ValueType | undefined {
   if (!base || outerLayers.includes('f')) return undefined;
-  return outerLayers ? { aggregate: base.aggregate, layers: outerLayers + base.layers } : base;
+  return outerLayers ? { ...base, layers: outerLayers + base.layers } : base;
 }
 
 /** Strips one pointer or array layer (for `*p`, `p[i]`, and `->` checks). */
 function dereference(type: ValueType | undefined): ValueType | undefined {
   if (!type || type.layers.length === 0) return undefined;
-  return { aggregate: type.aggregate, layers: type.layers.slice(1) };
+  return { ...type, layers: type.layers.slice(1) };
 }
 
 /**
@@ -826,6 +847,12 @@ class UsageFinder {
     };
   }
 
+  private rangeBetween(startIndex: number, endIndex: number): SourceRange {
+    const start = this.positionAt(startIndex);
+    const end = this.positionAt(endIndex);
+    return { startLine: start.row, startColumn: start.column, endLine: end.row, endColumn: end.column, startIndex, endIndex };
+  }
+
   private rangeOf(node: Node): SourceRange {
     const start = node.startPosition;
     const endIndex = node.endIndex;
@@ -856,8 +883,9 @@ class UsageFinder {
     return this.scopes.length === 1;
   }
 
-  private declareVariable(name: string, type: ValueType | undefined): void {
-    this.scopes[this.scopes.length - 1].variables.set(name, type);
+  /** `declaredAt`: the tree index of the declaration, recorded as evidence of the type. */
+  private declareVariable(name: string, type: ValueType | undefined, declaredAt?: number): void {
+    this.scopes[this.scopes.length - 1].variables.set(name, alsoFrom(type, declaredAt));
   }
 
   /** The innermost declaration of a name; `scopesToSkip` leaves out the outermost ones. */
@@ -951,12 +979,13 @@ class UsageFinder {
       const pieces = splitTopLevel(declaration);
       const first = parseSimpleDeclaration(declaration.slice(pieces[0][0], pieces[0][1]));
       if (first.name === undefined) continue;
-      members.set(first.name, this.resolveTextualType(first.type));
+      const declaredAt = body.startIndex + 1 + start;
+      members.set(first.name, alsoFrom(this.resolveTextualType(first.type), declaredAt));
       // `struct foo *a, b[2];`: the later declarators share the base type, not the stars.
       const base: TextualType = { tag: first.type.tag, typedefName: first.type.typedefName, layers: '' };
       for (const [pieceStart, pieceEnd] of pieces.slice(1)) {
         const declarator = parseLaterDeclarator(declaration.slice(pieceStart, pieceEnd).replace(/:\s*\w+\s*$/, ' '));
-        if (declarator) members.set(declarator.name, this.resolveTextualType({ ...base, layers: declarator.layers }));
+        if (declarator) members.set(declarator.name, alsoFrom(this.resolveTextualType({ ...base, layers: declarator.layers }), declaredAt));
       }
     }
     return true;
@@ -978,7 +1007,7 @@ class UsageFinder {
       for (const declarator of declarators) {
         if (!declarator) continue;
         const info = this.describeDeclarator(declarator);
-        if (info.name !== undefined) members.set(info.name, wrap(base, info.layers));
+        if (info.name !== undefined) members.set(info.name, alsoFrom(wrap(base, info.layers), field.startIndex));
       }
     }
   }
@@ -1109,10 +1138,10 @@ class UsageFinder {
         continue;
       }
       const type = wrap(base, info.layers);
-      this.declareVariable(info.name, type);
+      this.declareVariable(info.name, type, declaration.startIndex);
       if (type && declaratorType === 'init_declarator' && this.bracedInitializerFollows(info)) {
         const value = declarator.childForFieldName('value');
-        if (value?.type === 'initializer_list') this.visitInitializerList(value, type);
+        if (value?.type === 'initializer_list') this.visitInitializerList(value, alsoFrom(type, declaration.startIndex)!);
       }
     }
   }
@@ -1141,7 +1170,7 @@ class UsageFinder {
     for (let i = 0; i < declarators.length; i++) {
       const parsed = i === 0 ? { name: first.name, layers: first.type.layers } : parseLaterDeclarator(declarators[i].declarator);
       if (!parsed) continue;
-      const type = this.resolveTextualType({ ...base, layers: parsed.layers });
+      const type = alsoFrom(this.resolveTextualType({ ...base, layers: parsed.layers }), start);
       this.declareVariable(parsed.name, type);
       if (type && declarators[i].braced) {
         const value = declaration.childrenForFieldName('declarator')[i]?.childForFieldName('value');
@@ -1218,7 +1247,7 @@ class UsageFinder {
   private declareFromExpression(expression: Node, layers: string, base: ValueType | undefined): void {
     switch (expression.type) {
       case 'identifier':
-        this.declareVariable(this.identifierAt(expression.startIndex), wrap(base, layers));
+        this.declareVariable(this.identifierAt(expression.startIndex), wrap(base, layers), expression.startIndex);
         return;
       case 'assignment_expression': {
         const left = expression.childForFieldName('left');
@@ -1250,7 +1279,7 @@ class UsageFinder {
     for (const declarator of definition.childrenForFieldName('declarator')) {
       if (!declarator) continue;
       const info = this.describeDeclarator(declarator);
-      if (info.name !== undefined) this.typedefs.set(info.name, wrap(base, info.layers));
+      if (info.name !== undefined) this.typedefs.set(info.name, alsoFrom(wrap(base, info.layers), definition.startIndex));
     }
   }
 
@@ -1302,8 +1331,9 @@ class UsageFinder {
       returnType: returnType?.text ?? this.returnTypeText(declaration.startIndex, declaration.childForFieldName('type'), nameNode.startIndex),
       parameterTypes: parameterText === '' || parameterText === 'void' ? [] : [parameterText],
       range: this.tokenRange(nameNode.startIndex, name.length, nameNode.startPosition),
+      header: this.rangeBetween(declaration.startIndex, parenthesized.endIndex),
     });
-    this.functionReturnTypes.set(name, returnType && this.resolveTextualType(returnType.type));
+    this.functionReturnTypes.set(name, alsoFrom(returnType && this.resolveTextualType(returnType.type), declaration.startIndex));
   }
 
   /**
@@ -1321,15 +1351,16 @@ class UsageFinder {
     if (nameStart < 0) return undefined;
     const returnType = this.readReturnType(this.textBetween(start, nameStart));
     if (!returnType) return undefined;
-    const parameters = this.parametersFromText(header.slice(open));
+    const parameters = this.parametersFromText(header.slice(open), start + open);
     if (!parameters) return undefined;
     const name = this.textBetween(nameStart, nameEnd);
-    this.functionReturnTypes.set(name, this.resolveTextualType(returnType.type));
+    this.functionReturnTypes.set(name, alsoFrom(this.resolveTextualType(returnType.type), start));
     this.functions.set(name, {
       name,
       returnType: returnType.text,
       parameterTypes: parameters.length === 1 && parameters[0].text === 'void' ? [] : parameters.map((parameter) => parameter.text),
       range: this.tokenRange(nameStart, name.length),
+      header: this.rangeBetween(start, headerEnd),
     });
     return parameters;
   }
@@ -1373,7 +1404,7 @@ class UsageFinder {
   /** Records a function's signature; returns its parameters (for a definition's scope). */
   private recordFunction(owner: Node, typeNode: Node | null, info: DeclaratorInfo, base: ValueType | undefined, isDefinition: boolean): ParameterInfo[] {
     const name = info.name!;
-    this.functionReturnTypes.set(name, wrap(base, info.returnLayers ?? ''));
+    this.functionReturnTypes.set(name, alsoFrom(wrap(base, info.returnLayers ?? ''), owner.startIndex));
     // A definition describes the function better than any prototype of it.
     if (!isDefinition && this.functions.has(name)) return [];
     const parameterList = info.functionDeclarator!.childForFieldName('parameters');
@@ -1384,6 +1415,7 @@ class UsageFinder {
       returnType: this.returnTypeText(owner.startIndex, typeNode, nameNode.startIndex),
       parameterTypes: parameters.length === 1 && parameters[0].text === 'void' ? [] : parameters.map((parameter) => parameter.text),
       range: this.tokenRange(nameNode.startIndex, name.length, nameNode.startPosition),
+      header: this.rangeBetween(owner.startIndex, info.functionDeclarator!.endIndex),
     });
     return parameters;
   }
@@ -1415,11 +1447,12 @@ class UsageFinder {
    * from the text, which is far cheaper than visiting every parameter node.
    */
   private describeParametersFromText(list: Node): ParameterInfo[] | undefined {
-    return this.parametersFromText(this.textOf(list));
+    return this.parametersFromText(this.textOf(list), list.startIndex);
   }
 
   /** Parameters read from the text of a parameter list, parentheses included. */
-  private parametersFromText(text: string): ParameterInfo[] | undefined {
+  /** `listStart`: the tree index of the opening parenthesis. */
+  private parametersFromText(text: string, listStart: number): ParameterInfo[] | undefined {
     if (text[0] !== '(' || text[text.length - 1] !== ')') return undefined;
     const inside = text.slice(1, -1);
     if (/[()"']/.test(inside)) return undefined;
@@ -1429,7 +1462,7 @@ class UsageFinder {
       return {
         text: typeTextOf(parameter),
         name: parameter.name,
-        type: parameter.name === undefined ? undefined : this.resolveTextualType(parameter.type),
+        type: parameter.name === undefined ? undefined : alsoFrom(this.resolveTextualType(parameter.type), listStart + 1 + start),
       };
     });
   }
@@ -1466,7 +1499,7 @@ class UsageFinder {
       parameters.push({
         text: withoutNestedParameterNames(normalizeTypeText(kept + text.slice(position))),
         name: info.name,
-        type: info.name === undefined ? undefined : wrap(this.typeOfSpecifier(parameter.childForFieldName('type')), info.layers),
+        type: info.name === undefined ? undefined : alsoFrom(wrap(this.typeOfSpecifier(parameter.childForFieldName('type')), info.layers), start),
       });
     }
     return parameters;
@@ -1535,10 +1568,10 @@ class UsageFinder {
       }
       if (this.isKernel(current.aggregate)) {
         statementRange ??= this.rangeOf(pair);
-        finalUsage = this.report('initializer', current.aggregate, member, nameStart);
+        finalUsage = this.report('initializer', current.aggregate, member, nameStart, current.from);
         finalUsage.statementRange = statementRange;
       }
-      current = this.memberOf(current.aggregate, member);
+      current = alsoFrom(this.memberOf(current.aggregate, member), current.from);
     }
     if (valueStart < 0) return;
     if (this.charAt(valueStart) === '{') {
@@ -1551,9 +1584,8 @@ class UsageFinder {
   }
 
   /**
-   * The function named by an initializer value that runs from `start` to `end`: `f`, `&f`,
-   * `(cast)f` or `(f)`. Undefined for anything else, or for a name the file declares as a
-   * variable.
+   * The function named by a value that runs from `start` to `end`: `f`, `&f` or `(f)`.
+   * Undefined for anything else, or for a name the file declares as a variable.
    */
   private assignedFunctionName(start: number, end: number): string | undefined {
     const text = this.textBetween(start, end);
@@ -1565,9 +1597,10 @@ class UsageFinder {
       } else if (code === 40 /* ( */) {
         const close = closingBracketEnd(text, position);
         if (close < 0) return undefined;
-        // `(f)` around the name itself, or a cast before it.
+        // `(f)` around the name itself. A cast before it is the author telling the compiler
+        // the types differ on purpose (`(TIMER_FUNC_TYPE)f` in timer compat code): not ours to judge.
         if (text.slice(close).trim() === '') return this.assignedFunctionName(start + position + 1, start + close - 1);
-        position = close;
+        return undefined;
       } else {
         IDENTIFIER_AT.lastIndex = position;
         const found = IDENTIFIER_AT.exec(text);
@@ -1580,8 +1613,9 @@ class UsageFinder {
 
   // --- expressions ------------------------------------------------------------------------------
 
-  private report(kind: UsageKind, aggregate: KernelAggregate, member: string, start: number): MemberUsage {
+  private report(kind: UsageKind, aggregate: KernelAggregate, member: string, start: number, from: readonly number[] | undefined): MemberUsage {
     const usage: MemberUsage = { kind, aggregate: aggregate.ref, member, range: this.tokenRange(start, member.length) };
+    if (from && from.length > 0) usage.evidence = from.map((index) => this.tokenRange(index, 1));
     this.usages.push(usage);
     return usage;
   }
@@ -1610,7 +1644,7 @@ class UsageFinder {
         const argument = node.childForFieldName('argument');
         const argumentType = argument ? this.typeOf(argument) : undefined;
         if (!argumentType) return undefined;
-        return this.charAt(node.startIndex) === '&' ? { aggregate: argumentType.aggregate, layers: '*' + argumentType.layers } : dereference(argumentType);
+        return this.charAt(node.startIndex) === '&' ? { ...argumentType, layers: '*' + argumentType.layers } : dereference(argumentType);
       }
       case 'subscript_expression': {
         const argument = node.childForFieldName('argument');
@@ -1675,8 +1709,17 @@ class UsageFinder {
     if (viaPointer ? argumentType.layers.length !== 1 : argumentType.layers !== '') return undefined;
     const member = this.textBetween(fieldStart, end);
     const aggregate = argumentType.aggregate;
-    if (this.isKernel(aggregate)) this.report('access', aggregate, member, fieldStart);
-    return this.memberOf(aggregate, member);
+    if (this.isKernel(aggregate)) {
+      const usage = this.report('access', aggregate, member, fieldStart, argumentType.from);
+      // `p->callback = f;` stores a function just as `.callback = f` does.
+      const parent = node.parent;
+      if (parent?.type === 'assignment_expression' && parent.childForFieldName('left')?.startIndex === start && this.charAt(this.skipSpaces(end)) === '=') {
+        const right = parent.childForFieldName('right');
+        const assigned = right ? this.assignedFunctionName(right.startIndex, right.endIndex) : undefined;
+        if (assigned !== undefined) usage.assignedFunction = assigned;
+      }
+    }
+    return alsoFrom(this.memberOf(aggregate, member), argumentType.from);
   }
 
   private typeOfCall(call: Node): ValueType | undefined {
@@ -1783,8 +1826,8 @@ class UsageFinder {
     for (const step of chain) {
       if (!current || current.layers !== '') return;
       const member = this.identifierAt(step.nameStart);
-      if (this.isKernel(current.aggregate)) this.report(kind, current.aggregate, member, step.nameStart);
-      current = this.memberOf(current.aggregate, member);
+      if (this.isKernel(current.aggregate)) this.report(kind, current.aggregate, member, step.nameStart, current.from);
+      current = alsoFrom(this.memberOf(current.aggregate, member), current.from);
       for (let i = 0; i < step.subscripts && current; i++) current = current.layers[0] === '[' ? dereference(current) : undefined;
     }
   }

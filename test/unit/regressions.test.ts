@@ -1,0 +1,72 @@
+// Cases found by running the checker on real out-of-tree drivers (the fixtures say where each
+// pattern comes from). Each one was once a wrong warning or a miss.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Checker } from '../../src/core/checker';
+import { parseTargets } from '../../src/core/targets';
+import { createChecker } from '../../src/cli/runtime';
+import { bundledDatabase } from './helpers';
+
+const db = bundledDatabase();
+const fixtures = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'regressions');
+let checker: Checker;
+
+before(async () => {
+  checker = (await createChecker(db)).checker;
+});
+
+/** Findings of a fixture against 4.4..6.8 as `code line:column [targets]`. */
+function findings(name: string, text = readFileSync(join(fixtures, name), 'utf8')): string[] {
+  const targets = parseTargets('4.4..6.8', db.images).images;
+  return checker
+    .check(text, { fileName: name, targets })
+    .findings.map((f) => `${f.code} ${f.range.startLine + 1}:${f.range.startColumn + 1} [${f.targets.map((t) => db.images[t].label).join(',')}]`);
+}
+
+describe('regressions from real drivers', () => {
+  it('takes no signature from prototypes an unknown guard chooses between', () => {
+    assert.deepEqual(findings('maybe-guarded-callback-variant.c'), []);
+  });
+
+  it('takes no member type from a declaration an unknown guard chooses', () => {
+    assert.deepEqual(findings('maybe-guarded-member-type.c'), []);
+  });
+
+  it('counts const on what a parameter points to', () => {
+    assert.deepEqual(findings('const-param-callback.c'), ['callback-signature 13:59 [4.4,4.8,4.10,4.13,4.15,4.18,5.0,5.3,5.4,5.8,5.11,5.13,5.15,5.19,6.2]']);
+  });
+
+  it('checks a callback stored with an assignment', () => {
+    assert.deepEqual(findings('callback-by-assignment.c'), ['callback-signature 17:5 [4.15,4.18,5.0,5.3,5.4,5.8,5.11,5.13,5.15,5.19,6.2,6.5,6.8]']);
+  });
+
+  it('leaves a cast assignment alone: the author converted on purpose', () => {
+    const text = readFileSync(join(fixtures, 'callback-by-assignment.c'), 'utf8').replace('t->function = my_poll;', 't->function = (TIMER_FUNC_TYPE)my_poll;');
+    assert.deepEqual(findings('callback-by-assignment.c', text), []);
+  });
+
+  it('judges against the kernel struct where a local fallback definition is not compiled', () => {
+    assert.deepEqual(findings('guarded-local-struct-shadow.c'), [
+      'callback-signature 18:43 [5.8,5.11,5.13,5.15,5.19,6.2,6.5,6.8]',
+      'missing-member 18:65 [5.8,5.11,5.13,5.15,5.19,6.2,6.5,6.8]',
+    ]);
+  });
+
+  it('reads a variable declared differently per kernel from the declaration each kernel compiles', () => {
+    const text = [
+      '#include <linux/version.h>',
+      '#if LINUX_VERSION_CODE < KERNEL_VERSION(4, 15, 0)',
+      'static struct timer_list poll;',
+      '#else',
+      'static struct hrtimer poll;',
+      '#endif',
+      'static void arm(void)',
+      '{',
+      '\tpoll.expires = 0;',
+      '}',
+    ].join('\n');
+    // hrtimer has no `expires` (it has `_softexpires`/`node`): the access breaks from 4.15 on.
+    assert.deepEqual(findings('inline.c', text), ['missing-member 9:7 [4.15,4.18,5.0,5.3,5.4,5.8,5.11,5.13,5.15,5.19,6.2,6.5,6.8]']);
+  });
+});
