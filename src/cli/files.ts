@@ -2,7 +2,7 @@
 // the folders the user named (the workspace, for the CLI).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createIncludeResolver } from '../core/includes';
+import { createIncludeResolver, kbuildFlags } from '../core/includes';
 import type { IncludeResolver } from '../core/preprocessor';
 
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -54,15 +54,33 @@ export function readSource(path: string): SourceFile | Skipped {
   return { path, text: decodeSource(bytes).text };
 }
 
+/** A source or header from disk, or undefined when it is missing, too big or not text. */
+function readTextFile(candidate: string): string | undefined {
+  try {
+    if (!statSync(candidate).isFile()) return undefined;
+  } catch {
+    return undefined;
+  }
+  const read = readSource(candidate);
+  return 'text' in read ? read.text : undefined;
+}
+
 /** Include resolution for the CLI: the roots are the folders the user named. */
-export function workspaceIncludeResolver(roots: readonly string[]): IncludeResolver {
-  return createIncludeResolver(roots, (candidate) => {
-    try {
-      if (!statSync(candidate).isFile()) return undefined;
-    } catch {
-      return undefined;
-    }
-    const read = readSource(candidate);
-    return 'text' in read ? read.text : undefined;
-  });
+export function workspaceIncludeResolver(roots: readonly string[], includeDirs: readonly string[] = []): IncludeResolver {
+  return createIncludeResolver(roots, readTextFile, includeDirs);
+}
+
+/**
+ * How each file is compiled as far as includes go: the resolver (with the `-I` folders of its
+ * Kbuild) and the `-include` headers. Files that share flags share a resolver and its cache.
+ */
+export function includeContexts(roots: readonly string[]): (file: string) => { resolveInclude: IncludeResolver; forcedIncludes: string[] } {
+  const resolvers = new Map<string, IncludeResolver>();
+  return (file) => {
+    const flags = kbuildFlags(file, roots, readTextFile);
+    const key = flags.includeDirs.join('\n');
+    let resolveInclude = resolvers.get(key);
+    if (!resolveInclude) resolvers.set(key, (resolveInclude = workspaceIncludeResolver(roots, flags.includeDirs)));
+    return { resolveInclude, forcedIncludes: flags.forcedIncludes };
+  };
 }

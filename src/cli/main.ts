@@ -10,7 +10,7 @@ import { configCandidates, findConfig, imageNameFromFile, importKernel, labelPro
 import { closestNames, reportJson, reportText } from '../core/report';
 import { DEFAULT_TARGETS, parseTargets } from '../core/targets';
 import { openBundledDatabase } from './database';
-import { collectFiles, readSource, workspaceIncludeResolver } from './files';
+import { collectFiles, readSource, includeContexts } from './files';
 import { nodeFileSystem, openDatabase, openFileSource, writeImportedKernel, type OpenFile } from './kernels';
 import { packageRoot } from './paths';
 import { formatSarif, formatText, toJsonFindings, type FileFindings } from './formats';
@@ -196,7 +196,7 @@ async function runCheck(args: string[], io: Io): Promise<number> {
   const { files, missing } = collectFiles(positionals);
   if (missing.length > 0) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
   const roots = positionals.map((p) => (/\.(c|h)$/i.test(p) ? dirname(resolve(p)) : resolve(p)));
-  const resolveInclude = workspaceIncludeResolver(roots);
+  const includeContext = includeContexts(roots);
   const results: FileFindings[] = [];
   let inputProblems = 0;
   for (const path of files) {
@@ -206,7 +206,7 @@ async function runCheck(args: string[], io: Io): Promise<number> {
       inputProblems++;
       continue;
     }
-    const { findings } = checker.check(source.text, { fileName: path, targets: selection.images, resolveInclude });
+    const { findings } = checker.check(source.text, { fileName: path, targets: selection.images, ...includeContext(path) });
     results.push({ path, findings });
   }
   if (format === 'json') io.out(JSON.stringify(toJsonFindings(db, results), null, 2) + '\n');

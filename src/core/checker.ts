@@ -62,6 +62,8 @@ export interface CheckOptions {
   /** Image indices to judge against. */
   targets: readonly number[];
   resolveInclude?: IncludeResolver;
+  /** Headers the build includes before the file (see kbuildFlags), resolved through resolveInclude. */
+  forcedIncludes?: readonly string[];
   severities?: Partial<Record<Code, Severity>>;
   /** A key under which parse trees are kept for incremental re-parsing (an editor's document URI). */
   documentKey?: string;
@@ -291,7 +293,7 @@ export class Checker {
   check(text: string, options: CheckOptions): CheckResult {
     const targets = [...options.targets];
     const severities = { ...DEFAULT_SEVERITIES, ...options.severities };
-    const pre = preprocess(text, options.fileName, this.environments(targets), options.resolveInclude);
+    const pre = preprocess(text, options.fileName, this.environments(targets), options.resolveInclude, options.forcedIncludes);
     const lines = text.split('\n');
 
     // One parse serves every target: the "union" text keeps each line some target compiles
@@ -341,6 +343,12 @@ export class Checker {
         for (let line = range.startLine; line <= range.endLine; line++) if (states[line] !== LineState.Active) return false;
         return true;
       };
+      // A name a target may #define is not what the compiler sees there: compat headers rename
+      // members (`#define priv_destructor destructor`) and structs (`#define proc_ops file_operations`).
+      const isMacro = (name: string, slot: number) => pre.definedMacros.get(name)?.[slot] === 1;
+      const signatureUsesMacro = (signature: FunctionSignature, slot: number) =>
+        pre.definedMacros.size > 0 &&
+        [signature.name, signature.returnType, ...signature.parameterTypes].some((text) => (text.match(/[A-Za-z_]\w*/g) ?? []).some((word) => isMacro(word, slot)));
       const record = (found: FileUsages, functions: Map<string, FunctionSignature>, slots: number[], keep: (usage: MemberUsage) => boolean) => {
         for (const usage of found.usages) {
           if (!keep(usage)) continue;
@@ -351,8 +359,9 @@ export class Checker {
           for (const slot of slots) {
             if (pre.lineStates[slot][usage.range.startLine] !== LineState.Active) continue;
             if (usage.evidence && !usage.evidence.every((range) => allActive(slot, range))) continue;
+            if (isMacro(usage.member, slot) || isMacro(usage.aggregate.name, slot)) continue;
             entry.targets.add(slot);
-            if (signature && allActive(slot, signature.header)) entry.signatures.set(targets[slot], signature);
+            if (signature && allActive(slot, signature.header) && !signatureUsesMacro(signature, slot)) entry.signatures.set(targets[slot], signature);
           }
         }
       };

@@ -61,6 +61,12 @@ export interface PreprocessResult {
   conditions: ConditionInfo[];
   /** human-readable problems, e.g. unbalanced #endif, #else without #if, unterminated #if, include depth */
   problems: { line: number; message: string }[];
+  /**
+   * Every name a #define (in the file or a header it reads) may define, with the targets
+   * (by position in `envs`) that may compile that #define. A member or struct name that is a
+   * macro there (`#define priv_destructor destructor`) is not what the source spells.
+   */
+  definedMacros: Map<string, Uint8Array>;
 }
 
 // Limits that keep hostile or broken input from hanging the editor.
@@ -79,10 +85,12 @@ export function preprocess(
   fileName: string,
   envs: KernelEnvironment[],
   resolveInclude?: IncludeResolver,
+  /** Headers the build includes before the file (`-include` in Kbuild), as include specs. */
+  forcedIncludes: readonly string[] = [],
 ): PreprocessResult {
   const source = scanSource(text, true);
   try {
-    return new PreprocessRun(fileName, envs, resolveInclude).run(source);
+    return new PreprocessRun(fileName, envs, resolveInclude).run(source, forcedIncludes);
   } catch (error) {
     // A bug here must not take the editor down; saying "don't know" everywhere is always safe.
     const message = error instanceof Error ? error.message : String(error);
@@ -91,6 +99,7 @@ export function preprocess(
       directiveLines: source.directiveLines,
       conditions: [],
       problems: [{ line: 0, message: `internal error while evaluating preprocessor conditions: ${message}` }],
+      definedMacros: new Map(),
     };
   }
 }
@@ -1726,6 +1735,7 @@ class PreprocessRun {
   /** While reading a header: where its problems are reported in the main file. */
   private headerContext: { anchorLine: number; path: string } | undefined;
   private expansionStepsLeft = EXPANSION_STEPS_PER_CALL;
+  private readonly definedMacros = new Map<string, Uint8Array>();
 
   constructor(
     private readonly fileName: string,
@@ -1740,9 +1750,11 @@ class PreprocessRun {
     this.onceIncluded = envs.map(() => new Set<string>());
   }
 
-  run(source: ScannedSource): PreprocessResult {
+  run(source: ScannedSource, forcedIncludes: readonly string[]): PreprocessResult {
     const output = new LineOutput(source.lineCount, this.envCount);
     const everywhere = makeStateVector(new Uint8Array(this.envCount).fill(LineState.Active));
+    // As gcc does with -include: read first, problems reported on the file's first line.
+    for (const spec of forcedIncludes) this.includeHeader(spec, true, 0, everywhere, this.fileName);
     this.processSource(source, everywhere, this.fileName, output);
     this.problems.sort((a, b) => a.line - b.line);
     return {
@@ -1750,6 +1762,7 @@ class PreprocessRun {
       directiveLines: source.directiveLines,
       conditions: output.conditions,
       problems: this.problems,
+      definedMacros: this.definedMacros,
     };
   }
 
@@ -1962,6 +1975,10 @@ class PreprocessRun {
       return;
     }
     if (!this.overridesBuiltin(macro.name)) this.setMacro(macro.name, macro, current);
+    if (current.allInactive) return;
+    let targets = this.definedMacros.get(macro.name);
+    if (!targets) this.definedMacros.set(macro.name, (targets = new Uint8Array(this.envCount)));
+    for (let e = 0; e < this.envCount; e++) if (current.states[e] !== LineState.Inactive) targets[e] = 1;
   }
 
   private applyUndef(directive: Directive, current: StateVector): void {
@@ -2039,19 +2056,24 @@ class PreprocessRun {
   }
 
   private followInclude(directive: Directive, current: StateVector, includingFile: string): void {
-    const resolve = this.resolveInclude;
     const target = parseIncludeTarget(directive.body);
-    if (resolve === undefined || target === undefined) return;
+    if (target !== undefined) this.includeHeader(target.spec, target.quoted, directive.line, current, includingFile);
+  }
+
+  private includeHeader(spec: string, quoted: boolean, line: number, current: StateVector, includingFile: string): void {
+    const resolve = this.resolveInclude;
+    if (resolve === undefined) return;
+    const directive = { line };
     if (this.includeStack.length > MAX_INCLUDE_DEPTH) {
-      this.report(directive.line, `#include nested more than ${MAX_INCLUDE_DEPTH} levels deep; "${target.spec}" not read`);
+      this.report(directive.line, `#include nested more than ${MAX_INCLUDE_DEPTH} levels deep; "${spec}" not read`);
       return;
     }
     let resolved: { path: string; text: string } | undefined;
     try {
-      resolved = resolve(target.spec, target.quoted, includingFile);
+      resolved = resolve(spec, quoted, includingFile);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      this.report(directive.line, `could not read "${target.spec}": ${reason}`);
+      this.report(directive.line, `could not read "${spec}": ${reason}`);
       return;
     }
     if (resolved === undefined || typeof resolved.text !== 'string') return;

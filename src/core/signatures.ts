@@ -64,7 +64,11 @@ function canonicalBase(words: string[]): string {
  * itself, as C does when it compares function types.
  */
 export function canonicalType(type: string): string {
-  const tokens = type.replace(/\*/g, ' * ').split(/\s+/).filter((t) => t && !IGNORED_WORDS.has(t));
+  // A parameter declared as an array is a pointer (`struct nlattr *tb[]` is `struct nlattr **`);
+  // only the outermost dimension decays, so anything with more keeps its brackets and, with
+  // them, never counts as concrete.
+  const decayed = /^[^\[]*\[[^\]]*\]\s*$/.test(type) ? type.replace(/\[[^\]]*\]\s*$/, '*') : type;
+  const tokens = decayed.replace(/\*/g, ' * ').split(/\s+/).filter((t) => t && !IGNORED_WORDS.has(t));
   // levels[0] is the base type; levels[k] follows the k-th star.
   const levels: { words: string[]; qualifiers: Set<string> }[] = [{ words: [], qualifiers: new Set() }];
   for (const token of tokens) {
@@ -80,6 +84,8 @@ export function canonicalType(type: string): string {
     const qualifiers = index === last ? '' : qualified(level.qualifiers);
     if (index === 0) text = [qualifiers, canonicalBase(level.words)].filter(Boolean).join(' ');
     else text += (index === 1 ? ' ' : '') + '*' + (qualifiers ? ` ${qualifiers} ` : '');
+    // Words after a star (brackets, a name, parentheses): kept so the type is not concrete.
+    if (index > 0 && level.words.length > 0) text += ` ${level.words.join(' ')} `;
   });
   return text.trim();
 }

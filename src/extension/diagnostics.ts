@@ -5,7 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { CheckResult } from '../core/checker';
-import { createIncludeResolver } from '../core/includes';
+import { createIncludeResolver, kbuildFlags } from '../core/includes';
 import type { IncludeResolver } from '../core/preprocessor';
 import { parseTargets } from '../core/targets';
 import { toDiagnostic } from './convert';
@@ -24,10 +24,14 @@ function isCheckable(document: vscode.TextDocument): boolean {
   return document.languageId === 'c' && (document.uri.scheme === 'file' || document.uri.scheme === 'untitled' || document.uri.scheme === 'vscode-remote');
 }
 
-/** Includes resolve in the document's workspace folder; open editors win over the disk. */
-function includeResolver(document: vscode.TextDocument): IncludeResolver {
+/**
+ * Includes resolve in the document's workspace folder (and the `-I` folders of its Kbuild);
+ * open editors win over the disk. The Kbuild's `-include` headers come first, as in the build.
+ */
+function includeContext(document: vscode.TextDocument): { resolveInclude: IncludeResolver; forcedIncludes: string[] } {
   const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath;
-  return createIncludeResolver(folder ? [folder] : [dirname(document.uri.fsPath)], (candidate) => {
+  const roots = folder ? [folder] : [dirname(document.uri.fsPath)];
+  const read = (candidate: string) => {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === candidate);
     if (open) return open.getText();
     try {
@@ -35,7 +39,9 @@ function includeResolver(document: vscode.TextDocument): IncludeResolver {
     } catch {
       return undefined;
     }
-  });
+  };
+  const flags = document.uri.scheme === 'file' ? kbuildFlags(document.uri.fsPath, roots, read) : { forcedIncludes: [], includeDirs: [] };
+  return { resolveInclude: createIncludeResolver(roots, read, flags.includeDirs), forcedIncludes: flags.forcedIncludes };
 }
 
 export class DiagnosticsController implements vscode.Disposable {
@@ -112,7 +118,7 @@ export class DiagnosticsController implements vscode.Disposable {
       const result = checker.check(text, {
         fileName: document.uri.fsPath,
         targets: selection.images,
-        resolveInclude: includeResolver(document),
+        ...includeContext(document),
         severities: settings.severities,
         documentKey: key,
       });

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Checker } from '../../src/core/checker';
 import { parseTargets } from '../../src/core/targets';
+import { includeContexts } from '../../src/cli/files';
 import { createChecker } from '../../src/cli/runtime';
 import { bundledDatabase } from './helpers';
 
@@ -68,5 +69,43 @@ describe('regressions from real drivers', () => {
     ].join('\n');
     // hrtimer has no `expires` (it has `_softexpires`/`node`): the access breaks from 4.15 on.
     assert.deepEqual(findings('inline.c', text), ['missing-member 9:7 [4.15,4.18,5.0,5.3,5.4,5.8,5.11,5.13,5.15,5.19,6.2,6.5,6.8]']);
+  });
+
+  it('reads an array parameter as the pointer it is (WireGuard newlink)', () => {
+    const text = [
+      '#include <net/rtnetlink.h>',
+      'static int my_newlink(struct net *src_net, struct net_device *dev,',
+      '\t\t      struct nlattr *tb[], struct nlattr *data[],',
+      '\t\t      struct netlink_ext_ack *extack)',
+      '{',
+      '\treturn 0;',
+      '}',
+      'static struct rtnl_link_ops my_link_ops = {',
+      '\t.newlink = my_newlink,',
+      '};',
+    ].join('\n');
+    // Four parameters before extack arrived in 4.13; the arrays match `struct nlattr **` on every kernel.
+    assert.deepEqual(findings('inline.c', text), ['callback-signature 9:3 [4.4,4.8,4.10]']);
+  });
+
+  describe('what the Kbuild adds (WireGuard compat style)', () => {
+    const folder = join(fixtures, '..', 'kbuild');
+    const file = join(folder, 'mydev.c');
+    const text = readFileSync(file, 'utf8');
+    const targets = () => parseTargets('4.4..6.8', db.images).images;
+    const rows = (options: object) =>
+      checker
+        .check(text, { fileName: file, targets: targets(), ...options })
+        .findings.map((f) => `${f.code} ${f.range.startLine + 1}:${f.range.startColumn + 1} [${f.targets.map((t) => db.images[t].label).join(',')}]`);
+
+    it('reads -include headers first and -I folders for includes, so renamed members are not reported', () => {
+      // compat.h renames priv_destructor and newlink before 4.13; hdr/ says max_mtu exists from
+      // 4.8, one release too early (the data first has it in 4.10): that one is real.
+      assert.deepEqual(rows(includeContexts([folder])(file)), ['missing-member 21:7 [4.8]']);
+    });
+
+    it('without the Kbuild, reports what the compiler would see without the compat header', () => {
+      assert.deepEqual(rows({}), ['missing-member 19:7 [4.4,4.8,4.10]', 'callback-signature 27:3 [4.4,4.8,4.10]']);
+    });
   });
 });
