@@ -188,9 +188,12 @@ async function benchChecker(): Promise<void> {
   const edits: number[] = [];
   let current = text;
   checker.check(current, { fileName: 'synthetic.c', targets, resolveInclude, documentKey: 'bench' });
-  const middle = current.indexOf('return 0;', Math.floor(current.length / 2));
+  // Type a space before a statement in the middle of the file, then delete it again.
+  const middle = current.indexOf('\tnd->stats.tx_errors++;', Math.floor(current.length / 2));
+  if (middle < 0) throw new Error('the synthetic driver has no edit site: fix the bench');
   for (let i = 0; i < 25; i++) {
-    current = current.slice(0, middle) + (i % 2 ? '' : ' ') + current.slice(middle + (i % 2 ? 1 : 0));
+    current = i % 2 === 0 ? current.slice(0, middle) + ' ' + current.slice(middle) : current.slice(0, middle) + current.slice(middle + 1);
+    if (current.length !== text.length + (i % 2 === 0 ? 1 : 0)) throw new Error('the bench edit changed more than one character');
     const started = performance.now();
     checker.check(current, { fileName: 'synthetic.c', targets, resolveInclude, documentKey: 'bench' });
     edits.push(performance.now() - started);
@@ -252,7 +255,10 @@ async function main(): Promise<void> {
   await benchChecker();
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+// Only when run: other scripts may borrow syntheticDriver().
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
