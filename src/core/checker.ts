@@ -6,7 +6,7 @@ import type { Parser, Tree } from 'web-tree-sitter';
 import type { AggregateRef, KernelDatabase, MemberState } from './database';
 import { deadGuardMessage, findDeadGuards, type DeadGuard } from './deadGuards';
 import { describeImages, findSuccessor } from './history';
-import { LineState, preprocess, type IncludeResolver, type KernelEnvironment } from './preprocessor';
+import { LineState, preprocess, type IncludeResolver, type KernelEnvironment, type PreprocessResult } from './preprocessor';
 import { formatFunctionType, functionPointerShape, signatureMismatch } from './signatures';
 import { findUsages, type AggregateMention, type FileUsages, type FunctionSignature, type MemberUsage, type SourceRange, type TypeOracle } from './usages';
 
@@ -157,6 +157,87 @@ function compactVariant(variantText: string, spans: TopLevelSpan[], dirty: Set<T
   return { text: parts.join(''), segments };
 }
 
+/** The span of sorted, disjoint `spans` that holds `index`, by binary search. */
+function spanContaining(spans: readonly TopLevelSpan[], index: number): TopLevelSpan | undefined {
+  let low = 0;
+  let high = spans.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const span = spans[mid];
+    if (index < span.startIndex) high = mid - 1;
+    else if (index >= span.endIndex) low = mid + 1;
+    else return span;
+  }
+  return undefined;
+}
+
+/** Line of a string offset, by binary search over line starts. */
+function lineAt(lineStartIndices: readonly number[], index: number): number {
+  let low = 0;
+  let high = lineStartIndices.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (lineStartIndices[mid] <= index) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+/**
+ * The union's top-level spans, in order, with a span added (and marked dirty) for each gap
+ * between them where a variant has code of its own: a branch the union left out.
+ */
+function withVariantGaps(spans: readonly TopLevelSpan[], variantText: string, lineStartIndices: readonly number[], dirty: Set<TopLevelSpan>): TopLevelSpan[] {
+  const regions: TopLevelSpan[] = [];
+  const addGap = (startIndex: number, endIndex: number) => {
+    if (endIndex <= startIndex || !/\S/.test(variantText.slice(startIndex, endIndex))) return;
+    const gap: TopLevelSpan = { startIndex, endIndex, startRow: lineAt(lineStartIndices, startIndex), endRow: lineAt(lineStartIndices, endIndex) };
+    regions.push(gap);
+    dirty.add(gap);
+  };
+  let previousEnd = 0;
+  for (const span of spans) {
+    addGap(previousEnd, span.startIndex);
+    regions.push(span);
+    previousEnd = span.endIndex;
+  }
+  addGap(previousEnd, variantText.length);
+  return regions;
+}
+
+/**
+ * Lines of alternative branches the union text leaves out. `#if A` / `static void f(a, b)` /
+ * `#else` / `static void f(a)` / `#endif` before one body is a syntax error when both
+ * headers are kept, and tree-sitter's error recovery then costs more than the rest of the
+ * parse, again on every re-parse. Where every branch of a chain with code is such an open
+ * construct (a header or argument list ending in `)`, or an unclosed `{`), the union keeps
+ * the first branch some target compiles; targets taking another branch re-read it.
+ */
+function alternativeBranchLines(lines: readonly string[], pre: PreprocessResult, compiledBySome: Uint8Array): number[] {
+  const left: number[] = [];
+  for (const condition of pre.conditions) {
+    if (condition.directive === 'elif') continue;
+    const bounds = [condition.line, ...condition.branchLines, condition.endLine];
+    const branches: number[][] = [];
+    for (let k = 0; k + 1 < bounds.length; k++) {
+      const code: number[] = [];
+      for (let line = bounds[k] + 1; line < bounds[k + 1]; line++) {
+        if (!pre.directiveLines[line] && compiledBySome[line] && lines[line].trim() !== '') code.push(line);
+      }
+      if (code.length > 0) branches.push(code);
+    }
+    if (branches.length < 2 || !branches.every((branch) => isOpenConstruct(branch.map((line) => lines[line]).join('\n')))) continue;
+    for (const branch of branches.slice(1)) left.push(...branch);
+  }
+  return left;
+}
+
+function isOpenConstruct(code: string): boolean {
+  const bare = code.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ').trim();
+  const count = (char: string) => bare.split(char).length - 1;
+  return bare.endsWith(')') || count('{') > count('}');
+}
+
 /** Maps positions found in a compact text back to the original text. */
 class PositionMap {
   constructor(
@@ -297,13 +378,16 @@ export class Checker {
     const lines = text.split('\n');
 
     // One parse serves every target: the "union" text keeps each line some target compiles
-    // (directive lines blanked, so offsets stay). Where a target compiles less, only the
+    // (directive lines blanked, so offsets stay), except the later branches of alternative
+    // headers (see alternativeBranchLines). Where a target compiles other lines, only the
     // top-level declarations those lines touch are re-read, from a text for that target's
     // line set in which every other function body is blanked (cheap to parse, same scopes).
     const compiledBySome = new Uint8Array(lines.length);
     for (const states of pre.lineStates) for (let i = 0; i < lines.length; i++) if (states[i] !== LineState.Inactive) compiledBySome[i] = 1;
-    const unionLines = lines.map((line, i) => (pre.directiveLines[i] || !compiledBySome[i] ? blankLine(line) : line));
-    const unionText = unionLines.join('\n');
+    const inUnion = compiledBySome.slice();
+    for (const line of alternativeBranchLines(lines, pre, compiledBySome)) inUnion[line] = 0;
+    const codeLines = lines.map((line, i) => (pre.directiveLines[i] || !compiledBySome[i] ? blankLine(line) : line));
+    const unionText = lines.map((line, i) => (pre.directiveLines[i] || !inUnion[i] ? blankLine(line) : line)).join('\n');
     const lineStartIndices = lineStarts(text);
     const oracle = this.oracle(targets);
     const unionTree = this.parse(unionText, options.documentKey, 'union');
@@ -318,21 +402,24 @@ export class Checker {
       for (const mention of union.mentions) mentions.set(mention.range.startIndex, mention);
       const topLevel = topLevelSpans(unionTree);
 
-      // Targets that compile fewer lines than the union, grouped by the lines they drop.
-      const groups = new Map<string, { slots: number[]; dropped: number[] }>();
+      // Targets that compile other lines than the union, grouped by the lines that differ
+      // (dropped from the union, or an alternative branch the union left out).
+      const groups = new Map<string, { slots: number[]; changed: number[] }>();
       const exact: number[] = [];
       targets.forEach((_, slot) => {
         const states = pre.lineStates[slot];
-        const dropped: number[] = [];
-        for (let i = 0; i < lines.length; i++) if (compiledBySome[i] && !pre.directiveLines[i] && states[i] === LineState.Inactive) dropped.push(i);
-        if (dropped.length === 0) {
+        const changed: number[] = [];
+        for (let i = 0; i < lines.length; i++) {
+          if (compiledBySome[i] && !pre.directiveLines[i] && (states[i] !== LineState.Inactive) !== (inUnion[i] === 1)) changed.push(i);
+        }
+        if (changed.length === 0) {
           exact.push(slot);
           return;
         }
-        const key = dropped.join(',');
+        const key = changed.join(',');
         const group = groups.get(key);
         if (group) group.slots.push(slot);
-        else groups.set(key, { slots: [slot], dropped });
+        else groups.set(key, { slots: [slot], changed });
       });
 
       // A usage is judged for a target only where it is certainly compiled, and so are the
@@ -369,37 +456,41 @@ export class Checker {
 
       // Tags the file defines with a body, by the lines of their definitions: where a target
       // drops a definition, code naming the tag refers to the kernel's struct instead.
-      const tagDefinitions = localTagDefinitions(unionLines);
+      const tagDefinitions = localTagDefinitions(codeLines);
 
       for (const [key, group] of groups) {
         variantCount++;
-        const droppedSet = new Set(group.dropped);
-        const touchesDropped = (range: SourceRange) => {
-          for (let line = range.startLine; line <= range.endLine; line++) if (droppedSet.has(line)) return true;
+        const changedSet = new Set(group.changed);
+        const touchesChanged = (range: SourceRange) => {
+          for (let line = range.startLine; line <= range.endLine; line++) if (changedSet.has(line)) return true;
           return false;
         };
-        const droppedTags = tagDefinitions.filter((tag) => droppedSet.has(tag.line)).map((tag) => tag.name);
-        const tagPattern = droppedTags.length > 0 ? new RegExp(`\\b(?:struct|union)\\s+(?:${droppedTags.join('|')})\\b`) : undefined;
+        // These targets' own lines: the union's, minus what they drop, plus the branches they take.
+        const variantText = lines
+          .map((line, i) => (pre.directiveLines[i] || !compiledBySome[i] || (inUnion[i] === 1) === changedSet.has(i) ? blankLine(line) : line))
+          .join('\n');
+        const changedTags = tagDefinitions.filter((tag) => changedSet.has(tag.line)).map((tag) => tag.name);
+        const tagPattern = changedTags.length > 0 ? new RegExp(`\\b(?:struct|union)\\s+(?:${changedTags.join('|')})\\b`) : undefined;
         const dirtySpans = new Set<TopLevelSpan>();
-        const spanAt = (index: number) => topLevel.find((span) => index >= span.startIndex && index < span.endIndex);
+        // Code between the union's declarations that only these targets compile is re-read too.
+        const regions = withVariantGaps(topLevel, variantText, lineStartIndices, dirtySpans);
         for (const span of topLevel) {
-          if (group.dropped.some((line) => line >= span.startRow && line <= span.endRow)) dirtySpans.add(span);
+          if (group.changed.some((line) => line >= span.startRow && line <= span.endRow)) dirtySpans.add(span);
           else if (tagPattern && tagPattern.test(unionText.slice(span.startIndex, span.endIndex))) dirtySpans.add(span);
         }
         // Code whose types came from a dropped declaration reads differently for these targets.
         for (const usage of union.usages) {
-          if (!usage.evidence?.some(touchesDropped)) continue;
-          const span = spanAt(usage.range.startIndex);
+          if (!usage.evidence?.some(touchesChanged)) continue;
+          const span = spanContaining(topLevel, usage.range.startIndex);
           if (span) dirtySpans.add(span);
         }
-        const dirty = topLevel.filter((span) => dirtySpans.has(span));
-        const isDirty = (index: number) => dirty.some((span) => index >= span.startIndex && index < span.endIndex);
+        const dirty = regions.filter((span) => dirtySpans.has(span));
+        const isDirty = (index: number) => spanContaining(dirty, index) !== undefined;
         if (dirty.length === 0) {
           record(union, union.functions, group.slots, () => true);
           continue;
         }
-        const variantText = unionLines.map((line, i) => (droppedSet.has(i) ? blankLine(line) : line)).join('\n');
-        const compact = compactVariant(variantText, topLevel, new Set(dirty));
+        const compact = compactVariant(variantText, regions, dirtySpans);
         const positions = new PositionMap(compact.segments, lineStartIndices);
         const tree = this.parse(compact.text, options.documentKey, `variant:${key}`);
         try {

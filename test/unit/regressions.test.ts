@@ -88,6 +88,59 @@ describe('regressions from real drivers', () => {
     assert.deepEqual(findings('inline.c', text), ['callback-signature 9:3 [4.4,4.8,4.10]']);
   });
 
+  describe('alternative function headers under #if/#else (read per branch, not both at once)', () => {
+    const timeoutDriver = (condition: string, first: string, second: string) =>
+      [
+        '#include <linux/version.h>',
+        '#include <linux/netdevice.h>',
+        `#if ${condition}`,
+        `static void my_timeout(${first})`,
+        '#else',
+        `static void my_timeout(${second})`,
+        '#endif',
+        '{',
+        '\tnd->stats.tx_errors++;',
+        '}',
+        'static const struct net_device_ops my_ops = {',
+        '\t.ndo_tx_timeout = my_timeout,',
+        '};',
+      ].join('\n');
+    const withQueue = 'struct net_device *nd, unsigned int txqueue';
+    const withoutQueue = 'struct net_device *nd';
+
+    it('is clean when the guard sits at the 5.6 boundary, in either order', () => {
+      assert.deepEqual(findings('inline.c', timeoutDriver('LINUX_VERSION_CODE >= KERNEL_VERSION(5, 6, 0)', withQueue, withoutQueue)), []);
+      assert.deepEqual(findings('inline.c', timeoutDriver('LINUX_VERSION_CODE < KERNEL_VERSION(5, 6, 0)', withoutQueue, withQueue)), []);
+    });
+
+    it('names the kernels a late guard gives the old header, whichever branch holds it', () => {
+      // ndo_tx_timeout gained `txqueue` in 5.6: a guard at 5.11 leaves 5.8 with the old header.
+      const late = ['callback-signature 12:3 [5.8]'];
+      assert.deepEqual(findings('inline.c', timeoutDriver('LINUX_VERSION_CODE >= KERNEL_VERSION(5, 11, 0)', withQueue, withoutQueue)), late);
+      assert.deepEqual(findings('inline.c', timeoutDriver('LINUX_VERSION_CODE < KERNEL_VERSION(5, 11, 0)', withoutQueue, withQueue)), late);
+    });
+
+    it('finds member uses inside the branch the shared parse leaves out', () => {
+      const text = [
+        '#include <linux/version.h>',
+        '#include <linux/netdevice.h>',
+        'static int my_count(struct net_device *nd)',
+        '{',
+        '#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 6, 0)',
+        '\tif (nd->min_mtu) {',
+        '#else',
+        '\tif (nd->stats.tx_errors && nd->priv_destructor) {',
+        '#endif',
+        '\t\treturn 1;',
+        '\t}',
+        '\treturn 0;',
+        '}',
+      ].join('\n');
+      // priv_destructor arrived in 4.11 (4.4..4.10 had `destructor`); min_mtu in 4.10.
+      assert.deepEqual(findings('inline.c', text), ['missing-member 8:33 [4.4,4.8,4.10]']);
+    });
+  });
+
   describe('what the Kbuild adds (WireGuard compat style)', () => {
     const folder = join(fixtures, '..', 'kbuild');
     const file = join(folder, 'mydev.c');
