@@ -293,6 +293,15 @@ function pointAt(text: string, index: number): { row: number; column: number } {
   return { row, column: index - lineStart };
 }
 
+const signatureKeys = new WeakMap<FunctionSignature, string>();
+
+/** A function's shape as a string, computed once per signature object (targets share them). */
+function signatureKey(signature: FunctionSignature): string {
+  let key = signatureKeys.get(signature);
+  if (key === undefined) signatureKeys.set(signature, (key = `${signature.returnType}\u0000${signature.parameterTypes.join('\u0001')}`));
+  return key;
+}
+
 export class Checker {
   private readonly trees = new Map<string, Map<string, CachedTree>>();
   /** Signature verdicts by function shape and member type: the same pairs recur across targets and edits. */
@@ -394,7 +403,7 @@ export class Checker {
 
     // Per usage: the targets that compile its line, and the assigned function's signature as
     // each of those targets sees it (a guarded prototype differs between targets).
-    const judged = new Map<string, { usage: MemberUsage; targets: Set<number>; signatures: Map<number, FunctionSignature> }>();
+    const judged = new Map<string, { usage: MemberUsage; targets: Uint8Array; signatures: Map<number, FunctionSignature> }>();
     const mentions = new Map<number, AggregateMention>();
     let variantCount = 1;
     try {
@@ -441,13 +450,13 @@ export class Checker {
           if (!keep(usage)) continue;
           const id = `${usage.range.startIndex}:${usage.aggregate.kind}:${usage.aggregate.name}:${usage.member}`;
           let entry = judged.get(id);
-          if (!entry) judged.set(id, (entry = { usage, targets: new Set(), signatures: new Map() }));
+          if (!entry) judged.set(id, (entry = { usage, targets: new Uint8Array(targets.length), signatures: new Map() }));
           const signature = usage.assignedFunction ? functions.get(usage.assignedFunction) : undefined;
           for (const slot of slots) {
             if (pre.lineStates[slot][usage.range.startLine] !== LineState.Active) continue;
             if (usage.evidence && !usage.evidence.every((range) => allActive(slot, range))) continue;
             if (isMacro(usage.member, slot) || isMacro(usage.aggregate.name, slot)) continue;
-            entry.targets.add(slot);
+            entry.targets[slot] = 1;
             if (signature && allActive(slot, signature.header) && !signatureUsesMacro(signature, slot)) entry.signatures.set(targets[slot], signature);
           }
         }
@@ -528,7 +537,8 @@ export class Checker {
     const ordered = [...judged.values()].sort((a, b) => a.usage.range.startIndex - b.usage.range.startIndex);
 
     for (const { usage, targets: targetSlots, signatures } of ordered) {
-      const images = [...targetSlots].sort((a, b) => a - b).map((t) => targets[t]);
+      const images: number[] = [];
+      targetSlots.forEach((judgedThere, slot) => judgedThere && images.push(targets[slot]));
       usages.push({ usage, targets: images });
       const history = this.db.memberHistory(usage.aggregate, usage.member);
       const missing: number[] = [];
@@ -647,7 +657,7 @@ export class Checker {
     for (const [image, signature] of signatures) {
       const state = history[image];
       if (state.state !== 'present') continue;
-      const verdictKey = `${signature.returnType}\u0000${signature.parameterTypes.join('\u0001')}\u0000${state.member.type}`;
+      const verdictKey = `${signatureKey(signature)}\u0000${state.member.type}`;
       let why: string | undefined;
       if (this.signatureVerdicts.has(verdictKey)) why = this.signatureVerdicts.get(verdictKey);
       else {
