@@ -18,6 +18,9 @@ const common = {
   target: 'node20',
   sourcemap: true,
   logLevel: 'warning',
+  // paths.ts falls back to require.resolve only when run unbundled (tests, bench from out/);
+  // bundles always find the WASM files copied into dist/ above.
+  logOverride: { 'require-resolve-not-external': 'silent' },
   // Our sources `import` web-tree-sitter, which would pick its ES module build; that build
   // needs import.meta.url, which a CommonJS bundle lacks. Its CommonJS build is the same code.
   plugins: [
