@@ -6,6 +6,7 @@ import type { Parser, Tree } from 'web-tree-sitter';
 import type { AggregateRef, KernelDatabase, MemberState } from './database';
 import { deadGuardMessage, findDeadGuards, type DeadGuard } from './deadGuards';
 import { describeImages, findSuccessor } from './history';
+import { lineIndexAt, lineStarts, positionAt } from './lineIndex';
 import { LineState, preprocess, type IncludeResolver, type KernelEnvironment, type PreprocessResult } from './preprocessor';
 import { formatFunctionType, functionPointerShape, signatureMismatch } from './signatures';
 import { findUsages, type AggregateMention, type FileUsages, type FunctionSignature, type MemberUsage, type SourceRange, type TypeOracle } from './usages';
@@ -73,13 +74,6 @@ const IGNORE_MARK = 'kernel-compat-ignore';
 
 function blankLine(line: string): string {
   return ' '.repeat(line.length);
-}
-
-/** Index of the first character of each line. */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
 }
 
 interface TopLevelSpan {
@@ -171,18 +165,6 @@ function spanContaining(spans: readonly TopLevelSpan[], index: number): TopLevel
   return undefined;
 }
 
-/** Line of a string offset, by binary search over line starts. */
-function lineAt(lineStartIndices: readonly number[], index: number): number {
-  let low = 0;
-  let high = lineStartIndices.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (lineStartIndices[mid] <= index) low = mid;
-    else high = mid - 1;
-  }
-  return low;
-}
-
 /**
  * The union's top-level spans, in order, with a span added (and marked dirty) for each gap
  * between them where a variant has code of its own: a branch the union left out.
@@ -191,7 +173,7 @@ function withVariantGaps(spans: readonly TopLevelSpan[], variantText: string, li
   const regions: TopLevelSpan[] = [];
   const addGap = (startIndex: number, endIndex: number) => {
     if (endIndex <= startIndex || !/\S/.test(variantText.slice(startIndex, endIndex))) return;
-    const gap: TopLevelSpan = { startIndex, endIndex, startRow: lineAt(lineStartIndices, startIndex), endRow: lineAt(lineStartIndices, endIndex) };
+    const gap: TopLevelSpan = { startIndex, endIndex, startRow: lineIndexAt(lineStartIndices, startIndex), endRow: lineIndexAt(lineStartIndices, endIndex) };
     regions.push(gap);
     dirty.add(gap);
   };
@@ -257,22 +239,11 @@ class PositionMap {
     return segment.originalStart + Math.min(index - segment.compactStart, segment.length);
   }
 
-  private point(index: number): { line: number; column: number } {
-    let low = 0;
-    let high = this.lineStartIndices.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.lineStartIndices[mid] <= index) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low, column: index - this.lineStartIndices[low] };
-  }
-
   range(range: SourceRange): SourceRange {
     const startIndex = this.original(range.startIndex);
     const endIndex = this.original(range.endIndex);
-    const start = this.point(startIndex);
-    const end = this.point(endIndex);
+    const start = positionAt(this.lineStartIndices, startIndex);
+    const end = positionAt(this.lineStartIndices, endIndex);
     return { startIndex, endIndex, startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column };
   }
 }

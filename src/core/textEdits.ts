@@ -2,6 +2,8 @@
 // in UTF-16 code units, like tree-sitter's and the editor's), so that the same fix can be
 // applied by the editor, by a test, or by a command-line tool.
 
+import { lineStarts, positionAt } from './lineIndex';
+
 export interface EditRange {
   startLine: number;
   startColumn: number;
@@ -34,8 +36,7 @@ export class TextLines {
 
   constructor(readonly text: string) {
     this.lines = text.split('\n');
-    this.starts = [0];
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+    this.starts = lineStarts(text);
     this.eol = text.includes('\r\n') ? '\r\n' : '\n';
   }
 
@@ -54,14 +55,7 @@ export class TextLines {
   }
 
   position(offset: number): { line: number; column: number } {
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.starts[mid] <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low, column: offset - this.starts[low] };
+    return positionAt(this.starts, offset);
   }
 
   rangeOf(start: number, end: number): EditRange {

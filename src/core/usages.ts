@@ -14,6 +14,7 @@
 // Types are never guessed: when the type of an expression cannot be worked out from the file
 // and the oracle, nothing is reported for it.
 import type { Node, Tree } from 'web-tree-sitter';
+import { lineIndexAt } from './lineIndex';
 
 export type AggregateKind = 'struct' | 'union';
 
@@ -825,14 +826,8 @@ class UsageFinder {
       }
       this.lineStarts = starts;
     }
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (starts[middle] <= index) low = middle;
-      else high = middle - 1;
-    }
-    return { row: this.firstRow + low, column: index - starts[low] };
+    const line = lineIndexAt(starts, index);
+    return { row: this.firstRow + line, column: index - starts[line] };
   }
 
   /** Range of a one-line token from its start and length. */
