@@ -192,6 +192,37 @@ interface TypeMemberMacro {
   yieldsPointer: boolean;
 }
 
+/**
+ * Kernel helpers that return a pointer to one struct on every supported kernel, so that
+ * `to_pci_dev(dev)->vendor` or `skb_shinfo(skb)->nr_frags` are checked like a typed variable.
+ * A function, prototype or variable of the same name in the file wins over this list.
+ */
+const KERNEL_HELPER_RETURNS = new Map<string, string>([
+  ['get_current', 'task_struct'],
+  ['to_pci_dev', 'pci_dev'],
+  ['to_platform_device', 'platform_device'],
+  ['to_usb_device', 'usb_device'],
+  ['to_usb_interface', 'usb_interface'],
+  ['interface_to_usbdev', 'usb_device'],
+  ['to_i2c_client', 'i2c_client'],
+  ['to_spi_device', 'spi_device'],
+  ['kobj_to_dev', 'device'],
+  ['file_inode', 'inode'],
+  ['d_inode', 'inode'],
+  ['file_dentry', 'dentry'],
+  ['skb_shinfo', 'skb_shared_info'],
+  ['ip_hdr', 'iphdr'],
+  ['ipv6_hdr', 'ipv6hdr'],
+  ['tcp_hdr', 'tcphdr'],
+  ['udp_hdr', 'udphdr'],
+  ['eth_hdr', 'ethhdr'],
+  ['inet_sk', 'inet_sock'],
+  ['tcp_sk', 'tcp_sock'],
+  ['sock_net', 'net'],
+  ['dev_net', 'net'],
+  ['to_delayed_work', 'delayed_work'],
+]);
+
 const TYPE_MEMBER_MACROS = new Map<string, TypeMemberMacro>([
   ...[
     'container_of',
@@ -1617,7 +1648,7 @@ class UsageFinder {
 
   /** The aggregate-shaped type of an expression, reporting the member uses met on the way. */
   private typeOf(node: Node, type = node.type): ValueType | undefined {
-    if (type === 'identifier') return this.lookupVariable(this.identifierAt(node.startIndex)).type;
+    if (type === 'identifier') return this.typeOfName(this.identifierAt(node.startIndex));
     const id = node.id;
     if (this.expressionTypes.has(id)) return this.expressionTypes.get(id);
     // Claimed before working it out, so nothing is reported twice even on odd trees.
@@ -1693,7 +1724,7 @@ class UsageFinder {
     let argumentType: ValueType | undefined;
     const head = this.identifierAt(start);
     if (head && this.skipSpaces(start + head.length) === operatorStart) {
-      argumentType = this.lookupVariable(head).type;
+      argumentType = this.typeOfName(head);
     } else {
       const argument = node.childForFieldName('argument');
       argumentType = argument ? this.typeOf(argument) : undefined;
@@ -1726,7 +1757,16 @@ class UsageFinder {
     // A local variable of that name (a function pointer) hides the function. File-scope ones
     // do not count: those are mostly macro calls like EXPORT_SYMBOL(f) read as declarations.
     if (this.lookupVariable(name, 1).found) return undefined;
-    return this.functionReturnTypes.get(name);
+    if (this.functionReturnTypes.has(name)) return this.functionReturnTypes.get(name);
+    const helperReturn = KERNEL_HELPER_RETURNS.get(name);
+    return helperReturn ? { aggregate: this.aggregateForTag('struct', helperReturn), layers: '*' } : undefined;
+  }
+
+  /** The type of a variable by name; `current` (the kernel's macro for the running task) unless the file declares one. */
+  private typeOfName(name: string): ValueType | undefined {
+    const variable = this.lookupVariable(name);
+    if (variable.found) return variable.type;
+    return name === 'current' ? { aggregate: this.aggregateForTag('struct', 'task_struct'), layers: '*' } : undefined;
   }
 
   // --- container_of and friends ---------------------------------------------------------------

@@ -88,6 +88,21 @@ describe('regressions from real drivers', () => {
     assert.deepEqual(findings('inline.c', text), ['callback-signature 9:3 [4.4,4.8,4.10]']);
   });
 
+  it('reads `current` as the running task: `state` became `__state` in 5.14', () => {
+    const nap = (guarded: boolean) =>
+      [
+        '#include <linux/sched.h>',
+        'static void nap(void)',
+        '{',
+        ...(guarded ? ['#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 14, 0)'] : []),
+        '\tcurrent->state = TASK_INTERRUPTIBLE;',
+        ...(guarded ? ['#else', '\tWRITE_ONCE(current->__state, TASK_INTERRUPTIBLE);', '#endif'] : []),
+        '}',
+      ].join('\n');
+    assert.deepEqual(findings('inline.c', nap(false)), ['missing-member 4:11 [5.15,5.19,6.2,6.5,6.8]']);
+    assert.deepEqual(findings('inline.c', nap(true)), []);
+  });
+
   describe('alternative function headers under #if/#else (read per branch, not both at once)', () => {
     const timeoutDriver = (condition: string, first: string, second: string) =>
       [

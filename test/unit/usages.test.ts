@@ -41,6 +41,7 @@ const KERNEL: Record<string, Record<string, string>> = {
     bus: 'struct pci_bus *',
     resource: 'struct resource[17]',
   },
+  'struct task_struct': { pid: 'pid_t', comm: 'char[16]' },
   'struct pci_bus': { self: 'struct pci_dev *', resource: 'struct resource *[4]' },
   'struct resource': { start: 'resource_size_t', end: 'resource_size_t', name: 'const char *' },
   'struct device': { driver_data: 'void *', parent: 'struct device *', driver: 'struct device_driver *' },
@@ -499,6 +500,29 @@ describe('findUsages', () => {
       ].join('\n');
       // The last three use the wrong operator for the pointer depth: the type must be wrong.
       assert.deepEqual(usagesOf(source), ['access pci_dev.vendor@4:4', 'access pci_dev.device@5:4', 'access pci_dev.dev@11:4', 'access device.unknown_member@11:8']);
+    });
+
+    it('knows the struct kernel helpers return and `current`, unless the file declares its own', () => {
+      const source = [
+        'static void f(struct device *dev)',
+        '{',
+        '\tto_pci_dev(dev)->vendor;',
+        '\tcurrent->pid;',
+        '}',
+        'static struct device *to_platform_device(struct device *dev);',
+        'static void g(struct device *dev)',
+        '{',
+        '\tstruct vfio_device *current = 0;',
+        '\tcurrent->index;',
+        '\tto_platform_device(dev)->parent;',
+        '}',
+      ].join('\n');
+      assert.deepEqual(usagesOf(source), [
+        `access pci_dev.vendor@${at(source, 'vendor')}`,
+        `access task_struct.pid@${at(source, 'pid')}`,
+        `access vfio_device.index@${at(source, 'index')}`,
+        `access device.parent@${at(source, 'parent')}`,
+      ]);
     });
 
     it('uses return types of functions the file declares', () => {
