@@ -251,6 +251,8 @@ class PositionMap {
 interface CachedTree {
   text: string;
   tree: Tree;
+  /** What the usage finder read from this tree, and for which targets (they steer member types). */
+  read?: { targetsKey: string; usages: FileUsages };
 }
 
 /** Position (row, column) of a string offset, for tree-sitter edits. */
@@ -345,6 +347,19 @@ export class Checker {
     return tree;
   }
 
+  /**
+   * The usages in `tree` (from `parse`). Kept with the document's tree: when a text comes back
+   * unchanged (a function an edit did not touch, re-read for some targets), nothing is re-read.
+   */
+  private read(tree: Tree, documentKey: string | undefined, variantKey: string, targets: readonly number[], oracle: TypeOracle): FileUsages {
+    const cached = documentKey ? this.trees.get(documentKey)?.get(variantKey) : undefined;
+    const targetsKey = targets.join(',');
+    if (cached?.tree === tree && cached.read?.targetsKey === targetsKey) return cached.read.usages;
+    const usages = findUsages(tree, oracle);
+    if (cached?.tree === tree) cached.read = { targetsKey, usages };
+    return usages;
+  }
+
   /** Drops the trees kept for a document (on close). */
   forget(documentKey: string): void {
     for (const cached of this.trees.get(documentKey)?.values() ?? []) cached.tree.delete();
@@ -378,7 +393,7 @@ export class Checker {
     const mentions = new Map<number, AggregateMention>();
     let variantCount = 1;
     try {
-      const union = findUsages(unionTree, oracle);
+      const union = this.read(unionTree, options.documentKey, 'union', targets, oracle);
       for (const mention of union.mentions) mentions.set(mention.range.startIndex, mention);
       const topLevel = topLevelSpans(unionTree);
 
@@ -474,13 +489,14 @@ export class Checker {
         const positions = new PositionMap(compact.segments, lineStartIndices);
         const tree = this.parse(compact.text, options.documentKey, `variant:${key}`);
         try {
-          const found = findUsages(tree, oracle);
-          found.usages = found.usages.map((usage) => ({
+          const read = this.read(tree, options.documentKey, `variant:${key}`, targets, oracle);
+          // A copy: what was read may be kept for the next check, in the compact text's positions.
+          const found = { ...read, usages: read.usages.map((usage) => ({
             ...usage,
             range: positions.range(usage.range),
             ...(usage.statementRange ? { statementRange: positions.range(usage.statementRange) } : {}),
             ...(usage.evidence ? { evidence: usage.evidence.map((range) => positions.range(range)) } : {}),
-          }));
+          })) };
           // The functions as these targets declare them: the union's, with those declared in
           // the re-read declarations replaced by the re-read signatures.
           const functions = new Map<string, FunctionSignature>();

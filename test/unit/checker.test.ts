@@ -138,6 +138,67 @@ static int f(struct vfio_device *vdev)
   });
 });
 
+describe('re-checking an edited document (trees and reads kept per document)', () => {
+  const driver = [
+    '#include <linux/version.h>',
+    '#include <linux/netdevice.h>',
+    '#include <linux/vfio.h>',
+    '#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 6, 0)',
+    'static void my_timeout(struct net_device *nd, unsigned int txqueue)',
+    '#else',
+    'static void my_timeout(struct net_device *nd)',
+    '#endif',
+    '{',
+    '\tnd->stats.tx_errors++;',
+    '}',
+    'static int my_open(struct net_device *nd)',
+    '{',
+    '\tnd->trans_start = 0;',
+    '\treturn 0;',
+    '}',
+    'static const struct net_device_ops my_ops = {',
+    '\t.ndo_open = my_open,',
+    '\t.ndo_tx_timeout = my_timeout,',
+    '};',
+    'static const struct vfio_device_ops my_vfio_ops = {',
+    '\t.open = 0,',
+    '};',
+  ].join('\n');
+  const edits: [string, (text: string) => string][] = [
+    ['type in an unguarded function', (t) => t.replace('\tnd->trans_start = 0;', '\tnd->trans_start = 0; nd->flags = 0;')],
+    ['type in the function with alternative headers', (t) => t.replace('\tnd->stats.tx_errors++;', '\tnd->stats.tx_errors++;\n\tnd->watchdog_timeo = 0;')],
+    ['guard the removed member', (t) => t.replace('\t.open = 0,', '#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 15, 0)\n\t.open = 0,\n#endif')],
+    ['move the guard boundary', (t) => t.replace('KERNEL_VERSION(5, 6, 0)', 'KERNEL_VERSION(5, 11, 0)')],
+    ['delete a line', (t) => t.replace('\tnd->watchdog_timeo = 0;\n', '')],
+  ];
+
+  it('gives the same findings as a fresh check after every edit, for every target set', () => {
+    let text = driver;
+    for (const spec of ['versions', '5.4..6.8']) {
+      const key = `doc-${spec}`;
+      const keep = (t: string) => rows(checker.check(t, { fileName: 'driver.c', targets: targets(spec), documentKey: key }));
+      const fresh = (t: string) => rows(checker.check(t, { fileName: 'driver.c', targets: targets(spec) }));
+      assert.deepEqual(keep(text), fresh(text));
+      for (const [what, edit] of edits) {
+        const edited = edit(text);
+        assert.notEqual(edited, text, what);
+        assert.deepEqual(keep(edited), fresh(edited), what);
+        // And back: the kept trees and reads must follow an undo too.
+        assert.deepEqual(keep(text), fresh(text), `${what}, undone`);
+        text = edited;
+      }
+      checker.forget(key);
+      text = driver;
+    }
+  });
+
+  it('starts from a driver with findings, so the comparison means something', () => {
+    const labels = rows(checker.check(driver, { fileName: 'driver.c', targets: targets('versions'), documentKey: 'doc-plain' })).map((r) => r.split(' [')[0]);
+    checker.forget('doc-plain');
+    assert.deepEqual(labels, ['missing-member 14:6-17', 'missing-member 22:3-7', 'struct-not-in-image 22:3-7']);
+  });
+});
+
 describe('targets', () => {
   const labels = (spec: string) => parseTargets(spec, db.images).images.map((i) => db.images[i].label);
   it('reads labels, ranges, comparisons and groups', () => {
