@@ -192,7 +192,7 @@ function withVariantGaps(spans: readonly TopLevelSpan[], variantText: string, li
  * `#else` / `static void f(a)` / `#endif` before one body is a syntax error when both
  * headers are kept, and tree-sitter's error recovery then costs more than the rest of the
  * parse, again on every re-parse. Where every branch of a chain with code is such an open
- * construct (a header or argument list ending in `)`, or an unclosed `{`), the union keeps
+ * construct (a header or argument list ending in `)`, or an unclosed `{` or `(`), the union keeps
  * the first branch some target compiles; targets taking another branch re-read it.
  */
 function alternativeBranchLines(lines: readonly string[], pre: PreprocessResult, compiledBySome: Uint8Array): number[] {
@@ -217,7 +217,7 @@ function alternativeBranchLines(lines: readonly string[], pre: PreprocessResult,
 function isOpenConstruct(code: string): boolean {
   const bare = code.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ').trim();
   const count = (char: string) => bare.split(char).length - 1;
-  return bare.endsWith(')') || count('{') > count('}');
+  return bare.endsWith(')') || count('{') > count('}') || count('(') > count(')');
 }
 
 /** Maps positions found in a compact text back to the original text. */

@@ -135,6 +135,30 @@ describe('regressions from real drivers', () => {
       assert.deepEqual(findings('inline.c', timeoutDriver('LINUX_VERSION_CODE < KERNEL_VERSION(5, 11, 0)', withoutQueue, withQueue)), late);
     });
 
+    it('reads alternative first lines of a parameter list per branch', () => {
+      const text = [
+        '#include <linux/version.h>',
+        '#include <linux/netdevice.h>',
+        '#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 11, 0)',
+        'static void my_timeout(struct net_device *nd,',
+        '#else',
+        'static void my_timeout(struct net_device *nd, int unused,',
+        '#endif',
+        '\t\t       unsigned int txqueue)',
+        '{',
+        '}',
+        'static const struct net_device_ops my_ops = {',
+        '\t.ndo_tx_timeout = my_timeout,',
+        '};',
+      ].join('\n');
+      // The old branch's three parameters never fit: the member took one before 5.6 and two
+      // from then on (one finding per reason). The new branch fits from 5.11 on.
+      assert.deepEqual(findings('inline.c', text), [
+        'callback-signature 12:3 [4.4,4.8,4.10,4.13,4.15,4.18,5.0,5.3,5.4]',
+        'callback-signature 12:3 [5.8]',
+      ]);
+    });
+
     it('finds member uses inside the branch the shared parse leaves out', () => {
       const text = [
         '#include <linux/version.h>',
