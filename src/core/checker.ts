@@ -360,6 +360,17 @@ export class Checker {
     return usages;
   }
 
+  /** Frees a document's trees that this check did not use (target groups that no longer exist). */
+  private dropTreesExcept(documentKey: string, keep: ReadonlySet<string>): void {
+    const cache = this.trees.get(documentKey);
+    if (!cache) return;
+    for (const [key, cached] of cache) {
+      if (keep.has(key)) continue;
+      cached.tree.delete();
+      cache.delete(key);
+    }
+  }
+
   /** Drops the trees kept for a document (on close). */
   forget(documentKey: string): void {
     for (const cached of this.trees.get(documentKey)?.values() ?? []) cached.tree.delete();
@@ -392,6 +403,7 @@ export class Checker {
     const judged = new Map<string, { usage: MemberUsage; targets: Uint8Array; signatures: Map<number, FunctionSignature> }>();
     const mentions = new Map<number, AggregateMention>();
     let variantCount = 1;
+    const keptKeys = new Set(['union']);
     try {
       const union = this.read(unionTree, options.documentKey, 'union', targets, oracle);
       for (const mention of union.mentions) mentions.set(mention.range.startIndex, mention);
@@ -453,7 +465,7 @@ export class Checker {
       // drops a definition, code naming the tag refers to the kernel's struct instead.
       const tagDefinitions = localTagDefinitions(codeLines);
 
-      for (const [key, group] of groups) {
+      for (const group of groups.values()) {
         variantCount++;
         const changedSet = new Set(group.changed);
         const touchesChanged = (range: SourceRange) => {
@@ -487,9 +499,13 @@ export class Checker {
         }
         const compact = compactVariant(variantText, regions, dirtySpans);
         const positions = new PositionMap(compact.segments, lineStartIndices);
-        const tree = this.parse(compact.text, options.documentKey, `variant:${key}`);
+        // Keyed by the targets, not the lines: after an edit moves lines, the same targets'
+        // text is still an edit of their previous one, which tree-sitter re-parses in part.
+        const variantKey = `variant:${group.slots.join(',')}`;
+        keptKeys.add(variantKey);
+        const tree = this.parse(compact.text, options.documentKey, variantKey);
         try {
-          const read = this.read(tree, options.documentKey, `variant:${key}`, targets, oracle);
+          const read = this.read(tree, options.documentKey, variantKey, targets, oracle);
           // A copy: what was read may be kept for the next check, in the compact text's positions.
           const found = { ...read, usages: read.usages.map((usage) => ({
             ...usage,
@@ -517,6 +533,7 @@ export class Checker {
       }
     } finally {
       if (!options.documentKey) unionTree.delete();
+      else this.dropTreesExcept(options.documentKey, keptKeys);
     }
     const findings: Finding[] = [];
     const usages: JudgedUsage[] = [];
