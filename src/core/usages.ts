@@ -97,6 +97,8 @@ export function findUsages(tree: Tree, oracle: TypeOracle): FileUsages {
 interface KernelAggregate {
   isLocal: false;
   ref: AggregateRef;
+  /** Whether the database knows it: asked once per aggregate and file. */
+  known?: boolean;
 }
 
 /** An aggregate the file defines itself; its members come from its body (or bodies). */
@@ -128,10 +130,11 @@ function alsoFrom(type: ValueType | undefined, from: readonly number[] | number 
   if (!type || from === undefined) return type;
   const extra = typeof from === 'number' ? [from] : from;
   if (extra.length === 0) return type;
-  if (!type.from || type.from.length === 0) return { ...type, from: extra };
+  if (!type.from || type.from.length === 0) return { aggregate: type.aggregate, layers: type.layers, from: extra };
+  if (extra.every((index) => type.from!.includes(index))) return type;
   const merged = [...type.from];
   for (const index of extra) if (!merged.includes(index)) merged.push(index);
-  return { ...type, from: merged };
+  return { aggregate: type.aggregate, layers: type.layers, from: merged };
 }
 
 /** What a declarator says about the entity it declares. */
@@ -647,7 +650,6 @@ class UsageFinder {
   private readonly visitedMacroCalls = new Set<number>();
   /** Starts of `a.b` member arguments of container_of-like macros (see memberChain). */
   private readonly memberDesignatorStarts = new Set<number>();
-  private readonly kernelAnswers = new Map<string, boolean>();
   private readonly memberTypes = new Map<string, ValueType | undefined>();
 
   constructor(
@@ -948,13 +950,8 @@ class UsageFinder {
 
   private isKernel(aggregate: Aggregate): aggregate is KernelAggregate {
     if (aggregate.isLocal) return false;
-    const key = aggregate.ref.kind + ' ' + aggregate.ref.name;
-    let answer = this.kernelAnswers.get(key);
-    if (answer === undefined) {
-      answer = this.oracle.isKernelAggregate(aggregate.ref);
-      this.kernelAnswers.set(key, answer);
-    }
-    return answer;
+    aggregate.known ??= this.oracle.isKernelAggregate(aggregate.ref);
+    return aggregate.known;
   }
 
   private memberOf(aggregate: Aggregate, member: string): ValueType | undefined {
