@@ -8,6 +8,7 @@ import { BtfError } from '../core/btf/errors';
 import { DatabaseError, type AggregateKind, type AggregateRef, type KernelDatabase } from '../core/database';
 import { configCandidates, findConfig, imageNameFromFile, importKernel, labelProblem, releaseFromName, RUNNING_KERNEL_BTF_DIR } from '../core/importedKernels';
 import { closestNames, reportJson, reportText } from '../core/report';
+import { describeImages } from '../core/history';
 import { DEFAULT_TARGETS, parseTargets } from '../core/targets';
 import { openBundledDatabase } from './database';
 import { collectFiles, readSource, includeContexts } from './files';
@@ -206,8 +207,14 @@ async function runCheck(args: string[], io: Io): Promise<number> {
       inputProblems++;
       continue;
     }
-    const { findings } = checker.check(source.text, { fileName: path, targets: selection.images, ...includeContext(path) });
+    const { findings, stops } = checker.check(source.text, { fileName: path, targets: selection.images, ...includeContext(path) });
     results.push({ path, findings });
+    // Not a finding (the code is fine), but a silent gap would read as "checked and clean".
+    if (format === 'text') {
+      for (const stop of stops) {
+        io.err(`kernel-compat: ${path}:${stop.line + 1}: not checked on ${describeImages(db.images, stop.targets, selection.images)}: the build stops at an #error there\n`);
+      }
+    }
   }
   if (format === 'json') io.out(JSON.stringify(toJsonFindings(db, results), null, 2) + '\n');
   else if (format === 'sarif') io.out(formatSarif(db, results, VERSION));

@@ -56,6 +56,8 @@ export interface CheckResult {
   mentions: AggregateMention[];
   /** How many distinct compiled-line sets the targets produced (each parsed once). */
   variants: number;
+  /** Targets (image indices) the file refuses with an #error it certainly reaches, by that line: nothing is judged for them. */
+  stops: { line: number; targets: number[] }[];
 }
 
 export interface CheckOptions {
@@ -388,8 +390,12 @@ export class Checker {
     // headers (see alternativeBranchLines). Where a target compiles other lines, only the
     // top-level declarations those lines touch are re-read, from a text for that target's
     // line set in which every other function body is blanked (cheap to parse, same scopes).
+    // A target the build stops for at an #error is not built, so nothing breaks there.
+    const built = (slot: number) => pre.stoppedAt[slot] < 0;
     const compiledBySome = new Uint8Array(lines.length);
-    for (const states of pre.lineStates) for (let i = 0; i < lines.length; i++) if (states[i] !== LineState.Inactive) compiledBySome[i] = 1;
+    pre.lineStates.forEach((states, slot) => {
+      if (built(slot)) for (let i = 0; i < lines.length; i++) if (states[i] !== LineState.Inactive) compiledBySome[i] = 1;
+    });
     const inUnion = compiledBySome.slice();
     for (const line of alternativeBranchLines(lines, pre, compiledBySome)) inUnion[line] = 0;
     const codeLines = lines.map((line, i) => (pre.directiveLines[i] || !compiledBySome[i] ? blankLine(line) : line));
@@ -414,6 +420,7 @@ export class Checker {
       const groups = new Map<string, { slots: number[]; changed: number[] }>();
       const exact: number[] = [];
       targets.forEach((_, slot) => {
+        if (!built(slot)) return;
         const states = pre.lineStates[slot];
         const changed: number[] = [];
         for (let i = 0; i < lines.length; i++) {
@@ -610,7 +617,19 @@ export class Checker {
 
     const kept = findings.filter((f) => !this.isIgnored(lines, f.range.startLine));
     kept.sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn || a.code.localeCompare(b.code));
-    return { findings: kept, usages, mentions: [...mentions.values()].sort((a, b) => a.range.startIndex - b.range.startIndex), variants: variantCount };
+    const stops = new Map<number, number[]>();
+    targets.forEach((image, slot) => {
+      if (built(slot)) return;
+      const line = pre.stoppedAt[slot];
+      stops.set(line, [...(stops.get(line) ?? []), image]);
+    });
+    return {
+      findings: kept,
+      usages,
+      mentions: [...mentions.values()].sort((a, b) => a.range.startIndex - b.range.startIndex),
+      variants: variantCount,
+      stops: [...stops].sort((a, b) => a[0] - b[0]).map(([line, images]) => ({ line, targets: images.sort((a, b) => a - b) })),
+    };
   }
 
   private notInImageMessage(ref: AggregateRef, missing: number[], targets: number[]): string {

@@ -67,6 +67,12 @@ export interface PreprocessResult {
    * macro there (`#define priv_destructor destructor`) is not what the source spells.
    */
   definedMacros: Map<string, Uint8Array>;
+  /**
+   * Per environment: the line of the main file where the build certainly stops at an #error
+   * (the #include line when the #error is in a header), or -1. A driver that refuses a kernel
+   * (`#error "v5.8+ is not supported"`) is not built there, so nothing in it breaks there.
+   */
+  stoppedAt: Int32Array;
 }
 
 // Limits that keep hostile or broken input from hanging the editor.
@@ -100,6 +106,7 @@ export function preprocess(
       conditions: [],
       problems: [{ line: 0, message: `internal error while evaluating preprocessor conditions: ${message}` }],
       definedMacros: new Map(),
+      stoppedAt: new Int32Array(envs.length).fill(-1),
     };
   }
 }
@@ -1736,6 +1743,7 @@ class PreprocessRun {
   private headerContext: { anchorLine: number; path: string } | undefined;
   private expansionStepsLeft = EXPANSION_STEPS_PER_CALL;
   private readonly definedMacros = new Map<string, Uint8Array>();
+  private readonly stoppedAt: Int32Array;
 
   constructor(
     private readonly fileName: string,
@@ -1748,6 +1756,7 @@ class PreprocessRun {
     this.macros = new MacroTables(envs.length);
     this.includeStack = [fileName];
     this.onceIncluded = envs.map(() => new Set<string>());
+    this.stoppedAt = new Int32Array(envs.length).fill(-1);
   }
 
   run(source: ScannedSource, forcedIncludes: readonly string[]): PreprocessResult {
@@ -1763,6 +1772,7 @@ class PreprocessRun {
       conditions: output.conditions,
       problems: this.problems,
       definedMacros: this.definedMacros,
+      stoppedAt: this.stoppedAt,
     };
   }
 
@@ -1865,8 +1875,16 @@ class PreprocessRun {
             }
           }
           break;
+        case 'error': {
+          // Only where the #error is certainly reached: under an unknown guard the build may go on.
+          const line = this.headerContext?.anchorLine ?? directive.line;
+          for (let e = 0; e < this.envCount; e++) {
+            if (current.states[e] === LineState.Active && this.stoppedAt[e] < 0) this.stoppedAt[e] = line;
+          }
+          break;
+        }
         default:
-          // #error, #warning, #line, #include_next, ... do not change what is compiled.
+          // #warning, #line, #include_next, ... do not change what is compiled.
           break;
       }
       output?.fillTo(directive.endLine + 1, directiveState);

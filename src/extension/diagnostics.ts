@@ -8,6 +8,7 @@ import type { CheckResult } from '../core/checker';
 import { createIncludeResolver, kbuildFlags } from '../core/includes';
 import type { IncludeResolver } from '../core/preprocessor';
 import { parseTargets } from '../core/targets';
+import { describeImages } from '../core/history';
 import { toDiagnostic } from './convert';
 import type { EngineLoader } from './engine';
 import { readSettings } from './settings';
@@ -126,6 +127,9 @@ export class DiagnosticsController implements vscode.Disposable {
       this.results.set(key, { version, targets: selection.images, result });
       this.collection.set(document.uri, result.findings.map(toDiagnostic));
       this.log.appendLine(`${document.uri.fsPath}: ${result.findings.length} finding(s), ${result.variants} variant(s), ${Date.now() - started} ms`);
+      for (const stop of result.stops) {
+        this.log.appendLine(`  not checked on ${describeImages(db.images, stop.targets, selection.images)}: the build stops at the #error on line ${stop.line + 1}`);
+      }
       this.changed.fire(document.uri);
     } catch (error) {
       this.reportError(error);

@@ -92,6 +92,20 @@ describe('kernel-compat check', () => {
     assert.match(missing.err, /no such file or folder: no\/such\/dir/);
   });
 
+  it('says on stderr which kernels a file refuses with #error, and reports nothing for them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kc-error-'));
+    try {
+      const refusing = ['#include <linux/version.h>', '#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 13, 0)', '#error "needs 5.13"', '#endif', ''];
+      writeFileSync(join(dir, 'new.c'), [...refusing, 'static const struct vfio_device_ops ops = {', '\t.open = 0,', '};', ''].join('\n'));
+      const result = await cli(['check', '--targets', '5.11..5.15', dir]);
+      assert.equal(result.code, 1);
+      assert.equal(result.out, `${join(dir, 'new.c')}:7:3: warning: \`open\` is not in struct vfio_device_ops on 5.15: replaced by \`open_device\` in 5.15 [missing-member]\n`);
+      assert.match(result.err, /new\.c:3: not checked on 5\.11: the build stops at an #error there/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('skips binary and oversized files with a note, reads non-UTF-8 text, survives unbalanced #if', async () => {
     const binary = await cli(['check', '--targets', '5.15', fixture('binary.c')]);
     assert.equal(binary.code, 2);

@@ -180,6 +180,46 @@ describe('regressions from real drivers', () => {
     });
   });
 
+  describe('a driver that refuses kernels with #error (exfat-linux compat.h style)', () => {
+    const touch = (refusal: string[]) =>
+      [
+        '#include <linux/fs.h>',
+        '#include <linux/version.h>',
+        ...refusal,
+        'void touch(struct inode *inode)',
+        '{',
+        '\tinode->i_ctime = current_time(inode);',
+        '}',
+      ].join('\n');
+    const refuseNew = ['#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 8, 0)', '#error "This driver does not support v5.8+"', '#endif'];
+    const stops = (text: string, options: object = {}) =>
+      checker
+        .check(text, { fileName: 'inline.c', targets: parseTargets('4.4..6.8', db.images).images, ...options })
+        .stops.map((stop) => `${stop.line + 1} [${stop.targets.map((t) => db.images[t].label).join(',')}]`);
+
+    it('judges nothing on the kernels the build stops for, and says which those are', () => {
+      assert.deepEqual(findings('inline.c', touch([])), ['missing-member 5:9 [6.8]']);
+      assert.deepEqual(findings('inline.c', touch(refuseNew)), []);
+      assert.deepEqual(stops(touch(refuseNew)), ['4 [5.8,5.11,5.13,5.15,5.19,6.2,6.5,6.8]']);
+    });
+
+    it('follows the #error into a workspace header, anchored at its #include', () => {
+      const text = touch(['#include "compat.h"']);
+      const resolveInclude = (spec: string) => (spec === 'compat.h' ? { path: 'compat.h', text: refuseNew.join('\n') } : undefined);
+      assert.deepEqual(stops(text, { resolveInclude }), ['3 [5.8,5.11,5.13,5.15,5.19,6.2,6.5,6.8]']);
+      assert.deepEqual(
+        checker.check(text, { fileName: 'inline.c', targets: parseTargets('4.4..6.8', db.images).images, resolveInclude }).findings,
+        [],
+      );
+    });
+
+    it('still judges a kernel where an unknown guard decides whether the #error is reached', () => {
+      const text = touch(['#if defined(RHEL_RELEASE_CODE) && LINUX_VERSION_CODE >= KERNEL_VERSION(5, 8, 0)', '#error "no RHEL 9"', '#endif']);
+      assert.deepEqual(stops(text), []);
+      assert.deepEqual(findings('inline.c', text), ['missing-member 8:9 [6.8]']);
+    });
+  });
+
   describe('what the Kbuild adds (WireGuard compat style)', () => {
     const folder = join(fixtures, '..', 'kbuild');
     const file = join(folder, 'mydev.c');
