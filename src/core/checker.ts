@@ -7,7 +7,7 @@ import type { AggregateRef, KernelDatabase, MemberState } from './database';
 import { deadGuardMessage, findDeadGuards, type DeadGuard } from './deadGuards';
 import { describeImages, findSuccessor } from './history';
 import { lineIndexAt, lineStarts, positionAt } from './lineIndex';
-import { LineState, preprocess, type IncludeResolver, type KernelEnvironment, type PreprocessResult } from './preprocessor';
+import { LineState, preprocess, type CommandLineMacro, type IncludeResolver, type KernelEnvironment, type PreprocessResult } from './preprocessor';
 import { formatFunctionType, functionPointerShape, signatureMismatch } from './signatures';
 import { findUsages, type AggregateMention, type FileUsages, type FunctionSignature, type MemberUsage, type SourceRange, type TypeOracle } from './usages';
 
@@ -67,6 +67,8 @@ export interface CheckOptions {
   resolveInclude?: IncludeResolver;
   /** Headers the build includes before the file (see kbuildFlags), resolved through resolveInclude. */
   forcedIncludes?: readonly string[];
+  /** Macros the build defines on the command line (see kbuildFlags). */
+  defines?: readonly CommandLineMacro[];
   severities?: Partial<Record<Code, Severity>>;
   /** A key under which parse trees are kept for incremental re-parsing (an editor's document URI). */
   documentKey?: string;
@@ -382,7 +384,7 @@ export class Checker {
   check(text: string, options: CheckOptions): CheckResult {
     const targets = [...options.targets];
     const severities = { ...DEFAULT_SEVERITIES, ...options.severities };
-    const pre = preprocess(text, options.fileName, this.environments(targets), options.resolveInclude, options.forcedIncludes);
+    const pre = preprocess(text, options.fileName, this.environments(targets), options.resolveInclude, options.forcedIncludes, options.defines);
     const lines = text.split('\n');
 
     // One parse serves every target: the "union" text keeps each line some target compiles

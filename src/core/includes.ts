@@ -4,7 +4,7 @@
 // and in the `-I` folders the driver's Kbuild or Makefile names. Kernel headers are not there,
 // which is right: their macros stay unknown. Reading is passed in by the caller.
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import type { IncludeResolver } from './preprocessor';
+import type { CommandLineMacro, IncludeResolver } from './preprocessor';
 
 /** Returns a file's text, or undefined when it does not exist or cannot be read as text. */
 export type TextReader = (path: string) => string | undefined;
@@ -52,33 +52,107 @@ export function createIncludeResolver(roots: readonly string[], read: TextReader
   };
 }
 
-/** What a driver's Kbuild files add to every compile: `-include` headers and `-I` folders. */
+/** What a driver's Kbuild files add to every compile: `-include` headers, `-I` folders, `-D`/`-U` macros. */
 export interface BuildFlags {
   /** Absolute paths of headers included before the source (gcc `-include`). */
   forcedIncludes: string[];
   includeDirs: string[];
+  /** In the order the files set them; uncertain where a make conditional or a config-dependent variable chooses. */
+  defines: CommandLineMacro[];
 }
 
 /** Variables that name the module's own folder in out-of-tree Kbuild files. */
 const FOLDER_VARIABLES = /\$[({](?:src|obj|M|PWD|CURDIR|KBUILD_EXTMOD|srctree\)\/\$\(src)[)}]/g;
 const FLAG_ASSIGNMENT = /^\s*(ccflags-[\w$()-]*|subdir-ccflags-[\w$()-]*|EXTRA_CFLAGS|KBUILD_CFLAGS|ccflags|CFLAGS_([\w-]+)\.o)\s*(?::=|\+=|\?=|=)(.*)$/;
 
+/** How sure a line of a make file is to take effect when Kbuild compiles the module. */
+const enum Reach {
+  Never,
+  Maybe,
+  Always,
+}
+
+/**
+ * Tracks `ifeq`/`ifneq`/`ifdef`/`ifndef` ... `else` ... `endif`. Only the test out-of-tree
+ * Makefiles use to tell the Kbuild pass from the outer `make` is understood
+ * (`ifneq ($(KERNELRELEASE),)`: Kbuild is inside); every other test may go either way.
+ */
+class MakeConditionals {
+  private readonly stack: Reach[] = [];
+
+  /** Reads a line; true when it was a conditional directive. */
+  read(line: string): boolean {
+    const directive = /^\s*(ifeq|ifneq|ifdef|ifndef|else|endif)\b(.*)$/.exec(line);
+    if (!directive) return false;
+    const [, word, rest] = directive;
+    if (word === 'endif') this.stack.pop();
+    else if (word === 'else') {
+      const top = this.stack.pop();
+      // `else ifeq ...` chains another test: the rest of the chain may go either way.
+      const chained = /^\s*if/.test(rest);
+      this.stack.push(top === undefined || chained ? Reach.Maybe : top === Reach.Always ? Reach.Never : top === Reach.Never ? Reach.Always : Reach.Maybe);
+    } else this.stack.push(kernelReleaseTest(word, rest));
+    return true;
+  }
+
+  get reach(): Reach {
+    let reach = Reach.Always;
+    for (const frame of this.stack) if (frame < reach) reach = frame;
+    return reach;
+  }
+}
+
+/** Whether a make test is true in the Kbuild pass, when it only asks whether KERNELRELEASE is set. */
+function kernelReleaseTest(word: string, rest: string): Reach {
+  const compact = rest.replace(/\s+/g, '');
+  const asksEmpty = ['($(KERNELRELEASE),)', '(,$(KERNELRELEASE))', '"$(KERNELRELEASE)"""', '"""$(KERNELRELEASE)"'].includes(compact);
+  if (asksEmpty) return word === 'ifeq' ? Reach.Never : word === 'ifneq' ? Reach.Always : Reach.Maybe;
+  if (compact === 'KERNELRELEASE') return word === 'ifdef' ? Reach.Always : word === 'ifndef' ? Reach.Never : Reach.Maybe;
+  return Reach.Maybe;
+}
+
+/** `-DX`, `-DX=v`, `-UX` with make's and the shell's quoting of the value removed. */
+function macroFlags(value: string): { name: string; value: string | null }[] {
+  const macros: { name: string; value: string | null }[] = [];
+  for (const flag of value.matchAll(/(?:^|\s)(['"]?)-([DU])\s*(['"]?)([A-Za-z_]\w*)(?:=((?:"[^"]*"|'[^']*'|\\.|[^\s\\])*))?/g)) {
+    const [, outerQuote, kind, innerQuote, name, assigned] = flag;
+    if (kind === 'U') macros.push({ name, value: null });
+    else {
+      // -D'NAME="v"' and '-DNAME=v': the shell's quotes around the whole flag go.
+      const quote = outerQuote || innerQuote;
+      let raw = assigned ?? '1';
+      if (quote && raw.endsWith(quote)) raw = raw.slice(0, -1);
+      if (raw.includes('$')) continue; // a make variable we do not evaluate
+      macros.push({ name, value: raw.replace(/^'(.*)'$/, '$1').replace(/\\(.)/g, '$1') });
+    }
+  }
+  return macros;
+}
+
 /**
  * Reads the `Kbuild` and `Makefile` of each folder from the file's up to its workspace root
- * (at most the file's own folder when there is no root) for `-include` and `-I` flags. Only
- * paths relative to the module folder are understood; anything naming other make variables is
- * left out rather than guessed.
+ * (at most the file's own folder when there is no root) for `-include`, `-I`, `-D` and `-U`
+ * flags. Only paths relative to the module folder are understood; anything naming other make
+ * variables is left out rather than guessed. A `-D` under a make conditional (other than the
+ * KERNELRELEASE test) or on a config-dependent variable (`ccflags-$(CONFIG_X)`) is uncertain.
  */
 export function kbuildFlags(file: string, roots: readonly string[], read: TextReader): BuildFlags {
-  const flags: BuildFlags = { forcedIncludes: [], includeDirs: [] };
+  const flags: BuildFlags = { forcedIncludes: [], includeDirs: [], defines: [] };
   const object = file.replace(/^.*\//, '').replace(/\.[ch]$/, '');
   for (const folder of foldersUpTo(dirname(file), rootOf(file, roots))) {
     for (const name of ['Kbuild', 'Makefile']) {
       const text = read(join(folder, name));
       if (text === undefined) continue;
-      for (const line of text.replace(/\\\r?\n/g, ' ').split('\n')) {
-        const assignment = FLAG_ASSIGNMENT.exec(line.replace(/#.*$/, ''));
+      const conditionals = new MakeConditionals();
+      for (const rawLine of text.replace(/\\\r?\n/g, ' ').split('\n')) {
+        const line = rawLine.replace(/#.*$/, '');
+        if (conditionals.read(line)) continue;
+        const assignment = FLAG_ASSIGNMENT.exec(line);
         if (!assignment || (assignment[2] !== undefined && assignment[2] !== object)) continue;
+        const reach = conditionals.reach;
+        if (reach === Reach.Never) continue;
+        const certain = reach === Reach.Always && !assignment[1].includes('$');
+        for (const macro of macroFlags(assignment[3])) flags.defines.push({ ...macro, certain });
         const value = assignment[3].replace(FOLDER_VARIABLES, folder);
         for (const flag of value.matchAll(/(-include|-I)\s*(\S+)/g)) {
           const path = flag[2];

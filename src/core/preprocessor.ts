@@ -36,6 +36,18 @@ export type IncludeResolver = (
   includingFile: string,
 ) => { path: string; text: string } | undefined;
 
+/**
+ * A `-D`/`-U` flag the build passes to every compile. `certain` is false when the flag is set
+ * only under a condition the build files test (a `ifeq` in a Makefile): the macro may then be
+ * either way, so code depending on it is judged nowhere rather than guessed.
+ */
+export interface CommandLineMacro {
+  name: string;
+  /** The definition (`-DX` is `1`, `-DX=v` is `v`), or null for `-UX`. */
+  value: string | null;
+  certain: boolean;
+}
+
 export interface ConditionInfo {
   /** 0-based line of the #if/#ifdef/#ifndef/#elif directive */
   line: number;
@@ -93,10 +105,12 @@ export function preprocess(
   resolveInclude?: IncludeResolver,
   /** Headers the build includes before the file (`-include` in Kbuild), as include specs. */
   forcedIncludes: readonly string[] = [],
+  /** Macros the build defines on the command line (`-D` in Kbuild), applied first as gcc does. */
+  commandLine: readonly CommandLineMacro[] = [],
 ): PreprocessResult {
   const source = scanSource(text, true);
   try {
-    return new PreprocessRun(fileName, envs, resolveInclude).run(source, forcedIncludes);
+    return new PreprocessRun(fileName, envs, resolveInclude).run(source, forcedIncludes, commandLine);
   } catch (error) {
     // A bug here must not take the editor down; saying "don't know" everywhere is always safe.
     const message = error instanceof Error ? error.message : String(error);
@@ -1759,9 +1773,10 @@ class PreprocessRun {
     this.stoppedAt = new Int32Array(envs.length).fill(-1);
   }
 
-  run(source: ScannedSource, forcedIncludes: readonly string[]): PreprocessResult {
+  run(source: ScannedSource, forcedIncludes: readonly string[], commandLine: readonly CommandLineMacro[]): PreprocessResult {
     const output = new LineOutput(source.lineCount, this.envCount);
     const everywhere = makeStateVector(new Uint8Array(this.envCount).fill(LineState.Active));
+    if (commandLine.length > 0) this.applyCommandLine(commandLine, everywhere);
     // As gcc does with -include: read first, problems reported on the file's first line.
     for (const spec of forcedIncludes) this.includeHeader(spec, true, 0, everywhere, this.fileName);
     this.processSource(source, everywhere, this.fileName, output);
@@ -2117,6 +2132,26 @@ class PreprocessRun {
       this.processSource(source, base, resolved.path, undefined);
     } finally {
       this.includeStack.pop();
+      this.headerContext = outer;
+    }
+  }
+
+  /** Reads the command-line macros as the directives they stand for, problems reported on line 1. */
+  private applyCommandLine(macros: readonly CommandLineMacro[], everywhere: StateVector): void {
+    const lines: string[] = [];
+    for (const macro of macros) {
+      if (!/^[A-Za-z_]\w*$/.test(macro.name) || (macro.value !== null && /[\r\n]/.test(macro.value))) continue;
+      // An identifier the file cannot define is unknown in #if, so what it guards is Maybe.
+      if (!macro.certain) lines.push('#if __kernel_compat_build_condition__');
+      lines.push(macro.value === null ? `#undef ${macro.name}` : `#define ${macro.name} ${macro.value}`);
+      if (!macro.certain) lines.push('#endif');
+    }
+    const path = '<command line>';
+    const outer = this.headerContext;
+    this.headerContext = { anchorLine: 0, path };
+    try {
+      this.processSource(this.headerSource(path, lines.join('\n')), everywhere, path, undefined);
+    } finally {
       this.headerContext = outer;
     }
   }

@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { CheckResult } from '../core/checker';
 import { createIncludeResolver, kbuildFlags } from '../core/includes';
-import type { IncludeResolver } from '../core/preprocessor';
+import type { CommandLineMacro, IncludeResolver } from '../core/preprocessor';
 import { parseTargets } from '../core/targets';
 import { describeImages } from '../core/history';
 import { toDiagnostic } from './convert';
@@ -29,7 +29,7 @@ function isCheckable(document: vscode.TextDocument): boolean {
  * Includes resolve in the document's workspace folder (and the `-I` folders of its Kbuild);
  * open editors win over the disk. The Kbuild's `-include` headers come first, as in the build.
  */
-function includeContext(document: vscode.TextDocument): { resolveInclude: IncludeResolver; forcedIncludes: string[] } {
+function includeContext(document: vscode.TextDocument): { resolveInclude: IncludeResolver; forcedIncludes: string[]; defines: CommandLineMacro[] } {
   const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath;
   const roots = folder ? [folder] : [dirname(document.uri.fsPath)];
   const read = (candidate: string) => {
@@ -41,8 +41,8 @@ function includeContext(document: vscode.TextDocument): { resolveInclude: Includ
       return undefined;
     }
   };
-  const flags = document.uri.scheme === 'file' ? kbuildFlags(document.uri.fsPath, roots, read) : { forcedIncludes: [], includeDirs: [] };
-  return { resolveInclude: createIncludeResolver(roots, read, flags.includeDirs), forcedIncludes: flags.forcedIncludes };
+  const flags = document.uri.scheme === 'file' ? kbuildFlags(document.uri.fsPath, roots, read) : { forcedIncludes: [], includeDirs: [], defines: [] };
+  return { resolveInclude: createIncludeResolver(roots, read, flags.includeDirs), forcedIncludes: flags.forcedIncludes, defines: flags.defines };
 }
 
 export class DiagnosticsController implements vscode.Disposable {

@@ -878,3 +878,49 @@ describe('preprocessor: edge cases', () => {
     assert.equal(result.lineStates[0][21], 0);
   });
 });
+
+describe('preprocessor: what the build adds and where it stops', () => {
+  const lines = ['#ifdef CONFIG_RTW_IOCTL', 'own', '#else', 'other', '#endif', '#if MODE == 2', 'two', '#endif'];
+  const own = lineOf(lines, 'own');
+  const other = lineOf(lines, 'other');
+  const two = lineOf(lines, 'two');
+  const withDefines = (defines: { name: string; value: string | null; certain: boolean }[]) =>
+    preprocess(lines.join('\n'), '/ws/drv.c', ENVS, undefined, [], defines);
+
+  it('applies certain -D flags before the file, with their values, and -U after -D', () => {
+    const result = withDefines([
+      { name: 'CONFIG_RTW_IOCTL', value: '1', certain: true },
+      { name: 'MODE', value: '2', certain: true },
+    ]);
+    assert.deepEqual(at(result, own), [A, A, A, A]);
+    assert.deepEqual(at(result, other), [I, I, I, I]);
+    assert.deepEqual(at(result, two), [A, A, A, A]);
+    const undone = withDefines([
+      { name: 'CONFIG_RTW_IOCTL', value: '1', certain: true },
+      { name: 'CONFIG_RTW_IOCTL', value: null, certain: true },
+    ]);
+    // Undefined on the command line: off even where the image's config is unknown.
+    assert.deepEqual(at(undone, own), [I, I, I, I]);
+  });
+
+  it('leaves both branches possible where a make conditional chooses the -D flag', () => {
+    const result = withDefines([{ name: 'CONFIG_RTW_IOCTL', value: '1', certain: false }]);
+    assert.deepEqual(at(result, own), [M, M, M, M]);
+    assert.deepEqual(at(result, other), [M, M, M, M]);
+    assert.deepEqual(result.problems, []);
+  });
+
+  it('records where the build certainly stops at #error, and nowhere an unknown guard decides', () => {
+    const source = [
+      '#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)',
+      '#error "too old"',
+      '#endif',
+      '#ifdef VENDOR_BUILD',
+      '#error "no vendor kernels"',
+      '#endif',
+      '#include "compat.h"',
+    ];
+    const result = run(source, headers({ '/ws/compat.h': '#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 0, 0)\n#error "too new"\n#endif' }));
+    assert.deepEqual([...result.stoppedAt], [1, -1, -1, 6]);
+  });
+});

@@ -236,6 +236,16 @@ describe('regressions from real drivers', () => {
       assert.deepEqual(rows(includeContexts([folder])(file)), ['missing-member 21:7 [4.8]']);
     });
 
+    it('takes -D switches from the Makefile: certain ones decide, platform-chosen ones leave the code unjudged', () => {
+      const defines = join(fixtures, '..', 'kbuild-defines');
+      const touch = join(defines, 'touch.c');
+      const found = checker
+        .check(readFileSync(touch, 'utf8'), { fileName: touch, targets: targets(), ...includeContexts([defines])(touch) })
+        .findings.map((f) => `${f.code} ${f.range.startLine + 1}:${f.range.startColumn + 1} [${f.targets.map((t) => db.images[t].label).join(',')}]`);
+      // i_mtime is judged (the switch is always on); i_ctime is never built; i_atime may not be.
+      assert.deepEqual(found, ['missing-member 6:9 [6.8]']);
+    });
+
     it('without the Kbuild, reports what the compiler would see without the compat header', () => {
       assert.deepEqual(rows({}), ['missing-member 19:7 [4.4,4.8,4.10]', 'callback-signature 27:3 [4.4,4.8,4.10]']);
     });
