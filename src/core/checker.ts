@@ -525,7 +525,15 @@ export class Checker {
           // The functions as these targets declare them: the union's, with those declared in
           // the re-read declarations replaced by the re-read signatures.
           const functions = new Map<string, FunctionSignature>();
-          for (const [name, signature] of union.functions) if (!isDirty(signature.range.startIndex)) functions.set(name, signature);
+          // Where the union's last declaration is one these targets drop (`#if` def1 `#else` def2),
+          // an earlier one they keep stands.
+          for (const [name, versions] of union.functionVersions) {
+            for (let i = versions.length - 1; i >= 0; i--) {
+              if (isDirty(versions[i].range.startIndex)) continue;
+              functions.set(name, versions[i]);
+              break;
+            }
+          }
           for (const [name, signature] of found.functions) {
             const mapped = { ...signature, range: positions.range(signature.range), header: positions.range(signature.header) };
             if (isDirty(mapped.range.startIndex)) functions.set(name, mapped);

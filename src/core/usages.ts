@@ -82,6 +82,11 @@ export interface FileUsages {
   mentions: AggregateMention[];
   /** functions defined or declared (prototype) in the file, by name */
   functions: Map<string, FunctionSignature>;
+  /**
+   * Every signature `functions` took for a name, in file order. Alternative definitions under
+   * `#if`/`#else` are all here; the map keeps only the last, which some kernels do not compile.
+   */
+  functionVersions: Map<string, FunctionSignature[]>;
   /** names of structs/unions the file itself defines (with a body): these are NOT kernel structs */
   localAggregates: Set<string>;
 }
@@ -631,6 +636,7 @@ class UsageFinder {
   private readonly usages: MemberUsage[] = [];
   private readonly mentions: AggregateMention[] = [];
   private readonly functions = new Map<string, FunctionSignature>();
+  private readonly functionVersions = new Map<string, FunctionSignature[]>();
   private readonly functionReturnTypes = new Map<string, ValueType | undefined>();
 
   private readonly localAggregatesByName = new Map<string, LocalAggregate>();
@@ -677,6 +683,7 @@ class UsageFinder {
       usages: this.usages,
       mentions: this.mentions,
       functions: this.functions,
+      functionVersions: this.functionVersions,
       localAggregates: new Set(this.localAggregatesByName.keys()),
     };
   }
@@ -1349,7 +1356,7 @@ class UsageFinder {
     const inner = this.firstNamedChildExceptComments(parenthesized);
     const parameterText = inner ? normalizeTypeText(this.textOf(inner)) : '';
     const returnType = this.readReturnType(this.textBetween(declaration.startIndex, nameNode.startIndex));
-    this.functions.set(name, {
+    this.setFunction({
       name,
       returnType: returnType?.text ?? this.returnTypeText(declaration.startIndex, declaration.childForFieldName('type'), nameNode.startIndex),
       parameterTypes: parameterText === '' || parameterText === 'void' ? [] : [parameterText],
@@ -1378,7 +1385,7 @@ class UsageFinder {
     if (!parameters) return undefined;
     const name = this.textBetween(nameStart, nameEnd);
     this.functionReturnTypes.set(name, alsoFrom(this.resolveTextualType(returnType.type), start));
-    this.functions.set(name, {
+    this.setFunction({
       name,
       returnType: returnType.text,
       parameterTypes: parameters.length === 1 && parameters[0].text === 'void' ? [] : parameters.map((parameter) => parameter.text),
@@ -1424,6 +1431,13 @@ class UsageFinder {
     return { text, type: parseSimpleDeclaration(text).type };
   }
 
+  private setFunction(signature: FunctionSignature): void {
+    this.functions.set(signature.name, signature);
+    const versions = this.functionVersions.get(signature.name);
+    if (versions) versions.push(signature);
+    else this.functionVersions.set(signature.name, [signature]);
+  }
+
   /** Records a function's signature; returns its parameters (for a definition's scope). */
   private recordFunction(owner: Node, typeNode: Node | null, info: DeclaratorInfo, base: ValueType | undefined, isDefinition: boolean): ParameterInfo[] {
     const name = info.name!;
@@ -1433,7 +1447,7 @@ class UsageFinder {
     const parameterList = info.functionDeclarator!.childForFieldName('parameters');
     const parameters = parameterList ? this.describeParameters(parameterList) : [];
     const nameNode = info.nameNode!;
-    this.functions.set(name, {
+    this.setFunction({
       name,
       returnType: this.returnTypeText(owner.startIndex, typeNode, nameNode.startIndex),
       parameterTypes: parameters.length === 1 && parameters[0].text === 'void' ? [] : parameters.map((parameter) => parameter.text),

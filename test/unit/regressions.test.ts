@@ -135,6 +135,40 @@ describe('regressions from real drivers', () => {
       assert.deepEqual(findings('inline.c', timeoutDriver('LINUX_VERSION_CODE < KERNEL_VERSION(5, 11, 0)', withoutQueue, withQueue)), late);
     });
 
+    it('checks each of two alternative full definitions against the kernels that compile it (exfat-linux getattr)', () => {
+      const getattr = (condition: string) =>
+        [
+          '#include <linux/fs.h>',
+          '#include <linux/version.h>',
+          `#if ${condition}`,
+          'int my_getattr(const struct path *path, struct kstat *stat, u32 request_mask, unsigned int flags)',
+          '{',
+          '\treturn 0;',
+          '}',
+          '#else',
+          'int my_getattr(struct vfsmount *mnt, struct dentry *dentry, struct kstat *stat)',
+          '{',
+          '\treturn 0;',
+          '}',
+          '#endif',
+          'const struct inode_operations my_iops = {',
+          '\t.getattr = my_getattr,',
+          '};',
+        ].join('\n');
+      // getattr took a path from 4.11 and gained the namespace argument in 5.12: the first
+      // definition (the one the union parse does not keep) is wrong from 5.13 on.
+      assert.deepEqual(findings('inline.c', getattr('LINUX_VERSION_CODE >= KERNEL_VERSION(4, 11, 0)')), [
+        'callback-signature 15:3 [5.13,5.15,5.19,6.2]',
+        'callback-signature 15:3 [6.5,6.8]',
+      ]);
+      // A guard at 4.8 gives 4.8 and 4.10 the path form a release too early.
+      assert.deepEqual(findings('inline.c', getattr('LINUX_VERSION_CODE >= KERNEL_VERSION(4, 8, 0)')), [
+        'callback-signature 15:3 [4.8,4.10]',
+        'callback-signature 15:3 [5.13,5.15,5.19,6.2]',
+        'callback-signature 15:3 [6.5,6.8]',
+      ]);
+    });
+
     it('reads alternative first lines of a parameter list per branch', () => {
       const text = [
         '#include <linux/version.h>',
