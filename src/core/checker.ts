@@ -3,12 +3,12 @@
 // target; every distinct set of compiled lines ("variant") is parsed on its own, so code
 // inside `#if` in initializer lists or around function signatures still parses cleanly.
 import type { Parser, Tree } from 'web-tree-sitter';
-import type { AggregateRef, KernelDatabase, MemberState } from './database';
+import type { AggregateKind, AggregateRef, KernelDatabase, MemberState } from './database';
 import { deadGuardMessage, findDeadGuards, type DeadGuard } from './deadGuards';
 import { describeImages, findSuccessor } from './history';
 import { lineIndexAt, lineStarts, positionAt } from './lineIndex';
-import { LineState, preprocess, type CommandLineMacro, type IncludeResolver, type KernelEnvironment, type PreprocessResult } from './preprocessor';
-import { formatFunctionType, functionPointerShape, signatureMismatch } from './signatures';
+import { LineState, preprocess, type CommandLineMacro, type IncludedHeader, type IncludeResolver, type KernelEnvironment, type PreprocessResult } from './preprocessor';
+import { formatFunctionType, functionPointerShape, signatureMismatch, tagsOf } from './signatures';
 import { findUsages, type AggregateMention, type FileUsages, type FunctionSignature, type MemberUsage, type SourceRange, type TypeOracle } from './usages';
 
 /** Diagnostic codes: a contract shared by diagnostics, quick fixes, the CLI and SARIF rules. */
@@ -75,6 +75,7 @@ export interface CheckOptions {
 }
 
 const IGNORE_MARK = 'kernel-compat-ignore';
+const MAX_KEPT_HEADERS = 512;
 
 function blankLine(line: string): string {
   return ' '.repeat(line.length);
@@ -279,10 +280,20 @@ function signatureKey(signature: FunctionSignature): string {
   return key;
 }
 
+const signatureTagLists = new WeakMap<FunctionSignature, string[]>();
+
+function signatureTags(signature: FunctionSignature): string[] {
+  let tags = signatureTagLists.get(signature);
+  if (tags === undefined) signatureTagLists.set(signature, (tags = tagsOf(signature)));
+  return tags;
+}
+
 export class Checker {
   private readonly trees = new Map<string, Map<string, CachedTree>>();
   /** Signature verdicts by function shape and member type: the same pairs recur across targets and edits. */
   private readonly signatureVerdicts = new Map<string, string | undefined>();
+  /** Function declarations of workspace headers by path, read once per header text. */
+  private readonly headerDeclarations = new Map<string, { text: string; functions: Map<string, FunctionSignature[]> }>();
 
   constructor(
     private readonly db: KernelDatabase,
@@ -362,6 +373,32 @@ export class Checker {
     const usages = findUsages(tree, oracle);
     if (cached?.tree === tree) cached.read = { targetsKey, usages };
     return usages;
+  }
+
+  /**
+   * The declarations of functions in a workspace header (`int apfs_rename(...);` in apfs.h for
+   * a callback defined in another .c file), parsed once per header text. Directive lines are
+   * blanked; which declarations a target compiles is decided from the header's line states.
+   */
+  private functionsOfHeader(header: IncludedHeader, oracle: TypeOracle): Map<string, FunctionSignature[]> {
+    const known = this.headerDeclarations.get(header.path);
+    if (known && known.text === header.text) return known.functions;
+    const text = header.text
+      .split('\n')
+      .map((line, i) => (header.directiveLines[i] ? blankLine(line) : line))
+      .join('\n');
+    const tree = this.parser.parse(text);
+    if (!tree) throw new Error('the C parser returned no tree');
+    let functions: Map<string, FunctionSignature[]>;
+    try {
+      functions = findUsages(tree, oracle).functionVersions;
+    } finally {
+      tree.delete();
+    }
+    // Bounded: a long session over a large tree of headers keeps the most recent ones.
+    if (this.headerDeclarations.size >= MAX_KEPT_HEADERS) this.headerDeclarations.delete(this.headerDeclarations.keys().next().value!);
+    this.headerDeclarations.set(header.path, { text: header.text, functions });
+    return functions;
   }
 
   /** Frees a document's trees that this check did not use (target groups that no longer exist). */
@@ -452,6 +489,30 @@ export class Checker {
       const signatureUsesMacro = (signature: FunctionSignature, slot: number) =>
         pre.definedMacros.size > 0 &&
         [signature.name, signature.returnType, ...signature.parameterTypes].some((text) => (text.match(/[A-Za-z_]\w*/g) ?? []).some((word) => isMacro(word, slot)));
+      // A callback defined in another file of the driver is known here by its prototype in a
+      // workspace header; it counts for a target where the whole prototype is certainly compiled.
+      const headerCandidates = new Map<string, { header: IncludedHeader; signature: FunctionSignature }[]>();
+      const headerSignature = (name: string, slot: number): FunctionSignature | undefined => {
+        let candidates = headerCandidates.get(name);
+        if (candidates === undefined) {
+          candidates = [];
+          for (const header of pre.headers) {
+            if (!header.text.includes(name)) continue;
+            for (const signature of this.functionsOfHeader(header, oracle).get(name) ?? []) candidates.push({ header, signature });
+          }
+          headerCandidates.set(name, candidates);
+        }
+        let chosen: FunctionSignature | undefined;
+        for (const { header, signature } of candidates) {
+          const states = header.lineStates[slot];
+          let compiled = true;
+          for (let line = signature.header.startLine; compiled && line <= signature.header.endLine; line++) {
+            compiled = states[line] === LineState.Active && header.directiveLines[line] === 0;
+          }
+          if (compiled && !signatureUsesMacro(signature, slot)) chosen = signature;
+        }
+        return chosen;
+      };
       const record = (found: FileUsages, functions: Map<string, FunctionSignature>, slots: number[], keep: (usage: MemberUsage) => boolean) => {
         for (const usage of found.usages) {
           if (!keep(usage)) continue;
@@ -464,7 +525,12 @@ export class Checker {
             if (usage.evidence && !usage.evidence.every((range) => allActive(slot, range))) continue;
             if (isMacro(usage.member, slot) || isMacro(usage.aggregate.name, slot)) continue;
             entry.targets[slot] = 1;
-            if (signature && allActive(slot, signature.header) && !signatureUsesMacro(signature, slot)) entry.signatures.set(targets[slot], signature);
+            if (signature) {
+              if (allActive(slot, signature.header) && !signatureUsesMacro(signature, slot)) entry.signatures.set(targets[slot], signature);
+            } else if (usage.assignedFunction && pre.headers.length > 0) {
+              const declared = headerSignature(usage.assignedFunction, slot);
+              if (declared) entry.signatures.set(targets[slot], declared);
+            }
           }
         }
       };
@@ -690,12 +756,18 @@ export class Checker {
     for (const [image, signature] of signatures) {
       const state = history[image];
       if (state.state !== 'present') continue;
-      const verdictKey = `${signatureKey(signature)}\u0000${state.member.type}`;
+      // A kernel struct the function names that this image's data lacks may be another name
+      // for a struct it has (64-bit kernels before 4.18: `#define timespec64 timespec`).
+      const unsure = signatureTags(signature).filter((tag) => {
+        const [kind, name] = tag.split(' ') as [AggregateKind, string];
+        return this.db.knows({ kind, name }) && this.db.definition({ kind, name }, image) === null;
+      });
+      const verdictKey = `${signatureKey(signature)}\u0000${state.member.type}\u0000${unsure.join(',')}`;
       let why: string | undefined;
       if (this.signatureVerdicts.has(verdictKey)) why = this.signatureVerdicts.get(verdictKey);
       else {
         const expected = functionPointerShape(state.member.type);
-        why = expected ? signatureMismatch({ returnType: signature.returnType, parameterTypes: signature.parameterTypes }, expected) : undefined;
+        why = expected ? signatureMismatch(signature, expected, (tag) => unsure.includes(tag)) : undefined;
         this.signatureVerdicts.set(verdictKey, why);
       }
       if (!why) continue;

@@ -85,6 +85,16 @@ export interface PreprocessResult {
    * (`#error "v5.8+ is not supported"`) is not built there, so nothing in it breaks there.
    */
   stoppedAt: Int32Array;
+  /** The workspace headers read for the file, each with its lines' states per environment (over all its inclusions). */
+  headers: IncludedHeader[];
+}
+
+export interface IncludedHeader {
+  path: string;
+  text: string;
+  /** Like PreprocessResult.lineStates: a line counts as compiled where some inclusion compiles it. */
+  lineStates: Uint8Array[];
+  directiveLines: Uint8Array;
 }
 
 // Limits that keep hostile or broken input from hanging the editor.
@@ -121,6 +131,7 @@ export function preprocess(
       problems: [{ line: 0, message: `internal error while evaluating preprocessor conditions: ${message}` }],
       definedMacros: new Map(),
       stoppedAt: new Int32Array(envs.length).fill(-1),
+      headers: [],
     };
   }
 }
@@ -1758,6 +1769,7 @@ class PreprocessRun {
   private expansionStepsLeft = EXPANSION_STEPS_PER_CALL;
   private readonly definedMacros = new Map<string, Uint8Array>();
   private readonly stoppedAt: Int32Array;
+  private readonly includedHeaders = new Map<string, IncludedHeader>();
 
   constructor(
     private readonly fileName: string,
@@ -1779,7 +1791,7 @@ class PreprocessRun {
     if (commandLine.length > 0) this.applyCommandLine(commandLine, everywhere);
     // As gcc does with -include: read first, problems reported on the file's first line.
     for (const spec of forcedIncludes) this.includeHeader(spec, true, 0, everywhere, this.fileName);
-    this.processSource(source, everywhere, this.fileName, output);
+    this.processSource(source, everywhere, this.fileName, output, true);
     this.problems.sort((a, b) => a.line - b.line);
     return {
       lineStates: output.lineStates,
@@ -1788,6 +1800,7 @@ class PreprocessRun {
       problems: this.problems,
       definedMacros: this.definedMacros,
       stoppedAt: this.stoppedAt,
+      headers: [...this.includedHeaders.values()],
     };
   }
 
@@ -1802,8 +1815,8 @@ class PreprocessRun {
     this.problems.push(problem);
   }
 
-  /** Reads the directives of one file. `output` is given for the main file only. */
-  private processSource(source: ScannedSource, base: StateVector, path: string, output: LineOutput | undefined): void {
+  /** Reads the directives of one file; `main` for the file being checked (its conditions are recorded). */
+  private processSource(source: ScannedSource, base: StateVector, path: string, output: LineOutput | undefined, main: boolean): void {
     if (source.guard !== undefined) this.assumeGuardUnset(source.guard);
     const groups: ConditionalGroup[] = [];
     let current = base;
@@ -1823,8 +1836,8 @@ class PreprocessRun {
             sawElse: false,
             infos: [],
           };
-          const values = this.conditionValues(directive, current, output !== undefined);
-          if (output) this.recordCondition(output, group, directive, directive.name, values);
+          const values = this.conditionValues(directive, current, main);
+          if (main && output) this.recordCondition(output, group, directive, directive.name, values);
           groups.push(group);
           current = enterBranch(group, values);
           break;
@@ -1842,8 +1855,8 @@ class PreprocessRun {
             this.report(directive.line, `#${directive.name} after #else`);
             break;
           }
-          const values = this.conditionValues(directive, group.parent, output !== undefined);
-          if (output) this.recordCondition(output, group, directive, 'elif', values);
+          const values = this.conditionValues(directive, group.parent, main);
+          if (main && output) this.recordCondition(output, group, directive, 'elif', values);
           current = enterBranch(group, values);
           break;
         }
@@ -1910,7 +1923,7 @@ class PreprocessRun {
     }
     for (const group of groups) {
       this.report(group.opener.line, `unterminated #${group.opener.name}`);
-      if (output) for (const info of group.infos) info.endLine = output.lineCount - 1;
+      if (main && output) for (const info of group.infos) info.endLine = output.lineCount - 1;
     }
   }
 
@@ -2128,8 +2141,10 @@ class PreprocessRun {
     const outer = this.headerContext;
     this.headerContext = { anchorLine: outer ? outer.anchorLine : directive.line, path: resolved.path };
     this.includeStack.push(resolved.path);
+    const output = new LineOutput(source.lineCount, this.envCount);
     try {
-      this.processSource(source, base, resolved.path, undefined);
+      this.processSource(source, base, resolved.path, output, false);
+      this.recordHeader(resolved.path, resolved.text, source, output);
     } finally {
       this.includeStack.pop();
       this.headerContext = outer;
@@ -2150,16 +2165,30 @@ class PreprocessRun {
     const outer = this.headerContext;
     this.headerContext = { anchorLine: 0, path };
     try {
-      this.processSource(this.headerSource(path, lines.join('\n')), everywhere, path, undefined);
+      this.processSource(this.headerSource(path, lines.join('\n')), everywhere, path, undefined, false);
     } finally {
       this.headerContext = outer;
+    }
+  }
+
+  private recordHeader(path: string, text: string, source: ScannedSource, output: LineOutput): void {
+    const known = this.includedHeaders.get(path);
+    if (known === undefined || known.text !== text) {
+      this.includedHeaders.set(path, { path, text, lineStates: output.lineStates, directiveLines: source.directiveLines });
+      return;
+    }
+    for (let e = 0; e < this.envCount; e++) {
+      const states = known.lineStates[e];
+      const more = output.lineStates[e];
+      for (let i = 0; i < states.length; i++) if (more[i] > states[i]) states[i] = more[i];
     }
   }
 
   private headerSource(path: string, text: string): ScannedSource {
     const cached = this.headers.get(path);
     if (cached !== undefined && cached.text === text) return cached.source;
-    const source = scanSource(text, false);
+    // Directive lines are marked: the checker blanks them when it reads the header's declarations.
+    const source = scanSource(text, true);
     this.headers.set(path, { text, source });
     return source;
   }

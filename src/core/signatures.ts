@@ -90,34 +90,52 @@ export function canonicalType(type: string): string {
   return text.trim();
 }
 
+/**
+ * Tags (`struct timespec64`) that may not name a type of their own on the kernel compared
+ * against: before 4.18, 64-bit kernels had `#define timespec64 timespec`.
+ */
+export type UncertainTag = (tag: string) => boolean;
+
 /** True when every word of the type is something C defines itself, so a difference is real. */
-function isConcrete(canonical: string): boolean {
+function isConcrete(canonical: string, uncertain?: UncertainTag): boolean {
   const words = canonical
     .replace(/\*/g, ' ')
     .trim()
     .split(/\s+/)
     .filter((w) => !POINTEE_QUALIFIERS.has(w));
-  if (words.length === 2 && (words[0] === 'struct' || words[0] === 'union' || words[0] === 'enum')) return true;
+  if (words.length === 2 && (words[0] === 'struct' || words[0] === 'union' || words[0] === 'enum')) return !uncertain?.(`${words[0]} ${words[1]}`);
   return words.every((w) => CONCRETE_WORDS.has(w));
 }
 
-function typesConflict(a: string, b: string): boolean {
+function typesConflict(a: string, b: string, uncertain?: UncertainTag): boolean {
   const left = canonicalType(a);
   const right = canonicalType(b);
   if (left === right) return false;
-  return isConcrete(left) && isConcrete(right);
+  return isConcrete(left, uncertain) && isConcrete(right);
 }
 
-/** Why `fn` does not fit `expected`, or undefined when it fits (or when we cannot tell). */
-export function signatureMismatch(fn: FunctionShape, expected: FunctionShape): string | undefined {
-  if (typesConflict(fn.returnType, expected.returnType)) return `it returns ${fn.returnType}, not ${expected.returnType}`;
+/** The struct/union tags a function's return and parameter types name (`struct kstat`). */
+export function tagsOf(fn: FunctionShape): string[] {
+  const tags: string[] = [];
+  for (const type of [fn.returnType, ...(fn.parameterTypes ?? [])]) {
+    for (const match of type.matchAll(/\b(struct|union)\s+([A-Za-z_]\w*)/g)) tags.push(`${match[1]} ${match[2]}`);
+  }
+  return tags;
+}
+
+/**
+ * Why `fn` does not fit `expected`, or undefined when it fits (or when we cannot tell). Tags of
+ * `fn` that `uncertain` names never make a difference: what they stand for is not known.
+ */
+export function signatureMismatch(fn: FunctionShape, expected: FunctionShape, uncertain?: UncertainTag): string | undefined {
+  if (typesConflict(fn.returnType, expected.returnType, uncertain)) return `it returns ${fn.returnType}, not ${expected.returnType}`;
   if (!fn.parameterTypes || !expected.parameterTypes) return undefined;
   const variadic = fn.parameterTypes.includes('...') || expected.parameterTypes.includes('...');
   if (!variadic && fn.parameterTypes.length !== expected.parameterTypes.length) {
     return `it takes ${fn.parameterTypes.length} parameter${fn.parameterTypes.length === 1 ? '' : 's'}, not ${expected.parameterTypes.length}`;
   }
   for (let i = 0; i < Math.min(fn.parameterTypes.length, expected.parameterTypes.length); i++) {
-    if (typesConflict(fn.parameterTypes[i], expected.parameterTypes[i])) {
+    if (typesConflict(fn.parameterTypes[i], expected.parameterTypes[i], uncertain)) {
       return `its parameter ${i + 1} is ${fn.parameterTypes[i]}, not ${expected.parameterTypes[i]}`;
     }
   }

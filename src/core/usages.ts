@@ -1442,18 +1442,23 @@ class UsageFinder {
   private recordFunction(owner: Node, typeNode: Node | null, info: DeclaratorInfo, base: ValueType | undefined, isDefinition: boolean): ParameterInfo[] {
     const name = info.name!;
     this.functionReturnTypes.set(name, alsoFrom(wrap(base, info.returnLayers ?? ''), owner.startIndex));
-    // A definition describes the function better than any prototype of it.
-    if (!isDefinition && this.functions.has(name)) return [];
     const parameterList = info.functionDeclarator!.childForFieldName('parameters');
     const parameters = parameterList ? this.describeParameters(parameterList) : [];
     const nameNode = info.nameNode!;
-    this.setFunction({
+    const signature = {
       name,
       returnType: this.returnTypeText(owner.startIndex, typeNode, nameNode.startIndex),
       parameterTypes: parameters.length === 1 && parameters[0].text === 'void' ? [] : parameters.map((parameter) => parameter.text),
       range: this.tokenRange(nameNode.startIndex, name.length, nameNode.startPosition),
       header: this.rangeBetween(owner.startIndex, info.functionDeclarator!.endIndex),
-    });
+    };
+    // A definition describes the function better than any prototype of it; a later prototype
+    // is still a version (alternative prototypes under #if/#else in a header).
+    if (!isDefinition && this.functions.has(name)) {
+      this.functionVersions.get(name)?.push(signature);
+      return [];
+    }
+    this.setFunction(signature);
     return parameters;
   }
 

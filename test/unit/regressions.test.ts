@@ -214,6 +214,55 @@ describe('regressions from real drivers', () => {
     });
   });
 
+  describe('callbacks defined in another file, declared in a workspace header (linux-apfs-rw style)', () => {
+    const driver = ['#include "apfs.h"', 'const struct inode_operations my_iops = {', '\t.rename = my_rename,', '\t.update_time = my_update_time,', '};'].join('\n');
+    const check = (header: string[]) => {
+      const resolveInclude = (spec: string) => (spec === 'apfs.h' ? { path: '/ws/apfs.h', text: header.join('\n') } : undefined);
+      return checker
+        .check(driver, { fileName: '/ws/namei.c', targets: parseTargets('4.4..6.8', db.images).images, resolveInclude })
+        .findings.map((f) => `${f.code} ${f.range.startLine + 1}:${f.range.startColumn + 1} [${f.targets.map((t) => db.images[t].label).join(',')}]`);
+    };
+    const updateTime = [
+      '#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)',
+      'int my_update_time(struct inode *inode, struct timespec64 *time, int flags);',
+      '#else',
+      'int my_update_time(struct inode *inode, int flags);',
+      '#endif',
+    ];
+
+    it('checks each target against the prototype it compiles', () => {
+      const header = [
+        '#include <linux/fs.h>',
+        '#include <linux/version.h>',
+        '#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 12, 0)',
+        'extern int my_rename(struct inode *old_dir, struct dentry *old_dentry,',
+        '\t\t     struct inode *new_dir, struct dentry *new_dentry, unsigned int flags);',
+        '#else',
+        'extern int my_rename(struct user_namespace *mnt_userns, struct inode *old_dir, struct dentry *old_dentry,',
+        '\t\t     struct inode *new_dir, struct dentry *new_dentry, unsigned int flags);',
+        '#endif',
+        ...updateTime,
+      ];
+      // rename took flags from 4.9; user_namespace came in 5.12 and became mnt_idmap in 6.3.
+      // Before 4.18 a 64-bit kernel spelled timespec64 as a macro for timespec: no finding there.
+      assert.deepEqual(check(header), ['callback-signature 3:3 [4.4,4.8]', 'callback-signature 3:3 [6.5,6.8]']);
+    });
+
+    it('takes no prototype an unknown guard chooses, and none where the name is a macro', () => {
+      assert.deepEqual(check(['#ifdef MY_OLD_VFS', 'int my_rename(struct inode *a, struct dentry *b, struct inode *c, struct dentry *d);', '#endif', ...updateTime]), []);
+      assert.deepEqual(
+        check([
+          'int my_rename(struct inode *a, struct dentry *b, struct inode *c, struct dentry *d);',
+          '#if LINUX_VERSION_CODE >= KERNEL_VERSION(4, 9, 0)',
+          '#define my_rename my_rename2',
+          '#endif',
+          ...updateTime,
+        ]),
+        [],
+      );
+    });
+  });
+
   describe('a driver that refuses kernels with #error (exfat-linux compat.h style)', () => {
     const touch = (refusal: string[]) =>
       [
