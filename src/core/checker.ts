@@ -485,6 +485,15 @@ export class Checker {
       };
       // A name a target may #define is not what the compiler sees there: compat headers rename
       // members (`#define priv_destructor destructor`) and structs (`#define proc_ops file_operations`).
+      // A function header was read from a text holding exactly the target's lines (the union for
+      // targets that compile the union's lines, else the target group's own re-read), so lines
+      // of it the target drops are fine (`#if` inside a parameter list); a Maybe line is not.
+      const headerCompiled = (slot: number, signature: FunctionSignature) => {
+        const states = pre.lineStates[slot];
+        if (states[signature.range.startLine] !== LineState.Active) return false;
+        for (let line = signature.header.startLine; line <= signature.header.endLine; line++) if (states[line] === LineState.Maybe) return false;
+        return true;
+      };
       const isMacro = (name: string, slot: number) => pre.definedMacros.get(name)?.[slot] === 1;
       const signatureUsesMacro = (signature: FunctionSignature, slot: number) =>
         pre.definedMacros.size > 0 &&
@@ -526,7 +535,7 @@ export class Checker {
             if (isMacro(usage.member, slot) || isMacro(usage.aggregate.name, slot)) continue;
             entry.targets[slot] = 1;
             if (signature) {
-              if (allActive(slot, signature.header) && !signatureUsesMacro(signature, slot)) entry.signatures.set(targets[slot], signature);
+              if (headerCompiled(slot, signature) && !signatureUsesMacro(signature, slot)) entry.signatures.set(targets[slot], signature);
             } else if (usage.assignedFunction && pre.headers.length > 0) {
               const declared = headerSignature(usage.assignedFunction, slot);
               if (declared) entry.signatures.set(targets[slot], declared);

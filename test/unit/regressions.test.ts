@@ -169,6 +169,33 @@ describe('regressions from real drivers', () => {
       ]);
     });
 
+    it('reads a parameter list with #if/#else inside per target (RTL88x2BU select_queue)', () => {
+      const selectQueue = (fallbackUntil: string) =>
+        [
+          '#include <linux/netdevice.h>',
+          '#include <linux/version.h>',
+          'static u16 my_select_queue(struct net_device *dev, struct sk_buff *skb',
+          '#if LINUX_VERSION_CODE >= KERNEL_VERSION(4, 19, 0)',
+          '\t, struct net_device *sb_dev',
+          '#else',
+          '\t, void *accel_priv',
+          '#endif',
+          `#if LINUX_VERSION_CODE < KERNEL_VERSION(${fallbackUntil}, 0)`,
+          '\t, select_queue_fallback_t fallback',
+          '#endif',
+          ')',
+          '{',
+          '\treturn 0;',
+          '}',
+          'static const struct net_device_ops my_ops = {',
+          '\t.ndo_select_queue = my_select_queue,',
+          '};',
+        ].join('\n');
+      // The fallback argument left in 5.2; sb_dev replaced accel_priv in 4.19.
+      assert.deepEqual(findings('inline.c', selectQueue('5, 2')), []);
+      assert.deepEqual(findings('inline.c', selectQueue('5, 5')), ['callback-signature 17:3 [5.3,5.4]']);
+    });
+
     it('reads alternative first lines of a parameter list per branch', () => {
       const text = [
         '#include <linux/version.h>',
