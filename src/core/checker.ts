@@ -765,19 +765,22 @@ export class Checker {
     for (const [image, signature] of signatures) {
       const state = history[image];
       if (state.state !== 'present') continue;
-      // A kernel struct the function names that this image's data lacks may be another name
-      // for a struct it has (64-bit kernels before 4.18: `#define timespec64 timespec`).
-      const unsure = signatureTags(signature).filter((tag) => {
-        const [kind, name] = tag.split(' ') as [AggregateKind, string];
-        return this.db.knows({ kind, name }) && this.db.definition({ kind, name }, image) === null;
-      });
-      const verdictKey = `${signatureKey(signature)}\u0000${state.member.type}\u0000${unsure.join(',')}`;
+      const verdictKey = `${signatureKey(signature)}\u0000${state.member.type}`;
       let why: string | undefined;
       if (this.signatureVerdicts.has(verdictKey)) why = this.signatureVerdicts.get(verdictKey);
       else {
         const expected = functionPointerShape(state.member.type);
-        why = expected ? signatureMismatch(signature, expected, (tag) => unsure.includes(tag)) : undefined;
+        why = expected ? signatureMismatch(signature, expected) : undefined;
         this.signatureVerdicts.set(verdictKey, why);
+      }
+      if (why) {
+        // A kernel struct the function names that this image's data lacks may be another name
+        // for a struct it has (64-bit kernels before 4.18: `#define timespec64 timespec`).
+        const unsure = signatureTags(signature).filter((tag) => {
+          const [kind, name] = tag.split(' ') as [AggregateKind, string];
+          return this.db.knows({ kind, name }) && this.db.definition({ kind, name }, image) === null;
+        });
+        if (unsure.length > 0) why = signatureMismatch(signature, functionPointerShape(state.member.type)!, (tag) => unsure.includes(tag));
       }
       if (!why) continue;
       const type = formatFunctionType(functionPointerShape(state.member.type)!);
