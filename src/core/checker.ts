@@ -76,6 +76,11 @@ export interface CheckOptions {
 
 const IGNORE_MARK = 'kernel-compat-ignore';
 const MAX_KEPT_HEADERS = 512;
+/** What Kbuild defines for every file of an out-of-tree module (obj-m), before its own flags. */
+const KBUILD_MODULE_DEFINES: readonly CommandLineMacro[] = [
+  { name: '__KERNEL__', value: '1', certain: true },
+  { name: 'MODULE', value: '1', certain: true },
+];
 
 function blankLine(line: string): string {
   return ' '.repeat(line.length);
@@ -421,7 +426,10 @@ export class Checker {
   check(text: string, options: CheckOptions): CheckResult {
     const targets = [...options.targets];
     const severities = { ...DEFAULT_SEVERITIES, ...options.severities };
-    const pre = preprocess(text, options.fileName, this.environments(targets), options.resolveInclude, options.forcedIncludes, options.defines);
+    const pre = preprocess(text, options.fileName, this.environments(targets), options.resolveInclude, options.forcedIncludes, [
+      ...KBUILD_MODULE_DEFINES,
+      ...(options.defines ?? []),
+    ]);
     const lines = text.split('\n');
 
     // One parse serves every target: the "union" text keeps each line some target compiles

@@ -241,6 +241,22 @@ describe('regressions from real drivers', () => {
     });
   });
 
+  it('compiles as Kbuild does for a module: __KERNEL__ and MODULE are defined', () => {
+    const text = [
+      '#include <linux/fs.h>',
+      'void touch(struct inode *inode)',
+      '{',
+      '#ifdef MODULE',
+      '\tinode->i_mtime = current_time(inode);',
+      '#endif',
+      '#ifndef __KERNEL__',
+      '\tinode->i_ctime = current_time(inode);',
+      '#endif',
+      '}',
+    ].join('\n');
+    assert.deepEqual(findings('inline.c', text), ['missing-member 5:9 [6.8]']);
+  });
+
   describe('callbacks defined in another file, declared in a workspace header (linux-apfs-rw style)', () => {
     const driver = ['#include "apfs.h"', 'const struct inode_operations my_iops = {', '\t.rename = my_rename,', '\t.update_time = my_update_time,', '};'].join('\n');
     const check = (header: string[]) => {
