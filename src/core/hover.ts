@@ -84,3 +84,11 @@ export function aggregateHover(db: KernelDatabase, ref: AggregateRef, targets: r
   } else if (present.length > 0) lines.push('', 'No member changes across the targeted kernels.');
   return lines.join('\n');
 }
+
+/** Hover on a line where the build stops for some targets (an #error, or the #include reaching one). */
+export function stopHover(db: KernelDatabase, stopped: readonly number[], targets: readonly number[]): string {
+  return (
+    `**Kernel Compat** · the build stops here on ${describeImages(db.images, stopped, targets)} (an \`#error\` that is certainly reached).\n\n` +
+    'Nothing in this file is checked for those kernels: the driver does not build there.'
+  );
+}

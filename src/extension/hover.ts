@@ -1,6 +1,6 @@
 // Hover on a kernel struct member or struct name: its history across the kernel images.
 import * as vscode from 'vscode';
-import { aggregateHover, memberHover } from '../core/hover';
+import { aggregateHover, memberHover, stopHover } from '../core/hover';
 import type { AggregateRef } from '../core/database';
 import { toRange } from './convert';
 import type { DiagnosticsController } from './diagnostics';
@@ -42,7 +42,11 @@ export class KernelHoverProvider implements vscode.HoverProvider {
       range = toRange(usage.usage.range);
     } else {
       const mention = current.result.mentions.find((m) => contains(m.range));
-      if (!mention) return undefined;
+      if (!mention) {
+        const stop = current.result.stops.find((s) => s.line === position.line);
+        if (!stop) return undefined;
+        return new vscode.Hover(new vscode.MarkdownString(stopHover(db, stop.targets, current.targets)), document.lineAt(position.line).range);
+      }
       ref = mention.aggregate;
       markdown = aggregateHover(db, ref, current.targets);
       range = toRange(mention.range);

@@ -82,6 +82,20 @@ describe('Kernel Compat in VS Code', () => {
     assert.deepEqual(seenDiagnostics(guarded), []);
   });
 
+  it('reports nothing on the kernels a driver refuses with #error, and says so on the #error line', async () => {
+    const refused = fixtureUri('vfio_refused.c');
+    const { api } = await activateExtension();
+    await checkedAfter(api, refused, () => openInEditor(refused));
+    assert.deepEqual(seenDiagnostics(refused), []);
+    const document = await vscode.workspace.openTextDocument(refused);
+    const text = await hoverText(refused, positionOf(document, '#error "this driver', 2));
+    assert.equal(
+      text,
+      '**Kernel Compat** · the build stops here on 5.13–5.19 (an `#error` that is certainly reached).\n\n' +
+        'Nothing in this file is checked for those kernels: the driver does not build there.',
+    );
+  });
+
   it('hovers `.open` with the member history across the kernels', async () => {
     const { document } = await openUnguarded();
     const position = positionOf(document, '\t.open = fixture_open', 3);

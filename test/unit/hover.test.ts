@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { aggregateHover, memberHover } from '../../src/core/hover';
+import { aggregateHover, memberHover, stopHover } from '../../src/core/hover';
 import { parseTargets } from '../../src/core/targets';
 import { bundledDatabase } from './helpers';
 
@@ -43,6 +43,15 @@ describe('hover text', () => {
     const text = memberHover(db, { kind: 'struct', name: 'vm_fault' }, 'address', versions);
     assert.match(text, /- 5\.13–6\.8: not visible \(inside an unnamed member the data does not show\)/);
     assert.match(text, /Missing on targeted 4\.4–4\.8\.$/);
+  });
+
+  it('says on an #error line which targeted kernels the build stops for', () => {
+    const stopped = parseTargets('5.8..6.8', db.images).images;
+    assert.equal(
+      stopHover(db, stopped, versions),
+      '**Kernel Compat** · the build stops here on 5.8–6.8 (an `#error` that is certainly reached).\n\n' +
+        'Nothing in this file is checked for those kernels: the driver does not build there.',
+    );
   });
 
   it('shows a struct\'s availability and member changes across the targets', () => {
