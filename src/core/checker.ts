@@ -285,6 +285,13 @@ function signatureKey(signature: FunctionSignature): string {
   return key;
 }
 
+/** `struct timespec64` of `struct timespec64 *` or `const struct timespec64`; '' for other types (function pointers included). */
+function aggregateTagOf(type: string): string {
+  const head = type.split('(')[0];
+  const match = /\b(struct|union)\s+([A-Za-z_]\w*)/.exec(head);
+  return match ? `${match[1]} ${match[2]}` : '';
+}
+
 const signatureTagLists = new WeakMap<FunctionSignature, string[]>();
 
 function signatureTags(signature: FunctionSignature): string[] {
@@ -318,11 +325,17 @@ export class Checker {
       isKernelAggregate: (ref) => this.db.knows(ref),
       memberType: (ref, member) => {
         const history = this.db.memberHistory(ref, member);
-        // Prefer the newest targeted image that has the member, then any image.
+        // The newest targeted image that has the member, as long as the targets that have it
+        // agree on the struct it is (`i_ctime` was a `struct timespec` before 4.18): members of
+        // it are otherwise judged against a struct some targets do not use there.
+        let newest: string | undefined;
         for (const image of order) {
           const state = history[image];
-          if (state.state === 'present') return state.member.type;
+          if (state.state !== 'present') continue;
+          if (newest === undefined) newest = state.member.type;
+          else if (state.member.type !== newest && aggregateTagOf(state.member.type) !== aggregateTagOf(newest)) return undefined;
         }
+        if (newest !== undefined) return newest;
         for (let image = history.length - 1; image >= 0; image--) {
           const state = history[image];
           if (state.state === 'present') return state.member.type;

@@ -241,6 +241,12 @@ describe('regressions from real drivers', () => {
     });
   });
 
+  it('does not judge members of a member whose struct differs between targets (i_ctime: timespec, then timespec64)', () => {
+    const text = ['#include <linux/fs.h>', 'void stamp(struct inode *inode)', '{', '\tinode->i_ctime.tv_sec = 0;', '}'].join('\n');
+    // Before 4.18 i_ctime was a struct timespec, which the data has; timespec64 it does not have there.
+    assert.deepEqual(findings('inline.c', text), ['missing-member 4:9 [6.8]']);
+  });
+
   it('compiles as Kbuild does for a module: __KERNEL__ and MODULE are defined', () => {
     const text = [
       '#include <linux/fs.h>',
