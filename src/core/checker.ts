@@ -292,6 +292,18 @@ function aggregateTagOf(type: string): string {
   return match ? `${match[1]} ${match[2]}` : '';
 }
 
+const signatureWordLists = new WeakMap<FunctionSignature, string[]>();
+
+/** Every identifier of a function's name, return and parameter types, found once per signature. */
+function signatureWords(signature: FunctionSignature): string[] {
+  let words = signatureWordLists.get(signature);
+  if (words === undefined) {
+    words = [...new Set([signature.name, signature.returnType, ...signature.parameterTypes].flatMap((text) => text.match(/[A-Za-z_]\w*/g) ?? []))];
+    signatureWordLists.set(signature, words);
+  }
+  return words;
+}
+
 const signatureTagLists = new WeakMap<FunctionSignature, string[]>();
 
 function signatureTags(signature: FunctionSignature): string[] {
@@ -516,9 +528,7 @@ export class Checker {
         return true;
       };
       const isMacro = (name: string, slot: number) => pre.definedMacros.get(name)?.[slot] === 1;
-      const signatureUsesMacro = (signature: FunctionSignature, slot: number) =>
-        pre.definedMacros.size > 0 &&
-        [signature.name, signature.returnType, ...signature.parameterTypes].some((text) => (text.match(/[A-Za-z_]\w*/g) ?? []).some((word) => isMacro(word, slot)));
+      const signatureUsesMacro = (signature: FunctionSignature, slot: number) => pre.definedMacros.size > 0 && signatureWords(signature).some((word) => isMacro(word, slot));
       // A callback defined in another file of the driver is known here by its prototype in a
       // workspace header; it counts for a target where the whole prototype is certainly compiled.
       const headerCandidates = new Map<string, { header: IncludedHeader; signature: FunctionSignature }[]>();
