@@ -328,7 +328,6 @@ export class Checker {
     return targets.map((image) => ({
       versionCode: this.db.images[image].versionCode,
       config: (symbol: string) => this.db.configValue(image, symbol),
-      releaseMacro: (name: string) => this.db.releaseMacro(image, name),
     }));
   }
 

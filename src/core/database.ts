@@ -226,15 +226,6 @@ export class KernelDatabase {
   }
 
   /**
-   * How an image's headers define a distribution release macro such as RHEL_RELEASE_CODE.
-   * The bundled images are Ubuntu kernels, whose headers define none of them; what an imported
-   * kernel defines is not known (it may be a RHEL or SUSE kernel).
-   */
-  releaseMacro(image: number, _name: string): string | undefined | null {
-    return image >= this.bundledCount ? null : undefined;
-  }
-
-  /**
    * A CONFIG_ symbol's value on an image: 'y', 'm', a string or number text; undefined when
    * not set (off); null when the image's config is unknown (an imported kernel without one).
    */

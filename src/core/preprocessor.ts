@@ -27,23 +27,7 @@ export interface KernelEnvironment {
    *  ('"foo"'), or a number text ('0x10', '64'); undefined when the symbol is not set in this image's full config
    *  (which means "off"); null when this image has no known config at all (then every CONFIG_ test is unknown). */
   config(symbol: string): string | undefined | null;
-  /**
-   * How the image's own headers define a distribution release macro (RHEL_RELEASE_CODE,
-   * SUSE_VERSION, ...): its value text, undefined when they do not define it (an Ubuntu kernel
-   * has no RHEL_RELEASE_CODE), null or absent when that is not known (an imported kernel).
-   */
-  releaseMacro?(name: string): string | undefined | null;
 }
-
-/** Release macros of distribution kernels, defined (or not) by the kernel's own headers. */
-export const DISTRIBUTION_RELEASE_MACROS: ReadonlySet<string> = new Set([
-  'RHEL_RELEASE_CODE',
-  'RHEL_MAJOR',
-  'RHEL_MINOR',
-  'SUSE_VERSION',
-  'SUSE_PATCHLEVEL',
-  'SUSE_PRODUCT_CODE',
-]);
 
 /** Returns the text of an included header when it can be found inside the user's workspace, else undefined. */
 export type IncludeResolver = (
@@ -823,7 +807,7 @@ class EnvironmentView {
 
   private rawConfig(symbol: string): string | undefined | null {
     try {
-      const value = DISTRIBUTION_RELEASE_MACROS.has(symbol) ? (this.env.releaseMacro ? this.env.releaseMacro(symbol) : null) : this.env.config(symbol);
+      const value = this.env.config(symbol);
       return value === undefined || value === null || typeof value === 'string' ? value : null;
     } catch {
       return null;
@@ -1034,9 +1018,8 @@ function isBuiltinName(name: string): boolean {
   return VERSION_MACROS.has(name) || CONFIG_TESTS.has(name) || name === 'KERNEL_VERSION';
 }
 
-/** Names whose meaning comes from the image: CONFIG_ symbols and distribution release macros. */
-function isImageMacroName(name: string): boolean {
-  return (name.length > 7 && name.startsWith('CONFIG_')) || DISTRIBUTION_RELEASE_MACROS.has(name);
+function isConfigName(name: string): boolean {
+  return name.length > 7 && name.startsWith('CONFIG_');
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1130,7 +1113,7 @@ function expandTokens(input: readonly Token[], cx: ExpansionContext, nesting: nu
       pushAll(out, result);
       continue;
     }
-    if (isImageMacroName(name)) {
+    if (isConfigName(name)) {
       out.push(leafToken(LeafKind.ConfigValue, name));
       continue;
     }
@@ -1162,7 +1145,7 @@ function definedOperator(pending: Token[], cx: ExpansionContext): Token | Failur
     return entry.state === MacroState.Undefined ? ZERO_TOKEN : unknownToken(name);
   }
   if (isBuiltinName(name)) return ONE_TOKEN;
-  if (isImageMacroName(name)) return leafToken(LeafKind.ConfigDefined, name);
+  if (isConfigName(name)) return leafToken(LeafKind.ConfigDefined, name);
   return unknownToken(name);
 }
 
@@ -1394,7 +1377,7 @@ function classifyIdentifiers(tokens: Token[], cx: ExpansionContext): Token[] | N
       out[i] = entry.state === MacroState.Unknown ? unknownToken(name) : ZERO_TOKEN;
     } else if (isBuiltinName(name)) {
       out[i] = ZERO_TOKEN;
-    } else if (isImageMacroName(name)) {
+    } else if (isConfigName(name)) {
       out[i] = leafToken(LeafKind.ConfigValue, name);
     } else {
       out[i] = unknownToken(name);
@@ -2075,7 +2058,7 @@ class PreprocessRun {
       this.macros.setAll(name, entry);
       return;
     }
-    const ownedByFile = !isBuiltinName(name) && !isImageMacroName(name);
+    const ownedByFile = !isBuiltinName(name) && !isConfigName(name);
     if (current.allInactive) {
       // Only the "owned by the file" mark can change, and only where the name is untouched.
       if (!ownedByFile || this.macros.setEverywhere(name)) return;
@@ -2115,7 +2098,7 @@ class PreprocessRun {
       return existing !== undefined && existing.state === MacroState.Defined && existing.signature === entry.signature;
     }
     if (existing !== undefined) return existing.state === MacroState.Undefined;
-    return isImageMacroName(name) && this.views[env].configMacro(name).defined === false;
+    return isConfigName(name) && this.views[env].configMacro(name).defined === false;
   }
 
   private followInclude(directive: Directive, current: StateVector, includingFile: string): void {

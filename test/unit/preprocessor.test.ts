@@ -924,22 +924,3 @@ describe('preprocessor: what the build adds and where it stops', () => {
     assert.deepEqual([...result.stoppedAt], [1, -1, -1, 6]);
   });
 });
-
-describe('preprocessor: distribution release macros', () => {
-  const lines = ['#ifdef RHEL_RELEASE_CODE', 'rhel', '#endif', '#if SUSE_VERSION >= 15', 'suse', '#endif'];
-  const ubuntu = { ...kernel(5, 15, 30, {}), releaseMacro: () => undefined };
-  const rhel = { ...kernel(4, 18, 0, {}), releaseMacro: (name: string) => ({ RHEL_RELEASE_CODE: '2312', RHEL_MAJOR: '9' })[name] };
-  const unknown = kernel(6, 8, 1, {});
-
-  it('takes them from the image: undefined on Ubuntu, values where known, unknown otherwise', () => {
-    const result = preprocess(lines.join('\n'), '/ws/drv.c', [ubuntu, rhel, unknown]);
-    assert.deepEqual(at(result, lineOf(lines, 'rhel')), [I, A, M]);
-    assert.deepEqual(at(result, lineOf(lines, 'suse')), [I, I, M]);
-  });
-
-  it('lets the file define them itself where the kernel does not (kcompat.h style)', () => {
-    const source = ['#ifndef RHEL_RELEASE_CODE', '#define RHEL_RELEASE_CODE 0', '#endif', '#if RHEL_RELEASE_CODE > 0x0800', 'new', '#endif'];
-    const result = preprocess(source.join('\n'), '/ws/drv.c', [ubuntu, rhel, unknown]);
-    assert.deepEqual(at(result, lineOf(source, 'new')), [I, A, M]);
-  });
-});
