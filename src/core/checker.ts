@@ -516,8 +516,6 @@ export class Checker {
         for (let line = range.startLine; line <= range.endLine; line++) if (states[line] !== LineState.Active) return false;
         return true;
       };
-      // A name a target may #define is not what the compiler sees there: compat headers rename
-      // members (`#define priv_destructor destructor`) and structs (`#define proc_ops file_operations`).
       // A function header was read from a text holding exactly the target's lines (the union for
       // targets that compile the union's lines, else the target group's own re-read), so lines
       // of it the target drops are fine (`#if` inside a parameter list); a Maybe line is not.
@@ -527,6 +525,8 @@ export class Checker {
         for (let line = signature.header.startLine; line <= signature.header.endLine; line++) if (states[line] === LineState.Maybe) return false;
         return true;
       };
+      // A name a target may #define is not what the compiler sees there: compat headers rename
+      // members (`#define priv_destructor destructor`) and structs (`#define proc_ops file_operations`).
       const isMacro = (name: string, slot: number) => pre.definedMacros.get(name)?.[slot] === 1;
       const signatureUsesMacro = (signature: FunctionSignature, slot: number) => pre.definedMacros.size > 0 && signatureWords(signature).some((word) => isMacro(word, slot));
       // A callback defined in another file of the driver is known here by its prototype in a
