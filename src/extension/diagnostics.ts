@@ -21,6 +21,16 @@ export interface DocumentResult {
   result: CheckResult;
 }
 
+/** Files whose text changes what a C file compiles: headers and the driver's Kbuild/Makefile. */
+function isBuildInput(uri: vscode.Uri): boolean {
+  return /(?:\.h|\/Kbuild|\/Makefile)$/.test(uri.path);
+}
+
+function watchBuildInputs(changed: (uri: vscode.Uri) => void): vscode.Disposable[] {
+  const watcher = vscode.workspace.createFileSystemWatcher('**/{*.h,Kbuild,Makefile}');
+  return [watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed)];
+}
+
 function isCheckable(document: vscode.TextDocument): boolean {
   return document.languageId === 'c' && (document.uri.scheme === 'file' || document.uri.scheme === 'untitled' || document.uri.scheme === 'vscode-remote');
 }
@@ -63,7 +73,14 @@ export class DiagnosticsController implements vscode.Disposable {
       this.collection,
       this.changed,
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        this.schedule(e.document);
+        if (isBuildInput(e.document.uri)) this.recheckOthers(e.document);
+      }),
+      // Saved or changed outside an editor (git checkout, a generator): the same dependents.
+      ...watchBuildInputs((uri) => {
+        if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && d.isDirty)) this.recheckOthers(undefined);
+      }),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('kernelCompat')) this.recheckAll();
@@ -73,6 +90,14 @@ export class DiagnosticsController implements vscode.Disposable {
 
   recheckAll(): void {
     for (const document of vscode.workspace.textDocuments) this.schedule(document, 0);
+  }
+
+  /**
+   * A header or Kbuild file changed: every open C file may include or be built by it, so each
+   * is checked again after the usual pause (a header's text is read from its editor while open).
+   */
+  private recheckOthers(changed: vscode.TextDocument | undefined): void {
+    for (const document of vscode.workspace.textDocuments) if (document !== changed) this.schedule(document);
   }
 
   resultFor(document: vscode.TextDocument): DocumentResult | undefined {

@@ -180,6 +180,32 @@ describe('Kernel Compat in VS Code', () => {
     }
   });
 
+  it('re-checks a C file when the compat header it includes is edited', async () => {
+    const user = fixtureUri('compat/vfio_compat.c');
+    const header = fixtureUri('compat/compat.h');
+    const { api } = await activateExtension();
+    await checkedAfter(api, user, () => openInEditor(user));
+    assert.deepEqual(seenDiagnostics(user), []);
+    const headerEditor = await openInEditor(header);
+    const boundary = positionOf(headerEditor.document, 'KERNEL_VERSION(5, 15, 0)', 'KERNEL_VERSION(5, '.length);
+    try {
+      // The guard now keeps `.open` on 5.15, where open_device had already replaced it.
+      await diagnosticsAfter(user, () => headerEditor.edit((edit) => edit.replace(new vscode.Range(boundary, boundary.translate(0, 2)), '16')), [
+        {
+          range: [10, 2, 10, 6],
+          severity: 'Warning',
+          code: 'missing-member',
+          source: 'kernel-compat',
+          message: '`open` is not in struct vfio_device_ops on 5.15: replaced by `open_device` in 5.15',
+        },
+      ]);
+      await diagnosticsAfter(user, () => headerEditor.edit((edit) => edit.replace(new vscode.Range(boundary, boundary.translate(0, 2)), '15')), []);
+    } finally {
+      await vscode.window.showTextDocument(headerEditor.document);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+  });
+
   it('clears the findings when the file is closed', async () => {
     await openUnguarded();
     await diagnosticsAfter(unguarded, () => vscode.commands.executeCommand('workbench.action.closeActiveEditor'), []);
