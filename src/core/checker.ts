@@ -7,6 +7,7 @@ import type { AggregateKind, AggregateRef, KernelDatabase, MemberState } from '.
 import { deadGuardMessage, findDeadGuards, type DeadGuard } from './deadGuards';
 import { describeImages, findSuccessor } from './history';
 import { lineIndexAt, lineStarts, positionAt } from './lineIndex';
+import { blankAnnotations } from './parser';
 import { LineState, preprocess, type CommandLineMacro, type IncludedHeader, type IncludeResolver, type KernelEnvironment, type PreprocessResult } from './preprocessor';
 import { formatFunctionType, functionPointerShape, signatureMismatch, tagsOf } from './signatures';
 import { findUsages, type AggregateMention, type FileUsages, type FunctionSignature, type MemberUsage, type SourceRange, type TypeOracle } from './usages';
@@ -413,7 +414,7 @@ export class Checker {
   private functionsOfHeader(header: IncludedHeader, oracle: TypeOracle): Map<string, FunctionSignature[]> {
     const known = this.headerDeclarations.get(header.path);
     if (known && known.text === header.text) return known.functions;
-    const text = header.text
+    const text = blankAnnotations(header.text)
       .split('\n')
       .map((line, i) => (header.directiveLines[i] ? blankLine(line) : line))
       .join('\n');
@@ -455,7 +456,8 @@ export class Checker {
       ...KBUILD_MODULE_DEFINES,
       ...(options.defines ?? []),
     ]);
-    const lines = text.split('\n');
+    // The lines the parser reads; same lengths as the text's, so every offset holds.
+    const lines = blankAnnotations(text).split('\n');
 
     // One parse serves every target: the "union" text keeps each line some target compiles
     // (directive lines blanked, so offsets stay), except the later branches of alternative

@@ -34,3 +34,17 @@ export function loadCParser(location: WasmLocation): Promise<CParser> {
   }
   return loading;
 }
+
+/**
+ * Kernel annotations that expand to nothing (or to attributes) for the compiler but that
+ * tree-sitter-c reads as stray identifiers: `void __iomem *regs;` in a struct is a syntax
+ * error to it, and an error near a function makes every incremental re-parse of the file
+ * slow. They carry nothing the checker needs (gcc ignores sparse annotations when it
+ * compares types), so they are blanked with spaces, which keeps every offset.
+ */
+const ANNOTATIONS =
+  /\b(?:__iomem|__user|__kernel|__rcu|__percpu|__force|__nocast|__safe|__must_check|__init|__exit|__initdata|__initconst|__exitdata|__devinit|__devexit|__devinitdata|__cpuinit|__ref|__refdata|__maybe_unused|__always_unused|__cold|__read_mostly|__ro_after_init|__always_inline|noinline|notrace|asmlinkage|__visible|__weak|__packed|__sched|__latent_entropy|__randomize_layout)\b/g;
+
+export function blankAnnotations(text: string): string {
+  return text.replace(ANNOTATIONS, (word) => ' '.repeat(word.length));
+}

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { packageRoot, wasmLocation } from '../../src/cli/paths';
-import { loadCParser } from '../../src/core/parser';
+import { blankAnnotations, loadCParser } from '../../src/core/parser';
 import { findUsages, normalizeTypeText, type FileUsages, type MemberUsage, type TypeOracle } from '../../src/core/usages';
 
 /** A tiny stand-in for the kernel struct database: member types by aggregate. */
@@ -884,5 +884,15 @@ describe('findUsages', () => {
         tree.delete();
       }
     });
+  });
+});
+
+describe('blankAnnotations', () => {
+  it('blanks kernel annotations tree-sitter cannot read, keeping offsets and longer names', () => {
+    const text = 'static int __init f(char __user *p, void __iomem *regs, int __initcall_x, int my__init);';
+    assert.equal(
+      blankAnnotations(text),
+      'static int        f(char        *p, void         *regs, int __initcall_x, int my__init);',
+    );
   });
 });
