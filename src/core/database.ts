@@ -8,6 +8,7 @@ import {
   type ConfigsFile,
   type KernelImage,
   type KernelsFile,
+  type MemberAliasesFile,
   type TypesFile,
 } from './schema';
 
@@ -94,6 +95,7 @@ export class KernelDatabase {
   private readonly layoutCache = new Map<number, Definition>();
   private readonly definitionsCache = new Map<string, (Definition | null)[]>();
   private readonly historyCache = new Map<string, MemberState[]>();
+  private memberAliases?: Record<string, string[]>;
 
   private constructor(
     private readonly read: DataReader,
@@ -214,15 +216,59 @@ export class KernelDatabase {
     const key = `${aggregateKey(ref)}.${member}`;
     let history = this.historyCache.get(key);
     if (!history) {
-      history = this.definitions(ref).map((definition): MemberState => {
+      history = this.definitions(ref).map((definition, image): MemberState => {
         if (!definition) return { state: 'no-aggregate' };
-        const found = definition.byName.get(member);
+        const found = definition.byName.get(member) ?? this.aliasMember(definition, image, member);
         if (found) return { state: 'present', member: found };
         return definition.incomplete ? { state: 'unknown' } : { state: 'absent' };
       });
       this.historyCache.set(key, history);
     }
     return history;
+  }
+
+  /**
+   * `member` as a kernel header macro for a path into a member the definition has
+   * (`dentry->d_lock` is `dentry->d_lockref.lock`), typed through the path where the data
+   * allows; undefined when the name is no such alias there.
+   */
+  private aliasMember(definition: Definition, image: number, member: string): Member | undefined {
+    const paths = this.aliasesOf(member);
+    for (const path of paths) {
+      const steps = path.match(/[A-Za-z_]\w*|\[\d+\]/g) ?? [];
+      const base = definition.byName.get(steps[0] ?? '');
+      if (!base) continue;
+      let type: string | undefined = base.type;
+      for (const step of steps.slice(1)) {
+        if (type === undefined) break;
+        if (step.startsWith('[')) {
+          type = /\[\d*\]$/.test(type) ? type.replace(/\s*\[\d*\]$/, '') : undefined;
+          continue;
+        }
+        const tag = /^(?:const\s+|volatile\s+)*(struct|union)\s+([A-Za-z_]\w*)$/.exec(type);
+        type = tag ? this.definition({ kind: tag[1] as AggregateKind, name: tag[2] }, image)?.byName.get(step)?.type : undefined;
+      }
+      return { name: member, declaration: `#define ${member} ${path}`, type: type ?? '' };
+    }
+    return undefined;
+  }
+
+  private aliasesOf(member: string): readonly string[] {
+    if (!this.memberAliases) {
+      let bytes: Uint8Array;
+      try {
+        bytes = this.read('member-aliases.json');
+      } catch {
+        // A folder written by build:data alone has no list: then no member is an alias.
+        this.memberAliases = {};
+        return [];
+      }
+      const file = parseJson<MemberAliasesFile>('member-aliases.json', bytes, false);
+      if (typeof file.aliases !== 'object' || file.aliases === null) throw new DatabaseError('the kernel database file member-aliases.json has no alias table');
+      this.memberAliases = file.aliases;
+    }
+    const paths = Object.prototype.hasOwnProperty.call(this.memberAliases, member) ? this.memberAliases[member] : undefined;
+    return Array.isArray(paths) ? paths : [];
   }
 
   /**

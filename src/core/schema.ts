@@ -53,3 +53,14 @@ export interface ConfigsFile {
   /** symbol -> value index per image (-1: not set in that image's config). */
   symbols: Record<string, number[]>;
 }
+
+/**
+ * data/member-aliases.json: member names kernel headers define as macros for a path into
+ * another member (`#define d_lock d_lockref.lock`). Written by scripts/build-member-aliases.ts
+ * from a kernel headers tree; BTF has no trace of them.
+ */
+export interface MemberAliasesFile {
+  schema: number;
+  /** alias -> the paths it expands to (`d_lockref.lock`, `ifr_ifru.ifru_data`). */
+  aliases: Record<string, string[]>;
+}

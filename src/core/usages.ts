@@ -966,7 +966,7 @@ class UsageFinder {
     const key = aggregate.ref.kind + ' ' + aggregate.ref.name + '.' + member;
     if (this.memberTypes.has(key)) return this.memberTypes.get(key);
     const text = this.oracle.memberType(aggregate.ref, member);
-    const parsed = text === undefined ? undefined : parseTypeText(text);
+    const parsed = text ? parseTypeText(text) : undefined;
     const type = parsed && { aggregate: this.aggregateForTag(parsed.kind, parsed.name), layers: parsed.layers };
     this.memberTypes.set(key, type);
     return type;

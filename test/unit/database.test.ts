@@ -77,6 +77,39 @@ describe('kernel database', () => {
     assert.equal(db.configValue(db.imageIndex('5.15')!, 'CONFIG_VERSION_SIGNATURE'), '"Ubuntu 5.15.0-25.25-generic 5.15.30"');
   });
 
+  it('knows member names the kernel headers define as macros (d_lock, sk_family, ifr_data)', () => {
+    const db = bundledDatabase();
+    const dLock = db.memberHistory({ kind: 'struct', name: 'dentry' }, 'd_lock');
+    assert.deepEqual(dLock[db.imageIndex('6.8')!], {
+      state: 'present',
+      member: { name: 'd_lock', declaration: '#define d_lock d_lockref.lock', type: 'spinlock_t' },
+    });
+    const ifrData = db.memberHistory({ kind: 'struct', name: 'ifreq' }, 'ifr_data')[db.imageIndex('4.4')!];
+    assert.equal(ifrData.state === 'present' && ifrData.member.declaration, '#define ifr_data ifr_ifru.ifru_data');
+    const skFamily = db.memberHistory({ kind: 'struct', name: 'sock' }, 'sk_family')[db.imageIndex('5.15')!];
+    assert.deepEqual(skFamily.state === 'present' && skFamily.member, {
+      name: 'sk_family',
+      declaration: '#define sk_family __sk_common.skc_family',
+      type: 'short unsigned int',
+    });
+    // An alias counts only where the struct has the member it expands into.
+    assert.equal(db.memberHistory({ kind: 'struct', name: 'inode' }, 'd_lock')[db.imageIndex('6.8')!].state, 'absent');
+  });
+
+  it('reads a data folder without member-aliases.json (written by build:data alone) as having no aliases, and refuses a corrupt one', () => {
+    const files: Record<string, Uint8Array> = {
+      'kernels.json': readFileSync(join(bundledDataDir, 'kernels.json')),
+      'types.json.gz': readFileSync(join(bundledDataDir, 'types.json.gz')),
+    };
+    const read = (name: string) => {
+      if (!files[name]) throw new Error(`ENOENT: ${name}`);
+      return files[name];
+    };
+    assert.equal(KernelDatabase.open(read).memberHistory({ kind: 'struct', name: 'dentry' }, 'd_lock')[0].state, 'absent');
+    files['member-aliases.json'] = Buffer.from('{"schema": 1, "aliases": ');
+    assert.throws(() => KernelDatabase.open(read).memberHistory({ kind: 'struct', name: 'dentry' }, 'd_lock'), /member-aliases\.json is not valid JSON/);
+  });
+
   it('refuses a corrupt or foreign data file with a clear message', () => {
     const files: Record<string, Uint8Array> = {
       'kernels.json': readFileSync(join(bundledDataDir, 'kernels.json')),

@@ -247,6 +247,22 @@ describe('regressions from real drivers', () => {
     assert.deepEqual(findings('inline.c', text), ['missing-member 4:9 [6.8]']);
   });
 
+  it('reads member names that kernel headers define as macros as the members they expand to (lttng d_lock)', () => {
+    const text = [
+      '#include <linux/dcache.h>',
+      '#include <net/sock.h>',
+      'static void f(struct dentry *d, struct sock *sk, struct ifreq *ifr)',
+      '{',
+      '\tspin_lock(&d->d_lock);',
+      '\tif (sk->sk_family == 2 && ifr->ifr_data)',
+      '\t\td->d_no_such_member = 0;',
+      '}',
+    ].join('\n');
+    assert.deepEqual(findings('inline.c', text), [
+      'missing-member 7:6 [4.4,4.8,4.10,4.13,4.15,4.18,5.0,5.3,5.4,5.8,5.11,5.13,5.15,5.19,6.2,6.5,6.8]',
+    ]);
+  });
+
   it('compiles as Kbuild does for a module: __KERNEL__ and MODULE are defined', () => {
     const text = [
       '#include <linux/fs.h>',
