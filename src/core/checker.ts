@@ -17,6 +17,7 @@ export const Codes = {
   missingMember: 'missing-member',
   aggregateNotInImage: 'struct-not-in-image',
   callbackSignature: 'callback-signature',
+  readOnlyMember: 'read-only-member',
   preprocessor: 'preprocessor',
   deadGuard: 'dead-guard',
 } as const;
@@ -28,6 +29,7 @@ export const DEFAULT_SEVERITIES: Record<Code, Severity> = {
   'missing-member': 'warning',
   'struct-not-in-image': 'information',
   'callback-signature': 'warning',
+  'read-only-member': 'warning',
   preprocessor: 'information',
   'dead-guard': 'hint',
 };
@@ -284,6 +286,15 @@ function signatureKey(signature: FunctionSignature): string {
   let key = signatureKeys.get(signature);
   if (key === undefined) signatureKeys.set(signature, (key = `${signature.returnType}\u0000${signature.parameterTypes.join('\u0001')}`));
   return key;
+}
+
+/**
+ * Whether a member of this type cannot be assigned: const itself (`const vm_flags_t`, as
+ * vm_area_struct.vm_flags is from 6.3), not a pointer to const (`const struct file_operations *`).
+ */
+function isReadOnlyType(type: string): boolean {
+  if (/\*\s*const\s*$/.test(type)) return true;
+  return !/[*\[(]/.test(type) && /(?:^|\s)const(?:\s|$)/.test(type);
 }
 
 /** `struct timespec64` of `struct timespec64 *` or `const struct timespec64`; '' for other types (function pointers included). */
@@ -697,6 +708,25 @@ export class Checker {
         });
       }
       if (signatures.size > 0) findings.push(...this.signatureFindings(usage, signatures, history, targets, severities));
+      if (usage.written) {
+        const readOnly = images.filter((image) => {
+          const state = history[image];
+          return state.state === 'present' && isReadOnlyType(state.member.type);
+        });
+        if (readOnly.length > 0) {
+          const newest = history[readOnly[readOnly.length - 1]];
+          const declaration = newest.state === 'present' ? newest.member.declaration : usage.member;
+          findings.push({
+            code: Codes.readOnlyMember,
+            severity: severities[Codes.readOnlyMember],
+            message: `\`${usage.member}\` of ${usage.aggregate.kind} ${usage.aggregate.name} cannot be assigned on ${describeImages(this.db.images, readOnly, targets)}, where it is \`${declaration}\``,
+            range: usage.range,
+            aggregate: usage.aggregate,
+            member: usage.member,
+            targets: readOnly,
+          });
+        }
+      }
     }
 
     for (const { ref, range, targets: images } of absentAggregates.values()) {

@@ -43,6 +43,8 @@ export interface MemberUsage {
   range: SourceRange;
   /** The function the member is set to (`.m = f` or `p->m = f`), when the value is a plain `f`, `&f` or `(f)` (not a cast). */
   assignedFunction?: string;
+  /** access only: the member itself is written (`p->m = v`, `p->m |= v`, `p->m++`), which a const member refuses. */
+  written?: boolean;
   /** initializer only: range of the whole `.member = value` pair (for quick fixes) */
   statementRange?: SourceRange;
   /**
@@ -1753,12 +1755,17 @@ class UsageFinder {
     const aggregate = argumentType.aggregate;
     if (this.isKernel(aggregate)) {
       const usage = this.report('access', aggregate, member, fieldStart, argumentType.from);
-      // `p->callback = f;` stores a function just as `.callback = f` does.
       const parent = node.parent;
-      if (parent?.type === 'assignment_expression' && parent.childForFieldName('left')?.startIndex === start && this.charAt(this.skipSpaces(end)) === '=') {
-        const right = parent.childForFieldName('right');
-        const assigned = right ? this.assignedFunctionName(right.startIndex, right.endIndex) : undefined;
-        if (assigned !== undefined) usage.assignedFunction = assigned;
+      if (parent?.type === 'assignment_expression' && parent.childForFieldName('left')?.startIndex === start) {
+        usage.written = true;
+        // `p->callback = f;` stores a function just as `.callback = f` does.
+        if (this.charAt(this.skipSpaces(end)) === '=') {
+          const right = parent.childForFieldName('right');
+          const assigned = right ? this.assignedFunctionName(right.startIndex, right.endIndex) : undefined;
+          if (assigned !== undefined) usage.assignedFunction = assigned;
+        }
+      } else if (parent?.type === 'update_expression') {
+        usage.written = true;
       }
     }
     return alsoFrom(this.memberOf(aggregate, member), argumentType.from);

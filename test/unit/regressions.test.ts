@@ -263,6 +263,25 @@ describe('regressions from real drivers', () => {
     ]);
   });
 
+  it('reports writes to vm_flags where it is const (6.3 on), not reads, and not guarded writes', () => {
+    const mmap = (guarded: boolean) =>
+      [
+        '#include <linux/mm.h>',
+        '#include <linux/version.h>',
+        'static int my_mmap(struct file *file, struct vm_area_struct *vma)',
+        '{',
+        '\tif (vma->vm_flags & VM_WRITE)',
+        '\t\treturn -EINVAL;',
+        ...(guarded ? ['#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)', '\tvm_flags_set(vma, VM_IO | VM_DONTEXPAND);', '#else'] : []),
+        '\tvma->vm_flags |= VM_IO | VM_DONTEXPAND;',
+        ...(guarded ? ['#endif'] : []),
+        '\treturn 0;',
+        '}',
+      ].join('\n');
+    assert.deepEqual(findings('inline.c', mmap(false)), ['read-only-member 7:7 [6.5,6.8]']);
+    assert.deepEqual(findings('inline.c', mmap(true)), []);
+  });
+
   it('compiles as Kbuild does for a module: __KERNEL__ and MODULE are defined', () => {
     const text = [
       '#include <linux/fs.h>',
