@@ -18,6 +18,7 @@ export const Codes = {
   aggregateNotInImage: 'struct-not-in-image',
   callbackSignature: 'callback-signature',
   readOnlyMember: 'read-only-member',
+  accessOperator: 'access-operator',
   preprocessor: 'preprocessor',
   deadGuard: 'dead-guard',
 } as const;
@@ -30,6 +31,7 @@ export const DEFAULT_SEVERITIES: Record<Code, Severity> = {
   'struct-not-in-image': 'information',
   'callback-signature': 'warning',
   'read-only-member': 'warning',
+  'access-operator': 'warning',
   preprocessor: 'information',
   'dead-guard': 'hint',
 };
@@ -286,6 +288,13 @@ function signatureKey(signature: FunctionSignature): string {
   let key = signatureKeys.get(signature);
   if (key === undefined) signatureKeys.set(signature, (key = `${signature.returnType}\u0000${signature.parameterTypes.join('\u0001')}`));
   return key;
+}
+
+/** Whether a member's value is a pointer (or an array, which decays to one), a struct or union, or a typedef we cannot see into. */
+function valueKind(type: string): 'pointer' | 'aggregate' | 'unknown' {
+  if (/\*\s*(?:const\s*|volatile\s*)*$/.test(type) || /\]\s*$/.test(type)) return 'pointer';
+  if (/^(?:(?:const|volatile)\s+)*(?:struct|union)\s+(?:[A-Za-z_]\w*|\(anon\))$/.test(type)) return 'aggregate';
+  return 'unknown';
 }
 
 /**
@@ -708,6 +717,7 @@ export class Checker {
         });
       }
       if (signatures.size > 0) findings.push(...this.signatureFindings(usage, signatures, history, targets, severities));
+      if (usage.followedBy) findings.push(...this.operatorFindings(usage, usage.followedBy, images, history, targets, severities));
       if (usage.written) {
         const readOnly = images.filter((image) => {
           const state = history[image];
@@ -793,6 +803,43 @@ export class Checker {
 
   private isIgnored(lines: string[], line: number): boolean {
     return (lines[line] ?? '').includes(IGNORE_MARK) || (line > 0 && (lines[line - 1] ?? '').includes(IGNORE_MARK));
+  }
+
+  /**
+   * `p->m.x` where m is a pointer on some targets, or `p->m->x` where it is embedded: the
+   * operator does not apply there. Only types whose kind is plain are judged (a typedef may be
+   * either).
+   */
+  private operatorFindings(
+    usage: MemberUsage,
+    operator: '.' | '->',
+    images: number[],
+    history: MemberState[],
+    targets: number[],
+    severities: Record<Code, Severity>,
+  ): Finding[] {
+    const wrong: number[] = [];
+    for (const image of images) {
+      const state = history[image];
+      if (state.state !== 'present') continue;
+      const kind = valueKind(state.member.type);
+      if ((operator === '.' && kind === 'pointer') || (operator === '->' && kind === 'aggregate')) wrong.push(image);
+    }
+    if (wrong.length === 0) return [];
+    const newest = history[wrong[wrong.length - 1]];
+    const declaration = newest.state === 'present' ? newest.member.declaration : usage.member;
+    const what = operator === '.' ? 'a pointer' : 'embedded, not a pointer';
+    return [
+      {
+        code: Codes.accessOperator,
+        severity: severities[Codes.accessOperator],
+        message: `\`${usage.member}\` of ${usage.aggregate.kind} ${usage.aggregate.name} is ${what} on ${describeImages(this.db.images, wrong, targets)} (\`${declaration}\`), so \`${operator}\` does not apply there`,
+        range: usage.range,
+        aggregate: usage.aggregate,
+        member: usage.member,
+        targets: wrong,
+      },
+    ];
   }
 
   private missingMessage(ref: AggregateRef, member: string, missing: number[], targets: number[], history: MemberState[]): string {

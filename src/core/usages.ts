@@ -45,6 +45,8 @@ export interface MemberUsage {
   assignedFunction?: string;
   /** access only: the member itself is written (`p->m = v`, `p->m |= v`, `p->m++`), which a const member refuses. */
   written?: boolean;
+  /** access only: the operator applied to the member's value (`p->m.x` is '.', `p->m->x` is '->'). */
+  followedBy?: '.' | '->';
   /** initializer only: range of the whole `.member = value` pair (for quick fixes) */
   statementRange?: SourceRange;
   /**
@@ -659,6 +661,8 @@ class UsageFinder {
   /** Starts of `a.b` member arguments of container_of-like macros (see memberChain). */
   private readonly memberDesignatorStarts = new Set<number>();
   private readonly memberTypes = new Map<string, ValueType | undefined>();
+  /** Member accesses by the id of their field_expression node, to note what is applied to them. */
+  private readonly accessUsages = new Map<number, MemberUsage>();
 
   constructor(
     private readonly tree: Tree,
@@ -1746,6 +1750,9 @@ class UsageFinder {
     } else {
       const argument = node.childForFieldName('argument');
       argumentType = argument ? this.typeOf(argument) : undefined;
+      // Noted whatever the type read here: on other kernels the member may be the other kind.
+      const inner = argument?.type === 'field_expression' ? this.accessUsages.get(argument.id) : undefined;
+      if (inner) inner.followedBy = viaPointer ? '->' : '.';
     }
     if (!argumentType) return undefined;
     // `p->m` needs exactly one pointer (or array) layer, `s.m` none; anything else means we
@@ -1755,6 +1762,7 @@ class UsageFinder {
     const aggregate = argumentType.aggregate;
     if (this.isKernel(aggregate)) {
       const usage = this.report('access', aggregate, member, fieldStart, argumentType.from);
+      this.accessUsages.set(node.id, usage);
       const parent = node.parent;
       if (parent?.type === 'assignment_expression' && parent.childForFieldName('left')?.startIndex === start) {
         usage.written = true;

@@ -282,6 +282,30 @@ describe('regressions from real drivers', () => {
     assert.deepEqual(findings('inline.c', mmap(true)), []);
   });
 
+  it('reports `.` on a member that is a pointer on some kernels, and `->` where it is embedded (kvmfr pgmap.res)', () => {
+    const probe = (guard: string, access: string) =>
+      [
+        '#include <linux/memremap.h>',
+        '#include <linux/version.h>',
+        'void probe(struct dev_pagemap *pgmap)',
+        '{',
+        `#if ${guard}`,
+        `\tpgmap->res${access}start = 0;`,
+        '#endif',
+        '}',
+      ].join('\n');
+    // res was `const struct resource *` on 4.8-4.15, embedded from 4.18, gone from 5.11.
+    assert.deepEqual(findings('inline.c', probe('LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)', '.')), [
+      'access-operator 6:9 [4.8,4.10,4.13,4.15]',
+      'struct-not-in-image 6:9 [4.4]',
+    ]);
+    assert.deepEqual(findings('inline.c', probe('LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)', '->')), [
+      'access-operator 6:9 [4.18,5.0,5.3,5.4,5.8]',
+      'struct-not-in-image 6:9 [4.4]',
+    ]);
+    assert.deepEqual(findings('inline.c', probe('LINUX_VERSION_CODE >= KERNEL_VERSION(4, 18, 0) && LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)', '.')), []);
+  });
+
   it('compiles as Kbuild does for a module: __KERNEL__ and MODULE are defined', () => {
     const text = [
       '#include <linux/fs.h>',
