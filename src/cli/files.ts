@@ -3,7 +3,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createIncludeResolver, kbuildFlags } from '../core/includes';
-import type { CommandLineMacro, IncludeResolver } from '../core/preprocessor';
+import type { BuildContext } from '../core/checker';
+import type { IncludeResolver } from '../core/preprocessor';
 
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 const SOURCE_EXTENSIONS = /\.(c|h)$/i;
@@ -74,7 +75,7 @@ export function workspaceIncludeResolver(roots: readonly string[], includeDirs: 
  * How each file is compiled as far as includes go: the resolver (with the `-I` folders of its
  * Kbuild) and the `-include` headers. Files that share flags share a resolver and its cache.
  */
-export function includeContexts(roots: readonly string[]): (file: string) => { resolveInclude: IncludeResolver; forcedIncludes: string[]; defines: CommandLineMacro[] } {
+export function includeContexts(roots: readonly string[]): (file: string) => BuildContext {
   const resolvers = new Map<string, IncludeResolver>();
   return (file) => {
     const flags = kbuildFlags(file, roots, readTextFile);

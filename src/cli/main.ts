@@ -7,8 +7,8 @@ import { parseArgs } from 'node:util';
 import { BtfError } from '../core/btf/errors';
 import { DatabaseError, type AggregateKind, type AggregateRef, type KernelDatabase } from '../core/database';
 import { configCandidates, findConfig, imageNameFromFile, importKernel, labelProblem, releaseFromName, RUNNING_KERNEL_BTF_DIR } from '../core/importedKernels';
+import { describeStop } from '../core/checker';
 import { closestNames, reportJson, reportText } from '../core/report';
-import { describeImages } from '../core/history';
 import { DEFAULT_TARGETS, parseTargets } from '../core/targets';
 import { openBundledDatabase } from './database';
 import { collectFiles, readSource, includeContexts } from './files';
@@ -212,7 +212,7 @@ async function runCheck(args: string[], io: Io): Promise<number> {
     // Not a finding (the code is fine), but a silent gap would read as "checked and clean".
     if (format === 'text') {
       for (const stop of stops) {
-        io.err(`kernel-compat: ${path}:${stop.line + 1}: not checked on ${describeImages(db.images, stop.targets, selection.images)}: the build stops at an #error there\n`);
+        io.err(`kernel-compat: ${path}:${stop.line + 1}: ${describeStop(db, stop.targets, selection.images)}\n`);
       }
     }
   }

@@ -10,7 +10,7 @@ import { lineIndexAt, lineStarts, positionAt } from './lineIndex';
 import { blankAnnotations } from './parser';
 import { LineState, preprocess, type CommandLineMacro, type IncludedHeader, type IncludeResolver, type KernelEnvironment, type PreprocessResult } from './preprocessor';
 import { formatFunctionType, functionPointerShape, signatureMismatch, tagsOf } from './signatures';
-import { findUsages, type AggregateMention, type FileUsages, type FunctionSignature, type MemberUsage, type SourceRange, type TypeOracle } from './usages';
+import { findUsages, parseTypeText, type AggregateMention, type FileUsages, type FunctionSignature, type MemberUsage, type SourceRange, type TypeOracle } from './usages';
 
 /** Diagnostic codes: a contract shared by diagnostics, quick fixes, the CLI and SARIF rules. */
 export const Codes = {
@@ -63,6 +63,14 @@ export interface CheckResult {
   variants: number;
   /** Targets (image indices) the file refuses with an #error it certainly reaches, by that line: nothing is judged for them. */
   stops: { line: number; targets: number[] }[];
+}
+
+/** The flags a driver's build adds to a file (see kbuildFlags), as the CLI and the extension find them. */
+export type BuildContext = Required<Pick<CheckOptions, 'resolveInclude' | 'forcedIncludes' | 'defines'>>;
+
+/** The line `check` and the extension's log give for kernels a file refuses with #error. */
+export function describeStop(db: KernelDatabase, stopped: readonly number[], targets: readonly number[]): string {
+  return `not checked on ${describeImages(db.images, stopped, targets)}: the build stops at an #error there`;
 }
 
 export interface CheckOptions {
@@ -308,9 +316,8 @@ function isReadOnlyType(type: string): boolean {
 
 /** `struct timespec64` of `struct timespec64 *` or `const struct timespec64`; '' for other types (function pointers included). */
 function aggregateTagOf(type: string): string {
-  const head = type.split('(')[0];
-  const match = /\b(struct|union)\s+([A-Za-z_]\w*)/.exec(head);
-  return match ? `${match[1]} ${match[2]}` : '';
+  const parsed = parseTypeText(type);
+  return parsed ? `${parsed.kind} ${parsed.name}` : '';
 }
 
 const signatureWordLists = new WeakMap<FunctionSignature, string[]>();
@@ -717,25 +724,28 @@ export class Checker {
         });
       }
       if (signatures.size > 0) findings.push(...this.signatureFindings(usage, signatures, history, targets, severities));
-      if (usage.followedBy) findings.push(...this.operatorFindings(usage, usage.followedBy, images, history, targets, severities));
+      const typeFinding = (code: Code, applies: (type: string) => boolean, message: (on: string, declaration: string) => string) => {
+        const finding = this.typeFinding(usage, code, images, history, targets, severities, applies, message);
+        if (finding) findings.push(finding);
+      };
+      const operator = usage.followedBy;
+      if (operator) {
+        // `p->m.x` where m is a pointer, or `p->m->x` where it is embedded. Only plain kinds are
+        // judged: a typedef may be either.
+        const wrongKind = operator === '.' ? 'pointer' : 'aggregate';
+        typeFinding(
+          Codes.accessOperator,
+          (type) => valueKind(type) === wrongKind,
+          (on, declaration) =>
+            `\`${usage.member}\` of ${usage.aggregate.kind} ${usage.aggregate.name} is ${operator === '.' ? 'a pointer' : 'embedded, not a pointer'} on ${on} (\`${declaration}\`), so \`${operator}\` does not apply there`,
+        );
+      }
       if (usage.written) {
-        const readOnly = images.filter((image) => {
-          const state = history[image];
-          return state.state === 'present' && isReadOnlyType(state.member.type);
-        });
-        if (readOnly.length > 0) {
-          const newest = history[readOnly[readOnly.length - 1]];
-          const declaration = newest.state === 'present' ? newest.member.declaration : usage.member;
-          findings.push({
-            code: Codes.readOnlyMember,
-            severity: severities[Codes.readOnlyMember],
-            message: `\`${usage.member}\` of ${usage.aggregate.kind} ${usage.aggregate.name} cannot be assigned on ${describeImages(this.db.images, readOnly, targets)}, where it is \`${declaration}\``,
-            range: usage.range,
-            aggregate: usage.aggregate,
-            member: usage.member,
-            targets: readOnly,
-          });
-        }
+        typeFinding(
+          Codes.readOnlyMember,
+          isReadOnlyType,
+          (on, declaration) => `\`${usage.member}\` of ${usage.aggregate.kind} ${usage.aggregate.name} cannot be assigned on ${on}, where it is \`${declaration}\``,
+        );
       }
     }
 
@@ -806,40 +816,35 @@ export class Checker {
   }
 
   /**
-   * `p->m.x` where m is a pointer on some targets, or `p->m->x` where it is embedded: the
-   * operator does not apply there. Only types whose kind is plain are judged (a typedef may be
-   * either).
+   * One finding on the judged images where the member's type makes the use fail (`applies`),
+   * quoting the member's declaration on the newest of them.
    */
-  private operatorFindings(
+  private typeFinding(
     usage: MemberUsage,
-    operator: '.' | '->',
+    code: Code,
     images: number[],
     history: MemberState[],
     targets: number[],
     severities: Record<Code, Severity>,
-  ): Finding[] {
-    const wrong: number[] = [];
-    for (const image of images) {
+    applies: (type: string) => boolean,
+    message: (on: string, declaration: string) => string,
+  ): Finding | undefined {
+    const failing = images.filter((image) => {
       const state = history[image];
-      if (state.state !== 'present') continue;
-      const kind = valueKind(state.member.type);
-      if ((operator === '.' && kind === 'pointer') || (operator === '->' && kind === 'aggregate')) wrong.push(image);
-    }
-    if (wrong.length === 0) return [];
-    const newest = history[wrong[wrong.length - 1]];
+      return state.state === 'present' && applies(state.member.type);
+    });
+    if (failing.length === 0) return undefined;
+    const newest = history[failing[failing.length - 1]];
     const declaration = newest.state === 'present' ? newest.member.declaration : usage.member;
-    const what = operator === '.' ? 'a pointer' : 'embedded, not a pointer';
-    return [
-      {
-        code: Codes.accessOperator,
-        severity: severities[Codes.accessOperator],
-        message: `\`${usage.member}\` of ${usage.aggregate.kind} ${usage.aggregate.name} is ${what} on ${describeImages(this.db.images, wrong, targets)} (\`${declaration}\`), so \`${operator}\` does not apply there`,
-        range: usage.range,
-        aggregate: usage.aggregate,
-        member: usage.member,
-        targets: wrong,
-      },
-    ];
+    return {
+      code,
+      severity: severities[code],
+      message: message(describeImages(this.db.images, failing, targets), declaration),
+      range: usage.range,
+      aggregate: usage.aggregate,
+      member: usage.member,
+      targets: failing,
+    };
   }
 
   private missingMessage(ref: AggregateRef, member: string, missing: number[], targets: number[], history: MemberState[]): string {

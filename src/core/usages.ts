@@ -543,7 +543,7 @@ function withoutNestedParameterNames(typeText: string): string {
  * and its layers. Undefined for anything that is not an aggregate, an array of them or a
  * pointer to them (scalars, function pointers, anonymous aggregates).
  */
-function parseTypeText(text: string): { kind: AggregateKind; name: string; layers: string } | undefined {
+export function parseTypeText(text: string): { kind: AggregateKind; name: string; layers: string } | undefined {
   const match = /^\s*(?:[A-Za-z_]\w*\s+)*?(struct|union)\s+([A-Za-z_]\w*)\b(.*)$/s.exec(text);
   if (!match) return undefined;
   const declarator = match[3].replace(/\b(?:const|volatile|restrict|__restrict|__\w+)\b/g, '').replace(/\s+/g, '');

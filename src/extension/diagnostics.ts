@@ -4,11 +4,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import type { CheckResult } from '../core/checker';
+import { describeStop, type BuildContext, type CheckResult } from '../core/checker';
 import { createIncludeResolver, kbuildFlags } from '../core/includes';
-import type { CommandLineMacro, IncludeResolver } from '../core/preprocessor';
 import { parseTargets } from '../core/targets';
-import { describeImages } from '../core/history';
 import { toDiagnostic } from './convert';
 import type { EngineLoader } from './engine';
 import { readSettings } from './settings';
@@ -39,7 +37,7 @@ function isCheckable(document: vscode.TextDocument): boolean {
  * Includes resolve in the document's workspace folder (and the `-I` folders of its Kbuild);
  * open editors win over the disk. The Kbuild's `-include` headers come first, as in the build.
  */
-function includeContext(document: vscode.TextDocument): { resolveInclude: IncludeResolver; forcedIncludes: string[]; defines: CommandLineMacro[] } {
+function includeContext(document: vscode.TextDocument): BuildContext {
   const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath;
   const roots = folder ? [folder] : [dirname(document.uri.fsPath)];
   const read = (candidate: string) => {
@@ -153,7 +151,7 @@ export class DiagnosticsController implements vscode.Disposable {
       this.collection.set(document.uri, result.findings.map(toDiagnostic));
       this.log.appendLine(`${document.uri.fsPath}: ${result.findings.length} finding(s), ${result.variants} variant(s), ${Date.now() - started} ms`);
       for (const stop of result.stops) {
-        this.log.appendLine(`  not checked on ${describeImages(db.images, stop.targets, selection.images)}: the build stops at the #error on line ${stop.line + 1}`);
+        this.log.appendLine(`  line ${stop.line + 1}: ${describeStop(db, stop.targets, selection.images)}`);
       }
       this.changed.fire(document.uri);
     } catch (error) {
