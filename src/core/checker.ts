@@ -4,6 +4,7 @@
 // inside `#if` in initializer lists or around function signatures still parses cleanly.
 import type { Parser, Tree } from 'web-tree-sitter';
 import type { AggregateKind, AggregateRef, KernelDatabase, MemberState } from './database';
+import { withModules } from './imageWords';
 import { deadGuardMessage, findDeadGuards, type DeadGuard } from './deadGuards';
 import { describeImages, findSuccessor } from './history';
 import { lineIndexAt, lineStarts, positionAt } from './lineIndex';
@@ -802,13 +803,12 @@ export class Checker {
 
   private notInImageMessage(ref: AggregateRef, missing: number[], targets: number[]): string {
     const images = this.db.images;
-    const definitions = this.db.definitions(ref);
-    const firstPresent = images.findIndex((image, index) => image.group === 'version' && definitions[index] !== null);
-    const onlyOlder = firstPresent >= 0 && missing.every((index) => images[index].group === 'version' && index < firstPresent);
-    const why = onlyOlder
-      ? `it may be a module, configured off, or newer than those kernels: the data first has it in ${images[firstPresent].label}`
-      : 'it may be built as a module or configured off there';
-    return `${ref.kind} ${ref.name} is not in the vmlinux BTF of ${describeImages(images, missing, targets)} (${why}), so its members are not checked on those kernels`;
+    const vmlinuxOnly = missing.filter((index) => !withModules(images[index]));
+    const everywhere = missing.filter((index) => withModules(images[index]));
+    const parts: string[] = [];
+    if (vmlinuxOnly.length > 0) parts.push(`not in the vmlinux BTF of ${describeImages(images, vmlinuxOnly, targets)} (it may be built as a module or configured off there)`);
+    if (everywhere.length > 0) parts.push(`in neither vmlinux nor any module of ${describeImages(images, everywhere, targets)} (configured off, or not in that kernel)`);
+    return `${ref.kind} ${ref.name} is ${parts.join(', and ')}, so its members are not checked on those kernels`;
   }
 
   private isIgnored(lines: string[], line: number): boolean {

@@ -4,7 +4,10 @@
 import { gunzipSync } from 'node:zlib';
 import {
   SCHEMA_VERSION,
+  shardFileName,
+  shardOf,
   type AggregateKind,
+  type Carriers,
   type ConfigsFile,
   type KernelImage,
   type KernelsFile,
@@ -12,7 +15,7 @@ import {
   type TypesFile,
 } from './schema';
 
-export type { AggregateKind, KernelImage } from './schema';
+export type { AggregateKind, Carriers, KernelImage } from './schema';
 
 export interface AggregateRef {
   kind: AggregateKind;
@@ -83,16 +86,19 @@ export function aggregateKey(ref: AggregateRef): string {
   return `${ref.kind} ${ref.name}`;
 }
 
+function ownValue<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
+
 export class KernelDatabase {
   readonly images: KernelImage[];
   readonly source: string;
   private readonly bundledCount: number;
   private readonly imported: ImportedImage[] = [];
   private readonly labelIndex = new Map<string, number>();
-  private typesFile?: TypesFile;
-  private incompleteLayouts = new Set<number>();
+  private readonly shardCount: number;
+  private readonly shardFiles = new Map<number, { types: TypesFile; incomplete: Set<number>; layouts: Map<number, Definition> }>();
   private configsFile?: ConfigsFile;
-  private readonly layoutCache = new Map<number, Definition>();
   private readonly definitionsCache = new Map<string, (Definition | null)[]>();
   private readonly historyCache = new Map<string, MemberState[]>();
   private memberAliases?: Record<string, string[]>;
@@ -101,8 +107,9 @@ export class KernelDatabase {
     private readonly read: DataReader,
     kernels: KernelsFile,
   ) {
-    this.images = [...kernels.images];
+    this.images = kernels.images.map((image) => ({ distribution: 'ubuntu', btf: 'vmlinux', ...image }));
     this.source = kernels.source;
+    this.shardCount = kernels.shards;
     this.bundledCount = kernels.images.length;
     this.images.forEach((image, index) => this.labelIndex.set(image.label, index));
   }
@@ -115,30 +122,43 @@ export class KernelDatabase {
     } catch (error) {
       throw new DatabaseError(`cannot read the kernel database (kernels.json): ${(error as Error).message}`);
     }
-    return new KernelDatabase(read, parseJson<KernelsFile>('kernels.json', bytes, false));
+    const kernels = parseJson<KernelsFile>('kernels.json', bytes, false);
+    if (!Array.isArray(kernels.images) || !Number.isInteger(kernels.shards) || kernels.shards < 1) {
+      throw new DatabaseError("the kernel database file kernels.json is missing its image list or shard count; reinstall, or run 'npm run build:data'");
+    }
+    return new KernelDatabase(read, kernels);
   }
 
-  private types(): TypesFile {
-    if (!this.typesFile) {
+  /** The shard that holds `key` ('struct list_head'), read on first use. */
+  private shard(key: string): { types: TypesFile; incomplete: Set<number>; layouts: Map<number, Definition> } {
+    const index = shardOf(key, this.shardCount);
+    let shard = this.shardFiles.get(index);
+    if (!shard) {
+      const name = shardFileName(index);
       let bytes: Uint8Array;
       try {
-        bytes = this.read('types.json.gz');
+        bytes = this.read(name);
       } catch (error) {
-        throw new DatabaseError(`cannot read the kernel database (types.json.gz): ${(error as Error).message}`);
+        throw new DatabaseError(`cannot read the kernel database (${name}): ${(error as Error).message}`);
       }
-      const types = parseJson<TypesFile>('types.json.gz', bytes, true);
-      if (!Array.isArray(types.strings) || !Array.isArray(types.members) || !Array.isArray(types.layouts) || !types.aggregates?.struct) {
-        throw new DatabaseError('the kernel database file types.json.gz is missing tables; reinstall, or run \'npm run build:data\'');
+      const types = parseJson<TypesFile>(name, bytes, true);
+      if (!Array.isArray(types.strings) || !Array.isArray(types.members) || !Array.isArray(types.layouts) || !types.aggregates?.struct || !types.carriers || !types.private || !types.alternatives) {
+        throw new DatabaseError(`the kernel database file ${name} is missing tables; reinstall, or run 'npm run build:data'`);
       }
-      this.typesFile = types;
-      this.incompleteLayouts = new Set(types.incompleteLayouts);
+      shard = { types, incomplete: new Set(types.incompleteLayouts), layouts: new Map() };
+      this.shardFiles.set(index, shard);
     }
-    return this.typesFile;
+    return shard;
   }
 
-  /** Forces the lazy load now (for benchmarks and for failing early in the CLI). */
+  /** Forces the lazy load of every shard now (for benchmarks and for failing early in the CLI). */
   warm(): void {
-    this.types();
+    for (let index = 0; index < this.shardCount; index++) this.shard(this.keyOfShard(index));
+  }
+
+  /** Any key that lands in shard `index`, to load it through `shard`. */
+  private keyOfShard(index: number): string {
+    for (let n = 0; ; n++) if (shardOf(`struct ${n}`, this.shardCount) === index) return `struct ${n}`;
   }
 
   imageIndex(label: string): number | undefined {
@@ -157,9 +177,11 @@ export class KernelDatabase {
     return index;
   }
 
-  /** Aggregate names of one kind, sorted. */
+  /** Aggregate names of one kind, sorted. Reads every shard: for pickers and suggestions, not checks. */
   names(kind: AggregateKind): string[] {
-    const names = new Set(Object.keys(this.types().aggregates[kind] ?? {}));
+    this.warm();
+    const names = new Set<string>();
+    for (const { types } of this.shardFiles.values()) for (const name of Object.keys(types.aggregates[kind] ?? {})) names.add(name);
     const prefix = `${kind} `;
     for (const imported of this.imported) {
       for (const key of imported.definitions.keys()) if (key.startsWith(prefix)) names.add(key.slice(prefix.length));
@@ -172,20 +194,51 @@ export class KernelDatabase {
     return this.definitions(ref).some((d) => d !== null);
   }
 
-  private layout(id: number): Definition {
-    let definition = this.layoutCache.get(id);
+  private layout(shard: { types: TypesFile; incomplete: Set<number>; layouts: Map<number, Definition> }, id: number): Definition {
+    let definition = shard.layouts.get(id);
     if (!definition) {
-      const types = this.types();
+      const types = shard.types;
       const memberIds = types.layouts[id] ?? [];
       const members = memberIds.map((m) => ({
         name: types.strings[types.members[m * 3]],
         declaration: types.strings[types.members[m * 3 + 1]],
         type: types.strings[types.members[m * 3 + 2]],
       }));
-      definition = { members, byName: new Map(members.map((m) => [m.name, m])), incomplete: this.incompleteLayouts.has(id) };
-      this.layoutCache.set(id, definition);
+      definition = { members, byName: new Map(members.map((m) => [m.name, m])), incomplete: shard.incomplete.has(id) };
+      shard.layouts.set(id, definition);
     }
     return definition;
+  }
+
+  /**
+   * The modules that carry the aggregate's definition on `image` (count, then the first few
+   * names); undefined when vmlinux carries it, it is absent, or the image's modules were not read.
+   */
+  carriers(ref: AggregateRef, image: number): Carriers | undefined {
+    if (image >= this.bundledCount) return undefined;
+    const key = aggregateKey(ref);
+    const perImage = ownValue(this.shard(key).types.carriers, key);
+    return perImage ? ownValue(perImage, String(image)) : undefined;
+  }
+
+  /**
+   * True when the kernel's headers were read and none of them defines the aggregate: it is
+   * private to a module or a .c file there. Undefined when the image has no header data.
+   */
+  isPrivate(ref: AggregateRef, image: number): boolean | undefined {
+    if (image >= this.bundledCount || !this.images[image].headers) return undefined;
+    const key = aggregateKey(ref);
+    return (ownValue(this.shard(key).types.private, key) ?? []).includes(image);
+  }
+
+  /** Other same-named definitions on `image` (a kernel with several `struct channel`s), with their carriers. */
+  alternatives(ref: AggregateRef, image: number): { definition: Definition; carriers: Carriers }[] {
+    if (image >= this.bundledCount) return [];
+    const key = aggregateKey(ref);
+    const shard = this.shard(key);
+    const perImage = ownValue(shard.types.alternatives, key);
+    const found = perImage ? ownValue(perImage, String(image)) : undefined;
+    return (found ?? []).map((alternative) => ({ definition: this.layout(shard, alternative.layout), carriers: alternative.carriers }));
   }
 
   /** The aggregate's definition on every image (null: not in that image's vmlinux BTF). */
@@ -193,11 +246,13 @@ export class KernelDatabase {
     const key = aggregateKey(ref);
     let cached = this.definitionsCache.get(key);
     if (!cached) {
-      const perImage = this.types().aggregates[ref.kind]?.[ref.name];
+      const shard = this.shard(key);
+      const byName = shard.types.aggregates[ref.kind];
+      const perImage = byName ? ownValue(byName, ref.name) : undefined;
       cached = this.images.map((_, index) => {
         if (index < this.bundledCount) {
-          const layout = perImage && Object.prototype.hasOwnProperty.call(this.types().aggregates[ref.kind], ref.name) ? perImage[index] : -1;
-          return layout >= 0 ? this.layout(layout) : null;
+          const layout = perImage?.[index] ?? -1;
+          return layout >= 0 ? this.layout(shard, layout) : null;
         }
         const found = this.imported[index - this.bundledCount].definitions.get(key);
         return found ? { members: found.members, byName: new Map(found.members.map((m) => [m.name, m])), incomplete: found.incomplete } : null;

@@ -2,12 +2,14 @@
 // (consecutive versions; each arch against 5.4 amd64; each flavor against 5.4 generic),
 // member histories collapsed into ranges, and successor guesses for removed members.
 import type { AggregateRef, Definition, KernelDatabase, Member, MemberState } from './database';
-import type { KernelImage } from './schema';
+import type { Distribution, KernelImage } from './schema';
 
 export interface ImagePair {
   from: number;
   to: number;
   group: 'version' | 'arch' | 'flavor' | 'imported';
+  /** Both images are of this distribution. */
+  distribution: Distribution;
   /** How the pair is named in reports: '5.4 and 5.8', 'amd64 and arm64', 'generic and aws'. */
   fromName: string;
   toName: string;
@@ -16,15 +18,21 @@ export interface ImagePair {
 /** The base of an arch or flavor image: the version image of the same major.minor release. */
 function baseImage(images: readonly KernelImage[], image: KernelImage): number {
   const majorMinor = image.release.split('.').slice(0, 2).join('.');
-  return images.findIndex((candidate) => candidate.group === 'version' && candidate.release.split('.').slice(0, 2).join('.') === majorMinor);
+  return images.findIndex(
+    (candidate) => candidate.group === 'version' && distributionOf(candidate) === distributionOf(image) && candidate.release.split('.').slice(0, 2).join('.') === majorMinor,
+  );
 }
 
 /** Every pair the report compares, in report order. */
 export function comparisonPairs(images: readonly KernelImage[]): ImagePair[] {
   const pairs: ImagePair[] = [];
-  const versions = images.map((image, index) => ({ image, index })).filter((x) => x.image.group === 'version');
-  for (let i = 1; i < versions.length; i++) {
-    pairs.push({ from: versions[i - 1].index, to: versions[i].index, group: 'version', fromName: versions[i - 1].image.label, toName: versions[i].image.label });
+  // Consecutive versions of one distribution only: Ubuntu 6.8 against Debian 6.12 would mix
+  // two configs and vmlinux-only data with data that includes modules.
+  for (const distribution of distributionsOf(images)) {
+    const versions = images.map((image, index) => ({ image, index })).filter((x) => x.image.group === 'version' && distributionOf(x.image) === distribution);
+    for (let i = 1; i < versions.length; i++) {
+      pairs.push({ from: versions[i - 1].index, to: versions[i].index, group: 'version', distribution, fromName: versions[i - 1].image.label, toName: versions[i].image.label });
+    }
   }
   images.forEach((image, index) => {
     if (image.group !== 'arch' && image.group !== 'flavor') return;
@@ -32,9 +40,18 @@ export function comparisonPairs(images: readonly KernelImage[]): ImagePair[] {
     if (base < 0) return;
     const fromName = image.group === 'arch' ? images[base].arch : images[base].flavor;
     const toName = image.group === 'arch' ? image.arch : image.flavor;
-    pairs.push({ from: base, to: index, group: image.group, fromName, toName });
+    pairs.push({ from: base, to: index, group: image.group, distribution: distributionOf(image), fromName, toName });
   });
   return pairs;
+}
+
+export function distributionOf(image: KernelImage): Distribution {
+  return image.group === 'imported' ? 'imported' : (image.distribution ?? 'ubuntu');
+}
+
+/** The distributions of the version images, in the order their first image appears. */
+export function distributionsOf(images: readonly KernelImage[]): Distribution[] {
+  return [...new Set(images.filter((image) => image.group === 'version').map(distributionOf))];
 }
 
 export interface TypeChange {
@@ -122,13 +139,24 @@ export function findSuccessor(db: KernelDatabase, ref: AggregateRef, member: str
   return found;
 }
 
+/**
+ * Each distribution's history is searched from its newest boundary back; of the successors
+ * found, the one that shows first in version order wins (Ubuntu 5.15 shows `open_device`
+ * before Debian 6.1 does, and both name the same successor).
+ */
 function searchSuccessor(db: KernelDatabase, ref: AggregateRef, member: string): Successor | undefined {
   const comparisons = compareAll(db, ref).filter((c) => c.pair.group === 'version');
-  for (let i = comparisons.length - 1; i >= 0; i--) {
-    const found = successorAt(comparisons[i], member);
-    if (found) return { member: found, image: comparisons[i].pair.to, pair: comparisons[i].pair };
+  let best: Successor | undefined;
+  for (const distribution of distributionsOf(db.images)) {
+    const own = comparisons.filter((c) => c.pair.distribution === distribution);
+    for (let i = own.length - 1; i >= 0; i--) {
+      const found = successorAt(own[i], member);
+      if (!found) continue;
+      if (!best || db.images[own[i].pair.to].versionCode < db.images[best.image].versionCode) best = { member: found, image: own[i].pair.to, pair: own[i].pair };
+      break;
+    }
   }
-  return undefined;
+  return best;
 }
 
 /** Runs of consecutive images (in a given order) that share one state of a member. */

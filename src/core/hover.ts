@@ -2,6 +2,7 @@
 // grouped as the report groups them, with the targets the user checks against.
 import type { AggregateRef, KernelDatabase, MemberState } from './database';
 import { collapseHistory, compareAll, describeImages, findSuccessor } from './history';
+import { absentWords, carriersText, withModules } from './imageWords';
 import type { ImageGroup } from './schema';
 
 const GROUP_TITLES: Record<ImageGroup, string> = {
@@ -21,7 +22,7 @@ function groups(db: KernelDatabase): { group: ImageGroup; images: number[] }[] {
   return result;
 }
 
-function stateText(state: MemberState, member: string): string {
+function stateText(db: KernelDatabase, images: readonly number[], state: MemberState, member: string): string {
   switch (state.state) {
     case 'present':
       return `\`${state.member.declaration}\``;
@@ -30,7 +31,7 @@ function stateText(state: MemberState, member: string): string {
     case 'unknown':
       return 'not visible (inside an unnamed member the data does not show)';
     case 'no-aggregate':
-      return 'struct not in vmlinux BTF';
+      return `struct ${absentWords(images.map((index) => db.images[index]))}`;
   }
 }
 
@@ -44,7 +45,7 @@ export function memberHover(db: KernelDatabase, ref: AggregateRef, member: strin
   for (const { group, images } of groups(db)) {
     lines.push(`*${GROUP_TITLES[group]}*`, '');
     for (const run of collapseHistory(history, images)) {
-      lines.push(`- ${describeImages(db.images, run.images, images)}: ${stateText(run.state, member)}`);
+      lines.push(`- ${describeImages(db.images, run.images, images)}: ${stateText(db, run.images, run.state, member)}`);
     }
     lines.push('');
   }
@@ -61,8 +62,15 @@ export function aggregateHover(db: KernelDatabase, ref: AggregateRef, targets: r
   const present = targets.filter((t) => definitions[t]);
   const absent = targets.filter((t) => !definitions[t]);
   const lines = [`**${ref.kind} ${escapeMarkdown(ref.name)}**`, ''];
-  if (present.length > 0) lines.push(`In the vmlinux BTF of ${describeImages(db.images, present, targets)}.`);
-  if (absent.length > 0) lines.push(`Not in the vmlinux BTF of ${describeImages(db.images, absent, targets)} (it may be a module or configured off there).`);
+  if (present.length > 0) lines.push(`Present on ${describeImages(db.images, present, targets)}.`);
+  const inModules = present.filter((t) => db.carriers(ref, t));
+  if (inModules.length > 0) lines.push(`In modules on ${describeImages(db.images, inModules, targets)}: ${carriersText(db.carriers(ref, inModules[inModules.length - 1])!)}.`);
+  const privateOn = present.filter((t) => db.isPrivate(ref, t));
+  if (privateOn.length > 0) lines.push(`No public header defines it on ${describeImages(db.images, privateOn, targets)}: private to a module or a .c file there.`);
+  const absentVmlinux = absent.filter((t) => !withModules(db.images[t]));
+  const absentEverywhere = absent.filter((t) => withModules(db.images[t]));
+  if (absentVmlinux.length > 0) lines.push(`Not in the vmlinux BTF of ${describeImages(db.images, absentVmlinux, targets)} (it may be a module or configured off there).`);
+  if (absentEverywhere.length > 0) lines.push(`In neither vmlinux nor any module of ${describeImages(db.images, absentEverywhere, targets)}.`);
   const targetSet = new Set(targets);
   const changes = compareAll(db, ref).filter((c) => c.status !== 'unchanged' && c.status !== 'absent' && targetSet.has(c.pair.from) && targetSet.has(c.pair.to));
   if (changes.length > 0) {

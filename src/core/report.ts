@@ -3,10 +3,9 @@
 // JSON for tools.
 import type { AggregateKind, AggregateRef, Definition, KernelDatabase, Member } from './database';
 import { compareAll, successorAt, type Comparison } from './history';
-import type { ImageGroup } from './schema';
-
-export const ABSENT_MEANING =
-  "Absent means not in that image's vmlinux BTF: the type may live in a module or be configured off; it does not mean removed from Linux.";
+import { distributionOf } from './history';
+import { absentMeaning, absentWords, carriersText, withModules } from './imageWords';
+import type { Distribution, ImageGroup } from './schema';
 
 const GROUP_TITLES: Record<ImageGroup, string> = {
   version: 'Regular',
@@ -14,6 +13,25 @@ const GROUP_TITLES: Record<ImageGroup, string> = {
   flavor: 'Flavor',
   imported: 'Imported',
 };
+
+/** The heading of a run of images or pairs: Debian's version images are told apart from Ubuntu's. */
+export function groupTitle(group: ImageGroup, distribution: Distribution | undefined): string {
+  if (group === 'version' && distribution === 'debian') return 'Regular (Debian, vmlinux and modules)';
+  if (group === 'version' && distribution === 'ubuntu') return 'Regular (Ubuntu, vmlinux)';
+  return GROUP_TITLES[group];
+}
+
+/** What the report adds after ✅ on a kernel read with modules: where the type lives, and its namesakes. */
+function originNotes(db: KernelDatabase, ref: AggregateRef, image: number): string {
+  const notes: string[] = [];
+  const carriers = db.carriers(ref, image);
+  if (carriers) notes.push(`in modules: ${carriersText(carriers)}`);
+  else if (withModules(db.images[image])) notes.push('in vmlinux');
+  if (db.isPrivate(ref, image)) notes.push('private: no public header defines it');
+  const others = db.alternatives(ref, image);
+  if (others.length > 0) notes.push(`${others.length} other ${ref.kind} ${ref.name} in ${others.map((o) => carriersText(o.carriers)).join('; ')}`);
+  return notes.length > 0 ? ` (${notes.join('; ')})` : '';
+}
 
 export function definitionText(ref: AggregateRef, definition: Definition): string[] {
   const lines = [`${ref.kind} ${ref.name} {`];
@@ -34,9 +52,9 @@ export function comparisonLines(db: KernelDatabase, comparison: Comparison): str
     case 'unchanged':
       return [`${title} ✅`];
     case 'added':
-      return [`${title} ⚠️ present in ${toLabel}, absent from ${fromLabel}'s vmlinux BTF`];
+      return [`${title} ⚠️ present in ${toLabel}, absent from ${fromLabel} (${absentWords([db.images[pair.from]])})`];
     case 'removed':
-      return [`${title} ⚠️ absent from ${toLabel}'s vmlinux BTF (may be a module or configured off), present in ${fromLabel}`];
+      return [`${title} ⚠️ absent from ${toLabel} (${absentWords([db.images[pair.to]])}${withModules(db.images[pair.to]) ? '' : '; may be a module or configured off'}), present in ${fromLabel}`];
     case 'changed': {
       const lines = [`${title} ⚠️`];
       for (const m of comparison.added) lines.push(`  Field added: ${m.declaration}`);
@@ -53,23 +71,25 @@ export function comparisonLines(db: KernelDatabase, comparison: Comparison): str
 
 export function reportText(db: KernelDatabase, ref: AggregateRef): string {
   const definitions = db.definitions(ref);
-  const lines: string[] = [`${ref.kind} ${ref.name}`, `Source: ${db.source}.`, ABSENT_MEANING, '', 'Status'];
-  let group: ImageGroup | undefined;
+  const lines: string[] = [`${ref.kind} ${ref.name}`, `Source: ${db.source}.`, absentMeaning(db.images), '', 'Status'];
+  let heading: string | undefined;
   db.images.forEach((image, index) => {
-    if (image.group !== group) {
-      group = image.group;
-      lines.push(GROUP_TITLES[group]);
+    const title = groupTitle(image.group, image.group === 'version' ? undefined : distributionOf(image));
+    if (title !== heading) {
+      heading = title;
+      lines.push(title);
     }
     const definition = definitions[index];
     if (!definition) lines.push(`${image.label}: Absent ⚠️`);
-    else lines.push(`${image.label}: ✅`, ...definitionText(ref, definition));
+    else lines.push(`${image.label}${image.distribution === 'debian' ? ' (Debian)' : ''}: ✅${originNotes(db, ref, index)}`, ...definitionText(ref, definition));
   });
   lines.push('', 'Differences');
-  let pairGroup: string | undefined;
+  let pairHeading: string | undefined;
   for (const comparison of compareAll(db, ref)) {
-    if (comparison.pair.group !== pairGroup) {
-      pairGroup = comparison.pair.group;
-      lines.push(GROUP_TITLES[comparison.pair.group]);
+    const title = groupTitle(comparison.pair.group, comparison.pair.distribution);
+    if (title !== pairHeading) {
+      pairHeading = title;
+      lines.push(title);
     }
     lines.push(...comparisonLines(db, comparison));
   }
@@ -79,7 +99,17 @@ export function reportText(db: KernelDatabase, ref: AggregateRef): string {
 export interface ReportJson {
   struct: string;
   kind: AggregateKind;
-  images: Record<string, null | { members: { name: string; type: string; declaration: string }[]; incomplete: boolean }>;
+  images: Record<
+    string,
+    null | {
+      members: { name: string; type: string; declaration: string }[];
+      incomplete: boolean;
+      /** Kernels read with modules: the modules that carry it (absent: vmlinux does). */
+      modules?: { count: number; names: string[] };
+      /** Kernels with header data: no public header defines it. */
+      private?: true;
+    }
+  >;
   changes: {
     from: string;
     to: string;
@@ -98,9 +128,17 @@ export function reportJson(db: KernelDatabase, ref: AggregateRef): ReportJson {
   const images: ReportJson['images'] = {};
   db.images.forEach((image, index) => {
     const definition = definitions[index];
-    images[image.label] = definition
-      ? { members: definition.members.map((m) => ({ name: m.name, type: m.type, declaration: m.declaration })), incomplete: definition.incomplete }
-      : null;
+    if (!definition) {
+      images[image.label] = null;
+      return;
+    }
+    const carriers = db.carriers(ref, index);
+    images[image.label] = {
+      members: definition.members.map((m) => ({ name: m.name, type: m.type, declaration: m.declaration })),
+      incomplete: definition.incomplete,
+      ...(carriers ? { modules: { count: carriers[0], names: carriers.slice(1) as string[] } } : {}),
+      ...(db.isPrivate(ref, index) ? { private: true as const } : {}),
+    };
   });
   const changes = compareAll(db, ref)
     .filter((c) => c.status !== 'absent')

@@ -1,9 +1,11 @@
 // The on-disk shape of the bundled kernel database (data/). Written by scripts/build-data.ts,
 // read by src/core/database.ts. Bump SCHEMA_VERSION on any incompatible change.
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export type ImageGroup = 'version' | 'arch' | 'flavor' | 'imported';
+/** Who built the kernel: histories compare consecutive images of one distribution only. */
+export type Distribution = 'ubuntu' | 'debian' | 'imported';
 export type AggregateKind = 'struct' | 'union' | 'enum';
 
 export interface KernelImage {
@@ -18,6 +20,18 @@ export interface KernelImage {
   release: string;
   /** LINUX_VERSION_CODE of that release. */
   versionCode: number;
+  /** Absent in files written before distributions were told apart: Ubuntu then. */
+  distribution?: Distribution;
+  /**
+   * What the image's types come from: 'vmlinux' (the DepSurf images: absent means "not in
+   * the vmlinux BTF") or 'vmlinux+modules' (the Debian kernels: absent means "in neither
+   * vmlinux nor any module").
+   */
+  btf?: 'vmlinux' | 'vmlinux+modules';
+  /** The distribution's package the image was read from: 'linux-image-6.1.0-57-amd64 6.1.192-3'. */
+  package?: string;
+  /** True when the kernel's headers were read too (header facts in headers.json.gz). */
+  headers?: boolean;
 }
 
 /** data/kernels.json: small, readable, loaded first. */
@@ -25,11 +39,32 @@ export interface KernelsFile {
   schema: number;
   source: string;
   images: KernelImage[];
+  /** Type tables are split into this many files, types/NN.json.gz, by `shardOf`. */
+  shards: number;
+}
+
+/** The shard file that holds an aggregate: FNV-1a of 'struct name' modulo the shard count. */
+export function shardOf(key: string, shards: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193) >>> 0;
+  return hash % shards;
+}
+
+export function shardFileName(shard: number): string {
+  return `types/${String(shard).padStart(2, '0')}.json.gz`;
 }
 
 /**
- * data/types.json.gz. Layouts are shared: most aggregates are identical across many
- * images, so each image points at a layout index instead of repeating the members.
+ * Where a definition comes from on a kernel whose modules were read: how many modules carry
+ * that layout (a module struct is copied into every module that uses it) and the first few
+ * of them, shallowest path first ('vfio' before 'vfio-pci-core').
+ */
+export type Carriers = [count: number, ...names: string[]];
+
+/**
+ * data/types/NN.json.gz, one shard of the aggregates. Layouts are shared: most aggregates
+ * are identical across many images, so each image points at a layout index instead of
+ * repeating the members. A shard is read when one of its aggregates is first asked for.
  */
 export interface TypesFile {
   schema: number;
@@ -41,8 +76,21 @@ export interface TypesFile {
   layouts: number[][];
   /** Layouts that hide members inside an unnamed, unflattened anonymous struct/union. */
   incompleteLayouts: number[];
-  /** kind -> name -> layout index per image (-1: absent from that image's vmlinux BTF). */
+  /**
+   * kind -> name -> layout index per image (-1: absent). On a kernel with modules this is
+   * the kernel's own definition of the name: the one vmlinux carries, else the layout the
+   * most modules carry.
+   */
   aggregates: Record<AggregateKind, Record<string, number[]>>;
+  /** 'struct name' -> image index -> the modules that carry it (absent: vmlinux carries it). */
+  carriers: Record<string, Record<string, Carriers>>;
+  /**
+   * 'struct name' -> the images (with header data) on which no public header defines the
+   * name: a struct private to a module or a .c file, which out-of-tree code never includes.
+   */
+  private: Record<string, number[]>;
+  /** 'struct name' -> image index -> other same-named layouts of that kernel, with their carriers. */
+  alternatives: Record<string, Record<string, { layout: number; carriers: Carriers }[]>>;
 }
 
 /** data/configs.json.gz: kernel config values per image, deduplicated per symbol. */
@@ -52,6 +100,24 @@ export interface ConfigsFile {
   values: string[];
   /** symbol -> value index per image (-1: not set in that image's config). */
   symbols: Record<string, number[]>;
+}
+
+/**
+ * data/headers.json.gz: what the headers packages of the kernels with header data declare.
+ * Every fact carries a bit mask over `images` (bit i: images[i] has it).
+ */
+export interface HeadersFile {
+  schema: number;
+  /** Image indices (into kernels.json) of the kernels whose headers were read. */
+  images: number[];
+  /** Include name ('linux/fs.h') -> mask of the kernels that have it. */
+  headers: Record<string, number>;
+  /** 'struct file_lock' / 'typedef u8' -> [defining header, mask][]. */
+  definitions: Record<string, [string, number][]>;
+  /** Function name -> [prototype as C text, mask, inline (1) or extern (0)][]. */
+  functions: Record<string, [string, number, number][]>;
+  /** Function-like macro name -> [parameter count, variadic (1/0), mask][]. */
+  macros: Record<string, [number, number, number][]>;
 }
 
 /**

@@ -4,8 +4,9 @@
 // something, then those two definitions. Same line shapes as the full report, so one
 // grammar colours both.
 import type { AggregateRef, KernelDatabase } from './database';
-import { compareDefinitions, comparisonPairs, describeImages, type ImagePair } from './history';
-import { ABSENT_MEANING, comparisonLines, definitionText } from './report';
+import { compareDefinitions, comparisonPairs, describeImages, distributionOf, type ImagePair } from './history';
+import { absentMeaning } from './imageWords';
+import { comparisonLines, definitionText } from './report';
 import type { ImageGroup } from './schema';
 
 const GROUP_TITLES: Record<ImageGroup, string> = {
@@ -20,19 +21,23 @@ function isVersionLike(group: ImageGroup): boolean {
 }
 
 /**
- * The pairs compared step by step: consecutive targeted version (and imported) images by
- * kernel version, and each targeted arch or flavor image against its targeted base image.
+ * The pairs compared step by step: consecutive targeted version (and imported) images of one
+ * distribution by kernel version, and each targeted arch or flavor image against its
+ * targeted base image.
  */
 export function targetPairs(db: KernelDatabase, targets: readonly number[]): ImagePair[] {
   const images = db.images;
   const targeted = new Set(targets);
   const ordered = [...targeted].filter((index) => isVersionLike(images[index].group)).sort((a, b) => images[a].versionCode - images[b].versionCode || a - b);
   const pairs: ImagePair[] = [];
-  for (let i = 1; i < ordered.length; i++) {
-    const from = ordered[i - 1];
-    const to = ordered[i];
-    const group = images[from].group === 'version' && images[to].group === 'version' ? 'version' : 'imported';
-    pairs.push({ from, to, group, fromName: images[from].label, toName: images[to].label });
+  for (const distribution of new Set(ordered.map((index) => distributionOf(images[index])))) {
+    const own = ordered.filter((index) => distributionOf(images[index]) === distribution);
+    for (let i = 1; i < own.length; i++) {
+      const from = own[i - 1];
+      const to = own[i];
+      const group = images[from].group === 'version' && images[to].group === 'version' ? 'version' : 'imported';
+      pairs.push({ from, to, group, distribution, fromName: images[from].label, toName: images[to].label });
+    }
   }
   for (const pair of comparisonPairs(images)) {
     if (pair.group !== 'version' && targeted.has(pair.from) && targeted.has(pair.to)) pairs.push(pair);
@@ -48,7 +53,7 @@ export function targetChangesText(db: KernelDatabase, ref: AggregateRef, targets
   const present = targeted.filter((index) => definitions[index]);
   const absent = targeted.filter((index) => !definitions[index]);
   const name = `${ref.kind} ${ref.name}`;
-  const lines = [name, `Targets: ${describeImages(images, targeted, everyImage) || 'none'}`, `Source: ${db.source}.`, ABSENT_MEANING, '', 'Oldest and newest'];
+  const lines = [name, `Targets: ${describeImages(images, targeted, everyImage) || 'none'}`, `Source: ${db.source}.`, absentMeaning(targeted.map((index) => images[index])), '', 'Oldest and newest'];
 
   // Oldest and newest by kernel version: arch and flavor images only stand in when fewer than two versions are targeted.
   const versioned = present.filter((index) => isVersionLike(images[index].group));
@@ -56,12 +61,12 @@ export function targetChangesText(db: KernelDatabase, ref: AggregateRef, targets
   const oldest = ends[0];
   const newest = ends[ends.length - 1];
   if (ends.length >= 2) {
-    const pair: ImagePair = { from: oldest, to: newest, group: images[newest].group, fromName: images[oldest].label, toName: images[newest].label };
+    const pair: ImagePair = { from: oldest, to: newest, group: images[newest].group, distribution: distributionOf(images[newest]), fromName: images[oldest].label, toName: images[newest].label };
     lines.push(...comparisonLines(db, compareDefinitions(pair, definitions[oldest], definitions[newest])));
   } else if (ends.length === 1) {
-    lines.push(`No changes to compare: of the targets, only ${images[oldest].label} has ${name} in its vmlinux BTF`);
+    lines.push(`No changes to compare: of the targets, only ${images[oldest].label} has ${name} in its data`);
   } else {
-    lines.push(`No changes to compare: no targeted kernel has ${name} in its vmlinux BTF`);
+    lines.push(`No changes to compare: no targeted kernel has ${name} in its data`);
   }
   if (absent.length > 0) lines.push(`Absent from: ${describeImages(images, absent, everyImage)} ⚠️`);
 

@@ -63,7 +63,7 @@ describe('BTF reader: the real 6.18.44 vmlinux BTF', function () {
         const before = db.definition(ref, v68);
         const after = db.definition(ref, imported);
         assert.ok(before && after);
-        const comparison = compareDefinitions({ from: v68, to: imported, group: 'version', fromName: '6.8', toName: '6.18-real' }, before, after);
+        const comparison = compareDefinitions({ from: v68, to: imported, group: 'version', distribution: 'ubuntu', fromName: '6.8', toName: '6.18-real' }, before, after);
         assert.equal(comparison.status, 'unchanged', JSON.stringify(comparison.typeChanged.slice(0, 3)));
         assert.deepEqual(after.members, before.members, 'declarations and types alike');
       });
@@ -71,7 +71,7 @@ describe('BTF reader: the real 6.18.44 vmlinux BTF', function () {
 
     it('sees what did change: struct file_operations gained fop_flags (Linux 6.11), lost mmap_supported_flags', () => {
       const ref = { kind: 'struct' as const, name: 'file_operations' };
-      const comparison = compareDefinitions({ from: v68, to: imported, group: 'version', fromName: '6.8', toName: '6.18-real' }, db.definition(ref, v68), db.definition(ref, imported));
+      const comparison = compareDefinitions({ from: v68, to: imported, group: 'version', distribution: 'ubuntu', fromName: '6.8', toName: '6.18-real' }, db.definition(ref, v68), db.definition(ref, imported));
       assert.equal(comparison.status, 'changed');
       assert.ok(comparison.added.some((m) => m.declaration === 'fop_flags_t fop_flags'));
       assert.deepEqual(comparison.removed.map((m) => m.name), ['mmap_supported_flags']);

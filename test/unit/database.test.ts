@@ -6,23 +6,34 @@ import { gzipSync } from 'node:zlib';
 import { bundledDataDir } from '../../src/cli/paths';
 import { DatabaseError, KernelDatabase } from '../../src/core/database';
 import { compareAll, findSuccessor } from '../../src/core/history';
-import { buildDatabase, readStatusSection } from '../../scripts/build-data';
+import { buildDatabase, readStatusSection, SHARDS } from '../../scripts/build-data';
+import { shardFileName, shardOf } from '../../src/core/schema';
+import { cacheComplete, cacheRoot, readManifest } from '../../scripts/debian/packages';
 import { bundledDatabase, sharedDataDir, sharedDataPresent } from './helpers';
 
 const VFIO = { kind: 'struct', name: 'vfio_device_ops' } as const;
 
 describe('kernel database', () => {
-  it('lists the 25 images with labels, groups, releases and LINUX_VERSION_CODE', () => {
+  it('lists the 25 Ubuntu and 5 Debian images in version order, with labels, groups, releases and LINUX_VERSION_CODE', () => {
     const db = bundledDatabase();
     assert.deepEqual(
       db.images.map((i) => i.label),
-      ['4.4', '4.8', '4.10', '4.13', '4.15', '4.18', '5.0', '5.3', '5.4', '5.8', '5.11', '5.13', '5.15', '5.19', '6.2', '6.5', '6.8',
+      ['4.4', '4.8', '4.10', '4.13', '4.15', '4.18', '5.0', '5.3', '5.4', '5.8', '5.10', '5.11', '5.13', '5.15', '5.19', '6.1', '6.2', '6.5', '6.8', '6.12', '7.2', '7.3',
         'arm64', 'armhf', 'ppc64el', 'riscv64', 'aws', 'azure', 'gcp', 'lowlatency'],
     );
     const at = (label: string) => db.images[db.imageIndex(label)!];
     assert.deepEqual(at('5.15'), {
       label: '5.15', image: '5.15.0-25-generic-amd64', group: 'version', arch: 'amd64', flavor: 'generic', release: '5.15.30', versionCode: 0x050f1e,
+      distribution: 'ubuntu', btf: 'vmlinux',
     });
+    assert.deepEqual(at('6.12'), {
+      label: '6.12', image: '6.12.118+deb12-amd64', group: 'version', arch: 'amd64', flavor: 'amd64', release: '6.12.118', versionCode: 0x060c76,
+      distribution: 'debian', btf: 'vmlinux+modules', package: 'linux-image-6.12.118+deb12-amd64 6.12.118-1~deb12u1', headers: true,
+    });
+    // Debian builds 5.10's modules without BTF: that kernel is known from its vmlinux only.
+    assert.equal(at('5.10').btf, 'vmlinux');
+    assert.equal(at('7.3').package, 'linux-binary-7.3.4+deb13-amd64 7.3.4-1~bpo13+1');
+    assert.equal(at('6.1').release, '6.1.192');
     assert.equal(at('4.4').release, '4.4.6');
     assert.equal(at('riscv64').image, '5.4.0-24-generic-riscv64');
     assert.equal(at('riscv64').group, 'arch');
@@ -97,32 +108,37 @@ describe('kernel database', () => {
   });
 
   it('reads a data folder without member-aliases.json (written by build:data alone) as having no aliases, and refuses a corrupt one', () => {
+    const dentryShard = shardFileName(shardOf('struct dentry', SHARDS));
     const files: Record<string, Uint8Array> = {
       'kernels.json': readFileSync(join(bundledDataDir, 'kernels.json')),
-      'types.json.gz': readFileSync(join(bundledDataDir, 'types.json.gz')),
+      [dentryShard]: readFileSync(join(bundledDataDir, dentryShard)),
     };
     const read = (name: string) => {
       if (!files[name]) throw new Error(`ENOENT: ${name}`);
       return files[name];
     };
     assert.equal(KernelDatabase.open(read).memberHistory({ kind: 'struct', name: 'dentry' }, 'd_lock')[0].state, 'absent');
-    files['member-aliases.json'] = Buffer.from('{"schema": 1, "aliases": ');
+    files['member-aliases.json'] = Buffer.from('{"schema": 2, "aliases": ');
     assert.throws(() => KernelDatabase.open(read).memberHistory({ kind: 'struct', name: 'dentry' }, 'd_lock'), /member-aliases\.json is not valid JSON/);
   });
 
   it('refuses a corrupt or foreign data file with a clear message', () => {
+    const vfioShard = shardFileName(shardOf('struct vfio_device_ops', SHARDS));
     const files: Record<string, Uint8Array> = {
       'kernels.json': readFileSync(join(bundledDataDir, 'kernels.json')),
-      'types.json.gz': Buffer.from('this is not gzip'),
+      [vfioShard]: Buffer.from('this is not gzip'),
     };
     const db = KernelDatabase.open((name) => {
       if (!files[name]) throw new Error(`ENOENT: ${name}`);
       return files[name];
     });
-    assert.throws(() => db.knows(VFIO), (e: unknown) => e instanceof DatabaseError && /types\.json\.gz is corrupt/.test(e.message));
-    files['types.json.gz'] = gzipSync('{"schema": 99}');
+    assert.throws(() => db.knows(VFIO), (e: unknown) => e instanceof DatabaseError && e.message.includes(`${vfioShard} is corrupt`));
+    files[vfioShard] = gzipSync('{"schema": 99}');
     const other = KernelDatabase.open((name) => files[name]);
-    assert.throws(() => other.knows(VFIO), /has schema 99, this version reads schema 1/);
+    assert.throws(() => other.knows(VFIO), /has schema 99, this version reads schema 2/);
+    files[vfioShard] = gzipSync('{"schema": 2, "strings": []}');
+    assert.throws(() => KernelDatabase.open((name) => files[name]).knows(VFIO), /is missing tables/);
+    assert.throws(() => KernelDatabase.open(() => Buffer.from('{"schema": 2, "images": []}')), /shard count/);
     assert.throws(() => KernelDatabase.open(() => Buffer.from('{')), /kernels\.json is not valid JSON/);
   });
 
@@ -168,7 +184,7 @@ describe('kernel database', () => {
           }
           const ourChanges = new Map<string, string[]>();
           for (const c of compareAll(db, ref)) {
-            if (c.status !== 'changed') continue;
+            if (c.status !== 'changed' || c.pair.distribution !== 'ubuntu') continue;
             const items = [
               ...c.added.map((m) => `Field added|${m.declaration}|`),
               ...c.removed.map((m) => `Field removed|${m.declaration}|`),
@@ -184,11 +200,16 @@ describe('kernel database', () => {
       assert.equal(pages, 15509);
     });
 
-    it('data/ is what the importer generates from ../shared today (not stale, not hand-edited)', async () => {
+    it('data/ is what the importer generates from ../shared and the pinned Debian packages today (not stale, not hand-edited)', async function () {
+      // The Debian packages are 540 MB: the test runs where build:data has filled the cache.
+      const manifest = readManifest();
+      if (!cacheComplete(manifest)) this.skip();
       const out = mkdtempSync(join(tmpdir(), 'kernel-compat-data-'));
       try {
-        await buildDatabase(join(sharedDataDir, 'depsurf'), out);
-        for (const name of ['kernels.json', 'types.json.gz', 'configs.json.gz']) {
+        await buildDatabase({ source: join(sharedDataDir, 'depsurf'), out, manifest, cache: cacheRoot() });
+        const written = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1)).sort();
+        assert.deepEqual(written(out), written(bundledDataDir));
+        for (const name of written(out)) {
           assert.ok(readFileSync(join(out, name)).equals(readFileSync(join(bundledDataDir, name))), `data/${name} is stale: run npm run build:data`);
         }
       } finally {

@@ -220,6 +220,24 @@ export class DefinitionBuilder {
    * (static types of different files) the first in id order stays.
    */
   addTo(into: DefinitionMap): DefinitionMap {
+    this.forEachAggregate((key, define) => {
+      if (!into.has(key)) into.set(key, define());
+    });
+    return into;
+  }
+
+  /**
+   * Every named aggregate of this blob's own types, same-named ones included (a whole kernel
+   * has several `struct channel`s), in id order.
+   */
+  all(): { key: string; definition: AggregateDefinition }[] {
+    const found: { key: string; definition: AggregateDefinition }[] = [];
+    this.forEachAggregate((key, define) => found.push({ key, definition: define() }));
+    return found;
+  }
+
+  /** Calls `visit` with each named aggregate's key and a function that builds its definition. */
+  private forEachAggregate(visit: (key: string, define: () => AggregateDefinition) => void): void {
     for (const type of this.btf.ownTypes) {
       if (type.name === '') continue;
       let key: string;
@@ -227,16 +245,13 @@ export class DefinitionBuilder {
       // An enum without values is how encoders write a forward declaration (`enum foo;`).
       else if ((type.kind === 'ENUM' || type.kind === 'ENUM64') && type.values.length > 0) key = `enum ${type.name}`;
       else continue;
-      if (into.has(key)) continue;
-      if (type.kind === 'ENUM' || type.kind === 'ENUM64') {
-        into.set(key, this.enumDefinition(type));
-      } else {
+      visit(key, () => {
+        if (type.kind === 'ENUM' || type.kind === 'ENUM64') return this.enumDefinition(type);
         const definition: AggregateDefinition = { members: [], incomplete: false };
         this.flatten(type as BtfComposite, definition, new Set([type.id]));
-        into.set(key, definition);
-      }
+        return definition;
+      });
     }
-    return into;
   }
 }
 

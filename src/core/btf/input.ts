@@ -2,10 +2,13 @@
 // - raw BTF (/sys/kernel/btf/vmlinux, /sys/kernel/btf/<module>, a .btf file);
 // - an ELF file with a .BTF section (vmlinux, a module .ko, a compiled .o), and the
 //   .BTF.base section of a module built against a distilled base;
-// - xz or gzip compressed (btfhub-archive's <release>.btf.tar.xz, a module .ko.xz or .ko.gz);
+// - xz, gzip or zstd compressed (btfhub-archive's <release>.btf.tar.xz, a module .ko.xz,
+//   .ko.gz or .ko.zst);
+// - an x86 bzImage (/boot/vmlinuz): its compressed payload is the ELF vmlinux;
 // - a tar archive: its first member that is BTF or ELF.
 // Compressed output is capped, so a decompression bomb fails instead of filling memory.
 import { gunzipSync } from 'node:zlib';
+import { decompress as zstdDecompress } from 'fzstd';
 import { XzReadableStream } from 'xz-decompress';
 import { bytesSource, readRange, startsWith, type ByteSource } from './bytes';
 import { isElf, readElfSections } from './elf';
@@ -50,7 +53,13 @@ async function decompressXz(bytes: Uint8Array, name: string): Promise<Uint8Array
     }
   } catch (error) {
     if (error instanceof BtfError) throw error;
-    throw new BtfError(`${name}: the xz data is corrupt (${error instanceof Error ? error.message : String(error)})`);
+    const why = error instanceof Error ? error.message : String(error);
+    // xz-embedded's XZ_OPTIONS_ERROR: a filter it was built without, above all the x86 BCJ
+    // filter every xz-compressed bzImage uses.
+    if (/error code 6\b/.test(why)) {
+      throw new BtfError(`${name}: the xz data uses a filter this reader cannot decode (a bzImage's x86 BCJ filter); decompress it with 'xz -d' first, or import /sys/kernel/btf/vmlinux on that kernel`);
+    }
+    throw new BtfError(`${name}: the xz data is corrupt (${why})`);
   } finally {
     reader.releaseLock();
   }
@@ -74,6 +83,60 @@ function decompressGzip(bytes: Uint8Array, name: string): Uint8Array {
   } catch (error) {
     throw new BtfError(`${name}: the gzip data is corrupt or too large (${(error as Error).message})`);
   }
+}
+
+function decompressZstd(bytes: Uint8Array, name: string): Uint8Array {
+  // fzstd sizes its output from the frame header; a frame that claims more than the cap is refused first.
+  const claimed = zstdContentSize(bytes);
+  if (claimed !== undefined && claimed > MAX_DECOMPRESSED_BYTES) throw new BtfError(`${name}: decompresses to more than ${MAX_DECOMPRESSED_BYTES >> 20} MiB; not a kernel BTF file`);
+  let output: Uint8Array;
+  try {
+    output = zstdDecompress(bytes);
+  } catch (error) {
+    throw new BtfError(`${name}: the zstd data is corrupt (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (output.length > MAX_DECOMPRESSED_BYTES) throw new BtfError(`${name}: decompresses to more than ${MAX_DECOMPRESSED_BYTES >> 20} MiB; not a kernel BTF file`);
+  return output;
+}
+
+/** The content size a zstd frame header declares, when it declares one (RFC 8878, 3.1.1.1). */
+function zstdContentSize(bytes: Uint8Array): number | undefined {
+  if (bytes.length < 6) return undefined;
+  const descriptor = bytes[4];
+  const sizeFlag = descriptor >> 6;
+  const singleSegment = (descriptor >> 5) & 1;
+  const dictionaryIdBytes = [0, 1, 2, 4][descriptor & 3];
+  const sizeBytes = sizeFlag === 0 ? singleSegment : 1 << sizeFlag;
+  if (sizeBytes === 0) return undefined;
+  const at = 5 + (singleSegment ? 0 : 1) + dictionaryIdBytes;
+  if (at + sizeBytes > bytes.length) return undefined;
+  let size = 0;
+  for (let i = sizeBytes - 1; i >= 0; i--) size = size * 256 + bytes[at + i];
+  return sizeBytes === 2 ? size + 256 : size;
+}
+
+// The x86 boot protocol header of a bzImage (Documentation/arch/x86/boot.rst): the
+// protected-mode kernel follows the setup sectors, and its compressed payload (the ELF
+// vmlinux, with its .BTF section) lies at payload_offset within it.
+const BZIMAGE_HEADER_END = 0x250;
+const SETUP_SECTS = 0x1f1;
+const HEADER_MAGIC_AT = 0x202;
+const HDRS = [0x48, 0x64, 0x72, 0x53]; // "HdrS"
+const PAYLOAD_OFFSET = 0x248;
+const PAYLOAD_LENGTH = 0x24c;
+
+export function isBzImage(head: Uint8Array): boolean {
+  return head.length >= BZIMAGE_HEADER_END && head[0x1fe] === 0x55 && head[0x1ff] === 0xaa && startsWith(head.subarray(HEADER_MAGIC_AT), HDRS);
+}
+
+export function bzImagePayload(source: ByteSource, head: Uint8Array, name: string): Uint8Array {
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const setupSectors = head[SETUP_SECTS] || 4;
+  const start = (setupSectors + 1) * 512 + view.getUint32(PAYLOAD_OFFSET, true);
+  const length = view.getUint32(PAYLOAD_LENGTH, true);
+  // The kernel's build appends the uncompressed size (4 bytes) to the compressed stream.
+  if (length <= 4) throw new BtfError(`${name}: this bzImage declares no payload (boot protocol before 2.08)`);
+  return readRange(source, start, length - 4, `${name}'s compressed kernel`);
 }
 
 function octalField(header: Uint8Array, start: number, length: number): number {
@@ -123,7 +186,7 @@ export function* tarMembers(bytes: Uint8Array, archiveName: string): Generator<{
 
 async function extract(source: ByteSource, name: string, path: string[], depth: number): Promise<ExtractedBtf> {
   if (depth > MAX_NESTING) throw new BtfError(`${name}: archives nested too deep`);
-  const head = readRange(source, 0, Math.min(source.size, TAR_BLOCK), `${name}'s first bytes`);
+  const head = readRange(source, 0, Math.min(source.size, BZIMAGE_HEADER_END), `${name}'s first bytes`);
   const via = (what: string) => [...path, what].join(' › ');
   if (isBtf(head)) return { btf: readRange(source, 0, source.size, name), container: via('raw BTF') };
   if (isElf(head)) {
@@ -141,19 +204,23 @@ async function extract(source: ByteSource, name: string, path: string[], depth: 
     return extract(bytesSource(inner), name, [...path, 'gzip'], depth + 1);
   }
   if (startsWith(head, ZSTD_MAGIC)) {
-    throw new BtfError(`${name}: zstd-compressed files cannot be read yet; decompress it first (zstd -d), or use /sys/kernel/btf/ on that kernel`);
+    const inner = decompressZstd(readRange(source, 0, source.size, name), name);
+    return extract(bytesSource(inner), name, [...path, 'zstd'], depth + 1);
+  }
+  if (isBzImage(head)) {
+    return extract(bytesSource(bzImagePayload(source, head, name)), name, [...path, 'bzImage payload'], depth + 1);
   }
   if (isTar(head)) {
     const bytes = readRange(source, 0, source.size, name);
     for (const member of tarMembers(bytes, name)) {
       const first = member.data.subarray(0, TAR_BLOCK);
-      if (isBtf(first) || isElf(first) || startsWith(first, XZ_MAGIC) || startsWith(first, GZIP_MAGIC)) {
+      if (isBtf(first) || isElf(first) || startsWith(first, XZ_MAGIC) || startsWith(first, GZIP_MAGIC) || startsWith(first, ZSTD_MAGIC)) {
         return extract(bytesSource(member.data), `${name} › ${member.name}`, [...path, `tar member ${member.name}`], depth + 1);
       }
     }
     throw new BtfError(`${name}: the tar archive holds no BTF or ELF file`);
   }
-  throw new BtfError(`${name}: not BTF, an ELF file with a .BTF section, or an .xz, .gz or .tar of one`);
+  throw new BtfError(`${name}: not BTF, an ELF file with a .BTF section, a bzImage, or an .xz, .gz, .zst or .tar of one`);
 }
 
 /** The BTF in `source`, whatever container holds it. `name` labels messages. */

@@ -1,0 +1,69 @@
+// Merges the header facts of the kernels with header data into data/headers.json.gz (one
+// table, each fact with a bit mask of the kernels that have it) and data/member-aliases.json
+// (the member names headers define as macros, over all those kernels).
+import { gzipSync } from 'node:zlib';
+import { SCHEMA_VERSION, type HeadersFile, type MemberAliasesFile } from '../../src/core/schema';
+import type { FunctionPrototype, HeaderFacts } from './headerFacts';
+
+function sortedRecord<T>(map: Map<string, T>): Record<string, T> {
+  const record: Record<string, T> = {};
+  for (const key of [...map.keys()].sort()) record[key] = map.get(key)!;
+  return record;
+}
+
+export function prototypeText(name: string, prototype: FunctionPrototype): string {
+  const parameters = prototype.parameters.length === 0 && !prototype.variadic ? 'void' : [...prototype.parameters, ...(prototype.variadic ? ['...'] : [])].join(', ');
+  return `${prototype.returnType} ${name}(${parameters})`.replace(/\* /g, '*').replace(/ \*/g, ' *');
+}
+
+/** Adds `bit` to the mask of each distinct `fact` (by `key`) under `name`. */
+function addFact<T extends unknown[]>(table: Map<string, T[]>, name: string, fact: T, key: (fact: T) => string, maskAt: number, bit: number): void {
+  let list = table.get(name);
+  if (!list) table.set(name, (list = []));
+  const found = list.find((existing) => key(existing) === key(fact));
+  if (found) (found[maskAt] as number) |= bit;
+  else {
+    (fact[maskAt] as number) = bit;
+    list.push(fact);
+  }
+}
+
+/** `facts[i]` belongs to the kernel at database index `images[i]`. */
+export function headersFile(images: number[], facts: HeaderFacts[]): { file: HeadersFile; aliases: MemberAliasesFile } {
+  if (images.length > 30) throw new Error('header masks hold 30 kernels at most');
+  const headers = new Map<string, number>();
+  const definitions = new Map<string, [string, number][]>();
+  const functions = new Map<string, [string, number, number][]>();
+  const macros = new Map<string, [number, number, number][]>();
+  const aliases = new Map<string, Set<string>>();
+  facts.forEach((fact, i) => {
+    const bit = 1 << i;
+    for (const header of fact.headers) headers.set(header, (headers.get(header) ?? 0) | bit);
+    for (const [key, files] of Object.entries(fact.definitions)) {
+      for (const file of files) addFact<[string, number]>(definitions, key, [file, 0], (f) => f[0], 1, bit);
+    }
+    for (const [name, prototypes] of Object.entries(fact.functions)) {
+      for (const prototype of prototypes) addFact(functions, name, [prototypeText(name, prototype), 0, prototype.inline ? 1 : 0], (f) => `${f[0]}\u0000${f[2]}`, 1, bit);
+    }
+    for (const [name, variants] of Object.entries(fact.macros)) {
+      for (const variant of variants) addFact(macros, name, [variant.parameters, variant.variadic ? 1 : 0, 0], (f) => `${f[0]}/${f[1]}`, 2, bit);
+    }
+    for (const [name, paths] of Object.entries(fact.memberAliases)) {
+      let set = aliases.get(name);
+      if (!set) aliases.set(name, (set = new Set()));
+      for (const path of paths) set.add(path);
+    }
+  });
+  const sortFacts = <T extends unknown[]>(table: Map<string, T[]>) => {
+    for (const list of table.values()) list.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+    return sortedRecord(table);
+  };
+  return {
+    file: { schema: SCHEMA_VERSION, images, headers: sortedRecord(headers), definitions: sortFacts(definitions), functions: sortFacts(functions), macros: sortFacts(macros) },
+    aliases: { schema: SCHEMA_VERSION, aliases: sortedRecord(new Map([...aliases].map(([name, paths]) => [name, [...paths].sort()]))) },
+  };
+}
+
+export function headersFileBytes(file: HeadersFile): Buffer {
+  return gzipSync(JSON.stringify(file), { level: 9 });
+}
