@@ -2,6 +2,7 @@
 // image has, with their C types. Loading is lazy: the image list is small and read first;
 // the type tables are decompressed and parsed on the first question about a type.
 import { gunzipSync } from 'node:zlib';
+import { HeaderIndex } from './headerIndex';
 import {
   SCHEMA_VERSION,
   shardFileName,
@@ -9,6 +10,7 @@ import {
   type AggregateKind,
   type Carriers,
   type ConfigsFile,
+  type HeadersFile,
   type KernelImage,
   type KernelsFile,
   type MemberAliasesFile,
@@ -102,6 +104,7 @@ export class KernelDatabase {
   private readonly definitionsCache = new Map<string, (Definition | null)[]>();
   private readonly historyCache = new Map<string, MemberState[]>();
   private memberAliases?: Record<string, string[]>;
+  private headerIndex?: HeaderIndex;
 
   private constructor(
     private readonly read: DataReader,
@@ -324,6 +327,27 @@ export class KernelDatabase {
     }
     const paths = Object.prototype.hasOwnProperty.call(this.memberAliases, member) ? this.memberAliases[member] : undefined;
     return Array.isArray(paths) ? paths : [];
+  }
+
+  /**
+   * What the headers of the kernels with header data declare (data/headers.json.gz, read on
+   * first use). A folder without the file has header data for no kernel.
+   */
+  headers(): HeaderIndex {
+    if (!this.headerIndex) {
+      let bytes: Uint8Array | undefined;
+      try {
+        bytes = this.read('headers.json.gz');
+      } catch {
+        bytes = undefined;
+      }
+      const file = bytes ? parseJson<HeadersFile>('headers.json.gz', bytes, true) : undefined;
+      if (file && (!Array.isArray(file.images) || !file.headers || !file.definitions || !file.functions || !file.macros)) {
+        throw new DatabaseError("the kernel database file headers.json.gz is missing tables; reinstall, or run 'npm run build:data'");
+      }
+      this.headerIndex = new HeaderIndex(file ?? { schema: SCHEMA_VERSION, images: [], headers: {}, definitions: {}, functions: {}, macros: {} });
+    }
+    return this.headerIndex;
   }
 
   /**

@@ -60,7 +60,7 @@ export interface ImportSummary {
 // ---------------------------------------------------------------------------------------
 // Labels, releases, configs
 
-const GROUP_WORDS = new Set(['all', 'versions', 'arch', 'flavor', 'imported']);
+const GROUP_WORDS = new Set(['all', 'versions', 'arch', 'flavor', 'imported', 'ubuntu', 'debian']);
 
 /** Why `label` cannot name an imported kernel, or undefined when it can. */
 export function labelProblem(label: string): string | undefined {

@@ -80,8 +80,9 @@ export function reportText(db: KernelDatabase, ref: AggregateRef): string {
       lines.push(title);
     }
     const definition = definitions[index];
-    if (!definition) lines.push(`${image.label}: Absent ⚠️`);
-    else lines.push(`${image.label}${image.distribution === 'debian' ? ' (Debian)' : ''}: ✅${originNotes(db, ref, index)}`, ...definitionText(ref, definition));
+    const label = `${image.label}${image.distribution === 'debian' ? ' (Debian)' : ''}`;
+    if (!definition) lines.push(`${label}: Absent ⚠️`);
+    else lines.push(`${label}: ✅${originNotes(db, ref, index)}`, ...definitionText(ref, definition));
   });
   lines.push('', 'Differences');
   let pairHeading: string | undefined;

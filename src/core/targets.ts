@@ -1,6 +1,7 @@
 // Target kernels: which images a check judges code against. One syntax for the setting and
 // the CLI: labels ('5.15', 'arm64', 'aws'), ranges over the version images ('5.4..6.8'),
-// comparisons ('>=5.10', '<5.4'), and the words 'versions', 'arch', 'flavor', 'all'.
+// comparisons ('>=5.10', '<5.4'), and the words 'versions', 'arch', 'flavor', 'all', and
+// 'ubuntu' and 'debian' (the version images of one distribution).
 import type { KernelImage } from './schema';
 
 export const DEFAULT_TARGETS = ['versions'];
@@ -44,6 +45,7 @@ export function parseTargets(spec: string | readonly string[], images: readonly 
     const range = /^([\d.]+)\.\.([\d.]+)$/.exec(part);
     const comparison = /^(>=|<=|>|<)([\d.]+)$/.exec(part);
     if (part === 'all') matched = addWhere(() => true);
+    else if (part === 'ubuntu' || part === 'debian') matched = addWhere((image) => image.group === 'version' && image.distribution === part);
     else if (part === 'versions' || part === 'arch' || part === 'flavor' || part === 'imported') {
       const group = part === 'versions' ? 'version' : part;
       matched = addWhere((image) => image.group === group);

@@ -247,9 +247,10 @@ describe('quick fixes for a missing member', () => {
 
   it('renames a member newer than the targets to the one it replaced', () => {
     const text = 'static const struct vfio_device_ops ops = {\n\t.open_device = 0,\n};\n';
-    const rename = only(fixesFor(text, '5.4..5.13'), 'rename');
+    // The Ubuntu kernels before 5.15 (Debian 5.10 has no vfio_device_ops in its vmlinux data).
+    const rename = only(fixesFor(text, '5.4,5.8,5.11,5.13'), 'rename');
     assert.equal(rename.title, 'Rename `open_device` to `open` (`open_device` replaced it in 5.15)');
-    assertClean(applyEdits(text, rename.edits), '5.4..5.13');
+    assertClean(applyEdits(text, rename.edits), '5.4,5.8,5.11,5.13');
   });
 
   it('silences exactly the line of the finding with an ignore comment above it', () => {

@@ -77,8 +77,12 @@ describe('kernel-compat report', () => {
     const json = reportJson(bundledDatabase(), VFIO);
     assert.equal(json.struct, 'vfio_device_ops');
     assert.equal(json.kind, 'struct');
-    assert.equal(Object.keys(json.images).length, 25);
+    assert.equal(Object.keys(json.images).length, 30);
     assert.equal(json.images['4.4'], null);
+    // The Debian kernels continue the story, in vfio.ko and the modules that use it.
+    assert.deepEqual(json.images['7.3']?.members.slice(0, 3).map((m) => m.name), ['name', 'init', 'release']);
+    assert.equal(json.changes.find((c) => c.from === '5.19' && c.to === '6.1'), undefined, 'no pair across distributions');
+    assert.deepEqual(json.changes.find((c) => c.from === '6.1' && c.to === '6.12')?.added.map((m) => m.name), ['bind_iommufd', 'unbind_iommufd', 'attach_ioas', 'detach_ioas']);
     assert.deepEqual(json.images['5.15']?.members.slice(0, 3).map((m) => [m.name, m.type]), [
       ['name', 'char *'],
       ['open_device', 'int (*)(struct vfio_device *)'],

@@ -126,7 +126,7 @@ describe('report grammar', () => {
         definitionLines++;
         if (text === '};') inDefinition = false;
       } else assert.ok(!anyEmbedded, `line ${i + 1} '${text}' is outside every definition but has C scopes`);
-      if (/^\S+: ✅$/.test(text)) inDefinition = true;
+      if (/^\S+(?: \(Debian\))?: ✅(?: \(.*\))?$/.test(text)) inDefinition = true;
     });
     assert.ok(definitionLines > 50, `only ${definitionLines} definition lines seen`);
 
@@ -138,6 +138,16 @@ describe('report grammar', () => {
     assert.ok(scopesOf(head, 'struct').some((s) => s.startsWith('storage.type') && s.endsWith('.c')), JSON.stringify(head));
   });
 
+  it('colours a Debian kernel\'s status line: label, distribution, mark and where the struct lives', () => {
+    const lines = tokenize(golden);
+    const line = lines.find((l) => lineText(l).startsWith('7.3 (Debian): ✅ (in modules: vfio'))!;
+    assertScope(line, '7.3', 'entity.name.tag.image-label.kernel-compat-report');
+    assertScope(line, '(Debian)', 'comment.line.distribution.kernel-compat-report');
+    assertScope(line, '✅', 'markup.inserted.present.kernel-compat-report');
+    assert.ok(hasScope(scopesOf(line, lineText(line).slice(lineText(line).indexOf('(in modules'))), 'comment.line.detail.origin.kernel-compat-report'));
+    assertScope(lines.find((l) => lineText(l) === 'Regular (Debian, vmlinux and modules)')!, 'Regular (Debian, vmlinux and modules)', 'entity.name.section.group.kernel-compat-report');
+  });
+
   it('colours differences: pairs, marks, change kinds, the arrow and successors', () => {
     const lines = tokenize(golden);
     const byText = (text: string) => lines.find((l) => lineText(l) === text)!;
@@ -146,7 +156,7 @@ describe('report grammar', () => {
     assertScope(changed, '5.8', 'entity.name.tag.image-label.kernel-compat-report');
     assertScope(changed, '⚠️', 'markup.changed.changed-mark.kernel-compat-report');
     assertScope(byText('5.8 and 5.11 ✅'), '✅', 'markup.inserted.unchanged.kernel-compat-report');
-    const arch = byText("amd64 and arm64 ⚠️ absent from arm64's vmlinux BTF (may be a module or configured off), present in 5.4");
+    const arch = byText('amd64 and arm64 ⚠️ absent from arm64 (not in vmlinux BTF; may be a module or configured off), present in 5.4');
     assertScope(arch, 'amd64', 'entity.name.tag.image-label.kernel-compat-report');
     assertScope(arch, 'arm64', 'entity.name.tag.image-label.kernel-compat-report');
 
@@ -193,9 +203,9 @@ describe('report grammar', () => {
 
   it('colours the changes view: targets, its headings and the struct missing from some targets', () => {
     const db = bundledDatabase();
-    const lines = tokenize(targetChangesText(db, { kind: 'struct', name: 'vfio_device_ops' }, parseTargets('5.4..6.8', db.images).images));
+    const lines = tokenize(targetChangesText(db, { kind: 'struct', name: 'vfio_device_ops' }, parseTargets('5.4,5.8,5.11,5.13,5.15,5.19,6.2,6.5,6.8', db.images).images));
     const byText = (text: string) => lines.find((l) => lineText(l) === text)!;
-    const targets = byText('Targets: 5.4–6.8');
+    const targets = byText('Targets: 5.4–5.8, 5.11–5.19, 6.2–6.8');
     assertScope(targets, 'Targets', 'keyword.other.targets.kernel-compat-report');
     assertScope(targets, '5.4', 'entity.name.tag.image-label.kernel-compat-report');
     assertScope(targets, '6.8', 'entity.name.tag.image-label.kernel-compat-report');

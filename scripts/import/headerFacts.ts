@@ -1,0 +1,743 @@
+// Reads what a Linux kernel headers tree (as Debian's linux-headers packages ship it)
+// declares for an out-of-tree module on x86: which include names exist, which headers
+// define each struct, union, enum and typedef, the prototypes of functions (extern
+// declarations and static inline definitions), the parameter counts of function-like
+// macros, and the macros that rename a struct member.
+//
+// Conditions are never evaluated: every `#if` / `#else` variant counts, and variants are told
+// apart by their text. Each file is parsed once with tree-sitter-c; macros and member aliases
+// are read from the raw text by line rules, which tree-sitter's error recovery cannot upset.
+import { closeSync, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Node } from 'web-tree-sitter';
+import { blankAnnotations, type CParser } from '../../src/core/parser';
+import { normalizeTypeText } from '../../src/core/usages';
+
+export interface FunctionPrototype {
+  returnType: string;
+  parameters: string[];
+  variadic: boolean;
+  inline: boolean;
+  header: string;
+}
+
+export interface HeaderFacts {
+  /** Every name an `#include <...>` can name for an out-of-tree module build, sorted: 'linux/fs.h', 'asm/unaligned.h', 'uapi/linux/fs.h' ... */
+  headers: string[];
+  /** 'struct file_lock' / 'union sigval' / 'enum pid_type' / 'typedef size_t' -> include names of headers that DEFINE it (a body `{...}`, or for typedefs the typedef declaration), sorted, deduplicated. Forward declarations `struct x;` do not count. */
+  definitions: Record<string, string[]>;
+  /** Function name -> distinct prototypes (extern declarations and static inline definitions). */
+  functions: Record<string, FunctionPrototype[]>;
+  /** Function-like macro name -> distinct parameter counts as {count, variadic, header}. Object-like macros are not here. */
+  macros: Record<string, { parameters: number; variadic: boolean; header: string }[]>;
+  /** Object-like macros that rename a member: `#define d_lock d_lockref.lock` -> alias 'd_lock' -> ['d_lockref.lock']. */
+  memberAliases: Record<string, string[]>;
+}
+
+/**
+ * The include path Kbuild gives an out-of-tree module on x86, in gcc's search order, relative
+ * to each root (the Debian `-common` tree is the source tree, the `-amd64` one holds what the
+ * build generated).
+ */
+export const X86_SEARCH_FOLDERS = [
+  'arch/x86/include',
+  'arch/x86/include/generated',
+  'include',
+  'arch/x86/include/uapi',
+  'arch/x86/include/generated/uapi',
+  'include/uapi',
+  'include/generated/uapi',
+];
+
+/** Files larger than this are generated tables (register maps), not API: they are listed but not read. */
+const MAX_FILE_BYTES = 2 * 1024 * 1024;
+/** Symlinked folders could nest forever; no real include path is this deep. */
+const MAX_DEPTH = 32;
+
+/** `#define name path` where path is `member(.member|[n])+`: the rule of scripts/build-member-aliases.ts. */
+const ALIAS = /^[ \t]*#[ \t]*define[ \t]+([a-z_][a-z0-9_]*)[ \t]+([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*|\[[0-9]+\])+)[ \t]*(?:\/\*.*)?$/gm;
+
+/** `#define NAME(` with the parenthesis right after the name: a function-like macro (after comments are blanked and continuation lines joined). */
+const FUNCTION_MACRO = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)/gm;
+
+/**
+ * Kernel attribute macros that tree-sitter-c reads as stray words or calls in front of a
+ * declaration (`extern __printf(2, 3) int sprintf(...)` parses as garbage that swallows the
+ * next declaration too). They say nothing about a prototype's types, so they are blanked with
+ * spaces, arguments included, on top of blankAnnotations.
+ */
+const ATTRIBUTES_WITH_ARGUMENTS =
+  /\b(?:__printf|__scanf|__alloc_size|__realloc_size|__aligned|__section|__must_hold|__must_not_hold|__acquires|__releases|__acquire|__release|__cond_acquires|__cond_releases|__acquires_shared|__releases_shared|__cond_acquires_shared|__must_hold_shared|__guarded_by|__pt_guarded_by|__counted_by|__counted_by_le|__counted_by_be|__counted_by_ptr|__sized_by|__free|__cleanup|__assume_aligned|__diagnose_as|__alias|__copy|__mode|__nonnull|__attribute_format__|ACPI_PRINTF_LIKE|__compiletime_error|__compiletime_warning)\s*\((?:[^()\n]|\((?:[^()\n]|\([^()\n]*\))*\))*\)/g;
+const ATTRIBUTE_WORDS =
+  /\b(?:__malloc|__pure|__attribute_const__|__noreturn|__deprecated|__cacheline_aligned|__cacheline_aligned_in_smp|____cacheline_aligned|____cacheline_aligned_in_smp|____cacheline_internodealigned_in_smp|__nonstring|__noclone|__used|__hot|noinstr|__noinstr|__flatten|__no_kcsan|__no_sanitize_address|__no_sanitize_thread|__no_sanitize_undefined|__no_profile|__meminit|__meminitdata|__meminitconst|__init_or_module|__initdata_or_module|__cpuidle|__irq_entry|__kprobes|__nocfi|__noendbr|__noscs|__nostackprotector|__attribute_used__|__designated_init|__no_randomize_layout|__aligned_largest|__bitwise|__private|__gnu_inline|__ksym|__bpf_kfunc|__no_context_analysis|__lockfunc|__exitcall|__initcall|__init_memblock|__initdata_memblock|__alloc_size__|__mustcheck|__naked|__no_stack_protector|__fix_address|__always_used|__no_sanitize_or_inline|__no_kasan_or_inline|rseq_inline|__list_valid_slowpath|__bpfcall|__nocfi_generic|__ostream_printf|__net_init|__net_exit|__net_initdata|__init_or_acpilib|__xipram|nokprobe_inline|__FORTIFY_INLINE|ACPI_INTERNAL_VAR_XFACE|ACPI_INIT_FUNCTION|ACPI_EXPORT_SYMBOL_INIT)\b/g;
+
+function blank(text: string, pattern: RegExp): string {
+  return text.replace(pattern, (match) => match.replace(/[^\n]/g, ' '));
+}
+
+/** Comments become spaces (newlines kept); string and character literals are skipped over intact. */
+function blankComments(text: string): string {
+  let out = '';
+  let copied = 0;
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2f /* / */ && i + 1 < n) {
+      const next = text.charCodeAt(i + 1);
+      if (next === 0x2a /* * */) {
+        const end = text.indexOf('*/', i + 2);
+        const stop = end < 0 ? n : end + 2;
+        out += text.slice(copied, i) + text.slice(i, stop).replace(/[^\n]/g, ' ');
+        copied = i = stop;
+        continue;
+      }
+      if (next === 0x2f) {
+        let stop = text.indexOf('\n', i);
+        if (stop < 0) stop = n;
+        out += text.slice(copied, i) + ' '.repeat(stop - i);
+        copied = i = stop;
+        continue;
+      }
+    } else if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
+      // A literal ends at its closing quote or at the end of the line (an apostrophe in an
+      // `#error` message or in `#if 0` prose must not swallow the rest of the file).
+      i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c /* \ */) i += 2;
+        else if (d === c) {
+          i++;
+          break;
+        } else if (d === 0x0a) break;
+        else i++;
+      }
+      continue;
+    }
+    i++;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The files
+
+interface HeaderFile {
+  /** Real path: one file reached by several names (symlinks, nested search folders) is read once. */
+  path: string;
+  /** The include name reported as its `header`. */
+  name: string;
+}
+
+/** Calls `found(name, realPath)` for every .h file under `folder`, following symlinks without looping. */
+function walkFolder(folder: string, found: (name: string, realPath: string) => void): void {
+  const ancestors = new Set<string>();
+  const visit = (dir: string, prefix: string, depth: number): void => {
+    let real: string;
+    try {
+      real = realpathSync(dir);
+    } catch {
+      return;
+    }
+    if (ancestors.has(real) || depth > MAX_DEPTH) return;
+    let entries: string[];
+    try {
+      entries = readdirSync(dir).sort();
+    } catch {
+      return;
+    }
+    ancestors.add(real);
+    for (const entry of entries) {
+      const path = join(dir, entry);
+      let stat;
+      try {
+        stat = statSync(path); // follows symlinks; a broken one throws
+      } catch {
+        continue;
+      }
+      if (stat.isDirectory()) visit(path, prefix + entry + '/', depth + 1);
+      else if (stat.isFile() && entry.endsWith('.h')) {
+        try {
+          found(prefix + entry, realpathSync(path));
+        } catch {
+          // vanished or unreadable: not includable
+        }
+      }
+    }
+    ancestors.delete(real);
+  };
+  visit(folder, '', 0);
+}
+
+/**
+ * Every include name with the file gcc resolves it to, and for every file reached that way the
+ * name to report. A file under nested search folders has several names (`include/uapi/linux/x.h`
+ * is `uapi/linux/x.h` and `linux/x.h`; `arch/x86/include/generated/asm/x.h` is also
+ * `generated/asm/x.h`): the reported one is the name from the deepest search folder that still
+ * resolves to this file, which is the name a driver writes (`asm/x.h`, `linux/x.h`) unless an
+ * earlier folder shadows it (`include/linux/fs.h` shadows the uapi `linux/fs.h`, which is then
+ * `uapi/linux/fs.h`).
+ */
+function collectHeaders(roots: string[], folders: string[]): { names: string[]; files: HeaderFile[] } {
+  const resolved = new Map<string, string>(); // include name -> real path gcc picks
+  const candidates = new Map<string, { name: string; depth: number }[]>(); // real path -> names
+  for (const folder of folders) {
+    const depth = folder.split('/').length;
+    for (const root of roots) {
+      walkFolder(join(root, folder), (name, realPath) => {
+        if (resolved.has(name)) return; // an earlier folder (or root) shadows it
+        resolved.set(name, realPath);
+        let list = candidates.get(realPath);
+        if (!list) candidates.set(realPath, (list = []));
+        list.push({ name, depth });
+      });
+    }
+  }
+  const files: HeaderFile[] = [];
+  for (const [path, list] of candidates) {
+    let best = list[0];
+    for (const candidate of list) {
+      if (
+        candidate.depth > best.depth ||
+        (candidate.depth === best.depth &&
+          (candidate.name.length < best.name.length || (candidate.name.length === best.name.length && candidate.name < best.name)))
+      )
+        best = candidate;
+    }
+    files.push({ path, name: best.name });
+  }
+  files.sort((a, b) => compare(a.name, b.name));
+  return { names: [...resolved.keys()].sort(compare), files };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: false });
+
+/**
+ * The file's text, or undefined when it is over 2 MB, binary (a NUL byte), or unreadable.
+ * Bytes that are not UTF-8 (a Latin-1 name in a comment) become U+FFFD and the file is read.
+ */
+function readHeader(path: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const size = fstatSync(fd).size;
+    if (size > MAX_FILE_BYTES) return undefined;
+    const bytes = Buffer.alloc(size);
+    let read = 0;
+    while (read < size) {
+      const got = readSync(fd, bytes, read, size - read, read);
+      if (got === 0) break;
+      read += got;
+    }
+    if (bytes.subarray(0, read).includes(0)) return undefined;
+    return UTF8.decode(bytes.subarray(0, read));
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * ACPICA wraps its prototypes in macros (`ACPI_EXTERNAL_RETURN_STATUS(acpi_status
+ * acpi_evaluate_object(...))`) that expand to the prototype and a `;` or to a static inline
+ * stub. The macro name and its parentheses are taken away and the closing one becomes the `;`.
+ */
+const ACPI_WRAPPER = /\bACPI_(?:EXTERNAL|HW_DEPENDENT|MSG_DEPENDENT|DBG_DEPENDENT|APP_DEPENDENT)_RETURN_[A-Z0-9_]+\s*\(/g;
+
+function unwrapAcpiPrototypes(text: string): string {
+  if (!text.includes('ACPI_')) return text;
+  let out = '';
+  let copied = 0;
+  for (const match of text.matchAll(ACPI_WRAPPER)) {
+    const start = match.index!;
+    if (start < copied) continue;
+    const lineStart = text.lastIndexOf('\n', start) + 1;
+    if (/^[ \t]*#/.test(text.slice(lineStart, start))) continue; // the macro's own #define
+    let depth = 1;
+    let i = start + match[0].length;
+    for (; i < text.length && depth > 0; i++) {
+      const c = text[i];
+      if (c === '(') depth++;
+      else if (c === ')') depth--;
+    }
+    if (depth !== 0) continue;
+    out += text.slice(copied, start) + text.slice(start + match[0].length, i - 1) + ';';
+    copied = i;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/** A line that starts, in column 0, with a call of a macro: `build_mmio_read(readb, "b", unsigned char, "=q", :"memory")`. */
+const BARE_CALL = /^[A-Za-z_]\w*[ \t]*\(/gm;
+const NOT_MACROS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', 'asm', '__asm__', '_Static_assert', 'static_assert']);
+
+/**
+ * Blanks macro calls that stand alone on lines from column 0, with or without a `;` after them
+ * (`BUILDIO(b, b, u8)`, `build_mmio_read(readb, ...)`, `DECLARE_PER_CPU(struct cpu_entry_area *,
+ * cpu_entry_area);`). tree-sitter-c reads a run of them without `;` as one long expression that
+ * swallows every declaration up to the next `;` it can use (`isa_virt_to_bus` and
+ * `ioremap_cache` in asm/io.h), and a type among the arguments derails it too. What they expand
+ * to cannot be read anyway. A line after one that ends in a word, `*` or `,` is the declarator
+ * of a declaration whose type is on that line (`extern int` + `name(...);`) and stays, as does a
+ * call followed by a body. Newlines and backslashes stay, so a call inside a `#define` body
+ * keeps its continuation lines.
+ */
+function blankBareMacroCalls(text: string): string {
+  let out = '';
+  let copied = 0;
+  for (const match of text.matchAll(BARE_CALL)) {
+    const start = match.index!;
+    if (start < copied || /\\\r?\n$/.test(text.slice(Math.max(0, start - 3), start))) continue; // a #define's continuation line
+    const name = /^[A-Za-z_]\w*/.exec(match[0])![0];
+    if (NOT_MACROS.has(name)) continue;
+    // `extern int` + `__clocksource_register_scale(...);`: a declarator on its own line.
+    const before = /(\S)[ \t]*\r?\n\s*$/.exec(text.slice(Math.max(0, start - 200), start));
+    if (before && /[\w*,]/.test(before[1]) && !/^[ \t]*#/m.test(lastLine(text, start))) continue;
+    const end = closingParenthesis(text, start + match[0].length);
+    if (end < 0) continue;
+    // Only when nothing follows on its line and no body follows on the next (a function
+    // defined through a macro, `BPF_CALL_2(name, ...)` + `{`).
+    const rest = /^[ \t]*;?[ \t]*(?:\/\*[^\n]*?\*\/[ \t]*)*(?:\/\/[^\n]*)?(?:\\)?\r?(?:\n|$)/.exec(text.slice(end + 1, end + 400));
+    if (!rest) continue;
+    if (/^\s*\{/.test(text.slice(end + 1 + rest[0].length, end + 400))) continue;
+    out += text.slice(copied, start) + text.slice(start, end + 1).replace(/[^\n\\]/g, ' ');
+    copied = end + 1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/** The last non-empty line before `index`. */
+function lastLine(text: string, index: number): string {
+  const lines = text.slice(Math.max(0, index - 400), index).split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) if (lines[i].trim() !== '') return lines[i];
+  return '';
+}
+
+const ASM = /\b(?:asm|__asm__|__asm|asm_inline)(?:[ \t\r\n]+(?:volatile|__volatile__|__volatile|goto|inline|__inline__))*[ \t\r\n]*\(/g;
+
+/**
+ * Blanks inline assembly (`asm volatile("lock; " __ASM_SIZE(bts) " %1,%0" : "+m" (ADDR) ...)`).
+ * A macro between its strings sends tree-sitter-c's string reading astray for the rest of the
+ * file; a function body says nothing a header exports anyway.
+ */
+function blankAsm(text: string): string {
+  if (!text.includes('asm')) return text;
+  let out = '';
+  let copied = 0;
+  for (const match of text.matchAll(ASM)) {
+    const start = match.index!;
+    if (start < copied) continue;
+    const end = closingParenthesis(text, start + match[0].length);
+    if (end < 0) continue;
+    out += text.slice(copied, start) + text.slice(start, end + 1).replace(/[^\n\\]/g, ' ');
+    copied = end + 1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/** The index of the `)` closing the parenthesis opened just before `from`, or -1; literals and comments are skipped. */
+function closingParenthesis(text: string, from: number): number {
+  let depth = 1;
+  const limit = Math.min(text.length, from + 20000);
+  for (let i = from; i < limit; i++) {
+    const c = text[i];
+    if (c === '(') depth++;
+    else if (c === ')') {
+      if (--depth === 0) return i;
+    } else if (c === '"' || c === "'") {
+      for (i++; i < limit && text[i] !== c && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      if (close < 0) return -1;
+      i = close + 1;
+    } else if (c === '/' && text[i + 1] === '/') {
+      const close = text.indexOf('\n', i);
+      if (close < 0) return -1;
+      i = close;
+    } else if (c === ';' || c === '{' || c === '}') return -1; // not a macro call's argument list
+  }
+  return -1;
+}
+
+/**
+ * Struct, union and enum definitions tree-sitter cannot see because their body is a macro
+ * (`struct exception_stacks { ESTACKS_MEMBERS(0, VC_EXCEPTION_STKSZ) };`): a line that starts
+ * in column 0 with `struct name {` (or `typedef struct name {`), outside comments and
+ * directives. Column 0 keeps out the local structs of inline functions, which are indented.
+ */
+const TOP_LEVEL_TAGGED = /^(?:typedef[ \t]+)?(struct|union|enum)[ \t]+([A-Za-z_]\w*)[ \t]*(?:\r?\n[ \t]*)?\{/gm;
+
+/** A directive with its continuation lines (`#define X(name) \\` / `struct name { ... }`). */
+const DIRECTIVE = /^[ \t]*#(?:[^\n]*\\\r?\n)*[^\n]*/gm;
+
+function definitionsByLine(uncommented: string, into: Set<string>): void {
+  if (!/^(?:typedef[ \t]+)?(?:struct|union|enum)[ \t]/m.test(uncommented)) return;
+  for (const match of uncommented.replace(DIRECTIVE, '').matchAll(TOP_LEVEL_TAGGED)) into.add(`${match[1]} ${match[2]}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading one parsed file
+
+interface FileFacts {
+  definitions: Set<string>;
+  functions: { name: string; prototype: Omit<FunctionPrototype, 'header'> }[];
+}
+
+/** Node kinds whose children can hold declarations or type definitions worth reading. */
+const DESCEND = new Set([
+  'translation_unit',
+  'preproc_if',
+  'preproc_ifdef',
+  'preproc_else',
+  'preproc_elif',
+  'preproc_elifdef',
+  'ERROR',
+  'linkage_specification',
+  'declaration_list',
+  'declaration',
+  'type_definition',
+  'field_declaration_list',
+  'field_declaration',
+  'struct_specifier',
+  'union_specifier',
+  'enum_specifier',
+  'function_definition',
+  'macro_type_specifier',
+  'type_descriptor',
+]);
+
+const TAGGED = new Map([
+  ['struct_specifier', 'struct'],
+  ['union_specifier', 'union'],
+  ['enum_specifier', 'enum'],
+]);
+
+/** Declarator wrappers that lead to the declared name. */
+function innerDeclarator(node: Node): Node | null {
+  if (node.type === 'parenthesized_declarator' || node.type === 'attributed_declarator') {
+    for (const child of node.namedChildren) if (child && child.type !== 'attribute_specifier' && child.type !== 'attribute_declaration' && child.type !== 'comment') return child;
+    return null;
+  }
+  return node.childForFieldName('declarator');
+}
+
+/** The identifier a declarator declares, and its parent declarator (null when the declarator is the name). */
+function declaredName(declarator: Node): { name: Node; parent: Node | null } | null {
+  let parent: Node | null = null;
+  let current: Node | null = declarator;
+  for (let steps = 0; current && steps < 64; steps++) {
+    // `typedef unsigned long size_t;`: tree-sitter-c reads size_t, bool and the like as primitive types.
+    if (current.type === 'identifier' || current.type === 'type_identifier' || current.type === 'field_identifier' || current.type === 'primitive_type')
+      return { name: current, parent };
+    parent = current;
+    current = innerDeclarator(current);
+  }
+  return null;
+}
+
+const TYPE_PREFIX_SKIP = new Set(['storage_class_specifier', 'attribute_specifier', 'attribute_declaration', 'ms_declspec_modifier', 'comment', 'gnu_asm_expression']);
+
+/** The children of a declaration or definition before its first declarator: storage class, qualifiers, type, attributes. */
+function prefixOf(node: Node, firstDeclarator: Node): Node[] {
+  const prefix: Node[] = [];
+  for (const child of node.children) {
+    if (!child || child.startIndex >= firstDeclarator.startIndex) break;
+    prefix.push(child);
+  }
+  return prefix;
+}
+
+/** The type words of a prefix, less storage class and attributes. */
+function typePrefix(prefix: Node[]): string {
+  return prefix
+    .filter((child) => !TYPE_PREFIX_SKIP.has(child.type))
+    .map((child) => child.text)
+    .join(' ');
+}
+
+function hasInline(prefix: Node[]): boolean {
+  return prefix.some((child) => child.type === 'storage_class_specifier' && /^(?:inline|__inline|__inline__)$/.test(child.text));
+}
+
+/**
+ * Adds the spans of `declarator` that are names: the name it declares and the parameter names
+ * of the function declarators on the way to it (`int (*fn)(unsigned int cpu)` -> `fn`, `cpu`).
+ * When the walk reaches `cut`, that whole node is the span instead.
+ */
+function nameSpans(declarator: Node, spans: [number, number][], cut?: Node): void {
+  let current: Node | null = declarator;
+  for (let steps = 0; current && steps < 64; steps++) {
+    if (cut && current.id === cut.id) {
+      spans.push([current.startIndex, current.endIndex]);
+      return;
+    }
+    if (current.type === 'identifier' || current.type === 'field_identifier') {
+      spans.push([current.startIndex, current.endIndex]);
+      return;
+    }
+    if (current.type === 'function_declarator' || current.type === 'abstract_function_declarator') {
+      const list = current.childForFieldName('parameters');
+      for (const parameter of list ? list.namedChildren : []) {
+        const inner = parameter && parameter.type === 'parameter_declaration' ? parameter.childForFieldName('declarator') : null;
+        if (inner) nameSpans(inner, spans);
+      }
+    }
+    current = innerDeclarator(current);
+  }
+}
+
+/** The text of `node` without `spans` (which lie inside it). */
+function textWithout(node: Node, spans: [number, number][]): string {
+  const text = node.text;
+  const base = node.startIndex;
+  let out = '';
+  let at = 0;
+  for (const [start, end] of [...spans].sort((a, b) => a[0] - b[0])) {
+    if (start - base < at) continue;
+    out += text.slice(at, start - base) + ' ';
+    at = end - base;
+  }
+  return out + text.slice(at);
+}
+
+/** A parameter's type: its text with the parameter's name (and the names inside a function pointer's parameters) taken out. */
+function parameterType(parameter: Node): string {
+  const declarator = parameter.childForFieldName('declarator');
+  const spans: [number, number][] = [];
+  if (declarator) nameSpans(declarator, spans);
+  return normalizeTypeText(textWithout(parameter, spans));
+}
+
+const LEADING_MACRO_WORDS = /^(?:_*[A-Z][A-Z0-9_]*\s+)+(?=[A-Za-z_])/;
+const NOT_A_TYPE = /[{};=#\\"]/;
+/** The parameter list after `(*)` in a normalized type: `)(struct file *, int)`. */
+const FUNCTION_POINTER_PARAMETERS = /\)\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)/g;
+
+/** The function a declarator declares: its name and its function declarator (`void (*hook)(void)` declares a variable). */
+function declaredFunction(declarator: Node): { name: Node; func: Node } | null {
+  const found = declaredName(declarator);
+  if (!found || found.name.type !== 'identifier' || !found.parent || found.parent.type !== 'function_declarator') return null;
+  return { name: found.name, func: found.parent };
+}
+
+/** Reads the prototype `prefix declarator` (a declaration's or definition's, or one recovered from an ERROR node). */
+function readPrototype(prefix: Node[], declarator: Node, inline: boolean, into: FileFacts): void {
+  const found = declaredFunction(declarator);
+  if (!found) return;
+  const func = found.func;
+  const list = func.childForFieldName('parameters');
+  if (!list || list.type !== 'parameter_list') return;
+  const parameters: string[] = [];
+  let variadic = false;
+  for (const child of list.namedChildren) {
+    if (!child || child.type === 'comment') continue;
+    if (child.type === 'variadic_parameter') variadic = true;
+    else {
+      const text = child.type === 'parameter_declaration' ? parameterType(child) : normalizeTypeText(child.text);
+      if (text !== '') parameters.push(text);
+    }
+  }
+  if (parameters.length === 1 && parameters[0] === 'void' && !variadic) parameters.length = 0;
+  // The return type: the type words, then what the declarator adds around the function's own
+  // `name(parameters)` (`*` for `struct class *class_create(...)`).
+  const spans: [number, number][] = [];
+  nameSpans(declarator, spans, func);
+  const around = textWithout(declarator, spans);
+  // Leading all-capitals words before the type are export or attribute macros
+  // (`ZSTDLIB_API size_t`, `SND_CS8403_DECL void`).
+  const returnType = normalizeTypeText(`${typePrefix(prefix)} ${around}`).replace(LEADING_MACRO_WORDS, '');
+  // What is left of a macro tree-sitter took for a function (`DEV_CORE_STATS_INC(rx_dropped)`,
+  // `static inline int BTREE_FN(insert)(...)`) is not a prototype; a returned function pointer
+  // (`int (*)(struct file *, int)`) is.
+  if (returnType === '' || NOT_A_TYPE.test(returnType) || /\((?!\*)/.test(returnType.replace(FUNCTION_POINTER_PARAMETERS, ')'))) return;
+  if (parameters.some((parameter) => NOT_A_TYPE.test(parameter))) return;
+  into.functions.push({
+    name: found.name.text,
+    prototype: { returnType, parameters, variadic, inline: inline || hasInline(prefix) },
+  });
+}
+
+/** What may come before a declarator in a declaration. */
+const PREFIX_KINDS = new Set([
+  'storage_class_specifier',
+  'type_qualifier',
+  'primitive_type',
+  'sized_type_specifier',
+  'type_identifier',
+  'struct_specifier',
+  'union_specifier',
+  'enum_specifier',
+  'attribute_specifier',
+  'comment',
+]);
+const TYPE_KINDS = new Set(['primitive_type', 'sized_type_specifier', 'type_identifier', 'struct_specifier', 'union_specifier', 'enum_specifier']);
+
+/**
+ * Prototypes in the loose children of an ERROR node. When tree-sitter cannot read a
+ * declaration (`extern __kernel_size_t __underlying_strlen(const char *p) __RENAME(strlen);`)
+ * or a function body (an `#if` inside an expression), what surrounds it becomes a flat run of
+ * `extern`, `static`, `inline`, `bool`, `name(...)`, `{`, ... inside an ERROR: a function
+ * declarator right after type words is read as a prototype, and as an inline definition when
+ * `{` follows.
+ */
+function readErrorChildren(error: Node, into: FileFacts): void {
+  const children = error.children.filter((child): child is Node => child !== null);
+  let prefix: Node[] = [];
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i];
+    if (PREFIX_KINDS.has(child.type)) {
+      prefix.push(child);
+      continue;
+    }
+    if ((child.type === 'function_declarator' || child.type === 'pointer_declarator') && prefix.some((node) => TYPE_KINDS.has(node.type))) {
+      const next = children[i + 1];
+      readPrototype(prefix, child, next !== undefined && next.type === '{', into);
+    }
+    prefix = [];
+  }
+}
+
+/** C's own type words are what is left of a typedef tree-sitter misread, never a name it defines. */
+const C_TYPE_WORDS = new Set(['void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', 'unsigned', '_Bool', '_Complex']);
+
+function isTypedefName(name: Node): boolean {
+  return !name.isMissing && /^[A-Za-z_]\w*$/.test(name.text) && !C_TYPE_WORDS.has(name.text);
+}
+
+function readTree(root: Node, into: FileFacts): void {
+  const cursor = root.walk();
+  try {
+    for (;;) {
+      const type = cursor.nodeType;
+      const descend = DESCEND.has(type);
+      if (type === 'ERROR') readErrorChildren(cursor.currentNode, into);
+      else if (TAGGED.has(type) || type === 'declaration' || type === 'type_definition' || type === 'function_definition') {
+        const node = cursor.currentNode;
+        const tag = TAGGED.get(type);
+        if (tag) {
+          const name = node.childForFieldName('name');
+          if (name && node.childForFieldName('body')) into.definitions.add(`${tag} ${name.text}`);
+        } else if (type === 'type_definition') {
+          for (const declarator of node.childrenForFieldName('declarator')) {
+            const found = declarator ? declaredName(declarator) : null;
+            if (found && (found.name.type === 'type_identifier' || found.name.type === 'primitive_type') && isTypedefName(found.name))
+              into.definitions.add(`typedef ${found.name.text}`);
+          }
+        } else {
+          const declarators = node.childrenForFieldName('declarator').filter((d): d is Node => d !== null);
+          if (declarators.length > 0 && node.childForFieldName('type')) {
+            const prefix = prefixOf(node, declarators[0]);
+            for (const declarator of declarators) readPrototype(prefix, declarator, type === 'function_definition', into);
+          }
+        }
+      }
+      // Function bodies, initializers and expressions hold nothing a header exports.
+      if (descend && cursor.gotoFirstChild()) continue;
+      for (;;) {
+        if (cursor.gotoNextSibling()) break;
+        if (!cursor.gotoParent()) return;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+function readMacros(uncommented: string): { name: string; parameters: number; variadic: boolean }[] {
+  if (!uncommented.includes('define')) return [];
+  const text = uncommented.replace(/\\\r?\n/g, ' ');
+  const macros: { name: string; parameters: number; variadic: boolean }[] = [];
+  for (const match of text.matchAll(FUNCTION_MACRO)) {
+    const names = match[2].split(',').map((p) => p.trim());
+    if (names.length === 1 && names[0] === '') names.length = 0;
+    let variadic = false;
+    if (names.length > 0 && names[names.length - 1].endsWith('...')) {
+      variadic = true;
+      names.pop();
+    }
+    macros.push({ name: match[1], parameters: names.length, variadic });
+  }
+  return macros;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Scans the kernel headers tree formed by `roots` (Debian: the `-common` folder, then the
+ * architecture's one) on the x86 include path. Each header is parsed once; prints nothing.
+ */
+export async function scanKernelHeaders(roots: string[], parser: CParser, folders: string[] = X86_SEARCH_FOLDERS): Promise<HeaderFacts> {
+  const { names, files } = collectHeaders(roots, folders);
+  const definitions = new Map<string, Set<string>>();
+  const functions = new Map<string, Map<string, FunctionPrototype>>();
+  const macros = new Map<string, Map<string, { parameters: number; variadic: boolean; header: string }>>();
+  const aliases = new Map<string, Set<string>>();
+  const ts = parser.parser;
+
+  for (const file of files) {
+    const raw = readHeader(file.path);
+    if (raw === undefined) continue;
+
+    const uncommented = blankComments(raw);
+    for (const macro of readMacros(uncommented)) {
+      const value = { parameters: macro.parameters, variadic: macro.variadic, header: file.name };
+      let byKey = macros.get(macro.name);
+      if (!byKey) macros.set(macro.name, (byKey = new Map()));
+      byKey.set(JSON.stringify(value), value);
+    }
+    if (raw.includes('define')) {
+      for (const [, name, path] of raw.matchAll(ALIAS)) {
+        let paths = aliases.get(name);
+        if (!paths) aliases.set(name, (paths = new Set()));
+        paths.add(path);
+      }
+    }
+
+    // Trailing blanks go, and so does a continuation into an empty line: tree-sitter-c reads
+    // the next non-empty line after `#define NAME<spaces>` or `#define NAME \` + empty line as
+    // the macro's value (`#define __head __section(".head.text")`, once blanked, swallowed the
+    // declaration below it). Offsets do not matter here, only node texts.
+    const text = blankBareMacroCalls(blankAsm(unwrapAcpiPrototypes(blank(blank(blankAnnotations(raw), ATTRIBUTES_WITH_ARGUMENTS), ATTRIBUTE_WORDS))))
+      .replace(/[ \t]+(?=\r?$)/gm, '')
+      .replace(/\\(?=\r?\n[ \t]*\r?\n)/g, '');
+    const facts: FileFacts = { definitions: new Set(), functions: [] };
+    const tree = ts.parse(text);
+    if (tree) {
+      try {
+        readTree(tree.rootNode, facts);
+      } finally {
+        tree.delete();
+      }
+    }
+    definitionsByLine(uncommented, facts.definitions);
+    for (const key of facts.definitions) {
+      let headers = definitions.get(key);
+      if (!headers) definitions.set(key, (headers = new Set()));
+      headers.add(file.name);
+    }
+    for (const { name, prototype } of facts.functions) {
+      const value: FunctionPrototype = { ...prototype, header: file.name };
+      let byKey = functions.get(name);
+      if (!byKey) functions.set(name, (byKey = new Map()));
+      byKey.set(JSON.stringify(value), value);
+    }
+  }
+
+  const sortedRecord = <V, R>(map: Map<string, V>, convert: (value: V) => R): Record<string, R> =>
+    Object.fromEntries([...map.keys()].sort(compare).map((key) => [key, convert(map.get(key)!)]));
+  const byHeaderThenText = <T extends { header: string }>(values: Map<string, T>): T[] =>
+    [...values].sort(([ka, a], [kb, b]) => compare(a.header, b.header) || compare(ka, kb)).map(([, value]) => value);
+
+  return {
+    headers: names,
+    definitions: sortedRecord(definitions, (set) => [...set].sort(compare)),
+    functions: sortedRecord(functions, byHeaderThenText),
+    macros: sortedRecord(macros, byHeaderThenText),
+    memberAliases: sortedRecord(aliases, (set) => [...set].sort(compare)),
+  };
+}

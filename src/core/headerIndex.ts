@@ -1,0 +1,62 @@
+// Questions about what a kernel's headers declare, answered from data/headers.json.gz for the
+// kernels whose headers packages were read (the Debian ones). Every answer is undefined for
+// a kernel without header data: "not known" must never read as "not there".
+import type { HeadersFile } from './schema';
+
+export interface FunctionDeclaration {
+  /** `struct class *class_create(const char *)`. */
+  prototype: string;
+  /** A `static inline` definition rather than an extern declaration. */
+  inline: boolean;
+}
+
+export interface MacroArity {
+  parameters: number;
+  variadic: boolean;
+}
+
+export class HeaderIndex {
+  /** Database image index → bit in the file's masks. */
+  private readonly bits = new Map<number, number>();
+
+  constructor(private readonly file: HeadersFile) {
+    file.images.forEach((image, i) => this.bits.set(image, 1 << i));
+  }
+
+  /** Whether the image's headers were read. */
+  covers(image: number): boolean {
+    return this.bits.has(image);
+  }
+
+  /** Whether `#include <name>` finds a header on the image. */
+  hasHeader(name: string, image: number): boolean | undefined {
+    const bit = this.bits.get(image);
+    if (bit === undefined) return undefined;
+    return ((own(this.file.headers, name) ?? 0) & bit) !== 0;
+  }
+
+  /** The headers that define 'struct file_lock' (or 'typedef u8') on the image; [] when none does. */
+  definingHeaders(key: string, image: number): string[] | undefined {
+    const bit = this.bits.get(image);
+    if (bit === undefined) return undefined;
+    return (own(this.file.definitions, key) ?? []).filter(([, mask]) => mask & bit).map(([header]) => header);
+  }
+
+  /** The declarations of a function on the image; [] when no header declares it. */
+  functions(name: string, image: number): FunctionDeclaration[] | undefined {
+    const bit = this.bits.get(image);
+    if (bit === undefined) return undefined;
+    return (own(this.file.functions, name) ?? []).filter(([, mask]) => mask & bit).map(([prototype, , inline]) => ({ prototype, inline: inline === 1 }));
+  }
+
+  /** The function-like macro definitions of a name on the image; [] when no header defines one. */
+  macros(name: string, image: number): MacroArity[] | undefined {
+    const bit = this.bits.get(image);
+    if (bit === undefined) return undefined;
+    return (own(this.file.macros, name) ?? []).filter(([, , mask]) => mask & bit).map(([parameters, variadic]) => ({ parameters, variadic: variadic === 1 }));
+  }
+}
+
+function own<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
