@@ -341,6 +341,8 @@ function signatureTags(signature: FunctionSignature): string[] {
   return tags;
 }
 
+const UNKNOWN: MemberState = { state: 'unknown' };
+
 export class Checker {
   private readonly trees = new Map<string, Map<string, CachedTree>>();
   /** Signature verdicts by function shape and member type: the same pairs recur across targets and edits. */
@@ -697,7 +699,7 @@ export class Checker {
       const images: number[] = [];
       targetSlots.forEach((judgedThere, slot) => judgedThere && images.push(targets[slot]));
       usages.push({ usage, targets: images });
-      const history = this.db.memberHistory(usage.aggregate, usage.member);
+      const history = this.judgedHistory(usage.aggregate, usage.member);
       const missing: number[] = [];
       const noAggregate: number[] = [];
       for (const image of images) {
@@ -799,6 +801,21 @@ export class Checker {
       variants: variantCount,
       stops: [...stops].sort((a, b) => a[0] - b[0]).map(([line, images]) => ({ line, targets: images.sort((a, b) => a - b) })),
     };
+  }
+
+  /**
+   * A member's history as the judge sees it. A struct that no public header defines (ppp's
+   * `struct channel`, a module's own `struct packet`) is never what a driver's code means:
+   * where a kernel's headers show that, nothing is known about the driver's struct there, and
+   * a name no header of any kernel with header data defines is not judged at all (on the
+   * Ubuntu images and imported kernels, which have no headers, those kernels' names stand in).
+   */
+  private judgedHistory(ref: AggregateRef, member: string): MemberState[] {
+    const history = this.db.memberHistory(ref, member);
+    if (this.db.headers().definedAnywhere(`${ref.kind} ${ref.name}`) === false) return history.map(() => UNKNOWN);
+    const privateOn = this.db.privateImages(ref);
+    if (privateOn.length === 0) return history;
+    return history.map((state, image) => (privateOn.includes(image) ? UNKNOWN : state));
   }
 
   private notInImageMessage(ref: AggregateRef, missing: number[], targets: number[]): string {

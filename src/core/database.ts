@@ -103,6 +103,7 @@ export class KernelDatabase {
   private configsFile?: ConfigsFile;
   private readonly definitionsCache = new Map<string, (Definition | null)[]>();
   private readonly historyCache = new Map<string, MemberState[]>();
+  private readonly privateCache = new Map<string, readonly number[]>();
   private memberAliases?: Record<string, string[]>;
   private headerIndex?: HeaderIndex;
 
@@ -230,8 +231,15 @@ export class KernelDatabase {
    */
   isPrivate(ref: AggregateRef, image: number): boolean | undefined {
     if (image >= this.bundledCount || !this.images[image].headers) return undefined;
+    return this.privateImages(ref).includes(image);
+  }
+
+  /** The images on which no public header defines the aggregate (cached: checks ask per usage). */
+  privateImages(ref: AggregateRef): readonly number[] {
     const key = aggregateKey(ref);
-    return (ownValue(this.shard(key).types.private, key) ?? []).includes(image);
+    let images = this.privateCache.get(key);
+    if (!images) this.privateCache.set(key, (images = ownValue(this.shard(key).types.private, key) ?? []));
+    return images;
   }
 
   /** Other same-named definitions on `image` (a kernel with several `struct channel`s), with their carriers. */

@@ -43,8 +43,8 @@ export class TargetsStatus implements vscode.Disposable {
     const selected = new Set(parseTargets(settings.targets, db.images).images);
     const items = db.images.map((image, index) => ({
       label: image.label,
-      description: `${image.image} · Linux ${image.release}`,
-      detail: image.group === 'version' ? undefined : `${image.group} image`,
+      description: `${image.distribution === 'debian' ? 'Debian' : image.group === 'imported' ? 'imported' : 'Ubuntu'} ${image.image} · Linux ${image.release}`,
+      detail: image.group === 'version' ? (image.btf === 'vmlinux+modules' ? 'vmlinux and modules' : undefined) : `${image.group} image`,
       picked: selected.has(index),
       index,
     }));

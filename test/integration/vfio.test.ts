@@ -1,5 +1,5 @@
 // The extension in a real VS Code, on the fixture workspace (test/fixtures/workspace), whose
-// settings target 5.4..5.19: the kernels whose vmlinux BTF has struct vfio_device_ops.
+// settings target 5.4, 5.8 and 5.11..5.19: the Ubuntu kernels whose vmlinux BTF has struct vfio_device_ops.
 // Everything is observed through the public API, as the Problems panel and hovers see it.
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -41,9 +41,9 @@ const STRUCT_NOT_IN_VMLINUX: SeenDiagnostic = {
   code: 'struct-not-in-image',
   source: 'kernel-compat',
   message:
-    'struct vfio_device_ops is not in the vmlinux BTF of 4.4–5.3, 6.2–6.8 (it may be built as a module or configured off there), so its members are not checked on those kernels',
+    'struct vfio_device_ops is not in the vmlinux BTF of 4.4–5.3, 5.10, 6.2–6.8 (it may be built as a module or configured off there), so its members are not checked on those kernels',
 };
-/** The unguarded file against the workspace's targets, 5.4..5.19. */
+/** The unguarded file against the workspace's targets, Ubuntu 5.4–5.19. */
 const UNGUARDED_FINDINGS = [OPEN_SIGNATURE_ON_5_13, openMissingOn('5.15–5.19')];
 const REPORT_LINK = '[Open the struct report](command:kernelCompat.showReport?%5B%22struct%20vfio_device_ops%22%5D)';
 
@@ -123,7 +123,7 @@ describe('Kernel Compat in VS Code', () => {
     const lines = text.split('\n');
     assert.equal(lines[0], '**struct vfio\\_device\\_ops**');
     for (const line of [
-      'In the vmlinux BTF of 5.4–5.19.',
+      'Present on 5.4–5.19.',
       'Changes across the targeted kernels:',
       '- 5.13 → 5.15: +`open_device`, +`close_device`, −`open`, −`release`',
       REPORT_LINK,
@@ -136,15 +136,16 @@ describe('Kernel Compat in VS Code', () => {
     await openUnguarded();
     const config = () => vscode.workspace.getConfiguration('kernelCompat', unguarded);
     const original = config().inspect<string[]>('targets')?.workspaceValue;
-    assert.deepEqual(original, ['5.4..5.19'], 'the fixture workspace settings changed');
+    assert.deepEqual(original, ['5.4', '5.8', '5.11..5.19'], 'the fixture workspace settings changed');
     const setTargets = (targets: string[]) => () => config().update('targets', targets, vscode.ConfigurationTarget.Workspace);
     try {
-      // The default, all 17 version images: vfio_device_ops is absent from some of them.
-      await diagnosticsAfter(unguarded, setTargets(['versions']), [STRUCT_NOT_IN_VMLINUX, OPEN_SIGNATURE_ON_5_13, openMissingOn('5.15–5.19')]);
+      // The default, all 22 version images (Ubuntu and Debian): vfio_device_ops is absent from
+      // the vmlinux data of some; Debian 6.1–7.3 have it in vfio.ko, without `open`.
+      await diagnosticsAfter(unguarded, setTargets(['versions']), [STRUCT_NOT_IN_VMLINUX, OPEN_SIGNATURE_ON_5_13, openMissingOn('5.15–6.1, 6.12–7.3')]);
       await diagnosticsAfter(unguarded, setTargets(['5.15']), [openMissingOn('5.15')]);
       const hover = await hoverText(unguarded, new vscode.Position(OPEN_RANGE[0], OPEN_RANGE[1] + 1));
       assert.ok(hover.split('\n').includes('Missing on targeted 5.15.'), hover);
-      await diagnosticsAfter(unguarded, setTargets(['5.4..5.11']), []);
+      await diagnosticsAfter(unguarded, setTargets(['5.4', '5.8', '5.11']), []);
     } finally {
       await diagnosticsAfter(unguarded, setTargets(original!), UNGUARDED_FINDINGS);
     }

@@ -154,9 +154,9 @@ describe('Kernel Compat in the workbench, as a person sees it', function () {
   });
 
   it('names the targeted kernels in the status bar', async () => {
-    // The default targets: the 17 amd64 generic images.
+    // The default targets: the 22 amd64 version images, Ubuntu 4.4–6.8 and Debian 5.10–7.3.
     const item = page.locator('.statusbar-item', { hasText: 'Kernels:' });
     await item.waitFor({ timeout: SHOWN_MS });
-    assert.equal((await item.innerText()).trim(), 'Kernels: 4.4–6.8');
+    assert.equal((await item.innerText()).trim(), 'Kernels: 4.4–7.3');
   });
 });

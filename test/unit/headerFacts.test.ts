@@ -1,0 +1,208 @@
+import * as assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { scanKernelHeaders, type FunctionPrototype, type HeaderFacts } from '../../scripts/import/headerFacts';
+import { packageRoot, wasmLocation } from '../../src/cli/paths';
+import { loadCParser, type CParser } from '../../src/core/parser';
+
+// test/fixtures/headers holds a tiny Debian-shaped headers tree: common/ (the source headers)
+// and amd64/ (the generated ones). It is copied to a temporary folder, where the symlinks, a
+// non-UTF-8 file and an oversized file are added (git and Windows checkouts handle those badly).
+const FIXTURE = join(packageRoot, 'test', 'fixtures', 'headers');
+
+let parser: CParser;
+let dir: string;
+let symlinks = true;
+let facts: HeaderFacts;
+
+function prototype(returnType: string, parameters: string[], header: string, more: Partial<FunctionPrototype> = {}): FunctionPrototype {
+  return { returnType, parameters, variadic: false, inline: false, header, ...more };
+}
+
+describe('scanKernelHeaders', () => {
+  before(async () => {
+    parser = await loadCParser(wasmLocation());
+    dir = mkdtempSync(join(tmpdir(), 'kernel-compat-headers-'));
+    cpSync(FIXTURE, dir, { recursive: true });
+    const include = join(dir, 'common', 'include');
+    try {
+      mkdirSync(join(include, 'dt-bindings', 'input'), { recursive: true });
+      // As in Debian's tree: a second name for a uapi header.
+      symlinkSync('../../uapi/linux/input-event-codes.h', join(include, 'dt-bindings', 'input', 'linux-event-codes.h'));
+      symlinkSync('nowhere.h', join(include, 'linux', 'missing.h')); // broken
+      symlinkSync('..', join(include, 'linux', 'loop')); // a folder loop
+    } catch {
+      symlinks = false; // Windows without the privilege
+    }
+    writeFileSync(
+      join(include, 'linux', 'latin1.h'),
+      Buffer.concat([Buffer.from('/* Copyright Ren'), Buffer.from([0xe9]), Buffer.from(' */\nstruct latin1_named { int x; };\n')]),
+    );
+    writeFileSync(join(include, 'linux', 'huge_table.h'), 'struct huge_table { int x; };\n' + `/* ${'x'.repeat(1000)} */\n`.repeat(2200));
+    facts = await scanKernelHeaders([join(dir, 'common'), join(dir, 'amd64')], parser);
+  });
+
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('include names', () => {
+    it('lists every name an #include can use on the x86 search path, generated and uapi folders included', () => {
+      const expected = [
+        'acpi/acpixf.h',
+        'acpi/actbl2.h',
+        'asm-generic/unaligned.h',
+        'asm/io.h',
+        'asm/processor.h',
+        'asm/ptrace.h',
+        'asm/sync_bitops.h',
+        'asm/unaligned.h',
+        'asm/unistd_64.h',
+        ...(symlinks ? ['dt-bindings/input/linux-event-codes.h'] : []),
+        'generated/asm/unaligned.h',
+        'generated/autoconf.h',
+        'generated/uapi/asm/unistd_64.h',
+        'generated/uapi/linux/version.h',
+        'linux/device.h',
+        'linux/fortify-string.h',
+        'linux/fs.h',
+        'linux/huge_table.h',
+        'linux/input-event-codes.h',
+        'linux/latin1.h',
+        'linux/types.h',
+        'linux/version.h',
+        'uapi/asm/ptrace.h',
+        'uapi/asm/unistd_64.h',
+        'uapi/linux/fs.h',
+        'uapi/linux/input-event-codes.h',
+        'uapi/linux/types.h',
+      ];
+      assert.deepEqual(facts.headers, expected);
+    });
+
+    it('skips folders outside the search path, broken symlinks and symlink loops', () => {
+      assert.ok(!facts.headers.some((name) => name.includes('outside')), 'tools/include is not on the include path');
+      assert.ok(!facts.headers.includes('linux/missing.h'));
+      assert.ok(!facts.headers.some((name) => name.startsWith('linux/loop/')));
+    });
+
+    it('lets the first root win a name both roots have, and tolerates a root that does not exist', async () => {
+      const a = join(dir, 'first');
+      const b = join(dir, 'second');
+      mkdirSync(join(a, 'include', 'linux'), { recursive: true });
+      mkdirSync(join(b, 'include', 'linux'), { recursive: true });
+      writeFileSync(join(a, 'include', 'linux', 'dup.h'), 'struct from_first { int x; };\n');
+      writeFileSync(join(b, 'include', 'linux', 'dup.h'), 'struct from_second { int x; };\n');
+      const both = await scanKernelHeaders([a, b, join(dir, 'absent')], parser);
+      assert.deepEqual(both.headers, ['linux/dup.h']);
+      assert.deepEqual(both.definitions, { 'struct from_first': ['linux/dup.h'] });
+    });
+  });
+
+  describe('definitions', () => {
+    it('records struct, union, enum bodies and typedefs by the name gcc would reach the header with', () => {
+      assert.deepEqual(facts.definitions, {
+        'enum input_uapi_kind': ['linux/input-event-codes.h'],
+        'enum rw_hint': ['linux/fs.h'],
+        // Bodies that end in a macro, which tree-sitter cannot read: found by the line rule.
+        'struct acpi_mpst_channel': ['acpi/actbl2.h'],
+        'struct acpi_resource_address': ['acpi/actbl2.h'],
+        'struct acpi_table_mpst': ['acpi/actbl2.h'],
+        'struct cpuinfo_x86': ['asm/processor.h'],
+        'struct dentry': ['linux/fs.h'],
+        'struct exception_stacks': ['asm/processor.h'],
+        'struct file_clone_range': ['uapi/linux/fs.h'],
+        'struct file_lock': ['linux/fs.h'],
+        'struct file_operations': ['linux/fs.h'],
+        'struct latin1_named': ['linux/latin1.h'],
+        // asm/ptrace.h and the uapi header (under `#ifndef __KERNEL__`): conditions are not evaluated.
+        'struct pt_regs': ['asm/ptrace.h', 'uapi/asm/ptrace.h'],
+        'typedef __kernel_size_t': ['uapi/linux/types.h'],
+        'typedef bool': ['linux/types.h'],
+        'typedef filldir_t': ['linux/fs.h'],
+        'typedef gfp_t': ['linux/types.h'],
+        'typedef size_t': ['linux/types.h'],
+        'union fs_uapi_value': ['uapi/linux/fs.h'],
+      });
+    });
+
+    it('does not count forward declarations, and does not read files over 2 MB', () => {
+      assert.equal(facts.definitions['struct inode'], undefined);
+      assert.equal(facts.definitions['struct class'], undefined);
+      assert.equal(facts.definitions['struct huge_table'], undefined);
+    });
+  });
+
+  describe('functions', () => {
+    it('reads extern prototypes and inline definitions with their types and without parameter names', () => {
+      assert.deepEqual(facts.functions, {
+        __class_create: [prototype('struct class *', ['struct module *', 'const char *', 'struct lock_class_key *'], 'linux/device.h')],
+        // Followed by a macro call (`__RENAME(strlen)`): read from the ERROR node tree-sitter makes of them.
+        __underlying_memcmp: [prototype('int', ['const void *', 'const void *', '__kernel_size_t'], 'linux/fortify-string.h')],
+        __underlying_strlen: [prototype('__kernel_size_t', ['const char *'], 'linux/fortify-string.h')],
+        // Wrapped in ACPI_EXTERNAL_RETURN_STATUS(...) and the like.
+        acpi_enable: [prototype('acpi_status', [], 'acpi/acpixf.h')],
+        acpi_evaluate_object: [
+          prototype('acpi_status', ['acpi_handle', 'acpi_string', 'struct acpi_object_list *', 'struct acpi_buffer *'], 'acpi/acpixf.h'),
+        ],
+        class_create: [prototype('struct class *', ['const char *'], 'linux/device.h')],
+        class_destroy: [prototype('void', ['const struct class *'], 'linux/device.h')],
+        cpu_detect: [prototype('void', ['struct cpuinfo_x86 *'], 'asm/processor.h')],
+        dev_set_name: [prototype('int', ['struct device *', 'const char *'], 'linux/device.h', { variadic: true })],
+        file_inode: [prototype('struct inode *', ['const struct file *'], 'linux/fs.h', { inline: true })],
+        filp_open: [prototype('struct file *', ['const char *', 'int', 'umode_t'], 'linux/fs.h')],
+        // After macro calls that stand alone without a `;` (and a `#define` continued on a call).
+        fs_after_bare_calls: [prototype('unsigned int', [], 'linux/fs.h', { inline: true })],
+        fs_after_continuation: [prototype('int', [], 'linux/fs.h')],
+        fs_map: [prototype('void *', ['void *', 'unsigned long'], 'linux/fs.h')],
+        fs_pick: [prototype('int (*)(struct file *, int)', ['int'], 'linux/fs.h')],
+        // `extern int` + `fs_split_declaration(...);` on the next line, after `DECLARE_PER_CPU(...);`.
+        fs_split_declaration: [prototype('int', ['struct file *', 'int'], 'linux/fs.h')],
+        get_unaligned_le16: [prototype('u16', ['const void *'], 'asm-generic/unaligned.h', { inline: true })],
+        ioremap_cache: [prototype('void *', ['resource_size_t', 'unsigned long'], 'asm/io.h')],
+        isa_virt_to_bus: [prototype('unsigned int', ['volatile void *'], 'asm/io.h', { inline: true })],
+        locks_lock_file_wait: [
+          prototype('int', ['struct file *', 'struct file_lock *'], 'linux/fs.h'),
+          prototype('int', ['struct file *'], 'linux/fs.h', { inline: true }),
+        ],
+        register_chrdev_region: [prototype('int', ['dev_t', 'unsigned', 'const char *'], 'linux/fs.h')],
+        rep_nop: [prototype('void', [], 'asm/processor.h', { inline: true })],
+        // After `#define __head __section(".head.text")`, whose value is blanked.
+        startup_64_setup_env: [prototype('void', ['unsigned long'], 'asm/processor.h')],
+        // Bodies with `asm volatile("lock; " __ASM_SIZE(bts) " %1,%0" ...)`.
+        sync_clear_bit: [prototype('void', ['long', 'volatile unsigned long *'], 'asm/sync_bitops.h', { inline: true })],
+        sync_set_bit: [prototype('void', ['long', 'volatile unsigned long *'], 'asm/sync_bitops.h', { inline: true })],
+        vfs_noop: [prototype('int', [], 'linux/fs.h', { inline: true })],
+        vfs_note: [prototype('int', ['struct file *', 'const char *'], 'linux/fs.h', { variadic: true })],
+      });
+    });
+
+    it('keeps both variants of an #ifdef and leaves out function pointer variables', () => {
+      assert.equal(facts.functions.locks_lock_file_wait.length, 2);
+      assert.equal(facts.functions.fs_hook, undefined);
+    });
+  });
+
+  describe('macros and member aliases', () => {
+    it('counts the parameters of function-like macros only, with ... and args... as variadic', () => {
+      assert.deepEqual(facts.macros, {
+        ACPI_EXTERNAL_RETURN_STATUS: [{ parameters: 1, variadic: false, header: 'acpi/acpixf.h' }],
+        ESTACKS_MEMBERS: [{ parameters: 2, variadic: false, header: 'asm/processor.h' }],
+        FS_IOC: [{ parameters: 1, variadic: false, header: 'uapi/linux/fs.h' }],
+        KERNEL_VERSION: [{ parameters: 3, variadic: false, header: 'linux/version.h' }],
+        __RENAME: [{ parameters: 1, variadic: false, header: 'linux/fortify-string.h' }],
+        build_mmio_read: [{ parameters: 5, variadic: false, header: 'asm/io.h' }],
+        class_create: [{ parameters: 2, variadic: false, header: 'linux/device.h' }],
+        fs_dbg: [{ parameters: 1, variadic: true, header: 'linux/fs.h' }],
+        fs_none: [{ parameters: 0, variadic: false, header: 'linux/fs.h' }],
+        fs_warn: [{ parameters: 1, variadic: true, header: 'linux/fs.h' }],
+        get_unaligned: [{ parameters: 1, variadic: false, header: 'asm-generic/unaligned.h' }],
+      });
+    });
+
+    it('reads member aliases with the rule of build-member-aliases', () => {
+      assert.deepEqual(facts.memberAliases, { d_lock: ['d_lockref.lock'] });
+    });
+  });
+});
