@@ -59,6 +59,28 @@ const GADGET = [
   'loff_t position_in_file',
 ];
 
+/**
+ * A minimal x86 bzImage around `payload`: the boot protocol header (setup_sects, the 0xAA55
+ * mark, "HdrS", payload_offset and payload_length) and the 4-byte size the kernel's build
+ * appends to the compressed stream.
+ */
+function bzImage(payload: Uint8Array): Uint8Array {
+  const setupSectors = 1;
+  const protectedModeStart = (setupSectors + 1) * 512;
+  const payloadOffset = 0x40;
+  const image = new Uint8Array(protectedModeStart + payloadOffset + payload.length + 4);
+  const view = new DataView(image.buffer);
+  image[0x1f1] = setupSectors;
+  image[0x1fe] = 0x55;
+  image[0x1ff] = 0xaa;
+  image.set(new TextEncoder().encode('HdrS'), 0x202);
+  view.setUint32(0x248, payloadOffset, true);
+  view.setUint32(0x24c, payload.length + 4, true);
+  image.set(payload, protectedModeStart + payloadOffset);
+  view.setUint32(protectedModeStart + payloadOffset + payload.length, 0x12345, true);
+  return image;
+}
+
 describe('BTF reader: fixtures', () => {
   describe('every kind', () => {
     const clang = parseBtf(fixture('kinds.bpfel.btf'), { source: 'kinds.bpfel.btf' });
@@ -321,6 +343,20 @@ describe('BTF reader: fixtures', () => {
       rejects(writeBtf([int, { kind: 'FUNC', name: 'f', type: 1, linkage: 1 }]), /does not point at a FUNC_PROTO/);
     });
 
+    it('containers: a bzImage (/boot/vmlinuz) whose payload is zstd, gzip or x86-filtered xz', async () => {
+      const elf = fixture('kinds.bpfel.o');
+      const expected = (await extractBtf(elf, 'kinds.bpfel.o')).btf;
+      const zstd = await extractBtf(bzImage(fixture('kinds.bpfel.o.zst')), 'vmlinuz');
+      assert.equal(zstd.container, 'bzImage payload › zstd › ELF .BTF section');
+      assert.deepEqual(zstd.btf, expected);
+      const gzip = await extractBtf(bzImage(gzipSync(elf)), 'vmlinuz');
+      assert.equal(gzip.container, 'bzImage payload › gzip › ELF .BTF section');
+      assert.deepEqual((await extractBtf(fixture('kinds.bpfel.o.zst'), 'kinds.ko.zst')).btf, expected, 'a .ko.zst module');
+      await assert.rejects(extractBtf(bzImage(fixture('kinds.bpfel.o.x86.xz')), 'vmlinuz'), /uses a filter this reader cannot decode \(a bzImage's x86 BCJ filter\)/);
+      const truncated = bzImage(gzipSync(elf)).subarray(0, 3000);
+      await assert.rejects(extractBtf(truncated, 'vmlinuz'), /compressed kernel lies outside the file/);
+    });
+
     it('containers: no .BTF section, ELF tables past the end, zstd, corrupt xz, truncated tar', async () => {
       const rejectsAsync = (bytes: Uint8Array, pattern: RegExp) => assert.rejects(extractBtf(bytes, 'input'), (error: Error) => error instanceof BtfError && pattern.test(error.message));
       const object = fixture('kinds.bpfel.o');
@@ -332,7 +368,7 @@ describe('BTF reader: fixtures', () => {
       const farTable = object.slice();
       new DataView(farTable.buffer).setBigUint64(0x28, 1n << 40n, true);
       await rejectsAsync(farTable, /outside the file/);
-      await rejectsAsync(new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 1, 2, 3, 4]), /zstd/);
+      await rejectsAsync(new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 1, 2, 3, 4]), /zstd data is corrupt/);
       const archive = fixture('5.14.0-362.8.1.el9_3.x86_64.btf.tar.xz');
       const corrupt = archive.slice();
       corrupt.fill(0x55, 100, 400);
