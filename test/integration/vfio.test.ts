@@ -103,9 +103,11 @@ describe('Kernel Compat in VS Code', () => {
     const lines = text.split('\n');
     assert.equal(lines[0], '**struct vfio\\_device\\_ops** · member `open`');
     for (const line of [
-      '- 5.4–5.11: `int (*open)(void *)`',
+      '- 5.4–5.8: `int (*open)(void *)`',
+      '- 5.10: struct not in vmlinux BTF',
       '- 5.13: `int (*open)(struct vfio_device *)`',
-      '- 5.15–5.19: no `open`',
+      '- 5.15–6.1: no `open`',
+      '- 6.12–7.3: no `open`',
       'Replaced by `open_device` in 5.15.',
       'Missing on targeted 5.15–5.19.',
       REPORT_LINK,
