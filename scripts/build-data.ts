@@ -13,7 +13,7 @@ import type { KernelImage } from '../src/core/schema';
 import { readDebianKernel } from './debian/kernel';
 import { cacheRoot, fetchPinnedPackages, PinError, readManifest, type Manifest } from './debian/packages';
 import { DEBIAN_SOURCE_NOTE, debianImage, importDebianTypes } from './import/debian';
-import { scanKernelHeaders, type HeaderFacts } from './import/headerFacts';
+import { scanKernelHeaders, X86_SEARCH_FOLDERS, type HeaderFacts } from './import/headerFacts';
 import { headersFile, headersFileBytes } from './import/headers';
 import { importUbuntuTypes, readUbuntuImages, UBUNTU_SOURCE_NOTE } from './import/ubuntu';
 import { DatabaseWriter } from './import/writer';
@@ -21,8 +21,11 @@ import { DatabaseWriter } from './import/writer';
 export { readStatusSection } from './import/ubuntu';
 
 export const DEFAULT_SOURCE = resolve(packageRoot, '..', 'shared', 'data', 'depsurf');
-/** Enough shards that one holds a few thousand names: a cold lookup reads one small file. */
-export const SHARDS = 64;
+/**
+ * Enough shards that one holds about 330 names (2 MB once parsed): a check reads the shards of
+ * the structs it meets, so memory follows what the driver uses, not the database's size.
+ */
+export const SHARDS = 256;
 
 export interface BuildOptions {
   /** The DepSurf dataset folder. */
@@ -77,7 +80,8 @@ export async function buildDatabase(options: BuildOptions): Promise<BuildSummary
     const kernel = await readDebianKernel(options.cache, pinned);
     log(`Debian ${pinned.label}: ${kernel.modules} modules with BTF, ${kernel.modulesWithoutBtf} without, ${kernel.definitions.size} names; headers`);
     if (kernel.modules === 0) images[indexOf(pinned.label)] = debianImage(pinned, false);
-    const kernelFacts = kernel.headerRoots.length > 0 ? await scanKernelHeaders(kernel.headerRoots, parser) : undefined;
+    const environment = { versionCode: images[indexOf(pinned.label)].versionCode, config: (symbol: string) => kernel.config.get(symbol) };
+    const kernelFacts = kernel.headerRoots.length > 0 ? await scanKernelHeaders(kernel.headerRoots, parser, X86_SEARCH_FOLDERS, environment) : undefined;
     const publicNames = kernelFacts ? new Set(Object.keys(kernelFacts.definitions)) : undefined;
     importDebianTypes(kernel, indexOf(pinned.label), writer, publicNames);
     if (kernelFacts) {
@@ -86,6 +90,8 @@ export async function buildDatabase(options: BuildOptions): Promise<BuildSummary
     }
   }
 
+  const defined = new Set(facts.flatMap((fact) => Object.keys(fact.definitions)));
+  if (facts.length > 0) writer.markUnheadered((key) => defined.has(key));
   const headers = headersFile(headerImages, facts);
   const bytes = writer.write(options.out, `${UBUNTU_SOURCE_NOTE}; ${DEBIAN_SOURCE_NOTE}`, {
     'headers.json.gz': headersFileBytes(headers.file),

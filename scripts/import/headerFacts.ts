@@ -11,6 +11,7 @@ import { closeSync, fstatSync, openSync, readdirSync, readSync, realpathSync, st
 import { join } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { blankAnnotations, type CParser } from '../../src/core/parser';
+import { LineState, preprocess, type CommandLineMacro, type KernelEnvironment } from '../../src/core/preprocessor';
 import { normalizeTypeText } from '../../src/core/usages';
 
 export interface FunctionPrototype {
@@ -671,7 +672,40 @@ function readMacros(uncommented: string): { name: string; parameters: number; va
  * Scans the kernel headers tree formed by `roots` (Debian: the `-common` folder, then the
  * architecture's one) on the x86 include path. Each header is parsed once; prints nothing.
  */
-export async function scanKernelHeaders(roots: string[], parser: CParser, folders: string[] = X86_SEARCH_FOLDERS): Promise<HeaderFacts> {
+/**
+ * What an out-of-tree module's build defines before any header: Kbuild passes `-D__KERNEL__`
+ * and `-DMODULE`. Everything else a header tests is either from the kernel's config (known
+ * per kernel) or unknown, and an unknown condition keeps both branches.
+ */
+const MODULE_BUILD: CommandLineMacro[] = [
+  { name: '__KERNEL__', value: '1', certain: true },
+  { name: 'MODULE', value: '1', certain: true },
+];
+
+/**
+ * The header's text with the lines that `kernel` certainly does not compile blanked (kept
+ * as empty lines): `#ifdef CONFIG_X` blocks of an option the kernel's config turns off,
+ * version tests, `#ifndef __KERNEL__` parts. Conditions the preprocessor cannot decide (a
+ * macro from another header) keep their code. Directive lines stay, for the macro readers.
+ */
+export function compiledText(text: string, name: string, kernel: KernelEnvironment): string {
+  const { lineStates, directiveLines } = preprocess(text, name, [kernel], undefined, [], MODULE_BUILD);
+  const states = lineStates[0];
+  let changed = false;
+  const lines = text.split('\n').map((line, i) => {
+    if (states[i] !== LineState.Inactive || directiveLines[i]) return line;
+    changed = true;
+    return '';
+  });
+  return changed ? lines.join('\n') : text;
+}
+
+/**
+ * Everything the headers tree under `roots` declares. With `kernel`, each header is first
+ * preprocessed with that kernel's version and config, and what it certainly leaves out is
+ * not counted (a function declared only under an option the kernel turns off).
+ */
+export async function scanKernelHeaders(roots: string[], parser: CParser, folders: string[] = X86_SEARCH_FOLDERS, kernel?: KernelEnvironment): Promise<HeaderFacts> {
   const { names, files } = collectHeaders(roots, folders);
   const definitions = new Map<string, Set<string>>();
   const functions = new Map<string, Map<string, FunctionPrototype>>();
@@ -680,8 +714,9 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
   const ts = parser.parser;
 
   for (const file of files) {
-    const raw = readHeader(file.path);
-    if (raw === undefined) continue;
+    const read = readHeader(file.path);
+    if (read === undefined) continue;
+    const raw = kernel ? compiledText(read, file.name, kernel) : read;
 
     const uncommented = blankComments(raw);
     for (const macro of readMacros(uncommented)) {

@@ -35,7 +35,7 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
   const definitions = new Map<string, [string, number][]>();
   const functions = new Map<string, [string, number, number][]>();
   const macros = new Map<string, [number, number, number][]>();
-  const aliases = new Map<string, Set<string>>();
+  const aliases = new Map<string, [string, number][]>();
   facts.forEach((fact, i) => {
     const bit = 1 << i;
     for (const header of fact.headers) headers.set(header, (headers.get(header) ?? 0) | bit);
@@ -49,9 +49,7 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
       for (const variant of variants) addFact(macros, name, [variant.parameters, variant.variadic ? 1 : 0, 0], (f) => `${f[0]}/${f[1]}`, 2, bit);
     }
     for (const [name, paths] of Object.entries(fact.memberAliases)) {
-      let set = aliases.get(name);
-      if (!set) aliases.set(name, (set = new Set()));
-      for (const path of paths) set.add(path);
+      for (const path of paths) addFact<[string, number]>(aliases, name, [path, 0], (f) => f[0], 1, bit);
     }
   });
   const sortFacts = <T extends unknown[]>(table: Map<string, T[]>) => {
@@ -60,7 +58,7 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
   };
   return {
     file: { schema: SCHEMA_VERSION, images, headers: sortedRecord(headers), definitions: sortFacts(definitions), functions: sortFacts(functions), macros: sortFacts(macros) },
-    aliases: { schema: SCHEMA_VERSION, aliases: sortedRecord(new Map([...aliases].map(([name, paths]) => [name, [...paths].sort()]))) },
+    aliases: { schema: SCHEMA_VERSION, images, aliases: sortFacts(aliases) },
   };
 }
 

@@ -73,6 +73,7 @@ interface Shard {
   carriers: Map<string, Map<number, Carriers>>;
   private: Map<string, Set<number>>;
   alternatives: Map<string, Map<number, { layout: number; carriers: Carriers }[]>>;
+  unheadered: Set<string>;
 }
 
 function sortedRecord<T, U = T>(map: Map<string, T>, convert: (value: T) => U = (v) => v as unknown as U): Record<string, U> {
@@ -101,6 +102,7 @@ export class DatabaseWriter {
       carriers: new Map(),
       private: new Map(),
       alternatives: new Map(),
+      unheadered: new Set(),
     }));
     this.configs = images.map(() => undefined);
   }
@@ -146,6 +148,15 @@ export class DatabaseWriter {
     images.add(image);
   }
 
+  /** Marks every aggregate whose 'kind name' key `isDefined` rejects: no header of any kernel defines it. */
+  markUnheadered(isDefined: (key: string) => boolean): void {
+    for (const shard of this.shards) {
+      for (const kind of ['struct', 'union', 'enum'] as const) {
+        for (const name of shard.aggregates[kind].keys()) if (!isDefined(`${kind} ${name}`)) shard.unheadered.add(`${kind} ${name}`);
+      }
+    }
+  }
+
   config(image: number, values: Map<string, string>): void {
     this.configs[image] = values;
   }
@@ -187,6 +198,7 @@ export class DatabaseWriter {
       carriers: sortedRecord(shard.carriers, byImage),
       private: sortedRecord(shard.private, (images) => [...images].sort((a, b) => a - b)),
       alternatives: sortedRecord(shard.alternatives, byImage),
+      unheadered: [...shard.unheadered].sort(),
     };
   }
 

@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path';
 import { createIncludeResolver, kbuildFlags } from '../core/includes';
 import type { BuildContext } from '../core/checker';
 import type { IncludeResolver } from '../core/preprocessor';
+import { WorkspaceTypeIndex } from '../core/workspaceTypes';
+import type { Parser } from 'web-tree-sitter';
 
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 const SOURCE_EXTENSIONS = /\.(c|h)$/i;
@@ -64,6 +66,20 @@ function readTextFile(candidate: string): string | undefined {
   }
   const read = readSource(candidate);
   return 'text' in read ? read.text : undefined;
+}
+
+/** A workspace larger than this is indexed only in part (the first files in path order). */
+export const MAX_INDEXED_FILES = 5000;
+
+/**
+ * The type definitions of every .c and .h file under the roots (the driver's workspace, for
+ * the CLI): names defined there are the driver's, whether or not a file includes them.
+ */
+export function indexWorkspace(roots: readonly string[], parser: Parser): { index: WorkspaceTypeIndex; truncated: boolean } {
+  const index = new WorkspaceTypeIndex(parser);
+  const { files } = collectFiles(roots);
+  for (const path of files.slice(0, MAX_INDEXED_FILES)) index.update(path, readTextFile(path));
+  return { index, truncated: files.length > MAX_INDEXED_FILES };
 }
 
 /** Include resolution for the CLI: the roots are the folders the user named. */

@@ -11,7 +11,7 @@ import { describeStop } from '../core/checker';
 import { closestNames, reportJson, reportText } from '../core/report';
 import { DEFAULT_TARGETS, parseTargets } from '../core/targets';
 import { openBundledDatabase } from './database';
-import { collectFiles, readSource, includeContexts } from './files';
+import { collectFiles, includeContexts, indexWorkspace, MAX_INDEXED_FILES, readSource } from './files';
 import { nodeFileSystem, openDatabase, openFileSource, writeImportedKernel, type OpenFile } from './kernels';
 import { packageRoot } from './paths';
 import { formatSarif, formatText, toJsonFindings, type FileFindings } from './formats';
@@ -198,6 +198,8 @@ async function runCheck(args: string[], io: Io): Promise<number> {
   if (missing.length > 0) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
   const roots = positionals.map((p) => (/\.(c|h)$/i.test(p) ? dirname(resolve(p)) : resolve(p)));
   const includeContext = includeContexts(roots);
+  const workspace = indexWorkspace(roots, checker.parser);
+  if (workspace.truncated) io.err(`kernel-compat: more than ${MAX_INDEXED_FILES} source files: only the first ${MAX_INDEXED_FILES} were read for the driver's own type definitions\n`);
   const results: FileFindings[] = [];
   let inputProblems = 0;
   for (const path of files) {
@@ -207,8 +209,9 @@ async function runCheck(args: string[], io: Io): Promise<number> {
       inputProblems++;
       continue;
     }
-    const { findings, stops } = checker.check(source.text, { fileName: path, targets: selection.images, ...includeContext(path) });
+    const { findings, stops, userspace } = checker.check(source.text, { fileName: path, targets: selection.images, workspaceTypes: workspace.index, ...includeContext(path) });
     results.push({ path, findings });
+    if (userspace !== undefined && format === 'text') io.err(`kernel-compat: ${path}: not kernel code (it includes <${userspace}>): not checked\n`);
     // Not a finding (the code is fine), but a silent gap would read as "checked and clean".
     if (format === 'text') {
       for (const stop of stops) {

@@ -5,6 +5,8 @@
 import type { Parser, Tree } from 'web-tree-sitter';
 import type { AggregateKind, AggregateRef, KernelDatabase, MemberState } from './database';
 import { withModules } from './imageWords';
+import { hostedLibraryInclude } from './userspace';
+import type { WorkspaceTypes } from './workspaceTypes';
 import { deadGuardMessage, findDeadGuards, type DeadGuard } from './deadGuards';
 import { describeImages, findSuccessor } from './history';
 import { lineIndexAt, lineStarts, positionAt } from './lineIndex';
@@ -64,6 +66,8 @@ export interface CheckResult {
   variants: number;
   /** Targets (image indices) the file refuses with an #error it certainly reaches, by that line: nothing is judged for them. */
   stops: { line: number; targets: number[] }[];
+  /** Set when the file is not kernel code (it includes this C library header): nothing in it is judged. */
+  userspace?: string;
 }
 
 /** The flags a driver's build adds to a file (see kbuildFlags), as the CLI and the extension find them. */
@@ -86,6 +90,11 @@ export interface CheckOptions {
   severities?: Partial<Record<Code, Severity>>;
   /** A key under which parse trees are kept for incremental re-parsing (an editor's document URI). */
   documentKey?: string;
+  /**
+   * The structs, unions and typedefs the driver's other files define: those names are the
+   * driver's, not the kernel's, and their members type what is reached through them.
+   */
+  workspaceTypes?: WorkspaceTypes;
 }
 
 const IGNORE_MARK = 'kernel-compat-ignore';
@@ -352,7 +361,7 @@ export class Checker {
 
   constructor(
     private readonly db: KernelDatabase,
-    private readonly parser: Parser,
+    readonly parser: Parser,
   ) {}
 
   private environments(targets: readonly number[]): KernelEnvironment[] {
@@ -362,11 +371,19 @@ export class Checker {
     }));
   }
 
-  private oracle(targets: readonly number[]): TypeOracle {
+  private oracle(targets: readonly number[], workspace: WorkspaceTypes | undefined, fileName: string): TypeOracle {
     const order = [...targets].reverse();
     return {
-      isKernelAggregate: (ref) => this.db.knows(ref),
+      // A name the driver defines in another file is the driver's (defined only under #if,
+      // it may be either: then it is neither judged nor typed through).
+      isKernelAggregate: (ref) => !workspace?.aggregate(ref, fileName) && this.db.knows(ref),
+      typedefType: (name) => {
+        const type = workspace?.typedef(name, fileName);
+        return type === 'conditional' ? undefined : type;
+      },
       memberType: (ref, member) => {
+        const own = workspace?.aggregate(ref, fileName);
+        if (own) return own === 'conditional' ? undefined : own.get(member);
         const history = this.db.memberHistory(ref, member);
         // The newest targeted image that has the member, as long as the targets that have it
         // agree on the struct it is (`i_ctime` was a `struct timespec` before 4.18): members of
@@ -427,9 +444,9 @@ export class Checker {
    * The usages in `tree` (from `parse`). Kept with the document's tree: when a text comes back
    * unchanged (a function an edit did not touch, re-read for some targets), nothing is re-read.
    */
-  private read(tree: Tree, documentKey: string | undefined, variantKey: string, targets: readonly number[], oracle: TypeOracle): FileUsages {
+  private read(tree: Tree, documentKey: string | undefined, variantKey: string, targets: readonly number[], oracle: TypeOracle, workspaceGeneration = 0): FileUsages {
     const cached = documentKey ? this.trees.get(documentKey)?.get(variantKey) : undefined;
-    const targetsKey = targets.join(',');
+    const targetsKey = `${targets.join(',')}|${workspaceGeneration}`;
     if (cached?.tree === tree && cached.read?.targetsKey === targetsKey) return cached.read.usages;
     const usages = findUsages(tree, oracle);
     if (cached?.tree === tree) cached.read = { targetsKey, usages };
@@ -480,6 +497,9 @@ export class Checker {
   }
 
   check(text: string, options: CheckOptions): CheckResult {
+    // A userspace program (it includes the C library) is never built against a kernel's headers.
+    const userspace = hostedLibraryInclude(text);
+    if (userspace !== undefined) return { findings: [], usages: [], mentions: [], variants: 0, stops: [], userspace };
     const targets = [...options.targets];
     const severities = { ...DEFAULT_SEVERITIES, ...options.severities };
     const pre = preprocess(text, options.fileName, this.environments(targets), options.resolveInclude, options.forcedIncludes, [
@@ -505,7 +525,7 @@ export class Checker {
     const codeLines = lines.map((line, i) => (pre.directiveLines[i] || !compiledBySome[i] ? blankLine(line) : line));
     const unionText = lines.map((line, i) => (pre.directiveLines[i] || !inUnion[i] ? blankLine(line) : line)).join('\n');
     const lineStartIndices = lineStarts(text);
-    const oracle = this.oracle(targets);
+    const oracle = this.oracle(targets, options.workspaceTypes, options.fileName);
     const unionTree = this.parse(unionText, options.documentKey, 'union');
 
     // Per usage: the targets that compile its line, and the assigned function's signature as
@@ -515,7 +535,7 @@ export class Checker {
     let variantCount = 1;
     const keptKeys = new Set(['union']);
     try {
-      const union = this.read(unionTree, options.documentKey, 'union', targets, oracle);
+      const union = this.read(unionTree, options.documentKey, 'union', targets, oracle, options.workspaceTypes?.generation);
       for (const mention of union.mentions) mentions.set(mention.range.startIndex, mention);
       const topLevel = topLevelSpans(unionTree);
 
@@ -652,7 +672,7 @@ export class Checker {
         keptKeys.add(variantKey);
         const tree = this.parse(compact.text, options.documentKey, variantKey);
         try {
-          const read = this.read(tree, options.documentKey, variantKey, targets, oracle);
+          const read = this.read(tree, options.documentKey, variantKey, targets, oracle, options.workspaceTypes?.generation);
           // A copy: what was read may be kept for the next check, in the compact text's positions.
           const found = { ...read, usages: read.usages.map((usage) => ({
             ...usage,
@@ -812,7 +832,7 @@ export class Checker {
    */
   private judgedHistory(ref: AggregateRef, member: string): MemberState[] {
     const history = this.db.memberHistory(ref, member);
-    if (this.db.headers().definedAnywhere(`${ref.kind} ${ref.name}`) === false) return history.map(() => UNKNOWN);
+    if (this.db.definedInSomeHeader(ref) === false) return history.map(() => UNKNOWN);
     const privateOn = this.db.privateImages(ref);
     if (privateOn.length === 0) return history;
     return history.map((state, image) => (privateOn.includes(image) ? UNKNOWN : state));

@@ -88,6 +88,14 @@ export function aggregateKey(ref: AggregateRef): string {
   return `${ref.kind} ${ref.name}`;
 }
 
+/** One type shard as read: its tables, and what is derived from them on first use. */
+interface Shard {
+  types: TypesFile;
+  incomplete: Set<number>;
+  layouts: Map<number, Definition>;
+  unheadered: Set<string>;
+}
+
 function ownValue<T>(record: Record<string, T>, key: string): T | undefined {
   return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
 }
@@ -99,12 +107,12 @@ export class KernelDatabase {
   private readonly imported: ImportedImage[] = [];
   private readonly labelIndex = new Map<string, number>();
   private readonly shardCount: number;
-  private readonly shardFiles = new Map<number, { types: TypesFile; incomplete: Set<number>; layouts: Map<number, Definition> }>();
+  private readonly shardFiles = new Map<number, Shard>();
   private configsFile?: ConfigsFile;
   private readonly definitionsCache = new Map<string, (Definition | null)[]>();
   private readonly historyCache = new Map<string, MemberState[]>();
   private readonly privateCache = new Map<string, readonly number[]>();
-  private memberAliases?: Record<string, string[]>;
+  private memberAliases?: { file: MemberAliasesFile; bits: Map<number, number> };
   private headerIndex?: HeaderIndex;
 
   private constructor(
@@ -134,7 +142,7 @@ export class KernelDatabase {
   }
 
   /** The shard that holds `key` ('struct list_head'), read on first use. */
-  private shard(key: string): { types: TypesFile; incomplete: Set<number>; layouts: Map<number, Definition> } {
+  private shard(key: string): Shard {
     const index = shardOf(key, this.shardCount);
     let shard = this.shardFiles.get(index);
     if (!shard) {
@@ -146,10 +154,10 @@ export class KernelDatabase {
         throw new DatabaseError(`cannot read the kernel database (${name}): ${(error as Error).message}`);
       }
       const types = parseJson<TypesFile>(name, bytes, true);
-      if (!Array.isArray(types.strings) || !Array.isArray(types.members) || !Array.isArray(types.layouts) || !types.aggregates?.struct || !types.carriers || !types.private || !types.alternatives) {
+      if (!Array.isArray(types.strings) || !Array.isArray(types.members) || !Array.isArray(types.layouts) || !types.aggregates?.struct || !types.carriers || !types.private || !types.alternatives || !Array.isArray(types.unheadered)) {
         throw new DatabaseError(`the kernel database file ${name} is missing tables; reinstall, or run 'npm run build:data'`);
       }
-      shard = { types, incomplete: new Set(types.incompleteLayouts), layouts: new Map() };
+      shard = { types, incomplete: new Set(types.incompleteLayouts), layouts: new Map(), unheadered: new Set(types.unheadered) };
       this.shardFiles.set(index, shard);
     }
     return shard;
@@ -198,7 +206,7 @@ export class KernelDatabase {
     return this.definitions(ref).some((d) => d !== null);
   }
 
-  private layout(shard: { types: TypesFile; incomplete: Set<number>; layouts: Map<number, Definition> }, id: number): Definition {
+  private layout(shard: Shard, id: number): Definition {
     let definition = shard.layouts.get(id);
     if (!definition) {
       const types = shard.types;
@@ -232,6 +240,16 @@ export class KernelDatabase {
   isPrivate(ref: AggregateRef, image: number): boolean | undefined {
     if (image >= this.bundledCount || !this.images[image].headers) return undefined;
     return this.privateImages(ref).includes(image);
+  }
+
+  /**
+   * Whether some header of some kernel with header data defines the aggregate; undefined
+   * when no bundled kernel has header data. A name no header defines is never the kernel's.
+   */
+  definedInSomeHeader(ref: AggregateRef): boolean | undefined {
+    if (!this.images.some((image) => image.headers)) return undefined;
+    const key = aggregateKey(ref);
+    return !this.shard(key).unheadered.has(key);
   }
 
   /** The images on which no public header defines the aggregate (cached: checks ask per usage). */
@@ -299,7 +317,7 @@ export class KernelDatabase {
    * allows; undefined when the name is no such alias there.
    */
   private aliasMember(definition: Definition, image: number, member: string): Member | undefined {
-    const paths = this.aliasesOf(member);
+    const paths = this.aliasesOf(member, image);
     for (const path of paths) {
       const steps = path.match(/[A-Za-z_]\w*|\[\d+\]/g) ?? [];
       const base = definition.byName.get(steps[0] ?? '');
@@ -319,22 +337,28 @@ export class KernelDatabase {
     return undefined;
   }
 
-  private aliasesOf(member: string): readonly string[] {
+  /** The paths `member` expands to on `image` (every known path on a kernel without header data). */
+  private aliasesOf(member: string, image: number): string[] {
     if (!this.memberAliases) {
       let bytes: Uint8Array;
       try {
         bytes = this.read('member-aliases.json');
       } catch {
-        // A folder written by build:data alone has no list: then no member is an alias.
-        this.memberAliases = {};
+        // A folder without the list (written by hand, or an old build): then no member is an alias.
+        this.memberAliases = { file: { schema: SCHEMA_VERSION, images: [], aliases: {} }, bits: new Map() };
         return [];
       }
       const file = parseJson<MemberAliasesFile>('member-aliases.json', bytes, false);
-      if (typeof file.aliases !== 'object' || file.aliases === null) throw new DatabaseError('the kernel database file member-aliases.json has no alias table');
-      this.memberAliases = file.aliases;
+      if (typeof file.aliases !== 'object' || file.aliases === null || !Array.isArray(file.images)) {
+        throw new DatabaseError('the kernel database file member-aliases.json has no alias table');
+      }
+      this.memberAliases = { file, bits: new Map(file.images.map((index, i) => [index, 1 << i])) };
     }
-    const paths = Object.prototype.hasOwnProperty.call(this.memberAliases, member) ? this.memberAliases[member] : undefined;
-    return Array.isArray(paths) ? paths : [];
+    const { file, bits } = this.memberAliases;
+    const paths = ownValue(file.aliases, member);
+    if (!Array.isArray(paths)) return [];
+    const bit = bits.get(image);
+    return paths.filter(([, mask]) => bit === undefined || (mask & bit) !== 0).map(([path]) => path);
   }
 
   /**

@@ -35,15 +35,6 @@ export class HeaderIndex {
     return ((own(this.file.headers, name) ?? 0) & bit) !== 0;
   }
 
-  /**
-   * Whether some header of some kernel with header data defines 'struct x'; undefined when no
-   * kernel has header data.
-   */
-  definedAnywhere(key: string): boolean | undefined {
-    if (this.bits.size === 0) return undefined;
-    return (own(this.file.definitions, key) ?? []).length > 0;
-  }
-
   /** The headers that define 'struct file_lock' (or 'typedef u8') on the image; [] when none does. */
   definingHeaders(key: string, image: number): string[] | undefined {
     const bit = this.bits.get(image);

@@ -91,6 +91,12 @@ export interface TypesFile {
   private: Record<string, number[]>;
   /** 'struct name' -> image index -> other same-named layouts of that kernel, with their carriers. */
   alternatives: Record<string, Record<string, { layout: number; carriers: Carriers }[]>>;
+  /**
+   * 'struct name' keys of this shard that no header of any kernel with header data defines:
+   * never a struct a driver can mean. Here rather than in headers.json.gz so that checks never
+   * read the header facts.
+   */
+  unheadered: string[];
 }
 
 /** data/configs.json.gz: kernel config values per image, deduplicated per symbol. */
@@ -122,11 +128,17 @@ export interface HeadersFile {
 
 /**
  * data/member-aliases.json: member names kernel headers define as macros for a path into
- * another member (`#define d_lock d_lockref.lock`). Written by scripts/build-member-aliases.ts
- * from a kernel headers tree; BTF has no trace of them.
+ * another member (`#define d_lock d_lockref.lock`), per kernel with header data; BTF has no
+ * trace of them. Written by build:data from the Debian headers packages.
  */
 export interface MemberAliasesFile {
   schema: number;
-  /** alias -> the paths it expands to (`d_lockref.lock`, `ifr_ifru.ifru_data`). */
-  aliases: Record<string, string[]>;
+  /** Image indices of the kernels whose headers were read (bit i of a mask: images[i]). */
+  images: number[];
+  /**
+   * alias -> [the path it expands to (`d_lockref.lock`), mask of the kernels that define it so][].
+   * A kernel without header data takes every path: the struct must still have the member the
+   * path starts with for the alias to count.
+   */
+  aliases: Record<string, [string, number][]>;
 }

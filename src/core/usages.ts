@@ -15,6 +15,7 @@
 // and the oracle, nothing is reported for it.
 import type { Node, Tree } from 'web-tree-sitter';
 import { lineIndexAt } from './lineIndex';
+import { DatabaseError } from './database';
 
 export type AggregateKind = 'struct' | 'union';
 
@@ -79,6 +80,8 @@ export interface TypeOracle {
   isKernelAggregate(ref: AggregateRef): boolean;
   /** The C type text of a member of a kernel aggregate (e.g. 'const struct vfio_device_ops *', 'struct list_head', 'int (*)(void *)', 'union (anon)', 'struct device *[4]'), or undefined when unknown. */
   memberType(ref: AggregateRef, member: string): string | undefined;
+  /** The type text a typedef the file does not define names (one of the driver's other files defines it), or undefined. */
+  typedefType?(name: string): string | undefined;
 }
 
 export interface FileUsages {
@@ -680,8 +683,10 @@ class UsageFinder {
     try {
       this.scanTags();
       this.walk();
-    } catch {
-      // A surprise in a broken tree must not cost the caller everything found so far.
+    } catch (error) {
+      // A surprise in a broken tree must not cost the caller everything found so far; a
+      // broken database must not pass for a clean file.
+      if (error instanceof DatabaseError) throw error;
     }
     this.usages.sort((a, b) => a.range.startIndex - b.range.startIndex);
     this.mentions.sort((a, b) => a.range.startIndex - b.range.startIndex);
@@ -961,6 +966,16 @@ class UsageFinder {
     return kernel;
   }
 
+  /** A typedef of the file, else one the driver's other files define (through the oracle). */
+  private typedefNamed(name: string): ValueType | undefined {
+    if (this.typedefs.has(name)) return this.typedefs.get(name);
+    const text = this.oracle.typedefType?.(name);
+    const parsed = text ? parseTypeText(text) : undefined;
+    const type = parsed && { aggregate: this.aggregateForTag(parsed.kind, parsed.name), layers: parsed.layers };
+    this.typedefs.set(name, type);
+    return type;
+  }
+
   private isKernel(aggregate: Aggregate): aggregate is KernelAggregate {
     if (aggregate.isLocal) return false;
     aggregate.known ??= this.oracle.isKernelAggregate(aggregate.ref);
@@ -1050,7 +1065,7 @@ class UsageFinder {
 
   private resolveTextualType(type: TextualType): ValueType | undefined {
     if (type.tag) return { aggregate: this.aggregateForTag(type.tag.kind, type.tag.name), layers: type.layers };
-    if (type.typedefName !== undefined) return wrap(this.typedefs.get(type.typedefName), type.layers);
+    if (type.typedefName !== undefined) return wrap(this.typedefNamed(type.typedefName), type.layers);
     return undefined;
   }
 
@@ -1068,7 +1083,7 @@ class UsageFinder {
       const anonymous = this.anonymousAggregate(node);
       return anonymous && { aggregate: anonymous, layers: '' };
     }
-    if (type === 'type_identifier') return this.typedefs.get(this.identifierAt(node.startIndex));
+    if (type === 'type_identifier') return this.typedefNamed(this.identifierAt(node.startIndex));
     return undefined;
   }
 
@@ -1845,7 +1860,7 @@ class UsageFinder {
     const tagged = /^\s*(struct|union)\s+([A-Za-z_]\w*)\s*$/.exec(argument.text);
     if (tagged) return { aggregate: this.aggregateForTag(tagged[1] as AggregateKind, tagged[2]), layers: '' };
     const named = /^\s*([A-Za-z_]\w*)\s*$/.exec(argument.text);
-    if (named) return this.typedefs.get(named[1]);
+    if (named) return this.typedefNamed(named[1]);
     const typeofVariable = /^\s*(?:typeof|__typeof__|__typeof)\s*\(\s*(\*?)\s*([A-Za-z_]\w*)\s*\)\s*$/.exec(argument.text);
     if (typeofVariable) {
       const variable = this.lookupVariable(typeofVariable[2]).type;

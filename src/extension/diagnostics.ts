@@ -9,6 +9,7 @@ import { createIncludeResolver, kbuildFlags } from '../core/includes';
 import { parseTargets } from '../core/targets';
 import { toDiagnostic } from './convert';
 import type { EngineLoader } from './engine';
+import { WorkspaceTypesController } from './workspaceTypes';
 import { readSettings } from './settings';
 
 const MAX_DOCUMENT_CHARS = 2 * 1024 * 1024;
@@ -62,12 +63,17 @@ export class DiagnosticsController implements vscode.Disposable {
   /** Fires after a document's diagnostics were replaced. */
   readonly onDidCheck = this.changed.event;
 
+  private readonly workspaceTypes: WorkspaceTypesController;
+
   constructor(
     private readonly engine: EngineLoader,
     private readonly log: vscode.OutputChannel,
     private readonly reportError: (error: unknown) => void,
   ) {
+    // A struct or typedef the driver defines changed: accesses through it read differently.
+    this.workspaceTypes = new WorkspaceTypesController(engine, log, () => this.recheckOthers(undefined));
     this.disposables.push(
+      this.workspaceTypes,
       this.collection,
       this.changed,
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
@@ -127,6 +133,7 @@ export class DiagnosticsController implements vscode.Disposable {
     }
     try {
       const { db, checker } = await this.engine.get();
+      const workspaceTypes = await this.workspaceTypes.index();
       // A newer edit arrived while loading: its own run will follow.
       if (this.pending.has(key) || document.isClosed) return;
       const text = document.getText();
@@ -145,11 +152,13 @@ export class DiagnosticsController implements vscode.Disposable {
         ...includeContext(document),
         severities: settings.severities,
         documentKey: key,
+        workspaceTypes,
       });
       if (document.version !== version) return;
       this.results.set(key, { version, targets: selection.images, result });
       this.collection.set(document.uri, result.findings.map(toDiagnostic));
-      this.log.appendLine(`${document.uri.fsPath}: ${result.findings.length} finding(s), ${result.variants} variant(s), ${Date.now() - started} ms`);
+      if (result.userspace !== undefined) this.log.appendLine(`${document.uri.fsPath}: not kernel code (it includes <${result.userspace}>): not checked`);
+      else this.log.appendLine(`${document.uri.fsPath}: ${result.findings.length} finding(s), ${result.variants} variant(s), ${Date.now() - started} ms`);
       for (const stop of result.stops) {
         this.log.appendLine(`  line ${stop.line + 1}: ${describeStop(db, stop.targets, selection.images)}`);
       }

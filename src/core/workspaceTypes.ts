@@ -1,0 +1,244 @@
+// The structs, unions and typedefs a driver's workspace defines, in any .c or .h file,
+// reachable by an #include or not. A name the driver defines is the driver's, never the
+// kernel's (Jool's `struct packet`, lttng's `struct channel`), and its members type the
+// accesses through it: `d->bdev->bd_part` where the driver's `struct hdev` (in its own
+// header) holds a `struct block_device *bdev` is judged as block_device's `bd_part`.
+//
+// The index is built once per workspace and updated per file as files change; each file is
+// parsed with the checker's tree-sitter parser and only its type definitions are kept.
+import type { Node, Parser } from 'web-tree-sitter';
+import { typeWithoutName } from './ctype';
+import type { AggregateRef } from './database';
+import { blankAnnotations } from './parser';
+
+/** What one file defines. */
+export interface FileTypes {
+  /** 'struct hdev' → member name → member type text ('struct block_device *'). */
+  aggregates: Map<string, Map<string, string>>;
+  /** Typedef name → the type it names ('struct hdev *', 'int'). */
+  typedefs: Map<string, string>;
+  /** Keys of `aggregates` and typedef names whose definition sits inside an #if/#ifdef block. */
+  conditional: Set<string>;
+}
+
+/** Files larger than this are not indexed: no driver header is, and a generated blob may be. */
+const MAX_INDEXED_BYTES = 2 * 1024 * 1024;
+
+/** Reads the type definitions of one file. */
+export function readFileTypes(parser: Parser, text: string): FileTypes {
+  const found: FileTypes = { aggregates: new Map(), typedefs: new Map(), conditional: new Set() };
+  if (text.length > MAX_INDEXED_BYTES || text.includes('\0')) return found;
+  const tree = parser.parse(blankAnnotations(text));
+  if (!tree) return found;
+  try {
+    visit(tree.rootNode, found, false);
+  } finally {
+    tree.delete();
+  }
+  return found;
+}
+
+const CONDITIONAL_BLOCKS = new Set(['preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef']);
+
+function visit(node: Node, found: FileTypes, conditional: boolean): void {
+  for (const child of node.namedChildren) {
+    if (!child) continue;
+    const inside = conditional || (CONDITIONAL_BLOCKS.has(child.type) && !isIncludeGuard(child));
+    if (child.type === 'struct_specifier' || child.type === 'union_specifier') readAggregate(child, found, inside);
+    else if (child.type === 'type_definition') readTypedef(child, found, inside);
+    // Definitions sit at top level, in declarations and inside preprocessor blocks; function
+    // bodies hold none that code elsewhere can name.
+    if (child.type !== 'function_definition' && child.type !== 'field_declaration_list') visit(child, found, inside);
+  }
+}
+
+/** `#ifndef FOO_H` / `#define FOO_H` … `#endif` wraps a whole header: it is not a condition on the code. */
+function isIncludeGuard(block: Node): boolean {
+  if (block.type !== 'preproc_ifdef' || !block.text.startsWith('#ifndef')) return false;
+  const name = block.childForFieldName('name')?.text;
+  const first = block.namedChildren.find((c) => c && c.type !== 'identifier' && c.type !== 'comment');
+  return first?.type === 'preproc_def' && first.childForFieldName('name')?.text === name;
+}
+
+function readAggregate(specifier: Node, found: FileTypes, conditional: boolean): void {
+  const name = specifier.childForFieldName('name')?.text;
+  const body = specifier.childForFieldName('body');
+  if (!name || !body) return;
+  const key = `${specifier.type === 'struct_specifier' ? 'struct' : 'union'} ${name}`;
+  const members = found.aggregates.get(key) ?? new Map<string, string>();
+  readMembers(body, members);
+  found.aggregates.set(key, members);
+  if (conditional) found.conditional.add(key);
+}
+
+/** Members of a `{ … }` body; those of unnamed inner structs and unions are reachable directly, as C allows. */
+function readMembers(body: Node, members: Map<string, string>): void {
+  for (const field of body.namedChildren) {
+    if (!field) continue;
+    if (CONDITIONAL_BLOCKS.has(field.type)) {
+      readMembers(field, members);
+      continue;
+    }
+    if (field.type !== 'field_declaration') continue;
+    const type = field.childForFieldName('type');
+    const declarators = field.childrenForFieldName('declarator').filter((d): d is Node => d !== null);
+    if (!type) continue;
+    if (declarators.length === 0) {
+      const inner = type.childForFieldName('body');
+      if (inner && (type.type === 'struct_specifier' || type.type === 'union_specifier')) readMembers(inner, members);
+      continue;
+    }
+    const prefix = textBefore(field, type);
+    for (const declarator of declarators) {
+      const nameNode = declaredName(declarator);
+      if (!nameNode) continue;
+      const declaration = `${prefix}${type.text} ${declarator.text}`;
+      const at = prefix.length + type.text.length + 1 + (nameNode.startIndex - declarator.startIndex);
+      members.set(nameNode.text, normalizeSpaces(typeWithoutName(declaration, at, at + nameNode.text.length)));
+    }
+  }
+}
+
+function readTypedef(definition: Node, found: FileTypes, conditional: boolean): void {
+  const type = definition.childForFieldName('type');
+  if (!type) return;
+  if ((type.type === 'struct_specifier' || type.type === 'union_specifier') && type.childForFieldName('body')) {
+    readAggregate(type, found, conditional);
+  }
+  // `typedef struct { … } name;` has no tag: the typedef stands for the body itself.
+  const untagged = (type.type === 'struct_specifier' || type.type === 'union_specifier') && !type.childForFieldName('name') && type.childForFieldName('body');
+  for (const declarator of definition.childrenForFieldName('declarator')) {
+    if (!declarator) continue;
+    const nameNode = declaredName(declarator);
+    if (!nameNode) continue;
+    if (untagged) {
+      // Indexed under a key of its own, so the typedef can name it as a struct.
+      const key = `${type.type === 'struct_specifier' ? 'struct' : 'union'} ${nameNode.text}`;
+      const members = new Map<string, string>();
+      readMembers(type.childForFieldName('body')!, members);
+      found.aggregates.set(key, members);
+      found.typedefs.set(nameNode.text, `${key}${declarator.text.slice(0, nameNode.startIndex - declarator.startIndex).replace(/[^*]/g, '')}`);
+    } else {
+      const typeText = type.type === 'struct_specifier' || type.type === 'union_specifier' ? `${type.type === 'struct_specifier' ? 'struct' : 'union'} ${type.childForFieldName('name')?.text ?? ''}` : type.text;
+      const declaration = `${typeText} ${declarator.text}`;
+      const at = typeText.length + 1 + (nameNode.startIndex - declarator.startIndex);
+      found.typedefs.set(nameNode.text, normalizeSpaces(typeWithoutName(declaration, at, at + nameNode.text.length)));
+    }
+    if (conditional) found.conditional.add(nameNode.text);
+  }
+}
+
+function declaredName(declarator: Node): Node | null {
+  let current: Node | null = declarator;
+  for (let depth = 0; current && depth < 16; depth++) {
+    if (current.type === 'field_identifier' || current.type === 'type_identifier' || current.type === 'identifier') return current;
+    if (current.type === 'parenthesized_declarator') current = current.namedChildren.find((c) => c !== null) ?? null;
+    else current = current.childForFieldName('declarator');
+  }
+  return null;
+}
+
+/** Qualifiers written before the type (`const struct x *p;`). */
+function textBefore(field: Node, type: Node): string {
+  const before = field.text.slice(0, type.startIndex - field.startIndex).trim();
+  return before ? `${before} ` : '';
+}
+
+function normalizeSpaces(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** What the checker asks of the workspace's definitions, for one file being checked. */
+export interface WorkspaceTypes {
+  /** Changes whenever a file's definitions change, so readings made before are not reused. */
+  readonly generation: number;
+  /** Members of an aggregate some other workspace file defines unconditionally; 'conditional' when only inside #if blocks. */
+  aggregate(ref: AggregateRef, except: string): ReadonlyMap<string, string> | 'conditional' | undefined;
+  /** The type a typedef of some other workspace file names; 'conditional' when only inside #if blocks. */
+  typedef(name: string, except: string): string | 'conditional' | undefined;
+}
+
+interface Definition<T> {
+  path: string;
+  value: T;
+  conditional: boolean;
+}
+
+/**
+ * The workspace's definitions, file by file. The file being checked is left out of every
+ * answer: its own definitions are read, per kernel, from its own text. Of several files that
+ * define a name, the first in path order that defines it unconditionally speaks.
+ */
+export class WorkspaceTypeIndex implements WorkspaceTypes {
+  private readonly files = new Map<string, FileTypes>();
+  private byName?: { aggregates: Map<string, Definition<ReadonlyMap<string, string>>[]>; typedefs: Map<string, Definition<string>[]> };
+  generation = 0;
+
+  constructor(private readonly parser: Parser) {}
+
+  /**
+   * Reads (or re-reads) one file; `undefined` text forgets it. Returns whether the file's
+   * definitions changed: an edit inside a function body changes none, and then what was read
+   * with the index before stays valid.
+   */
+  update(path: string, text: string | undefined): boolean {
+    const before = this.files.get(path);
+    const after = text === undefined ? undefined : readFileTypes(this.parser, text);
+    if (sameTypes(before, after)) return false;
+    if (after) this.files.set(path, after);
+    else this.files.delete(path);
+    this.byName = undefined;
+    this.generation++;
+    return true;
+  }
+
+  get size(): number {
+    return this.files.size;
+  }
+
+  has(path: string): boolean {
+    return this.files.has(path);
+  }
+
+  aggregate(ref: AggregateRef, except: string): ReadonlyMap<string, string> | 'conditional' | undefined {
+    return pick(this.index().aggregates.get(`${ref.kind} ${ref.name}`), except);
+  }
+
+  typedef(name: string, except: string): string | 'conditional' | undefined {
+    return pick(this.index().typedefs.get(name), except);
+  }
+
+  private index(): NonNullable<WorkspaceTypeIndex['byName']> {
+    if (!this.byName) {
+      const aggregates = new Map<string, Definition<ReadonlyMap<string, string>>[]>();
+      const typedefs = new Map<string, Definition<string>[]>();
+      for (const path of [...this.files.keys()].sort()) {
+        const file = this.files.get(path)!;
+        for (const [key, members] of file.aggregates) append(aggregates, key, { path, value: members, conditional: file.conditional.has(key) });
+        for (const [name, type] of file.typedefs) append(typedefs, name, { path, value: type, conditional: file.conditional.has(name) });
+      }
+      this.byName = { aggregates, typedefs };
+    }
+    return this.byName;
+  }
+}
+
+function sameTypes(a: FileTypes | undefined, b: FileTypes | undefined): boolean {
+  if (!a || !b) return a === b;
+  const text = (types: FileTypes) =>
+    JSON.stringify([[...types.aggregates].map(([key, members]) => [key, [...members]]), [...types.typedefs], [...types.conditional]]);
+  return text(a) === text(b);
+}
+
+function append<T>(map: Map<string, Definition<T>[]>, key: string, definition: Definition<T>): void {
+  const list = map.get(key);
+  if (list) list.push(definition);
+  else map.set(key, [definition]);
+}
+
+function pick<T>(definitions: Definition<T>[] | undefined, except: string): T | 'conditional' | undefined {
+  if (!definitions) return undefined;
+  const others = definitions.filter((d) => d.path !== except);
+  if (others.length === 0) return undefined;
+  return others.find((d) => !d.conditional)?.value ?? 'conditional';
+}

@@ -1,0 +1,85 @@
+// The driver's own types, wherever in its workspace they are defined: never judged as the
+// kernel's, and typing what is reached through them.
+import * as assert from 'node:assert/strict';
+import { createChecker } from '../../src/cli/runtime';
+import type { Checker } from '../../src/core/checker';
+import { parseTargets } from '../../src/core/targets';
+import { readFileTypes, WorkspaceTypeIndex } from '../../src/core/workspaceTypes';
+import { bundledDatabase } from './helpers';
+
+const db = bundledDatabase();
+let checker: Checker;
+
+before(async () => {
+  checker = (await createChecker(db)).checker;
+});
+
+const HEADER = `#ifndef HDEV_H
+#define HDEV_H
+#include <linux/blkdev.h>
+struct hdev {
+\tstruct block_device *bdev;
+\tconst struct file_operations *fops, **more;
+\tunion { int raw; struct list_head *link; };
+\tunsigned int flags : 3;
+};
+typedef struct hdev hdev_t;
+typedef struct { struct device *dev; } holder_t;
+/* The driver's own struct with a kernel struct's name (ppp has a struct channel). */
+struct channel { int mine; };
+#if LINUX_VERSION_CODE < KERNEL_VERSION(4, 11, 0)
+struct compat_only { int x; };
+#endif
+#endif
+`;
+
+function check(text: string, index: WorkspaceTypeIndex, spec = '5.4,5.8,5.11,5.13,5.15,5.19,6.1,6.12'): string[] {
+  const result = checker.check(text, { fileName: '/ws/driver.c', targets: parseTargets(spec, db.images).images, workspaceTypes: index });
+  return result.findings.filter((f) => f.severity === 'warning').map((f) => `${f.code} ${f.range.startLine + 1}:${f.range.startColumn + 1} [${f.targets.map((t) => db.images[t].label).join(',')}]`);
+}
+
+describe('the driver\'s own types across its workspace', () => {
+  it('reads members, typedefs and conditional definitions of a header', () => {
+    const types = readFileTypes(checker.parser, HEADER);
+    assert.deepEqual([...types.aggregates.get('struct hdev')!], [
+      ['bdev', 'struct block_device *'],
+      ['fops', 'const struct file_operations *'],
+      ['more', 'const struct file_operations **'],
+      ['raw', 'int'],
+      ['link', 'struct list_head *'],
+      ['flags', 'unsigned int'],
+    ]);
+    assert.equal(types.typedefs.get('hdev_t'), 'struct hdev');
+    assert.equal(types.typedefs.get('holder_t'), 'struct holder_t');
+    assert.deepEqual([...types.aggregates.get('struct holder_t')!], [['dev', 'struct device *']]);
+    assert.deepEqual([...types.conditional], ['struct compat_only'], 'the include guard is not a condition');
+  });
+
+  it('judges the kernel structs reached through a struct defined in another file, and never the driver\'s own names', () => {
+    const index = new WorkspaceTypeIndex(checker.parser);
+    index.update('/ws/hdev.h', HEADER);
+    const text = [
+      '#include "hdev.h"',
+      'static int f(struct hdev *d, hdev_t *e, struct channel *c)',
+      '{',
+      '\treturn d->bdev->bd_part != 0 || e->bdev->bd_contains != 0 || c->mine;',
+      '}',
+      '',
+    ].join('\n');
+    // bd_part and bd_contains left struct block_device in Linux 5.11.
+    assert.deepEqual(check(text, index), ['missing-member 4:18 [5.11,5.13,5.15,5.19,6.1,6.12]', 'missing-member 4:43 [5.11,5.13,5.15,5.19,6.1,6.12]']);
+    // Without the index, the file knows none of it: nothing is judged.
+    assert.deepEqual(check(text, new WorkspaceTypeIndex(checker.parser)), []);
+  });
+
+  it('leaves a name the driver defines only under #if alone, and forgets a file when it goes', () => {
+    const index = new WorkspaceTypeIndex(checker.parser);
+    index.update('/ws/hdev.h', HEADER);
+    const text = 'static int g(struct compat_only *p, struct hdev *d) { return p->x + d->bdev->bd_part; }\n';
+    const before = index.generation;
+    assert.deepEqual(check(text, index, '5.13'), ['missing-member 1:78 [5.13]']);
+    index.update('/ws/hdev.h', undefined);
+    assert.ok(index.generation > before);
+    assert.deepEqual(check(text, index, '5.13'), []);
+  });
+});
