@@ -14,7 +14,7 @@ import { readDebianKernel } from './debian/kernel';
 import { cacheRoot, fetchPinnedPackages, PinError, readManifest, type Manifest } from './debian/packages';
 import { DEBIAN_SOURCE_NOTE, debianImage, importDebianTypes } from './import/debian';
 import { scanKernelHeaders, X86_SEARCH_FOLDERS, type HeaderFacts } from './import/headerFacts';
-import { headersFile, headersFileBytes } from './import/headers';
+import { headersFile, headersFileBytes, typedefsFile } from './import/headers';
 import { importUbuntuTypes, readUbuntuImages, UBUNTU_SOURCE_NOTE } from './import/ubuntu';
 import { DatabaseWriter } from './import/writer';
 
@@ -75,6 +75,8 @@ export async function buildDatabase(options: BuildOptions): Promise<BuildSummary
 
   const headerImages: number[] = [];
   const facts: HeaderFacts[] = [];
+  const typedefImages: number[] = [];
+  const functionTypedefs: Map<string, { pointer: string; isPointer: boolean }>[] = [];
   for (const pinned of options.manifest.kernels) {
     log(`Debian ${pinned.label}: kernel and modules`);
     const kernel = await readDebianKernel(options.cache, pinned);
@@ -84,6 +86,8 @@ export async function buildDatabase(options: BuildOptions): Promise<BuildSummary
     const kernelFacts = kernel.headerRoots.length > 0 ? await scanKernelHeaders(kernel.headerRoots, parser, X86_SEARCH_FOLDERS, environment) : undefined;
     const publicNames = kernelFacts ? new Set(Object.keys(kernelFacts.definitions)) : undefined;
     importDebianTypes(kernel, indexOf(pinned.label), writer, publicNames);
+    typedefImages.push(indexOf(pinned.label));
+    functionTypedefs.push(kernel.functionTypedefs);
     if (kernelFacts) {
       headerImages.push(indexOf(pinned.label));
       facts.push(kernelFacts);
@@ -95,6 +99,7 @@ export async function buildDatabase(options: BuildOptions): Promise<BuildSummary
   const headers = headersFile(headerImages, facts);
   const bytes = writer.write(options.out, `${UBUNTU_SOURCE_NOTE}; ${DEBIAN_SOURCE_NOTE}`, {
     'headers.json.gz': headersFileBytes(headers.file),
+    'typedefs.json.gz': headersFileBytes(typedefsFile(typedefImages, functionTypedefs)),
     'member-aliases.json': Buffer.from(JSON.stringify(headers.aliases, null, 1) + '\n'),
   });
   return { images: images.length, ...writer.counts(), fallbackLines, bytes };

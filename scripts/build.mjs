@@ -40,6 +40,7 @@ const builds = [
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
   { ...common, entryPoints: ['scripts/build-data.ts'], outfile: 'dist/build-data.js' },
   { ...common, entryPoints: ['scripts/bench.ts'], outfile: 'dist/bench.js' },
+  { ...common, entryPoints: ['scripts/oracle/main.ts'], outfile: 'dist/oracle.js' },
 ];
 
 if (watch) {

@@ -29,6 +29,8 @@ export interface DebianKernel {
    * layout has many origins; a private one has few.
    */
   definitions: Map<string, SourcedDefinition[]>;
+  /** Typedefs of function types (`proc_handler`, `irq_handler_t`), as member function-pointer types; vmlinux's first. */
+  functionTypedefs: Map<string, { pointer: string; isPointer: boolean }>;
   /** Modules whose BTF was read. */
   modules: number;
   /** Modules built without BTF (all of them on 5.10): their types are unknown. */
@@ -107,7 +109,9 @@ export async function readDebianKernel(cache: string, pinned: PinnedKernel): Pro
       list.push(sourced);
     }
   };
-  add('', new DefinitionBuilder(vmlinux).all());
+  const vmlinuxBuilder = new DefinitionBuilder(vmlinux);
+  add('', vmlinuxBuilder.all());
+  const functionTypedefs = vmlinuxBuilder.functionTypedefs();
 
   // Debian's 5.10 builds modules without BTF (CONFIG_DEBUG_INFO_BTF_MODULES came with 5.11):
   // such a kernel is known from its vmlinux only, as the Ubuntu images are.
@@ -127,7 +131,9 @@ export async function readDebianKernel(cache: string, pinned: PinnedKernel): Pro
         }
         throw error;
       }
-      add(moduleName(file), new DefinitionBuilder(parseBtf(extracted.btf, { base: vmlinux, source: name })).all());
+      const builder = new DefinitionBuilder(parseBtf(extracted.btf, { base: vmlinux, source: name }));
+      add(moduleName(file), builder.all());
+      for (const [typedef, type] of builder.functionTypedefs()) if (!functionTypedefs.has(typedef)) functionTypedefs.set(typedef, type);
       modules++;
     }
   }
@@ -135,6 +141,7 @@ export async function readDebianKernel(cache: string, pinned: PinnedKernel): Pro
     pinned,
     config: parseKernelConfig(readFileSync(configPath, 'utf8')),
     definitions,
+    functionTypedefs,
     modules,
     modulesWithoutBtf: withoutBtf.length,
     headerRoots: headerRoots(cache, pinned),

@@ -1,8 +1,9 @@
 // Merges the header facts of the kernels with header data into data/headers.json.gz (one
 // table, each fact with a bit mask of the kernels that have it) and data/member-aliases.json
-// (the member names headers define as macros, over all those kernels).
+// (the member names headers define as macros, per kernel), and data/typedefs.json.gz (typedefs
+// of function types, from BTF).
 import { gzipSync } from 'node:zlib';
-import { SCHEMA_VERSION, type HeadersFile, type MemberAliasesFile } from '../../src/core/schema';
+import { SCHEMA_VERSION, type HeadersFile, type MemberAliasesFile, type TypedefsFile } from '../../src/core/schema';
 import type { FunctionPrototype, HeaderFacts } from './headerFacts';
 
 function sortedRecord<T>(map: Map<string, T>): Record<string, T> {
@@ -62,6 +63,16 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
   };
 }
 
-export function headersFileBytes(file: HeadersFile): Buffer {
+/** `typedefs[i]` belongs to the kernel at database index `images[i]`. */
+export function typedefsFile(images: number[], typedefs: Map<string, { pointer: string; isPointer: boolean }>[]): TypedefsFile {
+  const functions = new Map<string, [string, number, number][]>();
+  typedefs.forEach((kernel, i) => {
+    for (const [name, type] of kernel) addFact<[string, number, number]>(functions, name, [type.pointer, type.isPointer ? 1 : 0, 0], (f) => `${f[0]}\u0000${f[1]}`, 2, 1 << i);
+  });
+  for (const list of functions.values()) list.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+  return { schema: SCHEMA_VERSION, images, functions: sortedRecord(functions) };
+}
+
+export function headersFileBytes(file: HeadersFile | TypedefsFile): Buffer {
   return gzipSync(JSON.stringify(file), { level: 9 });
 }

@@ -917,12 +917,16 @@ export class Checker {
     for (const [image, signature] of signatures) {
       const state = history[image];
       if (state.state !== 'present') continue;
-      const verdictKey = `${signatureKey(signature)}\u0000${state.member.type}`;
+      // A member typed by a typedef of a function (`proc_handler *proc_handler`) holds what the
+      // typedef names on that kernel, where the data knows it.
+      const memberType = functionPointerShape(state.member.type) ? state.member.type : this.db.functionTypedef(state.member.type, image);
+      const expected = memberType ? functionPointerShape(memberType) : undefined;
+      if (!memberType || !expected) continue;
+      const verdictKey = `${signatureKey(signature)}\u0000${memberType}`;
       let why: string | undefined;
       if (this.signatureVerdicts.has(verdictKey)) why = this.signatureVerdicts.get(verdictKey);
       else {
-        const expected = functionPointerShape(state.member.type);
-        why = expected ? signatureMismatch(signature, expected) : undefined;
+        why = signatureMismatch(signature, expected);
         this.signatureVerdicts.set(verdictKey, why);
       }
       if (why) {
@@ -932,10 +936,10 @@ export class Checker {
           const [kind, name] = tag.split(' ') as [AggregateKind, string];
           return this.db.knows({ kind, name }) && this.db.definition({ kind, name }, image) === null;
         });
-        if (unsure.length > 0) why = signatureMismatch(signature, functionPointerShape(state.member.type)!, (tag) => unsure.includes(tag));
+        if (unsure.length > 0) why = signatureMismatch(signature, expected, (tag) => unsure.includes(tag));
       }
       if (!why) continue;
-      const type = formatFunctionType(functionPointerShape(state.member.type)!);
+      const type = formatFunctionType(expected);
       const key = `${signature.name}\u0000${type}\u0000${why}`;
       const entry = mismatched.get(key) ?? { images: [], type, why, signature };
       entry.images.push(image);

@@ -11,6 +11,7 @@ import {
   type Carriers,
   type ConfigsFile,
   type HeadersFile,
+  type TypedefsFile,
   type KernelImage,
   type KernelsFile,
   type MemberAliasesFile,
@@ -114,6 +115,7 @@ export class KernelDatabase {
   private readonly privateCache = new Map<string, readonly number[]>();
   private memberAliases?: { file: MemberAliasesFile; bits: Map<number, number> };
   private headerIndex?: HeaderIndex;
+  private typedefs?: { file: TypedefsFile; bits: Map<number, number> };
 
   private constructor(
     private readonly read: DataReader,
@@ -359,6 +361,41 @@ export class KernelDatabase {
     if (!Array.isArray(paths)) return [];
     const bit = bits.get(image);
     return paths.filter(([, mask]) => bit === undefined || (mask & bit) !== 0).map(([path]) => path);
+  }
+
+  /**
+   * The function-pointer type a member of type `memberType` holds on `image`, when that type
+   * is a typedef of a function type there (`proc_handler *`, `irq_handler_t`); undefined
+   * otherwise, or when the image's typedefs are not known (the Ubuntu images).
+   */
+  functionTypedef(memberType: string, image: number): string | undefined {
+    const match = /^([A-Za-z_]\w*)\s*(\*?)$/.exec(memberType.replace(/^const\s+/, '').trim());
+    if (!match) return undefined;
+    const typedefs = this.typedefTable();
+    const bit = typedefs.bits.get(image);
+    if (bit === undefined) return undefined;
+    const variant = (ownValue(typedefs.file.functions, match[1]) ?? []).find(([, , mask]) => (mask & bit) !== 0);
+    if (!variant) return undefined;
+    const [pointer, isPointer] = variant;
+    // `irq_handler_t handler` holds the pointer; `proc_handler *proc_handler` points to the function.
+    return (isPointer === 1) === (match[2] === '') ? pointer : undefined;
+  }
+
+  private typedefTable(): { file: TypedefsFile; bits: Map<number, number> } {
+    if (!this.typedefs) {
+      let bytes: Uint8Array | undefined;
+      try {
+        bytes = this.read('typedefs.json.gz');
+      } catch {
+        bytes = undefined;
+      }
+      const file = bytes ? parseJson<TypedefsFile>('typedefs.json.gz', bytes, true) : { schema: SCHEMA_VERSION, images: [], functions: {} };
+      if (!Array.isArray(file.images) || typeof file.functions !== 'object' || file.functions === null) {
+        throw new DatabaseError("the kernel database file typedefs.json.gz is missing tables; reinstall, or run 'npm run build:data'");
+      }
+      this.typedefs = { file, bits: new Map(file.images.map((index, i) => [index, 1 << i])) };
+    }
+    return this.typedefs;
   }
 
   /**

@@ -1,11 +1,11 @@
-// The struct report: every image's status with its definition, then what changed between
-// the compared pairs. Text for people (the shape users know from the DepSurf site) and
-// JSON for tools.
+// The struct report. Text for people, read top-down: a summary of where the struct is, then
+// what changed between the compared pairs, then every image's status with its definition
+// (the long part, last). JSON for tools. Every mark comes with words (`present ✅`,
+// `unchanged ✅`), since ✅ and ⚠️ are empty boxes on a machine without an emoji font.
 import type { AggregateKind, AggregateRef, Definition, KernelDatabase, Member } from './database';
-import { compareAll, successorAt, type Comparison } from './history';
-import { distributionOf } from './history';
+import { compareAll, describeImages, distributionOf, distributionsOf, successorAt, type Comparison } from './history';
 import { absentMeaning, absentWords, carriersText, withModules } from './imageWords';
-import type { Distribution, ImageGroup } from './schema';
+import type { Distribution, ImageGroup, KernelImage } from './schema';
 
 const GROUP_TITLES: Record<ImageGroup, string> = {
   version: 'Regular',
@@ -21,7 +21,7 @@ export function groupTitle(group: ImageGroup, distribution: Distribution | undef
   return GROUP_TITLES[group];
 }
 
-/** What the report adds after ✅ on a kernel read with modules: where the type lives, and its namesakes. */
+/** What the report adds after `present ✅` on a kernel read with modules: where the type lives, and its namesakes. */
 function originNotes(db: KernelDatabase, ref: AggregateRef, image: number): string {
   const notes: string[] = [];
   const carriers = db.carriers(ref, image);
@@ -50,12 +50,13 @@ export function comparisonLines(db: KernelDatabase, comparison: Comparison): str
     case 'absent':
       return [];
     case 'unchanged':
-      return [`${title} ✅`];
+      return [`${title}: unchanged ✅`];
     case 'added':
       return [`${title} ⚠️ present in ${toLabel}, absent from ${fromLabel} (${absentWords([db.images[pair.from]])})`];
     case 'removed':
       return [`${title} ⚠️ absent from ${toLabel} (${absentWords([db.images[pair.to]])}${withModules(db.images[pair.to]) ? '' : '; may be a module or configured off'}), present in ${fromLabel}`];
     case 'changed': {
+      // The field lines below say what changed, in words.
       const lines = [`${title} ⚠️`];
       for (const m of comparison.added) lines.push(`  Field added: ${m.declaration}`);
       for (const m of comparison.removed) {
@@ -69,9 +70,83 @@ export function comparisonLines(db: KernelDatabase, comparison: Comparison): str
   }
 }
 
+/** `5.4: present ✅` (with where a kernel read with modules keeps it), the line a definition follows. */
+export function presentLine(db: KernelDatabase, ref: AggregateRef, image: number): string {
+  return `${statusLabel(db.images[image])}: present ✅${originNotes(db, ref, image)}`;
+}
+
+function statusLabel(image: KernelImage): string {
+  return `${image.label}${image.distribution === 'debian' ? ' (Debian)' : ''}`;
+}
+
 export function reportText(db: KernelDatabase, ref: AggregateRef): string {
   const definitions = db.definitions(ref);
-  const lines: string[] = [`${ref.kind} ${ref.name}`, `Source: ${db.source}.`, absentMeaning(db.images), '', 'Status'];
+  const lines = [
+    `${ref.kind} ${ref.name}`,
+    `Source: ${db.source}.`,
+    absentMeaning(db.images),
+    '',
+    'Summary',
+    ...summaryLines(db, definitions),
+    '',
+    'Differences',
+    ...differenceLines(db, ref),
+    '',
+    'Status',
+    ...statusLines(db, ref, definitions),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+const SUMMARY_NAMES: Record<Distribution, string> = { ubuntu: 'Ubuntu', debian: 'Debian', imported: 'Imported' };
+
+/**
+ * One line per distribution's version images, then arches, flavors and imported kernels:
+ * `Ubuntu: present on 5.4–5.19 ✅; absent from 4.4–5.3, 6.2–6.8 ⚠️`. Ranges run over that
+ * line's own images, so Debian 5.10 does not split an Ubuntu range.
+ */
+function summaryLines(db: KernelDatabase, definitions: readonly (Definition | null)[]): string[] {
+  const images = db.images;
+  const every = images.map((_, index) => index);
+  const subjects = [
+    ...distributionsOf(images).map((distribution) => ({
+      name: SUMMARY_NAMES[distribution],
+      images: every.filter((index) => images[index].group === 'version' && distributionOf(images[index]) === distribution),
+    })),
+    { name: 'Arches', images: every.filter((index) => images[index].group === 'arch') },
+    { name: 'Flavors', images: every.filter((index) => images[index].group === 'flavor') },
+    { name: 'Imported', images: every.filter((index) => images[index].group === 'imported') },
+  ];
+  return subjects
+    .filter((subject) => subject.images.length > 0)
+    .map(({ name, images: own }) => {
+      const present = own.filter((index) => definitions[index]);
+      const absent = own.filter((index) => !definitions[index]);
+      const parts: string[] = [];
+      if (present.length > 0) parts.push(`present on ${describeImages(images, present, own)} ✅`);
+      if (absent.length > 0) parts.push(`absent from ${describeImages(images, absent, own)} ⚠️`);
+      return `${name}: ${parts.join('; ')}`;
+    });
+}
+
+/** Every compared pair, under the heading of its group and distribution. */
+function differenceLines(db: KernelDatabase, ref: AggregateRef): string[] {
+  const lines: string[] = [];
+  let heading: string | undefined;
+  for (const comparison of compareAll(db, ref)) {
+    const title = groupTitle(comparison.pair.group, comparison.pair.distribution);
+    if (title !== heading) {
+      heading = title;
+      lines.push(title);
+    }
+    lines.push(...comparisonLines(db, comparison));
+  }
+  return lines;
+}
+
+/** Every image in database order, under the heading of its group: absent, or present with its definition. */
+function statusLines(db: KernelDatabase, ref: AggregateRef, definitions: readonly (Definition | null)[]): string[] {
+  const lines: string[] = [];
   let heading: string | undefined;
   db.images.forEach((image, index) => {
     const title = groupTitle(image.group, image.group === 'version' ? undefined : distributionOf(image));
@@ -80,21 +155,10 @@ export function reportText(db: KernelDatabase, ref: AggregateRef): string {
       lines.push(title);
     }
     const definition = definitions[index];
-    const label = `${image.label}${image.distribution === 'debian' ? ' (Debian)' : ''}`;
-    if (!definition) lines.push(`${label}: Absent ⚠️`);
-    else lines.push(`${label}: ✅${originNotes(db, ref, index)}`, ...definitionText(ref, definition));
+    if (definition) lines.push(presentLine(db, ref, index), ...definitionText(ref, definition));
+    else lines.push(`${statusLabel(image)}: absent ⚠️`);
   });
-  lines.push('', 'Differences');
-  let pairHeading: string | undefined;
-  for (const comparison of compareAll(db, ref)) {
-    const title = groupTitle(comparison.pair.group, comparison.pair.distribution);
-    if (title !== pairHeading) {
-      pairHeading = title;
-      lines.push(title);
-    }
-    lines.push(...comparisonLines(db, comparison));
-  }
-  return lines.join('\n') + '\n';
+  return lines;
 }
 
 export interface ReportJson {

@@ -127,6 +127,19 @@ export interface HeadersFile {
 }
 
 /**
+ * data/typedefs.json.gz: typedefs of function types on the kernels whose BTF was read here
+ * (the Debian ones): a member declared `proc_handler *proc_handler` or `irq_handler_t handler`
+ * holds the function-pointer type given here, which a callback must fit.
+ */
+export interface TypedefsFile {
+  schema: number;
+  /** Image indices (bit i of a mask: images[i]). */
+  images: number[];
+  /** Typedef name -> [function-pointer type ('int (*)(const struct ctl_table *, …)'), the typedef is itself a pointer (1/0), mask][]. */
+  functions: Record<string, [string, number, number][]>;
+}
+
+/**
  * data/member-aliases.json: member names kernel headers define as macros for a path into
  * another member (`#define d_lock d_lockref.lock`), per kernel with header data; BTF has no
  * trace of them. Written by build:data from the Debian headers packages.

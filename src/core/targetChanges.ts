@@ -6,7 +6,7 @@
 import type { AggregateRef, KernelDatabase } from './database';
 import { compareDefinitions, comparisonPairs, describeImages, distributionOf, type ImagePair } from './history';
 import { absentMeaning } from './imageWords';
-import { comparisonLines, definitionText } from './report';
+import { comparisonLines, definitionText, presentLine } from './report';
 import type { ImageGroup } from './schema';
 
 const GROUP_TITLES: Record<ImageGroup, string> = {
@@ -89,7 +89,7 @@ export function targetChangesText(db: KernelDatabase, ref: AggregateRef, targets
   if (ends.length > 0) {
     lines.push('', 'Definitions');
     for (const image of ends.length > 1 ? [oldest, newest] : [oldest]) {
-      lines.push(`${images[image].label}: ✅`, ...definitionText(ref, definitions[image]!));
+      lines.push(presentLine(db, ref, image), ...definitionText(ref, definitions[image]!));
     }
   }
   return lines.join('\n') + '\n';

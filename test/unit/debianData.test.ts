@@ -51,6 +51,15 @@ describe('Debian kernels in the bundled database', () => {
     assert.deepEqual(headers.functions('class_create', at('6.12')), [{ prototype: 'struct class *class_create(const char *)', inline: false }]);
   });
 
+  it('knows what typedefs of function types name on each Debian kernel', () => {
+    // struct ctl_table's `proc_handler *proc_handler`: the table became const in 6.11.
+    assert.equal(db.functionTypedef('proc_handler *', at('6.1')), 'int (*)(struct ctl_table *, int, void *, size_t *, loff_t *)');
+    assert.equal(db.functionTypedef('proc_handler *', at('6.12')), 'int (*)(const struct ctl_table *, int, void *, size_t *, loff_t *)');
+    assert.equal(db.functionTypedef('irq_handler_t', at('7.3')), 'irqreturn_t (*)(int, void *)');
+    assert.equal(db.functionTypedef('irq_handler_t *', at('7.3')), undefined, 'a pointer to the pointer is no callback');
+    assert.equal(db.functionTypedef('proc_handler *', at('6.8')), undefined, 'the Ubuntu data has no typedefs');
+  });
+
   it('reports where a struct lives in JSON', () => {
     const json = reportJson(db, struct('vfio_device_ops'));
     assert.equal(json.images['7.3']?.modules?.names[0], 'vfio');

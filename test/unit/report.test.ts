@@ -49,6 +49,50 @@ describe('kernel-compat report', () => {
     assert.equal(reportText(bundledDatabase(), VFIO), golden);
   });
 
+  it('reads top-down: header, where the struct is, what changed, then every image with its definition', () => {
+    const lines = reportText(bundledDatabase(), VFIO).split('\n');
+    assert.deepEqual(lines.slice(4, 12), [
+      'Summary',
+      'Ubuntu: present on 5.4–5.19 ✅; absent from 4.4–5.3, 6.2–6.8 ⚠️',
+      'Debian: present on 6.1–7.3 ✅; absent from 5.10 ⚠️',
+      'Arches: present on ppc64el ✅; absent from arm64, armhf, riscv64 ⚠️',
+      'Flavors: present on azure, gcp, lowlatency ✅; absent from aws ⚠️',
+      '',
+      'Differences',
+      'Regular (Ubuntu, vmlinux)',
+    ]);
+    const differences = lines.indexOf('Differences');
+    const status = lines.indexOf('Status');
+    assert.ok(differences < status && lines.indexOf('struct vfio_device_ops {') > status, 'the definitions come last');
+    assert.equal(lines[status - 1], '', 'a blank line before Status');
+  });
+
+  it('puts the differences of a long report near its top', () => {
+    const lines = reportText(bundledDatabase(), { kind: 'struct', name: 'file_operations' }).split('\n');
+    assert.ok(lines.length > 900, `${lines.length} lines`);
+    assert.deepEqual(lines.slice(4, 11), [
+      'Summary',
+      'Ubuntu: present on 4.4–6.8 ✅',
+      'Debian: present on 5.10–7.3 ✅',
+      'Arches: present on arm64, armhf, ppc64el, riscv64 ✅',
+      'Flavors: present on aws, azure, gcp, lowlatency ✅',
+      '',
+      'Differences',
+    ]);
+  });
+
+  it('says present, absent, unchanged in words beside each mark, for a machine without an emoji font', () => {
+    const lines = reportText(bundledDatabase(), VFIO).split('\n');
+    for (const line of ['4.4: absent ⚠️', '5.4: present ✅', '5.10 (Debian): absent ⚠️', '5.8 and 5.11: unchanged ✅', 'generic and azure: unchanged ✅']) {
+      assert.ok(lines.includes(line), line);
+    }
+    assert.ok(lines.includes('7.3 (Debian): present ✅ (in modules: vfio, vfio_iommu_type1, vfio-pci-core and 2 more)'));
+    // A changed pair is followed by its field lines, which say what changed.
+    assert.deepEqual(lines.slice(lines.indexOf('5.4 and 5.8 ⚠️'), lines.indexOf('5.4 and 5.8 ⚠️') + 2), ['5.4 and 5.8 ⚠️', '  Field added: int (*match)(void *, char *)']);
+    const bare = lines.filter((line) => /^[^ ]+(?: \(Debian\))?: (?:✅|⚠️)/.test(line) || / and \S+ ✅$/.test(line));
+    assert.deepEqual(bare, [], 'no mark stands alone');
+  });
+
   it('carries every fact of the seed report for vfio_device_ops', function () {
     if (!sharedDataPresent) this.skip();
     const seed = readSeed(readFileSync(join(sharedDataDir, '..', 'seed', 'vfio_device_ops-report.txt'), 'utf8'));
@@ -61,7 +105,7 @@ describe('kernel-compat report', () => {
     }
     const text = reportText(bundledDatabase(), VFIO);
     for (const [pair, facts] of seed.changes) {
-      const section = text.split('\n').findIndex((l) => l.startsWith(`${pair} `));
+      const section = text.split('\n').findIndex((l) => l.startsWith(`${pair} `) || l.startsWith(`${pair}:`));
       assert.ok(section >= 0, `pair ${pair} is in the report`);
       const block = text.split('\n').slice(section, section + 12).join('\n');
       for (const fact of facts) {
@@ -122,13 +166,13 @@ describe('kernel-compat report', () => {
     const union = await cli(['report', 'union', 'sigval']);
     assert.equal(union.code, 0);
     assert.match(union.out, /^union sigval\n/);
-    assert.match(union.out, /5\.4: ✅\nunion sigval \{\n {4}int sival_int;\n {4}void \*sival_ptr;\n\};/);
+    assert.match(union.out, /\n5\.4: present ✅\nunion sigval \{\n {4}int sival_int;\n {4}void \*sival_ptr;\n\};/);
     assert.equal((await cli(['report', 'struct', 'sigval'])).code, 2);
   });
 
   it('marks a definition whose members hide in an unnamed member, and never calls them removed', async () => {
     const text = (await cli(['report', 'vm_fault'])).out;
-    const at513 = text.slice(text.indexOf('\n5.13: ✅'));
+    const at513 = text.slice(text.indexOf('\n5.13: present ✅'));
     assert.match(at513, /plus members inside an unnamed struct\/union whose contents the data does not show/);
     const change = reportJson(bundledDatabase(), { kind: 'struct', name: 'vm_fault' }).changes.find((c) => c.to === '5.13');
     assert.deepEqual(change?.removed, []);

@@ -96,24 +96,26 @@ describe('report grammar', () => {
     const byText = (text: string) => lines.find((l) => lineText(l) === text)!;
     assertScope(lines[0], 'struct', 'storage.type.kernel-compat-report');
     assertScope(lines[0], 'vfio_device_ops', 'entity.name.type.kernel-compat-report');
+    assertScope(byText('Summary'), 'Summary', 'markup.heading.section.kernel-compat-report');
     assertScope(byText('Status'), 'Status', 'markup.heading.section.kernel-compat-report');
     assertScope(byText('Differences'), 'Differences', 'markup.heading.section.kernel-compat-report');
     assertScope(byText('Regular'), 'Regular', 'entity.name.section.group.kernel-compat-report');
     assertScope(byText('Flavor'), 'Flavor', 'entity.name.section.group.kernel-compat-report');
 
-    const absent = byText('4.4: Absent ⚠️');
+    const absent = byText('4.4: absent ⚠️');
     assertScope(absent, '4.4', 'entity.name.tag.image-label.kernel-compat-report');
-    assertScope(absent, 'Absent', 'markup.deleted.absent.kernel-compat-report');
+    assertScope(absent, 'absent', 'markup.deleted.absent.kernel-compat-report');
     assertScope(absent, '⚠️', 'punctuation.definition.warning-mark.kernel-compat-report');
-    assertScope(byText('riscv64: Absent ⚠️'), 'riscv64', 'entity.name.tag.image-label.kernel-compat-report');
+    assertScope(byText('riscv64: absent ⚠️'), 'riscv64', 'entity.name.tag.image-label.kernel-compat-report');
 
-    const present = byText('5.4: ✅');
+    const present = byText('5.4: present ✅');
     assertScope(present, '5.4', 'entity.name.tag.image-label.kernel-compat-report');
+    assertScope(present, 'present', 'markup.inserted.present.kernel-compat-report');
     assertScope(present, '✅', 'markup.inserted.present.kernel-compat-report');
     assert.ok(!present.some((t) => hasScope(t.scopes, 'source.c')), 'the status line itself is not C');
   });
 
-  it('embeds C exactly for the definitions, from each `N: ✅` line to its `};`', () => {
+  it('embeds C exactly for the definitions, from each `N: present ✅` line to its `};`', () => {
     const lines = tokenize(golden);
     const texts = golden.replace(/\n$/, '').split('\n');
     let inDefinition = false;
@@ -126,7 +128,7 @@ describe('report grammar', () => {
         definitionLines++;
         if (text === '};') inDefinition = false;
       } else assert.ok(!anyEmbedded, `line ${i + 1} '${text}' is outside every definition but has C scopes`);
-      if (/^\S+(?: \(Debian\))?: ✅(?: \(.*\))?$/.test(text)) inDefinition = true;
+      if (/^\S+(?: \(Debian\))?: present ✅(?: \(.*\))?$/.test(text)) inDefinition = true;
     });
     assert.ok(definitionLines > 50, `only ${definitionLines} definition lines seen`);
 
@@ -140,12 +142,26 @@ describe('report grammar', () => {
 
   it('colours a Debian kernel\'s status line: label, distribution, mark and where the struct lives', () => {
     const lines = tokenize(golden);
-    const line = lines.find((l) => lineText(l).startsWith('7.3 (Debian): ✅ (in modules: vfio'))!;
+    const line = lines.find((l) => lineText(l).startsWith('7.3 (Debian): present ✅ (in modules: vfio'))!;
     assertScope(line, '7.3', 'entity.name.tag.image-label.kernel-compat-report');
     assertScope(line, '(Debian)', 'comment.line.distribution.kernel-compat-report');
     assertScope(line, '✅', 'markup.inserted.present.kernel-compat-report');
     assert.ok(hasScope(scopesOf(line, lineText(line).slice(lineText(line).indexOf('(in modules'))), 'comment.line.detail.origin.kernel-compat-report'));
     assertScope(lines.find((l) => lineText(l) === 'Regular (Debian, vmlinux and modules)')!, 'Regular (Debian, vmlinux and modules)', 'entity.name.section.group.kernel-compat-report');
+  });
+
+  it('colours the summary: each group, present and absent words, the marks and the image labels in its ranges', () => {
+    const lines = tokenize(golden);
+    const ubuntu = lines.find((l) => lineText(l) === 'Ubuntu: present on 5.4–5.19 ✅; absent from 4.4–5.3, 6.2–6.8 ⚠️')!;
+    assertScope(ubuntu, 'Ubuntu', 'entity.name.section.group.kernel-compat-report');
+    assertScope(ubuntu, 'present on', 'markup.inserted.present.kernel-compat-report');
+    assertScope(ubuntu, '✅', 'markup.inserted.present.kernel-compat-report');
+    assertScope(ubuntu, 'absent from', 'markup.deleted.absent.kernel-compat-report');
+    assertScope(ubuntu, '⚠️', 'punctuation.definition.warning-mark.kernel-compat-report');
+    for (const label of ['5.4', '5.19', '4.4', '6.8']) assertScope(ubuntu, label, 'entity.name.tag.image-label.kernel-compat-report');
+    const allPresent = tokenize(reportText(bundledDatabase(), { kind: 'union', name: 'sigval' })).find((l) => lineText(l).startsWith('Arches: '))!;
+    assert.equal(lineText(allPresent), 'Arches: present on arm64, armhf, ppc64el, riscv64 ✅');
+    assertScope(allPresent, 'riscv64', 'entity.name.tag.image-label.kernel-compat-report');
   });
 
   it('colours differences: pairs, marks, change kinds, the arrow and successors', () => {
@@ -155,7 +171,10 @@ describe('report grammar', () => {
     assertScope(changed, '5.4', 'entity.name.tag.image-label.kernel-compat-report');
     assertScope(changed, '5.8', 'entity.name.tag.image-label.kernel-compat-report');
     assertScope(changed, '⚠️', 'markup.changed.changed-mark.kernel-compat-report');
-    assertScope(byText('5.8 and 5.11 ✅'), '✅', 'markup.inserted.unchanged.kernel-compat-report');
+    const unchanged = byText('5.8 and 5.11: unchanged ✅');
+    assertScope(unchanged, '5.11', 'entity.name.tag.image-label.kernel-compat-report');
+    assertScope(unchanged, 'unchanged', 'markup.inserted.unchanged.kernel-compat-report');
+    assertScope(unchanged, '✅', 'markup.inserted.unchanged.kernel-compat-report');
     const arch = byText('amd64 and arm64 ⚠️ absent from arm64 (not in vmlinux BTF; may be a module or configured off), present in 5.4');
     assertScope(arch, 'amd64', 'entity.name.tag.image-label.kernel-compat-report');
     assertScope(arch, 'arm64', 'entity.name.tag.image-label.kernel-compat-report');
@@ -213,7 +232,7 @@ describe('report grammar', () => {
     const absent = byText('Absent from: 6.2–6.8 ⚠️');
     assertScope(absent, 'Absent from', 'markup.deleted.absent.kernel-compat-report');
     assertScope(absent, '6.2', 'entity.name.tag.image-label.kernel-compat-report');
-    assertScope(byText('5.19: ✅'), '✅', 'markup.inserted.present.kernel-compat-report');
+    assertScope(byText('5.19: present ✅'), '✅', 'markup.inserted.present.kernel-compat-report');
     const member = byText('    int (*device_feature)(struct vfio_device *, u32, void *, size_t);');
     assertScope(member, 'int', 'meta.embedded.block.c');
   });

@@ -23,8 +23,8 @@ describe('changes across the targeted kernels', () => {
     );
     assert.ok(lines.includes('  Field removed: int (*open)(struct vfio_device *) (replaced by open_device)'));
     assert.deepEqual(
-      lines.slice(definitionsStart).filter((l) => /^\S+: ✅$/.test(l)),
-      ['5.11: ✅', '5.15: ✅'],
+      lines.slice(definitionsStart).filter((l) => l.includes('✅')),
+      ['5.11: present ✅', '5.15: present ✅'],
     );
     assert.ok(text.endsWith('};\n'));
   });

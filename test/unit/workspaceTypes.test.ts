@@ -83,3 +83,27 @@ describe('the driver\'s own types across its workspace', () => {
     assert.deepEqual(check(text, index, '5.13'), []);
   });
 });
+
+describe('callbacks stored in members typed by a function typedef', () => {
+  it('checks a sysctl handler against proc_handler as each Debian kernel defines it (const table from 6.11)', () => {
+    const text = [
+      '#include <linux/sysctl.h>',
+      'static int my_handler(struct ctl_table *table, int write, void *buffer, size_t *lenp, loff_t *ppos)',
+      '{',
+      '\treturn 0;',
+      '}',
+      'static struct ctl_table my_table[] = {',
+      '\t{ .procname = "x", .mode = 0644, .proc_handler = &my_handler },',
+      '\t{ }',
+      '};',
+      '',
+    ].join('\n');
+    const result = checker.check(text, { fileName: '/ws/sysctl.c', targets: parseTargets('6.1,6.12,7.3', db.images).images });
+    assert.deepEqual(
+      result.findings.map((f) => `${f.code} ${f.range.startLine + 1} [${f.targets.map((t) => db.images[t].label).join(',')}] ${f.message}`),
+      [
+        'callback-signature 7 [6.12,7.3] `my_handler` does not fit `.proc_handler` of struct ctl_table on 6.12–7.3: its parameter 1 is struct ctl_table *, not const struct ctl_table *; the member there is int (*)(const struct ctl_table *, int, void *, size_t *, loff_t *)',
+      ],
+    );
+  });
+});

@@ -236,6 +236,29 @@ export class DefinitionBuilder {
     return found;
   }
 
+  /**
+   * The typedefs of this blob's own types that name a function type or a pointer to one
+   * (`typedef int proc_handler(const struct ctl_table *, …)`, `typedef irqreturn_t
+   * (*irq_handler_t)(int, void *)`), each as the function-pointer type a member of it holds:
+   * `int (*)(const struct ctl_table *, int, void *, size_t *, loff_t *)`. `isPointer` tells
+   * whether the typedef is already the pointer (`irq_handler_t handler`) or the function
+   * (`proc_handler *proc_handler`).
+   */
+  functionTypedefs(): Map<string, { pointer: string; isPointer: boolean }> {
+    const found = new Map<string, { pointer: string; isPointer: boolean }>();
+    for (const type of this.btf.ownTypes) {
+      if (type.kind !== 'TYPEDEF' || type.name === '' || found.has(type.name)) continue;
+      let target = this.btf.type(type.type);
+      const isPointer = target.kind === 'PTR';
+      if (target.kind === 'PTR') target = this.btf.type(target.type);
+      if (target.kind !== 'FUNC_PROTO') continue;
+      const text = formatDeclaration({ kind: 'PTR', type: this.nodeInfo(target.id, 0).node }, NAME_MARK);
+      const at = text.indexOf(NAME_MARK);
+      found.set(type.name, { pointer: typeWithoutName(text, at, at + NAME_MARK.length), isPointer });
+    }
+    return found;
+  }
+
   /** Calls `visit` with each named aggregate's key and a function that builds its definition. */
   private forEachAggregate(visit: (key: string, define: () => AggregateDefinition) => void): void {
     for (const type of this.btf.ownTypes) {

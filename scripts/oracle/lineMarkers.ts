@@ -1,0 +1,50 @@
+// Which lines of a driver's own files reached the compiler, read from preprocessor output.
+// gcc -E writes `# <line> "<file>" <flags>` whenever the output jumps to another file or
+// line; every output line after a marker is the next line of that file. A line that comes
+// out with text was compiled; lines in a branch the preprocessor dropped come out blank or
+// are skipped by the next marker.
+import { driverPath } from './gccDiagnostics';
+
+/** Relative file path → the line numbers (1-based) that were compiled. */
+export type CompiledLines = Map<string, Set<number>>;
+
+const MARKER = /^# (\d+) "((?:[^"\\]|\\.)*)"(?: \d+)*$/;
+
+/**
+ * Adds the driver lines of one preprocessed object to `into` (one map for a whole build:
+ * a header counts as compiled where any object compiled it). Files outside `root` (kernel
+ * headers, `<built-in>`) are skipped.
+ */
+export function addCompiledLines(preprocessed: string, root: string, into: CompiledLines = new Map()): CompiledLines {
+  let lines: Set<number> | undefined;
+  let next = 0;
+  for (const text of preprocessed.split('\n')) {
+    const marker = MARKER.exec(text);
+    if (marker) {
+      next = Number(marker[1]);
+      lines = fileLines(into, root, unescape(marker[2]));
+      continue;
+    }
+    if (lines && text.trim() !== '') lines.add(next);
+    next++;
+  }
+  return into;
+}
+
+function fileLines(into: CompiledLines, root: string, file: string): Set<number> | undefined {
+  if (file.startsWith('<')) return undefined;
+  const rel = driverPath(root, file);
+  if (rel === undefined) return undefined;
+  let lines = into.get(rel);
+  if (!lines) into.set(rel, (lines = new Set()));
+  return lines;
+}
+
+/** gcc escapes `"` and `\` in marker file names. */
+function unescape(name: string): string {
+  return name.replace(/\\(.)/g, '$1');
+}
+
+export function isCompiled(compiled: CompiledLines, file: string, line: number): boolean {
+  return compiled.get(file)?.has(line) ?? false;
+}

@@ -1,0 +1,154 @@
+// What the oracle prints and saves: a table per driver and kernel with totals (figures to
+// paste into a note), every false positive and every miss to investigate, and the JSON
+// report with everything behind them.
+import type { DriverLine, ErrorKind } from './gccDiagnostics';
+import { OTHER_KINDS } from './gccDiagnostics';
+import type { RunResult } from './run';
+import { addCounts, precision, recall, ZERO_COUNTS, type Counts } from './score';
+
+const where = (l: DriverLine) => `${l.file}:${l.line}`;
+
+export function percent(value: number | undefined): string {
+  return value === undefined ? '–' : `${(value * 100).toFixed(1)}%`;
+}
+
+function ratio(numerator: number, denominator: number, value: number | undefined): string {
+  return value === undefined ? '–' : `${percent(value)} (${numerator}/${denominator})`;
+}
+
+const COLUMNS: [string, number][] = [
+  ['driver', 22],
+  ['kernel', 6],
+  ['build', 20],
+  ['objs', 4],
+  ['struct err lines', 16],
+  ['warned', 6],
+  ['warnings', 8],
+  ['TP', 4],
+  ['FP', 4],
+  ['uncompiled', 10],
+  ['on other err', 12],
+  ['other errs', 10],
+  ['precision', 9],
+  ['recall', 7],
+];
+
+function row(cells: string[]): string {
+  return cells.map((cell, i) => (i < 3 ? cell.padEnd(COLUMNS[i][1]) : cell.padStart(COLUMNS[i][1]))).join('  ');
+}
+
+function countCells(c: Counts): string[] {
+  return [
+    String(c.structLines),
+    String(c.warnedStructLines),
+    String(c.warnings),
+    String(c.truePositives),
+    String(c.falsePositives),
+    String(c.uncompiled),
+    String(c.onOtherError),
+    String(c.otherErrors),
+    percent(precision(c)),
+    percent(recall(c)),
+  ];
+}
+
+export function totals(runs: RunResult[]): Counts {
+  return runs.reduce((sum, r) => (r.score ? addCounts(sum, r.score.counts) : sum), ZERO_COUNTS);
+}
+
+export function otherErrorTotals(runs: RunResult[]): Record<ErrorKind, number> {
+  const sum = Object.fromEntries(OTHER_KINDS.map((k) => [k, 0])) as Record<ErrorKind, number>;
+  for (const r of runs) for (const k of OTHER_KINDS) sum[k] += r.score?.otherErrors[k] ?? 0;
+  return sum;
+}
+
+export function formatTable(runs: RunResult[], kernels: string[]): string {
+  const lines = [row(COLUMNS.map(([name]) => name)), row(COLUMNS.map(([, width]) => '-'.repeat(width)))];
+  for (const r of runs) {
+    lines.push(row([r.driver, r.kernel, r.status, String(r.objects), ...(r.score ? countCells(r.score.counts) : COLUMNS.slice(4).map(() => ''))]));
+  }
+  lines.push(row(COLUMNS.map(([, width]) => '-'.repeat(width))));
+  for (const kernel of kernels) {
+    const of = runs.filter((r) => r.kernel === kernel);
+    lines.push(row(['total', kernel, `${of.filter((r) => r.score).length}/${of.length} scored`, String(of.reduce((n, r) => n + r.objects, 0)), ...countCells(totals(of))]));
+  }
+  lines.push(row(['total', 'all', `${runs.filter((r) => r.score).length}/${runs.length} scored`, String(runs.reduce((n, r) => n + r.objects, 0)), ...countCells(totals(runs))]));
+  return lines.join('\n');
+}
+
+export function formatSummary(runs: RunResult[], seconds: number): string {
+  const c = totals(runs);
+  const other = otherErrorTotals(runs);
+  const scored = runs.filter((r) => r.score);
+  return [
+    `Precision ${ratio(c.truePositives, c.truePositives + c.falsePositives, precision(c))}, recall ${ratio(c.warnedStructLines, c.structLines, recall(c))} ` +
+      `over ${scored.length} builds (${new Set(scored.map((r) => r.driver)).size} drivers × ${new Set(scored.map((r) => r.kernel)).size} kernels); ` +
+      `${c.warnings} warnings: ${c.truePositives} TP, ${c.falsePositives} FP, ${c.uncompiled} on uncompiled lines, ${c.onOtherError} on lines with other errors only.`,
+    `Errors outside the checker's scope (lines without a struct-member error): ${OTHER_KINDS.map((k) => `${k} ${other[k]}`).join(', ')}.`,
+    `Run time ${formatDuration(seconds)}.`,
+  ].join('\n');
+}
+
+export function formatDuration(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  const s = Math.round(seconds - m * 60);
+  return m > 0 ? `${m} min ${s} s` : `${s} s`;
+}
+
+export function formatFindings(runs: RunResult[]): string {
+  const fps: string[] = [];
+  const misses: string[] = [];
+  const onOther: string[] = [];
+  for (const r of runs) {
+    if (!r.score) continue;
+    const tag = `${r.driver}@${r.kernel}`;
+    for (const w of r.score.warnings) {
+      if (w.verdict === 'false-positive') fps.push(`  ${tag}  ${where(w)}:${w.column}  [${w.code}] ${w.message}`);
+      if (w.verdict === 'on-other-error') onOther.push(`  ${tag}  ${where(w)}:${w.column}  [${w.code}] ${w.message}`);
+    }
+    for (const l of r.score.structLines) {
+      if (l.warned) continue;
+      const via = l.via.length ? `  (reached from ${l.via.map(where).join(', ')})` : '';
+      misses.push(`  ${tag}  ${where(l)}  ${l.messages.join(' | ')}${via}`);
+    }
+    for (const e of r.score.unlocatedStructErrors) misses.push(`  ${tag}  (outside the driver) ${e.origin.file}:${e.origin.line}  ${e.message}`);
+  }
+  return [
+    `False positives (${fps.length}):`,
+    ...(fps.length ? fps : ['  none']),
+    `Misses: struct-member error lines without a warning (${misses.length}):`,
+    ...(misses.length ? misses : ['  none']),
+    `Warnings on lines that have only other errors (${onOther.length}):`,
+    ...(onOther.length ? onOther : ['  none']),
+  ].join('\n');
+}
+
+export function formatProblems(problems: string[], runs: RunResult[]): string {
+  const lines = [...problems];
+  for (const r of runs) {
+    if (r.problem) lines.push(`${r.driver}@${r.kernel}: ${r.status}: ${r.problem} (log: ${r.logPath})`);
+    for (const f of r.preprocessFailures) lines.push(`${r.driver}@${r.kernel}: could not preprocess ${f.object} (${f.reason}); its lines count as uncompiled`);
+  }
+  return lines.length ? ['Problems:', ...lines.map((l) => `  ${l}`)].join('\n') : 'Problems: none';
+}
+
+export interface OracleReport {
+  generatedAt: string;
+  seconds: number;
+  kernels: { label: string; uname: string; headersDir: string; cc: string }[];
+  totals: Counts & { precision?: number; recall?: number; otherErrorsByKind: Record<ErrorKind, number> };
+  problems: string[];
+  runs: RunResult[];
+}
+
+export function reportJson(runs: RunResult[], kernels: OracleReport['kernels'], problems: string[], seconds: number): OracleReport {
+  const c = totals(runs);
+  return {
+    generatedAt: new Date().toISOString(),
+    seconds: Math.round(seconds),
+    kernels,
+    totals: { ...c, precision: precision(c), recall: recall(c), otherErrorsByKind: otherErrorTotals(runs) },
+    problems,
+    runs,
+  };
+}

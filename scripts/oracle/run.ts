@@ -1,0 +1,97 @@
+// One driver on one kernel: build a fresh copy with Kbuild, read its errors and the lines it
+// compiled, run the checker for that kernel, score.
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { runChecker } from './checker';
+import { driverName, makeArgsFor, type Driver } from './drivers';
+import { driverErrors, type LocatedError } from './gccDiagnostics';
+import { compileCommands, hasKbuildFile, isDriverObject, preprocess, runKbuild } from './kbuild';
+import { oracleDir, type KernelTree } from './kernels';
+import { score, type Score } from './score';
+
+export type RunStatus =
+  /** Every object compiled and the module linked. */
+  | 'built'
+  /** gcc reported errors: the case the oracle is for. */
+  | 'compile-errors'
+  /** Objects compiled without errors, a later step failed (modpost, BTF without pahole). */
+  | 'failed-after-compile'
+  /** make compiled nothing: a Makefile error, a refused kernel. No oracle, no score. */
+  | 'not-started'
+  | 'no-makefile'
+  | 'checker-failed';
+
+export interface RunResult {
+  driver: string;
+  package: string;
+  version: string;
+  kernel: string;
+  uname: string;
+  status: RunStatus;
+  /** What went wrong, for the statuses that have no score. */
+  problem?: string;
+  exitCode: number | null;
+  buildSeconds: number;
+  logPath: string;
+  /** The build copy: gcc's paths and the log point into it. */
+  copy: string;
+  objects: number;
+  preprocessFailures: { object: string; reason: string }[];
+  errors: LocatedError[];
+  score?: Score;
+}
+
+function logTail(log: string, lines = 4): string {
+  return log.trim().split('\n').slice(-lines).join(' / ');
+}
+
+/** A new copy for every build: objects left by an earlier run would not be compiled again. */
+function freshCopy(driver: Driver, kernel: KernelTree, cache: string): string {
+  const copy = join(oracleDir(cache), 'build', kernel.label, driverName(driver.pin));
+  rmSync(copy, { recursive: true, force: true });
+  mkdirSync(join(copy, '..'), { recursive: true });
+  cpSync(driver.sourceDir, copy, { recursive: true, verbatimSymlinks: true });
+  return copy;
+}
+
+export function runDriverOnKernel(driver: Driver, kernel: KernelTree, cache: string, cliPath: string): RunResult {
+  const copy = freshCopy(driver, kernel, cache);
+  const buildDir = join(copy, driver.pin.build ?? '.');
+  const logPath = `${copy}.log`;
+  const result: RunResult = {
+    driver: driverName(driver.pin),
+    package: driver.pin.name,
+    version: driver.pin.version,
+    kernel: kernel.label,
+    uname: kernel.uname,
+    status: 'not-started',
+    exitCode: null,
+    buildSeconds: 0,
+    logPath,
+    copy,
+    objects: 0,
+    preprocessFailures: [],
+    errors: [],
+  };
+  if (!hasKbuildFile(buildDir)) {
+    return { ...result, status: 'no-makefile', problem: `no Kbuild or Makefile in ${driver.pin.build ?? 'the source folder'}; fix "build" in drivers.json` };
+  }
+  const outcome = runKbuild({ headersDir: kernel.headersDir, dir: buildDir, cc: kernel.cc, makeArgs: makeArgsFor(driver.pin, copy), logPath });
+  const commands = compileCommands(outcome.log);
+  Object.assign(result, { exitCode: outcome.exitCode, buildSeconds: outcome.seconds, objects: commands.filter((c) => isDriverObject(c, copy)).length });
+  if (commands.length === 0) {
+    return { ...result, status: 'not-started', problem: outcome.failure ?? `make compiled nothing (exit ${outcome.exitCode}): ${logTail(outcome.log)}` };
+  }
+  result.errors = driverErrors(outcome.log, copy);
+  result.status = result.errors.length > 0 ? 'compile-errors' : outcome.exitCode === 0 ? 'built' : 'failed-after-compile';
+  if (result.status === 'failed-after-compile') result.problem = outcome.failure ?? logTail(outcome.log);
+  const { compiled, failures } = preprocess(commands, kernel.headersDir, copy);
+  result.preprocessFailures = failures;
+  try {
+    const warnings = runChecker(cliPath, driver.sourceDir, kernel.label);
+    result.score = score(result.errors, compiled, warnings);
+  } catch (error) {
+    return { ...result, status: 'checker-failed', problem: (error as Error).message };
+  }
+  return result;
+}
