@@ -772,17 +772,8 @@ export class Checker {
       }
     }
 
-    for (const { ref, range, targets: images } of absentAggregates.values()) {
-      const sorted = [...images].sort((a, b) => a - b);
-      findings.push({
-        code: Codes.aggregateNotInImage,
-        severity: severities[Codes.aggregateNotInImage],
-        message: this.notInImageMessage(ref, sorted, targets),
-        range,
-        aggregate: ref,
-        targets: sorted,
-      });
-    }
+    const absentNote = this.notInImageNote([...absentAggregates.values()], targets, severities);
+    if (absentNote) findings.push(absentNote);
 
     for (const problem of pre.problems) {
       const line = lines[problem.line] ?? '';
@@ -836,6 +827,26 @@ export class Checker {
     const privateOn = this.db.privateImages(ref);
     if (privateOn.length === 0) return history;
     return history.map((state, image) => (privateOn.includes(image) ? UNKNOWN : state));
+  }
+
+  /**
+   * One note per file for the structs some targets' data lacks, at the first one's first use:
+   * on a DRM driver that is dozens of structs, and one note says it (issue: "one note, not fifty").
+   */
+  private notInImageNote(absent: { ref: AggregateRef; range: SourceRange; targets: Set<number> }[], targets: number[], severities: Record<Code, Severity>): Finding | undefined {
+    if (absent.length === 0) return undefined;
+    const sortedOf = (images: Set<number>) => [...images].sort((a, b) => a - b);
+    const first = [...absent].sort((a, b) => a.range.startIndex - b.range.startIndex)[0];
+    const all = sortedOf(new Set(absent.flatMap((entry) => [...entry.targets])));
+    const message =
+      absent.length === 1
+        ? this.notInImageMessage(first.ref, all, targets)
+        : `${absent.length} structs are not in the data of some targeted kernels, so their members are not checked there: ` +
+          absent.map((entry) => `${entry.ref.kind} ${entry.ref.name} (${describeImages(this.db.images, sortedOf(entry.targets), targets)})`).join(', ') +
+          (all.some((image) => !withModules(this.db.images[image]))
+            ? '. Kernels known from vmlinux only may build them as modules: import such a kernel with its modules (Add Kernel from BTF) to check them'
+            : '');
+    return { code: Codes.aggregateNotInImage, severity: severities[Codes.aggregateNotInImage], message, range: first.range, aggregate: first.ref, targets: all };
   }
 
   private notInImageMessage(ref: AggregateRef, missing: number[], targets: number[]): string {
