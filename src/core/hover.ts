@@ -39,22 +39,47 @@ function escapeMarkdown(text: string): string {
   return text.replace(/([\\`*_{}\[\]<>|])/g, '\\$1');
 }
 
-export function memberHover(db: KernelDatabase, ref: AggregateRef, member: string, targets: readonly number[]): string {
+/**
+ * The member hover: the verdict first, for the targeted kernels that build the line
+ * (`lineTargets`; all targets when the line's are not known), then the member's history on
+ * the targeted kernels, then on the other kernels of the data.
+ */
+export function memberHover(db: KernelDatabase, ref: AggregateRef, member: string, targets: readonly number[], lineTargets: readonly number[] = targets): string {
   const history = db.memberHistory(ref, member);
-  const lines = [`**${ref.kind} ${escapeMarkdown(ref.name)}** · member \`${member}\``, ''];
+  const lines = [`**${ref.kind} ${escapeMarkdown(ref.name)}** · member \`${member}\``, '', verdict(db, ref, member, history, targets, lineTargets), ''];
+  const targeted = new Set(targets);
+  lines.push('*On the targeted kernels*', '');
+  for (const run of collapseHistory(history, [...targets].sort((a, b) => a - b))) {
+    lines.push(`- ${describeImages(db.images, run.images, targets)}: ${stateText(db, run.images, run.state, member)}`);
+  }
   for (const { group, images } of groups(db)) {
-    lines.push(`*${GROUP_TITLES[group]}*`, '');
-    for (const run of collapseHistory(history, images)) {
+    const others = images.filter((image) => !targeted.has(image));
+    if (others.length === 0) continue;
+    lines.push('', `*Other ${GROUP_TITLES[group].replace(/^\w/, (c) => c.toLowerCase())}*`, '');
+    for (const run of collapseHistory(history, others)) {
       lines.push(`- ${describeImages(db.images, run.images, images)}: ${stateText(db, run.images, run.state, member)}`);
     }
-    lines.push('');
   }
-  const successor = findSuccessor(db, ref, member);
-  if (successor) lines.push(`Replaced by \`${successor.member.name}\` in ${db.images[successor.image].label}.`);
-  const missingOnTargets = targets.filter((t) => history[t].state === 'absent');
-  if (successor) lines.push('');
-  lines.push(missingOnTargets.length > 0 ? `Missing on targeted ${describeImages(db.images, missingOnTargets, targets)}.` : 'Present wherever the struct is, on the targeted kernels.');
   return lines.join('\n');
+}
+
+/** The first line of the member hover: what happens on the kernels that build this line. */
+function verdict(db: KernelDatabase, ref: AggregateRef, member: string, history: readonly MemberState[], targets: readonly number[], lineTargets: readonly number[]): string {
+  if (lineTargets.length === 0) return 'No targeted kernel builds this line.';
+  const on = (images: number[]) => describeImages(db.images, images, targets);
+  const missing = lineTargets.filter((t) => history[t].state === 'absent');
+  const present = lineTargets.filter((t) => history[t].state === 'present');
+  const unknown = lineTargets.filter((t) => history[t].state === 'unknown' || history[t].state === 'no-aggregate');
+  const parts: string[] = [];
+  if (missing.length > 0) {
+    const successor = findSuccessor(db, ref, member);
+    parts.push(`**Missing on ${on(missing)}**${successor ? `: replaced by \`${successor.member.name}\` in ${db.images[successor.image].label}` : ''}.`);
+    if (present.length > 0) parts.push(`Present on ${on(present)}.`);
+  } else if (present.length > 0) {
+    parts.push(`**Fine on every targeted kernel that builds this line${unknown.length > 0 ? ' and whose data has the struct' : ''}:** ${on(present)}.`);
+  }
+  if (unknown.length > 0) parts.push(`Not known on ${on(unknown)} (the data there lacks the struct, or hides the member).`);
+  return parts.join(' ');
 }
 
 export function aggregateHover(db: KernelDatabase, ref: AggregateRef, targets: readonly number[]): string {
@@ -80,13 +105,15 @@ export function aggregateHover(db: KernelDatabase, ref: AggregateRef, targets: r
       if (c.status === 'added') lines.push(`- ${title}: enters the vmlinux BTF`);
       else if (c.status === 'removed') lines.push(`- ${title}: leaves the vmlinux BTF`);
       else {
+        // Words, not +/−/~ marks: `~` next to a backtick reads as strikethrough in Markdown.
+        const names = (list: { name: string }[]) => list.map((m) => `\`${m.name}\``).join(', ');
         const parts = [
-          ...c.added.map((m) => `+\`${m.name}\``),
-          ...c.removed.map((m) => `−\`${m.name}\``),
-          ...c.typeChanged.map((t) => `~\`${t.name}\``),
-          ...c.hidden.map((m) => `\`${m.name}\` hidden`),
-        ];
-        lines.push(`- ${title}: ${parts.join(', ')}`);
+          c.added.length > 0 ? `added ${names(c.added)}` : '',
+          c.removed.length > 0 ? `removed ${names(c.removed)}` : '',
+          c.typeChanged.length > 0 ? `type changed: ${names(c.typeChanged)}` : '',
+          c.hidden.length > 0 ? `hidden: ${names(c.hidden)}` : '',
+        ].filter(Boolean);
+        lines.push(`- ${title}: ${parts.join('; ')}`);
       }
     }
   } else if (present.length > 0) lines.push('', 'No member changes across the targeted kernels.');

@@ -38,7 +38,7 @@ export class KernelHoverProvider implements vscode.HoverProvider {
     let ref: AggregateRef | undefined;
     if (usage) {
       ref = usage.usage.aggregate;
-      markdown = memberHover(db, ref, usage.usage.member, current.targets);
+      markdown = memberHover(db, ref, usage.usage.member, current.targets, usage.targets);
       range = toRange(usage.usage.range);
     } else {
       const mention = current.result.mentions.find((m) => contains(m.range));

@@ -8,39 +8,46 @@ const db = bundledDatabase();
 const versions = parseTargets('versions', db.images).images;
 
 describe('hover text', () => {
-  it('shows a member\'s history per group, the successor and where it is missing on the targets', () => {
+  it('leads with the verdict for the kernels that build the line, then the history on the targets, then the rest', () => {
+    const targets = parseTargets('5.4..5.19', db.images).images;
     assert.equal(
-      memberHover(db, { kind: 'struct', name: 'vfio_device_ops' }, 'open', versions),
+      memberHover(db, { kind: 'struct', name: 'vfio_device_ops' }, 'open', targets),
       [
         '**struct vfio\\_device\\_ops** · member `open`',
         '',
-        '*Versions*',
+        '**Missing on 5.15–5.19**: replaced by `open_device` in 5.15. Present on 5.4–5.8, 5.11–5.13. Not known on 5.10 (the data there lacks the struct, or hides the member).',
         '',
-        '- 4.4–5.3: struct not in vmlinux BTF',
+        '*On the targeted kernels*',
+        '',
         '- 5.4–5.8: `int (*open)(void *)`',
         '- 5.10: struct not in vmlinux BTF',
         '- 5.11: `int (*open)(void *)`',
         '- 5.13: `int (*open)(struct vfio_device *)`',
-        '- 5.15–6.1: no `open`',
+        '- 5.15–5.19: no `open`',
+        '',
+        '*Other versions*',
+        '',
+        '- 4.4–5.3: struct not in vmlinux BTF',
+        '- 6.1: no `open`',
         '- 6.2–6.8: struct not in vmlinux BTF',
         '- 6.12–7.3: no `open`',
         '',
-        '*Architectures (5.4)*',
+        '*Other architectures (5.4)*',
         '',
         '- arm64, armhf: struct not in vmlinux BTF',
         '- ppc64el: `int (*open)(void *)`',
         '- riscv64: struct not in vmlinux BTF',
         '',
-        '*Flavors (5.4)*',
+        '*Other flavors (5.4)*',
         '',
         '- aws: struct not in vmlinux BTF',
         '- azure, gcp, lowlatency: `int (*open)(void *)`',
-        '',
-        'Replaced by `open_device` in 5.15.',
-        '',
-        'Missing on targeted 5.15–6.1, 6.12–7.3.',
       ].join('\n'),
     );
+    // Inside `#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 15, 0)` only 5.15 and later build the line.
+    const lineTargets = parseTargets('5.15,5.19', db.images).images;
+    assert.equal(memberHover(db, { kind: 'struct', name: 'vfio_device_ops' }, 'open_device', targets, lineTargets).split('\n')[2], '**Fine on every targeted kernel that builds this line:** 5.15–5.19.');
+    assert.equal(memberHover(db, { kind: 'struct', name: 'vfio_device_ops' }, 'open_device', targets, []).split('\n')[2], 'No targeted kernel builds this line.');
   });
 
   it('never calls a member hidden in an unnamed member missing', () => {
@@ -49,7 +56,7 @@ describe('hover text', () => {
     assert.match(text, /- 6\.2–6\.8: not visible \(inside an unnamed member the data does not show\)/);
     // The Debian kernels' BTF is read with anonymous members opened: there the member shows.
     assert.match(text, /- 6\.12–7\.3: `long unsigned int address`/);
-    assert.match(text, /Missing on targeted 4\.4–4\.8\.$/);
+    assert.match(text, /^\*\*Missing on 4\.4–4\.8\*\*\. Present on .* Not known on 5\.13–5\.19, 6\.2–6\.8 \(the data there lacks the struct, or hides the member\)\.$/m);
   });
 
   it('says where a struct lives on the kernels read with modules, and where it is absent from vmlinux only', () => {
@@ -86,8 +93,8 @@ describe('hover text', () => {
         'Present on 5.11–5.15.',
         '',
         'Changes across the targeted kernels:',
-        '- 5.11 → 5.13: ~`open`, ~`release`, ~`read`, ~`write`, ~`ioctl`, ~`mmap`, ~`request`, ~`match`',
-        '- 5.13 → 5.15: +`open_device`, +`close_device`, −`open`, −`release`',
+        '- 5.11 → 5.13: type changed: `open`, `release`, `read`, `write`, `ioctl`, `mmap`, `request`, `match`',
+        '- 5.13 → 5.15: added `open_device`, `close_device`; removed `open`, `release`',
       ].join('\n'),
     );
   });
