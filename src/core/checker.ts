@@ -56,6 +56,8 @@ export interface Finding {
 export interface JudgedUsage {
   usage: MemberUsage;
   targets: number[];
+  /** For a function stored in the member: its header as the newest of those targets compiles it. */
+  assigned?: FunctionSignature;
 }
 
 export interface CheckResult {
@@ -718,7 +720,8 @@ export class Checker {
     for (const { usage, targets: targetSlots, signatures } of ordered) {
       const images: number[] = [];
       targetSlots.forEach((judgedThere, slot) => judgedThere && images.push(targets[slot]));
-      usages.push({ usage, targets: images });
+      const newestSignature = [...signatures].sort((a, b) => b[0] - a[0])[0]?.[1];
+      usages.push({ usage, targets: images, ...(newestSignature ? { assigned: newestSignature } : {}) });
       const history = this.judgedHistory(usage.aggregate, usage.member);
       const missing: number[] = [];
       const noAggregate: number[] = [];

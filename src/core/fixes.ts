@@ -6,6 +6,7 @@ import type { Finding, JudgedUsage } from './checker';
 import type { AggregateRef, KernelDatabase, MemberState } from './database';
 import { compareAll, findSuccessor, successorAt } from './history';
 import { enclosingStatement, maskCode } from './statements';
+import { functionPointerShape, signatureMismatch } from './signatures';
 import { TextLines, type QuickFix, type TextEdit } from './textEdits';
 import type { MemberUsage } from './usages';
 
@@ -332,6 +333,31 @@ function sameUsage(usage: MemberUsage, finding: Finding): boolean {
   );
 }
 
+const NOT_TYPES = /^(?:return|goto|case|else|do|sizeof|typeof|if|while|for|switch)$/;
+
+/** The variable a declaration statement declares (`struct vm_area_struct *vma = vmf->vma;`), or undefined for other statements. */
+export function declaredNameOf(statement: string): string | undefined {
+  const match = /^\s*(?:(?:const|static|volatile|register|unsigned|signed|struct|union|enum)\s+)*([A-Za-z_]\w*)(?:\s*\*+\s*|\s+)(?:const\s+)?([A-Za-z_]\w*)\s*(?:=|;|\[|,)/.exec(statement);
+  if (!match || NOT_TYPES.test(match[1])) return undefined;
+  return match[2];
+}
+
+/**
+ * When the member stores a function, what a rename also asks of that function: `.open` →
+ * `.open_device` moves `mtty_open(void *)` to a member that takes `struct vfio_device *`.
+ */
+function signatureNote(judged: JudgedUsage, history: readonly MemberState[], active: readonly number[]): string {
+  const assigned = judged.assigned;
+  if (!assigned) return '';
+  for (const image of [...active].reverse()) {
+    const state = history[image];
+    const expected = state.state === 'present' ? functionPointerShape(state.member.type) : undefined;
+    const mismatch = expected ? signatureMismatch(assigned, expected) : undefined;
+    if (mismatch) return `; then \`${assigned.name}\` must change too: ${mismatch}`;
+  }
+  return '';
+}
+
 /** The span a guard must cover: the initializer pair with its comma, or the whole statement. */
 function guardedRegion(text: string, masked: string, usage: MemberUsage): { start: number; end: number } | undefined {
   if (usage.statementRange) {
@@ -387,7 +413,7 @@ export function missingMemberFixes(input: MissingMemberFixInput): QuickFix[] {
       if (!active.some((image) => history[image].state === 'present')) continue;
       const why = name === successor?.member.name ? `it replaced \`${member}\` in ${db.images[successor.image].label}` : `\`${member}\` replaced it in ${db.images[plan!.boundary].label}`;
       fixes.push({
-        title: `Rename \`${member}\` to \`${name}\` (${why})`,
+        title: `Rename \`${member}\` to \`${name}\` (${why})${signatureNote(judged, history, active)}`,
         kind: 'rename',
         preferred: false,
         edits: [{ range: { startLine: finding.range.startLine, startColumn: finding.range.startColumn, endLine: finding.range.endLine, endColumn: finding.range.endColumn }, newText: name }],
@@ -397,7 +423,18 @@ export function missingMemberFixes(input: MissingMemberFixInput): QuickFix[] {
     if (plan && guardIsClean(db, ref, plan, active)) {
       const masked = maskCode(text);
       const region = guardedRegion(text, masked, judged.usage);
-      if (region && balancedDirectives(lines, lines.position(region.start).line, lines.position(region.end).line)) {
+      const oneSided = plan.newer === undefined || plan.older === undefined;
+      const declared = region && judged.usage.kind !== 'initializer' ? declaredNameOf(masked.slice(region.start, region.end)) : undefined;
+      if (region && oneSided && declared !== undefined) {
+        // Leaving a declaration out on some kernels leaves its name undeclared where it is used.
+        fixes.push({
+          title: 'Guard this statement by kernel version',
+          kind: 'guard',
+          preferred: false,
+          edits: [],
+          disabled: `it declares \`${declared}\`: guarded away on some kernels, its later uses would not compile there; guard the code that uses it too, by hand`,
+        });
+      } else if (region && balancedDirectives(lines, lines.position(region.start).line, lines.position(region.end).line)) {
         const replacements = input.usages
           .filter((u) => u.usage.member === member && u.usage.aggregate.kind === ref.kind && u.usage.aggregate.name === ref.name)
           .map((u) => ({ start: u.usage.range.startIndex, end: u.usage.range.endIndex }))
@@ -417,7 +454,7 @@ export function missingMemberFixes(input: MissingMemberFixInput): QuickFix[] {
     }
   }
   // The one to apply without thinking: a rename when every target takes it, else the guard.
-  const best = fixes.find((f) => f.kind === 'rename') ?? fixes.find((f) => f.kind === 'guard');
+  const best = fixes.find((f) => f.kind === 'rename') ?? fixes.find((f) => f.kind === 'guard' && f.disabled === undefined);
   if (best) best.preferred = true;
   fixes.push(ignoreFix(text, finding.range.startLine));
   return fixes;

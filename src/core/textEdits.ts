@@ -25,6 +25,8 @@ export interface QuickFix {
   preferred: boolean;
   /** Non-overlapping edits, all against the text the fix was computed from. */
   edits: TextEdit[];
+  /** Set on a fix that is shown but cannot be applied, saying why (no edits then). */
+  disabled?: string;
 }
 
 /** Offsets and positions of one text, for building and applying edits. */

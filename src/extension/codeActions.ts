@@ -36,6 +36,11 @@ function toCodeAction(document: vscode.TextDocument, diagnostic: vscode.Diagnost
   const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
   action.diagnostics = [diagnostic];
   action.isPreferred = fix.preferred;
+  if (fix.disabled !== undefined) {
+    // VS Code greys it out and shows the reason when the user picks it.
+    action.disabled = { reason: fix.disabled };
+    return action;
+  }
   const edit = new vscode.WorkspaceEdit();
   for (const e of fix.edits) {
     edit.replace(document.uri, new vscode.Range(e.range.startLine, e.range.startColumn, e.range.endLine, e.range.endColumn), e.newText);

@@ -343,3 +343,51 @@ describe('text edits', () => {
     assert.throws(() => applyEdits(text, [edit(1, 0, 2, 'a'), edit(1, 1, 3, 'b')]), /overlapping/);
   });
 });
+
+describe('fixes that compile', () => {
+  it('offers no statement guard that would leave a declared name undeclared, and says why (evdi fault handler)', () => {
+    const text = [
+      '#include <linux/mm.h>',
+      'static vm_fault_t my_fault(struct vm_fault *vmf)',
+      '{',
+      '\tstruct vm_area_struct *vma = vmf->vma;',
+      '\treturn vma->vm_pgoff ? VM_FAULT_SIGBUS : 0;',
+      '}',
+      '',
+    ].join('\n');
+    // vm_fault.vma arrived in 4.10: a guard "only from 4.10" would leave `vma` undeclared on 4.4–4.8.
+    const guard = only(fixesFor(text, '4.4..4.10'), 'guard');
+    assert.deepEqual(guard.edits, []);
+    assert.equal(guard.disabled, 'it declares `vma`: guarded away on some kernels, its later uses would not compile there; guard the code that uses it too, by hand');
+    assert.equal(guard.preferred, false);
+  });
+
+  it('says in the rename title that the stored function must change too, when it no longer fits', () => {
+    const text = example('vfio-mtty/mtty_legacy.c');
+    const open = missing(check(text, '5.15')).find((f) => f.member === 'open')!;
+    const rename = only(fixesFor(text, '5.15', open), 'rename');
+    assert.equal(
+      rename.title,
+      'Rename `open` to `open_device` (it replaced `open` in 5.15); then `mtty_open` must change too: its parameter 1 is void *, not struct vfio_device *',
+    );
+  });
+
+  it('every fix offered on the example drivers, applied, leaves the line clean on every target and adds no finding', () => {
+    for (const name of ['vfio-mtty/mtty_legacy.c']) {
+      const text = example(name);
+      for (const spec of ['5.4..5.13', '5.15..5.19', '5.11..5.19']) {
+        const before = check(text, spec);
+        for (const finding of missing(before)) {
+          for (const fix of fixesFor(text, spec, finding).filter((f) => f.disabled === undefined && f.kind !== 'ignore')) {
+            const after = check(applyEdits(text, fix.edits), spec);
+            const stillMissing = missing(after).filter((f) => f.member === finding.member);
+            assert.deepEqual(rows({ ...after, findings: stillMissing }), [], `${name} ${spec}: "${fix.title}" leaves the finding`);
+            // A rename may move a callback to a member it does not fit: that is what its title says.
+            const added = after.findings.filter((f) => f.code !== Codes.callbackSignature && !before.findings.some((b) => b.code === f.code && b.message === f.message));
+            assert.deepEqual(rows({ ...after, findings: added.filter((f) => f.code !== Codes.deadGuard) }), [], `${name} ${spec}: "${fix.title}" adds findings`);
+          }
+        }
+      }
+    }
+  });
+});
