@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { driverPath } from './gccDiagnostics';
-import { addCompiledLines, type CompiledLines } from './lineMarkers';
+import { addCompiledLines, addContinuationLines, type CompiledLines } from './lineMarkers';
 
 export interface CompileCommand {
   object: string;
@@ -93,6 +93,9 @@ export function runKbuild(request: BuildRequest): BuildOutcome {
     `M=${request.dir}`,
     `CC=${request.cc}`,
     'V=1',
+    // 6.12's headers ship vmlinux, so Kbuild would add each module's BTF with pahole after
+    // linking; that step says nothing about the driver's code and needs a tool not installed.
+    'CONFIG_DEBUG_INFO_BTF_MODULES=',
     ...request.makeArgs,
     'modules',
   ];
@@ -141,6 +144,7 @@ export function preprocess(commands: CompileCommand[], headersDir: string, root:
     }
     addCompiledLines(run.stdout, root, compiled);
   }
+  addContinuationLines(compiled, (file) => (existsSync(join(root, file)) ? readFileSync(join(root, file), 'utf8') : undefined));
   return { compiled, failures };
 }
 

@@ -45,6 +45,23 @@ function unescape(name: string): string {
   return name.replace(/\\(.)/g, '$1');
 }
 
+/**
+ * The preprocessor prints a logical line spread over several physical ones with `\`
+ * (a multi-line #define above all) as one line, then blank lines: the continuation lines
+ * reached the compiler as much as the first. `sourceOf` gives a file's text.
+ */
+export function addContinuationLines(compiled: CompiledLines, sourceOf: (file: string) => string | undefined): CompiledLines {
+  for (const [file, lines] of compiled) {
+    const text = sourceOf(file);
+    if (text === undefined) continue;
+    const source = text.split('\n');
+    for (const first of [...lines]) {
+      for (let n = first; n <= source.length && /\\\s*$/.test(source[n - 1]); n++) lines.add(n + 1);
+    }
+  }
+  return compiled;
+}
+
 export function isCompiled(compiled: CompiledLines, file: string, line: number): boolean {
   return compiled.get(file)?.has(line) ?? false;
 }
