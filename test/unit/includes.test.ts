@@ -64,3 +64,52 @@ describe('kbuildFlags: -D and -U', () => {
     ]);
   });
 });
+
+describe('kbuildFlags: make variables and literal conditionals', () => {
+  it('expands variables the Makefile sets (lttng style TOP_DIR) in -I, -include and -D', () => {
+    const flags = flagsOf([
+      'TOP_DIR := $(src)/..',
+      'INC = $(TOP_DIR)/include',
+      'ccflags-y += -I$(INC) -include $(TOP_DIR)/compat.h',
+      'NOSTDINC_FLAGS += -I$(M)/backport',
+      'VERSION_STRING := 2.1',
+      'ccflags-y += -DDRV_VERSION=$(VERSION_STRING) -DFROM_SHELL=$(shell date)',
+    ]);
+    assert.deepEqual(flags.includeDirs, ['/include', '/m/backport']);
+    assert.deepEqual(flags.forcedIncludes, ['/compat.h']);
+    assert.deepEqual(flags.defines, [{ name: 'DRV_VERSION', value: '2.1', certain: true }]);
+  });
+
+  it('decides conditionals on variables set literally (Realtek CONFIG_PLATFORM_I386_PC = y), and only those', () => {
+    const flags = flagsOf([
+      'CONFIG_PLATFORM_I386_PC = y',
+      'CONFIG_PLATFORM_ARM_RPI = n',
+      'ifeq ($(CONFIG_PLATFORM_I386_PC), y)',
+      'EXTRA_CFLAGS += -DCONFIG_LITTLE_ENDIAN',
+      'endif',
+      'ifeq ($(CONFIG_PLATFORM_ARM_RPI), y)',
+      'EXTRA_CFLAGS += -DCONFIG_BIG_ENDIAN',
+      'else',
+      'EXTRA_CFLAGS += -DNOT_RPI',
+      'endif',
+      'ifdef CONFIG_PLATFORM_I386_PC',
+      'EXTRA_CFLAGS += -DHAS_PC',
+      'endif',
+      'ifeq ($(ARCH), arm)',
+      'EXTRA_CFLAGS += -DFROM_ENVIRONMENT',
+      'endif',
+      'ifeq ($(CONFIG_SET_LATER), y)',
+      'EXTRA_CFLAGS += -DSET_LATER',
+      'endif',
+      'CONFIG_SET_LATER = y',
+    ]);
+    assert.deepEqual(flags.defines, [
+      { name: 'CONFIG_LITTLE_ENDIAN', value: '1', certain: true },
+      { name: 'NOT_RPI', value: '1', certain: true },
+      { name: 'HAS_PC', value: '1', certain: true },
+      // ARCH comes from the command line or the environment; CONFIG_SET_LATER is not set yet when make reads the test.
+      { name: 'FROM_ENVIRONMENT', value: '1', certain: false },
+      { name: 'SET_LATER', value: '1', certain: false },
+    ]);
+  });
+});
