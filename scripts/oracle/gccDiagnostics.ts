@@ -76,10 +76,12 @@ export type ErrorKind =
 
 export const OTHER_KINDS: ErrorKind[] = ['missing-header', 'implicit-declaration', 'argument-count', 'unknown-type', 'undeclared', 'incomplete-type', 'incompatible-type', 'other'];
 
-/** Messages that are about a member of a struct (or union) whatever the code around them. */
+/**
+ * Messages that are about a member of a struct (or union) whatever the code around them.
+ * gcc 12 says "has no member named" for a designator too.
+ */
 const MEMBER_MESSAGES: RegExp[] = [
   /has no member named/,
-  /unknown field ‘[^’]*’ specified in initializer/,
   /assignment of read-only member/,
   /invalid type argument of ‘->’/,
   /is a pointer; did you mean to use ‘->’\?/,
