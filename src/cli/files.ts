@@ -91,13 +91,14 @@ export function workspaceIncludeResolver(roots: readonly string[], includeDirs: 
  * How each file is compiled as far as includes go: the resolver (with the `-I` folders of its
  * Kbuild) and the `-include` headers. Files that share flags share a resolver and its cache.
  */
-export function includeContexts(roots: readonly string[]): (file: string) => BuildContext {
+export function includeContexts(roots: readonly string[], workspace?: WorkspaceTypeIndex): (file: string) => BuildContext {
   const resolvers = new Map<string, IncludeResolver>();
+  const findInWorkspace = workspace && ((spec: string) => workspace.pathsEndingWith(spec));
   return (file) => {
     const flags = kbuildFlags(file, roots, readTextFile);
     const key = flags.includeDirs.join('\n');
     let resolveInclude = resolvers.get(key);
-    if (!resolveInclude) resolvers.set(key, (resolveInclude = workspaceIncludeResolver(roots, flags.includeDirs)));
+    if (!resolveInclude) resolvers.set(key, (resolveInclude = createIncludeResolver(roots, readTextFile, flags.includeDirs, findInWorkspace)));
     return { resolveInclude, forcedIncludes: flags.forcedIncludes, defines: flags.defines };
   };
 }

@@ -197,8 +197,8 @@ async function runCheck(args: string[], io: Io): Promise<number> {
   const { files, missing } = collectFiles(positionals);
   if (missing.length > 0) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
   const roots = positionals.map((p) => (/\.(c|h)$/i.test(p) ? dirname(resolve(p)) : resolve(p)));
-  const includeContext = includeContexts(roots);
   const workspace = indexWorkspace(roots, checker.parser);
+  const includeContext = includeContexts(roots, workspace.index);
   if (workspace.truncated) io.err(`kernel-compat: more than ${MAX_INDEXED_FILES} source files: only the first ${MAX_INDEXED_FILES} were read for the driver's own type definitions\n`);
   const results: FileFindings[] = [];
   let inputProblems = 0;

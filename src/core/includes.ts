@@ -31,9 +31,12 @@ function rootOf(file: string, roots: readonly string[]): string | undefined {
   });
 }
 
-export function createIncludeResolver(roots: readonly string[], read: TextReader, includeDirs: readonly string[] = []): IncludeResolver {
+/** Paths of the workspace's files whose path ends with `/spec` (`compat/version.h`). */
+export type WorkspaceFileFinder = (spec: string) => readonly string[];
+
+export function createIncludeResolver(roots: readonly string[], read: TextReader, includeDirs: readonly string[] = [], findInWorkspace?: WorkspaceFileFinder): IncludeResolver {
   const cache = new Map<string, string | undefined>();
-  return (spec, quoted, includingFile) => {
+  const resolve = (spec: string, quoted: boolean, includingFile: string) => {
     const from = dirname(includingFile);
     const candidates = isAbsolute(spec)
       ? [spec]
@@ -50,6 +53,23 @@ export function createIncludeResolver(roots: readonly string[], read: TextReader
     }
     return undefined;
   };
+  return (spec, quoted, includingFile) => {
+    const found = resolve(spec, quoted, includingFile);
+    if (found || !findInWorkspace || isAbsolute(spec)) return found;
+    // A -I the build computes in a way we do not read (a shell call, an included makefile):
+    // the header is still the workspace's, found by its path; the nearest one when several are.
+    const nearest = [...findInWorkspace(spec)].sort((a, b) => sharedPrefix(b, includingFile) - sharedPrefix(a, includingFile) || (a < b ? -1 : 1))[0];
+    if (nearest === undefined) return undefined;
+    if (!cache.has(nearest)) cache.set(nearest, read(nearest));
+    const text = cache.get(nearest);
+    return text === undefined ? undefined : { path: nearest, text };
+  };
+}
+
+function sharedPrefix(a: string, b: string): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n;
 }
 
 /** What a driver's Kbuild files add to every compile: `-include` headers, `-I` folders, `-D`/`-U` macros. */

@@ -171,6 +171,7 @@ interface Definition<T> {
  */
 export class WorkspaceTypeIndex implements WorkspaceTypes {
   private readonly files = new Map<string, FileTypes>();
+  private byBaseName?: Map<string, string[]>;
   private byName?: { aggregates: Map<string, Definition<ReadonlyMap<string, string>>[]>; typedefs: Map<string, Definition<string>[]> };
   generation = 0;
 
@@ -183,6 +184,7 @@ export class WorkspaceTypeIndex implements WorkspaceTypes {
    */
   update(path: string, text: string | undefined): boolean {
     const before = this.files.get(path);
+    if ((before === undefined) !== (text === undefined)) this.byBaseName = undefined;
     const after = text === undefined ? undefined : readFileTypes(this.parser, text);
     if (sameTypes(before, after)) return false;
     if (after) this.files.set(path, after);
@@ -198,6 +200,21 @@ export class WorkspaceTypeIndex implements WorkspaceTypes {
 
   has(path: string): boolean {
     return this.files.has(path);
+  }
+
+  /** Indexed files whose path ends with `/spec`: where an include the build's flags do not explain may be. */
+  pathsEndingWith(spec: string): string[] {
+    if (!this.byBaseName) {
+      this.byBaseName = new Map();
+      for (const path of this.files.keys()) {
+        const base = path.slice(path.lastIndexOf('/') + 1);
+        const list = this.byBaseName.get(base);
+        if (list) list.push(path);
+        else this.byBaseName.set(base, [path]);
+      }
+    }
+    const suffix = `/${spec.replace(/^\.\//, '')}`;
+    return (this.byBaseName.get(suffix.slice(suffix.lastIndexOf('/') + 1)) ?? []).filter((path) => path.endsWith(suffix));
   }
 
   aggregate(ref: AggregateRef, except: string): ReadonlyMap<string, string> | 'conditional' | undefined {

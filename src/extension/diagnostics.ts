@@ -10,6 +10,7 @@ import { parseTargets } from '../core/targets';
 import { toDiagnostic } from './convert';
 import type { EngineLoader } from './engine';
 import { WorkspaceTypesController } from './workspaceTypes';
+import type { WorkspaceTypeIndex } from '../core/workspaceTypes';
 import { readSettings } from './settings';
 
 const MAX_DOCUMENT_CHARS = 2 * 1024 * 1024;
@@ -38,7 +39,7 @@ function isCheckable(document: vscode.TextDocument): boolean {
  * Includes resolve in the document's workspace folder (and the `-I` folders of its Kbuild);
  * open editors win over the disk. The Kbuild's `-include` headers come first, as in the build.
  */
-function includeContext(document: vscode.TextDocument): BuildContext {
+function includeContext(document: vscode.TextDocument, workspace: WorkspaceTypeIndex): BuildContext {
   const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath;
   const roots = folder ? [folder] : [dirname(document.uri.fsPath)];
   const read = (candidate: string) => {
@@ -51,7 +52,8 @@ function includeContext(document: vscode.TextDocument): BuildContext {
     }
   };
   const flags = document.uri.scheme === 'file' ? kbuildFlags(document.uri.fsPath, roots, read) : { forcedIncludes: [], includeDirs: [], defines: [] };
-  return { resolveInclude: createIncludeResolver(roots, read, flags.includeDirs), forcedIncludes: flags.forcedIncludes, defines: flags.defines };
+  const findInWorkspace = (spec: string) => workspace.pathsEndingWith(spec);
+  return { resolveInclude: createIncludeResolver(roots, read, flags.includeDirs, findInWorkspace), forcedIncludes: flags.forcedIncludes, defines: flags.defines };
 }
 
 export class DiagnosticsController implements vscode.Disposable {
@@ -149,7 +151,7 @@ export class DiagnosticsController implements vscode.Disposable {
       const result = checker.check(text, {
         fileName: document.uri.fsPath,
         targets: selection.images,
-        ...includeContext(document),
+        ...includeContext(document, workspaceTypes),
         severities: settings.severities,
         documentKey: key,
         workspaceTypes,

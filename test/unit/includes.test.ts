@@ -113,3 +113,19 @@ describe('kbuildFlags: make variables and literal conditionals', () => {
     ]);
   });
 });
+
+describe('includes the build does not explain', () => {
+  it('finds a workspace header by its path when no folder the flags name has it, the nearest first', async () => {
+    const { createIncludeResolver } = await import('../../src/core/includes');
+    const files: Record<string, string> = {
+      '/ws/drv/main.c': '#include "compat/ver.h"\n',
+      '/ws/drv/sub/compat/ver.h': '#define NEAR 1\n',
+      '/ws/other/compat/ver.h': '#define FAR 1\n',
+    };
+    const resolve = createIncludeResolver(['/ws'], (path) => files[path], [], (spec) => Object.keys(files).filter((p) => p.endsWith(`/${spec}`)));
+    assert.deepEqual(resolve('compat/ver.h', true, '/ws/drv/main.c'), { path: '/ws/drv/sub/compat/ver.h', text: '#define NEAR 1\n' });
+    assert.equal(resolve('linux/module.h', false, '/ws/drv/main.c'), undefined, 'a kernel header stays unresolved');
+    const plain = createIncludeResolver(['/ws'], (path) => files[path]);
+    assert.equal(plain('compat/ver.h', true, '/ws/drv/main.c'), undefined);
+  });
+});

@@ -1,0 +1,244 @@
+// The pure parts of the compile oracle (scripts/oracle/, `npm run bench:oracle`): reading
+// gcc's diagnostics and Kbuild's commands from real logs, the preprocessor's line markers,
+// and the scoring. No network, no builds: the fixtures are excerpts of real runs (paths
+// shortened to /cache/oracle) and gcc-12's output on small files of our own.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../../src/cli/paths';
+import { parseCheckerJson } from '../../scripts/oracle/checker';
+import { compilerPackage } from '../../scripts/oracle/compiler';
+import { makeArgsFor, readDriverPins, type DriverPin } from '../../scripts/oracle/drivers';
+import { classifyError, driverErrors, parseDiagnostics, type LocatedError } from '../../scripts/oracle/gccDiagnostics';
+import { compileCommands, isDriverObject, preprocessCommand } from '../../scripts/oracle/kbuild';
+import { readKernelPins, rewriteHeadersInclude } from '../../scripts/oracle/kernels';
+import { addCompiledLines, addContinuationLines, type CompiledLines } from '../../scripts/oracle/lineMarkers';
+import { formatFindings } from '../../scripts/oracle/report';
+import type { RunResult } from '../../scripts/oracle/run';
+import { precision, recall, score, type CheckerWarning } from '../../scripts/oracle/score';
+
+const fixtures = join(packageRoot, 'test', 'fixtures', 'oracle');
+const fixture = (name: string) => readFileSync(join(fixtures, name), 'utf8');
+
+const XTRX = '/cache/oracle/build/6.12/xtrx';
+const WRITEBOOST = '/cache/oracle/build/6.1/dm-writeboost';
+
+const at = (e: LocatedError) => (e.at ? `${e.at.file}:${e.at.line}` : undefined);
+const sorted = (lines: Set<number> | undefined) => [...(lines ?? [])].sort((a, b) => a - b);
+
+describe('oracle: gcc diagnostics', () => {
+  it('reads errors with their quoted line and the notes that follow them', () => {
+    const [first, second] = parseDiagnostics(fixture('member.log'));
+    assert.deepEqual(
+      { file: first.file, line: first.line, column: first.column, severity: first.severity, excerpt: first.excerpt },
+      { file: '/work/drv/member.c', line: 4, column: 37, severity: 'error', excerpt: 'static struct ops table = { .open = open_long, .gone = 1 };' },
+    );
+    assert.deepEqual(first.notes.map((n) => n.message), ['(near initialization for ‘table.open’)']);
+    assert.equal(second.message, '‘struct ops’ has no member named ‘gone’');
+    assert.deepEqual(second.notes, []);
+  });
+
+  it('puts every member error of gcc 12 in the struct class, and an incompatible pointer only when it goes into a member', () => {
+    const kinds = parseDiagnostics(fixture('member.log')).map((d) => `${d.line}: ${classifyError(d)}`);
+    assert.deepEqual(kinds, [
+      '4: struct-member', // .open = open_long: (near initialization for ‘table.open’)
+      '4: struct-member', // .gone: has no member named
+      '8: struct-member', // d->ops->open = open_long
+      '9: incompatible-type', // local = open_long: not a member
+      '10: struct-member', // invalid type argument of ‘->’
+      '11: struct-member', // ‘s.ops’ is a pointer; did you mean to use ‘->’?
+      '12: struct-member', // request for member ‘x’ in something not a structure or union
+      '13: struct-member', // assignment of read-only member
+    ]);
+  });
+
+  it('sorts the other errors of a real 6.12 build by kind', () => {
+    const errors = driverErrors(fixture('xtrx-6.12.log'), XTRX);
+    const byLine = (line: number) => errors.filter((e) => e.at?.line === line).map((e) => e.kind);
+    assert.deepEqual(byLine(467), ['struct-member']); // ‘struct uart_state’ has no member named ‘xmit’
+    assert.deepEqual(byLine(468), ['implicit-declaration']);
+    assert.deepEqual(byLine(475), ['incomplete-type', 'incomplete-type']); // two columns, two errors
+    assert.deepEqual(byLine(518), ['struct-member']); // .set_termios = a callback of the old type
+    assert.deepEqual(byLine(1054), ['struct-member']); // vma->vm_flags |= …: read-only from 6.3
+    assert.deepEqual(byLine(1498), ['incompatible-type', 'argument-count']); // class_create(THIS_MODULE, …)
+    assert.equal(errors.length, 16);
+  });
+
+  it('names a missing header and ignores lines that are not diagnostics', () => {
+    const log = [
+      '/cache/oracle/build/6.1/gost-crypto/gost28147_basic.c:31:10: fatal error: crypto/gost28147.h: No such file or directory',
+      '   31 | #include <crypto/gost28147.h>',
+      '      |          ^~~~~~~~~~~~~~~~~~~~',
+      'compilation terminated.',
+      'cc1: some warnings being treated as errors',
+      "dpkg-parsechangelog: error: cannot open file /x/debian/changelog: No such file or directory",
+    ].join('\n');
+    const errors = driverErrors(log, '/cache/oracle/build/6.1/gost-crypto');
+    assert.deepEqual(errors.map((e) => [at(e), e.kind]), [['gost28147_basic.c:31', 'missing-header']]);
+  });
+
+  it('places an error inside a kernel macro at the driver line that used the macro', () => {
+    const errors = driverErrors(fixture('xtrx-6.12.log'), XTRX);
+    const passing = errors.find((e) => e.message.startsWith('passing argument 1 of ‘class_create’'))!;
+    assert.equal(at(passing), 'xtrx.c:1498');
+    assert.match(passing.origin.file, /include\/linux\/init\.h$/);
+    const incomplete = driverErrors(fixture('dm-writeboost-6.1.log'), WRITEBOOST).find((e) => e.kind === 'incomplete-type')!;
+    assert.equal(at(incomplete), 'dm-writeboost-daemon.c:489'); // part_stat_read(hd, io_ticks) on a removed struct
+  });
+
+  it("keeps an error in the driver's own macro at the macro, with the line that used it", () => {
+    const errors = driverErrors(fixture('dm-writeboost-6.1.log'), WRITEBOOST);
+    const biOp = errors.filter((e) => e.message.includes('‘bi_op’'));
+    assert.deepEqual(
+      biOp.map((e) => `${at(e)} via ${e.via.map((v) => `${v.file}:${v.line}`).join(',')}`),
+      ['dm-writeboost.h:510 via dm-writeboost-metadata.c:324', 'dm-writeboost.h:511 via dm-writeboost-metadata.c:390', 'dm-writeboost.h:509 via dm-writeboost-metadata.c:480'],
+    );
+  });
+
+  it('counts a header error once however many objects print it, but once per driver line that leads to it', () => {
+    const log = fixture('dm-writeboost-6.1.log');
+    const once = driverErrors(log, WRITEBOOST).length;
+    assert.equal(driverErrors(log + '\n' + log, WRITEBOOST).length, once);
+    const elsewhere = log.replace(/dm-writeboost-metadata\.c:324:17: note/g, 'dm-writeboost-metadata.c:999:17: note');
+    assert.equal(driverErrors(log + '\n' + elsewhere, WRITEBOOST).length, once + 2); // bi_op and bi_op_flags via line 999
+  });
+});
+
+describe('oracle: Kbuild commands', () => {
+  it("finds 6.12's compile command (after its `# CC [M]` line) without the objtool run chained to it", () => {
+    const [c, ...rest] = compileCommands(fixture('xtrx-6.12.log'));
+    assert.equal(rest.length, 0);
+    assert.equal(c.object, `${XTRX}/xtrx.o`);
+    assert.equal(c.source, `${XTRX}/xtrx.c`);
+    assert.match(c.command, /^x86_64-linux-gnu-gcc-12 -Wp,-MMD,\S+ -nostdinc /);
+    assert.ok(c.command.endsWith(`-c -o ${XTRX}/xtrx.o ${XTRX}/xtrx.c`), c.command.slice(-120));
+  });
+
+  it("finds 6.1's compile command, printed without a `# CC` line", () => {
+    const commands = compileCommands(fixture('dm-writeboost-6.1.log'));
+    assert.deepEqual(commands.map((c) => c.object), [`${WRITEBOOST}/dm-writeboost-metadata.o`]);
+    assert.match(commands[0].command, /^gcc-12 /);
+  });
+
+  it('preprocesses to standard output with -fdirectives-only and leaves the dependency file alone', () => {
+    const [c] = compileCommands(fixture('xtrx-6.12.log'));
+    const e = preprocessCommand(c);
+    assert.ok(e.endsWith(` -E -fdirectives-only ${XTRX}/xtrx.c`), e.slice(-80));
+    assert.doesNotMatch(e, / -c | -o |-Wp,-MMD/);
+    assert.match(e, /-DKBUILD_MODNAME='"xtrx"'/); // the rest of the command is kept as is
+  });
+
+  it("takes the driver's objects only", () => {
+    const object = (source: string) => ({ object: source.replace(/\.c$/, '.o'), source, command: '' });
+    assert.equal(isDriverObject(object(`${XTRX}/xtrx.c`), XTRX), true);
+    assert.equal(isDriverObject(object(`${XTRX}/xtrx.mod.c`), XTRX), false);
+    assert.equal(isDriverObject(object('/cache/oracle/root/usr/src/linux-headers-6.12.118+deb12-common/scripts/module-common.c'), XTRX), false);
+  });
+});
+
+describe('oracle: line markers', () => {
+  const root = '/work/drv';
+
+  it('reads the lines of driver files that came out of the preprocessor, and nothing of kernel headers', () => {
+    const compiled = addCompiledLines(fixture('drv.i'), root);
+    assert.deepEqual([...compiled.keys()].sort(), ['drv.c', 'drv.h']);
+    // drv.c: the function, the #else branch (not the #ifdef DRV_OLD one), nothing of #if 0,
+    // and both lines of the macro call written over two lines.
+    assert.deepEqual(sorted(compiled.get('drv.c')), [4, 11, 12, 13, 28, 29, 30, 31, 32]);
+    assert.deepEqual(sorted(compiled.get('drv.h')), [1, 5]);
+  });
+
+  it('counts the continuation lines of a multi-line #define with its first line', () => {
+    const compiled = addCompiledLines(fixture('drv.i'), root);
+    addContinuationLines(compiled, (file) => readFileSync(join(fixtures, 'drv', file), 'utf8'));
+    assert.deepEqual(sorted(compiled.get('drv.h')), [1, 5, 6, 7]);
+  });
+
+  it('joins the objects of one build: a line is compiled where any object compiled it', () => {
+    const one = ['# 1 "/work/drv/a.h"', 'int a;', '', 'int c;'].join('\n');
+    const two = ['# 2 "/work/drv/a.h"', 'int b;'].join('\n');
+    const compiled = addCompiledLines(two, root, addCompiledLines(one, root));
+    assert.deepEqual(sorted(compiled.get('a.h')), [1, 2, 3]);
+  });
+});
+
+describe('oracle: scoring', () => {
+  const error = (file: string, line: number, kind: LocatedError['kind'], via: { file: string; line: number }[] = []): LocatedError => ({
+    kind,
+    message: `${kind} at ${file}:${line}`,
+    column: 1,
+    at: { file, line },
+    via,
+    origin: { file, line, column: 1 },
+  });
+  const warning = (file: string, line: number): CheckerWarning => ({ file, line, column: 1, code: 'missing-member', message: `w ${file}:${line}` });
+  const compiled: CompiledLines = new Map([
+    ['a.c', new Set([10, 11, 12, 20, 30])],
+    ['a.h', new Set([5])],
+  ]);
+  const errors = [
+    error('a.c', 10, 'struct-member'),
+    error('a.c', 10, 'incompatible-type'), // an echo on the same line: not counted as another kind
+    error('a.h', 5, 'struct-member', [{ file: 'a.c', line: 12 }]), // a driver macro used at a.c:12
+    error('a.c', 20, 'struct-member'), // missed
+    error('a.c', 30, 'implicit-declaration'),
+  ];
+  const warnings = [warning('a.c', 10), warning('a.c', 12), warning('a.c', 11), warning('a.c', 30), warning('a.c', 40)];
+  const result = score(errors, compiled, warnings);
+
+  it('judges each warning by the build: error line, macro use, compiled line, other error, uncompiled', () => {
+    assert.deepEqual(
+      result.warnings.map((w) => `${w.line} ${w.verdict}${w.viaMacro ? ' (macro)' : ''}`),
+      ['10 true-positive', '12 true-positive (macro)', '11 false-positive', '30 on-other-error', '40 uncompiled'],
+    );
+  });
+
+  it('measures recall on struct-member error lines and counts the other errors by kind', () => {
+    assert.deepEqual(result.structLines.map((l) => `${l.file}:${l.line} ${l.warned}`), ['a.c:10 true', 'a.c:20 false', 'a.h:5 true']);
+    assert.equal(result.otherErrors['implicit-declaration'], 1);
+    assert.equal(result.otherErrors['incompatible-type'], 0);
+    assert.equal(precision(result.counts), 2 / 3);
+    assert.equal(recall(result.counts), 2 / 3);
+  });
+
+  it('lists every false positive and every miss', () => {
+    const run = { driver: 'drv', kernel: '6.12', score: result } as RunResult;
+    const text = formatFindings([run]);
+    assert.match(text, /False positives \(1\):\n {2}drv@6\.12 {2}a\.c:11:1 {2}\[missing-member\] w a\.c:11/);
+    assert.match(text, /without a warning \(1\):\n {2}drv@6\.12 {2}a\.c:20 {2}struct-member at a\.c:20/);
+  });
+});
+
+describe('oracle: inputs', () => {
+  it("keeps the checker's warnings only, with files relative to the driver", () => {
+    const json = JSON.stringify([
+      { file: 'eio_conf.c', line: 3, column: 2, code: 'missing-member', severity: 'warning', message: 'm' },
+      { file: 'src/x.h', line: 1, column: 1, code: 'dead-guard', severity: 'hint', message: 'h' },
+      { file: 'src/x.h', line: 9, column: 1, code: 'struct-not-in-image', severity: 'information', message: 'i' },
+    ]);
+    assert.deepEqual(parseCheckerJson(json, '/cache/oracle/drivers/x/usr/src/x'), [{ file: 'eio_conf.c', line: 3, column: 2, code: 'missing-member', message: 'm' }]);
+  });
+
+  it("points the headers' include of the common Makefile into the private root", () => {
+    const makefile = 'include /usr/src/linux-headers-6.1.0-57-common/Makefile\n';
+    assert.equal(rewriteHeadersInclude(makefile, '/cache/oracle/root'), 'include /cache/oracle/root/usr/src/linux-headers-6.1.0-57-common/Makefile\n');
+    assert.equal(rewriteHeadersInclude(rewriteHeadersInclude(makefile, '/r'), '/r'), 'include /r/usr/src/linux-headers-6.1.0-57-common/Makefile\n');
+  });
+
+  it('passes the build copy to make variables that name it', () => {
+    const pin = { makeArgs: ['XA_ABSTOPSRCDIR=${SOURCE}', 'VERSION=1'] } as DriverPin;
+    assert.deepEqual(makeArgsFor(pin, '/b/xtables'), ['XA_ABSTOPSRCDIR=/b/xtables', 'VERSION=1']);
+  });
+
+  it("installs a cross-named compiler from Debian's package of the plain name", () => {
+    assert.equal(compilerPackage('x86_64-linux-gnu-gcc-12'), 'gcc-12');
+    assert.equal(compilerPackage('gcc-12'), 'gcc-12');
+  });
+
+  it('has well-formed pins: drivers with a SHA-256 and a source folder, kernels with their Kbuild package', () => {
+    const drivers = readDriverPins();
+    assert.ok(drivers.length >= 9);
+    for (const d of drivers) assert.match(d.sha256, /^[0-9a-f]{64}$/, d.name);
+    assert.deepEqual(readKernelPins().map((k) => k.label), ['6.1', '6.12']);
+  });
+});
