@@ -99,6 +99,7 @@ export async function buildDatabase(options: BuildOptions): Promise<BuildSummary
   const headers = headersFile(headerImages, facts);
   const bytes = writer.write(options.out, `${UBUNTU_SOURCE_NOTE}; ${DEBIAN_SOURCE_NOTE}`, {
     'headers.json.gz': headersFileBytes(headers.file),
+    'header-names.json.gz': headersFileBytes(headers.names),
     'typedefs.json.gz': headersFileBytes(typedefsFile(typedefImages, functionTypedefs)),
     'member-aliases.json': Buffer.from(JSON.stringify(headers.aliases, null, 1) + '\n'),
   });

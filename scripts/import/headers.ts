@@ -3,7 +3,7 @@
 // (the member names headers define as macros, per kernel), and data/typedefs.json.gz (typedefs
 // of function types, from BTF).
 import { gzipSync } from 'node:zlib';
-import { SCHEMA_VERSION, type HeadersFile, type MemberAliasesFile, type TypedefsFile } from '../../src/core/schema';
+import { SCHEMA_VERSION, type HeaderNamesFile, type HeadersFile, type MemberAliasesFile, type TypedefsFile } from '../../src/core/schema';
 import type { FunctionPrototype, HeaderFacts } from './headerFacts';
 
 function sortedRecord<T>(map: Map<string, T>): Record<string, T> {
@@ -30,7 +30,7 @@ function addFact<T extends unknown[]>(table: Map<string, T[]>, name: string, fac
 }
 
 /** `facts[i]` belongs to the kernel at database index `images[i]`. */
-export function headersFile(images: number[], facts: HeaderFacts[]): { file: HeadersFile; aliases: MemberAliasesFile } {
+export function headersFile(images: number[], facts: HeaderFacts[]): { file: HeadersFile; names: HeaderNamesFile; aliases: MemberAliasesFile } {
   if (images.length > 30) throw new Error('header masks hold 30 kernels at most');
   const headers = new Map<string, number>();
   const definitions = new Map<string, [string, number][]>();
@@ -58,7 +58,8 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
     return sortedRecord(table);
   };
   return {
-    file: { schema: SCHEMA_VERSION, images, headers: sortedRecord(headers), definitions: sortFacts(definitions), functions: sortFacts(functions), macros: sortFacts(macros) },
+    file: { schema: SCHEMA_VERSION, images, definitions: sortFacts(definitions), functions: sortFacts(functions), macros: sortFacts(macros) },
+    names: { schema: SCHEMA_VERSION, images, headers: sortedRecord(headers) },
     aliases: { schema: SCHEMA_VERSION, images, aliases: sortFacts(aliases) },
   };
 }
@@ -73,6 +74,6 @@ export function typedefsFile(images: number[], typedefs: Map<string, { pointer: 
   return { schema: SCHEMA_VERSION, images, functions: sortedRecord(functions) };
 }
 
-export function headersFileBytes(file: HeadersFile | TypedefsFile): Buffer {
+export function headersFileBytes(file: HeadersFile | HeaderNamesFile | TypedefsFile): Buffer {
   return gzipSync(JSON.stringify(file), { level: 9 });
 }

@@ -59,12 +59,13 @@ export function toJsonFindings(db: KernelDatabase, results: FileFindings[]): Jso
 
 const RULES: Record<string, { name: string; description: string }> = {
   [Codes.missingMember]: { name: 'MissingMember', description: 'A struct member used by the code is not in that struct on some targeted kernels.' },
-  [Codes.aggregateNotInImage]: { name: 'StructNotInImage', description: "The struct is not in some targeted kernels' vmlinux BTF (it may be a module or configured off)." },
+  [Codes.aggregateNotInImage]: { name: 'StructNotInImage', description: "Structs the file uses are not in some targeted kernels' data (not in an Ubuntu image's vmlinux BTF, or in no module of a Debian kernel)." },
   [Codes.callbackSignature]: { name: 'CallbackSignature', description: 'A function assigned to a function-pointer member does not match its type on some targeted kernels.' },
   [Codes.accessOperator]: { name: 'AccessOperator', description: 'The `.` or `->` after a struct member does not fit it on some targeted kernels, where it is a pointer or embedded.' },
   [Codes.readOnlyMember]: { name: 'ReadOnlyMember', description: 'The code assigns a struct member that is const on some targeted kernels (vm_area_struct.vm_flags from 6.3).' },
   [Codes.preprocessor]: { name: 'Preprocessor', description: 'A preprocessor structure problem (unbalanced #if/#endif) that limits the analysis.' },
   [Codes.deadGuard]: { name: 'DeadGuard', description: 'A LINUX_VERSION_CODE condition that is always true or always false for every targeted kernel.' },
+  [Codes.missingHeader]: { name: 'MissingHeader', description: "An #include <…> of a kernel header that some targeted kernels' headers do not have: the build stops there." },
 };
 
 const SARIF_LEVELS: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };

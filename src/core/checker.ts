@@ -5,6 +5,7 @@
 import type { Parser, Tree } from 'web-tree-sitter';
 import type { AggregateKind, AggregateRef, KernelDatabase, MemberState } from './database';
 import { withModules } from './imageWords';
+import { angleIncludes, findMissingHeaders, type AngleInclude } from './rules/missingHeader';
 import { hostedLibraryInclude } from './userspace';
 import type { WorkspaceTypes } from './workspaceTypes';
 import { deadGuardMessage, findDeadGuards, type DeadGuard } from './deadGuards';
@@ -24,6 +25,7 @@ export const Codes = {
   accessOperator: 'access-operator',
   preprocessor: 'preprocessor',
   deadGuard: 'dead-guard',
+  missingHeader: 'missing-header',
 } as const;
 export type Code = (typeof Codes)[keyof typeof Codes];
 
@@ -37,6 +39,7 @@ export const DEFAULT_SEVERITIES: Record<Code, Severity> = {
   'access-operator': 'warning',
   preprocessor: 'information',
   'dead-guard': 'hint',
+  'missing-header': 'warning',
 };
 
 export interface Finding {
@@ -70,6 +73,8 @@ export interface CheckResult {
   stops: { line: number; targets: number[] }[];
   /** Set when the file is not kernel code (it includes this C library header): nothing in it is judged. */
   userspace?: string;
+  /** The file's `#include <…>` lines, for hovers. */
+  includes?: AngleInclude[];
 }
 
 /** The flags a driver's build adds to a file (see kbuildFlags), as the CLI and the extension find them. */
@@ -800,6 +805,25 @@ export class Checker {
       });
     }
 
+    const includes = angleIncludes(text.split('\n'));
+    const missingHeaders = findMissingHeaders({
+      db: this.db,
+      includes,
+      targets,
+      compiled: (slot, line) => built(slot) && pre.lineStates[slot][line] === LineState.Active,
+      providedByWorkspace: (include) => options.resolveInclude?.(include.name, false, options.fileName) !== undefined,
+    });
+    for (const missing of missingHeaders) {
+      const { include } = missing;
+      findings.push({
+        code: Codes.missingHeader,
+        severity: severities[Codes.missingHeader],
+        message: missing.message,
+        range: { startLine: include.line, startColumn: include.startColumn, endLine: include.line, endColumn: include.endColumn, startIndex: 0, endIndex: 0 },
+        targets: missing.targets,
+      });
+    }
+
     const kept = findings.filter((f) => !this.isIgnored(lines, f.range.startLine));
     kept.sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn || a.code.localeCompare(b.code));
     const stops = new Map<number, number[]>();
@@ -814,6 +838,7 @@ export class Checker {
       mentions: [...mentions.values()].sort((a, b) => a.range.startIndex - b.range.startIndex),
       variants: variantCount,
       stops: [...stops].sort((a, b) => a[0] - b[0]).map(([line, images]) => ({ line, targets: images.sort((a, b) => a - b) })),
+      includes,
     };
   }
 

@@ -10,6 +10,7 @@ import {
   type AggregateKind,
   type Carriers,
   type ConfigsFile,
+  type HeaderNamesFile,
   type HeadersFile,
   type TypedefsFile,
   type KernelImage,
@@ -404,17 +405,29 @@ export class KernelDatabase {
    */
   headers(): HeaderIndex {
     if (!this.headerIndex) {
-      let bytes: Uint8Array | undefined;
-      try {
-        bytes = this.read('headers.json.gz');
-      } catch {
-        bytes = undefined;
-      }
-      const file = bytes ? parseJson<HeadersFile>('headers.json.gz', bytes, true) : undefined;
-      if (file && (!Array.isArray(file.images) || !file.headers || !file.definitions || !file.functions || !file.macros)) {
-        throw new DatabaseError("the kernel database file headers.json.gz is missing tables; reinstall, or run 'npm run build:data'");
-      }
-      this.headerIndex = new HeaderIndex(file ?? { schema: SCHEMA_VERSION, images: [], headers: {}, definitions: {}, functions: {}, macros: {} });
+      const images = this.images.flatMap((image, index) => (index < this.bundledCount && image.headers ? [index] : []));
+      const empty = { schema: SCHEMA_VERSION, images: [] };
+      const load = <T>(name: string, fallback: T, valid: (file: T) => boolean): T => {
+        if (images.length === 0) return fallback;
+        let bytes: Uint8Array;
+        try {
+          bytes = this.read(name);
+        } catch (error) {
+          throw new DatabaseError(`cannot read the kernel database (${name}): ${(error as Error).message}`);
+        }
+        const file = parseJson<T>(name, bytes, true);
+        // Masks are over the kernels with header data in database order; a file from another build would misread them.
+        if (JSON.stringify((file as { images?: unknown }).images) !== JSON.stringify(images)) {
+          throw new DatabaseError(`the kernel database file ${name} does not match kernels.json; reinstall, or run 'npm run build:data'`);
+        }
+        if (!valid(file)) throw new DatabaseError(`the kernel database file ${name} is missing tables; reinstall, or run 'npm run build:data'`);
+        return file;
+      };
+      this.headerIndex = new HeaderIndex(
+        images,
+        () => load<HeaderNamesFile>('header-names.json.gz', { ...empty, headers: {} }, (f) => typeof f.headers === 'object' && f.headers !== null),
+        () => load<HeadersFile>('headers.json.gz', { ...empty, definitions: {}, functions: {}, macros: {} }, (f) => Boolean(f.definitions && f.functions && f.macros)),
+      );
     }
     return this.headerIndex;
   }

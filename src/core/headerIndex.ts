@@ -1,7 +1,8 @@
-// Questions about what a kernel's headers declare, answered from data/headers.json.gz for the
-// kernels whose headers packages were read (the Debian ones). Every answer is undefined for
-// a kernel without header data: "not known" must never read as "not there".
-import type { HeadersFile } from './schema';
+// Questions about what a kernel's headers declare, answered from data/header-names.json.gz
+// and data/headers.json.gz for the kernels whose headers packages were read (the Debian ones).
+// Every answer is undefined for a kernel without header data: "not known" must never read as
+// "not there". Each file is read on its first question.
+import type { HeaderNamesFile, HeadersFile } from './schema';
 
 export interface FunctionDeclaration {
   /** `struct class *class_create(const char *)`. */
@@ -18,9 +19,26 @@ export interface MacroArity {
 export class HeaderIndex {
   /** Database image index → bit in the file's masks. */
   private readonly bits = new Map<number, number>();
+  private byBaseName?: Map<string, string[]>;
 
-  constructor(private readonly file: HeadersFile) {
-    file.images.forEach((image, i) => this.bits.set(image, 1 << i));
+  private declarationsFile?: HeadersFile;
+  private namesFile?: HeaderNamesFile;
+
+  /** `images`: the kernels with header data, in the files' bit order; the loaders read each file. */
+  constructor(
+    images: readonly number[],
+    private readonly loadNames: () => HeaderNamesFile,
+    private readonly loadDeclarations: () => HeadersFile,
+  ) {
+    images.forEach((image, i) => this.bits.set(image, 1 << i));
+  }
+
+  private get names(): HeaderNamesFile {
+    return (this.namesFile ??= this.loadNames());
+  }
+
+  private get file(): HeadersFile {
+    return (this.declarationsFile ??= this.loadDeclarations());
   }
 
   /** Whether the image's headers were read. */
@@ -28,11 +46,30 @@ export class HeaderIndex {
     return this.bits.has(image);
   }
 
+  /** Include names whose file name is `base` ('unaligned.h' → 'asm/unaligned.h', 'linux/unaligned.h'), on any kernel. */
+  headersNamed(base: string): string[] {
+    if (!this.byBaseName) {
+      this.byBaseName = new Map();
+      for (const name of Object.keys(this.names.headers)) {
+        const key = name.slice(name.lastIndexOf('/') + 1);
+        const list = this.byBaseName.get(key);
+        if (list) list.push(name);
+        else this.byBaseName.set(key, [name]);
+      }
+    }
+    return this.byBaseName.get(base) ?? [];
+  }
+
+  /** Whether some kernel with header data has `name`: a kernel header, not a driver's own. */
+  isKernelHeader(name: string): boolean {
+    return (own(this.names.headers, name) ?? 0) !== 0;
+  }
+
   /** Whether `#include <name>` finds a header on the image. */
   hasHeader(name: string, image: number): boolean | undefined {
     const bit = this.bits.get(image);
     if (bit === undefined) return undefined;
-    return ((own(this.file.headers, name) ?? 0) & bit) !== 0;
+    return ((own(this.names.headers, name) ?? 0) & bit) !== 0;
   }
 
   /** The headers that define 'struct file_lock' (or 'typedef u8') on the image; [] when none does. */

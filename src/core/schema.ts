@@ -116,14 +116,24 @@ export interface HeadersFile {
   schema: number;
   /** Image indices (into kernels.json) of the kernels whose headers were read. */
   images: number[];
-  /** Include name ('linux/fs.h') -> mask of the kernels that have it. */
-  headers: Record<string, number>;
   /** 'struct file_lock' / 'typedef u8' -> [defining header, mask][]. */
   definitions: Record<string, [string, number][]>;
   /** Function name -> [prototype as C text, mask, inline (1) or extern (0)][]. */
   functions: Record<string, [string, number, number][]>;
   /** Function-like macro name -> [parameter count, variadic (1/0), mask][]. */
   macros: Record<string, [number, number, number][]>;
+}
+
+/**
+ * data/header-names.json.gz: every name an `#include <…>` finds in those kernels' headers, in
+ * a file of its own because checks ask it for every include while the declarations above are
+ * large and asked for rarely.
+ */
+export interface HeaderNamesFile {
+  schema: number;
+  images: number[];
+  /** Include name ('linux/fs.h') -> mask of the kernels that have it. */
+  headers: Record<string, number>;
 }
 
 /**

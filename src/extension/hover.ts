@@ -1,6 +1,7 @@
 // Hover on a kernel struct member or struct name: its history across the kernel images.
 import * as vscode from 'vscode';
 import { aggregateHover, memberHover, stopHover } from '../core/hover';
+import { includeHover } from '../core/rules/missingHeader';
 import type { AggregateRef } from '../core/database';
 import { toRange } from './convert';
 import type { DiagnosticsController } from './diagnostics';
@@ -44,8 +45,11 @@ export class KernelHoverProvider implements vscode.HoverProvider {
       const mention = current.result.mentions.find((m) => contains(m.range));
       if (!mention) {
         const stop = current.result.stops.find((s) => s.line === position.line);
-        if (!stop) return undefined;
-        return new vscode.Hover(new vscode.MarkdownString(stopHover(db, stop.targets, current.targets)), document.lineAt(position.line).range);
+        if (stop) return new vscode.Hover(new vscode.MarkdownString(stopHover(db, stop.targets, current.targets)), document.lineAt(position.line).range);
+        const include = current.result.includes?.find((i) => i.line === position.line && position.character >= i.startColumn && position.character <= i.endColumn);
+        if (!include) return undefined;
+        const range = new vscode.Range(include.line, include.startColumn, include.line, include.endColumn);
+        return new vscode.Hover(new vscode.MarkdownString(includeHover(db, include.name, current.targets)), range);
       }
       ref = mention.aggregate;
       markdown = aggregateHover(db, ref, current.targets);

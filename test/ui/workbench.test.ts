@@ -3,17 +3,33 @@
 // hover; assert on the text on screen only. Screenshots go to .test-artifacts/ui/.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { CODE_SERVER_ENTRY, installVsix, launchChromium, startCodeServer, type RunningChromium, type RunningCodeServer } from '../harness/codeServer';
-import { ARTIFACTS, prepareSandbox, REPO_ROOT, requireFile, VSIX } from '../harness/sandbox';
+import { ARTIFACTS, prepareSandbox, REPO_ROOT, requireFile, VSIX, type Sandbox } from '../harness/sandbox';
 
 const EXAMPLES = join(REPO_ROOT, 'examples');
 const DRIVER = 'mtty_legacy.c';
 const SCREENSHOTS = join(ARTIFACTS, 'ui');
 /** Generous: the first check loads the WASM parser and the database in a cold extension host. */
 const SHOWN_MS = 60_000;
+/**
+ * A fault handler that declares `vma = vmf->vma` (vm_fault.vma arrived in 4.10), from the
+ * integration fixtures; copied into the workspace only for the step that needs it.
+ */
+const FAULT_DRIVER = 'vm_fault_vma.c';
+const FAULT_FIXTURE = join(REPO_ROOT, 'test', 'fixtures', 'workspace', FAULT_DRIVER);
+/**
+ * VS Code offers disabled code actions (behind a "Show Disabled" button) only when a person
+ * asks for one kind of action: `editor.action.codeAction` with a `kind`, bound to a key
+ * (Ctrl+. lists the applicable ones only). A disabled action's row reads its reason only
+ * without the menu's group headers. The profile binds this key so and turns the headers off;
+ * nothing else here opens that menu.
+ */
+const QUICK_FIXES_BY_KIND_KEY = { vscode: 'ctrl+shift+alt+f10', playwright: 'Control+Shift+Alt+F10' };
+const GUARD_DISABLED_REASON =
+  'it declares `vma`: guarded away on some kernels, its later uses would not compile there; guard the code that uses it too, by hand';
 
 interface CliFinding {
   line: number;
@@ -60,13 +76,20 @@ describe('Kernel Compat in the workbench, as a person sees it', function () {
   let server: RunningCodeServer | undefined;
   let chromium: RunningChromium | undefined;
   let page: Page;
+  let sandbox: Sandbox;
 
   before(async () => {
     requireFile(CODE_SERVER_ENTRY, 'run scripts/setup-editor.sh');
     requireFile(VSIX, 'run npm run package');
     rmSync(SCREENSHOTS, { recursive: true, force: true });
     mkdirSync(SCREENSHOTS, { recursive: true });
-    const sandbox = prepareSandbox('ui', EXAMPLES);
+    sandbox = prepareSandbox('ui', EXAMPLES);
+    const userSettings = join(sandbox.userDataDir, 'User', 'settings.json');
+    writeFileSync(userSettings, JSON.stringify({ ...JSON.parse(readFileSync(userSettings, 'utf8')), 'editor.codeActionWidget.showHeaders': false }, null, 2));
+    writeFileSync(
+      join(sandbox.userDataDir, 'User', 'keybindings.json'),
+      JSON.stringify([{ key: QUICK_FIXES_BY_KIND_KEY.vscode, command: 'editor.action.codeAction', args: { kind: 'quickfix' }, when: 'editorTextFocus' }], null, 2),
+    );
     installVsix(sandbox);
     server = await startCodeServer(sandbox, {}, join(ARTIFACTS, 'ui-code-server.log'));
     chromium = await launchChromium();
@@ -158,5 +181,100 @@ describe('Kernel Compat in the workbench, as a person sees it', function () {
     const item = page.locator('.statusbar-item', { hasText: 'Kernels:' });
     await item.waitFor({ timeout: SHOWN_MS });
     assert.equal((await item.innerText()).trim(), 'Kernels: 4.4–7.3');
+  });
+
+  it('writes the shortest spec when "Debian only" is picked in Select Target Kernels, and names it in the status bar', async () => {
+    const statusItem = page.locator('.statusbar-item', { hasText: 'Kernels:' });
+    const statusText = async () => (await statusItem.innerText()).trim();
+    const originalStatus = await statusText();
+    // The copy of examples/ has no workspace settings: the picker creates them, and they go again afterwards.
+    const settingsFile = join(sandbox.workspace, '.vscode', 'settings.json');
+    const originalSettings = existsSync(settingsFile) ? readFileSync(settingsFile, 'utf8') : undefined;
+    try {
+      // Whatever the last step left (a hover), then the command palette, as a person: F1 and the command's name.
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      const quickInput = page.locator('.quick-input-widget input');
+      await quickInput.waitFor();
+      await quickInput.fill('>Kernel Compat: Select Target Kernels');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Kernel Compat: Select Target Kernels' }).first().waitFor({ timeout: SHOWN_MS });
+      await page.keyboard.press('Enter');
+      // The picker's first step: the groups, then the ways to choose further.
+      await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Kernel Compat: kernels to check against' }).waitFor({ timeout: SHOWN_MS });
+      const rows = page.locator('.quick-input-list .monaco-list-row');
+      await rows.filter({ hasText: 'Individual kernels…' }).waitFor();
+      const labels = (await rows.allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
+      for (const label of ['All versions', 'Debian only', 'LTS kernels', 'Range of versions…', 'Individual kernels…']) {
+        assert.ok(labels.some((text) => text.startsWith(label)), `the picker does not offer '${label}':\n${labels.join('\n')}`);
+      }
+      await quickInput.fill('Debian only');
+      const debian = rows.filter({ hasText: 'Debian only' });
+      await debian.waitFor();
+      // '5 kernels: 5.10, 6.1, 6.12–7.3': what the status bar will read after the choice.
+      const description = (await debian.locator('.label-description').innerText()).trim();
+      const promised = /^\d+ kernels?: (.+)$/.exec(description);
+      assert.ok(promised, `the 'Debian only' row does not say which kernels: '${description}'`);
+      await page.screenshot({ path: join(SCREENSHOTS, '5-targets-picker.png') });
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+      const chosenStatus = `Kernels: ${promised[1]}`;
+      await page.locator('.statusbar-item', { hasText: chosenStatus }).waitFor({ timeout: SHOWN_MS });
+      assert.equal(await statusText(), chosenStatus);
+      assert.match(chosenStatus, /^Kernels: 5\.10, 6\.1, 6\.12–7\.3$/);
+      // The shortest spec for the five Debian kernels is the group word, not their labels.
+      const written = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+      assert.deepEqual(written['kernelCompat.targets'], ['debian'], `the workspace settings read:\n${JSON.stringify(written, null, 2)}`);
+      await page.screenshot({ path: join(SCREENSHOTS, '6-targets-debian.png') });
+    } finally {
+      // Back to the targets the workspace had, so that later steps see what they expect.
+      if (originalSettings === undefined) rmSync(join(sandbox.workspace, '.vscode'), { recursive: true, force: true });
+      else writeFileSync(settingsFile, originalSettings);
+      await page.locator('.statusbar-item', { hasText: originalStatus }).waitFor({ timeout: SHOWN_MS });
+    }
+  });
+
+  it('says why it offers no guard around a declaration, in the quick fixes asked for by kind', async () => {
+    // The default targets take 4.4–4.8, where vm_fault has no `vma`: guarding the declaration
+    // alone would leave `vma` undeclared where the next line uses it.
+    const copy = join(sandbox.workspace, FAULT_DRIVER);
+    copyFileSync(FAULT_FIXTURE, copy);
+    try {
+      // From the Explorer, once it shows the new file (Quick Open's file list may predate it).
+      await page.locator('.explorer-folders-view').getByText(FAULT_DRIVER).click({ timeout: SHOWN_MS });
+      await page.locator('.tab.active', { hasText: FAULT_DRIVER }).waitFor({ timeout: SHOWN_MS });
+      await page.locator('.monaco-editor .view-line', { hasText: 'vmf->vma;' }).waitFor({ timeout: SHOWN_MS });
+      await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: SHOWN_MS });
+      // The caret into `vma` of `vmf->vma` (line 11, columns 36–38), with Go to Line/Column.
+      await page.keyboard.press('Control+G');
+      const quickInput = page.locator('.quick-input-widget input');
+      await quickInput.waitFor();
+      await quickInput.fill(':11:37');
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+      await page.keyboard.press(QUICK_FIXES_BY_KIND_KEY.playwright);
+      const menu = page.locator('.action-widget');
+      const rows = menu.locator('.monaco-list-row');
+      await rows.filter({ hasText: 'Ignore on this line' }).waitFor({ timeout: SHOWN_MS });
+      // The menu lists what applies, and offers the rest behind a button. The workbench blocks
+      // the pointer over the page while the menu is open, until the pointer moves: as a person's does.
+      const showDisabled = menu.getByText('Show Disabled');
+      const button = (await showDisabled.boundingBox())!;
+      await page.mouse.move(button.x + button.width / 2, button.y + button.height / 2, { steps: 5 });
+      await showDisabled.click();
+      const disabled = menu.locator('.monaco-list-row.option-disabled');
+      await disabled.first().waitFor();
+      assert.deepEqual((await disabled.allInnerTexts()).map((text) => text.trim()), [GUARD_DISABLED_REASON]);
+      const enabled = (await menu.locator('.monaco-list-row:not(.option-disabled)').allInnerTexts()).map((text) => text.replace(/\s+/g, ' ').trim());
+      assert.deepEqual(enabled, [
+        'Ignore on this line: add /* kernel-compat-ignore */',
+        'Show report of struct vm_fault',
+        'Show changes of struct vm_fault across the targeted kernels',
+      ]);
+      await page.screenshot({ path: join(SCREENSHOTS, '7-guard-disabled.png'), animations: 'disabled' });
+      await page.keyboard.press('Escape');
+      await menu.waitFor({ state: 'hidden' });
+    } finally {
+      rmSync(copy, { force: true });
+    }
   });
 });

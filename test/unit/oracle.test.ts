@@ -14,7 +14,7 @@ import { compileCommands, isDriverObject, preprocessCommand } from '../../script
 import { readKernelPins, rewriteHeadersInclude } from '../../scripts/oracle/kernels';
 import { addCompiledLines, addContinuationLines, type CompiledLines } from '../../scripts/oracle/lineMarkers';
 import { formatFindings } from '../../scripts/oracle/report';
-import type { RunResult } from '../../scripts/oracle/run';
+import { makeProblem, type RunResult } from '../../scripts/oracle/run';
 import { precision, recall, score, type CheckerWarning } from '../../scripts/oracle/score';
 
 const fixtures = join(packageRoot, 'test', 'fixtures', 'oracle');
@@ -128,6 +128,17 @@ describe('oracle: Kbuild commands', () => {
     assert.match(e, /-DKBUILD_MODNAME='"xtrx"'/); // the rest of the command is kept as is
   });
 
+  it("says why make stopped in its own words, not with the V=1 commands around them", () => {
+    const log = [
+      'make: Entering directory \'/cache/oracle/root/usr/src/linux-headers-6.1.0-57-amd64\'',
+      '/cache/oracle/build/6.1/xtables-addons/extensions/Kbuild:3: /mconfig: No such file or directory',
+      "make[1]: *** No rule to make target '/mconfig'.",
+      '  gcc-12 -Wp,-MMD,/cache/oracle/build/6.1/xtables-addons/extensions/.compat_xtables.o.d -nostdinc -c -o x.o x.c',
+      'make: Target \'modules\' not remade because of errors.',
+    ].join('\n');
+    assert.equal(makeProblem(log), "/cache/oracle/build/6.1/xtables-addons/extensions/Kbuild:3: /mconfig: No such file or directory / make[1]: *** No rule to make target '/mconfig'.");
+  });
+
   it("takes the driver's objects only", () => {
     const object = (source: string) => ({ object: source.replace(/\.c$/, '.o'), source, command: '' });
     assert.equal(isDriverObject(object(`${XTRX}/xtrx.c`), XTRX), true);
@@ -142,9 +153,9 @@ describe('oracle: line markers', () => {
   it('reads the lines of driver files that came out of the preprocessor, and nothing of kernel headers', () => {
     const compiled = addCompiledLines(fixture('drv.i'), root);
     assert.deepEqual([...compiled.keys()].sort(), ['drv.c', 'drv.h']);
-    // drv.c: the function, the #else branch (not the #ifdef DRV_OLD one), nothing of #if 0,
-    // and both lines of the macro call written over two lines.
-    assert.deepEqual(sorted(compiled.get('drv.c')), [4, 11, 12, 13, 28, 29, 30, 31, 32]);
+    // drv.c: its two #include lines, the function, the #else branch (not the #ifdef DRV_OLD
+    // one), nothing of #if 0, and both lines of the macro call written over two lines.
+    assert.deepEqual(sorted(compiled.get('drv.c')), [1, 2, 4, 11, 12, 13, 28, 29, 30, 31, 32]);
     assert.deepEqual(sorted(compiled.get('drv.h')), [1, 5]);
   });
 
@@ -171,40 +182,63 @@ describe('oracle: scoring', () => {
     via,
     origin: { file, line, column: 1 },
   });
-  const warning = (file: string, line: number): CheckerWarning => ({ file, line, column: 1, code: 'missing-member', message: `w ${file}:${line}` });
+  const warning = (file: string, line: number, code = 'missing-member'): CheckerWarning => ({ file, line, column: 1, code, message: `w ${file}:${line}` });
   const compiled: CompiledLines = new Map([
-    ['a.c', new Set([10, 11, 12, 20, 30])],
+    ['a.c', new Set([1, 2, 10, 11, 12, 20, 30])],
     ['a.h', new Set([5])],
   ]);
   const errors = [
+    error('a.c', 1, 'missing-header'),
     error('a.c', 10, 'struct-member'),
     error('a.c', 10, 'incompatible-type'), // an echo on the same line: not counted as another kind
     error('a.h', 5, 'struct-member', [{ file: 'a.c', line: 12 }]), // a driver macro used at a.c:12
     error('a.c', 20, 'struct-member'), // missed
     error('a.c', 30, 'implicit-declaration'),
   ];
-  const warnings = [warning('a.c', 10), warning('a.c', 12), warning('a.c', 11), warning('a.c', 30), warning('a.c', 40)];
+  const warnings = [
+    warning('a.c', 10),
+    warning('a.c', 12, 'callback-signature'),
+    warning('a.c', 11),
+    warning('a.c', 30),
+    warning('a.c', 40),
+    warning('a.c', 1, 'missing-header'),
+    warning('a.c', 2, 'missing-header'), // the header is there on this kernel
+    warning('a.c', 20, 'missing-header'), // a struct-member error is not a missing header
+  ];
   const result = score(errors, compiled, warnings);
 
   it('judges each warning by the build: error line, macro use, compiled line, other error, uncompiled', () => {
     assert.deepEqual(
-      result.warnings.map((w) => `${w.line} ${w.verdict}${w.viaMacro ? ' (macro)' : ''}`),
-      ['10 true-positive', '12 true-positive (macro)', '11 false-positive', '30 on-other-error', '40 uncompiled'],
+      result.warnings.map((w) => `${w.line} ${w.claim} ${w.verdict}${w.viaMacro ? ' (macro)' : ''}`),
+      [
+        '10 struct-member true-positive',
+        '12 struct-member true-positive (macro)',
+        '11 struct-member false-positive',
+        '30 struct-member on-other-error',
+        '40 struct-member uncompiled',
+        '1 missing-header true-positive',
+        '2 missing-header false-positive',
+        '20 missing-header on-other-error',
+      ],
     );
   });
 
-  it('measures recall on struct-member error lines and counts the other errors by kind', () => {
-    assert.deepEqual(result.structLines.map((l) => `${l.file}:${l.line} ${l.warned}`), ['a.c:10 true', 'a.c:20 false', 'a.h:5 true']);
+  it('measures recall on error lines of each class and counts the other errors by kind', () => {
+    assert.deepEqual(result.errorLines['struct-member'].map((l) => `${l.file}:${l.line} ${l.warned}`), ['a.c:10 true', 'a.c:20 false', 'a.h:5 true']);
     assert.equal(result.otherErrors['implicit-declaration'], 1);
     assert.equal(result.otherErrors['incompatible-type'], 0);
-    assert.equal(precision(result.counts), 2 / 3);
-    assert.equal(recall(result.counts), 2 / 3);
+    assert.equal(result.otherErrors['missing-header'], 1);
+    const structs = result.counts['struct-member'];
+    assert.equal(precision(structs), 2 / 3);
+    assert.equal(recall(structs), 2 / 3);
+    const headers = result.counts['missing-header'];
+    assert.deepEqual([headers.truePositives, headers.falsePositives, headers.warnedErrorLines, headers.errorLines], [1, 1, 1, 1]);
   });
 
   it('lists every false positive and every miss', () => {
     const run = { driver: 'drv', kernel: '6.12', score: result } as RunResult;
     const text = formatFindings([run]);
-    assert.match(text, /False positives \(1\):\n {2}drv@6\.12 {2}a\.c:11:1 {2}\[missing-member\] w a\.c:11/);
+    assert.match(text, /False positives \(2\):\n {2}drv@6\.12 {2}a\.c:11:1 {2}\[missing-member\] w a\.c:11\n {2}drv@6\.12 {2}a\.c:2:1 {2}\[missing-header\]/);
     assert.match(text, /without a warning \(1\):\n {2}drv@6\.12 {2}a\.c:20 {2}struct-member at a\.c:20/);
   });
 });

@@ -1,0 +1,102 @@
+// Rule `missing-header`: `#include <x>` of a kernel header that a targeted kernel's headers do
+// not have. gcc stops there ("No such file or directory"), so the whole file fails to build
+// on that kernel. Judged only on kernels whose headers packages were read (the Debian ones),
+// only where the line is certainly compiled, only for names some kernel's headers have, and
+// never for a header the driver's own workspace provides (its `include/`, a `-I` folder of
+// its Kbuild).
+import type { KernelDatabase } from '../database';
+import { describeImages } from '../history';
+
+export const MISSING_HEADER = 'missing-header';
+
+/** An `#include <…>` line: the name and where it is written. */
+export interface AngleInclude {
+  line: number;
+  name: string;
+  /** Columns of the name between the brackets. */
+  startColumn: number;
+  endColumn: number;
+}
+
+const ANGLE_INCLUDE = /^([ \t]*#[ \t]*include[ \t]*<)([^>\n]+)>/;
+
+export function angleIncludes(lines: readonly string[]): AngleInclude[] {
+  const found: AngleInclude[] = [];
+  lines.forEach((text, line) => {
+    const match = ANGLE_INCLUDE.exec(text);
+    if (!match) return;
+    const name = match[2].trim();
+    const startColumn = match[1].length + match[2].indexOf(name);
+    found.push({ line, name, startColumn, endColumn: startColumn + name.length });
+  });
+  return found;
+}
+
+export interface MissingHeader {
+  include: AngleInclude;
+  /** Image indices whose headers lack it. */
+  targets: number[];
+  message: string;
+}
+
+export interface MissingHeaderInput {
+  db: KernelDatabase;
+  includes: readonly AngleInclude[];
+  /** Image indices judged, in order. */
+  targets: readonly number[];
+  /** Whether the line is certainly compiled for the target in `slot` (and its build is not stopped). */
+  compiled: (slot: number, line: number) => boolean;
+  /** Whether the driver's workspace provides the header (then the kernel's does not matter). */
+  providedByWorkspace: (include: AngleInclude) => boolean;
+}
+
+export function findMissingHeaders(input: MissingHeaderInput): MissingHeader[] {
+  const { db, targets } = input;
+  const headers = db.headers();
+  const found: MissingHeader[] = [];
+  for (const include of input.includes) {
+    const missing = targets.filter((image, slot) => input.compiled(slot, include.line) && headers.hasHeader(include.name, image) === false);
+    // A name no kernel's headers have is the driver's own, reached through flags not read here.
+    if (missing.length === 0 || !headers.isKernelHeader(include.name) || input.providedByWorkspace(include)) continue;
+    const successor = successorOf(db, include.name, missing);
+    const where = describeImages(db.images, missing, targets);
+    found.push({
+      include,
+      targets: missing,
+      message: `\`<${include.name}>\` is not in the kernel headers of ${where}${successor ? `: \`<${successor}>\` has its name there` : ''}`,
+    });
+  }
+  return found;
+}
+
+/**
+ * The header that took the missing one's place: the same file name in another folder, present
+ * on every kernel that lacks the old one (`asm/unaligned.h` became `linux/unaligned.h` in 6.12).
+ */
+function successorOf(db: KernelDatabase, name: string, missing: readonly number[]): string | undefined {
+  const base = name.slice(name.lastIndexOf('/') + 1);
+  const candidates = db
+    .headers()
+    .headersNamed(base)
+    .filter((candidate) => candidate !== name && !candidate.startsWith('uapi/') && !candidate.startsWith('generated/'))
+    .filter((candidate) => missing.every((image) => db.headers().hasHeader(candidate, image) === true));
+  if (candidates.length === 1) return candidates[0];
+  // Of several (`linux/unaligned.h` and the vDSO's own `vdso/unaligned.h`), the one in linux/,
+  // where drivers' headers live, when there is exactly one such.
+  const inLinux = candidates.filter((candidate) => candidate.startsWith('linux/'));
+  return inLinux.length === 1 ? inLinux[0] : undefined;
+}
+
+/** Hover text on an `#include <…>` line: the kernels that have the header. */
+export function includeHover(db: KernelDatabase, name: string, targets: readonly number[]): string {
+  const headers = db.headers();
+  const known = targets.filter((image) => headers.hasHeader(name, image) !== undefined);
+  const present = known.filter((image) => headers.hasHeader(name, image));
+  const absent = known.filter((image) => !headers.hasHeader(name, image));
+  const unknown = targets.filter((image) => headers.hasHeader(name, image) === undefined);
+  const lines = [`**\`<${name}>\`**`];
+  if (present.length > 0) lines.push(`In the kernel headers of ${describeImages(db.images, present, targets)}.`);
+  if (absent.length > 0) lines.push(`**Not in the kernel headers of ${describeImages(db.images, absent, targets)}**: the build stops at this line there.`);
+  if (unknown.length > 0) lines.push(`Not known on ${describeImages(db.images, unknown, targets)}: the data has no headers of those kernels.`);
+  return lines.join('\n\n');
+}
