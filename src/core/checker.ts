@@ -5,7 +5,7 @@
 import type { Parser, Tree } from 'web-tree-sitter';
 import type { AggregateKind, AggregateRef, KernelDatabase, MemberState } from './database';
 import { withModules } from './imageWords';
-import { angleIncludes, findMissingHeaders, type AngleInclude } from './rules/missingHeader';
+import { angleIncludes, findMissingHeaders, type AngleInclude, type MissingHeaderFacts } from './rules/missingHeader';
 import { hostedLibraryInclude } from './userspace';
 import type { WorkspaceTypes } from './workspaceTypes';
 import { deadGuardMessage, findDeadGuards, type DeadGuard } from './deadGuards';
@@ -53,6 +53,8 @@ export interface Finding {
   targets: number[];
   /** dead-guard only: the directive's group, for the fix that keeps only the live branch. */
   guard?: DeadGuard;
+  /** missing-header only: the header, its successor and the boundary, for the fixes. */
+  header?: MissingHeaderFacts;
 }
 
 /** A usage together with the targets on which its line is certainly compiled. */
@@ -821,6 +823,7 @@ export class Checker {
         message: missing.message,
         range: { startLine: include.line, startColumn: include.startColumn, endLine: include.line, endColumn: include.endColumn, startIndex: 0, endIndex: 0 },
         targets: missing.targets,
+        header: missing.facts,
       });
     }
 

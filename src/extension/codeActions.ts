@@ -4,8 +4,9 @@
 import * as vscode from 'vscode';
 import { Codes, type Finding } from '../core/checker';
 import { deadGuardFix } from '../core/deadGuards';
-import { ignoreFix, missingMemberFixes } from '../core/fixes';
-import type { QuickFix } from '../core/textEdits';
+import { ignoreFix, missingMemberFixes, versionIncludeEdit } from '../core/fixes';
+import { missingHeaderFixes } from '../core/rules/missingHeader';
+import { TextLines, type QuickFix } from '../core/textEdits';
 import { DIAGNOSTIC_SOURCE } from './convert';
 import type { DiagnosticsController } from './diagnostics';
 import type { EngineLoader } from './engine';
@@ -78,6 +79,9 @@ export class KernelCompatCodeActions implements vscode.CodeActionProvider {
         quickFixes.push(...missingMemberFixes({ text, finding, usages: current.result.usages, db }));
       } else {
         if (finding.code === Codes.deadGuard && finding.guard) quickFixes.push(deadGuardFix(text, finding.guard));
+        if (finding.code === Codes.missingHeader && finding.header) {
+          quickFixes.push(...missingHeaderFixes(text, finding.range.startLine, finding.header, versionIncludeEdit(new TextLines(text))));
+        }
         quickFixes.push(ignoreFix(text, finding.range.startLine));
       }
       for (const fix of quickFixes) {

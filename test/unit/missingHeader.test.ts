@@ -3,7 +3,9 @@ import * as assert from 'node:assert/strict';
 import { createChecker } from '../../src/cli/runtime';
 import type { Checker } from '../../src/core/checker';
 import { createIncludeResolver } from '../../src/core/includes';
-import { angleIncludes, includeHover } from '../../src/core/rules/missingHeader';
+import { versionIncludeEdit } from '../../src/core/fixes';
+import { angleIncludes, includeHover, missingHeaderFixes } from '../../src/core/rules/missingHeader';
+import { applyEdits, TextLines } from '../../src/core/textEdits';
 import { parseTargets } from '../../src/core/targets';
 import { bundledDatabase } from './helpers';
 
@@ -60,5 +62,32 @@ describe('missing-header', () => {
         'Not known on 6.8: the data has no headers of those kernels.',
       ].join('\n\n'),
     );
+  });
+});
+
+describe('missing-header fixes', () => {
+  const fix = (text: string, spec: string) => {
+    const result = checker.check(text, { fileName: '/ws/drv.c', targets: parseTargets(spec, db.images).images });
+    const finding = result.findings.find((f) => f.code === 'missing-header')!;
+    assert.ok(finding?.header, 'no missing-header finding');
+    const [guard] = missingHeaderFixes(text, finding.range.startLine, finding.header, versionIncludeEdit(new TextLines(text)));
+    return { guard, fixed: applyEdits(text, guard.edits) };
+  };
+
+  it('guards the include with its successor from the boundary on, and the result builds everywhere', () => {
+    const { guard, fixed } = fix('#include <linux/module.h>\n#include <asm/unaligned.h>\n', '6.1,6.12,7.3');
+    assert.equal(guard.title, 'Guard this include by kernel version: `<linux/unaligned.h>` from 6.12, `<asm/unaligned.h>` before');
+    assert.equal(
+      fixed,
+      '#include <linux/module.h>\n#include <linux/version.h>\n#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)\n#include <linux/unaligned.h>\n#else\n#include <asm/unaligned.h>\n#endif\n',
+    );
+    assert.deepEqual(rows(fixed, '6.1,6.12,7.3'), []);
+  });
+
+  it('keeps a header without successor only before the first kernel without it', () => {
+    const { guard, fixed } = fix('#include <linux/version.h>\n#include <linux/genhd.h>\n', '5.10,6.1,6.12');
+    assert.equal(guard.title, 'Guard this include by kernel version: only before 6.1, where `<linux/genhd.h>` is gone');
+    assert.equal(fixed, '#include <linux/version.h>\n#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)\n#include <linux/genhd.h>\n#endif\n');
+    assert.deepEqual(rows(fixed, '5.10,6.1,6.12'), []);
   });
 });

@@ -6,6 +6,7 @@
 // its Kbuild).
 import type { KernelDatabase } from '../database';
 import { describeImages } from '../history';
+import { TextLines, type QuickFix, type TextEdit } from '../textEdits';
 
 export const MISSING_HEADER = 'missing-header';
 
@@ -37,6 +38,7 @@ export interface MissingHeader {
   /** Image indices whose headers lack it. */
   targets: number[];
   message: string;
+  facts: MissingHeaderFacts;
 }
 
 export interface MissingHeaderInput {
@@ -64,6 +66,7 @@ export function findMissingHeaders(input: MissingHeaderInput): MissingHeader[] {
       include,
       targets: missing,
       message: `\`<${include.name}>\` is not in the kernel headers of ${where}${successor ? `: \`<${successor}>\` has its name there` : ''}`,
+      facts: { name: include.name, ...(successor ? { successor } : {}), boundary: boundaryOf(db, missing) },
     });
   }
   return found;
@@ -99,4 +102,47 @@ export function includeHover(db: KernelDatabase, name: string, targets: readonly
   if (absent.length > 0) lines.push(`**Not in the kernel headers of ${describeImages(db.images, absent, targets)}**: the build stops at this line there.`);
   if (unknown.length > 0) lines.push(`Not known on ${describeImages(db.images, unknown, targets)}: the data has no headers of those kernels.`);
   return lines.join('\n\n');
+}
+
+/** What a `missing-header` finding carries for its fixes. */
+export interface MissingHeaderFacts {
+  name: string;
+  /** The header that took its name, where every kernel lacking the old one has it. */
+  successor?: string;
+  /** `KERNEL_VERSION(major, minor, 0)` of the first version image (by version) whose headers lack it. */
+  boundary: { major: number; minor: number };
+}
+
+/** The first targeted kernel, by version, whose headers lack the header: the guard's boundary. */
+export function boundaryOf(db: KernelDatabase, missing: readonly number[]): { major: number; minor: number } {
+  const first = [...missing].sort((a, b) => db.images[a].versionCode - db.images[b].versionCode)[0];
+  const [major, minor] = db.images[first].release.split('.').map(Number);
+  return { major, minor };
+}
+
+/**
+ * Fixes for a missing header, best first: when a successor exists, a version guard that
+ * includes the successor from the boundary on and the old header before; without one, a
+ * guard that keeps the include before the boundary only. `#include <linux/version.h>` is
+ * added first when the file lacks it. The boundary is the first kernel of the data without
+ * the header: the data jumps between kernels (6.1 → 6.12), so a header that left in between
+ * (`linux/genhd.h`, 5.18) gets the later boundary.
+ */
+export function missingHeaderFixes(text: string, line: number, facts: MissingHeaderFacts, versionInclude: TextEdit | undefined): QuickFix[] {
+  const lines = new TextLines(text);
+  const original = lines.content(line);
+  const version = `KERNEL_VERSION(${facts.boundary.major}, ${facts.boundary.minor}, 0)`;
+  const label = `${facts.boundary.major}.${facts.boundary.minor}`;
+  const replaced = facts.successor ? original.replace(`<${facts.name}>`, `<${facts.successor}>`) : undefined;
+  const block = replaced
+    ? [`#if LINUX_VERSION_CODE >= ${version}`, replaced, '#else', original, '#endif']
+    : [`#if LINUX_VERSION_CODE < ${version}`, original, '#endif'];
+  const edits: TextEdit[] = [
+    ...(versionInclude ? [versionInclude] : []),
+    { range: { startLine: line, startColumn: 0, endLine: line, endColumn: original.length }, newText: block.join(lines.eol) },
+  ];
+  const title = replaced
+    ? `Guard this include by kernel version: \`<${facts.successor}>\` from ${label}, \`<${facts.name}>\` before`
+    : `Guard this include by kernel version: only before ${label}, where \`<${facts.name}>\` is gone`;
+  return [{ title, kind: 'guard', preferred: true, edits }];
 }
