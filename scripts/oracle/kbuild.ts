@@ -103,7 +103,15 @@ export function runKbuild(request: BuildRequest): BuildOutcome {
   const fd = openSync(request.logPath, 'w');
   let result;
   try {
-    result = spawnSync('make', args, { stdio: ['ignore', fd, fd], env: buildEnvironment(), timeout: BUILD_TIMEOUT_MS, killSignal: 'SIGKILL' });
+    // From the driver's folder, as dkms and a developer run it: Makefiles that say
+    // `ccflags-y := -I$(PWD)` mean that folder (make takes PWD from the environment).
+    result = spawnSync('make', args, {
+      cwd: request.dir,
+      stdio: ['ignore', fd, fd],
+      env: { ...buildEnvironment(), PWD: request.dir },
+      timeout: BUILD_TIMEOUT_MS,
+      killSignal: 'SIGKILL',
+    });
   } finally {
     closeSync(fd);
   }

@@ -2,13 +2,15 @@
 // gcc -E writes `# <line> "<file>" <flags>` whenever the output jumps to another file or
 // line; every output line after a marker is the next line of that file. A line that comes
 // out with text was compiled; lines in a branch the preprocessor dropped come out blank or
-// are skipped by the next marker.
+// are skipped by the next marker. An #include leaves no text but a marker with flag 1
+// (entering the header) at its line, so it counts too. (A header a guard has already
+// included once is skipped without a marker: such a repeated #include looks uncompiled.)
 import { driverPath } from './gccDiagnostics';
 
 /** Relative file path → the line numbers (1-based) that were compiled. */
 export type CompiledLines = Map<string, Set<number>>;
 
-const MARKER = /^# (\d+) "((?:[^"\\]|\\.)*)"(?: \d+)*$/;
+const MARKER = /^# (\d+) "((?:[^"\\]|\\.)*)"((?: \d+)*)$/;
 
 /**
  * Adds the driver lines of one preprocessed object to `into` (one map for a whole build:
@@ -21,6 +23,7 @@ export function addCompiledLines(preprocessed: string, root: string, into: Compi
   for (const text of preprocessed.split('\n')) {
     const marker = MARKER.exec(text);
     if (marker) {
+      if (lines && marker[3].split(' ').includes('1')) lines.add(next);
       next = Number(marker[1]);
       lines = fileLines(into, root, unescape(marker[2]));
       continue;

@@ -2,7 +2,10 @@
 // Debian kernels and scores the checker's warnings against what gcc says, line by line.
 // A bench, not a test: it downloads hundreds of MB the first time and compiles drivers.
 //
-//   node dist/oracle.js [--drivers enhanceio,apfs] [--kernels 6.1,6.12]
+//   node dist/oracle.js [--drivers enhanceio,apfs] [--kernels 6.1,6.12] [--pins <drivers.json>]
+//
+// --pins reads another driver list (same format as scripts/oracle/drivers.json), to try a
+// driver before pinning it.
 //
 // The cache is $KERNEL_COMPAT_CACHE/debian (default ~/.cache/kernel-compat/debian), shared
 // with `npm run build:data`; the oracle's own files go to its oracle/ folder: the private
@@ -69,7 +72,8 @@ function runAll(drivers: Driver[], kernels: KernelTree[], cache: string, cliPath
     for (const kernel of kernels) {
       const run = runDriverOnKernel(driver, kernel, cache, cliPath);
       const c = run.score?.counts;
-      log(`${run.driver}@${run.kernel}: ${run.status}, ${run.objects} objects in ${run.buildSeconds.toFixed(0)} s` + (c ? `, ${c.structLines} struct error lines, ${c.warnings} warnings` : run.problem ? ` (${run.problem})` : ''));
+      const figures = c ? `, ${c['struct-member'].errorLines} struct error lines, ${c['struct-member'].warnings + c['missing-header'].warnings} warnings` : run.problem ? ` (${run.problem})` : '';
+      log(`${run.driver}@${run.kernel}: ${run.status}, ${run.objects} objects in ${run.buildSeconds.toFixed(0)} s${figures}`);
       runs.push(run);
     }
   }
@@ -78,14 +82,14 @@ function runAll(drivers: Driver[], kernels: KernelTree[], cache: string, cliPath
 
 function main(): number {
   const started = performance.now();
-  const { values } = parseArgs({ options: { drivers: { type: 'string' }, kernels: { type: 'string' } } });
+  const { values } = parseArgs({ options: { drivers: { type: 'string' }, kernels: { type: 'string' }, pins: { type: 'string' } } });
   const cliPath = join(packageRoot, 'dist', 'cli.js');
   if (!existsSync(cliPath)) throw new Error(`${cliPath} is missing: run npm run build (npm run bench:oracle does)`);
 
   const manifest = readManifest();
   const cache = cacheRoot();
   const wanted = manifestKernels(manifest, selected(readKernelPins(), values.kernels, (p) => [p.label], 'kernel'));
-  const pins = selected(readDriverPins(), values.drivers, (p) => [driverName(p), p.name], 'driver');
+  const pins = selected(readDriverPins(values.pins), values.drivers, (p) => [driverName(p), p.name], 'driver');
   const problems: string[] = [];
 
   // The headers packages are the manifest's: fetched and checked as build:data does.

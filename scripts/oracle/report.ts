@@ -4,7 +4,7 @@
 import type { DriverLine, ErrorKind } from './gccDiagnostics';
 import { OTHER_KINDS } from './gccDiagnostics';
 import type { RunResult } from './run';
-import { addCounts, precision, recall, ZERO_COUNTS, type Counts } from './score';
+import { addCounts, precision, recall, ZERO_COUNTS, type ClaimCounts, type Counts } from './score';
 
 const where = (l: DriverLine) => `${l.file}:${l.line}`;
 
@@ -17,7 +17,7 @@ function ratio(numerator: number, denominator: number, value: number | undefined
 }
 
 const COLUMNS: [string, number][] = [
-  ['driver', 22],
+  ['driver', 18],
   ['kernel', 6],
   ['build', 20],
   ['objs', 4],
@@ -28,9 +28,10 @@ const COLUMNS: [string, number][] = [
   ['FP', 4],
   ['uncompiled', 10],
   ['on other err', 12],
-  ['other errs', 10],
   ['precision', 9],
   ['recall', 7],
+  ['header TP/FP, warned/err lines', 30],
+  ['other errs', 10],
 ];
 
 function row(cells: string[]): string {
@@ -38,17 +39,20 @@ function row(cells: string[]): string {
 }
 
 function countCells(c: Counts): string[] {
+  const s = c['struct-member'];
+  const h = c['missing-header'];
   return [
-    String(c.structLines),
-    String(c.warnedStructLines),
-    String(c.warnings),
-    String(c.truePositives),
-    String(c.falsePositives),
-    String(c.uncompiled),
-    String(c.onOtherError),
+    String(s.errorLines),
+    String(s.warnedErrorLines),
+    String(s.warnings),
+    String(s.truePositives),
+    String(s.falsePositives),
+    String(s.uncompiled),
+    String(s.onOtherError),
+    percent(precision(s)),
+    percent(recall(s)),
+    `${h.truePositives}/${h.falsePositives}, ${h.warnedErrorLines}/${h.errorLines}`,
     String(c.otherErrors),
-    percent(precision(c)),
-    percent(recall(c)),
   ];
 }
 
@@ -63,7 +67,11 @@ export function otherErrorTotals(runs: RunResult[]): Record<ErrorKind, number> {
 }
 
 export function formatTable(runs: RunResult[], kernels: string[]): string {
-  const lines = [row(COLUMNS.map(([name]) => name)), row(COLUMNS.map(([, width]) => '-'.repeat(width)))];
+  const lines = [
+    'Columns from "struct err lines" to "recall" judge struct-member warnings; "header" gives the missing-header ones; "other errs" counts the remaining errors.',
+    row(COLUMNS.map(([name]) => name)),
+    row(COLUMNS.map(([, width]) => '-'.repeat(width))),
+  ];
   for (const r of runs) {
     lines.push(row([r.driver, r.kernel, r.status, String(r.objects), ...(r.score ? countCells(r.score.counts) : COLUMNS.slice(4).map(() => ''))]));
   }
@@ -76,15 +84,23 @@ export function formatTable(runs: RunResult[], kernels: string[]): string {
   return lines.join('\n');
 }
 
+function claimSummary(title: string, c: ClaimCounts): string {
+  return (
+    `${title}: precision ${ratio(c.truePositives, c.truePositives + c.falsePositives, precision(c))}, ` +
+    `recall ${ratio(c.warnedErrorLines, c.errorLines, recall(c))}; ${c.warnings} warnings: ${c.truePositives} TP, ${c.falsePositives} FP, ` +
+    `${c.uncompiled} on uncompiled lines, ${c.onOtherError} on lines with other errors only.`
+  );
+}
+
 export function formatSummary(runs: RunResult[], seconds: number): string {
   const c = totals(runs);
   const other = otherErrorTotals(runs);
   const scored = runs.filter((r) => r.score);
   return [
-    `Precision ${ratio(c.truePositives, c.truePositives + c.falsePositives, precision(c))}, recall ${ratio(c.warnedStructLines, c.structLines, recall(c))} ` +
-      `over ${scored.length} builds (${new Set(scored.map((r) => r.driver)).size} drivers × ${new Set(scored.map((r) => r.kernel)).size} kernels); ` +
-      `${c.warnings} warnings: ${c.truePositives} TP, ${c.falsePositives} FP, ${c.uncompiled} on uncompiled lines, ${c.onOtherError} on lines with other errors only.`,
-    `Errors outside the checker's scope (lines without a struct-member error): ${OTHER_KINDS.map((k) => `${k} ${other[k]}`).join(', ')}.`,
+    `${scored.length} builds scored (${new Set(scored.map((r) => r.driver)).size} drivers × ${new Set(scored.map((r) => r.kernel)).size} kernels) of ${runs.length}.`,
+    claimSummary('Struct members', c['struct-member']),
+    claimSummary('Missing headers', c['missing-header']),
+    `Other errors, by kind, on lines without a struct-member error: ${OTHER_KINDS.map((k) => `${k} ${other[k]}`).join(', ')}.`,
     `Run time ${formatDuration(seconds)}.`,
   ].join('\n');
 }
@@ -95,9 +111,14 @@ export function formatDuration(seconds: number): string {
   return m > 0 ? `${m} min ${s} s` : `${s} s`;
 }
 
+function section(title: string, lines: string[]): string[] {
+  return [`${title} (${lines.length}):`, ...(lines.length ? lines : ['  none'])];
+}
+
 export function formatFindings(runs: RunResult[]): string {
   const fps: string[] = [];
   const misses: string[] = [];
+  const headerMisses: string[] = [];
   const onOther: string[] = [];
   for (const r of runs) {
     if (!r.score) continue;
@@ -106,20 +127,19 @@ export function formatFindings(runs: RunResult[]): string {
       if (w.verdict === 'false-positive') fps.push(`  ${tag}  ${where(w)}:${w.column}  [${w.code}] ${w.message}`);
       if (w.verdict === 'on-other-error') onOther.push(`  ${tag}  ${where(w)}:${w.column}  [${w.code}] ${w.message}`);
     }
-    for (const l of r.score.structLines) {
+    for (const l of r.score.errorLines['struct-member']) {
       if (l.warned) continue;
       const via = l.via.length ? `  (reached from ${l.via.map(where).join(', ')})` : '';
       misses.push(`  ${tag}  ${where(l)}  ${l.messages.join(' | ')}${via}`);
     }
     for (const e of r.score.unlocatedStructErrors) misses.push(`  ${tag}  (outside the driver) ${e.origin.file}:${e.origin.line}  ${e.message}`);
+    for (const l of r.score.errorLines['missing-header']) if (!l.warned) headerMisses.push(`  ${tag}  ${where(l)}  ${l.messages.join(' | ')}`);
   }
   return [
-    `False positives (${fps.length}):`,
-    ...(fps.length ? fps : ['  none']),
-    `Misses: struct-member error lines without a warning (${misses.length}):`,
-    ...(misses.length ? misses : ['  none']),
-    `Warnings on lines that have only other errors (${onOther.length}):`,
-    ...(onOther.length ? onOther : ['  none']),
+    ...section('False positives', fps),
+    ...section('Misses: struct-member error lines without a warning', misses),
+    ...section('Missing-header error lines without a warning', headerMisses),
+    ...section('Warnings on lines that have only other errors', onOther),
   ].join('\n');
 }
 
@@ -136,7 +156,7 @@ export interface OracleReport {
   generatedAt: string;
   seconds: number;
   kernels: { label: string; uname: string; headersDir: string; cc: string }[];
-  totals: Counts & { precision?: number; recall?: number; otherErrorsByKind: Record<ErrorKind, number> };
+  totals: Counts & { precision: Record<string, number | undefined>; recall: Record<string, number | undefined>; otherErrorsByKind: Record<ErrorKind, number> };
   problems: string[];
   runs: RunResult[];
 }
@@ -147,7 +167,12 @@ export function reportJson(runs: RunResult[], kernels: OracleReport['kernels'], 
     generatedAt: new Date().toISOString(),
     seconds: Math.round(seconds),
     kernels,
-    totals: { ...c, precision: precision(c), recall: recall(c), otherErrorsByKind: otherErrorTotals(runs) },
+    totals: {
+      ...c,
+      precision: { 'struct-member': precision(c['struct-member']), 'missing-header': precision(c['missing-header']) },
+      recall: { 'struct-member': recall(c['struct-member']), 'missing-header': recall(c['missing-header']) },
+      otherErrorsByKind: otherErrorTotals(runs),
+    },
     problems,
     runs,
   };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { runChecker } from './checker';
 import { driverName, makeArgsFor, type Driver } from './drivers';
 import { driverErrors, type LocatedError } from './gccDiagnostics';
-import { compileCommands, hasKbuildFile, isDriverObject, preprocess, runKbuild } from './kbuild';
+import { compileCommands, hasKbuildFile, isDriverObject, preprocess, runKbuild, type BuildOutcome } from './kbuild';
 import { oracleDir, type KernelTree } from './kernels';
 import { score, type Score } from './score';
 
@@ -41,8 +41,14 @@ export interface RunResult {
   score?: Score;
 }
 
-function logTail(log: string, lines = 4): string {
-  return log.trim().split('\n').slice(-lines).join(' / ');
+/**
+ * What make said went wrong, in a line: its own `***` lines and the missing-file lines
+ * before them (a Kbuild file including one that is not there), not the V=1 commands.
+ */
+export function makeProblem(log: string): string {
+  const lines = log.split('\n').filter((l) => /^make(\[\d+\])?: \*\*\*/.test(l) || /^\S+:\d+: .*(No such file or directory|No rule to make target)/.test(l));
+  const shown = lines.slice(0, 3).map((l) => (l.length > 240 ? `${l.slice(0, 240)}…` : l));
+  return shown.length ? shown.join(' / ') : 'make failed without saying why; see the log';
 }
 
 /** A new copy for every build: objects left by an earlier run would not be compiled again. */
@@ -54,11 +60,8 @@ function freshCopy(driver: Driver, kernel: KernelTree, cache: string): string {
   return copy;
 }
 
-export function runDriverOnKernel(driver: Driver, kernel: KernelTree, cache: string, cliPath: string): RunResult {
-  const copy = freshCopy(driver, kernel, cache);
-  const buildDir = join(copy, driver.pin.build ?? '.');
-  const logPath = `${copy}.log`;
-  const result: RunResult = {
+function emptyResult(driver: Driver, kernel: KernelTree, copy: string): RunResult {
+  return {
     driver: driverName(driver.pin),
     package: driver.pin.name,
     version: driver.pin.version,
@@ -67,29 +70,43 @@ export function runDriverOnKernel(driver: Driver, kernel: KernelTree, cache: str
     status: 'not-started',
     exitCode: null,
     buildSeconds: 0,
-    logPath,
+    logPath: `${copy}.log`,
     copy,
     objects: 0,
     preprocessFailures: [],
     errors: [],
   };
+}
+
+function buildStatus(errors: LocatedError[], outcome: BuildOutcome): RunStatus {
+  if (errors.length > 0) return 'compile-errors';
+  return outcome.exitCode === 0 ? 'built' : 'failed-after-compile';
+}
+
+export function runDriverOnKernel(driver: Driver, kernel: KernelTree, cache: string, cliPath: string): RunResult {
+  const copy = freshCopy(driver, kernel, cache);
+  const result = emptyResult(driver, kernel, copy);
+  const buildDir = join(copy, driver.pin.build ?? '.');
   if (!hasKbuildFile(buildDir)) {
     return { ...result, status: 'no-makefile', problem: `no Kbuild or Makefile in ${driver.pin.build ?? 'the source folder'}; fix "build" in drivers.json` };
   }
-  const outcome = runKbuild({ headersDir: kernel.headersDir, dir: buildDir, cc: kernel.cc, makeArgs: makeArgsFor(driver.pin, copy), logPath });
+
+  const outcome = runKbuild({ headersDir: kernel.headersDir, dir: buildDir, cc: kernel.cc, makeArgs: makeArgsFor(driver.pin, copy), logPath: result.logPath });
   const commands = compileCommands(outcome.log);
-  Object.assign(result, { exitCode: outcome.exitCode, buildSeconds: outcome.seconds, objects: commands.filter((c) => isDriverObject(c, copy)).length });
+  result.exitCode = outcome.exitCode;
+  result.buildSeconds = outcome.seconds;
+  result.objects = commands.filter((c) => isDriverObject(c, copy)).length;
   if (commands.length === 0) {
-    return { ...result, status: 'not-started', problem: outcome.failure ?? `make compiled nothing (exit ${outcome.exitCode}): ${logTail(outcome.log)}` };
+    return { ...result, problem: outcome.failure ?? `make compiled nothing (exit ${outcome.exitCode}): ${makeProblem(outcome.log)}` };
   }
   result.errors = driverErrors(outcome.log, copy);
-  result.status = result.errors.length > 0 ? 'compile-errors' : outcome.exitCode === 0 ? 'built' : 'failed-after-compile';
-  if (result.status === 'failed-after-compile') result.problem = outcome.failure ?? logTail(outcome.log);
+  result.status = buildStatus(result.errors, outcome);
+  if (result.status === 'failed-after-compile') result.problem = outcome.failure ?? makeProblem(outcome.log);
+
   const { compiled, failures } = preprocess(commands, kernel.headersDir, copy);
   result.preprocessFailures = failures;
   try {
-    const warnings = runChecker(cliPath, driver.sourceDir, kernel.label);
-    result.score = score(result.errors, compiled, warnings);
+    result.score = score(result.errors, compiled, runChecker(cliPath, driver.sourceDir, kernel.label));
   } catch (error) {
     return { ...result, status: 'checker-failed', problem: (error as Error).message };
   }

@@ -1,13 +1,15 @@
 // Scores the checker's warnings for one driver on one kernel against that kernel's build.
-// The compiler is the judge, line by line:
-//   - a warning is a true positive where the build has a struct-member error on its line;
-//   - a false positive where its line was compiled and has no error at all;
+// Each warning claims the build fails in one way: `missing-header` that an #include is not
+// found, every other code that a struct member is wrong (missing, typed differently, const,
+// a pointer where it was embedded). The compiler is the judge, line by line:
+//   - a true positive where the build has an error of the claimed class on the warning's line;
+//   - a false positive where the line was compiled and has no error at all;
 //   - "uncompiled" where the line never reached the compiler on that kernel (a branch of an
 //     #if not taken, a file no object includes, a build stopped by a missing header): the
 //     compiler has no opinion there, so the warning is neither;
-//   - "on another error" where the line has errors of other kinds only (a removed function):
+//   - "on another error" where the line has errors of other classes only (a removed function):
 //     the compiler may have stopped reading the line before the member, so neither again.
-// Recall is per error line: struct-member error lines with a warning / all of them.
+// Recall is per error line and class: error lines with a warning / all of them.
 import type { DriverLine, ErrorKind, LocatedError } from './gccDiagnostics';
 import { OTHER_KINDS } from './gccDiagnostics';
 import { isCompiled, type CompiledLines } from './lineMarkers';
@@ -18,9 +20,18 @@ export interface CheckerWarning extends DriverLine {
   message: string;
 }
 
+/** The error classes the checker claims to foresee; struct members are the headline. */
+export type Claim = 'struct-member' | 'missing-header';
+export const CLAIMS: Claim[] = ['struct-member', 'missing-header'];
+
+export function claimOf(code: string): Claim {
+  return code === 'missing-header' ? 'missing-header' : 'struct-member';
+}
+
 export type Verdict = 'true-positive' | 'false-positive' | 'uncompiled' | 'on-other-error';
 
 export interface JudgedWarning extends CheckerWarning {
+  claim: Claim;
   verdict: Verdict;
   /** A true positive found at a driver line whose macro use expanded to the error, not at the error's own line. */
   viaMacro?: boolean;
@@ -33,33 +44,39 @@ export interface ErrorLine extends DriverLine {
   warned: boolean;
 }
 
-export interface Score {
-  warnings: JudgedWarning[];
-  structLines: ErrorLine[];
-  /** Struct-member errors gcc placed outside the driver with no driver line to point at. */
-  unlocatedStructErrors: LocatedError[];
-  /** Errors of other kinds, on lines without a struct-member error (those are its echoes). */
-  otherErrors: Record<ErrorKind, number>;
-  counts: Counts;
-}
-
-export interface Counts {
+export interface ClaimCounts {
   warnings: number;
   truePositives: number;
   falsePositives: number;
   uncompiled: number;
   onOtherError: number;
-  structLines: number;
-  warnedStructLines: number;
+  errorLines: number;
+  warnedErrorLines: number;
+}
+
+export interface Counts {
+  'struct-member': ClaimCounts;
+  'missing-header': ClaimCounts;
+  /** Errors outside both claims, on lines without a struct-member error (those are its echoes). */
   otherErrors: number;
+}
+
+export interface Score {
+  warnings: JudgedWarning[];
+  errorLines: Record<Claim, ErrorLine[]>;
+  /** Struct-member errors gcc placed outside the driver with no driver line to point at. */
+  unlocatedStructErrors: LocatedError[];
+  /** Errors by kind, but for struct members, on lines without a struct-member error. */
+  otherErrors: Record<ErrorKind, number>;
+  counts: Counts;
 }
 
 const key = (l: DriverLine) => `${l.file}:${l.line}`;
 
-function structErrorLines(errors: LocatedError[]): ErrorLine[] {
+function errorLinesOf(errors: LocatedError[], kind: ErrorKind): ErrorLine[] {
   const lines = new Map<string, ErrorLine>();
   for (const e of errors) {
-    if (e.kind !== 'struct-member' || !e.at) continue;
+    if (e.kind !== kind || !e.at) continue;
     let line = lines.get(key(e.at));
     if (!line) lines.set(key(e.at), (line = { ...e.at, messages: [], via: [], warned: false }));
     if (!line.messages.includes(e.message)) line.messages.push(e.message);
@@ -78,63 +95,92 @@ function countOtherErrors(errors: LocatedError[], structKeys: Set<string>): Reco
   return counts;
 }
 
-function judge(w: CheckerWarning, structLines: Map<string, ErrorLine>, viaLines: Map<string, ErrorLine[]>, errorKeys: Set<string>, compiled: CompiledLines): JudgedWarning {
-  const own = structLines.get(key(w));
+/** One claim's error lines, by their own line and by the lines of the macro uses that reached them. */
+class ClaimLines {
+  readonly own: Map<string, ErrorLine>;
+  readonly via = new Map<string, ErrorLine[]>();
+
+  constructor(readonly lines: ErrorLine[]) {
+    this.own = new Map(lines.map((l) => [key(l), l]));
+    for (const line of lines) for (const v of line.via) this.via.set(key(v), [...(this.via.get(key(v)) ?? []), line]);
+  }
+}
+
+function judge(w: CheckerWarning, claims: Record<Claim, ClaimLines>, errorKeys: Set<string>, compiled: CompiledLines): JudgedWarning {
+  const claim = claimOf(w.code);
+  const own = claims[claim].own.get(key(w));
   if (own) {
     own.warned = true;
-    return { ...w, verdict: 'true-positive' };
+    return { ...w, claim, verdict: 'true-positive' };
   }
-  const expanded = viaLines.get(key(w));
+  const expanded = claims[claim].via.get(key(w));
   if (expanded) {
     for (const line of expanded) line.warned = true;
-    return { ...w, verdict: 'true-positive', viaMacro: true };
+    return { ...w, claim, verdict: 'true-positive', viaMacro: true };
   }
-  if (errorKeys.has(key(w))) return { ...w, verdict: 'on-other-error' };
-  return { ...w, verdict: isCompiled(compiled, w.file, w.line) ? 'false-positive' : 'uncompiled' };
+  if (errorKeys.has(key(w))) return { ...w, claim, verdict: 'on-other-error' };
+  return { ...w, claim, verdict: isCompiled(compiled, w.file, w.line) ? 'false-positive' : 'uncompiled' };
+}
+
+function countClaim(claim: Claim, judged: JudgedWarning[], lines: ErrorLine[]): ClaimCounts {
+  const mine = judged.filter((w) => w.claim === claim);
+  const count = (v: Verdict) => mine.filter((w) => w.verdict === v).length;
+  return {
+    warnings: mine.length,
+    truePositives: count('true-positive'),
+    falsePositives: count('false-positive'),
+    uncompiled: count('uncompiled'),
+    onOtherError: count('on-other-error'),
+    errorLines: lines.length,
+    warnedErrorLines: lines.filter((l) => l.warned).length,
+  };
 }
 
 export function score(errors: LocatedError[], compiled: CompiledLines, warnings: CheckerWarning[]): Score {
-  const lines = structErrorLines(errors);
-  const structByKey = new Map(lines.map((l) => [key(l), l]));
-  const viaLines = new Map<string, ErrorLine[]>();
-  for (const line of lines) for (const v of line.via) viaLines.set(key(v), [...(viaLines.get(key(v)) ?? []), line]);
+  const claims: Record<Claim, ClaimLines> = {
+    'struct-member': new ClaimLines(errorLinesOf(errors, 'struct-member')),
+    'missing-header': new ClaimLines(errorLinesOf(errors, 'missing-header')),
+  };
   const errorKeys = new Set<string>();
   for (const e of errors) for (const l of e.at ? [e.at, ...e.via] : e.via) errorKeys.add(key(l));
-  const judged = warnings.map((w) => judge(w, structByKey, viaLines, errorKeys, compiled));
-  const otherErrors = countOtherErrors(errors, new Set(structByKey.keys()));
-  const count = (v: Verdict) => judged.filter((w) => w.verdict === v).length;
+  const judged = warnings.map((w) => judge(w, claims, errorKeys, compiled));
+  const otherErrors = countOtherErrors(errors, new Set(claims['struct-member'].own.keys()));
   return {
     warnings: judged,
-    structLines: lines,
+    errorLines: { 'struct-member': claims['struct-member'].lines, 'missing-header': claims['missing-header'].lines },
     unlocatedStructErrors: errors.filter((e) => e.kind === 'struct-member' && !e.at),
     otherErrors,
     counts: {
-      warnings: judged.length,
-      truePositives: count('true-positive'),
-      falsePositives: count('false-positive'),
-      uncompiled: count('uncompiled'),
-      onOtherError: count('on-other-error'),
-      structLines: lines.length,
-      warnedStructLines: lines.filter((l) => l.warned).length,
+      'struct-member': countClaim('struct-member', judged, claims['struct-member'].lines),
+      'missing-header': countClaim('missing-header', judged, claims['missing-header'].lines),
       otherErrors: Object.values(otherErrors).reduce((a, b) => a + b, 0),
     },
   };
 }
 
-export function addCounts(a: Counts, b: Counts): Counts {
+export const ZERO_CLAIM: ClaimCounts = { warnings: 0, truePositives: 0, falsePositives: 0, uncompiled: 0, onOtherError: 0, errorLines: 0, warnedErrorLines: 0 };
+export const ZERO_COUNTS: Counts = { 'struct-member': ZERO_CLAIM, 'missing-header': ZERO_CLAIM, otherErrors: 0 };
+
+function addClaim(a: ClaimCounts, b: ClaimCounts): ClaimCounts {
   const sum = { ...a };
-  for (const k of Object.keys(b) as (keyof Counts)[]) sum[k] += b[k];
+  for (const k of Object.keys(b) as (keyof ClaimCounts)[]) sum[k] += b[k];
   return sum;
 }
 
-export const ZERO_COUNTS: Counts = { warnings: 0, truePositives: 0, falsePositives: 0, uncompiled: 0, onOtherError: 0, structLines: 0, warnedStructLines: 0, otherErrors: 0 };
+export function addCounts(a: Counts, b: Counts): Counts {
+  return {
+    'struct-member': addClaim(a['struct-member'], b['struct-member']),
+    'missing-header': addClaim(a['missing-header'], b['missing-header']),
+    otherErrors: a.otherErrors + b.otherErrors,
+  };
+}
 
 /** TP / (TP + FP), or undefined when nothing was judged. */
-export function precision(c: Counts): number | undefined {
+export function precision(c: ClaimCounts): number | undefined {
   const judged = c.truePositives + c.falsePositives;
   return judged === 0 ? undefined : c.truePositives / judged;
 }
 
-export function recall(c: Counts): number | undefined {
-  return c.structLines === 0 ? undefined : c.warnedStructLines / c.structLines;
+export function recall(c: ClaimCounts): number | undefined {
+  return c.errorLines === 0 ? undefined : c.warnedErrorLines / c.errorLines;
 }
