@@ -43,13 +43,19 @@ const CONDITIONAL_BLOCKS = new Set(['preproc_if', 'preproc_ifdef', 'preproc_else
 function visit(node: Node, found: FileTypes, conditional: boolean): void {
   for (const child of node.namedChildren) {
     if (!child) continue;
-    const inside = conditional || (CONDITIONAL_BLOCKS.has(child.type) && !isIncludeGuard(child));
+    const inside = conditional || (CONDITIONAL_BLOCKS.has(child.type) && !isIncludeGuard(child) && !isKernelBuildTest(child));
     if (child.type === 'struct_specifier' || child.type === 'union_specifier') readAggregate(child, found, inside);
     else if (child.type === 'type_definition') readTypedef(child, found, inside);
     // Definitions sit at top level, in declarations and inside preprocessor blocks; function
     // bodies hold none that code elsewhere can name.
     if (child.type !== 'function_definition' && child.type !== 'field_declaration_list') visit(child, found, inside);
   }
+}
+
+/** `#ifdef __KERNEL__`, `#if defined(__KERNEL__)`: always true where Kbuild compiles a module, so no condition on the code. */
+function isKernelBuildTest(block: Node): boolean {
+  const firstLine = block.text.slice(0, block.text.indexOf('\n') >>> 0);
+  return /^#\s*(?:ifdef\s+(?:__KERNEL__|MODULE)\b|if\s+defined\s*\(?\s*(?:__KERNEL__|MODULE)\s*\)?\s*(?:\/[*/].*)?$)/.test(firstLine.trim());
 }
 
 /** `#ifndef FOO_H` / `#define FOO_H` … `#endif` wraps a whole header: it is not a condition on the code. */

@@ -53,6 +53,10 @@ describe('the driver\'s own types across its workspace', () => {
     assert.equal(types.typedefs.get('holder_t'), 'struct holder_t');
     assert.deepEqual([...types.aggregates.get('struct holder_t')!], [['dev', 'struct device *']]);
     assert.deepEqual([...types.conditional], ['struct compat_only'], 'the include guard is not a condition');
+    // Always true where Kbuild builds a module: not a condition either (enhanceio's eio.h).
+    const kernelOnly = readFileTypes(checker.parser, '#if defined(__KERNEL__)\nstruct eio_bdev { struct block_device *bdev; };\n#endif\n#ifdef __KERNEL__\nstruct k2 { int x; };\n#endif\n');
+    assert.deepEqual([...kernelOnly.conditional], []);
+    assert.deepEqual([...kernelOnly.aggregates.keys()], ['struct eio_bdev', 'struct k2']);
   });
 
   it('judges the kernel structs reached through a struct defined in another file, and never the driver\'s own names', () => {
