@@ -13,7 +13,7 @@ import { describeImages, findSuccessor } from './history';
 import { lineIndexAt, lineStarts, positionAt } from './lineIndex';
 import { blankAnnotations } from './parser';
 import { LineState, preprocess, type CommandLineMacro, type IncludedHeader, type IncludeResolver, type KernelEnvironment, type PreprocessResult } from './preprocessor';
-import { formatFunctionType, functionPointerShape, signatureMismatch, tagsOf } from './signatures';
+import { formatFunctionType, functionPointerShape, signatureMismatch, tagsOf, type FunctionShape } from './signatures';
 import { findUsages, parseTypeText, type AggregateMention, type FileUsages, type FunctionSignature, type MemberUsage, type SourceRange, type TypeOracle } from './usages';
 
 /** Diagnostic codes: a contract shared by diagnostics, quick fixes, the CLI and SARIF rules. */
@@ -362,6 +362,8 @@ function signatureTags(signature: FunctionSignature): string[] {
 const UNKNOWN: MemberState = { state: 'unknown' };
 
 export class Checker {
+  private readonly shapes = new Map<string, FunctionShape | undefined>();
+  private readonly typedefCallbacks = new Map<string, string | undefined>();
   private readonly trees = new Map<string, Map<string, CachedTree>>();
   /** Signature verdicts by function shape and member type: the same pairs recur across targets and edits. */
   private readonly signatureVerdicts = new Map<string, string | undefined>();
@@ -727,7 +729,9 @@ export class Checker {
     for (const { usage, targets: targetSlots, signatures } of ordered) {
       const images: number[] = [];
       targetSlots.forEach((judgedThere, slot) => judgedThere && images.push(targets[slot]));
-      const newestSignature = [...signatures].sort((a, b) => b[0] - a[0])[0]?.[1];
+      let newestSignature: FunctionSignature | undefined;
+      let newestImage = -1;
+      for (const [image, signature] of signatures) if (image > newestImage) [newestImage, newestSignature] = [image, signature];
       usages.push({ usage, targets: images, ...(newestSignature ? { assigned: newestSignature } : {}) });
       const history = this.judgedHistory(usage.aggregate, usage.member);
       const missing: number[] = [];
@@ -843,6 +847,20 @@ export class Checker {
       stops: [...stops].sort((a, b) => a[0] - b[0]).map(([line, images]) => ({ line, targets: images.sort((a, b) => a - b) })),
       includes,
     };
+  }
+
+  /** The function-pointer type a member holds on `image`: its own, or what its function typedef names there. */
+  private callbackType(type: string, image: number): string | undefined {
+    if (this.shapeOf(type)) return type;
+    const key = `${type}\u0000${image}`;
+    if (!this.typedefCallbacks.has(key)) this.typedefCallbacks.set(key, this.db.functionTypedef(type, image));
+    return this.typedefCallbacks.get(key);
+  }
+
+  /** functionPointerShape, once per type text: checks ask it for every callback on every target. */
+  private shapeOf(type: string): FunctionShape | undefined {
+    if (!this.shapes.has(type)) this.shapes.set(type, functionPointerShape(type));
+    return this.shapes.get(type);
   }
 
   /**
@@ -961,8 +979,8 @@ export class Checker {
       if (state.state !== 'present') continue;
       // A member typed by a typedef of a function (`proc_handler *proc_handler`) holds what the
       // typedef names on that kernel, where the data knows it.
-      const memberType = functionPointerShape(state.member.type) ? state.member.type : this.db.functionTypedef(state.member.type, image);
-      const expected = memberType ? functionPointerShape(memberType) : undefined;
+      const memberType = this.callbackType(state.member.type, image);
+      const expected = memberType ? this.shapeOf(memberType) : undefined;
       if (!memberType || !expected) continue;
       const verdictKey = `${signatureKey(signature)}\u0000${memberType}`;
       let why: string | undefined;
