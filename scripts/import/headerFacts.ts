@@ -31,6 +31,8 @@ export interface HeaderFacts {
   functions: Record<string, FunctionPrototype[]>;
   /** Function-like macro name -> distinct parameter counts as {count, variadic, header}. Object-like macros are not here. */
   macros: Record<string, { parameters: number; variadic: boolean; header: string }[]>;
+  /** Names of object-like macros (`#define strlcpy strscpy`): a call through one compiles as what it names. */
+  objectMacros: string[];
   /** Object-like macros that rename a member: `#define d_lock d_lockref.lock` -> alias 'd_lock' -> ['d_lockref.lock']. */
   memberAliases: Record<string, string[]>;
 }
@@ -649,6 +651,14 @@ function readTree(root: Node, into: FileFacts): void {
   }
 }
 
+const OBJECT_MACRO = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?![\w(])/gm;
+
+/** Names `#define NAME value` defines without parameters. */
+function readObjectMacros(uncommented: string): string[] {
+  if (!uncommented.includes('define')) return [];
+  return [...uncommented.matchAll(OBJECT_MACRO)].map((match) => match[1]);
+}
+
 function readMacros(uncommented: string): { name: string; parameters: number; variadic: boolean }[] {
   if (!uncommented.includes('define')) return [];
   const text = uncommented.replace(/\\\r?\n/g, ' ');
@@ -711,6 +721,7 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
   const functions = new Map<string, Map<string, FunctionPrototype>>();
   const macros = new Map<string, Map<string, { parameters: number; variadic: boolean; header: string }>>();
   const aliases = new Map<string, Set<string>>();
+  const objectMacros = new Set<string>();
   const ts = parser.parser;
 
   for (const file of files) {
@@ -719,6 +730,7 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
     const raw = kernel ? compiledText(read, file.name, kernel) : read;
 
     const uncommented = blankComments(raw);
+    for (const name of readObjectMacros(uncommented)) objectMacros.add(name);
     for (const macro of readMacros(uncommented)) {
       const value = { parameters: macro.parameters, variadic: macro.variadic, header: file.name };
       let byKey = macros.get(macro.name);
@@ -774,5 +786,6 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
     functions: sortedRecord(functions, byHeaderThenText),
     macros: sortedRecord(macros, byHeaderThenText),
     memberAliases: sortedRecord(aliases, (set) => [...set].sort(compare)),
+    objectMacros: [...objectMacros].sort(compare),
   };
 }

@@ -37,6 +37,7 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
   const functions = new Map<string, [string, number, number][]>();
   const macros = new Map<string, [number, number, number][]>();
   const aliases = new Map<string, [string, number][]>();
+  const callables = new Map<string, number>();
   facts.forEach((fact, i) => {
     const bit = 1 << i;
     for (const header of fact.headers) headers.set(header, (headers.get(header) ?? 0) | bit);
@@ -49,6 +50,7 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
     for (const [name, variants] of Object.entries(fact.macros)) {
       for (const variant of variants) addFact(macros, name, [variant.parameters, variant.variadic ? 1 : 0, 0], (f) => `${f[0]}/${f[1]}`, 2, bit);
     }
+    for (const name of [...Object.keys(fact.functions), ...Object.keys(fact.macros), ...fact.objectMacros]) callables.set(name, (callables.get(name) ?? 0) | bit);
     for (const [name, paths] of Object.entries(fact.memberAliases)) {
       for (const path of paths) addFact<[string, number]>(aliases, name, [path, 0], (f) => f[0], 1, bit);
     }
@@ -59,7 +61,7 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
   };
   return {
     file: { schema: SCHEMA_VERSION, images, definitions: sortFacts(definitions), functions: sortFacts(functions), macros: sortFacts(macros) },
-    names: { schema: SCHEMA_VERSION, images, headers: sortedRecord(headers) },
+    names: { schema: SCHEMA_VERSION, images, headers: sortedRecord(headers), callables: sortedRecord(callables) },
     aliases: { schema: SCHEMA_VERSION, images, aliases: sortFacts(aliases) },
   };
 }

@@ -100,6 +100,7 @@ export function formatSummary(runs: RunResult[], seconds: number): string {
     `${scored.length} builds scored (${new Set(scored.map((r) => r.driver)).size} drivers × ${new Set(scored.map((r) => r.kernel)).size} kernels) of ${runs.length}.`,
     claimSummary('Struct members', c['struct-member']),
     claimSummary('Missing headers', c['missing-header']),
+    claimSummary('Missing functions (implicit declarations)', c['missing-function']),
     `Other errors, by kind, on lines without a struct-member error: ${OTHER_KINDS.map((k) => `${k} ${other[k]}`).join(', ')}.`,
     `Run time ${formatDuration(seconds)}.`,
   ].join('\n');
@@ -169,8 +170,8 @@ export function reportJson(runs: RunResult[], kernels: OracleReport['kernels'], 
     kernels,
     totals: {
       ...c,
-      precision: { 'struct-member': precision(c['struct-member']), 'missing-header': precision(c['missing-header']) },
-      recall: { 'struct-member': recall(c['struct-member']), 'missing-header': recall(c['missing-header']) },
+      precision: { 'struct-member': precision(c['struct-member']), 'missing-header': precision(c['missing-header']), 'missing-function': precision(c['missing-function']) },
+      recall: { 'struct-member': recall(c['struct-member']), 'missing-header': recall(c['missing-header']), 'missing-function': recall(c['missing-function']) },
       otherErrorsByKind: otherErrorTotals(runs),
     },
     problems,

@@ -21,11 +21,18 @@ export interface CheckerWarning extends DriverLine {
 }
 
 /** The error classes the checker claims to foresee; struct members are the headline. */
-export type Claim = 'struct-member' | 'missing-header';
-export const CLAIMS: Claim[] = ['struct-member', 'missing-header'];
+export type Claim = 'struct-member' | 'missing-header' | 'missing-function';
+export const CLAIMS: Claim[] = ['struct-member', 'missing-header', 'missing-function'];
+
+/** The gcc error class each claim foresees. */
+const CLAIMED_KIND: Record<Claim, ErrorKind> = {
+  'struct-member': 'struct-member',
+  'missing-header': 'missing-header',
+  'missing-function': 'implicit-declaration',
+};
 
 export function claimOf(code: string): Claim {
-  return code === 'missing-header' ? 'missing-header' : 'struct-member';
+  return code === 'missing-header' ? 'missing-header' : code === 'missing-function' ? 'missing-function' : 'struct-member';
 }
 
 export type Verdict = 'true-positive' | 'false-positive' | 'uncompiled' | 'on-other-error';
@@ -57,6 +64,7 @@ export interface ClaimCounts {
 export interface Counts {
   'struct-member': ClaimCounts;
   'missing-header': ClaimCounts;
+  'missing-function': ClaimCounts;
   /** Errors outside both claims, on lines without a struct-member error (those are its echoes). */
   otherErrors: number;
 }
@@ -137,29 +145,27 @@ function countClaim(claim: Claim, judged: JudgedWarning[], lines: ErrorLine[]): 
 }
 
 export function score(errors: LocatedError[], compiled: CompiledLines, warnings: CheckerWarning[]): Score {
-  const claims: Record<Claim, ClaimLines> = {
-    'struct-member': new ClaimLines(errorLinesOf(errors, 'struct-member')),
-    'missing-header': new ClaimLines(errorLinesOf(errors, 'missing-header')),
-  };
+  const claims = Object.fromEntries(CLAIMS.map((claim) => [claim, new ClaimLines(errorLinesOf(errors, CLAIMED_KIND[claim]))])) as Record<Claim, ClaimLines>;
   const errorKeys = new Set<string>();
   for (const e of errors) for (const l of e.at ? [e.at, ...e.via] : e.via) errorKeys.add(key(l));
   const judged = warnings.map((w) => judge(w, claims, errorKeys, compiled));
   const otherErrors = countOtherErrors(errors, new Set(claims['struct-member'].own.keys()));
   return {
     warnings: judged,
-    errorLines: { 'struct-member': claims['struct-member'].lines, 'missing-header': claims['missing-header'].lines },
+    errorLines: { 'struct-member': claims['struct-member'].lines, 'missing-header': claims['missing-header'].lines, 'missing-function': claims['missing-function'].lines },
     unlocatedStructErrors: errors.filter((e) => e.kind === 'struct-member' && !e.at),
     otherErrors,
     counts: {
       'struct-member': countClaim('struct-member', judged, claims['struct-member'].lines),
       'missing-header': countClaim('missing-header', judged, claims['missing-header'].lines),
+      'missing-function': countClaim('missing-function', judged, claims['missing-function'].lines),
       otherErrors: Object.values(otherErrors).reduce((a, b) => a + b, 0),
     },
   };
 }
 
 export const ZERO_CLAIM: ClaimCounts = { warnings: 0, truePositives: 0, falsePositives: 0, uncompiled: 0, onOtherError: 0, errorLines: 0, warnedErrorLines: 0 };
-export const ZERO_COUNTS: Counts = { 'struct-member': ZERO_CLAIM, 'missing-header': ZERO_CLAIM, otherErrors: 0 };
+export const ZERO_COUNTS: Counts = { 'struct-member': ZERO_CLAIM, 'missing-header': ZERO_CLAIM, 'missing-function': ZERO_CLAIM, otherErrors: 0 };
 
 function addClaim(a: ClaimCounts, b: ClaimCounts): ClaimCounts {
   const sum = { ...a };
@@ -171,6 +177,7 @@ export function addCounts(a: Counts, b: Counts): Counts {
   return {
     'struct-member': addClaim(a['struct-member'], b['struct-member']),
     'missing-header': addClaim(a['missing-header'], b['missing-header']),
+    'missing-function': addClaim(a['missing-function'], b['missing-function']),
     otherErrors: a.otherErrors + b.otherErrors,
   };
 }

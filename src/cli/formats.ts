@@ -65,6 +65,7 @@ const RULES: Record<string, { name: string; description: string }> = {
   [Codes.readOnlyMember]: { name: 'ReadOnlyMember', description: 'The code assigns a struct member that is const on some targeted kernels (vm_area_struct.vm_flags from 6.3).' },
   [Codes.preprocessor]: { name: 'Preprocessor', description: 'A preprocessor structure problem (unbalanced #if/#endif) that limits the analysis.' },
   [Codes.deadGuard]: { name: 'DeadGuard', description: 'A LINUX_VERSION_CODE condition that is always true or always false for every targeted kernel.' },
+  [Codes.missingFunction]: { name: 'MissingFunction', description: "A call to a function or macro that some targeted kernels' headers do not declare (implicit declaration): the build stops there." },
   [Codes.missingHeader]: { name: 'MissingHeader', description: "An #include <…> of a kernel header that some targeted kernels' headers do not have: the build stops there." },
 };
 

@@ -5,7 +5,9 @@
 import type { Parser, Tree } from 'web-tree-sitter';
 import type { AggregateKind, AggregateRef, KernelDatabase, MemberState } from './database';
 import { withModules } from './imageWords';
+import { callSites, findMissingFunctions } from './rules/missingFunction';
 import { angleIncludes, findMissingHeaders, type AngleInclude, type MissingHeaderFacts } from './rules/missingHeader';
+import { maskCode } from './statements';
 import { hostedLibraryInclude } from './userspace';
 import type { WorkspaceTypes } from './workspaceTypes';
 import { deadGuardMessage, findDeadGuards, type DeadGuard } from './deadGuards';
@@ -26,6 +28,7 @@ export const Codes = {
   preprocessor: 'preprocessor',
   deadGuard: 'dead-guard',
   missingHeader: 'missing-header',
+  missingFunction: 'missing-function',
 } as const;
 export type Code = (typeof Codes)[keyof typeof Codes];
 
@@ -40,6 +43,7 @@ export const DEFAULT_SEVERITIES: Record<Code, Severity> = {
   preprocessor: 'information',
   'dead-guard': 'hint',
   'missing-header': 'warning',
+  'missing-function': 'warning',
 };
 
 export interface Finding {
@@ -543,10 +547,13 @@ export class Checker {
     // each of those targets sees it (a guarded prototype differs between targets).
     const judged = new Map<string, { usage: MemberUsage; targets: Uint8Array; signatures: Map<number, FunctionSignature> }>();
     const mentions = new Map<number, AggregateMention>();
+    /** Functions the file defines or declares (from the shared parse), for missing-function. */
+    const fileFunctions = new Set<string>();
     let variantCount = 1;
     const keptKeys = new Set(['union']);
     try {
       const union = this.read(unionTree, options.documentKey, 'union', targets, oracle, options.workspaceTypes?.generation);
+      for (const name of union.functions.keys()) fileFunctions.add(name);
       for (const mention of union.mentions) mentions.set(mention.range.startIndex, mention);
       const topLevel = topLevelSpans(unionTree);
 
@@ -819,6 +826,25 @@ export class Checker {
       compiled: (slot, line) => built(slot) && pre.lineStates[slot][line] === LineState.Active,
       providedByWorkspace: (include) => options.resolveInclude?.(include.name, false, options.fileName) !== undefined,
     });
+    const masked = maskCode(text);
+    const missingFunctions = findMissingFunctions({
+      db: this.db,
+      sites: callSites(masked, (line) => pre.directiveLines[line] === 1),
+      targets,
+      compiled: (slot, line) => built(slot) && pre.lineStates[slot][line] === LineState.Active,
+      definedByDriver: (name) => fileFunctions.has(name) || pre.definedMacros.has(name) || options.workspaceTypes?.definesCallable(name) === true,
+    });
+    for (const missing of missingFunctions) {
+      const { site } = missing;
+      findings.push({
+        code: Codes.missingFunction,
+        severity: severities[Codes.missingFunction],
+        message: missing.message,
+        range: { startLine: site.line, startColumn: site.startColumn, endLine: site.line, endColumn: site.endColumn, startIndex: 0, endIndex: 0 },
+        targets: missing.targets,
+      });
+    }
+
     for (const missing of missingHeaders) {
       const { include } = missing;
       findings.push({

@@ -425,7 +425,8 @@ export class KernelDatabase {
       };
       this.headerIndex = new HeaderIndex(
         images,
-        () => load<HeaderNamesFile>('header-names.json.gz', { ...empty, headers: {} }, (f) => typeof f.headers === 'object' && f.headers !== null),
+        () =>
+          load<HeaderNamesFile>('header-names.json.gz', { ...empty, headers: {}, callables: {} }, (f) => typeof f.headers === 'object' && f.headers !== null && typeof f.callables === 'object' && f.callables !== null),
         () => load<HeadersFile>('headers.json.gz', { ...empty, definitions: {}, functions: {}, macros: {} }, (f) => Boolean(f.definitions && f.functions && f.macros)),
       );
     }

@@ -60,6 +60,18 @@ export class HeaderIndex {
     return this.byBaseName.get(base) ?? [];
   }
 
+  /** Whether the image's headers declare `name` as a function or a macro; undefined without header data. */
+  declares(name: string, image: number): boolean | undefined {
+    const bit = this.bits.get(image);
+    if (bit === undefined) return undefined;
+    return ((own(this.names.callables, name) ?? 0) & bit) !== 0;
+  }
+
+  /** Whether some kernel with header data declares `name`: a kernel API, not a driver's own function. */
+  isKernelCallable(name: string): boolean {
+    return (own(this.names.callables, name) ?? 0) !== 0;
+  }
+
   /** Whether some kernel with header data has `name`: a kernel header, not a driver's own. */
   isKernelHeader(name: string): boolean {
     return (own(this.names.headers, name) ?? 0) !== 0;

@@ -134,6 +134,11 @@ export interface HeaderNamesFile {
   images: number[];
   /** Include name ('linux/fs.h') -> mask of the kernels that have it. */
   headers: Record<string, number>;
+  /**
+   * Every name a call can reach in those headers (functions, function-like and object-like
+   * macros) -> mask of the kernels that declare it: what `missing-function` asks per call.
+   */
+  callables: Record<string, number>;
 }
 
 /**

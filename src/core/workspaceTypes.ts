@@ -19,6 +19,8 @@ export interface FileTypes {
   typedefs: Map<string, string>;
   /** Keys of `aggregates` and typedef names whose definition sits inside an #if/#ifdef block. */
   conditional: Set<string>;
+  /** Functions the file defines or declares, and macros it defines: names a call may reach in the driver. */
+  callables: Set<string>;
 }
 
 /** Files larger than this are not indexed: no driver header is, and a generated blob may be. */
@@ -26,8 +28,9 @@ const MAX_INDEXED_BYTES = 2 * 1024 * 1024;
 
 /** Reads the type definitions of one file. */
 export function readFileTypes(parser: Parser, text: string): FileTypes {
-  const found: FileTypes = { aggregates: new Map(), typedefs: new Map(), conditional: new Set() };
+  const found: FileTypes = { aggregates: new Map(), typedefs: new Map(), conditional: new Set(), callables: new Set() };
   if (text.length > MAX_INDEXED_BYTES || text.includes('\0')) return found;
+  for (const match of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)/gm)) found.callables.add(match[1]);
   const tree = parser.parse(blankAnnotations(text));
   if (!tree) return found;
   try {
@@ -46,6 +49,7 @@ function visit(node: Node, found: FileTypes, conditional: boolean): void {
     const inside = conditional || (CONDITIONAL_BLOCKS.has(child.type) && !isIncludeGuard(child) && !isKernelBuildTest(child));
     if (child.type === 'struct_specifier' || child.type === 'union_specifier') readAggregate(child, found, inside);
     else if (child.type === 'type_definition') readTypedef(child, found, inside);
+    else if (child.type === 'function_definition' || child.type === 'declaration') readFunctionName(child, found);
     // Definitions sit at top level, in declarations and inside preprocessor blocks; function
     // bodies hold none that code elsewhere can name.
     if (child.type !== 'function_definition' && child.type !== 'field_declaration_list') visit(child, found, inside);
@@ -64,6 +68,16 @@ function isIncludeGuard(block: Node): boolean {
   const name = block.childForFieldName('name')?.text;
   const first = block.namedChildren.find((c) => c && c.type !== 'identifier' && c.type !== 'comment');
   return first?.type === 'preproc_def' && first.childForFieldName('name')?.text === name;
+}
+
+/** The name a function definition or prototype declares (`static int f(void) { … }`, `int g(int);`). */
+function readFunctionName(node: Node, found: FileTypes): void {
+  for (const declarator of node.childrenForFieldName('declarator')) {
+    let current: Node | null = declarator;
+    for (let depth = 0; current && depth < 8 && current.type !== 'function_declarator'; depth++) current = current.childForFieldName('declarator');
+    const name = current?.childForFieldName('declarator');
+    if (name?.type === 'identifier') found.callables.add(name.text);
+  }
 }
 
 function readAggregate(specifier: Node, found: FileTypes, conditional: boolean): void {
@@ -162,6 +176,8 @@ export interface WorkspaceTypes {
   aggregate(ref: AggregateRef, except: string): ReadonlyMap<string, string> | 'conditional' | undefined;
   /** The type a typedef of some other workspace file names; 'conditional' when only inside #if blocks. */
   typedef(name: string, except: string): string | 'conditional' | undefined;
+  /** Whether some workspace file defines or declares a function, or defines a macro, of that name. */
+  definesCallable(name: string): boolean;
 }
 
 interface Definition<T> {
@@ -178,6 +194,7 @@ interface Definition<T> {
 export class WorkspaceTypeIndex implements WorkspaceTypes {
   private readonly files = new Map<string, FileTypes>();
   private byBaseName?: Map<string, string[]>;
+  private callables?: Set<string>;
   private byName?: { aggregates: Map<string, Definition<ReadonlyMap<string, string>>[]>; typedefs: Map<string, Definition<string>[]> };
   generation = 0;
 
@@ -196,6 +213,7 @@ export class WorkspaceTypeIndex implements WorkspaceTypes {
     if (after) this.files.set(path, after);
     else this.files.delete(path);
     this.byName = undefined;
+    this.callables = undefined;
     this.generation++;
     return true;
   }
@@ -231,6 +249,14 @@ export class WorkspaceTypeIndex implements WorkspaceTypes {
     return pick(this.index().typedefs.get(name), except);
   }
 
+  definesCallable(name: string): boolean {
+    if (!this.callables) {
+      this.callables = new Set();
+      for (const file of this.files.values()) for (const callable of file.callables) this.callables.add(callable);
+    }
+    return this.callables.has(name);
+  }
+
   private index(): NonNullable<WorkspaceTypeIndex['byName']> {
     if (!this.byName) {
       const aggregates = new Map<string, Definition<ReadonlyMap<string, string>>[]>();
@@ -249,7 +275,7 @@ export class WorkspaceTypeIndex implements WorkspaceTypes {
 function sameTypes(a: FileTypes | undefined, b: FileTypes | undefined): boolean {
   if (!a || !b) return a === b;
   const text = (types: FileTypes) =>
-    JSON.stringify([[...types.aggregates].map(([key, members]) => [key, [...members]]), [...types.typedefs], [...types.conditional]]);
+    JSON.stringify([[...types.aggregates].map(([key, members]) => [key, [...members]]), [...types.typedefs], [...types.conditional], [...types.callables]]);
   return text(a) === text(b);
 }
 

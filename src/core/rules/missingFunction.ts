@@ -1,0 +1,78 @@
+// Rule `missing-function`: a call to a function or macro that a targeted kernel's headers do
+// not declare, where the driver does not define it either. gcc stops there ("implicit
+// declaration of function"). Judged only on kernels whose headers were read (the Debian ones),
+// only on certainly compiled lines, and only for names some kernel's headers do declare: a
+// name no kernel declares is the driver's own, or a builtin, and is left alone.
+import type { KernelDatabase } from '../database';
+import { describeImages } from '../history';
+
+/** Words followed by `(` that are not calls. */
+const NOT_CALLS = new Set([
+  'if', 'for', 'while', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', '__typeof', 'alignof', '_Alignof', '__alignof__',
+  'asm', '__asm__', '__asm', 'defined', '__attribute__', '__builtin_offsetof', 'case', 'do', 'else', 'goto', '_Static_assert', 'static_assert',
+  // Type words before a declarator in parentheses (`int (*cb)(int)`).
+  'void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', 'unsigned', 'bool', '_Bool', 'const', 'volatile', 'static', 'extern', 'inline', 'register',
+]);
+
+/** A call `name(` in the text, outside comments and strings, not through a member (`ops->open(`). */
+export interface CallSite {
+  line: number;
+  name: string;
+  startColumn: number;
+  endColumn: number;
+}
+
+const CALL = /([A-Za-z_]\w*)\s*\(/g;
+
+/** Call sites of `masked` (comments and string contents blanked, same offsets), one line at a time. */
+export function callSites(masked: string, skipLine: (line: number) => boolean): CallSite[] {
+  const sites: CallSite[] = [];
+  masked.split('\n').forEach((text, line) => {
+    if (skipLine(line) || !text.includes('(')) return;
+    for (const match of text.matchAll(CALL)) {
+      const name = match[1];
+      const start = match.index!;
+      if (NOT_CALLS.has(name)) continue;
+      // Through a member or a pointer (`ops->open(`, `s.fn(`), or a declaration of a pointer to function (`(*name)(`).
+      const before = text.slice(0, start).trimEnd();
+      if (before.endsWith('.') || before.endsWith('->') || before.endsWith('(*') || /\b(?:struct|union|enum)$/.test(before)) continue;
+      sites.push({ line, name, startColumn: start, endColumn: start + name.length });
+    }
+  });
+  return sites;
+}
+
+export interface MissingFunction {
+  site: CallSite;
+  targets: number[];
+  message: string;
+}
+
+export interface MissingFunctionInput {
+  db: KernelDatabase;
+  sites: readonly CallSite[];
+  targets: readonly number[];
+  compiled: (slot: number, line: number) => boolean;
+  /** Whether the driver defines or declares the name (the file, its macros, its other files). */
+  definedByDriver: (name: string) => boolean;
+}
+
+export function findMissingFunctions(input: MissingFunctionInput): MissingFunction[] {
+  const headers = input.db.headers();
+  if (!input.targets.some((image) => headers.covers(image))) return [];
+  const found: MissingFunction[] = [];
+  const known = new Map<string, boolean>();
+  const isCandidate = (name: string) => {
+    let candidate = known.get(name);
+    if (candidate === undefined) known.set(name, (candidate = headers.isKernelCallable(name) && !input.definedByDriver(name)));
+    return candidate;
+  };
+  for (const site of input.sites) {
+    if (!isCandidate(site.name)) continue;
+    const missing = input.targets.filter((image, slot) => input.compiled(slot, site.line) && headers.declares(site.name, image) === false);
+    if (missing.length === 0) continue;
+    const where = describeImages(input.db.images, missing, input.targets);
+    found.push({ site, targets: missing, message: `\`${site.name}\` is not declared by the kernel headers of ${where}, so the call does not compile there` });
+  }
+  return found;
+}

@@ -1,0 +1,46 @@
+// Rule missing-function: a call that a targeted kernel's headers do not declare.
+import * as assert from 'node:assert/strict';
+import { createChecker } from '../../src/cli/runtime';
+import type { Checker } from '../../src/core/checker';
+import { callSites } from '../../src/core/rules/missingFunction';
+import { maskCode } from '../../src/core/statements';
+import { parseTargets } from '../../src/core/targets';
+import { bundledDatabase } from './helpers';
+
+const db = bundledDatabase();
+let checker: Checker;
+
+before(async () => {
+  checker = (await createChecker(db)).checker;
+});
+
+function rows(text: string, spec: string): string[] {
+  const result = checker.check(text, { fileName: '/ws/drv.c', targets: parseTargets(spec, db.images).images });
+  return result.findings
+    .filter((f) => f.code === 'missing-function')
+    .map((f) => `${f.severity} ${f.range.startLine + 1}:${f.range.startColumn + 1}-${f.range.endColumn + 1} [${f.targets.map((t) => db.images[t].label).join(',')}] ${f.message}`);
+}
+
+const COPY = (body: string) => `#include <linux/string.h>\n${body}\nstatic void copy(char *dst, const char *src)\n{\n\tstrlcpy(dst, src, 16);\n}\n`;
+
+describe('missing-function', () => {
+  it('finds calls, not member calls, keywords, pointer declarations, comments or strings', () => {
+    const text = 'if (x) f(a); ops->open(d); s.fn(1); /* g(2) */ h("k(3)"); int (*cb)(int); sizeof(int);';
+    assert.deepEqual(callSites(maskCode(text), () => false).map((s) => s.name), ['f', 'h']);
+  });
+
+  it('warns where the kernel headers no longer declare the function (strlcpy left in 6.8)', () => {
+    assert.deepEqual(rows(COPY(''), '6.1,6.12,7.3'), [
+      'warning 5:2-9 [6.12,7.3] `strlcpy` is not declared by the kernel headers of 6.12–7.3, so the call does not compile there',
+    ]);
+  });
+
+  it('is silent where the driver defines it, where the line is not compiled, for unknown names, and without header data', () => {
+    assert.deepEqual(rows(COPY('#define strlcpy strscpy'), '6.1,6.12,7.3'), []);
+    assert.deepEqual(rows(COPY('static size_t strlcpy(char *d, const char *s, size_t n) { return 0; }'), '6.1,6.12,7.3'), []);
+    const guarded = '#include <linux/version.h>\n#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)\nstatic void c(char *d) { strlcpy(d, "x", 2); }\n#endif\n';
+    assert.deepEqual(rows(guarded, '6.1,6.12,7.3'), []);
+    assert.deepEqual(rows('static void c(void) { my_own_helper(1); }\n', '6.1,6.12'), []);
+    assert.deepEqual(rows(COPY(''), '5.15,6.8'), [], 'the Ubuntu images have no header data');
+  });
+});
