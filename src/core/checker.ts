@@ -830,6 +830,12 @@ export class Checker {
     const missingFunctions = findMissingFunctions({
       db: this.db,
       sites: callSites(masked, (line) => pre.directiveLines[line] === 1),
+      headerSites: pre.headers.flatMap((header) =>
+        callSites(maskCode(header.text), (line) => header.directiveLines[line] === 1).map((site) => ({
+          site,
+          compiled: (slot: number) => header.lineStates[slot]?.[site.line] === LineState.Active,
+        })),
+      ),
       targets,
       compiled: (slot, line) => built(slot) && pre.lineStates[slot][line] === LineState.Active,
       definedByDriver: (name) => fileFunctions.has(name) || pre.definedMacros.has(name) || options.workspaceTypes?.definesCallable(name) === true,

@@ -35,6 +35,11 @@ describe('missing-function', () => {
     ]);
   });
 
+  it('reports the first call only, as gcc reports an undeclared function once per file', () => {
+    const text = '#include <linux/string.h>\nstatic void a(char *d) { strlcpy(d, "x", 2); }\nstatic void b(char *d) { strlcpy(d, "y", 2); }\n';
+    assert.deepEqual(rows(text, '6.1,6.12'), ['warning 2:26-33 [6.12] `strlcpy` is not declared by the kernel headers of 6.12, so the call does not compile there']);
+  });
+
   it('is silent where the driver defines it, where the line is not compiled, for unknown names, and without header data', () => {
     assert.deepEqual(rows(COPY('#define strlcpy strscpy'), '6.1,6.12,7.3'), []);
     assert.deepEqual(rows(COPY('static size_t strlcpy(char *d, const char *s, size_t n) { return 0; }'), '6.1,6.12,7.3'), []);
@@ -42,5 +47,18 @@ describe('missing-function', () => {
     assert.deepEqual(rows(guarded, '6.1,6.12,7.3'), []);
     assert.deepEqual(rows('static void c(void) { my_own_helper(1); }\n', '6.1,6.12'), []);
     assert.deepEqual(rows(COPY(''), '5.15,6.8'), [], 'the Ubuntu images have no header data');
+  });
+});
+
+describe('missing-function across included headers', () => {
+  it('leaves a call to the header that calls the function first, where gcc reports it', async () => {
+    const { createIncludeResolver } = await import('../../src/core/includes');
+    const headers: Record<string, string> = { '/ws/fs.h': '#include <linux/string.h>\nstatic inline void h(char *d) { strlcpy(d, "x", 2); }\n' };
+    const resolveInclude = createIncludeResolver(['/ws'], (path) => headers[path]);
+    const text = '#include "fs.h"\nstatic void c(char *d) { strlcpy(d, "y", 2); }\n';
+    const result = checker.check(text, { fileName: '/ws/drv.c', targets: parseTargets('6.1,6.12', db.images).images, resolveInclude });
+    assert.deepEqual(result.findings.filter((f) => f.code === 'missing-function'), []);
+    const header = checker.check(headers['/ws/fs.h'], { fileName: '/ws/fs.h', targets: parseTargets('6.1,6.12', db.images).images, resolveInclude });
+    assert.deepEqual(header.findings.filter((f) => f.code === 'missing-function').map((f) => f.range.startLine + 1), [2]);
   });
 });

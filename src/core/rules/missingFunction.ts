@@ -51,6 +51,11 @@ export interface MissingFunction {
 export interface MissingFunctionInput {
   db: KernelDatabase;
   sites: readonly CallSite[];
+  /**
+   * Calls in the workspace headers the file includes, with whether a target compiles each: the
+   * header's call comes first in the translation unit, so gcc reports it there, not in the file.
+   */
+  headerSites?: readonly { site: CallSite; compiled: (slot: number) => boolean }[];
   targets: readonly number[];
   compiled: (slot: number, line: number) => boolean;
   /** Whether the driver defines or declares the name (the file, its macros, its other files). */
@@ -67,10 +72,22 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
     if (candidate === undefined) known.set(name, (candidate = headers.isKernelCallable(name) && !input.definedByDriver(name)));
     return candidate;
   };
+  // gcc reports an undeclared function once per file, at its first call; the calls after it
+  // use the implicit declaration that first error made. So only the first call a kernel compiles is reported there.
+  const reported = new Map<string, Set<number>>();
+  for (const { site, compiled } of input.headerSites ?? []) {
+    if (!isCandidate(site.name)) continue;
+    const already = reported.get(site.name) ?? new Set<number>();
+    input.targets.forEach((image, slot) => compiled(slot) && already.add(image));
+    reported.set(site.name, already);
+  }
   for (const site of input.sites) {
     if (!isCandidate(site.name)) continue;
-    const missing = input.targets.filter((image, slot) => input.compiled(slot, site.line) && headers.declares(site.name, image) === false);
+    const already = reported.get(site.name) ?? new Set<number>();
+    const missing = input.targets.filter((image, slot) => !already.has(image) && input.compiled(slot, site.line) && headers.declares(site.name, image) === false);
     if (missing.length === 0) continue;
+    for (const image of missing) already.add(image);
+    reported.set(site.name, already);
     const where = describeImages(input.db.images, missing, input.targets);
     found.push({ site, targets: missing, message: `\`${site.name}\` is not declared by the kernel headers of ${where}, so the call does not compile there` });
   }
