@@ -29,6 +29,15 @@ function addFact<T extends unknown[]>(table: Map<string, T[]>, name: string, fac
   }
 }
 
+/**
+ * Only the names some kernels declare and others do not: a name every kernel declares (or
+ * none) can never be missing on one of them, and leaving those out keeps the file small.
+ */
+function changingCallables(callables: Map<string, number>, kernels: number): Map<string, number> {
+  const all = (1 << kernels) - 1;
+  return new Map([...callables].filter(([, mask]) => mask !== all));
+}
+
 /** `facts[i]` belongs to the kernel at database index `images[i]`. */
 export function headersFile(images: number[], facts: HeaderFacts[]): { file: HeadersFile; names: HeaderNamesFile; aliases: MemberAliasesFile } {
   if (images.length > 30) throw new Error('header masks hold 30 kernels at most');
@@ -61,7 +70,7 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
   };
   return {
     file: { schema: SCHEMA_VERSION, images, definitions: sortFacts(definitions), functions: sortFacts(functions), macros: sortFacts(macros) },
-    names: { schema: SCHEMA_VERSION, images, headers: sortedRecord(headers), callables: sortedRecord(callables) },
+    names: { schema: SCHEMA_VERSION, images, headers: sortedRecord(headers), callables: sortedRecord(changingCallables(callables, facts.length)) },
     aliases: { schema: SCHEMA_VERSION, images, aliases: sortFacts(aliases) },
   };
 }

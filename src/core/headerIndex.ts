@@ -60,14 +60,19 @@ export class HeaderIndex {
     return this.byBaseName.get(base) ?? [];
   }
 
-  /** Whether the image's headers declare `name` as a function or a macro; undefined without header data. */
+  /**
+   * Whether the image's headers declare `name` as a function or a macro, for the names whose
+   * declaration changes between the kernels with header data (the others are true: every one
+   * of them declares it, or none does); undefined without header data.
+   */
   declares(name: string, image: number): boolean | undefined {
     const bit = this.bits.get(image);
     if (bit === undefined) return undefined;
-    return ((own(this.names.callables, name) ?? 0) & bit) !== 0;
+    const mask = own(this.names.callables, name);
+    return mask === undefined ? true : (mask & bit) !== 0;
   }
 
-  /** Whether some kernel with header data declares `name`: a kernel API, not a driver's own function. */
+  /** Whether some kernels with header data declare `name` and others do not: a kernel API that came or went. */
   isKernelCallable(name: string): boolean {
     return (own(this.names.callables, name) ?? 0) !== 0;
   }

@@ -135,8 +135,9 @@ export interface HeaderNamesFile {
   /** Include name ('linux/fs.h') -> mask of the kernels that have it. */
   headers: Record<string, number>;
   /**
-   * Every name a call can reach in those headers (functions, function-like and object-like
-   * macros) -> mask of the kernels that declare it: what `missing-function` asks per call.
+   * The names a call can reach in those headers (functions, function-like and object-like
+   * macros) that some of those kernels declare and others do not -> mask of the kernels that
+   * declare it: what `missing-function` asks per call. Names every kernel declares are left out.
    */
   callables: Record<string, number>;
 }
