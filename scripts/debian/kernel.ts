@@ -1,6 +1,6 @@
 // Reads one unpacked Debian kernel: its config, the BTF of its vmlinux (from the bzImage) and
 // of every module, each definition kept with where it comes from. Same-named structs of
-// different modules (ksmbd's, e1000's and dlm's private ones) all stay: choosing the one that
+// different modules (e1000's and dlm's private ones) all stay: choosing the one that
 // is "the kernel's" needs the headers, and happens when the database is written.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';

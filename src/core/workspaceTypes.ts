@@ -1,6 +1,6 @@
 // The structs, unions and typedefs a driver's workspace defines, in any .c or .h file,
 // reachable by an #include or not. A name the driver defines is the driver's, never the
-// kernel's (Jool's `struct packet`, lttng's `struct channel`), and its members type the
+// kernel's (a driver's own `struct packet` or `struct channel`), and its members type the
 // accesses through it: `d->bdev->bd_part` where the driver's `struct hdev` (in its own
 // header) holds a `struct block_device *bdev` is judged as block_device's `bd_part`.
 //

@@ -28,7 +28,7 @@ describe('Debian kernels in the bundled database', () => {
     assert.equal(db.memberHistory(struct('vfio_device_ops'), 'open')[at('6.12')].state, 'absent');
   });
 
-  it('tells a private struct from the kernel\'s: struct channel is ppp\'s and ksmbd\'s own, no public header defines it', () => {
+  it('tells a private struct from the kernel\'s: struct channel is ppp\'s and another module\'s own, no public header defines it', () => {
     for (const label of debianWithModules) assert.equal(db.isPrivate(struct('channel'), at(label)), true, label);
     assert.equal(db.isPrivate(struct('file_operations'), at('6.12')), false);
     assert.equal(db.isPrivate(struct('channel'), at('6.8')), undefined, 'Ubuntu images have no header data');

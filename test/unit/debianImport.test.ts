@@ -16,9 +16,9 @@ const layout = (origins: string[], member: string): SourcedDefinition => ({
 describe('Debian kernels import', () => {
   it('takes vmlinux\'s definition as the kernel\'s, else the layout the most modules carry', () => {
     const ppp = layout(['ppp_generic'], 'file');
-    const ksmbd = layout(['ksmbd'], 'conn');
+    const smb = layout(['smb_server'], 'conn');
     const drm = layout(['drm', 'amdgpu', 'i915'], 'dev');
-    assert.equal(kernelsOwn([ppp, ksmbd]), ppp, 'a tie keeps the first read (shallowest module path)');
+    assert.equal(kernelsOwn([ppp, smb]), ppp, 'a tie keeps the first read (shallowest module path)');
     assert.equal(kernelsOwn([ppp, drm]), drm);
     const vmlinux = layout(['', 'some_module'], 'x');
     assert.equal(kernelsOwn([drm, vmlinux]), vmlinux);

@@ -66,7 +66,7 @@ describe('kbuildFlags: -D and -U', () => {
 });
 
 describe('kbuildFlags: make variables and literal conditionals', () => {
-  it('expands variables the Makefile sets (lttng style TOP_DIR) in -I, -include and -D', () => {
+  it('expands variables the Makefile sets (TOP_DIR := $(src)/.. style) in -I, -include and -D', () => {
     const flags = flagsOf([
       'TOP_DIR := $(src)/..',
       'INC = $(TOP_DIR)/include',
