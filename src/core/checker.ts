@@ -5,7 +5,7 @@
 import type { Parser, Tree } from 'web-tree-sitter';
 import type { AggregateKind, AggregateRef, KernelDatabase, MemberState } from './database';
 import { withModules } from './imageWords';
-import { callSites, findMissingFunctions } from './rules/missingFunction';
+import { callSites, findMissingFunctions, type CallSite } from './rules/missingFunction';
 import { angleIncludes, findMissingHeaders, type AngleInclude, type MissingHeaderFacts } from './rules/missingHeader';
 import { maskCode } from './statements';
 import { hostedLibraryInclude } from './userspace';
@@ -365,6 +365,11 @@ function signatureTags(signature: FunctionSignature): string[] {
 
 const UNKNOWN: MemberState = { state: 'unknown' };
 
+/** A range on one line, for findings read from the text's lines rather than its tree. */
+function lineRange(line: number, startColumn: number, endColumn: number): SourceRange {
+  return { startLine: line, startColumn, endLine: line, endColumn, startIndex: 0, endIndex: 0 };
+}
+
 export class Checker {
   private readonly shapes = new Map<string, FunctionShape | undefined>();
   private readonly typedefCallbacks = new Map<string, string | undefined>();
@@ -373,6 +378,7 @@ export class Checker {
   private readonly signatureVerdicts = new Map<string, string | undefined>();
   /** Function declarations of workspace headers by path, read once per header text. */
   private readonly headerDeclarations = new Map<string, { text: string; functions: Map<string, FunctionSignature[]> }>();
+  private readonly headerCallSites = new Map<string, { text: string; sites: CallSite[] }>();
 
   constructor(
     private readonly db: KernelDatabase,
@@ -818,50 +824,9 @@ export class Checker {
       });
     }
 
-    const includes = angleIncludes(text.split('\n'));
-    const missingHeaders = findMissingHeaders({
-      db: this.db,
-      includes,
-      targets,
-      compiled: (slot, line) => built(slot) && pre.lineStates[slot][line] === LineState.Active,
-      providedByWorkspace: (include) => options.resolveInclude?.(include.name, false, options.fileName) !== undefined,
-    });
-    const masked = maskCode(text);
-    const missingFunctions = findMissingFunctions({
-      db: this.db,
-      sites: callSites(masked, (line) => pre.directiveLines[line] === 1),
-      headerSites: pre.headers.flatMap((header) =>
-        callSites(maskCode(header.text), (line) => header.directiveLines[line] === 1).map((site) => ({
-          site,
-          compiled: (slot: number) => header.lineStates[slot]?.[site.line] === LineState.Active,
-        })),
-      ),
-      targets,
-      compiled: (slot, line) => built(slot) && pre.lineStates[slot][line] === LineState.Active,
-      definedByDriver: (name) => fileFunctions.has(name) || pre.definedMacros.has(name) || options.workspaceTypes?.definesCallable(name) === true,
-    });
-    for (const missing of missingFunctions) {
-      const { site } = missing;
-      findings.push({
-        code: Codes.missingFunction,
-        severity: severities[Codes.missingFunction],
-        message: missing.message,
-        range: { startLine: site.line, startColumn: site.startColumn, endLine: site.line, endColumn: site.endColumn, startIndex: 0, endIndex: 0 },
-        targets: missing.targets,
-      });
-    }
-
-    for (const missing of missingHeaders) {
-      const { include } = missing;
-      findings.push({
-        code: Codes.missingHeader,
-        severity: severities[Codes.missingHeader],
-        message: missing.message,
-        range: { startLine: include.line, startColumn: include.startColumn, endLine: include.line, endColumn: include.endColumn, startIndex: 0, endIndex: 0 },
-        targets: missing.targets,
-        header: missing.facts,
-      });
-    }
+    const includes = angleIncludes(lines);
+    const compiled = (slot: number, line: number) => built(slot) && pre.lineStates[slot][line] === LineState.Active;
+    findings.push(...this.headerAndCallFindings(text, includes, pre, targets, compiled, fileFunctions, options, severities));
 
     const kept = findings.filter((f) => !this.isIgnored(lines, f.range.startLine));
     kept.sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn || a.code.localeCompare(b.code));
@@ -893,6 +858,70 @@ export class Checker {
   private shapeOf(type: string): FunctionShape | undefined {
     if (!this.shapes.has(type)) this.shapes.set(type, functionPointerShape(type));
     return this.shapes.get(type);
+  }
+
+  /**
+   * The rules read from the text's lines rather than its tree: `#include <…>` of headers and
+   * calls of functions a targeted kernel's headers lack.
+   */
+  private headerAndCallFindings(
+    text: string,
+    includes: readonly AngleInclude[],
+    pre: PreprocessResult,
+    targets: number[],
+    compiled: (slot: number, line: number) => boolean,
+    fileFunctions: ReadonlySet<string>,
+    options: CheckOptions,
+    severities: Record<Code, Severity>,
+  ): Finding[] {
+    const findings: Finding[] = [];
+    const missingHeaders = findMissingHeaders({
+      db: this.db,
+      includes,
+      targets,
+      compiled,
+      providedByWorkspace: (include) => options.resolveInclude?.(include.name, false, options.fileName) !== undefined,
+    });
+    for (const { include, message, targets: missingOn, facts } of missingHeaders) {
+      findings.push({
+        code: Codes.missingHeader,
+        severity: severities[Codes.missingHeader],
+        message,
+        range: lineRange(include.line, include.startColumn, include.endColumn),
+        targets: missingOn,
+        header: facts,
+      });
+    }
+    const missingFunctions = findMissingFunctions({
+      db: this.db,
+      sites: callSites(maskCode(text), (line) => pre.directiveLines[line] === 1),
+      headerSites: pre.headers.flatMap((header) =>
+        this.callSitesOfHeader(header).map((site) => ({ site, compiled: (slot: number) => header.lineStates[slot]?.[site.line] === LineState.Active })),
+      ),
+      targets,
+      compiled,
+      definedByDriver: (name) => fileFunctions.has(name) || pre.definedMacros.has(name) || options.workspaceTypes?.definesCallable(name) === true,
+    });
+    for (const { site, message, targets: missingOn } of missingFunctions) {
+      findings.push({
+        code: Codes.missingFunction,
+        severity: severities[Codes.missingFunction],
+        message,
+        range: lineRange(site.line, site.startColumn, site.endColumn),
+        targets: missingOn,
+      });
+    }
+    return findings;
+  }
+
+  /** The calls in a workspace header, read once per header text (checks after every keystroke ask again). */
+  private callSitesOfHeader(header: IncludedHeader): CallSite[] {
+    const known = this.headerCallSites.get(header.path);
+    if (known && known.text === header.text) return known.sites;
+    const sites = callSites(maskCode(header.text), (line) => header.directiveLines[line] === 1);
+    if (this.headerCallSites.size >= MAX_KEPT_HEADERS) this.headerCallSites.delete(this.headerCallSites.keys().next().value!);
+    this.headerCallSites.set(header.path, { text: header.text, sites });
+    return sites;
   }
 
   /**

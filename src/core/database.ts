@@ -98,6 +98,11 @@ interface Shard {
   unheadered: Set<string>;
 }
 
+/** Database image index → its bit in a file's masks, for the images the file lists. */
+function maskBits(images: readonly number[]): Map<number, number> {
+  return new Map(images.map((index, i) => [index, 1 << i]));
+}
+
 function ownValue<T>(record: Record<string, T>, key: string): T | undefined {
   return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
 }
@@ -144,19 +149,34 @@ export class KernelDatabase {
     return new KernelDatabase(read, kernels);
   }
 
+  /** A file of the database folder; a missing or unreadable one is a DatabaseError. */
+  private required(name: string): Uint8Array {
+    try {
+      return this.read(name);
+    } catch (error) {
+      throw new DatabaseError(`cannot read the kernel database (${name}): ${(error as Error).message}`);
+    }
+  }
+
+  /** A file the folder may lack (written by hand, or by an older build): undefined then. */
+  private optional(name: string): Uint8Array | undefined {
+    try {
+      return this.read(name);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** The shard that holds `key` ('struct list_head'), read on first use. */
   private shard(key: string): Shard {
-    const index = shardOf(key, this.shardCount);
+    return this.shardAt(shardOf(key, this.shardCount));
+  }
+
+  private shardAt(index: number): Shard {
     let shard = this.shardFiles.get(index);
     if (!shard) {
       const name = shardFileName(index);
-      let bytes: Uint8Array;
-      try {
-        bytes = this.read(name);
-      } catch (error) {
-        throw new DatabaseError(`cannot read the kernel database (${name}): ${(error as Error).message}`);
-      }
-      const types = parseJson<TypesFile>(name, bytes, true);
+      const types = parseJson<TypesFile>(name, this.required(name), true);
       if (!Array.isArray(types.strings) || !Array.isArray(types.members) || !Array.isArray(types.layouts) || !types.aggregates?.struct || !types.carriers || !types.private || !types.alternatives || !Array.isArray(types.unheadered)) {
         throw new DatabaseError(`the kernel database file ${name} is missing tables; reinstall, or run 'npm run build:data'`);
       }
@@ -168,12 +188,7 @@ export class KernelDatabase {
 
   /** Forces the lazy load of every shard now (for benchmarks and for failing early in the CLI). */
   warm(): void {
-    for (let index = 0; index < this.shardCount; index++) this.shard(this.keyOfShard(index));
-  }
-
-  /** Any key that lands in shard `index`, to load it through `shard`. */
-  private keyOfShard(index: number): string {
-    for (let n = 0; ; n++) if (shardOf(`struct ${n}`, this.shardCount) === index) return `struct ${n}`;
+    for (let index = 0; index < this.shardCount; index++) this.shardAt(index);
   }
 
   imageIndex(label: string): number | undefined {
@@ -343,19 +358,13 @@ export class KernelDatabase {
   /** The paths `member` expands to on `image` (every known path on a kernel without header data). */
   private aliasesOf(member: string, image: number): string[] {
     if (!this.memberAliases) {
-      let bytes: Uint8Array;
-      try {
-        bytes = this.read('member-aliases.json');
-      } catch {
-        // A folder without the list (written by hand, or an old build): then no member is an alias.
-        this.memberAliases = { file: { schema: SCHEMA_VERSION, images: [], aliases: {} }, bits: new Map() };
-        return [];
-      }
-      const file = parseJson<MemberAliasesFile>('member-aliases.json', bytes, false);
+      // A folder without the list: then no member is an alias.
+      const bytes = this.optional('member-aliases.json');
+      const file = bytes ? parseJson<MemberAliasesFile>('member-aliases.json', bytes, false) : { schema: SCHEMA_VERSION, images: [], aliases: {} };
       if (typeof file.aliases !== 'object' || file.aliases === null || !Array.isArray(file.images)) {
         throw new DatabaseError('the kernel database file member-aliases.json has no alias table');
       }
-      this.memberAliases = { file, bits: new Map(file.images.map((index, i) => [index, 1 << i])) };
+      this.memberAliases = { file, bits: maskBits(file.images) };
     }
     const { file, bits } = this.memberAliases;
     const paths = ownValue(file.aliases, member);
@@ -384,17 +393,12 @@ export class KernelDatabase {
 
   private typedefTable(): { file: TypedefsFile; bits: Map<number, number> } {
     if (!this.typedefs) {
-      let bytes: Uint8Array | undefined;
-      try {
-        bytes = this.read('typedefs.json.gz');
-      } catch {
-        bytes = undefined;
-      }
+      const bytes = this.optional('typedefs.json.gz');
       const file = bytes ? parseJson<TypedefsFile>('typedefs.json.gz', bytes, true) : { schema: SCHEMA_VERSION, images: [], functions: {} };
       if (!Array.isArray(file.images) || typeof file.functions !== 'object' || file.functions === null) {
         throw new DatabaseError("the kernel database file typedefs.json.gz is missing tables; reinstall, or run 'npm run build:data'");
       }
-      this.typedefs = { file, bits: new Map(file.images.map((index, i) => [index, 1 << i])) };
+      this.typedefs = { file, bits: maskBits(file.images) };
     }
     return this.typedefs;
   }
@@ -409,13 +413,7 @@ export class KernelDatabase {
       const empty = { schema: SCHEMA_VERSION, images: [] };
       const load = <T>(name: string, fallback: T, valid: (file: T) => boolean): T => {
         if (images.length === 0) return fallback;
-        let bytes: Uint8Array;
-        try {
-          bytes = this.read(name);
-        } catch (error) {
-          throw new DatabaseError(`cannot read the kernel database (${name}): ${(error as Error).message}`);
-        }
-        const file = parseJson<T>(name, bytes, true);
+        const file = parseJson<T>(name, this.required(name), true);
         // Masks are over the kernels with header data in database order; a file from another build would misread them.
         if (JSON.stringify((file as { images?: unknown }).images) !== JSON.stringify(images)) {
           throw new DatabaseError(`the kernel database file ${name} does not match kernels.json; reinstall, or run 'npm run build:data'`);
@@ -442,15 +440,7 @@ export class KernelDatabase {
       const config = this.imported[image - this.bundledCount]?.config;
       return config ? config.get(symbol) : null;
     }
-    if (!this.configsFile) {
-      let bytes: Uint8Array;
-      try {
-        bytes = this.read('configs.json.gz');
-      } catch (error) {
-        throw new DatabaseError(`cannot read the kernel database (configs.json.gz): ${(error as Error).message}`);
-      }
-      this.configsFile = parseJson<ConfigsFile>('configs.json.gz', bytes, true);
-    }
+    if (!this.configsFile) this.configsFile = parseJson<ConfigsFile>('configs.json.gz', this.required('configs.json.gz'), true);
     const perImage = Object.prototype.hasOwnProperty.call(this.configsFile.symbols, symbol) ? this.configsFile.symbols[symbol] : undefined;
     const valueId = perImage?.[image] ?? -1;
     return valueId >= 0 ? this.configsFile.values[valueId] : undefined;

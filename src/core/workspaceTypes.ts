@@ -222,10 +222,6 @@ export class WorkspaceTypeIndex implements WorkspaceTypes {
     return this.files.size;
   }
 
-  has(path: string): boolean {
-    return this.files.has(path);
-  }
-
   /** Indexed files whose path ends with `/spec`: where an include the build's flags do not explain may be. */
   pathsEndingWith(spec: string): string[] {
     if (!this.byBaseName) {

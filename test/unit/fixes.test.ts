@@ -345,7 +345,7 @@ describe('text edits', () => {
 });
 
 describe('fixes that compile', () => {
-  it('offers no statement guard that would leave a declared name undeclared, and says why (a DRM driver's fault handler)', () => {
+  it('offers no statement guard that would leave a declared name undeclared, and says why (a DRM driver\'s fault handler)', () => {
     const text = [
       '#include <linux/mm.h>',
       'static vm_fault_t my_fault(struct vm_fault *vmf)',
