@@ -8,8 +8,8 @@ import { openBundledDatabase } from '../src/cli/database';
 import { collectFiles, readSource } from '../src/cli/files';
 import { bundledDataDir, packageRoot } from '../src/cli/paths';
 import { createChecker } from '../src/cli/runtime';
-import { importKernel } from '../src/core/importedKernels';
-import { parseTargets } from '../src/core/targets';
+import { importKernel } from '../src/core/kernels/importedKernels';
+import { parseTargets } from '../src/core/kernels/targets';
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -8,8 +8,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundledDataDir, packageRoot, wasmLocation } from '../src/cli/paths';
-import { loadCParser, type CParser } from '../src/core/parser';
-import type { KernelImage } from '../src/core/schema';
+import { loadCParser, type CParser } from '../src/core/c/parser';
+import type { KernelImage } from '../src/core/kernels/schema';
 import { readDebianKernel } from './debian/kernel';
 import { cacheRoot, fetchPinnedPackages, PinError, readManifest, type Manifest } from './debian/packages';
 import { DEBIAN_SOURCE_NOTE, debianImage, importDebianTypes } from './import/debian';

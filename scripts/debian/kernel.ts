@@ -5,12 +5,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { DefinitionBuilder, type AggregateDefinition } from '../../src/core/btf/definitions';
-import { bzImagePayload, extractBtf, isBzImage } from '../../src/core/btf/input';
-import { bytesSource } from '../../src/core/btf/bytes';
-import { BtfError } from '../../src/core/btf/errors';
-import { parseBtf, type Btf } from '../../src/core/btf/parse';
-import { parseKernelConfig } from '../../src/core/importedKernels';
+import { DefinitionBuilder, type AggregateDefinition } from '../../src/core/kernels/btf/definitions';
+import { bzImagePayload, extractBtf, isBzImage } from '../../src/core/kernels/btf/input';
+import { bytesSource } from '../../src/core/kernels/btf/bytes';
+import { BtfError } from '../../src/core/kernels/btf/errors';
+import { parseBtf, type Btf } from '../../src/core/kernels/btf/parse';
+import { parseKernelConfig } from '../../src/core/kernels/importedKernels';
 import { unpackedDir, type PinnedKernel } from './packages';
 
 /** One layout of an aggregate, and the modules that carry it ('' for vmlinux), in reading order. */

@@ -2,8 +2,8 @@
 // modules, each name's definitions sorted into the kernel's own (the one vmlinux carries,
 // else the layout the most modules carry) and the other same-named ones, and marked private
 // where no public header of that kernel defines the name.
-import type { AggregateKind, Carriers, KernelImage } from '../../src/core/schema';
-import { normalizeRelease, versionCode } from '../../src/core/importedKernels';
+import type { AggregateKind, Carriers, KernelImage } from '../../src/core/kernels/schema';
+import { normalizeRelease, versionCode } from '../../src/core/kernels/importedKernels';
 import type { DebianKernel, SourcedDefinition } from '../debian/kernel';
 import type { PinnedKernel } from '../debian/packages';
 import type { DatabaseWriter } from './writer';

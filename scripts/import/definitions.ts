@@ -3,7 +3,7 @@
 // `(anon)`, which is not C; we substitute an identifier so the parser accepts it and map
 // it back afterwards.
 import type { Node, Parser } from 'web-tree-sitter';
-import { typeWithoutName } from '../../src/core/ctype';
+import { typeWithoutName } from '../../src/core/c/ctype';
 
 export interface ParsedMember {
   name: string;

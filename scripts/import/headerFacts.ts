@@ -10,9 +10,9 @@
 import { closeSync, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Node } from 'web-tree-sitter';
-import { blankAnnotations, type CParser } from '../../src/core/parser';
-import { LineState, preprocess, type CommandLineMacro, type KernelEnvironment } from '../../src/core/preprocessor';
-import { normalizeTypeText } from '../../src/core/usages';
+import { blankAnnotations, type CParser } from '../../src/core/c/parser';
+import { LineState, preprocess, type CommandLineMacro, type KernelEnvironment } from '../../src/core/c/preprocessor';
+import { normalizeTypeText } from '../../src/core/c/usages';
 
 export interface FunctionPrototype {
   returnType: string;

@@ -3,7 +3,7 @@
 // (the member names headers define as macros, per kernel), and data/typedefs.json.gz (typedefs
 // of function types, from BTF).
 import { gzipSync } from 'node:zlib';
-import { SCHEMA_VERSION, type HeaderNamesFile, type HeadersFile, type MemberAliasesFile, type TypedefsFile } from '../../src/core/schema';
+import { SCHEMA_VERSION, type HeaderNamesFile, type HeadersFile, type MemberAliasesFile, type TypedefsFile } from '../../src/core/kernels/schema';
 import type { FunctionPrototype, HeaderFacts } from './headerFacts';
 
 function sortedRecord<T>(map: Map<string, T>): Record<string, T> {

@@ -4,9 +4,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
-import { formatDeclaration, typeWithoutName, type TypeNode } from '../../src/core/ctype';
-import { parseKernelConfig, versionCode } from '../../src/core/importedKernels';
-import type { ImageGroup, KernelImage } from '../../src/core/schema';
+import { formatDeclaration, typeWithoutName, type TypeNode } from '../../src/core/c/ctype';
+import { parseKernelConfig, versionCode } from '../../src/core/kernels/importedKernels';
+import type { ImageGroup, KernelImage } from '../../src/core/kernels/schema';
 import { parseStructDefinition, type ParsedDefinition } from './definitions';
 import type { DatabaseWriter } from './writer';
 

@@ -14,7 +14,7 @@ import {
   type KernelImage,
   type KernelsFile,
   type TypesFile,
-} from '../../src/core/schema';
+} from '../../src/core/kernels/schema';
 
 /** A definition as importers hand it over: members in declaration order. */
 export interface LayoutInput {

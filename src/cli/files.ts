@@ -2,10 +2,10 @@
 // the folders the user named (the workspace, for the CLI).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createIncludeResolver, kbuildFlags } from '../core/includes';
-import type { BuildContext } from '../core/checker';
-import type { IncludeResolver } from '../core/preprocessor';
-import { WorkspaceTypeIndex } from '../core/workspaceTypes';
+import { createIncludeResolver, kbuildFlags } from '../core/c/includes';
+import type { BuildContext } from '../core/check/checker';
+import type { IncludeResolver } from '../core/c/preprocessor';
+import { WorkspaceTypeIndex } from '../core/c/workspaceTypes';
 import type { Parser } from 'web-tree-sitter';
 
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;

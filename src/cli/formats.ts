@@ -1,7 +1,7 @@
 // Output formats of `kernel-compat check`: gcc-style text, JSON lines of findings, SARIF 2.1.0.
 import { relative } from 'node:path';
-import { Codes, DEFAULT_SEVERITIES, type Code, type Finding, type Severity } from '../core/checker';
-import type { KernelDatabase } from '../core/database';
+import { Codes, DEFAULT_SEVERITIES, type Code, type Finding, type Severity } from '../core/check/checker';
+import type { KernelDatabase } from '../core/kernels/database';
 
 export interface FileFindings {
   path: string;

@@ -3,9 +3,9 @@
 // config, and the `--db` folder of `<label>.kernel.json.gz` files.
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ByteSource } from '../core/btf/bytes';
-import { DatabaseError, type KernelDatabase } from '../core/database';
-import { addImportedKernels, IMPORTED_KERNEL_SUFFIX, importedKernelFileName, serializeImportedKernel, type FileSystem, type ImportedKernel } from '../core/importedKernels';
+import type { ByteSource } from '../core/kernels/btf/bytes';
+import { DatabaseError, type KernelDatabase } from '../core/kernels/database';
+import { addImportedKernels, IMPORTED_KERNEL_SUFFIX, importedKernelFileName, serializeImportedKernel, type FileSystem, type ImportedKernel } from '../core/kernels/importedKernels';
 import { openBundledDatabase } from './database';
 
 /** A file read by range through its descriptor; `close` when done. */

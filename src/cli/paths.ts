@@ -2,7 +2,7 @@
 // tests (the extension uses its own install URI instead). Works from dist/ and from out/.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { WasmLocation } from '../core/parser';
+import type { WasmLocation } from '../core/c/parser';
 
 function findPackageRoot(): string {
   let dir = __dirname;

@@ -1,7 +1,7 @@
 // The checker on Node, wired to the bundled database and the packaged WASM files.
-import { Checker } from '../core/checker';
-import type { KernelDatabase } from '../core/database';
-import { loadCParser } from '../core/parser';
+import { Checker } from '../core/check/checker';
+import type { KernelDatabase } from '../core/kernels/database';
+import { loadCParser } from '../core/c/parser';
 import { openBundledDatabase } from './database';
 import { wasmLocation } from './paths';
 

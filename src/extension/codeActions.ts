@@ -2,11 +2,11 @@
 // (src/core/fixes.ts, src/core/deadGuards.ts) from the same check result the diagnostics came
 // from; this file only finds that result and turns text edits into WorkspaceEdits.
 import * as vscode from 'vscode';
-import { Codes, type Finding } from '../core/checker';
-import { deadGuardFix } from '../core/deadGuards';
-import { ignoreFix, missingMemberFixes, versionIncludeEdit } from '../core/fixes';
+import { Codes, type Finding } from '../core/check/checker';
+import { deadGuardFix } from '../core/rules/deadGuard';
+import { ignoreFix, missingMemberFixes, versionIncludeEdit } from '../core/edits/fixes';
 import { missingHeaderFixes } from '../core/rules/missingHeader';
-import { TextLines, type QuickFix } from '../core/textEdits';
+import { TextLines, type QuickFix } from '../core/edits/textEdits';
 import { DIAGNOSTIC_SOURCE } from './convert';
 import type { DiagnosticsController } from './diagnostics';
 import type { EngineLoader } from './engine';

@@ -1,7 +1,7 @@
 // The one place where core types become vscode types.
 import * as vscode from 'vscode';
-import type { Finding, Severity } from '../core/checker';
-import type { SourceRange } from '../core/usages';
+import type { Finding, Severity } from '../core/check/checker';
+import type { SourceRange } from '../core/c/usages';
 
 export const DIAGNOSTIC_SOURCE = 'kernel-compat';
 

@@ -4,13 +4,13 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { describeStop, type BuildContext, type CheckResult } from '../core/checker';
-import { createIncludeResolver, kbuildFlags } from '../core/includes';
-import { parseTargets } from '../core/targets';
+import { describeStop, type BuildContext, type CheckResult } from '../core/check/checker';
+import { createIncludeResolver, kbuildFlags } from '../core/c/includes';
+import { parseTargets } from '../core/kernels/targets';
 import { toDiagnostic } from './convert';
 import type { EngineLoader } from './engine';
 import { WorkspaceTypesController } from './workspaceTypes';
-import type { WorkspaceTypeIndex } from '../core/workspaceTypes';
+import type { WorkspaceTypeIndex } from '../core/c/workspaceTypes';
 import { readSettings } from './settings';
 
 const MAX_DOCUMENT_CHARS = 2 * 1024 * 1024;

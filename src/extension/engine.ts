@@ -1,9 +1,9 @@
 // Loads the heavy parts (WASM runtime, C grammar, database) once, on first need, never in
 // activate: opening a non-C file must cost nothing.
 import * as vscode from 'vscode';
-import { Checker } from '../core/checker';
-import { KernelDatabase } from '../core/database';
-import { loadCParser } from '../core/parser';
+import { Checker } from '../core/check/checker';
+import { KernelDatabase } from '../core/kernels/database';
+import { loadCParser } from '../core/c/parser';
 import { addStoredKernels, importedKernelsFolder } from './importKernel';
 
 export interface Engine {

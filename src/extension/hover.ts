@@ -1,8 +1,8 @@
 // Hover on a kernel struct member or struct name: its history across the kernel images.
 import * as vscode from 'vscode';
-import { aggregateHover, memberHover, stopHover } from '../core/hover';
+import { aggregateHover, memberHover, stopHover } from '../core/check/hover';
 import { includeHover } from '../core/rules/missingHeader';
-import type { AggregateRef } from '../core/database';
+import type { AggregateRef } from '../core/kernels/database';
 import { toRange } from './convert';
 import type { DiagnosticsController } from './diagnostics';
 import type { EngineLoader } from './engine';

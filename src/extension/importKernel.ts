@@ -5,8 +5,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { release as unameRelease } from 'node:os';
 import * as vscode from 'vscode';
-import { BtfError } from '../core/btf/errors';
-import { DatabaseError, type KernelDatabase } from '../core/database';
+import { BtfError } from '../core/kernels/btf/errors';
+import { DatabaseError, type KernelDatabase } from '../core/kernels/database';
 import {
   addImportedKernels,
   configCandidates,
@@ -24,7 +24,7 @@ import {
   type FileSystem,
   type ImportRequest,
   type ImportSummary,
-} from '../core/importedKernels';
+} from '../core/kernels/importedKernels';
 import type { EngineLoader } from './engine';
 import { readSettings, SECTION } from './settings';
 

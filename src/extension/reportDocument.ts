@@ -1,10 +1,10 @@
 // The struct report as a read-only virtual document (kernel-compat-report:/struct/NAME), and
 // its narrowing to the targeted kernels (kernel-compat-report:/changes/struct/NAME?targets=…).
 import * as vscode from 'vscode';
-import type { AggregateKind } from '../core/database';
-import { closestNames, reportText } from '../core/report';
-import { targetChangesText } from '../core/targetChanges';
-import { DEFAULT_TARGETS, parseTargets } from '../core/targets';
+import type { AggregateKind } from '../core/kernels/database';
+import { closestNames, reportText } from '../core/kernels/report';
+import { targetChangesText } from '../core/kernels/targetChanges';
+import { DEFAULT_TARGETS, parseTargets } from '../core/kernels/targets';
 import type { EngineLoader } from './engine';
 import { readSettings } from './settings';
 

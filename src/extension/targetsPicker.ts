@@ -3,10 +3,10 @@
 // arches, flavors, imported kernels) or individual kernels. The choice is written as the
 // shortest spec that says it (core/targetSpec.ts), so the settings file stays readable.
 import * as vscode from 'vscode';
-import { describeImages } from '../core/history';
-import type { KernelImage } from '../core/schema';
-import { parseTargets } from '../core/targets';
-import { rangeSeries, seriesOf, shortestTargetSpec, targetGroups } from '../core/targetSpec';
+import { describeImages } from '../core/kernels/history';
+import type { KernelImage } from '../core/kernels/schema';
+import { parseTargets } from '../core/kernels/targets';
+import { rangeSeries, seriesOf, shortestTargetSpec, targetGroups } from '../core/kernels/targetSpec';
 import type { EngineLoader } from './engine';
 import { readSettings, SECTION } from './settings';
 

@@ -2,7 +2,7 @@
 // workspace: built once, on the first check, from every .c and .h file of the workspace
 // folders; then updated file by file as files change on disk or in an editor.
 import * as vscode from 'vscode';
-import { WorkspaceTypeIndex } from '../core/workspaceTypes';
+import { WorkspaceTypeIndex } from '../core/c/workspaceTypes';
 import type { EngineLoader } from './engine';
 
 /** As the CLI: a workspace larger than this is indexed only in part. */

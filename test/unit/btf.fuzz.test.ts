@@ -10,10 +10,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { btfDefinitions } from '../../src/core/btf/definitions';
-import { BtfError } from '../../src/core/btf/errors';
-import { extractBtf } from '../../src/core/btf/input';
-import { parseBtf, type Btf } from '../../src/core/btf/parse';
+import { btfDefinitions } from '../../src/core/kernels/btf/definitions';
+import { BtfError } from '../../src/core/kernels/btf/errors';
+import { extractBtf } from '../../src/core/kernels/btf/input';
+import { parseBtf, type Btf } from '../../src/core/kernels/btf/parse';
 import { fixturesDir, sharedDataDir } from './helpers';
 import { miniature } from './btfWriter';
 

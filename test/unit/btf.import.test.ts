@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { openBundledDatabase } from '../../src/cli/database';
 import { run } from '../../src/cli/main';
-import { BtfError } from '../../src/core/btf/errors';
+import { BtfError } from '../../src/core/kernels/btf/errors';
 import {
   addImportedKernels,
   deserializeImportedKernel,
@@ -23,8 +23,8 @@ import {
   serializeImportedKernel,
   type FileSystem,
   type ImportRequest,
-} from '../../src/core/importedKernels';
-import { parseTargets } from '../../src/core/targets';
+} from '../../src/core/kernels/importedKernels';
+import { parseTargets } from '../../src/core/kernels/targets';
 import { fixturesDir } from './helpers';
 
 const btfDir = join(fixturesDir, 'btf');

@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openBundledDatabase } from '../../src/cli/database';
-import { btfDefinitions, type DefinitionMap } from '../../src/core/btf/definitions';
-import { parseBtf, type Btf } from '../../src/core/btf/parse';
-import { compareDefinitions } from '../../src/core/history';
-import { importKernel } from '../../src/core/importedKernels';
+import { btfDefinitions, type DefinitionMap } from '../../src/core/kernels/btf/definitions';
+import { parseBtf, type Btf } from '../../src/core/kernels/btf/parse';
+import { compareDefinitions } from '../../src/core/kernels/history';
+import { importKernel } from '../../src/core/kernels/importedKernels';
 import { fixturesDir, sharedDataDir } from './helpers';
 
 const blobPath = join(sharedDataDir, 'btf', 'vmlinux-6.18.44.btf');

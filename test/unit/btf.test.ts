@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { btfDefinitions } from '../../src/core/btf/definitions';
-import { readElfSections } from '../../src/core/btf/elf';
-import { BtfError } from '../../src/core/btf/errors';
-import { extractBtf } from '../../src/core/btf/input';
-import { parseBtf, type Btf, type BtfKind, type BtfType } from '../../src/core/btf/parse';
-import { bytesSource } from '../../src/core/btf/bytes';
+import { btfDefinitions } from '../../src/core/kernels/btf/definitions';
+import { readElfSections } from '../../src/core/kernels/btf/elf';
+import { BtfError } from '../../src/core/kernels/btf/errors';
+import { extractBtf } from '../../src/core/kernels/btf/input';
+import { parseBtf, type Btf, type BtfKind, type BtfType } from '../../src/core/kernels/btf/parse';
+import { bytesSource } from '../../src/core/kernels/btf/bytes';
 import { fixturesDir } from './helpers';
 import { writeBtf, type TypeRecord } from './btfWriter';
 

@@ -1,7 +1,7 @@
 // Writes BTF bytes from type records shaped like the reader's, so tests can state hostile
 // inputs (a typedef naming itself, a vlen with nothing behind it) in a few readable lines,
 // and shrink the real 6.18 blob to a miniature for the fuzz test.
-import type { BtfType } from '../../src/core/btf/parse';
+import type { BtfType } from '../../src/core/kernels/btf/parse';
 
 const KIND_NUMBERS: Record<string, number> = {
   INT: 1,

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { createIncludeResolver } from '../../src/core/includes';
-import { Checker, type CheckResult } from '../../src/core/checker';
-import { parseTargets } from '../../src/core/targets';
+import { createIncludeResolver } from '../../src/core/c/includes';
+import { Checker, type CheckResult } from '../../src/core/check/checker';
+import { parseTargets } from '../../src/core/kernels/targets';
 import { createChecker } from '../../src/cli/runtime';
 import { bundledDatabase } from './helpers';
 

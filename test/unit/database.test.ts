@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { bundledDataDir } from '../../src/cli/paths';
-import { DatabaseError, KernelDatabase } from '../../src/core/database';
-import { compareAll, findSuccessor } from '../../src/core/history';
+import { DatabaseError, KernelDatabase } from '../../src/core/kernels/database';
+import { compareAll, findSuccessor } from '../../src/core/kernels/history';
 import { buildDatabase, readStatusSection, SHARDS } from '../../scripts/build-data';
-import { shardFileName, shardOf } from '../../src/core/schema';
+import { shardFileName, shardOf } from '../../src/core/kernels/schema';
 import { cacheComplete, cacheRoot, readManifest } from '../../scripts/debian/packages';
 import { bundledDatabase, sharedDataDir, sharedDataPresent } from './helpers';
 

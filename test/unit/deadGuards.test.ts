@@ -2,11 +2,11 @@
 // keeps only the live branch. Each fix must leave every target compiling exactly the lines
 // it compiled before.
 import * as assert from 'node:assert/strict';
-import { Checker, Codes, type CheckResult, type Code, type Finding, type Severity } from '../../src/core/checker';
-import { deadGuardFix, dependsOnlyOnVersion } from '../../src/core/deadGuards';
-import { LineState, preprocess } from '../../src/core/preprocessor';
-import { parseTargets } from '../../src/core/targets';
-import { applyEdits } from '../../src/core/textEdits';
+import { Checker, Codes, type CheckResult, type Code, type Finding, type Severity } from '../../src/core/check/checker';
+import { deadGuardFix, dependsOnlyOnVersion } from '../../src/core/rules/deadGuard';
+import { LineState, preprocess } from '../../src/core/c/preprocessor';
+import { parseTargets } from '../../src/core/kernels/targets';
+import { applyEdits } from '../../src/core/edits/textEdits';
 import { formatSarif, formatText } from '../../src/cli/formats';
 import { createChecker } from '../../src/cli/runtime';
 import { bundledDatabase } from './helpers';

@@ -1,7 +1,7 @@
 // The Debian kernels of the bundled database: module types, same-named private structs, and
 // header facts, spot-checked against what the packages hold.
 import * as assert from 'node:assert/strict';
-import { reportJson } from '../../src/core/report';
+import { reportJson } from '../../src/core/kernels/report';
 import { bundledDatabase } from './helpers';
 
 const struct = (name: string) => ({ kind: 'struct', name }) as const;

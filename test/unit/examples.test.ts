@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { workspaceIncludeResolver } from '../../src/cli/files';
 import { packageRoot } from '../../src/cli/paths';
 import { createChecker } from '../../src/cli/runtime';
-import { parseTargets } from '../../src/core/targets';
+import { parseTargets } from '../../src/core/kernels/targets';
 import { bundledDatabase } from './helpers';
 
 const EXPECTED: Record<string, string[]> = {

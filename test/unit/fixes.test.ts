@@ -3,11 +3,11 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Checker, Codes, type CheckResult, type Finding } from '../../src/core/checker';
-import { ignoreFix, missingMemberFixes, planGuard, versionIncludeEdit } from '../../src/core/fixes';
-import { enclosingStatement } from '../../src/core/statements';
-import { parseTargets } from '../../src/core/targets';
-import { applyEdits, TextLines, type QuickFix } from '../../src/core/textEdits';
+import { Checker, Codes, type CheckResult, type Finding } from '../../src/core/check/checker';
+import { ignoreFix, missingMemberFixes, planGuard, versionIncludeEdit } from '../../src/core/edits/fixes';
+import { enclosingStatement } from '../../src/core/c/statements';
+import { parseTargets } from '../../src/core/kernels/targets';
+import { applyEdits, TextLines, type QuickFix } from '../../src/core/edits/textEdits';
 import { createChecker } from '../../src/cli/runtime';
 import { packageRoot } from '../../src/cli/paths';
 import { bundledDatabase, fixturesDir } from './helpers';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { scanKernelHeaders, type FunctionPrototype, type HeaderFacts } from '../../scripts/import/headerFacts';
 import { packageRoot, wasmLocation } from '../../src/cli/paths';
-import { loadCParser, type CParser } from '../../src/core/parser';
+import { loadCParser, type CParser } from '../../src/core/c/parser';
 
 // test/fixtures/headers holds a tiny Debian-shaped headers tree: common/ (the source headers)
 // and amd64/ (the generated ones). It is copied to a temporary folder, where the symlinks, a

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openBundledDatabase } from '../../src/cli/database';
 import { packageRoot } from '../../src/cli/paths';
-import type { KernelDatabase } from '../../src/core/database';
+import type { KernelDatabase } from '../../src/core/kernels/database';
 
 let database: KernelDatabase | undefined;
 

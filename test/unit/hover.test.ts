@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { aggregateHover, memberHover, stopHover } from '../../src/core/hover';
-import { carriersText } from '../../src/core/imageWords';
-import { parseTargets } from '../../src/core/targets';
+import { aggregateHover, memberHover, stopHover } from '../../src/core/check/hover';
+import { carriersText } from '../../src/core/kernels/imageWords';
+import { parseTargets } from '../../src/core/kernels/targets';
 import { bundledDatabase } from './helpers';
 
 const db = bundledDatabase();

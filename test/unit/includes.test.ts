@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { kbuildFlags } from '../../src/core/includes';
+import { kbuildFlags } from '../../src/core/c/includes';
 
 /** kbuildFlags over an in-memory module folder /m holding one Makefile. */
 function flagsOf(makefile: string[], file = '/m/drv.c') {
@@ -116,7 +116,7 @@ describe('kbuildFlags: make variables and literal conditionals', () => {
 
 describe('includes the build does not explain', () => {
   it('finds a workspace header by its path when no folder the flags name has it, the nearest first', async () => {
-    const { createIncludeResolver } = await import('../../src/core/includes');
+    const { createIncludeResolver } = await import('../../src/core/c/includes');
     const files: Record<string, string> = {
       '/ws/drv/main.c': '#include "compat/ver.h"\n',
       '/ws/drv/sub/compat/ver.h': '#define NEAR 1\n',

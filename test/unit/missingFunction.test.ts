@@ -1,10 +1,10 @@
 // Rule missing-function: a call that a targeted kernel's headers do not declare.
 import * as assert from 'node:assert/strict';
 import { createChecker } from '../../src/cli/runtime';
-import type { Checker } from '../../src/core/checker';
+import type { Checker } from '../../src/core/check/checker';
 import { callSites } from '../../src/core/rules/missingFunction';
-import { maskCode } from '../../src/core/statements';
-import { parseTargets } from '../../src/core/targets';
+import { maskCode } from '../../src/core/c/statements';
+import { parseTargets } from '../../src/core/kernels/targets';
 import { bundledDatabase } from './helpers';
 
 const db = bundledDatabase();
@@ -52,7 +52,7 @@ describe('missing-function', () => {
 
 describe('missing-function across included headers', () => {
   it('leaves a call to the header that calls the function first, where gcc reports it', async () => {
-    const { createIncludeResolver } = await import('../../src/core/includes');
+    const { createIncludeResolver } = await import('../../src/core/c/includes');
     const headers: Record<string, string> = { '/ws/fs.h': '#include <linux/string.h>\nstatic inline void h(char *d) { strlcpy(d, "x", 2); }\n' };
     const resolveInclude = createIncludeResolver(['/ws'], (path) => headers[path]);
     const text = '#include "fs.h"\nstatic void c(char *d) { strlcpy(d, "y", 2); }\n';

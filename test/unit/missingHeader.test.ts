@@ -1,12 +1,12 @@
 // Rule missing-header: an #include <…> that some targeted kernel's headers do not have.
 import * as assert from 'node:assert/strict';
 import { createChecker } from '../../src/cli/runtime';
-import type { Checker } from '../../src/core/checker';
-import { createIncludeResolver } from '../../src/core/includes';
-import { versionIncludeEdit } from '../../src/core/fixes';
+import type { Checker } from '../../src/core/check/checker';
+import { createIncludeResolver } from '../../src/core/c/includes';
+import { versionIncludeEdit } from '../../src/core/edits/fixes';
 import { angleIncludes, includeHover, missingHeaderFixes } from '../../src/core/rules/missingHeader';
-import { applyEdits, TextLines } from '../../src/core/textEdits';
-import { parseTargets } from '../../src/core/targets';
+import { applyEdits, TextLines } from '../../src/core/edits/textEdits';
+import { parseTargets } from '../../src/core/kernels/targets';
 import { bundledDatabase } from './helpers';
 
 const db = bundledDatabase();

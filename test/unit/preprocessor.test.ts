@@ -5,7 +5,7 @@ import {
   LineState,
   PreprocessResult,
   preprocess,
-} from '../../src/core/preprocessor';
+} from '../../src/core/c/preprocessor';
 
 const A = LineState.Active;
 const M = LineState.Maybe;

@@ -3,8 +3,8 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Checker } from '../../src/core/checker';
-import { parseTargets } from '../../src/core/targets';
+import type { Checker } from '../../src/core/check/checker';
+import { parseTargets } from '../../src/core/kernels/targets';
 import { includeContexts } from '../../src/cli/files';
 import { createChecker } from '../../src/cli/runtime';
 import { bundledDatabase } from './helpers';

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from '../../src/cli/main';
-import { reportJson, reportText } from '../../src/core/report';
+import { reportJson, reportText } from '../../src/core/kernels/report';
 import { bundledDatabase, fixturesDir, sharedDataDir, sharedDataPresent } from './helpers';
 
 const VFIO = { kind: 'struct', name: 'vfio_device_ops' } as const;

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import * as oniguruma from 'vscode-oniguruma';
 import { INITIAL, parseRawGrammar, Registry, type IGrammar } from 'vscode-textmate';
 import { packageRoot } from '../../src/cli/paths';
-import { reportText } from '../../src/core/report';
-import { targetChangesText } from '../../src/core/targetChanges';
-import { parseTargets } from '../../src/core/targets';
+import { reportText } from '../../src/core/kernels/report';
+import { targetChangesText } from '../../src/core/kernels/targetChanges';
+import { parseTargets } from '../../src/core/kernels/targets';
 import { bundledDatabase, fixturesDir } from './helpers';
 
 const REPORT_SCOPE = 'source.kernel-compat-report';

@@ -1,8 +1,8 @@
 // The "changes across the targets" view: only the targeted images, only their differences.
 import * as assert from 'node:assert/strict';
-import { absentMeaning } from '../../src/core/imageWords';
-import { targetChangesText, targetPairs } from '../../src/core/targetChanges';
-import { parseTargets } from '../../src/core/targets';
+import { absentMeaning } from '../../src/core/kernels/imageWords';
+import { targetChangesText, targetPairs } from '../../src/core/kernels/targetChanges';
+import { parseTargets } from '../../src/core/kernels/targets';
 import { bundledDatabase } from './helpers';
 
 const db = bundledDatabase();

@@ -1,9 +1,9 @@
 // What the target picker writes into kernelCompat.targets: the shortest spec for a choice,
 // which must read back as exactly that choice.
 import * as assert from 'node:assert/strict';
-import type { KernelImage } from '../../src/core/schema';
-import { ltsImages, rangeSeries, shortestTargetSpec, targetGroups } from '../../src/core/targetSpec';
-import { parseTargets } from '../../src/core/targets';
+import type { KernelImage } from '../../src/core/kernels/schema';
+import { ltsImages, rangeSeries, shortestTargetSpec, targetGroups } from '../../src/core/kernels/targetSpec';
+import { parseTargets } from '../../src/core/kernels/targets';
 import { bundledDatabase } from './helpers';
 
 const images = bundledDatabase().images;

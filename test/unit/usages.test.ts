@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { packageRoot, wasmLocation } from '../../src/cli/paths';
-import { blankAnnotations, loadCParser } from '../../src/core/parser';
-import { findUsages, normalizeTypeText, type FileUsages, type MemberUsage, type TypeOracle } from '../../src/core/usages';
+import { blankAnnotations, loadCParser } from '../../src/core/c/parser';
+import { findUsages, normalizeTypeText, type FileUsages, type MemberUsage, type TypeOracle } from '../../src/core/c/usages';
 
 /** A tiny stand-in for the kernel struct database: member types by aggregate. */
 const KERNEL: Record<string, Record<string, string>> = {

@@ -1,8 +1,8 @@
 // Userspace programs are not kernel code: no findings, and the result says why.
 import * as assert from 'node:assert/strict';
 import { createChecker } from '../../src/cli/runtime';
-import { parseTargets } from '../../src/core/targets';
-import { hostedLibraryInclude } from '../../src/core/userspace';
+import { parseTargets } from '../../src/core/kernels/targets';
+import { hostedLibraryInclude } from '../../src/core/c/userspace';
 import { bundledDatabase } from './helpers';
 
 describe('userspace programs', () => {

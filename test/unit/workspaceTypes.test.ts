@@ -2,9 +2,9 @@
 // kernel's, and typing what is reached through them.
 import * as assert from 'node:assert/strict';
 import { createChecker } from '../../src/cli/runtime';
-import type { Checker } from '../../src/core/checker';
-import { parseTargets } from '../../src/core/targets';
-import { readFileTypes, WorkspaceTypeIndex } from '../../src/core/workspaceTypes';
+import type { Checker } from '../../src/core/check/checker';
+import { parseTargets } from '../../src/core/kernels/targets';
+import { readFileTypes, WorkspaceTypeIndex } from '../../src/core/c/workspaceTypes';
 import { bundledDatabase } from './helpers';
 
 const db = bundledDatabase();

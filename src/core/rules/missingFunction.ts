@@ -3,8 +3,8 @@
 // declaration of function"). Judged only on kernels whose headers were read (the Debian ones),
 // only on certainly compiled lines, and only for names some kernel's headers do declare: a
 // name no kernel declares is the driver's own, or a builtin, and is left alone.
-import type { KernelDatabase } from '../database';
-import { describeImages } from '../history';
+import type { KernelDatabase } from '../kernels/database';
+import { describeImages } from '../kernels/history';
 
 /** Words followed by `(` that are not calls. */
 const NOT_CALLS = new Set([

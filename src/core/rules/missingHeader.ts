@@ -4,9 +4,9 @@
 // only where the line is certainly compiled, only for names some kernel's headers have, and
 // never for a header the driver's own workspace provides (its `include/`, a `-I` folder of
 // its Kbuild).
-import type { KernelDatabase } from '../database';
-import { describeImages } from '../history';
-import { TextLines, type QuickFix, type TextEdit } from '../textEdits';
+import type { KernelDatabase } from '../kernels/database';
+import { describeImages } from '../kernels/history';
+import { TextLines, type QuickFix, type TextEdit } from '../edits/textEdits';
 
 export const MISSING_HEADER = 'missing-header';
 

@@ -15,7 +15,7 @@
 // and the oracle, nothing is reported for it.
 import type { Node, Tree } from 'web-tree-sitter';
 import { lineIndexAt } from './lineIndex';
-import { DatabaseError } from './database';
+import { DatabaseError } from '../kernels/database';
 
 export type AggregateKind = 'struct' | 'union';
 

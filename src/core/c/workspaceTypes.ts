@@ -8,7 +8,7 @@
 // parsed with the checker's tree-sitter parser and only its type definitions are kept.
 import type { Node, Parser } from 'web-tree-sitter';
 import { typeWithoutName } from './ctype';
-import type { AggregateRef } from './database';
+import type { AggregateRef } from '../kernels/database';
 import { blankAnnotations } from './parser';
 
 /** What one file defines. */

@@ -12,7 +12,7 @@
 // The input may be hostile, so every expansion has a budget: type nesting depth, the size of
 // one member's type tree, the length of one declaration, and the total members produced.
 import type { Member } from '../database';
-import { formatDeclaration, typeWithoutName, type TypeNode } from '../ctype';
+import { formatDeclaration, typeWithoutName, type TypeNode } from '../../c/ctype';
 import { BtfError } from './errors';
 import type { Btf, BtfComposite, BtfEnum, BtfType } from './parse';
 

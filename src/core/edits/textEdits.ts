@@ -2,7 +2,7 @@
 // in UTF-16 code units, like tree-sitter's and the editor's), so that the same fix can be
 // applied by the editor, by a test, or by a command-line tool.
 
-import { lineStarts, positionAt } from './lineIndex';
+import { lineStarts, positionAt } from '../c/lineIndex';
 
 export interface EditRange {
   startLine: number;

@@ -3,9 +3,9 @@
 // is never compiled, or the guard and its other branches are left over from kernels nobody
 // targets any more. Only conditions made of version words and numbers count: a CONFIG_ test
 // or a macro the checker cannot see may differ on kernels outside the data.
-import { LineState, type ConditionInfo, type PreprocessResult } from './preprocessor';
-import { TextLines, type QuickFix, type TextEdit } from './textEdits';
-import type { SourceRange } from './usages';
+import { LineState, type ConditionInfo, type PreprocessResult } from '../c/preprocessor';
+import { TextLines, type QuickFix, type TextEdit } from '../edits/textEdits';
+import type { SourceRange } from '../c/usages';
 
 export interface DeadGuard {
   /** 0-based line of the #if/#elif, and the last line of its backslash continuations. */

@@ -3,20 +3,20 @@
 // target; every distinct set of compiled lines ("variant") is parsed on its own, so code
 // inside `#if` in initializer lists or around function signatures still parses cleanly.
 import type { Parser, Tree } from 'web-tree-sitter';
-import type { AggregateKind, AggregateRef, KernelDatabase, MemberState } from './database';
-import { withModules } from './imageWords';
-import { callSites, findMissingFunctions, type CallSite } from './rules/missingFunction';
-import { angleIncludes, findMissingHeaders, type AngleInclude, type MissingHeaderFacts } from './rules/missingHeader';
-import { maskCode } from './statements';
-import { hostedLibraryInclude } from './userspace';
-import type { WorkspaceTypes } from './workspaceTypes';
-import { deadGuardMessage, findDeadGuards, type DeadGuard } from './deadGuards';
-import { describeImages, findSuccessor } from './history';
-import { lineIndexAt, lineStarts, positionAt } from './lineIndex';
-import { blankAnnotations } from './parser';
-import { LineState, preprocess, type CommandLineMacro, type IncludedHeader, type IncludeResolver, type KernelEnvironment, type PreprocessResult } from './preprocessor';
-import { formatFunctionType, functionPointerShape, signatureMismatch, tagsOf, type FunctionShape } from './signatures';
-import { findUsages, parseTypeText, type AggregateMention, type FileUsages, type FunctionSignature, type MemberUsage, type SourceRange, type TypeOracle } from './usages';
+import type { AggregateKind, AggregateRef, KernelDatabase, MemberState } from '../kernels/database';
+import { withModules } from '../kernels/imageWords';
+import { callSites, findMissingFunctions, type CallSite } from '../rules/missingFunction';
+import { angleIncludes, findMissingHeaders, type AngleInclude, type MissingHeaderFacts } from '../rules/missingHeader';
+import { maskCode } from '../c/statements';
+import { hostedLibraryInclude } from '../c/userspace';
+import type { WorkspaceTypes } from '../c/workspaceTypes';
+import { deadGuardMessage, findDeadGuards, type DeadGuard } from '../rules/deadGuard';
+import { describeImages, findSuccessor } from '../kernels/history';
+import { lineIndexAt, lineStarts, positionAt } from '../c/lineIndex';
+import { blankAnnotations } from '../c/parser';
+import { LineState, preprocess, type CommandLineMacro, type IncludedHeader, type IncludeResolver, type KernelEnvironment, type PreprocessResult } from '../c/preprocessor';
+import { formatFunctionType, functionPointerShape, signatureMismatch, tagsOf, type FunctionShape } from '../c/signatures';
+import { findUsages, parseTypeText, type AggregateMention, type FileUsages, type FunctionSignature, type MemberUsage, type SourceRange, type TypeOracle } from '../c/usages';
 
 /** Diagnostic codes: a contract shared by diagnostics, quick fixes, the CLI and SARIF rules. */
 export const Codes = {

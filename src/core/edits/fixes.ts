@@ -2,13 +2,13 @@
 // member that replaced it, wrap the line in a LINUX_VERSION_CODE guard whose boundary comes
 // from the data, or silence the finding. Pure: text, finding, usages and database in, edits
 // out; the editor only converts them.
-import type { Finding, JudgedUsage } from './checker';
-import type { AggregateRef, KernelDatabase, MemberState } from './database';
-import { compareAll, findSuccessor, successorAt } from './history';
-import { enclosingStatement, maskCode } from './statements';
-import { functionPointerShape, signatureMismatch } from './signatures';
+import type { Finding, JudgedUsage } from '../check/checker';
+import type { AggregateRef, KernelDatabase, MemberState } from '../kernels/database';
+import { compareAll, findSuccessor, successorAt } from '../kernels/history';
+import { enclosingStatement, maskCode } from '../c/statements';
+import { functionPointerShape, signatureMismatch } from '../c/signatures';
 import { TextLines, type QuickFix, type TextEdit } from './textEdits';
-import type { MemberUsage } from './usages';
+import type { MemberUsage } from '../c/usages';
 
 /** What the checker looks for on a line, or the line before, to leave it alone. */
 export const IGNORE_COMMENT = '/* kernel-compat-ignore */';

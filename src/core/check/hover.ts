@@ -1,9 +1,9 @@
 // Hover text (Markdown) for a struct member or a struct name: its history across the images,
 // grouped as the report groups them, with the targets the user checks against.
-import type { AggregateRef, KernelDatabase, MemberState } from './database';
-import { collapseHistory, compareAll, describeImages, findSuccessor } from './history';
-import { absentWords, carriersText, withModules } from './imageWords';
-import type { ImageGroup } from './schema';
+import type { AggregateRef, KernelDatabase, MemberState } from '../kernels/database';
+import { collapseHistory, compareAll, describeImages, findSuccessor } from '../kernels/history';
+import { absentWords, carriersText, withModules } from '../kernels/imageWords';
+import type { ImageGroup } from '../kernels/schema';
 
 const GROUP_TITLES: Record<ImageGroup, string> = {
   version: 'Versions',
