@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { createChecker } from '../../src/cli/runtime';
 import type { Checker } from '../../src/core/check/checker';
-import { callSites } from '../../src/core/rules/missingFunction';
+import { callSites } from '../../src/core/c/calls';
 import { maskCode } from '../../src/core/c/statements';
 import { parseTargets } from '../../src/core/kernels/targets';
 import { bundledDatabase } from './helpers';

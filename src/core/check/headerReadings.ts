@@ -6,7 +6,7 @@ import { blankAnnotations } from '../c/parser';
 import type { IncludedHeader } from '../c/preprocessor';
 import { maskCode } from '../c/statements';
 import { findUsages, type FunctionSignature, type TypeOracle } from '../c/usages';
-import { callSites, type CallSite } from '../rules/missingFunction';
+import { callSites, type CallSite } from '../c/calls';
 
 /** Bounded: a long session over a large tree of headers keeps the most recent ones. */
 const MAX_KEPT_HEADERS = 512;

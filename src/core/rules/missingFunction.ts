@@ -7,6 +7,7 @@ import type { KernelDatabase } from '../kernels/database';
 import { describeImages } from '../kernels/history';
 import { lineRange, type Finding } from '../check/findings';
 import type { RuleContext, RuleInfo } from './rule';
+import type { CallSite } from '../c/calls';
 
 export const missingFunctionRule = {
   code: 'missing-function',
@@ -23,42 +24,6 @@ export function missingFunctionFindings(context: RuleContext, input: Omit<Missin
     range: lineRange(site.line, site.startColumn, site.endColumn),
     targets,
   }));
-}
-
-/** Words followed by `(` that are not calls. */
-const NOT_CALLS = new Set([
-  'if', 'for', 'while', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', '__typeof', 'alignof', '_Alignof', '__alignof__',
-  'asm', '__asm__', '__asm', 'defined', '__attribute__', '__builtin_offsetof', 'case', 'do', 'else', 'goto', '_Static_assert', 'static_assert',
-  // Type words before a declarator in parentheses (`int (*cb)(int)`).
-  'void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', 'unsigned', 'bool', '_Bool', 'const', 'volatile', 'static', 'extern', 'inline', 'register',
-]);
-
-/** A call `name(` in the text, outside comments and strings, not through a member (`ops->open(`). */
-export interface CallSite {
-  line: number;
-  name: string;
-  startColumn: number;
-  endColumn: number;
-}
-
-const CALL = /([A-Za-z_]\w*)\s*\(/g;
-
-/** Call sites of `masked` (comments and string contents blanked, same offsets), one line at a time. */
-export function callSites(masked: string, skipLine: (line: number) => boolean): CallSite[] {
-  const sites: CallSite[] = [];
-  masked.split('\n').forEach((text, line) => {
-    if (skipLine(line) || !text.includes('(')) return;
-    for (const match of text.matchAll(CALL)) {
-      const name = match[1];
-      const start = match.index!;
-      if (NOT_CALLS.has(name)) continue;
-      // Through a member or a pointer (`ops->open(`, `s.fn(`), or a declaration of a pointer to function (`(*name)(`).
-      const before = text.slice(0, start).trimEnd();
-      if (before.endsWith('.') || before.endsWith('->') || before.endsWith('(*') || /\b(?:struct|union|enum)$/.test(before)) continue;
-      sites.push({ line, name, startColumn: start, endColumn: start + name.length });
-    }
-  });
-  return sites;
 }
 
 export interface MissingFunction {
