@@ -44,6 +44,8 @@ export interface CallArguments {
   spans: { start: number; end: number }[];
   /** Just past the closing `)`. */
   end: number;
+  /** A comma inside `{}` or `[]` within an argument: one argument to a function, several to a macro. */
+  commaInBraces: boolean;
 }
 
 /** A call longer than this is not read (a runaway from unbalanced text). */
@@ -57,6 +59,8 @@ const MAX_CALL_LENGTH = 20_000;
 export function callArguments(masked: string, open: number, firstLine: number, crossesDirective: (line: number) => boolean): CallArguments | undefined {
   const spans: { start: number; end: number }[] = [];
   let depth = 0;
+  let braces = 0;
+  let commaInBraces = false;
   let argumentStart = open + 1;
   let line = firstLine;
   const limit = Math.min(masked.length, open + MAX_CALL_LENGTH);
@@ -67,20 +71,23 @@ export function callArguments(masked: string, open: number, firstLine: number, c
       if (crossesDirective(line)) return undefined;
       continue;
     }
-    if (char === '(' || char === '[' || char === '{') depth++;
-    else if (char === ')' || char === ']' || char === '}') {
+    if (char === '(' || char === '[' || char === '{') {
+      depth++;
+      if (char !== '(') braces++;
+    } else if (char === ')' || char === ']' || char === '}') {
       depth--;
+      if (char !== ')') braces--;
       if (depth === 0) {
         pushTrimmed(masked, argumentStart, i, spans);
         // `f()` has no argument, not one empty one.
         if (spans.length === 1 && spans[0].start === spans[0].end) spans.length = 0;
-        return { spans, end: i + 1 };
+        return { spans, end: i + 1, commaInBraces };
       }
       if (depth < 0) return undefined;
     } else if (char === ',' && depth === 1) {
       pushTrimmed(masked, argumentStart, i, spans);
       argumentStart = i + 1;
-    }
+    } else if (char === ',' && braces > 0) commaInBraces = true;
   }
   return undefined;
 }
@@ -89,4 +96,22 @@ function pushTrimmed(text: string, start: number, end: number, spans: { start: n
   while (start < end && /\s/.test(text[start])) start++;
   while (end > start && /\s/.test(text[end - 1])) end--;
   spans.push({ start, end });
+}
+
+/** Each site with its offset and its argument list, where the list closes before any directive line. */
+export function withArguments(
+  masked: string,
+  sites: readonly CallSite[],
+  lineStartIndices: readonly number[],
+  isDirectiveLine: (line: number) => boolean,
+): { site: CallSite; start: number; arguments: CallArguments }[] {
+  const found: { site: CallSite; start: number; arguments: CallArguments }[] = [];
+  for (const site of sites) {
+    const start = lineStartIndices[site.line] + site.startColumn;
+    const open = masked.indexOf('(', start + site.name.length);
+    if (open < 0) continue;
+    const args = callArguments(masked, open, site.line, isDirectiveLine);
+    if (args) found.push({ site, start, arguments: args });
+  }
+  return found;
 }

@@ -18,6 +18,7 @@ import { CallbackSignatureJudge } from '../rules/callbackSignature';
 import { deadGuardFindings } from '../rules/deadGuard';
 import { missingFunctionFindings } from '../rules/missingFunction';
 import { callSites } from '../c/calls';
+import { callArgumentsFindings } from '../rules/callArguments';
 import { angleIncludes, missingHeaderFindings, type AngleInclude } from '../rules/missingHeader';
 import { judgeMissingMember } from '../rules/missingMember';
 import { preprocessorFindings } from '../rules/preprocessorProblem';
@@ -192,6 +193,10 @@ export class Checker {
   private headerAndCallFindings(context: RuleContext, text: string, file: PreprocessedFile, includes: readonly AngleInclude[], union: FileUsages, options: CheckOptions): Finding[] {
     const { pre } = file;
     const compiled = (slot: number, line: number) => file.built(slot) && pre.lineStates[slot][line] === LineState.Active;
+    const definedByDriver = (name: string) => union.functions.has(name) || pre.definedMacros.has(name) || options.workspaceTypes?.definesCallable(name) === true;
+    const masked = maskCode(text);
+    const isDirectiveLine = (line: number) => pre.directiveLines[line] === 1;
+    const sites = callSites(masked, isDirectiveLine);
     return [
       ...missingHeaderFindings(context, {
         includes,
@@ -199,13 +204,14 @@ export class Checker {
         providedByWorkspace: (include) => options.resolveInclude?.(include.name, false, options.fileName) !== undefined,
       }),
       ...missingFunctionFindings(context, {
-        sites: callSites(maskCode(text), (line) => pre.directiveLines[line] === 1),
+        sites,
         headerSites: pre.headers.flatMap((header) =>
           this.headerReadings.callSitesOf(header).map((site) => ({ site, compiled: (slot: number) => header.lineStates[slot]?.[site.line] === LineState.Active })),
         ),
         compiled,
-        definedByDriver: (name) => union.functions.has(name) || pre.definedMacros.has(name) || options.workspaceTypes?.definesCallable(name) === true,
+        definedByDriver,
       }),
+      ...callArgumentsFindings(context, { text, masked, sites, lineStartIndices: file.lineStartIndices, isDirectiveLine, compiled, definedByDriver }),
     ];
   }
 }

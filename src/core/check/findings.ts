@@ -4,6 +4,7 @@ import type { AggregateRef } from '../kernels/database';
 import type { Code } from '../rules';
 import type { DeadGuard } from '../rules/deadGuard';
 import type { MissingHeaderFacts } from '../rules/missingHeader';
+import type { CallArgumentFacts } from '../rules/callArguments';
 import type { FunctionSignature, MemberUsage, SourceRange } from '../c/usages';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -21,6 +22,8 @@ export interface Finding {
   guard?: DeadGuard;
   /** missing-header only: the header, its successor and the boundary, for the fixes. */
   header?: MissingHeaderFacts;
+  /** call-arguments only: the call and how the failing kernels take it, for the fix. */
+  call?: CallArgumentFacts;
 }
 
 /** A usage together with the targets on which its line is certainly compiled. */

@@ -117,6 +117,11 @@ export class HeaderIndex {
     return (own(this.file.functions, name) ?? []).filter(([, mask]) => mask & bit).map(([prototype, , inline]) => ({ prototype, inline: inline === 1 }));
   }
 
+  /** Whether the ways `name` can be called differ between the kernels with header data. */
+  isReshapedCall(name: string): boolean {
+    return own(this.names.calls ?? {}, name) !== undefined;
+  }
+
   /**
    * The ways `name` can be called on the image, for a name whose ways differ between the
    * kernels with header data (undefined for any other name, and without header data): its

@@ -2,6 +2,7 @@
 // this folder and its description here; the checker calls its judge in the phase it needs.
 import type { Severity } from '../check/findings';
 import { accessOperatorRule } from './accessOperator';
+import { callArgumentsRule } from './callArguments';
 import { callbackSignatureRule } from './callbackSignature';
 import { deadGuardRule } from './deadGuard';
 import { missingFunctionRule } from './missingFunction';
@@ -23,6 +24,7 @@ export const Codes = {
   deadGuard: deadGuardRule.code,
   missingHeader: missingHeaderRule.code,
   missingFunction: missingFunctionRule.code,
+  callArguments: callArgumentsRule.code,
 } as const;
 export type Code = (typeof Codes)[keyof typeof Codes];
 
@@ -36,6 +38,7 @@ export const RULES: readonly RuleInfo[] = [
   deadGuardRule,
   missingFunctionRule,
   missingHeaderRule,
+  callArgumentsRule,
 ];
 
 export const DEFAULT_SEVERITIES = Object.fromEntries(RULES.map((rule) => [rule.code, rule.severity])) as Record<Code, Severity>;
