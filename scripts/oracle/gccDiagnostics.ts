@@ -111,7 +111,7 @@ export function classifyError(d: GccDiagnostic): ErrorKind {
   }
   if (/No such file or directory/.test(m) && d.severity === 'fatal error') return 'missing-header';
   if (/implicit declaration of function/.test(m)) return 'implicit-declaration';
-  if (/too (few|many) arguments to function/.test(m)) return 'argument-count';
+  if (/too (few|many) arguments to function/.test(m) || /^macro "[^"]+" (requires \d+ arguments?, but only \d+ given|passed \d+ arguments?, but takes just \d+)/.test(m)) return 'argument-count';
   if (/unknown type name/.test(m)) return 'unknown-type';
   if (/undeclared/.test(m)) return 'undeclared';
   if (/invalid use of undefined type|has incomplete type|storage size of .* isn’t known|dereferencing pointer to incomplete type|invalid application of ‘sizeof’ to incomplete type/.test(m)) return 'incomplete-type';

@@ -21,18 +21,19 @@ export interface CheckerWarning extends DriverLine {
 }
 
 /** The error classes the checker claims to foresee; struct members are the headline. */
-export type Claim = 'struct-member' | 'missing-header' | 'missing-function';
-export const CLAIMS: Claim[] = ['struct-member', 'missing-header', 'missing-function'];
+export type Claim = 'struct-member' | 'missing-header' | 'missing-function' | 'call-arguments';
+export const CLAIMS: Claim[] = ['struct-member', 'missing-header', 'missing-function', 'call-arguments'];
 
 /** The gcc error class each claim foresees. */
 const CLAIMED_KIND: Record<Claim, ErrorKind> = {
   'struct-member': 'struct-member',
   'missing-header': 'missing-header',
   'missing-function': 'implicit-declaration',
+  'call-arguments': 'argument-count',
 };
 
 export function claimOf(code: string): Claim {
-  return code === 'missing-header' ? 'missing-header' : code === 'missing-function' ? 'missing-function' : 'struct-member';
+  return code === 'missing-header' || code === 'missing-function' || code === 'call-arguments' ? code : 'struct-member';
 }
 
 export type Verdict = 'true-positive' | 'false-positive' | 'uncompiled' | 'on-other-error';
@@ -65,6 +66,7 @@ export interface Counts {
   'struct-member': ClaimCounts;
   'missing-header': ClaimCounts;
   'missing-function': ClaimCounts;
+  'call-arguments': ClaimCounts;
   /** Errors outside both claims, on lines without a struct-member error (those are its echoes). */
   otherErrors: number;
 }
@@ -152,20 +154,21 @@ export function score(errors: LocatedError[], compiled: CompiledLines, warnings:
   const otherErrors = countOtherErrors(errors, new Set(claims['struct-member'].own.keys()));
   return {
     warnings: judged,
-    errorLines: { 'struct-member': claims['struct-member'].lines, 'missing-header': claims['missing-header'].lines, 'missing-function': claims['missing-function'].lines },
+    errorLines: Object.fromEntries(CLAIMS.map((claim) => [claim, claims[claim].lines])) as Record<Claim, ErrorLine[]>,
     unlocatedStructErrors: errors.filter((e) => e.kind === 'struct-member' && !e.at),
     otherErrors,
     counts: {
       'struct-member': countClaim('struct-member', judged, claims['struct-member'].lines),
       'missing-header': countClaim('missing-header', judged, claims['missing-header'].lines),
       'missing-function': countClaim('missing-function', judged, claims['missing-function'].lines),
+      'call-arguments': countClaim('call-arguments', judged, claims['call-arguments'].lines),
       otherErrors: Object.values(otherErrors).reduce((a, b) => a + b, 0),
     },
   };
 }
 
 export const ZERO_CLAIM: ClaimCounts = { warnings: 0, truePositives: 0, falsePositives: 0, uncompiled: 0, onOtherError: 0, errorLines: 0, warnedErrorLines: 0 };
-export const ZERO_COUNTS: Counts = { 'struct-member': ZERO_CLAIM, 'missing-header': ZERO_CLAIM, 'missing-function': ZERO_CLAIM, otherErrors: 0 };
+export const ZERO_COUNTS: Counts = { 'struct-member': ZERO_CLAIM, 'missing-header': ZERO_CLAIM, 'missing-function': ZERO_CLAIM, 'call-arguments': ZERO_CLAIM, otherErrors: 0 };
 
 function addClaim(a: ClaimCounts, b: ClaimCounts): ClaimCounts {
   const sum = { ...a };
@@ -178,6 +181,7 @@ export function addCounts(a: Counts, b: Counts): Counts {
     'struct-member': addClaim(a['struct-member'], b['struct-member']),
     'missing-header': addClaim(a['missing-header'], b['missing-header']),
     'missing-function': addClaim(a['missing-function'], b['missing-function']),
+    'call-arguments': addClaim(a['call-arguments'], b['call-arguments']),
     otherErrors: a.otherErrors + b.otherErrors,
   };
 }
