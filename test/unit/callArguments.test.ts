@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { createChecker } from '../../src/cli/runtime';
 import type { Checker } from '../../src/core/check/checker';
 import { callArguments, callSites } from '../../src/core/c/calls';
+import { callHover } from '../../src/core/check/callHover';
 import { prototypeParameters } from '../../src/core/c/prototypes';
 import { maskCode } from '../../src/core/c/statements';
 import { quickFixesFor } from '../../src/core/edits/quickFixes';
@@ -115,5 +116,24 @@ describe('call-arguments fixes', () => {
     const result = check(CLASS('class_create(owner, "demo")'), 'debian');
     const finding = result.findings.find((f) => f.code === 'call-arguments')!;
     assert.deepEqual(quickFixesFor(finding, CLASS('class_create(owner, "demo")'), result.usages, db).map((f) => f.kind), ['ignore']);
+  });
+});
+
+describe('hover on a call', () => {
+  it('shows each targeted kernel\'s declaration, grouped, and the kernels without header data', () => {
+    const targets = parseTargets('5.15,6.1,6.12,7.2,7.3', db.images).images;
+    assert.equal(
+      callHover(db, 'class_create', targets),
+      [
+        '**`class_create`** on the targeted kernels',
+        '',
+        '- 6.1: a macro of 2 arguments',
+        '- 6.12–7.3: `struct class *class_create(const char *)`',
+        '',
+        'Not known on 5.15: the data has no headers of those kernels.',
+      ].join('\n'),
+    );
+    assert.match(callHover(db, 'strlcpy', targets)!, /- 6\.12–7\.3: \*\*not declared\*\*: a call does not compile there/);
+    assert.equal(callHover(db, 'my_driver_helper', targets), undefined);
   });
 });
