@@ -59,6 +59,12 @@ describe('call-arguments', () => {
     ]);
   });
 
+  it('judges the kernels with header data among targets that include Ubuntu images', () => {
+    assert.deepEqual(rows(CLASS('class_create(THIS_MODULE, "demo")'), '6.1..7.3'), [
+      'warning 7:8-20 [6.12,7.2,7.3] `class_create` takes 1 argument on 6.12–7.3 (`struct class *class_create(const char *)`); the call passes 2, so it does not compile there',
+    ]);
+  });
+
   it('warns the other way where the older kernels have a macro of two arguments', () => {
     assert.deepEqual(rows(CLASS('class_create("demo")'), '5.10,6.1,6.12'), [
       'warning 7:8-20 [5.10,6.1] `class_create` is a macro of 2 arguments on 5.10–6.1; the call passes 1, so it does not compile there',

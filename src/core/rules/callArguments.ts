@@ -63,7 +63,7 @@ export function callArgumentsFindings(context: RuleContext, input: CallArguments
   for (const call of withArguments(input.masked, candidates, input.lineStartIndices, input.isDirectiveLine)) {
     const { site } = call;
     const verdicts = judgeCall(context, input, call);
-    if (!verdicts || verdicts.failing.length === 0) continue;
+    if (verdicts.failing.length === 0) continue;
     findings.push({
       code: callArgumentsRule.code,
       severity: context.severities[callArgumentsRule.code],
@@ -82,7 +82,7 @@ interface ImageVerdict {
 }
 
 /** The compiled targets on which the call does not fit, and those on which it does. */
-function judgeCall(context: RuleContext, input: CallArgumentsInput, call: CallWithArguments): { failing: ImageVerdict[]; fitting: ImageVerdict[] } | undefined {
+function judgeCall(context: RuleContext, input: CallArgumentsInput, call: CallWithArguments): { failing: ImageVerdict[]; fitting: ImageVerdict[] } {
   const headers = context.db.headers();
   const passed = call.arguments.spans.length;
   const failing: ImageVerdict[] = [];
@@ -91,9 +91,9 @@ function judgeCall(context: RuleContext, input: CallArgumentsInput, call: CallWi
     const image = context.targets[slot];
     if (!input.compiled(slot, call.site.line)) continue;
     const shapes = headers.callShapes(call.site.name, image);
-    // Not a reshaped name, no header data, or no declaration there (missing-function's case).
-    if (shapes === undefined) return undefined;
-    if (shapes.length === 0) continue;
+    // No header data there, a prototype not read with confidence, or no declaration there
+    // (missing-function's case): nothing to judge on that kernel.
+    if (shapes === undefined || shapes.length === 0) continue;
     // A macro splits its arguments at commas outside parentheses only: `{a, b}` is two there.
     if (shapes.some((shape) => shape.macro) && call.arguments.commaInBraces) continue;
     const fits = shapes.some((shape) => (shape.variadic ? passed >= shape.parameters : passed === shape.parameters));
