@@ -6,6 +6,7 @@ import type { AggregateKind, KernelDatabase } from '../kernels/database';
 import type { Finding } from '../check/findings';
 import { formatFunctionType, functionPointerShape, signatureMismatch, tagsOf, type FunctionShape } from '../c/signatures';
 import type { FunctionSignature } from '../c/usages';
+import { integerTypedefs, type IntegerTypedefs } from '../c/integerTypedefs';
 import { imagesOf, memberFinding, type MemberUse, type RuleContext, type RuleInfo } from './rule';
 
 export const callbackSignatureRule = {
@@ -20,6 +21,7 @@ export class CallbackSignatureJudge {
   private readonly shapes = new Map<string, FunctionShape | undefined>();
   private readonly typedefCallbacks = new Map<string, string | undefined>();
   private readonly verdicts = new Map<string, string | undefined>();
+  private readonly typedefsByArch = new Map<string, IntegerTypedefs>();
 
   constructor(private readonly db: KernelDatabase) {}
 
@@ -54,8 +56,10 @@ export class CallbackSignatureJudge {
     const memberType = this.callbackType(state.member.type, image);
     const expected = memberType ? this.shapeOf(memberType) : undefined;
     if (!memberType || !expected) return undefined;
-    const verdictKey = `${signatureKey(signature)}\u0000${memberType}`;
-    if (!this.verdicts.has(verdictKey)) this.verdicts.set(verdictKey, signatureMismatch(signature, expected));
+    const arch = this.db.images[image].arch;
+    const typedefs = this.typedefsOf(arch);
+    const verdictKey = `${signatureKey(signature)}\u0000${memberType}\u0000${arch}`;
+    if (!this.verdicts.has(verdictKey)) this.verdicts.set(verdictKey, signatureMismatch(signature, expected, { typedefs }));
     let why = this.verdicts.get(verdictKey);
     if (why) {
       // A kernel struct the function names that this image's data lacks may be another name
@@ -64,9 +68,15 @@ export class CallbackSignatureJudge {
         const [kind, name] = tag.split(' ') as [AggregateKind, string];
         return this.db.knows({ kind, name }) && this.db.definition({ kind, name }, image) === null;
       });
-      if (unsure.length > 0) why = signatureMismatch(signature, expected, (tag) => unsure.includes(tag));
+      if (unsure.length > 0) why = signatureMismatch(signature, expected, { typedefs, uncertain: (tag) => unsure.includes(tag) });
     }
     return why ? { type: formatFunctionType(expected), why } : undefined;
+  }
+
+  private typedefsOf(arch: string): IntegerTypedefs {
+    let typedefs = this.typedefsByArch.get(arch);
+    if (!typedefs) this.typedefsByArch.set(arch, (typedefs = integerTypedefs(arch)));
+    return typedefs;
   }
 
   /** The function-pointer type a member holds on `image`: its own, or what its function typedef names there. */
