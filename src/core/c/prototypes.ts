@@ -30,9 +30,14 @@ export function prototypeParameters(prototype: string, name: string): PrototypeP
 
 /** Offset of the `(` after `name` in the prototype, or -1. */
 function findName(prototype: string, name: string): number {
-  const pattern = new RegExp(`(?:^|[^\\w])${name}\\s*\\(`, 'g');
-  const match = pattern.exec(prototype);
-  return match ? match.index + match[0].length - 1 : -1;
+  for (let at = prototype.indexOf(name); at >= 0; at = prototype.indexOf(name, at + 1)) {
+    const before = at === 0 ? '' : prototype[at - 1];
+    if (/\w/.test(before)) continue;
+    let open = at + name.length;
+    while (prototype[open] === ' ') open++;
+    if (prototype[open] === '(') return open;
+  }
+  return -1;
 }
 
 function matchingParen(text: string, open: number): number {

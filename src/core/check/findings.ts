@@ -5,6 +5,7 @@ import type { Code } from '../rules';
 import type { DeadGuard } from '../rules/deadGuard';
 import type { MissingHeaderFacts } from '../rules/missingHeader';
 import type { CallArgumentFacts } from '../rules/callArguments';
+import type { FunctionSuccessor } from '../rules/missingFunction';
 import type { FunctionSignature, MemberUsage, SourceRange } from '../c/usages';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -24,6 +25,8 @@ export interface Finding {
   header?: MissingHeaderFacts;
   /** call-arguments only: the call and how the failing kernels take it, for the fix. */
   call?: CallArgumentFacts;
+  /** missing-function only: the function that took its place, for the rename. */
+  successor?: FunctionSuccessor;
 }
 
 /** A usage together with the targets on which its line is certainly compiled. */

@@ -5,6 +5,7 @@ import type { KernelDatabase } from '../kernels/database';
 import { Codes } from '../rules';
 import { callArgumentsFixes } from '../rules/callArguments';
 import { deadGuardFix } from '../rules/deadGuard';
+import { missingFunctionFixes } from '../rules/missingFunction';
 import { missingHeaderFixes } from '../rules/missingHeader';
 import { ignoreFix, missingMemberFixes } from './fixes';
 import { TextLines, type QuickFix } from './textEdits';
@@ -19,6 +20,7 @@ export function quickFixesFor(finding: Finding, text: string, usages: readonly J
     fixes.push(...missingHeaderFixes(text, finding.range.startLine, finding.header, versionIncludeEdit(new TextLines(text))));
   }
   if (finding.code === Codes.callArguments && finding.call) fixes.push(...callArgumentsFixes(text, finding.call));
+  if (finding.code === Codes.missingFunction) fixes.push(...missingFunctionFixes(finding, new TextLines(text).content(finding.range.startLine).slice(finding.range.startColumn, finding.range.endColumn)));
   fixes.push(ignoreFix(text, finding.range.startLine));
   return fixes;
 }

@@ -142,6 +142,22 @@ export class HeaderIndex {
     return found;
   }
 
+  /**
+   * The names (functions and macros) that come and go between kernels with header data and
+   * that every kernel of `on` declares while `notOn` does not: the candidates for a successor.
+   */
+  callablesDeclared(on: readonly number[], notOn: number): string[] {
+    const required = on.reduce((mask, image) => mask | (this.bits.get(image) ?? 0), 0);
+    const excluded = this.bits.get(notOn) ?? 0;
+    const found: string[] = [];
+    const callables = this.names.callables;
+    for (const name in callables) {
+      const mask = callables[name];
+      if ((mask & required) === required && (mask & excluded) === 0) found.push(name);
+    }
+    return found;
+  }
+
   /** The function-like macro definitions of a name on the image; [] when no header defines one. */
   macros(name: string, image: number): MacroArity[] | undefined {
     const bit = this.bits.get(image);
