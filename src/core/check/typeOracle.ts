@@ -3,7 +3,8 @@
 // its workspace) win over the kernel's; a kernel member's type is read on the targets.
 import type { KernelDatabase } from '../kernels/database';
 import type { WorkspaceTypes } from '../c/workspaceTypes';
-import { parseTypeText, type TypeOracle } from '../c/usages';
+import type { TypeOracle } from '../c/usages';
+import { parseTypeText } from '../c/typeText';
 
 export function typeOracle(db: KernelDatabase, targets: readonly number[], workspace: WorkspaceTypes | undefined, fileName: string): TypeOracle {
   const newestFirst = [...targets].reverse();
