@@ -24,12 +24,12 @@ export interface CheckerWarning extends DriverLine {
 export type Claim = 'struct-member' | 'missing-header' | 'missing-function' | 'call-arguments';
 export const CLAIMS: Claim[] = ['struct-member', 'missing-header', 'missing-function', 'call-arguments'];
 
-/** The gcc error class each claim foresees. */
-const CLAIMED_KIND: Record<Claim, ErrorKind> = {
-  'struct-member': 'struct-member',
-  'missing-header': 'missing-header',
-  'missing-function': 'implicit-declaration',
-  'call-arguments': 'argument-count',
+/** The gcc error classes each claim foresees. */
+const CLAIMED_KINDS: Record<Claim, ErrorKind[]> = {
+  'struct-member': ['struct-member'],
+  'missing-header': ['missing-header'],
+  'missing-function': ['implicit-declaration'],
+  'call-arguments': ['argument-count', 'argument-type'],
 };
 
 export function claimOf(code: string): Claim {
@@ -83,10 +83,10 @@ export interface Score {
 
 const key = (l: DriverLine) => `${l.file}:${l.line}`;
 
-function errorLinesOf(errors: LocatedError[], kind: ErrorKind): ErrorLine[] {
+function errorLinesOf(errors: LocatedError[], kinds: readonly ErrorKind[]): ErrorLine[] {
   const lines = new Map<string, ErrorLine>();
   for (const e of errors) {
-    if (e.kind !== kind || !e.at) continue;
+    if (!kinds.includes(e.kind) || !e.at) continue;
     let line = lines.get(key(e.at));
     if (!line) lines.set(key(e.at), (line = { ...e.at, messages: [], via: [], warned: false }));
     if (!line.messages.includes(e.message)) line.messages.push(e.message);
@@ -147,7 +147,7 @@ function countClaim(claim: Claim, judged: JudgedWarning[], lines: ErrorLine[]): 
 }
 
 export function score(errors: LocatedError[], compiled: CompiledLines, warnings: CheckerWarning[]): Score {
-  const claims = Object.fromEntries(CLAIMS.map((claim) => [claim, new ClaimLines(errorLinesOf(errors, CLAIMED_KIND[claim]))])) as Record<Claim, ClaimLines>;
+  const claims = Object.fromEntries(CLAIMS.map((claim) => [claim, new ClaimLines(errorLinesOf(errors, CLAIMED_KINDS[claim]))])) as Record<Claim, ClaimLines>;
   const errorKeys = new Set<string>();
   for (const e of errors) for (const l of e.at ? [e.at, ...e.via] : e.via) errorKeys.add(key(l));
   const judged = warnings.map((w) => judge(w, claims, errorKeys, compiled));

@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { createChecker } from '../../src/cli/runtime';
 import type { Checker } from '../../src/core/check/checker';
+import { ArgumentTypes } from '../../src/core/c/argumentTypes';
 import { callArguments, callSites } from '../../src/core/c/calls';
 import { callHover } from '../../src/core/check/callHover';
 import { prototypeParameters } from '../../src/core/c/prototypes';
@@ -141,5 +142,32 @@ describe('hover on a call', () => {
     );
     assert.match(callHover(db, 'strlcpy', targets)!, /- 6\.12–7\.3: \*\*not declared\*\*: a call does not compile there/);
     assert.equal(callHover(db, 'my_driver_helper', targets), undefined);
+  });
+});
+
+describe('call-arguments: argument types', () => {
+  const SETATTR = (parameter: string) =>
+    `#include <linux/fs.h>\nstatic int demo_setattr(${parameter} *mnt_userns, struct dentry *dentry, struct iattr *attr)\n{\n\treturn setattr_prepare(mnt_userns, dentry, attr);\n}\n`;
+
+  it('warns on an argument whose struct pointer type the function no longer takes (user_namespace → mnt_idmap)', () => {
+    assert.deepEqual(rows(SETATTR('struct user_namespace'), '6.1,6.12,7.3'), [
+      'warning 4:25-35 [6.12,7.3] `setattr_prepare` takes `struct mnt_idmap *` as argument 1 on 6.12–7.3 (`int setattr_prepare(struct mnt_idmap *, struct dentry *, struct iattr *)`); the call passes `mnt_userns`, a `struct user_namespace *`, so it does not compile there',
+    ]);
+  });
+
+  it('is silent where the argument has the right type, where its type is not plain, and where a target renames the tag', () => {
+    assert.deepEqual(rows(SETATTR('struct mnt_idmap'), '6.12,7.3'), []);
+    assert.deepEqual(rows(SETATTR('void'), '6.12,7.3'), []);
+    assert.deepEqual(rows('#define user_namespace mnt_idmap\n' + SETATTR('struct user_namespace'), '6.12,7.3'), []);
+  });
+
+  it('types `&name` of a struct the file declares, and nothing declared inside another function', () => {
+    const text = 'static const struct file_operations fops = { };\nstatic void f(void)\n{\n\tstruct inode *ip;\n\tg(&fops, ip, &other);\n}\nstatic void h(void) { struct dentry *d; }\n';
+    const types = new ArgumentTypes(maskCode(text));
+    const at = (word: string) => text.indexOf(word, text.indexOf('g('));
+    assert.deepEqual(types.typeOf('&fops', at('&fops')), { tag: 'file_operations', constant: true });
+    assert.deepEqual(types.typeOf('ip', at('ip,')), { tag: 'inode', constant: false });
+    assert.equal(types.typeOf('&other', at('&other')), undefined);
+    assert.equal(types.typeOf('d', at('&other')), undefined);
   });
 });

@@ -61,7 +61,7 @@ describe('oracle: gcc diagnostics', () => {
     assert.deepEqual(byLine(475), ['incomplete-type', 'incomplete-type']); // two columns, two errors
     assert.deepEqual(byLine(518), ['struct-member']); // .set_termios = a callback of the old type
     assert.deepEqual(byLine(1054), ['struct-member']); // vma->vm_flags |= …: read-only from 6.3
-    assert.deepEqual(byLine(1498), ['incompatible-type', 'argument-count']); // class_create(THIS_MODULE, …)
+    assert.deepEqual(byLine(1498), ['argument-type', 'argument-count']); // class_create(THIS_MODULE, …)
     assert.equal(errors.length, 16);
   });
 
@@ -245,11 +245,12 @@ describe('oracle: scoring', () => {
 });
 
 describe('oracle: argument counts', () => {
-  it("classes gcc's argument-count errors of functions and of macros together", () => {
+  it("classes gcc's argument-count errors of functions and of macros together, and argument types apart", () => {
     const at = { file: 'a.c', line: 1, column: 1, severity: 'error' as const, notes: [] };
     assert.equal(classifyError({ ...at, message: 'too many arguments to function ‘class_create’' }), 'argument-count');
     assert.equal(classifyError({ ...at, message: 'macro "class_create" requires 2 arguments, but only 1 given' }), 'argument-count');
     assert.equal(classifyError({ ...at, message: 'macro "f" passed 3 arguments, but takes just 2' }), 'argument-count');
+    assert.equal(classifyError({ ...at, message: 'passing argument 1 of ‘setattr_prepare’ from incompatible pointer type [-Werror=incompatible-pointer-types]' }), 'argument-type');
   });
 });
 

@@ -211,7 +211,16 @@ export class Checker {
         compiled,
         definedByDriver,
       }),
-      ...callArgumentsFindings(context, { text, masked, sites, lineStartIndices: file.lineStartIndices, isDirectiveLine, compiled, definedByDriver }),
+      ...callArgumentsFindings(context, {
+        text,
+        masked,
+        sites,
+        lineStartIndices: file.lineStartIndices,
+        isDirectiveLine,
+        compiled,
+        definedByDriver,
+        isMacro: (name) => pre.definedMacros.has(name),
+      }),
     ];
   }
 }

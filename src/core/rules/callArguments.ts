@@ -1,10 +1,13 @@
 // Rule `call-arguments`: a call passes a number of arguments that a targeted kernel's
 // function or function-like macro of that name does not take (`class_create(THIS_MODULE,
-// name)` from 6.4, where it takes the name only). gcc stops there ("too many arguments to
-// function", "macro … requires 2 arguments, but only 1 given"). Judged only for names whose
+// name)` from 6.4, where it takes the name only), or an argument whose struct pointer type the
+// function no longer takes (`struct user_namespace *` where 6.3+ wants `struct mnt_idmap *`).
+// gcc stops there ("too many arguments to function", "macro … requires 2 arguments, but only
+// 1 given", "passing argument 1 of … from incompatible pointer type"). Judged only for names whose
 // prototypes or macros differ between the kernels with header data (the Debian ones), only on
 // certainly compiled lines, never for a name the driver defines itself.
 import { lineRange, type Finding } from '../check/findings';
+import { ArgumentTypes, structPointerOf, type StructPointer } from '../c/argumentTypes';
 import { withArguments, type CallArguments, type CallSite } from '../c/calls';
 import { enclosingStatement } from '../c/statements';
 import type { CallShape } from '../kernels/headerIndex';
@@ -39,6 +42,8 @@ export interface CallArgumentsInput {
   compiled: (slot: number, line: number) => boolean;
   /** Whether the driver defines or declares the name (the file, its macros, its other files). */
   definedByDriver: (name: string) => boolean;
+  /** Whether some target may see the name as a macro (`#define proc_ops file_operations`). */
+  isMacro: (name: string) => boolean;
 }
 
 /** What a `call-arguments` finding carries for its fix. */
@@ -60,20 +65,81 @@ export function callArgumentsFindings(context: RuleContext, input: CallArguments
   if (!context.targets.some((image) => headers.covers(image))) return [];
   const findings: Finding[] = [];
   const candidates = input.sites.filter((site) => headers.isReshapedCall(site.name) && !input.definedByDriver(site.name));
+  const argumentTypes = new ArgumentTypes(input.masked);
   for (const call of withArguments(input.masked, candidates, input.lineStartIndices, input.isDirectiveLine)) {
     const { site } = call;
     const verdicts = judgeCall(context, input, call);
-    if (verdicts.failing.length === 0) continue;
-    findings.push({
-      code: callArgumentsRule.code,
-      severity: context.severities[callArgumentsRule.code],
-      message: messageOf(context, site.name, call.arguments.spans.length, verdicts.failing),
-      range: lineRange(site.line, site.startColumn, site.endColumn),
-      targets: verdicts.failing.map((f) => f.image),
-      call: factsOf(context.db, input.text, call, verdicts),
-    });
+    if (verdicts.failing.length > 0) {
+      findings.push({
+        code: callArgumentsRule.code,
+        severity: context.severities[callArgumentsRule.code],
+        message: messageOf(context, site.name, call.arguments.spans.length, verdicts.failing),
+        range: lineRange(site.line, site.startColumn, site.endColumn),
+        targets: verdicts.failing.map((f) => f.image),
+        call: factsOf(context.db, input.text, call, verdicts),
+      });
+    }
+    findings.push(...argumentTypeFindings(context, input, call, verdicts.fitting, argumentTypes));
   }
   return findings;
+}
+
+/**
+ * Where the count fits: an argument whose struct pointer type differs from the parameter's on
+ * a target (`struct user_namespace *` where 6.3+ wants `struct mnt_idmap *`). The kernel
+ * builds with -Werror=incompatible-pointer-types, so gcc stops there. Only arguments whose
+ * type the text states plainly are judged, and never a tag some target defines as a macro.
+ */
+function argumentTypeFindings(context: RuleContext, input: CallArgumentsInput, call: CallWithArguments, fitting: readonly ImageVerdict[], types: ArgumentTypes): Finding[] {
+  const mismatches = new Map<string, { index: number; passed: StructPointer; expected: string; prototype: string; images: number[] }>();
+  const passedTypes = new Map<number, StructPointer | undefined>();
+  const passedType = (index: number) => {
+    if (!passedTypes.has(index)) {
+      const span = call.arguments.spans[index];
+      passedTypes.set(index, types.typeOf(input.text.slice(span.start, span.end), span.start));
+    }
+    return passedTypes.get(index);
+  };
+  for (const { image, shapes } of fitting) {
+    // One prototype on that kernel, read with its types: several would leave the choice open.
+    if (shapes.length !== 1 || shapes[0].macro || !shapes[0].types || !shapes[0].prototype) continue;
+    const { types: parameters, prototype } = shapes[0];
+    parameters.forEach((parameter, index) => {
+      const expected = structPointerOf(parameter);
+      const passed = expected && index < call.arguments.spans.length ? passedType(index) : undefined;
+      if (!expected || !passed || passed.tag === expected.tag || input.isMacro(passed.tag) || input.isMacro(expected.tag)) return;
+      const key = `${index}\u0000${parameter}`;
+      const entry = mismatches.get(key) ?? { index, passed, expected: parameter, prototype, images: [] };
+      entry.images.push(image);
+      mismatches.set(key, entry);
+    });
+  }
+  return [...mismatches.values()].map(({ index, passed, expected, prototype, images }) => {
+    const span = call.arguments.spans[index];
+    const argument = input.text.slice(span.start, span.end);
+    const start = positionOf(input.lineStartIndices, span.start);
+    const end = positionOf(input.lineStartIndices, span.end);
+    return {
+      code: callArgumentsRule.code,
+      severity: context.severities[callArgumentsRule.code],
+      message:
+        `\`${call.site.name}\` takes \`${expected}\` as argument ${index + 1} on ${imagesOf(context, images)} (\`${prototype}\`); ` +
+        `the call passes \`${argument}\`, a \`${passed.constant ? 'const ' : ''}struct ${passed.tag} *\`, so it does not compile there`,
+      range: { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column, startIndex: span.start, endIndex: span.end },
+      targets: images,
+    };
+  });
+}
+
+function positionOf(lineStartIndices: readonly number[], offset: number): { line: number; column: number } {
+  let low = 0;
+  let high = lineStartIndices.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (lineStartIndices[mid] <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return { line: low, column: offset - lineStartIndices[low] };
 }
 
 interface ImageVerdict {
