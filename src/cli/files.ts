@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { createIncludeResolver, kbuildFlags } from '../core/c/includes';
 import type { BuildContext } from '../core/check/checker';
 import type { IncludeResolver } from '../core/c/preprocessor';
+import { isKernelTree } from '../core/c/kernelTree';
 import { WorkspaceTypeIndex } from '../core/c/workspaceTypes';
 import type { Parser } from 'web-tree-sitter';
 
@@ -58,7 +59,7 @@ export function readSource(path: string): SourceFile | Skipped {
 }
 
 /** A source or header from disk, or undefined when it is missing, too big or not text. */
-function readTextFile(candidate: string): string | undefined {
+export function readTextFile(candidate: string): string | undefined {
   try {
     if (!statSync(candidate).isFile()) return undefined;
   } catch {
@@ -76,10 +77,18 @@ export const MAX_INDEXED_FILES = 5000;
  * the CLI): names defined there are the driver's, whether or not a file includes them.
  */
 export function indexWorkspace(roots: readonly string[], parser: Parser): { index: WorkspaceTypeIndex; truncated: boolean } {
-  const index = new WorkspaceTypeIndex(parser);
-  const { files } = collectFiles(roots);
+  const index = new WorkspaceTypeIndex(parser, roots.filter((root) => isKernelTree(root, readTextFile, isDirectory)));
+  const files = collectFiles(roots).files.filter((path) => index.covers(path));
   for (const path of files.slice(0, MAX_INDEXED_FILES)) index.update(path, readTextFile(path));
   return { index, truncated: files.length > MAX_INDEXED_FILES };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Include resolution for the CLI: the roots are the folders the user named. */

@@ -9,6 +9,7 @@
 import type { Node, Parser } from 'web-tree-sitter';
 import { typeWithoutName } from './ctype';
 import type { AggregateRef } from '../kernels/database';
+import { inKernelHeaders } from './kernelTree';
 import { blankAnnotations } from './parser';
 
 /** What one file defines. */
@@ -189,7 +190,9 @@ interface Definition<T> {
 /**
  * The workspace's definitions, file by file. The file being checked is left out of every
  * answer: its own definitions are read, per kernel, from its own text. Of several files that
- * define a name, the first in path order that defines it unconditionally speaks.
+ * define a name, the first in path order that defines it unconditionally speaks. Where the
+ * workspace is a kernel tree (`kernelTrees`), its include/ and arch/<arch>/include/ are the
+ * kernel's headers and are not read: their structs are the kernel's own.
  */
 export class WorkspaceTypeIndex implements WorkspaceTypes {
   private readonly files = new Map<string, FileTypes>();
@@ -198,7 +201,15 @@ export class WorkspaceTypeIndex implements WorkspaceTypes {
   private byName?: { aggregates: Map<string, Definition<ReadonlyMap<string, string>>[]>; typedefs: Map<string, Definition<string>[]> };
   generation = 0;
 
-  constructor(private readonly parser: Parser) {}
+  constructor(
+    private readonly parser: Parser,
+    private readonly kernelTrees: readonly string[] = [],
+  ) {}
+
+  /** Whether a file's definitions are the driver's (false for a kernel tree's own headers). */
+  covers(path: string): boolean {
+    return !this.kernelTrees.some((root) => inKernelHeaders(path, root));
+  }
 
   /**
    * Reads (or re-reads) one file; `undefined` text forgets it. Returns whether the file's
@@ -206,6 +217,7 @@ export class WorkspaceTypeIndex implements WorkspaceTypes {
    * with the index before stays valid.
    */
   update(path: string, text: string | undefined): boolean {
+    if (!this.covers(path)) return false;
     const before = this.files.get(path);
     if ((before === undefined) !== (text === undefined)) this.byBaseName = undefined;
     const after = text === undefined ? undefined : readFileTypes(this.parser, text);
