@@ -2,7 +2,8 @@
 // (src/core/fixes.ts, src/core/deadGuards.ts) from the same check result the diagnostics came
 // from; this file only finds that result and turns text edits into WorkspaceEdits.
 import * as vscode from 'vscode';
-import { Codes, type Finding } from '../core/check/checker';
+import { Codes } from '../core/rules';
+import { type Finding } from '../core/check/findings';
 import { deadGuardFix } from '../core/rules/deadGuard';
 import { ignoreFix, missingMemberFixes, versionIncludeEdit } from '../core/edits/fixes';
 import { missingHeaderFixes } from '../core/rules/missingHeader';

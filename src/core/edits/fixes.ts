@@ -2,7 +2,7 @@
 // member that replaced it, wrap the line in a LINUX_VERSION_CODE guard whose boundary comes
 // from the data, or silence the finding. Pure: text, finding, usages and database in, edits
 // out; the editor only converts them.
-import type { Finding, JudgedUsage } from '../check/checker';
+import type { Finding, JudgedUsage } from '../check/findings';
 import type { AggregateRef, KernelDatabase, MemberState } from '../kernels/database';
 import { compareAll, findSuccessor, successorAt } from '../kernels/history';
 import { enclosingStatement, maskCode } from '../c/statements';

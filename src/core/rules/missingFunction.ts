@@ -5,6 +5,25 @@
 // name no kernel declares is the driver's own, or a builtin, and is left alone.
 import type { KernelDatabase } from '../kernels/database';
 import { describeImages } from '../kernels/history';
+import { lineRange, type Finding } from '../check/findings';
+import type { RuleContext, RuleInfo } from './rule';
+
+export const missingFunctionRule = {
+  code: 'missing-function',
+  name: 'MissingFunction',
+  severity: 'warning',
+  description: "A call to a function or macro that some targeted kernels' headers do not declare (implicit declaration): the build stops there.",
+} as const satisfies RuleInfo;
+
+export function missingFunctionFindings(context: RuleContext, input: Omit<MissingFunctionInput, 'db' | 'targets'>): Finding[] {
+  return findMissingFunctions({ ...input, db: context.db, targets: context.targets }).map(({ site, message, targets }) => ({
+    code: missingFunctionRule.code,
+    severity: context.severities[missingFunctionRule.code],
+    message,
+    range: lineRange(site.line, site.startColumn, site.endColumn),
+    targets,
+  }));
+}
 
 /** Words followed by `(` that are not calls. */
 const NOT_CALLS = new Set([
