@@ -74,11 +74,13 @@ export const MAX_INDEXED_FILES = 5000;
 
 /**
  * The type definitions of every .c and .h file under the roots (the driver's workspace, for
- * the CLI): names defined there are the driver's, whether or not a file includes them.
+ * the CLI): names defined there are the driver's, whether or not a file includes them. The
+ * files under `first` (those named for checking) are read first, so they are within the limit.
  */
-export function indexWorkspace(roots: readonly string[], parser: Parser): { index: WorkspaceTypeIndex; truncated: boolean } {
+export function indexWorkspace(roots: readonly string[], parser: Parser, first: readonly string[] = []): { index: WorkspaceTypeIndex; truncated: boolean } {
   const index = new WorkspaceTypeIndex(parser, roots.filter((root) => isKernelTree(root, readTextFile, isDirectory)));
-  const files = collectFiles(roots).files.filter((path) => index.covers(path));
+  // The files being checked first: in a workspace over the limit (a kernel tree), their folders' definitions count most.
+  const files = [...new Set([...collectFiles(first).files, ...collectFiles(roots).files])].filter((path) => index.covers(path));
   for (const path of files.slice(0, MAX_INDEXED_FILES)) index.update(path, readTextFile(path));
   return { index, truncated: files.length > MAX_INDEXED_FILES };
 }
@@ -103,11 +105,12 @@ export function workspaceIncludeResolver(roots: readonly string[], includeDirs: 
 export function includeContexts(roots: readonly string[], workspace?: WorkspaceTypeIndex): (file: string) => BuildContext {
   const resolvers = new Map<string, IncludeResolver>();
   const findInWorkspace = workspace && ((spec: string) => workspace.pathsEndingWith(spec));
+  const kernelHeader = (path: string) => workspace !== undefined && !workspace.covers(path);
   return (file) => {
     const flags = kbuildFlags(file, roots, readTextFile);
     const key = flags.includeDirs.join('\n');
     let resolveInclude = resolvers.get(key);
-    if (!resolveInclude) resolvers.set(key, (resolveInclude = createIncludeResolver(roots, readTextFile, flags.includeDirs, findInWorkspace)));
+    if (!resolveInclude) resolvers.set(key, (resolveInclude = createIncludeResolver(roots, readTextFile, flags.includeDirs, findInWorkspace, kernelHeader)));
     return { resolveInclude, forcedIncludes: flags.forcedIncludes, defines: flags.defines };
   };
 }

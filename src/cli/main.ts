@@ -204,7 +204,7 @@ async function runCheck(args: string[], io: Io): Promise<number> {
   if (missing.length > 0) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
   if (values.workspace !== undefined && !existsSync(values.workspace)) throw new UsageError(`--workspace: no such folder: ${values.workspace}`);
   const roots = values.workspace !== undefined ? [resolve(values.workspace)] : positionals.map((p) => (/\.(c|h)$/i.test(p) ? dirname(resolve(p)) : resolve(p)));
-  const workspace = indexWorkspace(roots, checker.parser);
+  const workspace = indexWorkspace(roots, checker.parser, files);
   const includeContext = includeContexts(roots, workspace.index);
   const reportedProblems = new Set<string>();
   if (workspace.truncated) io.err(`kernel-compat: more than ${MAX_INDEXED_FILES} source files: only the first ${MAX_INDEXED_FILES} were read for the driver's own type definitions\n`);
@@ -217,7 +217,7 @@ async function runCheck(args: string[], io: Io): Promise<number> {
       inputProblems++;
       continue;
     }
-    const scope = buildScope(path, roots, readTextFile, db, selection.images);
+    const scope = buildScope(path, roots, readTextFile, db, selection.images, workspace.index.inKernelTree(path));
     for (const problem of scope.problems) if (!reportedProblems.has(problem) && reportedProblems.add(problem)) io.err(`kernel-compat: ${problem}\n`);
     if (scope.notBuilt !== undefined) {
       results.push({ path, findings: [] });

@@ -64,7 +64,7 @@ function includeContext(document: vscode.TextDocument, workspace: WorkspaceTypeI
   const read = readBuildInput;
   const flags = document.uri.scheme === 'file' ? kbuildFlags(document.uri.fsPath, roots, read) : { forcedIncludes: [], includeDirs: [], defines: [] };
   const findInWorkspace = (spec: string) => workspace.pathsEndingWith(spec);
-  return { resolveInclude: createIncludeResolver(roots, read, flags.includeDirs, findInWorkspace), forcedIncludes: flags.forcedIncludes, defines: flags.defines };
+  return { resolveInclude: createIncludeResolver(roots, read, flags.includeDirs, findInWorkspace, (path) => !workspace.covers(path)), forcedIncludes: flags.forcedIncludes, defines: flags.defines };
 }
 
 export class DiagnosticsController implements vscode.Disposable {
@@ -160,7 +160,7 @@ export class DiagnosticsController implements vscode.Disposable {
       const version = document.version;
       const started = Date.now();
       // Only what the build compiles, on the kernels whose config builds it, is judged.
-      const scope = document.uri.scheme === 'file' ? buildScope(document.uri.fsPath, rootsOf(document), readBuildInput, db, selection.images) : undefined;
+      const scope = document.uri.scheme === 'file' ? buildScope(document.uri.fsPath, rootsOf(document), readBuildInput, db, selection.images, workspaceTypes.inKernelTree(document.uri.fsPath)) : undefined;
       for (const problem of scope?.problems ?? []) this.log.appendLine(problem);
       if (scope?.notBuilt !== undefined) {
         this.results.set(key, { version, targets: selection.images, result: { findings: [], usages: [], mentions: [], variants: 0, stops: [] }, notJudged: scope.notBuilt });

@@ -22,6 +22,9 @@ describe('a workspace that is a kernel tree', () => {
       `${driver}:7:15: warning: \`bd_part\` is not in struct block_device on 6.1: removed in 5.11 [missing-member]`,
       `${driver}:13:3: warning: \`not_a_member\` is not in struct file_operations on 6.1 [missing-member]`,
     ]);
+    // unset.c has the same bd_part, under a symbol no kernel's config sets: in a kernel tree
+    // that symbol is the kernel's, and off.
+    assert.match(result.err, /unset\.c: not built on the targeted kernels \(CONFIG_BLK_DEV_DEMO_UNSET off\): not checked/);
   });
 
   it('takes the same headers for the driver\'s own where no kernel tree holds them', async () => {

@@ -35,18 +35,30 @@ function rootOf(file: string, roots: readonly string[]): string | undefined {
 /** Paths of the workspace's files whose path ends with `/spec` (`compat/version.h`). */
 export type WorkspaceFileFinder = (spec: string) => readonly string[];
 
-export function createIncludeResolver(roots: readonly string[], read: TextReader, includeDirs: readonly string[] = [], findInWorkspace?: WorkspaceFileFinder): IncludeResolver {
+/**
+ * `isKernelHeader`: where the workspace is a kernel tree, its include/ and arch/<arch>/include/
+ * (kernelTree.ts). Those are the kernel's headers, which the database describes: they are not
+ * read, as for an out-of-tree driver, and an include naming one stays unresolved.
+ */
+export function createIncludeResolver(
+  roots: readonly string[],
+  read: TextReader,
+  includeDirs: readonly string[] = [],
+  findInWorkspace?: WorkspaceFileFinder,
+  isKernelHeader: (path: string) => boolean = () => false,
+): IncludeResolver {
   const cache = new Map<string, string | undefined>();
   const resolve = (spec: string, quoted: boolean, includingFile: string) => {
     const from = dirname(includingFile);
-    const candidates = isAbsolute(spec)
+    const candidates = (isAbsolute(spec)
       ? [spec]
       : [
           ...(quoted ? [join(from, spec)] : []),
           ...foldersUpTo(from, rootOf(includingFile, roots)).map((folder) => join(folder, 'include', spec)),
           ...roots.flatMap((root) => [join(root, 'include', spec), join(root, spec)]),
           ...includeDirs.map((dir) => join(dir, spec)),
-        ];
+        ]
+    ).filter((candidate) => !isKernelHeader(candidate));
     for (const candidate of candidates) {
       if (!cache.has(candidate)) cache.set(candidate, read(candidate));
       const text = cache.get(candidate);

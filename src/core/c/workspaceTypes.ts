@@ -245,8 +245,14 @@ export class WorkspaceTypeIndex implements WorkspaceTypes {
 
   constructor(
     private readonly parser: Parser,
-    private readonly kernelTrees: readonly string[] = [],
+    /** Workspace roots that are kernel source trees. */
+    readonly kernelTrees: readonly string[] = [],
   ) {}
+
+  /** Whether a file lies in one of the kernel trees. */
+  inKernelTree(path: string): boolean {
+    return this.kernelTrees.some((root) => path.startsWith(`${root}/`));
+  }
 
   /** Whether a file's definitions are the driver's (false for a kernel tree's own headers). */
   covers(path: string): boolean {

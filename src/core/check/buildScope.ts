@@ -17,7 +17,11 @@ export interface BuildScope {
   problems: string[];
 }
 
-export function buildScope(file: string, roots: readonly string[], read: TextReader, db: KernelDatabase, targets: readonly number[]): BuildScope {
+/**
+ * `inKernelTree`: the file is part of a kernel source tree (kernelTree.ts), where every config
+ * symbol is the kernel's: one no kernel's config sets is off, not the driver's own.
+ */
+export function buildScope(file: string, roots: readonly string[], read: TextReader, db: KernelDatabase, targets: readonly number[], inKernelTree = false): BuildScope {
   const verdict = kbuildVerdict(file, roots, read);
   const problems = verdict.problems;
   if (verdict.kind === 'unknown') return { targets: [...targets], problems };
@@ -25,8 +29,9 @@ export function buildScope(file: string, roots: readonly string[], read: TextRea
   const known = knownSymbols(db);
   const isOn = (image: number) => (symbol: string) => {
     const value = db.configValue(image, symbol);
-    // No config for this kernel, or a symbol no kernel has (the driver's own, set on make's command line): may be on.
-    if (value === null || (value === undefined && !known(symbol))) return true;
+    // No config for this kernel, or, out of a kernel tree, a symbol no kernel has (the
+    // driver's own, set on make's command line): may be on.
+    if (value === null || (value === undefined && !inKernelTree && !known(symbol))) return true;
     return value === 'y' || value === 'm';
   };
   const built = targets.filter((image) => builtWith(verdict.when, isOn(image)));
