@@ -41,6 +41,7 @@ const builds = [
   { ...common, entryPoints: ['scripts/build-data.ts'], outfile: 'dist/build-data.js' },
   { ...common, entryPoints: ['scripts/bench.ts'], outfile: 'dist/bench.js' },
   { ...common, entryPoints: ['scripts/oracle/main.ts'], outfile: 'dist/oracle.js' },
+  { ...common, entryPoints: ['scripts/bench/kernelSelf.ts'], outfile: 'dist/bench-self.js' },
 ];
 
 if (watch) {

@@ -11,7 +11,8 @@ import { describeStop } from '../core/check/checker';
 import { closestNames, reportJson, reportText } from '../core/kernels/report';
 import { DEFAULT_TARGETS, parseTargets } from '../core/kernels/targets';
 import { openBundledDatabase } from './database';
-import { collectFiles, includeContexts, indexWorkspace, MAX_INDEXED_FILES, readSource } from './files';
+import { collectFiles, includeContexts, indexWorkspace, MAX_INDEXED_FILES, readSource, readTextFile } from './files';
+import { buildScope } from '../core/check/buildScope';
 import { nodeFileSystem, openDatabase, openFileSource, writeImportedKernel, type OpenFile } from './kernels';
 import { packageRoot } from './paths';
 import { formatSarif, formatText, toJsonFindings, type FileFindings } from './formats';
@@ -22,10 +23,14 @@ export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
 const USAGE = `Usage:
-  kernel-compat check [--targets <spec>] [--format text|json|sarif] [--db <dir>] <files or folders…>
+  kernel-compat check [--targets <spec>] [--format text|json|sarif] [--db <dir>] [--workspace <dir>]
+                      <files or folders…>
       Checks .c and .h files (folders recursively) against the targeted kernels.
       <spec>: labels and ranges, comma-separated: 5.4..6.8, >=5.10, 5.15, arm64, aws,
       versions (the default), arch, flavor, imported, all.
+      --workspace: the driver's (or kernel tree's) root, when the files are part of it:
+      includes, Kbuild files and the driver's own types are looked for there, not only in
+      the files or folders named.
   kernel-compat report <struct> [--json] [--kind struct|union|enum] [--db <dir>]
       The struct's status on every kernel image and what changed between them.
   kernel-compat import-btf <file…> --label <name> --out <dir> [--base <vmlinux btf>]
@@ -178,6 +183,7 @@ async function runCheck(args: string[], io: Io): Promise<number> {
       targets: { type: 'string', short: 't', multiple: true },
       format: { type: 'string', short: 'f', default: 'text' },
       db: { type: 'string' },
+      workspace: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -196,9 +202,11 @@ async function runCheck(args: string[], io: Io): Promise<number> {
 
   const { files, missing } = collectFiles(positionals);
   if (missing.length > 0) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
-  const roots = positionals.map((p) => (/\.(c|h)$/i.test(p) ? dirname(resolve(p)) : resolve(p)));
-  const workspace = indexWorkspace(roots, checker.parser);
+  if (values.workspace !== undefined && !existsSync(values.workspace)) throw new UsageError(`--workspace: no such folder: ${values.workspace}`);
+  const roots = values.workspace !== undefined ? [resolve(values.workspace)] : positionals.map((p) => (/\.(c|h)$/i.test(p) ? dirname(resolve(p)) : resolve(p)));
+  const workspace = indexWorkspace(roots, checker.parser, files);
   const includeContext = includeContexts(roots, workspace.index);
+  const reportedProblems = new Set<string>();
   if (workspace.truncated) io.err(`kernel-compat: more than ${MAX_INDEXED_FILES} source files: only the first ${MAX_INDEXED_FILES} were read for the driver's own type definitions\n`);
   const results: FileFindings[] = [];
   let inputProblems = 0;
@@ -209,13 +217,21 @@ async function runCheck(args: string[], io: Io): Promise<number> {
       inputProblems++;
       continue;
     }
-    const { findings, stops, userspace } = checker.check(source.text, { fileName: path, targets: selection.images, workspaceTypes: workspace.index, ...includeContext(path) });
+    const scope = buildScope(path, roots, readTextFile, db, selection.images, workspace.index.inKernelTree(path));
+    for (const problem of scope.problems) if (!reportedProblems.has(problem) && reportedProblems.add(problem)) io.err(`kernel-compat: ${problem}\n`);
+    if (scope.notBuilt !== undefined) {
+      results.push({ path, findings: [] });
+      if (format === 'text') io.err(`kernel-compat: ${path}: ${scope.notBuilt}: not checked\n`);
+      continue;
+    }
+    if (scope.configuredOff && format === 'text') io.err(`kernel-compat: ${path}: ${scope.configuredOff.why}\n`);
+    const { findings, stops, userspace } = checker.check(source.text, { fileName: path, targets: scope.targets, workspaceTypes: workspace.index, ...includeContext(path) });
     results.push({ path, findings });
     if (userspace !== undefined && format === 'text') io.err(`kernel-compat: ${path}: not kernel code (it includes <${userspace}>): not checked\n`);
     // Not a finding (the code is fine), but a silent gap would read as "checked and clean".
     if (format === 'text') {
       for (const stop of stops) {
-        io.err(`kernel-compat: ${path}:${stop.line + 1}: ${describeStop(db, stop.targets, selection.images)}\n`);
+        io.err(`kernel-compat: ${path}:${stop.line + 1}: ${describeStop(db, stop.targets, scope.targets)}\n`);
       }
     }
   }

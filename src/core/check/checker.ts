@@ -101,8 +101,9 @@ export class Checker {
     const userspace = hostedLibraryInclude(text);
     if (userspace !== undefined) return { findings: [], usages: [], mentions: [], variants: 0, stops: [], userspace };
     const context: RuleContext = { db: this.db, targets: [...options.targets], severities: { ...DEFAULT_SEVERITIES, ...options.severities } };
-    const file = this.preprocessFile(text, options, context.targets);
-    const oracle = typeOracle(this.db, context.targets, options.workspaceTypes, options.fileName);
+    const environments = this.environments(context.targets);
+    const file = this.preprocessFile(text, options, environments);
+    const oracle = typeOracle(this.db, context.targets, environments, options.workspaceTypes, options.fileName);
     const evidence = new UsageEvidence(file.pre, context.targets, this.headerReadings, oracle);
     const reading = readVariants(
       this.trees,
@@ -133,12 +134,16 @@ export class Checker {
     this.trees.forget(documentKey);
   }
 
-  /** Runs the preprocessor for every target, from what Kbuild passes a module plus the driver's own flags. */
-  private preprocessFile(text: string, options: CheckOptions, targets: readonly number[]): PreprocessedFile {
-    const environments: KernelEnvironment[] = targets.map((image) => ({
+  /** What the preprocessor knows of each target: its version and config. */
+  private environments(targets: readonly number[]): KernelEnvironment[] {
+    return targets.map((image) => ({
       versionCode: this.db.images[image].versionCode,
       config: (symbol: string) => this.db.configValue(image, symbol),
     }));
+  }
+
+  /** Runs the preprocessor for every target, from what Kbuild passes a module plus the driver's own flags. */
+  private preprocessFile(text: string, options: CheckOptions, environments: KernelEnvironment[]): PreprocessedFile {
     const pre = preprocess(text, options.fileName, environments, options.resolveInclude, options.forcedIncludes, [
       ...KBUILD_MODULE_DEFINES,
       ...(options.defines ?? []),

@@ -4,7 +4,8 @@
 // A name a target may #define is not what the compiler sees there either: compat headers
 // rename members (`#define priv_destructor destructor`) and structs (`#define proc_ops file_operations`).
 import { LineState, type IncludedHeader, type PreprocessResult } from '../c/preprocessor';
-import type { FunctionSignature, MemberUsage, SourceRange, TypeOracle } from '../c/usages';
+import type { FunctionSignature, MemberUsage, SourceRange } from '../c/usages';
+import type { CheckTypeOracle } from './typeOracle';
 import type { HeaderReadings } from './headerReadings';
 import type { VariantRead } from './variants';
 
@@ -25,7 +26,7 @@ export class UsageEvidence {
     private readonly pre: PreprocessResult,
     private readonly targets: readonly number[],
     private readonly headers: HeaderReadings,
-    private readonly oracle: TypeOracle,
+    private readonly oracle: CheckTypeOracle,
   ) {}
 
   /** Records the usages of one read for its targets. */
@@ -57,6 +58,8 @@ export class UsageEvidence {
 
   private counts(usage: MemberUsage, slot: number): boolean {
     if (this.pre.lineStates[slot][usage.range.startLine] !== LineState.Active) return false;
+    // A compat definition of the driver's may stand in for the kernel's struct on this target.
+    if (!this.oracle.kernelsOn(usage.aggregate, slot)) return false;
     if (usage.evidence && !usage.evidence.every((range) => this.allActive(slot, range))) return false;
     return !this.isMacro(usage.member, slot) && !this.isMacro(usage.aggregate.name, slot);
   }
