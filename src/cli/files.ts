@@ -2,7 +2,7 @@
 // the folders the user named (the workspace, for the CLI).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createIncludeResolver, kbuildFlags } from '../core/c/includes';
+import { createIncludeResolver, HeaderTexts, kbuildFlags } from '../core/c/includes';
 import type { BuildContext } from '../core/check/checker';
 import type { IncludeResolver } from '../core/c/preprocessor';
 import { isKernelTree } from '../core/c/kernelTree';
@@ -100,17 +100,20 @@ export function workspaceIncludeResolver(roots: readonly string[], includeDirs: 
 
 /**
  * How each file is compiled as far as includes go: the resolver (with the `-I` folders of its
- * Kbuild) and the `-include` headers. Files that share flags share a resolver and its cache.
+ * Kbuild) and the `-include` headers. Files that share flags share a resolver and its lookups;
+ * all share the header texts read from disk.
  */
 export function includeContexts(roots: readonly string[], workspace?: WorkspaceTypeIndex): (file: string) => BuildContext {
   const resolvers = new Map<string, IncludeResolver>();
+  const texts = new HeaderTexts(readTextFile);
+  const read = (path: string) => texts.read(path);
   const findInWorkspace = workspace && ((spec: string) => workspace.pathsEndingWith(spec));
   const kernelHeader = (path: string) => workspace !== undefined && !workspace.covers(path);
   return (file) => {
-    const flags = kbuildFlags(file, roots, readTextFile);
+    const flags = kbuildFlags(file, roots, read);
     const key = flags.includeDirs.join('\n');
     let resolveInclude = resolvers.get(key);
-    if (!resolveInclude) resolvers.set(key, (resolveInclude = createIncludeResolver(roots, readTextFile, flags.includeDirs, findInWorkspace, kernelHeader)));
+    if (!resolveInclude) resolvers.set(key, (resolveInclude = createIncludeResolver(roots, readTextFile, flags.includeDirs, findInWorkspace, kernelHeader, texts)));
     return { resolveInclude, forcedIncludes: flags.forcedIncludes, defines: flags.defines };
   };
 }

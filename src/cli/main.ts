@@ -1,9 +1,11 @@
 // `kernel-compat`: the command-line twin of the extension. Parses arguments, reads files,
 // prints, and maps outcomes to exit codes; every answer comes from src/core.
 import { existsSync, readFileSync } from 'node:fs';
-import { release as unameRelease } from 'node:os';
+import { availableParallelism, release as unameRelease } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { isMainThread } from 'node:worker_threads';
 import { BtfError } from '../core/kernels/btf/errors';
 import { DatabaseError, type AggregateKind, type AggregateRef, type KernelDatabase } from '../core/kernels/database';
 import { configCandidates, findConfig, imageNameFromFile, importKernel, labelProblem, releaseFromName, RUNNING_KERNEL_BTF_DIR } from '../core/kernels/importedKernels';
@@ -11,12 +13,12 @@ import { describeStop } from '../core/check/checker';
 import { closestNames, reportJson, reportText } from '../core/kernels/report';
 import { DEFAULT_TARGETS, parseTargets } from '../core/kernels/targets';
 import { openBundledDatabase } from './database';
-import { collectFiles, includeContexts, indexWorkspace, MAX_INDEXED_FILES, readSource, readTextFile } from './files';
-import { buildScope } from '../core/check/buildScope';
+import { collectFiles, MAX_INDEXED_FILES } from './files';
+import { FileRunner, type CheckJob, type FileOutcome } from './checkFiles';
+import { checkInWorkers } from './workers';
 import { nodeFileSystem, openDatabase, openFileSource, writeImportedKernel, type OpenFile } from './kernels';
 import { packageRoot } from './paths';
-import { formatSarif, formatText, toJsonFindings, type FileFindings } from './formats';
-import { createChecker } from './runtime';
+import { findingsWriter, type OutputFormat } from './formats';
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
@@ -24,8 +26,10 @@ export const EXIT_USAGE = 2;
 
 const USAGE = `Usage:
   kernel-compat check [--targets <spec>] [--format text|json|sarif] [--db <dir>] [--workspace <dir>]
-                      <files or folders…>
-      Checks .c and .h files (folders recursively) against the targeted kernels.
+                      [--jobs <n>] [--timings] <files or folders…>
+      Checks .c and .h files (folders recursively) against the targeted kernels, findings
+      written as each file is done. --jobs: threads (default: one per core, up to 4, from 64
+      files on); --timings: the time taken and the slowest files, on stderr.
       <spec>: labels and ranges, comma-separated: 5.4..6.8, >=5.10, 5.15, arm64, aws,
       versions (the default), arch, flavor, imported, all.
       --workspace: the driver's (or kernel tree's) root, when the files are part of it:
@@ -175,6 +179,14 @@ async function runImportBtf(args: string[], io: Io): Promise<number> {
 
 const VERSION: string = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')).version;
 
+/** Below this many files a run stays on the main thread: starting workers costs more than it saves. */
+const FILES_FOR_WORKERS = 64;
+
+/** Threads a run uses by default: every core, within reason (each holds its own checker). */
+function defaultThreads(): number {
+  return Math.max(1, Math.min(availableParallelism(), 4));
+}
+
 async function runCheck(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -184,6 +196,8 @@ async function runCheck(args: string[], io: Io): Promise<number> {
       format: { type: 'string', short: 'f', default: 'text' },
       db: { type: 'string' },
       workspace: { type: 'string' },
+      jobs: { type: 'string', short: 'j' },
+      timings: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -193,8 +207,9 @@ async function runCheck(args: string[], io: Io): Promise<number> {
   }
   const format = values.format ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
+  if (values.jobs !== undefined && !/^[1-9]\d*$/.test(values.jobs)) throw new UsageError(`--jobs must be a whole number of threads, 1 or more, not '${values.jobs}'`);
   if (positionals.length === 0) throw new UsageError('check needs files or folders, e.g. kernel-compat check drivers/');
-  const { checker, db } = await createChecker(openDatabase(values.db));
+  const db = openDatabase(values.db);
   // Kernels someone took the trouble to import are meant to be checked against.
   const selection = parseTargets(values.targets ?? (values.db ? [...DEFAULT_TARGETS, 'imported'] : DEFAULT_TARGETS), db.images);
   if (selection.errors.length > 0) throw new UsageError(`--targets: ${selection.errors.join('; ')}`);
@@ -204,46 +219,65 @@ async function runCheck(args: string[], io: Io): Promise<number> {
   if (missing.length > 0) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
   if (values.workspace !== undefined && !existsSync(values.workspace)) throw new UsageError(`--workspace: no such folder: ${values.workspace}`);
   const roots = values.workspace !== undefined ? [resolve(values.workspace)] : positionals.map((p) => (/\.(c|h)$/i.test(p) ? dirname(resolve(p)) : resolve(p)));
-  const workspace = indexWorkspace(roots, checker.parser, files);
-  const includeContext = includeContexts(roots, workspace.index);
-  const reportedProblems = new Set<string>();
-  if (workspace.truncated) io.err(`kernel-compat: more than ${MAX_INDEXED_FILES} source files: only the first ${MAX_INDEXED_FILES} were read for the driver's own type definitions\n`);
-  const results: FileFindings[] = [];
+  const job: CheckJob = { roots, targets: selection.images, db: values.db, files };
+  const threads = values.jobs !== undefined ? Number(values.jobs) : files.length >= FILES_FOR_WORKERS ? defaultThreads() : 1;
+  if (collectFiles(roots).files.length > MAX_INDEXED_FILES) io.err(`kernel-compat: more than ${MAX_INDEXED_FILES} source files: only the first ${MAX_INDEXED_FILES} were read for the driver's own type definitions\n`);
+
+  const writer = findingsWriter(format as OutputFormat, db, io.out, VERSION);
+  let checked = 0;
   let inputProblems = 0;
-  for (const path of files) {
-    const source = readSource(path);
-    if (!('text' in source)) {
-      io.err(`kernel-compat: ${path}: ${source.reason}\n`);
+  let findingCount = 0;
+  let serious = false;
+  const slowest: FileOutcome[] = [];
+  const started = performance.now();
+  const reportedProblems = new Set<string>();
+  const report = (outcome: FileOutcome) => {
+    const { path } = outcome;
+    if (outcome.skipped !== undefined) {
+      io.err(`kernel-compat: ${path}: ${outcome.skipped}\n`);
       inputProblems++;
-      continue;
+      return;
     }
-    const scope = buildScope(path, roots, readTextFile, db, selection.images, workspace.index.inKernelTree(path));
-    for (const problem of scope.problems) if (!reportedProblems.has(problem) && reportedProblems.add(problem)) io.err(`kernel-compat: ${problem}\n`);
-    if (scope.notBuilt !== undefined) {
-      results.push({ path, findings: [] });
-      if (format === 'text') io.err(`kernel-compat: ${path}: ${scope.notBuilt}: not checked\n`);
-      continue;
-    }
-    if (scope.configuredOff && format === 'text') io.err(`kernel-compat: ${path}: ${scope.configuredOff.why}\n`);
-    const { findings, stops, userspace } = checker.check(source.text, { fileName: path, targets: scope.targets, workspaceTypes: workspace.index, ...includeContext(path) });
-    results.push({ path, findings });
-    if (userspace !== undefined && format === 'text') io.err(`kernel-compat: ${path}: not kernel code (it includes <${userspace}>): not checked\n`);
+    // A Makefile that cannot be read says so once, not for every file of its folder.
+    for (const problem of outcome.problems) if (!reportedProblems.has(problem) && reportedProblems.add(problem)) io.err(`kernel-compat: ${problem}\n`);
+    if (outcome.notBuilt !== undefined && format === 'text') io.err(`kernel-compat: ${path}: ${outcome.notBuilt}: not checked\n`);
+    if (outcome.configuredOff !== undefined && format === 'text') io.err(`kernel-compat: ${path}: ${outcome.configuredOff}\n`);
+    checked++;
+    findingCount += outcome.findings.length;
+    serious ||= outcome.findings.some((f) => f.severity === 'warning' || f.severity === 'error');
+    writer.file({ path, findings: outcome.findings });
+    if (outcome.userspace !== undefined && format === 'text') io.err(`kernel-compat: ${path}: not kernel code (it includes <${outcome.userspace}>): not checked\n`);
     // Not a finding (the code is fine), but a silent gap would read as "checked and clean".
     if (format === 'text') {
-      for (const stop of stops) {
-        io.err(`kernel-compat: ${path}:${stop.line + 1}: ${describeStop(db, stop.targets, scope.targets)}\n`);
+      for (const stop of outcome.stops) {
+        io.err(`kernel-compat: ${path}:${stop.line + 1}: ${describeStop(db, stop.targets, outcome.targets)}\n`);
       }
     }
+    if (values.timings) keepSlowest(slowest, outcome);
+  };
+  if (threads > 1) {
+    await checkInWorkers(job, files, threads, report);
+  } else {
+    const runner = await FileRunner.create(job, db);
+    for (const path of files) report(runner.check(path));
   }
-  if (format === 'json') io.out(JSON.stringify(toJsonFindings(db, results), null, 2) + '\n');
-  else if (format === 'sarif') io.out(formatSarif(db, results, VERSION));
-  else io.out(formatText(results));
-  const serious = results.some((r) => r.findings.some((f) => f.severity === 'warning' || f.severity === 'error'));
+  writer.end();
   if (format === 'text') {
-    const count = results.reduce((n, r) => n + r.findings.length, 0);
-    io.err(`kernel-compat: ${files.length - inputProblems} file(s) checked against ${selection.images.length} kernel(s), ${count} finding(s)\n`);
+    io.err(`kernel-compat: ${checked} file(s) checked against ${selection.images.length} kernel(s), ${findingCount} finding(s)\n`);
   }
-  return serious ? EXIT_FINDINGS : inputProblems > 0 && results.length === 0 ? EXIT_USAGE : EXIT_CLEAN;
+  if (values.timings) {
+    io.err(`kernel-compat: ${((performance.now() - started) / 1000).toFixed(1)} s for ${files.length} file(s) on ${threads} thread(s); slowest:\n`);
+    for (const outcome of slowest) io.err(`  ${outcome.milliseconds.toFixed(0).padStart(6)} ms  ${outcome.path}\n`);
+  }
+  return serious ? EXIT_FINDINGS : inputProblems > 0 && checked === 0 ? EXIT_USAGE : EXIT_CLEAN;
+}
+
+const SLOWEST_SHOWN = 5;
+
+function keepSlowest(slowest: FileOutcome[], outcome: FileOutcome): void {
+  slowest.push(outcome);
+  slowest.sort((a, b) => b.milliseconds - a.milliseconds);
+  if (slowest.length > SLOWEST_SHOWN) slowest.pop();
 }
 
 export async function run(argv: string[], io: Io): Promise<number> {
@@ -295,4 +329,5 @@ export function main(): void {
   );
 }
 
-if (require.main === module) main();
+// A worker thread loads this same file (the bundle) to check its share: it must not run the command.
+if (require.main === module && isMainThread) main();

@@ -86,6 +86,40 @@ describe('kernel-compat check', () => {
     );
   });
 
+  it('streams JSON and SARIF that parse, hold every finding and read as one pretty-printed document', async () => {
+    const folder = example('');
+    const text = await cli(['check', '--targets', '5.4..7.3', folder]);
+    const count = text.out.split('\n').filter(Boolean).length;
+    assert.ok(count > 5);
+    for (const format of ['json', 'sarif']) {
+      const result = await cli(['check', '--format', format, '--targets', '5.4..7.3', folder]);
+      const document = JSON.parse(result.out);
+      assert.equal(result.out, JSON.stringify(document, null, 2) + '\n');
+      assert.equal((format === 'json' ? document : document.runs[0].results).length, count);
+    }
+    const clean = await cli(['check', '--format', 'json', '--targets', '5.15', example('vfio-mtty/mtty.c')]);
+    assert.deepEqual(JSON.parse(clean.out), []);
+  });
+
+  it('gives the same output, byte for byte, from worker threads as from one thread', async () => {
+    const folder = example('');
+    for (const format of ['text', 'json', 'sarif']) {
+      const alone = await cli(['check', '--format', format, '--jobs', '1', '--targets', '5.4..7.3', folder]);
+      const threaded = await cli(['check', '--format', format, '--jobs', '2', '--targets', '5.4..7.3', folder]);
+      assert.equal(threaded.out, alone.out, format);
+      assert.equal(threaded.err, alone.err, format);
+      assert.equal(threaded.code, alone.code, format);
+    }
+  });
+
+  it('names the slowest files with --timings and refuses a --jobs that is not a count', async () => {
+    const timed = await cli(['check', '--timings', '--targets', '5.15', example('vfio-mtty')]);
+    assert.match(timed.err, /s for \d+ file\(s\) on 1 thread\(s\); slowest:\n +\d+ ms  .*\.[ch]\n/);
+    const bad = await cli(['check', '--jobs', 'many', example('chardev')]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--jobs must be a whole number of threads, 1 or more, not 'many'/);
+  });
+
   it('refuses unknown targets, formats and paths with exit 2', async () => {
     const badTarget = await cli(['check', '--targets', '9.9', example('chardev')]);
     assert.equal(badTarget.code, 2);

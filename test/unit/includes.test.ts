@@ -129,3 +129,33 @@ describe('includes the build does not explain', () => {
     assert.equal(plain('compat/ver.h', true, '/ws/drv/main.c'), undefined);
   });
 });
+
+describe('include lookups over a whole tree', () => {
+  it('reads the disk once per folder and name, whatever the number of files including it', async () => {
+    const { createIncludeResolver, HeaderTexts } = await import('../../src/core/c/includes');
+    const files: Record<string, string> = { '/ws/drv/include/drv.h': '#define DRV 1\n' };
+    const reads: string[] = [];
+    const read = (path: string) => {
+      reads.push(path);
+      return files[path];
+    };
+    const texts = new HeaderTexts(read);
+    const first = createIncludeResolver(['/ws'], read, [], undefined, undefined, texts);
+    const second = createIncludeResolver(['/ws'], read, ['/elsewhere'], undefined, undefined, texts);
+    for (let i = 0; i < 100; i++) {
+      assert.deepEqual(first('drv.h', false, `/ws/drv/file${i}.c`), { path: '/ws/drv/include/drv.h', text: '#define DRV 1\n' });
+      assert.equal(first('linux/module.h', false, `/ws/drv/file${i}.c`), undefined);
+    }
+    assert.deepEqual(second('drv.h', true, '/ws/drv/other.c'), { path: '/ws/drv/include/drv.h', text: '#define DRV 1\n' });
+    assert.equal(new Set(reads).size, reads.length, `a path read twice: ${reads.join(', ')}`);
+  });
+
+  it('keeps header texts within their budget and reads an evicted one again', async () => {
+    const { HeaderTexts } = await import('../../src/core/c/includes');
+    const big = 'x'.repeat(1000);
+    const reads: string[] = [];
+    const texts = new HeaderTexts((path) => (reads.push(path), `${path}${big}`), 2500);
+    for (const path of ['/a.h', '/b.h', '/c.h', '/a.h']) assert.equal(texts.read(path), `${path}${big}`);
+    assert.deepEqual(reads, ['/a.h', '/b.h', '/c.h', '/a.h']);
+  });
+});

@@ -829,6 +829,61 @@ describe('preprocessor: includes', () => {
     assert.deepEqual(at(result, 8), [I, I, I, I]);
   });
 
+  it('reads a web of headers included under undecided guards (trace-header style) without re-reading it at every inclusion', () => {
+    // Each header includes the next two under `!defined(GUARD) || defined(MULTI_READ)`, as the
+    // kernel's trace headers do: their guards stay unknown, and a naive reading is exponential.
+    const files: Record<string, string> = {};
+    const depth = 30;
+    for (let i = 0; i < depth; i++) {
+      files[`/ws/h${i}.h`] = [
+        `#if !defined(H${i}_H) || defined(TRACE_HEADER_MULTI_READ)`,
+        `#define H${i}_H`,
+        ...(i + 1 < depth ? [`#include "h${i + 1}.h"`] : []),
+        ...(i + 2 < depth ? [`#include "h${i + 2}.h"`] : []),
+        `#if ${i} == 7`,
+        '#error "level seven"',
+        '#endif',
+        `#define LEVEL_${i} 1`,
+        '#endif',
+      ].join('\n');
+    }
+    const calls: string[] = [];
+    const result = run(['#include "h0.h"', '#include "h1.h"', '#ifdef LEVEL_29', 'int deepest;', '#endif'], headers(files, calls));
+    assert.ok(calls.length < 1000, `${calls.length} includes followed`);
+    // The deepest header may or may not have been read (every guard is undecided), so may its macro,
+    // and the #error is only possibly reached.
+    assert.deepEqual(at(result, 3), [M, M, M, M]);
+    assert.deepEqual([...result.stoppedAt], [-1, -1, -1, -1]);
+    assert.deepEqual(result.problems, []);
+  });
+
+  it('stops such a web at the nesting limit, each cut reported once', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 40; i++) {
+      files[`/ws/h${i}.h`] = [`#if !defined(H${i}_H) || defined(TRACE_HEADER_MULTI_READ)`, `#define H${i}_H`, `#include "h${i + 1}.h"`, `#include "h${i + 2}.h"`, '#endif'].join('\n');
+    }
+    const result = run(['#include "h0.h"'], headers(files));
+    assert.ok(result.problems.length > 0);
+    for (const problem of result.problems) {
+      assert.equal(problem.line, 0);
+      assert.match(problem.message, /^\/ws\/h\d+\.h:[34]: #include nested more than 32 levels deep; "h\d+\.h" not read$/);
+    }
+    assert.equal(new Set(result.problems.map((p) => p.message)).size, result.problems.length);
+  });
+
+  it('gives a header included twice in the same state the same effect and problems both times', () => {
+    const files = {
+      '/ws/bad.h': '#if defined(MULTI) || !defined(BAD_H)\n#define BAD_H\n#if (\n#endif\n#define FROM_BAD 1\n#endif\n',
+    };
+    const lines = ['#ifdef SOMETHING_UNKNOWN', '#include "bad.h"', '#endif', '#ifdef SOMETHING_UNKNOWN', '#include "bad.h"', '#endif', '#if FROM_BAD', 'int x;', '#endif'];
+    const result = run(lines, headers(files));
+    assert.deepEqual(result.problems, [
+      { line: 1, message: '/ws/bad.h:3: #if: missing expression after "("' },
+      { line: 4, message: '/ws/bad.h:3: #if: missing expression after "("' },
+    ]);
+    assert.deepEqual(at(result, 7), [M, M, M, M]);
+  });
+
   it('treats the guard of the file being edited as its own', () => {
     const lines = ['#ifndef DRV_H', '#define DRV_H', 'struct drv;', '#endif'];
     const result = run(lines);

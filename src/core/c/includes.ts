@@ -4,6 +4,7 @@
 // and in the `-I` folders the driver's Kbuild or Makefile names. Kernel headers are not there,
 // which is right: their macros stay unknown. Reading is passed in by the caller.
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { LRUCache } from 'lru-cache';
 import { MakeConditionals, makeLines, MakeVariables, Reach } from './makefile';
 import type { CommandLineMacro, IncludeResolver } from './preprocessor';
 
@@ -35,7 +36,40 @@ function rootOf(file: string, roots: readonly string[]): string | undefined {
 /** Paths of the workspace's files whose path ends with `/spec` (`compat/version.h`). */
 export type WorkspaceFileFinder = (spec: string) => readonly string[];
 
+/** Characters of header text kept in memory by default: a whole kernel tree's headers are ten times more. */
+const DEFAULT_TEXT_CACHE_CHARS = 48 * 1024 * 1024;
+/** Include lookups remembered per resolver. */
+const LOOKUPS_KEPT = 200_000;
+
 /**
+ * Header texts by path, shared by every resolver of a run (files with different `-I` folders
+ * read the same headers). Bounded by characters, least recently used first out; a missing
+ * file is remembered too, since most candidates of a lookup do not exist (each entry also
+ * counts its path and some bookkeeping).
+ */
+export class HeaderTexts {
+  private readonly texts: LRUCache<string, { text: string | undefined }>;
+
+  constructor(
+    private readonly readFile: TextReader,
+    maxChars = DEFAULT_TEXT_CACHE_CHARS,
+  ) {
+    this.texts = new LRUCache({ maxSize: maxChars, sizeCalculation: (entry, path) => (entry.text?.length ?? 0) + path.length + 64 });
+  }
+
+  read(path: string): string | undefined {
+    let entry = this.texts.get(path);
+    if (entry === undefined) this.texts.set(path, (entry = { text: this.readFile(path) }));
+    return entry.text;
+  }
+}
+
+/**
+ * Resolves includes the way the build does (see the top of this file). A lookup depends only on
+ * the including file's folder, the spec and its quotes, so it is made once per (folder, spec);
+ * the workspace fallback depends on the including file itself and is kept per file. `texts`
+ * shares header texts with other resolvers; by default the resolver keeps its own.
+ *
  * `isKernelHeader`: where the workspace is a kernel tree, its include/ and arch/<arch>/include/
  * (kernelTree.ts). Those are the kernel's headers, which the database describes: they are not
  * read, as for an out-of-tree driver, and an include naming one stays unresolved.
@@ -46,36 +80,39 @@ export function createIncludeResolver(
   includeDirs: readonly string[] = [],
   findInWorkspace?: WorkspaceFileFinder,
   isKernelHeader: (path: string) => boolean = () => false,
+  texts: HeaderTexts = new HeaderTexts(read),
 ): IncludeResolver {
-  const cache = new Map<string, string | undefined>();
-  const resolve = (spec: string, quoted: boolean, includingFile: string) => {
-    const from = dirname(includingFile);
-    const candidates = (isAbsolute(spec)
+  const lookups = new LRUCache<string, { path: string | undefined }>({ max: LOOKUPS_KEPT });
+  const found = (path: string | undefined) => {
+    if (path === undefined) return undefined;
+    const text = texts.read(path);
+    return text === undefined ? undefined : { path, text };
+  };
+  const search = (spec: string, quoted: boolean, from: string, includingFile: string) => {
+    const candidates = isAbsolute(spec)
       ? [spec]
       : [
           ...(quoted ? [join(from, spec)] : []),
           ...foldersUpTo(from, rootOf(includingFile, roots)).map((folder) => join(folder, 'include', spec)),
           ...roots.flatMap((root) => [join(root, 'include', spec), join(root, spec)]),
           ...includeDirs.map((dir) => join(dir, spec)),
-        ]
-    ).filter((candidate) => !isKernelHeader(candidate));
-    for (const candidate of candidates) {
-      if (!cache.has(candidate)) cache.set(candidate, read(candidate));
-      const text = cache.get(candidate);
-      if (text !== undefined) return { path: candidate, text };
-    }
-    return undefined;
+        ];
+    return candidates.find((candidate) => !isKernelHeader(candidate) && texts.read(candidate) !== undefined);
+  };
+  // The nearest of the workspace's files with that path, when the folders above explain nothing:
+  // a -I the build computes in a way we do not read (a shell call, an included makefile).
+  const nearestInWorkspace = (spec: string, includingFile: string) =>
+    [...(findInWorkspace?.(spec) ?? [])].sort((a, b) => sharedPrefix(b, includingFile) - sharedPrefix(a, includingFile) || (a < b ? -1 : 1))[0];
+  const lookUp = (key: string, find: () => string | undefined) => {
+    let entry = lookups.get(key);
+    if (entry === undefined) lookups.set(key, (entry = { path: find() }));
+    return entry.path;
   };
   return (spec, quoted, includingFile) => {
-    const found = resolve(spec, quoted, includingFile);
-    if (found || !findInWorkspace || isAbsolute(spec)) return found;
-    // A -I the build computes in a way we do not read (a shell call, an included makefile):
-    // the header is still the workspace's, found by its path; the nearest one when several are.
-    const nearest = [...findInWorkspace(spec)].sort((a, b) => sharedPrefix(b, includingFile) - sharedPrefix(a, includingFile) || (a < b ? -1 : 1))[0];
-    if (nearest === undefined) return undefined;
-    if (!cache.has(nearest)) cache.set(nearest, read(nearest));
-    const text = cache.get(nearest);
-    return text === undefined ? undefined : { path: nearest, text };
+    const from = dirname(includingFile);
+    const byFolder = found(lookUp(`${quoted ? '"' : '<'}${from}\0${spec}`, () => search(spec, quoted, from, includingFile)));
+    if (byFolder || !findInWorkspace || isAbsolute(spec)) return byFolder;
+    return found(lookUp(`*${includingFile}\0${spec}`, () => nearestInWorkspace(spec, includingFile)));
   };
 }
 

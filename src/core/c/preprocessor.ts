@@ -861,6 +861,19 @@ function isFailure(value: unknown): value is Failure {
   return value instanceof NonUniformMacro || value instanceof ExpressionError;
 }
 
+/** A name's entries exactly as MacroTables holds them: shared, then each environment's own, then whether it is divergent. */
+type MacroSnapshot = (MacroEntry | boolean | undefined)[];
+
+/**
+ * What one reading of a header did to the macro tables, kept while it runs: every name it
+ * looked at or set, with that name's entries when the reading first touched it, and the
+ * names it set. Readings nest as headers include headers.
+ */
+class MacroRecording {
+  readonly before = new Map<string, MacroSnapshot>();
+  readonly written = new Set<string>();
+}
+
 /**
  * Macro state of every environment. Most #defines are unconditional and identical
  * everywhere, so they live once in `shared`; only names set differently per environment
@@ -870,6 +883,8 @@ class MacroTables {
   private readonly shared = new Map<string, MacroEntry>();
   private readonly perEnv: Map<string, MacroEntry>[];
   private readonly divergent = new Set<string>();
+  /** Readings in progress, outermost first. */
+  private readonly recordings: MacroRecording[] = [];
 
   constructor(envCount: number) {
     this.perEnv = Array.from({ length: envCount }, () => new Map<string, MacroEntry>());
@@ -877,39 +892,41 @@ class MacroTables {
 
   /** undefined: the file never touched this name in this environment. */
   get(env: number, name: string): MacroEntry | undefined {
-    if (this.divergent.has(name)) {
-      const own = this.perEnv[env].get(name);
-      if (own !== undefined) return own;
-    }
-    return this.shared.get(name);
+    this.touch(name);
+    return this.entry(env, name);
   }
 
   /** No environment has an entry for `name`. */
   untouched(name: string): boolean {
+    this.touch(name);
     return !this.divergent.has(name) && !this.shared.has(name);
   }
 
   /** Every environment has an entry for `name`. */
   setEverywhere(name: string): boolean {
+    this.touch(name);
     return !this.divergent.has(name) && this.shared.has(name);
   }
 
   setAll(name: string, entry: MacroEntry): void {
+    this.touchForWriting(name);
     this.shared.set(name, entry);
     if (this.divergent.delete(name)) for (const table of this.perEnv) table.delete(name);
   }
 
   setOne(env: number, name: string, entry: MacroEntry): void {
+    this.touchForWriting(name);
     this.perEnv[env].set(name, entry);
     this.divergent.add(name);
   }
 
   /** The entry all environments of `group` share, or a request to split the group. */
   uniform(name: string, group: readonly number[]): MacroEntry | undefined | NonUniformMacro {
+    this.touch(name);
     if (!this.divergent.has(name)) return this.shared.get(name);
-    const first = this.get(group[0], name);
+    const first = this.entry(group[0], name);
     for (let i = 1; i < group.length; i++) {
-      if (this.get(group[i], name) !== first) return new NonUniformMacro(name);
+      if (this.entry(group[i], name) !== first) return new NonUniformMacro(name);
     }
     return first;
   }
@@ -923,6 +940,75 @@ class MacroTables {
       else parts.set(entry, [env]);
     }
     return [...parts.values()];
+  }
+
+  startRecording(): void {
+    this.recordings.push(new MacroRecording());
+  }
+
+  /** Ends the innermost reading; what it set counts as set by the reading around it. */
+  stopRecording(): MacroRecording {
+    const recording = this.recordings.pop()!;
+    const outer = this.recordings[this.recordings.length - 1];
+    if (outer) for (const name of recording.written) outer.written.add(name);
+    return recording;
+  }
+
+  snapshot(name: string): MacroSnapshot {
+    const divergent = this.divergent.has(name);
+    const snapshot: MacroSnapshot = [this.shared.get(name)];
+    for (const table of this.perEnv) snapshot.push(divergent ? table.get(name) : undefined);
+    snapshot.push(divergent);
+    return snapshot;
+  }
+
+  /** Whether `name` is held exactly as `snapshot` says. */
+  matches(name: string, snapshot: MacroSnapshot): boolean {
+    const divergent = this.divergent.has(name);
+    if (snapshot[0] !== this.shared.get(name) || snapshot[snapshot.length - 1] !== divergent) return false;
+    if (!divergent) return true;
+    for (let e = 0; e < this.perEnv.length; e++) if (snapshot[e + 1] !== this.perEnv[e].get(name)) return false;
+    return true;
+  }
+
+  /** Puts `name` back exactly as `snapshot` holds it (a reading replayed). */
+  restore(name: string, snapshot: MacroSnapshot): void {
+    this.touchForWriting(name);
+    const shared = snapshot[0] as MacroEntry | undefined;
+    if (shared === undefined) this.shared.delete(name);
+    else this.shared.set(name, shared);
+    const divergent = snapshot[snapshot.length - 1] === true;
+    if (divergent) this.divergent.add(name);
+    else this.divergent.delete(name);
+    for (let e = 0; e < this.perEnv.length; e++) {
+      const own = snapshot[e + 1] as MacroEntry | undefined;
+      if (own === undefined) this.perEnv[e].delete(name);
+      else this.perEnv[e].set(name, own);
+    }
+  }
+
+  /** Counts `name` as looked at by every reading in progress. */
+  touch(name: string): void {
+    // A reading that has seen the name implies every reading around it has (they started earlier).
+    for (let i = this.recordings.length - 1; i >= 0; i--) {
+      const recording = this.recordings[i];
+      if (recording.before.has(name)) break;
+      recording.before.set(name, this.snapshot(name));
+    }
+  }
+
+  private touchForWriting(name: string): void {
+    this.touch(name);
+    const innermost = this.recordings[this.recordings.length - 1];
+    if (innermost) innermost.written.add(name);
+  }
+
+  private entry(env: number, name: string): MacroEntry | undefined {
+    if (this.divergent.has(name)) {
+      const own = this.perEnv[env].get(name);
+      if (own !== undefined) return own;
+    }
+    return this.shared.get(name);
   }
 }
 
@@ -1752,6 +1838,51 @@ function conditionText(directive: Directive): string {
   return text;
 }
 
+/**
+ * One finished reading of a header. Reading is deterministic given the region it is included
+ * in and the entries of the macros it looks at, so when the header is included again with
+ * both unchanged (a header pulled in from many places under an undecided guard, whose own
+ * include guard is then unknown), its effect is applied instead of reading it again.
+ */
+interface HeaderReading {
+  readonly base: Uint8Array;
+  /** Every macro the reading looked at or set, as it was when the reading first touched it. */
+  readonly before: Map<string, MacroSnapshot>;
+  /** The macros it set, as it left them. */
+  readonly after: Map<string, MacroSnapshot>;
+  /** Problems it reported, as worded in the main file (they are anchored on the include's line). */
+  readonly problems: Set<string>;
+  /** Every header it read, itself included. */
+  readonly paths: Set<string>;
+  /** Those of them that were on the include stack when it started (a cycle stops there). */
+  readonly ancestors: string[];
+  /** Levels of includes it went down, itself counted. */
+  readonly depth: number;
+  /** The include stack's height when it started, where the reading reached the nesting limit. */
+  readonly cutAtHeight: number | undefined;
+  /** Made with the call's expansion budget spent, where every condition is undecided. */
+  readonly budgetSpent: boolean;
+}
+
+/** What a reading in progress did besides setting macros. */
+interface ReadingInProgress {
+  readonly problems: Set<string>;
+  readonly paths: Set<string>;
+  depth: number;
+  reachedNestingLimit: boolean;
+  /** False when something outside the macros, the region and the include stack decided what it did (#pragma once, a read error). */
+  replayable: boolean;
+}
+
+/** Readings kept per header: a header is usually included in one or two different states. */
+const READINGS_PER_HEADER = 4;
+
+function sameStates(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 class PreprocessRun {
   private readonly envCount: number;
   private readonly views: EnvironmentView[];
@@ -1770,6 +1901,10 @@ class PreprocessRun {
   private readonly definedMacros = new Map<string, Uint8Array>();
   private readonly stoppedAt: Int32Array;
   private readonly includedHeaders = new Map<string, IncludedHeader>();
+  /** Finished readings of each header, newest first. */
+  private readonly readings = new Map<string, HeaderReading[]>();
+  /** Readings of headers in progress, outermost first. */
+  private readonly readingsInProgress: ReadingInProgress[] = [];
 
   constructor(
     private readonly fileName: string,
@@ -1806,13 +1941,22 @@ class PreprocessRun {
 
   private report(line: number, message: string): void {
     const context = this.headerContext;
-    const problem = context
-      ? { line: context.anchorLine, message: `${context.path}:${line + 1}: ${message}` }
-      : { line, message };
-    const key = `${problem.line}\u0000${problem.message}`;
+    if (context) this.addProblem(context.anchorLine, `${context.path}:${line + 1}: ${message}`);
+    else this.addProblem(line, message);
+  }
+
+  /** A problem as the main file shows it; the reading in progress remembers it for its replays. */
+  private addProblem(line: number, message: string): void {
+    this.readingsInProgress[this.readingsInProgress.length - 1]?.problems.add(message);
+    const key = `${line}\u0000${message}`;
     if (this.problemKeys.has(key)) return;
     this.problemKeys.add(key);
-    this.problems.push(problem);
+    this.problems.push({ line, message });
+  }
+
+  /** The reading in progress cannot be replayed: something besides macros decided it. */
+  private notReplayable(): void {
+    for (const reading of this.readingsInProgress) reading.replayable = false;
   }
 
   /** Reads the directives of one file; `main` for the file being checked (its conditions are recorded). */
@@ -1898,6 +2042,7 @@ class PreprocessRun {
           break;
         case 'pragma':
           if (/^\s*once\b/.test(directive.body)) {
+            this.notReplayable();
             for (let e = 0; e < this.envCount; e++) {
               if (current.states[e] === LineState.Active) this.onceIncluded[e].add(path);
             }
@@ -2109,9 +2254,9 @@ class PreprocessRun {
   private includeHeader(spec: string, quoted: boolean, line: number, current: StateVector, includingFile: string): void {
     const resolve = this.resolveInclude;
     if (resolve === undefined) return;
-    const directive = { line };
     if (this.includeStack.length > MAX_INCLUDE_DEPTH) {
-      this.report(directive.line, `#include nested more than ${MAX_INCLUDE_DEPTH} levels deep; "${spec}" not read`);
+      for (const reading of this.readingsInProgress) reading.reachedNestingLimit = true;
+      this.report(line, `#include nested more than ${MAX_INCLUDE_DEPTH} levels deep; "${spec}" not read`);
       return;
     }
     let resolved: { path: string; text: string } | undefined;
@@ -2119,7 +2264,8 @@ class PreprocessRun {
       resolved = resolve(spec, quoted, includingFile);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      this.report(directive.line, `could not read "${spec}": ${reason}`);
+      this.notReplayable();
+      this.report(line, `could not read "${spec}": ${reason}`);
       return;
     }
     if (resolved === undefined || typeof resolved.text !== 'string') return;
@@ -2127,20 +2273,28 @@ class PreprocessRun {
     if (this.includeStack.includes(resolved.path)) {
       // With a guard or #pragma once the compiler stops here too; without, it never would.
       if (source.guard === undefined && !source.pragmaOnce) {
-        this.report(directive.line, `#include cycle: "${resolved.path}" includes itself`);
+        this.report(line, `#include cycle: "${resolved.path}" includes itself`);
       }
       return;
     }
     let base = current;
     if (source.pragmaOnce) {
+      this.notReplayable();
       const states = current.states.slice();
       for (let e = 0; e < this.envCount; e++) if (this.onceIncluded[e].has(resolved.path)) states[e] = LineState.Inactive;
       base = makeStateVector(states);
       if (base.allInactive) return;
     }
     const outer = this.headerContext;
-    this.headerContext = { anchorLine: outer ? outer.anchorLine : directive.line, path: resolved.path };
+    const anchorLine = outer ? outer.anchorLine : line;
+    if (this.replayReading(resolved.path, base, anchorLine)) return;
+    const stackAtStart = [...this.includeStack];
+    this.headerContext = { anchorLine, path: resolved.path };
     this.includeStack.push(resolved.path);
+    const reading: ReadingInProgress = { problems: new Set(), paths: new Set([resolved.path]), depth: 1, reachedNestingLimit: false, replayable: !source.pragmaOnce };
+    this.readingsInProgress.push(reading);
+    this.macros.startRecording();
+    const stepsLeftBefore = this.expansionStepsLeft;
     const output = new LineOutput(source.lineCount, this.envCount);
     try {
       this.processSource(source, base, resolved.path, output, false);
@@ -2148,7 +2302,66 @@ class PreprocessRun {
     } finally {
       this.includeStack.pop();
       this.headerContext = outer;
+      this.readingsInProgress.pop();
+      this.finishReading(resolved.path, base, stackAtStart, reading, this.macros.stopRecording(), stepsLeftBefore <= 0);
     }
+  }
+
+  /** Hands what a reading did to the reading around it, and keeps it for replays when it can be replayed. */
+  private finishReading(path: string, base: StateVector, stackAtStart: string[], reading: ReadingInProgress, macros: MacroRecording, budgetSpent: boolean): void {
+    const outer = this.readingsInProgress[this.readingsInProgress.length - 1];
+    if (outer) {
+      for (const problem of reading.problems) outer.problems.add(problem);
+      for (const header of reading.paths) outer.paths.add(header);
+      outer.depth = Math.max(outer.depth, reading.depth + 1);
+      if (reading.reachedNestingLimit) outer.reachedNestingLimit = true;
+    }
+    // Where the expansion budget ran short during the reading, conditions depended on what was
+    // spent before it: such a reading is not replayed. Spent from the start, every condition
+    // is undecided, which is again a state of its own. A replay spends nothing: it is cheap.
+    if (!reading.replayable || (!budgetSpent && this.expansionStepsLeft < EXPANSION_STEPS_PER_CONDITION)) return;
+    const after = new Map<string, MacroSnapshot>();
+    for (const name of macros.written) after.set(name, this.macros.snapshot(name));
+    const finished: HeaderReading = { base: base.states.slice(), before: macros.before, after, problems: reading.problems, paths: reading.paths,
+      ancestors: stackAtStart.filter((header) => reading.paths.has(header)),
+      depth: reading.depth,
+      cutAtHeight: reading.reachedNestingLimit ? stackAtStart.length : undefined,
+      budgetSpent,
+    };
+    const kept = this.readings.get(path) ?? [];
+    kept.unshift(finished);
+    if (kept.length > READINGS_PER_HEADER) kept.pop();
+    this.readings.set(path, kept);
+  }
+
+  /** Applies an earlier reading of the header made in the same state instead of reading it again; false when there is none. */
+  private replayReading(path: string, base: StateVector, anchorLine: number): boolean {
+    const reading = this.readings.get(path)?.find((candidate) => this.canReplay(candidate, base));
+    if (reading === undefined) return false;
+    // Readings around this one depend on what it looked at, exactly as if it had been read.
+    for (const name of reading.before.keys()) this.macros.touch(name);
+    for (const [name, snapshot] of reading.after) this.macros.restore(name, snapshot);
+    const outer = this.readingsInProgress[this.readingsInProgress.length - 1];
+    if (outer) {
+      for (const header of reading.paths) outer.paths.add(header);
+      outer.depth = Math.max(outer.depth, reading.depth + 1);
+      if (reading.cutAtHeight !== undefined) outer.reachedNestingLimit = true;
+    }
+    for (const problem of reading.problems) this.addProblem(anchorLine, problem);
+    // Line states, defined-macro marks and #error stops were recorded by the reading itself.
+    return true;
+  }
+
+  private canReplay(reading: HeaderReading, base: StateVector): boolean {
+    if (!sameStates(reading.base, base.states)) return false;
+    // Where includes stop (the nesting limit, a cycle) depends on the include stack.
+    const height = this.includeStack.length;
+    if (reading.cutAtHeight !== undefined ? height !== reading.cutAtHeight : height + reading.depth - 1 > MAX_INCLUDE_DEPTH) return false;
+    if (reading.budgetSpent && this.expansionStepsLeft > 0) return false;
+    const ancestors = this.includeStack.filter((header) => reading.paths.has(header));
+    if (ancestors.length !== reading.ancestors.length || ancestors.some((header) => !reading.ancestors.includes(header))) return false;
+    for (const [name, snapshot] of reading.before) if (!this.macros.matches(name, snapshot)) return false;
+    return true;
   }
 
   /** Reads the command-line macros as the directives they stand for, problems reported on line 1. */

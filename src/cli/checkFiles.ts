@@ -1,0 +1,92 @@
+// Checking the files of one `check` run, one after another: what the main thread does alone,
+// and what each worker thread does with its share. Everything a file's outcome needs travels
+// as plain data, so a worker's outcomes are exactly the main thread's.
+import { performance } from 'node:perf_hooks';
+import type { Finding } from '../core/check/findings';
+import type { KernelDatabase } from '../core/kernels/database';
+import type { Checker } from '../core/check/checker';
+import { buildScope } from '../core/check/buildScope';
+import { includeContexts, indexWorkspace, readSource, readTextFile } from './files';
+import { openDatabase } from './kernels';
+import { createChecker } from './runtime';
+
+/** What a run checks with: the same in every thread. */
+export interface CheckJob {
+  /** The folders includes resolve in and the driver's own types are read from. */
+  roots: string[];
+  /** Image indices of the targeted kernels. */
+  targets: number[];
+  /** `--db`: a folder of imported kernels. */
+  db?: string;
+  /** The files checked: the workspace index reads them first. */
+  files?: string[];
+}
+
+/** One file's result, as the output needs it. */
+export interface FileOutcome {
+  path: string;
+  /** The targets the file was judged for: those whose build compiles it. */
+  targets: number[];
+  findings: Finding[];
+  stops: { line: number; targets: number[] }[];
+  userspace?: string;
+  /** Why the file was not checked (too big, not text). */
+  skipped?: string;
+  /** Why the build never compiles the file (no object list names it): not checked. */
+  notBuilt?: string;
+  /** Why some targets do not compile it (an `obj-$(CONFIG_X)` their config turns off). */
+  configuredOff?: string;
+  /** Problems reading the build's files (an unreadable Makefile), for stderr. */
+  problems: string[];
+  milliseconds: number;
+}
+
+/** Only what the formats read: fixes and hover data stay behind (and need not cross threads). */
+function plainFinding(f: Finding): Finding {
+  const plain: Finding = { code: f.code, severity: f.severity, message: f.message, range: f.range, targets: f.targets };
+  if (f.aggregate) plain.aggregate = { kind: f.aggregate.kind, name: f.aggregate.name };
+  if (f.member !== undefined) plain.member = f.member;
+  return plain;
+}
+
+export class FileRunner {
+  private readonly includeContext: ReturnType<typeof includeContexts>;
+  private readonly workspace: ReturnType<typeof indexWorkspace>;
+
+  private constructor(
+    private readonly checker: Checker,
+    readonly db: KernelDatabase,
+    private readonly job: CheckJob,
+  ) {
+    this.workspace = indexWorkspace(job.roots, checker.parser, job.files);
+    this.includeContext = includeContexts(job.roots, this.workspace.index);
+  }
+
+  static async create(job: CheckJob, db?: KernelDatabase): Promise<FileRunner> {
+    const created = await createChecker(db ?? openDatabase(job.db));
+    return new FileRunner(created.checker, created.db, job);
+  }
+
+  /** More source files than the workspace index reads. */
+  get truncated(): boolean {
+    return this.workspace.truncated;
+  }
+
+  check(path: string): FileOutcome {
+    const started = performance.now();
+    const source = readSource(path);
+    const elapsed = () => performance.now() - started;
+    if (!('text' in source)) return { path, targets: [], findings: [], stops: [], skipped: source.reason, problems: [], milliseconds: elapsed() };
+    const scope = buildScope(path, this.job.roots, readTextFile, this.db, this.job.targets, this.workspace.index.inKernelTree(path));
+    const judged = { path, targets: scope.targets, problems: scope.problems, ...(scope.configuredOff ? { configuredOff: scope.configuredOff.why } : {}) };
+    if (scope.notBuilt !== undefined) return { ...judged, findings: [], stops: [], notBuilt: scope.notBuilt, milliseconds: elapsed() };
+    const result = this.checker.check(source.text, { fileName: path, targets: scope.targets, workspaceTypes: this.workspace.index, ...this.includeContext(path) });
+    return {
+      ...judged,
+      findings: result.findings.map(plainFinding),
+      stops: result.stops,
+      userspace: result.userspace,
+      milliseconds: elapsed(),
+    };
+  }
+}

@@ -1,0 +1,129 @@
+// `check` over many files on every core: worker threads each load the checker once and take
+// batches of files (a folder's files together, so they share header lookups and texts); the
+// main thread hands out batches as workers free up and passes outcomes on in file order, so the
+// output is exactly the single-threaded one.
+import { dirname } from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { FileRunner, type CheckJob, type FileOutcome } from './checkFiles';
+
+const WORKER_ROLE = 'kernel-compat-check';
+/** Files per batch at most: small enough to balance the load, large enough to keep a folder together. */
+const BATCH_FILES = 16;
+/** Batches handed out beyond the oldest unfinished one: bounds the outcomes held back for ordering. */
+const BATCHES_AHEAD = 64;
+
+type ToWorker = { batch: number; paths: string[] } | { done: true };
+type FromWorker = { ready: true } | { batch: number; outcomes: FileOutcome[] } | { failed: string };
+
+/** Consecutive files of one folder, at most BATCH_FILES each, in the files' order. */
+export function batchesOf(files: readonly string[]): string[][] {
+  const batches: string[][] = [];
+  let current: string[] = [];
+  for (const file of files) {
+    if (current.length > 0 && (current.length >= BATCH_FILES || dirname(current[0]) !== dirname(file))) {
+      batches.push(current);
+      current = [];
+    }
+    current.push(file);
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/**
+ * Checks `files` in `threads` worker threads and calls `onOutcome` for each file in the order
+ * of `files`. Rejects when a worker fails (the message names the file it was checking).
+ */
+export function checkInWorkers(job: CheckJob, files: readonly string[], threads: number, onOutcome: (outcome: FileOutcome) => void): Promise<void> {
+  const batches = batchesOf(files);
+  const finished = new Map<number, FileOutcome[]>();
+  let nextToHand = 0;
+  let nextToEmit = 0;
+  const workers: Worker[] = [];
+  const idle: Worker[] = [];
+
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const stopAll = () => {
+      for (const worker of workers) void worker.terminate();
+    };
+    const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      stopAll();
+      reject(error);
+    };
+    const handOut = () => {
+      while (idle.length > 0 && nextToHand < batches.length && nextToHand - nextToEmit < BATCHES_AHEAD) {
+        const worker = idle.pop()!;
+        worker.postMessage({ batch: nextToHand, paths: batches[nextToHand] } satisfies ToWorker);
+        nextToHand++;
+      }
+      if (nextToEmit === batches.length && !settled) {
+        settled = true;
+        for (const worker of workers) worker.postMessage({ done: true } satisfies ToWorker);
+        resolve();
+      }
+    };
+    const emitReady = () => {
+      for (let outcomes = finished.get(nextToEmit); outcomes !== undefined; outcomes = finished.get(nextToEmit)) {
+        finished.delete(nextToEmit++);
+        for (const outcome of outcomes) onOutcome(outcome);
+      }
+    };
+    const count = Math.max(1, Math.min(threads, batches.length));
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(__filename, { workerData: { role: WORKER_ROLE, job } });
+      workers.push(worker);
+      worker.on('message', (message: FromWorker) => {
+        if ('failed' in message) return fail(new Error(message.failed));
+        if ('batch' in message) {
+          finished.set(message.batch, message.outcomes);
+          try {
+            emitReady();
+          } catch (error) {
+            return fail(error as Error);
+          }
+        }
+        idle.push(worker);
+        handOut();
+      });
+      worker.on('error', fail);
+      worker.on('exit', (code) => {
+        if (!settled && code !== 0) fail(new Error(`a checking thread stopped with exit code ${code}`));
+      });
+    }
+    if (batches.length === 0) handOut();
+  });
+}
+
+/** The worker side: load once, then check each batch handed over. */
+async function serveBatches(job: CheckJob): Promise<void> {
+  const port = parentPort!;
+  let runner: FileRunner;
+  try {
+    runner = await FileRunner.create(job);
+  } catch (error) {
+    port.postMessage({ failed: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies FromWorker);
+    return;
+  }
+  port.on('message', (message: ToWorker) => {
+    if ('done' in message) {
+      port.close();
+      return;
+    }
+    let current = '';
+    try {
+      const outcomes = message.paths.map((path) => runner.check((current = path)));
+      port.postMessage({ batch: message.batch, outcomes } satisfies FromWorker);
+    } catch (error) {
+      const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      port.postMessage({ failed: `while checking ${current}: ${reason}` } satisfies FromWorker);
+    }
+  });
+  port.postMessage({ ready: true } satisfies FromWorker);
+}
+
+if (!isMainThread && (workerData as { role?: string } | null)?.role === WORKER_ROLE) {
+  void serveBatches((workerData as { job: CheckJob }).job);
+}
