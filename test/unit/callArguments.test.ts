@@ -169,5 +169,24 @@ describe('call-arguments: argument types', () => {
     assert.deepEqual(types.typeOf('ip', at('ip,')), { tag: 'inode', constant: false });
     assert.equal(types.typeOf('&other', at('&other')), undefined);
     assert.equal(types.typeOf('d', at('&other')), undefined);
+    assert.deepEqual(types.typeOf('&init_user_ns', at('&other')), { tag: 'user_namespace', constant: false }, 'a kernel global');
+  });
+
+  it('finds the enclosing function when #if gives it two headers', () => {
+    const text = [
+      '#if LINUX_VERSION_CODE < KERNEL_VERSION(4, 11, 0)',
+      'static int f(struct vm_area_struct *vma, struct vm_fault *vmf)',
+      '{',
+      '#else',
+      'static int f(struct vm_fault *vmf)',
+      '{',
+      '#endif',
+      '\tstruct page *page = vmf->page;',
+      '\tcreate_empty_buffers(page, 512, 0);',
+      '\treturn 0;',
+      '}',
+    ].join('\n');
+    const types = new ArgumentTypes(maskCode(text));
+    assert.deepEqual(types.typeOf('page', text.indexOf('page, 512')), { tag: 'page', constant: false });
   });
 });

@@ -1,13 +1,25 @@
 // The type of a call's argument where the text states it plainly: `&name` of a struct the file
-// declares (`static struct file_operations fops = {...}` gives `struct file_operations *`), or
-// `name` declared as a struct pointer in the enclosing function (a parameter or a local before
-// the call). Anything else is not typed: a guess would make a false warning.
+// declares (`static struct file_operations fops = {...}` gives `struct file_operations *`) or of
+// a well-known kernel global (`&init_user_ns`), or `name` declared as a struct pointer in the
+// enclosing function (a parameter or a local before the call). Anything else is not typed: a
+// guess would make a false warning.
 
 /** A struct pointer type: its tag, and whether what it points to is const. */
 export interface StructPointer {
   tag: string;
   constant: boolean;
 }
+
+/**
+ * The kernel's own global structs that drivers pass by address (`&init_user_ns` to the inode
+ * helpers before 6.3), with their struct tags: the same on every kernel that has them.
+ */
+const KERNEL_GLOBALS: Record<string, string> = {
+  init_user_ns: 'user_namespace',
+  nop_mnt_idmap: 'mnt_idmap',
+  init_net: 'net',
+  init_task: 'task_struct',
+};
 
 export class ArgumentTypes {
   /** Offsets of the file-level `{ … }` blocks, in order. */
@@ -25,11 +37,15 @@ export class ArgumentTypes {
     return undefined;
   }
 
-  /** `struct TAG name = …;` or `struct TAG name;` outside every function, once, with one tag. */
+  /**
+   * `struct TAG name = …;` or `struct TAG name;` outside every function, once, with one tag;
+   * else one of the kernel's own globals that drivers pass by address.
+   */
   private fileScopeStruct(name: string): StructPointer | undefined {
     const pattern = new RegExp(`\\b(const\\s+)?struct\\s+([A-Za-z_]\\w*)\\s+(?:const\\s+)?${name}\\s*[=;]`, 'g');
     const found = [...this.masked.matchAll(pattern)].filter((match) => this.blockAt(match.index!) === undefined);
     const tags = new Set(found.map((match) => match[2]));
+    if (found.length === 0 && Object.prototype.hasOwnProperty.call(KERNEL_GLOBALS, name)) return { tag: KERNEL_GLOBALS[name], constant: false };
     if (tags.size !== 1) return undefined;
     return { tag: found[0][2], constant: found.every((match) => match[1] !== undefined) };
   }
@@ -69,20 +85,36 @@ export class ArgumentTypes {
     return end;
   }
 
+  /**
+   * The file-level blocks, braces counted in the first branch of every `#if` chain only:
+   * `#if` / `f(a) {` / `#else` / `f(a, b) {` / `#endif` opens one body, not two.
+   */
   private fileBlocks(): { open: number; close: number }[] {
     if (this.blocks) return this.blocks;
     this.blocks = [];
     let depth = 0;
     let open = -1;
-    for (let i = 0; i < this.masked.length; i++) {
-      const char = this.masked[i];
-      if (char === '{') {
-        if (depth === 0) open = i;
-        depth++;
-      } else if (char === '}' && depth > 0) {
-        depth--;
-        if (depth === 0) this.blocks.push({ open, close: i });
+    /** Per open conditional: whether its current branch is a later one (skipped). */
+    const branches: boolean[] = [];
+    let offset = 0;
+    for (const line of this.masked.split('\n')) {
+      const directive = /^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b/.exec(line);
+      if (directive) {
+        if (directive[1].startsWith('if')) branches.push(false);
+        else if (directive[1] === 'endif') branches.pop();
+        else if (branches.length > 0) branches[branches.length - 1] = true;
+      } else if (!/^\s*#/.test(line) && !branches.includes(true)) {
+        for (let i = 0; i < line.length; i++) {
+          if (line[i] === '{') {
+            if (depth === 0) open = offset + i;
+            depth++;
+          } else if (line[i] === '}' && depth > 0) {
+            depth--;
+            if (depth === 0) this.blocks.push({ open, close: offset + i });
+          }
+        }
       }
+      offset += line.length + 1;
     }
     return this.blocks;
   }
