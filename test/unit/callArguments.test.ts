@@ -163,7 +163,7 @@ describe('call-arguments: argument types', () => {
 
   it('types `&name` of a struct the file declares, and nothing declared inside another function', () => {
     const text = 'static const struct file_operations fops = { };\nstatic void f(void)\n{\n\tstruct inode *ip;\n\tg(&fops, ip, &other);\n}\nstatic void h(void) { struct dentry *d; }\n';
-    const types = new ArgumentTypes(maskCode(text));
+    const types = new ArgumentTypes(text, maskCode(text));
     const at = (word: string) => text.indexOf(word, text.indexOf('g('));
     assert.deepEqual(types.typeOf('&fops', at('&fops')), { tag: 'file_operations', constant: true });
     assert.deepEqual(types.typeOf('ip', at('ip,')), { tag: 'inode', constant: false });
@@ -186,7 +186,7 @@ describe('call-arguments: argument types', () => {
       '\treturn 0;',
       '}',
     ].join('\n');
-    const types = new ArgumentTypes(maskCode(text));
+    const types = new ArgumentTypes(text, maskCode(text));
     assert.deepEqual(types.typeOf('page', text.indexOf('page, 512')), { tag: 'page', constant: false });
   });
 });

@@ -25,8 +25,14 @@ export class ArgumentTypes {
   /** Offsets of the file-level `{ … }` blocks, in order. */
   private blocks?: { open: number; close: number }[];
 
-  /** `masked`: the file with comments and string contents blanked (same offsets). */
-  constructor(private readonly masked: string) {}
+  /**
+   * `text`: the file; `masked`: the same with comments, string contents and directives
+   * blanked (same offsets).
+   */
+  constructor(
+    private readonly text: string,
+    private readonly masked: string,
+  ) {}
 
   /** The argument's type, from its text and the offset where it starts. */
   typeOf(argument: string, offset: number): StructPointer | undefined {
@@ -91,32 +97,34 @@ export class ArgumentTypes {
    */
   private fileBlocks(): { open: number; close: number }[] {
     if (this.blocks) return this.blocks;
-    this.blocks = [];
+    const blocks: { open: number; close: number }[] = [];
     let depth = 0;
     let open = -1;
     /** Per open conditional: whether its current branch is a later one (skipped). */
     const branches: boolean[] = [];
     let offset = 0;
-    for (const line of this.masked.split('\n')) {
-      const directive = /^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b/.exec(line);
+    const written = this.text.split('\n');
+    this.masked.split('\n').forEach((line, index) => {
+      const directive = /^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b/.exec(written[index] ?? '');
       if (directive) {
         if (directive[1].startsWith('if')) branches.push(false);
         else if (directive[1] === 'endif') branches.pop();
         else if (branches.length > 0) branches[branches.length - 1] = true;
-      } else if (!/^\s*#/.test(line) && !branches.includes(true)) {
+      } else if (!branches.includes(true)) {
         for (let i = 0; i < line.length; i++) {
           if (line[i] === '{') {
             if (depth === 0) open = offset + i;
             depth++;
           } else if (line[i] === '}' && depth > 0) {
             depth--;
-            if (depth === 0) this.blocks.push({ open, close: offset + i });
+            if (depth === 0) blocks.push({ open, close: offset + i });
           }
         }
       }
       offset += line.length + 1;
-    }
-    return this.blocks;
+    });
+    this.blocks = blocks;
+    return blocks;
   }
 }
 

@@ -65,7 +65,7 @@ export function callArgumentsFindings(context: RuleContext, input: CallArguments
   if (!context.targets.some((image) => headers.covers(image))) return [];
   const findings: Finding[] = [];
   const candidates = input.sites.filter((site) => headers.isReshapedCall(site.name) && !input.definedByDriver(site.name));
-  const argumentTypes = new ArgumentTypes(input.masked);
+  const argumentTypes = new ArgumentTypes(input.text, input.masked);
   for (const call of withArguments(input.masked, candidates, input.lineStartIndices, input.isDirectiveLine)) {
     const { site } = call;
     const verdicts = judgeCall(context, input, call);
