@@ -101,7 +101,7 @@ export function formatSummary(runs: RunResult[], seconds: number): string {
     claimSummary('Struct members', c['struct-member']),
     claimSummary('Missing headers', c['missing-header']),
     claimSummary('Missing functions (implicit declarations)', c['missing-function']),
-    claimSummary('Call arguments (argument counts)', c['call-arguments']),
+    claimSummary('Call arguments (argument counts and pointer types)', c['call-arguments']),
     `Other errors, by kind, on lines without a struct-member error: ${OTHER_KINDS.map((k) => `${k} ${other[k]}`).join(', ')}.`,
     `Run time ${formatDuration(seconds)}.`,
   ].join('\n');
@@ -143,7 +143,7 @@ export function formatFindings(runs: RunResult[]): string {
     ...section('False positives', fps),
     ...section('Misses: struct-member error lines without a warning', misses),
     ...section('Missing-header error lines without a warning', headerMisses),
-    ...section('Argument-count error lines without a call-arguments warning', callMisses),
+    ...section('Argument-count and argument-type error lines without a call-arguments warning', callMisses),
     ...section('Warnings on lines that have only other errors', onOther),
   ].join('\n');
 }
