@@ -4,7 +4,7 @@
 // without) and put back after.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, diagnosticsAfter, fixtureUri, hoverText, openInEditor, type SeenDiagnostic } from './helpers';
+import { diagnosticsAfter, fixtureUri, hoverText, openInEditor, withWorkspaceTargets, type SeenDiagnostic } from './helpers';
 
 const TOO_MANY: SeenDiagnostic = {
   range: [9, 17, 9, 29],
@@ -17,20 +17,7 @@ const GUARD_TITLE = 'Guard this call by kernel version: `class_create("fixture")
 
 describe('Kernel Compat on calls whose parameters changed, in VS Code', () => {
   const file = fixtureUri('class_device.c');
-  const config = () => vscode.workspace.getConfiguration('kernelCompat', file);
-  let original: string[] | undefined;
-
-  before(async () => {
-    await activateExtension();
-    original = config().inspect<string[]>('targets')?.workspaceValue;
-  });
-
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.files.revert');
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
-
-  after(() => config().update('targets', original, vscode.ConfigurationTarget.Workspace));
+  const config = withWorkspaceTargets(file);
 
   it('warns on the call on the kernels that take one argument, and hovers each kernel\'s declaration', async () => {
     await openInEditor(file);

@@ -9,6 +9,7 @@
 import { lineRange, type Finding } from '../check/findings';
 import { ArgumentTypes, structPointerOf, type StructPointer } from '../c/argumentTypes';
 import { withArguments, type CallArguments, type CallSite } from '../c/calls';
+import { positionAt } from '../c/lineIndex';
 import { enclosingStatement } from '../c/statements';
 import type { CallShape } from '../kernels/headerIndex';
 import type { KernelDatabase } from '../kernels/database';
@@ -117,8 +118,8 @@ function argumentTypeFindings(context: RuleContext, input: CallArgumentsInput, c
   return [...mismatches.values()].map(({ index, passed, expected, prototype, images }) => {
     const span = call.arguments.spans[index];
     const argument = input.text.slice(span.start, span.end);
-    const start = positionOf(input.lineStartIndices, span.start);
-    const end = positionOf(input.lineStartIndices, span.end);
+    const start = positionAt(input.lineStartIndices, span.start);
+    const end = positionAt(input.lineStartIndices, span.end);
     return {
       code: callArgumentsRule.code,
       severity: context.severities[callArgumentsRule.code],
@@ -129,17 +130,6 @@ function argumentTypeFindings(context: RuleContext, input: CallArgumentsInput, c
       targets: images,
     };
   });
-}
-
-function positionOf(lineStartIndices: readonly number[], offset: number): { line: number; column: number } {
-  let low = 0;
-  let high = lineStartIndices.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (lineStartIndices[mid] <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return { line: low, column: offset - lineStartIndices[low] };
 }
 
 interface ImageVerdict {
