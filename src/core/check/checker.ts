@@ -17,7 +17,8 @@ import { judgeAccessOperator } from '../rules/accessOperator';
 import { CallbackSignatureJudge } from '../rules/callbackSignature';
 import { deadGuardFindings } from '../rules/deadGuard';
 import { missingFunctionFindings } from '../rules/missingFunction';
-import { callSites } from '../c/calls';
+import { callSites, type CallSite } from '../c/calls';
+import { droppedArgumentSpans, macroDefinitions } from '../c/droppedArguments';
 import { callArgumentsFindings } from '../rules/callArguments';
 import { angleIncludes, missingHeaderFindings, type AngleInclude } from '../rules/missingHeader';
 import { judgeMissingMember } from '../rules/missingMember';
@@ -82,6 +83,12 @@ const KBUILD_MODULE_DEFINES: readonly CommandLineMacro[] = [
 ];
 const UNKNOWN: MemberState = { state: 'unknown' };
 
+interface CodeText {
+  masked: string;
+  isDirectiveLine: (line: number) => boolean;
+  sites: CallSite[];
+}
+
 export class Checker {
   private readonly trees: DocumentTrees;
   private readonly headerReadings: HeaderReadings;
@@ -104,7 +111,8 @@ export class Checker {
     const environments = this.environments(context.targets);
     const file = this.preprocessFile(text, options, environments);
     const oracle = typeOracle(this.db, context.targets, environments, options.workspaceTypes, options.fileName);
-    const evidence = new UsageEvidence(file.pre, context.targets, this.headerReadings, oracle);
+    const code = this.codeOf(text, file);
+    const evidence = new UsageEvidence(file.pre, context.targets, this.headerReadings, oracle, this.droppedArguments(text, code, file));
     const reading = readVariants(
       this.trees,
       file,
@@ -117,7 +125,7 @@ export class Checker {
       ...judged.findings,
       ...preprocessorFindings(context, file.pre, file.lines),
       ...deadGuardFindings(context, text, file.pre),
-      ...this.headerAndCallFindings(context, text, file, includes, reading.union, options),
+      ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options),
     ];
     return {
       findings: unsuppressedInOrder(findings, file.lines),
@@ -194,14 +202,40 @@ export class Checker {
     return history.map((state, image) => (privateOn.includes(image) ? UNKNOWN : state));
   }
 
+  /** The text with comments and strings blanked, and the calls in it, read once for the rules that read calls. */
+  private codeOf(text: string, file: PreprocessedFile): CodeText {
+    const masked = maskCode(text);
+    const isDirectiveLine = (line: number) => file.pre.directiveLines[line] === 1;
+    return { masked, isDirectiveLine, sites: callSites(masked, isDirectiveLine) };
+  }
+
+  /**
+   * Per target slot, the arguments the file passes to its own macros that drop, stringify or
+   * paste them, by the definitions that target compiles (in the file or its workspace headers).
+   */
+  private droppedArguments(text: string, code: CodeText, file: PreprocessedFile): { start: number; end: number }[][] {
+    const { pre } = file;
+    const sources = [
+      { definitions: macroDefinitions(text), states: pre.lineStates },
+      ...pre.headers.map((header) => ({ definitions: this.headerReadings.macrosOf(header), states: header.lineStates })),
+    ].filter((source) => source.definitions.length > 0);
+    if (sources.length === 0) return [];
+    const bySet = new Map<string, { start: number; end: number }[]>();
+    return pre.lineStates.map((_, slot) => {
+      const active = sources.flatMap(({ definitions, states }) => definitions.filter((d) => states[slot]?.[d.line] !== LineState.Inactive));
+      const key = active.map((d) => `${d.name}:${d.line}`).join(',');
+      let spans = bySet.get(key);
+      if (!spans) bySet.set(key, (spans = droppedArgumentSpans(code.masked, code.sites, file.lineStartIndices, active, code.isDirectiveLine)));
+      return spans;
+    });
+  }
+
   /** The rules read from the text's lines rather than its tree: headers it includes and functions it calls. */
-  private headerAndCallFindings(context: RuleContext, text: string, file: PreprocessedFile, includes: readonly AngleInclude[], union: FileUsages, options: CheckOptions): Finding[] {
+  private headerAndCallFindings(context: RuleContext, text: string, code: CodeText, file: PreprocessedFile, includes: readonly AngleInclude[], union: FileUsages, options: CheckOptions): Finding[] {
     const { pre } = file;
     const compiled = (slot: number, line: number) => file.built(slot) && pre.lineStates[slot][line] === LineState.Active;
     const definedByDriver = (name: string) => union.functions.has(name) || pre.definedMacros.has(name) || options.workspaceTypes?.definesCallable(name) === true;
-    const masked = maskCode(text);
-    const isDirectiveLine = (line: number) => pre.directiveLines[line] === 1;
-    const sites = callSites(masked, isDirectiveLine);
+    const { masked, isDirectiveLine, sites } = code;
     return [
       ...missingHeaderFindings(context, {
         includes,

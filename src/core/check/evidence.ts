@@ -27,6 +27,8 @@ export class UsageEvidence {
     private readonly targets: readonly number[],
     private readonly headers: HeaderReadings,
     private readonly oracle: CheckTypeOracle,
+    /** Per target slot, arguments of driver macros that drop, stringify or paste them: code there is not compiled as written. */
+    private readonly droppedArguments: readonly (readonly { start: number; end: number }[])[] = [],
   ) {}
 
   /** Records the usages of one read for its targets. */
@@ -58,6 +60,7 @@ export class UsageEvidence {
 
   private counts(usage: MemberUsage, slot: number): boolean {
     if (this.pre.lineStates[slot][usage.range.startLine] !== LineState.Active) return false;
+    if (this.droppedArguments[slot]?.some((span) => usage.range.startIndex >= span.start && usage.range.startIndex < span.end)) return false;
     // A compat definition of the driver's may stand in for the kernel's struct on this target.
     if (!this.oracle.kernelsOn(usage.aggregate, slot)) return false;
     if (usage.evidence && !usage.evidence.every((range) => this.allActive(slot, range))) return false;

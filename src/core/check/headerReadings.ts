@@ -7,6 +7,7 @@ import type { IncludedHeader } from '../c/preprocessor';
 import { maskCode } from '../c/statements';
 import { findUsages, type FunctionSignature, type TypeOracle } from '../c/usages';
 import { callSites, type CallSite } from '../c/calls';
+import { macroDefinitions, type MacroDefinition } from '../c/droppedArguments';
 
 /** Bounded: a long session over a large tree of headers keeps the most recent ones. */
 const MAX_KEPT_HEADERS = 512;
@@ -14,6 +15,7 @@ const MAX_KEPT_HEADERS = 512;
 export class HeaderReadings {
   private readonly declarations = new BoundedByPath<Map<string, FunctionSignature[]>>();
   private readonly calls = new BoundedByPath<CallSite[]>();
+  private readonly macros = new BoundedByPath<MacroDefinition[]>();
 
   constructor(private readonly parser: Parser) {}
 
@@ -36,6 +38,11 @@ export class HeaderReadings {
         tree.delete();
       }
     });
+  }
+
+  /** The function-like macros a workspace header defines, with the parameters they use as code. */
+  macrosOf(header: IncludedHeader): MacroDefinition[] {
+    return this.macros.get(header, () => macroDefinitions(header.text));
   }
 
   /** The calls in a workspace header. */

@@ -1,0 +1,52 @@
+// Code inside an argument the driver's macro drops, stringifies or pastes is not judged as written.
+import * as assert from 'node:assert/strict';
+import { createChecker } from '../../src/cli/runtime';
+import type { Checker } from '../../src/core/check/checker';
+import { macroDefinitions } from '../../src/core/c/droppedArguments';
+import { parseTargets } from '../../src/core/kernels/targets';
+import { bundledDatabase } from './helpers';
+
+const db = bundledDatabase();
+let checker: Checker;
+
+before(async () => {
+  checker = (await createChecker(db)).checker;
+});
+
+const DRIVER = `#include <linux/fs.h>
+#include <linux/version.h>
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
+#define OLD_CTIME(x) x
+#else
+#define OLD_CTIME(x)
+#endif
+#define NAME_OF(x) #x
+#define OPS_OF(x) x##_ops
+
+static void touch(struct inode *inode)
+{
+	OLD_CTIME(inode->i_ctime.tv_sec = 0);
+	pr_info("%s\\n", NAME_OF(inode->i_nope));
+}
+`;
+
+function rows(text: string, spec: string): string[] {
+  const result = checker.check(text, { fileName: '/ws/drv.c', targets: parseTargets(spec, db.images).images });
+  return result.findings.filter((f) => f.code === 'missing-member').map((f) => `${f.range.startLine + 1} [${f.targets.map((t) => db.images[t].label).join(',')}] ${f.member}`);
+}
+
+describe('arguments of driver macros', () => {
+  it('reads which parameters a macro uses as code', () => {
+    const found = macroDefinitions('#define A(x, y) f(x) + #y\n#define B(p) p##_ops\n#define C(a, b) a + \\\n  b\n#define V(...) g(__VA_ARGS__)\n');
+    assert.deepEqual(found.map((m) => [m.name, m.line, m.parameters, [...m.used]]), [
+      ['A', 0, 2, [0]],
+      ['B', 1, 1, []],
+      ['C', 2, 2, [0, 1]],
+    ]);
+  });
+
+  it('judges an argument only on the targets whose definition of the macro compiles it', () => {
+    assert.deepEqual(rows(DRIVER, '6.1,6.12'), []);
+    assert.deepEqual(rows(DRIVER.replace('#define OLD_CTIME(x)\n', '#define OLD_CTIME(x) x\n'), '6.1,6.12'), ['13 [6.12] i_ctime']);
+  });
+});
