@@ -25,7 +25,7 @@ const COPY = (body: string) => `#include <linux/string.h>\n${body}\nstatic void 
 
 describe('missing-function', () => {
   it('finds calls, not member calls, keywords, pointer declarations, comments or strings', () => {
-    const text = 'if (x) f(a); ops->open(d); s.fn(1); /* g(2) */ h("k(3)"); int (*cb)(int); sizeof(int);';
+    const text = 'if (x) f(a); ops->open(d); s.fn(1); /* g(2) */ h("k(3)"); int (*cb)(int); sizeof(int); u32 (*get_reg)(void *p);';
     assert.deepEqual(callSites(maskCode(text), () => false).map((s) => s.name), ['f', 'h']);
   });
 

@@ -32,6 +32,8 @@ export function callSites(masked: string, skipLine: (line: number) => boolean): 
       // Through a member or a pointer (`ops->open(`, `s.fn(`), or a declaration of a pointer to function (`(*name)(`).
       const before = text.slice(0, start).trimEnd();
       if (before.endsWith('.') || before.endsWith('->') || before.endsWith('(*') || /\b(?:struct|union|enum)$/.test(before)) continue;
+      // A type before a pointer-to-function declarator (`u32 (*get_reg)(void *)`), not a call.
+      if (/^\(\s*\*/.test(text.slice(start + match[0].length - 1))) continue;
       sites.push({ line, name, startColumn: start, endColumn: start + name.length });
     }
   });
