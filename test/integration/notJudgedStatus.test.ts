@@ -21,7 +21,7 @@ describe('the status bar on files Kernel Compat does not judge', () => {
 
   it('says a userspace program is not kernel code', async () => {
     const { api } = await activateExtension();
-    const tool = fixtureUri('kbuild/tool.c');
+    const tool = fixtureUri('tools/tool.c');
     await checkedAfter(api, tool, () => openInEditor(tool));
     assert.deepEqual(seenDiagnostics(tool), []);
     assert.equal(api.judgedStatus.text, '$(circle-slash) Kernel Compat: not kernel code');
