@@ -207,6 +207,9 @@ async function runCheck(args: string[], io: Io): Promise<number> {
   const workspace = indexWorkspace(roots, checker.parser, files);
   const includeContext = includeContexts(roots, workspace.index);
   const reportedProblems = new Set<string>();
+  // The files of one folder share its Kbuild files: each is read once per run.
+  const makefiles = new Map<string, string | undefined>();
+  const readMakefile = (path: string) => (makefiles.has(path) ? makefiles.get(path) : makefiles.set(path, readTextFile(path)).get(path));
   if (workspace.truncated) io.err(`kernel-compat: more than ${MAX_INDEXED_FILES} source files: only the first ${MAX_INDEXED_FILES} were read for the driver's own type definitions\n`);
   const results: FileFindings[] = [];
   let inputProblems = 0;
@@ -217,7 +220,7 @@ async function runCheck(args: string[], io: Io): Promise<number> {
       inputProblems++;
       continue;
     }
-    const scope = buildScope(path, roots, readTextFile, db, selection.images, workspace.index.inKernelTree(path));
+    const scope = buildScope(path, roots, readMakefile, db, selection.images, workspace.index.inKernelTree(path));
     for (const problem of scope.problems) if (!reportedProblems.has(problem) && reportedProblems.add(problem)) io.err(`kernel-compat: ${problem}\n`);
     if (scope.notBuilt !== undefined) {
       results.push({ path, findings: [] });

@@ -108,12 +108,37 @@ function listKey(name: string): { base: string; need: string } | 'never' | undef
   return { base: match[1], need: match[3] ?? '' };
 }
 
+/** Make files read lately, by path and text: every file of a folder asks for the same ones. */
+const recentlyRead = new Map<string, { lists: ObjectLists | undefined; problems: string[]; included: Map<string, string | undefined> }>();
+const MAX_REMEMBERED = 256;
+
 /** Reads the object lists of one folder's make file, or undefined when it names no objects; what could not be read goes to `problems`. */
 function readObjectLists(folder: string, read: TextReader, problems: string[]): ObjectLists | undefined {
   const makefile = ['Kbuild', 'Makefile'].map((name) => join(folder, name)).find((path) => read(path) !== undefined);
   if (!makefile) return undefined;
-  const found: ObjectLists = { makefile, lists: new Map(), spelling: new Map(), open: false };
   const text = read(makefile)!;
+  const key = `${makefile}\0${text}`;
+  let remembered = recentlyRead.get(key);
+  // Still valid while the make files it includes read the same.
+  if (remembered && [...remembered.included].some(([path, was]) => read(path) !== was)) remembered = undefined;
+  if (!remembered) {
+    const ownProblems: string[] = [];
+    const included = new Map<string, string | undefined>();
+    const recordingRead = (path: string) => {
+      const includedText = read(path);
+      included.set(path, includedText);
+      return includedText;
+    };
+    remembered = { lists: parseObjectLists(makefile, folder, text, recordingRead, ownProblems), problems: ownProblems, included };
+    if (recentlyRead.size >= MAX_REMEMBERED) recentlyRead.clear();
+    recentlyRead.set(key, remembered);
+  }
+  problems.push(...remembered.problems.filter((problem) => !problems.includes(problem)));
+  return remembered.lists;
+}
+
+function parseObjectLists(makefile: string, folder: string, text: string, read: TextReader, problems: string[]): ObjectLists | undefined {
+  const found: ObjectLists = { makefile, lists: new Map(), spelling: new Map(), open: false };
   const unreadable = text.length > MAX_MAKEFILE_CHARS ? `over ${MAX_MAKEFILE_CHARS / 1024} KB` : text.includes('\0') ? 'not a text file' : undefined;
   if (unreadable) {
     problems.push(`${makefile}: not read (${unreadable}): which files it builds is unknown`);
