@@ -52,6 +52,8 @@ function plainFinding(f: Finding): Finding {
 export class FileRunner {
   private readonly includeContext: ReturnType<typeof includeContexts>;
   private readonly workspace: ReturnType<typeof indexWorkspace>;
+  /** The files of one folder share its Kbuild files: each is read once per run. */
+  private readonly makefiles = new Map<string, string | undefined>();
 
   private constructor(
     private readonly checker: Checker,
@@ -72,12 +74,17 @@ export class FileRunner {
     return this.workspace.truncated;
   }
 
+  private readMakefile(path: string): string | undefined {
+    if (!this.makefiles.has(path)) this.makefiles.set(path, readTextFile(path));
+    return this.makefiles.get(path);
+  }
+
   check(path: string): FileOutcome {
     const started = performance.now();
     const source = readSource(path);
     const elapsed = () => performance.now() - started;
     if (!('text' in source)) return { path, targets: [], findings: [], stops: [], skipped: source.reason, problems: [], milliseconds: elapsed() };
-    const scope = buildScope(path, this.job.roots, readTextFile, this.db, this.job.targets, this.workspace.index.inKernelTree(path));
+    const scope = buildScope(path, this.job.roots, (file) => this.readMakefile(file), this.db, this.job.targets, this.workspace.index.inKernelTree(path));
     const judged = { path, targets: scope.targets, problems: scope.problems, ...(scope.configuredOff ? { configuredOff: scope.configuredOff.why } : {}) };
     if (scope.notBuilt !== undefined) return { ...judged, findings: [], stops: [], notBuilt: scope.notBuilt, milliseconds: elapsed() };
     const result = this.checker.check(source.text, { fileName: path, targets: scope.targets, workspaceTypes: this.workspace.index, ...this.includeContext(path) });

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { join, relative } from 'node:path';
 import { run } from '../../src/cli/main';
 import { packageRoot } from '../../src/cli/paths';
-import { kbuildVerdict } from '../../src/core/c/kbuildObjects';
+import { builtWith, kbuildVerdict } from '../../src/core/c/kbuildObjects';
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -70,6 +70,34 @@ describe('Kbuild object lists', () => {
     assert.deepEqual(huge, { kind: 'unknown', problems: ['/m/Makefile: not read (over 1024 KB): which files it builds is unknown'] });
     const binary = verdict('a.c', { Makefile: 'obj-m += b.o\0\x01' });
     assert.deepEqual(binary, { kind: 'unknown', problems: ['/m/Makefile: not read (not a text file): which files it builds is unknown'] });
+  });
+
+  it('decides make conditionals on a config symbol per kernel, as the kernel\'s own sound Makefiles use them', () => {
+    const makefile = [
+      'snd-synth-y := synth.o',
+      'ifneq ($(CONFIG_SND_SEQUENCER_OSS),)',
+      'snd-synth-y += synth_oss.o',
+      'else',
+      'snd-synth-y += synth_no_oss.o',
+      'endif',
+      'ifeq ($(CONFIG_SND_DEBUG),y)',
+      'snd-synth-y += synth_debug.o',
+      'endif',
+      'obj-$(CONFIG_SND_SYNTH) += snd-synth.o',
+      '',
+    ].join('\n');
+    const when = (file: string) => {
+      const found = verdict(file, { Makefile: makefile });
+      return found.kind === 'built' ? found.when : found.kind;
+    };
+    assert.deepEqual(when('synth_oss.c'), [['CONFIG_SND_SYNTH', 'CONFIG_SND_SEQUENCER_OSS']]);
+    assert.deepEqual(when('synth_no_oss.c'), [['CONFIG_SND_SYNTH', '!CONFIG_SND_SEQUENCER_OSS']]);
+    assert.deepEqual(when('synth_debug.c'), [['CONFIG_SND_SYNTH', 'CONFIG_SND_DEBUG=y']]);
+    const kernel = (config: Record<string, string>) => (symbol: string) => config[symbol];
+    const oss = when('synth_oss.c') as string[][];
+    assert.equal(builtWith(oss, kernel({ CONFIG_SND_SYNTH: 'm' })), false, 'OSS emulation off');
+    assert.equal(builtWith(oss, kernel({ CONFIG_SND_SYNTH: 'm', CONFIG_SND_SEQUENCER_OSS: 'm' })), true);
+    assert.equal(builtWith(when('synth_debug.c') as string[][], kernel({ CONFIG_SND_SYNTH: 'y', CONFIG_SND_DEBUG: 'm' })), false, 'only y passes ifeq (…,y)');
   });
 
   it('takes the lists only from the Kbuild pass of a two-pass Makefile', () => {

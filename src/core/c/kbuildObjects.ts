@@ -10,9 +10,14 @@
 // "open", and an open folder never says a file is not built.
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import type { TextReader } from './includes';
-import { MakeConditionals, makeLines, MakeVariables, Reach } from './makefile';
+import { comparedSides, MakeConditionals, makeLines, MakeVariables, Reach } from './makefile';
 
-/** Config symbols that must all be on (`y` or `m`) for the build to reach a file; empty: always. */
+/**
+ * Config tests that must all hold for the build to reach a file; empty: always. A test is
+ * `CONFIG_X` (on: `y` or `m`), `CONFIG_X=y` or `CONFIG_X=m` (that value), or one of those
+ * after `!` (the opposite): `obj-$(CONFIG_X)` needs `CONFIG_X`, a line under `ifneq
+ * ($(CONFIG_X),)` too, one under its `else` `!CONFIG_X`.
+ */
 export type ConfigNeeds = readonly string[];
 
 export type BuildVerdict =
@@ -32,11 +37,67 @@ const MAX_INCLUDE_DEPTH = 4;
 interface ObjectLists {
   makefile: string;
   /** Keys as `base|need` (`obj|`, `obj|CONFIG_X`, `foo|`): an empty need means y, m or objs. */
-  lists: Map<string, string[]>;
+  lists: Map<string, ListEntry[]>;
   /** Each list's name as the file first spells it (`obj-m`, `foo-objs`), for messages. */
   spelling: Map<string, string>;
   /** Some list could not be read in full: a name missing from it may still be built. */
   open: boolean;
+}
+
+/** A name in a list, with the config tests of the make conditionals around its line. */
+interface ListEntry {
+  name: string;
+  needs: ConfigNeeds;
+}
+
+/**
+ * The config tests of the make conditionals around a line, where a test asks only about one
+ * config symbol the make file does not set itself (`ifneq ($(CONFIG_SND_SEQUENCER_OSS),)`,
+ * `ifdef CONFIG_X`, `ifeq ($(CONFIG_X),y)`): those are decided per kernel, by its config.
+ */
+class ConfigConditions {
+  private readonly stack: (string | undefined)[] = [];
+
+  constructor(private readonly variables: MakeVariables) {}
+
+  /** Follows a conditional directive line (MakeConditionals reads the same line). */
+  read(line: string): void {
+    const directive = /^\s*(ifeq|ifneq|ifdef|ifndef|else|endif)\b(.*)$/.exec(line);
+    if (!directive) return;
+    const [, word, rest] = directive;
+    if (word === 'endif') this.stack.pop();
+    else if (word === 'else') {
+      const test = this.stack.pop();
+      this.stack.push(/^\s*if/.test(rest) || test === undefined ? undefined : negate(test));
+    } else this.stack.push(this.testOf(word, rest));
+  }
+
+  get needs(): ConfigNeeds {
+    return this.stack.filter((test): test is string => test !== undefined);
+  }
+
+  private testOf(word: string, rest: string): string | undefined {
+    const symbol = (text: string) => {
+      const match = /^\$[({](CONFIG_\w+)[)}]$/.exec(text.trim()) ?? (word === 'ifdef' || word === 'ifndef' ? /^(CONFIG_\w+)$/.exec(text.trim()) : null);
+      return match && this.variables.isDefined(match[1]) === undefined ? match[1] : undefined;
+    };
+    if (word === 'ifdef' || word === 'ifndef') {
+      const name = symbol(rest);
+      return name && (word === 'ifdef' ? name : `!${name}`);
+    }
+    const sides = comparedSides(rest);
+    if (!sides) return undefined;
+    const [left, right] = sides.map((side) => side.trim());
+    const name = symbol(left) ?? symbol(right);
+    const value = symbol(left) ? right : left;
+    if (!name || !['', 'y', 'm'].includes(value)) return undefined;
+    const test = value === '' ? `!${name}` : `${name}=${value}`;
+    return word === 'ifeq' ? test : negate(test);
+  }
+}
+
+function negate(test: string): string {
+  return test.startsWith('!') ? test.slice(1) : `!${test}`;
 }
 
 /** `obj-y`, `foo-objs`, `foo-$(CONFIG_X)` split into the list's base and the config symbol it needs. */
@@ -47,12 +108,37 @@ function listKey(name: string): { base: string; need: string } | 'never' | undef
   return { base: match[1], need: match[3] ?? '' };
 }
 
+/** Make files read lately, by path and text: every file of a folder asks for the same ones. */
+const recentlyRead = new Map<string, { lists: ObjectLists | undefined; problems: string[]; included: Map<string, string | undefined> }>();
+const MAX_REMEMBERED = 256;
+
 /** Reads the object lists of one folder's make file, or undefined when it names no objects; what could not be read goes to `problems`. */
 function readObjectLists(folder: string, read: TextReader, problems: string[]): ObjectLists | undefined {
   const makefile = ['Kbuild', 'Makefile'].map((name) => join(folder, name)).find((path) => read(path) !== undefined);
   if (!makefile) return undefined;
-  const found: ObjectLists = { makefile, lists: new Map(), spelling: new Map(), open: false };
   const text = read(makefile)!;
+  const key = `${makefile}\0${text}`;
+  let remembered = recentlyRead.get(key);
+  // Still valid while the make files it includes read the same.
+  if (remembered && [...remembered.included].some(([path, was]) => read(path) !== was)) remembered = undefined;
+  if (!remembered) {
+    const ownProblems: string[] = [];
+    const included = new Map<string, string | undefined>();
+    const recordingRead = (path: string) => {
+      const includedText = read(path);
+      included.set(path, includedText);
+      return includedText;
+    };
+    remembered = { lists: parseObjectLists(makefile, folder, text, recordingRead, ownProblems), problems: ownProblems, included };
+    if (recentlyRead.size >= MAX_REMEMBERED) recentlyRead.clear();
+    recentlyRead.set(key, remembered);
+  }
+  problems.push(...remembered.problems.filter((problem) => !problems.includes(problem)));
+  return remembered.lists;
+}
+
+function parseObjectLists(makefile: string, folder: string, text: string, read: TextReader, problems: string[]): ObjectLists | undefined {
+  const found: ObjectLists = { makefile, lists: new Map(), spelling: new Map(), open: false };
   const unreadable = text.length > MAX_MAKEFILE_CHARS ? `over ${MAX_MAKEFILE_CHARS / 1024} KB` : text.includes('\0') ? 'not a text file' : undefined;
   if (unreadable) {
     problems.push(`${makefile}: not read (${unreadable}): which files it builds is unknown`);
@@ -60,7 +146,7 @@ function readObjectLists(folder: string, read: TextReader, problems: string[]): 
   }
   const variables = new MakeVariables(folder);
   const conditionals = new MakeConditionals(variables);
-  readLines(makeLines(text), folder, read, variables, conditionals, found, 0);
+  readLines(makeLines(text), folder, read, { variables, conditionals, configs: new ConfigConditions(variables) }, found, 0);
   if (!conditionals.balanced) {
     found.open = true;
     problems.push(`${makefile}: unbalanced ifeq/ifdef … endif: its object lists may not say everything it builds`);
@@ -68,7 +154,15 @@ function readObjectLists(folder: string, read: TextReader, problems: string[]): 
   return found.lists.size > 0 || found.open ? found : undefined;
 }
 
-function readLines(lines: string[], folder: string, read: TextReader, variables: MakeVariables, conditionals: MakeConditionals, found: ObjectLists, depth: number): void {
+/** What reading a make file keeps track of, line by line. */
+interface MakeState {
+  variables: MakeVariables;
+  conditionals: MakeConditionals;
+  configs: ConfigConditions;
+}
+
+function readLines(lines: string[], folder: string, read: TextReader, state: MakeState, found: ObjectLists, depth: number): void {
+  const { variables, conditionals, configs } = state;
   let inDefine = false;
   for (const line of lines) {
     if (/^\s*define\b/.test(line)) inDefine = true;
@@ -76,20 +170,21 @@ function readLines(lines: string[], folder: string, read: TextReader, variables:
       if (/^\s*endef\b/.test(line)) inDefine = false;
       continue;
     }
+    configs.read(line);
     if (conditionals.read(line)) continue;
     const reach = conditionals.reach;
     const include = /^\s*(-?include|sinclude)\s+(.+)$/.exec(line);
     if (include) {
-      if (reach !== Reach.Never) readInclude(include[2], folder, read, variables, conditionals, found, depth, include[1] !== 'include');
+      if (reach !== Reach.Never) readInclude(include[2], folder, read, state, found, depth, include[1] !== 'include');
       continue;
     }
     const assignment = /^\s*(?:override\s+|export\s+)?([^\s:=#?+]+)\s*(:=|::=|\+=|\?=|=)(.*)$/.exec(line);
-    if (!assignment || !readListAssignment(assignment[1], assignment[2], assignment[3], reach, folder, variables, found)) variables.read(line, reach);
+    if (!assignment || !readListAssignment(assignment[1], assignment[2], assignment[3], reach, configs.needs, folder, variables, found)) variables.read(line, reach);
   }
 }
 
 /** A list assignment (`obj-m += a.o`): true when the line was one. */
-function readListAssignment(rawName: string, operator: string, rawValue: string, reach: Reach, folder: string, variables: MakeVariables, found: ObjectLists): boolean {
+function readListAssignment(rawName: string, operator: string, rawValue: string, reach: Reach, needs: ConfigNeeds, folder: string, variables: MakeVariables, found: ObjectLists): boolean {
   const name = variables.expand(rawName).trim();
   const key = listKey(name);
   if (key === undefined) {
@@ -102,14 +197,14 @@ function readListAssignment(rawName: string, operator: string, rawValue: string,
   }
   if (reach === Reach.Never || key === 'never') return true;
   const id = `${key.base}|${key.need}`;
-  const names: string[] = [];
+  const names: ListEntry[] = [];
   for (const word of variables.expand(rawValue).split(/\s+/).filter(Boolean)) {
     if (word.includes('$')) {
       found.open = true;
       continue;
     }
     const inside = isAbsolute(word) ? relative(folder, word) : word.replace(/^\.\//, '');
-    names.push(inside);
+    names.push({ name: inside, needs });
   }
   const replaces = (operator === ':=' || operator === '::=' || operator === '=') && reach === Reach.Always;
   if (!found.spelling.has(id)) found.spelling.set(id, rawName.trim());
@@ -117,15 +212,15 @@ function readListAssignment(rawName: string, operator: string, rawValue: string,
   return true;
 }
 
-function readInclude(spec: string, folder: string, read: TextReader, variables: MakeVariables, conditionals: MakeConditionals, found: ObjectLists, depth: number, optional: boolean): void {
-  for (const word of variables.expand(spec).trim().split(/\s+/)) {
+function readInclude(spec: string, folder: string, read: TextReader, state: MakeState, found: ObjectLists, depth: number, optional: boolean): void {
+  for (const word of state.variables.expand(spec).trim().split(/\s+/)) {
     const path = word.includes('$') ? undefined : isAbsolute(word) ? word : join(folder, word);
     const text = path !== undefined && depth < MAX_INCLUDE_DEPTH ? read(path) : undefined;
     if (text === undefined || text.length > MAX_MAKEFILE_CHARS || text.includes('\0')) {
       if (!optional) found.open = true;
       continue;
     }
-    readLines(makeLines(text), folder, read, variables, conditionals, found, depth + 1);
+    readLines(makeLines(text), folder, read, state, found, depth + 1);
   }
 }
 
@@ -137,8 +232,9 @@ function reaching(lists: ObjectLists, target: string): ConfigNeeds[] {
     for (const [id, names] of lists.lists) {
       const [listBase, need] = id.split('|');
       if (listBase !== base) continue;
-      const withNeed = need && !needs.includes(need) ? [...needs, need] : needs;
-      for (const name of names) {
+      const withList = need && !needs.includes(need) ? [...needs, need] : needs;
+      for (const { name, needs: lineNeeds } of names) {
+        const withNeed = [...new Set([...withList, ...lineNeeds])];
         const object = name.replace(/\.o$/, '');
         if (name === target && !(name.endsWith('.o') && composites.has(object))) addAlternative(alternatives, withNeed);
         else if (name.endsWith('.o') && composites.has(object) && !path.has(object) && alternatives.length < MAX_ALTERNATIVES) {
@@ -181,7 +277,7 @@ function foldersUpTo(dir: string, root: string | undefined): string[] {
 /** The names of the lists a reason can cite: `obj-m`, `foo-y`, `foo-objs`. */
 function listNames(lists: ObjectLists): string {
   const names = [...lists.lists.keys()]
-    .filter((id) => lists.lists.get(id)!.some((name) => name.endsWith('.o')))
+    .filter((id) => lists.lists.get(id)!.some((entry) => entry.name.endsWith('.o')))
     .map((id) => lists.spelling.get(id)!);
   const unique = [...new Set(names)];
   return unique.length > 3 ? `${unique.slice(0, 3).join(', ')} or ${unique.length - 3} more` : unique.join(', ');
@@ -232,10 +328,28 @@ function folderNeeds(folders: string[], lists: (folder: string) => ObjectLists |
   return needs;
 }
 
-/** Whether a config symbol is on for a kernel: `y`/`m`, or unknown there (no config, or a symbol no kernel has: the driver's own, set on make's command line). */
-export type ConfigTest = (symbol: string) => boolean;
+/** A kernel's value of a config symbol: `y`, `m`, a string, undefined when not set; 'unknown' when it may be anything. */
+export type ConfigReader = (symbol: string) => string | undefined | 'unknown';
 
-/** Whether a built verdict's alternatives hold for a kernel whose config `isOn` reads. */
-export function builtWith(when: readonly ConfigNeeds[], isOn: ConfigTest): boolean {
-  return when.some((needs) => needs.every(isOn));
+/** Whether one config test (see ConfigNeeds) holds for a kernel; an unknown value passes every test. */
+export function holds(test: string, value: ConfigReader): boolean {
+  const negated = test.startsWith('!');
+  const [symbol, wanted] = test.replace(/^!/, '').split('=');
+  const actual = value(symbol);
+  if (actual === 'unknown') return true;
+  const matches = wanted === undefined ? actual === 'y' || actual === 'm' : actual === wanted;
+  return matches !== negated;
+}
+
+/** Whether a built verdict's alternatives hold for a kernel whose config `value` reads. */
+export function builtWith(when: readonly ConfigNeeds[], value: ConfigReader): boolean {
+  return when.some((needs) => needs.every((test) => holds(test, value)));
+}
+
+/** A config test in words, as it fails: `CONFIG_X off`, `CONFIG_X on`, `CONFIG_X not y`. */
+export function failedTestWords(test: string): string {
+  const negated = test.startsWith('!');
+  const [symbol, wanted] = test.replace(/^!/, '').split('=');
+  if (wanted === undefined) return `${symbol} ${negated ? 'on' : 'off'}`;
+  return `${symbol} ${negated ? '' : 'not '}${wanted}`;
 }

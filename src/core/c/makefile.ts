@@ -71,7 +71,7 @@ export class MakeConditionals {
 }
 
 /** The two sides of `(a,b)` or `"a" "b"`, split at the top-level comma. */
-function comparedSides(rest: string): [string, string] | undefined {
+export function comparedSides(rest: string): [string, string] | undefined {
   const text = rest.trim();
   const quoted = /^(["'])(.*?)\1\s+(["'])(.*?)\3$/.exec(text);
   if (quoted) return [quoted[2], quoted[4]];

@@ -1,7 +1,7 @@
 // On which of the targeted kernels the build compiles a file at all: the object lists of its
 // Kbuild (kbuildObjects.ts) against each kernel's config. The CLI and the extension judge a
 // file only on those kernels; a file no kernel builds is not judged, and they say why.
-import { builtWith, kbuildVerdict, type ConfigNeeds } from '../c/kbuildObjects';
+import { builtWith, failedTestWords, holds, kbuildVerdict, type ConfigNeeds, type ConfigReader } from '../c/kbuildObjects';
 import type { TextReader } from '../c/includes';
 import type { KernelDatabase } from '../kernels/database';
 import { describeImages } from '../kernels/history';
@@ -27,27 +27,29 @@ export function buildScope(file: string, roots: readonly string[], read: TextRea
   if (verdict.kind === 'unknown') return { targets: [...targets], problems };
   if (verdict.kind === 'not-built') return { targets: [], notBuilt: verdict.reason, problems };
   const known = knownSymbols(db);
-  const isOn = (image: number) => (symbol: string) => {
-    const value = db.configValue(image, symbol);
-    // No config for this kernel, or, out of a kernel tree, a symbol no kernel has (the
-    // driver's own, set on make's command line): may be on.
-    if (value === null || (value === undefined && !inKernelTree && !known(symbol))) return true;
-    return value === 'y' || value === 'm';
-  };
-  const built = targets.filter((image) => builtWith(verdict.when, isOn(image)));
+  const configOf =
+    (image: number): ConfigReader =>
+    (symbol) => {
+      const value = db.configValue(image, symbol);
+      // No config for this kernel, or, out of a kernel tree, a symbol no kernel has (the
+      // driver's own, set on make's command line): it may be anything.
+      if (value === null || (value === undefined && !inKernelTree && !known(symbol))) return 'unknown';
+      return value;
+    };
+  const built = targets.filter((image) => builtWith(verdict.when, configOf(image)));
   if (built.length === targets.length) return { targets: built, problems };
   const off = targets.filter((image) => !built.includes(image));
-  const why = `${offSymbols(verdict.when, off, isOn).join(', ')} off`;
+  const why = failedTests(verdict.when, off, configOf).join(', ');
   const configuredOff = { targets: off, why: `not built on ${describeImages(db.images, off, targets)}: ${why} there` };
   if (built.length === 0) return { targets: [], notBuilt: `not built on the targeted kernels (${why})`, configuredOff, problems };
   return { targets: built, configuredOff, problems };
 }
 
-/** The symbols the kernels in `off` lack, naming at most three. */
-function offSymbols(when: readonly ConfigNeeds[], off: readonly number[], isOn: (image: number) => (symbol: string) => boolean): string[] {
-  const symbols = new Set<string>();
-  for (const needs of when) for (const symbol of needs) if (off.some((image) => !isOn(image)(symbol))) symbols.add(symbol);
-  return [...symbols].slice(0, 3);
+/** The config tests that fail on the kernels in `off`, in words, at most three. */
+function failedTests(when: readonly ConfigNeeds[], off: readonly number[], configOf: (image: number) => ConfigReader): string[] {
+  const failed = new Set<string>();
+  for (const needs of when) for (const test of needs) if (off.some((image) => !holds(test, configOf(image)))) failed.add(failedTestWords(test));
+  return [...failed].slice(0, 3);
 }
 
 /** Whether some bundled kernel's config mentions a symbol at all. */
