@@ -1919,9 +1919,9 @@ interface ReadingInProgress {
 /** Readings kept per header: a header is usually included in one or two different states. */
 const READINGS_PER_HEADER = 4;
 /** What the shared store keeps: macro entries, config answers and line states (a line of every kernel is one unit). */
-const SHARED_READING_UNITS = 2_000_000;
+const SHARED_READING_UNITS = 400_000;
 /** Scanned header texts kept, in lines. */
-const SHARED_SCANNED_LINES = 2_000_000;
+const SHARED_SCANNED_LINES = 400_000;
 
 function readingUnits(reading: HeaderReading): number {
   return reading.before.size + reading.after.size + reading.configs.size + reading.children.length + reading.lineStates.length * reading.directiveLines.length;

@@ -38,7 +38,29 @@ export function readFileTypes(parser: Parser, text: string): FileTypes {
   } finally {
     tree.delete();
   }
-  return found;
+  return detachedTypes(found);
+}
+
+/**
+ * A copy of a string that does not share the file's text. A name cut from a text (a regex
+ * match, a node's text) may be a slice that keeps the whole text alive: an index of 5,000
+ * kernel files held every file's text (over 200 MB) for the sake of its names.
+ */
+function detached(text: string): string {
+  return (' ' + text).slice(1);
+}
+
+function detachedTypes(found: FileTypes): FileTypes {
+  const aggregates = new Map<string, Map<string, string>>();
+  for (const [name, members] of found.aggregates) {
+    aggregates.set(detached(name), new Map([...members].map(([member, type]) => [detached(member), detached(type)])));
+  }
+  return {
+    aggregates,
+    typedefs: new Map([...found.typedefs].map(([name, type]) => [detached(name), detached(type)])),
+    conditional: new Set([...found.conditional].map(detached)),
+    callables: new Set([...found.callables].map(detached)),
+  };
 }
 
 const CONDITIONAL_BLOCKS = new Set(['preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef']);
