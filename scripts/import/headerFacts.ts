@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { blankAnnotations, type CParser } from '../../src/core/c/parser';
 import { LineState, preprocess, type CommandLineMacro, type KernelEnvironment } from '../../src/core/c/preprocessor';
-import { normalizeTypeText } from '../../src/core/c/usages';
+import { normalizeTypeText } from '../../src/core/c/typeText';
 
 export interface FunctionPrototype {
   returnType: string;

@@ -38,6 +38,31 @@ function changingCallables(callables: Map<string, number>, kernels: number): Map
   return new Map([...callables].filter(([, mask]) => mask !== all));
 }
 
+/**
+ * The ways each name can be called, for the names whose ways differ between the kernels that
+ * declare them (`class_create` a 2-parameter macro on 6.1, a 1-parameter function on 6.12):
+ * what `call-arguments` asks per call, without reading the large declarations file. On a kernel
+ * with function-like macros of the name only those count (the preprocessor sees them first).
+ */
+export function reshapedCalls(functions: Map<string, [string, number, number][]>, macros: Map<string, [number, number, number][]>, kernels: number): Map<string, [string, number][]> {
+  const reshaped = new Map<string, [string, number][]>();
+  for (const name of new Set([...functions.keys(), ...macros.keys()])) {
+    const shapes = new Map<string, number>();
+    const perKernel: string[] = [];
+    for (let i = 0; i < kernels; i++) {
+      const bit = 1 << i;
+      const macroShapes = (macros.get(name) ?? []).filter(([, , mask]) => mask & bit).map(([parameters, variadic]) => `#define ${name}(${parameters}${variadic ? ', ...' : ''})`);
+      const kernelShapes = macroShapes.length > 0 ? macroShapes : (functions.get(name) ?? []).filter(([, mask]) => mask & bit).map(([prototype]) => prototype);
+      const distinct = [...new Set(kernelShapes)].sort();
+      perKernel.push(distinct.join('\n'));
+      for (const shape of distinct) shapes.set(shape, (shapes.get(shape) ?? 0) | bit);
+    }
+    const declaring = perKernel.filter((key) => key !== '');
+    if (new Set(declaring).size > 1) reshaped.set(name, [...shapes].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+  }
+  return reshaped;
+}
+
 /** `facts[i]` belongs to the kernel at database index `images[i]`. */
 export function headersFile(images: number[], facts: HeaderFacts[]): { file: HeadersFile; names: HeaderNamesFile; aliases: MemberAliasesFile } {
   if (images.length > 30) throw new Error('header masks hold 30 kernels at most');
@@ -70,7 +95,13 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
   };
   return {
     file: { schema: SCHEMA_VERSION, images, definitions: sortFacts(definitions), functions: sortFacts(functions), macros: sortFacts(macros) },
-    names: { schema: SCHEMA_VERSION, images, headers: sortedRecord(headers), callables: sortedRecord(changingCallables(callables, facts.length)) },
+    names: {
+      schema: SCHEMA_VERSION,
+      images,
+      headers: sortedRecord(headers),
+      callables: sortedRecord(changingCallables(callables, facts.length)),
+      calls: sortedRecord(reshapedCalls(functions, macros, facts.length)),
+    },
     aliases: { schema: SCHEMA_VERSION, images, aliases: sortFacts(aliases) },
   };
 }

@@ -68,13 +68,14 @@ export type ErrorKind =
   | 'missing-header'
   | 'implicit-declaration'
   | 'argument-count'
+  | 'argument-type'
   | 'unknown-type'
   | 'undeclared'
   | 'incomplete-type'
   | 'incompatible-type'
   | 'other';
 
-export const OTHER_KINDS: ErrorKind[] = ['missing-header', 'implicit-declaration', 'argument-count', 'unknown-type', 'undeclared', 'incomplete-type', 'incompatible-type', 'other'];
+export const OTHER_KINDS: ErrorKind[] = ['missing-header', 'implicit-declaration', 'argument-count', 'argument-type', 'unknown-type', 'undeclared', 'incomplete-type', 'incompatible-type', 'other'];
 
 /**
  * Messages that are about a member of a struct (or union) whatever the code around them.
@@ -109,9 +110,10 @@ export function classifyError(d: GccDiagnostic): ErrorKind {
       : d.excerpt !== undefined && MEMBER_ASSIGNMENT.test(d.excerpt);
     return intoMember ? 'struct-member' : 'incompatible-type';
   }
+  if (/^passing argument \d+ of ‘[^’]+’ from incompatible pointer type/.test(m)) return 'argument-type';
   if (/No such file or directory/.test(m) && d.severity === 'fatal error') return 'missing-header';
   if (/implicit declaration of function/.test(m)) return 'implicit-declaration';
-  if (/too (few|many) arguments to function/.test(m)) return 'argument-count';
+  if (/too (few|many) arguments to function/.test(m) || /^macro "[^"]+" (requires \d+ arguments?, but only \d+ given|passed \d+ arguments?, but takes just \d+)/.test(m)) return 'argument-count';
   if (/unknown type name/.test(m)) return 'unknown-type';
   if (/undeclared/.test(m)) return 'undeclared';
   if (/invalid use of undefined type|has incomplete type|storage size of .* isn’t known|dereferencing pointer to incomplete type|invalid application of ‘sizeof’ to incomplete type/.test(m)) return 'incomplete-type';

@@ -4,7 +4,7 @@
 import type { DriverLine, ErrorKind } from './gccDiagnostics';
 import { OTHER_KINDS } from './gccDiagnostics';
 import type { RunResult } from './run';
-import { addCounts, precision, recall, ZERO_COUNTS, type ClaimCounts, type Counts } from './score';
+import { addCounts, CLAIMS, precision, recall, ZERO_COUNTS, type ClaimCounts, type Counts } from './score';
 
 const where = (l: DriverLine) => `${l.file}:${l.line}`;
 
@@ -101,6 +101,7 @@ export function formatSummary(runs: RunResult[], seconds: number): string {
     claimSummary('Struct members', c['struct-member']),
     claimSummary('Missing headers', c['missing-header']),
     claimSummary('Missing functions (implicit declarations)', c['missing-function']),
+    claimSummary('Call arguments (argument counts and pointer types)', c['call-arguments']),
     `Other errors, by kind, on lines without a struct-member error: ${OTHER_KINDS.map((k) => `${k} ${other[k]}`).join(', ')}.`,
     `Run time ${formatDuration(seconds)}.`,
   ].join('\n');
@@ -120,6 +121,7 @@ export function formatFindings(runs: RunResult[]): string {
   const fps: string[] = [];
   const misses: string[] = [];
   const headerMisses: string[] = [];
+  const callMisses: string[] = [];
   const onOther: string[] = [];
   for (const r of runs) {
     if (!r.score) continue;
@@ -135,11 +137,13 @@ export function formatFindings(runs: RunResult[]): string {
     }
     for (const e of r.score.unlocatedStructErrors) misses.push(`  ${tag}  (outside the driver) ${e.origin.file}:${e.origin.line}  ${e.message}`);
     for (const l of r.score.errorLines['missing-header']) if (!l.warned) headerMisses.push(`  ${tag}  ${where(l)}  ${l.messages.join(' | ')}`);
+    for (const l of r.score.errorLines['call-arguments']) if (!l.warned) callMisses.push(`  ${tag}  ${where(l)}  ${l.messages.join(' | ')}`);
   }
   return [
     ...section('False positives', fps),
     ...section('Misses: struct-member error lines without a warning', misses),
     ...section('Missing-header error lines without a warning', headerMisses),
+    ...section('Argument-count and argument-type error lines without a call-arguments warning', callMisses),
     ...section('Warnings on lines that have only other errors', onOther),
   ].join('\n');
 }
@@ -170,8 +174,8 @@ export function reportJson(runs: RunResult[], kernels: OracleReport['kernels'], 
     kernels,
     totals: {
       ...c,
-      precision: { 'struct-member': precision(c['struct-member']), 'missing-header': precision(c['missing-header']), 'missing-function': precision(c['missing-function']) },
-      recall: { 'struct-member': recall(c['struct-member']), 'missing-header': recall(c['missing-header']), 'missing-function': recall(c['missing-function']) },
+      precision: Object.fromEntries(CLAIMS.map((claim) => [claim, precision(c[claim])])),
+      recall: Object.fromEntries(CLAIMS.map((claim) => [claim, recall(c[claim])])),
       otherErrorsByKind: otherErrorTotals(runs),
     },
     problems,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { runChecker } from './checker';
 import { driverName, makeArgsFor, type Driver } from './drivers';
 import { driverErrors, type LocatedError } from './gccDiagnostics';
+import { withoutSkippedBodies } from './skippedBodies';
 import { compileCommands, hasKbuildFile, isDriverObject, preprocess, runKbuild, type BuildOutcome } from './kbuild';
 import { oracleDir, type KernelTree } from './kernels';
 import { score, type Score } from './score';
@@ -106,7 +107,7 @@ export function runDriverOnKernel(driver: Driver, kernel: KernelTree, cache: str
   const { compiled, failures } = preprocess(commands, kernel.headersDir, copy);
   result.preprocessFailures = failures;
   try {
-    result.score = score(result.errors, compiled, runChecker(cliPath, driver.sourceDir, kernel.label));
+    result.score = score(result.errors, withoutSkippedBodies(compiled, result.errors, copy), runChecker(cliPath, driver.sourceDir, kernel.label));
   } catch (error) {
     return { ...result, status: 'checker-failed', problem: (error as Error).message };
   }

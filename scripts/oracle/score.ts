@@ -21,18 +21,19 @@ export interface CheckerWarning extends DriverLine {
 }
 
 /** The error classes the checker claims to foresee; struct members are the headline. */
-export type Claim = 'struct-member' | 'missing-header' | 'missing-function';
-export const CLAIMS: Claim[] = ['struct-member', 'missing-header', 'missing-function'];
+export type Claim = 'struct-member' | 'missing-header' | 'missing-function' | 'call-arguments';
+export const CLAIMS: Claim[] = ['struct-member', 'missing-header', 'missing-function', 'call-arguments'];
 
-/** The gcc error class each claim foresees. */
-const CLAIMED_KIND: Record<Claim, ErrorKind> = {
-  'struct-member': 'struct-member',
-  'missing-header': 'missing-header',
-  'missing-function': 'implicit-declaration',
+/** The gcc error classes each claim foresees. */
+const CLAIMED_KINDS: Record<Claim, ErrorKind[]> = {
+  'struct-member': ['struct-member'],
+  'missing-header': ['missing-header'],
+  'missing-function': ['implicit-declaration'],
+  'call-arguments': ['argument-count', 'argument-type'],
 };
 
 export function claimOf(code: string): Claim {
-  return code === 'missing-header' ? 'missing-header' : code === 'missing-function' ? 'missing-function' : 'struct-member';
+  return code === 'missing-header' || code === 'missing-function' || code === 'call-arguments' ? code : 'struct-member';
 }
 
 export type Verdict = 'true-positive' | 'false-positive' | 'uncompiled' | 'on-other-error';
@@ -65,6 +66,7 @@ export interface Counts {
   'struct-member': ClaimCounts;
   'missing-header': ClaimCounts;
   'missing-function': ClaimCounts;
+  'call-arguments': ClaimCounts;
   /** Errors outside both claims, on lines without a struct-member error (those are its echoes). */
   otherErrors: number;
 }
@@ -81,10 +83,10 @@ export interface Score {
 
 const key = (l: DriverLine) => `${l.file}:${l.line}`;
 
-function errorLinesOf(errors: LocatedError[], kind: ErrorKind): ErrorLine[] {
+function errorLinesOf(errors: LocatedError[], kinds: readonly ErrorKind[]): ErrorLine[] {
   const lines = new Map<string, ErrorLine>();
   for (const e of errors) {
-    if (e.kind !== kind || !e.at) continue;
+    if (!kinds.includes(e.kind) || !e.at) continue;
     let line = lines.get(key(e.at));
     if (!line) lines.set(key(e.at), (line = { ...e.at, messages: [], via: [], warned: false }));
     if (!line.messages.includes(e.message)) line.messages.push(e.message);
@@ -145,27 +147,28 @@ function countClaim(claim: Claim, judged: JudgedWarning[], lines: ErrorLine[]): 
 }
 
 export function score(errors: LocatedError[], compiled: CompiledLines, warnings: CheckerWarning[]): Score {
-  const claims = Object.fromEntries(CLAIMS.map((claim) => [claim, new ClaimLines(errorLinesOf(errors, CLAIMED_KIND[claim]))])) as Record<Claim, ClaimLines>;
+  const claims = Object.fromEntries(CLAIMS.map((claim) => [claim, new ClaimLines(errorLinesOf(errors, CLAIMED_KINDS[claim]))])) as Record<Claim, ClaimLines>;
   const errorKeys = new Set<string>();
   for (const e of errors) for (const l of e.at ? [e.at, ...e.via] : e.via) errorKeys.add(key(l));
   const judged = warnings.map((w) => judge(w, claims, errorKeys, compiled));
   const otherErrors = countOtherErrors(errors, new Set(claims['struct-member'].own.keys()));
   return {
     warnings: judged,
-    errorLines: { 'struct-member': claims['struct-member'].lines, 'missing-header': claims['missing-header'].lines, 'missing-function': claims['missing-function'].lines },
+    errorLines: Object.fromEntries(CLAIMS.map((claim) => [claim, claims[claim].lines])) as Record<Claim, ErrorLine[]>,
     unlocatedStructErrors: errors.filter((e) => e.kind === 'struct-member' && !e.at),
     otherErrors,
     counts: {
       'struct-member': countClaim('struct-member', judged, claims['struct-member'].lines),
       'missing-header': countClaim('missing-header', judged, claims['missing-header'].lines),
       'missing-function': countClaim('missing-function', judged, claims['missing-function'].lines),
+      'call-arguments': countClaim('call-arguments', judged, claims['call-arguments'].lines),
       otherErrors: Object.values(otherErrors).reduce((a, b) => a + b, 0),
     },
   };
 }
 
 export const ZERO_CLAIM: ClaimCounts = { warnings: 0, truePositives: 0, falsePositives: 0, uncompiled: 0, onOtherError: 0, errorLines: 0, warnedErrorLines: 0 };
-export const ZERO_COUNTS: Counts = { 'struct-member': ZERO_CLAIM, 'missing-header': ZERO_CLAIM, 'missing-function': ZERO_CLAIM, otherErrors: 0 };
+export const ZERO_COUNTS: Counts = { 'struct-member': ZERO_CLAIM, 'missing-header': ZERO_CLAIM, 'missing-function': ZERO_CLAIM, 'call-arguments': ZERO_CLAIM, otherErrors: 0 };
 
 function addClaim(a: ClaimCounts, b: ClaimCounts): ClaimCounts {
   const sum = { ...a };
@@ -178,6 +181,7 @@ export function addCounts(a: Counts, b: Counts): Counts {
     'struct-member': addClaim(a['struct-member'], b['struct-member']),
     'missing-header': addClaim(a['missing-header'], b['missing-header']),
     'missing-function': addClaim(a['missing-function'], b['missing-function']),
+    'call-arguments': addClaim(a['call-arguments'], b['call-arguments']),
     otherErrors: a.otherErrors + b.otherErrors,
   };
 }

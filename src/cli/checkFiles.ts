@@ -2,10 +2,11 @@
 // and what each worker thread does with its share. Everything a file's outcome needs travels
 // as plain data, so a worker's outcomes are exactly the main thread's.
 import { performance } from 'node:perf_hooks';
-import type { Finding } from '../core/check/checker';
+import type { Finding } from '../core/check/findings';
 import type { KernelDatabase } from '../core/kernels/database';
 import type { Checker } from '../core/check/checker';
-import { includeContexts, indexWorkspace, readSource } from './files';
+import { buildScope } from '../core/check/buildScope';
+import { includeContexts, indexWorkspace, readSource, readTextFile } from './files';
 import { openDatabase } from './kernels';
 import { createChecker } from './runtime';
 
@@ -17,16 +18,26 @@ export interface CheckJob {
   targets: number[];
   /** `--db`: a folder of imported kernels. */
   db?: string;
+  /** The files checked: the workspace index reads them first. */
+  files?: string[];
 }
 
 /** One file's result, as the output needs it. */
 export interface FileOutcome {
   path: string;
+  /** The targets the file was judged for: those whose build compiles it. */
+  targets: number[];
   findings: Finding[];
   stops: { line: number; targets: number[] }[];
   userspace?: string;
   /** Why the file was not checked (too big, not text). */
   skipped?: string;
+  /** Why the build never compiles the file (no object list names it): not checked. */
+  notBuilt?: string;
+  /** Why some targets do not compile it (an `obj-$(CONFIG_X)` their config turns off). */
+  configuredOff?: string;
+  /** Problems reading the build's files (an unreadable Makefile), for stderr. */
+  problems: string[];
   milliseconds: number;
 }
 
@@ -53,7 +64,7 @@ export class FileRunner {
     readonly db: KernelDatabase,
     private readonly job: CheckJob,
   ) {
-    this.workspace = indexWorkspace(job.roots, checker.parser);
+    this.workspace = indexWorkspace(job.roots, checker.parser, job.files);
     this.includeContext = includeContexts(job.roots, this.workspace.index);
     checker.check(WARM_UP, { fileName: 'warm-up.c', targets: job.targets });
   }
@@ -71,14 +82,18 @@ export class FileRunner {
   check(path: string): FileOutcome {
     const started = performance.now();
     const source = readSource(path);
-    if (!('text' in source)) return { path, findings: [], stops: [], skipped: source.reason, milliseconds: performance.now() - started };
-    const result = this.checker.check(source.text, { fileName: path, targets: this.job.targets, workspaceTypes: this.workspace.index, ...this.includeContext(path) });
+    const elapsed = () => performance.now() - started;
+    if (!('text' in source)) return { path, targets: [], findings: [], stops: [], skipped: source.reason, problems: [], milliseconds: elapsed() };
+    const scope = buildScope(path, this.job.roots, readTextFile, this.db, this.job.targets, this.workspace.index.inKernelTree(path));
+    const judged = { path, targets: scope.targets, problems: scope.problems, ...(scope.configuredOff ? { configuredOff: scope.configuredOff.why } : {}) };
+    if (scope.notBuilt !== undefined) return { ...judged, findings: [], stops: [], notBuilt: scope.notBuilt, milliseconds: elapsed() };
+    const result = this.checker.check(source.text, { fileName: path, targets: scope.targets, workspaceTypes: this.workspace.index, ...this.includeContext(path) });
     return {
-      path,
+      ...judged,
       findings: result.findings.map(plainFinding),
       stops: result.stops,
       userspace: result.userspace,
-      milliseconds: performance.now() - started,
+      milliseconds: elapsed(),
     };
   }
 }

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { createIncludeResolver, HeaderTexts, kbuildFlags } from '../core/c/includes';
 import type { BuildContext } from '../core/check/checker';
 import type { IncludeResolver } from '../core/c/preprocessor';
+import { isKernelTree } from '../core/c/kernelTree';
 import { WorkspaceTypeIndex } from '../core/c/workspaceTypes';
 import type { Parser } from 'web-tree-sitter';
 
@@ -58,7 +59,7 @@ export function readSource(path: string): SourceFile | Skipped {
 }
 
 /** A source or header from disk, or undefined when it is missing, too big or not text. */
-function readTextFile(candidate: string): string | undefined {
+export function readTextFile(candidate: string): string | undefined {
   try {
     if (!statSync(candidate).isFile()) return undefined;
   } catch {
@@ -73,13 +74,23 @@ export const MAX_INDEXED_FILES = 5000;
 
 /**
  * The type definitions of every .c and .h file under the roots (the driver's workspace, for
- * the CLI): names defined there are the driver's, whether or not a file includes them.
+ * the CLI): names defined there are the driver's, whether or not a file includes them. The
+ * files under `first` (those named for checking) are read first, so they are within the limit.
  */
-export function indexWorkspace(roots: readonly string[], parser: Parser): { index: WorkspaceTypeIndex; truncated: boolean } {
-  const index = new WorkspaceTypeIndex(parser);
-  const { files } = collectFiles(roots);
+export function indexWorkspace(roots: readonly string[], parser: Parser, first: readonly string[] = []): { index: WorkspaceTypeIndex; truncated: boolean } {
+  const index = new WorkspaceTypeIndex(parser, roots.filter((root) => isKernelTree(root, readTextFile, isDirectory)));
+  // The files being checked first: in a workspace over the limit (a kernel tree), their folders' definitions count most.
+  const files = [...new Set([...collectFiles(first).files, ...collectFiles(roots).files])].filter((path) => index.covers(path));
   for (const path of files.slice(0, MAX_INDEXED_FILES)) index.update(path, readTextFile(path));
   return { index, truncated: files.length > MAX_INDEXED_FILES };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Include resolution for the CLI: the roots are the folders the user named. */
@@ -97,11 +108,12 @@ export function includeContexts(roots: readonly string[], workspace?: WorkspaceT
   const texts = new HeaderTexts(readTextFile);
   const read = (path: string) => texts.read(path);
   const findInWorkspace = workspace && ((spec: string) => workspace.pathsEndingWith(spec));
+  const kernelHeader = (path: string) => workspace !== undefined && !workspace.covers(path);
   return (file) => {
     const flags = kbuildFlags(file, roots, read);
     const key = flags.includeDirs.join('\n');
     let resolveInclude = resolvers.get(key);
-    if (!resolveInclude) resolvers.set(key, (resolveInclude = createIncludeResolver(roots, readTextFile, flags.includeDirs, findInWorkspace, texts)));
+    if (!resolveInclude) resolvers.set(key, (resolveInclude = createIncludeResolver(roots, readTextFile, flags.includeDirs, findInWorkspace, kernelHeader, texts)));
     return { resolveInclude, forcedIncludes: flags.forcedIncludes, defines: flags.defines };
   };
 }

@@ -2,7 +2,8 @@
 // Each is written as files are checked (a whole tree's findings are never held at once), and
 // the streamed text is byte for byte what formatting all results at the end would give.
 import { relative } from 'node:path';
-import { Codes, DEFAULT_SEVERITIES, type Code, type Finding, type Severity } from '../core/check/checker';
+import { RULES } from '../core/rules';
+import type { Finding, Severity } from '../core/check/findings';
 import type { KernelDatabase } from '../core/kernels/database';
 
 export interface FileFindings {
@@ -63,17 +64,6 @@ export function toJsonFindings(db: KernelDatabase, results: FileFindings[]): Jso
   return results.flatMap(({ path, findings }) => findings.map((f) => jsonFinding(db, path, f)));
 }
 
-const RULES: Record<string, { name: string; description: string }> = {
-  [Codes.missingMember]: { name: 'MissingMember', description: 'A struct member used by the code is not in that struct on some targeted kernels.' },
-  [Codes.aggregateNotInImage]: { name: 'StructNotInImage', description: "Structs the file uses are not in some targeted kernels' data (not in an Ubuntu image's vmlinux BTF, or in no module of a Debian kernel)." },
-  [Codes.callbackSignature]: { name: 'CallbackSignature', description: 'A function assigned to a function-pointer member does not match its type on some targeted kernels.' },
-  [Codes.accessOperator]: { name: 'AccessOperator', description: 'The `.` or `->` after a struct member does not fit it on some targeted kernels, where it is a pointer or embedded.' },
-  [Codes.readOnlyMember]: { name: 'ReadOnlyMember', description: 'The code assigns a struct member that is const on some targeted kernels (vm_area_struct.vm_flags from 6.3).' },
-  [Codes.preprocessor]: { name: 'Preprocessor', description: 'A preprocessor structure problem (unbalanced #if/#endif) that limits the analysis.' },
-  [Codes.deadGuard]: { name: 'DeadGuard', description: 'A LINUX_VERSION_CODE condition that is always true or always false for every targeted kernel.' },
-  [Codes.missingFunction]: { name: 'MissingFunction', description: "A call to a function or macro that some targeted kernels' headers do not declare (implicit declaration): the build stops there." },
-  [Codes.missingHeader]: { name: 'MissingHeader', description: "An #include <…> of a kernel header that some targeted kernels' headers do not have: the build stops there." },
-};
 
 const SARIF_LEVELS: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
 
@@ -95,7 +85,7 @@ function sarifResult(db: KernelDatabase, path: string, f: Finding) {
   };
 }
 
-const RULE_IDS = Object.keys(RULES);
+const RULE_IDS = RULES.map((rule) => rule.code);
 
 /** The SARIF log with an empty results array, and that array's indentation. */
 function sarifFrame(version: string): { head: string; tail: string; indent: string } {
@@ -109,12 +99,12 @@ function sarifFrame(version: string): { head: string; tail: string; indent: stri
             name: 'kernel-compat',
             version,
             informationUri: 'https://github.com/kernel-compat/kernel-compat',
-            rules: RULE_IDS.map((id) => ({
-              id,
-              name: RULES[id].name,
-              shortDescription: { text: RULES[id].description },
-              fullDescription: { text: RULES[id].description },
-              defaultConfiguration: { level: SARIF_LEVELS[DEFAULT_SEVERITIES[id as Code]] },
+            rules: RULES.map((rule) => ({
+              id: rule.code,
+              name: rule.name,
+              shortDescription: { text: rule.description },
+              fullDescription: { text: rule.description },
+              defaultConfiguration: { level: SARIF_LEVELS[rule.severity] },
             })),
           },
         },

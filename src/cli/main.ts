@@ -25,13 +25,16 @@ export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
 const USAGE = `Usage:
-  kernel-compat check [--targets <spec>] [--format text|json|sarif] [--db <dir>] [--jobs <n>] [--timings]
-                      <files or folders…>
+  kernel-compat check [--targets <spec>] [--format text|json|sarif] [--db <dir>] [--workspace <dir>]
+                      [--jobs <n>] [--timings] <files or folders…>
       Checks .c and .h files (folders recursively) against the targeted kernels, findings
       written as each file is done. --jobs: threads (default: one per core, up to 4, from 64
       files on); --timings: the time taken, the peak memory and the slowest files, on stderr.
       <spec>: labels and ranges, comma-separated: 5.4..6.8, >=5.10, 5.15, arm64, aws,
       versions (the default), arch, flavor, imported, all.
+      --workspace: the driver's (or kernel tree's) root, when the files are part of it:
+      includes, Kbuild files and the driver's own types are looked for there, not only in
+      the files or folders named.
   kernel-compat report <struct> [--json] [--kind struct|union|enum] [--db <dir>]
       The struct's status on every kernel image and what changed between them.
   kernel-compat import-btf <file…> --label <name> --out <dir> [--base <vmlinux btf>]
@@ -192,6 +195,7 @@ async function runCheck(args: string[], io: Io): Promise<number> {
       targets: { type: 'string', short: 't', multiple: true },
       format: { type: 'string', short: 'f', default: 'text' },
       db: { type: 'string' },
+      workspace: { type: 'string' },
       jobs: { type: 'string', short: 'j' },
       timings: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -213,8 +217,9 @@ async function runCheck(args: string[], io: Io): Promise<number> {
 
   const { files, missing } = collectFiles(positionals);
   if (missing.length > 0) throw new UsageError(`no such file or folder: ${missing.join(', ')}`);
-  const roots = positionals.map((p) => (/\.(c|h)$/i.test(p) ? dirname(resolve(p)) : resolve(p)));
-  const job: CheckJob = { roots, targets: selection.images, db: values.db };
+  if (values.workspace !== undefined && !existsSync(values.workspace)) throw new UsageError(`--workspace: no such folder: ${values.workspace}`);
+  const roots = values.workspace !== undefined ? [resolve(values.workspace)] : positionals.map((p) => (/\.(c|h)$/i.test(p) ? dirname(resolve(p)) : resolve(p)));
+  const job: CheckJob = { roots, targets: selection.images, db: values.db, files };
   const threads = values.jobs !== undefined ? Number(values.jobs) : files.length >= FILES_FOR_WORKERS ? defaultThreads() : 1;
   if (collectFiles(roots).files.length > MAX_INDEXED_FILES) io.err(`kernel-compat: more than ${MAX_INDEXED_FILES} source files: only the first ${MAX_INDEXED_FILES} were read for the driver's own type definitions\n`);
 
@@ -225,6 +230,7 @@ async function runCheck(args: string[], io: Io): Promise<number> {
   let serious = false;
   const slowest: FileOutcome[] = [];
   const started = performance.now();
+  const reportedProblems = new Set<string>();
   const report = (outcome: FileOutcome) => {
     const { path } = outcome;
     if (outcome.skipped !== undefined) {
@@ -232,6 +238,10 @@ async function runCheck(args: string[], io: Io): Promise<number> {
       inputProblems++;
       return;
     }
+    // A Makefile that cannot be read says so once, not for every file of its folder.
+    for (const problem of outcome.problems) if (!reportedProblems.has(problem) && reportedProblems.add(problem)) io.err(`kernel-compat: ${problem}\n`);
+    if (outcome.notBuilt !== undefined && format === 'text') io.err(`kernel-compat: ${path}: ${outcome.notBuilt}: not checked\n`);
+    if (outcome.configuredOff !== undefined && format === 'text') io.err(`kernel-compat: ${path}: ${outcome.configuredOff}\n`);
     checked++;
     findingCount += outcome.findings.length;
     serious ||= outcome.findings.some((f) => f.severity === 'warning' || f.severity === 'error');
@@ -240,7 +250,7 @@ async function runCheck(args: string[], io: Io): Promise<number> {
     // Not a finding (the code is fine), but a silent gap would read as "checked and clean".
     if (format === 'text') {
       for (const stop of outcome.stops) {
-        io.err(`kernel-compat: ${path}:${stop.line + 1}: ${describeStop(db, stop.targets, selection.images)}\n`);
+        io.err(`kernel-compat: ${path}:${stop.line + 1}: ${describeStop(db, stop.targets, outcome.targets)}\n`);
       }
     }
     if (values.timings) keepSlowest(slowest, outcome);

@@ -1,12 +1,10 @@
 // Quick fixes on Kernel Compat diagnostics. The fixes themselves are computed in core
-// (src/core/fixes.ts, src/core/deadGuards.ts) from the same check result the diagnostics came
-// from; this file only finds that result and turns text edits into WorkspaceEdits.
+// (src/core/edits/quickFixes.ts) from the same check result the diagnostics came from; this
+// file only finds that result and turns text edits into WorkspaceEdits.
 import * as vscode from 'vscode';
-import { Codes, type Finding } from '../core/check/checker';
-import { deadGuardFix } from '../core/rules/deadGuard';
-import { ignoreFix, missingMemberFixes, versionIncludeEdit } from '../core/edits/fixes';
-import { missingHeaderFixes } from '../core/rules/missingHeader';
-import { TextLines, type QuickFix } from '../core/edits/textEdits';
+import type { Finding } from '../core/check/findings';
+import { quickFixesFor } from '../core/edits/quickFixes';
+import type { QuickFix } from '../core/edits/textEdits';
 import { DIAGNOSTIC_SOURCE } from './convert';
 import type { DiagnosticsController } from './diagnostics';
 import type { EngineLoader } from './engine';
@@ -74,17 +72,7 @@ export class KernelCompatCodeActions implements vscode.CodeActionProvider {
     for (const diagnostic of ours) {
       const finding = findingOf(current.result.findings, diagnostic);
       if (!finding) continue;
-      const quickFixes: QuickFix[] = [];
-      if (finding.code === Codes.missingMember) {
-        quickFixes.push(...missingMemberFixes({ text, finding, usages: current.result.usages, db }));
-      } else {
-        if (finding.code === Codes.deadGuard && finding.guard) quickFixes.push(deadGuardFix(text, finding.guard));
-        if (finding.code === Codes.missingHeader && finding.header) {
-          quickFixes.push(...missingHeaderFixes(text, finding.range.startLine, finding.header, versionIncludeEdit(new TextLines(text))));
-        }
-        quickFixes.push(ignoreFix(text, finding.range.startLine));
-      }
-      for (const fix of quickFixes) {
+      for (const fix of quickFixesFor(finding, text, current.result.usages, db)) {
         const sameLine = fix.kind === 'ignore' ? ignoreByLine.get(finding.range.startLine) : undefined;
         if (sameLine) {
           sameLine.diagnostics!.push(diagnostic);

@@ -1,6 +1,6 @@
 // The one place where core types become vscode types.
 import * as vscode from 'vscode';
-import type { Finding, Severity } from '../core/check/checker';
+import type { Finding, Severity } from '../core/check/findings';
 import type { SourceRange } from '../core/c/usages';
 
 export const DIAGNOSTIC_SOURCE = 'kernel-compat';

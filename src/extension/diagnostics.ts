@@ -5,6 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { describeStop, type BuildContext, type CheckResult } from '../core/check/checker';
+import { buildScope } from '../core/check/buildScope';
 import { createIncludeResolver, kbuildFlags } from '../core/c/includes';
 import { parseTargets } from '../core/kernels/targets';
 import { toDiagnostic } from './convert';
@@ -19,6 +20,8 @@ export interface DocumentResult {
   version: number;
   targets: number[];
   result: CheckResult;
+  /** Why nothing in the file is judged (`not kernel code`, `not built by Kbuild (…)`), for the status bar. */
+  notJudged?: string;
 }
 
 /** Files whose text changes what a C file compiles: headers and the driver's Kbuild/Makefile. */
@@ -35,25 +38,33 @@ function isCheckable(document: vscode.TextDocument): boolean {
   return document.languageId === 'c' && (document.uri.scheme === 'file' || document.uri.scheme === 'untitled' || document.uri.scheme === 'vscode-remote');
 }
 
+/** The folders a document's includes and Kbuild files are looked for in: its workspace folder. */
+function rootsOf(document: vscode.TextDocument): string[] {
+  const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath;
+  return folder ? [folder] : [dirname(document.uri.fsPath)];
+}
+
+/** A header's or make file's text; open editors win over the disk. */
+function readBuildInput(candidate: string): string | undefined {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === candidate);
+  if (open) return open.getText();
+  try {
+    return statSync(candidate).isFile() && statSync(candidate).size <= MAX_DOCUMENT_CHARS ? readFileSync(candidate, 'utf8') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Includes resolve in the document's workspace folder (and the `-I` folders of its Kbuild);
- * open editors win over the disk. The Kbuild's `-include` headers come first, as in the build.
+ * Includes resolve in the document's workspace folder (and the `-I` folders of its Kbuild).
+ * The Kbuild's `-include` headers come first, as in the build.
  */
 function includeContext(document: vscode.TextDocument, workspace: WorkspaceTypeIndex): BuildContext {
-  const folder = vscode.workspace.getWorkspaceFolder(document.uri)?.uri.fsPath;
-  const roots = folder ? [folder] : [dirname(document.uri.fsPath)];
-  const read = (candidate: string) => {
-    const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === candidate);
-    if (open) return open.getText();
-    try {
-      return statSync(candidate).isFile() && statSync(candidate).size <= MAX_DOCUMENT_CHARS ? readFileSync(candidate, 'utf8') : undefined;
-    } catch {
-      return undefined;
-    }
-  };
+  const roots = rootsOf(document);
+  const read = readBuildInput;
   const flags = document.uri.scheme === 'file' ? kbuildFlags(document.uri.fsPath, roots, read) : { forcedIncludes: [], includeDirs: [], defines: [] };
   const findInWorkspace = (spec: string) => workspace.pathsEndingWith(spec);
-  return { resolveInclude: createIncludeResolver(roots, read, flags.includeDirs, findInWorkspace), forcedIncludes: flags.forcedIncludes, defines: flags.defines };
+  return { resolveInclude: createIncludeResolver(roots, read, flags.includeDirs, findInWorkspace, (path) => !workspace.covers(path)), forcedIncludes: flags.forcedIncludes, defines: flags.defines };
 }
 
 export class DiagnosticsController implements vscode.Disposable {
@@ -148,21 +159,33 @@ export class DiagnosticsController implements vscode.Disposable {
       if (selection.errors.length > 0) this.log.appendLine(`kernelCompat.targets: ${selection.errors.join('; ')}`);
       const version = document.version;
       const started = Date.now();
+      // Only what the build compiles, on the kernels whose config builds it, is judged.
+      const scope = document.uri.scheme === 'file' ? buildScope(document.uri.fsPath, rootsOf(document), readBuildInput, db, selection.images, workspaceTypes.inKernelTree(document.uri.fsPath)) : undefined;
+      for (const problem of scope?.problems ?? []) this.log.appendLine(problem);
+      if (scope?.notBuilt !== undefined) {
+        this.results.set(key, { version, targets: selection.images, result: { findings: [], usages: [], mentions: [], variants: 0, stops: [] }, notJudged: scope.notBuilt });
+        this.collection.set(document.uri, []);
+        this.log.appendLine(`${document.uri.fsPath}: ${scope.notBuilt}: not checked`);
+        this.changed.fire(document.uri);
+        return;
+      }
+      if (scope?.configuredOff) this.log.appendLine(`${document.uri.fsPath}: ${scope.configuredOff.why}`);
+      const targets = scope?.targets ?? selection.images;
       const result = checker.check(text, {
         fileName: document.uri.fsPath,
-        targets: selection.images,
+        targets,
         ...includeContext(document, workspaceTypes),
         severities: settings.severities,
         documentKey: key,
         workspaceTypes,
       });
       if (document.version !== version) return;
-      this.results.set(key, { version, targets: selection.images, result });
+      this.results.set(key, { version, targets, result, ...(result.userspace !== undefined ? { notJudged: 'not kernel code' } : {}) });
       this.collection.set(document.uri, result.findings.map(toDiagnostic));
       if (result.userspace !== undefined) this.log.appendLine(`${document.uri.fsPath}: not kernel code (it includes <${result.userspace}>): not checked`);
       else this.log.appendLine(`${document.uri.fsPath}: ${result.findings.length} finding(s), ${result.variants} variant(s), ${Date.now() - started} ms`);
       for (const stop of result.stops) {
-        this.log.appendLine(`  line ${stop.line + 1}: ${describeStop(db, stop.targets, selection.images)}`);
+        this.log.appendLine(`  line ${stop.line + 1}: ${describeStop(db, stop.targets, targets)}`);
       }
       this.changed.fire(document.uri);
     } catch (error) {

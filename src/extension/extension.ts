@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { KernelCompatCodeActions } from './codeActions';
 import { DiagnosticsController } from './diagnostics';
 import { EngineLoader } from './engine';
+import { JudgedStatus } from './judgedStatus';
 import { KernelHoverProvider, SHOW_REPORT_COMMAND } from './hover';
 import { ADD_KERNEL_COMMAND, addKernelFromBtf, REMOVE_KERNEL_COMMAND, removeImportedKernel } from './importKernel';
 import { REPORT_SCHEME, ReportDocuments, SHOW_CHANGES_COMMAND } from './reportDocument';
@@ -11,6 +12,7 @@ import { SELECT_TARGETS_COMMAND, TargetsStatus } from './targetsPicker';
 
 export interface KernelCompatApi {
   diagnostics: DiagnosticsController;
+  judgedStatus: JudgedStatus;
 }
 
 export function activate(context: vscode.ExtensionContext): KernelCompatApi {
@@ -27,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): KernelCompatApi {
   const diagnostics = new DiagnosticsController(engine, log, reportError);
   const reports = new ReportDocuments(engine);
   const status = new TargetsStatus(engine);
+  const judgedStatus = new JudgedStatus(diagnostics);
   const selector: vscode.DocumentSelector = [{ language: 'c' }];
   // An imported or removed kernel changes what every open file is judged against.
   const kernelsChanged = () => {
@@ -38,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): KernelCompatApi {
     log,
     diagnostics,
     status,
+    judgedStatus,
     vscode.languages.registerHoverProvider(selector, new KernelHoverProvider(engine, diagnostics)),
     vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports),
     vscode.commands.registerCommand(SHOW_REPORT_COMMAND, (target?: string) => reports.show(target).catch(reportError)),
@@ -50,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): KernelCompatApi {
     vscode.commands.registerCommand(REMOVE_KERNEL_COMMAND, () => removeImportedKernel(context.globalStorageUri, engine, kernelsChanged).catch(reportError)),
   );
   diagnostics.recheckAll();
-  return { diagnostics };
+  return { diagnostics, judgedStatus };
 }
 
 export function deactivate(): void {}

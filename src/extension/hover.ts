@@ -2,6 +2,8 @@
 import * as vscode from 'vscode';
 import { aggregateHover, memberHover, stopHover } from '../core/check/hover';
 import { includeHover } from '../core/rules/missingHeader';
+import { callHover } from '../core/check/callHover';
+import type { KernelDatabase } from '../core/kernels/database';
 import type { AggregateRef } from '../core/kernels/database';
 import { toRange } from './convert';
 import type { DiagnosticsController } from './diagnostics';
@@ -47,7 +49,7 @@ export class KernelHoverProvider implements vscode.HoverProvider {
         const stop = current.result.stops.find((s) => s.line === position.line);
         if (stop) return new vscode.Hover(new vscode.MarkdownString(stopHover(db, stop.targets, current.targets)), document.lineAt(position.line).range);
         const include = current.result.includes?.find((i) => i.line === position.line && position.character >= i.startColumn && position.character <= i.endColumn);
-        if (!include) return undefined;
+        if (!include) return this.callHover(document, position, db, current.targets);
         const range = new vscode.Range(include.line, include.startColumn, include.line, include.endColumn);
         return new vscode.Hover(new vscode.MarkdownString(includeHover(db, include.name, current.targets)), range);
       }
@@ -59,5 +61,15 @@ export class KernelHoverProvider implements vscode.HoverProvider {
     const content = new vscode.MarkdownString(`${markdown}\n\n${reportLink(ref)}\n\n${changesLink(ref, labels)}`);
     content.isTrusted = { enabledCommands: [SHOW_REPORT_COMMAND, SHOW_CHANGES_COMMAND] };
     return new vscode.Hover(content, range);
+  }
+
+  /** On a call (`name(`): how each targeted kernel declares the function or macro. */
+  private callHover(document: vscode.TextDocument, position: vscode.Position, db: KernelDatabase, targets: readonly number[]): vscode.Hover | undefined {
+    const word = document.getWordRangeAtPosition(position, /[A-Za-z_]\w*/);
+    if (!word) return undefined;
+    const after = document.lineAt(word.end.line).text.slice(word.end.character);
+    if (!/^\s*\(/.test(after)) return undefined;
+    const markdown = callHover(db, document.getText(word), targets);
+    return markdown ? new vscode.Hover(new vscode.MarkdownString(markdown), word) : undefined;
   }
 }

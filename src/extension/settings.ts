@@ -1,6 +1,7 @@
 // The extension's settings, read in one place and typed.
 import * as vscode from 'vscode';
-import { DEFAULT_SEVERITIES, type Code, type Severity } from '../core/check/checker';
+import { DEFAULT_SEVERITIES, type Code } from '../core/rules';
+import { type Severity } from '../core/check/findings';
 import { DEFAULT_TARGETS } from '../core/kernels/targets';
 
 export const SECTION = 'kernelCompat';

@@ -2,6 +2,9 @@
 // workspace: built once, on the first check, from every .c and .h file of the workspace
 // folders; then updated file by file as files change on disk or in an editor.
 import * as vscode from 'vscode';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { isKernelTree } from '../core/c/kernelTree';
 import { WorkspaceTypeIndex } from '../core/c/workspaceTypes';
 import type { EngineLoader } from './engine';
 
@@ -43,13 +46,33 @@ export class WorkspaceTypesController implements vscode.Disposable {
 
   private async build(): Promise<WorkspaceTypeIndex> {
     const { checker } = await this.engine.get();
-    const index = new WorkspaceTypeIndex(checker.parser);
+    const index = new WorkspaceTypeIndex(checker.parser, await this.kernelTrees());
     const started = Date.now();
-    const files = await vscode.workspace.findFiles('**/*.{c,h}', '**/{node_modules,.git}/**', MAX_INDEXED_FILES + 1);
+    // A kernel tree's own headers are left out first, so the driver's files fit under the limit.
+    const files = (await vscode.workspace.findFiles('**/*.{c,h}', '**/{node_modules,.git}/**', 10 * MAX_INDEXED_FILES)).filter((uri) => index.covers(uri.fsPath));
     for (const uri of files.slice(0, MAX_INDEXED_FILES)) index.update(uri.fsPath, await this.readText(uri));
     if (files.length > MAX_INDEXED_FILES) this.log.appendLine(`more than ${MAX_INDEXED_FILES} source files: only ${MAX_INDEXED_FILES} were read for the driver's own type definitions`);
     this.log.appendLine(`read the type definitions of ${index.size} workspace file(s) in ${Date.now() - started} ms`);
     return index;
+  }
+
+  /** The workspace folders that are kernel source trees. */
+  private async kernelTrees(): Promise<string[]> {
+    const trees: string[] = [];
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      if (folder.uri.scheme !== 'file') continue;
+      const texts = new Map<string, string | undefined>();
+      for (const name of ['Kbuild', 'Makefile']) texts.set(join(folder.uri.fsPath, name), await this.readText(vscode.Uri.joinPath(folder.uri, name)));
+      const isDirectory = (path: string) => {
+        try {
+          return statSync(path).isDirectory();
+        } catch {
+          return false;
+        }
+      };
+      if (isKernelTree(folder.uri.fsPath, (path) => texts.get(path), isDirectory)) trees.push(folder.uri.fsPath);
+    }
+    return trees;
   }
 
   private async readText(uri: vscode.Uri): Promise<string | undefined> {

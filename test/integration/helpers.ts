@@ -144,3 +144,23 @@ export function positionOf(document: vscode.TextDocument, text: string, offset =
   assert.ok(index >= 0, `'${text}' is not in ${vscode.workspace.asRelativePath(document.uri)}`);
   return document.positionAt(index + offset);
 }
+
+/**
+ * For a suite that sets the workspace's targets for one fixture: activates the extension,
+ * reverts and closes editors after each test, and puts the targets back after the suite.
+ * Returns the fixture's configuration.
+ */
+export function withWorkspaceTargets(file: vscode.Uri): () => vscode.WorkspaceConfiguration {
+  const config = () => vscode.workspace.getConfiguration('kernelCompat', file);
+  let original: string[] | undefined;
+  before(async () => {
+    await activateExtension();
+    original = config().inspect<string[]>('targets')?.workspaceValue;
+  });
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+  after(() => config().update('targets', original, vscode.ConfigurationTarget.Workspace));
+  return config;
+}

@@ -5,7 +5,7 @@
 // must see the extension not yet activated.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateExtension, diagnosticsAfter, fixtureUri, hoverText, openInEditor, type SeenDiagnostic } from './helpers';
+import { diagnosticsAfter, fixtureUri, hoverText, openInEditor, withWorkspaceTargets, type SeenDiagnostic } from './helpers';
 
 const MISSING_UNALIGNED: SeenDiagnostic = {
   range: [3, 10, 3, 25],
@@ -18,20 +18,7 @@ const GUARD_TITLE = 'Guard this include by kernel version: `<linux/unaligned.h>`
 
 describe('Kernel Compat on headers that left the kernel, in VS Code', () => {
   const file = fixtureUri('old_headers.c');
-  const config = () => vscode.workspace.getConfiguration('kernelCompat', file);
-  let original: string[] | undefined;
-
-  before(async () => {
-    await activateExtension();
-    original = config().inspect<string[]>('targets')?.workspaceValue;
-  });
-
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.files.revert');
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
-
-  after(() => config().update('targets', original, vscode.ConfigurationTarget.Workspace));
+  const config = withWorkspaceTargets(file);
 
   it('warns on the include on the kernels whose headers lack it, and hovers the kernels that have it', async () => {
     await openInEditor(file);

@@ -2,7 +2,9 @@
 // keeps only the live branch. Each fix must leave every target compiling exactly the lines
 // it compiled before.
 import * as assert from 'node:assert/strict';
-import { Checker, Codes, type CheckResult, type Code, type Finding, type Severity } from '../../src/core/check/checker';
+import { Checker, type CheckResult } from '../../src/core/check/checker';
+import { Codes, type Code } from '../../src/core/rules';
+import type { Finding, Severity } from '../../src/core/check/findings';
 import { deadGuardFix, dependsOnlyOnVersion } from '../../src/core/rules/deadGuard';
 import { LineState, preprocess } from '../../src/core/c/preprocessor';
 import { parseTargets } from '../../src/core/kernels/targets';

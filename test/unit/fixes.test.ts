@@ -3,8 +3,11 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Checker, Codes, type CheckResult, type Finding } from '../../src/core/check/checker';
-import { ignoreFix, missingMemberFixes, planGuard, versionIncludeEdit } from '../../src/core/edits/fixes';
+import { Checker, type CheckResult } from '../../src/core/check/checker';
+import { Codes } from '../../src/core/rules';
+import { type Finding } from '../../src/core/check/findings';
+import { ignoreFix, missingMemberFixes, planGuard } from '../../src/core/edits/fixes';
+import { versionIncludeEdit } from '../../src/core/edits/versionGuard';
 import { enclosingStatement } from '../../src/core/c/statements';
 import { parseTargets } from '../../src/core/kernels/targets';
 import { applyEdits, TextLines, type QuickFix } from '../../src/core/edits/textEdits';

@@ -140,8 +140,8 @@ describe('include lookups over a whole tree', () => {
       return files[path];
     };
     const texts = new HeaderTexts(read);
-    const first = createIncludeResolver(['/ws'], read, [], undefined, texts);
-    const second = createIncludeResolver(['/ws'], read, ['/elsewhere'], undefined, texts);
+    const first = createIncludeResolver(['/ws'], read, [], undefined, undefined, texts);
+    const second = createIncludeResolver(['/ws'], read, ['/elsewhere'], undefined, undefined, texts);
     for (let i = 0; i < 100; i++) {
       assert.deepEqual(first('drv.h', false, `/ws/drv/file${i}.c`), { path: '/ws/drv/include/drv.h', text: '#define DRV 1\n' });
       assert.equal(first('linux/module.h', false, `/ws/drv/file${i}.c`), undefined);

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { createChecker } from '../../src/cli/runtime';
 import type { Checker } from '../../src/core/check/checker';
-import { callSites } from '../../src/core/rules/missingFunction';
+import { callSites } from '../../src/core/c/calls';
 import { maskCode } from '../../src/core/c/statements';
 import { parseTargets } from '../../src/core/kernels/targets';
 import { bundledDatabase } from './helpers';
@@ -60,5 +60,35 @@ describe('missing-function across included headers', () => {
     assert.deepEqual(result.findings.filter((f) => f.code === 'missing-function'), []);
     const header = checker.check(headers['/ws/fs.h'], { fileName: '/ws/fs.h', targets: parseTargets('6.1,6.12', db.images).images, resolveInclude });
     assert.deepEqual(header.findings.filter((f) => f.code === 'missing-function').map((f) => f.range.startLine + 1), [2]);
+  });
+});
+
+describe('missing-function successors', () => {
+  const TIMER = '#include <linux/timer.h>\nstatic void stop(struct timer_list *t)\n{\n\tdel_timer(t);\n}\n';
+
+  it('names the function that took its place, with the same parameters (del_timer → timer_delete)', () => {
+    assert.deepEqual(rows(TIMER, '6.12,7.2,7.3'), [
+      'warning 4:2-11 [7.2,7.3] `del_timer` is not declared by the kernel headers of 7.2–7.3, so the call does not compile there: `timer_delete` took its place (the same parameters, declared from 6.1)',
+    ]);
+  });
+
+  it('renames the call where every target has the successor, and the finding goes', async () => {
+    const { quickFixesFor } = await import('../../src/core/edits/quickFixes');
+    const { applyEdits } = await import('../../src/core/edits/textEdits');
+    const targets = parseTargets('6.12,7.2,7.3', db.images).images;
+    const result = checker.check(TIMER, { fileName: '/ws/drv.c', targets });
+    const finding = result.findings.find((f) => f.code === 'missing-function')!;
+    const [rename] = quickFixesFor(finding, TIMER, result.usages, db);
+    assert.equal(rename.title, 'Call `timer_delete`, which took the place of `del_timer`');
+    const fixed = applyEdits(TIMER, rename.edits);
+    assert.match(fixed, /\ttimer_delete\(t\);/);
+    assert.deepEqual(rows(fixed, '6.12,7.2,7.3'), []);
+  });
+
+  it('offers no rename where a target lacks the successor (5.10 has no timer_delete)', async () => {
+    const { quickFixesFor } = await import('../../src/core/edits/quickFixes');
+    const result = checker.check(TIMER, { fileName: '/ws/drv.c', targets: parseTargets('5.10,7.3', db.images).images });
+    const finding = result.findings.find((f) => f.code === 'missing-function')!;
+    assert.deepEqual(quickFixesFor(finding, TIMER, result.usages, db).map((f) => f.kind), ['ignore']);
   });
 });

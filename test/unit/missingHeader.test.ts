@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { createChecker } from '../../src/cli/runtime';
 import type { Checker } from '../../src/core/check/checker';
 import { createIncludeResolver } from '../../src/core/c/includes';
-import { versionIncludeEdit } from '../../src/core/edits/fixes';
+import { versionIncludeEdit } from '../../src/core/edits/versionGuard';
 import { angleIncludes, includeHover, missingHeaderFixes } from '../../src/core/rules/missingHeader';
 import { applyEdits, TextLines } from '../../src/core/edits/textEdits';
 import { parseTargets } from '../../src/core/kernels/targets';

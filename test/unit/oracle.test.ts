@@ -12,6 +12,7 @@ import { makeArgsFor, readDriverPins, type DriverPin } from '../../scripts/oracl
 import { classifyError, driverErrors, parseDiagnostics, type LocatedError } from '../../scripts/oracle/gccDiagnostics';
 import { compileCommands, isDriverObject, preprocessCommand } from '../../scripts/oracle/kbuild';
 import { readKernelPins, rewriteHeadersInclude } from '../../scripts/oracle/kernels';
+import { skippedBody } from '../../scripts/oracle/skippedBodies';
 import { addCompiledLines, addContinuationLines, type CompiledLines } from '../../scripts/oracle/lineMarkers';
 import { formatFindings } from '../../scripts/oracle/report';
 import { makeProblem, type RunResult } from '../../scripts/oracle/run';
@@ -60,7 +61,7 @@ describe('oracle: gcc diagnostics', () => {
     assert.deepEqual(byLine(475), ['incomplete-type', 'incomplete-type']); // two columns, two errors
     assert.deepEqual(byLine(518), ['struct-member']); // .set_termios = a callback of the old type
     assert.deepEqual(byLine(1054), ['struct-member']); // vma->vm_flags |= …: read-only from 6.3
-    assert.deepEqual(byLine(1498), ['incompatible-type', 'argument-count']); // class_create(THIS_MODULE, …)
+    assert.deepEqual(byLine(1498), ['argument-type', 'argument-count']); // class_create(THIS_MODULE, …)
     assert.equal(errors.length, 16);
   });
 
@@ -240,6 +241,36 @@ describe('oracle: scoring', () => {
     const text = formatFindings([run]);
     assert.match(text, /False positives \(2\):\n {2}drv@6\.12 {2}a\.c:11:1 {2}\[missing-member\] w a\.c:11\n {2}drv@6\.12 {2}a\.c:2:1 {2}\[missing-header\]/);
     assert.match(text, /without a warning \(1\):\n {2}drv@6\.12 {2}a\.c:20 {2}struct-member at a\.c:20/);
+  });
+});
+
+describe('oracle: argument counts', () => {
+  it("classes gcc's argument-count errors of functions and of macros together, and argument types apart", () => {
+    const at = { file: 'a.c', line: 1, column: 1, severity: 'error' as const, notes: [] };
+    assert.equal(classifyError({ ...at, message: 'too many arguments to function ‘class_create’' }), 'argument-count');
+    assert.equal(classifyError({ ...at, message: 'macro "class_create" requires 2 arguments, but only 1 given' }), 'argument-count');
+    assert.equal(classifyError({ ...at, message: 'macro "f" passed 3 arguments, but takes just 2' }), 'argument-count');
+    assert.equal(classifyError({ ...at, message: 'passing argument 1 of ‘setattr_prepare’ from incompatible pointer type [-Werror=incompatible-pointer-types]' }), 'argument-type');
+  });
+});
+
+describe('oracle: function bodies gcc skipped', () => {
+  it('finds the body of a definition whose header gcc could not read, and nothing for a declaration or a local', () => {
+    const text = [
+      'static void f(struct bio *b,', // 1
+      '              make_request_fn *fn)', // 2
+      '{', // 3
+      '\tbio = bio_alloc(GFP_KERNEL, 0);', // 4
+      '}', // 5
+      'void g(make_request_fn *fn);', // 6
+      'static void h(void)', // 7
+      '{', // 8
+      '\tmake_request_fn *fn;', // 9
+      '}', // 10
+    ].join('\n');
+    assert.deepEqual(skippedBody(text, 2), { first: 3, last: 5 });
+    assert.equal(skippedBody(text, 6), undefined);
+    assert.equal(skippedBody(text, 9), undefined);
   });
 });
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { packageRoot, wasmLocation } from '../../src/cli/paths';
 import { blankAnnotations, loadCParser } from '../../src/core/c/parser';
-import { findUsages, normalizeTypeText, type FileUsages, type MemberUsage, type TypeOracle } from '../../src/core/c/usages';
+import { findUsages, type FileUsages, type MemberUsage, type TypeOracle } from '../../src/core/c/usages';
+import { normalizeTypeText } from '../../src/core/c/typeText';
 
 /** A tiny stand-in for the kernel struct database: member types by aggregate. */
 const KERNEL: Record<string, Record<string, string>> = {

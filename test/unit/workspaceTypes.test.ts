@@ -5,6 +5,9 @@ import { createChecker } from '../../src/cli/runtime';
 import type { Checker } from '../../src/core/check/checker';
 import { parseTargets } from '../../src/core/kernels/targets';
 import { readFileTypes, WorkspaceTypeIndex } from '../../src/core/c/workspaceTypes';
+import { join, relative } from 'node:path';
+import { run } from '../../src/cli/main';
+import { packageRoot } from '../../src/cli/paths';
 import { bundledDatabase } from './helpers';
 
 const db = bundledDatabase();
@@ -85,6 +88,20 @@ describe('the driver\'s own types across its workspace', () => {
     index.update('/ws/hdev.h', undefined);
     assert.ok(index.generation > before);
     assert.deepEqual(check(text, index, '5.13'), []);
+  });
+});
+
+describe('a compat definition the driver compiles only for some kernels', () => {
+  const folder = relative(process.cwd(), join(packageRoot, 'test', 'fixtures', 'compat-backport'));
+
+  it('leaves the kernel\'s struct in charge where the version guard drops the driver\'s, and judges nothing where the guard is unknown', async () => {
+    let out = '';
+    await run(['check', '--targets', '5.4,5.8,5.11,6.1', folder], { out: (t) => (out += t), err: () => undefined });
+    // compat.h backports struct proc_ops before 5.6: on 5.4 `.proc_read_iter` is the driver's
+    // own member; from 5.8 on the kernel's struct is compiled, which gained it only in 5.10/5.11.
+    // struct timer_list is defined under a macro nothing decides: its `data` (gone in 4.15) is
+    // judged nowhere.
+    assert.equal(out, `${join(folder, 'demo.c')}:12:3: warning: \`proc_read_iter\` is not in struct proc_ops on 5.8: added in 5.10 [missing-member]\n`);
   });
 });
 

@@ -5,6 +5,7 @@
 // which is right: their macros stay unknown. Reading is passed in by the caller.
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { LRUCache } from 'lru-cache';
+import { MakeConditionals, makeLines, MakeVariables, Reach } from './makefile';
 import type { CommandLineMacro, IncludeResolver } from './preprocessor';
 
 /** Returns a file's text, or undefined when it does not exist or cannot be read as text. */
@@ -68,12 +69,17 @@ export class HeaderTexts {
  * the including file's folder, the spec and its quotes, so it is made once per (folder, spec);
  * the workspace fallback depends on the including file itself and is kept per file. `texts`
  * shares header texts with other resolvers; by default the resolver keeps its own.
+ *
+ * `isKernelHeader`: where the workspace is a kernel tree, its include/ and arch/<arch>/include/
+ * (kernelTree.ts). Those are the kernel's headers, which the database describes: they are not
+ * read, as for an out-of-tree driver, and an include naming one stays unresolved.
  */
 export function createIncludeResolver(
   roots: readonly string[],
   read: TextReader,
   includeDirs: readonly string[] = [],
   findInWorkspace?: WorkspaceFileFinder,
+  isKernelHeader: (path: string) => boolean = () => false,
   texts: HeaderTexts = new HeaderTexts(read),
 ): IncludeResolver {
   const lookups = new LRUCache<string, { path: string | undefined }>({ max: LOOKUPS_KEPT });
@@ -91,7 +97,7 @@ export function createIncludeResolver(
           ...roots.flatMap((root) => [join(root, 'include', spec), join(root, spec)]),
           ...includeDirs.map((dir) => join(dir, spec)),
         ];
-    return candidates.find((candidate) => texts.read(candidate) !== undefined);
+    return candidates.find((candidate) => !isKernelHeader(candidate) && texts.read(candidate) !== undefined);
   };
   // The nearest of the workspace's files with that path, when the folders above explain nothing:
   // a -I the build computes in a way we do not read (a shell call, an included makefile).
@@ -125,138 +131,7 @@ export interface BuildFlags {
   defines: CommandLineMacro[];
 }
 
-/** Variables that name the module's own folder in out-of-tree Kbuild files. */
-const FOLDER_VARIABLES = /\$[({](?:src|obj|M|PWD|CURDIR|KBUILD_EXTMOD|srctree\)\/\$\(src)[)}]/g;
 const FLAG_ASSIGNMENT = /^\s*(ccflags-[\w$()-]*|subdir-ccflags-[\w$()-]*|EXTRA_CFLAGS|KBUILD_CFLAGS|NOSTDINC_FLAGS|ccflags|CFLAGS_([\w-]+)\.o)\s*(?::=|\+=|\?=|=)(.*)$/;
-
-/** How sure a line of a make file is to take effect when Kbuild compiles the module. */
-const enum Reach {
-  Never,
-  Maybe,
-  Always,
-}
-
-/**
- * Tracks `ifeq`/`ifneq`/`ifdef`/`ifndef` ... `else` ... `endif`. A test is decided when it
- * asks whether KERNELRELEASE is set (the Kbuild pass is inside `ifneq ($(KERNELRELEASE),)`) or
- * when both of its sides expand to literal text through the variables the make file sets
- * literally (`CONFIG_PLATFORM_I386_PC = y` … `ifeq ($(CONFIG_PLATFORM_I386_PC), y)`); every
- * other test may go either way.
- */
-class MakeConditionals {
-  private readonly stack: Reach[] = [];
-
-  constructor(private readonly variables: MakeVariables) {}
-
-  /** Reads a line; true when it was a conditional directive. */
-  read(line: string): boolean {
-    const directive = /^\s*(ifeq|ifneq|ifdef|ifndef|else|endif)\b(.*)$/.exec(line);
-    if (!directive) return false;
-    const [, word, rest] = directive;
-    if (word === 'endif') this.stack.pop();
-    else if (word === 'else') {
-      const top = this.stack.pop();
-      // `else ifeq ...` chains another test: the rest of the chain may go either way.
-      const chained = /^\s*if/.test(rest);
-      this.stack.push(top === undefined || chained ? Reach.Maybe : top === Reach.Always ? Reach.Never : top === Reach.Never ? Reach.Always : Reach.Maybe);
-    } else {
-      const release = kernelReleaseTest(word, rest);
-      this.stack.push(release !== Reach.Maybe ? release : this.literalTest(word, rest));
-    }
-    return true;
-  }
-
-  /** `ifeq (a,b)` / `ifeq "a" "b"` / `ifdef NAME` decided from literal values, else Maybe. */
-  private literalTest(word: string, rest: string): Reach {
-    const decide = (truth: boolean | undefined) => (truth === undefined ? Reach.Maybe : truth ? Reach.Always : Reach.Never);
-    if (word === 'ifdef' || word === 'ifndef') {
-      const defined = this.variables.isDefined(rest.trim());
-      return decide(defined === undefined ? undefined : word === 'ifdef' ? defined : !defined);
-    }
-    const sides = comparedSides(rest);
-    if (!sides) return Reach.Maybe;
-    const [left, right] = sides.map((side) => this.variables.expand(side).trim());
-    if (left.includes('$') || right.includes('$')) return Reach.Maybe;
-    return decide(word === 'ifeq' ? left === right : left !== right);
-  }
-
-  get reach(): Reach {
-    let reach = Reach.Always;
-    for (const frame of this.stack) if (frame < reach) reach = frame;
-    return reach;
-  }
-}
-
-/** The two sides of `(a,b)` or `"a" "b"`, split at the top-level comma. */
-function comparedSides(rest: string): [string, string] | undefined {
-  const text = rest.trim();
-  const quoted = /^(["'])(.*?)\1\s+(["'])(.*?)\3$/.exec(text);
-  if (quoted) return [quoted[2], quoted[4]];
-  if (!text.startsWith('(') || !text.endsWith(')')) return undefined;
-  const inner = text.slice(1, -1);
-  let depth = 0;
-  for (let i = 0; i < inner.length; i++) {
-    if (inner[i] === '(') depth++;
-    else if (inner[i] === ')') depth--;
-    else if (inner[i] === ',' && depth === 0) return [inner.slice(0, i), inner.slice(i + 1)];
-  }
-  return undefined;
-}
-
-/**
- * The variables a make file sets literally, as make would see them while reading it: `:=`,
- * `=`, `?=` and `+=` at a certainly reached line. A variable set under an undecided test, or
- * from `$(shell …)`, is unknown, and so is anything that names it.
- */
-class MakeVariables {
-  private readonly values = new Map<string, string>();
-  private readonly unknown = new Set<string>();
-
-  constructor(private readonly folder: string) {}
-
-  /** Reads an assignment line reached with `reach`; true when it was one. */
-  read(line: string, reach: Reach): boolean {
-    const assignment = /^\s*(?:override\s+|export\s+)?([A-Za-z_][\w.-]*)\s*(:=|::=|\+=|\?=|=)(.*)$/.exec(line);
-    if (!assignment) return false;
-    const [, name, operator, raw] = assignment;
-    if (reach === Reach.Never) return true;
-    const value = raw.trim();
-    if (reach === Reach.Maybe || /\$[({]shell\b/.test(value) || this.unknown.has(name)) {
-      this.values.delete(name);
-      this.unknown.add(name);
-      return true;
-    }
-    if (operator === '?=' && this.values.has(name)) return true;
-    const expanded = operator === ':=' || operator === '::=' ? this.expand(value) : value;
-    this.values.set(name, operator === '+=' && this.values.has(name) ? `${this.values.get(name)} ${expanded}` : expanded);
-    return true;
-  }
-
-  /** Whether the variable is set (undefined: it may be, from the environment or an undecided line). */
-  isDefined(name: string): boolean | undefined {
-    if (this.values.has(name)) return this.values.get(name) !== '';
-    return undefined;
-  }
-
-  /** `$(NAME)` and `${NAME}` replaced where known, the module-folder variables by the folder; the rest left as written. */
-  expand(text: string, depth = 0): string {
-    const withFolder = text.replace(FOLDER_VARIABLES, this.folder);
-    if (depth > 8) return withFolder;
-    return withFolder.replace(/\$[({]([A-Za-z_][\w.-]*)[)}]/g, (whole, name: string) => {
-      const value = this.values.get(name);
-      return value === undefined ? whole : this.expand(value, depth + 1);
-    });
-  }
-}
-
-/** Whether a make test is true in the Kbuild pass, when it only asks whether KERNELRELEASE is set. */
-function kernelReleaseTest(word: string, rest: string): Reach {
-  const compact = rest.replace(/\s+/g, '');
-  const asksEmpty = ['($(KERNELRELEASE),)', '(,$(KERNELRELEASE))', '"$(KERNELRELEASE)"""', '"""$(KERNELRELEASE)"'].includes(compact);
-  if (asksEmpty) return word === 'ifeq' ? Reach.Never : word === 'ifneq' ? Reach.Always : Reach.Maybe;
-  if (compact === 'KERNELRELEASE') return word === 'ifdef' ? Reach.Always : word === 'ifndef' ? Reach.Never : Reach.Maybe;
-  return Reach.Maybe;
-}
 
 /** `-DX`, `-DX=v`, `-UX` with make's and the shell's quoting of the value removed. */
 function macroFlags(value: string): { name: string; value: string | null }[] {
@@ -292,8 +167,7 @@ export function kbuildFlags(file: string, roots: readonly string[], read: TextRe
       if (text === undefined) continue;
       const variables = new MakeVariables(folder);
       const conditionals = new MakeConditionals(variables);
-      for (const rawLine of text.replace(/\\\r?\n/g, ' ').split('\n')) {
-        const line = rawLine.replace(/#.*$/, '');
+      for (const line of makeLines(text)) {
         if (conditionals.read(line)) continue;
         const assignment = FLAG_ASSIGNMENT.exec(line);
         if (!assignment) {

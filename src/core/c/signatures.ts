@@ -4,6 +4,8 @@
 // and still differs. Typedefs we cannot resolve never make a mismatch. Qualifiers of what a
 // pointer points to do (`const struct device *` is not `struct device *` to the compiler);
 // qualifiers of the parameter itself do not, and sparse annotations mean nothing to gcc.
+// The kernel's integer typedefs (`u8`, `size_t`) are resolved where the caller knows the arch.
+import type { IntegerTypedefs } from './integerTypedefs';
 
 export interface FunctionShape {
   returnType: string;
@@ -63,12 +65,16 @@ function canonicalBase(words: string[]): string {
  * (in a fixed order) where they qualify a pointee and dropped where they qualify the value
  * itself, as C does when it compares function types.
  */
-export function canonicalType(type: string): string {
+export function canonicalType(type: string, typedefs?: IntegerTypedefs): string {
   // A parameter declared as an array is a pointer (`struct nlattr *tb[]` is `struct nlattr **`);
   // only the outermost dimension decays, so anything with more keeps its brackets and, with
   // them, never counts as concrete.
   const decayed = /^[^\[]*\[[^\]]*\]\s*$/.test(type) ? type.replace(/\[[^\]]*\]\s*$/, '*') : type;
-  const tokens = decayed.replace(/\*/g, ' * ').split(/\s+/).filter((t) => t && !IGNORED_WORDS.has(t));
+  const tokens = decayed
+    .replace(/\*/g, ' * ')
+    .split(/\s+/)
+    .filter((t) => t && !IGNORED_WORDS.has(t))
+    .flatMap((t) => typedefs?.(t)?.split(' ') ?? [t]);
   // levels[0] is the base type; levels[k] follows the k-th star.
   const levels: { words: string[]; qualifiers: Set<string> }[] = [{ words: [], qualifiers: new Set() }];
   for (const token of tokens) {
@@ -107,9 +113,18 @@ function isConcrete(canonical: string, uncertain?: UncertainTag): boolean {
   return words.every((w) => CONCRETE_WORDS.has(w));
 }
 
-function typesConflict(a: string, b: string, uncertain?: UncertainTag): boolean {
-  const left = canonicalType(a);
-  const right = canonicalType(b);
+/** What a comparison may know beyond the types' text. */
+export interface ComparisonFacts {
+  /** Tags of the function's types that may not name a type of their own on that kernel. */
+  uncertain?: UncertainTag;
+  /** The kernel's integer typedefs on that kernel's architecture. */
+  typedefs?: IntegerTypedefs;
+}
+
+function typesConflict(a: string, b: string, facts: ComparisonFacts): boolean {
+  const { uncertain, typedefs } = facts;
+  const left = canonicalType(a, typedefs);
+  const right = canonicalType(b, typedefs);
   if (left === right) return false;
   return isConcrete(left, uncertain) && isConcrete(right);
 }
@@ -127,15 +142,15 @@ export function tagsOf(fn: FunctionShape): string[] {
  * Why `fn` does not fit `expected`, or undefined when it fits (or when we cannot tell). Tags of
  * `fn` that `uncertain` names never make a difference: what they stand for is not known.
  */
-export function signatureMismatch(fn: FunctionShape, expected: FunctionShape, uncertain?: UncertainTag): string | undefined {
-  if (typesConflict(fn.returnType, expected.returnType, uncertain)) return `it returns ${fn.returnType}, not ${expected.returnType}`;
+export function signatureMismatch(fn: FunctionShape, expected: FunctionShape, facts: ComparisonFacts = {}): string | undefined {
+  if (typesConflict(fn.returnType, expected.returnType, facts)) return `it returns ${fn.returnType}, not ${expected.returnType}`;
   if (!fn.parameterTypes || !expected.parameterTypes) return undefined;
   const variadic = fn.parameterTypes.includes('...') || expected.parameterTypes.includes('...');
   if (!variadic && fn.parameterTypes.length !== expected.parameterTypes.length) {
     return `it takes ${fn.parameterTypes.length} parameter${fn.parameterTypes.length === 1 ? '' : 's'}, not ${expected.parameterTypes.length}`;
   }
   for (let i = 0; i < Math.min(fn.parameterTypes.length, expected.parameterTypes.length); i++) {
-    if (typesConflict(fn.parameterTypes[i], expected.parameterTypes[i], uncertain)) {
+    if (typesConflict(fn.parameterTypes[i], expected.parameterTypes[i], facts)) {
       return `its parameter ${i + 1} is ${fn.parameterTypes[i]}, not ${expected.parameterTypes[i]}`;
     }
   }

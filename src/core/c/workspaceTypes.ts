@@ -9,6 +9,8 @@
 import type { Node, Parser } from 'web-tree-sitter';
 import { typeWithoutName } from './ctype';
 import type { AggregateRef } from '../kernels/database';
+import { LineState, preprocess, type CommandLineMacro, type KernelEnvironment } from './preprocessor';
+import { inKernelHeaders } from './kernelTree';
 import { blankAnnotations } from './parser';
 
 /** What one file defines. */
@@ -19,6 +21,10 @@ export interface FileTypes {
   typedefs: Map<string, string>;
   /** Keys of `aggregates` and typedef names whose definition sits inside an #if/#ifdef block. */
   conditional: Set<string>;
+  /** For conditional aggregates: the 0-based line the definition starts on, where its conditions are judged per kernel. */
+  rows: Map<string, number>;
+  /** With conditional aggregates: the file's directives on their lines, every other line empty (what decides those lines). */
+  directives?: string;
   /** Functions the file defines or declares, and macros it defines: names a call may reach in the driver. */
   callables: Set<string>;
 }
@@ -28,7 +34,7 @@ const MAX_INDEXED_BYTES = 2 * 1024 * 1024;
 
 /** Reads the type definitions of one file. */
 export function readFileTypes(parser: Parser, text: string): FileTypes {
-  const found: FileTypes = { aggregates: new Map(), typedefs: new Map(), conditional: new Set(), callables: new Set() };
+  const found: FileTypes = { aggregates: new Map(), typedefs: new Map(), conditional: new Set(), rows: new Map(), callables: new Set() };
   if (text.length > MAX_INDEXED_BYTES || text.includes('\0')) return found;
   for (const match of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)/gm)) found.callables.add(match[1]);
   const tree = parser.parse(blankAnnotations(text));
@@ -38,6 +44,7 @@ export function readFileTypes(parser: Parser, text: string): FileTypes {
   } finally {
     tree.delete();
   }
+  if (found.rows.size > 0) found.directives = directivesOnly(text);
   return detachedTypes(found);
 }
 
@@ -59,8 +66,23 @@ function detachedTypes(found: FileTypes): FileTypes {
     aggregates,
     typedefs: new Map([...found.typedefs].map(([name, type]) => [detached(name), detached(type)])),
     conditional: new Set([...found.conditional].map(detached)),
+    rows: new Map([...found.rows].map(([name, row]) => [detached(name), row])),
+    directives: found.directives,
     callables: new Set([...found.callables].map(detached)),
   };
+}
+
+/** The text with every line but preprocessor directives (and their continuations) emptied, so line numbers hold. */
+function directivesOnly(text: string): string {
+  let continued = false;
+  return text
+    .split('\n')
+    .map((line) => {
+      const kept = continued || /^\s*#/.test(line);
+      continued = kept && /\\\r?$/.test(line);
+      return kept ? line : '';
+    })
+    .join('\n');
 }
 
 const CONDITIONAL_BLOCKS = new Set(['preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef']);
@@ -110,7 +132,10 @@ function readAggregate(specifier: Node, found: FileTypes, conditional: boolean):
   const members = found.aggregates.get(key) ?? new Map<string, string>();
   readMembers(body, members);
   found.aggregates.set(key, members);
-  if (conditional) found.conditional.add(key);
+  if (conditional) {
+    found.conditional.add(key);
+    if (!found.rows.has(key)) found.rows.set(key, specifier.startPosition.row);
+  }
 }
 
 /** Members of a `{ … }` body; those of unnamed inner structs and unions are reachable directly, as C allows. */
@@ -159,6 +184,7 @@ function readTypedef(definition: Node, found: FileTypes, conditional: boolean): 
       const members = new Map<string, string>();
       readMembers(type.childForFieldName('body')!, members);
       found.aggregates.set(key, members);
+      if (conditional && !found.rows.has(key)) found.rows.set(key, definition.startPosition.row);
       found.typedefs.set(nameNode.text, `${key}${declarator.text.slice(0, nameNode.startIndex - declarator.startIndex).replace(/[^*]/g, '')}`);
     } else {
       const typeText = type.type === 'struct_specifier' || type.type === 'union_specifier' ? `${type.type === 'struct_specifier' ? 'struct' : 'union'} ${type.childForFieldName('name')?.text ?? ''}` : type.text;
@@ -198,6 +224,14 @@ export interface WorkspaceTypes {
   aggregate(ref: AggregateRef, except: string): ReadonlyMap<string, string> | 'conditional' | undefined;
   /** The type a typedef of some other workspace file names; 'conditional' when only inside #if blocks. */
   typedef(name: string, except: string): string | 'conditional' | undefined;
+  /**
+   * For an aggregate other workspace files define only inside #if blocks (a compat backport
+   * under `#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)`): per kernel environment, whether
+   * one of those definitions may be compiled there. Where none is, the kernel's struct is the one
+   * the code means. Undefined when no other file defines it, or one defines it unconditionally.
+   * `environmentsKey` names the environments (the targets) for caching.
+   */
+  conditionalAggregateOn(ref: AggregateRef, except: string, environments: readonly KernelEnvironment[], environmentsKey: string): readonly boolean[] | undefined;
   /** Whether some workspace file defines or declares a function, or defines a macro, of that name. */
   definesCallable(name: string): boolean;
 }
@@ -206,21 +240,48 @@ interface Definition<T> {
   path: string;
   value: T;
   conditional: boolean;
+  /** For a conditional aggregate: its line, and the directives that decide it. */
+  row?: number;
+  directives?: string;
 }
+
+/** What Kbuild defines for a module's every file: the definitions' conditions are read with them. */
+const KBUILD_DEFINES: readonly CommandLineMacro[] = [
+  { name: '__KERNEL__', value: '1', certain: true },
+  { name: 'MODULE', value: '1', certain: true },
+];
 
 /**
  * The workspace's definitions, file by file. The file being checked is left out of every
  * answer: its own definitions are read, per kernel, from its own text. Of several files that
- * define a name, the first in path order that defines it unconditionally speaks.
+ * define a name, the first in path order that defines it unconditionally speaks. Where the
+ * workspace is a kernel tree (`kernelTrees`), its include/ and arch/<arch>/include/ are the
+ * kernel's headers and are not read: their structs are the kernel's own.
  */
 export class WorkspaceTypeIndex implements WorkspaceTypes {
   private readonly files = new Map<string, FileTypes>();
   private byBaseName?: Map<string, string[]>;
   private callables?: Set<string>;
   private byName?: { aggregates: Map<string, Definition<ReadonlyMap<string, string>>[]>; typedefs: Map<string, Definition<string>[]> };
+  /** Line states of files with conditional definitions, by path and environments key. */
+  private readonly lineStates = new Map<string, Uint8Array[]>();
   generation = 0;
 
-  constructor(private readonly parser: Parser) {}
+  constructor(
+    private readonly parser: Parser,
+    /** Workspace roots that are kernel source trees. */
+    readonly kernelTrees: readonly string[] = [],
+  ) {}
+
+  /** Whether a file lies in one of the kernel trees. */
+  inKernelTree(path: string): boolean {
+    return this.kernelTrees.some((root) => path.startsWith(`${root}/`));
+  }
+
+  /** Whether a file's definitions are the driver's (false for a kernel tree's own headers). */
+  covers(path: string): boolean {
+    return !this.kernelTrees.some((root) => inKernelHeaders(path, root));
+  }
 
   /**
    * Reads (or re-reads) one file; `undefined` text forgets it. Returns whether the file's
@@ -228,6 +289,7 @@ export class WorkspaceTypeIndex implements WorkspaceTypes {
    * with the index before stays valid.
    */
   update(path: string, text: string | undefined): boolean {
+    if (!this.covers(path)) return false;
     const before = this.files.get(path);
     if ((before === undefined) !== (text === undefined)) this.byBaseName = undefined;
     const after = text === undefined ? undefined : readFileTypes(this.parser, text);
@@ -236,6 +298,7 @@ export class WorkspaceTypeIndex implements WorkspaceTypes {
     else this.files.delete(path);
     this.byName = undefined;
     this.callables = undefined;
+    for (const key of this.lineStates.keys()) if (key.startsWith(`${path}\0`)) this.lineStates.delete(key);
     this.generation++;
     return true;
   }
@@ -267,6 +330,30 @@ export class WorkspaceTypeIndex implements WorkspaceTypes {
     return pick(this.index().typedefs.get(name), except);
   }
 
+  conditionalAggregateOn(ref: AggregateRef, except: string, environments: readonly KernelEnvironment[], environmentsKey: string): readonly boolean[] | undefined {
+    const others = (this.index().aggregates.get(`${ref.kind} ${ref.name}`) ?? []).filter((d) => d.path !== except);
+    if (others.length === 0 || others.some((d) => !d.conditional)) return undefined;
+    const mayBeCompiled = environments.map(() => false);
+    for (const definition of others) {
+      const states = this.statesOf(definition, environments, environmentsKey);
+      states.forEach((lines, slot) => {
+        if (definition.row === undefined || lines[definition.row] !== LineState.Inactive) mayBeCompiled[slot] = true;
+      });
+    }
+    return mayBeCompiled;
+  }
+
+  /** The line states of a definition's file per environment, its directives read as Kbuild compiles a module (no includes followed). */
+  private statesOf(definition: Definition<unknown>, environments: readonly KernelEnvironment[], environmentsKey: string): Uint8Array[] {
+    const key = `${definition.path}\0${environmentsKey}`;
+    let states = this.lineStates.get(key);
+    if (!states) {
+      states = definition.directives === undefined ? environments.map(() => new Uint8Array(0)) : preprocess(definition.directives, definition.path, [...environments], undefined, [], KBUILD_DEFINES).lineStates;
+      this.lineStates.set(key, states);
+    }
+    return states;
+  }
+
   definesCallable(name: string): boolean {
     if (!this.callables) {
       this.callables = new Set();
@@ -281,7 +368,9 @@ export class WorkspaceTypeIndex implements WorkspaceTypes {
       const typedefs = new Map<string, Definition<string>[]>();
       for (const path of [...this.files.keys()].sort()) {
         const file = this.files.get(path)!;
-        for (const [key, members] of file.aggregates) append(aggregates, key, { path, value: members, conditional: file.conditional.has(key) });
+        for (const [key, members] of file.aggregates) {
+          append(aggregates, key, { path, value: members, conditional: file.conditional.has(key), row: file.rows.get(key), directives: file.directives });
+        }
         for (const [name, type] of file.typedefs) append(typedefs, name, { path, value: type, conditional: file.conditional.has(name) });
       }
       this.byName = { aggregates, typedefs };
@@ -293,7 +382,7 @@ export class WorkspaceTypeIndex implements WorkspaceTypes {
 function sameTypes(a: FileTypes | undefined, b: FileTypes | undefined): boolean {
   if (!a || !b) return a === b;
   const text = (types: FileTypes) =>
-    JSON.stringify([[...types.aggregates].map(([key, members]) => [key, [...members]]), [...types.typedefs], [...types.conditional], [...types.callables]]);
+    JSON.stringify([[...types.aggregates].map(([key, members]) => [key, [...members]]), [...types.typedefs], [...types.conditional], [...types.rows], types.directives ?? '', [...types.callables]]);
   return text(a) === text(b);
 }
 

@@ -3,6 +3,7 @@
 // Every answer is undefined for a kernel without header data: "not known" must never read as
 // "not there". Each file is read on its first question.
 import type { HeaderNamesFile, HeadersFile } from './schema';
+import { prototypeParameters } from '../c/prototypes';
 
 export interface FunctionDeclaration {
   /** `struct class *class_create(const char *)`. */
@@ -14,6 +15,19 @@ export interface FunctionDeclaration {
 export interface MacroArity {
   parameters: number;
   variadic: boolean;
+}
+
+/** How a call of a name may be written on one kernel: one entry per declaration of it there. */
+export interface CallShape {
+  /** Arguments a call passes; with `variadic`, at least that many. */
+  parameters: number;
+  variadic: boolean;
+  /** A function-like macro rather than a function. */
+  macro: boolean;
+  /** The function's prototype (functions only). */
+  prototype?: string;
+  /** The function's parameter types (functions only). */
+  types?: string[];
 }
 
 export class HeaderIndex {
@@ -103,12 +117,62 @@ export class HeaderIndex {
     return (own(this.file.functions, name) ?? []).filter(([, mask]) => mask & bit).map(([prototype, , inline]) => ({ prototype, inline: inline === 1 }));
   }
 
+  /** Whether the ways `name` can be called differ between the kernels with header data. */
+  isReshapedCall(name: string): boolean {
+    return own(this.names.calls ?? {}, name) !== undefined;
+  }
+
+  /**
+   * The ways `name` can be called on the image, for a name whose ways differ between the
+   * kernels with header data (undefined for any other name, and without header data): its
+   * function-like macros where it has some, else its function prototypes. [] where no header
+   * declares it; undefined too when one of its prototypes cannot be read with confidence.
+   */
+  callShapes(name: string, image: number): CallShape[] | undefined {
+    const bit = this.bits.get(image);
+    const shapes = own(this.names.calls ?? {}, name);
+    if (bit === undefined || shapes === undefined) return undefined;
+    const found: CallShape[] = [];
+    for (const [text, mask] of shapes) {
+      if (!(mask & bit)) continue;
+      const shape = callShapeOf(text, name);
+      if (!shape) return undefined;
+      found.push(shape);
+    }
+    return found;
+  }
+
+  /**
+   * The names (functions and macros) that come and go between kernels with header data and
+   * that every kernel of `on` declares while `notOn` does not: the candidates for a successor.
+   */
+  callablesDeclared(on: readonly number[], notOn: number): string[] {
+    const required = on.reduce((mask, image) => mask | (this.bits.get(image) ?? 0), 0);
+    const excluded = this.bits.get(notOn) ?? 0;
+    const found: string[] = [];
+    const callables = this.names.callables;
+    for (const name in callables) {
+      const mask = callables[name];
+      if ((mask & required) === required && (mask & excluded) === 0) found.push(name);
+    }
+    return found;
+  }
+
   /** The function-like macro definitions of a name on the image; [] when no header defines one. */
   macros(name: string, image: number): MacroArity[] | undefined {
     const bit = this.bits.get(image);
     if (bit === undefined) return undefined;
     return (own(this.file.macros, name) ?? []).filter(([, , mask]) => mask & bit).map(([parameters, variadic]) => ({ parameters, variadic: variadic === 1 }));
   }
+}
+
+const MACRO_SHAPE = /^#define \S+\((\d+)(, \.\.\.)?\)$/;
+
+function callShapeOf(text: string, name: string): CallShape | undefined {
+  const macro = MACRO_SHAPE.exec(text);
+  if (macro) return { parameters: Number(macro[1]), variadic: macro[2] !== undefined, macro: true };
+  const parameters = prototypeParameters(text, name);
+  return parameters && { parameters: parameters.types.length, variadic: parameters.variadic, macro: false, prototype: text, types: parameters.types };
 }
 
 function own<T>(record: Record<string, T>, key: string): T | undefined {

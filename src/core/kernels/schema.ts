@@ -140,6 +140,13 @@ export interface HeaderNamesFile {
    * declare it: what `missing-function` asks per call. Names every kernel declares are left out.
    */
   callables: Record<string, number>;
+  /**
+   * The ways a name can be called (`#define class_create(2)` for a function-like macro of 2
+   * parameters, `, ...` when variadic; else a function's prototype) -> mask of the kernels
+   * where it can be called so, for the names whose ways differ between the kernels that declare
+   * them: what `call-arguments` asks per call. Optional: older data has none.
+   */
+  calls?: Record<string, [string, number][]>;
 }
 
 /**

@@ -6,6 +6,26 @@
 import { LineState, type ConditionInfo, type PreprocessResult } from '../c/preprocessor';
 import { TextLines, type QuickFix, type TextEdit } from '../edits/textEdits';
 import type { SourceRange } from '../c/usages';
+import type { Finding } from '../check/findings';
+import { imagesOf, type RuleContext, type RuleInfo } from './rule';
+
+export const deadGuardRule = {
+  code: 'dead-guard',
+  name: 'DeadGuard',
+  severity: 'hint',
+  description: 'A LINUX_VERSION_CODE condition that is always true or always false for every targeted kernel.',
+} as const satisfies RuleInfo;
+
+export function deadGuardFindings(context: RuleContext, text: string, pre: PreprocessResult): Finding[] {
+  return findDeadGuards(text, pre, context.targets).map((guard) => ({
+    code: deadGuardRule.code,
+    severity: context.severities[deadGuardRule.code],
+    message: deadGuardMessage(guard, imagesOf(context, guard.targets)),
+    range: guard.range,
+    targets: guard.targets,
+    guard,
+  }));
+}
 
 export interface DeadGuard {
   /** 0-based line of the #if/#elif, and the last line of its backslash continuations. */

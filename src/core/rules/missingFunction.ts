@@ -5,47 +5,57 @@
 // name no kernel declares is the driver's own, or a builtin, and is left alone.
 import type { KernelDatabase } from '../kernels/database';
 import { describeImages } from '../kernels/history';
+import { lineRange, type Finding } from '../check/findings';
+import type { QuickFix } from '../edits/textEdits';
+import type { RuleContext, RuleInfo } from './rule';
+import type { CallSite } from '../c/calls';
+import { prototypeParameters } from '../c/prototypes';
 
-/** Words followed by `(` that are not calls. */
-const NOT_CALLS = new Set([
-  'if', 'for', 'while', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', '__typeof', 'alignof', '_Alignof', '__alignof__',
-  'asm', '__asm__', '__asm', 'defined', '__attribute__', '__builtin_offsetof', 'case', 'do', 'else', 'goto', '_Static_assert', 'static_assert',
-  // Type words before a declarator in parentheses (`int (*cb)(int)`).
-  'void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', 'unsigned', 'bool', '_Bool', 'const', 'volatile', 'static', 'extern', 'inline', 'register',
-]);
+export const missingFunctionRule = {
+  code: 'missing-function',
+  name: 'MissingFunction',
+  severity: 'warning',
+  description: "A call to a function or macro that some targeted kernels' headers do not declare (implicit declaration): the build stops there.",
+} as const satisfies RuleInfo;
 
-/** A call `name(` in the text, outside comments and strings, not through a member (`ops->open(`). */
-export interface CallSite {
-  line: number;
-  name: string;
-  startColumn: number;
-  endColumn: number;
+export function missingFunctionFindings(context: RuleContext, input: Omit<MissingFunctionInput, 'db' | 'targets'>): Finding[] {
+  return findMissingFunctions({ ...input, db: context.db, targets: context.targets }).map(({ site, message, targets, successor }) => ({
+    code: missingFunctionRule.code,
+    severity: context.severities[missingFunctionRule.code],
+    message,
+    range: lineRange(site.line, site.startColumn, site.endColumn),
+    targets,
+    ...(successor ? { successor } : {}),
+  }));
 }
 
-const CALL = /([A-Za-z_]\w*)\s*\(/g;
-
-/** Call sites of `masked` (comments and string contents blanked, same offsets), one line at a time. */
-export function callSites(masked: string, skipLine: (line: number) => boolean): CallSite[] {
-  const sites: CallSite[] = [];
-  masked.split('\n').forEach((text, line) => {
-    if (skipLine(line) || !text.includes('(')) return;
-    for (const match of text.matchAll(CALL)) {
-      const name = match[1];
-      const start = match.index!;
-      if (NOT_CALLS.has(name)) continue;
-      // Through a member or a pointer (`ops->open(`, `s.fn(`), or a declaration of a pointer to function (`(*name)(`).
-      const before = text.slice(0, start).trimEnd();
-      if (before.endsWith('.') || before.endsWith('->') || before.endsWith('(*') || /\b(?:struct|union|enum)$/.test(before)) continue;
-      sites.push({ line, name, startColumn: start, endColumn: start + name.length });
-    }
-  });
-  return sites;
+/** The fix of a missing function with a successor every target has: call the successor. */
+export function missingFunctionFixes(finding: Pick<Finding, 'range' | 'successor'>, name: string): QuickFix[] {
+  if (!finding.successor?.renamable) return [];
+  const { range } = finding;
+  return [
+    {
+      title: `Call \`${finding.successor.name}\`, which took the place of \`${name}\``,
+      kind: 'rename',
+      preferred: true,
+      edits: [{ range: { startLine: range.startLine, startColumn: range.startColumn, endLine: range.endLine, endColumn: range.endColumn }, newText: finding.successor.name }],
+    },
+  ];
 }
 
 export interface MissingFunction {
   site: CallSite;
   targets: number[];
   message: string;
+  /** The function that took its place, where the data shows one. */
+  successor?: FunctionSuccessor;
+}
+
+/** What a `missing-function` finding carries for its fix. */
+export interface FunctionSuccessor {
+  name: string;
+  /** Every targeted kernel that compiles the call declares it: renaming the call is a fix. */
+  renamable: boolean;
 }
 
 export interface MissingFunctionInput {
@@ -89,7 +99,83 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
     for (const image of missing) already.add(image);
     reported.set(site.name, already);
     const where = describeImages(input.db.images, missing, input.targets);
-    found.push({ site, targets: missing, message: `\`${site.name}\` is not declared by the kernel headers of ${where}, so the call does not compile there` });
+    const successor = functionSuccessor(input.db, site.name, missing);
+    const took = successor ? `: \`${successor.name}\` took its place (the same parameters, declared from ${input.db.images[successor.since].label})` : '';
+    // Renaming is a fix only where every target that compiles the call declares the successor.
+    const renamable = successor && input.targets.every((image, slot) => !input.compiled(slot, site.line) || headers.declares(successor.name, image) === true);
+    found.push({
+      site,
+      targets: missing,
+      message: `\`${site.name}\` is not declared by the kernel headers of ${where}, so the call does not compile there${took}`,
+      ...(successor ? { successor: { name: successor.name, renamable: renamable === true } } : {}),
+    });
   }
   return found;
+}
+
+/**
+ * The function that took a removed one's place (`del_timer` → `timer_delete`, `PDE_DATA` →
+ * `pde_data`): declared on every kernel that lacks the old one, absent from the first kernel
+ * that declared the old one (it came later), taking exactly the old one's parameters, and
+ * named with the old name's words in any order (one of them may be spelled out: `del` as
+ * `delete`). Only a single such candidate counts.
+ */
+export function functionSuccessor(db: KernelDatabase, name: string, missing: readonly number[]): { name: string; since: number } | undefined {
+  // Asked again on every check of the file (every keystroke): the answer is kept per database.
+  let known = successors.get(db);
+  if (!known) successors.set(db, (known = new Map()));
+  const key = `${name}\u0000${missing.join(',')}`;
+  if (!known.has(key)) known.set(key, findSuccessor(db, name, missing));
+  return known.get(key);
+}
+
+const successors = new WeakMap<KernelDatabase, Map<string, { name: string; since: number } | undefined>>();
+
+function findSuccessor(db: KernelDatabase, name: string, missing: readonly number[]): { name: string; since: number } | undefined {
+  const headers = db.headers();
+  const byVersion = db.images.map((image, index) => ({ image, index })).filter((x) => headers.covers(x.index)).sort((a, b) => a.image.versionCode - b.image.versionCode);
+  const declaring = byVersion.filter((x) => headers.declares(name, x.index) === true);
+  const last = declaring[declaring.length - 1];
+  // A successor follows the old name: only for kernels newer than every kernel that has it.
+  if (!last || missing.length === 0 || missing.some((image) => db.images[image].versionCode <= last.image.versionCode)) return undefined;
+  const old = (headers.functions(name, last.index) ?? []).map((f) => prototypeParameters(f.prototype, name)).find((p) => p !== undefined);
+  if (!old) return undefined;
+  const oldWords = nameWords(name);
+  const sameParameters = (candidate: string) =>
+    (headers.functions(candidate, missing[0]) ?? []).some((f) => {
+      const parameters = prototypeParameters(f.prototype, candidate);
+      return parameters !== undefined && parameters.variadic === old.variadic && parameters.types.join('\u0000') === old.types.join('\u0000');
+    });
+  const ranked = headers
+    .callablesDeclared(missing, declaring[0].index)
+    .filter((candidate) => candidate !== name && sameWords(oldWords, nameWords(candidate)) && sameParameters(candidate));
+  if (ranked.length !== 1) return undefined;
+  const since = byVersion.find((x) => headers.declares(ranked[0], x.index) === true)!;
+  return { name: ranked[0], since: since.index };
+}
+
+/** `del_timer_sync` → del, timer, sync; case does not count (`PDE_DATA`, `pde_data`). */
+function nameWords(name: string): string[] {
+  return name.toLowerCase().split('_').filter((word) => word !== '');
+}
+
+/**
+ * Whether the candidate's words are the old name's, in any order, a word of the old name
+ * possibly spelled out in full (`del` → `delete`).
+ */
+function sameWords(oldWords: readonly string[], candidateWords: readonly string[]): boolean {
+  if (oldWords.length !== candidateWords.length) return false;
+  const used = new Set<number>();
+  let spelledOut = 0;
+  for (const word of oldWords) {
+    let at = candidateWords.findIndex((candidate, i) => !used.has(i) && candidate === word);
+    if (at < 0) {
+      at = candidateWords.findIndex((candidate, i) => !used.has(i) && word.length >= 3 && candidate.startsWith(word));
+      spelledOut++;
+    }
+    if (at < 0) return false;
+    used.add(at);
+  }
+  // One word spelled out at most, beside words kept as they were.
+  return spelledOut <= 1 && spelledOut < oldWords.length;
 }

@@ -7,8 +7,26 @@
 import type { KernelDatabase } from '../kernels/database';
 import { describeImages } from '../kernels/history';
 import { TextLines, type QuickFix, type TextEdit } from '../edits/textEdits';
+import { lineRange, type Finding } from '../check/findings';
+import type { RuleContext, RuleInfo } from './rule';
 
-export const MISSING_HEADER = 'missing-header';
+export const missingHeaderRule = {
+  code: 'missing-header',
+  name: 'MissingHeader',
+  severity: 'warning',
+  description: "An #include <…> of a kernel header that some targeted kernels' headers do not have: the build stops there.",
+} as const satisfies RuleInfo;
+
+export function missingHeaderFindings(context: RuleContext, input: Omit<MissingHeaderInput, 'db' | 'targets'>): Finding[] {
+  return findMissingHeaders({ ...input, db: context.db, targets: context.targets }).map(({ include, message, targets, facts }) => ({
+    code: missingHeaderRule.code,
+    severity: context.severities[missingHeaderRule.code],
+    message,
+    range: lineRange(include.line, include.startColumn, include.endColumn),
+    targets,
+    header: facts,
+  }));
+}
 
 /** An `#include <…>` line: the name and where it is written. */
 export interface AngleInclude {

@@ -1,0 +1,135 @@
+// The type of a call's argument where the text states it plainly: `&name` of a struct the file
+// declares (`static struct file_operations fops = {...}` gives `struct file_operations *`) or of
+// a well-known kernel global (`&init_user_ns`), or `name` declared as a struct pointer in the
+// enclosing function (a parameter or a local before the call). Anything else is not typed: a
+// guess would make a false warning.
+
+/** A struct pointer type: its tag, and whether what it points to is const. */
+export interface StructPointer {
+  tag: string;
+  constant: boolean;
+}
+
+/**
+ * The kernel's own global structs that drivers pass by address (`&init_user_ns` to the inode
+ * helpers before 6.3), with their struct tags: the same on every kernel that has them.
+ */
+const KERNEL_GLOBALS: Record<string, string> = {
+  init_user_ns: 'user_namespace',
+  nop_mnt_idmap: 'mnt_idmap',
+  init_net: 'net',
+  init_task: 'task_struct',
+};
+
+export class ArgumentTypes {
+  /** Offsets of the file-level `{ … }` blocks, in order. */
+  private blocks?: { open: number; close: number }[];
+
+  /**
+   * `text`: the file; `masked`: the same with comments, string contents and directives
+   * blanked (same offsets).
+   */
+  constructor(
+    private readonly text: string,
+    private readonly masked: string,
+  ) {}
+
+  /** The argument's type, from its text and the offset where it starts. */
+  typeOf(argument: string, offset: number): StructPointer | undefined {
+    const address = /^&\s*([A-Za-z_]\w*)$/.exec(argument);
+    if (address) return this.fileScopeStruct(address[1]);
+    const name = /^[A-Za-z_]\w*$/.exec(argument);
+    if (name) return this.pointerInFunction(argument, offset);
+    return undefined;
+  }
+
+  /**
+   * `struct TAG name = …;` or `struct TAG name;` outside every function, once, with one tag;
+   * else one of the kernel's own globals that drivers pass by address.
+   */
+  private fileScopeStruct(name: string): StructPointer | undefined {
+    const pattern = new RegExp(`\\b(const\\s+)?struct\\s+([A-Za-z_]\\w*)\\s+(?:const\\s+)?${name}\\s*[=;]`, 'g');
+    const found = [...this.masked.matchAll(pattern)].filter((match) => this.blockAt(match.index!) === undefined);
+    const tags = new Set(found.map((match) => match[2]));
+    if (found.length === 0 && Object.prototype.hasOwnProperty.call(KERNEL_GLOBALS, name)) return { tag: KERNEL_GLOBALS[name], constant: false };
+    if (tags.size !== 1) return undefined;
+    return { tag: found[0][2], constant: found.every((match) => match[1] !== undefined) };
+  }
+
+  /** `struct TAG *name` in the enclosing function's header or body before the call, with one tag. */
+  private pointerInFunction(name: string, offset: number): StructPointer | undefined {
+    const block = this.blockAt(offset);
+    if (!block) return undefined;
+    const headerStart = Math.max(this.masked.lastIndexOf(';', block.open), this.previousBlockEnd(block.open));
+    const text = this.masked.slice(headerStart + 1, offset);
+    const pattern = new RegExp(`\\b(const\\s+)?struct\\s+([A-Za-z_]\\w*)\\s*\\*\\s*(?:const\\s+)?${name}\\b(?!\\s*[\\[(])`, 'g');
+    const found = [...text.matchAll(pattern)];
+    const tags = new Set(found.map((match) => match[2]));
+    if (tags.size !== 1) return undefined;
+    return { tag: found[0][2], constant: found.every((match) => match[1] !== undefined) };
+  }
+
+  private blockAt(offset: number): { open: number; close: number } | undefined {
+    const blocks = this.fileBlocks();
+    let low = 0;
+    let high = blocks.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      if (offset < blocks[mid].open) high = mid - 1;
+      else if (offset > blocks[mid].close) low = mid + 1;
+      else return blocks[mid];
+    }
+    return undefined;
+  }
+
+  private previousBlockEnd(open: number): number {
+    let end = -1;
+    for (const block of this.fileBlocks()) {
+      if (block.close >= open) break;
+      end = block.close;
+    }
+    return end;
+  }
+
+  /**
+   * The file-level blocks, braces counted in the first branch of every `#if` chain only:
+   * `#if` / `f(a) {` / `#else` / `f(a, b) {` / `#endif` opens one body, not two.
+   */
+  private fileBlocks(): { open: number; close: number }[] {
+    if (this.blocks) return this.blocks;
+    const blocks: { open: number; close: number }[] = [];
+    let depth = 0;
+    let open = -1;
+    /** Per open conditional: whether its current branch is a later one (skipped). */
+    const branches: boolean[] = [];
+    let offset = 0;
+    const written = this.text.split('\n');
+    this.masked.split('\n').forEach((line, index) => {
+      const directive = /^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b/.exec(written[index] ?? '');
+      if (directive) {
+        if (directive[1].startsWith('if')) branches.push(false);
+        else if (directive[1] === 'endif') branches.pop();
+        else if (branches.length > 0) branches[branches.length - 1] = true;
+      } else if (!branches.includes(true)) {
+        for (let i = 0; i < line.length; i++) {
+          if (line[i] === '{') {
+            if (depth === 0) open = offset + i;
+            depth++;
+          } else if (line[i] === '}' && depth > 0) {
+            depth--;
+            if (depth === 0) blocks.push({ open, close: offset + i });
+          }
+        }
+      }
+      offset += line.length + 1;
+    });
+    this.blocks = blocks;
+    return blocks;
+  }
+}
+
+/** `const struct mnt_idmap *` → its tag and constness; undefined for any other type. */
+export function structPointerOf(type: string): StructPointer | undefined {
+  const match = /^(const\s+)?struct\s+([A-Za-z_]\w*)\s*\*$/.exec(type.replace(/\b__\w+\b/g, '').replace(/\s+/g, ' ').trim());
+  return match ? { tag: match[2], constant: match[1] !== undefined } : undefined;
+}

@@ -1,0 +1,117 @@
+// The calls a file makes, read from its masked text (comments and string contents blanked,
+// same offsets) rather than its tree: a call's name and, where it closes, its arguments. The
+// header and function rules need no more, and the text is there before any parse.
+
+/** Words followed by `(` that are not calls. */
+const NOT_CALLS = new Set([
+  'if', 'for', 'while', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', '__typeof', 'alignof', '_Alignof', '__alignof__',
+  'asm', '__asm__', '__asm', 'defined', '__attribute__', '__builtin_offsetof', 'case', 'do', 'else', 'goto', '_Static_assert', 'static_assert',
+  // Type words before a declarator in parentheses (`int (*cb)(int)`).
+  'void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', 'unsigned', 'bool', '_Bool', 'const', 'volatile', 'static', 'extern', 'inline', 'register',
+]);
+
+/** A call `name(` in the text, outside comments and strings, not through a member (`ops->open(`). */
+export interface CallSite {
+  line: number;
+  name: string;
+  startColumn: number;
+  endColumn: number;
+}
+
+const CALL = /([A-Za-z_]\w*)\s*\(/g;
+
+/** Call sites of `masked`, one line at a time, skipping the lines `skipLine` names (directives). */
+export function callSites(masked: string, skipLine: (line: number) => boolean): CallSite[] {
+  const sites: CallSite[] = [];
+  masked.split('\n').forEach((text, line) => {
+    if (skipLine(line) || !text.includes('(')) return;
+    for (const match of text.matchAll(CALL)) {
+      const name = match[1];
+      const start = match.index!;
+      if (NOT_CALLS.has(name)) continue;
+      // Through a member or a pointer (`ops->open(`, `s.fn(`), or a declaration of a pointer to function (`(*name)(`).
+      const before = text.slice(0, start).trimEnd();
+      if (before.endsWith('.') || before.endsWith('->') || before.endsWith('(*') || /\b(?:struct|union|enum)$/.test(before)) continue;
+      sites.push({ line, name, startColumn: start, endColumn: start + name.length });
+    }
+  });
+  return sites;
+}
+
+/** A call's argument list: each argument's span in the text, and where the list closes. */
+export interface CallArguments {
+  /** [start, end) offsets of each argument, trimmed; none for `f()`. */
+  spans: { start: number; end: number }[];
+  /** Just past the closing `)`. */
+  end: number;
+  /** A comma inside `{}` or `[]` within an argument: one argument to a function, several to a macro. */
+  commaInBraces: boolean;
+}
+
+/** A call longer than this is not read (a runaway from unbalanced text). */
+const MAX_CALL_LENGTH = 20_000;
+
+/**
+ * The arguments of the call whose `(` is at `open` in `masked`; undefined when the list does
+ * not close, or crosses a line `crossesDirective` names (`#if` inside the arguments: the
+ * count then differs between targets).
+ */
+export function callArguments(masked: string, open: number, firstLine: number, crossesDirective: (line: number) => boolean): CallArguments | undefined {
+  const spans: { start: number; end: number }[] = [];
+  let depth = 0;
+  let braces = 0;
+  let commaInBraces = false;
+  let argumentStart = open + 1;
+  let line = firstLine;
+  const limit = Math.min(masked.length, open + MAX_CALL_LENGTH);
+  for (let i = open; i < limit; i++) {
+    const char = masked[i];
+    if (char === '\n') {
+      line++;
+      if (crossesDirective(line)) return undefined;
+      continue;
+    }
+    if (char === '(' || char === '[' || char === '{') {
+      depth++;
+      if (char !== '(') braces++;
+    } else if (char === ')' || char === ']' || char === '}') {
+      depth--;
+      if (char !== ')') braces--;
+      if (depth === 0) {
+        pushTrimmed(masked, argumentStart, i, spans);
+        // `f()` has no argument, not one empty one.
+        if (spans.length === 1 && spans[0].start === spans[0].end) spans.length = 0;
+        return { spans, end: i + 1, commaInBraces };
+      }
+      if (depth < 0) return undefined;
+    } else if (char === ',' && depth === 1) {
+      pushTrimmed(masked, argumentStart, i, spans);
+      argumentStart = i + 1;
+    } else if (char === ',' && braces > 0) commaInBraces = true;
+  }
+  return undefined;
+}
+
+function pushTrimmed(text: string, start: number, end: number, spans: { start: number; end: number }[]): void {
+  while (start < end && /\s/.test(text[start])) start++;
+  while (end > start && /\s/.test(text[end - 1])) end--;
+  spans.push({ start, end });
+}
+
+/** Each site with its offset and its argument list, where the list closes before any directive line. */
+export function withArguments(
+  masked: string,
+  sites: readonly CallSite[],
+  lineStartIndices: readonly number[],
+  isDirectiveLine: (line: number) => boolean,
+): { site: CallSite; start: number; arguments: CallArguments }[] {
+  const found: { site: CallSite; start: number; arguments: CallArguments }[] = [];
+  for (const site of sites) {
+    const start = lineStartIndices[site.line] + site.startColumn;
+    const open = masked.indexOf('(', start + site.name.length);
+    if (open < 0) continue;
+    const args = callArguments(masked, open, site.line, isDirectiveLine);
+    if (args) found.push({ site, start, arguments: args });
+  }
+  return found;
+}

@@ -1,0 +1,241 @@
+// Which .c files the build compiles as kernel code. Kbuild compiles what the object lists of
+// a folder's Kbuild (or Makefile) name: `obj-m += foo.o`, `foo-y := a.o b.o`, `foo-objs`,
+// `obj-$(CONFIG_X) += x.o`, composite objects within composite objects, `obj-y += sub/`
+// descending into a folder. A .c file those lists do not name is not built (a vendor tree's
+// helper programs, files left over from an older layout): nothing in it can break a build.
+// A file named under `obj-$(CONFIG_X)` is built only on kernels whose config turns X on.
+//
+// Lists are read, not run: a value this reader cannot expand (a make function, a variable set
+// by a shell call), an include it cannot follow or unbalanced conditionals leave the folder
+// "open", and an open folder never says a file is not built.
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
+import type { TextReader } from './includes';
+import { MakeConditionals, makeLines, MakeVariables, Reach } from './makefile';
+
+/** Config symbols that must all be on (`y` or `m`) for the build to reach a file; empty: always. */
+export type ConfigNeeds = readonly string[];
+
+export type BuildVerdict =
+  /** No Kbuild or Makefile with object lists speaks for the file: other signs decide. */
+  | { kind: 'unknown'; problems: string[] }
+  /** Built where one of `when` holds (`[[]]`: everywhere). */
+  | { kind: 'built'; makefile: string; when: ConfigNeeds[]; problems: string[] }
+  | { kind: 'not-built'; makefile: string; reason: string; problems: string[] };
+
+/** Make files larger than this are not read: no hand-written Kbuild is. */
+const MAX_MAKEFILE_CHARS = 1024 * 1024;
+/** Alternatives kept per object: a file reached in more ways is taken as built everywhere. */
+const MAX_ALTERNATIVES = 16;
+const MAX_INCLUDE_DEPTH = 4;
+
+/** One folder's object lists: list name → the names it holds, and whether some may be missing. */
+interface ObjectLists {
+  makefile: string;
+  /** Keys as `base|need` (`obj|`, `obj|CONFIG_X`, `foo|`): an empty need means y, m or objs. */
+  lists: Map<string, string[]>;
+  /** Each list's name as the file first spells it (`obj-m`, `foo-objs`), for messages. */
+  spelling: Map<string, string>;
+  /** Some list could not be read in full: a name missing from it may still be built. */
+  open: boolean;
+}
+
+/** `obj-y`, `foo-objs`, `foo-$(CONFIG_X)` split into the list's base and the config symbol it needs. */
+function listKey(name: string): { base: string; need: string } | 'never' | undefined {
+  const match = /^(.+)-(y|m|objs|n|\$\((CONFIG_\w+)\)|)$/.exec(name);
+  if (!match) return undefined;
+  if (match[2] === 'n' || match[2] === '') return 'never';
+  return { base: match[1], need: match[3] ?? '' };
+}
+
+/** Reads the object lists of one folder's make file, or undefined when it names no objects; what could not be read goes to `problems`. */
+function readObjectLists(folder: string, read: TextReader, problems: string[]): ObjectLists | undefined {
+  const makefile = ['Kbuild', 'Makefile'].map((name) => join(folder, name)).find((path) => read(path) !== undefined);
+  if (!makefile) return undefined;
+  const found: ObjectLists = { makefile, lists: new Map(), spelling: new Map(), open: false };
+  const text = read(makefile)!;
+  const unreadable = text.length > MAX_MAKEFILE_CHARS ? `over ${MAX_MAKEFILE_CHARS / 1024} KB` : text.includes('\0') ? 'not a text file' : undefined;
+  if (unreadable) {
+    problems.push(`${makefile}: not read (${unreadable}): which files it builds is unknown`);
+    return undefined;
+  }
+  const variables = new MakeVariables(folder);
+  const conditionals = new MakeConditionals(variables);
+  readLines(makeLines(text), folder, read, variables, conditionals, found, 0);
+  if (!conditionals.balanced) {
+    found.open = true;
+    problems.push(`${makefile}: unbalanced ifeq/ifdef … endif: its object lists may not say everything it builds`);
+  }
+  return found.lists.size > 0 || found.open ? found : undefined;
+}
+
+function readLines(lines: string[], folder: string, read: TextReader, variables: MakeVariables, conditionals: MakeConditionals, found: ObjectLists, depth: number): void {
+  let inDefine = false;
+  for (const line of lines) {
+    if (/^\s*define\b/.test(line)) inDefine = true;
+    if (inDefine) {
+      if (/^\s*endef\b/.test(line)) inDefine = false;
+      continue;
+    }
+    if (conditionals.read(line)) continue;
+    const reach = conditionals.reach;
+    const include = /^\s*(-?include|sinclude)\s+(.+)$/.exec(line);
+    if (include) {
+      if (reach !== Reach.Never) readInclude(include[2], folder, read, variables, conditionals, found, depth, include[1] !== 'include');
+      continue;
+    }
+    const assignment = /^\s*(?:override\s+|export\s+)?([^\s:=#?+]+)\s*(:=|::=|\+=|\?=|=)(.*)$/.exec(line);
+    if (!assignment || !readListAssignment(assignment[1], assignment[2], assignment[3], reach, folder, variables, found)) variables.read(line, reach);
+  }
+}
+
+/** A list assignment (`obj-m += a.o`): true when the line was one. */
+function readListAssignment(rawName: string, operator: string, rawValue: string, reach: Reach, folder: string, variables: MakeVariables, found: ObjectLists): boolean {
+  const name = variables.expand(rawName).trim();
+  const key = listKey(name);
+  if (key === undefined) {
+    // A list whose name we cannot expand (`$(MODULE_NAME)-y` set by a shell call) may be any.
+    if (/^(?:obj|lib)-|\$[({]/.test(name) && !/^(?:ccflags|asflags|ldflags|subdir-|CFLAGS_|AFLAGS_)/.test(name)) {
+      if (reach !== Reach.Never) found.open = true;
+      return name.includes('$');
+    }
+    return false;
+  }
+  if (reach === Reach.Never || key === 'never') return true;
+  const id = `${key.base}|${key.need}`;
+  const names: string[] = [];
+  for (const word of variables.expand(rawValue).split(/\s+/).filter(Boolean)) {
+    if (word.includes('$')) {
+      found.open = true;
+      continue;
+    }
+    const inside = isAbsolute(word) ? relative(folder, word) : word.replace(/^\.\//, '');
+    names.push(inside);
+  }
+  const replaces = (operator === ':=' || operator === '::=' || operator === '=') && reach === Reach.Always;
+  if (!found.spelling.has(id)) found.spelling.set(id, rawName.trim());
+  found.lists.set(id, replaces ? names : [...(found.lists.get(id) ?? []), ...names]);
+  return true;
+}
+
+function readInclude(spec: string, folder: string, read: TextReader, variables: MakeVariables, conditionals: MakeConditionals, found: ObjectLists, depth: number, optional: boolean): void {
+  for (const word of variables.expand(spec).trim().split(/\s+/)) {
+    const path = word.includes('$') ? undefined : isAbsolute(word) ? word : join(folder, word);
+    const text = path !== undefined && depth < MAX_INCLUDE_DEPTH ? read(path) : undefined;
+    if (text === undefined || text.length > MAX_MAKEFILE_CHARS || text.includes('\0')) {
+      if (!optional) found.open = true;
+      continue;
+    }
+    readLines(makeLines(text), folder, read, variables, conditionals, found, depth + 1);
+  }
+}
+
+/** The alternatives under which a folder's lists reach `target` (an object `sub/x.o` or a folder `sub/`); empty when none does. */
+function reaching(lists: ObjectLists, target: string): ConfigNeeds[] {
+  const alternatives: ConfigNeeds[] = [];
+  const composites = new Set([...lists.lists.keys()].map((id) => id.slice(0, id.indexOf('|'))));
+  const visit = (base: string, needs: ConfigNeeds, path: Set<string>) => {
+    for (const [id, names] of lists.lists) {
+      const [listBase, need] = id.split('|');
+      if (listBase !== base) continue;
+      const withNeed = need && !needs.includes(need) ? [...needs, need] : needs;
+      for (const name of names) {
+        const object = name.replace(/\.o$/, '');
+        if (name === target && !(name.endsWith('.o') && composites.has(object))) addAlternative(alternatives, withNeed);
+        else if (name.endsWith('.o') && composites.has(object) && !path.has(object) && alternatives.length < MAX_ALTERNATIVES) {
+          visit(object, withNeed, new Set([...path, object]));
+        }
+      }
+    }
+  };
+  visit('obj', [], new Set());
+  visit('lib', [], new Set());
+  return alternatives;
+}
+
+/** Adds an alternative, keeping only the weakest ones (no alternative that another implies). */
+function addAlternative(alternatives: ConfigNeeds[], needs: ConfigNeeds): void {
+  if (alternatives.some((kept) => kept.every((need) => needs.includes(need)))) return;
+  for (let i = alternatives.length - 1; i >= 0; i--) if (needs.every((need) => alternatives[i].includes(need))) alternatives.splice(i, 1);
+  alternatives.push(needs);
+}
+
+/** Each alternative of `a` together with each of `b`. */
+function both(a: ConfigNeeds[], b: ConfigNeeds[]): ConfigNeeds[] {
+  const combined: ConfigNeeds[] = [];
+  for (const left of a) for (const right of b) addAlternative(combined, [...new Set([...left, ...right])]);
+  return combined.length > MAX_ALTERNATIVES ? [[]] : combined;
+}
+
+/** Folders from `dir` up to `root`, nearest first (only `dir` when it is not inside `root`). */
+function foldersUpTo(dir: string, root: string | undefined): string[] {
+  const folders = [dir];
+  const inside = root === undefined ? '..' : relative(root, dir);
+  if (inside.startsWith('..') || isAbsolute(inside)) return folders;
+  for (let current = dir; current !== root && folders.length < 64; ) {
+    current = dirname(current);
+    folders.push(current);
+  }
+  return folders;
+}
+
+/** The names of the lists a reason can cite: `obj-m`, `foo-y`, `foo-objs`. */
+function listNames(lists: ObjectLists): string {
+  const names = [...lists.lists.keys()]
+    .filter((id) => lists.lists.get(id)!.some((name) => name.endsWith('.o')))
+    .map((id) => lists.spelling.get(id)!);
+  const unique = [...new Set(names)];
+  return unique.length > 3 ? `${unique.slice(0, 3).join(', ')} or ${unique.length - 3} more` : unique.join(', ');
+}
+
+/**
+ * Whether Kbuild builds `file` (a .c file), from the object lists of its folder and of the
+ * folders above it up to the workspace root that holds it. The nearest folder with object
+ * lists decides "not built"; any of them naming the file by its path makes it built, under
+ * the config symbols its lists and the `obj-$(CONFIG_X) += sub/` lines above them need.
+ */
+export function kbuildVerdict(file: string, roots: readonly string[], read: TextReader): BuildVerdict {
+  const problems: string[] = [];
+  if (!file.endsWith('.c')) return { kind: 'unknown', problems };
+  const root = roots.find((r) => !relative(r, file).startsWith('..') && !isAbsolute(relative(r, file)));
+  const folders = foldersUpTo(dirname(file), root);
+  const listsOf = new Map<string, ObjectLists | undefined>();
+  const lists = (folder: string) => {
+    if (!listsOf.has(folder)) listsOf.set(folder, readObjectLists(folder, read, problems));
+    return listsOf.get(folder);
+  };
+  let nearest: ObjectLists | undefined;
+  for (const [index, folder] of folders.entries()) {
+    const here = lists(folder);
+    if (!here) continue;
+    nearest ??= here;
+    const when = reaching(here, `${relative(folder, file).replace(/\.c$/, '')}.o`);
+    if (when.length > 0) return { kind: 'built', makefile: here.makefile, when: both(when, folderNeeds(folders.slice(index), lists)), problems };
+  }
+  if (!nearest || nearest.open) return { kind: 'unknown', problems };
+  const object = `${basename(file, '.c')}.o`;
+  return { kind: 'not-built', makefile: nearest.makefile, reason: `not built by Kbuild (${object} is not in ${listNames(nearest) || 'its object lists'})`, problems };
+}
+
+/**
+ * What the folders above need for Kbuild to descend into `folders[0]`: each parent that names
+ * the child folder (`obj-$(CONFIG_X) += sub/`) adds its needs; the first parent that does not
+ * name it ends the chain (it may be reached some other way, from the kernel's own top Makefile).
+ */
+function folderNeeds(folders: string[], lists: (folder: string) => ObjectLists | undefined): ConfigNeeds[] {
+  let needs: ConfigNeeds[] = [[]];
+  for (let i = 1; i < folders.length; i++) {
+    const parent = lists(folders[i]);
+    const when = parent ? reaching(parent, `${relative(folders[i], folders[0])}/`) : [];
+    if (when.length === 0) break;
+    needs = both(needs, when);
+  }
+  return needs;
+}
+
+/** Whether a config symbol is on for a kernel: `y`/`m`, or unknown there (no config, or a symbol no kernel has: the driver's own, set on make's command line). */
+export type ConfigTest = (symbol: string) => boolean;
+
+/** Whether a built verdict's alternatives hold for a kernel whose config `isOn` reads. */
+export function builtWith(when: readonly ConfigNeeds[], isOn: ConfigTest): boolean {
+  return when.some((needs) => needs.every(isOn));
+}

@@ -1,0 +1,150 @@
+// Reading a make file the way make would while Kbuild compiles a module, as far as that can
+// be done without running it: the variables it sets literally, and which of its lines an
+// `ifeq`/`ifdef` lets through. Shared by the build flags (includes.ts) and the object lists
+// (kbuildObjects.ts).
+
+/** Variables that name the module's own folder in out-of-tree Kbuild files. */
+export const FOLDER_VARIABLES = /\$[({](?:src|obj|M|PWD|CURDIR|KBUILD_EXTMOD|srctree\)\/\$\(src)[)}]/g;
+
+/** How sure a line of a make file is to take effect when Kbuild compiles the module. */
+export const enum Reach {
+  Never,
+  Maybe,
+  Always,
+}
+
+/**
+ * Tracks `ifeq`/`ifneq`/`ifdef`/`ifndef` ... `else` ... `endif`. A test is decided when it
+ * asks whether KERNELRELEASE is set (the Kbuild pass is inside `ifneq ($(KERNELRELEASE),)`) or
+ * when both of its sides expand to literal text through the variables the make file sets
+ * literally (`CONFIG_PLATFORM_I386_PC = y` … `ifeq ($(CONFIG_PLATFORM_I386_PC), y)`); every
+ * other test may go either way.
+ */
+export class MakeConditionals {
+  private readonly stack: Reach[] = [];
+  private underflow = false;
+
+  constructor(private readonly variables: MakeVariables) {}
+
+  /** Reads a line; true when it was a conditional directive. */
+  read(line: string): boolean {
+    const directive = /^\s*(ifeq|ifneq|ifdef|ifndef|else|endif)\b(.*)$/.exec(line);
+    if (!directive) return false;
+    const [, word, rest] = directive;
+    if (word === 'endif') this.underflow = this.stack.pop() === undefined || this.underflow;
+    else if (word === 'else') {
+      const top = this.stack.pop();
+      // `else ifeq ...` chains another test: the rest of the chain may go either way.
+      const chained = /^\s*if/.test(rest);
+      this.stack.push(top === undefined || chained ? Reach.Maybe : top === Reach.Always ? Reach.Never : top === Reach.Never ? Reach.Always : Reach.Maybe);
+    } else {
+      const release = kernelReleaseTest(word, rest);
+      this.stack.push(release !== Reach.Maybe ? release : this.literalTest(word, rest));
+    }
+    return true;
+  }
+
+  /** `ifeq (a,b)` / `ifeq "a" "b"` / `ifdef NAME` decided from literal values, else Maybe. */
+  private literalTest(word: string, rest: string): Reach {
+    const decide = (truth: boolean | undefined) => (truth === undefined ? Reach.Maybe : truth ? Reach.Always : Reach.Never);
+    if (word === 'ifdef' || word === 'ifndef') {
+      const defined = this.variables.isDefined(rest.trim());
+      return decide(defined === undefined ? undefined : word === 'ifdef' ? defined : !defined);
+    }
+    const sides = comparedSides(rest);
+    if (!sides) return Reach.Maybe;
+    const [left, right] = sides.map((side) => this.variables.expand(side).trim());
+    if (left.includes('$') || right.includes('$')) return Reach.Maybe;
+    return decide(word === 'ifeq' ? left === right : left !== right);
+  }
+
+  /** False after an `endif` with no open test, or while a test is still open (at the end of the file). */
+  get balanced(): boolean {
+    return !this.underflow && this.stack.length === 0;
+  }
+
+  get reach(): Reach {
+    let reach = Reach.Always;
+    for (const frame of this.stack) if (frame < reach) reach = frame;
+    return reach;
+  }
+}
+
+/** The two sides of `(a,b)` or `"a" "b"`, split at the top-level comma. */
+function comparedSides(rest: string): [string, string] | undefined {
+  const text = rest.trim();
+  const quoted = /^(["'])(.*?)\1\s+(["'])(.*?)\3$/.exec(text);
+  if (quoted) return [quoted[2], quoted[4]];
+  if (!text.startsWith('(') || !text.endsWith(')')) return undefined;
+  const inner = text.slice(1, -1);
+  let depth = 0;
+  for (let i = 0; i < inner.length; i++) {
+    if (inner[i] === '(') depth++;
+    else if (inner[i] === ')') depth--;
+    else if (inner[i] === ',' && depth === 0) return [inner.slice(0, i), inner.slice(i + 1)];
+  }
+  return undefined;
+}
+
+/**
+ * The variables a make file sets literally, as make would see them while reading it: `:=`,
+ * `=`, `?=` and `+=` at a certainly reached line. A variable set under an undecided test, or
+ * from `$(shell …)`, is unknown, and so is anything that names it.
+ */
+export class MakeVariables {
+  private readonly values = new Map<string, string>();
+  private readonly unknown = new Set<string>();
+
+  constructor(private readonly folder: string) {}
+
+  /** Reads an assignment line reached with `reach`; true when it was one. */
+  read(line: string, reach: Reach): boolean {
+    const assignment = /^\s*(?:override\s+|export\s+)?([A-Za-z_][\w.-]*)\s*(:=|::=|\+=|\?=|=)(.*)$/.exec(line);
+    if (!assignment) return false;
+    const [, name, operator, raw] = assignment;
+    if (reach === Reach.Never) return true;
+    const value = raw.trim();
+    if (reach === Reach.Maybe || /\$[({]shell\b/.test(value) || this.unknown.has(name)) {
+      this.values.delete(name);
+      this.unknown.add(name);
+      return true;
+    }
+    if (operator === '?=' && this.values.has(name)) return true;
+    const expanded = operator === ':=' || operator === '::=' ? this.expand(value) : value;
+    this.values.set(name, operator === '+=' && this.values.has(name) ? `${this.values.get(name)} ${expanded}` : expanded);
+    return true;
+  }
+
+  /** Whether the variable is set (undefined: it may be, from the environment or an undecided line). */
+  isDefined(name: string): boolean | undefined {
+    if (this.values.has(name)) return this.values.get(name) !== '';
+    return undefined;
+  }
+
+  /** `$(NAME)` and `${NAME}` replaced where known, the module-folder variables by the folder; the rest left as written. */
+  expand(text: string, depth = 0): string {
+    const withFolder = text.replace(FOLDER_VARIABLES, this.folder);
+    if (depth > 8) return withFolder;
+    return withFolder.replace(/\$[({]([A-Za-z_][\w.-]*)[)}]/g, (whole, name: string) => {
+      const value = this.values.get(name);
+      return value === undefined ? whole : this.expand(value, depth + 1);
+    });
+  }
+}
+
+/** Whether a make test is true in the Kbuild pass, when it only asks whether KERNELRELEASE is set. */
+function kernelReleaseTest(word: string, rest: string): Reach {
+  const compact = rest.replace(/\s+/g, '');
+  const asksEmpty = ['($(KERNELRELEASE),)', '(,$(KERNELRELEASE))', '"$(KERNELRELEASE)"""', '"""$(KERNELRELEASE)"'].includes(compact);
+  if (asksEmpty) return word === 'ifeq' ? Reach.Never : word === 'ifneq' ? Reach.Always : Reach.Maybe;
+  if (compact === 'KERNELRELEASE') return word === 'ifdef' ? Reach.Always : word === 'ifndef' ? Reach.Never : Reach.Maybe;
+  return Reach.Maybe;
+}
+
+/** The logical lines of a make file: continuations joined, comments dropped. */
+export function makeLines(text: string): string[] {
+  return text
+    .replace(/\\\r?\n/g, ' ')
+    .split('\n')
+    .map((line) => line.replace(/#.*$/, ''));
+}

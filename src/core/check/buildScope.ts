@@ -1,0 +1,67 @@
+// On which of the targeted kernels the build compiles a file at all: the object lists of its
+// Kbuild (kbuildObjects.ts) against each kernel's config. The CLI and the extension judge a
+// file only on those kernels; a file no kernel builds is not judged, and they say why.
+import { builtWith, kbuildVerdict, type ConfigNeeds } from '../c/kbuildObjects';
+import type { TextReader } from '../c/includes';
+import type { KernelDatabase } from '../kernels/database';
+import { describeImages } from '../kernels/history';
+
+export interface BuildScope {
+  /** The targets whose build compiles the file (all of them when no object list speaks). */
+  targets: number[];
+  /** Set when no targeted kernel builds the file: why, in words (`not built by Kbuild (x.o is not in foo-y)`). */
+  notBuilt?: string;
+  /** Targets left out because their config turns the file's object off, and in words which. */
+  configuredOff?: { targets: number[]; why: string };
+  /** Make files that could not be read in full. */
+  problems: string[];
+}
+
+/**
+ * `inKernelTree`: the file is part of a kernel source tree (kernelTree.ts), where every config
+ * symbol is the kernel's: one no kernel's config sets is off, not the driver's own.
+ */
+export function buildScope(file: string, roots: readonly string[], read: TextReader, db: KernelDatabase, targets: readonly number[], inKernelTree = false): BuildScope {
+  const verdict = kbuildVerdict(file, roots, read);
+  const problems = verdict.problems;
+  if (verdict.kind === 'unknown') return { targets: [...targets], problems };
+  if (verdict.kind === 'not-built') return { targets: [], notBuilt: verdict.reason, problems };
+  const known = knownSymbols(db);
+  const isOn = (image: number) => (symbol: string) => {
+    const value = db.configValue(image, symbol);
+    // No config for this kernel, or, out of a kernel tree, a symbol no kernel has (the
+    // driver's own, set on make's command line): may be on.
+    if (value === null || (value === undefined && !inKernelTree && !known(symbol))) return true;
+    return value === 'y' || value === 'm';
+  };
+  const built = targets.filter((image) => builtWith(verdict.when, isOn(image)));
+  if (built.length === targets.length) return { targets: built, problems };
+  const off = targets.filter((image) => !built.includes(image));
+  const why = `${offSymbols(verdict.when, off, isOn).join(', ')} off`;
+  const configuredOff = { targets: off, why: `not built on ${describeImages(db.images, off, targets)}: ${why} there` };
+  if (built.length === 0) return { targets: [], notBuilt: `not built on the targeted kernels (${why})`, configuredOff, problems };
+  return { targets: built, configuredOff, problems };
+}
+
+/** The symbols the kernels in `off` lack, naming at most three. */
+function offSymbols(when: readonly ConfigNeeds[], off: readonly number[], isOn: (image: number) => (symbol: string) => boolean): string[] {
+  const symbols = new Set<string>();
+  for (const needs of when) for (const symbol of needs) if (off.some((image) => !isOn(image)(symbol))) symbols.add(symbol);
+  return [...symbols].slice(0, 3);
+}
+
+/** Whether some bundled kernel's config mentions a symbol at all. */
+function knownSymbols(db: KernelDatabase): (symbol: string) => boolean {
+  const cache = new Map<string, boolean>();
+  return (symbol) => {
+    let known = cache.get(symbol);
+    if (known === undefined) {
+      known = db.images.some((_, image) => {
+        const value = db.configValue(image, symbol);
+        return value !== undefined && value !== null;
+      });
+      cache.set(symbol, known);
+    }
+    return known;
+  };
+}

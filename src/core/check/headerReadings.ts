@@ -1,0 +1,59 @@
+// What the checker reads from the driver's own headers, once per header text: the functions
+// they declare (a callback defined in another .c file is known by its prototype there) and
+// the calls they make. Checks after every keystroke ask again; the texts rarely change.
+import type { Parser } from 'web-tree-sitter';
+import { blankAnnotations } from '../c/parser';
+import type { IncludedHeader } from '../c/preprocessor';
+import { maskCode } from '../c/statements';
+import { findUsages, type FunctionSignature, type TypeOracle } from '../c/usages';
+import { callSites, type CallSite } from '../c/calls';
+
+/** Bounded: a long session over a large tree of headers keeps the most recent ones. */
+const MAX_KEPT_HEADERS = 512;
+
+export class HeaderReadings {
+  private readonly declarations = new BoundedByPath<Map<string, FunctionSignature[]>>();
+  private readonly calls = new BoundedByPath<CallSite[]>();
+
+  constructor(private readonly parser: Parser) {}
+
+  /**
+   * The function declarations of a workspace header (`int apfs_rename(...);` in apfs.h).
+   * Directive lines are blanked; which declarations a target compiles is decided from the
+   * header's line states.
+   */
+  functionsOf(header: IncludedHeader, oracle: TypeOracle): Map<string, FunctionSignature[]> {
+    return this.declarations.get(header, () => {
+      const text = blankAnnotations(header.text)
+        .split('\n')
+        .map((line, i) => (header.directiveLines[i] ? ' '.repeat(line.length) : line))
+        .join('\n');
+      const tree = this.parser.parse(text);
+      if (!tree) throw new Error('the C parser returned no tree');
+      try {
+        return findUsages(tree, oracle).functionVersions;
+      } finally {
+        tree.delete();
+      }
+    });
+  }
+
+  /** The calls in a workspace header. */
+  callSitesOf(header: IncludedHeader): CallSite[] {
+    return this.calls.get(header, () => callSites(maskCode(header.text), (line) => header.directiveLines[line] === 1));
+  }
+}
+
+/** A value per header path, recomputed when the header's text changes. */
+class BoundedByPath<T> {
+  private readonly entries = new Map<string, { text: string; value: T }>();
+
+  get(header: IncludedHeader, compute: () => T): T {
+    const known = this.entries.get(header.path);
+    if (known && known.text === header.text) return known.value;
+    const value = compute();
+    if (this.entries.size >= MAX_KEPT_HEADERS) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(header.path, { text: header.text, value });
+    return value;
+  }
+}

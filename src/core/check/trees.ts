@@ -1,0 +1,103 @@
+// Parse trees kept per editor document and variant, so that a check after an edit re-parses
+// only around the edit and re-reads nothing that came back unchanged.
+import type { Parser, Tree } from 'web-tree-sitter';
+import { findUsages, type FileUsages, type TypeOracle } from '../c/usages';
+
+interface CachedTree {
+  text: string;
+  tree: Tree;
+  /** What the usage finder read from this tree, and for which targets (they steer member types). */
+  read?: { targetsKey: string; usages: FileUsages };
+}
+
+export class DocumentTrees {
+  private readonly documents = new Map<string, Map<string, CachedTree>>();
+
+  constructor(private readonly parser: Parser) {}
+
+  /**
+   * Parses `text`, reusing the previous tree of the same document and variant when there is
+   * one. Without a `documentKey` the caller owns the tree and deletes it.
+   */
+  parse(text: string, documentKey: string | undefined, variantKey: string): Tree {
+    const cache = documentKey ? this.documentCache(documentKey) : undefined;
+    const previous = cache?.get(variantKey);
+    if (previous && previous.text === text) return previous.tree;
+    const tree = previous ? this.reparse(previous, text) : this.parser.parse(text);
+    if (!tree) throw new Error('the C parser returned no tree');
+    if (cache) cache.set(variantKey, { text, tree });
+    return tree;
+  }
+
+  /**
+   * The usages in `tree` (from `parse`). Kept with the document's tree: when a text comes back
+   * unchanged (a function an edit did not touch, re-read for some targets), nothing is re-read.
+   */
+  read(tree: Tree, documentKey: string | undefined, variantKey: string, targets: readonly number[], oracle: TypeOracle, workspaceGeneration = 0): FileUsages {
+    const cached = documentKey ? this.documents.get(documentKey)?.get(variantKey) : undefined;
+    const targetsKey = `${targets.join(',')}|${workspaceGeneration}`;
+    if (cached?.tree === tree && cached.read?.targetsKey === targetsKey) return cached.read.usages;
+    const usages = findUsages(tree, oracle);
+    if (cached?.tree === tree) cached.read = { targetsKey, usages };
+    return usages;
+  }
+
+  /** Frees a document's trees that this check did not use (target groups that no longer exist). */
+  dropExcept(documentKey: string, keep: ReadonlySet<string>): void {
+    const cache = this.documents.get(documentKey);
+    if (!cache) return;
+    for (const [key, cached] of cache) {
+      if (keep.has(key)) continue;
+      cached.tree.delete();
+      cache.delete(key);
+    }
+  }
+
+  /** Drops the trees kept for a document (on close). */
+  forget(documentKey: string): void {
+    for (const cached of this.documents.get(documentKey)?.values() ?? []) cached.tree.delete();
+    this.documents.delete(documentKey);
+  }
+
+  private documentCache(documentKey: string): Map<string, CachedTree> {
+    let cache = this.documents.get(documentKey);
+    if (!cache) this.documents.set(documentKey, (cache = new Map()));
+    return cache;
+  }
+
+  /** One edit spanning the changed middle: tree-sitter then re-parses only around it. */
+  private reparse(previous: CachedTree, text: string): Tree | null {
+    const old = previous.text;
+    let start = 0;
+    const limit = Math.min(old.length, text.length);
+    while (start < limit && old.charCodeAt(start) === text.charCodeAt(start)) start++;
+    let oldEnd = old.length;
+    let newEnd = text.length;
+    while (oldEnd > start && newEnd > start && old.charCodeAt(oldEnd - 1) === text.charCodeAt(newEnd - 1)) {
+      oldEnd--;
+      newEnd--;
+    }
+    previous.tree.edit({
+      startIndex: start,
+      oldEndIndex: oldEnd,
+      newEndIndex: newEnd,
+      startPosition: pointAt(old, start),
+      oldEndPosition: pointAt(old, oldEnd),
+      newEndPosition: pointAt(text, newEnd),
+    });
+    const tree = this.parser.parse(text, previous.tree);
+    previous.tree.delete();
+    return tree;
+  }
+}
+
+/** Position (row, column) of a string offset, for tree-sitter edits. */
+function pointAt(text: string, index: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: index - lineStart };
+}

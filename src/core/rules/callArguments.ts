@@ -1,0 +1,262 @@
+// Rule `call-arguments`: a call passes a number of arguments that a targeted kernel's
+// function or function-like macro of that name does not take (`class_create(THIS_MODULE,
+// name)` from 6.4, where it takes the name only), or an argument whose struct pointer type the
+// function no longer takes (`struct user_namespace *` where 6.3+ wants `struct mnt_idmap *`).
+// gcc stops there ("too many arguments to function", "macro … requires 2 arguments, but only
+// 1 given", "passing argument 1 of … from incompatible pointer type"). Judged only for names whose
+// prototypes or macros differ between the kernels with header data (the Debian ones), only on
+// certainly compiled lines, never for a name the driver defines itself.
+import { lineRange, type Finding } from '../check/findings';
+import { ArgumentTypes, structPointerOf, type StructPointer } from '../c/argumentTypes';
+import { withArguments, type CallArguments, type CallSite } from '../c/calls';
+import { positionAt } from '../c/lineIndex';
+import { enclosingStatement } from '../c/statements';
+import type { CallShape } from '../kernels/headerIndex';
+import type { KernelDatabase } from '../kernels/database';
+import { TextLines, type QuickFix } from '../edits/textEdits';
+import { balancedDirectives, versionGuardEdit, versionIncludeEdit, type KernelVersion } from '../edits/versionGuard';
+import { imagesOf, type RuleContext, type RuleInfo } from './rule';
+
+export const callArgumentsRule = {
+  code: 'call-arguments',
+  name: 'CallArguments',
+  severity: 'warning',
+  description: "A call passes a number of arguments that some targeted kernels' function or macro of that name does not take: the build stops there.",
+} as const satisfies RuleInfo;
+
+/** A call with its argument list read. */
+export interface CallWithArguments {
+  site: CallSite;
+  /** Offset of the call's name in the text. */
+  start: number;
+  arguments: CallArguments;
+}
+
+export interface CallArgumentsInput {
+  /** The file's text, for the arguments' words, and the same with comments and strings blanked. */
+  text: string;
+  masked: string;
+  sites: readonly CallSite[];
+  lineStartIndices: readonly number[];
+  isDirectiveLine: (line: number) => boolean;
+  /** Whether the line is certainly compiled for the target in `slot` (and its build is not stopped). */
+  compiled: (slot: number, line: number) => boolean;
+  /** Whether the driver defines or declares the name (the file, its macros, its other files). */
+  definedByDriver: (name: string) => boolean;
+  /** Whether some target may see the name as a macro (`#define proc_ops file_operations`). */
+  isMacro: (name: string) => boolean;
+}
+
+/** What a `call-arguments` finding carries for its fix. */
+export interface CallArgumentFacts {
+  name: string;
+  /** Offsets of the call's name and of its argument list's end. */
+  start: number;
+  end: number;
+  /** The call as the failing kernels take it, where one argument can be dropped for them. */
+  rewritten?: string;
+  /** The first failing kernel by version: the guard's boundary. */
+  boundary: KernelVersion;
+  /** Whether the failing kernels are the newer ones (the usual case: an API lost a parameter). */
+  failingAreNewer: boolean;
+}
+
+export function callArgumentsFindings(context: RuleContext, input: CallArgumentsInput): Finding[] {
+  const headers = context.db.headers();
+  if (!context.targets.some((image) => headers.covers(image))) return [];
+  const findings: Finding[] = [];
+  const candidates = input.sites.filter((site) => headers.isReshapedCall(site.name) && !input.definedByDriver(site.name));
+  const argumentTypes = new ArgumentTypes(input.text, input.masked);
+  for (const call of withArguments(input.masked, candidates, input.lineStartIndices, input.isDirectiveLine)) {
+    const { site } = call;
+    const verdicts = judgeCall(context, input, call);
+    if (verdicts.failing.length > 0) {
+      findings.push({
+        code: callArgumentsRule.code,
+        severity: context.severities[callArgumentsRule.code],
+        message: messageOf(context, site.name, call.arguments.spans.length, verdicts.failing),
+        range: lineRange(site.line, site.startColumn, site.endColumn),
+        targets: verdicts.failing.map((f) => f.image),
+        call: factsOf(context.db, input.text, call, verdicts),
+      });
+    }
+    findings.push(...argumentTypeFindings(context, input, call, verdicts.fitting, argumentTypes));
+  }
+  return findings;
+}
+
+/**
+ * Where the count fits: an argument whose struct pointer type differs from the parameter's on
+ * a target (`struct user_namespace *` where 6.3+ wants `struct mnt_idmap *`). The kernel
+ * builds with -Werror=incompatible-pointer-types, so gcc stops there. Only arguments whose
+ * type the text states plainly are judged, and never a tag some target defines as a macro.
+ */
+function argumentTypeFindings(context: RuleContext, input: CallArgumentsInput, call: CallWithArguments, fitting: readonly ImageVerdict[], types: ArgumentTypes): Finding[] {
+  const mismatches = new Map<string, { index: number; passed: StructPointer; expected: string; prototype: string; images: number[] }>();
+  const passedTypes = new Map<number, StructPointer | undefined>();
+  const passedType = (index: number) => {
+    if (!passedTypes.has(index)) {
+      const span = call.arguments.spans[index];
+      passedTypes.set(index, types.typeOf(input.text.slice(span.start, span.end), span.start));
+    }
+    return passedTypes.get(index);
+  };
+  for (const { image, shapes } of fitting) {
+    // One prototype on that kernel, read with its types: several would leave the choice open.
+    if (shapes.length !== 1 || shapes[0].macro || !shapes[0].types || !shapes[0].prototype) continue;
+    const { types: parameters, prototype } = shapes[0];
+    parameters.forEach((parameter, index) => {
+      const expected = structPointerOf(parameter);
+      const passed = expected && index < call.arguments.spans.length ? passedType(index) : undefined;
+      if (!expected || !passed || passed.tag === expected.tag || input.isMacro(passed.tag) || input.isMacro(expected.tag)) return;
+      const key = `${index}\u0000${parameter}`;
+      const entry = mismatches.get(key) ?? { index, passed, expected: parameter, prototype, images: [] };
+      entry.images.push(image);
+      mismatches.set(key, entry);
+    });
+  }
+  return [...mismatches.values()].map(({ index, passed, expected, prototype, images }) => {
+    const span = call.arguments.spans[index];
+    const argument = input.text.slice(span.start, span.end);
+    const start = positionAt(input.lineStartIndices, span.start);
+    const end = positionAt(input.lineStartIndices, span.end);
+    return {
+      code: callArgumentsRule.code,
+      severity: context.severities[callArgumentsRule.code],
+      message:
+        `\`${call.site.name}\` takes \`${expected}\` as argument ${index + 1} on ${imagesOf(context, images)} (\`${prototype}\`); ` +
+        `the call passes \`${argument}\`, a \`${passed.constant ? 'const ' : ''}struct ${passed.tag} *\`, so it does not compile there`,
+      range: { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column, startIndex: span.start, endIndex: span.end },
+      targets: images,
+    };
+  });
+}
+
+interface ImageVerdict {
+  image: number;
+  shapes: CallShape[];
+}
+
+/** The compiled targets on which the call does not fit, and those on which it does. */
+function judgeCall(context: RuleContext, input: CallArgumentsInput, call: CallWithArguments): { failing: ImageVerdict[]; fitting: ImageVerdict[] } {
+  const headers = context.db.headers();
+  const passed = call.arguments.spans.length;
+  const failing: ImageVerdict[] = [];
+  const fitting: ImageVerdict[] = [];
+  for (let slot = 0; slot < context.targets.length; slot++) {
+    const image = context.targets[slot];
+    if (!input.compiled(slot, call.site.line)) continue;
+    const shapes = headers.callShapes(call.site.name, image);
+    // No header data there, a prototype not read with confidence, or no declaration there
+    // (missing-function's case): nothing to judge on that kernel.
+    if (shapes === undefined || shapes.length === 0) continue;
+    // A macro splits its arguments at commas outside parentheses only: `{a, b}` is two there.
+    if (shapes.some((shape) => shape.macro) && call.arguments.commaInBraces) continue;
+    const fits = shapes.some((shape) => (shape.variadic ? passed >= shape.parameters : passed === shape.parameters));
+    (fits ? fitting : failing).push({ image, shapes });
+  }
+  return { failing, fitting };
+}
+
+/** "`class_create` takes 1 argument on 6.12–7.3 (`struct class *class_create(const char *)`); the call passes 2, so it does not compile there" */
+function messageOf(context: RuleContext, name: string, passed: number, failing: readonly ImageVerdict[]): string {
+  const groups = new Map<string, { shapes: CallShape[]; images: number[] }>();
+  for (const { image, shapes } of failing) {
+    const key = JSON.stringify(shapes);
+    const group = groups.get(key) ?? { shapes, images: [] };
+    group.images.push(image);
+    groups.set(key, group);
+  }
+  const parts = [...groups.values()].map(({ shapes, images }) => describeShapes(shapes, imagesOf(context, images)));
+  return `\`${name}\` ${parts.join('; ')}; the call passes ${passed}, so it does not compile there`;
+}
+
+function describeShapes(shapes: readonly CallShape[], on: string): string {
+  const takes = (shape: CallShape) => `${shape.variadic ? 'at least ' : ''}${count(shape.parameters)}`;
+  if (shapes.every((shape) => shape.macro)) return `is a macro of ${shapes.map(takes).join(' or ')} on ${on}`;
+  const prototypes = shapes.filter((shape) => shape.prototype).map((shape) => `\`${shape.prototype}\``);
+  return `takes ${shapes.map(takes).join(' or ')} on ${on} (${prototypes.join(', ')})`;
+}
+
+function count(n: number): string {
+  return `${n} argument${n === 1 ? '' : 's'}`;
+}
+
+function factsOf(db: KernelDatabase, text: string, call: CallWithArguments, verdicts: { failing: ImageVerdict[]; fitting: ImageVerdict[] }): CallArgumentFacts {
+  const byVersion = (list: readonly ImageVerdict[]) => [...list].sort((a, b) => db.images[a.image].versionCode - db.images[b.image].versionCode);
+  const failing = byVersion(verdicts.failing);
+  const fitting = byVersion(verdicts.fitting);
+  const versionOf = (verdict: ImageVerdict) => db.images[verdict.image].versionCode;
+  const failingAreNewer = fitting.length === 0 || versionOf(failing[0]) > versionOf(fitting[fitting.length - 1]);
+  // One version boundary must split the kernels the call fails on from those it fits.
+  const separated = failingAreNewer || versionOf(failing[failing.length - 1]) < versionOf(fitting[0]);
+  const first = failingAreNewer ? failing[0] : fitting[0];
+  const [major, minor] = db.images[first.image].release.split('.').map(Number);
+  return {
+    name: call.site.name,
+    start: call.start,
+    end: call.arguments.end,
+    rewritten: separated ? droppedArgument(text, call, failing, fitting) : undefined,
+    boundary: { major, minor },
+    failingAreNewer,
+  };
+}
+
+/**
+ * The call with the one argument the failing kernels no longer take, where that argument is
+ * clear: every failing kernel takes one argument fewer and either exactly one argument is
+ * `THIS_MODULE` (the owner parameter `class_create` lost), or the fitting kernels' parameter
+ * types are the failing ones' with one more at a single place (`netif_napi_add`'s weight).
+ */
+function droppedArgument(text: string, call: CallWithArguments, failing: readonly ImageVerdict[], fitting: readonly ImageVerdict[]): string | undefined {
+  const spans = call.arguments.spans;
+  const passed = spans.length;
+  const single = (list: readonly ImageVerdict[]) => {
+    const shapes = new Set(list.flatMap((v) => v.shapes.map((s) => JSON.stringify(s))));
+    return shapes.size === 1 ? list[0].shapes[0] : undefined;
+  };
+  const failingShape = single(failing);
+  const fittingShape = single(fitting);
+  if (!failingShape || failingShape.variadic || failingShape.parameters !== passed - 1) return undefined;
+  const words = spans.map((span) => text.slice(span.start, span.end));
+  let dropped = -1;
+  if (words.filter((word) => word === 'THIS_MODULE').length === 1) dropped = words.indexOf('THIS_MODULE');
+  else if (failingShape.types && fittingShape?.types && fittingShape.types.length === passed) dropped = extraParameter(fittingShape.types, failingShape.types);
+  if (dropped < 0) return undefined;
+  const kept = words.filter((_, i) => i !== dropped);
+  return `${call.site.name}(${kept.join(', ')})`;
+}
+
+/** The index at which `longer` has one parameter more than `shorter`, when there is exactly one such place. */
+function extraParameter(longer: readonly string[], shorter: readonly string[]): number {
+  let found = -1;
+  for (let i = 0; i < longer.length; i++) {
+    const without = longer.filter((_, k) => k !== i);
+    if (without.every((type, k) => type === shorter[k])) {
+      if (found >= 0) return -1;
+      found = i;
+    }
+  }
+  return found;
+}
+
+/**
+ * Fixes for a call-arguments finding: a version guard around the statement with the call as
+ * each side of the boundary takes it, where the dropped argument is clear.
+ */
+export function callArgumentsFixes(text: string, facts: CallArgumentFacts): QuickFix[] {
+  if (!facts.rewritten) return [];
+  const statement = enclosingStatement(text, facts.start);
+  if (!statement) return [];
+  const lines = new TextLines(text);
+  if (!balancedDirectives(lines, lines.position(statement.start).line, lines.position(statement.end).line)) return [];
+  const original = text.slice(facts.start, facts.end);
+  const withCall = (call: string) => (start: number, end: number) => text.slice(start, facts.start) + call + text.slice(facts.end, end);
+  const branches = facts.failingAreNewer ? { newer: withCall(facts.rewritten), older: withCall(original) } : { newer: withCall(original), older: withCall(facts.rewritten) };
+  const edits = [versionGuardEdit(lines, statement.start, statement.end, branches, facts.boundary)];
+  const include = versionIncludeEdit(lines);
+  if (include) edits.unshift(include);
+  const label = `${facts.boundary.major}.${facts.boundary.minor}`;
+  const side = facts.failingAreNewer ? `from ${label}` : `before ${label}`;
+  return [{ title: `Guard this call by kernel version: \`${facts.rewritten}\` ${side}, as written otherwise`, kind: 'guard', preferred: true, edits }];
+}

@@ -1,0 +1,44 @@
+// Every finding kind, in the order SARIF lists them. Adding a kind means adding its module to
+// this folder and its description here; the checker calls its judge in the phase it needs.
+import type { Severity } from '../check/findings';
+import { accessOperatorRule } from './accessOperator';
+import { callArgumentsRule } from './callArguments';
+import { callbackSignatureRule } from './callbackSignature';
+import { deadGuardRule } from './deadGuard';
+import { missingFunctionRule } from './missingFunction';
+import { missingHeaderRule } from './missingHeader';
+import { missingMemberRule } from './missingMember';
+import { preprocessorRule } from './preprocessorProblem';
+import { readOnlyMemberRule } from './readOnlyMember';
+import { structNotInImageRule } from './structNotInImage';
+import type { RuleInfo } from './rule';
+
+/** Diagnostic codes: a contract shared by diagnostics, quick fixes, the CLI and SARIF rules. */
+export const Codes = {
+  missingMember: missingMemberRule.code,
+  aggregateNotInImage: structNotInImageRule.code,
+  callbackSignature: callbackSignatureRule.code,
+  readOnlyMember: readOnlyMemberRule.code,
+  accessOperator: accessOperatorRule.code,
+  preprocessor: preprocessorRule.code,
+  deadGuard: deadGuardRule.code,
+  missingHeader: missingHeaderRule.code,
+  missingFunction: missingFunctionRule.code,
+  callArguments: callArgumentsRule.code,
+} as const;
+export type Code = (typeof Codes)[keyof typeof Codes];
+
+export const RULES: readonly RuleInfo[] = [
+  missingMemberRule,
+  structNotInImageRule,
+  callbackSignatureRule,
+  accessOperatorRule,
+  readOnlyMemberRule,
+  preprocessorRule,
+  deadGuardRule,
+  missingFunctionRule,
+  missingHeaderRule,
+  callArgumentsRule,
+];
+
+export const DEFAULT_SEVERITIES = Object.fromEntries(RULES.map((rule) => [rule.code, rule.severity])) as Record<Code, Severity>;

@@ -1,0 +1,192 @@
+// Rule call-arguments: a call whose argument count a targeted kernel's prototype or macro does not take.
+import * as assert from 'node:assert/strict';
+import { createChecker } from '../../src/cli/runtime';
+import type { Checker } from '../../src/core/check/checker';
+import { ArgumentTypes } from '../../src/core/c/argumentTypes';
+import { callArguments, callSites } from '../../src/core/c/calls';
+import { callHover } from '../../src/core/check/callHover';
+import { prototypeParameters } from '../../src/core/c/prototypes';
+import { maskCode } from '../../src/core/c/statements';
+import { quickFixesFor } from '../../src/core/edits/quickFixes';
+import { applyEdits } from '../../src/core/edits/textEdits';
+import { parseTargets } from '../../src/core/kernels/targets';
+import { bundledDatabase } from './helpers';
+
+const db = bundledDatabase();
+let checker: Checker;
+
+before(async () => {
+  checker = (await createChecker(db)).checker;
+});
+
+function check(text: string, spec: string) {
+  return checker.check(text, { fileName: '/ws/drv.c', targets: parseTargets(spec, db.images).images });
+}
+
+function rows(text: string, spec: string): string[] {
+  return check(text, spec)
+    .findings.filter((f) => f.code === 'call-arguments')
+    .map((f) => `${f.severity} ${f.range.startLine + 1}:${f.range.startColumn + 1}-${f.range.endColumn + 1} [${f.targets.map((t) => db.images[t].label).join(',')}] ${f.message}`);
+}
+
+const CLASS = (call: string, before = '') =>
+  `#include <linux/module.h>\n#include <linux/device.h>\n${before}static struct class *cls;\n\nstatic int __init demo_init(void)\n{\n\tcls = ${call};\n\treturn PTR_ERR_OR_ZERO(cls);\n}\n`;
+
+describe('call-arguments', () => {
+  it('reads argument lists across lines, with nested calls, strings and braces', () => {
+    const text = 'f(a, g(b, c), "x, y",\n  (int[]){1, 2});\nh();\nk( );\n';
+    const masked = maskCode(text);
+    const [f, , h, k] = callSites(masked, () => false);
+    const argsOf = (site: { line: number; startColumn: number; name: string }) => {
+      const open = masked.indexOf('(', text.split('\n').slice(0, site.line).join('\n').length + (site.line > 0 ? 1 : 0) + site.startColumn);
+      const args = callArguments(masked, open, site.line, () => false)!;
+      return { words: args.spans.map((s) => text.slice(s.start, s.end)), commaInBraces: args.commaInBraces };
+    };
+    assert.deepEqual(argsOf(f), { words: ['a', 'g(b, c)', '"x, y"', '(int[]){1, 2}'], commaInBraces: true });
+    assert.deepEqual(argsOf(h).words, []);
+    assert.deepEqual(argsOf(k).words, []);
+  });
+
+  it('reads prototypes, and refuses the fortified ones the header reader split', () => {
+    assert.deepEqual(prototypeParameters('struct class *class_create(const char *)', 'class_create'), { types: ['const char *'], variadic: false });
+    assert.deepEqual(prototypeParameters('void f(int (*)(int, int), ...)', 'f'), { types: ['int (*)(int, int)'], variadic: true });
+    assert.deepEqual(prototypeParameters('int g(void)', 'g'), { types: [], variadic: false });
+    assert.equal(prototypeParameters('size_t strlcpy(char *const, p, const char *const, q, size_t)', 'strlcpy'), undefined);
+  });
+
+  it('warns where class_create lost its owner parameter (a function of the name only from 6.4)', () => {
+    assert.deepEqual(rows(CLASS('class_create(THIS_MODULE, "demo")'), 'debian'), [
+      'warning 7:8-20 [6.12,7.2,7.3] `class_create` takes 1 argument on 6.12–7.3 (`struct class *class_create(const char *)`); the call passes 2, so it does not compile there',
+    ]);
+  });
+
+  it('judges the kernels with header data among targets that include Ubuntu images', () => {
+    assert.deepEqual(rows(CLASS('class_create(THIS_MODULE, "demo")'), '6.1..7.3'), [
+      'warning 7:8-20 [6.12,7.2,7.3] `class_create` takes 1 argument on 6.12–7.3 (`struct class *class_create(const char *)`); the call passes 2, so it does not compile there',
+    ]);
+  });
+
+  it('warns the other way where the older kernels have a macro of two arguments', () => {
+    assert.deepEqual(rows(CLASS('class_create("demo")'), '5.10,6.1,6.12'), [
+      'warning 7:8-20 [5.10,6.1] `class_create` is a macro of 2 arguments on 5.10–6.1; the call passes 1, so it does not compile there',
+    ]);
+  });
+
+  it('is silent under a version guard, for a wrapper the driver defines, and without header data', () => {
+    const guarded = CLASS(
+      'NULL;\n#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)\n\tcls = class_create("demo");\n#else\n\tcls = class_create(THIS_MODULE, "demo");\n#endif\n\tcls = cls',
+      '#include <linux/version.h>\n',
+    );
+    assert.deepEqual(rows(guarded, 'debian'), []);
+    assert.deepEqual(rows(CLASS('class_create(THIS_MODULE, "demo")', '#undef class_create\n#define class_create(owner, name) class_create(name)\n'), 'debian'), []);
+    assert.deepEqual(rows(CLASS('class_create(THIS_MODULE, "demo")'), '5.15,6.8'), [], 'the Ubuntu images have no header data');
+  });
+
+  it('names the prototype that lost a parameter (netif_napi_add without its weight from 6.1)', () => {
+    const text = '#include <linux/netdevice.h>\nstatic int poll(struct napi_struct *n, int budget) { return 0; }\nstatic void setup(struct net_device *dev, struct napi_struct *napi)\n{\n\tnetif_napi_add(dev, napi, poll, 64);\n}\n';
+    assert.deepEqual(rows(text, '5.10,6.1,6.12'), [
+      'warning 5:2-16 [6.1,6.12] `netif_napi_add` takes 3 arguments on 6.1–6.12 (`void netif_napi_add(struct net_device *, struct napi_struct *, int (*)(struct napi_struct *, int))`); the call passes 4, so it does not compile there',
+    ]);
+  });
+});
+
+describe('call-arguments fixes', () => {
+  const fix = (text: string, spec: string) => {
+    const result = check(text, spec);
+    const finding = result.findings.find((f) => f.code === 'call-arguments');
+    assert.ok(finding, 'no call-arguments finding');
+    const [guard] = quickFixesFor(finding, text, result.usages, db);
+    return { guard, fixed: applyEdits(text, guard.edits) };
+  };
+
+  it('guards the statement with THIS_MODULE dropped from the boundary on, and the result builds everywhere', () => {
+    const { guard, fixed } = fix(CLASS('class_create(THIS_MODULE, "demo")'), 'debian');
+    assert.equal(guard.title, 'Guard this call by kernel version: `class_create("demo")` from 6.12, as written otherwise');
+    assert.equal(
+      fixed,
+      '#include <linux/module.h>\n#include <linux/device.h>\n#include <linux/version.h>\nstatic struct class *cls;\n\nstatic int __init demo_init(void)\n{\n' +
+        '#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)\n\tcls = class_create("demo");\n#else\n\tcls = class_create(THIS_MODULE, "demo");\n#endif\n' +
+        '\treturn PTR_ERR_OR_ZERO(cls);\n}\n',
+    );
+    assert.deepEqual(rows(fixed, 'debian'), []);
+  });
+
+  it('drops the one parameter the newer prototype lost', () => {
+    const text = '#include <linux/version.h>\n#include <linux/netdevice.h>\nstatic int poll(struct napi_struct *n, int budget) { return 0; }\nstatic void setup(struct net_device *dev, struct napi_struct *napi)\n{\n\tnetif_napi_add(dev, napi, poll, 64);\n}\n';
+    const { guard, fixed } = fix(text, '5.10,6.1,6.12');
+    assert.equal(guard.title, 'Guard this call by kernel version: `netif_napi_add(dev, napi, poll)` from 6.1, as written otherwise');
+    assert.match(fixed, /#if LINUX_VERSION_CODE >= KERNEL_VERSION\(6, 1, 0\)\n\tnetif_napi_add\(dev, napi, poll\);\n#else\n\tnetif_napi_add\(dev, napi, poll, 64\);\n#endif\n/);
+    assert.deepEqual(rows(fixed, '5.10,6.1,6.12'), []);
+  });
+
+  it('offers only the ignore comment where the dropped argument is not clear', () => {
+    const result = check(CLASS('class_create(owner, "demo")'), 'debian');
+    const finding = result.findings.find((f) => f.code === 'call-arguments')!;
+    assert.deepEqual(quickFixesFor(finding, CLASS('class_create(owner, "demo")'), result.usages, db).map((f) => f.kind), ['ignore']);
+  });
+});
+
+describe('hover on a call', () => {
+  it('shows each targeted kernel\'s declaration, grouped, and the kernels without header data', () => {
+    const targets = parseTargets('5.15,6.1,6.12,7.2,7.3', db.images).images;
+    assert.equal(
+      callHover(db, 'class_create', targets),
+      [
+        '**`class_create`** on the targeted kernels',
+        '',
+        '- 6.1: a macro of 2 arguments',
+        '- 6.12–7.3: `struct class *class_create(const char *)`',
+        '',
+        'Not known on 5.15: the data has no headers of those kernels.',
+      ].join('\n'),
+    );
+    assert.match(callHover(db, 'strlcpy', targets)!, /- 6\.12–7\.3: \*\*not declared\*\*: a call does not compile there/);
+    assert.equal(callHover(db, 'my_driver_helper', targets), undefined);
+  });
+});
+
+describe('call-arguments: argument types', () => {
+  const SETATTR = (parameter: string) =>
+    `#include <linux/fs.h>\nstatic int demo_setattr(${parameter} *mnt_userns, struct dentry *dentry, struct iattr *attr)\n{\n\treturn setattr_prepare(mnt_userns, dentry, attr);\n}\n`;
+
+  it('warns on an argument whose struct pointer type the function no longer takes (user_namespace → mnt_idmap)', () => {
+    assert.deepEqual(rows(SETATTR('struct user_namespace'), '6.1,6.12,7.3'), [
+      'warning 4:25-35 [6.12,7.3] `setattr_prepare` takes `struct mnt_idmap *` as argument 1 on 6.12–7.3 (`int setattr_prepare(struct mnt_idmap *, struct dentry *, struct iattr *)`); the call passes `mnt_userns`, a `struct user_namespace *`, so it does not compile there',
+    ]);
+  });
+
+  it('is silent where the argument has the right type, where its type is not plain, and where a target renames the tag', () => {
+    assert.deepEqual(rows(SETATTR('struct mnt_idmap'), '6.12,7.3'), []);
+    assert.deepEqual(rows(SETATTR('void'), '6.12,7.3'), []);
+    assert.deepEqual(rows('#define user_namespace mnt_idmap\n' + SETATTR('struct user_namespace'), '6.12,7.3'), []);
+  });
+
+  it('types `&name` of a struct the file declares, and nothing declared inside another function', () => {
+    const text = 'static const struct file_operations fops = { };\nstatic void f(void)\n{\n\tstruct inode *ip;\n\tg(&fops, ip, &other);\n}\nstatic void h(void) { struct dentry *d; }\n';
+    const types = new ArgumentTypes(text, maskCode(text));
+    const at = (word: string) => text.indexOf(word, text.indexOf('g('));
+    assert.deepEqual(types.typeOf('&fops', at('&fops')), { tag: 'file_operations', constant: true });
+    assert.deepEqual(types.typeOf('ip', at('ip,')), { tag: 'inode', constant: false });
+    assert.equal(types.typeOf('&other', at('&other')), undefined);
+    assert.equal(types.typeOf('d', at('&other')), undefined);
+    assert.deepEqual(types.typeOf('&init_user_ns', at('&other')), { tag: 'user_namespace', constant: false }, 'a kernel global');
+  });
+
+  it('finds the enclosing function when #if gives it two headers', () => {
+    const text = [
+      '#if LINUX_VERSION_CODE < KERNEL_VERSION(4, 11, 0)',
+      'static int f(struct vm_area_struct *vma, struct vm_fault *vmf)',
+      '{',
+      '#else',
+      'static int f(struct vm_fault *vmf)',
+      '{',
+      '#endif',
+      '\tstruct page *page = vmf->page;',
+      '\tcreate_empty_buffers(page, 512, 0);',
+      '\treturn 0;',
+      '}',
+    ].join('\n');
+    const types = new ArgumentTypes(text, maskCode(text));
+    assert.deepEqual(types.typeOf('page', text.indexOf('page, 512')), { tag: 'page', constant: false });
+  });
+});

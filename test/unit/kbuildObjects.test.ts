@@ -1,0 +1,80 @@
+// Only what the build compiles is judged: a .c file its Kbuild's object lists do not name
+// gets no findings, and one under obj-$(CONFIG_X) none on the kernels whose config turns X off.
+import * as assert from 'node:assert/strict';
+import { join, relative } from 'node:path';
+import { run } from '../../src/cli/main';
+import { packageRoot } from '../../src/cli/paths';
+import { kbuildVerdict } from '../../src/core/c/kbuildObjects';
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await run(args, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+/** The verdict on /m/<file> in an in-memory module folder. */
+function verdict(file: string, files: Record<string, string>) {
+  return kbuildVerdict(`/m/${file}`, ['/m'], (path) => files[path.replace(/^\/m\//, '')]);
+}
+
+describe('Kbuild object lists', () => {
+  const tree = relative(process.cwd(), join(packageRoot, 'test', 'fixtures', 'kbuild-objects'));
+
+  it('judges built files on the kernels whose config builds them, and says which files are not built', async () => {
+    const result = await cli(['check', '--targets', '5.10,6.1,6.12', tree]);
+    assert.equal(result.code, 1);
+    // helper.c has the same code as main.c, but no object list names it. airo_glue.o needs
+    // CONFIG_AIRO and sub/ CONFIG_AIRO_CS, both off in Debian 6.12.
+    assert.deepEqual(result.out.trim().split('\n'), [
+      `${tree}/airo_glue.c:6:15: warning: \`bd_part\` is not in struct block_device on 6.1: removed in 5.11 [missing-member]`,
+      `${tree}/main.c:6:15: warning: \`bd_part\` is not in struct block_device on 6.1–6.12: removed in 5.11 [missing-member]`,
+      `${tree}/sub/extra.c:6:15: warning: \`bd_part\` is not in struct block_device on 6.1: removed in 5.11 [missing-member]`,
+    ]);
+    assert.match(result.err, /helper\.c: not built by Kbuild \(helper\.o is not in obj-m, mydrv-y, mydrv-\$\(CONFIG_AIRO\)\): not checked/);
+    assert.match(result.err, /airo_glue\.c: not built on 6\.12: CONFIG_AIRO off there/);
+    assert.match(result.err, /sub\/extra\.c: not built on 6\.12: CONFIG_AIRO_CS off there/);
+  });
+
+  it('says a file no targeted kernel builds is not checked', async () => {
+    const result = await cli(['check', '--targets', '6.12', '--format', 'json', join(tree, 'airo_glue.c')]);
+    assert.deepEqual(JSON.parse(result.out), []);
+    assert.equal(result.code, 0);
+  });
+
+  it('follows composite objects, folders named by path, and the driver\'s own config symbols', () => {
+    const files = {
+      Kbuild: 'MODULE_NAME := wifi\nobj-$(CONFIG_WIFI) := $(MODULE_NAME).o\n$(MODULE_NAME)-y += core/main.o\n$(MODULE_NAME)-$(CONFIG_WIFI_USB) += hal.o\nhal-objs := hal/usb.o\nCONFIG_WIFI = m\n',
+      Makefile: 'obj-m += ignored.o\n',
+    };
+    // Kbuild wins over Makefile; `hal.o` is composite, so hal.c itself is not built.
+    assert.deepEqual(verdict('core/main.c', files), { kind: 'built', makefile: '/m/Kbuild', when: [['CONFIG_WIFI']], problems: [] });
+    assert.deepEqual(verdict('hal/usb.c', files), { kind: 'built', makefile: '/m/Kbuild', when: [['CONFIG_WIFI', 'CONFIG_WIFI_USB']], problems: [] });
+    assert.equal(verdict('hal.c', files).kind, 'not-built');
+    assert.equal(verdict('ignored.c', files).kind, 'not-built');
+    // A header is never named by an object list: other signs decide.
+    assert.equal(verdict('core/main.h', files).kind, 'unknown');
+  });
+
+  it('knows nothing where the lists cannot be read in full, and says why', () => {
+    assert.deepEqual(verdict('tool.c', { Makefile: 'all:\n\tgcc -o tool tool.c\n' }), { kind: 'unknown', problems: [] });
+    assert.equal(verdict('a.c', { Makefile: 'obj-m += $(shell ls *.o)\n' }).kind, 'unknown');
+    assert.equal(verdict('a.c', { Makefile: 'include $(KDIR)/extra.mk\nobj-m += b.o\n' }).kind, 'unknown');
+    assert.equal(verdict('a.c', { Makefile: 'include rules.mk\nobj-m += b.o\n', 'rules.mk': 'obj-m += a.o\n' }).kind, 'built');
+
+    const unbalanced = verdict('a.c', { Makefile: 'ifeq ($(X),y)\nobj-m += b.o\n' });
+    assert.equal(unbalanced.kind, 'unknown');
+    assert.deepEqual(unbalanced.problems, ['/m/Makefile: unbalanced ifeq/ifdef … endif: its object lists may not say everything it builds']);
+
+    const huge = verdict('a.c', { Makefile: 'obj-m += b.o\n'.repeat(100_000) });
+    assert.deepEqual(huge, { kind: 'unknown', problems: ['/m/Makefile: not read (over 1024 KB): which files it builds is unknown'] });
+    const binary = verdict('a.c', { Makefile: 'obj-m += b.o\0\x01' });
+    assert.deepEqual(binary, { kind: 'unknown', problems: ['/m/Makefile: not read (not a text file): which files it builds is unknown'] });
+  });
+
+  it('takes the lists only from the Kbuild pass of a two-pass Makefile', () => {
+    const makefile = 'ifneq ($(KERNELRELEASE),)\nobj-m := drv.o\nelse\nobj-m := other.o\nendif\n';
+    assert.equal(verdict('drv.c', { Makefile: makefile }).kind, 'built');
+    assert.equal(verdict('other.c', { Makefile: makefile }).kind, 'not-built');
+  });
+});
