@@ -29,7 +29,7 @@ const USAGE = `Usage:
                       [--jobs <n>] [--timings] <files or folders…>
       Checks .c and .h files (folders recursively) against the targeted kernels, findings
       written as each file is done. --jobs: threads (default: one per core, up to 4, from 64
-      files on); --timings: the time taken and the slowest files, on stderr.
+      files on); --timings: the time taken, the peak memory and the slowest files, on stderr.
       <spec>: labels and ranges, comma-separated: 5.4..6.8, >=5.10, 5.15, arm64, aws,
       versions (the default), arch, flavor, imported, all.
       --workspace: the driver's (or kernel tree's) root, when the files are part of it:
@@ -266,7 +266,8 @@ async function runCheck(args: string[], io: Io): Promise<number> {
     io.err(`kernel-compat: ${checked} file(s) checked against ${selection.images.length} kernel(s), ${findingCount} finding(s)\n`);
   }
   if (values.timings) {
-    io.err(`kernel-compat: ${((performance.now() - started) / 1000).toFixed(1)} s for ${files.length} file(s) on ${threads} thread(s); slowest:\n`);
+    const peak = Math.round(process.resourceUsage().maxRSS / 1024);
+    io.err(`kernel-compat: ${((performance.now() - started) / 1000).toFixed(1)} s for ${files.length} file(s) on ${threads} thread(s), peak RSS ${peak} MB; slowest:\n`);
     for (const outcome of slowest) io.err(`  ${outcome.milliseconds.toFixed(0).padStart(6)} ms  ${outcome.path}\n`);
   }
   return serious ? EXIT_FINDINGS : inputProblems > 0 && checked === 0 ? EXIT_USAGE : EXIT_CLEAN;

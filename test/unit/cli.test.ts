@@ -114,7 +114,7 @@ describe('kernel-compat check', () => {
 
   it('names the slowest files with --timings and refuses a --jobs that is not a count', async () => {
     const timed = await cli(['check', '--timings', '--targets', '5.15', example('vfio-mtty')]);
-    assert.match(timed.err, /s for \d+ file\(s\) on 1 thread\(s\); slowest:\n +\d+ ms  .*\.[ch]\n/);
+    assert.match(timed.err, /s for \d+ file\(s\) on 1 thread\(s\), peak RSS \d+ MB; slowest:\n +\d+ ms  .*\.[ch]\n/);
     const bad = await cli(['check', '--jobs', 'many', example('chardev')]);
     assert.equal(bad.code, 2);
     assert.match(bad.err, /--jobs must be a whole number of threads, 1 or more, not 'many'/);

@@ -37,7 +37,7 @@ function rootOf(file: string, roots: readonly string[]): string | undefined {
 export type WorkspaceFileFinder = (spec: string) => readonly string[];
 
 /** Characters of header text kept in memory by default: a whole kernel tree's headers are ten times more. */
-const DEFAULT_TEXT_CACHE_CHARS = 48 * 1024 * 1024;
+const DEFAULT_TEXT_CACHE_CHARS = 16 * 1024 * 1024;
 /** Include lookups remembered per resolver. */
 const LOOKUPS_KEPT = 200_000;
 

@@ -13,6 +13,8 @@
 // expansion touches (usually one group), and only the small resulting expression tree is
 // evaluated per environment. Pure module: no file system, no editor API.
 
+import { LRUCache } from 'lru-cache';
+
 export const enum LineState {
   Inactive = 0,
   Maybe = 1,
@@ -98,7 +100,8 @@ export interface IncludedHeader {
 }
 
 // Limits that keep hostile or broken input from hanging the editor.
-const MAX_INCLUDE_DEPTH = 32;
+/** gcc's own limit: kernel headers nest over 30 deep, and readings are replayed, so depth costs little. */
+const MAX_INCLUDE_DEPTH = 200;
 /** Tokens one condition may push through macro expansion before it is declared undecidable. */
 const EXPANSION_STEPS_PER_CONDITION = 20_000;
 /** The same, summed over a whole call, so a file full of expensive conditions stays bounded. */
@@ -748,6 +751,8 @@ const STRING_CONFIG: ConfigMacro = { defined: true, value: undefined, isOne: fal
 class EnvironmentView {
   readonly versionCode: number | undefined;
   private readonly configMacros = new Map<string, ConfigMacro>();
+  /** Told of every config symbol asked about (header readings depend on the answers). */
+  onConfig: ((symbol: string) => void) | undefined;
 
   constructor(private readonly env: KernelEnvironment) {
     const code = env.versionCode;
@@ -776,6 +781,7 @@ class EnvironmentView {
 
   /** How the image's autoconf.h defines `symbol` (CONFIG_X=m defines CONFIG_X_MODULE, not CONFIG_X). */
   configMacro(symbol: string): ConfigMacro {
+    this.onConfig?.(symbol);
     let macro = this.configMacros.get(symbol);
     if (macro === undefined) {
       macro = this.computeConfigMacro(symbol);
@@ -861,8 +867,25 @@ function isFailure(value: unknown): value is Failure {
   return value instanceof NonUniformMacro || value instanceof ExpressionError;
 }
 
-/** A name's entries exactly as MacroTables holds them: shared, then each environment's own, then whether it is divergent. */
-type MacroSnapshot = (MacroEntry | boolean | undefined)[];
+/** A name set differently per environment: its shared entry and each environment's own. */
+class DivergentSnapshot {
+  constructor(
+    readonly shared: MacroEntry | undefined,
+    readonly own: (MacroEntry | undefined)[],
+  ) {}
+}
+
+/** The same entry, or the same definition made by another #define (the main file's, in another call). */
+function sameEntry(a: MacroEntry | undefined, b: MacroEntry | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.state === MacroState.Defined && b.state === MacroState.Defined && a.signature === b.signature);
+}
+
+/**
+ * A name's entries exactly as MacroTables holds them: the shared entry (undefined when no
+ * environment has one), or, for a divergent name, all of them. Most names are not divergent,
+ * so most snapshots are the entry itself and cost nothing to take.
+ */
+type MacroSnapshot = MacroEntry | undefined | DivergentSnapshot;
 
 /**
  * What one reading of a header did to the macro tables, kept while it runs: every name it
@@ -955,33 +978,32 @@ class MacroTables {
   }
 
   snapshot(name: string): MacroSnapshot {
-    const divergent = this.divergent.has(name);
-    const snapshot: MacroSnapshot = [this.shared.get(name)];
-    for (const table of this.perEnv) snapshot.push(divergent ? table.get(name) : undefined);
-    snapshot.push(divergent);
-    return snapshot;
+    if (!this.divergent.has(name)) return this.shared.get(name);
+    return new DivergentSnapshot(
+      this.shared.get(name),
+      this.perEnv.map((table) => table.get(name)),
+    );
   }
 
-  /** Whether `name` is held exactly as `snapshot` says. */
+  /** Whether `name` is held as `snapshot` says (a macro defined alike in another file counts as the same). */
   matches(name: string, snapshot: MacroSnapshot): boolean {
-    const divergent = this.divergent.has(name);
-    if (snapshot[0] !== this.shared.get(name) || snapshot[snapshot.length - 1] !== divergent) return false;
-    if (!divergent) return true;
-    for (let e = 0; e < this.perEnv.length; e++) if (snapshot[e + 1] !== this.perEnv[e].get(name)) return false;
+    if (!this.divergent.has(name)) return !(snapshot instanceof DivergentSnapshot) && sameEntry(snapshot, this.shared.get(name));
+    if (!(snapshot instanceof DivergentSnapshot) || !sameEntry(snapshot.shared, this.shared.get(name))) return false;
+    for (let e = 0; e < this.perEnv.length; e++) if (!sameEntry(snapshot.own[e], this.perEnv[e].get(name))) return false;
     return true;
   }
 
   /** Puts `name` back exactly as `snapshot` holds it (a reading replayed). */
   restore(name: string, snapshot: MacroSnapshot): void {
     this.touchForWriting(name);
-    const shared = snapshot[0] as MacroEntry | undefined;
+    const divergent = snapshot instanceof DivergentSnapshot;
+    const shared = divergent ? snapshot.shared : snapshot;
     if (shared === undefined) this.shared.delete(name);
     else this.shared.set(name, shared);
-    const divergent = snapshot[snapshot.length - 1] === true;
     if (divergent) this.divergent.add(name);
-    else this.divergent.delete(name);
+    else if (!this.divergent.delete(name)) return;
     for (let e = 0; e < this.perEnv.length; e++) {
-      const own = snapshot[e + 1] as MacroEntry | undefined;
+      const own = divergent ? snapshot.own[e] : undefined;
       if (own === undefined) this.perEnv[e].delete(name);
       else this.perEnv[e].set(name, own);
     }
@@ -1840,16 +1862,23 @@ function conditionText(directive: Directive): string {
 
 /**
  * One finished reading of a header. Reading is deterministic given the region it is included
- * in and the entries of the macros it looks at, so when the header is included again with
- * both unchanged (a header pulled in from many places under an undecided guard, whose own
- * include guard is then unknown), its effect is applied instead of reading it again.
+ * in, the entries of the macros it looks at, the kernels' versions and the config values it
+ * asks, so when the header is included again with all of those unchanged (a header pulled in
+ * from many places under an undecided guard, whose own include guard is then unknown; or the
+ * same kernel headers at the top of every file of a tree), its effect is applied instead of
+ * reading it again.
  */
 interface HeaderReading {
+  readonly path: string;
+  readonly text: string;
   readonly base: Uint8Array;
+  readonly versionCodes: (number | undefined)[];
   /** Every macro the reading looked at or set, as it was when the reading first touched it. */
   readonly before: Map<string, MacroSnapshot>;
   /** The macros it set, as it left them. */
   readonly after: Map<string, MacroSnapshot>;
+  /** The config symbols it asked about, with each environment's answer. */
+  readonly configs: Map<string, ConfigMacro[]>;
   /** Problems it reported, as worded in the main file (they are anchored on the include's line). */
   readonly problems: Set<string>;
   /** Every header it read, itself included. */
@@ -1862,12 +1891,25 @@ interface HeaderReading {
   readonly cutAtHeight: number | undefined;
   /** Made with the call's expansion budget spent, where every condition is undecided. */
   readonly budgetSpent: boolean;
+  /** This header's own line states and directive lines (its includes' are their readings'). */
+  readonly lineStates: Uint8Array[];
+  readonly directiveLines: Uint8Array;
+  /** Its own #defines and the environments that may compile each. */
+  readonly defined: Map<string, Uint8Array>;
+  /** Environments where its own #error is certainly reached. */
+  readonly stops: Uint8Array | undefined;
+  /** The readings of the headers it included, made or replayed, in order. */
+  readonly children: HeaderReading[];
 }
 
 /** What a reading in progress did besides setting macros. */
 interface ReadingInProgress {
   readonly problems: Set<string>;
   readonly paths: Set<string>;
+  readonly configs: Set<string>;
+  readonly defined: Map<string, Uint8Array>;
+  stops: Uint8Array | undefined;
+  readonly children: HeaderReading[];
   depth: number;
   reachedNestingLimit: boolean;
   /** False when something outside the macros, the region and the include stack decided what it did (#pragma once, a read error). */
@@ -1876,12 +1918,54 @@ interface ReadingInProgress {
 
 /** Readings kept per header: a header is usually included in one or two different states. */
 const READINGS_PER_HEADER = 4;
+/** What the shared store keeps: macro entries, config answers and line states (a line of every kernel is one unit). */
+const SHARED_READING_UNITS = 400_000;
+/** Scanned header texts kept, in lines. */
+const SHARED_SCANNED_LINES = 400_000;
+
+function readingUnits(reading: HeaderReading): number {
+  return reading.before.size + reading.after.size + reading.configs.size + reading.children.length + reading.lineStates.length * reading.directiveLines.length;
+}
+
+/**
+ * Header readings and scanned headers shared by every call that resolves includes with the same
+ * resolver (the CLI keeps one per set of `-I` folders for a whole run; the editor makes one per
+ * check). A resolver must answer the same during its life. Bounded; least recently used out.
+ */
+class SharedHeaders {
+  private readonly resolverIds = new WeakMap<IncludeResolver, number>();
+  private nextResolverId = 0;
+  readonly readings = new LRUCache<string, HeaderReading[]>({
+    maxSize: SHARED_READING_UNITS,
+    sizeCalculation: (kept) => kept.reduce((sum, reading) => sum + readingUnits(reading), 1),
+  });
+  /** Scanned once, so a #define yields the same MacroDef in every call (identity is what readings compare). */
+  readonly scanned = new LRUCache<string, { text: string; source: ScannedSource }>({
+    maxSize: SHARED_SCANNED_LINES,
+    sizeCalculation: (entry) => entry.source.lineCount + 1,
+  });
+
+  readingsKey(resolver: IncludeResolver, path: string): string {
+    let id = this.resolverIds.get(resolver);
+    if (id === undefined) this.resolverIds.set(resolver, (id = this.nextResolverId++));
+    return `${id}\u0000${path}`;
+  }
+}
+
+const sharedHeaders = new SharedHeaders();
 
 function sameStates(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+function sameConfigMacro(a: ConfigMacro, b: ConfigMacro): boolean {
+  return a === b || (a.defined === b.defined && a.isOne === b.isOne && (a.value === b.value || (a.value !== undefined && b.value !== undefined && sameNum(a.value, b.value))));
+}
+
+/** The name the command-line macros are read under, as if from a header. */
+const COMMAND_LINE_PATH = '<command line>';
 
 class PreprocessRun {
   private readonly envCount: number;
@@ -1890,7 +1974,7 @@ class PreprocessRun {
   private readonly macros: MacroTables;
   private readonly problems: { line: number; message: string }[] = [];
   private readonly problemKeys = new Set<string>();
-  /** Scanned headers of this call by path (re-inclusion reuses tokens and MacroDefs). */
+  /** Scanned command-line directives (headers are scanned once in `sharedHeaders`). */
   private readonly headers = new Map<string, { text: string; source: ScannedSource }>();
   private readonly includeStack: string[];
   /** Per environment: headers with #pragma once that were definitely included. */
@@ -1901,10 +1985,10 @@ class PreprocessRun {
   private readonly definedMacros = new Map<string, Uint8Array>();
   private readonly stoppedAt: Int32Array;
   private readonly includedHeaders = new Map<string, IncludedHeader>();
-  /** Finished readings of each header, newest first. */
-  private readonly readings = new Map<string, HeaderReading[]>();
   /** Readings of headers in progress, outermost first. */
   private readonly readingsInProgress: ReadingInProgress[] = [];
+  /** Readings whose effects this call already has (made here, or replayed). */
+  private readonly appliedReadings = new Set<HeaderReading>();
 
   constructor(
     private readonly fileName: string,
@@ -1913,6 +1997,7 @@ class PreprocessRun {
   ) {
     this.envCount = envs.length;
     this.views = envs.map((env) => new EnvironmentView(env));
+    for (const view of this.views) view.onConfig = (symbol) => this.configAsked(symbol);
     this.everyEnv = envs.map((_, i) => i);
     this.macros = new MacroTables(envs.length);
     this.includeStack = [fileName];
@@ -1952,6 +2037,16 @@ class PreprocessRun {
     if (this.problemKeys.has(key)) return;
     this.problemKeys.add(key);
     this.problems.push({ line, message });
+  }
+
+  /** Counts a config symbol as asked by every reading in progress. */
+  private configAsked(symbol: string): void {
+    // A reading that has it implies every reading around it has (they started earlier).
+    for (let i = this.readingsInProgress.length - 1; i >= 0; i--) {
+      const configs = this.readingsInProgress[i].configs;
+      if (configs.has(symbol)) break;
+      configs.add(symbol);
+    }
   }
 
   /** The reading in progress cannot be replayed: something besides macros decided it. */
@@ -2051,8 +2146,11 @@ class PreprocessRun {
         case 'error': {
           // Only where the #error is certainly reached: under an unknown guard the build may go on.
           const line = this.headerContext?.anchorLine ?? directive.line;
+          const reading = this.readingsInProgress[this.readingsInProgress.length - 1];
           for (let e = 0; e < this.envCount; e++) {
-            if (current.states[e] === LineState.Active && this.stoppedAt[e] < 0) this.stoppedAt[e] = line;
+            if (current.states[e] !== LineState.Active) continue;
+            if (this.stoppedAt[e] < 0) this.stoppedAt[e] = line;
+            if (reading) (reading.stops ??= new Uint8Array(this.envCount))[e] = 1;
           }
           break;
         }
@@ -2167,9 +2265,17 @@ class PreprocessRun {
     }
     if (!this.overridesBuiltin(macro.name)) this.setMacro(macro.name, macro, current);
     if (current.allInactive) return;
-    let targets = this.definedMacros.get(macro.name);
-    if (!targets) this.definedMacros.set(macro.name, (targets = new Uint8Array(this.envCount)));
-    for (let e = 0; e < this.envCount; e++) if (current.states[e] !== LineState.Inactive) targets[e] = 1;
+    const marks = new Uint8Array(this.envCount);
+    for (let e = 0; e < this.envCount; e++) if (current.states[e] !== LineState.Inactive) marks[e] = 1;
+    this.markDefined(this.definedMacros, macro.name, marks);
+    const reading = this.readingsInProgress[this.readingsInProgress.length - 1];
+    if (reading) this.markDefined(reading.defined, macro.name, marks);
+  }
+
+  private markDefined(defined: Map<string, Uint8Array>, name: string, marks: Uint8Array): void {
+    let targets = defined.get(name);
+    if (!targets) defined.set(name, (targets = new Uint8Array(this.envCount)));
+    for (let e = 0; e < this.envCount; e++) if (marks[e]) targets[e] = 1;
   }
 
   private applyUndef(directive: Directive, current: StateVector): void {
@@ -2287,80 +2393,140 @@ class PreprocessRun {
     }
     const outer = this.headerContext;
     const anchorLine = outer ? outer.anchorLine : line;
-    if (this.replayReading(resolved.path, base, anchorLine)) return;
+    if (this.replayReading(resolved.path, resolved.text, base, anchorLine)) return;
     const stackAtStart = [...this.includeStack];
     this.headerContext = { anchorLine, path: resolved.path };
     this.includeStack.push(resolved.path);
-    const reading: ReadingInProgress = { problems: new Set(), paths: new Set([resolved.path]), depth: 1, reachedNestingLimit: false, replayable: !source.pragmaOnce };
+    const reading: ReadingInProgress = {
+      problems: new Set(),
+      paths: new Set([resolved.path]),
+      configs: new Set(),
+      defined: new Map(),
+      stops: undefined,
+      children: [],
+      depth: 1,
+      reachedNestingLimit: false,
+      replayable: !source.pragmaOnce,
+    };
     this.readingsInProgress.push(reading);
     this.macros.startRecording();
     const stepsLeftBefore = this.expansionStepsLeft;
     const output = new LineOutput(source.lineCount, this.envCount);
     try {
       this.processSource(source, base, resolved.path, output, false);
-      this.recordHeader(resolved.path, resolved.text, source, output);
+      this.recordHeader(resolved.path, resolved.text, source.directiveLines, output.lineStates);
     } finally {
       this.includeStack.pop();
       this.headerContext = outer;
       this.readingsInProgress.pop();
-      this.finishReading(resolved.path, base, stackAtStart, reading, this.macros.stopRecording(), stepsLeftBefore <= 0);
+      const macros = this.macros.stopRecording();
+      const finished = this.finishReading(resolved, base, stackAtStart, reading, macros, output, source, stepsLeftBefore <= 0);
+      this.readingsInProgress[this.readingsInProgress.length - 1]?.children.push(finished);
     }
   }
 
   /** Hands what a reading did to the reading around it, and keeps it for replays when it can be replayed. */
-  private finishReading(path: string, base: StateVector, stackAtStart: string[], reading: ReadingInProgress, macros: MacroRecording, budgetSpent: boolean): void {
+  private finishReading(
+    header: { path: string; text: string },
+    base: StateVector,
+    stackAtStart: string[],
+    reading: ReadingInProgress,
+    macros: MacroRecording,
+    output: LineOutput,
+    source: ScannedSource,
+    budgetSpent: boolean,
+  ): HeaderReading {
     const outer = this.readingsInProgress[this.readingsInProgress.length - 1];
     if (outer) {
       for (const problem of reading.problems) outer.problems.add(problem);
-      for (const header of reading.paths) outer.paths.add(header);
+      for (const path of reading.paths) outer.paths.add(path);
       outer.depth = Math.max(outer.depth, reading.depth + 1);
       if (reading.reachedNestingLimit) outer.reachedNestingLimit = true;
     }
-    // Where the expansion budget ran short during the reading, conditions depended on what was
-    // spent before it: such a reading is not replayed. Spent from the start, every condition
-    // is undecided, which is again a state of its own. A replay spends nothing: it is cheap.
-    if (!reading.replayable || (!budgetSpent && this.expansionStepsLeft < EXPANSION_STEPS_PER_CONDITION)) return;
     const after = new Map<string, MacroSnapshot>();
     for (const name of macros.written) after.set(name, this.macros.snapshot(name));
-    const finished: HeaderReading = { base: base.states.slice(), before: macros.before, after, problems: reading.problems, paths: reading.paths,
-      ancestors: stackAtStart.filter((header) => reading.paths.has(header)),
+    const configs = new Map<string, ConfigMacro[]>();
+    for (const symbol of reading.configs) configs.set(symbol, this.views.map((view) => view.configMacro(symbol)));
+    const finished: HeaderReading = {
+      path: header.path,
+      text: header.text,
+      base: base.states.slice(),
+      versionCodes: this.views.map((view) => view.versionCode),
+      before: macros.before,
+      after,
+      configs,
+      problems: reading.problems,
+      paths: reading.paths,
+      ancestors: stackAtStart.filter((path) => reading.paths.has(path)),
       depth: reading.depth,
       cutAtHeight: reading.reachedNestingLimit ? stackAtStart.length : undefined,
       budgetSpent,
+      lineStates: output.lineStates,
+      directiveLines: source.directiveLines,
+      defined: reading.defined,
+      stops: reading.stops,
+      children: reading.children,
     };
-    const kept = this.readings.get(path) ?? [];
-    kept.unshift(finished);
-    if (kept.length > READINGS_PER_HEADER) kept.pop();
-    this.readings.set(path, kept);
+    this.appliedReadings.add(finished);
+    // Where the expansion budget ran short during the reading, conditions depended on what was
+    // spent before it: such a reading is not replayed. Spent from the start, every condition
+    // is undecided, which is again a state of its own. A replay spends nothing: it is cheap.
+    const replayable = reading.replayable && (budgetSpent || this.expansionStepsLeft >= EXPANSION_STEPS_PER_CONDITION);
+    if (replayable && this.resolveInclude) {
+      const key = sharedHeaders.readingsKey(this.resolveInclude, header.path);
+      const kept = [finished, ...(sharedHeaders.readings.get(key) ?? [])].slice(0, READINGS_PER_HEADER);
+      sharedHeaders.readings.set(key, kept);
+    }
+    return finished;
   }
 
   /** Applies an earlier reading of the header made in the same state instead of reading it again; false when there is none. */
-  private replayReading(path: string, base: StateVector, anchorLine: number): boolean {
-    const reading = this.readings.get(path)?.find((candidate) => this.canReplay(candidate, base));
+  private replayReading(path: string, text: string, base: StateVector, anchorLine: number): boolean {
+    if (!this.resolveInclude) return false;
+    const kept = sharedHeaders.readings.get(sharedHeaders.readingsKey(this.resolveInclude, path));
+    const reading = kept?.find((candidate) => this.canReplay(candidate, text, base));
     if (reading === undefined) return false;
     // Readings around this one depend on what it looked at, exactly as if it had been read.
     for (const name of reading.before.keys()) this.macros.touch(name);
+    for (const symbol of reading.configs.keys()) this.configAsked(symbol);
     for (const [name, snapshot] of reading.after) this.macros.restore(name, snapshot);
     const outer = this.readingsInProgress[this.readingsInProgress.length - 1];
     if (outer) {
       for (const header of reading.paths) outer.paths.add(header);
       outer.depth = Math.max(outer.depth, reading.depth + 1);
       if (reading.cutAtHeight !== undefined) outer.reachedNestingLimit = true;
+      outer.children.push(reading);
     }
     for (const problem of reading.problems) this.addProblem(anchorLine, problem);
-    // Line states, defined-macro marks and #error stops were recorded by the reading itself.
+    this.applyEffects(reading, anchorLine);
     return true;
   }
 
-  private canReplay(reading: HeaderReading, base: StateVector): boolean {
-    if (!sameStates(reading.base, base.states)) return false;
+  /** Line states, defined-macro marks and #error stops of a replayed reading and the readings under it, each once per call. */
+  private applyEffects(reading: HeaderReading, anchorLine: number): void {
+    if (this.appliedReadings.has(reading)) return;
+    this.appliedReadings.add(reading);
+    this.recordHeader(reading.path, reading.text, reading.directiveLines, reading.lineStates);
+    for (const [name, marks] of reading.defined) this.markDefined(this.definedMacros, name, marks);
+    if (reading.stops) {
+      for (let e = 0; e < this.envCount; e++) if (reading.stops[e] && this.stoppedAt[e] < 0) this.stoppedAt[e] = anchorLine;
+    }
+    for (const child of reading.children) this.applyEffects(child, anchorLine);
+  }
+
+  private canReplay(reading: HeaderReading, text: string, base: StateVector): boolean {
+    if (!sameStates(reading.base, base.states) || reading.text !== text) return false;
     // Where includes stop (the nesting limit, a cycle) depends on the include stack.
     const height = this.includeStack.length;
     if (reading.cutAtHeight !== undefined ? height !== reading.cutAtHeight : height + reading.depth - 1 > MAX_INCLUDE_DEPTH) return false;
     if (reading.budgetSpent && this.expansionStepsLeft > 0) return false;
     const ancestors = this.includeStack.filter((header) => reading.paths.has(header));
     if (ancestors.length !== reading.ancestors.length || ancestors.some((header) => !reading.ancestors.includes(header))) return false;
+    for (let e = 0; e < this.envCount; e++) if (this.views[e].versionCode !== reading.versionCodes[e]) return false;
     for (const [name, snapshot] of reading.before) if (!this.macros.matches(name, snapshot)) return false;
+    for (const [symbol, answers] of reading.configs) {
+      for (let e = 0; e < this.envCount; e++) if (!sameConfigMacro(this.views[e].configMacro(symbol), answers[e])) return false;
+    }
     return true;
   }
 
@@ -2374,7 +2540,7 @@ class PreprocessRun {
       lines.push(macro.value === null ? `#undef ${macro.name}` : `#define ${macro.name} ${macro.value}`);
       if (!macro.certain) lines.push('#endif');
     }
-    const path = '<command line>';
+    const path = COMMAND_LINE_PATH;
     const outer = this.headerContext;
     this.headerContext = { anchorLine: 0, path };
     try {
@@ -2384,25 +2550,28 @@ class PreprocessRun {
     }
   }
 
-  private recordHeader(path: string, text: string, source: ScannedSource, output: LineOutput): void {
+  /** A header's line states from one reading, merged into what the call reports for it (the arrays given are never kept). */
+  private recordHeader(path: string, text: string, directiveLines: Uint8Array, lineStates: Uint8Array[]): void {
     const known = this.includedHeaders.get(path);
     if (known === undefined || known.text !== text) {
-      this.includedHeaders.set(path, { path, text, lineStates: output.lineStates, directiveLines: source.directiveLines });
+      this.includedHeaders.set(path, { path, text, lineStates: lineStates.map((states) => states.slice()), directiveLines });
       return;
     }
     for (let e = 0; e < this.envCount; e++) {
       const states = known.lineStates[e];
-      const more = output.lineStates[e];
+      const more = lineStates[e];
       for (let i = 0; i < states.length; i++) if (more[i] > states[i]) states[i] = more[i];
     }
   }
 
   private headerSource(path: string, text: string): ScannedSource {
-    const cached = this.headers.get(path);
+    const own = path === COMMAND_LINE_PATH;
+    const cached = own ? this.headers.get(path) : sharedHeaders.scanned.get(path);
     if (cached !== undefined && cached.text === text) return cached.source;
     // Directive lines are marked: the checker blanks them when it reads the header's declarations.
     const source = scanSource(text, true);
-    this.headers.set(path, { text, source });
+    if (own) this.headers.set(path, { text, source });
+    else sharedHeaders.scanned.set(path, { text, source });
     return source;
   }
 }
