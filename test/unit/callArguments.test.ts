@@ -189,4 +189,25 @@ describe('call-arguments: argument types', () => {
     const types = new ArgumentTypes(text, maskCode(text));
     assert.deepEqual(types.typeOf('page', text.indexOf('page, 512')), { tag: 'page', constant: false });
   });
+
+  it('types `&name` by the local declaration first, and never by one in a later #if branch', () => {
+    const text = [
+      '#if LINUX_VERSION_CODE >= KERNEL_VERSION(4, 10, 0)',
+      'static int enc(struct skcipher_request *req)',
+      '{',
+      '\tstruct skcipher_walk walk;',
+      '\treturn skcipher_walk_virt(&walk, req, false);',
+      '}',
+      '#else',
+      'static int enc(struct blkcipher_desc *desc)',
+      '{',
+      '\tstruct blkcipher_walk walk;',
+      '\treturn blkcipher_walk_virt(desc, &walk);',
+      '}',
+      '#endif',
+    ].join('\n');
+    const types = new ArgumentTypes(text, maskCode(text));
+    assert.deepEqual(types.typeOf('&walk', text.indexOf('&walk, req')), { tag: 'skcipher_walk', constant: false });
+    assert.equal(types.typeOf('&walk', text.indexOf('&walk);')), undefined);
+  });
 });

@@ -24,6 +24,8 @@ const KERNEL_GLOBALS: Record<string, string> = {
 export class ArgumentTypes {
   /** Offsets of the file-level `{ … }` blocks, in order. */
   private blocks?: { open: number; close: number }[];
+  /** Offsets of the lines in later branches of `#if` chains (not counted for blocks). */
+  private laterBranches: { start: number; end: number }[] = [];
 
   /**
    * `text`: the file; `masked`: the same with comments, string contents and directives
@@ -37,9 +39,9 @@ export class ArgumentTypes {
   /** The argument's type, from its text and the offset where it starts. */
   typeOf(argument: string, offset: number): StructPointer | undefined {
     const address = /^&\s*([A-Za-z_]\w*)$/.exec(argument);
-    if (address) return this.fileScopeStruct(address[1]);
+    if (address) return this.declaredInFunction(address[1], offset, false) ?? this.fileScopeStruct(address[1]);
     const name = /^[A-Za-z_]\w*$/.exec(argument);
-    if (name) return this.pointerInFunction(argument, offset);
+    if (name) return this.declaredInFunction(argument, offset, true);
     return undefined;
   }
 
@@ -49,24 +51,34 @@ export class ArgumentTypes {
    */
   private fileScopeStruct(name: string): StructPointer | undefined {
     const pattern = new RegExp(`\\b(const\\s+)?struct\\s+([A-Za-z_]\\w*)\\s+(?:const\\s+)?${name}\\s*[=;]`, 'g');
-    const found = [...this.masked.matchAll(pattern)].filter((match) => this.blockAt(match.index!) === undefined);
+    // Outside every function: not in a block, and not in a later #if branch (whose braces are not counted).
+    const found = [...this.masked.matchAll(pattern)].filter((match) => this.blockAt(match.index!) === undefined && !this.inLaterBranch(match.index!));
     const tags = new Set(found.map((match) => match[2]));
     if (found.length === 0 && Object.prototype.hasOwnProperty.call(KERNEL_GLOBALS, name)) return { tag: KERNEL_GLOBALS[name], constant: false };
     if (tags.size !== 1) return undefined;
     return { tag: found[0][2], constant: found.every((match) => match[1] !== undefined) };
   }
 
-  /** `struct TAG *name` in the enclosing function's header or body before the call, with one tag. */
-  private pointerInFunction(name: string, offset: number): StructPointer | undefined {
+  /**
+   * The enclosing function's declaration of `name` before the call, with one tag: a struct
+   * pointer (`struct TAG *name`, a parameter or a local) or, for `&name`, a struct (`struct TAG name;`).
+   */
+  private declaredInFunction(name: string, offset: number, pointer: boolean): StructPointer | undefined {
     const block = this.blockAt(offset);
     if (!block) return undefined;
     const headerStart = Math.max(this.masked.lastIndexOf(';', block.open), this.previousBlockEnd(block.open));
     const text = this.masked.slice(headerStart + 1, offset);
-    const pattern = new RegExp(`\\b(const\\s+)?struct\\s+([A-Za-z_]\\w*)\\s*\\*\\s*(?:const\\s+)?${name}\\b(?!\\s*[\\[(])`, 'g');
+    const declarator = pointer ? `\\*\\s*(?:const\\s+)?${name}\\b(?!\\s*[\\[(])` : `${name}\\s*[;=,)]`;
+    const pattern = new RegExp(`\\b(const\\s+)?struct\\s+([A-Za-z_]\\w*)\\s*${declarator}`, 'g');
     const found = [...text.matchAll(pattern)];
     const tags = new Set(found.map((match) => match[2]));
     if (tags.size !== 1) return undefined;
     return { tag: found[0][2], constant: found.every((match) => match[1] !== undefined) };
+  }
+
+  private inLaterBranch(offset: number): boolean {
+    this.fileBlocks();
+    return this.laterBranches.some((range) => offset >= range.start && offset <= range.end);
   }
 
   private blockAt(offset: number): { open: number; close: number } | undefined {
@@ -110,7 +122,9 @@ export class ArgumentTypes {
         if (directive[1].startsWith('if')) branches.push(false);
         else if (directive[1] === 'endif') branches.pop();
         else if (branches.length > 0) branches[branches.length - 1] = true;
-      } else if (!branches.includes(true)) {
+      } else if (branches.includes(true)) {
+        this.laterBranches.push({ start: offset, end: offset + line.length });
+      } else {
         for (let i = 0; i < line.length; i++) {
           if (line[i] === '{') {
             if (depth === 0) open = offset + i;
