@@ -213,6 +213,7 @@ async function runCheck(args: string[], io: Io): Promise<number> {
   if (workspace.truncated) io.err(`kernel-compat: more than ${MAX_INDEXED_FILES} source files: only the first ${MAX_INDEXED_FILES} were read for the driver's own type definitions\n`);
   const results: FileFindings[] = [];
   let inputProblems = 0;
+  let notBuilt = 0;
   for (const path of files) {
     const source = readSource(path);
     if (!('text' in source)) {
@@ -223,6 +224,7 @@ async function runCheck(args: string[], io: Io): Promise<number> {
     const scope = buildScope(path, roots, readMakefile, db, selection.images, workspace.index.inKernelTree(path));
     for (const problem of scope.problems) if (!reportedProblems.has(problem) && reportedProblems.add(problem)) io.err(`kernel-compat: ${problem}\n`);
     if (scope.notBuilt !== undefined) {
+      notBuilt++;
       results.push({ path, findings: [] });
       if (format === 'text') io.err(`kernel-compat: ${path}: ${scope.notBuilt}: not checked\n`);
       continue;
@@ -244,7 +246,8 @@ async function runCheck(args: string[], io: Io): Promise<number> {
   const serious = results.some((r) => r.findings.some((f) => f.severity === 'warning' || f.severity === 'error'));
   if (format === 'text') {
     const count = results.reduce((n, r) => n + r.findings.length, 0);
-    io.err(`kernel-compat: ${files.length - inputProblems} file(s) checked against ${selection.images.length} kernel(s), ${count} finding(s)\n`);
+    const skipped = notBuilt > 0 ? `; ${notBuilt} not built, so not judged` : '';
+    io.err(`kernel-compat: ${files.length - inputProblems} file(s) checked against ${selection.images.length} kernel(s), ${count} finding(s)${skipped}\n`);
   }
   return serious ? EXIT_FINDINGS : inputProblems > 0 && results.length === 0 ? EXIT_USAGE : EXIT_CLEAN;
 }
