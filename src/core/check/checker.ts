@@ -24,6 +24,7 @@ import { judgeReadOnlyMember } from '../rules/readOnlyMember';
 import type { MemberUse, RuleContext } from '../rules/rule';
 import { StructsNotInImages } from '../rules/structNotInImage';
 import { maskCode } from '../c/statements';
+import { droppedArgumentTest, droppingMacrosOf } from '../c/droppedArguments';
 import { UsageEvidence, type CollectedUsage } from './evidence';
 import type { Finding, JudgedUsage, Severity } from './findings';
 import { HeaderReadings } from './headerReadings';
@@ -102,7 +103,8 @@ export class Checker {
     const environments = this.environments(context.targets);
     const file = this.preprocessFile(text, options, environments);
     const oracle = typeOracle(this.db, context.targets, environments, options.workspaceTypes, options.fileName);
-    const evidence = new UsageEvidence(file.pre, context.targets, this.headerReadings, oracle);
+    const droppedAt = droppedArgumentTest(text, droppingMacrosOf([text, ...file.pre.headers.map((header) => header.text)]));
+    const evidence = new UsageEvidence(file.pre, context.targets, this.headerReadings, oracle, droppedAt);
     const reading = readVariants(
       this.trees,
       file,

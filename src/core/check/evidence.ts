@@ -27,6 +27,8 @@ export class UsageEvidence {
     private readonly targets: readonly number[],
     private readonly headers: HeaderReadings,
     private readonly oracle: CheckTypeOracle,
+    /** Whether the code at a file offset is an argument a macro of the driver drops (droppedArguments.ts). */
+    private readonly droppedAt: (offset: number) => boolean = () => false,
   ) {}
 
   /** Records the usages of one read for its targets. */
@@ -60,6 +62,8 @@ export class UsageEvidence {
     if (this.pre.lineStates[slot][usage.range.startLine] !== LineState.Active) return false;
     // A compat definition of the driver's may stand in for the kernel's struct on this target.
     if (!this.oracle.kernelsOn(usage.aggregate, slot)) return false;
+    // `dbg("%d", p->m)` where dbg compiles to nothing: the compiler never sees `p->m`.
+    if (this.droppedAt(usage.range.startIndex)) return false;
     if (usage.evidence && !usage.evidence.every((range) => this.allActive(slot, range))) return false;
     return !this.isMacro(usage.member, slot) && !this.isMacro(usage.aggregate.name, slot);
   }
