@@ -227,6 +227,7 @@ async function runCheck(args: string[], io: Io): Promise<number> {
   let checked = 0;
   let inputProblems = 0;
   let findingCount = 0;
+  let notBuilt = 0;
   let serious = false;
   const slowest: FileOutcome[] = [];
   const started = performance.now();
@@ -240,7 +241,10 @@ async function runCheck(args: string[], io: Io): Promise<number> {
     }
     // A Makefile that cannot be read says so once, not for every file of its folder.
     for (const problem of outcome.problems) if (!reportedProblems.has(problem) && reportedProblems.add(problem)) io.err(`kernel-compat: ${problem}\n`);
-    if (outcome.notBuilt !== undefined && format === 'text') io.err(`kernel-compat: ${path}: ${outcome.notBuilt}: not checked\n`);
+    if (outcome.notBuilt !== undefined) {
+      notBuilt++;
+      if (format === 'text') io.err(`kernel-compat: ${path}: ${outcome.notBuilt}: not checked\n`);
+    }
     if (outcome.configuredOff !== undefined && format === 'text') io.err(`kernel-compat: ${path}: ${outcome.configuredOff}\n`);
     checked++;
     findingCount += outcome.findings.length;
@@ -263,7 +267,8 @@ async function runCheck(args: string[], io: Io): Promise<number> {
   }
   writer.end();
   if (format === 'text') {
-    io.err(`kernel-compat: ${checked} file(s) checked against ${selection.images.length} kernel(s), ${findingCount} finding(s)\n`);
+    const skipped = notBuilt > 0 ? `; ${notBuilt} not built, so not judged` : '';
+    io.err(`kernel-compat: ${checked} file(s) checked against ${selection.images.length} kernel(s), ${findingCount} finding(s)${skipped}\n`);
   }
   if (values.timings) {
     const peak = Math.round(process.resourceUsage().maxRSS / 1024);

@@ -38,11 +38,32 @@ function rows(text: string, spec: string): string[] {
 describe('arguments of driver macros', () => {
   it('reads which parameters a macro uses as code', () => {
     const found = macroDefinitions('#define A(x, y) f(x) + #y\n#define B(p) p##_ops\n#define C(a, b) a + \\\n  b\n#define V(...) g(__VA_ARGS__)\n');
-    assert.deepEqual(found.map((m) => [m.name, m.line, m.parameters, [...m.used]]), [
-      ['A', 0, 2, [0]],
-      ['B', 1, 1, []],
-      ['C', 2, 2, [0, 1]],
+    assert.deepEqual(found.map((m) => [m.name, m.line, m.parameters, [...m.used], m.variadic]), [
+      ['A', 0, 2, [0], false],
+      ['B', 1, 1, [], false],
+      ['C', 2, 2, [0, 1], false],
+      ['V', 4, 1, [0], true],
     ]);
+  });
+
+  it('judges a member only where the compiler sees it: debug output compiled away, an argument a macro keeps', () => {
+    const text = [
+      '#include <linux/blkdev.h>',
+      '#define dbg(fmt, args...)',
+      '#define rx_quota(count, quota) count',
+      'static int f(struct block_device *b)',
+      '{',
+      '\tdbg("part %p, %s", b->bd_part, "a, b");',
+      '\treturn rx_quota(1, (int)b->bd_part->x) + rx_quota(b->bd_part != NULL, 0);',
+      '}',
+      '',
+    ].join('\n');
+    const result = checker.check(text, { fileName: '/ws/drop.c', targets: parseTargets('6.1', db.images).images });
+    // Only the argument rx_quota keeps reaches the compiler (bd_part left block_device in 5.11).
+    assert.deepEqual(
+      result.findings.map((f) => `${f.code} ${f.range.startLine + 1}:${f.range.startColumn + 1}`),
+      ['missing-member 7:55'],
+    );
   });
 
   it('judges an argument only on the targets whose definition of the macro compiles it', () => {

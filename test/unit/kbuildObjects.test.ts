@@ -34,6 +34,7 @@ describe('Kbuild object lists', () => {
     assert.match(result.err, /helper\.c: not built by Kbuild \(helper\.o is not in obj-m, mydrv-y, mydrv-\$\(CONFIG_AIRO\)\): not checked/);
     assert.match(result.err, /airo_glue\.c: not built on 6\.12: CONFIG_AIRO off there/);
     assert.match(result.err, /sub\/extra\.c: not built on 6\.12: CONFIG_AIRO_CS off there/);
+    assert.match(result.err, /4 file\(s\) checked against 3 kernel\(s\), 3 finding\(s\); 1 not built, so not judged/);
   });
 
   it('says a file no targeted kernel builds is not checked', async () => {
@@ -59,6 +60,8 @@ describe('Kbuild object lists', () => {
   it('knows nothing where the lists cannot be read in full, and says why', () => {
     assert.deepEqual(verdict('tool.c', { Makefile: 'all:\n\tgcc -o tool tool.c\n' }), { kind: 'unknown', problems: [] });
     assert.equal(verdict('a.c', { Makefile: 'obj-m += $(shell ls *.o)\n' }).kind, 'unknown');
+    // A flag the reader cannot expand says nothing about which objects are built.
+    assert.equal(verdict('a.c', { Makefile: 'ccflags-y += -DVERSION=$(shell git describe)\nobj-m += b.o\n' }).kind, 'not-built');
     assert.equal(verdict('a.c', { Makefile: 'include $(KDIR)/extra.mk\nobj-m += b.o\n' }).kind, 'unknown');
     assert.equal(verdict('a.c', { Makefile: 'include rules.mk\nobj-m += b.o\n', 'rules.mk': 'obj-m += a.o\n' }).kind, 'built');
 

@@ -1,7 +1,8 @@
 // Code written as an argument of the driver's own function-like macro is compiled only as the
-// macro uses it. An argument the macro leaves out (`#define COMPAT_OLD(x)` with an empty body on
-// new kernels), turns into a string (`#x`) or pastes into a name (`x##_ops`) never reaches the
-// compiler as written, so a member use inside it proves nothing. Which definition applies is
+// macro uses it. An argument the macro leaves out (debug output compiled away, `#define
+// dbg(fmt, args...)` with an empty body; `#define COMPAT_OLD(x)` empty on new kernels), turns
+// into a string (`#x`) or pastes into a name (`x##_ops`) never reaches the compiler as written,
+// so a member use inside it proves nothing. Which definition applies is
 // decided per target, from the line states of the file or header that holds it.
 import { callArguments, type CallSite } from './calls';
 
@@ -13,11 +14,13 @@ export interface MacroDefinition {
   parameters: number;
   /** Parameter indices the body uses as plain code. */
   used: Set<number>;
+  /** Whether the last parameter is variadic (`args...`, `...`): it takes every argument from its index on. */
+  variadic: boolean;
 }
 
 const DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)(.*)$/;
 
-/** The function-like macros `text` defines (variadic ones are left out: their arguments are judged as written). */
+/** The function-like macros `text` defines. */
 export function macroDefinitions(text: string): MacroDefinition[] {
   if (!text.includes('#')) return [];
   const found: MacroDefinition[] = [];
@@ -29,10 +32,13 @@ export function macroDefinitions(text: string): MacroDefinition[] {
     let body = match[3];
     while (body.endsWith('\\') && i + 1 < lines.length) body = body.slice(0, -1) + ' ' + lines[++i];
     const parameters = match[2].split(',').map((p) => p.trim());
-    if (parameters.some((p) => p.endsWith('...'))) continue;
+    const last = parameters[parameters.length - 1];
+    const variadic = last.endsWith('...');
+    // `args...` is named args in the body; `...` is __VA_ARGS__.
+    if (variadic) parameters[parameters.length - 1] = last.slice(0, -3).trim() || '__VA_ARGS__';
     const used = new Set<number>();
     parameters.forEach((parameter, index) => parameter !== '' && usesPlainly(body, parameter) && used.add(index));
-    found.push({ name: match[1], line, parameters: parameters.length, used });
+    found.push({ name: match[1], line, parameters: parameters.length, used, variadic });
   }
   return found;
 }
@@ -69,12 +75,13 @@ export function droppedArgumentSpans(
     if (!macro || macro.used.size === macro.parameters) continue;
     const open = masked.indexOf('(', lineStartIndices[site.line] + site.endColumn);
     const args = open < 0 ? undefined : callArguments(masked, open, site.line, isDirectiveLine);
-    if (!args || args.spans.length !== macro.parameters) continue;
-    args.spans.forEach((span, index) => !macro.used.has(index) && spans.push(span));
+    if (!args || (macro.variadic ? args.spans.length < macro.parameters - 1 : args.spans.length !== macro.parameters)) continue;
+    // Arguments from the variadic parameter's index on are all that parameter's.
+    args.spans.forEach((span, index) => !macro.used.has(Math.min(index, macro.parameters - 1)) && spans.push(span));
   }
   return spans;
 }
 
 function sameShape(a: MacroDefinition | null, b: MacroDefinition): boolean {
-  return a !== null && a.parameters === b.parameters && a.used.size === b.used.size && [...a.used].every((index) => b.used.has(index));
+  return a !== null && a.parameters === b.parameters && a.variadic === b.variadic && a.used.size === b.used.size && [...a.used].every((index) => b.used.has(index));
 }

@@ -100,6 +100,9 @@ function negate(test: string): string {
   return test.startsWith('!') ? test.slice(1) : `!${test}`;
 }
 
+/** Kbuild variables of the `name-y` shape that are not object lists: flags, host programs, files to clean. */
+const NOT_OBJECT_LISTS = /^(?:ccflags|asflags|ldflags|cflags|cppflags|subdir-ccflags|subdir-asflags|subdir|always|extra|targets|clean-files|hostprogs|userprogs|userccflags|header-test|CFLAGS_|AFLAGS_|HOSTCFLAGS|HOSTLDLIBS)(?:-|_|$)/;
+
 /** `obj-y`, `foo-objs`, `foo-$(CONFIG_X)` split into the list's base and the config symbol it needs. */
 function listKey(name: string): { base: string; need: string } | 'never' | undefined {
   const match = /^(.+)-(y|m|objs|n|\$\((CONFIG_\w+)\)|)$/.exec(name);
@@ -186,10 +189,12 @@ function readLines(lines: string[], folder: string, read: TextReader, state: Mak
 /** A list assignment (`obj-m += a.o`): true when the line was one. */
 function readListAssignment(rawName: string, operator: string, rawValue: string, reach: Reach, needs: ConfigNeeds, folder: string, variables: MakeVariables, found: ObjectLists): boolean {
   const name = variables.expand(rawName).trim();
+  // Flags and host-side lists (`ccflags-y += -DX=$(V)`) name no kernel objects, whatever they hold.
+  if (NOT_OBJECT_LISTS.test(name)) return false;
   const key = listKey(name);
   if (key === undefined) {
     // A list whose name we cannot expand (`$(MODULE_NAME)-y` set by a shell call) may be any.
-    if (/^(?:obj|lib)-|\$[({]/.test(name) && !/^(?:ccflags|asflags|ldflags|subdir-|CFLAGS_|AFLAGS_)/.test(name)) {
+    if (/^(?:obj|lib)-|\$[({]/.test(name)) {
       if (reach !== Reach.Never) found.open = true;
       return name.includes('$');
     }

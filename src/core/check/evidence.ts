@@ -60,6 +60,7 @@ export class UsageEvidence {
 
   private counts(usage: MemberUsage, slot: number): boolean {
     if (this.pre.lineStates[slot][usage.range.startLine] !== LineState.Active) return false;
+    // `dbg("%d", p->m)` where this target's dbg compiles to nothing: the compiler never sees `p->m`.
     if (this.droppedArguments[slot]?.some((span) => usage.range.startIndex >= span.start && usage.range.startIndex < span.end)) return false;
     // A compat definition of the driver's may stand in for the kernel's struct on this target.
     if (!this.oracle.kernelsOn(usage.aggregate, slot)) return false;
