@@ -1919,9 +1919,9 @@ interface ReadingInProgress {
 /** Readings kept per header: a header is usually included in one or two different states. */
 const READINGS_PER_HEADER = 4;
 /** What the shared store keeps: macro entries, config answers and line states (a line of every kernel is one unit). */
-const SHARED_READING_UNITS = 400_000;
+const SHARED_READING_UNITS = 200_000;
 /** Scanned header texts kept, in lines. */
-const SHARED_SCANNED_LINES = 400_000;
+const SHARED_SCANNED_LINES = 100_000;
 
 function readingUnits(reading: HeaderReading): number {
   return reading.before.size + reading.after.size + reading.configs.size + reading.children.length + reading.lineStates.length * reading.directiveLines.length;
@@ -1935,6 +1935,11 @@ function readingUnits(reading: HeaderReading): number {
 class SharedHeaders {
   private readonly resolverIds = new WeakMap<IncludeResolver, number>();
   private nextResolverId = 0;
+  /** A resolver's readings go with it (the editor makes one per check; they would only crowd the store). */
+  private readonly forgetResolver = new FinalizationRegistry<number>((id) => {
+    const prefix = `${id}\u0000`;
+    for (const key of [...this.readings.keys()]) if (key.startsWith(prefix)) this.readings.delete(key);
+  });
   readonly readings = new LRUCache<string, HeaderReading[]>({
     maxSize: SHARED_READING_UNITS,
     sizeCalculation: (kept) => kept.reduce((sum, reading) => sum + readingUnits(reading), 1),
@@ -1947,7 +1952,10 @@ class SharedHeaders {
 
   readingsKey(resolver: IncludeResolver, path: string): string {
     let id = this.resolverIds.get(resolver);
-    if (id === undefined) this.resolverIds.set(resolver, (id = this.nextResolverId++));
+    if (id === undefined) {
+      this.resolverIds.set(resolver, (id = this.nextResolverId++));
+      this.forgetResolver.register(resolver, id);
+    }
     return `${id}\u0000${path}`;
   }
 }
