@@ -100,14 +100,17 @@ function pushTrimmed(text: string, start: number, end: number, spans: { start: n
   spans.push({ start, end });
 }
 
+/** A call with its argument list read. */
+export interface CallWithArguments {
+  site: CallSite;
+  /** Offset of the call's name in the text. */
+  start: number;
+  arguments: CallArguments;
+}
+
 /** Each site with its offset and its argument list, where the list closes before any directive line. */
-export function withArguments(
-  masked: string,
-  sites: readonly CallSite[],
-  lineStartIndices: readonly number[],
-  isDirectiveLine: (line: number) => boolean,
-): { site: CallSite; start: number; arguments: CallArguments }[] {
-  const found: { site: CallSite; start: number; arguments: CallArguments }[] = [];
+export function withArguments(masked: string, sites: readonly CallSite[], lineStartIndices: readonly number[], isDirectiveLine: (line: number) => boolean): CallWithArguments[] {
+  const found: CallWithArguments[] = [];
   for (const site of sites) {
     const start = lineStartIndices[site.line] + site.startColumn;
     const open = masked.indexOf('(', start + site.name.length);

@@ -4,7 +4,7 @@
 // into a string (`#x`) or pastes into a name (`x##_ops`) never reaches the compiler as written,
 // so a member use inside it proves nothing. Which definition applies is
 // decided per target, from the line states of the file or header that holds it.
-import { callArguments, type CallSite } from './calls';
+import { withArguments, type CallSite } from './calls';
 
 /** One `#define NAME(params) body` of the driver. */
 export interface MacroDefinition {
@@ -70,12 +70,13 @@ export function droppedArgumentSpans(
     byName.set(definition.name, known === undefined ? definition : sameShape(known, definition) ? known : null);
   }
   const spans: { start: number; end: number }[] = [];
-  for (const site of sites) {
+  const dropsSome = (site: CallSite) => {
     const macro = byName.get(site.name);
-    if (!macro || macro.used.size === macro.parameters) continue;
-    const open = masked.indexOf('(', lineStartIndices[site.line] + site.endColumn);
-    const args = open < 0 ? undefined : callArguments(masked, open, site.line, isDirectiveLine);
-    if (!args || (macro.variadic ? args.spans.length < macro.parameters - 1 : args.spans.length !== macro.parameters)) continue;
+    return macro !== undefined && macro !== null && macro.used.size < macro.parameters;
+  };
+  for (const { site, arguments: args } of withArguments(masked, sites.filter(dropsSome), lineStartIndices, isDirectiveLine)) {
+    const macro = byName.get(site.name)!;
+    if (macro.variadic ? args.spans.length < macro.parameters - 1 : args.spans.length !== macro.parameters) continue;
     // Arguments from the variadic parameter's index on are all that parameter's.
     args.spans.forEach((span, index) => !macro.used.has(Math.min(index, macro.parameters - 1)) && spans.push(span));
   }

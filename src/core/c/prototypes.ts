@@ -1,5 +1,6 @@
 // Reading a function prototype as the header data stores it (`struct class *class_create(const
 // char *)`): its parameter types, and how many arguments a call must pass.
+import { splitTopLevel } from './signatures';
 
 export interface PrototypeParameters {
   /** Parameter types in order; [] for `(void)` and `()`. */
@@ -47,21 +48,4 @@ function matchingParen(text: string, open: number): number {
     else if (text[i] === ')' && --depth === 0) return i;
   }
   return -1;
-}
-
-/** `a, int (*)(int, int), b` → three parts: commas inside brackets do not split. */
-function splitTopLevel(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const char of text) {
-    if (char === '(' || char === '[') depth++;
-    else if (char === ')' || char === ']') depth--;
-    if (char === ',' && depth === 0) {
-      parts.push(current.trim());
-      current = '';
-    } else current += char;
-  }
-  parts.push(current.trim());
-  return parts;
 }

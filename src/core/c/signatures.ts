@@ -26,7 +26,8 @@ export function functionPointerShape(type: string): FunctionShape | undefined {
   return { returnType, parameterTypes: parameterTypes.length === 1 && parameterTypes[0] === 'void' ? [] : parameterTypes };
 }
 
-function splitTopLevel(text: string): string[] {
+/** `a, int (*)(int, int), b` → three parts: commas inside brackets do not split. */
+export function splitTopLevel(text: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let start = 0;

@@ -20,7 +20,7 @@ export function quickFixesFor(finding: Finding, text: string, usages: readonly J
     fixes.push(...missingHeaderFixes(text, finding.range.startLine, finding.header, versionIncludeEdit(new TextLines(text))));
   }
   if (finding.code === Codes.callArguments && finding.call) fixes.push(...callArgumentsFixes(text, finding.call));
-  if (finding.code === Codes.missingFunction) fixes.push(...missingFunctionFixes(finding, new TextLines(text).content(finding.range.startLine).slice(finding.range.startColumn, finding.range.endColumn)));
+  if (finding.code === Codes.missingFunction) fixes.push(...missingFunctionFixes(finding));
   fixes.push(ignoreFix(text, finding.range.startLine));
   return fixes;
 }

@@ -34,6 +34,8 @@ export class HeaderIndex {
   /** Database image index → bit in the file's masks. */
   private readonly bits = new Map<number, number>();
   private byBaseName?: Map<string, string[]>;
+  /** Call shapes by their text in the `calls` table, read once: checks ask on every keystroke. */
+  private readonly shapesByText = new Map<string, CallShape | undefined>();
 
   private declarationsFile?: HeadersFile;
   private namesFile?: HeaderNamesFile;
@@ -135,7 +137,8 @@ export class HeaderIndex {
     const found: CallShape[] = [];
     for (const [text, mask] of shapes) {
       if (!(mask & bit)) continue;
-      const shape = callShapeOf(text, name);
+      if (!this.shapesByText.has(text)) this.shapesByText.set(text, callShapeOf(text, name));
+      const shape = this.shapesByText.get(text);
       if (!shape) return undefined;
       found.push(shape);
     }

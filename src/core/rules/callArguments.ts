@@ -8,7 +8,7 @@
 // certainly compiled lines, never for a name the driver defines itself.
 import { lineRange, type Finding } from '../check/findings';
 import { ArgumentTypes, structPointerOf, type StructPointer } from '../c/argumentTypes';
-import { withArguments, type CallArguments, type CallSite } from '../c/calls';
+import { withArguments, type CallSite, type CallWithArguments } from '../c/calls';
 import { positionAt } from '../c/lineIndex';
 import { enclosingStatement } from '../c/statements';
 import type { CallShape } from '../kernels/headerIndex';
@@ -23,14 +23,6 @@ export const callArgumentsRule = {
   severity: 'warning',
   description: "A call passes a number of arguments that some targeted kernels' function or macro of that name does not take: the build stops there.",
 } as const satisfies RuleInfo;
-
-/** A call with its argument list read. */
-export interface CallWithArguments {
-  site: CallSite;
-  /** Offset of the call's name in the text. */
-  start: number;
-  arguments: CallArguments;
-}
 
 export interface CallArgumentsInput {
   /** The file's text, for the arguments' words, and the same with comments and strings blanked. */

@@ -30,12 +30,12 @@ export function missingFunctionFindings(context: RuleContext, input: Omit<Missin
 }
 
 /** The fix of a missing function with a successor every target has: call the successor. */
-export function missingFunctionFixes(finding: Pick<Finding, 'range' | 'successor'>, name: string): QuickFix[] {
+export function missingFunctionFixes(finding: Pick<Finding, 'range' | 'successor'>): QuickFix[] {
   if (!finding.successor?.renamable) return [];
   const { range } = finding;
   return [
     {
-      title: `Call \`${finding.successor.name}\`, which took the place of \`${name}\``,
+      title: `Call \`${finding.successor.name}\`, which took the place of \`${finding.successor.replaces}\``,
       kind: 'rename',
       preferred: true,
       edits: [{ range: { startLine: range.startLine, startColumn: range.startColumn, endLine: range.endLine, endColumn: range.endColumn }, newText: finding.successor.name }],
@@ -53,6 +53,8 @@ export interface MissingFunction {
 
 /** What a `missing-function` finding carries for its fix. */
 export interface FunctionSuccessor {
+  /** The removed function the call names. */
+  replaces: string;
   name: string;
   /** Every targeted kernel that compiles the call declares it: renaming the call is a fix. */
   renamable: boolean;
@@ -107,7 +109,7 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
       site,
       targets: missing,
       message: `\`${site.name}\` is not declared by the kernel headers of ${where}, so the call does not compile there${took}`,
-      ...(successor ? { successor: { name: successor.name, renamable: renamable === true } } : {}),
+      ...(successor ? { successor: { replaces: site.name, name: successor.name, renamable: renamable === true } } : {}),
     });
   }
   return found;

@@ -1,6 +1,6 @@
 // What every finding kind shares: its description (code, SARIF name, default severity) and
 // the context a judge reads. Each kind is one module of this folder; `index.ts` lists them.
-import type { AggregateRef, KernelDatabase, MemberState } from '../kernels/database';
+import type { KernelDatabase, MemberState } from '../kernels/database';
 import { describeImages } from '../kernels/history';
 import type { Finding, Severity } from '../check/findings';
 import type { FunctionSignature, MemberUsage } from '../c/usages';
@@ -74,4 +74,3 @@ export function findingWhereTypeFails(
   return memberFinding(context, code, use, failing, message(imagesOf(context, failing), declaration));
 }
 
-export type { AggregateRef };
