@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { openBundledDatabase } from '../../src/cli/database';
 import { bundledDataDir } from '../../src/cli/paths';
 import { DatabaseError, KernelDatabase } from '../../src/core/kernels/database';
 import { compareAll, findSuccessor } from '../../src/core/kernels/history';
@@ -55,6 +56,31 @@ describe('kernel database', () => {
     assert.equal(typeOn('5.13'), 'int (*)(struct vfio_device *)');
     assert.deepEqual(state('5.15'), { state: 'absent' });
     assert.deepEqual(state('6.2'), { state: 'no-aggregate' });
+  });
+
+  it('answers the same after a run has asked about structs of every shard (parsed shards are bounded, answers are not lost)', () => {
+    const fresh = openBundledDatabase();
+    const before = {
+      open: fresh.memberHistory(VFIO, 'open'),
+      headered: fresh.definedInSomeHeader({ kind: 'struct', name: 'file' }),
+      privateOn: fresh.privateImages({ kind: 'struct', name: 'file' }),
+      carriers: fresh.carriers(VFIO, fresh.imageIndex('6.12')!),
+    };
+    // A struct name from each of the 256 shards: every shard is parsed, the first ones long evicted.
+    const names = fresh.names('struct');
+    const seen = new Set<number>();
+    for (const name of names) {
+      const shard = shardOf(`struct ${name}`, SHARDS);
+      if (seen.has(shard)) continue;
+      seen.add(shard);
+      fresh.memberHistory({ kind: 'struct', name }, 'lock');
+    }
+    assert.equal(seen.size, SHARDS);
+    assert.deepEqual(fresh.memberHistory(VFIO, 'open'), before.open);
+    assert.equal(fresh.definedInSomeHeader({ kind: 'struct', name: 'file' }), before.headered);
+    assert.deepEqual(fresh.privateImages({ kind: 'struct', name: 'file' }), before.privateOn);
+    assert.deepEqual(fresh.carriers(VFIO, fresh.imageIndex('6.12')!), before.carriers);
+    assert.ok(before.carriers && before.carriers[0] > 0, 'vfio_device_ops is carried by modules on 6.12');
   });
 
   it('never calls a member missing from a definition that hides members (vm_fault.address)', () => {

@@ -2,6 +2,7 @@
 // image has, with their C types. Loading is lazy: the image list is small and read first;
 // the type tables are decompressed and parsed on the first question about a type.
 import { gunzipSync } from 'node:zlib';
+import { LRUCache } from 'lru-cache';
 import { HeaderIndex } from './headerIndex';
 import {
   SCHEMA_VERSION,
@@ -107,6 +108,11 @@ function ownValue<T>(record: Record<string, T>, key: string): T | undefined {
   return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
 }
 
+/** Shards kept parsed at once (of 256): about 0.5 MB of heap each. */
+const MAX_PARSED_SHARDS = 32;
+/** Names whose answers are kept (definitions, private images, header presence); members get four times as many. */
+const MAX_KEPT_NAMES = 8192;
+
 export class KernelDatabase {
   readonly images: KernelImage[];
   readonly source: string;
@@ -114,11 +120,17 @@ export class KernelDatabase {
   private readonly imported: ImportedImage[] = [];
   private readonly labelIndex = new Map<string, number>();
   private readonly shardCount: number;
-  private readonly shardFiles = new Map<number, Shard>();
+  /**
+   * Parsed shards, the most recently used kept. A shard is parsed whole for one name, and the
+   * answers per name are kept below: holding every shard a big tree touched cost a checking
+   * thread 150 MB (i915 reads 203 of 256 shards for 408 names).
+   */
+  private readonly shardFiles = new LRUCache<number, Shard>({ max: MAX_PARSED_SHARDS });
   private configsFile?: ConfigsFile;
-  private readonly definitionsCache = new Map<string, (Definition | null)[]>();
-  private readonly historyCache = new Map<string, MemberState[]>();
-  private readonly privateCache = new Map<string, readonly number[]>();
+  private readonly definitionsCache = new LRUCache<string, (Definition | null)[]>({ max: MAX_KEPT_NAMES });
+  private readonly historyCache = new LRUCache<string, MemberState[]>({ max: MAX_KEPT_NAMES * 4 });
+  private readonly privateCache = new LRUCache<string, readonly number[]>({ max: MAX_KEPT_NAMES });
+  private readonly headeredCache = new LRUCache<string, boolean>({ max: MAX_KEPT_NAMES });
   private memberAliases?: { file: MemberAliasesFile; bits: Map<number, number> };
   private headerIndex?: HeaderIndex;
   private typedefs?: { file: TypedefsFile; bits: Map<number, number> };
@@ -186,7 +198,7 @@ export class KernelDatabase {
     return shard;
   }
 
-  /** Forces the lazy load of every shard now (for benchmarks and for failing early in the CLI). */
+  /** Reads every shard now (for benchmarks and for failing early on a corrupt one). */
   warm(): void {
     for (let index = 0; index < this.shardCount; index++) this.shardAt(index);
   }
@@ -209,9 +221,8 @@ export class KernelDatabase {
 
   /** Aggregate names of one kind, sorted. Reads every shard: for pickers and suggestions, not checks. */
   names(kind: AggregateKind): string[] {
-    this.warm();
     const names = new Set<string>();
-    for (const { types } of this.shardFiles.values()) for (const name of Object.keys(types.aggregates[kind] ?? {})) names.add(name);
+    for (let index = 0; index < this.shardCount; index++) for (const name of Object.keys(this.shardAt(index).types.aggregates[kind] ?? {})) names.add(name);
     const prefix = `${kind} `;
     for (const imported of this.imported) {
       for (const key of imported.definitions.keys()) if (key.startsWith(prefix)) names.add(key.slice(prefix.length));
@@ -267,7 +278,9 @@ export class KernelDatabase {
   definedInSomeHeader(ref: AggregateRef): boolean | undefined {
     if (!this.images.some((image) => image.headers)) return undefined;
     const key = aggregateKey(ref);
-    return !this.shard(key).unheadered.has(key);
+    let headered = this.headeredCache.get(key);
+    if (headered === undefined) this.headeredCache.set(key, (headered = !this.shard(key).unheadered.has(key)));
+    return headered;
   }
 
   /** The images on which no public header defines the aggregate (cached: checks ask per usage). */
