@@ -62,6 +62,29 @@ describe('the driver\'s own types across its workspace', () => {
     assert.deepEqual([...kernelOnly.aggregates.keys()], ['struct eio_bdev', 'struct k2']);
   });
 
+  it('reads the same types from a .c file whose bodies it skips, a packed anonymous typedef and a function in #if branches included', () => {
+    const source = [
+      'typedef struct __attribute__((packed)) {',
+      '\tstruct device *dev;',
+      '} packed_t;',
+      'static int probe(struct platform_device *pdev)',
+      '{',
+      '\tstruct local_only { int y; } l = { 0 };',
+      '\treturn l.y;',
+      '}',
+      '#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 0, 0)',
+      'struct compat_only { int x; };',
+      '#endif',
+      'struct board { struct pci_dev *pdev; };',
+      '',
+    ].join('\n');
+    const types = readFileTypes(checker.parser, source);
+    assert.deepEqual([...types.aggregates.keys()], ['struct packed_t', 'struct compat_only', 'struct board']);
+    assert.deepEqual([...types.aggregates.get('struct packed_t')!], [['dev', 'struct device *']]);
+    assert.equal(types.rows.get('struct compat_only'), 9);
+    assert.deepEqual([...types.callables], ['probe']);
+  });
+
   it('judges the kernel structs reached through a struct defined in another file, and never the driver\'s own names', () => {
     const index = new WorkspaceTypeIndex(checker.parser);
     index.update('/ws/hdev.h', HEADER);

@@ -6,7 +6,8 @@
 //
 // The index is built once per workspace and updated per file as files change; each file is
 // parsed with the checker's tree-sitter parser and only its type definitions are kept.
-import type { Node, Parser } from 'web-tree-sitter';
+import type { Node, Parser, Tree } from 'web-tree-sitter';
+import { emptyFunctionBodies } from './functionBodies';
 import { typeWithoutName } from './ctype';
 import type { AggregateRef } from '../kernels/database';
 import { LineState, preprocess, type CommandLineMacro, type KernelEnvironment } from './preprocessor';
@@ -37,7 +38,7 @@ export function readFileTypes(parser: Parser, text: string): FileTypes {
   const found: FileTypes = { aggregates: new Map(), typedefs: new Map(), conditional: new Set(), rows: new Map(), callables: new Set() };
   if (text.length > MAX_INDEXED_BYTES || text.includes('\0')) return found;
   for (const match of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)/gm)) found.callables.add(match[1]);
-  const tree = parser.parse(blankAnnotations(text));
+  const tree = parseDeclarations(parser, blankAnnotations(text));
   if (!tree) return found;
   try {
     visit(tree.rootNode, found, false);
@@ -46,6 +47,24 @@ export function readFileTypes(parser: Parser, text: string): FileTypes {
   }
   if (found.rows.size > 0) found.directives = directivesOnly(text);
   return detachedTypes(found);
+}
+
+/**
+ * The file's syntax tree with function bodies emptied (nothing here reads them, and they are
+ * most of a .c file); of the whole text when an emptied range was not a function's body.
+ */
+function parseDeclarations(parser: Parser, text: string): Tree | null {
+  const emptied = emptyFunctionBodies(text);
+  if (emptied.openings.length === 0) return parser.parse(text);
+  const tree = parser.parse(emptied.text);
+  if (!tree || emptied.openings.every((open) => opensFunctionBody(tree.rootNode, open))) return tree;
+  tree.delete();
+  return parser.parse(text);
+}
+
+function opensFunctionBody(root: Node, offset: number): boolean {
+  const brace = root.descendantForIndex(offset);
+  return brace?.type === '{' && brace.parent?.type === 'compound_statement' && brace.parent.parent?.type === 'function_definition';
 }
 
 /**

@@ -1,0 +1,123 @@
+// Function bodies emptied from a text, for readers that only want what a file declares at
+// top level (the workspace's type index): most of a .c file is bodies, and the parser's time
+// grows with the text it is given. A body keeps its braces and its line breaks, so every row
+// holds (offsets after a body do not).
+//
+// Braces are matched on the text with comments, literals and directive lines masked. Both
+// branches of an `#if` count there, so a body whose braces differ between branches does not
+// balance: a body is blanked only when nothing in it starts at column 0 except its closing
+// brace, labels and directives (kernel style indents every statement). A line that does
+// starts at top level again. The caller confirms each emptied body with the parser: one that
+// was not a function's body after all (`typedef struct __attribute__((packed)) {`) means the
+// text is read whole.
+import { maskCode } from './statements';
+
+export interface EmptiedBodies {
+  text: string;
+  /** Offsets in `text` of the `{` of each body emptied. */
+  openings: number[];
+}
+
+const OPEN = 0x7b;
+const CLOSE = 0x7d;
+const NEWLINE = 0x0a;
+
+export function emptyFunctionBodies(text: string): EmptiedBodies {
+  const masked = maskCode(text);
+  const parts: string[] = [];
+  const openings: number[] = [];
+  let length = 0;
+  let copiedUpTo = 0;
+  let depth = 0;
+  for (let i = 0; i < masked.length; i++) {
+    const c = masked.charCodeAt(i);
+    if (c === OPEN) {
+      if (depth === 0 && previousCodeChar(masked, i) === ')') {
+        const close = bodyEnd(masked, i);
+        if (close !== undefined) {
+          const head = text.slice(copiedUpTo, i + 1);
+          const lineBreaks = '\n'.repeat(countLineBreaks(masked, i + 1, close));
+          openings.push(length + head.length - 1);
+          parts.push(head, lineBreaks);
+          length += head.length + lineBreaks.length;
+          copiedUpTo = close;
+          i = close;
+          continue;
+        }
+      }
+      depth++;
+    } else if (c === CLOSE) {
+      depth = Math.max(0, depth - 1);
+    } else if (c === NEWLINE && depth > 0 && startsTopLevelLine(masked, i + 1)) {
+      // A top-level line inside what counted as a block: the braces did not balance (an
+      // `#if` with a brace in each branch). Resynchronize rather than carry the error on.
+      depth = 0;
+    }
+  }
+  parts.push(text.slice(copiedUpTo));
+  return { text: parts.join(''), openings };
+}
+
+function countLineBreaks(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
+function previousCodeChar(masked: string, index: number): string | undefined {
+  for (let i = index - 1; i >= 0; i--) {
+    if (masked.charCodeAt(i) > 0x20) return masked[i];
+  }
+  return undefined;
+}
+
+/** The offset of the `}` that closes the body opened at `open`, or undefined when it does not close in kernel style. */
+function bodyEnd(masked: string, open: number): number | undefined {
+  let depth = 0;
+  for (let i = open; i < masked.length; i++) {
+    const c = masked.charCodeAt(i);
+    if (c === OPEN) depth++;
+    else if (c === CLOSE) {
+      depth--;
+      if (depth === 0) return i;
+    } else if (c === NEWLINE && i + 1 < masked.length) {
+      if (masked.charCodeAt(i + 1) === CLOSE) {
+        // A closing brace at column 0 ends the function in kernel style: it must be this one.
+        if (!closesAt(masked, i + 1, depth)) return undefined;
+      } else if (startsTopLevelLine(masked, i + 1)) {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+function closesAt(masked: string, index: number, depth: number): boolean {
+  return depth === 1 && masked[index] === '}';
+}
+
+/** A line starting at column 0 with code other than a label: a top-level declaration in kernel style. */
+function startsTopLevelLine(masked: string, index: number): boolean {
+  if (index >= masked.length || !isIdentifierStart(masked.charCodeAt(index))) return masked.charCodeAt(index) > 0x20 && !isBrace(masked.charCodeAt(index));
+  return !isLabel(masked, index);
+}
+
+/** `out:`, `err_free_irq :` (not `std::`, which is not C anyway). */
+function isLabel(masked: string, index: number): boolean {
+  let i = index;
+  while (i < masked.length && isIdentifierPart(masked.charCodeAt(i))) i++;
+  while (masked.charCodeAt(i) === 0x20 || masked.charCodeAt(i) === 0x09) i++;
+  return masked.charCodeAt(i) === 0x3a && masked.charCodeAt(i + 1) !== 0x3a;
+}
+
+function isBrace(c: number): boolean {
+  return c === OPEN || c === CLOSE;
+}
+
+function isIdentifierStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
+function isIdentifierPart(c: number): boolean {
+  return isIdentifierStart(c) || (c >= 48 && c <= 57);
+}
