@@ -108,6 +108,23 @@ function ownValue<T>(record: Record<string, T>, key: string): T | undefined {
   return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
 }
 
+interface NameFacts {
+  definitions: (Definition | null)[];
+  /** Images on which no public header defines it. */
+  privateImages: readonly number[];
+  /** Some header of a kernel with header data defines it. */
+  headered: boolean;
+}
+
+/** The aggregates of a shard that at least one bundled image defines. */
+function knownAggregates(types: TypesFile): Set<string> {
+  const known = new Set<string>();
+  for (const [kind, byName] of Object.entries(types.aggregates)) {
+    for (const [name, perImage] of Object.entries(byName)) if (perImage.some((layout) => layout >= 0)) known.add(`${kind} ${name}`);
+  }
+  return known;
+}
+
 /** Shards kept parsed at once (of 256): about 0.5 MB of heap each. */
 const MAX_PARSED_SHARDS = 32;
 /** Names whose answers are kept (definitions, private images, header presence); members get four times as many. */
@@ -127,10 +144,11 @@ export class KernelDatabase {
    */
   private readonly shardFiles = new LRUCache<number, Shard>({ max: MAX_PARSED_SHARDS });
   private configsFile?: ConfigsFile;
-  private readonly definitionsCache = new LRUCache<string, (Definition | null)[]>({ max: MAX_KEPT_NAMES });
+  /** What checks ask about a name, read from its shard at once: a later question needs no shard. */
+  private readonly nameFacts = new LRUCache<string, NameFacts>({ max: MAX_KEPT_NAMES });
   private readonly historyCache = new LRUCache<string, MemberState[]>({ max: MAX_KEPT_NAMES * 4 });
-  private readonly privateCache = new LRUCache<string, readonly number[]>({ max: MAX_KEPT_NAMES });
-  private readonly headeredCache = new LRUCache<string, boolean>({ max: MAX_KEPT_NAMES });
+  /** Per shard read once, kept: the aggregates some bundled image has ('struct file'), so that `knows` never reads a shard again. */
+  private readonly knownByShard = new Map<number, Set<string>>();
   private memberAliases?: { file: MemberAliasesFile; bits: Map<number, number> };
   private headerIndex?: HeaderIndex;
   private typedefs?: { file: TypedefsFile; bits: Map<number, number> };
@@ -194,6 +212,7 @@ export class KernelDatabase {
       }
       shard = { types, incomplete: new Set(types.incompleteLayouts), layouts: new Map(), unheadered: new Set(types.unheadered) };
       this.shardFiles.set(index, shard);
+      if (!this.knownByShard.has(index)) this.knownByShard.set(index, knownAggregates(types));
     }
     return shard;
   }
@@ -214,7 +233,7 @@ export class KernelDatabase {
     this.images.push(imported.image);
     this.imported.push(imported);
     this.labelIndex.set(imported.image.label, index);
-    this.definitionsCache.clear();
+    this.nameFacts.clear();
     this.historyCache.clear();
     return index;
   }
@@ -232,7 +251,11 @@ export class KernelDatabase {
 
   /** Is the aggregate in at least one image? */
   knows(ref: AggregateRef): boolean {
-    return this.definitions(ref).some((d) => d !== null);
+    const key = aggregateKey(ref);
+    if (this.imported.some((image) => image.definitions.has(key))) return true;
+    const index = shardOf(key, this.shardCount);
+    if (!this.knownByShard.has(index)) this.shardAt(index);
+    return this.knownByShard.get(index)!.has(key);
   }
 
   private layout(shard: Shard, id: number): Definition {
@@ -277,18 +300,12 @@ export class KernelDatabase {
    */
   definedInSomeHeader(ref: AggregateRef): boolean | undefined {
     if (!this.images.some((image) => image.headers)) return undefined;
-    const key = aggregateKey(ref);
-    let headered = this.headeredCache.get(key);
-    if (headered === undefined) this.headeredCache.set(key, (headered = !this.shard(key).unheadered.has(key)));
-    return headered;
+    return this.factsOf(ref).headered;
   }
 
   /** The images on which no public header defines the aggregate (cached: checks ask per usage). */
   privateImages(ref: AggregateRef): readonly number[] {
-    const key = aggregateKey(ref);
-    let images = this.privateCache.get(key);
-    if (!images) this.privateCache.set(key, (images = ownValue(this.shard(key).types.private, key) ?? []));
-    return images;
+    return this.factsOf(ref).privateImages;
   }
 
   /** Other same-named definitions on `image` (a kernel with several `struct channel`s), with their carriers. */
@@ -303,13 +320,17 @@ export class KernelDatabase {
 
   /** The aggregate's definition on every image (null: not in that image's vmlinux BTF). */
   definitions(ref: AggregateRef): (Definition | null)[] {
+    return this.factsOf(ref).definitions;
+  }
+
+  private factsOf(ref: AggregateRef): NameFacts {
     const key = aggregateKey(ref);
-    let cached = this.definitionsCache.get(key);
-    if (!cached) {
+    let facts = this.nameFacts.get(key);
+    if (!facts) {
       const shard = this.shard(key);
       const byName = shard.types.aggregates[ref.kind];
       const perImage = byName ? ownValue(byName, ref.name) : undefined;
-      cached = this.images.map((_, index) => {
+      const definitions = this.images.map((_, index) => {
         if (index < this.bundledCount) {
           const layout = perImage?.[index] ?? -1;
           return layout >= 0 ? this.layout(shard, layout) : null;
@@ -317,9 +338,10 @@ export class KernelDatabase {
         const found = this.imported[index - this.bundledCount].definitions.get(key);
         return found ? { members: found.members, byName: new Map(found.members.map((m) => [m.name, m])), incomplete: found.incomplete } : null;
       });
-      this.definitionsCache.set(key, cached);
+      facts = { definitions, privateImages: ownValue(shard.types.private, key) ?? [], headered: !shard.unheadered.has(key) };
+      this.nameFacts.set(key, facts);
     }
-    return cached;
+    return facts;
   }
 
   definition(ref: AggregateRef, image: number): Definition | null {
