@@ -6,7 +6,8 @@ import type { Finding } from '../core/check/findings';
 import type { KernelDatabase } from '../core/kernels/database';
 import type { Checker } from '../core/check/checker';
 import { buildScope } from '../core/check/buildScope';
-import { includeContexts, indexWorkspace, readSource, readTextFile } from './files';
+import type { Parser } from 'web-tree-sitter';
+import { includeContexts, indexWorkspace, readSource, readTextFile, type IndexedWorkspace } from './files';
 import { openDatabase } from './kernels';
 import { createChecker } from './runtime';
 
@@ -57,7 +58,6 @@ const WARM_UP = ['#include <linux/module.h>', 'static int warm_up(struct file *f
 
 export class FileRunner {
   private readonly includeContext: ReturnType<typeof includeContexts>;
-  private readonly workspace: ReturnType<typeof indexWorkspace>;
   /** The files of one folder share its Kbuild files: each is read once per run. */
   private readonly makefiles = new Map<string, string | undefined>();
 
@@ -65,15 +65,21 @@ export class FileRunner {
     private readonly checker: Checker,
     readonly db: KernelDatabase,
     private readonly job: CheckJob,
+    private readonly workspace: IndexedWorkspace,
   ) {
-    this.workspace = indexWorkspace(job.roots, checker.parser, job.files);
     this.includeContext = includeContexts(job.roots, this.workspace.index);
     checker.check(WARM_UP, { fileName: 'warm-up.c', targets: job.targets });
   }
 
+  /** A runner that indexes the workspace itself. */
   static async create(job: CheckJob, db?: KernelDatabase): Promise<FileRunner> {
+    return FileRunner.withWorkspace(job, (parser) => indexWorkspace(job.roots, parser, job.files), db);
+  }
+
+  /** A runner whose workspace index comes from `index` (read with other threads, in a worker). */
+  static async withWorkspace(job: CheckJob, index: (parser: Parser) => IndexedWorkspace | Promise<IndexedWorkspace>, db?: KernelDatabase): Promise<FileRunner> {
     const created = await createChecker(db ?? openDatabase(job.db));
-    return new FileRunner(created.checker, created.db, job);
+    return new FileRunner(created.checker, created.db, job, await index(created.checker.parser));
   }
 
   /** More source files than the workspace index reads. */

@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 import { createIncludeResolver, HeaderTexts, kbuildFlags } from '../core/c/includes';
 import type { BuildContext } from '../core/check/checker';
 import type { IncludeResolver } from '../core/c/preprocessor';
-import { isKernelTree } from '../core/c/kernelTree';
-import { WorkspaceTypeIndex } from '../core/c/workspaceTypes';
+import { inKernelHeaders, isKernelTree } from '../core/c/kernelTree';
+import { readFileTypes, WorkspaceTypeIndex, type FileTypes } from '../core/c/workspaceTypes';
 import type { Parser } from 'web-tree-sitter';
 
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -72,17 +72,58 @@ export function readTextFile(candidate: string): string | undefined {
 /** A workspace larger than this is indexed only in part (the first files in path order). */
 export const MAX_INDEXED_FILES = 5000;
 
+/** The files the workspace index reads, in the order it reads them. */
+export interface WorkspacePlan {
+  files: string[];
+  /** Roots that are kernel source trees (their own headers are the kernel's, not indexed). */
+  kernelTrees: string[];
+  /** More source files than the index reads. */
+  truncated: boolean;
+}
+
 /**
- * The type definitions of every .c and .h file under the roots (the driver's workspace, for
- * the CLI): names defined there are the driver's, whether or not a file includes them. The
- * files under `first` (those named for checking) are read first, so they are within the limit.
+ * Which files the index of the roots reads: every .c and .h file under them (the driver's
+ * workspace, for the CLI), up to MAX_INDEXED_FILES. The files under `first` (those named for
+ * checking) come first, so they are within the limit: in a workspace over it (a kernel tree),
+ * their folders' definitions count most.
  */
-export function indexWorkspace(roots: readonly string[], parser: Parser, first: readonly string[] = []): { index: WorkspaceTypeIndex; truncated: boolean } {
-  const index = new WorkspaceTypeIndex(parser, roots.filter((root) => isKernelTree(root, readTextFile, isDirectory)));
-  // The files being checked first: in a workspace over the limit (a kernel tree), their folders' definitions count most.
-  const files = [...new Set([...collectFiles(first).files, ...collectFiles(roots).files])].filter((path) => index.covers(path));
-  for (const path of files.slice(0, MAX_INDEXED_FILES)) index.update(path, readTextFile(path));
-  return { index, truncated: files.length > MAX_INDEXED_FILES };
+export function planWorkspaceIndex(roots: readonly string[], first: readonly string[] = []): WorkspacePlan {
+  const kernelTrees = roots.filter((root) => isKernelTree(root, readTextFile, isDirectory));
+  const driverFile = (path: string) => !kernelTrees.some((root) => inKernelHeaders(path, root));
+  const files = [...new Set([...collectFiles(first).files, ...collectFiles(roots).files])].filter(driverFile);
+  return { files: files.slice(0, MAX_INDEXED_FILES), kernelTrees, truncated: files.length > MAX_INDEXED_FILES };
+}
+
+/** One file's definitions as the index keeps them (undefined: unreadable), with its place in the plan. */
+export type IndexedFile = [position: number, path: string, types: FileTypes | undefined];
+
+/** Reads the definitions of the plan's files at the given positions (a thread's share of them). */
+export function readPlannedFiles(plan: WorkspacePlan, parser: Parser, positions: Iterable<number>): IndexedFile[] {
+  const read: IndexedFile[] = [];
+  for (const position of positions) {
+    const path = plan.files[position];
+    const text = readTextFile(path);
+    read.push([position, path, text === undefined ? undefined : readFileTypes(parser, text)]);
+  }
+  return read;
+}
+
+/** The index of a plan from its files' definitions, read here or by other threads. */
+export function assembleWorkspace(plan: WorkspacePlan, parser: Parser, files: readonly IndexedFile[]): IndexedWorkspace {
+  const index = new WorkspaceTypeIndex(parser, plan.kernelTrees);
+  for (const [, path, types] of [...files].sort((a, b) => a[0] - b[0])) index.store(path, types);
+  return { index, truncated: plan.truncated };
+}
+
+export interface IndexedWorkspace {
+  index: WorkspaceTypeIndex;
+  truncated: boolean;
+}
+
+/** The type definitions of every .c and .h file under the roots, read in this thread. */
+export function indexWorkspace(roots: readonly string[], parser: Parser, first: readonly string[] = []): IndexedWorkspace {
+  const plan = planWorkspaceIndex(roots, first);
+  return assembleWorkspace(plan, parser, readPlannedFiles(plan, parser, plan.files.keys()));
 }
 
 function isDirectory(path: string): boolean {

@@ -1,10 +1,14 @@
 // `check` over many files on every core: worker threads each load the checker once and take
 // batches of files (a folder's files together, so they share header lookups and texts); the
 // main thread hands out batches as workers free up and passes outcomes on in file order, so the
-// output is exactly the single-threaded one.
+// output is exactly the single-threaded one. The workspace's type index, which every worker
+// needs whole, is read once: each worker reads a share of its files, and the main thread hands
+// everyone's shares to every worker.
 import { dirname } from 'node:path';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import type { Parser } from 'web-tree-sitter';
+import { isMainThread, parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import { FileRunner, type CheckJob, type FileOutcome } from './checkFiles';
+import { assembleWorkspace, planWorkspaceIndex, readPlannedFiles, type IndexedFile, type IndexedWorkspace, type WorkspacePlan } from './files';
 
 const WORKER_ROLE = 'kernel-compat-check';
 /** Files per batch at most: small enough to balance the load, large enough to keep a folder together. */
@@ -12,8 +16,16 @@ const BATCH_FILES = 16;
 /** Batches handed out beyond the oldest unfinished one: bounds the outcomes held back for ordering. */
 const BATCHES_AHEAD = 64;
 
-type ToWorker = { batch: number; paths: string[] } | { done: true };
-type FromWorker = { ready: true } | { batch: number; outcomes: FileOutcome[] } | { failed: string };
+type ToWorker = { index: IndexedFile[] } | { batch: number; paths: string[] } | { done: true };
+type FromWorker = { indexed: IndexedFile[] } | { ready: true } | { batch: number; outcomes: FileOutcome[] } | { failed: string };
+
+/** What a worker starts with: the job, the workspace files to index, and which share of them it reads. */
+interface WorkerStart {
+  role: typeof WORKER_ROLE;
+  job: CheckJob;
+  plan: WorkspacePlan;
+  share: { thread: number; threads: number };
+}
 
 /** Consecutive files of one folder, at most BATCH_FILES each, in the files' order. */
 export function batchesOf(files: readonly string[]): string[][] {
@@ -72,11 +84,22 @@ export function checkInWorkers(job: CheckJob, files: readonly string[], threads:
       }
     };
     const count = Math.max(1, Math.min(threads, batches.length));
+    const plan = planWorkspaceIndex(job.roots, job.files);
+    let shares: IndexedFile[][] = [];
+    const handOverIndex = (share: IndexedFile[]) => {
+      shares.push(share);
+      if (shares.length < count) return;
+      const index = shares.flat();
+      shares = [];
+      for (const worker of workers) worker.postMessage({ index } satisfies ToWorker);
+    };
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(__filename, { workerData: { role: WORKER_ROLE, job } });
+      const start: WorkerStart = { role: WORKER_ROLE, job, plan, share: { thread: i, threads: count } };
+      const worker = new Worker(__filename, { workerData: start });
       workers.push(worker);
       worker.on('message', (message: FromWorker) => {
         if ('failed' in message) return fail(new Error(message.failed));
+        if ('indexed' in message) return handOverIndex(message.indexed);
         if ('batch' in message) {
           finished.set(message.batch, message.outcomes);
           try {
@@ -97,12 +120,12 @@ export function checkInWorkers(job: CheckJob, files: readonly string[], threads:
   });
 }
 
-/** The worker side: load once, then check each batch handed over. */
-async function serveBatches(job: CheckJob): Promise<void> {
+/** The worker side: load once, read its share of the index, then check each batch handed over. */
+async function serveBatches({ job, plan, share }: WorkerStart): Promise<void> {
   const port = parentPort!;
   let runner: FileRunner;
   try {
-    runner = await FileRunner.create(job);
+    runner = await FileRunner.withWorkspace(job, (parser) => sharedWorkspace(plan, share, parser, port));
   } catch (error) {
     port.postMessage({ failed: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies FromWorker);
     return;
@@ -112,6 +135,7 @@ async function serveBatches(job: CheckJob): Promise<void> {
       port.close();
       return;
     }
+    if (!('batch' in message)) return;
     let current = '';
     try {
       const outcomes = message.paths.map((path) => runner.check((current = path)));
@@ -124,6 +148,18 @@ async function serveBatches(job: CheckJob): Promise<void> {
   port.postMessage({ ready: true } satisfies FromWorker);
 }
 
+/** Reads this thread's share of the workspace's files (every n-th), hands it over, and waits for everyone's. */
+function sharedWorkspace(plan: WorkspacePlan, share: WorkerStart['share'], parser: Parser, port: MessagePort): Promise<IndexedWorkspace> {
+  const positions = [...plan.files.keys()].filter((position) => position % share.threads === share.thread);
+  const mine = readPlannedFiles(plan, parser, positions);
+  return new Promise((resolve) => {
+    port.once('message', (message: ToWorker) => {
+      if ('index' in message) resolve(assembleWorkspace(plan, parser, message.index));
+    });
+    port.postMessage({ indexed: mine } satisfies FromWorker);
+  });
+}
+
 if (!isMainThread && (workerData as { role?: string } | null)?.role === WORKER_ROLE) {
-  void serveBatches((workerData as { job: CheckJob }).job);
+  void serveBatches(workerData as WorkerStart);
 }

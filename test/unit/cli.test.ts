@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { run } from '../../src/cli/main';
@@ -109,6 +109,29 @@ describe('kernel-compat check', () => {
       assert.equal(threaded.out, alone.out, format);
       assert.equal(threaded.err, alone.err, format);
       assert.equal(threaded.code, alone.code, format);
+    }
+  });
+
+  it('knows the driver\'s own types in worker threads as in one: each thread reads part of the workspace index', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'kc-shared-index-'));
+    try {
+      // The driver's own `struct urb`, in a header of another folder that io/*.c include by a
+      // name only the workspace index resolves: without the index, `c->mine` is judged as the
+      // kernel's urb, which has no `mine`.
+      mkdirSync(join(root, 'core'));
+      mkdirSync(join(root, 'io'));
+      writeFileSync(join(root, 'core', 'urb_defs.h'), 'struct urb { int mine; };\n');
+      const user = (name: string) => `#include <linux/module.h>\n#include <linux/usb.h>\n#include "urb_defs.h"\nint ${name}(struct urb *c)\n{\n\treturn c->mine;\n}\n`;
+      for (const name of ['a', 'b', 'c']) writeFileSync(join(root, 'io', `${name}.c`), user(`${name}_read`));
+      writeFileSync(join(root, 'core', 'main.c'), user('main_read'));
+      const alone = await cli(['check', '--format', 'json', '--jobs', '1', '--targets', '6.1', root]);
+      const threaded = await cli(['check', '--format', 'json', '--jobs', '2', '--targets', '6.1', root]);
+      assert.deepEqual(JSON.parse(alone.out), [], 'c->mine is the driver\'s member');
+      assert.equal(alone.code, 0);
+      assert.equal(threaded.out, alone.out);
+      assert.equal(threaded.code, 0);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 

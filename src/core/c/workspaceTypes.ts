@@ -309,9 +309,14 @@ export class WorkspaceTypeIndex implements WorkspaceTypes {
    */
   update(path: string, text: string | undefined): boolean {
     if (!this.covers(path)) return false;
+    return this.store(path, text === undefined ? undefined : readFileTypes(this.parser, text));
+  }
+
+  /** Keeps definitions read elsewhere (by another thread) for a file, like `update`. */
+  store(path: string, after: FileTypes | undefined): boolean {
+    if (!this.covers(path)) return false;
     const before = this.files.get(path);
-    if ((before === undefined) !== (text === undefined)) this.byBaseName = undefined;
-    const after = text === undefined ? undefined : readFileTypes(this.parser, text);
+    if ((before === undefined) !== (after === undefined)) this.byBaseName = undefined;
     if (sameTypes(before, after)) return false;
     if (after) this.files.set(path, after);
     else this.files.delete(path);
