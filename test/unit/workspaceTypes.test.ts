@@ -85,6 +85,20 @@ describe('the driver\'s own types across its workspace', () => {
     assert.deepEqual([...types.callables], ['probe']);
   });
 
+  it('keeps macros a call may reach as callables, not register numbers', () => {
+    const registers = [
+      '#define mmGRBM_STATUS 0x2004',
+      '#define GRBM_STATUS__GUI_ACTIVE_MASK 0x80000000L',
+      '#define GRBM_STATUS__GUI_ACTIVE__SHIFT (31) /* bit 31 */',
+      '#define RREG32_SOC15(ip, inst, reg) rreg(ip, inst, reg)',
+      '#define my_alloc kmalloc_node_track',
+      '#define WAIT_FLAGS \\',
+      '\t0x10',
+      '',
+    ].join('\n');
+    assert.deepEqual([...readFileTypes(checker.parser, registers).callables], ['RREG32_SOC15', 'my_alloc', 'WAIT_FLAGS']);
+  });
+
   it('judges the kernel structs reached through a struct defined in another file, and never the driver\'s own names', () => {
     const index = new WorkspaceTypeIndex(checker.parser);
     index.update('/ws/hdev.h', HEADER);

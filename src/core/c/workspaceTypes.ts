@@ -33,11 +33,19 @@ export interface FileTypes {
 /** Files larger than this are not indexed: no driver header is, and a generated blob may be. */
 const MAX_INDEXED_BYTES = 2 * 1024 * 1024;
 
+const MACRO_DEFINITION = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(.*)$/gm;
+/**
+ * The body of `#define mmGRBM_STATUS 0x2004`: a number cannot be called, so the name is no
+ * callable. Register headers define tens of thousands of these each; kept, they made the
+ * index of drivers/gpu 160 MB of names.
+ */
+const NUMBER_BODY = /^[ \t]+\(?[ \t]*(?:0[xX][0-9a-fA-F]+|\d+)[uUlL]*[ \t]*\)?[ \t]*(?:\/\*.*\*\/[ \t]*|\/\/.*)?\r?$/;
+
 /** Reads the type definitions of one file. */
 export function readFileTypes(parser: Parser, text: string): FileTypes {
   const found: FileTypes = { aggregates: new Map(), typedefs: new Map(), conditional: new Set(), rows: new Map(), callables: new Set() };
   if (text.length > MAX_INDEXED_BYTES || text.includes('\0')) return found;
-  for (const match of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)/gm)) found.callables.add(match[1]);
+  for (const match of text.matchAll(MACRO_DEFINITION)) if (!NUMBER_BODY.test(match[2])) found.callables.add(match[1]);
   const tree = parseDeclarations(parser, blankAnnotations(text));
   if (!tree) return found;
   try {
