@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { createIncludeResolver, HeaderTexts, kbuildFlags } from '../core/c/includes';
 import type { BuildContext } from '../core/check/checker';
 import type { IncludeResolver } from '../core/c/preprocessor';
-import { inKernelHeaders, isKernelTree } from '../core/c/kernelTree';
+import { enclosingKernelTree, inKernelHeaders } from '../core/c/kernelTree';
 import { readFileTypes, WorkspaceTypeIndex, type FileTypes } from '../core/c/workspaceTypes';
 import type { Parser } from 'web-tree-sitter';
 
@@ -88,7 +88,7 @@ export interface WorkspacePlan {
  * their folders' definitions count most.
  */
 export function planWorkspaceIndex(roots: readonly string[], first: readonly string[] = []): WorkspacePlan {
-  const kernelTrees = roots.filter((root) => isKernelTree(root, readTextFile, isDirectory));
+  const kernelTrees = [...new Set(roots.map((root) => enclosingKernelTree(resolve(root), readTextFile, isDirectory)).filter((tree) => tree !== undefined))];
   const driverFile = (path: string) => !kernelTrees.some((root) => inKernelHeaders(path, root));
   const files = [...new Set([...collectFiles(first).files, ...collectFiles(roots).files])].filter(driverFile);
   return { files: files.slice(0, MAX_INDEXED_FILES), kernelTrees, truncated: files.length > MAX_INDEXED_FILES };

@@ -2,9 +2,8 @@
 // workspace: built once, on the first check, from every .c and .h file of the workspace
 // folders; then updated file by file as files change on disk or in an editor.
 import * as vscode from 'vscode';
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
-import { isKernelTree } from '../core/c/kernelTree';
+import { readFileSync, statSync } from 'node:fs';
+import { enclosingKernelTree } from '../core/c/kernelTree';
 import { WorkspaceTypeIndex } from '../core/c/workspaceTypes';
 import type { EngineLoader } from './engine';
 
@@ -56,23 +55,31 @@ export class WorkspaceTypesController implements vscode.Disposable {
     return index;
   }
 
-  /** The workspace folders that are kernel source trees. */
+  /** The kernel source trees the workspace folders are, or lie in. */
   private async kernelTrees(): Promise<string[]> {
-    const trees: string[] = [];
+    const trees = new Set<string>();
+    const isDirectory = (path: string) => {
+      try {
+        return statSync(path).isDirectory();
+      } catch {
+        return false;
+      }
+    };
+    // Only the Kbuild and top Makefile of each folder up are read, from disk: a tree's root is
+    // decided by files nobody edits while working on a driver.
+    const read = (path: string) => {
+      try {
+        return readFileSync(path, 'utf8');
+      } catch {
+        return undefined;
+      }
+    };
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       if (folder.uri.scheme !== 'file') continue;
-      const texts = new Map<string, string | undefined>();
-      for (const name of ['Kbuild', 'Makefile']) texts.set(join(folder.uri.fsPath, name), await this.readText(vscode.Uri.joinPath(folder.uri, name)));
-      const isDirectory = (path: string) => {
-        try {
-          return statSync(path).isDirectory();
-        } catch {
-          return false;
-        }
-      };
-      if (isKernelTree(folder.uri.fsPath, (path) => texts.get(path), isDirectory)) trees.push(folder.uri.fsPath);
+      const tree = enclosingKernelTree(folder.uri.fsPath, read, isDirectory);
+      if (tree !== undefined) trees.add(tree);
     }
-    return trees;
+    return [...trees];
   }
 
   private async readText(uri: vscode.Uri): Promise<string | undefined> {

@@ -83,6 +83,14 @@ describe('kernel database', () => {
     assert.ok(before.carriers && before.carriers[0] > 0, 'vfio_device_ops is carried by modules on 6.12');
   });
 
+  it('never calls a member missing when a same-named definition of that kernel has it (vmlinux\'s private map_info, mtd\'s public one)', () => {
+    const db = bundledDatabase();
+    const at = (member: string) => db.memberHistory({ kind: 'struct', name: 'map_info' }, member)[db.imageIndex('6.1')!];
+    assert.deepEqual(at('vaddr').state, 'present');
+    assert.deepEqual(at('virt'), { state: 'unknown' });
+    assert.deepEqual(at('no_such_member'), { state: 'absent' });
+  });
+
   it('never calls a member missing from a definition that hides members (vm_fault.address)', () => {
     const db = bundledDatabase();
     const history = db.memberHistory({ kind: 'struct', name: 'vm_fault' }, 'address');

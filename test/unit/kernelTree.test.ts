@@ -1,6 +1,8 @@
 // A workspace that is a kernel tree: its include/ and arch/<arch>/include/ are the kernel's
 // headers, so the structs they define are judged as the kernel's, not taken for a driver's.
 import * as assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { run } from '../../src/cli/main';
 import { packageRoot } from '../../src/cli/paths';
@@ -27,10 +29,25 @@ describe('a workspace that is a kernel tree', () => {
     assert.match(result.err, /unset\.c: not built on the targeted kernels \(CONFIG_BLK_DEV_DEMO_UNSET off\): not checked/);
   });
 
+  it('knows a folder named alone lies in a kernel tree, and judges it as part of that tree', async () => {
+    // An in-tree driver's folder checked without --workspace: the tree around it still decides
+    // what is the kernel's and which config symbols are off.
+    const alone = await cli(['check', '--targets', '6.1', join(tree, 'drivers', 'block')]);
+    const withRoot = await cli(['check', '--targets', '6.1', '--workspace', tree, join(tree, 'drivers', 'block')]);
+    assert.equal(alone.out, withRoot.out);
+    assert.match(alone.err, /unset\.c: not built on the targeted kernels \(CONFIG_BLK_DEV_DEMO_UNSET off\): not checked/);
+  });
+
   it('takes the same headers for the driver\'s own where no kernel tree holds them', async () => {
-    // Without --workspace the roots are the folders named, and none of them is a kernel tree:
-    // include/ and arch/ are then folders of the driver, and their structs its own.
-    const result = await cli(['check', '--targets', '6.1', join(tree, 'include'), join(tree, 'arch'), join(tree, 'drivers')]);
-    assert.equal(result.out, '');
+    // A copy of the tree's folders without its top Kbuild and Makefile: include/ and arch/ are
+    // then folders of the driver, and their structs its own.
+    const copy = mkdtempSync(join(tmpdir(), 'kc-not-a-tree-'));
+    try {
+      for (const folder of ['include', 'arch', 'drivers']) cpSync(join(tree, folder), join(copy, folder), { recursive: true });
+      const result = await cli(['check', '--targets', '6.1', join(copy, 'include'), join(copy, 'arch'), join(copy, 'drivers')]);
+      assert.equal(result.out, '');
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 });

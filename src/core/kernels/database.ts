@@ -308,6 +308,15 @@ export class KernelDatabase {
     return this.factsOf(ref).privateImages;
   }
 
+  /**
+   * Whether another same-named definition on the image has the member. Which of them a driver's
+   * code means is the headers' to say, not BTF's: vmlinux's `struct map_info` is uprobes' private
+   * one, while drivers mean mtd's, carried by 22 modules.
+   */
+  private someAlternativeHas(ref: AggregateRef, image: number, member: string): boolean {
+    return this.alternatives(ref, image).some(({ definition }) => definition.byName.has(member));
+  }
+
   /** Other same-named definitions on `image` (a kernel with several `struct channel`s), with their carriers. */
   alternatives(ref: AggregateRef, image: number): { definition: Definition; carriers: Carriers }[] {
     if (image >= this.bundledCount) return [];
@@ -357,7 +366,8 @@ export class KernelDatabase {
         if (!definition) return { state: 'no-aggregate' };
         const found = definition.byName.get(member) ?? this.aliasMember(definition, image, member);
         if (found) return { state: 'present', member: found };
-        return definition.incomplete ? { state: 'unknown' } : { state: 'absent' };
+        if (definition.incomplete || this.someAlternativeHas(ref, image, member)) return { state: 'unknown' };
+        return { state: 'absent' };
       });
       this.historyCache.set(key, history);
     }
