@@ -2,12 +2,21 @@
 // only around the edit and re-reads nothing that came back unchanged.
 import type { Parser, Tree } from 'web-tree-sitter';
 import { findUsages, type FileUsages, type TypeOracle } from '../c/usages';
+import { readReusingBodies, type BodiesRead } from './bodyReuse';
+
+interface KeptRead {
+  /** The targets and workspace the read was for (they steer member types). */
+  targetsKey: string;
+  read: BodiesRead;
+}
 
 interface CachedTree {
   text: string;
   tree: Tree;
-  /** What the usage finder read from this tree, and for which targets (they steer member types). */
-  read?: { targetsKey: string; usages: FileUsages };
+  /** What the usage finder read from this tree. */
+  read?: KeptRead;
+  /** The read of the text this one replaced: its unchanged function bodies need no re-reading. */
+  earlier?: KeptRead;
 }
 
 export class DocumentTrees {
@@ -25,21 +34,24 @@ export class DocumentTrees {
     if (previous && previous.text === text) return previous.tree;
     const tree = previous ? this.reparse(previous, text) : this.parser.parse(text);
     if (!tree) throw new Error('the C parser returned no tree');
-    if (cache) cache.set(variantKey, { text, tree });
+    if (cache) cache.set(variantKey, { text, tree, earlier: previous?.read ?? previous?.earlier });
     return tree;
   }
 
   /**
    * The usages in `tree` (from `parse`). Kept with the document's tree: when a text comes back
-   * unchanged (a function an edit did not touch, re-read for some targets), nothing is re-read.
+   * unchanged (a function an edit did not touch, re-read for some targets), nothing is re-read,
+   * and after an edit only the function bodies it changed are (see bodyReuse.ts).
    */
   read(tree: Tree, documentKey: string | undefined, variantKey: string, targets: readonly number[], oracle: TypeOracle, workspaceGeneration = 0): FileUsages {
     const cached = documentKey ? this.documents.get(documentKey)?.get(variantKey) : undefined;
+    if (cached?.tree !== tree) return findUsages(tree, oracle);
     const targetsKey = `${targets.join(',')}|${workspaceGeneration}`;
-    if (cached?.tree === tree && cached.read?.targetsKey === targetsKey) return cached.read.usages;
-    const usages = findUsages(tree, oracle);
-    if (cached?.tree === tree) cached.read = { targetsKey, usages };
-    return usages;
+    if (cached.read?.targetsKey === targetsKey) return cached.read.read.usages;
+    const earlier = cached.earlier?.targetsKey === targetsKey ? cached.earlier.read : undefined;
+    cached.read = { targetsKey, read: readReusingBodies(tree, cached.text, oracle, earlier) };
+    cached.earlier = undefined;
+    return cached.read.read.usages;
   }
 
   /** Frees a document's trees that this check did not use (target groups that no longer exist). */
