@@ -131,10 +131,12 @@ class Moves {
     const stretch = this.stretches[lastStartingAtOrBefore(this.stretches, range.startIndex)];
     if (stretch?.shift === undefined || range.endIndex > stretch.end) return undefined;
     const startIndex = range.startIndex + stretch.shift;
-    const endIndex = range.endIndex + stretch.shift;
     const start = positionAt(this.lineStartIndices, startIndex);
-    const end = positionAt(this.lineStartIndices, endIndex);
-    return { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column, startIndex, endIndex };
+    // The end as the read gave it, relative to the start (a one-character range at a line's
+    // end ends on that line); a later line of the range starts inside it, so keeps its columns.
+    const lines = range.endLine - range.startLine;
+    const endColumn = lines === 0 ? start.column + range.endColumn - range.startColumn : range.endColumn;
+    return { startLine: start.line, startColumn: start.column, endLine: start.line + lines, endColumn, startIndex, endIndex: range.endIndex + stretch.shift };
   }
 }
 
