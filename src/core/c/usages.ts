@@ -100,11 +100,11 @@ export interface FileUsages {
   /** names of structs/unions the file itself defines (with a body): these are NOT kernel structs */
   localAggregates: Set<string>;
   /**
-   * Set when code inside a function body declares what the code after it sees (a typedef, a
-   * struct or union with a body, a nested function): then the bodies cannot be read apart
-   * from one another (see SkippedBody).
+   * Set when the function bodies cannot be read apart from one another (see SkippedBody):
+   * code inside one declares what the code after it sees (a typedef, a struct or union with
+   * a body, a nested function), or the read stopped early at a surprise in a broken tree.
    */
-  bodiesReachOut?: boolean;
+  bodiesInseparable?: boolean;
 }
 
 /**
@@ -163,7 +163,7 @@ class UsageFinder {
   private readonly accessUsages = new Map<number, MemberUsage>();
   /** Tree indices of the tag names of `struct NAME {` definitions, in file order. */
   private readonly tagDefinitionStarts: number[] = [];
-  private bodiesReachOut = false;
+  private bodiesInseparable = false;
 
   constructor(
     private readonly tree: Tree,
@@ -186,6 +186,8 @@ class UsageFinder {
       // A surprise in a broken tree must not cost the caller everything found so far; a
       // broken database must not pass for a clean file.
       if (error instanceof DatabaseError) throw error;
+      // What was not read depends on where the read stopped.
+      this.bodiesInseparable = true;
     }
     this.usages.sort((a, b) => a.range.startIndex - b.range.startIndex);
     this.mentions.sort((a, b) => a.range.startIndex - b.range.startIndex);
@@ -195,7 +197,7 @@ class UsageFinder {
       functions: this.functions,
       functionVersions: this.functionVersions,
       localAggregates: new Set(this.localAggregatesByName.keys()),
-      ...(this.bodiesReachOut ? { bodiesReachOut: true } : {}),
+      ...(this.bodiesInseparable ? { bodiesInseparable: true } : {}),
     };
   }
 
@@ -221,13 +223,15 @@ class UsageFinder {
     const references: { kind: AggregateKind; name: string; nameIndex: number }[] = [];
     const keyword = /\b(struct|union)\b/g;
     for (let match = keyword.exec(this.text); match; match = keyword.exec(this.text)) {
+      // A skipped body defines no struct (else no body would be skipped) and its mentions are known.
+      if (this.isSkipped(match.index + this.textBase)) continue;
       const kind = match[1] as AggregateKind;
       const tag = this.readTag(match.index + this.textBase + kind.length);
       if (!tag) continue;
       if (tag.hasBody) {
         this.localAggregate(tag.name).definitionStarts.push(tag.nameIndex);
         this.tagDefinitionStarts.push(tag.nameIndex);
-      } else if (!this.isSkipped(tag.nameIndex)) references.push({ kind, name: tag.name, nameIndex: tag.nameIndex });
+      } else references.push({ kind, name: tag.name, nameIndex: tag.nameIndex });
     }
     for (const reference of references) {
       const aggregate = this.aggregateForTag(reference.kind, reference.name);
@@ -334,7 +338,7 @@ class UsageFinder {
    * a body then depends on the bodies before it.
    */
   private noteDeclarationInBody(): void {
-    if (!this.atFileScope()) this.bodiesReachOut = true;
+    if (!this.atFileScope()) this.bodiesInseparable = true;
   }
 
   /** A `struct NAME {` between two tree indices: the file's own aggregate, for all the file. */
@@ -885,7 +889,7 @@ class UsageFinder {
 
   private visitFunctionDefinition(definition: Node): void {
     this.noteDeclarationInBody();
-    if (this.definesTagBetween(definition.startIndex, definition.endIndex)) this.bodiesReachOut = true;
+    if (this.definesTagBetween(definition.startIndex, definition.endIndex)) this.bodiesInseparable = true;
     this.scopes.push({ end: definition.endIndex, variables: new Map() });
     const declarator = definition.childForFieldName('declarator');
     if (!declarator) return;

@@ -41,7 +41,7 @@ function functionBodies(tree: Tree): SkippedBody[] {
  * declared anything for the code after it. Otherwise none.
  */
 function unchangedBodies(earlier: BodiesRead, text: string, bodies: readonly SkippedBody[]): number[] {
-  if (earlier.usages.bodiesReachOut || earlier.bodies.length !== bodies.length) return [];
+  if (earlier.usages.bodiesInseparable || earlier.bodies.length !== bodies.length) return [];
   const old = earlier.text;
   let previousEnd = 0;
   let oldPreviousEnd = 0;
@@ -68,7 +68,7 @@ function readAround(tree: Tree, text: string, oracle: TypeOracle, earlier: Bodie
     oracle,
     kept.map((i) => bodies[i]),
   );
-  if (read.bodiesReachOut) return undefined;
+  if (read.bodiesInseparable) return undefined;
   const moves = new Moves(earlier, bodies, kept, lineStarts(text));
   const keptUsages: MemberUsage[] = [];
   const keptMentions: AggregateMention[] = [];

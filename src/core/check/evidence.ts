@@ -37,11 +37,18 @@ export class UsageEvidence {
       if (!keep(usage)) continue;
       const entry = this.entryOf(usage);
       const signature = usage.assignedFunction ? functions.get(usage.assignedFunction) : undefined;
+      // Asked once per usage, then per target: a usage is recorded for up to every target.
+      const macros = [this.pre.definedMacros.get(usage.member), this.pre.definedMacros.get(usage.aggregate.name)].filter((marks) => marks !== undefined);
+      const signatureMacros = signature ? this.macroMarksOf(signature) : undefined;
       for (const slot of slots) {
-        if (!this.counts(usage, slot)) continue;
+        if (!this.counts(usage, slot) || macros.some((marks) => marks[slot] === 1)) continue;
         entry.targets[slot] = 1;
-        const assigned = signature ? (this.headerCompiled(slot, signature) ? signature : undefined) : this.declaredInHeader(usage, slot);
-        if (assigned && !this.signatureUsesMacro(assigned, slot)) entry.signatures.set(this.targets[slot], assigned);
+        if (signature) {
+          if (this.headerCompiled(slot, signature) && !signatureMacros!.some((marks) => marks[slot] === 1)) entry.signatures.set(this.targets[slot], signature);
+        } else {
+          const declared = this.declaredInHeader(usage, slot);
+          if (declared && !this.signatureUsesMacro(declared, slot)) entry.signatures.set(this.targets[slot], declared);
+        }
       }
     }
   }
@@ -58,14 +65,14 @@ export class UsageEvidence {
     return entry;
   }
 
+  /** Whether the usage counts for the target in `slot`, but for macros named like its member or struct (see record). */
   private counts(usage: MemberUsage, slot: number): boolean {
     if (this.pre.lineStates[slot][usage.range.startLine] !== LineState.Active) return false;
     // `dbg("%d", p->m)` where this target's dbg compiles to nothing: the compiler never sees `p->m`.
     if (this.droppedArguments[slot]?.some((span) => usage.range.startIndex >= span.start && usage.range.startIndex < span.end)) return false;
     // A compat definition of the driver's may stand in for the kernel's struct on this target.
     if (!this.oracle.kernelsOn(usage.aggregate, slot)) return false;
-    if (usage.evidence && !usage.evidence.every((range) => this.allActive(slot, range))) return false;
-    return !this.isMacro(usage.member, slot) && !this.isMacro(usage.aggregate.name, slot);
+    return !usage.evidence || usage.evidence.every((range) => this.allActive(slot, range));
   }
 
   private allActive(slot: number, range: SourceRange): boolean {
@@ -91,6 +98,17 @@ export class UsageEvidence {
 
   private signatureUsesMacro(signature: FunctionSignature, slot: number): boolean {
     return this.pre.definedMacros.size > 0 && signatureWords(signature).some((word) => this.isMacro(word, slot));
+  }
+
+  /** Per target slot, where each word of the signature is a macro (only the words some target defines). */
+  private macroMarksOf(signature: FunctionSignature): Uint8Array[] {
+    const marks: Uint8Array[] = [];
+    if (this.pre.definedMacros.size === 0) return marks;
+    for (const word of signatureWords(signature)) {
+      const defined = this.pre.definedMacros.get(word);
+      if (defined) marks.push(defined);
+    }
+    return marks;
   }
 
   /**
