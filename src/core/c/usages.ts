@@ -326,11 +326,53 @@ class UsageFinder {
 
   /** The nodes of the kinds the walk visits, in document order, but for those in skipped bodies. */
   private collectedNodes(): Node[] {
+    const root = this.tree.rootNode;
     const nodes: Node[] = [];
-    // One walk of the whole tree: asking for the stretches between bodies costs more, as
-    // each ask steps again through the top level from the start.
-    for (const node of this.tree.rootNode.descendantsOfType(COLLECTED_NODE_TYPES)) if (node && !this.isSkipped(node.startIndex)) nodes.push(node);
+    if (this.skippedBodies.length === 0) {
+      for (const node of root.descendantsOfType(COLLECTED_NODE_TYPES)) if (node) nodes.push(node);
+      return nodes;
+    }
+    // Top-level node by top-level node: one walk of the whole tree would step through every
+    // skipped body, and a walk asked for a stretch steps again through the top level before it.
+    const cursor = root.walk();
+    try {
+      for (let more = cursor.gotoFirstChild(); more; more = cursor.gotoNextSibling()) {
+        const node = cursor.currentNode;
+        const body = this.skippedBodyOf(node);
+        if (body && this.isPlainHeader(node, body)) {
+          nodes.push(node);
+          continue;
+        }
+        for (const found of body ? node.descendantsOfType(COLLECTED_NODE_TYPES, node.startPosition, body.startPosition) : node.descendantsOfType(COLLECTED_NODE_TYPES)) {
+          if (found) nodes.push(found);
+        }
+      }
+    } finally {
+      cursor.delete();
+    }
     return nodes;
+  }
+
+  /** The skipped body of a top-level node (then a function definition), if it has one. */
+  private skippedBodyOf(node: Node): SkippedBody | undefined {
+    const bodies = this.skippedBodies;
+    let low = 0;
+    let high = bodies.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (bodies[middle].endIndex <= node.startIndex) low = middle + 1;
+      else if (bodies[middle].startIndex >= node.endIndex) high = middle - 1;
+      else return bodies[middle];
+    }
+    return undefined;
+  }
+
+  /**
+   * Whether nothing the walk visits is in a definition's header but the definition itself:
+   * no declaration (`;`), braces, member access or offsetof there, and no parse error.
+   */
+  private isPlainHeader(definition: Node, body: SkippedBody): boolean {
+    return !/[;{.]|->|\boffsetof\b/.test(this.textBetween(definition.startIndex, body.startIndex)) && !definition.hasError;
   }
 
   /**
