@@ -151,6 +151,39 @@ describe('re-check after an edit', () => {
     checker.forget(key);
   });
 
+  it('says what a fresh check says after any one-character edit, anywhere (seeded, 240 edits)', () => {
+    // Insertions and deletions of the characters that change C's structure most, at places
+    // picked by a fixed sequence: any place, including directives, headers and comments.
+    const characters = [' ', '\n', '{', '}', ';', '(', ')', '*', '/', '#', '-', '>', '.', 'x', ','];
+    let seed = 16;
+    const next = (below: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % below;
+    };
+    const files = [DRIVER, readFileSync(join(packageRoot, 'examples', 'vfio-mtty', 'mtty.c'), 'utf8')];
+    for (const [n, original] of files.entries()) {
+      const key = `incremental-any-${n}`;
+      let text = original;
+      assertSameAsFresh(key, text, 'versions', `file ${n}`);
+      for (let i = 0; i < 120; i++) {
+        const at = next(text.length);
+        const edited = next(3) === 0 ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + characters[next(characters.length)] + text.slice(at);
+        assertSameAsFresh(key, edited, 'versions', `file ${n}, edit ${i} at ${at}: ${JSON.stringify(edited.slice(Math.max(0, at - 20), at + 20))}`);
+        // Most edits are kept, some undone: the document drifts as a typed one does.
+        if (next(4) !== 0) text = edited;
+        else assertSameAsFresh(key, text, 'versions', `file ${n}, edit ${i} undone`);
+      }
+      checker.forget(key);
+    }
+  });
+
+  it('checks a file while a macro\'s parameter list is half typed', () => {
+    const text = replaced(DRIVER, '#define PRIV_STATS(p)', '#define PRIV_STATS(TS(p');
+    const result = assertSameAsFresh('incremental-half-macro', text, 'versions', 'a half-typed #define');
+    checker.forget('incremental-half-macro');
+    assert.ok(result.findings.some((finding) => finding.code === 'missing-member'));
+  });
+
   it('says what a fresh check says after edits across the example drivers and a large driver', () => {
     const files = ['netdev/netdev.c', 'chardev/chardev.c', 'vfio-mtty/mtty.c', 'vfio-mtty/mtty_legacy.c'].map((path) => readFileSync(join(packageRoot, 'examples', path), 'utf8'));
     for (const [n, text] of [...files, syntheticDriver(600)].entries()) {

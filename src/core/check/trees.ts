@@ -1,6 +1,6 @@
 // Parse trees kept per editor document and variant, so that a check after an edit re-parses
 // only around the edit and re-reads nothing that came back unchanged.
-import type { Parser, Tree } from 'web-tree-sitter';
+import type { Node, Parser, Tree } from 'web-tree-sitter';
 import { findUsages, type FileUsages, type TypeOracle } from '../c/usages';
 import { readReusingBodies, type BodiesRead } from './bodyReuse';
 
@@ -77,7 +77,11 @@ export class DocumentTrees {
     return cache;
   }
 
-  /** One edit spanning the changed middle: tree-sitter then re-parses only around it. */
+  /**
+   * One edit spanning the changed middle, widened to the top-level declarations it touches:
+   * tree-sitter then re-parses only those. Left narrower, it may reuse pieces of a declaration
+   * the edit broke and recover from the error otherwise than a fresh parse does.
+   */
   private reparse(previous: CachedTree, text: string): Tree | null {
     const old = previous.text;
     let start = 0;
@@ -89,6 +93,18 @@ export class DocumentTrees {
       oldEnd--;
       newEnd--;
     }
+    const root = previous.tree.rootNode;
+    const first = topLevelAt(root, start);
+    if (first && first.startIndex < start) start = first.startIndex;
+    // And the declaration after: a broken one may take it in, which a reused one cannot.
+    const last = topLevelAt(root, Math.max(start, oldEnd - 1));
+    const widenTo = (end: number) => {
+      newEnd += end - oldEnd;
+      oldEnd = end;
+    };
+    if (last && last.endIndex > oldEnd) widenTo(last.endIndex);
+    const following = root.firstChildForIndex(oldEnd);
+    if (following && following.endIndex > oldEnd) widenTo(following.endIndex);
     previous.tree.edit({
       startIndex: start,
       oldEndIndex: oldEnd,
@@ -101,6 +117,13 @@ export class DocumentTrees {
     previous.tree.delete();
     return tree;
   }
+}
+
+/** The top-level node of the tree that holds `index`, if one does. */
+function topLevelAt(root: Node, index: number): Node | undefined {
+  let node: Node | null = root.descendantForIndex(index);
+  while (node && node.parent && node.parent.id !== root.id) node = node.parent;
+  return node && node.id !== root.id && node.startIndex <= index && index < node.endIndex ? node : undefined;
 }
 
 /** Position (row, column) of a string offset, for tree-sitter edits. */
