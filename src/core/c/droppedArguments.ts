@@ -36,6 +36,8 @@ export function macroDefinitions(text: string): MacroDefinition[] {
     const variadic = last.endsWith('...');
     // `args...` is named args in the body; `...` is __VA_ARGS__.
     if (variadic) parameters[parameters.length - 1] = last.slice(0, -3).trim() || '__VA_ARGS__';
+    // Half-typed (`#define F(a, (b`): the compiler refuses it, so it drops nothing.
+    if (!parameters.every((parameter) => parameter === '' || /^[A-Za-z_]\w*$/.test(parameter))) continue;
     const used = new Set<number>();
     parameters.forEach((parameter, index) => parameter !== '' && usesPlainly(body, parameter) && used.add(index));
     found.push({ name: match[1], line, parameters: parameters.length, used, variadic });

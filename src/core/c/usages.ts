@@ -13,7 +13,7 @@
 //
 // Types are never guessed: when the type of an expression cannot be worked out from the file
 // and the oracle, nothing is reported for it.
-import type { Node, Tree } from 'web-tree-sitter';
+import type { Node, Point, Tree } from 'web-tree-sitter';
 import { lineIndexAt } from './lineIndex';
 import { DatabaseError } from '../kernels/database';
 import { type Aggregate, alsoFrom, type DeclaratorInfo, dereference, type KernelAggregate, type LocalAggregate, type MacroArgument, type MemberStep, type ParameterInfo, type Scope, type TextualType, type ValueType, wrap } from './usageModel';
@@ -99,10 +99,29 @@ export interface FileUsages {
   functionVersions: Map<string, FunctionSignature[]>;
   /** names of structs/unions the file itself defines (with a body): these are NOT kernel structs */
   localAggregates: Set<string>;
+  /**
+   * Set when the function bodies cannot be read apart from one another (see SkippedBody):
+   * code inside one declares what the code after it sees (a typedef, a struct or union with
+   * a body, a nested function), or the read stopped early at a surprise in a broken tree.
+   */
+  bodiesInseparable?: boolean;
 }
 
-export function findUsages(tree: Tree, oracle: TypeOracle): FileUsages {
-  return new UsageFinder(tree, oracle).run();
+/**
+ * A function body a read passes over: the caller knows its usages from an earlier read of the
+ * same body text with the same code around it. A body sees only the file's top-level
+ * declarations and its own code, so the rest of the file reads the same without it.
+ */
+export interface SkippedBody {
+  startIndex: number;
+  endIndex: number;
+  startPosition: Point;
+  endPosition: Point;
+}
+
+/** The usages in a parsed file; `skippedBodies` (in file order) are passed over. */
+export function findUsages(tree: Tree, oracle: TypeOracle, skippedBodies: readonly SkippedBody[] = []): FileUsages {
+  return new UsageFinder(tree, oracle, skippedBodies).run();
 }
 
 const IDENTIFIER_AT = /[A-Za-z_$][\w$]*/y;
@@ -142,10 +161,14 @@ class UsageFinder {
   private readonly memberTypes = new Map<string, ValueType | undefined>();
   /** Member accesses by the id of their field_expression node, to note what is applied to them. */
   private readonly accessUsages = new Map<number, MemberUsage>();
+  /** Tree indices of the tag names of `struct NAME {` definitions, in file order. */
+  private readonly tagDefinitionStarts: number[] = [];
+  private bodiesInseparable = false;
 
   constructor(
     private readonly tree: Tree,
     private readonly oracle: TypeOracle,
+    private readonly skippedBodies: readonly SkippedBody[],
   ) {
     const root = tree.rootNode;
     const start = root.startPosition;
@@ -163,6 +186,8 @@ class UsageFinder {
       // A surprise in a broken tree must not cost the caller everything found so far; a
       // broken database must not pass for a clean file.
       if (error instanceof DatabaseError) throw error;
+      // What was not read depends on where the read stopped.
+      this.bodiesInseparable = true;
     }
     this.usages.sort((a, b) => a.range.startIndex - b.range.startIndex);
     this.mentions.sort((a, b) => a.range.startIndex - b.range.startIndex);
@@ -172,7 +197,22 @@ class UsageFinder {
       functions: this.functions,
       functionVersions: this.functionVersions,
       localAggregates: new Set(this.localAggregatesByName.keys()),
+      ...(this.bodiesInseparable ? { bodiesInseparable: true } : {}),
     };
+  }
+
+  /** Whether a tree index lies in a body this read passes over. */
+  private isSkipped(index: number): boolean {
+    const bodies = this.skippedBodies;
+    let low = 0;
+    let high = bodies.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (index < bodies[middle].startIndex) high = middle - 1;
+      else if (index >= bodies[middle].endIndex) low = middle + 1;
+      else return true;
+    }
+    return false;
   }
 
   /**
@@ -183,11 +223,15 @@ class UsageFinder {
     const references: { kind: AggregateKind; name: string; nameIndex: number }[] = [];
     const keyword = /\b(struct|union)\b/g;
     for (let match = keyword.exec(this.text); match; match = keyword.exec(this.text)) {
+      // A skipped body defines no struct (else no body would be skipped) and its mentions are known.
+      if (this.isSkipped(match.index + this.textBase)) continue;
       const kind = match[1] as AggregateKind;
       const tag = this.readTag(match.index + this.textBase + kind.length);
       if (!tag) continue;
-      if (tag.hasBody) this.localAggregate(tag.name).definitionStarts.push(tag.nameIndex);
-      else references.push({ kind, name: tag.name, nameIndex: tag.nameIndex });
+      if (tag.hasBody) {
+        this.localAggregate(tag.name).definitionStarts.push(tag.nameIndex);
+        this.tagDefinitionStarts.push(tag.nameIndex);
+      } else references.push({ kind, name: tag.name, nameIndex: tag.nameIndex });
     }
     for (const reference of references) {
       const aggregate = this.aggregateForTag(reference.kind, reference.name);
@@ -227,8 +271,7 @@ class UsageFinder {
   }
 
   private walk(): void {
-    const nodes: Node[] = [];
-    for (const node of this.tree.rootNode.descendantsOfType(COLLECTED_NODE_TYPES)) if (node) nodes.push(node);
+    const nodes = this.collectedNodes();
     const types = nodes.map((node) => node.type);
 
     // container_of-like calls, found in the text, are visited in document order among the
@@ -236,7 +279,8 @@ class UsageFinder {
     const macroCalls: { index: number; name: string }[] = [];
     MACRO_CALL_PATTERN.lastIndex = 0;
     for (let match = MACRO_CALL_PATTERN.exec(this.text); match; match = MACRO_CALL_PATTERN.exec(this.text)) {
-      macroCalls.push({ index: match.index + this.textBase, name: match[1] });
+      const index = match.index + this.textBase;
+      if (!this.isSkipped(index)) macroCalls.push({ index, name: match[1] });
     }
     let nextMacroCall = 0;
     const visitMacroCallsBefore = (index: number) => {
@@ -278,6 +322,78 @@ class UsageFinder {
       }
     }
     visitMacroCallsBefore(Infinity);
+  }
+
+  /** The nodes of the kinds the walk visits, in document order, but for those in skipped bodies. */
+  private collectedNodes(): Node[] {
+    const root = this.tree.rootNode;
+    const nodes: Node[] = [];
+    if (this.skippedBodies.length === 0) {
+      for (const node of root.descendantsOfType(COLLECTED_NODE_TYPES)) if (node) nodes.push(node);
+      return nodes;
+    }
+    // Top-level node by top-level node: one walk of the whole tree would step through every
+    // skipped body, and a walk asked for a stretch steps again through the top level before it.
+    const cursor = root.walk();
+    try {
+      for (let more = cursor.gotoFirstChild(); more; more = cursor.gotoNextSibling()) {
+        const node = cursor.currentNode;
+        const body = this.skippedBodyOf(node);
+        if (body && this.isPlainHeader(node, body)) {
+          nodes.push(node);
+          continue;
+        }
+        for (const found of body ? node.descendantsOfType(COLLECTED_NODE_TYPES, node.startPosition, body.startPosition) : node.descendantsOfType(COLLECTED_NODE_TYPES)) {
+          if (found) nodes.push(found);
+        }
+      }
+    } finally {
+      cursor.delete();
+    }
+    return nodes;
+  }
+
+  /** The skipped body of a top-level node (then a function definition), if it has one. */
+  private skippedBodyOf(node: Node): SkippedBody | undefined {
+    const bodies = this.skippedBodies;
+    let low = 0;
+    let high = bodies.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (bodies[middle].endIndex <= node.startIndex) low = middle + 1;
+      else if (bodies[middle].startIndex >= node.endIndex) high = middle - 1;
+      else return bodies[middle];
+    }
+    return undefined;
+  }
+
+  /**
+   * Whether nothing the walk visits is in a definition's header but the definition itself:
+   * no declaration (`;`), braces, member access or offsetof there, and no parse error.
+   */
+  private isPlainHeader(definition: Node, body: SkippedBody): boolean {
+    return !/[;{.]|->|\boffsetof\b/.test(this.textBetween(definition.startIndex, body.startIndex)) && !definition.hasError;
+  }
+
+  /**
+   * Notes code inside a function body that declares something for the code after it: reading
+   * a body then depends on the bodies before it.
+   */
+  private noteDeclarationInBody(): void {
+    if (!this.atFileScope()) this.bodiesInseparable = true;
+  }
+
+  /** A `struct NAME {` between two tree indices: the file's own aggregate, for all the file. */
+  private definesTagBetween(start: number, end: number): boolean {
+    const starts = this.tagDefinitionStarts;
+    let low = 0;
+    let high = starts.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (starts[middle] < start) low = middle + 1;
+      else high = middle;
+    }
+    return low < starts.length && starts[low] < end;
   }
 
   // --- reading the text ---------------------------------------------------------------------
@@ -802,6 +918,7 @@ class UsageFinder {
   }
 
   private visitTypeDefinition(definition: Node): void {
+    this.noteDeclarationInBody();
     const base = this.typeOfSpecifier(definition.childForFieldName('type'));
     for (const declarator of definition.childrenForFieldName('declarator')) {
       if (!declarator) continue;
@@ -813,6 +930,8 @@ class UsageFinder {
   // --- functions --------------------------------------------------------------------------------
 
   private visitFunctionDefinition(definition: Node): void {
+    this.noteDeclarationInBody();
+    if (this.definesTagBetween(definition.startIndex, definition.endIndex)) this.bodiesInseparable = true;
     this.scopes.push({ end: definition.endIndex, variables: new Map() });
     const declarator = definition.childForFieldName('declarator');
     if (!declarator) return;

@@ -168,8 +168,9 @@ export class Checker {
     const usages: JudgedUsage[] = [];
     const notInImages = new StructsNotInImages();
     const add = (finding: Finding | undefined) => finding && findings.push(finding);
+    const histories = new JudgedHistories((ref, member) => this.judgedHistory(ref, member));
     for (const entry of collected) {
-      const use = this.memberUse(entry, context.targets);
+      const use = this.memberUse(entry, context.targets, histories);
       usages.push(judgedUsage(use));
       notInImages.add(use);
       add(judgeMissingMember(context, use));
@@ -181,10 +182,10 @@ export class Checker {
     return { findings, usages };
   }
 
-  private memberUse(entry: CollectedUsage, targets: readonly number[]): MemberUse {
+  private memberUse(entry: CollectedUsage, targets: readonly number[], histories: JudgedHistories): MemberUse {
     const images: number[] = [];
     entry.targets.forEach((counts, slot) => counts && images.push(targets[slot]));
-    return { usage: entry.usage, images, history: this.judgedHistory(entry.usage.aggregate, entry.usage.member), signatures: entry.signatures };
+    return { usage: entry.usage, images, history: histories.of(entry.usage.aggregate, entry.usage.member), signatures: entry.signatures };
   }
 
   /**
@@ -261,6 +262,22 @@ export class Checker {
         isMacro: (name) => pre.definedMacros.has(name),
       }),
     ];
+  }
+}
+
+/** Members' judged histories, worked out once per check: a file uses the same members many times. */
+class JudgedHistories {
+  private readonly byAggregate = new Map<string, Map<string, MemberState[]>>();
+
+  constructor(private readonly history: (ref: AggregateRef, member: string) => MemberState[]) {}
+
+  of(ref: AggregateRef, member: string): MemberState[] {
+    const key = ref.kind === 'struct' ? ref.name : `union ${ref.name}`;
+    let members = this.byAggregate.get(key);
+    if (!members) this.byAggregate.set(key, (members = new Map()));
+    let history = members.get(member);
+    if (!history) members.set(member, (history = this.history(ref, member)));
+    return history;
   }
 }
 

@@ -19,7 +19,9 @@ export interface CollectedUsage {
 }
 
 export class UsageEvidence {
-  private readonly collected = new Map<string, CollectedUsage>();
+  /** By the index where the member's name starts. */
+  private readonly collected = new Map<number, CollectedUsage[]>();
+  private readonly signatureMacroMarks = new Map<FunctionSignature, Uint8Array[]>();
   private readonly headerCandidates = new Map<string, { header: IncludedHeader; signature: FunctionSignature }[]>();
 
   constructor(
@@ -37,35 +39,47 @@ export class UsageEvidence {
       if (!keep(usage)) continue;
       const entry = this.entryOf(usage);
       const signature = usage.assignedFunction ? functions.get(usage.assignedFunction) : undefined;
+      // Asked once per usage, then per target: a usage is recorded for up to every target.
+      const memberMacro = this.pre.definedMacros.get(usage.member);
+      const aggregateMacro = this.pre.definedMacros.get(usage.aggregate.name);
+      const signatureMacros = signature ? this.macroMarksOf(signature) : undefined;
       for (const slot of slots) {
-        if (!this.counts(usage, slot)) continue;
+        if (memberMacro?.[slot] === 1 || aggregateMacro?.[slot] === 1 || !this.counts(usage, slot)) continue;
         entry.targets[slot] = 1;
-        const assigned = signature ? (this.headerCompiled(slot, signature) ? signature : undefined) : this.declaredInHeader(usage, slot);
-        if (assigned && !this.signatureUsesMacro(assigned, slot)) entry.signatures.set(this.targets[slot], assigned);
+        if (signature) {
+          if (this.headerCompiled(slot, signature) && !marksSlot(signatureMacros!, slot)) entry.signatures.set(this.targets[slot], signature);
+        } else {
+          const declared = this.declaredInHeader(usage, slot);
+          if (declared && !this.signatureUsesMacro(declared, slot)) entry.signatures.set(this.targets[slot], declared);
+        }
       }
     }
   }
 
   /** Every recorded usage, in file order. */
   usages(): CollectedUsage[] {
-    return [...this.collected.values()].sort((a, b) => a.usage.range.startIndex - b.usage.range.startIndex);
+    return [...this.collected.values()].flat().sort((a, b) => a.usage.range.startIndex - b.usage.range.startIndex);
   }
 
+  /** The entry of the use of this member of this struct at this place (reads for other targets find it again). */
   private entryOf(usage: MemberUsage): CollectedUsage {
-    const id = `${usage.range.startIndex}:${usage.aggregate.kind}:${usage.aggregate.name}:${usage.member}`;
-    let entry = this.collected.get(id);
-    if (!entry) this.collected.set(id, (entry = { usage, targets: new Uint8Array(this.targets.length), signatures: new Map() }));
+    const { startIndex } = usage.range;
+    let atPlace = this.collected.get(startIndex);
+    if (!atPlace) this.collected.set(startIndex, (atPlace = []));
+    const { kind, name } = usage.aggregate;
+    let entry = atPlace.find((e) => e.usage.member === usage.member && e.usage.aggregate.name === name && e.usage.aggregate.kind === kind);
+    if (!entry) atPlace.push((entry = { usage, targets: new Uint8Array(this.targets.length), signatures: new Map() }));
     return entry;
   }
 
+  /** Whether the usage counts for the target in `slot`, but for macros named like its member or struct (see record). */
   private counts(usage: MemberUsage, slot: number): boolean {
     if (this.pre.lineStates[slot][usage.range.startLine] !== LineState.Active) return false;
     // `dbg("%d", p->m)` where this target's dbg compiles to nothing: the compiler never sees `p->m`.
     if (this.droppedArguments[slot]?.some((span) => usage.range.startIndex >= span.start && usage.range.startIndex < span.end)) return false;
     // A compat definition of the driver's may stand in for the kernel's struct on this target.
     if (!this.oracle.kernelsOn(usage.aggregate, slot)) return false;
-    if (usage.evidence && !usage.evidence.every((range) => this.allActive(slot, range))) return false;
-    return !this.isMacro(usage.member, slot) && !this.isMacro(usage.aggregate.name, slot);
+    return !usage.evidence || usage.evidence.every((range) => this.allActive(slot, range));
   }
 
   private allActive(slot: number, range: SourceRange): boolean {
@@ -91,6 +105,21 @@ export class UsageEvidence {
 
   private signatureUsesMacro(signature: FunctionSignature, slot: number): boolean {
     return this.pre.definedMacros.size > 0 && signatureWords(signature).some((word) => this.isMacro(word, slot));
+  }
+
+  /** Per target slot, where each word of the signature is a macro (only the words some target defines). */
+  private macroMarksOf(signature: FunctionSignature): Uint8Array[] {
+    let marks = this.signatureMacroMarks.get(signature);
+    if (marks) return marks;
+    marks = [];
+    if (this.pre.definedMacros.size > 0) {
+      for (const word of signatureWords(signature)) {
+        const defined = this.pre.definedMacros.get(word);
+        if (defined) marks.push(defined);
+      }
+    }
+    this.signatureMacroMarks.set(signature, marks);
+    return marks;
   }
 
   /**
@@ -120,6 +149,12 @@ export class UsageEvidence {
     }
     return chosen;
   }
+}
+
+/** Whether one of the marks is set for the slot. */
+function marksSlot(marks: readonly Uint8Array[], slot: number): boolean {
+  for (const mark of marks) if (mark[slot] === 1) return true;
+  return false;
 }
 
 const signatureWordLists = new WeakMap<FunctionSignature, string[]>();

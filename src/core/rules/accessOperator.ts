@@ -25,8 +25,19 @@ export function judgeAccessOperator(context: RuleContext, use: MemberUse): Findi
   );
 }
 
+type ValueKind = 'pointer' | 'aggregate' | 'unknown';
+
+/** valueKind by type text: a check asks it for every access on every target, of few types. */
+const valueKinds = new Map<string, ValueKind>();
+
+function valueKind(type: string): ValueKind {
+  let kind = valueKinds.get(type);
+  if (kind === undefined) valueKinds.set(type, (kind = valueKindOf(type)));
+  return kind;
+}
+
 /** Whether a member's value is a pointer (or an array, which decays to one), a struct or union, or a typedef we cannot see into. */
-function valueKind(type: string): 'pointer' | 'aggregate' | 'unknown' {
+function valueKindOf(type: string): ValueKind {
   if (/\*\s*(?:const\s*|volatile\s*)*$/.test(type) || /\]\s*$/.test(type)) return 'pointer';
   if (/^(?:(?:const|volatile)\s+)*(?:struct|union)\s+(?:[A-Za-z_]\w*|\(anon\))$/.test(type)) return 'aggregate';
   return 'unknown';

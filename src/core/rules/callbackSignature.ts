@@ -27,8 +27,16 @@ export class CallbackSignatureJudge {
 
   judge(context: RuleContext, use: MemberUse): Finding[] {
     const mismatched = new Map<string, { images: number[]; type: string; why: string; signature: FunctionSignature }>();
+    // A function that fits a function-pointer type on one image fits it on every image of the
+    // same architecture: most uses are judged once, not once per target.
+    const fits = new Map<FunctionSignature, Set<string>>();
     for (const [image, signature] of use.signatures) {
+      const state = use.history[image];
+      if (state.state !== 'present') continue;
+      const fitKey = `${this.db.images[image].arch}\u0000${state.member.type}`;
+      if (fits.get(signature)?.has(fitKey)) continue;
       const mismatch = this.mismatchOn(image, signature, use);
+      if (!mismatch && this.shapeOf(state.member.type)) fits.set(signature, (fits.get(signature) ?? new Set()).add(fitKey));
       if (!mismatch) continue;
       const key = `${signature.name}\u0000${mismatch.type}\u0000${mismatch.why}`;
       const entry = mismatched.get(key) ?? { images: [], ...mismatch, signature };

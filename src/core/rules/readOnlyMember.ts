@@ -22,11 +22,20 @@ export function judgeReadOnlyMember(context: RuleContext, use: MemberUse): Findi
   );
 }
 
+/** isReadOnlyType by type text: a check asks it for every write on every target, of few types. */
+const readOnlyTypes = new Map<string, boolean>();
+
+function isReadOnlyType(type: string): boolean {
+  let readOnly = readOnlyTypes.get(type);
+  if (readOnly === undefined) readOnlyTypes.set(type, (readOnly = isConstItself(type)));
+  return readOnly;
+}
+
 /**
  * Whether a member of this type cannot be assigned: const itself (`const vm_flags_t`), not a
  * pointer to const (`const struct file_operations *`).
  */
-function isReadOnlyType(type: string): boolean {
+function isConstItself(type: string): boolean {
   if (/\*\s*const\s*$/.test(type)) return true;
   return !/[*\[(]/.test(type) && /(?:^|\s)const(?:\s|$)/.test(type);
 }

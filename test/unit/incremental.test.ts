@@ -1,0 +1,203 @@
+// A re-check after an edit (the editor's path: trees and reads kept per document) must say
+// exactly what a fresh check of the edited text says: the same findings, usages, mentions,
+// ranges and targets. Edits here are the ones users make: typing in a body, moving a version
+// guard, changing a struct the file uses elsewhere, adding an #include, changing a macro.
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createChecker } from '../../src/cli/runtime';
+import type { Checker, CheckResult } from '../../src/core/check/checker';
+import { parseTargets } from '../../src/core/kernels/targets';
+import { syntheticDriver } from '../../scripts/bench';
+import { packageRoot } from '../../src/cli/paths';
+import { bundledDatabase } from './helpers';
+
+const db = bundledDatabase();
+let checker: Checker;
+
+before(async () => {
+  checker = (await createChecker(db)).checker;
+});
+
+const DRIVER = `#include <linux/version.h>
+#include <linux/netdevice.h>
+#include <linux/vfio.h>
+
+#define PRIV_STATS(p) ((p)->nd->stats)
+
+struct my_priv {
+	struct net_device *nd;
+	unsigned long timeouts;
+};
+
+static netdev_tx_t my_xmit(struct sk_buff *skb, struct net_device *nd)
+{
+	struct my_priv *p = netdev_priv(nd);
+
+	PRIV_STATS(p).tx_packets++;
+	nd->stats.tx_bytes += skb->len;
+	return NETDEV_TX_OK;
+}
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 6, 0)
+static void my_timeout(struct net_device *nd, unsigned int txqueue)
+#else
+static void my_timeout(struct net_device *nd)
+#endif
+{
+	struct my_priv *p = netdev_priv(nd);
+
+	p->timeouts++;
+	nd->trans_start = jiffies;
+}
+
+static int my_open(struct net_device *nd)
+{
+	struct my_priv *p = netdev_priv(nd);
+
+	p->nd = nd;
+	nd->watchdog_timeo = 5;
+	return 0;
+}
+
+static const struct net_device_ops my_ops = {
+	.ndo_open = my_open,
+	.ndo_start_xmit = my_xmit,
+	.ndo_tx_timeout = my_timeout,
+};
+
+static int my_vfio_open(struct vfio_device *vdev)
+{
+	return 0;
+}
+
+static const struct vfio_device_ops my_vfio_ops = {
+	.open = my_vfio_open,
+};
+`;
+
+type Edit = [what: string, edit: (text: string) => string];
+
+function replaced(text: string, from: string, to: string): string {
+  assert.ok(text.includes(from), `the driver has no ${JSON.stringify(from)}`);
+  return text.replace(from, to);
+}
+
+const EDITS: Edit[] = [
+  ['type a character inside a function body', (t) => replaced(t, '\tp->timeouts++;', '\tp->timeouts++; ')],
+  ['add a member use to a body', (t) => replaced(t, '\tp->nd = nd;', '\tp->nd = nd;\n\tnd->trans_start = 0;')],
+  ['open a brace in a body (the rest of the file reads differently)', (t) => replaced(t, '\treturn 0;\n}\n\nstatic const struct net_device_ops', '\tif (p) {\n\treturn 0;\n}\n\nstatic const struct net_device_ops')],
+  ['move a version guard', (t) => replaced(t, 'KERNEL_VERSION(5, 6, 0)', 'KERNEL_VERSION(5, 11, 0)')],
+  ['guard a member use', (t) => replaced(t, '\tnd->trans_start = jiffies;', '#if LINUX_VERSION_CODE < KERNEL_VERSION(4, 7, 0)\n\tnd->trans_start = jiffies;\n#endif')],
+  ['change a struct the bodies use', (t) => replaced(t, '\tstruct net_device *nd;\n\tunsigned long timeouts;', '\tstruct net_device *nd;\n\tstruct pci_dev *timeouts;')],
+  ['rename the file\'s struct so bodies name the kernel\'s', (t) => replaced(t, 'struct my_priv {', 'struct my_private {')],
+  ['add an #include', (t) => replaced(t, '#include <linux/vfio.h>\n', '#include <linux/vfio.h>\n#include <linux/pci.h>\n')],
+  ['remove an #include', (t) => replaced(t, '#include <linux/netdevice.h>\n', '')],
+  ['change a macro the bodies use', (t) => replaced(t, '((p)->nd->stats)', '((p)->nd)')],
+  ['define a macro that hides a member', (t) => replaced(t, '#define PRIV_STATS', '#define trans_start watchdog_timeo\n#define PRIV_STATS')],
+  ['declare a typedef inside a body, used by a later body', (t) => replaced(replaced(t, '\tp->nd = nd;', '\ttypedef struct net_device nd_t;\n\tp->nd = nd;'), 'static int my_vfio_open(struct vfio_device *vdev)\n{', 'static int my_vfio_open(struct vfio_device *vdev)\n{\n\tnd_t *x = 0;\n\tx->mtu = 0;')],
+  ['define a struct inside a body', (t) => replaced(t, '\tp->timeouts++;', '\tstruct vfio_device_ops { int open; } o;\n\tp->timeouts++;')],
+  ['change a function header assigned to a member', (t) => replaced(t, 'static int my_vfio_open(struct vfio_device *vdev)', 'static int my_vfio_open(void *vdev)')],
+  ['delete a declaration', (t) => replaced(t, 'static const struct vfio_device_ops my_vfio_ops = {\n\t.open = my_vfio_open,\n};\n', '')],
+  ['comment code out across a body', (t) => replaced(replaced(t, '\tPRIV_STATS(p).tx_packets++;', '/*\tPRIV_STATS(p).tx_packets++;'), '\treturn NETDEV_TX_OK;', '\treturn NETDEV_TX_OK; */')],
+];
+
+/** Everything a check says, as plain data: two results are the same when these are equal. */
+function said(result: CheckResult): unknown {
+  return JSON.parse(JSON.stringify(result));
+}
+
+function assertSameAsFresh(key: string, text: string, spec: string, what: string): CheckResult {
+  const targets = parseTargets(spec, db.images).images;
+  const kept = checker.check(text, { fileName: 'driver.c', targets, documentKey: key });
+  const fresh = checker.check(text, { fileName: 'driver.c', targets });
+  assert.deepEqual(said(kept), said(fresh), what);
+  return fresh;
+}
+
+describe('re-check after an edit', () => {
+  it('starts from a driver with findings, so the comparisons mean something', () => {
+    const result = checker.check(DRIVER, { fileName: 'driver.c', targets: parseTargets('versions', db.images).images });
+    assert.deepEqual(
+      [...new Set(result.findings.map((f) => `${f.code} ${f.range.startLine + 1}`))],
+      ['missing-member 30', 'callback-signature 54', 'missing-member 54', 'struct-not-in-image 54'],
+    );
+    assert.ok(result.usages.length >= 9);
+  });
+
+  for (const spec of ['versions', '5.4..6.8']) {
+    it(`says what a fresh check says after each edit, its undo, and all of them in turn (${spec})`, () => {
+      const key = `incremental-${spec}`;
+      let text = DRIVER;
+      assertSameAsFresh(key, text, spec, 'the driver');
+      for (const [what, edit] of EDITS) {
+        const edited = edit(text);
+        assertSameAsFresh(key, edited, spec, what);
+        assertSameAsFresh(key, text, spec, `${what}, undone`);
+        // Edits pile up, as in an editor; each stays applicable (they touch different lines).
+        if (!what.includes('delete') && !what.includes('comment')) text = edited;
+      }
+      checker.forget(key);
+    });
+  }
+
+  it('says what a fresh check says while a line is typed character by character', () => {
+    const key = 'incremental-typing';
+    const line = '\tnd->mtu = p->nd->stats.rx_bytes + (u32)skb->len;\n';
+    const at = DRIVER.indexOf('\treturn NETDEV_TX_OK;');
+    for (let length = 0; length <= line.length; length += 3) {
+      assertSameAsFresh(key, DRIVER.slice(0, at) + line.slice(0, length) + DRIVER.slice(at), 'versions', `typed ${JSON.stringify(line.slice(0, length))}`);
+    }
+    checker.forget(key);
+  });
+
+  it('says what a fresh check says after any one-character edit, anywhere (seeded, 240 edits)', () => {
+    // Insertions and deletions of the characters that change C's structure most, at places
+    // picked by a fixed sequence: any place, including directives, headers and comments.
+    const characters = [' ', '\n', '{', '}', ';', '(', ')', '*', '/', '#', '-', '>', '.', 'x', ','];
+    let seed = 16;
+    const next = (below: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % below;
+    };
+    const files = [DRIVER, readFileSync(join(packageRoot, 'examples', 'vfio-mtty', 'mtty.c'), 'utf8')];
+    for (const [n, original] of files.entries()) {
+      const key = `incremental-any-${n}`;
+      let text = original;
+      assertSameAsFresh(key, text, 'versions', `file ${n}`);
+      for (let i = 0; i < 120; i++) {
+        const at = next(text.length);
+        const edited = next(3) === 0 ? text.slice(0, at) + text.slice(at + 1) : text.slice(0, at) + characters[next(characters.length)] + text.slice(at);
+        assertSameAsFresh(key, edited, 'versions', `file ${n}, edit ${i} at ${at}: ${JSON.stringify(edited.slice(Math.max(0, at - 20), at + 20))}`);
+        // Most edits are kept, some undone: the document drifts as a typed one does.
+        if (next(4) !== 0) text = edited;
+        else assertSameAsFresh(key, text, 'versions', `file ${n}, edit ${i} undone`);
+      }
+      checker.forget(key);
+    }
+  });
+
+  it('checks a file while a macro\'s parameter list is half typed', () => {
+    const text = replaced(DRIVER, '#define PRIV_STATS(p)', '#define PRIV_STATS(TS(p');
+    const result = assertSameAsFresh('incremental-half-macro', text, 'versions', 'a half-typed #define');
+    checker.forget('incremental-half-macro');
+    assert.ok(result.findings.some((finding) => finding.code === 'missing-member'));
+  });
+
+  it('says what a fresh check says after edits across the example drivers and a large driver', () => {
+    const files = ['netdev/netdev.c', 'chardev/chardev.c', 'vfio-mtty/mtty.c', 'vfio-mtty/mtty_legacy.c'].map((path) => readFileSync(join(packageRoot, 'examples', path), 'utf8'));
+    for (const [n, text] of [...files, syntheticDriver(600)].entries()) {
+      const key = `incremental-file-${n}`;
+      assertSameAsFresh(key, text, 'versions', `file ${n}`);
+      // A space, then a member use, typed into the first lines of every body.
+      const bodies = [...text.matchAll(/\n\{\n/g)].map((match) => match.index + 3);
+      let current = text;
+      for (const [i, start] of bodies.slice(0, 8).entries()) {
+        const shift = current.length - text.length;
+        current = current.slice(0, start + shift) + (i % 2 ? ' ' : '\tdev->mtu = 0;\n') + current.slice(start + shift);
+        assertSameAsFresh(key, current, 'versions', `file ${n}, body ${i}`);
+      }
+      checker.forget(key);
+    }
+  });
+});
