@@ -20,6 +20,7 @@ import { missingFunctionFindings } from '../rules/missingFunction';
 import { callSites, type CallSite } from '../c/calls';
 import { droppedArgumentSpans, macroDefinitions } from '../c/droppedArguments';
 import { callArgumentsFindings } from '../rules/callArguments';
+import { incompleteStructFindings } from '../rules/incompleteStruct';
 import { angleIncludes, missingHeaderFindings, type AngleInclude } from '../rules/missingHeader';
 import { judgeMissingMember } from '../rules/missingMember';
 import { preprocessorFindings } from '../rules/preprocessorProblem';
@@ -30,6 +31,7 @@ import { maskCode } from '../c/statements';
 import { UsageEvidence, type CollectedUsage } from './evidence';
 import type { Finding, JudgedUsage, Severity } from './findings';
 import { HeaderReadings } from './headerReadings';
+import { includeRoots } from './includeRoots';
 import { DocumentTrees } from './trees';
 import { typeOracle } from './typeOracle';
 import { readVariants, type PreprocessedFile } from './variants';
@@ -123,6 +125,7 @@ export class Checker {
     const includes = angleIncludes(file.lines);
     const findings = [
       ...judged.findings,
+      ...this.incompleteStructFindings(context, text, file, includes, judged.usages, options),
       ...preprocessorFindings(context, file.pre, file.lines),
       ...deadGuardFindings(context, text, file.pre),
       ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options),
@@ -200,6 +203,22 @@ export class Checker {
     const privateOn = this.db.privateImages(ref);
     if (privateOn.length === 0) return history;
     return history.map((state, image) => (privateOn.includes(image) ? UNKNOWN : state));
+  }
+
+  /** Kernel structs used whole where the file's build reads no header defining them. */
+  private incompleteStructFindings(context: RuleContext, text: string, file: PreprocessedFile, includes: readonly AngleInclude[], usages: readonly JudgedUsage[], options: CheckOptions): Finding[] {
+    if (usages.length === 0) return [];
+    const roots = includeRoots({
+      fileName: options.fileName,
+      text,
+      pre: file.pre,
+      targets: context.targets,
+      headers: this.db.headers(),
+      resolveInclude: options.resolveInclude,
+      forcedIncludes: options.forcedIncludes,
+    });
+    const compiled = (slot: number, line: number) => file.built(slot) && file.pre.lineStates[slot][line] === LineState.Active;
+    return incompleteStructFindings(context, { usages, includeRoots: roots, includes, compiled });
   }
 
   /** The text with comments and strings blanked, and the calls in it, read once for the rules that read calls. */

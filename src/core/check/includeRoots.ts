@@ -1,0 +1,66 @@
+// The kernel headers a file's build starts from on each target: what Kbuild includes before
+// every file, the build's own `-include` flags, and every `#include` of the file and of the
+// workspace headers it reads that the target does not certainly leave out, where that
+// include is not the workspace's own. From these the kernel's include graph gives the
+// headers a build can read (`HeaderIndex.includeClosure`). Whatever cannot be followed (a
+// computed `#include MACRO`, a name neither the workspace nor the kernel has, a header the
+// preprocessor could not read) makes the target's roots unknown: a rule that needs the
+// closure then judges nothing there.
+import { LineState, type IncludedHeader, type IncludeResolver, type PreprocessResult } from '../c/preprocessor';
+import { parseIncludeTarget } from '../c/preprocessor/directives';
+import type { HeaderIndex } from '../kernels/headerIndex';
+
+/** What Kbuild puts before every file (`-include`), on the kernels whose headers have them. */
+const KBUILD_FORCED_HEADERS = ['linux/compiler-version.h', 'linux/kconfig.h', 'linux/compiler_types.h'];
+
+const INCLUDE_LINE = /^[ \t]*#[ \t]*include(?:_next)?\b(.*)$/;
+/** Problems after which the preprocessor did not read some workspace header. */
+const UNREAD_HEADER = /^(?:could not read|#include nested more than)/;
+
+export interface IncludeRootsInput {
+  fileName: string;
+  text: string;
+  pre: PreprocessResult;
+  /** Image indices, by target slot. */
+  targets: readonly number[];
+  headers: HeaderIndex;
+  resolveInclude?: IncludeResolver;
+  forcedIncludes?: readonly string[];
+}
+
+/** Per target slot: the kernel include names the build starts from, or undefined when they are not all known. */
+export function includeRoots(input: IncludeRootsInput): (string[] | undefined)[] {
+  const { pre, targets, headers } = input;
+  if (pre.problems.some((problem) => UNREAD_HEADER.test(problem.message))) return targets.map(() => undefined);
+  const sources = [
+    { path: input.fileName, text: input.text, lineStates: pre.lineStates },
+    ...pre.headers.map((header: IncludedHeader) => ({ path: header.path, text: header.text, lineStates: header.lineStates })),
+  ];
+  return targets.map((image, slot) => {
+    if (!headers.covers(image)) return undefined;
+    const roots = new Set(KBUILD_FORCED_HEADERS.filter((name) => headers.hasHeader(name, image) === true));
+    const kernelName = (spec: string, quoted: boolean, from: string): string | null | undefined => {
+      if (input.resolveInclude?.(spec, quoted, from) !== undefined) return null; // the workspace's own, read by the preprocessor
+      return headers.hasHeader(spec, image) === true ? spec : undefined;
+    };
+    for (const spec of input.forcedIncludes ?? []) {
+      const name = kernelName(spec, false, input.fileName);
+      if (name === undefined) return undefined;
+      if (name !== null) roots.add(name);
+    }
+    for (const source of sources) {
+      const states = source.lineStates[slot];
+      const lines = source.text.split('\n');
+      for (let line = 0; line < lines.length; line++) {
+        const match = INCLUDE_LINE.exec(lines[line]);
+        if (!match || !states || states[line] === LineState.Inactive) continue;
+        const target = parseIncludeTarget(match[1]);
+        if (!target) return undefined;
+        const name = kernelName(target.spec, target.quoted, source.path);
+        if (name === undefined) return undefined;
+        if (name !== null) roots.add(name);
+      }
+    }
+    return [...roots].sort();
+  });
+}

@@ -1,0 +1,150 @@
+// Rule `incomplete-struct`: a kernel struct used as a complete type (a member read or set, an
+// initializer, offsetof or container_of) on a kernel whose headers define it only in headers
+// the file's build never reads there. gcc then knows the struct only by name ("invalid use of
+// undefined type", "dereferencing pointer to incomplete type"): `struct file_lock` moved from
+// linux/fs.h to linux/filelock.h in 6.9, and fs.h does not include it.
+//
+// Judged only on kernels with header data (the Debian ones), only where every include the
+// build may follow is known (`check/includeRoots.ts`, `HeaderIndex.includeClosure`), and only
+// for structs some header of that kernel defines: the workspace's own structs never reach
+// here (the type oracle answers no for them). The include graph counts every `#include` a
+// kernel does not certainly leave out, so a header outside the closure is certainly not read.
+import { aggregateKey, type KernelDatabase } from '../kernels/database';
+import type { JudgedUsage, Finding } from '../check/findings';
+import { TextLines, type QuickFix, type TextEdit } from '../edits/textEdits';
+import type { AngleInclude } from './missingHeader';
+import { imagesOf, type RuleContext, type RuleInfo } from './rule';
+
+export const incompleteStructRule = {
+  code: 'incomplete-struct',
+  name: 'IncompleteStruct',
+  severity: 'warning',
+  description: "A kernel struct used as a complete type where, on some targeted kernels, no header the file's build reads defines it: gcc knows only its name there.",
+} as const satisfies RuleInfo;
+
+export interface IncompleteStructInput {
+  /** The member uses, each with the targets that certainly compile it. */
+  usages: readonly JudgedUsage[];
+  /** Per target slot: the kernel headers the build starts from, or undefined when not all are known. */
+  includeRoots: readonly (readonly string[] | undefined)[];
+  /** The file's `#include <…>` lines. */
+  includes: readonly AngleInclude[];
+  /** Whether the line is certainly compiled for the target in `slot`. */
+  compiled: (slot: number, line: number) => boolean;
+}
+
+/** What an `incomplete-struct` finding carries for its fix. */
+export interface IncompleteStructFacts {
+  /** The header that defines the struct on every kernel the finding is about. */
+  header: string;
+  /** Where the include goes: after this line (the last `#include <…>` every target compiles), or at the top (-1). */
+  afterLine: number;
+  /** Set when some targeted kernels lack the header: the include is for kernels from this version on. */
+  from?: { major: number; minor: number };
+}
+
+export function incompleteStructFindings(context: RuleContext, input: IncompleteStructInput): Finding[] {
+  const headers = context.db.headers();
+  const findings: Finding[] = [];
+  const reported = new Set<string>();
+  for (const { usage, targets } of input.usages) {
+    const key = aggregateKey(usage.aggregate);
+    // One finding per struct and line: gcc stops at the first use of the line.
+    const place = `${key}\u0000${usage.range.startLine}`;
+    if (reported.has(place)) continue;
+    const failing = targets.filter((image) => {
+      const roots = input.includeRoots[context.targets.indexOf(image)];
+      const defining = headers.definingHeaders(key, image);
+      if (!roots || !defining || defining.length === 0) return false;
+      const closure = headers.includeClosure(roots, image);
+      return closure !== undefined && !defining.some((header) => closure.has(header));
+    });
+    if (failing.length === 0) continue;
+    reported.add(place);
+    const defining = [...new Set(failing.flatMap((image) => headers.definingHeaders(key, image) ?? []))].sort();
+    const where = imagesOf(context, failing);
+    const named = defining.map((header) => `\`<${header}>\``).join(' or ');
+    const fix = fixFacts(context, defining, failing, input);
+    findings.push({
+      code: incompleteStructRule.code,
+      severity: context.severities[incompleteStructRule.code],
+      message: `\`${key}\` is an incomplete type here with the kernel headers of ${where}: only ${named} defines it there, and this file does not include it, directly or through the headers it includes`,
+      range: usage.range,
+      aggregate: usage.aggregate,
+      member: usage.member,
+      targets: failing,
+      ...(fix ? { incomplete: fix } : {}),
+    });
+  }
+  return findings;
+}
+
+/**
+ * The fix's facts: one header defining the struct on every failing kernel; where some targeted
+ * kernels lack that header, a version boundary below which none has it and from which every
+ * targeted kernel does.
+ */
+function fixFacts(context: RuleContext, defining: readonly string[], failing: readonly number[], input: IncompleteStructInput): IncompleteStructFacts | undefined {
+  if (defining.length !== 1) return undefined;
+  const [header] = defining;
+  const { db, targets } = context;
+  const headers = db.headers();
+  if (targets.some((image) => headers.hasHeader(header, image) === undefined)) return undefined;
+  const afterLine = lastIncludeEverywhere(input, targets.length);
+  const lacking = targets.filter((image) => headers.hasHeader(header, image) === false);
+  if (lacking.length === 0) return { header, afterLine };
+  const first = [...failing].sort((a, b) => db.images[a].versionCode - db.images[b].versionCode)[0];
+  const code = db.images[first].versionCode;
+  const split = targets.every((image) => (db.images[image].versionCode >= code) === (headers.hasHeader(header, image) === true));
+  if (!split) return undefined;
+  const [major, minor] = db.images[first].release.split('.').map(Number);
+  return { header, afterLine, from: { major, minor } };
+}
+
+function lastIncludeEverywhere(input: IncompleteStructInput, slots: number): number {
+  let last = -1;
+  for (const include of input.includes) {
+    let everywhere = true;
+    for (let slot = 0; slot < slots; slot++) if (!input.compiled(slot, include.line)) everywhere = false;
+    if (everywhere) last = include.line;
+  }
+  return last;
+}
+
+/**
+ * The fix: `#include <header>` after the file's last include that every target compiles,
+ * inside a version guard when older targeted kernels lack the header (`#include
+ * <linux/version.h>` is added first when the file lacks it).
+ */
+export function incompleteStructFixes(text: string, facts: IncompleteStructFacts, versionInclude: TextEdit | undefined): QuickFix[] {
+  const lines = new TextLines(text);
+  const include = `#include <${facts.header}>`;
+  const block = facts.from ? [`#if LINUX_VERSION_CODE >= KERNEL_VERSION(${facts.from.major}, ${facts.from.minor}, 0)`, include, '#endif'] : [include];
+  const at = facts.afterLine + 1;
+  const insert: TextEdit = { range: { startLine: at, startColumn: 0, endLine: at, endColumn: 0 }, newText: block.join(lines.eol) + lines.eol };
+  const edits = facts.from && versionInclude ? [versionInclude, insert] : [insert];
+  const title = facts.from ? `Include \`<${facts.header}>\` from ${facts.from.major}.${facts.from.minor} on` : `Include \`<${facts.header}>\``;
+  return [{ title, kind: 'include', preferred: true, edits }];
+}
+
+/** Hover lines for a struct: where the kernels with header data define it, and where that is not known. */
+export function definingHeadersHover(db: KernelDatabase, key: string, targets: readonly number[]): string[] {
+  const headers = db.headers();
+  const byHeaders = new Map<string, number[]>();
+  const unknown: number[] = [];
+  for (const image of targets) {
+    const defining = headers.definingHeaders(key, image);
+    if (defining === undefined) unknown.push(image);
+    else if (defining.length > 0) {
+      const text = defining.map((header) => `\`<${header}>\``).join(', ');
+      byHeaders.set(text, [...(byHeaders.get(text) ?? []), image]);
+    }
+  }
+  const lines = [...byHeaders].map(([text, images]) => `Defined in ${text} on ${describe(db, images, targets)}.`);
+  if (lines.length > 0 && unknown.length > 0) lines.push(`Its header is not known on ${describe(db, unknown, targets)}: the data has no headers of those kernels.`);
+  return lines;
+}
+
+function describe(db: KernelDatabase, images: readonly number[], targets: readonly number[]): string {
+  return imagesOf({ db, targets, severities: {} }, images);
+}
