@@ -1,0 +1,117 @@
+// Rule incomplete-struct: a kernel struct used whole where the file's build reads no header
+// that defines it (struct file_lock left linux/fs.h for linux/filelock.h in 6.9).
+import * as assert from 'node:assert/strict';
+import { createChecker } from '../../src/cli/runtime';
+import type { Checker } from '../../src/core/check/checker';
+import { aggregateHover } from '../../src/core/check/hover';
+import { createIncludeResolver } from '../../src/core/c/includes';
+import { quickFixesFor } from '../../src/core/edits/quickFixes';
+import { applyEdits } from '../../src/core/edits/textEdits';
+import { parseTargets } from '../../src/core/kernels/targets';
+import { bundledDatabase } from './helpers';
+
+const db = bundledDatabase();
+let checker: Checker;
+
+before(async () => {
+  checker = (await createChecker(db)).checker;
+});
+
+function check(text: string, spec: string, headers: Record<string, string> = {}) {
+  const resolveInclude = createIncludeResolver(['/ws'], (path) => headers[path]);
+  return checker.check(text, { fileName: '/ws/lockfs.c', targets: parseTargets(spec, db.images).images, resolveInclude });
+}
+
+function rows(text: string, spec: string, headers: Record<string, string> = {}): string[] {
+  return check(text, spec, headers)
+    .findings.filter((f) => f.code === 'incomplete-struct')
+    .map((f) => `${f.severity} ${f.range.startLine + 1}:${f.range.startColumn + 1}-${f.range.endColumn + 1} [${f.targets.map((t) => db.images[t].label).join(',')}] ${f.message}`);
+}
+
+/** A filesystem's POSIX lock handler that reads the lock's range: fl_start stayed in struct file_lock. */
+const LOCK_HANDLER = (includes: string) => `${includes}
+static int lockfs_lock(struct file *filp, int cmd, struct file_lock *fl)
+{
+	if (fl->fl_start > fl->fl_end)
+		return -EINVAL;
+	return posix_lock_file(filp, fl, NULL);
+}
+`;
+
+const FS_ONLY = '#include <linux/module.h>\n#include <linux/fs.h>\n';
+
+describe('incomplete-struct', () => {
+  it('warns where struct file_lock is defined only in linux/filelock.h, which linux/fs.h does not include (6.9+)', () => {
+    assert.deepEqual(rows(LOCK_HANDLER(FS_ONLY), '5.10,6.1,6.12,7.3'), [
+      'warning 6:10-18 [6.12,7.3] `struct file_lock` is an incomplete type here with the kernel headers of 6.12–7.3: only `<linux/filelock.h>` defines it there, and this file does not include it, directly or through the headers it includes',
+    ]);
+  });
+
+  it('is silent where the file includes the defining header, itself or through a workspace header', () => {
+    const guarded = `${FS_ONLY}#include <linux/version.h>\n#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)\n#include <linux/filelock.h>\n#endif\n`;
+    assert.deepEqual(rows(LOCK_HANDLER(guarded), '5.10,6.1,6.12,7.3'), []);
+    const compat = { '/ws/lockfs_compat.h': '#ifndef LOCKFS_COMPAT_H\n#define LOCKFS_COMPAT_H\n#include <linux/filelock.h>\n#endif\n' };
+    assert.deepEqual(rows(LOCK_HANDLER(`${FS_ONLY}#include "lockfs_compat.h"\n`), '6.12,7.3', compat), []);
+  });
+
+  it('is silent where the include closure is not fully known', () => {
+    assert.deepEqual(rows(LOCK_HANDLER(`${FS_ONLY}#include "lockfs_compat.h"\n`), '6.12'), [], 'a workspace header that cannot be read');
+    assert.deepEqual(rows(LOCK_HANDLER(`${FS_ONLY}#define LOCKFS_EXTRA <linux/filelock.h>\n#include LOCKFS_EXTRA\n`), '6.12'), [], 'a computed include');
+    assert.deepEqual(rows(LOCK_HANDLER(`${FS_ONLY}#include <lockfs/backport.h>\n`), '6.12'), [], 'a header neither the workspace nor the kernel has');
+    assert.deepEqual(rows(LOCK_HANDLER(`${FS_ONLY}#include <trace/define_trace.h>\n`), '6.12'), [], 'a kernel header with computed includes');
+  });
+
+  it('is silent on kernels without header data, on lines a kernel does not compile, and for the driver\'s own struct', () => {
+    assert.deepEqual(rows(LOCK_HANDLER(FS_ONLY), '6.8,6.11'), [], 'the Ubuntu images have no header data');
+    const versioned = LOCK_HANDLER(`${FS_ONLY}#include <linux/version.h>\n#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 9, 0)`) + '#endif\n';
+    assert.deepEqual(rows(versioned, '6.1,6.12'), []);
+    const own = `${FS_ONLY}struct file_lock { loff_t fl_start, fl_end; };\n` + LOCK_HANDLER('');
+    assert.deepEqual(rows(own, '6.12'), []);
+  });
+
+  it('warns once per line and struct, at its first use there', () => {
+    const findings = check(LOCK_HANDLER(FS_ONLY), '6.12').findings.filter((f) => f.code === 'incomplete-struct');
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0].member, 'fl_start');
+  });
+
+  it('fixes by including the header from 6.9 on, and the fixed file checks clean', () => {
+    const text = LOCK_HANDLER(FS_ONLY);
+    const result = check(text, '5.10,6.1,6.12,7.3');
+    const finding = result.findings.find((f) => f.code === 'incomplete-struct')!;
+    const [fix] = quickFixesFor(finding, text, result.usages, db);
+    assert.equal(fix.title, 'Include `<linux/filelock.h>` from 6.12 on');
+    const fixed = applyEdits(text, fix.edits);
+    assert.equal(
+      fixed.split('\n').slice(0, 7).join('\n'),
+      [
+        '#include <linux/version.h>',
+        '#include <linux/module.h>',
+        '#include <linux/fs.h>',
+        '#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)',
+        '#include <linux/filelock.h>',
+        '#endif',
+        '',
+      ].join('\n'),
+    );
+    assert.deepEqual(rows(fixed, '5.10,6.1,6.12,7.3'), []);
+  });
+
+  it('fixes with a plain include when every targeted kernel has the header', () => {
+    const text = LOCK_HANDLER(FS_ONLY);
+    const result = check(text, '6.12,7.3');
+    const finding = result.findings.find((f) => f.code === 'incomplete-struct')!;
+    const [fix] = quickFixesFor(finding, text, result.usages, db);
+    assert.equal(fix.title, 'Include `<linux/filelock.h>`');
+    const fixed = applyEdits(text, fix.edits);
+    assert.ok(fixed.startsWith('#include <linux/module.h>\n#include <linux/fs.h>\n#include <linux/filelock.h>\n'));
+    assert.deepEqual(rows(fixed, '6.12,7.3'), []);
+  });
+
+  it('hovers a struct with its defining headers per kernel', () => {
+    const hover = aggregateHover(db, { kind: 'struct', name: 'file_lock' }, parseTargets('6.1,6.8,6.12,7.3', db.images).images);
+    assert.match(hover, /Defined in `<linux\/fs\.h>` on 6\.1\./);
+    assert.match(hover, /Defined in `<linux\/filelock\.h>` on 6\.12–7\.3\./);
+    assert.match(hover, /Its header is not known on 6\.8: the data has no headers of those kernels\./);
+  });
+});
