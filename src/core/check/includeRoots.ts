@@ -10,8 +10,13 @@ import { LineState, type IncludedHeader, type IncludeResolver, type PreprocessRe
 import { parseIncludeTarget } from '../c/preprocessor/directives';
 import type { HeaderIndex } from '../kernels/headerIndex';
 
-/** What Kbuild puts before every file (`-include`), on the kernels whose headers have them. */
-const KBUILD_FORCED_HEADERS = ['linux/compiler-version.h', 'linux/kconfig.h', 'linux/compiler_types.h'];
+/**
+ * What Kbuild puts before every file (`-include`), on the kernels whose headers have them.
+ * Not linux/compiler-version.h, which Kbuild also forces: it declares nothing and only pulls
+ * in generated files a headers package does not ship (gcc-plugins.h, randstruct_hash.h) so
+ * that a compiler change rebuilds everything; following it would leave every closure unknown.
+ */
+const KBUILD_FORCED_HEADERS = ['linux/kconfig.h', 'linux/compiler_types.h'];
 
 const INCLUDE_LINE = /^[ \t]*#[ \t]*include(?:_next)?\b(.*)$/;
 /** Problems after which the preprocessor did not read some workspace header. */

@@ -23,7 +23,7 @@ export function quickFixesFor(finding: Finding, text: string, usages: readonly J
   if (finding.code === Codes.callArguments && finding.call) fixes.push(...callArgumentsFixes(text, finding.call));
   if (finding.code === Codes.missingFunction) fixes.push(...missingFunctionFixes(finding));
   if (finding.code === Codes.incompleteStruct && finding.incomplete) {
-    fixes.push(...incompleteStructFixes(text, finding.incomplete, versionIncludeEdit(new TextLines(text))));
+    fixes.push(...incompleteStructFixes(text, finding.incomplete));
   }
   fixes.push(ignoreFix(text, finding.range.startLine));
   return fixes;

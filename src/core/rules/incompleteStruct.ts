@@ -39,8 +39,8 @@ export interface IncompleteStructFacts {
   header: string;
   /** Where the include goes: after this line (the last `#include <…>` every target compiles), or at the top (-1). */
   afterLine: number;
-  /** Set when some targeted kernels lack the header: the include is for kernels from this version on. */
-  from?: { major: number; minor: number };
+  /** Some targeted kernels lack the header: the include is guarded by `__has_include`. */
+  guarded: boolean;
 }
 
 export function incompleteStructFindings(context: RuleContext, input: IncompleteStructInput): Finding[] {
@@ -64,7 +64,7 @@ export function incompleteStructFindings(context: RuleContext, input: Incomplete
     const defining = [...new Set(failing.flatMap((image) => headers.definingHeaders(key, image) ?? []))].sort();
     const where = imagesOf(context, failing);
     const named = defining.map((header) => `\`<${header}>\``).join(' or ');
-    const fix = fixFacts(context, defining, failing, input);
+    const fix = fixFacts(context, defining, input);
     findings.push({
       code: incompleteStructRule.code,
       severity: context.severities[incompleteStructRule.code],
@@ -79,26 +79,14 @@ export function incompleteStructFindings(context: RuleContext, input: Incomplete
   return findings;
 }
 
-/**
- * The fix's facts: one header defining the struct on every failing kernel; where some targeted
- * kernels lack that header, a version boundary below which none has it and from which every
- * targeted kernel does.
- */
-function fixFacts(context: RuleContext, defining: readonly string[], failing: readonly number[], input: IncompleteStructInput): IncompleteStructFacts | undefined {
+/** The fix's facts: one header defines the struct on every failing kernel, and the data knows which targets have it. */
+function fixFacts(context: RuleContext, defining: readonly string[], input: IncompleteStructInput): IncompleteStructFacts | undefined {
   if (defining.length !== 1) return undefined;
   const [header] = defining;
-  const { db, targets } = context;
-  const headers = db.headers();
-  if (targets.some((image) => headers.hasHeader(header, image) === undefined)) return undefined;
-  const afterLine = lastIncludeEverywhere(input, targets.length);
-  const lacking = targets.filter((image) => headers.hasHeader(header, image) === false);
-  if (lacking.length === 0) return { header, afterLine };
-  const first = [...failing].sort((a, b) => db.images[a].versionCode - db.images[b].versionCode)[0];
-  const code = db.images[first].versionCode;
-  const split = targets.every((image) => (db.images[image].versionCode >= code) === (headers.hasHeader(header, image) === true));
-  if (!split) return undefined;
-  const [major, minor] = db.images[first].release.split('.').map(Number);
-  return { header, afterLine, from: { major, minor } };
+  const headers = context.db.headers();
+  const has = context.targets.map((image) => headers.hasHeader(header, image));
+  if (has.includes(undefined)) return undefined;
+  return { header, afterLine: lastIncludeEverywhere(input, context.targets.length), guarded: has.includes(false) };
 }
 
 function lastIncludeEverywhere(input: IncompleteStructInput, slots: number): number {
@@ -113,18 +101,18 @@ function lastIncludeEverywhere(input: IncompleteStructInput, slots: number): num
 
 /**
  * The fix: `#include <header>` after the file's last include that every target compiles,
- * inside a version guard when older targeted kernels lack the header (`#include
- * <linux/version.h>` is added first when the file lacks it).
+ * under `#if __has_include(<header>)` when some targeted kernels lack the header. A version
+ * guard would need the release that added the header, which the data (jumping from 6.1 to
+ * 6.12) does not show: `struct file_lock` moved in 6.9.
  */
-export function incompleteStructFixes(text: string, facts: IncompleteStructFacts, versionInclude: TextEdit | undefined): QuickFix[] {
+export function incompleteStructFixes(text: string, facts: IncompleteStructFacts): QuickFix[] {
   const lines = new TextLines(text);
   const include = `#include <${facts.header}>`;
-  const block = facts.from ? [`#if LINUX_VERSION_CODE >= KERNEL_VERSION(${facts.from.major}, ${facts.from.minor}, 0)`, include, '#endif'] : [include];
+  const block = facts.guarded ? [`#if __has_include(<${facts.header}>)`, include, '#endif'] : [include];
   const at = facts.afterLine + 1;
-  const insert: TextEdit = { range: { startLine: at, startColumn: 0, endLine: at, endColumn: 0 }, newText: block.join(lines.eol) + lines.eol };
-  const edits = facts.from && versionInclude ? [versionInclude, insert] : [insert];
-  const title = facts.from ? `Include \`<${facts.header}>\` from ${facts.from.major}.${facts.from.minor} on` : `Include \`<${facts.header}>\``;
-  return [{ title, kind: 'include', preferred: true, edits }];
+  const edit: TextEdit = { range: { startLine: at, startColumn: 0, endLine: at, endColumn: 0 }, newText: block.join(lines.eol) + lines.eol };
+  const title = facts.guarded ? `Include \`<${facts.header}>\` where the kernel has it` : `Include \`<${facts.header}>\``;
+  return [{ title, kind: 'include', preferred: true, edits: [edit] }];
 }
 
 /** Hover lines for a struct: where the kernels with header data define it, and where that is not known. */
