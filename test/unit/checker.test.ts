@@ -230,6 +230,8 @@ export const examplesDir = join(__dirname, '..', '..', '..', 'examples');
 describe('struct-not-in-image', () => {
   it('says once per file which structs some targets\' data lacks, on which kernels, and what fills the gap', () => {
     const text = [
+      '#include <linux/vfio.h>',
+      '#include <media/v4l2-dev.h>',
       'static void f(struct video_device *vdev, struct vfio_device_ops *ops)',
       '{',
       '\tvdev->minor = 0;',
@@ -238,7 +240,7 @@ describe('struct-not-in-image', () => {
       '',
     ].join('\n');
     assert.deepEqual(rows(check(text, '6.8,6.12')), [
-      'struct-not-in-image 3:8-13 [6.8] 2 structs are not in the data of some targeted kernels, so their members are not checked there: struct video_device (6.8), struct vfio_device_ops (6.8). ' +
+      'struct-not-in-image 5:8-13 [6.8] 2 structs are not in the data of some targeted kernels, so their members are not checked there: struct video_device (6.8), struct vfio_device_ops (6.8). ' +
         'Kernels known from vmlinux only may build them as modules: import such a kernel with its modules (Add Kernel from BTF) to check them',
     ]);
   });

@@ -69,6 +69,14 @@ describe('incomplete-struct', () => {
     assert.deepEqual(rows(own, '6.12'), []);
   });
 
+  it('is silent in a header, which is read after what its includer included first', () => {
+    const resolveInclude = createIncludeResolver(['/ws'], () => undefined);
+    const inline = `#include <linux/fs.h>\nstatic inline loff_t lockfs_start(struct file_lock *fl)\n{\n\treturn fl->fl_start;\n}\n`;
+    const result = checker.check(inline, { fileName: '/ws/lockfs.h', targets: parseTargets('6.12', db.images).images, resolveInclude });
+    assert.deepEqual(result.findings.filter((f) => f.code === 'incomplete-struct'), []);
+    assert.equal(rows(inline, '6.12').length, 1, 'the same text as a .c file');
+  });
+
   it('warns once per line and struct, at its first use there', () => {
     const findings = check(LOCK_HANDLER(FS_ONLY), '6.12').findings.filter((f) => f.code === 'incomplete-struct');
     assert.equal(findings.length, 1);

@@ -36,6 +36,8 @@ export interface IncludeRootsInput {
 /** Per target slot: the kernel include names the build starts from, or undefined when they are not all known. */
 export function includeRoots(input: IncludeRootsInput): (string[] | undefined)[] {
   const { pre, targets, headers } = input;
+  // A header is read after what its includer included first: alone, its closure says nothing.
+  if (!input.fileName.endsWith('.c')) return targets.map(() => undefined);
   if (pre.problems.some((problem) => UNREAD_HEADER.test(problem.message))) return targets.map(() => undefined);
   const sources = [
     { path: input.fileName, text: input.text, lineStates: pre.lineStates },
