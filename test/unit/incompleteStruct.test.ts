@@ -47,6 +47,25 @@ describe('incomplete-struct', () => {
     ]);
   });
 
+  it('warns on sizeof and on objects of the struct, not on pointers, extern declarations or parameters', () => {
+    const text = `${FS_ONLY}
+extern struct file_lock lockfs_template;
+static struct file_lock *lockfs_last;
+
+static int lockfs_getlk(struct file *filp, struct file_lock *fl)
+{
+	struct file_lock conflock;
+
+	memcpy(&conflock, fl, sizeof(struct file_lock));
+	return vfs_test_lock(filp, &conflock);
+}
+`;
+    assert.deepEqual(
+      rows(text, '6.1,6.12').map((row) => row.slice(0, row.indexOf(' `'))),
+      ['warning 9:9-18 [6.12]', 'warning 11:38-47 [6.12]'],
+    );
+  });
+
   it('is silent where the file includes the defining header, itself or through a workspace header', () => {
     const guarded = `${FS_ONLY}#include <linux/version.h>\n#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)\n#include <linux/filelock.h>\n#endif\n`;
     assert.deepEqual(rows(LOCK_HANDLER(guarded), '5.10,6.1,6.12,7.3'), []);

@@ -20,7 +20,8 @@ import { missingFunctionFindings } from '../rules/missingFunction';
 import { callSites, type CallSite } from '../c/calls';
 import { droppedArgumentSpans, macroDefinitions } from '../c/droppedArguments';
 import { callArgumentsFindings } from '../rules/callArguments';
-import { incompleteStructFindings } from '../rules/incompleteStruct';
+import { incompleteStructFindings, type WholeUse } from '../rules/incompleteStruct';
+import { needsDefinition } from '../c/sizedMentions';
 import { angleIncludes, missingHeaderFindings, type AngleInclude } from '../rules/missingHeader';
 import { judgeMissingMember } from '../rules/missingMember';
 import { preprocessorFindings } from '../rules/preprocessorProblem';
@@ -33,7 +34,7 @@ import type { Finding, JudgedUsage, Severity } from './findings';
 import { HeaderReadings } from './headerReadings';
 import { includeRoots } from './includeRoots';
 import { DocumentTrees } from './trees';
-import { typeOracle } from './typeOracle';
+import { typeOracle, type CheckTypeOracle } from './typeOracle';
 import { readVariants, type PreprocessedFile } from './variants';
 
 export interface CheckResult {
@@ -125,7 +126,7 @@ export class Checker {
     const includes = angleIncludes(file.lines);
     const findings = [
       ...judged.findings,
-      ...this.incompleteStructFindings(context, text, file, includes, judged.usages, options),
+      ...this.incompleteStructFindings(context, { text, code, file, includes, usages: judged.usages, mentions: reading.mentions, oracle }, options),
       ...preprocessorFindings(context, file.pre, file.lines),
       ...deadGuardFindings(context, text, file.pre),
       ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options),
@@ -205,12 +206,14 @@ export class Checker {
     return history.map((state, image) => (privateOn.includes(image) ? UNKNOWN : state));
   }
 
-  /** Kernel structs used whole where the file's build reads no header defining them. */
-  private incompleteStructFindings(context: RuleContext, text: string, file: PreprocessedFile, includes: readonly AngleInclude[], usages: readonly JudgedUsage[], options: CheckOptions): Finding[] {
-    if (usages.length === 0) return [];
+  /** Kernel structs used whole (members, sizeof, objects of them) where the file's build reads no header defining them. */
+  private incompleteStructFindings(context: RuleContext, read: WholeUseReading, options: CheckOptions): Finding[] {
+    const { file } = read;
+    const uses = wholeUses(context.targets, read);
+    if (uses.length === 0) return [];
     const roots = includeRoots({
       fileName: options.fileName,
-      text,
+      text: read.text,
       pre: file.pre,
       targets: context.targets,
       headers: this.db.headers(),
@@ -218,7 +221,7 @@ export class Checker {
       forcedIncludes: options.forcedIncludes,
     });
     const compiled = (slot: number, line: number) => file.built(slot) && file.pre.lineStates[slot][line] === LineState.Active;
-    return incompleteStructFindings(context, { usages, includeRoots: roots, includes, compiled });
+    return incompleteStructFindings(context, { uses, includeRoots: roots, includes: read.includes, compiled });
   }
 
   /** The text with comments and strings blanked, and the calls in it, read once for the rules that read calls. */
@@ -281,6 +284,39 @@ export class Checker {
       }),
     ];
   }
+}
+
+interface WholeUseReading {
+  text: string;
+  code: CodeText;
+  file: PreprocessedFile;
+  includes: readonly AngleInclude[];
+  usages: readonly JudgedUsage[];
+  mentions: readonly AggregateMention[];
+  oracle: CheckTypeOracle;
+}
+
+/**
+ * The uses that need a struct's definition: every member use (on the targets its evidence
+ * holds for), and the mentions that need its size (`sizeof`, an object of it) on the targets
+ * that certainly compile their line, where the name is no macro and is the kernel's.
+ */
+function wholeUses(targets: readonly number[], read: WholeUseReading): WholeUse[] {
+  const uses: WholeUse[] = read.usages.map(({ usage, targets: images }) => ({ aggregate: usage.aggregate, range: usage.range, member: usage.member, targets: images }));
+  const { pre } = read.file;
+  let codeLines: string[] | undefined;
+  for (const mention of read.mentions) {
+    const { startLine, startColumn, endColumn } = mention.range;
+    if (read.code.isDirectiveLine(startLine)) continue;
+    codeLines ??= read.code.masked.split('\n');
+    if (!needsDefinition(codeLines[startLine] ?? '', startColumn, endColumn)) continue;
+    const macro = pre.definedMacros.get(mention.aggregate.name);
+    const images = targets.filter(
+      (_, slot) => read.file.built(slot) && pre.lineStates[slot][startLine] === LineState.Active && !macro?.[slot] && read.oracle.kernelsOn(mention.aggregate, slot),
+    );
+    if (images.length > 0) uses.push({ aggregate: mention.aggregate, range: mention.range, targets: images });
+  }
+  return uses.sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn);
 }
 
 /** A use as hovers and fixes see it: with the function assigned as the newest judged target compiles it. */

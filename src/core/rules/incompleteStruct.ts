@@ -9,8 +9,9 @@
 // for structs some header of that kernel defines: the workspace's own structs never reach
 // here (the type oracle answers no for them). The include graph counts every `#include` a
 // kernel does not certainly leave out, so a header outside the closure is certainly not read.
-import { aggregateKey, type KernelDatabase } from '../kernels/database';
-import type { JudgedUsage, Finding } from '../check/findings';
+import { aggregateKey, type AggregateRef, type KernelDatabase } from '../kernels/database';
+import type { Finding } from '../check/findings';
+import type { SourceRange } from '../c/usages';
 import { TextLines, type QuickFix, type TextEdit } from '../edits/textEdits';
 import type { AngleInclude } from './missingHeader';
 import { imagesOf, type RuleContext, type RuleInfo } from './rule';
@@ -22,9 +23,18 @@ export const incompleteStructRule = {
   description: "A kernel struct used as a complete type where, on some targeted kernels, no header the file's build reads defines it: gcc knows only its name there.",
 } as const satisfies RuleInfo;
 
+/** A use of a struct that needs its definition, with the targets that certainly compile it. */
+export interface WholeUse {
+  aggregate: AggregateRef;
+  range: SourceRange;
+  /** The member read or set, for member uses. */
+  member?: string;
+  /** Image indices. */
+  targets: readonly number[];
+}
+
 export interface IncompleteStructInput {
-  /** The member uses, each with the targets that certainly compile it. */
-  usages: readonly JudgedUsage[];
+  uses: readonly WholeUse[];
   /** Per target slot: the kernel headers the build starts from, or undefined when not all are known. */
   includeRoots: readonly (readonly string[] | undefined)[];
   /** The file's `#include <…>` lines. */
@@ -47,7 +57,8 @@ export function incompleteStructFindings(context: RuleContext, input: Incomplete
   const headers = context.db.headers();
   const findings: Finding[] = [];
   const reported = new Set<string>();
-  for (const { usage, targets } of input.usages) {
+  for (const usage of input.uses) {
+    const { targets } = usage;
     const key = aggregateKey(usage.aggregate);
     // One finding per struct and line: gcc stops at the first use of the line.
     const place = `${key}\u0000${usage.range.startLine}`;
@@ -71,7 +82,7 @@ export function incompleteStructFindings(context: RuleContext, input: Incomplete
       message: `\`${key}\` is an incomplete type here with the kernel headers of ${where}: only ${named} defines it there, and this file does not include it, directly or through the headers it includes`,
       range: usage.range,
       aggregate: usage.aggregate,
-      member: usage.member,
+      ...(usage.member !== undefined ? { member: usage.member } : {}),
       targets: failing,
       ...(fix ? { incomplete: fix } : {}),
     });
