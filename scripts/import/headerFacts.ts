@@ -34,6 +34,8 @@ export interface HeaderFacts {
   macros: Record<string, { parameters: number; variadic: boolean; header: string }[]>;
   /** Names of object-like macros (`#define strlcpy strscpy`): a call through one compiles as what it names. */
   objectMacros: string[];
+  /** Name -> the headers that make it callable: a prototype, an inline definition, a function-like or object-like macro; sorted. */
+  callableHeaders: Record<string, string[]>;
   /** Object-like macros that rename a member: `#define d_lock d_lockref.lock` -> alias 'd_lock' -> ['d_lockref.lock']. */
   memberAliases: Record<string, string[]>;
   /**
@@ -831,6 +833,7 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
   const macros = new Map<string, Map<string, { parameters: number; variadic: boolean; header: string }>>();
   const aliases = new Map<string, Set<string>>();
   const objectMacros = new Set<string>();
+  const callableHeaders = new Map<string, Set<string>>();
   const ts = parser.parser;
 
   for (const file of files) {
@@ -848,9 +851,13 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
       if (reached === undefined) openHeaders.add(file.name);
       else for (const name of reached) if (name !== file.name) addTo(includes, file.name, name);
     }
-    for (const name of readObjectMacros(uncommented)) objectMacros.add(name);
+    for (const name of readObjectMacros(uncommented)) {
+      objectMacros.add(name);
+      addTo(callableHeaders, name, file.name);
+    }
     for (const macro of readMacros(uncommented)) {
       const value = { parameters: macro.parameters, variadic: macro.variadic, header: file.name };
+      addTo(callableHeaders, macro.name, file.name);
       let byKey = macros.get(macro.name);
       if (!byKey) macros.set(macro.name, (byKey = new Map()));
       byKey.set(JSON.stringify(value), value);
@@ -886,6 +893,7 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
       headers.add(file.name);
     }
     for (const { name, prototype } of facts.functions) {
+      addTo(callableHeaders, name, file.name);
       const value: FunctionPrototype = { ...prototype, header: file.name };
       let byKey = functions.get(name);
       if (!byKey) functions.set(name, (byKey = new Map()));
@@ -905,6 +913,7 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
     macros: sortedRecord(macros, byHeaderThenText),
     memberAliases: sortedRecord(aliases, (set) => [...set].sort(compare)),
     objectMacros: [...objectMacros].sort(compare),
+    callableHeaders: sortedRecord(callableHeaders, (set) => [...set].sort(compare)),
     includes: sortedRecord(includes, (set) => [...set].sort(compare)),
     openHeaders: [...openHeaders].sort(compare),
   };

@@ -124,12 +124,13 @@ export class Checker {
     );
     const judged = this.judgeUsages(context, evidence.usages());
     const includes = angleIncludes(file.lines);
+    const closures = this.includeClosures(context.targets, text, file, options);
     const findings = [
       ...judged.findings,
-      ...this.incompleteStructFindings(context, { text, code, file, includes, usages: judged.usages, mentions: reading.mentions, oracle }, options),
+      ...this.incompleteStructFindings(context, { code, file, includes, usages: judged.usages, mentions: reading.mentions, oracle }, closures),
       ...preprocessorFindings(context, file.pre, file.lines),
       ...deadGuardFindings(context, text, file.pre),
-      ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options),
+      ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures),
     ];
     return {
       findings: unsuppressedInOrder(findings, file.lines),
@@ -206,22 +207,27 @@ export class Checker {
     return history.map((state, image) => (privateOn.includes(image) ? UNKNOWN : state));
   }
 
+  /**
+   * Per target slot, the kernel headers the file's build may read (undefined where not all
+   * are known), worked out on the first question: most files need it for no rule.
+   */
+  private includeClosures(targets: readonly number[], text: string, file: PreprocessedFile, options: CheckOptions): (slot: number) => ReadonlySet<string> | undefined {
+    const headers = this.db.headers();
+    let roots: (string[] | undefined)[] | undefined;
+    return (slot) => {
+      roots ??= includeRoots({ fileName: options.fileName, text, pre: file.pre, targets, headers, resolveInclude: options.resolveInclude, forcedIncludes: options.forcedIncludes });
+      const slotRoots = roots[slot];
+      return slotRoots && headers.includeClosure(slotRoots, targets[slot]);
+    };
+  }
+
   /** Kernel structs used whole (members, sizeof, objects of them) where the file's build reads no header defining them. */
-  private incompleteStructFindings(context: RuleContext, read: WholeUseReading, options: CheckOptions): Finding[] {
+  private incompleteStructFindings(context: RuleContext, read: WholeUseReading, includeClosure: (slot: number) => ReadonlySet<string> | undefined): Finding[] {
     const { file } = read;
     const uses = wholeUses(context.targets, read);
     if (uses.length === 0) return [];
-    const roots = includeRoots({
-      fileName: options.fileName,
-      text: read.text,
-      pre: file.pre,
-      targets: context.targets,
-      headers: this.db.headers(),
-      resolveInclude: options.resolveInclude,
-      forcedIncludes: options.forcedIncludes,
-    });
     const compiled = (slot: number, line: number) => file.built(slot) && file.pre.lineStates[slot][line] === LineState.Active;
-    return incompleteStructFindings(context, { uses, includeRoots: roots, includes: read.includes, compiled });
+    return incompleteStructFindings(context, { uses, includeClosure, includes: read.includes, compiled });
   }
 
   /** The text with comments and strings blanked, and the calls in it, read once for the rules that read calls. */
@@ -253,7 +259,16 @@ export class Checker {
   }
 
   /** The rules read from the text's lines rather than its tree: headers it includes and functions it calls. */
-  private headerAndCallFindings(context: RuleContext, text: string, code: CodeText, file: PreprocessedFile, includes: readonly AngleInclude[], union: FileUsages, options: CheckOptions): Finding[] {
+  private headerAndCallFindings(
+    context: RuleContext,
+    text: string,
+    code: CodeText,
+    file: PreprocessedFile,
+    includes: readonly AngleInclude[],
+    union: FileUsages,
+    options: CheckOptions,
+    includeClosure: (slot: number) => ReadonlySet<string> | undefined,
+  ): Finding[] {
     const { pre } = file;
     const compiled = (slot: number, line: number) => file.built(slot) && pre.lineStates[slot][line] === LineState.Active;
     const definedByDriver = (name: string) => union.functions.has(name) || pre.definedMacros.has(name) || options.workspaceTypes?.definesCallable(name) === true;
@@ -271,6 +286,7 @@ export class Checker {
         ),
         compiled,
         definedByDriver,
+        includeClosure,
       }),
       ...callArgumentsFindings(context, {
         text,
@@ -287,7 +303,6 @@ export class Checker {
 }
 
 interface WholeUseReading {
-  text: string;
   code: CodeText;
   file: PreprocessedFile;
   includes: readonly AngleInclude[];

@@ -168,6 +168,24 @@ export class HeaderIndex {
     return (own(this.file.functions, name) ?? []).filter(([, mask]) => mask & bit).map(([prototype, , inline]) => ({ prototype, inline: inline === 1 }));
   }
 
+  /** Whether the headers that make `name` callable differ between the kernels with header data. */
+  isMovedCallable(name: string): boolean {
+    return own(this.names.declaredIn ?? {}, name) !== undefined;
+  }
+
+  /**
+   * The headers that make `name` callable on the image, for a name whose headers differ
+   * between the kernels with header data (undefined for any other name, and without header
+   * data); [] where no header declares it.
+   */
+  declaringHeaders(name: string, image: number): string[] | undefined {
+    const bit = this.bits.get(image);
+    const flat = own(this.names.declaredIn ?? {}, name);
+    if (bit === undefined || flat === undefined) return undefined;
+    const names = this.headerNames();
+    return idsOn(flat, bit).map((id) => names[id]);
+  }
+
   /** Whether the ways `name` can be called differ between the kernels with header data. */
   isReshapedCall(name: string): boolean {
     return own(this.names.calls ?? {}, name) !== undefined;

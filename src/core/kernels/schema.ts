@@ -168,6 +168,13 @@ export interface HeaderNamesFile {
    * them: what `call-arguments` asks per call. Optional: older data has none.
    */
   calls?: Record<string, [string, number][]>;
+  /**
+   * The headers that make a name callable (a prototype, an inline definition, a macro), as flat
+   * [header id, mask, …] over the keys of `headers`, for the names whose headers differ between
+   * the kernels that declare them: what `missing-function` follows through a file's include
+   * closure. Optional: older data has none.
+   */
+  declaredIn?: Record<string, number[]>;
 }
 
 /**

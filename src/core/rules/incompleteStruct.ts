@@ -35,8 +35,8 @@ export interface WholeUse {
 
 export interface IncompleteStructInput {
   uses: readonly WholeUse[];
-  /** Per target slot: the kernel headers the build starts from, or undefined when not all are known. */
-  includeRoots: readonly (readonly string[] | undefined)[];
+  /** Per target slot: the kernel headers the file's build may read, or undefined when not all are known. */
+  includeClosure: (slot: number) => ReadonlySet<string> | undefined;
   /** The file's `#include <…>` lines. */
   includes: readonly AngleInclude[];
   /** Whether the line is certainly compiled for the target in `slot`. */
@@ -64,10 +64,9 @@ export function incompleteStructFindings(context: RuleContext, input: Incomplete
     const place = `${key}\u0000${usage.range.startLine}`;
     if (reported.has(place)) continue;
     const failing = targets.filter((image) => {
-      const roots = input.includeRoots[context.targets.indexOf(image)];
       const defining = headers.definingHeaders(key, image);
-      if (!roots || !defining || defining.length === 0) return false;
-      const closure = headers.includeClosure(roots, image);
+      if (!defining || defining.length === 0) return false;
+      const closure = input.includeClosure(context.targets.indexOf(image));
       return closure !== undefined && !defining.some((header) => closure.has(header));
     });
     if (failing.length === 0) continue;
