@@ -261,7 +261,8 @@ interface IncludeLine {
   next: boolean;
 }
 
-const INCLUDE_DIRECTIVE = /^[ \t]*#[ \t]*include(_next)?\b(.*)$/;
+/** `[^\n]` rather than `.`: a CRLF header's `\r` must not hide an include. */
+const INCLUDE_DIRECTIVE = /^[ \t]*#[ \t]*include(_next)?\b([^\n]*)$/;
 
 /**
  * The reported names of the headers an include line may reach from the file at `from`, or

@@ -73,6 +73,12 @@ static int lockfs_getlk(struct file *filp, struct file_lock *fl)
     assert.deepEqual(rows(LOCK_HANDLER(`${FS_ONLY}#include "lockfs_compat.h"\n`), '6.12,7.3', compat), []);
   });
 
+  it('reads the includes of a file with CRLF line ends', () => {
+    const crlf = (text: string) => text.replace(/\n/g, '\r\n');
+    assert.deepEqual(rows(crlf(LOCK_HANDLER(`${FS_ONLY}#include <linux/filelock.h>\n`)), '6.12'), []);
+    assert.equal(rows(crlf(LOCK_HANDLER(FS_ONLY)), '6.12').length, 1);
+  });
+
   it('is silent where the include closure is not fully known', () => {
     assert.deepEqual(rows(LOCK_HANDLER(`${FS_ONLY}#include "lockfs_compat.h"\n`), '6.12'), [], 'a workspace header that cannot be read');
     assert.deepEqual(rows(LOCK_HANDLER(`${FS_ONLY}#define LOCKFS_EXTRA <linux/filelock.h>\n#include LOCKFS_EXTRA\n`), '6.12'), [], 'a computed include');

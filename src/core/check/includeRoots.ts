@@ -18,7 +18,8 @@ import type { HeaderIndex } from '../kernels/headerIndex';
  */
 const KBUILD_FORCED_HEADERS = ['linux/kconfig.h', 'linux/compiler_types.h'];
 
-const INCLUDE_LINE = /^[ \t]*#[ \t]*include(?:_next)?\b(.*)$/;
+/** An include directive; `[^\n]` rather than `.`, so a CRLF file's `\r` cannot hide one. */
+const INCLUDE_LINE = /^[ \t]*#[ \t]*include(?:_next)?\b([^\n]*)$/;
 /** Problems after which the preprocessor did not read some workspace header. */
 const UNREAD_HEADER = /^(?:could not read|#include nested more than)/;
 
