@@ -117,38 +117,41 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
       headers: names,
       callables: sortedRecord(changingCallables(callables, facts.length)),
       calls: sortedRecord(reshapedCalls(functions, macros, facts.length)),
-      declaredIn: movedCallables(facts, ids),
+      declaredIn: movedCallables(facts, (name) => functions.has(name) || macros.has(name), ids),
     },
     aliases: { schema: SCHEMA_VERSION, images, aliases: sortFacts(aliases) },
   };
 }
 
 /**
- * The headers that make each name callable, for the names whose headers differ between the
- * kernels that declare them (`crypto_cipher_setkey` in linux/crypto.h on 5.10, in
- * crypto/internal/cipher.h from 5.12): a call of one compiles only where the file's build
- * reads one of them. Names every kernel declares in the same headers are left out.
+ * The headers that make each name callable, for the functions and function-like macros that
+ * moved: two kernels declare it in no header in common (`crypto_cipher_setkey` in
+ * linux/crypto.h on 5.10, in crypto/internal/cipher.h from 5.12). A call of one compiles only
+ * where the file's build reads one of those headers. Other names (constants, include guards,
+ * a declaration added to one more header) are left out: they cost room and break no call.
  */
-function movedCallables(facts: readonly HeaderFacts[], ids: ReadonlyMap<string, number>): Record<string, number[]> {
-  const perKernel = new Map<string, (string | undefined)[]>();
+function movedCallables(facts: readonly HeaderFacts[], isCallable: (name: string) => boolean, ids: ReadonlyMap<string, number>): Record<string, number[]> {
+  const perKernel = new Map<string, (readonly string[] | undefined)[]>();
   facts.forEach((fact, i) => {
     for (const [name, headers] of Object.entries(fact.callableHeaders)) {
       let list = perKernel.get(name);
-      if (!list) perKernel.set(name, (list = new Array<string | undefined>(facts.length).fill(undefined)));
-      list[i] = headers.join('\n');
+      if (!list) perKernel.set(name, (list = new Array<readonly string[] | undefined>(facts.length).fill(undefined)));
+      list[i] = headers;
     }
   });
-  const moved = new Map<string, [string, number][]>();
+  const found = new Map<string, [string, number][]>();
   for (const [name, list] of perKernel) {
-    const declaring = list.filter((key): key is string => key !== undefined);
-    if (new Set(declaring).size < 2) continue;
+    if (!isCallable(name)) continue;
+    const declaring = list.filter((headers): headers is readonly string[] => headers !== undefined);
+    const moved = declaring.some((a) => declaring.some((b) => !a.some((header) => b.includes(header))));
+    if (!moved) continue;
     const table = new Map<string, [string, number][]>();
-    list.forEach((key, i) => {
-      for (const header of key?.split('\n') ?? []) addFact<[string, number]>(table, name, [header, 0], (f) => f[0], 1, 1 << i);
+    list.forEach((headers, i) => {
+      for (const header of headers ?? []) addFact<[string, number]>(table, name, [header, 0], (f) => f[0], 1, 1 << i);
     });
-    moved.set(name, table.get(name)!);
+    found.set(name, table.get(name)!);
   }
-  return byIds(sortedRecord(moved), ids);
+  return byIds(sortedRecord(found), ids);
 }
 
 /** [header name, mask][] lists as flat [header id, mask, …] lists. */

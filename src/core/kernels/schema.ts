@@ -170,9 +170,9 @@ export interface HeaderNamesFile {
   calls?: Record<string, [string, number][]>;
   /**
    * The headers that make a name callable (a prototype, an inline definition, a macro), as flat
-   * [header id, mask, …] over the keys of `headers`, for the names whose headers differ between
-   * the kernels that declare them: what `missing-function` follows through a file's include
-   * closure. Optional: older data has none.
+   * [header id, mask, …] over the keys of `headers`, for the functions and function-like macros
+   * two kernels declare in no header in common (they moved): what `missing-function` follows
+   * through a file's include closure. Optional: older data has none.
    */
   declaredIn?: Record<string, number[]>;
 }

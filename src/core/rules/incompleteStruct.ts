@@ -60,7 +60,7 @@ export function incompleteStructFindings(context: RuleContext, input: Incomplete
   for (const usage of input.uses) {
     const { targets } = usage;
     const key = aggregateKey(usage.aggregate);
-    // One finding per struct and line: gcc stops at the first use of the line.
+    // One finding per struct and line: gcc repeats itself for every use on it, one include fixes them all.
     const place = `${key}\u0000${usage.range.startLine}`;
     if (reported.has(place)) continue;
     const failing = targets.filter((image) => {
@@ -89,14 +89,13 @@ export function incompleteStructFindings(context: RuleContext, input: Incomplete
   return findings;
 }
 
-/** The fix's facts: one header defines the struct on every failing kernel, and the data knows which targets have it. */
+/** The fix's facts, where one header defines the struct on every failing kernel: guarded unless every target surely has it. */
 function fixFacts(context: RuleContext, defining: readonly string[], input: IncompleteStructInput): IncompleteStructFacts | undefined {
   if (defining.length !== 1) return undefined;
   const [header] = defining;
   const headers = context.db.headers();
-  const has = context.targets.map((image) => headers.hasHeader(header, image));
-  if (has.includes(undefined)) return undefined;
-  return { header, afterLine: lastIncludeEverywhere(input, context.targets.length), guarded: has.includes(false) };
+  const everywhere = context.targets.every((image) => headers.hasHeader(header, image) === true);
+  return { header, afterLine: lastIncludeEverywhere(input, context.targets.length), guarded: !everywhere };
 }
 
 function lastIncludeEverywhere(input: IncompleteStructInput, slots: number): number {
