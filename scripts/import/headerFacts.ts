@@ -14,6 +14,7 @@ import { blankAnnotations, type CParser } from '../../src/core/c/parser';
 import { LineState, preprocess, type CommandLineMacro, type KernelEnvironment } from '../../src/core/c/preprocessor';
 import { normalizeTypeText } from '../../src/core/c/typeText';
 import { parseIncludeTarget } from '../../src/core/c/preprocessor/directives';
+import { COMPILER_HEADERS } from '../../src/core/c/compilerHeaders';
 
 export interface FunctionPrototype {
   returnType: string;
@@ -296,6 +297,7 @@ function includedHeaders(tree: HeaderTree, line: IncludeLine, from: string): str
   }
   const path = tree.resolved.get(spec);
   const name = path === undefined ? undefined : tree.reportedNames.get(path);
+  if (name === undefined && COMPILER_HEADERS.has(spec)) return [];
   return name === undefined ? undefined : [name];
 }
 
@@ -783,12 +785,17 @@ function readMacros(uncommented: string): { name: string; parameters: number; va
  */
 /**
  * What an out-of-tree module's build defines before any header: Kbuild passes `-D__KERNEL__`
- * and `-DMODULE`. Everything else a header tests is either from the kernel's config (known
- * per kernel) or unknown, and an unknown condition keeps both branches.
+ * and `-DMODULE`, and the compiler is gcc, as for the Debian kernels themselves (neither
+ * clang nor Intel's compiler, nor sparse's `__CHECKER__`). Everything else a header tests is
+ * either from the kernel's config (known per kernel) or unknown, and an unknown condition
+ * keeps both branches.
  */
 const MODULE_BUILD: CommandLineMacro[] = [
   { name: '__KERNEL__', value: '1', certain: true },
   { name: 'MODULE', value: '1', certain: true },
+  { name: '__clang__', value: null, certain: true },
+  { name: '__INTEL_COMPILER', value: null, certain: true },
+  { name: '__CHECKER__', value: null, certain: true },
 ];
 
 /**

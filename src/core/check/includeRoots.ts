@@ -9,6 +9,7 @@
 import { LineState, type IncludedHeader, type IncludeResolver, type PreprocessResult } from '../c/preprocessor';
 import { parseIncludeTarget } from '../c/preprocessor/directives';
 import type { HeaderIndex } from '../kernels/headerIndex';
+import { COMPILER_HEADERS } from '../c/compilerHeaders';
 
 /**
  * What Kbuild puts before every file (`-include`), on the kernels whose headers have them.
@@ -49,7 +50,8 @@ export function includeRoots(input: IncludeRootsInput): (string[] | undefined)[]
     const roots = new Set(KBUILD_FORCED_HEADERS.filter((name) => headers.hasHeader(name, image) === true));
     const kernelName = (spec: string, quoted: boolean, from: string): string | null | undefined => {
       if (input.resolveInclude?.(spec, quoted, from) !== undefined) return null; // the workspace's own, read by the preprocessor
-      return headers.hasHeader(spec, image) === true ? spec : undefined;
+      if (headers.hasHeader(spec, image) === true) return spec;
+      return COMPILER_HEADERS.has(spec) ? null : undefined;
     };
     for (const spec of input.forcedIncludes ?? []) {
       const name = kernelName(spec, false, input.fileName);
