@@ -48,6 +48,7 @@ export function includeRoots(input: IncludeRootsInput): (string[] | undefined)[]
   return targets.map((image, slot) => {
     if (!headers.covers(image)) return undefined;
     const roots = new Set(KBUILD_FORCED_HEADERS.filter((name) => headers.hasHeader(name, image) === true));
+    const forced = roots.size;
     const kernelName = (spec: string, quoted: boolean, from: string): string | null | undefined => {
       if (input.resolveInclude?.(spec, quoted, from) !== undefined) return null; // the workspace's own, read by the preprocessor
       if (headers.hasHeader(spec, image) === true) return spec;
@@ -71,6 +72,8 @@ export function includeRoots(input: IncludeRootsInput): (string[] | undefined)[]
         if (name !== null) roots.add(name);
       }
     }
+    // A file that includes nothing of the kernel's is not built alone: another file includes it (`#include "ops.c"`).
+    if (roots.size === forced) return undefined;
     return [...roots].sort();
   });
 }
