@@ -84,6 +84,7 @@ static int lockfs_getlk(struct file *filp, struct file_lock *fl)
     assert.deepEqual(rows(LOCK_HANDLER(`${FS_ONLY}#define LOCKFS_EXTRA <linux/filelock.h>\n#include LOCKFS_EXTRA\n`), '6.12'), [], 'a computed include');
     assert.deepEqual(rows(LOCK_HANDLER(`${FS_ONLY}#include <lockfs/backport.h>\n`), '6.12'), [], 'a header neither the workspace nor the kernel has');
     assert.deepEqual(rows(LOCK_HANDLER(`${FS_ONLY}#include <trace/define_trace.h>\n`), '6.12'), [], 'a kernel header with computed includes');
+    assert.deepEqual(rows(LOCK_HANDLER('#include "lockfs_compat.h"\n'), '6.12', { '/ws/lockfs_compat.h': '#define LOCKFS_MAX 4\n' }), [], 'no kernel include: a file built as part of another one');
   });
 
   it('is silent on kernels without header data, on lines a kernel does not compile, and for the driver\'s own struct', () => {
