@@ -42,8 +42,8 @@ export function includeRoots(input: IncludeRootsInput): (string[] | undefined)[]
   if (!input.fileName.endsWith('.c')) return targets.map(() => undefined);
   if (pre.problems.some((problem) => UNREAD_HEADER.test(problem.message))) return targets.map(() => undefined);
   const sources = [
-    { path: input.fileName, text: input.text, lineStates: pre.lineStates },
-    ...pre.headers.map((header: IncludedHeader) => ({ path: header.path, text: header.text, lineStates: header.lineStates })),
+    { path: input.fileName, includes: includeLines(input.text), lineStates: pre.lineStates },
+    ...pre.headers.map((header: IncludedHeader) => ({ path: header.path, includes: includeLines(header.text), lineStates: header.lineStates })),
   ];
   return targets.map((image, slot) => {
     if (!headers.covers(image)) return undefined;
@@ -61,11 +61,8 @@ export function includeRoots(input: IncludeRootsInput): (string[] | undefined)[]
     }
     for (const source of sources) {
       const states = source.lineStates[slot];
-      const lines = source.text.split('\n');
-      for (let line = 0; line < lines.length; line++) {
-        const match = INCLUDE_LINE.exec(lines[line]);
-        if (!match || !states || states[line] === LineState.Inactive) continue;
-        const target = parseIncludeTarget(match[1]);
+      for (const { line, target } of source.includes) {
+        if (!states || states[line] === LineState.Inactive) continue;
         if (!target) return undefined;
         const name = kernelName(target.spec, target.quoted, source.path);
         if (name === undefined) return undefined;
@@ -76,4 +73,15 @@ export function includeRoots(input: IncludeRootsInput): (string[] | undefined)[]
     if (roots.size === forced) return undefined;
     return [...roots].sort();
   });
+}
+
+/** The include directives of a text, by line; `target` is undefined for a computed `#include MACRO`. */
+function includeLines(text: string): { line: number; target?: { spec: string; quoted: boolean } }[] {
+  const found: { line: number; target?: { spec: string; quoted: boolean } }[] = [];
+  if (!text.includes('include')) return found;
+  text.split('\n').forEach((content, line) => {
+    const match = INCLUDE_LINE.exec(content);
+    if (match) found.push({ line, target: parseIncludeTarget(match[1]) });
+  });
+  return found;
 }
