@@ -8,11 +8,13 @@
 // apart by their text. Each file is parsed once with tree-sitter-c; macros and member aliases
 // are read from the raw text by line rules, which tree-sitter's error recovery cannot upset.
 import { closeSync, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { blankAnnotations, type CParser } from '../../src/core/c/parser';
 import { LineState, preprocess, type CommandLineMacro, type KernelEnvironment } from '../../src/core/c/preprocessor';
 import { normalizeTypeText } from '../../src/core/c/typeText';
+import { parseIncludeTarget } from '../../src/core/c/preprocessor/directives';
+import { COMPILER_HEADERS } from '../../src/core/c/compilerHeaders';
 
 export interface FunctionPrototype {
   returnType: string;
@@ -33,8 +35,22 @@ export interface HeaderFacts {
   macros: Record<string, { parameters: number; variadic: boolean; header: string }[]>;
   /** Names of object-like macros (`#define strlcpy strscpy`): a call through one compiles as what it names. */
   objectMacros: string[];
+  /** Name -> the headers that make it callable: a prototype, an inline definition, a function-like or object-like macro; sorted. */
+  callableHeaders: Record<string, string[]>;
   /** Object-like macros that rename a member: `#define d_lock d_lockref.lock` -> alias 'd_lock' -> ['d_lockref.lock']. */
   memberAliases: Record<string, string[]>;
+  /**
+   * The include graph: a header's name (see `headers`) -> the names of the headers it may
+   * include (every `#include` the kernel does not certainly leave out), sorted. A name that is
+   * another file's alias (`uapi/linux/fs.h` reached as `linux/fs.h` when nothing shadows it)
+   * leads to that file's reported name.
+   */
+  includes: Record<string, string[]>;
+  /**
+   * Headers whose includes are not all known: a computed `#include MACRO`, a name the tree
+   * does not have, an unreadable file. Whatever reaches one has an unknown include closure.
+   */
+  openHeaders: string[];
 }
 
 /**
@@ -181,13 +197,17 @@ function walkFolder(folder: string, found: (name: string, realPath: string) => v
  * earlier folder shadows it (`include/linux/fs.h` shadows the uapi `linux/fs.h`, which is then
  * `uapi/linux/fs.h`).
  */
-function collectHeaders(roots: string[], folders: string[]): { names: string[]; files: HeaderFile[] } {
+function collectHeaders(roots: string[], folders: string[]): HeaderTree {
   const resolved = new Map<string, string>(); // include name -> real path gcc picks
+  const everywhere = new Map<string, Set<string>>(); // include name -> every real path of that name, shadowed or not
+  const folderPaths = new Map<string, Set<string>>(); // real path -> the folders it was found in
   const candidates = new Map<string, { name: string; depth: number }[]>(); // real path -> names
   for (const folder of folders) {
     const depth = folder.split('/').length;
     for (const root of roots) {
       walkFolder(join(root, folder), (name, realPath) => {
+        addTo(everywhere, name, realPath);
+        addTo(folderPaths, realPath, dirname(join(root, folder, name)));
         if (resolved.has(name)) return; // an earlier folder (or root) shadows it
         resolved.set(name, realPath);
         let list = candidates.get(realPath);
@@ -210,7 +230,88 @@ function collectHeaders(roots: string[], folders: string[]): { names: string[]; 
     files.push({ path, name: best.name });
   }
   files.sort((a, b) => compare(a.name, b.name));
-  return { names: [...resolved.keys()].sort(compare), files };
+  const reportedNames = new Map(files.map((file) => [file.path, file.name]));
+  return { names: [...resolved.keys()].sort(compare), files, resolved, everywhere, folderPaths, reportedNames };
+}
+
+function addTo<V>(map: Map<string, Set<V>>, key: string, value: V): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(value);
+}
+
+interface HeaderTree {
+  /** Every include name, sorted. */
+  names: string[];
+  /** The files those names reach, each once, with the name reported for it. */
+  files: HeaderFile[];
+  /** Include name -> the real path gcc picks for it. */
+  resolved: Map<string, string>;
+  /** Include name -> every real path of that name along the search path (for `#include_next`). */
+  everywhere: Map<string, Set<string>>;
+  /** Real path -> the folders it is found in (a quoted include looks there first). */
+  folderPaths: Map<string, Set<string>>;
+  /** Real path -> its reported name. */
+  reportedNames: Map<string, string>;
+}
+
+/** An `#include` line a header may compile: its target, or `computed` for `#include MACRO`. */
+interface IncludeLine {
+  spec?: string;
+  quoted: boolean;
+  next: boolean;
+}
+
+/** `[^\n]` rather than `.`: a CRLF header's `\r` must not hide an include. */
+const INCLUDE_DIRECTIVE = /^[ \t]*#[ \t]*include(_next)?\b([^\n]*)$/;
+
+/**
+ * The reported names of the headers an include line may reach from the file at `from`, or
+ * undefined when that is not known (a computed include, a name the tree lacks, a quoted name
+ * that finds a file outside the search folders). `#include_next` may reach every other file of
+ * its name along the path.
+ */
+function includedHeaders(tree: HeaderTree, line: IncludeLine, from: string): string[] | undefined {
+  const spec = line.spec;
+  if (spec === undefined) return undefined;
+  if (line.next) {
+    const others = [...(tree.everywhere.get(spec) ?? [])].filter((path) => path !== from);
+    const names = others.map((path) => tree.reportedNames.get(path));
+    return names.length > 0 && names.every((name) => name !== undefined) ? (names as string[]) : undefined;
+  }
+  if (line.quoted) {
+    const found = new Set<string>();
+    for (const folder of [dirname(from), ...(tree.folderPaths.get(from) ?? [])]) {
+      let real: string;
+      try {
+        if (!statSync(join(folder, spec)).isFile()) continue;
+        real = realpathSync(join(folder, spec));
+      } catch {
+        continue;
+      }
+      const name = tree.reportedNames.get(real);
+      if (name === undefined) return undefined;
+      found.add(name);
+    }
+    if (found.size > 0) return [...found];
+  }
+  const path = tree.resolved.get(spec);
+  const name = path === undefined ? undefined : tree.reportedNames.get(path);
+  if (name === undefined && COMPILER_HEADERS.has(spec)) return [];
+  return name === undefined ? undefined : [name];
+}
+
+/** The include lines of a header that `states` does not certainly leave out (all of them without states). */
+function includeLines(uncommented: string, states: Uint8Array | undefined): IncludeLine[] {
+  if (!uncommented.includes('include')) return [];
+  const found: IncludeLine[] = [];
+  uncommented.split('\n').forEach((text, i) => {
+    const match = INCLUDE_DIRECTIVE.exec(text);
+    if (!match || (states && states[i] === LineState.Inactive)) return;
+    const target = parseIncludeTarget(match[2]);
+    found.push({ spec: target?.spec, quoted: target?.quoted ?? false, next: match[1] !== undefined });
+  });
+  return found;
 }
 
 function compare(a: string, b: string): number {
@@ -684,12 +785,17 @@ function readMacros(uncommented: string): { name: string; parameters: number; va
  */
 /**
  * What an out-of-tree module's build defines before any header: Kbuild passes `-D__KERNEL__`
- * and `-DMODULE`. Everything else a header tests is either from the kernel's config (known
- * per kernel) or unknown, and an unknown condition keeps both branches.
+ * and `-DMODULE`, and the compiler is gcc, as for the Debian kernels themselves (neither
+ * clang nor Intel's compiler, nor sparse's `__CHECKER__`). Everything else a header tests is
+ * either from the kernel's config (known per kernel) or unknown, and an unknown condition
+ * keeps both branches.
  */
 const MODULE_BUILD: CommandLineMacro[] = [
   { name: '__KERNEL__', value: '1', certain: true },
   { name: 'MODULE', value: '1', certain: true },
+  { name: '__clang__', value: null, certain: true },
+  { name: '__INTEL_COMPILER', value: null, certain: true },
+  { name: '__CHECKER__', value: null, certain: true },
 ];
 
 /**
@@ -699,6 +805,11 @@ const MODULE_BUILD: CommandLineMacro[] = [
  * macro from another header) keep their code. Directive lines stay, for the macro readers.
  */
 export function compiledText(text: string, name: string, kernel: KernelEnvironment): string {
+  return compiledHeader(text, name, kernel).text;
+}
+
+/** compiledText, with the line states it was cut by (directive lines keep theirs: an `#include` under `#if 0` is Inactive). */
+function compiledHeader(text: string, name: string, kernel: KernelEnvironment): { text: string; states: Uint8Array } {
   const { lineStates, directiveLines } = preprocess(text, name, [kernel], undefined, [], MODULE_BUILD);
   const states = lineStates[0];
   let changed = false;
@@ -707,7 +818,7 @@ export function compiledText(text: string, name: string, kernel: KernelEnvironme
     changed = true;
     return '';
   });
-  return changed ? lines.join('\n') : text;
+  return { text: changed ? lines.join('\n') : text, states };
 }
 
 /**
@@ -716,23 +827,45 @@ export function compiledText(text: string, name: string, kernel: KernelEnvironme
  * not counted (a function declared only under an option the kernel turns off).
  */
 export async function scanKernelHeaders(roots: string[], parser: CParser, folders: string[] = X86_SEARCH_FOLDERS, kernel?: KernelEnvironment): Promise<HeaderFacts> {
-  const { names, files } = collectHeaders(roots, folders);
+  const headerTree = collectHeaders(roots, folders);
+  const { names, files } = headerTree;
+  const includes = new Map<string, Set<string>>();
+  const openHeaders = new Set<string>();
+  // An alias name leads to the file it reaches.
+  for (const [name, path] of headerTree.resolved) {
+    const reported = headerTree.reportedNames.get(path);
+    if (reported !== undefined && reported !== name) addTo(includes, name, reported);
+  }
   const definitions = new Map<string, Set<string>>();
   const functions = new Map<string, Map<string, FunctionPrototype>>();
   const macros = new Map<string, Map<string, { parameters: number; variadic: boolean; header: string }>>();
   const aliases = new Map<string, Set<string>>();
   const objectMacros = new Set<string>();
+  const callableHeaders = new Map<string, Set<string>>();
   const ts = parser.parser;
 
   for (const file of files) {
     const read = readHeader(file.path);
-    if (read === undefined) continue;
-    const raw = kernel ? compiledText(read, file.name, kernel) : read;
+    if (read === undefined) {
+      openHeaders.add(file.name);
+      continue;
+    }
+    const compiled = kernel ? compiledHeader(read, file.name, kernel) : undefined;
+    const raw = compiled ? compiled.text : read;
 
     const uncommented = blankComments(raw);
-    for (const name of readObjectMacros(uncommented)) objectMacros.add(name);
+    for (const line of includeLines(uncommented, compiled?.states)) {
+      const reached = includedHeaders(headerTree, line, file.path);
+      if (reached === undefined) openHeaders.add(file.name);
+      else for (const name of reached) if (name !== file.name) addTo(includes, file.name, name);
+    }
+    for (const name of readObjectMacros(uncommented)) {
+      objectMacros.add(name);
+      addTo(callableHeaders, name, file.name);
+    }
     for (const macro of readMacros(uncommented)) {
       const value = { parameters: macro.parameters, variadic: macro.variadic, header: file.name };
+      addTo(callableHeaders, macro.name, file.name);
       let byKey = macros.get(macro.name);
       if (!byKey) macros.set(macro.name, (byKey = new Map()));
       byKey.set(JSON.stringify(value), value);
@@ -768,6 +901,7 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
       headers.add(file.name);
     }
     for (const { name, prototype } of facts.functions) {
+      addTo(callableHeaders, name, file.name);
       const value: FunctionPrototype = { ...prototype, header: file.name };
       let byKey = functions.get(name);
       if (!byKey) functions.set(name, (byKey = new Map()));
@@ -787,5 +921,8 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
     macros: sortedRecord(macros, byHeaderThenText),
     memberAliases: sortedRecord(aliases, (set) => [...set].sort(compare)),
     objectMacros: [...objectMacros].sort(compare),
+    callableHeaders: sortedRecord(callableHeaders, (set) => [...set].sort(compare)),
+    includes: sortedRecord(includes, (set) => [...set].sort(compare)),
+    openHeaders: [...openHeaders].sort(compare),
   };
 }

@@ -3,7 +3,7 @@
 // (the member names headers define as macros, per kernel), and data/typedefs.json.gz (typedefs
 // of function types, from BTF).
 import { gzipSync } from 'node:zlib';
-import { SCHEMA_VERSION, type HeaderNamesFile, type HeadersFile, type MemberAliasesFile, type TypedefsFile } from '../../src/core/kernels/schema';
+import { SCHEMA_VERSION, type HeaderNamesFile, type HeadersFile, type IncludeGraph, type MemberAliasesFile, type TypedefsFile } from '../../src/core/kernels/schema';
 import type { FunctionPrototype, HeaderFacts } from './headerFacts';
 
 function sortedRecord<T>(map: Map<string, T>): Record<string, T> {
@@ -68,6 +68,8 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
   if (images.length > 30) throw new Error('header masks hold 30 kernels at most');
   const headers = new Map<string, number>();
   const definitions = new Map<string, [string, number][]>();
+  const includes = new Map<string, [string, number][]>();
+  const openHeaders = new Map<string, number>();
   const functions = new Map<string, [string, number, number][]>();
   const macros = new Map<string, [number, number, number][]>();
   const aliases = new Map<string, [string, number][]>();
@@ -76,8 +78,13 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
     const bit = 1 << i;
     for (const header of fact.headers) headers.set(header, (headers.get(header) ?? 0) | bit);
     for (const [key, files] of Object.entries(fact.definitions)) {
+      if (!key.startsWith('struct ') && !key.startsWith('union ')) continue;
       for (const file of files) addFact<[string, number]>(definitions, key, [file, 0], (f) => f[0], 1, bit);
     }
+    for (const [header, included] of Object.entries(fact.includes)) {
+      for (const name of included) addFact<[string, number]>(includes, header, [name, 0], (f) => f[0], 1, bit);
+    }
+    for (const header of fact.openHeaders) openHeaders.set(header, (openHeaders.get(header) ?? 0) | bit);
     for (const [name, prototypes] of Object.entries(fact.functions)) {
       for (const prototype of prototypes) addFact(functions, name, [prototypeText(name, prototype), 0, prototype.inline ? 1 : 0], (f) => `${f[0]}\u0000${f[2]}`, 1, bit);
     }
@@ -93,17 +100,85 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
     for (const list of table.values()) list.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
     return sortedRecord(table);
   };
+  const names = sortedRecord(headers);
+  const ids = new Map(Object.keys(names).map((name, id) => [name, id]));
   return {
-    file: { schema: SCHEMA_VERSION, images, definitions: sortFacts(definitions), functions: sortFacts(functions), macros: sortFacts(macros) },
+    file: {
+      schema: SCHEMA_VERSION,
+      images,
+      structs: byIds(sortFacts(definitions), ids),
+      includes: includeGraph(includes, openHeaders, ids),
+      functions: sortFacts(functions),
+      macros: sortFacts(macros),
+    },
     names: {
       schema: SCHEMA_VERSION,
       images,
-      headers: sortedRecord(headers),
+      headers: names,
       callables: sortedRecord(changingCallables(callables, facts.length)),
       calls: sortedRecord(reshapedCalls(functions, macros, facts.length)),
+      declaredIn: movedCallables(facts, (name) => functions.has(name) || macros.has(name), ids),
     },
     aliases: { schema: SCHEMA_VERSION, images, aliases: sortFacts(aliases) },
   };
+}
+
+/**
+ * The headers that make each name callable, for the functions and function-like macros that
+ * moved: two kernels declare it in no header in common (`crypto_cipher_setkey` in
+ * linux/crypto.h on 5.10, in crypto/internal/cipher.h from 5.12). A call of one compiles only
+ * where the file's build reads one of those headers. Other names (constants, include guards,
+ * a declaration added to one more header) are left out: they cost room and break no call.
+ */
+function movedCallables(facts: readonly HeaderFacts[], isCallable: (name: string) => boolean, ids: ReadonlyMap<string, number>): Record<string, number[]> {
+  const perKernel = new Map<string, (readonly string[] | undefined)[]>();
+  facts.forEach((fact, i) => {
+    for (const [name, headers] of Object.entries(fact.callableHeaders)) {
+      let list = perKernel.get(name);
+      if (!list) perKernel.set(name, (list = new Array<readonly string[] | undefined>(facts.length).fill(undefined)));
+      list[i] = headers;
+    }
+  });
+  const found = new Map<string, [string, number][]>();
+  for (const [name, list] of perKernel) {
+    if (!isCallable(name)) continue;
+    const declaring = list.filter((headers): headers is readonly string[] => headers !== undefined);
+    const moved = declaring.some((a) => declaring.some((b) => !a.some((header) => b.includes(header))));
+    if (!moved) continue;
+    const table = new Map<string, [string, number][]>();
+    list.forEach((headers, i) => {
+      for (const header of headers ?? []) addFact<[string, number]>(table, name, [header, 0], (f) => f[0], 1, 1 << i);
+    });
+    found.set(name, table.get(name)!);
+  }
+  return byIds(sortedRecord(found), ids);
+}
+
+/** [header name, mask][] lists as flat [header id, mask, …] lists. */
+function byIds(table: Record<string, [string, number][]>, ids: ReadonlyMap<string, number>): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const [key, list] of Object.entries(table)) out[key] = flatIds(list, ids);
+  return out;
+}
+
+function flatIds(list: readonly [string, number][], ids: ReadonlyMap<string, number>): number[] {
+  return list
+    .map(([name, mask]): [number, number] => [idOf(name, ids), mask])
+    .sort((a, b) => a[0] - b[0])
+    .flat();
+}
+
+function idOf(name: string, ids: ReadonlyMap<string, number>): number {
+  const id = ids.get(name);
+  if (id === undefined) throw new Error(`header facts name ${name}, which is no include name`);
+  return id;
+}
+
+/** The include graph over header ids: per id the headers it may include, and the headers with unknown includes. */
+function includeGraph(includes: Map<string, [string, number][]>, openHeaders: Map<string, number>, ids: ReadonlyMap<string, number>): IncludeGraph {
+  const edges: number[][] = [...ids.keys()].map((name) => flatIds(includes.get(name) ?? [], ids));
+  const open = flatIds([...openHeaders], ids);
+  return { headers: ids.size, edges, open };
 }
 
 /** `typedefs[i]` belongs to the kernel at database index `images[i]`. */

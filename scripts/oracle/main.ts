@@ -72,7 +72,7 @@ function runAll(drivers: Driver[], kernels: KernelTree[], cache: string, cliPath
     for (const kernel of kernels) {
       const run = runDriverOnKernel(driver, kernel, cache, cliPath);
       const c = run.score?.counts;
-      const figures = c ? `, ${c['struct-member'].errorLines} struct error lines, ${c['struct-member'].warnings + c['missing-header'].warnings + c['missing-function'].warnings} warnings` : run.problem ? ` (${run.problem})` : '';
+      const figures = c ? `, ${c['struct-member'].errorLines} struct error lines, ${c['struct-member'].warnings + c['missing-header'].warnings + c['missing-function'].warnings + c['call-arguments'].warnings + c['incomplete-struct'].warnings} warnings` : run.problem ? ` (${run.problem})` : '';
       log(`${run.driver}@${run.kernel}: ${run.status}, ${run.objects} objects in ${run.buildSeconds.toFixed(0)} s${figures}`);
       runs.push(run);
     }

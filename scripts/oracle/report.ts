@@ -102,6 +102,7 @@ export function formatSummary(runs: RunResult[], seconds: number): string {
     claimSummary('Missing headers', c['missing-header']),
     claimSummary('Missing functions (implicit declarations)', c['missing-function']),
     claimSummary('Call arguments (argument counts and pointer types)', c['call-arguments']),
+    claimSummary('Incomplete structs (undefined types)', c['incomplete-struct']),
     `Other errors, by kind, on lines without a struct-member error: ${OTHER_KINDS.map((k) => `${k} ${other[k]}`).join(', ')}.`,
     `Run time ${formatDuration(seconds)}.`,
   ].join('\n');
@@ -122,6 +123,7 @@ export function formatFindings(runs: RunResult[]): string {
   const misses: string[] = [];
   const headerMisses: string[] = [];
   const callMisses: string[] = [];
+  const incompleteMisses: string[] = [];
   const onOther: string[] = [];
   for (const r of runs) {
     if (!r.score) continue;
@@ -138,12 +140,14 @@ export function formatFindings(runs: RunResult[]): string {
     for (const e of r.score.unlocatedStructErrors) misses.push(`  ${tag}  (outside the driver) ${e.origin.file}:${e.origin.line}  ${e.message}`);
     for (const l of r.score.errorLines['missing-header']) if (!l.warned) headerMisses.push(`  ${tag}  ${where(l)}  ${l.messages.join(' | ')}`);
     for (const l of r.score.errorLines['call-arguments']) if (!l.warned) callMisses.push(`  ${tag}  ${where(l)}  ${l.messages.join(' | ')}`);
+    for (const l of r.score.errorLines['incomplete-struct']) if (!l.warned) incompleteMisses.push(`  ${tag}  ${where(l)}  ${l.messages.join(' | ')}`);
   }
   return [
     ...section('False positives', fps),
     ...section('Misses: struct-member error lines without a warning', misses),
     ...section('Missing-header error lines without a warning', headerMisses),
     ...section('Argument-count and argument-type error lines without a call-arguments warning', callMisses),
+    ...section('Incomplete-type error lines without an incomplete-struct warning', incompleteMisses),
     ...section('Warnings on lines that have only other errors', onOther),
   ].join('\n');
 }

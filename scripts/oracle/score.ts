@@ -21,8 +21,8 @@ export interface CheckerWarning extends DriverLine {
 }
 
 /** The error classes the checker claims to foresee; struct members are the headline. */
-export type Claim = 'struct-member' | 'missing-header' | 'missing-function' | 'call-arguments';
-export const CLAIMS: Claim[] = ['struct-member', 'missing-header', 'missing-function', 'call-arguments'];
+export type Claim = 'struct-member' | 'missing-header' | 'missing-function' | 'call-arguments' | 'incomplete-struct';
+export const CLAIMS: Claim[] = ['struct-member', 'missing-header', 'missing-function', 'call-arguments', 'incomplete-struct'];
 
 /** The gcc error classes each claim foresees. */
 const CLAIMED_KINDS: Record<Claim, ErrorKind[]> = {
@@ -30,10 +30,11 @@ const CLAIMED_KINDS: Record<Claim, ErrorKind[]> = {
   'missing-header': ['missing-header'],
   'missing-function': ['implicit-declaration'],
   'call-arguments': ['argument-count', 'argument-type'],
+  'incomplete-struct': ['incomplete-type'],
 };
 
 export function claimOf(code: string): Claim {
-  return code === 'missing-header' || code === 'missing-function' || code === 'call-arguments' ? code : 'struct-member';
+  return code === 'missing-header' || code === 'missing-function' || code === 'call-arguments' || code === 'incomplete-struct' ? code : 'struct-member';
 }
 
 export type Verdict = 'true-positive' | 'false-positive' | 'uncompiled' | 'on-other-error';
@@ -67,6 +68,7 @@ export interface Counts {
   'missing-header': ClaimCounts;
   'missing-function': ClaimCounts;
   'call-arguments': ClaimCounts;
+  'incomplete-struct': ClaimCounts;
   /** Errors outside both claims, on lines without a struct-member error (those are its echoes). */
   otherErrors: number;
 }
@@ -162,13 +164,14 @@ export function score(errors: LocatedError[], compiled: CompiledLines, warnings:
       'missing-header': countClaim('missing-header', judged, claims['missing-header'].lines),
       'missing-function': countClaim('missing-function', judged, claims['missing-function'].lines),
       'call-arguments': countClaim('call-arguments', judged, claims['call-arguments'].lines),
+      'incomplete-struct': countClaim('incomplete-struct', judged, claims['incomplete-struct'].lines),
       otherErrors: Object.values(otherErrors).reduce((a, b) => a + b, 0),
     },
   };
 }
 
 export const ZERO_CLAIM: ClaimCounts = { warnings: 0, truePositives: 0, falsePositives: 0, uncompiled: 0, onOtherError: 0, errorLines: 0, warnedErrorLines: 0 };
-export const ZERO_COUNTS: Counts = { 'struct-member': ZERO_CLAIM, 'missing-header': ZERO_CLAIM, 'missing-function': ZERO_CLAIM, 'call-arguments': ZERO_CLAIM, otherErrors: 0 };
+export const ZERO_COUNTS: Counts = { 'struct-member': ZERO_CLAIM, 'missing-header': ZERO_CLAIM, 'missing-function': ZERO_CLAIM, 'call-arguments': ZERO_CLAIM, 'incomplete-struct': ZERO_CLAIM, otherErrors: 0 };
 
 function addClaim(a: ClaimCounts, b: ClaimCounts): ClaimCounts {
   const sum = { ...a };
@@ -182,6 +185,7 @@ export function addCounts(a: Counts, b: Counts): Counts {
     'missing-header': addClaim(a['missing-header'], b['missing-header']),
     'missing-function': addClaim(a['missing-function'], b['missing-function']),
     'call-arguments': addClaim(a['call-arguments'], b['call-arguments']),
+    'incomplete-struct': addClaim(a['incomplete-struct'], b['incomplete-struct']),
     otherErrors: a.otherErrors + b.otherErrors,
   };
 }

@@ -48,6 +48,7 @@ describe('checker', () => {
 
   it('is silent on .open guarded below 5.15 and .open_device in the #else', () => {
     const text = `#include <linux/version.h>
+#include <linux/vfio.h>
 static int a(void *d) { return 0; }
 static int b(struct vfio_device *v) { return 0; }
 static const struct vfio_device_ops ops = {
@@ -60,7 +61,7 @@ static const struct vfio_device_ops ops = {
 #endif
 };
 `;
-    assert.deepEqual(rows(check(text, '5.4..5.19')), ['struct-not-in-image 6:3-7 [5.10] struct vfio_device_ops is not in the vmlinux BTF of 5.10 (it may be built as a module or configured off there), so its members are not checked on those kernels']);
+    assert.deepEqual(rows(check(text, '5.4..5.19')), ['struct-not-in-image 7:3-7 [5.10] struct vfio_device_ops is not in the vmlinux BTF of 5.10 (it may be built as a module or configured off there), so its members are not checked on those kernels']);
   });
 
   it('warns on an unguarded .open_device on 5.4–5.13, the images that have the struct without it', () => {
@@ -230,6 +231,8 @@ export const examplesDir = join(__dirname, '..', '..', '..', 'examples');
 describe('struct-not-in-image', () => {
   it('says once per file which structs some targets\' data lacks, on which kernels, and what fills the gap', () => {
     const text = [
+      '#include <linux/vfio.h>',
+      '#include <media/v4l2-dev.h>',
       'static void f(struct video_device *vdev, struct vfio_device_ops *ops)',
       '{',
       '\tvdev->minor = 0;',
@@ -238,7 +241,7 @@ describe('struct-not-in-image', () => {
       '',
     ].join('\n');
     assert.deepEqual(rows(check(text, '6.8,6.12')), [
-      'struct-not-in-image 3:8-13 [6.8] 2 structs are not in the data of some targeted kernels, so their members are not checked there: struct video_device (6.8), struct vfio_device_ops (6.8). ' +
+      'struct-not-in-image 5:8-13 [6.8] 2 structs are not in the data of some targeted kernels, so their members are not checked there: struct video_device (6.8), struct vfio_device_ops (6.8). ' +
         'Kernels known from vmlinux only may build them as modules: import such a kernel with its modules (Add Kernel from BTF) to check them',
     ]);
   });

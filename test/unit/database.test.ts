@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { openBundledDatabase } from '../../src/cli/database';
 import { bundledDataDir } from '../../src/cli/paths';
 import { DatabaseError, KernelDatabase } from '../../src/core/kernels/database';
@@ -174,6 +174,26 @@ describe('kernel database', () => {
     assert.throws(() => KernelDatabase.open((name) => files[name]).knows(VFIO), /is missing tables/);
     assert.throws(() => KernelDatabase.open(() => Buffer.from('{"schema": 2, "images": []}')), /shard count/);
     assert.throws(() => KernelDatabase.open(() => Buffer.from('{')), /kernels\.json is not valid JSON/);
+  });
+
+  it('refuses header files of two builds, whose header ids would name the wrong headers', () => {
+    const files: Record<string, Uint8Array> = {
+      'kernels.json': readFileSync(join(bundledDataDir, 'kernels.json')),
+      'header-names.json.gz': readFileSync(join(bundledDataDir, 'header-names.json.gz')),
+    };
+    const declarations = JSON.parse(gunzipSync(readFileSync(join(bundledDataDir, 'headers.json.gz'))).toString('utf8'));
+    declarations.includes.headers += 1;
+    files['headers.json.gz'] = gzipSync(JSON.stringify(declarations));
+    const db = KernelDatabase.open((name) => {
+      if (!files[name]) throw new Error(`ENOENT: ${name}`);
+      return files[name];
+    });
+    const image = db.imageIndex('6.12')!;
+    assert.throws(() => db.headers().includeClosure(['linux/fs.h'], image), /headers\.json\.gz and header-names\.json\.gz are of different builds/);
+    delete declarations.includes;
+    files['headers.json.gz'] = gzipSync(JSON.stringify(declarations));
+    const older = KernelDatabase.open((name) => files[name]);
+    assert.throws(() => older.headers().definingHeaders('struct file_lock', image), /headers\.json\.gz is missing tables/);
   });
 
   describe('against the shared DepSurf pages', function () {

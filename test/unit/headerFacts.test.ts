@@ -100,6 +100,29 @@ describe('scanKernelHeaders', () => {
     });
   });
 
+  describe('include graph', () => {
+    it('follows angle, quoted and include_next includes, leaves out what the kernel does not compile, and marks headers with unknown includes', async () => {
+      const root = join(dir, 'graph');
+      const write = (path: string, text: string) => {
+        mkdirSync(join(root, path, '..'), { recursive: true });
+        writeFileSync(join(root, path), text);
+      };
+      write('include/linux/a.h', '#include <linux/b.h>\n#include "c.h"\r\n#if 0\n#include <linux/never.h>\n#endif\n');
+      write('include/linux/b.h', '#include_next <linux/b.h>\n');
+      write('include/uapi/linux/b.h', 'struct b_uapi { int x; };\n');
+      write('include/linux/c.h', '#define C_HEADER <linux/b.h>\n#include C_HEADER\n');
+      write('include/linux/d.h', '#include <linux/absent.h>\n');
+      write('include/uapi/linux/e.h', 'struct e_uapi { int x; };\n');
+      const graph = await scanKernelHeaders([root], parser, undefined, { versionCode: 0x060c00, config: () => undefined });
+      assert.deepEqual(graph.includes, {
+        'linux/a.h': ['linux/b.h', 'linux/c.h'],
+        'linux/b.h': ['uapi/linux/b.h'],
+        'uapi/linux/e.h': ['linux/e.h'],
+      });
+      assert.deepEqual(graph.openHeaders, ['linux/c.h', 'linux/d.h']);
+    });
+  });
+
   describe('definitions', () => {
     it('records struct, union, enum bodies and typedefs by the name gcc would reach the header with', () => {
       assert.deepEqual(facts.definitions, {

@@ -66,6 +66,8 @@ describe('hover text', () => {
         '**struct vfio\\_device\\_ops**',
         '',
         'Present on 6.12–7.3.',
+        'Defined in `<linux/vfio.h>` on 6.12–7.3.',
+        'Its header is not known on 6.8: the data has no headers of those kernels.',
         `In modules on 6.12–7.3: ${carriersText(db.carriers({ kind: 'struct', name: 'vfio_device_ops' }, db.imageIndex('7.3')!)!)}.`,
         'Not in the vmlinux BTF of 6.8 (it may be a module or configured off there).',
         '',

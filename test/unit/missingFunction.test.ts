@@ -35,6 +35,22 @@ describe('missing-function', () => {
     ]);
   });
 
+  it('warns where the kernel declares the function only in a header the file does not reach (crypto_cipher_* moved to crypto/internal/cipher.h)', () => {
+    const cipher = (includes: string) => `#include <linux/module.h>
+#include <linux/crypto.h>
+${includes}
+static int gost_setkey(struct crypto_cipher *tfm, const u8 *key, unsigned int len)
+{
+	return crypto_cipher_setkey(tfm, key, len);
+}
+`;
+    assert.deepEqual(rows(cipher(''), '5.10,6.1,6.12'), [
+      'warning 6:9-29 [6.1,6.12] `crypto_cipher_setkey` is declared by the kernel headers of 6.1–6.12 only in `<crypto/internal/cipher.h>`, which this file does not include there, directly or through the headers it includes, so the call does not compile there',
+    ]);
+    assert.deepEqual(rows(cipher('#include <crypto/internal/cipher.h>'), '6.1,6.12'), []);
+    assert.deepEqual(rows(cipher('#include "gost_compat.h"'), '6.1,6.12'), [], 'a header that cannot be read leaves the closure unknown');
+  });
+
   it('reports the first call only, as gcc reports an undeclared function once per file', () => {
     const text = '#include <linux/string.h>\nstatic void a(char *d) { strlcpy(d, "x", 2); }\nstatic void b(char *d) { strlcpy(d, "y", 2); }\n';
     assert.deepEqual(rows(text, '6.1,6.12'), ['warning 2:26-33 [6.12] `strlcpy` is not declared by the kernel headers of 6.12, so the call does not compile there']);

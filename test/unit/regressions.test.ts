@@ -57,6 +57,7 @@ describe('regressions from real drivers', () => {
   it('reads a variable declared differently per kernel from the declaration each kernel compiles', () => {
     const text = [
       '#include <linux/version.h>',
+      '#include <linux/hrtimer.h>',
       '#if LINUX_VERSION_CODE < KERNEL_VERSION(4, 15, 0)',
       'static struct timer_list poll;',
       '#else',
@@ -68,7 +69,7 @@ describe('regressions from real drivers', () => {
       '}',
     ].join('\n');
     // hrtimer has no `expires` (it has `_softexpires`/`node`): the access breaks from 4.15 on.
-    assert.deepEqual(findings('inline.c', text), ['missing-member 9:7 [4.15,4.18,5.0,5.3,5.4,5.8,5.10,5.11,5.13,5.15,5.19,6.1,6.2,6.5,6.8]']);
+    assert.deepEqual(findings('inline.c', text), ['missing-member 10:7 [4.15,4.18,5.0,5.3,5.4,5.8,5.10,5.11,5.13,5.15,5.19,6.1,6.2,6.5,6.8]']);
   });
 
   it('reads an array parameter as the pointer it is (WireGuard newlink)', () => {

@@ -20,6 +20,8 @@ import { missingFunctionFindings } from '../rules/missingFunction';
 import { callSites, type CallSite } from '../c/calls';
 import { droppedArgumentSpans, macroDefinitions } from '../c/droppedArguments';
 import { callArgumentsFindings } from '../rules/callArguments';
+import { incompleteStructFindings, type WholeUse } from '../rules/incompleteStruct';
+import { needsDefinition } from '../c/sizedMentions';
 import { angleIncludes, missingHeaderFindings, type AngleInclude } from '../rules/missingHeader';
 import { judgeMissingMember } from '../rules/missingMember';
 import { preprocessorFindings } from '../rules/preprocessorProblem';
@@ -30,8 +32,9 @@ import { maskCode } from '../c/statements';
 import { UsageEvidence, type CollectedUsage } from './evidence';
 import type { Finding, JudgedUsage, Severity } from './findings';
 import { HeaderReadings } from './headerReadings';
+import { includeRoots } from './includeRoots';
 import { DocumentTrees } from './trees';
-import { typeOracle } from './typeOracle';
+import { typeOracle, type CheckTypeOracle } from './typeOracle';
 import { readVariants, type PreprocessedFile } from './variants';
 
 export interface CheckResult {
@@ -121,11 +124,13 @@ export class Checker {
     );
     const judged = this.judgeUsages(context, evidence.usages());
     const includes = angleIncludes(file.lines);
+    const closures = this.includeClosures(context.targets, text, file, options);
     const findings = [
       ...judged.findings,
+      ...this.incompleteStructFindings(context, { code, file, includes, usages: judged.usages, mentions: reading.mentions, oracle }, closures),
       ...preprocessorFindings(context, file.pre, file.lines),
       ...deadGuardFindings(context, text, file.pre),
-      ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options),
+      ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures),
     ];
     return {
       findings: unsuppressedInOrder(findings, file.lines),
@@ -203,6 +208,29 @@ export class Checker {
     return history.map((state, image) => (privateOn.includes(image) ? UNKNOWN : state));
   }
 
+  /**
+   * Per target slot, the kernel headers the file's build may read (undefined where not all
+   * are known), worked out on the first question: most files need it for no rule.
+   */
+  private includeClosures(targets: readonly number[], text: string, file: PreprocessedFile, options: CheckOptions): (slot: number) => ReadonlySet<string> | undefined {
+    const headers = this.db.headers();
+    let roots: (string[] | undefined)[] | undefined;
+    return (slot) => {
+      roots ??= includeRoots({ fileName: options.fileName, text, pre: file.pre, targets, headers, resolveInclude: options.resolveInclude, forcedIncludes: options.forcedIncludes });
+      const slotRoots = roots[slot];
+      return slotRoots && headers.includeClosure(slotRoots, targets[slot]);
+    };
+  }
+
+  /** Kernel structs used whole (members, sizeof, objects of them) where the file's build reads no header defining them. */
+  private incompleteStructFindings(context: RuleContext, read: WholeUseReading, includeClosure: (slot: number) => ReadonlySet<string> | undefined): Finding[] {
+    const { file } = read;
+    const uses = wholeUses(context.targets, read);
+    if (uses.length === 0) return [];
+    const compiled = (slot: number, line: number) => file.built(slot) && file.pre.lineStates[slot][line] === LineState.Active;
+    return incompleteStructFindings(context, { uses, includeClosure, includes: read.includes, compiled });
+  }
+
   /** The text with comments and strings blanked, and the calls in it, read once for the rules that read calls. */
   private codeOf(text: string, file: PreprocessedFile): CodeText {
     const masked = maskCode(text);
@@ -232,7 +260,16 @@ export class Checker {
   }
 
   /** The rules read from the text's lines rather than its tree: headers it includes and functions it calls. */
-  private headerAndCallFindings(context: RuleContext, text: string, code: CodeText, file: PreprocessedFile, includes: readonly AngleInclude[], union: FileUsages, options: CheckOptions): Finding[] {
+  private headerAndCallFindings(
+    context: RuleContext,
+    text: string,
+    code: CodeText,
+    file: PreprocessedFile,
+    includes: readonly AngleInclude[],
+    union: FileUsages,
+    options: CheckOptions,
+    includeClosure: (slot: number) => ReadonlySet<string> | undefined,
+  ): Finding[] {
     const { pre } = file;
     const compiled = (slot: number, line: number) => file.built(slot) && pre.lineStates[slot][line] === LineState.Active;
     const definedByDriver = (name: string) => union.functions.has(name) || pre.definedMacros.has(name) || options.workspaceTypes?.definesCallable(name) === true;
@@ -250,6 +287,7 @@ export class Checker {
         ),
         compiled,
         definedByDriver,
+        includeClosure,
       }),
       ...callArgumentsFindings(context, {
         text,
@@ -279,6 +317,38 @@ class JudgedHistories {
     if (!history) members.set(member, (history = this.history(ref, member)));
     return history;
   }
+}
+
+interface WholeUseReading {
+  code: CodeText;
+  file: PreprocessedFile;
+  includes: readonly AngleInclude[];
+  usages: readonly JudgedUsage[];
+  mentions: readonly AggregateMention[];
+  oracle: CheckTypeOracle;
+}
+
+/**
+ * The uses that need a struct's definition: every member use (on the targets its evidence
+ * holds for), and the mentions that need its size (`sizeof`, an object of it) on the targets
+ * that certainly compile their line, where the name is no macro and is the kernel's.
+ */
+function wholeUses(targets: readonly number[], read: WholeUseReading): WholeUse[] {
+  const uses: WholeUse[] = read.usages.map(({ usage, targets: images }) => ({ aggregate: usage.aggregate, range: usage.range, member: usage.member, targets: images }));
+  const { pre } = read.file;
+  let codeLines: string[] | undefined;
+  for (const mention of read.mentions) {
+    const { startLine, startColumn, endColumn } = mention.range;
+    if (read.code.isDirectiveLine(startLine)) continue;
+    codeLines ??= read.code.masked.split('\n');
+    if (!needsDefinition(codeLines[startLine] ?? '', startColumn, endColumn)) continue;
+    const macro = pre.definedMacros.get(mention.aggregate.name);
+    const images = targets.filter(
+      (_, slot) => read.file.built(slot) && pre.lineStates[slot][startLine] === LineState.Active && !macro?.[slot] && read.oracle.kernelsOn(mention.aggregate, slot),
+    );
+    if (images.length > 0) uses.push({ aggregate: mention.aggregate, range: mention.range, targets: images });
+  }
+  return uses.sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn);
 }
 
 /** A use as hovers and fixes see it: with the function assigned as the newest judged target compiles it. */

@@ -6,6 +6,7 @@ import type { DeadGuard } from '../rules/deadGuard';
 import type { MissingHeaderFacts } from '../rules/missingHeader';
 import type { CallArgumentFacts } from '../rules/callArguments';
 import type { FunctionSuccessor } from '../rules/missingFunction';
+import type { IncompleteStructFacts } from '../rules/incompleteStruct';
 import type { FunctionSignature, MemberUsage, SourceRange } from '../c/usages';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -27,6 +28,8 @@ export interface Finding {
   call?: CallArgumentFacts;
   /** missing-function only: the function that took its place, for the rename. */
   successor?: FunctionSuccessor;
+  /** incomplete-struct only: the header that defines the struct, for the include. */
+  incomplete?: IncompleteStructFacts;
 }
 
 /** A usage together with the targets on which its line is certainly compiled. */

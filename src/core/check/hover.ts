@@ -1,6 +1,7 @@
 // Hover text (Markdown) for a struct member or a struct name: its history across the images,
 // grouped as the report groups them, with the targets the user checks against.
-import type { AggregateRef, KernelDatabase, MemberState } from '../kernels/database';
+import { aggregateKey, type AggregateRef, type KernelDatabase, type MemberState } from '../kernels/database';
+import { definingHeadersHover } from '../rules/incompleteStruct';
 import { collapseHistory, compareAll, describeImages, findSuccessor } from '../kernels/history';
 import { absentWords, carriersText, withModules } from '../kernels/imageWords';
 import type { ImageGroup } from '../kernels/schema';
@@ -88,6 +89,7 @@ export function aggregateHover(db: KernelDatabase, ref: AggregateRef, targets: r
   const absent = targets.filter((t) => !definitions[t]);
   const lines = [`**${ref.kind} ${escapeMarkdown(ref.name)}**`, ''];
   if (present.length > 0) lines.push(`Present on ${describeImages(db.images, present, targets)}.`);
+  lines.push(...definingHeadersHover(db, aggregateKey(ref), targets));
   const inModules = present.filter((t) => db.carriers(ref, t));
   if (inModules.length > 0) lines.push(`In modules on ${describeImages(db.images, inModules, targets)}: ${carriersText(db.carriers(ref, inModules[inModules.length - 1])!)}.`);
   const privateOn = present.filter((t) => db.isPrivate(ref, t));

@@ -7,6 +7,7 @@ import { callArgumentsFixes } from '../rules/callArguments';
 import { deadGuardFix } from '../rules/deadGuard';
 import { missingFunctionFixes } from '../rules/missingFunction';
 import { missingHeaderFixes } from '../rules/missingHeader';
+import { incompleteStructFixes } from '../rules/incompleteStruct';
 import { ignoreFix, missingMemberFixes } from './fixes';
 import { TextLines, type QuickFix } from './textEdits';
 import { versionIncludeEdit } from './versionGuard';
@@ -21,6 +22,9 @@ export function quickFixesFor(finding: Finding, text: string, usages: readonly J
   }
   if (finding.code === Codes.callArguments && finding.call) fixes.push(...callArgumentsFixes(text, finding.call));
   if (finding.code === Codes.missingFunction) fixes.push(...missingFunctionFixes(finding));
+  if (finding.code === Codes.incompleteStruct && finding.incomplete) {
+    fixes.push(...incompleteStructFixes(text, finding.incomplete));
+  }
   fixes.push(ignoreFix(text, finding.range.startLine));
   return fixes;
 }

@@ -16,7 +16,7 @@ export interface TextEdit {
   newText: string;
 }
 
-export type FixKind = 'rename' | 'guard' | 'ignore' | 'dead-guard';
+export type FixKind = 'rename' | 'guard' | 'ignore' | 'dead-guard' | 'include';
 
 export interface QuickFix {
   title: string;

@@ -68,6 +68,10 @@ export type DataReader = (name: string) => Uint8Array;
 
 export class DatabaseError extends Error {}
 
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
+}
+
 function parseJson<T>(name: string, bytes: Uint8Array, gzipped: boolean): T {
   let text: string;
   try {
@@ -466,12 +470,21 @@ export class KernelDatabase {
         if (!valid(file)) throw new DatabaseError(`the kernel database file ${name} is missing tables; reinstall, or run 'npm run build:data'`);
         return file;
       };
-      this.headerIndex = new HeaderIndex(
-        images,
-        () =>
-          load<HeaderNamesFile>('header-names.json.gz', { ...empty, headers: {}, callables: {} }, (f) => typeof f.headers === 'object' && f.headers !== null && typeof f.callables === 'object' && f.callables !== null),
-        () => load<HeadersFile>('headers.json.gz', { ...empty, definitions: {}, functions: {}, macros: {} }, (f) => Boolean(f.definitions && f.functions && f.macros)),
-      );
+      let names: HeaderNamesFile | undefined;
+      const loadNames = () =>
+        (names ??= load<HeaderNamesFile>('header-names.json.gz', { ...empty, headers: {}, callables: {} }, (f) => isObject(f.headers) && isObject(f.callables)));
+      const emptyGraph = { headers: 0, edges: [], open: [] };
+      const loadDeclarations = () => {
+        const file = load<HeadersFile>('headers.json.gz', { ...empty, structs: {}, includes: emptyGraph, functions: {}, macros: {} }, (f) =>
+          Boolean(isObject(f.structs) && isObject(f.includes) && Array.isArray(f.includes.edges) && Array.isArray(f.includes.open) && f.functions && f.macros),
+        );
+        // Header ids index header-names.json.gz's names: files of two builds would misname every header.
+        if (images.length > 0 && file.includes.headers !== Object.keys(loadNames().headers).length) {
+          throw new DatabaseError("the kernel database files headers.json.gz and header-names.json.gz are of different builds; reinstall, or run 'npm run build:data'");
+        }
+        return file;
+      };
+      this.headerIndex = new HeaderIndex(images, loadNames, loadDeclarations);
     }
     return this.headerIndex;
   }

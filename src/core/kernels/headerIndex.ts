@@ -36,6 +36,10 @@ export class HeaderIndex {
   private byBaseName?: Map<string, string[]>;
   /** Call shapes by their text in the `calls` table, read once: checks ask on every keystroke. */
   private readonly shapesByText = new Map<string, CallShape | undefined>();
+  /** Include closures by image and roots: a file's includes rarely change between keystrokes. */
+  private readonly closures = new Map<string, ReadonlySet<string> | undefined>();
+  private namesById?: readonly string[];
+  private idsByName?: ReadonlyMap<string, number>;
 
   private declarationsFile?: HeadersFile;
   private namesFile?: HeaderNamesFile;
@@ -105,11 +109,56 @@ export class HeaderIndex {
     return ((own(this.names.headers, name) ?? 0) & bit) !== 0;
   }
 
-  /** The headers that define 'struct file_lock' (or 'typedef u8') on the image; [] when none does. */
+  /** The headers that define 'struct file_lock' (or 'union sigval') on the image; [] when none does. */
   definingHeaders(key: string, image: number): string[] | undefined {
     const bit = this.bits.get(image);
     if (bit === undefined) return undefined;
-    return (own(this.file.definitions, key) ?? []).filter(([, mask]) => mask & bit).map(([header]) => header);
+    const names = this.headerNames();
+    return idsOn(own(this.file.structs, key) ?? [], bit).map((id) => names[id]);
+  }
+
+  /**
+   * Every header a build that includes `roots` may read on the image (the roots too, as
+   * include names reach them), or undefined when that is not known: no header data for the
+   * image, a root its headers lack, or a header on the way whose includes are not all known.
+   */
+  includeClosure(roots: readonly string[], image: number): ReadonlySet<string> | undefined {
+    const bit = this.bits.get(image);
+    if (bit === undefined) return undefined;
+    const key = `${image}\u0000${[...roots].sort().join('\u0000')}`;
+    if (this.closures.has(key)) return this.closures.get(key);
+    const closure = this.closureOf(roots, bit);
+    if (this.closures.size >= MAX_KEPT_CLOSURES) this.closures.delete(this.closures.keys().next().value!);
+    this.closures.set(key, closure);
+    return closure;
+  }
+
+  private closureOf(roots: readonly string[], bit: number): ReadonlySet<string> | undefined {
+    const names = this.headerNames();
+    const { edges, open } = this.file.includes;
+    const openIds = new Set(idsOn(open, bit));
+    const seen = new Set<number>();
+    const pending: number[] = [];
+    for (const root of roots) {
+      const id = this.headerIds().get(root);
+      if (id === undefined || !((own(this.names.headers, root) ?? 0) & bit)) return undefined;
+      if (!seen.has(id)) seen.add(id), pending.push(id);
+    }
+    while (pending.length > 0) {
+      const id = pending.pop()!;
+      if (openIds.has(id)) return undefined;
+      for (const next of idsOn(edges[id] ?? [], bit)) if (!seen.has(next)) seen.add(next), pending.push(next);
+    }
+    return new Set([...seen].map((id) => names[id]));
+  }
+
+  /** Include names by header id (the order of header-names.json.gz's `headers`). */
+  private headerNames(): readonly string[] {
+    return (this.namesById ??= Object.keys(this.names.headers));
+  }
+
+  private headerIds(): ReadonlyMap<string, number> {
+    return (this.idsByName ??= new Map(this.headerNames().map((name, id) => [name, id])));
   }
 
   /** The declarations of a function on the image; [] when no header declares it. */
@@ -117,6 +166,24 @@ export class HeaderIndex {
     const bit = this.bits.get(image);
     if (bit === undefined) return undefined;
     return (own(this.file.functions, name) ?? []).filter(([, mask]) => mask & bit).map(([prototype, , inline]) => ({ prototype, inline: inline === 1 }));
+  }
+
+  /** Whether the headers that make `name` callable differ between the kernels with header data. */
+  isMovedCallable(name: string): boolean {
+    return own(this.names.declaredIn ?? {}, name) !== undefined;
+  }
+
+  /**
+   * The headers that make `name` callable on the image, for a name whose headers differ
+   * between the kernels with header data (undefined for any other name, and without header
+   * data); [] where no header declares it.
+   */
+  declaringHeaders(name: string, image: number): string[] | undefined {
+    const bit = this.bits.get(image);
+    const flat = own(this.names.declaredIn ?? {}, name);
+    if (bit === undefined || flat === undefined) return undefined;
+    const names = this.headerNames();
+    return idsOn(flat, bit).map((id) => names[id]);
   }
 
   /** Whether the ways `name` can be called differ between the kernels with header data. */
@@ -167,6 +234,15 @@ export class HeaderIndex {
     if (bit === undefined) return undefined;
     return (own(this.file.macros, name) ?? []).filter(([, , mask]) => mask & bit).map(([parameters, variadic]) => ({ parameters, variadic: variadic === 1 }));
   }
+}
+
+const MAX_KEPT_CLOSURES = 64;
+
+/** The header ids of a flat [id, mask, …] list whose mask has `bit`. */
+function idsOn(flat: readonly number[], bit: number): number[] {
+  const ids: number[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) if (flat[i + 1] & bit) ids.push(flat[i]);
+  return ids;
 }
 
 const MACRO_SHAPE = /^#define \S+\((\d+)(, \.\.\.)?\)$/;

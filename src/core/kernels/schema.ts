@@ -116,12 +116,33 @@ export interface HeadersFile {
   schema: number;
   /** Image indices (into kernels.json) of the kernels whose headers were read. */
   images: number[];
-  /** 'struct file_lock' / 'typedef u8' -> [defining header, mask][]. */
-  definitions: Record<string, [string, number][]>;
+  /**
+   * 'struct file_lock' / 'union sigval' -> the headers that define it (a body), as flat
+   * [header id, mask, …]: a header id is the index of its name among the keys of
+   * header-names.json.gz's `headers`.
+   */
+  structs: Record<string, number[]>;
+  /** Which headers each header may include, on which kernels: what `incomplete-struct` follows. */
+  includes: IncludeGraph;
   /** Function name -> [prototype as C text, mask, inline (1) or extern (0)][]. */
   functions: Record<string, [string, number, number][]>;
   /** Function-like macro name -> [parameter count, variadic (1/0), mask][]. */
   macros: Record<string, [number, number, number][]>;
+}
+
+/**
+ * The include graph of the kernels with header data, over header ids. An edge is every
+ * `#include` a kernel's config and version do not certainly leave out, so a header outside a
+ * file's closure is certainly not read by its build; an alias name (`linux/fs.h` for the uapi
+ * file when nothing shadows it) has an edge to the file it reaches.
+ */
+export interface IncludeGraph {
+  /** How many header names the ids count (the keys of header-names.json.gz's `headers`): files of one build agree. */
+  headers: number;
+  /** Per header id: flat [included header id, mask, …]. */
+  edges: number[][];
+  /** Flat [header id, mask, …] of headers whose includes are not all known (computed includes, names the tree lacks). */
+  open: number[];
 }
 
 /**
@@ -147,6 +168,13 @@ export interface HeaderNamesFile {
    * them: what `call-arguments` asks per call. Optional: older data has none.
    */
   calls?: Record<string, [string, number][]>;
+  /**
+   * The headers that make a name callable (a prototype, an inline definition, a macro), as flat
+   * [header id, mask, …] over the keys of `headers`, for the functions and function-like macros
+   * two kernels declare in no header in common (they moved): what `missing-function` follows
+   * through a file's include closure. Optional: older data has none.
+   */
+  declaredIn?: Record<string, number[]>;
 }
 
 /**

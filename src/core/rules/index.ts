@@ -5,6 +5,7 @@ import { accessOperatorRule } from './accessOperator';
 import { callArgumentsRule } from './callArguments';
 import { callbackSignatureRule } from './callbackSignature';
 import { deadGuardRule } from './deadGuard';
+import { incompleteStructRule } from './incompleteStruct';
 import { missingFunctionRule } from './missingFunction';
 import { missingHeaderRule } from './missingHeader';
 import { missingMemberRule } from './missingMember';
@@ -25,6 +26,7 @@ export const Codes = {
   missingHeader: missingHeaderRule.code,
   missingFunction: missingFunctionRule.code,
   callArguments: callArgumentsRule.code,
+  incompleteStruct: incompleteStructRule.code,
 } as const;
 export type Code = (typeof Codes)[keyof typeof Codes];
 
@@ -39,6 +41,7 @@ export const RULES: readonly RuleInfo[] = [
   missingFunctionRule,
   missingHeaderRule,
   callArgumentsRule,
+  incompleteStructRule,
 ];
 
 export const DEFAULT_SEVERITIES = Object.fromEntries(RULES.map((rule) => [rule.code, rule.severity])) as Record<Code, Severity>;

@@ -72,6 +72,8 @@ export interface MissingFunctionInput {
   compiled: (slot: number, line: number) => boolean;
   /** Whether the driver defines or declares the name (the file, its macros, its other files). */
   definedByDriver: (name: string) => boolean;
+  /** The kernel headers the file's build may read on the target in `slot`; undefined when not known. */
+  includeClosure?: (slot: number) => ReadonlySet<string> | undefined;
 }
 
 export function findMissingFunctions(input: MissingFunctionInput): MissingFunction[] {
@@ -81,8 +83,15 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
   const known = new Map<string, boolean>();
   const isCandidate = (name: string) => {
     let candidate = known.get(name);
-    if (candidate === undefined) known.set(name, (candidate = headers.isKernelCallable(name) && !input.definedByDriver(name)));
+    if (candidate === undefined) known.set(name, (candidate = (headers.isKernelCallable(name) || headers.isMovedCallable(name)) && !input.definedByDriver(name)));
     return candidate;
+  };
+  // A kernel that declares the name only in headers the file's build never reads: gcc sees no declaration either.
+  const unreached = (name: string, image: number, slot: number): string[] | undefined => {
+    const declaring = headers.declaringHeaders(name, image);
+    if (!declaring || declaring.length === 0) return undefined;
+    const closure = input.includeClosure?.(slot);
+    return closure && !declaring.some((header) => closure.has(header)) ? declaring : undefined;
   };
   // gcc reports an undeclared function once per file, at its first call; the calls after it
   // use the implicit declaration that first error made. So only the first call a kernel compiles is reported there.
@@ -96,23 +105,40 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
   for (const site of input.sites) {
     if (!isCandidate(site.name)) continue;
     const already = reported.get(site.name) ?? new Set<number>();
-    const missing = input.targets.filter((image, slot) => !already.has(image) && input.compiled(slot, site.line) && headers.declares(site.name, image) === false);
+    const compiledOn = input.targets.filter((image, slot) => !already.has(image) && input.compiled(slot, site.line));
+    const undeclared = compiledOn.filter((image) => headers.declares(site.name, image) === false);
+    const elsewhere = new Map<number, string[]>();
+    for (const image of compiledOn) {
+      const declaring = headers.declares(site.name, image) === true ? unreached(site.name, image, input.targets.indexOf(image)) : undefined;
+      if (declaring) elsewhere.set(image, declaring);
+    }
+    const missing = compiledOn.filter((image) => undeclared.includes(image) || elsewhere.has(image));
     if (missing.length === 0) continue;
     for (const image of missing) already.add(image);
     reported.set(site.name, already);
-    const where = describeImages(input.db.images, missing, input.targets);
-    const successor = functionSuccessor(input.db, site.name, missing);
+    const where = describeImages(input.db.images, undeclared, input.targets);
+    const successor = undeclared.length > 0 ? functionSuccessor(input.db, site.name, undeclared) : undefined;
     const took = successor ? `: \`${successor.name}\` took its place (the same parameters, declared from ${input.db.images[successor.since].label})` : '';
     // Renaming is a fix only where every target that compiles the call declares the successor.
     const renamable = successor && input.targets.every((image, slot) => !input.compiled(slot, site.line) || headers.declares(successor.name, image) === true);
     found.push({
       site,
       targets: missing,
-      message: `\`${site.name}\` is not declared by the kernel headers of ${where}, so the call does not compile there${took}`,
+      message: [
+        ...(undeclared.length > 0 ? [`\`${site.name}\` is not declared by the kernel headers of ${where}, so the call does not compile there${took}`] : []),
+        ...(elsewhere.size > 0 ? [unreachedMessage(input, site.name, elsewhere)] : []),
+      ].join('; '),
       ...(successor ? { successor: { replaces: site.name, name: successor.name, renamable: renamable === true } } : {}),
     });
   }
   return found;
+}
+
+function unreachedMessage(input: MissingFunctionInput, name: string, elsewhere: ReadonlyMap<number, string[]>): string {
+  const images = [...elsewhere.keys()];
+  const headers = [...new Set([...elsewhere.values()].flat())].sort().map((header) => `\`<${header}>\``);
+  const where = describeImages(input.db.images, images, input.targets);
+  return `\`${name}\` is declared by the kernel headers of ${where} only in ${headers.join(' or ')}, which this file does not include there, directly or through the headers it includes, so the call does not compile there`;
 }
 
 /**

@@ -1,0 +1,87 @@
+// The kernel headers a file's build starts from on each target: what Kbuild includes before
+// every file, the build's own `-include` flags, and every `#include` of the file and of the
+// workspace headers it reads that the target does not certainly leave out, where that
+// include is not the workspace's own. From these the kernel's include graph gives the
+// headers a build can read (`HeaderIndex.includeClosure`). Whatever cannot be followed (a
+// computed `#include MACRO`, a name neither the workspace nor the kernel has, a header the
+// preprocessor could not read) makes the target's roots unknown: a rule that needs the
+// closure then judges nothing there.
+import { LineState, type IncludedHeader, type IncludeResolver, type PreprocessResult } from '../c/preprocessor';
+import { parseIncludeTarget } from '../c/preprocessor/directives';
+import type { HeaderIndex } from '../kernels/headerIndex';
+import { COMPILER_HEADERS } from '../c/compilerHeaders';
+
+/**
+ * What Kbuild puts before every file (`-include`), on the kernels whose headers have them.
+ * Not linux/compiler-version.h, which Kbuild also forces: it declares nothing and only pulls
+ * in generated files a headers package does not ship (gcc-plugins.h, randstruct_hash.h) so
+ * that a compiler change rebuilds everything; following it would leave every closure unknown.
+ */
+const KBUILD_FORCED_HEADERS = ['linux/kconfig.h', 'linux/compiler_types.h'];
+
+/** An include directive; `[^\n]` rather than `.`, so a CRLF file's `\r` cannot hide one. */
+const INCLUDE_LINE = /^[ \t]*#[ \t]*include(?:_next)?\b([^\n]*)$/;
+/** Problems after which the preprocessor did not read some workspace header. */
+const UNREAD_HEADER = /^(?:could not read|#include nested more than)/;
+
+export interface IncludeRootsInput {
+  fileName: string;
+  text: string;
+  pre: PreprocessResult;
+  /** Image indices, by target slot. */
+  targets: readonly number[];
+  headers: HeaderIndex;
+  resolveInclude?: IncludeResolver;
+  forcedIncludes?: readonly string[];
+}
+
+/** Per target slot: the kernel include names the build starts from, or undefined when they are not all known. */
+export function includeRoots(input: IncludeRootsInput): (string[] | undefined)[] {
+  const { pre, targets, headers } = input;
+  // A header is read after what its includer included first: alone, its closure says nothing.
+  if (!input.fileName.endsWith('.c')) return targets.map(() => undefined);
+  if (pre.problems.some((problem) => UNREAD_HEADER.test(problem.message))) return targets.map(() => undefined);
+  const sources = [
+    { path: input.fileName, includes: includeLines(input.text), lineStates: pre.lineStates },
+    ...pre.headers.map((header: IncludedHeader) => ({ path: header.path, includes: includeLines(header.text), lineStates: header.lineStates })),
+  ];
+  return targets.map((image, slot) => {
+    if (!headers.covers(image)) return undefined;
+    const roots = new Set(KBUILD_FORCED_HEADERS.filter((name) => headers.hasHeader(name, image) === true));
+    const forced = roots.size;
+    const kernelName = (spec: string, quoted: boolean, from: string): string | null | undefined => {
+      if (input.resolveInclude?.(spec, quoted, from) !== undefined) return null; // the workspace's own, read by the preprocessor
+      if (headers.hasHeader(spec, image) === true) return spec;
+      return COMPILER_HEADERS.has(spec) ? null : undefined;
+    };
+    for (const spec of input.forcedIncludes ?? []) {
+      const name = kernelName(spec, false, input.fileName);
+      if (name === undefined) return undefined;
+      if (name !== null) roots.add(name);
+    }
+    for (const source of sources) {
+      const states = source.lineStates[slot];
+      for (const { line, target } of source.includes) {
+        if (!states || states[line] === LineState.Inactive) continue;
+        if (!target) return undefined;
+        const name = kernelName(target.spec, target.quoted, source.path);
+        if (name === undefined) return undefined;
+        if (name !== null) roots.add(name);
+      }
+    }
+    // A file that includes nothing of the kernel's is not built alone: another file includes it (`#include "ops.c"`).
+    if (roots.size === forced) return undefined;
+    return [...roots].sort();
+  });
+}
+
+/** The include directives of a text, by line; `target` is undefined for a computed `#include MACRO`. */
+function includeLines(text: string): { line: number; target?: { spec: string; quoted: boolean } }[] {
+  const found: { line: number; target?: { spec: string; quoted: boolean } }[] = [];
+  if (!text.includes('include')) return found;
+  text.split('\n').forEach((content, line) => {
+    const match = INCLUDE_LINE.exec(content);
+    if (match) found.push({ line, target: parseIncludeTarget(match[1]) });
+  });
+  return found;
+}

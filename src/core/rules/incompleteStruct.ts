@@ -1,0 +1,147 @@
+// Rule `incomplete-struct`: a kernel struct used as a complete type (a member read or set, an
+// initializer, offsetof or container_of) on a kernel whose headers define it only in headers
+// the file's build never reads there. gcc then knows the struct only by name ("invalid use of
+// undefined type", "dereferencing pointer to incomplete type"): `struct file_lock` moved from
+// linux/fs.h to linux/filelock.h in 6.9, and fs.h does not include it.
+//
+// Judged only on kernels with header data (the Debian ones), only where every include the
+// build may follow is known (`check/includeRoots.ts`, `HeaderIndex.includeClosure`), and only
+// for structs some header of that kernel defines: the workspace's own structs never reach
+// here (the type oracle answers no for them). The include graph counts every `#include` a
+// kernel does not certainly leave out, so a header outside the closure is certainly not read.
+import { aggregateKey, type AggregateRef, type KernelDatabase } from '../kernels/database';
+import type { Finding } from '../check/findings';
+import type { SourceRange } from '../c/usages';
+import { TextLines, type QuickFix, type TextEdit } from '../edits/textEdits';
+import type { AngleInclude } from './missingHeader';
+import { imagesOf, type RuleContext, type RuleInfo } from './rule';
+
+export const incompleteStructRule = {
+  code: 'incomplete-struct',
+  name: 'IncompleteStruct',
+  severity: 'warning',
+  description: "A kernel struct used as a complete type where, on some targeted kernels, no header the file's build reads defines it: gcc knows only its name there.",
+} as const satisfies RuleInfo;
+
+/** A use of a struct that needs its definition, with the targets that certainly compile it. */
+export interface WholeUse {
+  aggregate: AggregateRef;
+  range: SourceRange;
+  /** The member read or set, for member uses. */
+  member?: string;
+  /** Image indices. */
+  targets: readonly number[];
+}
+
+export interface IncompleteStructInput {
+  uses: readonly WholeUse[];
+  /** Per target slot: the kernel headers the file's build may read, or undefined when not all are known. */
+  includeClosure: (slot: number) => ReadonlySet<string> | undefined;
+  /** The file's `#include <…>` lines. */
+  includes: readonly AngleInclude[];
+  /** Whether the line is certainly compiled for the target in `slot`. */
+  compiled: (slot: number, line: number) => boolean;
+}
+
+/** What an `incomplete-struct` finding carries for its fix. */
+export interface IncompleteStructFacts {
+  /** The header that defines the struct on every kernel the finding is about. */
+  header: string;
+  /** Where the include goes: after this line (the last `#include <…>` every target compiles), or at the top (-1). */
+  afterLine: number;
+  /** Some targeted kernels lack the header: the include is guarded by `__has_include`. */
+  guarded: boolean;
+}
+
+export function incompleteStructFindings(context: RuleContext, input: IncompleteStructInput): Finding[] {
+  const headers = context.db.headers();
+  const findings: Finding[] = [];
+  const reported = new Set<string>();
+  for (const usage of input.uses) {
+    const { targets } = usage;
+    const key = aggregateKey(usage.aggregate);
+    // One finding per struct and line: gcc repeats itself for every use on it, one include fixes them all.
+    const place = `${key}\u0000${usage.range.startLine}`;
+    if (reported.has(place)) continue;
+    const failing = targets.filter((image) => {
+      const defining = headers.definingHeaders(key, image);
+      if (!defining || defining.length === 0) return false;
+      const closure = input.includeClosure(context.targets.indexOf(image));
+      return closure !== undefined && !defining.some((header) => closure.has(header));
+    });
+    if (failing.length === 0) continue;
+    reported.add(place);
+    const defining = [...new Set(failing.flatMap((image) => headers.definingHeaders(key, image) ?? []))].sort();
+    const where = imagesOf(context, failing);
+    const named = defining.map((header) => `\`<${header}>\``).join(' or ');
+    const fix = fixFacts(context, defining, input);
+    findings.push({
+      code: incompleteStructRule.code,
+      severity: context.severities[incompleteStructRule.code],
+      message: `\`${key}\` is an incomplete type here with the kernel headers of ${where}: only ${named} defines it there, and this file does not include it, directly or through the headers it includes`,
+      range: usage.range,
+      aggregate: usage.aggregate,
+      ...(usage.member !== undefined ? { member: usage.member } : {}),
+      targets: failing,
+      ...(fix ? { incomplete: fix } : {}),
+    });
+  }
+  return findings;
+}
+
+/** The fix's facts, where one header defines the struct on every failing kernel: guarded unless every target surely has it. */
+function fixFacts(context: RuleContext, defining: readonly string[], input: IncompleteStructInput): IncompleteStructFacts | undefined {
+  if (defining.length !== 1) return undefined;
+  const [header] = defining;
+  const headers = context.db.headers();
+  const everywhere = context.targets.every((image) => headers.hasHeader(header, image) === true);
+  return { header, afterLine: lastIncludeEverywhere(input, context.targets.length), guarded: !everywhere };
+}
+
+function lastIncludeEverywhere(input: IncompleteStructInput, slots: number): number {
+  let last = -1;
+  for (const include of input.includes) {
+    let everywhere = true;
+    for (let slot = 0; slot < slots; slot++) if (!input.compiled(slot, include.line)) everywhere = false;
+    if (everywhere) last = include.line;
+  }
+  return last;
+}
+
+/**
+ * The fix: `#include <header>` after the file's last include that every target compiles,
+ * under `#if __has_include(<header>)` when some targeted kernels lack the header. A version
+ * guard would need the release that added the header, which the data (jumping from 6.1 to
+ * 6.12) does not show: `struct file_lock` moved in 6.9.
+ */
+export function incompleteStructFixes(text: string, facts: IncompleteStructFacts): QuickFix[] {
+  const lines = new TextLines(text);
+  const include = `#include <${facts.header}>`;
+  const block = facts.guarded ? [`#if __has_include(<${facts.header}>)`, include, '#endif'] : [include];
+  const at = facts.afterLine + 1;
+  const edit: TextEdit = { range: { startLine: at, startColumn: 0, endLine: at, endColumn: 0 }, newText: block.join(lines.eol) + lines.eol };
+  const title = facts.guarded ? `Include \`<${facts.header}>\` where the kernel has it` : `Include \`<${facts.header}>\``;
+  return [{ title, kind: 'include', preferred: true, edits: [edit] }];
+}
+
+/** Hover lines for a struct: where the kernels with header data define it, and where that is not known. */
+export function definingHeadersHover(db: KernelDatabase, key: string, targets: readonly number[]): string[] {
+  const headers = db.headers();
+  const byHeaders = new Map<string, number[]>();
+  const unknown: number[] = [];
+  for (const image of targets) {
+    const defining = headers.definingHeaders(key, image);
+    if (defining === undefined) unknown.push(image);
+    else if (defining.length > 0) {
+      const text = defining.map((header) => `\`<${header}>\``).join(', ');
+      byHeaders.set(text, [...(byHeaders.get(text) ?? []), image]);
+    }
+  }
+  const lines = [...byHeaders].map(([text, images]) => `Defined in ${text} on ${describe(db, images, targets)}.`);
+  if (lines.length > 0 && unknown.length > 0) lines.push(`Its header is not known on ${describe(db, unknown, targets)}: the data has no headers of those kernels.`);
+  return lines;
+}
+
+function describe(db: KernelDatabase, images: readonly number[], targets: readonly number[]): string {
+  return imagesOf({ db, targets, severities: {} }, images);
+}

@@ -1,0 +1,147 @@
+// Rule incomplete-struct: a kernel struct used whole where the file's build reads no header
+// that defines it (struct file_lock left linux/fs.h for linux/filelock.h in 6.9).
+import * as assert from 'node:assert/strict';
+import { createChecker } from '../../src/cli/runtime';
+import type { Checker } from '../../src/core/check/checker';
+import { aggregateHover } from '../../src/core/check/hover';
+import { createIncludeResolver } from '../../src/core/c/includes';
+import { quickFixesFor } from '../../src/core/edits/quickFixes';
+import { applyEdits } from '../../src/core/edits/textEdits';
+import { parseTargets } from '../../src/core/kernels/targets';
+import { bundledDatabase } from './helpers';
+
+const db = bundledDatabase();
+let checker: Checker;
+
+before(async () => {
+  checker = (await createChecker(db)).checker;
+});
+
+function check(text: string, spec: string, headers: Record<string, string> = {}) {
+  const resolveInclude = createIncludeResolver(['/ws'], (path) => headers[path]);
+  return checker.check(text, { fileName: '/ws/lockfs.c', targets: parseTargets(spec, db.images).images, resolveInclude });
+}
+
+function rows(text: string, spec: string, headers: Record<string, string> = {}): string[] {
+  return check(text, spec, headers)
+    .findings.filter((f) => f.code === 'incomplete-struct')
+    .map((f) => `${f.severity} ${f.range.startLine + 1}:${f.range.startColumn + 1}-${f.range.endColumn + 1} [${f.targets.map((t) => db.images[t].label).join(',')}] ${f.message}`);
+}
+
+/** A filesystem's POSIX lock handler that reads the lock's range: fl_start stayed in struct file_lock. */
+const LOCK_HANDLER = (includes: string) => `${includes}
+static int lockfs_lock(struct file *filp, int cmd, struct file_lock *fl)
+{
+	if (fl->fl_start > fl->fl_end)
+		return -EINVAL;
+	return posix_lock_file(filp, fl, NULL);
+}
+`;
+
+const FS_ONLY = '#include <linux/module.h>\n#include <linux/fs.h>\n';
+
+describe('incomplete-struct', () => {
+  it('warns where struct file_lock is defined only in linux/filelock.h, which linux/fs.h does not include (6.9+)', () => {
+    assert.deepEqual(rows(LOCK_HANDLER(FS_ONLY), '5.10,6.1,6.12,7.3'), [
+      'warning 6:10-18 [6.12,7.3] `struct file_lock` is an incomplete type here with the kernel headers of 6.12–7.3: only `<linux/filelock.h>` defines it there, and this file does not include it, directly or through the headers it includes',
+    ]);
+  });
+
+  it('warns on sizeof and on objects of the struct, not on pointers, extern declarations or parameters', () => {
+    const text = `${FS_ONLY}
+extern struct file_lock lockfs_template;
+static struct file_lock *lockfs_last;
+
+static int lockfs_getlk(struct file *filp, struct file_lock *fl)
+{
+	struct file_lock conflock;
+
+	memcpy(&conflock, fl, sizeof(struct file_lock));
+	return vfs_test_lock(filp, &conflock);
+}
+`;
+    assert.deepEqual(
+      rows(text, '6.1,6.12').map((row) => row.slice(0, row.indexOf(' `'))),
+      ['warning 9:9-18 [6.12]', 'warning 11:38-47 [6.12]'],
+    );
+  });
+
+  it('is silent where the file includes the defining header, itself or through a workspace header', () => {
+    const guarded = `${FS_ONLY}#include <linux/version.h>\n#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)\n#include <linux/filelock.h>\n#endif\n`;
+    assert.deepEqual(rows(LOCK_HANDLER(guarded), '5.10,6.1,6.12,7.3'), []);
+    const compat = { '/ws/lockfs_compat.h': '#ifndef LOCKFS_COMPAT_H\n#define LOCKFS_COMPAT_H\n#include <linux/filelock.h>\n#endif\n' };
+    assert.deepEqual(rows(LOCK_HANDLER(`${FS_ONLY}#include "lockfs_compat.h"\n`), '6.12,7.3', compat), []);
+  });
+
+  it('reads the includes of a file with CRLF line ends', () => {
+    const crlf = (text: string) => text.replace(/\n/g, '\r\n');
+    assert.deepEqual(rows(crlf(LOCK_HANDLER(`${FS_ONLY}#include <linux/filelock.h>\n`)), '6.12'), []);
+    assert.equal(rows(crlf(LOCK_HANDLER(FS_ONLY)), '6.12').length, 1);
+  });
+
+  it('is silent where the include closure is not fully known', () => {
+    assert.deepEqual(rows(LOCK_HANDLER(`${FS_ONLY}#include "lockfs_compat.h"\n`), '6.12'), [], 'a workspace header that cannot be read');
+    assert.deepEqual(rows(LOCK_HANDLER(`${FS_ONLY}#define LOCKFS_EXTRA <linux/filelock.h>\n#include LOCKFS_EXTRA\n`), '6.12'), [], 'a computed include');
+    assert.deepEqual(rows(LOCK_HANDLER(`${FS_ONLY}#include <lockfs/backport.h>\n`), '6.12'), [], 'a header neither the workspace nor the kernel has');
+    assert.deepEqual(rows(LOCK_HANDLER(`${FS_ONLY}#include <trace/define_trace.h>\n`), '6.12'), [], 'a kernel header with computed includes');
+    assert.deepEqual(rows(LOCK_HANDLER('#include "lockfs_compat.h"\n'), '6.12', { '/ws/lockfs_compat.h': '#define LOCKFS_MAX 4\n' }), [], 'no kernel include: a file built as part of another one');
+  });
+
+  it('is silent on kernels without header data, on lines a kernel does not compile, and for the driver\'s own struct', () => {
+    assert.deepEqual(rows(LOCK_HANDLER(FS_ONLY), '6.8,6.11'), [], 'the Ubuntu images have no header data');
+    const versioned = LOCK_HANDLER(`${FS_ONLY}#include <linux/version.h>\n#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 9, 0)`) + '#endif\n';
+    assert.deepEqual(rows(versioned, '6.1,6.12'), []);
+    const own = `${FS_ONLY}struct file_lock { loff_t fl_start, fl_end; };\n` + LOCK_HANDLER('');
+    assert.deepEqual(rows(own, '6.12'), []);
+  });
+
+  it('is silent in a header, which is read after what its includer included first', () => {
+    const resolveInclude = createIncludeResolver(['/ws'], () => undefined);
+    const inline = `#include <linux/fs.h>\nstatic inline loff_t lockfs_start(struct file_lock *fl)\n{\n\treturn fl->fl_start;\n}\n`;
+    const result = checker.check(inline, { fileName: '/ws/lockfs.h', targets: parseTargets('6.12', db.images).images, resolveInclude });
+    assert.deepEqual(result.findings.filter((f) => f.code === 'incomplete-struct'), []);
+    assert.equal(rows(inline, '6.12').length, 1, 'the same text as a .c file');
+  });
+
+  it('warns once per line and struct, at its first use there', () => {
+    const findings = check(LOCK_HANDLER(FS_ONLY), '6.12').findings.filter((f) => f.code === 'incomplete-struct');
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0].member, 'fl_start');
+  });
+
+  it('fixes by including the header where the kernel has it, and the fixed file checks clean', () => {
+    const text = LOCK_HANDLER(FS_ONLY);
+    const result = check(text, '5.10,6.1,6.12,7.3');
+    const finding = result.findings.find((f) => f.code === 'incomplete-struct')!;
+    const [fix] = quickFixesFor(finding, text, result.usages, db);
+    assert.equal(fix.title, 'Include `<linux/filelock.h>` where the kernel has it');
+    const fixed = applyEdits(text, fix.edits);
+    assert.equal(
+      fixed.split('\n').slice(0, 6).join('\n'),
+      ['#include <linux/module.h>', '#include <linux/fs.h>', '#if __has_include(<linux/filelock.h>)', '#include <linux/filelock.h>', '#endif', ''].join('\n'),
+    );
+    assert.deepEqual(
+      check(fixed, '5.10,6.1,6.12,7.3').findings.map((f) => f.code),
+      [],
+      'no finding of any kind: not missing-header on 5.10 and 6.1 either',
+    );
+  });
+
+  it('fixes with a plain include when every targeted kernel has the header', () => {
+    const text = LOCK_HANDLER(FS_ONLY);
+    const result = check(text, '6.12,7.3');
+    const finding = result.findings.find((f) => f.code === 'incomplete-struct')!;
+    const [fix] = quickFixesFor(finding, text, result.usages, db);
+    assert.equal(fix.title, 'Include `<linux/filelock.h>`');
+    const fixed = applyEdits(text, fix.edits);
+    assert.ok(fixed.startsWith('#include <linux/module.h>\n#include <linux/fs.h>\n#include <linux/filelock.h>\n'));
+    assert.deepEqual(rows(fixed, '6.12,7.3'), []);
+  });
+
+  it('hovers a struct with its defining headers per kernel', () => {
+    const hover = aggregateHover(db, { kind: 'struct', name: 'file_lock' }, parseTargets('6.1,6.8,6.12,7.3', db.images).images);
+    assert.match(hover, /Defined in `<linux\/fs\.h>` on 6\.1\./);
+    assert.match(hover, /Defined in `<linux\/filelock\.h>` on 6\.12–7\.3\./);
+    assert.match(hover, /Its header is not known on 6\.8: the data has no headers of those kernels\./);
+  });
+});
