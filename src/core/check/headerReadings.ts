@@ -1,6 +1,7 @@
 // What the checker reads from the driver's own headers, once per header text: the functions
 // they declare (a callback defined in another .c file is known by its prototype there) and
 // the calls they make. Checks after every keystroke ask again; the texts rarely change.
+import { LRUCache } from 'lru-cache';
 import type { Parser } from 'web-tree-sitter';
 import { blankAnnotations } from '../c/parser';
 import type { IncludedHeader } from '../c/preprocessor';
@@ -9,8 +10,11 @@ import { findUsages, type FunctionSignature, type TypeOracle } from '../c/usages
 import { callSites, type CallSite } from '../c/calls';
 import { macroDefinitions, type MacroDefinition } from '../c/droppedArguments';
 
-/** Bounded: a long session over a large tree of headers keeps the most recent ones. */
-const MAX_KEPT_HEADERS = 512;
+/**
+ * Bounded by the headers' length: what is read from a header grows with it, and a register
+ * header of a GPU driver is a thousand times an ordinary one. The most recently used are kept.
+ */
+const MAX_KEPT_HEADER_CHARS = 8 * 1024 * 1024;
 
 export class HeaderReadings {
   private readonly declarations = new BoundedByPath<Map<string, FunctionSignature[]>>();
@@ -53,13 +57,15 @@ export class HeaderReadings {
 
 /** A value per header path, recomputed when the header's text changes. */
 class BoundedByPath<T> {
-  private readonly entries = new Map<string, { text: string; value: T }>();
+  private readonly entries = new LRUCache<string, { text: string; value: T }>({
+    maxSize: MAX_KEPT_HEADER_CHARS,
+    sizeCalculation: (entry, path) => entry.text.length + path.length + 64,
+  });
 
   get(header: IncludedHeader, compute: () => T): T {
     const known = this.entries.get(header.path);
     if (known && known.text === header.text) return known.value;
     const value = compute();
-    if (this.entries.size >= MAX_KEPT_HEADERS) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(header.path, { text: header.text, value });
     return value;
   }
