@@ -14,11 +14,11 @@
 // Types are never guessed: when the type of an expression cannot be worked out from the file
 // and the oracle, nothing is reported for it.
 import type { Node, Point, Tree } from 'web-tree-sitter';
-import { lineIndexAt } from './lineIndex';
+import { TreeText } from './treeText';
 import { DatabaseError } from '../kernels/database';
 import { type Aggregate, alsoFrom, type DeclaratorInfo, dereference, type KernelAggregate, type LocalAggregate, type MacroArgument, type MemberStep, type ParameterInfo, type Scope, type TextualType, type ValueType, wrap } from './usageModel';
 import { ADDRESS_SPACE_ANNOTATIONS, COLLECTED_NODE_TYPES, CURSOR_MACROS_YIELDING_POS, CURSOR_MEMBER_MACROS, DECLARATION_PREFIX_WORDS, KERNEL_HELPER_RETURNS, MACRO_CALL_PATTERN, PLAIN_ANNOTATIONS, SCALAR_TYPE_WORDS, TYPE_MEMBER_MACROS, TYPE_QUALIFIERS } from './kernelMacros';
-import { blankCommentsAndLiterals, closingBracketEnd, isAnnotationLike, isIdentifierCode, isNameToken, isSpaceCode, normalizeTypeText, parseLaterDeclarator, parseSimpleDeclaration, parseTypeText, splitTopLevel, typeTextOf, withoutNestedParameterNames, withoutTrailingAnnotations } from './typeText';
+import { closingBracketEnd, isAnnotationLike, isNameToken, isSpaceCode, normalizeTypeText, parseLaterDeclarator, parseSimpleDeclaration, parseTypeText, splitTopLevel, typeTextOf, withoutNestedParameterNames, withoutTrailingAnnotations } from './typeText';
 
 export type AggregateKind = 'struct' | 'union';
 
@@ -127,13 +127,8 @@ export function findUsages(tree: Tree, oracle: TypeOracle, skippedBodies: readon
 const IDENTIFIER_AT = /[A-Za-z_$][\w$]*/y;
 
 class UsageFinder {
-  /** The text the tree covers with comments and literal contents blanked; `text[0]` is at tree index `textBase`. */
-  private readonly text: string;
-  private readonly textBase: number;
-  private readonly firstRow: number;
-  private readonly firstLineStart: number;
-  /** Tree indices where lines start, built when a position is first needed. */
-  private lineStarts: number[] | undefined;
+  /** The text the tree covers, comments and literal contents blanked, read by tree index. */
+  private readonly source: TreeText;
 
   private readonly usages: MemberUsage[] = [];
   private readonly mentions: AggregateMention[] = [];
@@ -170,12 +165,7 @@ class UsageFinder {
     private readonly oracle: TypeOracle,
     private readonly skippedBodies: readonly SkippedBody[],
   ) {
-    const root = tree.rootNode;
-    const start = root.startPosition;
-    this.textBase = root.startIndex;
-    this.text = blankCommentsAndLiterals(root.text);
-    this.firstRow = start.row;
-    this.firstLineStart = root.startIndex - start.column;
+    this.source = new TreeText(tree.rootNode);
   }
 
   run(): FileUsages {
@@ -222,11 +212,11 @@ class UsageFinder {
   private scanTags(): void {
     const references: { kind: AggregateKind; name: string; nameIndex: number }[] = [];
     const keyword = /\b(struct|union)\b/g;
-    for (let match = keyword.exec(this.text); match; match = keyword.exec(this.text)) {
+    for (let match = keyword.exec(this.source.text); match; match = keyword.exec(this.source.text)) {
       // A skipped body defines no struct (else no body would be skipped) and its mentions are known.
-      if (this.isSkipped(match.index + this.textBase)) continue;
+      if (this.isSkipped(match.index + this.source.base)) continue;
       const kind = match[1] as AggregateKind;
-      const tag = this.readTag(match.index + this.textBase + kind.length);
+      const tag = this.readTag(match.index + this.source.base + kind.length);
       if (!tag) continue;
       if (tag.hasBody) {
         this.localAggregate(tag.name).definitionStarts.push(tag.nameIndex);
@@ -235,7 +225,7 @@ class UsageFinder {
     }
     for (const reference of references) {
       const aggregate = this.aggregateForTag(reference.kind, reference.name);
-      if (this.isKernel(aggregate)) this.mentions.push({ aggregate: aggregate.ref, range: this.tokenRange(reference.nameIndex, reference.name.length) });
+      if (this.isKernel(aggregate)) this.mentions.push({ aggregate: aggregate.ref, range: this.source.tokenRange(reference.nameIndex, reference.name.length) });
     }
   }
 
@@ -245,21 +235,21 @@ class UsageFinder {
    * (`struct __packed foo {`) is skipped.
    */
   private readTag(afterKeyword: number): { name: string; nameIndex: number; hasBody: boolean } | undefined {
-    let nameIndex = this.skipSpaces(afterKeyword);
-    let name = this.identifierAt(nameIndex);
+    let nameIndex = this.source.skipSpaces(afterKeyword);
+    let name = this.source.identifierAt(nameIndex);
     if (!name) return undefined;
-    let after = this.skipSpaces(nameIndex + name.length);
-    if (name === '__attribute__' || (isAnnotationLike(name) && this.charAt(after) !== '{')) {
+    let after = this.source.skipSpaces(nameIndex + name.length);
+    if (name === '__attribute__' || (isAnnotationLike(name) && this.source.charAt(after) !== '{')) {
       // Only an annotation if a tag with a body follows; `struct __kfifo *f` names __kfifo.
       let next = after;
-      if (this.charAt(next) === '(') {
-        const close = closingBracketEnd(this.text, next - this.textBase, 8192);
+      if (this.source.charAt(next) === '(') {
+        const close = this.source.closingBracketAt(next);
         if (close < 0) return undefined;
-        next = this.skipSpaces(close + this.textBase);
+        next = this.source.skipSpaces(close);
       }
-      const realName = this.identifierAt(next);
-      const afterReal = realName ? this.skipSpaces(next + realName.length) : next;
-      if (realName && this.charAt(afterReal) === '{') {
+      const realName = this.source.identifierAt(next);
+      const afterReal = realName ? this.source.skipSpaces(next + realName.length) : next;
+      if (realName && this.source.charAt(afterReal) === '{') {
         name = realName;
         nameIndex = next;
         after = afterReal;
@@ -267,7 +257,7 @@ class UsageFinder {
         return undefined;
       }
     }
-    return { name, nameIndex, hasBody: this.charAt(after) === '{' };
+    return { name, nameIndex, hasBody: this.source.charAt(after) === '{' };
   }
 
   private walk(): void {
@@ -278,8 +268,8 @@ class UsageFinder {
     // nodes so that the scopes are right for them.
     const macroCalls: { index: number; name: string }[] = [];
     MACRO_CALL_PATTERN.lastIndex = 0;
-    for (let match = MACRO_CALL_PATTERN.exec(this.text); match; match = MACRO_CALL_PATTERN.exec(this.text)) {
-      const index = match.index + this.textBase;
+    for (let match = MACRO_CALL_PATTERN.exec(this.source.text); match; match = MACRO_CALL_PATTERN.exec(this.source.text)) {
+      const index = match.index + this.source.base;
       if (!this.isSkipped(index)) macroCalls.push({ index, name: match[1] });
     }
     let nextMacroCall = 0;
@@ -372,7 +362,7 @@ class UsageFinder {
    * no declaration (`;`), braces, member access or offsetof there, and no parse error.
    */
   private isPlainHeader(definition: Node, body: SkippedBody): boolean {
-    return !/[;{.]|->|\boffsetof\b/.test(this.textBetween(definition.startIndex, body.startIndex)) && !definition.hasError;
+    return !/[;{.]|->|\boffsetof\b/.test(this.source.between(definition.startIndex, body.startIndex)) && !definition.hasError;
   }
 
   /**
@@ -394,115 +384,6 @@ class UsageFinder {
       else high = middle;
     }
     return low < starts.length && starts[low] < end;
-  }
-
-  // --- reading the text ---------------------------------------------------------------------
-
-  private textBetween(start: number, end: number): string {
-    return this.text.slice(start - this.textBase, end - this.textBase);
-  }
-
-  private textOf(node: Node): string {
-    return this.textBetween(node.startIndex, node.endIndex);
-  }
-
-  private charAt(index: number): string {
-    return this.text.charAt(index - this.textBase);
-  }
-
-  /** The identifier starting at a tree index ('' when none does). */
-  private identifierAt(index: number): string {
-    IDENTIFIER_AT.lastIndex = index - this.textBase;
-    const match = IDENTIFIER_AT.exec(this.text);
-    return match ? match[0] : '';
-  }
-
-  /** Where the identifier that ends at a tree index starts, or -1. */
-  private identifierStartBefore(end: number): number {
-    const text = this.text;
-    const last = end - this.textBase;
-    let first = last;
-    while (first > 0 && isIdentifierCode(text.charCodeAt(first - 1))) first--;
-    if (first === last) return -1;
-    const code = text.charCodeAt(first);
-    if (code >= 48 && code <= 57) return -1;
-    return first + this.textBase;
-  }
-
-  /** The first tree index at or after `index` that is not white space (comments are blanked). */
-  private skipSpaces(index: number): number {
-    const text = this.text;
-    let position = index - this.textBase;
-    for (;;) {
-      const code = text.charCodeAt(position);
-      if (isSpaceCode(code)) position++;
-      else if (code === 92 && (text.charCodeAt(position + 1) === 10 || text.charCodeAt(position + 1) === 13)) position++;
-      else return position + this.textBase;
-    }
-  }
-
-  /** Just past the last character before `index` that is not white space. */
-  private skipSpacesBackward(index: number): number {
-    const text = this.text;
-    let position = index - this.textBase;
-    while (position > 0 && isSpaceCode(text.charCodeAt(position - 1))) position--;
-    return position + this.textBase;
-  }
-
-  /**
-   * Tree index just past the bracket that closes the one at `open`, or -1. Only short spans
-   * are searched (macro arguments, subscripts, attributes): an unclosed bracket in broken code
-   * must not cost a scan to the end of the file each time.
-   */
-  private closingBracketAt(open: number): number {
-    const end = closingBracketEnd(this.text, open - this.textBase, 8192);
-    return end < 0 ? -1 : end + this.textBase;
-  }
-
-  private positionAt(index: number): { row: number; column: number } {
-    let starts = this.lineStarts;
-    if (!starts) {
-      starts = [this.firstLineStart];
-      const text = this.text;
-      for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', newline + 1)) {
-        starts.push(newline + 1 + this.textBase);
-      }
-      this.lineStarts = starts;
-    }
-    const line = lineIndexAt(starts, index);
-    return { row: this.firstRow + line, column: index - starts[line] };
-  }
-
-  /** Range of a one-line token from its start and length. */
-  private tokenRange(start: number, length: number, position = this.positionAt(start)): SourceRange {
-    return {
-      startLine: position.row,
-      startColumn: position.column,
-      endLine: position.row,
-      endColumn: position.column + length,
-      startIndex: start,
-      endIndex: start + length,
-    };
-  }
-
-  private rangeBetween(startIndex: number, endIndex: number): SourceRange {
-    const start = this.positionAt(startIndex);
-    const end = this.positionAt(endIndex);
-    return { startLine: start.row, startColumn: start.column, endLine: end.row, endColumn: end.column, startIndex, endIndex };
-  }
-
-  private rangeOf(node: Node): SourceRange {
-    const start = node.startPosition;
-    const endIndex = node.endIndex;
-    const end = this.positionAt(endIndex);
-    return {
-      startLine: start.row,
-      startColumn: start.column,
-      endLine: end.row,
-      endColumn: end.column,
-      startIndex: node.startIndex,
-      endIndex,
-    };
   }
 
   private firstNamedChildExceptComments(node: Node): Node | null {
@@ -612,7 +493,7 @@ class UsageFinder {
    * pointers or attribute macros) read from its text. False when the body is not that plain.
    */
   private readMembersFromText(body: Node, members: Map<string, ValueType | undefined>): boolean {
-    const text = this.textOf(body);
+    const text = this.source.of(body);
     if (text[0] !== '{' || text[text.length - 1] !== '}') return false;
     const inside = text.slice(1, -1);
     if (/[{}()]/.test(inside)) return false;
@@ -670,12 +551,12 @@ class UsageFinder {
     if (type === 'struct_specifier' || type === 'union_specifier') {
       const kind: AggregateKind = type === 'union_specifier' ? 'union' : 'struct';
       const start = node.startIndex;
-      const tag = this.identifierAt(start) === kind ? this.readTag(start + kind.length) : undefined;
+      const tag = this.source.identifierAt(start) === kind ? this.readTag(start + kind.length) : undefined;
       if (tag) return { aggregate: this.aggregateForTag(kind, tag.name), layers: '' };
       const anonymous = this.anonymousAggregate(node);
       return anonymous && { aggregate: anonymous, layers: '' };
     }
-    if (type === 'type_identifier') return this.typedefNamed(this.identifierAt(node.startIndex));
+    if (type === 'type_identifier') return this.typedefNamed(this.source.identifierAt(node.startIndex));
     return undefined;
   }
 
@@ -704,7 +585,7 @@ class UsageFinder {
     while (node) {
       if (isNameToken(type)) {
         info.nameNode = node;
-        info.name = this.identifierAt(node.startIndex);
+        info.name = this.source.identifierAt(node.startIndex);
         break;
       }
       let next: Node | null = null;
@@ -756,7 +637,7 @@ class UsageFinder {
       if (!realName || !isNameToken(realName.type)) continue;
       info.nameAttributeNodes.push(info.nameNode!);
       info.nameNode = realName;
-      info.name = this.identifierAt(realName.startIndex);
+      info.name = this.source.identifierAt(realName.startIndex);
       return;
     }
   }
@@ -796,7 +677,7 @@ class UsageFinder {
    */
   private visitDeclarationFromText(declaration: Node): boolean {
     const start = declaration.startIndex;
-    const text = this.textBetween(start, declaration.endIndex).trimEnd();
+    const text = this.source.between(start, declaration.endIndex).trimEnd();
     if (!text.endsWith(';')) return false;
     const body = text.slice(0, -1);
     const declarators: { declarator: string; braced: boolean }[] = [];
@@ -831,11 +712,11 @@ class UsageFinder {
   private declaresOnlyScalars(start: number): boolean {
     let position = start;
     for (let words = 0; words < 6; words++) {
-      const word = this.identifierAt(position);
+      const word = this.source.identifierAt(position);
       if (!word) return false;
       if (SCALAR_TYPE_WORDS.has(word)) return true;
       if (!DECLARATION_PREFIX_WORDS.has(word)) return false;
-      position = this.skipSpaces(position + word.length);
+      position = this.source.skipSpaces(position + word.length);
     }
     return false;
   }
@@ -844,21 +725,21 @@ class UsageFinder {
   private bracedInitializerFollows(info: DeclaratorInfo): boolean {
     const nameNode = info.nameAttributeNodes.length > 0 ? info.nameAttributeNodes[0] : info.nameNode;
     if (!nameNode) return false;
-    let position = this.skipSpaces(nameNode.startIndex + this.identifierAt(nameNode.startIndex).length);
+    let position = this.source.skipSpaces(nameNode.startIndex + this.source.identifierAt(nameNode.startIndex).length);
     for (let steps = 0; steps < 16; steps++) {
-      const c = this.charAt(position);
-      if (c === '=') return this.charAt(this.skipSpaces(position + 1)) === '{';
+      const c = this.source.charAt(position);
+      if (c === '=') return this.source.charAt(this.source.skipSpaces(position + 1)) === '{';
       if (c === '[' || c === '(') {
         // An array size, or the arguments of an attribute after the name.
-        const end = this.closingBracketAt(position);
+        const end = this.source.closingBracketAt(position);
         if (end < 0) return false;
-        position = this.skipSpaces(end);
+        position = this.source.skipSpaces(end);
         continue;
       }
       // An annotation after the name (`ops __read_mostly = {`).
-      const word = this.identifierAt(position);
+      const word = this.source.identifierAt(position);
       if (!word) return false;
-      position = this.skipSpaces(position + word.length);
+      position = this.source.skipSpaces(position + word.length);
     }
     return false;
   }
@@ -873,9 +754,9 @@ class UsageFinder {
     if (info.functionDeclarator || !declaration.lastChild?.isMissing) return false;
     // `name(` next is the function definition case. The statement after is reached through
     // the token it starts with: sibling lookups scan all the parent's children in web-tree-sitter.
-    const after = this.skipSpaces(declaration.endIndex);
-    const word = this.identifierAt(after);
-    if (word && this.charAt(this.skipSpaces(after + word.length)) === '(') return true;
+    const after = this.source.skipSpaces(declaration.endIndex);
+    const word = this.source.identifierAt(after);
+    if (word && this.source.charAt(this.source.skipSpaces(after + word.length)) === '(') return true;
     let next = this.tree.rootNode.descendantForIndex(after);
     for (let depth = 0; next && next.type !== 'expression_statement' && depth < 8; depth++) next = next.parent;
     if (next?.type === 'expression_statement' && next.startIndex === after) {
@@ -890,7 +771,7 @@ class UsageFinder {
   private declareFromExpression(expression: Node, layers: string, base: ValueType | undefined): void {
     switch (expression.type) {
       case 'identifier':
-        this.declareVariable(this.identifierAt(expression.startIndex), wrap(base, layers), expression.startIndex);
+        this.declareVariable(this.source.identifierAt(expression.startIndex), wrap(base, layers), expression.startIndex);
         return;
       case 'assignment_expression': {
         const left = expression.childForFieldName('left');
@@ -906,7 +787,7 @@ class UsageFinder {
       }
       case 'pointer_expression': {
         const argument = expression.childForFieldName('argument');
-        if (argument && this.charAt(expression.startIndex) === '*') this.declareFromExpression(argument, '*' + layers, base);
+        if (argument && this.source.charAt(expression.startIndex) === '*') this.declareFromExpression(argument, '*' + layers, base);
         return;
       }
       case 'subscript_expression': {
@@ -963,21 +844,21 @@ class UsageFinder {
   private recoverAnnotatedDefinition(definition: Node, nameNode: Node, parenthesized: Node): void {
     // The declaration ends with the annotation right before the definition; reached through
     // the token there rather than previousNamedSibling, which scans all earlier siblings.
-    const annotationEnd = this.skipSpacesBackward(definition.startIndex);
+    const annotationEnd = this.source.skipSpacesBackward(definition.startIndex);
     let declaration = this.tree.rootNode.descendantForIndex(annotationEnd - 1);
     // From the annotation token up through any pointer declarators around it.
     for (let depth = 0; declaration && declaration.type !== 'declaration' && depth < 4; depth++) declaration = declaration.parent;
     if (declaration?.type !== 'declaration' || !declaration.lastChild?.isMissing) return;
-    const name = this.identifierAt(nameNode.startIndex);
+    const name = this.source.identifierAt(nameNode.startIndex);
     const inner = this.firstNamedChildExceptComments(parenthesized);
-    const parameterText = inner ? normalizeTypeText(this.textOf(inner)) : '';
-    const returnType = this.readReturnType(this.textBetween(declaration.startIndex, nameNode.startIndex));
+    const parameterText = inner ? normalizeTypeText(this.source.of(inner)) : '';
+    const returnType = this.readReturnType(this.source.between(declaration.startIndex, nameNode.startIndex));
     this.setFunction({
       name,
       returnType: returnType?.text ?? this.returnTypeText(declaration.startIndex, declaration.childForFieldName('type'), nameNode.startIndex),
       parameterTypes: parameterText === '' || parameterText === 'void' ? [] : [parameterText],
-      range: this.tokenRange(nameNode.startIndex, name.length, nameNode.startPosition),
-      header: this.rangeBetween(declaration.startIndex, parenthesized.endIndex),
+      range: this.source.tokenRange(nameNode.startIndex, name.length, nameNode.startPosition),
+      header: this.source.rangeBetween(declaration.startIndex, parenthesized.endIndex),
     });
     this.functionReturnTypes.set(name, alsoFrom(returnType && this.resolveTextualType(returnType.type), declaration.startIndex));
   }
@@ -988,25 +869,25 @@ class UsageFinder {
    * parameters, or undefined (with nothing recorded) when the header is not that plain.
    */
   private recordFunctionFromText(start: number, headerEnd: number): ParameterInfo[] | undefined {
-    const header = this.textBetween(start, headerEnd);
+    const header = this.source.between(start, headerEnd);
     if (header[header.length - 1] !== ')') return undefined;
     const open = header.indexOf('(');
     if (open < 0 || closingBracketEnd(header, open) !== header.length) return undefined;
-    const nameEnd = this.skipSpacesBackward(start + open);
-    const nameStart = this.identifierStartBefore(nameEnd);
+    const nameEnd = this.source.skipSpacesBackward(start + open);
+    const nameStart = this.source.identifierStartBefore(nameEnd);
     if (nameStart < 0) return undefined;
-    const returnType = this.readReturnType(this.textBetween(start, nameStart));
+    const returnType = this.readReturnType(this.source.between(start, nameStart));
     if (!returnType) return undefined;
     const parameters = this.parametersFromText(header.slice(open), start + open);
     if (!parameters) return undefined;
-    const name = this.textBetween(nameStart, nameEnd);
+    const name = this.source.between(nameStart, nameEnd);
     this.functionReturnTypes.set(name, alsoFrom(this.resolveTextualType(returnType.type), start));
     this.setFunction({
       name,
       returnType: returnType.text,
       parameterTypes: parameters.length === 1 && parameters[0].text === 'void' ? [] : parameters.map((parameter) => parameter.text),
-      range: this.tokenRange(nameStart, name.length),
-      header: this.rangeBetween(start, headerEnd),
+      range: this.source.tokenRange(nameStart, name.length),
+      header: this.source.rangeBetween(start, headerEnd),
     });
     return parameters;
   }
@@ -1065,8 +946,8 @@ class UsageFinder {
       name,
       returnType: this.returnTypeText(owner.startIndex, typeNode, nameNode.startIndex),
       parameterTypes: parameters.length === 1 && parameters[0].text === 'void' ? [] : parameters.map((parameter) => parameter.text),
-      range: this.tokenRange(nameNode.startIndex, name.length, nameNode.startPosition),
-      header: this.rangeBetween(owner.startIndex, info.functionDeclarator!.endIndex),
+      range: this.source.tokenRange(nameNode.startIndex, name.length, nameNode.startPosition),
+      header: this.source.rangeBetween(owner.startIndex, info.functionDeclarator!.endIndex),
     };
     // A definition describes the function better than any prototype of it; a later prototype
     // is still a version (alternative prototypes under #if/#else in a header).
@@ -1091,9 +972,9 @@ class UsageFinder {
       const tokens = normalizeTypeText(text).match(/[A-Za-z_$][\w$]*|\*/g) ?? [];
       return tokens.filter((token) => token === '*' || TYPE_QUALIFIERS.has(token) || ADDRESS_SPACE_ANNOTATIONS.has(token)).join(' ');
     };
-    const before = keep(this.textBetween(ownerStart, typeStart));
-    const after = keep(this.textBetween(typeEnd, nameStart));
-    return normalizeTypeText([before, this.textBetween(typeStart, typeEnd), after].join(' '));
+    const before = keep(this.source.between(ownerStart, typeStart));
+    const after = keep(this.source.between(typeEnd, nameStart));
+    return normalizeTypeText([before, this.source.between(typeStart, typeEnd), after].join(' '));
   }
 
   private describeParameters(list: Node): ParameterInfo[] {
@@ -1105,7 +986,7 @@ class UsageFinder {
    * from the text, which is far cheaper than visiting every parameter node.
    */
   private describeParametersFromText(list: Node): ParameterInfo[] | undefined {
-    return this.parametersFromText(this.textOf(list), list.startIndex);
+    return this.parametersFromText(this.source.of(list), list.startIndex);
   }
 
   /** Parameters read from the text of a parameter list, parentheses included. */
@@ -1136,7 +1017,7 @@ class UsageFinder {
       }
       if (kind !== 'parameter_declaration') continue;
       const declarator = parameter.childForFieldName('declarator');
-      const text = this.textOf(parameter);
+      const text = this.source.of(parameter);
       if (!declarator) {
         parameters.push({ text: normalizeTypeText(text) });
         continue;
@@ -1152,7 +1033,7 @@ class UsageFinder {
       let position = 0;
       for (const cut of cuts) {
         kept += text.slice(position, cut) + ' ';
-        position = cut + this.identifierAt(cut + start).length;
+        position = cut + this.source.identifierAt(cut + start).length;
       }
       parameters.push({
         text: withoutNestedParameterNames(normalizeTypeText(kept + text.slice(position))),
@@ -1199,40 +1080,40 @@ class UsageFinder {
     let position = pair.startIndex;
     let valueStart = -1;
     for (let steps = 0; steps < 64 && valueStart < 0; steps++) {
-      const c = this.charAt(position);
+      const c = this.source.charAt(position);
       if (c === '=') {
-        valueStart = this.skipSpaces(position + 1);
+        valueStart = this.source.skipSpaces(position + 1);
         break;
       }
       finalUsage = undefined;
       if (c === '[') {
-        const end = this.closingBracketAt(position);
+        const end = this.source.closingBracketAt(position);
         if (end < 0) return;
         current = current?.layers[0] === '[' ? dereference(current) : undefined;
-        position = this.skipSpaces(end);
+        position = this.source.skipSpaces(end);
         continue;
       }
       const dotted = c === '.';
-      const nameStart = dotted ? this.skipSpaces(position + 1) : position;
-      const member = this.identifierAt(nameStart);
+      const nameStart = dotted ? this.source.skipSpaces(position + 1) : position;
+      const member = this.source.identifierAt(nameStart);
       if (!member) return;
-      position = this.skipSpaces(nameStart + member.length);
+      position = this.source.skipSpaces(nameStart + member.length);
       // Without a dot, only the GNU `name: value` form is a designator.
-      if (!dotted && (steps > 0 || this.charAt(position) !== ':')) return;
-      if (!dotted) valueStart = this.skipSpaces(position + 1);
+      if (!dotted && (steps > 0 || this.source.charAt(position) !== ':')) return;
+      if (!dotted) valueStart = this.source.skipSpaces(position + 1);
       if (!current || current.layers !== '') {
         current = undefined;
         continue;
       }
       if (this.isKernel(current.aggregate)) {
-        statementRange ??= this.rangeOf(pair);
+        statementRange ??= this.source.rangeOf(pair);
         finalUsage = this.report('initializer', current.aggregate, member, nameStart, current.from);
         finalUsage.statementRange = statementRange;
       }
       current = alsoFrom(this.memberOf(current.aggregate, member), current.from);
     }
     if (valueStart < 0) return;
-    if (this.charAt(valueStart) === '{') {
+    if (this.source.charAt(valueStart) === '{') {
       const value = pair.childForFieldName('value');
       if (current && value?.type === 'initializer_list') this.visitInitializerList(value, current);
     } else if (finalUsage) {
@@ -1246,7 +1127,7 @@ class UsageFinder {
    * Undefined for anything else, or for a name the file declares as a variable.
    */
   private assignedFunctionName(start: number, end: number): string | undefined {
-    const text = this.textBetween(start, end);
+    const text = this.source.between(start, end);
     let position = 0;
     for (let steps = 0; steps < 8 && position < text.length; steps++) {
       const code = text.charCodeAt(position);
@@ -1272,15 +1153,15 @@ class UsageFinder {
   // --- expressions ------------------------------------------------------------------------------
 
   private report(kind: UsageKind, aggregate: KernelAggregate, member: string, start: number, from: readonly number[] | undefined): MemberUsage {
-    const usage: MemberUsage = { kind, aggregate: aggregate.ref, member, range: this.tokenRange(start, member.length) };
-    if (from && from.length > 0) usage.evidence = from.map((index) => this.tokenRange(index, 1));
+    const usage: MemberUsage = { kind, aggregate: aggregate.ref, member, range: this.source.tokenRange(start, member.length) };
+    if (from && from.length > 0) usage.evidence = from.map((index) => this.source.tokenRange(index, 1));
     this.usages.push(usage);
     return usage;
   }
 
   /** The aggregate-shaped type of an expression, reporting the member uses met on the way. */
   private typeOf(node: Node, type = node.type): ValueType | undefined {
-    if (type === 'identifier') return this.typeOfName(this.identifierAt(node.startIndex));
+    if (type === 'identifier') return this.typeOfName(this.source.identifierAt(node.startIndex));
     const id = node.id;
     if (this.expressionTypes.has(id)) return this.expressionTypes.get(id);
     // Claimed before working it out, so nothing is reported twice even on odd trees.
@@ -1302,7 +1183,7 @@ class UsageFinder {
         const argument = node.childForFieldName('argument');
         const argumentType = argument ? this.typeOf(argument) : undefined;
         if (!argumentType) return undefined;
-        return this.charAt(node.startIndex) === '&' ? { ...argumentType, layers: '*' + argumentType.layers } : dereference(argumentType);
+        return this.source.charAt(node.startIndex) === '&' ? { ...argumentType, layers: '*' + argumentType.layers } : dereference(argumentType);
       }
       case 'subscript_expression': {
         const argument = node.childForFieldName('argument');
@@ -1338,15 +1219,15 @@ class UsageFinder {
     if (this.memberDesignatorStarts.has(start)) return undefined;
     // The member name is the last token; the operator is right before it.
     const end = node.endIndex;
-    const fieldStart = this.identifierStartBefore(end);
+    const fieldStart = this.source.identifierStartBefore(end);
     if (fieldStart < 0) return undefined;
-    const operatorEnd = this.skipSpacesBackward(fieldStart);
+    const operatorEnd = this.source.skipSpacesBackward(fieldStart);
     let viaPointer: boolean;
     let operatorStart: number;
-    if (this.charAt(operatorEnd - 1) === '.') {
+    if (this.source.charAt(operatorEnd - 1) === '.') {
       viaPointer = false;
       operatorStart = operatorEnd - 1;
-    } else if (this.charAt(operatorEnd - 1) === '>' && this.charAt(operatorEnd - 2) === '-') {
+    } else if (this.source.charAt(operatorEnd - 1) === '>' && this.source.charAt(operatorEnd - 2) === '-') {
       viaPointer = true;
       operatorStart = operatorEnd - 2;
     } else {
@@ -1354,8 +1235,8 @@ class UsageFinder {
     }
     // A plain variable on the left is read from the text; anything else needs its node.
     let argumentType: ValueType | undefined;
-    const head = this.identifierAt(start);
-    if (head && this.skipSpaces(start + head.length) === operatorStart) {
+    const head = this.source.identifierAt(start);
+    if (head && this.source.skipSpaces(start + head.length) === operatorStart) {
       argumentType = this.typeOfName(head);
     } else {
       const argument = node.childForFieldName('argument');
@@ -1368,7 +1249,7 @@ class UsageFinder {
     // `p->m` needs exactly one pointer (or array) layer, `s.m` none; anything else means we
     // have the type wrong, and a wrong guess is worse than silence.
     if (viaPointer ? argumentType.layers.length !== 1 : argumentType.layers !== '') return undefined;
-    const member = this.textBetween(fieldStart, end);
+    const member = this.source.between(fieldStart, end);
     const aggregate = argumentType.aggregate;
     if (this.isKernel(aggregate)) {
       const usage = this.report('access', aggregate, member, fieldStart, argumentType.from);
@@ -1377,7 +1258,7 @@ class UsageFinder {
       if (parent?.type === 'assignment_expression' && parent.childForFieldName('left')?.startIndex === start) {
         usage.written = true;
         // `p->callback = f;` stores a function just as `.callback = f` does.
-        if (this.charAt(this.skipSpaces(end)) === '=') {
+        if (this.source.charAt(this.source.skipSpaces(end)) === '=') {
           const right = parent.childForFieldName('right');
           const assigned = right ? this.assignedFunctionName(right.startIndex, right.endIndex) : undefined;
           if (assigned !== undefined) usage.assignedFunction = assigned;
@@ -1391,9 +1272,9 @@ class UsageFinder {
 
   private typeOfCall(call: Node): ValueType | undefined {
     const start = call.startIndex;
-    const name = this.identifierAt(start);
+    const name = this.source.identifierAt(start);
     // Only calls through a plain name can be macros or functions of this file.
-    if (!name || this.charAt(this.skipSpaces(start + name.length)) !== '(') return undefined;
+    if (!name || this.source.charAt(this.source.skipSpaces(start + name.length)) !== '(') return undefined;
     if (TYPE_MEMBER_MACROS.has(name) || CURSOR_MEMBER_MACROS.has(name)) return this.visitMacroCall(start, name);
     // A local variable of that name (a function pointer) hides the function. File-scope ones
     // do not count: those are mostly macro calls like EXPORT_SYMBOL(f) read as declarations.
@@ -1442,11 +1323,11 @@ class UsageFinder {
 
   /** The arguments of the macro call whose name ends at `nameEnd`, split at top-level commas. */
   private macroArguments(nameEnd: number): MacroArgument[] {
-    const open = this.skipSpaces(nameEnd);
-    if (this.charAt(open) !== '(') return [];
-    const end = this.closingBracketAt(open);
+    const open = this.source.skipSpaces(nameEnd);
+    if (this.source.charAt(open) !== '(') return [];
+    const end = this.source.closingBracketAt(open);
     if (end < 0) return [];
-    const inside = this.textBetween(open + 1, end - 1);
+    const inside = this.source.between(open + 1, end - 1);
     return splitTopLevel(inside).map(([start, pieceEnd]) => ({ start: open + 1 + start, text: inside.slice(start, pieceEnd) }));
   }
 
@@ -1501,7 +1382,7 @@ class UsageFinder {
     let current = type;
     for (const step of chain) {
       if (!current || current.layers !== '') return;
-      const member = this.identifierAt(step.nameStart);
+      const member = this.source.identifierAt(step.nameStart);
       if (this.isKernel(current.aggregate)) this.report(kind, current.aggregate, member, step.nameStart, current.from);
       current = alsoFrom(this.memberOf(current.aggregate, member), current.from);
       for (let i = 0; i < step.subscripts && current; i++) current = current.layers[0] === '[' ? dereference(current) : undefined;
@@ -1514,11 +1395,11 @@ class UsageFinder {
     const type = this.typeOfDescriptor(typeNode);
     // `offsetof(struct T, a.b)`: tree-sitter only takes a single name as the member, so the
     // member is read from the text after the type.
-    const comma = this.skipSpaces(typeNode.endIndex);
-    if (this.charAt(comma) !== ',') return;
-    const close = this.closingBracketAt(this.skipSpaces(node.startIndex + 'offsetof'.length));
+    const comma = this.source.skipSpaces(typeNode.endIndex);
+    if (this.source.charAt(comma) !== ',') return;
+    const close = this.source.closingBracketAt(this.source.skipSpaces(node.startIndex + 'offsetof'.length));
     if (close < 0) return;
-    const chain = this.memberChain({ start: comma + 1, text: this.textBetween(comma + 1, close - 1) });
+    const chain = this.memberChain({ start: comma + 1, text: this.source.between(comma + 1, close - 1) });
     if (chain) this.reportMemberChain('offsetof', type, chain);
   }
 }
