@@ -13,6 +13,13 @@ import { assembleWorkspace, planWorkspaceIndex, readPlannedFiles, type IndexedFi
 const WORKER_ROLE = 'kernel-compat-check';
 /** Files per batch at most: small enough to balance the load, large enough to keep a folder together. */
 const BATCH_FILES = 16;
+/**
+ * A worker's old-generation heap, at most. What a worker keeps is bounded (type shards, header
+ * readings, the workspace index: 200-400 MB on drivers/gpu), but without a limit V8 lets
+ * garbage grow to four times that before collecting: 4.5 GB over drivers/ on 2 threads. With
+ * it, V8 collects sooner: i915 peaks at 0.7 GB instead of 1.1, for 7% more time.
+ */
+const WORKER_HEAP_MB = 1024;
 /** Batches handed out beyond the oldest unfinished one: bounds the outcomes held back for ordering. */
 const BATCHES_AHEAD = 64;
 
@@ -95,7 +102,7 @@ export function checkInWorkers(job: CheckJob, files: readonly string[], threads:
     };
     for (let i = 0; i < count; i++) {
       const start: WorkerStart = { role: WORKER_ROLE, job, plan, share: { thread: i, threads: count } };
-      const worker = new Worker(__filename, { workerData: start });
+      const worker = new Worker(__filename, { workerData: start, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
       workers.push(worker);
       worker.on('message', (message: FromWorker) => {
         if ('failed' in message) return fail(new Error(message.failed));
@@ -111,7 +118,9 @@ export function checkInWorkers(job: CheckJob, files: readonly string[], threads:
         idle.push(worker);
         handOut();
       });
-      worker.on('error', fail);
+      worker.on('error', (error: Error & { code?: string }) =>
+        fail(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new Error(`a checking thread used more than its ${WORKER_HEAP_MB} MB of heap; check with --jobs 1 instead`) : error),
+      );
       worker.on('exit', (code) => {
         if (!settled && code !== 0) fail(new Error(`a checking thread stopped with exit code ${code}`));
       });
