@@ -884,6 +884,23 @@ describe('preprocessor: includes', () => {
     assert.deepEqual(at(result, 7), [M, M, M, M]);
   });
 
+  it('reads a header stopped at an open ancestor again where that ancestor is not open (include cycles)', () => {
+    // hal.h and desc.h include each other without guards, as ath11k's hal.h and hal_desc.h
+    // do through core.h. Read under hal.h, desc.h stops at hal.h; included first, it reads
+    // hal.h and stops at itself. The second file must not get the first file's reading.
+    const files = {
+      '/ws/hal.h': '#include "desc.h"\n#define FROM_HAL 1\n',
+      '/ws/desc.h': '#include "hal.h"\n#define FROM_DESC 1\n',
+    };
+    const resolver = headers(files);
+    run(['#include "hal.h"'], resolver);
+    const shared = run(['#include "desc.h"', '#if FROM_HAL', 'int hal;', '#endif'], resolver);
+    const fresh = run(['#include "desc.h"', '#if FROM_HAL', 'int hal;', '#endif'], headers(files));
+    assert.deepEqual(shared.problems, fresh.problems);
+    assert.deepEqual(shared.problems, [{ line: 0, message: '/ws/hal.h:1: #include cycle: "/ws/desc.h" includes itself' }]);
+    assert.deepEqual(at(shared, 2), [A, A, A, A]);
+  });
+
   it('treats the guard of the file being edited as its own', () => {
     const lines = ['#ifndef DRV_H', '#define DRV_H', 'struct drv;', '#endif'];
     const result = run(lines);

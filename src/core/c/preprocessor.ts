@@ -781,6 +781,9 @@ class PreprocessRun {
     if (resolved === undefined || typeof resolved.text !== 'string') return;
     const source = this.headerSource(resolved.path, resolved.text);
     if (this.includeStack.includes(resolved.path)) {
+      // The reading around this one stopped here because the header is open further up: it
+      // may be replayed only where that header is open again (see canReplay's ancestors).
+      this.readingsInProgress[this.readingsInProgress.length - 1]?.paths.add(resolved.path);
       // With a guard or #pragma once the compiler stops here too; without, it never would.
       if (source.guard === undefined && !source.pragmaOnce) {
         this.report(line, `#include cycle: "${resolved.path}" includes itself`);
