@@ -47,6 +47,15 @@ describe('incomplete-struct', () => {
     ]);
   });
 
+  it('leaves alone a struct that a driver header the file reads defines, whether or not a workspace index knows it', () => {
+    // bnx2x defines its own struct regpair, as linux/qed/common_hsi.h does for qed: no index
+    // here (a kernel tree past the index's file limit), the header read through the include says it.
+    const text = '#include <linux/module.h>\n#include "bnx2x_hsi.h"\nstatic void bnx2x_set(struct regpair *r)\n{\n\tr->lo = 0;\n}\n';
+    const header = { '/ws/bnx2x_hsi.h': 'struct regpair {\n\t__le32 lo;\n\t__le32 hi;\n};\n' };
+    assert.deepEqual(rows(text, '6.1,6.12', header), []);
+    assert.equal(rows(text.replace('#include "bnx2x_hsi.h"\n', ''), '6.1,6.12', header).length, 1, 'without the header, the kernel\'s regpair is meant');
+  });
+
   it('warns on sizeof and on objects of the struct, not on pointers, extern declarations or parameters', () => {
     const text = `${FS_ONLY}
 extern struct file_lock lockfs_template;

@@ -7,7 +7,7 @@ import type { Parser } from 'web-tree-sitter';
 import type { AggregateRef, KernelDatabase, MemberState } from '../kernels/database';
 import { describeImages } from '../kernels/history';
 import { blankAnnotations } from '../c/parser';
-import { LineState, preprocess, type CommandLineMacro, type IncludeResolver, type KernelEnvironment } from '../c/preprocessor';
+import { LineState, preprocess, type CommandLineMacro, type IncludedHeader, type IncludeResolver, type KernelEnvironment } from '../c/preprocessor';
 import { lineStarts } from '../c/lineIndex';
 import { hostedLibraryInclude } from '../c/userspace';
 import type { WorkspaceTypes } from '../c/workspaceTypes';
@@ -225,7 +225,7 @@ export class Checker {
   /** Kernel structs used whole (members, sizeof, objects of them) where the file's build reads no header defining them. */
   private incompleteStructFindings(context: RuleContext, read: WholeUseReading, includeClosure: (slot: number) => ReadonlySet<string> | undefined): Finding[] {
     const { file } = read;
-    const uses = wholeUses(context.targets, read);
+    const uses = wholeUses(context.targets, read).filter((use) => !definedInReadHeader(use.aggregate, file.pre.headers));
     if (uses.length === 0) return [];
     const compiled = (slot: number, line: number) => file.built(slot) && file.pre.lineStates[slot][line] === LineState.Active;
     return incompleteStructFindings(context, { uses, includeClosure, includes: read.includes, compiled });
@@ -349,6 +349,16 @@ function wholeUses(targets: readonly number[], read: WholeUseReading): WholeUse[
     if (images.length > 0) uses.push({ aggregate: mention.aggregate, range: mention.range, targets: images });
   }
   return uses.sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn);
+}
+
+/**
+ * Whether a driver header the file reads defines the struct (a body): then it is the driver's,
+ * even where the workspace index did not read that header (a kernel tree past the index's
+ * file limit: bnx2x's own `struct regpair`, lpfc's `struct fcp_cmnd`).
+ */
+function definedInReadHeader(aggregate: AggregateRef, headers: readonly IncludedHeader[]): boolean {
+  const definition = new RegExp(`\\b${aggregate.kind}\\s+${aggregate.name}\\s*\\{`);
+  return headers.some((header) => header.text.includes(aggregate.name) && definition.test(header.text));
 }
 
 /** A use as hovers and fixes see it: with the function assigned as the newest judged target compiles it. */
