@@ -196,6 +196,28 @@ describe('kernel database', () => {
     assert.throws(() => older.headers().definingHeaders('struct file_lock', image), /headers\.json\.gz is missing tables/);
   });
 
+  it('reads headers.json.gz the same whatever the order of its tables (the include graph is read apart when it comes first)', () => {
+    const files: Record<string, Uint8Array> = {
+      'kernels.json': readFileSync(join(bundledDataDir, 'kernels.json')),
+      'header-names.json.gz': readFileSync(join(bundledDataDir, 'header-names.json.gz')),
+    };
+    const { schema, images, structs, includes, functions, macros } = JSON.parse(gunzipSync(readFileSync(join(bundledDataDir, 'headers.json.gz'))).toString('utf8'));
+    const answers = (order: object) => {
+      files['headers.json.gz'] = gzipSync(JSON.stringify(order));
+      const headers = KernelDatabase.open((name) => files[name]).headers();
+      const image = KernelDatabase.open((name) => files[name]).imageIndex('7.2')!;
+      return [
+        headers.definingHeaders('struct file_lock', image),
+        headers.includeClosure(['linux/fs.h'], image)?.has('linux/filelock.h'),
+        headers.functions('strscpy', image)?.length,
+        headers.macros('container_of', image),
+      ];
+    };
+    const built = answers({ schema, images, structs, includes, functions, macros });
+    assert.deepEqual(answers({ schema, functions, macros, images, structs, includes }), built);
+    assert.deepEqual(built[0], ['linux/filelock.h']);
+  });
+
   describe('against the shared DepSurf pages', function () {
     this.timeout(300_000);
     before(function () {

@@ -72,16 +72,39 @@ function isObject(value: unknown): value is object {
   return typeof value === 'object' && value !== null;
 }
 
-function parseJson<T>(name: string, bytes: Uint8Array, gzipped: boolean): T {
+/** The part of headers.json.gz every check with kernel includes reads: the include graph and the structs' headers. */
+type HeaderGraphTables = Pick<HeadersFile, 'schema' | 'images' | 'structs' | 'includes'>;
+
+/** Which members of a data file are wanted, and the key written after them. */
+interface LeadingMembers {
+  before: string;
+  keys: readonly string[];
+}
+
+/**
+ * A data file's JSON. With `leading`, only the members written before its key (`,"functions":`)
+ * are parsed when they hold every key wanted, the whole file otherwise: the build writes the
+ * tables every check needs first, so the first check does not pay for the large ones behind.
+ */
+function parseJson<T>(name: string, bytes: Uint8Array, gzipped: boolean, leading?: LeadingMembers): T {
   let text: string;
   try {
     text = Buffer.from(gzipped ? gunzipSync(bytes) : bytes).toString('utf8');
   } catch (error) {
     throw new DatabaseError(`the kernel database file ${name} is corrupt (${(error as Error).message}); reinstall, or run 'npm run build:data'`);
   }
-  let value: { schema?: unknown };
+  let value: { schema?: unknown } | undefined;
+  const cut = leading === undefined ? -1 : text.indexOf(leading.before);
+  if (leading !== undefined && cut > 0) {
+    try {
+      const members = JSON.parse(`${text.slice(0, cut)}}`);
+      if (leading.keys.every((key) => Object.prototype.hasOwnProperty.call(members, key))) value = members;
+    } catch {
+      value = undefined;
+    }
+  }
   try {
-    value = JSON.parse(text);
+    value ??= JSON.parse(text);
   } catch (error) {
     throw new DatabaseError(`the kernel database file ${name} is not valid JSON (${(error as Error).message}); reinstall, or run 'npm run build:data'`);
   }
@@ -460,9 +483,9 @@ export class KernelDatabase {
     if (!this.headerIndex) {
       const images = this.images.flatMap((image, index) => (index < this.bundledCount && image.headers ? [index] : []));
       const empty = { schema: SCHEMA_VERSION, images: [] };
-      const load = <T>(name: string, fallback: T, valid: (file: T) => boolean): T => {
+      const load = <T>(name: string, fallback: T, valid: (file: T) => boolean, leading?: LeadingMembers): T => {
         if (images.length === 0) return fallback;
-        const file = parseJson<T>(name, this.required(name), true);
+        const file = parseJson<T>(name, this.required(name), true, leading);
         // Masks are over the kernels with header data in database order; a file from another build would misread them.
         if (JSON.stringify((file as { images?: unknown }).images) !== JSON.stringify(images)) {
           throw new DatabaseError(`the kernel database file ${name} does not match kernels.json; reinstall, or run 'npm run build:data'`);
@@ -474,17 +497,21 @@ export class KernelDatabase {
       const loadNames = () =>
         (names ??= load<HeaderNamesFile>('header-names.json.gz', { ...empty, headers: {}, callables: {} }, (f) => isObject(f.headers) && isObject(f.callables)));
       const emptyGraph = { headers: 0, edges: [], open: [] };
-      const loadDeclarations = () => {
-        const file = load<HeadersFile>('headers.json.gz', { ...empty, structs: {}, includes: emptyGraph, functions: {}, macros: {} }, (f) =>
-          Boolean(isObject(f.structs) && isObject(f.includes) && Array.isArray(f.includes.edges) && Array.isArray(f.includes.open) && f.functions && f.macros),
-        );
-        // Header ids index header-names.json.gz's names: files of two builds would misname every header.
+      const validGraph = (f: HeaderGraphTables) => Boolean(isObject(f.structs) && isObject(f.includes) && Array.isArray(f.includes.edges) && Array.isArray(f.includes.open));
+      // Header ids index header-names.json.gz's names: files of two builds would misname every header.
+      const sameBuild = <T extends HeaderGraphTables>(file: T): T => {
         if (images.length > 0 && file.includes.headers !== Object.keys(loadNames().headers).length) {
           throw new DatabaseError("the kernel database files headers.json.gz and header-names.json.gz are of different builds; reinstall, or run 'npm run build:data'");
         }
         return file;
       };
-      this.headerIndex = new HeaderIndex(images, loadNames, loadDeclarations);
+      let whole: HeadersFile | undefined;
+      const loadDeclarations = () =>
+        (whole ??= sameBuild(
+          load<HeadersFile>('headers.json.gz', { ...empty, structs: {}, includes: emptyGraph, functions: {}, macros: {} }, (f) => validGraph(f) && Boolean(f.functions && f.macros)),
+        ));
+      const loadGraph = () => whole ?? sameBuild(load<HeaderGraphTables>('headers.json.gz', { ...empty, structs: {}, includes: emptyGraph }, validGraph, { before: ',"functions":', keys: ['schema', 'images', 'structs', 'includes'] }));
+      this.headerIndex = new HeaderIndex(images, loadNames, loadGraph, loadDeclarations);
     }
     return this.headerIndex;
   }

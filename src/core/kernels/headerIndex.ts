@@ -41,14 +41,17 @@ export class HeaderIndex {
   private namesById?: readonly string[];
   private idsByName?: ReadonlyMap<string, number>;
 
-  private declarationsFile?: HeadersFile;
+  /** The include graph and structs' headers, asked by every check with kernel includes; read apart from the larger prototypes and macros, asked for hovers and successors. */
+  private graphTables?: Pick<HeadersFile, 'structs' | 'includes'>;
+  private callTables?: Pick<HeadersFile, 'functions' | 'macros'>;
   private namesFile?: HeaderNamesFile;
 
   /** `images`: the kernels with header data, in the files' bit order; the loaders read each file. */
   constructor(
     images: readonly number[],
     private readonly loadNames: () => HeaderNamesFile,
-    private readonly loadDeclarations: () => HeadersFile,
+    private readonly loadGraph: () => Pick<HeadersFile, 'structs' | 'includes'>,
+    private readonly loadDeclarations: () => Pick<HeadersFile, 'functions' | 'macros'>,
   ) {
     images.forEach((image, i) => this.bits.set(image, 1 << i));
   }
@@ -57,8 +60,12 @@ export class HeaderIndex {
     return (this.namesFile ??= this.loadNames());
   }
 
-  private get file(): HeadersFile {
-    return (this.declarationsFile ??= this.loadDeclarations());
+  private get graph(): Pick<HeadersFile, 'structs' | 'includes'> {
+    return (this.graphTables ??= this.loadGraph());
+  }
+
+  private get declarations(): Pick<HeadersFile, 'functions' | 'macros'> {
+    return (this.callTables ??= this.loadDeclarations());
   }
 
   /** Whether the image's headers were read. */
@@ -114,7 +121,7 @@ export class HeaderIndex {
     const bit = this.bits.get(image);
     if (bit === undefined) return undefined;
     const names = this.headerNames();
-    return idsOn(own(this.file.structs, key) ?? [], bit).map((id) => names[id]);
+    return idsOn(own(this.graph.structs, key) ?? [], bit).map((id) => names[id]);
   }
 
   /**
@@ -135,7 +142,7 @@ export class HeaderIndex {
 
   private closureOf(roots: readonly string[], bit: number): ReadonlySet<string> | undefined {
     const names = this.headerNames();
-    const { edges, open } = this.file.includes;
+    const { edges, open } = this.graph.includes;
     const openIds = new Set(idsOn(open, bit));
     const seen = new Set<number>();
     const pending: number[] = [];
@@ -165,7 +172,7 @@ export class HeaderIndex {
   functions(name: string, image: number): FunctionDeclaration[] | undefined {
     const bit = this.bits.get(image);
     if (bit === undefined) return undefined;
-    return (own(this.file.functions, name) ?? []).filter(([, mask]) => mask & bit).map(([prototype, , inline]) => ({ prototype, inline: inline === 1 }));
+    return (own(this.declarations.functions, name) ?? []).filter(([, mask]) => mask & bit).map(([prototype, , inline]) => ({ prototype, inline: inline === 1 }));
   }
 
   /** Whether the headers that make `name` callable differ between the kernels with header data. */
@@ -232,7 +239,7 @@ export class HeaderIndex {
   macros(name: string, image: number): MacroArity[] | undefined {
     const bit = this.bits.get(image);
     if (bit === undefined) return undefined;
-    return (own(this.file.macros, name) ?? []).filter(([, , mask]) => mask & bit).map(([parameters, variadic]) => ({ parameters, variadic: variadic === 1 }));
+    return (own(this.declarations.macros, name) ?? []).filter(([, , mask]) => mask & bit).map(([parameters, variadic]) => ({ parameters, variadic: variadic === 1 }));
   }
 }
 
