@@ -11,6 +11,7 @@
 // was not a function's body after all (`typedef struct __attribute__((packed)) {`) means the
 // text is read whole.
 import { maskCode } from './statements';
+import { isIdentifierCode } from './typeText';
 
 export interface EmptiedBodies {
   text: string;
@@ -83,7 +84,7 @@ function bodyEnd(masked: string, open: number): number | undefined {
     } else if (c === NEWLINE && i + 1 < masked.length) {
       if (masked.charCodeAt(i + 1) === CLOSE) {
         // A closing brace at column 0 ends the function in kernel style: it must be this one.
-        if (!closesAt(masked, i + 1, depth)) return undefined;
+        if (depth !== 1) return undefined;
       } else if (startsTopLevelLine(masked, i + 1)) {
         return undefined;
       }
@@ -92,32 +93,17 @@ function bodyEnd(masked: string, open: number): number | undefined {
   return undefined;
 }
 
-function closesAt(masked: string, index: number, depth: number): boolean {
-  return depth === 1 && masked[index] === '}';
-}
-
 /** A line starting at column 0 with code other than a label: a top-level declaration in kernel style. */
 function startsTopLevelLine(masked: string, index: number): boolean {
-  if (index >= masked.length || !isIdentifierStart(masked.charCodeAt(index))) return masked.charCodeAt(index) > 0x20 && !isBrace(masked.charCodeAt(index));
+  const c = masked.charCodeAt(index);
+  if (!(c > 0x20) || c === OPEN || c === CLOSE) return false;
   return !isLabel(masked, index);
 }
 
 /** `out:`, `err_free_irq :` (not `std::`, which is not C anyway). */
 function isLabel(masked: string, index: number): boolean {
   let i = index;
-  while (i < masked.length && isIdentifierPart(masked.charCodeAt(i))) i++;
+  while (i < masked.length && isIdentifierCode(masked.charCodeAt(i))) i++;
   while (masked.charCodeAt(i) === 0x20 || masked.charCodeAt(i) === 0x09) i++;
-  return masked.charCodeAt(i) === 0x3a && masked.charCodeAt(i + 1) !== 0x3a;
-}
-
-function isBrace(c: number): boolean {
-  return c === OPEN || c === CLOSE;
-}
-
-function isIdentifierStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
-}
-
-function isIdentifierPart(c: number): boolean {
-  return isIdentifierStart(c) || (c >= 48 && c <= 57);
+  return i > index && masked.charCodeAt(i) === 0x3a && masked.charCodeAt(i + 1) !== 0x3a;
 }

@@ -4,7 +4,7 @@
 // (variants.ts), keep each usage for the targets that certainly compile it (evidence.ts), then
 // let the rules (../rules, one module per finding kind) judge what was found.
 import type { Parser } from 'web-tree-sitter';
-import type { AggregateRef, KernelDatabase, MemberState } from '../kernels/database';
+import { aggregateKey, type AggregateRef, type KernelDatabase, type MemberState } from '../kernels/database';
 import { describeImages } from '../kernels/history';
 import { blankAnnotations } from '../c/parser';
 import { LineState, preprocess, type CommandLineMacro, type IncludedHeader, type IncludeResolver, type KernelEnvironment } from '../c/preprocessor';
@@ -225,7 +225,14 @@ export class Checker {
   /** Kernel structs used whole (members, sizeof, objects of them) where the file's build reads no header defining them. */
   private incompleteStructFindings(context: RuleContext, read: WholeUseReading, includeClosure: (slot: number) => ReadonlySet<string> | undefined): Finding[] {
     const { file } = read;
-    const uses = wholeUses(context.targets, read).filter((use) => !definedInReadHeader(use.aggregate, file.pre.headers));
+    const driverDefined = new Map<string, boolean>();
+    const isDriverDefined = (ref: AggregateRef) => {
+      const key = aggregateKey(ref);
+      let defined = driverDefined.get(key);
+      if (defined === undefined) driverDefined.set(key, (defined = definedInReadHeader(ref, file.pre.headers)));
+      return defined;
+    };
+    const uses = wholeUses(context.targets, read).filter((use) => !isDriverDefined(use.aggregate));
     if (uses.length === 0) return [];
     const compiled = (slot: number, line: number) => file.built(slot) && file.pre.lineStates[slot][line] === LineState.Active;
     return incompleteStructFindings(context, { uses, includeClosure, includes: read.includes, compiled });

@@ -1,7 +1,7 @@
 // Rule `access-operator`: `p->m.x` where the member became a pointer, or `p->m->x` where it
 // became embedded, on a targeted kernel. Only plain kinds are judged: a typedef may be either.
 import type { Finding } from '../check/findings';
-import { findingWhereTypeFails, type MemberUse, type RuleContext, type RuleInfo } from './rule';
+import { byTypeText, findingWhereTypeFails, type MemberUse, type RuleContext, type RuleInfo } from './rule';
 
 export const accessOperatorRule = {
   code: 'access-operator',
@@ -27,14 +27,8 @@ export function judgeAccessOperator(context: RuleContext, use: MemberUse): Findi
 
 type ValueKind = 'pointer' | 'aggregate' | 'unknown';
 
-/** valueKind by type text: a check asks it for every access on every target, of few types. */
-const valueKinds = new Map<string, ValueKind>();
-
-function valueKind(type: string): ValueKind {
-  let kind = valueKinds.get(type);
-  if (kind === undefined) valueKinds.set(type, (kind = valueKindOf(type)));
-  return kind;
-}
+/** valueKindOf by type text. */
+const valueKind = byTypeText(valueKindOf);
 
 /** Whether a member's value is a pointer (or an array, which decays to one), a struct or union, or a typedef we cannot see into. */
 function valueKindOf(type: string): ValueKind {

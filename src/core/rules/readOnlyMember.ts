@@ -1,7 +1,7 @@
 // Rule `read-only-member`: the code assigns a member that is const on a targeted kernel
 // (vm_area_struct.vm_flags from 6.3): "assignment of read-only member".
 import type { Finding } from '../check/findings';
-import { findingWhereTypeFails, type MemberUse, type RuleContext, type RuleInfo } from './rule';
+import { byTypeText, findingWhereTypeFails, type MemberUse, type RuleContext, type RuleInfo } from './rule';
 
 export const readOnlyMemberRule = {
   code: 'read-only-member',
@@ -22,14 +22,8 @@ export function judgeReadOnlyMember(context: RuleContext, use: MemberUse): Findi
   );
 }
 
-/** isReadOnlyType by type text: a check asks it for every write on every target, of few types. */
-const readOnlyTypes = new Map<string, boolean>();
-
-function isReadOnlyType(type: string): boolean {
-  let readOnly = readOnlyTypes.get(type);
-  if (readOnly === undefined) readOnlyTypes.set(type, (readOnly = isConstItself(type)));
-  return readOnly;
-}
+/** isConstItself by type text. */
+const isReadOnlyType = byTypeText(isConstItself);
 
 /**
  * Whether a member of this type cannot be assigned: const itself (`const vm_flags_t`), not a

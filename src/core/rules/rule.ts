@@ -53,6 +53,20 @@ export function memberFinding(context: RuleContext, code: string, use: MemberUse
 }
 
 /**
+ * `read` kept per member type text: a check asks about every use on every target, of few
+ * types. Module-wide, as the answers depend on the text alone.
+ */
+export function byTypeText<T>(read: (type: string) => T): (type: string) => T {
+  const known = new Map<string, T>();
+  return (type) => {
+    if (known.has(type)) return known.get(type)!;
+    const value = read(type);
+    known.set(type, value);
+    return value;
+  };
+}
+
+/**
  * One finding on the judged images where the member's type makes the use fail (`fails`),
  * quoting the member's declaration on the newest of them: the shared judge of the rules about
  * what a member's type allows (`->` on an embedded struct, assigning a const).
