@@ -6,7 +6,7 @@ import { createIncludeResolver, HeaderTexts, kbuildFlags } from '../core/c/inclu
 import type { BuildContext } from '../core/check/checker';
 import type { IncludeResolver } from '../core/c/preprocessor';
 import { enclosingKernelTree, inKernelHeaders } from '../core/c/kernelTree';
-import { readFileTypes, WorkspaceTypeIndex, type FileTypes } from '../core/c/workspaceTypes';
+import { readWorkspaceFile, WorkspaceTypeIndex, type FileTypes } from '../core/c/workspaceTypes';
 import type { Parser } from 'web-tree-sitter';
 
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -103,7 +103,7 @@ export function readPlannedFiles(plan: WorkspacePlan, parser: Parser, positions:
   for (const position of positions) {
     const path = plan.files[position];
     const text = readTextFile(path);
-    read.push([position, path, text === undefined ? undefined : readFileTypes(parser, text)]);
+    read.push([position, path, text === undefined ? undefined : readWorkspaceFile(parser, path, text)]);
   }
   return read;
 }

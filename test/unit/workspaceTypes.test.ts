@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { createChecker } from '../../src/cli/runtime';
 import type { Checker } from '../../src/core/check/checker';
 import { parseTargets } from '../../src/core/kernels/targets';
-import { readFileTypes, WorkspaceTypeIndex } from '../../src/core/c/workspaceTypes';
+import { readFileTypes, readWorkspaceFile, WorkspaceTypeIndex } from '../../src/core/c/workspaceTypes';
 import { join, relative } from 'node:path';
 import { run } from '../../src/cli/main';
 import { packageRoot } from '../../src/cli/paths';
@@ -97,6 +97,44 @@ describe('the driver\'s own types across its workspace', () => {
       '',
     ].join('\n');
     assert.deepEqual([...readFileTypes(checker.parser, registers).callables], ['RREG32_SOC15', 'my_alloc', 'WAIT_FLAGS']);
+  });
+
+  it('keeps of a .c file only the names of its structs and unions and its macros: no other file sees its members', () => {
+    const source = [
+      '/* struct in_comment { int x; }; */',
+      'static const char *s = "struct in_string { int y; }";',
+      'struct board { struct pci_dev *pdev; };',
+      'union __packed regs { u32 raw; };',
+      'typedef struct { int z; } untagged_t;',
+      '#define BOARD_PRIV(b) ((b)->pdev)',
+      '#define BOARD_BAR 2',
+      'static int probe(struct pci_dev *pdev) { struct local { int y; } l = { 0 }; return l.y; }',
+      '',
+    ].join('\n');
+    const types = readWorkspaceFile(checker.parser, '/ws/board.c', source);
+    assert.deepEqual([...types.namedOnly!], ['struct board', 'union regs', 'struct local']);
+    assert.deepEqual([...types.aggregates.keys()], []);
+    assert.deepEqual([...types.typedefs.keys()], []);
+    assert.deepEqual([...types.callables], ['BOARD_PRIV']);
+    // A header of the same text is read whole.
+    assert.deepEqual([...readWorkspaceFile(checker.parser, '/ws/board.h', source).aggregates.keys()], ['struct board', 'union regs', 'struct untagged_t']);
+  });
+
+  it('takes a struct a .c file defines as the driver\'s, with the members a header gives it where one defines it too', () => {
+    const index = new WorkspaceTypeIndex(checker.parser);
+    // Before hdev.h in path order: a definition with members still speaks first.
+    index.update('/ws/a_hdev.c', 'struct hdev { int other; };\nstruct channel { int mine; };\nstruct file_lock { int mine; };\n');
+    index.update('/ws/hdev.h', HEADER);
+    const text = [
+      'static int f(struct hdev *d, struct file_lock *l)',
+      '{',
+      '\treturn d->bdev->bd_part != 0 || l->mine;',
+      '}',
+      '',
+    ].join('\n');
+    // bd_part is judged through the header's members; file_lock is the driver's: l->mine is not judged.
+    assert.deepEqual(check(text, index), ['missing-member 3:18 [5.11,5.13,5.15,5.19,6.1,6.12]']);
+    assert.equal(index.update('/ws/a_hdev.c', 'struct hdev { int other; };\nstruct channel { int mine; };\nstruct file_lock { int mine; };\nstatic int g(void) { return 1; }\n'), false, 'an edit that defines no new name changes nothing');
   });
 
   it('judges the kernel structs reached through a struct defined in another file, and never the driver\'s own names', () => {

@@ -4,8 +4,12 @@
 // accesses through it: `d->bdev->bd_part` where the driver's `struct hdev` (in its own
 // header) holds a `struct block_device *bdev` is judged as block_device's `bd_part`.
 //
-// The index is built once per workspace and updated per file as files change; each file is
-// parsed with the checker's tree-sitter parser and only its type definitions are kept.
+// The index is built once per workspace and updated per file as files change. A header is
+// parsed with the checker's tree-sitter parser and only its type definitions are kept. A .c
+// file is only scanned for the names of the structs and unions and the macros it defines:
+// no other file sees its members (a .c file is nobody's header; one that another includes
+// is read there as text by the preprocessor), so parsing it bought nothing but time, a
+// third of a cold single-driver check.
 import type { Node, Parser, Tree } from 'web-tree-sitter';
 import { emptyFunctionBodies } from './functionBodies';
 import { typeWithoutName } from './ctype';
@@ -13,6 +17,7 @@ import type { AggregateRef } from '../kernels/database';
 import { LineState, preprocess, type CommandLineMacro, type KernelEnvironment } from './preprocessor';
 import { inKernelHeaders } from './kernelTree';
 import { blankAnnotations } from './parser';
+import { blankCommentsAndLiterals } from './typeText';
 
 /** What one file defines. */
 export interface FileTypes {
@@ -28,6 +33,11 @@ export interface FileTypes {
   directives?: string;
   /** Functions the file defines or declares, and macros it defines: names a call may reach in the driver. */
   callables: Set<string>;
+  /**
+   * Structs and unions a .c file defines ('struct board'), by name only: they are the
+   * driver's, but no other file sees their members. A definition with members wins over them.
+   */
+  namedOnly?: Set<string>;
 }
 
 /** Files larger than this are not indexed: no driver header is, and a generated blob may be. */
@@ -40,6 +50,28 @@ const MACRO_DEFINITION = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(.*)$/gm;
  * index of drivers/gpu 160 MB of names.
  */
 const NUMBER_BODY = /^[ \t]+\(?[ \t]*(?:0[xX][0-9a-fA-F]+|\d+)[uUlL]*[ \t]*\)?[ \t]*(?:\/\*.*\*\/[ \t]*|\/\/.*)?\r?$/;
+
+/** Whether the index reads the file as a source (.c): names only, see the top of this file. */
+export function isSourceFile(path: string): boolean {
+  return /\.c$/i.test(path);
+}
+
+/** What the index keeps of a workspace file: a header's definitions, a source's names. */
+export function readWorkspaceFile(parser: Parser, path: string, text: string): FileTypes {
+  return isSourceFile(path) ? readSourceNames(text) : readFileTypes(parser, text);
+}
+
+/** `struct board {`, `union __packed regs {`: a tag defined with a body (annotations between keyword and tag allowed). */
+const TAG_WITH_BODY = /\b(struct|union)\s+(?:(?:__attribute__\s*\(\([^;{]*?\)\)|__packed|__aligned\s*\([^)]*\)|__randomize_layout)\s+)*([A-Za-z_]\w*)\s*\{/g;
+
+/** The names of the structs and unions a .c file defines and the macros a call may reach, read from its text without parsing it. */
+export function readSourceNames(text: string): FileTypes {
+  const found: FileTypes = { aggregates: new Map(), typedefs: new Map(), conditional: new Set(), rows: new Map(), callables: new Set(), namedOnly: new Set() };
+  if (text.length > MAX_INDEXED_BYTES || text.includes('\0')) return found;
+  for (const match of text.matchAll(MACRO_DEFINITION)) if (!NUMBER_BODY.test(match[2])) found.callables.add(detached(match[1]));
+  for (const match of blankCommentsAndLiterals(text).matchAll(TAG_WITH_BODY)) found.namedOnly!.add(detached(`${match[1]} ${match[2]}`));
+  return found;
+}
 
 /** Reads the type definitions of one file. */
 export function readFileTypes(parser: Parser, text: string): FileTypes {
@@ -272,6 +304,9 @@ interface Definition<T> {
   directives?: string;
 }
 
+/** The members of a struct a .c file defines, as other files see them: none. */
+const MEMBERS_UNSEEN: ReadonlyMap<string, string> = new Map();
+
 /** What Kbuild defines for a module's every file: the definitions' conditions are read with them. */
 const KBUILD_DEFINES: readonly CommandLineMacro[] = [
   { name: '__KERNEL__', value: '1', certain: true },
@@ -317,7 +352,7 @@ export class WorkspaceTypeIndex implements WorkspaceTypes {
    */
   update(path: string, text: string | undefined): boolean {
     if (!this.covers(path)) return false;
-    return this.store(path, text === undefined ? undefined : readFileTypes(this.parser, text));
+    return this.store(path, text === undefined ? undefined : readWorkspaceFile(this.parser, path, text));
   }
 
   /** Keeps definitions read elsewhere (by another thread) for a file, like `update`. */
@@ -405,6 +440,10 @@ export class WorkspaceTypeIndex implements WorkspaceTypes {
         }
         for (const [name, type] of file.typedefs) append(typedefs, name, { path, value: type, conditional: file.conditional.has(name) });
       }
+      // After every definition with members: a source's name speaks only where no header defines it.
+      for (const path of [...this.files.keys()].sort()) {
+        for (const key of this.files.get(path)!.namedOnly ?? []) append(aggregates, key, { path, value: MEMBERS_UNSEEN, conditional: false });
+      }
       this.byName = { aggregates, typedefs };
     }
     return this.byName;
@@ -414,7 +453,7 @@ export class WorkspaceTypeIndex implements WorkspaceTypes {
 function sameTypes(a: FileTypes | undefined, b: FileTypes | undefined): boolean {
   if (!a || !b) return a === b;
   const text = (types: FileTypes) =>
-    JSON.stringify([[...types.aggregates].map(([key, members]) => [key, [...members]]), [...types.typedefs], [...types.conditional], [...types.rows], types.directives ?? '', [...types.callables]]);
+    JSON.stringify([[...types.aggregates].map(([key, members]) => [key, [...members]]), [...types.typedefs], [...types.conditional], [...types.rows], types.directives ?? '', [...types.callables], [...(types.namedOnly ?? [])]]);
   return text(a) === text(b);
 }
 
