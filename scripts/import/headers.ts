@@ -5,6 +5,7 @@
 import { gzipSync } from 'node:zlib';
 import { SCHEMA_VERSION, type HeaderNamesFile, type HeadersFile, type IncludeGraph, type MemberAliasesFile, type TypedefsFile } from '../../src/core/kernels/schema';
 import type { FunctionPrototype, HeaderFacts } from './headerFacts';
+import { packNameMasks } from '../../src/core/kernels/nameMasks';
 
 function sortedRecord<T>(map: Map<string, T>): Record<string, T> {
   const record: Record<string, T> = {};
@@ -115,7 +116,7 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
       schema: SCHEMA_VERSION,
       images,
       headers: names,
-      callables: sortedRecord(changingCallables(callables, facts.length)),
+      callables: packNameMasks(changingCallables(callables, facts.length)),
       calls: sortedRecord(reshapedCalls(functions, macros, facts.length)),
       declaredIn: movedCallables(facts, (name) => functions.has(name) || macros.has(name), ids),
     },

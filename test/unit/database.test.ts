@@ -196,6 +196,19 @@ describe('kernel database', () => {
     assert.throws(() => older.headers().definingHeaders('struct file_lock', image), /headers\.json\.gz is missing tables/);
   });
 
+  it('refuses a header-names.json.gz whose callables are not a packed table of as many names as masks (an older build wrote an object)', () => {
+    const names = JSON.parse(gunzipSync(readFileSync(join(bundledDataDir, 'header-names.json.gz'))).toString('utf8'));
+    const files: Record<string, Uint8Array> = { 'kernels.json': readFileSync(join(bundledDataDir, 'kernels.json')) };
+    const image = bundledDatabase().imageIndex('6.12')!;
+    const withCallables = (callables: unknown) => {
+      files['header-names.json.gz'] = gzipSync(JSON.stringify({ ...names, callables }));
+      return KernelDatabase.open((name) => files[name]).headers();
+    };
+    assert.throws(() => withCallables({ class_create: 3 }).declares('class_create', image), /header-names\.json\.gz is missing tables; reinstall, or run 'npm run build:data'/);
+    assert.throws(() => withCallables({ names: 'a\nb', masks: [1] }).declares('a', image), /header-names\.json\.gz is missing tables/);
+    assert.equal(withCallables({ names: 'a\nb', masks: [1, 2] }).isKernelCallable('b'), true);
+  });
+
   it('reads headers.json.gz the same whatever the order of its tables (the include graph is read apart when it comes first)', () => {
     const files: Record<string, Uint8Array> = {
       'kernels.json': readFileSync(join(bundledDataDir, 'kernels.json')),

@@ -3,6 +3,7 @@
 // the type tables are decompressed and parsed on the first question about a type.
 import { gunzipSync } from 'node:zlib';
 import { LRUCache } from 'lru-cache';
+import { isNameMasks } from './nameMasks';
 import { HeaderIndex } from './headerIndex';
 import {
   SCHEMA_VERSION,
@@ -495,7 +496,7 @@ export class KernelDatabase {
       };
       let names: HeaderNamesFile | undefined;
       const loadNames = () =>
-        (names ??= load<HeaderNamesFile>('header-names.json.gz', { ...empty, headers: {}, callables: {} }, (f) => isObject(f.headers) && isObject(f.callables)));
+        (names ??= load<HeaderNamesFile>('header-names.json.gz', { ...empty, headers: {}, callables: { names: '', masks: [] } }, (f) => isObject(f.headers) && isNameMasks(f.callables)));
       const emptyGraph = { headers: 0, edges: [], open: [] };
       const validGraph = (f: HeaderGraphTables) => Boolean(isObject(f.structs) && isObject(f.includes) && Array.isArray(f.includes.edges) && Array.isArray(f.includes.open));
       // Header ids index header-names.json.gz's names: files of two builds would misname every header.

@@ -4,6 +4,7 @@
 // "not there". Each file is read on its first question.
 import type { HeaderNamesFile, HeadersFile } from './schema';
 import { prototypeParameters } from '../c/prototypes';
+import { NameMaskTable } from './nameMasks';
 
 export interface FunctionDeclaration {
   /** `struct class *class_create(const char *)`. */
@@ -45,6 +46,7 @@ export class HeaderIndex {
   private graphTables?: Pick<HeadersFile, 'structs' | 'includes'>;
   private callTables?: Pick<HeadersFile, 'functions' | 'macros'>;
   private namesFile?: HeaderNamesFile;
+  private callableMasks?: NameMaskTable;
 
   /** `images`: the kernels with header data, in the files' bit order; the loaders read each file. */
   constructor(
@@ -58,6 +60,10 @@ export class HeaderIndex {
 
   private get names(): HeaderNamesFile {
     return (this.namesFile ??= this.loadNames());
+  }
+
+  private get callables(): NameMaskTable {
+    return (this.callableMasks ??= new NameMaskTable(this.names.callables));
   }
 
   private get graph(): Pick<HeadersFile, 'structs' | 'includes'> {
@@ -95,13 +101,13 @@ export class HeaderIndex {
   declares(name: string, image: number): boolean | undefined {
     const bit = this.bits.get(image);
     if (bit === undefined) return undefined;
-    const mask = own(this.names.callables, name);
+    const mask = this.callables.get(name);
     return mask === undefined ? true : (mask & bit) !== 0;
   }
 
   /** Whether some kernels with header data declare `name` and others do not: a kernel API that came or went. */
   isKernelCallable(name: string): boolean {
-    return (own(this.names.callables, name) ?? 0) !== 0;
+    return (this.callables.get(name) ?? 0) !== 0;
   }
 
   /** Whether some kernel with header data has `name`: a kernel header, not a driver's own. */
@@ -227,11 +233,7 @@ export class HeaderIndex {
     const required = on.reduce((mask, image) => mask | (this.bits.get(image) ?? 0), 0);
     const excluded = this.bits.get(notOn) ?? 0;
     const found: string[] = [];
-    const callables = this.names.callables;
-    for (const name in callables) {
-      const mask = callables[name];
-      if ((mask & required) === required && (mask & excluded) === 0) found.push(name);
-    }
+    for (const [name, mask] of this.callables.entries()) if ((mask & required) === required && (mask & excluded) === 0) found.push(name);
     return found;
   }
 
