@@ -1,14 +1,13 @@
-// "Kernel Compat: Add Kernel from BTF…" and "Kernel Compat: Remove Imported Kernel…", and
-// the loader that puts the stored kernels into the database when the engine loads. Kernels
+// "Kernel Compat: Add Kernel from BTF…" and "Kernel Compat: Remove Imported Kernel…". Kernels
 // live in the extension's global storage, one `<label>.kernel.json.gz` each, so they follow
-// the user across workspaces; the core does the reading and converting.
+// the user across workspaces; the core does the reading and converting, and the checking
+// thread loads the stored ones into its database (worker/engineService.ts).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { release as unameRelease } from 'node:os';
 import * as vscode from 'vscode';
 import { BtfError } from '../core/kernels/btf/errors';
-import { DatabaseError, type KernelDatabase } from '../core/kernels/database';
+import { DatabaseError } from '../core/kernels/database';
 import {
-  addImportedKernels,
   configCandidates,
   findConfig,
   imageNameFromFile,
@@ -25,7 +24,7 @@ import {
   type ImportRequest,
   type ImportSummary,
 } from '../core/kernels/importedKernels';
-import type { EngineLoader } from './engine';
+import type { Engine } from './engine';
 import { readSettings, SECTION } from './settings';
 
 export const ADD_KERNEL_COMMAND = 'kernelCompat.addKernelFromBtf';
@@ -59,23 +58,6 @@ async function storedKernelFiles(folder: vscode.Uri): Promise<string[]> {
     return entries.filter(([name, type]) => type === vscode.FileType.File && name.endsWith(IMPORTED_KERNEL_SUFFIX)).map(([name]) => name).sort();
   } catch {
     return []; // no folder yet: nothing imported
-  }
-}
-
-/**
- * Adds the stored kernels to `db` (called when the engine loads). A file that cannot be read
- * is skipped with a warning naming it: one bad file must not take the checker down.
- */
-export async function addStoredKernels(db: KernelDatabase, folder: vscode.Uri): Promise<void> {
-  const files = await Promise.all(
-    (await storedKernelFiles(folder)).map(async (name) => {
-      const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, name));
-      return { name, read: () => bytes };
-    }),
-  );
-  const { problems } = addImportedKernels(db, files);
-  if (problems.length > 0) {
-    void vscode.window.showWarningMessage(`Kernel Compat: skipped ${problems.length === 1 ? 'an imported kernel' : `${problems.length} imported kernels`}: ${problems.join('; ')}`);
   }
 }
 
@@ -173,7 +155,7 @@ async function addLabelToTargets(label: string): Promise<void> {
  * the new kernel. Problems with the user's files are shown as they are, every time; anything
  * else is rethrown for the extension's error reporting.
  */
-export async function addKernelFromBtf(globalStorageUri: vscode.Uri, engine: EngineLoader, changed: () => void): Promise<void> {
+export async function addKernelFromBtf(globalStorageUri: vscode.Uri, engine: Engine, changed: () => void): Promise<void> {
   try {
     await addKernel(globalStorageUri, engine, changed);
   } catch (error) {
@@ -182,12 +164,12 @@ export async function addKernelFromBtf(globalStorageUri: vscode.Uri, engine: Eng
   }
 }
 
-async function addKernel(globalStorageUri: vscode.Uri, engine: EngineLoader, changed: () => void): Promise<void> {
+async function addKernel(globalStorageUri: vscode.Uri, engine: Engine, changed: () => void): Promise<void> {
   const request = await chooseRequest();
   if (!request) return;
   const summary = await build(request);
   if (!summary) return;
-  const { db } = await engine.get();
+  const images = await engine.kernelImages();
   const folder = importedKernelsFolder(globalStorageUri);
   const stored = new Set((await storedKernelFiles(folder)).map((name) => name.slice(0, -IMPORTED_KERNEL_SUFFIX.length)));
   const label = await vscode.window.showInputBox({
@@ -198,7 +180,7 @@ async function addKernel(globalStorageUri: vscode.Uri, engine: EngineLoader, cha
       const value = text.trim();
       const problem = labelProblem(value);
       if (problem) return problem;
-      if (db.imageIndex(value) !== undefined && !stored.has(value)) return `'${value}' is a bundled kernel image; choose another label`;
+      if (images.some((image) => image.label === value) && !stored.has(value)) return `'${value}' is a bundled kernel image; choose another label`;
       return undefined;
     },
   });
@@ -211,7 +193,7 @@ async function addKernel(globalStorageUri: vscode.Uri, engine: EngineLoader, cha
   summary.kernel.image = { ...summary.kernel.image, label: chosen };
   await vscode.workspace.fs.createDirectory(folder);
   await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, importedKernelFileName(chosen)), serializeImportedKernel(summary.kernel));
-  engine.reload();
+  await engine.reload();
   changed();
   const count = (n: number) => n.toLocaleString('en-US');
   const config = request.config ? `config from ${request.config.name}` : 'no config, so CONFIG_ guards stay undecided on it';
@@ -225,18 +207,17 @@ async function addKernel(globalStorageUri: vscode.Uri, engine: EngineLoader, cha
 }
 
 /** Implements "Kernel Compat: Remove Imported Kernel…". */
-export async function removeImportedKernel(globalStorageUri: vscode.Uri, engine: EngineLoader, changed: () => void): Promise<void> {
+export async function removeImportedKernel(globalStorageUri: vscode.Uri, engine: Engine, changed: () => void): Promise<void> {
   const folder = importedKernelsFolder(globalStorageUri);
   const files = await storedKernelFiles(folder);
   if (files.length === 0) {
     void vscode.window.showInformationMessage('Kernel Compat: no imported kernels. Add one with "Kernel Compat: Add Kernel from BTF…".');
     return;
   }
-  const { db } = await engine.get();
+  const images = await engine.kernelImages();
   const items = files.map((file) => {
     const label = file.slice(0, -IMPORTED_KERNEL_SUFFIX.length);
-    const index = db.imageIndex(label);
-    const image = index !== undefined ? db.images[index] : undefined;
+    const image = images.find((candidate) => candidate.label === label);
     return { label, description: image ? `${image.image} · Linux ${image.release}` : 'not loaded (unreadable?)', file };
   });
   const chosen = await vscode.window.showQuickPick(items, { title: 'Kernel Compat: remove imported kernels', canPickMany: true });
@@ -252,7 +233,7 @@ export async function removeImportedKernel(globalStorageUri: vscode.Uri, engine:
   ] as const) {
     if (value?.some((t) => removed.has(t))) await configuration.update('targets', value.filter((t) => !removed.has(t)), target);
   }
-  engine.reload();
+  await engine.reload();
   changed();
   void vscode.window.showInformationMessage(`Kernel Compat: removed ${chosen.map((c) => `'${c.label}'`).join(', ')}.`);
 }
