@@ -1,0 +1,125 @@
+import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { DEFAULT_SEVERITIES } from '../../src/core/rules';
+import { EngineClient, type EngineClientOptions } from '../../src/extension/engineClient';
+import type { Method, WorkerInit } from '../../src/extension/worker/protocol';
+import { packageRoot } from '../../src/cli/paths';
+
+// The thread entry as tsc compiles it beside this test (out/src/extension/worker/checkWorker.js).
+const WORKER = join(__dirname, '..', '..', 'src', 'extension', 'worker', 'checkWorker.js');
+
+function wasmPath(inDist: string, fallback: () => string): string {
+  const bundled = join(packageRoot, 'dist', inDist);
+  return existsSync(bundled) ? bundled : fallback();
+}
+
+function init(overrides: Partial<WorkerInit> = {}): WorkerInit {
+  return {
+    runtimeWasmPath: wasmPath('tree-sitter.wasm', () => require.resolve('web-tree-sitter/tree-sitter.wasm')),
+    grammarWasmPath: wasmPath('tree-sitter-c.wasm', () => join(dirname(require.resolve('tree-sitter-c/package.json')), 'tree-sitter-c.wasm')),
+    dataDir: join(packageRoot, 'data'),
+    workspace: { folders: [], files: [], texts: {} },
+    ...overrides,
+  };
+}
+
+/** A client on the compiled thread, recording what it tells the host. */
+function client(overrides: Partial<WorkerInit> = {}, options: Partial<EngineClientOptions> = {}) {
+  const seen = { logs: [] as string[], deaths: [] as Error[] };
+  const engine = new EngineClient({
+    workerPath: WORKER,
+    init: async () => init(overrides),
+    log: (line) => seen.logs.push(line),
+    warning: () => undefined,
+    died: (error) => seen.deaths.push(error),
+    ...options,
+  });
+  return { engine, seen };
+}
+
+const DRIVER = [
+  '#include <linux/vfio.h>',
+  'static int demo_open(void *data) { return 0; }',
+  'static const struct vfio_device_ops demo_ops = {',
+  '\t.open = demo_open,',
+  '};',
+  '',
+].join('\n');
+
+describe('the checking thread and its client', function () {
+  this.timeout(120_000);
+  const clients: EngineClient[] = [];
+  afterEach(() => {
+    for (const engine of clients.splice(0)) engine.dispose();
+  });
+
+  it('checks a file off the calling thread and answers its hover and quick fixes from the kept result', async () => {
+    const { engine, seen } = client();
+    clients.push(engine);
+    const key = 'untitled:demo.c';
+    const answer = await engine.request('check', {
+      key,
+      version: 1,
+      text: DRIVER,
+      fileName: '/nowhere/demo.c',
+      onDisk: false,
+      roots: ['/nowhere'],
+      targets: ['5.4..5.19'],
+      severities: DEFAULT_SEVERITIES,
+      openTexts: {},
+    });
+    assert.ok(!answer.superseded);
+    const missing = answer.findings.findIndex((f) => f.code === 'missing-member' && f.member === 'open');
+    assert.ok(missing >= 0, `no missing-member finding on .open: ${JSON.stringify(answer.findings.map((f) => f.code))}`);
+    assert.ok(answer.targetLabels.includes('5.15'));
+    assert.ok(seen.logs.some((line) => line.startsWith('/nowhere/demo.c: ') && line.includes('finding(s)')), seen.logs.join('\n'));
+
+    const hover = await engine.request('hover', { key, version: 1, offset: DRIVER.indexOf('.open') + 2, line: 3, character: 3 });
+    assert.match(hover?.markdown ?? '', /vfio\\_device\\_ops\*\* · member `open`/);
+    assert.deepEqual(hover?.aggregate, { kind: 'struct', name: 'vfio_device_ops' });
+    // An answer for another version of the text would misplace edits: none.
+    assert.equal(await engine.request('hover', { key, version: 2, offset: DRIVER.indexOf('.open') + 2, line: 3, character: 3 }), undefined);
+
+    const [fixes] = await engine.request('quickFixes', { key, version: 1, findings: [missing] });
+    assert.ok(fixes.some((fix) => fix.kind === 'ignore'), JSON.stringify(fixes.map((fix) => fix.title)));
+  });
+
+  it('answers a failing request with a rejection that carries its message, and goes on answering', async () => {
+    const { engine, seen } = client();
+    clients.push(engine);
+    await assert.rejects(engine.request('nonsense' as Method, {} as never), /unknown request 'nonsense'/);
+    const images = await engine.request('images', {});
+    assert.ok(images.some((image) => image.label === '6.8'));
+    assert.deepEqual(seen.deaths, []);
+  });
+
+  it('rejects with the loading error when the database cannot be read, without stopping the thread', async () => {
+    const { engine, seen } = client({ dataDir: '/nonexistent/kernel-compat-data' });
+    clients.push(engine);
+    await assert.rejects(engine.request('images', {}), /nonexistent\/kernel-compat-data/);
+    await assert.rejects(engine.request('report', { kind: 'struct', name: 'inode' }), /nonexistent\/kernel-compat-data/);
+    assert.deepEqual(seen.deaths, []);
+  });
+
+  it('fails what a dead thread held with one clear error, and starts a new thread on the next request', async () => {
+    const { engine, seen } = client();
+    clients.push(engine);
+    const held = engine.request('images', {});
+    // As a crash would: the thread goes away while it loads.
+    await (await engine['thread'])!.terminate();
+    await assert.rejects(held, /the checking thread stopped with exit code \d+; it starts again on the next check/);
+    assert.equal(seen.deaths.length, 1);
+    assert.ok(seen.logs.some((line) => line.startsWith('error: the checking thread stopped')));
+    const images = await engine.request('images', {});
+    assert.ok(images.length > 0);
+    assert.equal(seen.deaths.length, 1);
+  });
+
+  it('names the heap limit when the thread runs out of memory', async () => {
+    const { engine, seen } = client({}, { heapMb: 16 });
+    clients.push(engine);
+    await assert.rejects(engine.request('aggregateNames', {}), /the checking thread used more than its 16 MB of heap and was stopped/);
+    assert.equal(seen.deaths.length, 1);
+  });
+});
