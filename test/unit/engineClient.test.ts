@@ -85,6 +85,21 @@ describe('the checking thread and its client', function () {
     assert.ok(fixes.some((fix) => fix.kind === 'ignore'), JSON.stringify(fixes.map((fix) => fix.title)));
   });
 
+  it('answers an older check of a document still queued behind a newer one as superseded', async () => {
+    const { engine } = client();
+    clients.push(engine);
+    const check = (version: number, text: string) =>
+      engine.request('check', { key: 'untitled:edited.c', version, text, fileName: '/nowhere/edited.c', onDisk: false, roots: ['/nowhere'], targets: ['5.4..5.19'], severities: DEFAULT_SEVERITIES, openTexts: {} });
+    const [older, newer] = await Promise.all([check(1, DRIVER), check(2, DRIVER.replace('.open = demo_open,', ''))]);
+    assert.deepEqual(older, { superseded: true });
+    assert.ok(!newer.superseded);
+    assert.deepEqual(newer.findings.filter((f) => f.code === 'missing-member'), []);
+    // The same with the engine loaded: the newer request waits in the queue while the older one is taken up.
+    const [again, latest] = await Promise.all([check(3, DRIVER), check(4, DRIVER)]);
+    assert.deepEqual(again, { superseded: true });
+    assert.ok(!latest.superseded && latest.findings.some((f) => f.code === 'missing-member'));
+  });
+
   it('answers a failing request with a rejection that carries its message, and goes on answering', async () => {
     const { engine, seen } = client();
     clients.push(engine);
