@@ -12,6 +12,17 @@ import type { FromWorker, Method, Requests, ToWorker, WorkerInit } from './worke
  */
 export const WORKER_HEAP_MB = 1024;
 
+/** A request the thread failed; `inputProblem` when the user's files are at fault (shown as is). */
+export class EngineRequestError extends Error {
+  override readonly name = 'EngineRequestError';
+  constructor(
+    message: string,
+    readonly inputProblem: boolean,
+  ) {
+    super(message);
+  }
+}
+
 export interface EngineClientOptions {
   /** The bundled thread entry (dist/checkWorker.js). */
   workerPath: string;
@@ -105,7 +116,7 @@ export class EngineClient {
     if ('log' in message) return this.options.log(message.log);
     if ('warning' in message) return this.options.warning(message.warning);
     if ('error' in message) {
-      const error = new Error(message.error);
+      const error = new EngineRequestError(message.error, message.inputProblem === true);
       if (message.stack) error.stack = message.stack;
       return this.settle(message.id, (p) => p.reject(error));
     }

@@ -12,19 +12,18 @@ import {
   findConfig,
   imageNameFromFile,
   importedKernelFileName,
-  importKernel,
   IMPORTED_KERNEL_SUFFIX,
   inferRelease,
   labelProblem,
   releaseFromName,
   runningKernelRequest,
   RUNNING_KERNEL_BTF_DIR,
-  serializeImportedKernel,
   type FileSystem,
   type ImportRequest,
-  type ImportSummary,
 } from '../core/kernels/importedKernels';
 import type { Engine } from './engine';
+import { EngineRequestError } from './engineClient';
+import type { ReadKernelAnswer } from './worker/protocol';
 import { readSettings, SECTION } from './settings';
 
 export const ADD_KERNEL_COMMAND = 'kernelCompat.addKernelFromBtf';
@@ -128,7 +127,8 @@ async function chooseConfig(imageName: string | undefined): Promise<ImportReques
   return { name: picked[0].scheme === 'file' ? picked[0].fsPath : picked[0].toString(), bytes: await vscode.workspace.fs.readFile(picked[0]) };
 }
 
-async function build(request: ImportRequest): Promise<ImportSummary | undefined> {
+/** Reads the BTF in the checking thread (seconds for a vmlinux), which keeps the kernel for takeKernel. */
+async function build(request: ImportRequest, engine: Engine): Promise<ReadKernelAnswer | undefined> {
   let withRelease = request;
   if (inferRelease(request) === undefined) {
     // Neither the config nor a file name tells the release: ask.
@@ -140,7 +140,9 @@ async function build(request: ImportRequest): Promise<ImportSummary | undefined>
     if (!release) return undefined;
     withRelease = { ...request, release: release.trim() };
   }
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Kernel Compat: reading the kernel\'s BTF…' }, () => importKernel(withRelease));
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Kernel Compat: reading the kernel\'s BTF…' }, () =>
+    engine.request('readKernel', { request: withRelease }),
+  );
 }
 
 async function addLabelToTargets(label: string): Promise<void> {
@@ -159,7 +161,8 @@ export async function addKernelFromBtf(globalStorageUri: vscode.Uri, engine: Eng
   try {
     await addKernel(globalStorageUri, engine, changed);
   } catch (error) {
-    if (!(error instanceof BtfError) && !(error instanceof DatabaseError)) throw error;
+    const inputProblem = error instanceof BtfError || error instanceof DatabaseError || (error instanceof EngineRequestError && error.inputProblem);
+    if (!inputProblem) throw error;
     void vscode.window.showErrorMessage(`Kernel Compat: cannot add this kernel: ${error.message}`);
   }
 }
@@ -167,15 +170,42 @@ export async function addKernelFromBtf(globalStorageUri: vscode.Uri, engine: Eng
 async function addKernel(globalStorageUri: vscode.Uri, engine: Engine, changed: () => void): Promise<void> {
   const request = await chooseRequest();
   if (!request) return;
-  const summary = await build(request);
+  const summary = await build(request, engine);
   if (!summary) return;
-  const images = await engine.kernelImages();
   const folder = importedKernelsFolder(globalStorageUri);
+  let chosen: string | undefined;
+  try {
+    chosen = await chooseLabel(folder, engine, summary.release);
+  } finally {
+    // Cancelled: the thread need not keep the kernel it read.
+    if (chosen === undefined) engine.requestIfRunning('takeKernel', {})?.catch(() => undefined);
+  }
+  if (chosen === undefined) return;
+  const bytes = await engine.request('takeKernel', { label: chosen });
+  if (!bytes) throw new Error('the checking thread no longer holds the kernel it read (it was restarted); add the kernel again');
+  await vscode.workspace.fs.createDirectory(folder);
+  await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, importedKernelFileName(chosen)), bytes);
+  await engine.reload();
+  changed();
+  const count = (n: number) => n.toLocaleString('en-US');
+  const config = request.config ? `config from ${request.config.name}` : 'no config, so CONFIG_ guards stay undecided on it';
+  const skipped = summary.skippedModules.length ? ` Left out ${summary.skippedModules.length} unreadable module${summary.skippedModules.length === 1 ? '' : 's'}: ${summary.skippedModules.join('; ')}.` : '';
+  const answer = await vscode.window.showInformationMessage(
+    `Kernel Compat: added '${chosen}' (Linux ${summary.release}): ${count(summary.structs)} structs, ${count(summary.unions)} unions, ` +
+      `${count(summary.enums)} enums from vmlinux${summary.modules ? ` and ${summary.modules} module${summary.modules === 1 ? '' : 's'}` : ''}; ${config}.${skipped}`,
+    'Check Against It',
+  );
+  if (answer === 'Check Against It') await addLabelToTargets(chosen);
+}
+
+/** The label the user gives the kernel: never a bundled image's; an imported one's only to replace it. */
+async function chooseLabel(folder: vscode.Uri, engine: Engine, release: string): Promise<string | undefined> {
+  const images = await engine.kernelImages();
   const stored = new Set((await storedKernelFiles(folder)).map((name) => name.slice(0, -IMPORTED_KERNEL_SUFFIX.length)));
   const label = await vscode.window.showInputBox({
     title: 'Kernel Compat: a label for this kernel',
     prompt: 'Targets, hovers and reports name the kernel by it',
-    value: summary.kernel.image.release,
+    value: release,
     validateInput: (text) => {
       const value = text.trim();
       const problem = labelProblem(value);
@@ -184,26 +214,13 @@ async function addKernel(globalStorageUri: vscode.Uri, engine: Engine, changed: 
       return undefined;
     },
   });
-  if (!label) return;
+  if (!label) return undefined;
   const chosen = label.trim();
   if (stored.has(chosen)) {
     const replace = await vscode.window.showWarningMessage(`An imported kernel is already labelled '${chosen}'. Replace it?`, { modal: true }, 'Replace');
-    if (replace !== 'Replace') return;
+    if (replace !== 'Replace') return undefined;
   }
-  summary.kernel.image = { ...summary.kernel.image, label: chosen };
-  await vscode.workspace.fs.createDirectory(folder);
-  await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, importedKernelFileName(chosen)), serializeImportedKernel(summary.kernel));
-  await engine.reload();
-  changed();
-  const count = (n: number) => n.toLocaleString('en-US');
-  const config = request.config ? `config from ${request.config.name}` : 'no config, so CONFIG_ guards stay undecided on it';
-  const skipped = summary.skippedModules.length ? ` Left out ${summary.skippedModules.length} unreadable module${summary.skippedModules.length === 1 ? '' : 's'}: ${summary.skippedModules.join('; ')}.` : '';
-  const answer = await vscode.window.showInformationMessage(
-    `Kernel Compat: added '${chosen}' (Linux ${summary.kernel.image.release}): ${count(summary.structs)} structs, ${count(summary.unions)} unions, ` +
-      `${count(summary.enums)} enums from vmlinux${summary.modules ? ` and ${summary.modules} module${summary.modules === 1 ? '' : 's'}` : ''}; ${config}.${skipped}`,
-    'Check Against It',
-  );
-  if (answer === 'Check Against It') await addLabelToTargets(chosen);
+  return chosen;
 }
 
 /** Implements "Kernel Compat: Remove Imported Kernel…". */

@@ -1,10 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { importedKernelFileName } from '../../src/core/kernels/importedKernels';
 import { DEFAULT_SEVERITIES } from '../../src/core/rules';
-import { EngineClient, type EngineClientOptions } from '../../src/extension/engineClient';
+import { gunzipSync } from 'node:zlib';
+import { EngineClient, EngineRequestError, type EngineClientOptions } from '../../src/extension/engineClient';
 import type { Method, WorkerInit } from '../../src/extension/worker/protocol';
 import { packageRoot } from '../../src/cli/paths';
+import { fixturesDir } from './helpers';
 
 // The thread entry as tsc compiles it beside this test (out/src/extension/worker/checkWorker.js).
 const WORKER = join(__dirname, '..', '..', 'src', 'extension', 'worker', 'checkWorker.js');
@@ -98,6 +102,40 @@ describe('the checking thread and its client', function () {
     const [again, latest] = await Promise.all([check(3, DRIVER), check(4, DRIVER)]);
     assert.deepEqual(again, { superseded: true });
     assert.ok(!latest.superseded && latest.findings.some((f) => f.code === 'missing-member'));
+  });
+
+  it('reads a kernel from BTF in the thread and hands it over labelled; bad BTF is the user\'s problem, told as is', async () => {
+    const { engine } = client();
+    clients.push(engine);
+    const source = new Uint8Array(readFileSync(join(fixturesDir, 'btf', 'vmlinux.btf')));
+    const summary = await engine.request('readKernel', { request: { label: 'pending', kernel: { name: 'vmlinux.btf', source }, release: '6.1.90' } });
+    assert.equal(summary.release, '6.1.90');
+    assert.ok(summary.structs > 0);
+    const bytes = await engine.request('takeKernel', { label: 'mine' });
+    assert.equal(JSON.parse(gunzipSync(bytes!).toString('utf8')).image.label, 'mine');
+    // Taken once: a second take finds nothing.
+    assert.equal(await engine.request('takeKernel', { label: 'mine' }), undefined);
+
+    const garbage = { label: 'pending', kernel: { name: 'vmlinux.btf', source: new Uint8Array([1, 2, 3, 4]) }, release: '6.1.90' };
+    await assert.rejects(engine.request('readKernel', { request: garbage }), (error: unknown) => error instanceof EngineRequestError && error.inputProblem);
+  });
+
+  it('loads the stored imported kernels, and those stored since after a reload', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'kernel-compat-imported-'));
+    try {
+      const { engine } = client({ importedKernelsFolder: folder });
+      clients.push(engine);
+      const labels = async () => (await engine.request('images', {})).map((image) => image.label);
+      assert.ok(!(await labels()).includes('mine'));
+      const source = new Uint8Array(readFileSync(join(fixturesDir, 'btf', 'vmlinux.btf')));
+      await engine.request('readKernel', { request: { label: 'pending', kernel: { name: 'vmlinux.btf', source }, release: '6.1.90' } });
+      writeFileSync(join(folder, importedKernelFileName('mine')), (await engine.request('takeKernel', { label: 'mine' }))!);
+      assert.ok(!(await labels()).includes('mine'));
+      await engine.request('reload', {});
+      assert.equal((await labels()).at(-1), 'mine');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('answers a failing request with a rejection that carries its message, and goes on answering', async () => {

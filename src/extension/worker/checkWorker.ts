@@ -2,6 +2,8 @@
 // request to the EngineService and posts back its answer, or its error as text. A failing
 // request must never take the thread down: the host would lose every open file's engine.
 import { parentPort, workerData } from 'node:worker_threads';
+import { BtfError } from '../../core/kernels/btf/errors';
+import { DatabaseError } from '../../core/kernels/database';
 import { EngineService } from './engineService';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol';
 
@@ -16,9 +18,15 @@ function serve(): void {
   port.on('message', (message: ToWorker) => {
     service.answer(message.method, message.params, message.id).then(
       (answer) => post({ id: message.id, answer }),
-      (error: unknown) => post(error instanceof Error ? { id: message.id, error: error.message, stack: error.stack } : { id: message.id, error: String(error) }),
+      (error: unknown) => post(failure(message.id, error)),
     );
   });
+}
+
+function failure(id: number, error: unknown): FromWorker {
+  if (!(error instanceof Error)) return { id, error: String(error) };
+  const inputProblem = error instanceof BtfError || error instanceof DatabaseError;
+  return { id, error: error.message, stack: error.stack, ...(inputProblem ? { inputProblem } : {}) };
 }
 
 serve();

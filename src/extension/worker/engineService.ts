@@ -11,7 +11,7 @@ import { createIncludeResolver, kbuildFlags, type TextReader } from '../../core/
 import { loadCParser } from '../../core/c/parser';
 import type { WorkspaceTypeIndex } from '../../core/c/workspaceTypes';
 import { quickFixesFor } from '../../core/edits/quickFixes';
-import { addImportedKernels, IMPORTED_KERNEL_SUFFIX } from '../../core/kernels/importedKernels';
+import { addImportedKernels, importKernel, IMPORTED_KERNEL_SUFFIX, serializeImportedKernel, type ImportedKernel } from '../../core/kernels/importedKernels';
 import { KernelDatabase } from '../../core/kernels/database';
 import { closestNames, reportText } from '../../core/kernels/report';
 import { targetChangesText } from '../../core/kernels/targetChanges';
@@ -39,6 +39,8 @@ export class EngineService {
   private readonly documents = new Map<string, CheckedDocument>();
   /** The newest check request per document: an older one still queued is not worth running. */
   private readonly latestCheck = new Map<string, number>();
+  /** A kernel read from BTF, waiting for the label the user gives it. */
+  private readKernel?: ImportedKernel;
 
   constructor(
     private readonly init: WorkerInit,
@@ -81,6 +83,18 @@ export class EngineService {
     workspaceFile: async ({ path, text, deleted }) => {
       const index = await this.indexing;
       return { changed: index.update(path, deleted ? undefined : (text ?? readSmallFile(path))) };
+    },
+    readKernel: async ({ request }) => {
+      this.readKernel = undefined;
+      const { kernel, ...summary } = await importKernel(request);
+      this.readKernel = kernel;
+      return { ...summary, release: kernel.image.release };
+    },
+    takeKernel: ({ label }) => {
+      const kernel = this.readKernel;
+      this.readKernel = undefined;
+      if (!kernel || label === undefined) return undefined;
+      return serializeImportedKernel({ ...kernel, image: { ...kernel.image, label } });
     },
   };
 

@@ -5,6 +5,7 @@ import type { Finding, Severity } from '../../core/check/findings';
 import type { SourceRange } from '../../core/c/usages';
 import type { QuickFix } from '../../core/edits/textEdits';
 import type { AggregateKind, AggregateRef } from '../../core/kernels/database';
+import type { ImportRequest, ImportSummary } from '../../core/kernels/importedKernels';
 import type { KernelImage } from '../../core/kernels/schema';
 import type { Code } from '../../core/rules';
 
@@ -87,6 +88,9 @@ export interface ReportRequest {
   changesTargets?: string[];
 }
 
+/** What reading a kernel's BTF found; the kernel itself stays in the thread until taken. */
+export type ReadKernelAnswer = Omit<ImportSummary, 'kernel'> & { release: string };
+
 /** Every request: its parameters and its answer. */
 export interface Requests {
   check: { params: CheckRequest; answer: CheckAnswer };
@@ -102,6 +106,10 @@ export interface Requests {
   reload: { params: Record<string, never>; answer: void };
   /** A workspace file changed (text given), changed on disk (no text), or was deleted. */
   workspaceFile: { params: { path: string; text?: string; deleted?: boolean }; answer: { changed: boolean } };
+  /** Reads a kernel's BTF (seconds for a vmlinux) and keeps it for takeKernel. */
+  readKernel: { params: { request: ImportRequest }; answer: ReadKernelAnswer };
+  /** The kernel read last, labelled and serialized as its stored file; without a label it is dropped. */
+  takeKernel: { params: { label?: string }; answer: Uint8Array | undefined };
 }
 
 export type Method = keyof Requests;
@@ -114,8 +122,11 @@ export interface ToWorker<M extends Method = Method> {
 
 export type FromWorker =
   | { id: number; answer: unknown }
-  /** A request that failed: the error's message and, for the log, its stack. */
-  | { id: number; error: string; stack?: string }
+  /**
+   * A request that failed: the error's message and, for the log, its stack. `inputProblem`:
+   * the user's files are at fault (BTF or a kernel's data), shown as they are.
+   */
+  | { id: number; error: string; stack?: string; inputProblem?: boolean }
   /** A line for the output channel. */
   | { log: string }
   /** Something the user should see once (an imported kernel that could not be read). */
