@@ -33,7 +33,7 @@ export interface EngineClientOptions {
   log: (line: string) => void;
   /** Messages for the user (an imported kernel skipped). */
   warning: (message: string) => void;
-  /** The thread died; called once per thread, with the error its pending requests were failed with. */
+  /** The thread died; called once per thread, with the error its pending requests were failed with (to log and show). */
   died: (error: Error) => void;
 }
 
@@ -100,7 +100,8 @@ export class EngineClient {
       if (this.disposed) return;
       this.thread = undefined;
       const error = new Error(`the checking thread ${why}; it starts again on the next check`);
-      this.options.log(`error: ${error.message}`);
+      // The host's stack says nothing of why a thread died: the message is the whole story.
+      error.stack = `Error: ${error.message}`;
       this.failPending(error);
       this.options.died(error);
     };

@@ -163,7 +163,7 @@ describe('the checking thread and its client', function () {
     await (await engine['thread'])!.terminate();
     await assert.rejects(held, /the checking thread stopped with exit code \d+; it starts again on the next check/);
     assert.equal(seen.deaths.length, 1);
-    assert.ok(seen.logs.some((line) => line.startsWith('error: the checking thread stopped')));
+    assert.match(seen.deaths[0].message, /^the checking thread stopped with exit code \d+; it starts again on the next check$/);
     const images = await engine.request('images', {});
     assert.ok(images.length > 0);
     assert.equal(seen.deaths.length, 1);
