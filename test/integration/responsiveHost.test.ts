@@ -35,7 +35,16 @@ describe('the extension host while a large file is checked', () => {
     const subscriptions: vscode.Disposable[] = [];
     try {
       let large: vscode.Uri | undefined;
-      const checkStarted = new Promise<vscode.Uri>((resolve) => subscriptions.push(api.diagnostics.onWillCheck((uri) => isLarge(uri) && resolve(uri))));
+      // Noted at once, not after an await: a check that blocked the host would end before any await resumed.
+      const checkStarted = new Promise<vscode.Uri>((resolve) =>
+        subscriptions.push(
+          api.diagnostics.onWillCheck((uri) => {
+            if (large || !isLarge(uri)) return;
+            large = uri;
+            resolve(uri);
+          }),
+        ),
+      );
       const checkEnded = new Promise<void>((resolve) =>
         subscriptions.push(
           api.diagnostics.onDidCheck((uri) => {
@@ -47,7 +56,8 @@ describe('the extension host while a large file is checked', () => {
       );
       const document = await vscode.workspace.openTextDocument({ language: 'c', content });
       await vscode.window.showTextDocument(document);
-      large = await within('the large file was not sent for checking', checkStarted);
+      await within('the large file was not sent for checking', checkStarted);
+      assert.ok(large);
 
       // A request the host answers alone (no diagnostics there yet, so no quick fixes): were the
       // check running in the host, the answer could only come after it.
