@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate as afterQueuedMessages } from 'node:timers/promises';
+import type { Parser } from 'web-tree-sitter';
 import { buildScope } from '../../core/check/buildScope';
 import { Checker, describeStop, type BuildContext } from '../../core/check/checker';
 import { createIncludeResolver, kbuildFlags, type TextReader } from '../../core/c/includes';
@@ -34,6 +35,7 @@ export interface ServiceOutput {
 type Handlers = { [M in Method]: (params: Requests[M]['params'], id: number) => Requests[M]['answer'] | Promise<Requests[M]['answer']> };
 
 export class EngineService {
+  private parsing?: Promise<Parser>;
   private loading?: Promise<Engine>;
   private readonly indexing: Promise<WorkspaceTypeIndex>;
   private readonly documents = new Map<string, CheckedDocument>();
@@ -98,8 +100,13 @@ export class EngineService {
     },
   };
 
-  private parser() {
-    return loadCParser({ runtimeWasmPath: this.init.runtimeWasmPath, grammar: readFileSync(this.init.grammarWasmPath) }).then(({ parser }) => parser);
+  /** The one parser of the thread (the index and every checker share it). */
+  private parser(): Promise<Parser> {
+    if (!this.parsing) {
+      this.parsing = loadCParser({ runtimeWasmPath: this.init.runtimeWasmPath, grammar: readFileSync(this.init.grammarWasmPath) }).then(({ parser }) => parser);
+      this.parsing.catch(() => (this.parsing = undefined));
+    }
+    return this.parsing;
   }
 
   /** The parser, the database and the stored imported kernels, loaded on first need and after a reload. */
