@@ -17,6 +17,7 @@ import { KernelDatabase } from '../../core/kernels/database';
 import { closestNames, reportText } from '../../core/kernels/report';
 import { targetChangesText } from '../../core/kernels/targetChanges';
 import { DEFAULT_TARGETS, parseTargets } from '../../core/kernels/targets';
+import { DEFAULT_SEVERITIES } from '../../core/rules';
 import { hoverAnswer, type CheckedDocument } from './hoverAnswer';
 import type { CheckAnswer, CheckRequest, Method, ReportRequest, Requests, WorkerInit } from './protocol';
 import { buildWorkspaceIndex, readSmallFile } from './workspaceIndex';
@@ -169,7 +170,7 @@ export class EngineService {
       fileName: request.fileName,
       targets,
       ...includeContext(request, read, workspaceTypes),
-      severities: request.severities,
+      severities: knownCodes(request.severities),
       documentKey: request.key,
       workspaceTypes,
     });
@@ -194,6 +195,10 @@ export class EngineService {
     if (changesTargets === undefined) return reportText(db, ref);
     return targetChangesText(db, ref, parseTargets(changesTargets.length > 0 ? changesTargets : DEFAULT_TARGETS, db.images).images);
   }
+}
+
+function knownCodes(severities: CheckRequest['severities']): CheckRequest['severities'] {
+  return Object.fromEntries(Object.entries(severities).filter(([code]) => code in DEFAULT_SEVERITIES));
 }
 
 /** A header's or make file's text: the host's unsaved editors win over the disk. */

@@ -46,7 +46,8 @@ export interface CheckRequest {
   roots: string[];
   /** The `kernelCompat.targets` setting, unparsed. */
   targets: string[];
-  severities: Record<Code, Severity>;
+  /** `kernelCompat.severity`: unknown codes are ignored, codes not set keep their defaults. */
+  severities: Partial<Record<Code, Severity>>;
   /** Unsaved headers and make files: their editors' texts win over the disk. */
   openTexts: Record<string, string>;
 }
