@@ -20,7 +20,7 @@ import {
   RUNNING_KERNEL_BTF_DIR,
   type FileSystem,
   type ImportRequest,
-} from '../core/kernels/importedKernels';
+} from '../core/kernels/importRequests';
 import type { Engine } from './engine';
 import { EngineRequestError } from './engineClient';
 import type { ReadKernelAnswer } from './worker/protocol';
