@@ -61,10 +61,14 @@ export class EngineClient {
     const id = this.nextId++;
     return new Promise<Requests[M]['answer']>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as Pending['resolve'], reject });
-      thread.then(
-        (worker) => worker.postMessage({ id, method, params } satisfies ToWorker<M>),
-        (error: Error) => this.settle(id, (p) => p.reject(error)),
-      );
+      const fail = (error: Error) => this.settle(id, (p) => p.reject(error));
+      thread.then((worker) => {
+        try {
+          worker.postMessage({ id, method, params } satisfies ToWorker<M>);
+        } catch (error) {
+          fail(error as Error); // parameters that cannot be copied to the thread
+        }
+      }, fail);
     });
   }
 
