@@ -138,6 +138,28 @@ describe('the checking thread and its client', function () {
     }
   });
 
+  it('indexes the workspace files it is given, unsaved texts first, and takes changes one file at a time', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'kernel-compat-workspace-'));
+    try {
+      const header = join(folder, 'demo.h');
+      const unsaved = join(folder, 'unsaved.h');
+      writeFileSync(header, 'struct demo_dev { int irq; };\n');
+      writeFileSync(unsaved, '');
+      const texts = { [unsaved]: 'struct demo_ring { int head; };\n' };
+      const { engine, seen } = client({ workspace: { folders: [folder], files: [header, unsaved], texts } });
+      clients.push(engine);
+      assert.deepEqual(await engine.request('workspaceFile', { path: unsaved, text: texts[unsaved] }), { changed: false });
+      assert.ok(seen.logs.some((line) => /^read the type definitions of 2 workspace file\(s\)/.test(line)), seen.logs.join('\n'));
+      assert.deepEqual(await engine.request('workspaceFile', { path: header, text: 'struct demo_dev { int irq; int flags; };\n' }), { changed: true });
+      // Changed on disk: the thread reads it.
+      writeFileSync(header, 'struct demo_dev { int irq; };\n');
+      assert.deepEqual(await engine.request('workspaceFile', { path: header }), { changed: true });
+      assert.deepEqual(await engine.request('workspaceFile', { path: header, deleted: true }), { changed: true });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('answers a failing request with a rejection that carries its message, and goes on answering', async () => {
     const { engine, seen } = client();
     clients.push(engine);
