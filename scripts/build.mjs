@@ -40,6 +40,9 @@ const shipped = { ...common, minifyWhitespace: true, minifySyntax: true };
 const builds = [
   // The extension is the only bundle that may see 'vscode'.
   { ...shipped, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // The extension's checking thread: parser, database, checks. No 'vscode' external: it runs
+  // in a worker thread, where importing it would fail, and this build fails first.
+  { ...shipped, entryPoints: ['src/extension/worker/checkWorker.ts'], outfile: 'dist/checkWorker.js' },
   // No 'vscode' external here: a core module that imports it breaks this build.
   { ...shipped, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js' },
   { ...common, entryPoints: ['scripts/build-data.ts'], outfile: 'dist/build-data.js' },

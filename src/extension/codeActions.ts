@@ -1,13 +1,13 @@
 // Quick fixes on Kernel Compat diagnostics. The fixes themselves are computed in core
-// (src/core/edits/quickFixes.ts) from the same check result the diagnostics came from; this
-// file only finds that result and turns text edits into WorkspaceEdits.
+// (src/core/edits/quickFixes.ts), in the checking thread, from the same check result the
+// diagnostics came from; this file only finds the findings and turns text edits into
+// WorkspaceEdits.
 import * as vscode from 'vscode';
 import type { Finding } from '../core/check/findings';
-import { quickFixesFor } from '../core/edits/quickFixes';
 import type { QuickFix } from '../core/edits/textEdits';
 import { DIAGNOSTIC_SOURCE } from './convert';
 import type { DiagnosticsController } from './diagnostics';
-import type { EngineLoader } from './engine';
+import type { Engine } from './engine';
 import { SHOW_REPORT_COMMAND } from './hover';
 import { SHOW_CHANGES_COMMAND } from './reportDocument';
 
@@ -17,11 +17,11 @@ function diagnosticCode(diagnostic: vscode.Diagnostic): string | undefined {
   return String(typeof code === 'object' ? code.value : code);
 }
 
-/** The finding a diagnostic was made from: same code, same range. */
-function findingOf(findings: readonly Finding[], diagnostic: vscode.Diagnostic): Finding | undefined {
+/** The index of the finding a diagnostic was made from: same code, same range; -1 for none. */
+function findingOf(findings: readonly Finding[], diagnostic: vscode.Diagnostic): number {
   const code = diagnosticCode(diagnostic);
   const { start, end } = diagnostic.range;
-  return findings.find(
+  return findings.findIndex(
     (f) =>
       f.code === code &&
       f.range.startLine === start.line &&
@@ -52,7 +52,7 @@ export class KernelCompatCodeActions implements vscode.CodeActionProvider {
   static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
 
   constructor(
-    private readonly engine: EngineLoader,
+    private readonly engine: Engine,
     private readonly diagnostics: DiagnosticsController,
   ) {}
 
@@ -62,17 +62,17 @@ export class KernelCompatCodeActions implements vscode.CodeActionProvider {
     // A result for an older version of the text would place edits wrongly: offer nothing until the re-check.
     const current = this.diagnostics.resultFor(document);
     if (!current) return [];
-    const { db } = await this.engine.get();
-    const text = document.getText();
+    const matched = ours.map((diagnostic) => ({ diagnostic, index: findingOf(current.findings, diagnostic) })).filter((m) => m.index >= 0);
+    if (matched.length === 0) return [];
+    const fixesOf = await this.engine.request('quickFixes', { key: document.uri.toString(), version: current.version, findings: matched.map((m) => m.index) });
     const fixes: vscode.CodeAction[] = [];
     const views: vscode.CodeAction[] = [];
     const structsShown = new Set<string>();
     // One comment silences every finding of its line: one action per line, for all of them.
     const ignoreByLine = new Map<number, vscode.CodeAction>();
-    for (const diagnostic of ours) {
-      const finding = findingOf(current.result.findings, diagnostic);
-      if (!finding) continue;
-      for (const fix of quickFixesFor(finding, text, current.result.usages, db)) {
+    for (const [position, { diagnostic, index }] of matched.entries()) {
+      const finding = current.findings[index];
+      for (const fix of fixesOf[position] ?? []) {
         const sameLine = fix.kind === 'ignore' ? ignoreByLine.get(finding.range.startLine) : undefined;
         if (sameLine) {
           sameLine.diagnostics!.push(diagnostic);
@@ -93,7 +93,7 @@ export class KernelCompatCodeActions implements vscode.CodeActionProvider {
       report.command = { title: report.title, command: SHOW_REPORT_COMMAND, arguments: [name] };
       report.diagnostics = [diagnostic];
       const changes = new vscode.CodeAction(`Show changes of ${name} across the targeted kernels`, vscode.CodeActionKind.QuickFix);
-      changes.command = { title: changes.title, command: SHOW_CHANGES_COMMAND, arguments: [name, current.targets.map((t) => db.images[t].label)] };
+      changes.command = { title: changes.title, command: SHOW_CHANGES_COMMAND, arguments: [name, current.targetLabels] };
       changes.diagnostics = [diagnostic];
       views.push(report, changes);
     }

@@ -1,25 +1,24 @@
 // Keeps the Problems panel in step with the open C files: check on open, on edit
 // (debounced; a newer edit cancels the pending run), on settings or target change; clear on
-// close. The latest result per document is kept for hovers.
-import { readFileSync, statSync } from 'node:fs';
+// close. The checks run in the checking thread (engine.ts), so the extension host stays free
+// while they do; the latest result per document is kept here for hovers, quick fixes and the
+// status bar.
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import { describeStop, type BuildContext, type CheckResult } from '../core/check/checker';
-import { buildScope } from '../core/check/buildScope';
-import { createIncludeResolver, kbuildFlags } from '../core/c/includes';
-import { parseTargets } from '../core/kernels/targets';
+import type { Finding } from '../core/check/findings';
 import { toDiagnostic } from './convert';
-import type { EngineLoader } from './engine';
-import { WorkspaceTypesController } from './workspaceTypes';
-import type { WorkspaceTypeIndex } from '../core/c/workspaceTypes';
+import type { Engine } from './engine';
 import { readSettings } from './settings';
+import { WorkspaceTypesController } from './workspaceTypes';
 
 const MAX_DOCUMENT_CHARS = 2 * 1024 * 1024;
 
 export interface DocumentResult {
   version: number;
+  /** The image indices judged, and their labels. */
   targets: number[];
-  result: CheckResult;
+  targetLabels: string[];
+  findings: Finding[];
   /** Why nothing in the file is judged (`not kernel code`, `not built by Kbuild (…)`), for the status bar. */
   notJudged?: string;
 }
@@ -44,27 +43,16 @@ function rootsOf(document: vscode.TextDocument): string[] {
   return folder ? [folder] : [dirname(document.uri.fsPath)];
 }
 
-/** A header's or make file's text; open editors win over the disk. */
-function readBuildInput(candidate: string): string | undefined {
-  const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === candidate);
-  if (open) return open.getText();
-  try {
-    return statSync(candidate).isFile() && statSync(candidate).size <= MAX_DOCUMENT_CHARS ? readFileSync(candidate, 'utf8') : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * Includes resolve in the document's workspace folder (and the `-I` folders of its Kbuild).
- * The Kbuild's `-include` headers come first, as in the build.
+ * Unsaved files, whose editors' texts win over the disk for includes and Kbuild flags (the
+ * checking thread reads everything else itself).
  */
-function includeContext(document: vscode.TextDocument, workspace: WorkspaceTypeIndex): BuildContext {
-  const roots = rootsOf(document);
-  const read = readBuildInput;
-  const flags = document.uri.scheme === 'file' ? kbuildFlags(document.uri.fsPath, roots, read) : { forcedIncludes: [], includeDirs: [], defines: [] };
-  const findInWorkspace = (spec: string) => workspace.pathsEndingWith(spec);
-  return { resolveInclude: createIncludeResolver(roots, read, flags.includeDirs, findInWorkspace, (path) => !workspace.covers(path)), forcedIncludes: flags.forcedIncludes, defines: flags.defines };
+function unsavedTexts(except: vscode.TextDocument): Record<string, string> {
+  const texts: Record<string, string> = {};
+  for (const document of vscode.workspace.textDocuments) {
+    if (document !== except && document.isDirty && document.uri.scheme === 'file') texts[document.uri.fsPath] = document.getText();
+  }
+  return texts;
 }
 
 export class DiagnosticsController implements vscode.Disposable {
@@ -72,22 +60,23 @@ export class DiagnosticsController implements vscode.Disposable {
   private readonly results = new Map<string, DocumentResult>();
   private readonly pending = new Map<string, NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly checking = new vscode.EventEmitter<vscode.Uri>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  /** Fires when a document's text is handed to the checking thread. */
+  readonly onWillCheck = this.checking.event;
   /** Fires after a document's diagnostics were replaced. */
   readonly onDidCheck = this.changed.event;
 
-  private readonly workspaceTypes: WorkspaceTypesController;
-
   constructor(
-    private readonly engine: EngineLoader,
+    private readonly engine: Engine,
     private readonly log: vscode.OutputChannel,
     private readonly reportError: (error: unknown) => void,
   ) {
-    // A struct or typedef the driver defines changed: accesses through it read differently.
-    this.workspaceTypes = new WorkspaceTypesController(engine, log, () => this.recheckOthers(undefined));
     this.disposables.push(
-      this.workspaceTypes,
+      // A struct or typedef the driver defines changed: accesses through it read differently.
+      new WorkspaceTypesController(engine, () => this.recheckOthers(undefined), reportError),
       this.collection,
+      this.checking,
       this.changed,
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => {
@@ -144,49 +133,31 @@ export class DiagnosticsController implements vscode.Disposable {
       this.results.delete(key);
       return;
     }
+    const text = document.getText();
+    if (text.length > MAX_DOCUMENT_CHARS) {
+      this.log.appendLine(`${document.uri.fsPath}: not checked, ${text.length} characters is over the ${MAX_DOCUMENT_CHARS} limit`);
+      this.collection.delete(document.uri);
+      return;
+    }
+    const version = document.version;
     try {
-      const { db, checker } = await this.engine.get();
-      const workspaceTypes = await this.workspaceTypes.index();
-      // A newer edit arrived while loading: its own run will follow.
-      if (this.pending.has(key) || document.isClosed) return;
-      const text = document.getText();
-      if (text.length > MAX_DOCUMENT_CHARS) {
-        this.log.appendLine(`${document.uri.fsPath}: not checked, ${text.length} characters is over the ${MAX_DOCUMENT_CHARS} limit`);
-        this.collection.delete(document.uri);
-        return;
-      }
-      const selection = parseTargets(settings.targets, db.images);
-      if (selection.errors.length > 0) this.log.appendLine(`kernelCompat.targets: ${selection.errors.join('; ')}`);
-      const version = document.version;
-      const started = Date.now();
-      // Only what the build compiles, on the kernels whose config builds it, is judged.
-      const scope = document.uri.scheme === 'file' ? buildScope(document.uri.fsPath, rootsOf(document), readBuildInput, db, selection.images, workspaceTypes.inKernelTree(document.uri.fsPath)) : undefined;
-      for (const problem of scope?.problems ?? []) this.log.appendLine(problem);
-      if (scope?.notBuilt !== undefined) {
-        this.results.set(key, { version, targets: selection.images, result: { findings: [], usages: [], mentions: [], variants: 0, stops: [] }, notJudged: scope.notBuilt });
-        this.collection.set(document.uri, []);
-        this.log.appendLine(`${document.uri.fsPath}: ${scope.notBuilt}: not checked`);
-        this.changed.fire(document.uri);
-        return;
-      }
-      if (scope?.configuredOff) this.log.appendLine(`${document.uri.fsPath}: ${scope.configuredOff.why}`);
-      const targets = scope?.targets ?? selection.images;
-      const result = checker.check(text, {
+      this.checking.fire(document.uri);
+      const answer = await this.engine.request('check', {
+        key,
+        version,
+        text,
         fileName: document.uri.fsPath,
-        targets,
-        ...includeContext(document, workspaceTypes),
+        onDisk: document.uri.scheme === 'file',
+        roots: rootsOf(document),
+        targets: settings.targets,
         severities: settings.severities,
-        documentKey: key,
-        workspaceTypes,
+        openTexts: unsavedTexts(document),
       });
-      if (document.version !== version) return;
-      this.results.set(key, { version, targets, result, ...(result.userspace !== undefined ? { notJudged: 'not kernel code' } : {}) });
-      this.collection.set(document.uri, result.findings.map(toDiagnostic));
-      if (result.userspace !== undefined) this.log.appendLine(`${document.uri.fsPath}: not kernel code (it includes <${result.userspace}>): not checked`);
-      else this.log.appendLine(`${document.uri.fsPath}: ${result.findings.length} finding(s), ${result.variants} variant(s), ${Date.now() - started} ms`);
-      for (const stop of result.stops) {
-        this.log.appendLine(`  line ${stop.line + 1}: ${describeStop(db, stop.targets, targets)}`);
-      }
+      // A newer text was sent meanwhile, or has changed since: its own result will follow.
+      if (answer.superseded || document.isClosed || document.version !== version) return;
+      const { targets, targetLabels, findings, notJudged } = answer;
+      this.results.set(key, { version, targets, targetLabels, findings, ...(notJudged !== undefined ? { notJudged } : {}) });
+      this.collection.set(document.uri, findings.map(toDiagnostic));
       this.changed.fire(document.uri);
     } catch (error) {
       this.reportError(error);
@@ -199,7 +170,7 @@ export class DiagnosticsController implements vscode.Disposable {
     this.pending.delete(key);
     this.results.delete(key);
     this.collection.delete(document.uri);
-    void this.engine.get().then(({ checker }) => checker.forget(key), () => undefined);
+    this.engine.requestIfRunning('forget', { key })?.catch(() => undefined);
   }
 
   dispose(): void {

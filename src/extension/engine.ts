@@ -1,47 +1,69 @@
-// Loads the heavy parts (WASM runtime, C grammar, database) once, on first need, never in
-// activate: opening a non-C file must cost nothing.
+// The host's handle on the checking thread (engineClient.ts): where the thread finds the WASM
+// files, the database and the imported kernels, and what the workspace holds when it starts.
+// Nothing loads in activate: the thread starts on the first request, so opening a non-C file
+// costs nothing.
 import * as vscode from 'vscode';
-import { Checker } from '../core/check/checker';
-import { KernelDatabase } from '../core/kernels/database';
-import { loadCParser } from '../core/c/parser';
-import { addStoredKernels, importedKernelsFolder } from './importKernel';
+import type { KernelImage } from '../core/kernels/schema';
+import { EngineClient } from './engineClient';
+import { importedKernelsFolder } from './importKernel';
+import type { Method, Requests, WorkspaceFiles } from './worker/protocol';
 
-export interface Engine {
-  db: KernelDatabase;
-  checker: Checker;
-}
-
-export class EngineLoader {
-  private loading?: Promise<Engine>;
+export class Engine implements vscode.Disposable {
+  private readonly client: EngineClient;
+  private images?: Promise<KernelImage[]>;
 
   /** `globalStorageUri`: where imported kernels are kept (none are loaded without it). */
   constructor(
-    private readonly extensionUri: vscode.Uri,
-    private readonly globalStorageUri?: vscode.Uri,
-  ) {}
+    extensionUri: vscode.Uri,
+    globalStorageUri: vscode.Uri | undefined,
+    workspaceFiles: () => Promise<WorkspaceFiles>,
+    log: vscode.OutputChannel,
+    reportError: (error: unknown) => void,
+  ) {
+    const dist = vscode.Uri.joinPath(extensionUri, 'dist');
+    this.client = new EngineClient({
+      workerPath: vscode.Uri.joinPath(dist, 'checkWorker.js').fsPath,
+      init: async () => ({
+        runtimeWasmPath: vscode.Uri.joinPath(dist, 'tree-sitter.wasm').fsPath,
+        grammarWasmPath: vscode.Uri.joinPath(dist, 'tree-sitter-c.wasm').fsPath,
+        dataDir: vscode.Uri.joinPath(extensionUri, 'data').fsPath,
+        importedKernelsFolder: globalStorageUri && importedKernelsFolder(globalStorageUri).fsPath,
+        workspace: await workspaceFiles(),
+      }),
+      log: (line) => log.appendLine(line),
+      warning: (message) => void vscode.window.showWarningMessage(message),
+      died: (error) => {
+        this.images = undefined;
+        reportError(error);
+      },
+    });
+  }
 
-  get(): Promise<Engine> {
-    if (!this.loading) {
-      this.loading = this.load();
-      this.loading.catch(() => (this.loading = undefined));
+  request<M extends Method>(method: M, params: Requests[M]['params']): Promise<Requests[M]['answer']> {
+    return this.client.request(method, params);
+  }
+
+  /** For state a new thread reads afresh anyway (workspace files): undefined while no thread runs. */
+  requestIfRunning<M extends Method>(method: M, params: Requests[M]['params']): Promise<Requests[M]['answer']> | undefined {
+    return this.client.requestIfRunning(method, params);
+  }
+
+  /** The kernel images, bundled and imported: small, asked often (status bar), so kept until a reload. */
+  kernelImages(): Promise<KernelImage[]> {
+    if (!this.images) {
+      this.images = this.client.request('images', {});
+      this.images.catch(() => (this.images = undefined));
     }
-    return this.loading;
+    return this.images;
   }
 
-  /** Forgets the loaded engine: the next get() loads again, with the imported kernels as stored now. */
-  reload(): void {
-    this.loading = undefined;
+  /** The imported kernels changed: the thread loads the database again, with them as stored now. */
+  reload(): Promise<void> {
+    this.images = undefined;
+    return this.client.requestIfRunning('reload', {}) ?? Promise.resolve();
   }
 
-  private async load(): Promise<Engine> {
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    const dataDir = vscode.Uri.joinPath(this.extensionUri, 'data');
-    const grammar = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dist, 'tree-sitter-c.wasm'));
-    const { parser } = await loadCParser({ runtimeWasmPath: vscode.Uri.joinPath(dist, 'tree-sitter.wasm').fsPath, grammar });
-    // The database reads synchronously through Node, like the CLI: these are local files of the extension.
-    const fs = await import('node:fs');
-    const db = KernelDatabase.open((name) => fs.readFileSync(vscode.Uri.joinPath(dataDir, name).fsPath));
-    if (this.globalStorageUri) await addStoredKernels(db, importedKernelsFolder(this.globalStorageUri));
-    return { db, checker: new Checker(db, parser) };
+  dispose(): void {
+    this.client.dispose();
   }
 }

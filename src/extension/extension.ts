@@ -1,14 +1,16 @@
-// Composition only: wires the features together. Nothing heavy happens here; the parser and
-// the database load on first need (see engine.ts).
+// Composition only: wires the features together. Nothing heavy happens here, nor anywhere in
+// the extension host: the parser and the database load, on first need, in the checking thread
+// (see engine.ts).
 import * as vscode from 'vscode';
 import { KernelCompatCodeActions } from './codeActions';
 import { DiagnosticsController } from './diagnostics';
-import { EngineLoader } from './engine';
+import { Engine } from './engine';
 import { JudgedStatus } from './judgedStatus';
 import { KernelHoverProvider, SHOW_REPORT_COMMAND } from './hover';
 import { ADD_KERNEL_COMMAND, addKernelFromBtf, REMOVE_KERNEL_COMMAND, removeImportedKernel } from './importKernel';
 import { REPORT_SCHEME, ReportDocuments, SHOW_CHANGES_COMMAND } from './reportDocument';
 import { SELECT_TARGETS_COMMAND, TargetsStatus } from './targetsPicker';
+import { workspaceFiles } from './workspaceTypes';
 
 export interface KernelCompatApi {
   diagnostics: DiagnosticsController;
@@ -18,14 +20,20 @@ export interface KernelCompatApi {
 export function activate(context: vscode.ExtensionContext): KernelCompatApi {
   const log = vscode.window.createOutputChannel('Kernel Compat');
   let errorShown = false;
+  // A dead checking thread fails every request it held with the same error: logged once.
+  const reported = new WeakSet<object>();
   const reportError = (error: unknown) => {
+    if (typeof error === 'object' && error !== null) {
+      if (reported.has(error)) return;
+      reported.add(error);
+    }
     log.appendLine(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     if (!errorShown) {
       errorShown = true;
       void vscode.window.showErrorMessage(`Kernel Compat: ${error instanceof Error ? error.message : String(error)} (see the Kernel Compat output)`);
     }
   };
-  const engine = new EngineLoader(context.extensionUri, context.globalStorageUri);
+  const engine = new Engine(context.extensionUri, context.globalStorageUri, workspaceFiles, log, reportError);
   const diagnostics = new DiagnosticsController(engine, log, reportError);
   const reports = new ReportDocuments(engine);
   const status = new TargetsStatus(engine);
@@ -39,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): KernelCompatApi {
 
   context.subscriptions.push(
     log,
+    engine,
     diagnostics,
     status,
     judgedStatus,

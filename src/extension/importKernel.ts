@@ -1,31 +1,29 @@
-// "Kernel Compat: Add Kernel from BTF…" and "Kernel Compat: Remove Imported Kernel…", and
-// the loader that puts the stored kernels into the database when the engine loads. Kernels
+// "Kernel Compat: Add Kernel from BTF…" and "Kernel Compat: Remove Imported Kernel…". Kernels
 // live in the extension's global storage, one `<label>.kernel.json.gz` each, so they follow
-// the user across workspaces; the core does the reading and converting.
+// the user across workspaces; the core does the reading and converting, and the checking
+// thread loads the stored ones into its database (worker/engineService.ts).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { release as unameRelease } from 'node:os';
 import * as vscode from 'vscode';
 import { BtfError } from '../core/kernels/btf/errors';
-import { DatabaseError, type KernelDatabase } from '../core/kernels/database';
+import { DatabaseError } from '../core/kernels/database';
 import {
-  addImportedKernels,
   configCandidates,
   findConfig,
   imageNameFromFile,
   importedKernelFileName,
-  importKernel,
   IMPORTED_KERNEL_SUFFIX,
   inferRelease,
   labelProblem,
   releaseFromName,
   runningKernelRequest,
   RUNNING_KERNEL_BTF_DIR,
-  serializeImportedKernel,
   type FileSystem,
   type ImportRequest,
-  type ImportSummary,
-} from '../core/kernels/importedKernels';
-import type { EngineLoader } from './engine';
+} from '../core/kernels/importRequests';
+import type { Engine } from './engine';
+import { EngineRequestError } from './engineClient';
+import type { ReadKernelAnswer } from './worker/protocol';
 import { readSettings, SECTION } from './settings';
 
 export const ADD_KERNEL_COMMAND = 'kernelCompat.addKernelFromBtf';
@@ -59,23 +57,6 @@ async function storedKernelFiles(folder: vscode.Uri): Promise<string[]> {
     return entries.filter(([name, type]) => type === vscode.FileType.File && name.endsWith(IMPORTED_KERNEL_SUFFIX)).map(([name]) => name).sort();
   } catch {
     return []; // no folder yet: nothing imported
-  }
-}
-
-/**
- * Adds the stored kernels to `db` (called when the engine loads). A file that cannot be read
- * is skipped with a warning naming it: one bad file must not take the checker down.
- */
-export async function addStoredKernels(db: KernelDatabase, folder: vscode.Uri): Promise<void> {
-  const files = await Promise.all(
-    (await storedKernelFiles(folder)).map(async (name) => {
-      const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder, name));
-      return { name, read: () => bytes };
-    }),
-  );
-  const { problems } = addImportedKernels(db, files);
-  if (problems.length > 0) {
-    void vscode.window.showWarningMessage(`Kernel Compat: skipped ${problems.length === 1 ? 'an imported kernel' : `${problems.length} imported kernels`}: ${problems.join('; ')}`);
   }
 }
 
@@ -146,7 +127,8 @@ async function chooseConfig(imageName: string | undefined): Promise<ImportReques
   return { name: picked[0].scheme === 'file' ? picked[0].fsPath : picked[0].toString(), bytes: await vscode.workspace.fs.readFile(picked[0]) };
 }
 
-async function build(request: ImportRequest): Promise<ImportSummary | undefined> {
+/** Reads the BTF in the checking thread (seconds for a vmlinux), which keeps the kernel for takeKernel. */
+async function build(request: ImportRequest, engine: Engine): Promise<ReadKernelAnswer | undefined> {
   let withRelease = request;
   if (inferRelease(request) === undefined) {
     // Neither the config nor a file name tells the release: ask.
@@ -158,7 +140,9 @@ async function build(request: ImportRequest): Promise<ImportSummary | undefined>
     if (!release) return undefined;
     withRelease = { ...request, release: release.trim() };
   }
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Kernel Compat: reading the kernel\'s BTF…' }, () => importKernel(withRelease));
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Kernel Compat: reading the kernel\'s BTF…' }, () =>
+    engine.request('readKernel', { request: withRelease }),
+  );
 }
 
 async function addLabelToTargets(label: string): Promise<void> {
@@ -173,70 +157,84 @@ async function addLabelToTargets(label: string): Promise<void> {
  * the new kernel. Problems with the user's files are shown as they are, every time; anything
  * else is rethrown for the extension's error reporting.
  */
-export async function addKernelFromBtf(globalStorageUri: vscode.Uri, engine: EngineLoader, changed: () => void): Promise<void> {
+export async function addKernelFromBtf(globalStorageUri: vscode.Uri, engine: Engine, changed: () => void): Promise<void> {
   try {
     await addKernel(globalStorageUri, engine, changed);
   } catch (error) {
-    if (!(error instanceof BtfError) && !(error instanceof DatabaseError)) throw error;
+    const inputProblem = error instanceof BtfError || error instanceof DatabaseError || (error instanceof EngineRequestError && error.inputProblem);
+    if (!inputProblem) throw error;
     void vscode.window.showErrorMessage(`Kernel Compat: cannot add this kernel: ${error.message}`);
   }
 }
 
-async function addKernel(globalStorageUri: vscode.Uri, engine: EngineLoader, changed: () => void): Promise<void> {
+async function addKernel(globalStorageUri: vscode.Uri, engine: Engine, changed: () => void): Promise<void> {
   const request = await chooseRequest();
   if (!request) return;
-  const summary = await build(request);
+  const summary = await build(request, engine);
   if (!summary) return;
-  const { db } = await engine.get();
   const folder = importedKernelsFolder(globalStorageUri);
-  const stored = new Set((await storedKernelFiles(folder)).map((name) => name.slice(0, -IMPORTED_KERNEL_SUFFIX.length)));
-  const label = await vscode.window.showInputBox({
-    title: 'Kernel Compat: a label for this kernel',
-    prompt: 'Targets, hovers and reports name the kernel by it',
-    value: summary.kernel.image.release,
-    validateInput: (text) => {
-      const value = text.trim();
-      const problem = labelProblem(value);
-      if (problem) return problem;
-      if (db.imageIndex(value) !== undefined && !stored.has(value)) return `'${value}' is a bundled kernel image; choose another label`;
-      return undefined;
-    },
-  });
-  if (!label) return;
-  const chosen = label.trim();
-  if (stored.has(chosen)) {
-    const replace = await vscode.window.showWarningMessage(`An imported kernel is already labelled '${chosen}'. Replace it?`, { modal: true }, 'Replace');
-    if (replace !== 'Replace') return;
+  let chosen: string | undefined;
+  try {
+    chosen = await chooseLabel(folder, engine, summary.release);
+  } finally {
+    // Cancelled: the thread need not keep the kernel it read.
+    if (chosen === undefined) engine.requestIfRunning('takeKernel', {})?.catch(() => undefined);
   }
-  summary.kernel.image = { ...summary.kernel.image, label: chosen };
+  if (chosen === undefined) return;
+  const bytes = await engine.request('takeKernel', { label: chosen });
+  if (!bytes) throw new Error('the checking thread no longer holds the kernel it read (it was restarted); add the kernel again');
   await vscode.workspace.fs.createDirectory(folder);
-  await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, importedKernelFileName(chosen)), serializeImportedKernel(summary.kernel));
-  engine.reload();
+  await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folder, importedKernelFileName(chosen)), bytes);
+  await engine.reload();
   changed();
   const count = (n: number) => n.toLocaleString('en-US');
   const config = request.config ? `config from ${request.config.name}` : 'no config, so CONFIG_ guards stay undecided on it';
   const skipped = summary.skippedModules.length ? ` Left out ${summary.skippedModules.length} unreadable module${summary.skippedModules.length === 1 ? '' : 's'}: ${summary.skippedModules.join('; ')}.` : '';
   const answer = await vscode.window.showInformationMessage(
-    `Kernel Compat: added '${chosen}' (Linux ${summary.kernel.image.release}): ${count(summary.structs)} structs, ${count(summary.unions)} unions, ` +
+    `Kernel Compat: added '${chosen}' (Linux ${summary.release}): ${count(summary.structs)} structs, ${count(summary.unions)} unions, ` +
       `${count(summary.enums)} enums from vmlinux${summary.modules ? ` and ${summary.modules} module${summary.modules === 1 ? '' : 's'}` : ''}; ${config}.${skipped}`,
     'Check Against It',
   );
   if (answer === 'Check Against It') await addLabelToTargets(chosen);
 }
 
+/** The label the user gives the kernel: never a bundled image's; an imported one's only to replace it. */
+async function chooseLabel(folder: vscode.Uri, engine: Engine, release: string): Promise<string | undefined> {
+  const images = await engine.kernelImages();
+  const stored = new Set((await storedKernelFiles(folder)).map((name) => name.slice(0, -IMPORTED_KERNEL_SUFFIX.length)));
+  const label = await vscode.window.showInputBox({
+    title: 'Kernel Compat: a label for this kernel',
+    prompt: 'Targets, hovers and reports name the kernel by it',
+    value: release,
+    validateInput: (text) => {
+      const value = text.trim();
+      const problem = labelProblem(value);
+      if (problem) return problem;
+      if (images.some((image) => image.label === value) && !stored.has(value)) return `'${value}' is a bundled kernel image; choose another label`;
+      return undefined;
+    },
+  });
+  if (!label) return undefined;
+  const chosen = label.trim();
+  if (stored.has(chosen)) {
+    const replace = await vscode.window.showWarningMessage(`An imported kernel is already labelled '${chosen}'. Replace it?`, { modal: true }, 'Replace');
+    if (replace !== 'Replace') return undefined;
+  }
+  return chosen;
+}
+
 /** Implements "Kernel Compat: Remove Imported Kernel…". */
-export async function removeImportedKernel(globalStorageUri: vscode.Uri, engine: EngineLoader, changed: () => void): Promise<void> {
+export async function removeImportedKernel(globalStorageUri: vscode.Uri, engine: Engine, changed: () => void): Promise<void> {
   const folder = importedKernelsFolder(globalStorageUri);
   const files = await storedKernelFiles(folder);
   if (files.length === 0) {
     void vscode.window.showInformationMessage('Kernel Compat: no imported kernels. Add one with "Kernel Compat: Add Kernel from BTF…".');
     return;
   }
-  const { db } = await engine.get();
+  const images = await engine.kernelImages();
   const items = files.map((file) => {
     const label = file.slice(0, -IMPORTED_KERNEL_SUFFIX.length);
-    const index = db.imageIndex(label);
-    const image = index !== undefined ? db.images[index] : undefined;
+    const image = images.find((candidate) => candidate.label === label);
     return { label, description: image ? `${image.image} · Linux ${image.release}` : 'not loaded (unreadable?)', file };
   });
   const chosen = await vscode.window.showQuickPick(items, { title: 'Kernel Compat: remove imported kernels', canPickMany: true });
@@ -252,7 +250,7 @@ export async function removeImportedKernel(globalStorageUri: vscode.Uri, engine:
   ] as const) {
     if (value?.some((t) => removed.has(t))) await configuration.update('targets', value.filter((t) => !removed.has(t)), target);
   }
-  engine.reload();
+  await engine.reload();
   changed();
   void vscode.window.showInformationMessage(`Kernel Compat: removed ${chosen.map((c) => `'${c.label}'`).join(', ')}.`);
 }

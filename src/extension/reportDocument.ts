@@ -2,10 +2,8 @@
 // its narrowing to the targeted kernels (kernel-compat-report:/changes/struct/NAME?targets=…).
 import * as vscode from 'vscode';
 import type { AggregateKind } from '../core/kernels/database';
-import { closestNames, reportText } from '../core/kernels/report';
-import { targetChangesText } from '../core/kernels/targetChanges';
-import { DEFAULT_TARGETS, parseTargets } from '../core/kernels/targets';
-import type { EngineLoader } from './engine';
+import { parseTargets } from '../core/kernels/targets';
+import type { Engine } from './engine';
 import { readSettings } from './settings';
 
 export const REPORT_SCHEME = 'kernel-compat-report';
@@ -14,18 +12,15 @@ export const SHOW_CHANGES_COMMAND = 'kernelCompat.showChanges';
 const CHANGES_PREFIX = 'changes';
 
 export class ReportDocuments implements vscode.TextDocumentContentProvider {
-  constructor(private readonly engine: EngineLoader) {}
+  constructor(private readonly engine: Engine) {}
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const { db } = await this.engine.get();
     const segments = uri.path.replace(/^\//, '').replace(/\.kcreport$/, '').split('/');
     const isChanges = segments[0] === CHANGES_PREFIX;
     const [kind, name] = isChanges ? segments.slice(1) : segments;
-    const ref = { kind: kind as AggregateKind, name };
-    if (!db.knows(ref)) return `No ${kind} named '${name}' in the kernel database. Closest: ${closestNames(db.names(ref.kind), name).join(', ')}\n`;
-    if (!isChanges) return reportText(db, ref);
+    if (!isChanges) return this.engine.request('report', { kind: kind as AggregateKind, name });
     const spec = new URLSearchParams(uri.query).get('targets');
-    return targetChangesText(db, ref, parseTargets(spec ? spec.split(',') : DEFAULT_TARGETS, db.images).images);
+    return this.engine.request('report', { kind: kind as AggregateKind, name, changesTargets: spec ? spec.split(',') : [] });
   }
 
   /** Opens the report of `struct NAME` / `union NAME` / a bare name, asking for one when none is given. */
@@ -43,17 +38,21 @@ export class ReportDocuments implements vscode.TextDocumentContentProvider {
   async showChanges(target?: string, targets?: readonly string[]): Promise<void> {
     const wanted = target ?? (await this.pickAggregate('changes across the targeted kernels'));
     if (!wanted) return;
-    const { db } = await this.engine.get();
-    const labels = targets ?? parseTargets(readSettings(vscode.window.activeTextEditor?.document.uri).targets, db.images).images.map((i) => db.images[i].label);
+    const labels = targets ?? (await this.targetLabels());
     const { kind, name } = splitAggregate(wanted);
     const query = new URLSearchParams({ targets: labels.join(',') }).toString();
     await this.open(vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${CHANGES_PREFIX}/${kind}/${name}.kcreport`, query }));
   }
 
+  /** The labels of the kernels the active editor's file is checked against. */
+  private async targetLabels(): Promise<string[]> {
+    const images = await this.engine.kernelImages();
+    return parseTargets(readSettings(vscode.window.activeTextEditor?.document.uri).targets, images).images.map((i) => images[i].label);
+  }
+
   private async pickAggregate(what: string): Promise<string | undefined> {
-    const { db } = await this.engine.get();
     return vscode.window.showQuickPick(
-      db.names('struct').map((name) => `struct ${name}`).concat(db.names('union').map((name) => `union ${name}`)),
+      this.engine.request('aggregateNames', {}),
       { title: `Kernel Compat: ${what}`, placeHolder: 'struct name' },
     );
   }

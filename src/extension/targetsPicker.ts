@@ -7,7 +7,7 @@ import { describeImages } from '../core/kernels/history';
 import type { KernelImage } from '../core/kernels/schema';
 import { parseTargets } from '../core/kernels/targets';
 import { rangeSeries, seriesOf, shortestTargetSpec, targetGroups } from '../core/kernels/targetSpec';
-import type { EngineLoader } from './engine';
+import type { Engine } from './engine';
 import { readSettings, SECTION } from './settings';
 
 export const SELECT_TARGETS_COMMAND = 'kernelCompat.selectTargets';
@@ -18,7 +18,7 @@ export class TargetsStatus implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('kernelCompat.targets', vscode.StatusBarAlignment.Right, 100);
   private readonly disposables: vscode.Disposable[] = [this.item];
 
-  constructor(private readonly engine: EngineLoader) {
+  constructor(private readonly engine: Engine) {
     this.item.name = 'Kernel Compat targets';
     this.item.command = SELECT_TARGETS_COMMAND;
     this.disposables.push(
@@ -36,21 +36,21 @@ export class TargetsStatus implements vscode.Disposable {
     }
     const settings = readSettings(editor.document.uri);
     // The label needs only the small image list, never the type tables.
-    const { db } = await this.engine.get();
-    const selection = parseTargets(settings.targets, db.images);
-    this.item.text = `$(server) Kernels: ${selection.images.length ? describeAll(db.images, selection.images) : 'none'}`;
+    const images = await this.engine.kernelImages();
+    const selection = parseTargets(settings.targets, images);
+    this.item.text = `$(server) Kernels: ${selection.images.length ? describeAll(images, selection.images) : 'none'}`;
     this.item.tooltip = selection.errors.length ? `kernelCompat.targets: ${selection.errors.join('; ')}` : 'Kernel Compat: choose the kernels to check against';
     this.item.show();
   }
 
   async pick(): Promise<void> {
-    const { db } = await this.engine.get();
+    const images = await this.engine.kernelImages();
     const settings = readSettings(vscode.window.activeTextEditor?.document.uri);
-    const current = parseTargets(settings.targets, db.images).images;
-    const chosen = await chooseKernels(db.images, current);
+    const current = parseTargets(settings.targets, images).images;
+    const chosen = await chooseKernels(images, current);
     if (!chosen) return;
     const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-    await vscode.workspace.getConfiguration(SECTION).update('targets', shortestTargetSpec(db.images, chosen), target);
+    await vscode.workspace.getConfiguration(SECTION).update('targets', shortestTargetSpec(images, chosen), target);
   }
 
   dispose(): void {
