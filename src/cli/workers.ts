@@ -60,6 +60,8 @@ export function checkInWorkers(job: CheckJob, files: readonly string[], threads:
   let nextToEmit = 0;
   const workers: Worker[] = [];
   const idle: Worker[] = [];
+  /** The batch each worker is checking: a worker that dies can say nothing, so its files are named for it. */
+  const inHand = new Map<Worker, number>();
 
   return new Promise<void>((resolve, reject) => {
     let settled = false;
@@ -75,6 +77,7 @@ export function checkInWorkers(job: CheckJob, files: readonly string[], threads:
     const handOut = () => {
       while (idle.length > 0 && nextToHand < batches.length && nextToHand - nextToEmit < BATCHES_AHEAD) {
         const worker = idle.pop()!;
+        inHand.set(worker, nextToHand);
         worker.postMessage({ batch: nextToHand, paths: batches[nextToHand] } satisfies ToWorker);
         nextToHand++;
       }
@@ -89,6 +92,10 @@ export function checkInWorkers(job: CheckJob, files: readonly string[], threads:
         finished.delete(nextToEmit++);
         for (const outcome of outcomes) onOutcome(outcome);
       }
+    };
+    const whileChecking = (worker: Worker) => {
+      const batch = inHand.get(worker);
+      return batch === undefined ? '' : ` while checking one of ${batches[batch].join(', ')}`;
     };
     const count = Math.max(1, Math.min(threads, batches.length));
     const plan = planWorkspaceIndex(job.roots, job.files);
@@ -108,6 +115,7 @@ export function checkInWorkers(job: CheckJob, files: readonly string[], threads:
         if ('failed' in message) return fail(new Error(message.failed));
         if ('indexed' in message) return handOverIndex(message.indexed);
         if ('batch' in message) {
+          inHand.delete(worker);
           finished.set(message.batch, message.outcomes);
           try {
             emitReady();
@@ -119,10 +127,10 @@ export function checkInWorkers(job: CheckJob, files: readonly string[], threads:
         handOut();
       });
       worker.on('error', (error: Error & { code?: string }) =>
-        fail(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new Error(`a checking thread used more than its ${WORKER_HEAP_MB} MB of heap; check with --jobs 1 instead`) : error),
+        fail(error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new Error(`a checking thread used more than its ${WORKER_HEAP_MB} MB of heap${whileChecking(worker)}; check with --jobs 1 instead`) : error),
       );
       worker.on('exit', (code) => {
-        if (!settled && code !== 0) fail(new Error(`a checking thread stopped with exit code ${code}`));
+        if (!settled && code !== 0) fail(new Error(`a checking thread stopped with exit code ${code}${whileChecking(worker)}`));
       });
     }
     if (batches.length === 0) handOut();
