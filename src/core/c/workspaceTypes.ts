@@ -18,6 +18,7 @@ import { LineState, preprocess, type CommandLineMacro, type KernelEnvironment } 
 import { inKernelHeaders } from './kernelTree';
 import { blankAnnotations } from './parser';
 import { blankCommentsAndLiterals } from './typeText';
+import { holdsOnlyDirectives } from './directivesOnly';
 
 /** What one file defines. */
 export interface FileTypes {
@@ -78,6 +79,8 @@ export function readFileTypes(parser: Parser, text: string): FileTypes {
   const found: FileTypes = { aggregates: new Map(), typedefs: new Map(), conditional: new Set(), rows: new Map(), callables: new Set() };
   if (text.length > MAX_INDEXED_BYTES || text.includes('\0')) return found;
   for (const match of text.matchAll(MACRO_DEFINITION)) if (!NUMBER_BODY.test(match[2])) found.callables.add(match[1]);
+  // A register header defines macros only: nothing to parse.
+  if (holdsOnlyDirectives(text)) return detachedTypes(found);
   const tree = parseDeclarations(parser, blankAnnotations(text));
   if (!tree) return found;
   try {

@@ -6,6 +6,7 @@ import type { Parser } from 'web-tree-sitter';
 import { blankAnnotations } from '../c/parser';
 import type { IncludedHeader } from '../c/preprocessor';
 import { maskCode } from '../c/statements';
+import { holdsOnlyDirectives } from '../c/directivesOnly';
 import { findUsages, type FunctionSignature, type TypeOracle } from '../c/usages';
 import { callSites, type CallSite } from '../c/calls';
 import { macroDefinitions, type MacroDefinition } from '../c/droppedArguments';
@@ -29,6 +30,8 @@ export class HeaderReadings {
    * header's line states.
    */
   functionsOf(header: IncludedHeader, oracle: TypeOracle): Map<string, FunctionSignature[]> {
+    // A register header: nothing to parse, and nothing to keep (kept, it would crowd out the rest).
+    if (holdsOnlyDirectives(header.text)) return new Map();
     return this.declarations.get(header, () => {
       const text = blankAnnotations(header.text)
         .split('\n')
@@ -51,6 +54,7 @@ export class HeaderReadings {
 
   /** The calls in a workspace header. */
   callSitesOf(header: IncludedHeader): CallSite[] {
+    if (holdsOnlyDirectives(header.text)) return [];
     return this.calls.get(header, () => callSites(maskCode(header.text), (line) => header.directiveLines[line] === 1));
   }
 }
