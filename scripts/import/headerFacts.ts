@@ -73,8 +73,13 @@ const MAX_FILE_BYTES = 2 * 1024 * 1024;
 /** Symlinked folders could nest forever; no real include path is this deep. */
 const MAX_DEPTH = 32;
 
-/** `#define name path` where path is `member(.member|[n])+`: the rule of scripts/build-member-aliases.ts. */
-const ALIAS = /^[ \t]*#[ \t]*define[ \t]+([a-z_][a-z0-9_]*)[ \t]+([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*|\[[0-9]+\])+)[ \t]*(?:\/\*.*)?$/gm;
+/**
+ * `#define name path` where path is `member(.member|[n])*`: a path into a member (`#define
+ * d_lock d_lockref.lock`) or another name for it (`#define rcu_head callback_head` makes a
+ * member declared `struct rcu_head rcu_head` BTF's `callback_head`; `#define input_event_sec
+ * __sec` in the kernel's branch of uapi/linux/input.h).
+ */
+const ALIAS = /^[ \t]*#[ \t]*define[ \t]+([a-z_][a-z0-9_]*)[ \t]+([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*|\[[0-9]+\])*)[ \t]*(?:\/\*.*)?$/gm;
 
 /** `#define NAME(` with the parenthesis right after the name: a function-like macro (after comments are blanked and continuation lines joined). */
 const FUNCTION_MACRO = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)/gm;
@@ -872,6 +877,8 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
     }
     if (raw.includes('define')) {
       for (const [, name, path] of raw.matchAll(ALIAS)) {
+        // `#define arch_foo arch_foo` only says the name is defined.
+        if (path === name) continue;
         let paths = aliases.get(name);
         if (!paths) aliases.set(name, (paths = new Set()));
         paths.add(path);

@@ -43,6 +43,15 @@ export function collectFiles(paths: readonly string[]): { files: string[]; missi
   return { files: [...new Set(files)], missing };
 }
 
+/** The names in a folder; none when it cannot be read. */
+export function folderEntries(folder: string): string[] {
+  try {
+    return readdirSync(folder).sort();
+  } catch {
+    return [];
+  }
+}
+
 /** Decodes bytes as UTF-8; invalid bytes become U+FFFD, so positions stay stable and nothing throws. */
 export function decodeSource(bytes: Uint8Array): { text: string; valid: boolean } {
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);

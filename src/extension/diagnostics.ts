@@ -1,11 +1,12 @@
 // Keeps the Problems panel in step with the open C files: check on open, on edit
 // (debounced; a newer edit cancels the pending run), on settings or target change; clear on
 // close. The latest result per document is kept for hovers.
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { describeStop, type BuildContext, type CheckResult } from '../core/check/checker';
 import { buildScope } from '../core/check/buildScope';
+import { IncludedSources } from '../core/c/includedSources';
 import { createIncludeResolver, kbuildFlags } from '../core/c/includes';
 import { parseTargets } from '../core/kernels/targets';
 import { toDiagnostic } from './convert';
@@ -52,6 +53,15 @@ function readBuildInput(candidate: string): string | undefined {
     return statSync(candidate).isFile() && statSync(candidate).size <= MAX_DOCUMENT_CHARS ? readFileSync(candidate, 'utf8') : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** The names in a folder; none when it cannot be read. */
+function folderEntries(folder: string): string[] {
+  try {
+    return readdirSync(folder).sort();
+  } catch {
+    return [];
   }
 }
 
@@ -160,7 +170,12 @@ export class DiagnosticsController implements vscode.Disposable {
       const version = document.version;
       const started = Date.now();
       // Only what the build compiles, on the kernels whose config builds it, is judged.
-      const scope = document.uri.scheme === 'file' ? buildScope(document.uri.fsPath, rootsOf(document), readBuildInput, db, selection.images, workspaceTypes.inKernelTree(document.uri.fsPath)) : undefined;
+      // Read afresh on every check: the includer may have changed since.
+      const includers = new IncludedSources(folderEntries, readBuildInput);
+      const scope =
+        document.uri.scheme === 'file'
+          ? buildScope(document.uri.fsPath, rootsOf(document), readBuildInput, db, selection.images, workspaceTypes.inKernelTree(document.uri.fsPath), (file) => includers.includerOf(file))
+          : undefined;
       for (const problem of scope?.problems ?? []) this.log.appendLine(problem);
       if (scope?.notBuilt !== undefined) {
         this.results.set(key, { version, targets: selection.images, result: { findings: [], usages: [], mentions: [], variants: 0, stops: [] }, notJudged: scope.notBuilt });

@@ -117,6 +117,17 @@ static int f(struct vfio_device *vdev)
     ]);
   });
 
+  it('types members through a struct a driver header the file reads defines, even where no workspace index knows it', () => {
+    // drivers/usb/gadget's uvc.h defines its own struct uvc_device (vdev is a video_device);
+    // the uvcvideo module's, in the data, has a struct v4l2_device vdev without v4l2_dev.
+    // No index here, as in a kernel tree past the index's file limit.
+    const text = '#include <media/v4l2-dev.h>\n#include "uvc.h"\nstatic void uvc_setup(struct uvc_device *uvc)\n{\n\tuvc->vdev.v4l2_dev = &uvc->v4l2_dev;\n}\n';
+    const header = { '/ws/uvc.h': 'struct uvc_device {\n\tstruct video_device vdev;\n\tstruct v4l2_device v4l2_dev;\n};\n' };
+    const missing = (result: CheckResult) => rows(result).filter((row) => row.startsWith('missing-member'));
+    assert.deepEqual(missing(check(text, '6.1', header)), []);
+    assert.equal(missing(check(text.replace('#include "uvc.h"\n', ''), '6.1', header)).length, 1, "without the header, the kernel's uvc_device is meant");
+  });
+
   it('is silenced by a kernel-compat-ignore comment on the same or the previous line', () => {
     const text = 'static const struct vfio_device_ops ops = {\n\t.open = 0, /* kernel-compat-ignore */\n\t// kernel-compat-ignore\n\t.release = 0,\n\t.open_device = 0,\n};\n';
     assert.deepEqual(rows(check(text, '5.15')), []);

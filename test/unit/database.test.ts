@@ -141,6 +141,17 @@ describe('kernel database', () => {
     assert.equal(db.memberHistory({ kind: 'struct', name: 'inode' }, 'd_lock')[db.imageIndex('6.8')!].state, 'absent');
   });
 
+  it('knows member names the kernel headers define as another name (rcu_head, input_event_sec)', () => {
+    const db = bundledDatabase();
+    const on61 = db.imageIndex('6.1')!;
+    // `struct rcu_head rcu_head;` is BTF's `struct callback_head callback_head` (`#define rcu_head callback_head`).
+    const rcuHead = db.memberHistory({ kind: 'struct', name: 'se_device' }, 'rcu_head')[on61];
+    assert.deepEqual(rcuHead.state === 'present' && rcuHead.member, { name: 'rcu_head', declaration: '#define rcu_head callback_head', type: 'struct callback_head' });
+    // The kernel's branch of uapi/linux/input.h: `#define input_event_sec __sec`.
+    const seconds = db.memberHistory({ kind: 'struct', name: 'input_event' }, 'input_event_sec')[on61];
+    assert.equal(seconds.state === 'present' && seconds.member.declaration, '#define input_event_sec __sec');
+  });
+
   it('reads a data folder without member-aliases.json (written by build:data alone) as having no aliases, and refuses a corrupt one', () => {
     const dentryShard = shardFileName(shardOf('struct dentry', SHARDS));
     const files: Record<string, Uint8Array> = {

@@ -113,7 +113,7 @@ export class Checker {
     const context: RuleContext = { db: this.db, targets: [...options.targets], severities: { ...DEFAULT_SEVERITIES, ...options.severities } };
     const environments = this.environments(context.targets);
     const file = this.preprocessFile(text, options, environments);
-    const oracle = typeOracle(this.db, context.targets, environments, options.workspaceTypes, options.fileName);
+    const oracle = typeOracle(this.db, context.targets, environments, options.workspaceTypes, options.fileName, file.pre.headers);
     const code = this.codeOf(text, file);
     const evidence = new UsageEvidence(file.pre, context.targets, this.headerReadings, oracle, this.droppedArguments(text, code, file));
     const reading = readVariants(
@@ -225,14 +225,8 @@ export class Checker {
   /** Kernel structs used whole (members, sizeof, objects of them) where the file's build reads no header defining them. */
   private incompleteStructFindings(context: RuleContext, read: WholeUseReading, includeClosure: (slot: number) => ReadonlySet<string> | undefined): Finding[] {
     const { file } = read;
-    const driverDefined = new Map<string, boolean>();
-    const isDriverDefined = (ref: AggregateRef) => {
-      const key = aggregateKey(ref);
-      let defined = driverDefined.get(key);
-      if (defined === undefined) driverDefined.set(key, (defined = definedInReadHeader(ref, file.pre.headers)));
-      return defined;
-    };
-    const uses = wholeUses(context.targets, read).filter((use) => !isDriverDefined(use.aggregate));
+    // A struct a driver header defines is never among them: the type oracle knows it as the driver's.
+    const uses = wholeUses(context.targets, read);
     if (uses.length === 0) return [];
     const compiled = (slot: number, line: number) => file.built(slot) && file.pre.lineStates[slot][line] === LineState.Active;
     return incompleteStructFindings(context, { uses, includeClosure, includes: read.includes, compiled });
@@ -356,16 +350,6 @@ function wholeUses(targets: readonly number[], read: WholeUseReading): WholeUse[
     if (images.length > 0) uses.push({ aggregate: mention.aggregate, range: mention.range, targets: images });
   }
   return uses.sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn);
-}
-
-/**
- * Whether a driver header the file reads defines the struct (a body): then it is the driver's,
- * even where the workspace index did not read that header (a kernel tree past the index's
- * file limit: bnx2x's own `struct regpair`, lpfc's `struct fcp_cmnd`).
- */
-function definedInReadHeader(aggregate: AggregateRef, headers: readonly IncludedHeader[]): boolean {
-  const definition = new RegExp(`\\b${aggregate.kind}\\s+${aggregate.name}\\s*\\{`);
-  return headers.some((header) => header.text.includes(aggregate.name) && definition.test(header.text));
 }
 
 /** A use as hovers and fixes see it: with the function assigned as the newest judged target compiles it. */
