@@ -128,6 +128,19 @@ static int f(struct vfio_device *vdev)
     assert.equal(missing(check(text.replace('#include "uvc.h"\n', ''), '6.1', header)).length, 1, "without the header, the kernel's uvc_device is meant");
   });
 
+  it('takes a struct tag the kernel headers #define as another word for that struct in a callback (struct sockaddr_storage)', () => {
+    // linux/socket.h: `#define sockaddr_storage __kernel_sockaddr_storage`; BTF knows only the latter.
+    const text = (parameter: string) => `#include <target/iscsi/iscsi_transport.h>
+static int demo_setup_np(struct iscsi_np *np, ${parameter} *addr) { return 0; }
+static struct iscsit_transport demo_transport = {
+\t.iscsit_setup_np = demo_setup_np,
+};
+`;
+    const callbacks = (result: CheckResult) => rows(result).filter((row) => row.startsWith('callback-signature'));
+    assert.deepEqual(callbacks(check(text('struct sockaddr_storage'), '6.1')), []);
+    assert.equal(callbacks(check(text('struct sockaddr_in'), '6.1')).length, 1, 'another struct still does not fit');
+  });
+
   it('is silenced by a kernel-compat-ignore comment on the same or the previous line', () => {
     const text = 'static const struct vfio_device_ops ops = {\n\t.open = 0, /* kernel-compat-ignore */\n\t// kernel-compat-ignore\n\t.release = 0,\n\t.open_device = 0,\n};\n';
     assert.deepEqual(rows(check(text, '5.15')), []);

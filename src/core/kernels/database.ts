@@ -427,6 +427,14 @@ export class KernelDatabase {
     return undefined;
   }
 
+  /**
+   * Whether the kernel headers of `image` #define `name` as another word (`#define
+   * sockaddr_storage __kernel_sockaddr_storage`): a struct tag so named is another struct's.
+   */
+  renames(name: string, image: number): boolean {
+    return this.aliasesOf(name, image).some((path) => /^[A-Za-z_]\w*$/.test(path));
+  }
+
   /** The paths `member` expands to on `image` (every known path on a kernel without header data). */
   private aliasesOf(member: string, image: number): string[] {
     if (!this.memberAliases) {
