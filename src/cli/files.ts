@@ -160,7 +160,7 @@ export function includeContexts(roots: readonly string[], workspace?: WorkspaceT
   const findInWorkspace = workspace && ((spec: string) => workspace.pathsEndingWith(spec));
   const kernelHeader = (path: string) => workspace !== undefined && !workspace.covers(path);
   return (file) => {
-    const flags = kbuildFlags(file, roots, read);
+    const flags = kbuildFlags(file, roots, read, workspace?.kernelTreeOf(file));
     const key = flags.includeDirs.join('\n');
     let resolveInclude = resolvers.get(key);
     if (!resolveInclude) resolvers.set(key, (resolveInclude = createIncludeResolver(roots, readTextFile, flags.includeDirs, findInWorkspace, kernelHeader, texts)));

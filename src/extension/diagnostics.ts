@@ -72,7 +72,7 @@ function folderEntries(folder: string): string[] {
 function includeContext(document: vscode.TextDocument, workspace: WorkspaceTypeIndex): BuildContext {
   const roots = rootsOf(document);
   const read = readBuildInput;
-  const flags = document.uri.scheme === 'file' ? kbuildFlags(document.uri.fsPath, roots, read) : { forcedIncludes: [], includeDirs: [], defines: [] };
+  const flags = document.uri.scheme === 'file' ? kbuildFlags(document.uri.fsPath, roots, read, workspace.kernelTreeOf(document.uri.fsPath)) : { forcedIncludes: [], includeDirs: [], defines: [] };
   const findInWorkspace = (spec: string) => workspace.pathsEndingWith(spec);
   return { resolveInclude: createIncludeResolver(roots, read, flags.includeDirs, findInWorkspace, (path) => !workspace.covers(path)), forcedIncludes: flags.forcedIncludes, defines: flags.defines };
 }

@@ -80,6 +80,17 @@ describe('kbuildFlags: make variables and literal conditionals', () => {
     assert.deepEqual(flags.defines, [{ name: 'DRV_VERSION', value: '2.1', certain: true }]);
   });
 
+  it('reads $(srctree) as the root of the kernel tree the file lies in, and leaves it out elsewhere', () => {
+    // drivers/usb/gadget/function/Makefile: u_f.h is one folder up, named from the tree's root.
+    const makefile = { '/linux/drivers/usb/gadget/function/Makefile': 'ccflags-y := -I$(srctree)/drivers/usb/gadget/\nccflags-y += -include $(srctree)/include/linux/kconfig.h\n' };
+    const file = '/linux/drivers/usb/gadget/function/f_hid.c';
+    const inTree = kbuildFlags(file, ['/linux/drivers'], (path) => makefile[path as keyof typeof makefile], '/linux');
+    assert.deepEqual(inTree.includeDirs, ['/linux/drivers/usb/gadget']);
+    assert.deepEqual(inTree.forcedIncludes, ['/linux/include/linux/kconfig.h']);
+    const outside = kbuildFlags(file, ['/linux/drivers'], (path) => makefile[path as keyof typeof makefile]);
+    assert.deepEqual([outside.includeDirs, outside.forcedIncludes], [[], []]);
+  });
+
   it('decides conditionals on variables set literally (Realtek CONFIG_PLATFORM_I386_PC = y), and only those', () => {
     const flags = flagsOf([
       'CONFIG_PLATFORM_I386_PC = y',
