@@ -141,6 +141,18 @@ static struct iscsit_transport demo_transport = {
     assert.equal(callbacks(check(text('struct sockaddr_in'), '6.1')).length, 1, 'another struct still does not fit');
   });
 
+  it('does not judge a member written only as an argument a kernel macro leaves out with the target\'s config (dep_map without CONFIG_LOCKDEP)', () => {
+    // Debian 6.1: no CONFIG_DEBUG_LOCK_ALLOC, so no mutex.dep_map, and mutex_acquire expands to nothing.
+    const text = (line: string) => `#include <linux/mutex.h>\n#include <linux/lockdep.h>\nstatic void demo_lock(struct mutex *m)\n{\n\t${line}\n}\n`;
+    const missing = (result: CheckResult) => rows(result).filter((row) => row.startsWith('missing-member'));
+    assert.deepEqual(missing(check(text('mutex_acquire(&m->dep_map, 0, 0, _RET_IP_);'), '6.1')), []);
+    assert.deepEqual(missing(check(text('lockdep_init_map(&m->dep_map, "demo", NULL, 0);'), '6.1')), []);
+    // Written as code, it does not compile there.
+    assert.equal(missing(check(text('struct lockdep_map *map = &m->dep_map;'), '6.1')).length, 1);
+    // The driver's own macro of that name is what it compiles.
+    assert.equal(missing(check(`#define mutex_acquire(l, s, t, i) lock_map_acquire(l)\n${text('mutex_acquire(&m->dep_map, 0, 0, _RET_IP_);')}`, '6.1')).length, 1);
+  });
+
   it('is silenced by a kernel-compat-ignore comment on the same or the previous line', () => {
     const text = 'static const struct vfio_device_ops ops = {\n\t.open = 0, /* kernel-compat-ignore */\n\t// kernel-compat-ignore\n\t.release = 0,\n\t.open_device = 0,\n};\n';
     assert.deepEqual(rows(check(text, '5.15')), []);

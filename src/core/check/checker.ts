@@ -17,7 +17,7 @@ import { judgeAccessOperator } from '../rules/accessOperator';
 import { CallbackSignatureJudge } from '../rules/callbackSignature';
 import { deadGuardFindings } from '../rules/deadGuard';
 import { missingFunctionFindings } from '../rules/missingFunction';
-import { callSites, type CallSite } from '../c/calls';
+import { callSites, withArguments, type CallSite } from '../c/calls';
 import { droppedArgumentSpans, macroDefinitions } from '../c/droppedArguments';
 import { callArgumentsFindings } from '../rules/callArguments';
 import { incompleteStructFindings, type WholeUse } from '../rules/incompleteStruct';
@@ -115,7 +115,8 @@ export class Checker {
     const file = this.preprocessFile(text, options, environments);
     const oracle = typeOracle(this.db, context.targets, environments, options.workspaceTypes, options.fileName, file.pre.headers);
     const code = this.codeOf(text, file);
-    const evidence = new UsageEvidence(file.pre, context.targets, this.headerReadings, oracle, this.droppedArguments(text, code, file));
+    const dropped = this.droppedArguments(text, code, file, context.targets);
+    const evidence = new UsageEvidence(file.pre, context.targets, this.headerReadings, oracle, dropped);
     const reading = readVariants(
       this.trees,
       file,
@@ -130,7 +131,7 @@ export class Checker {
       ...this.incompleteStructFindings(context, { code, file, includes, usages: judged.usages, mentions: reading.mentions, oracle }, closures),
       ...preprocessorFindings(context, file.pre, file.lines),
       ...deadGuardFindings(context, text, file.pre),
-      ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures),
+      ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped),
     ];
     return {
       findings: unsuppressedInOrder(findings, file.lines),
@@ -240,10 +241,40 @@ export class Checker {
   }
 
   /**
+   * Per target slot, the arguments the file passes to macros that leave them out of what is
+   * compiled: the driver's own and the kernel's.
+   */
+  private droppedArguments(text: string, code: CodeText, file: PreprocessedFile, targets: readonly number[]): { start: number; end: number }[][] {
+    const own = this.ownMacroDroppedArguments(text, code, file);
+    const kernel = this.kernelMacroDroppedArguments(code, file, targets);
+    if (kernel.length === 0) return own;
+    return targets.map((_, slot) => [...(own[slot] ?? []), ...kernel[slot]]);
+  }
+
+  /**
+   * Per target slot, the arguments the file passes to a kernel macro that leaves them out with
+   * that kernel's config (`mutex_acquire(&m->dep_map, …)` without CONFIG_LOCKDEP, which is why
+   * `dep_map` is not in its struct mutex either), where the driver does not define the macro itself.
+   */
+  private kernelMacroDroppedArguments(code: CodeText, file: PreprocessedFile, targets: readonly number[]): { start: number; end: number }[][] {
+    const headers = this.db.headers();
+    const sites = code.sites.filter((site) => targets.some((image) => headers.droppedParameters(site.name, image) !== 0));
+    if (sites.length === 0) return [];
+    const calls = withArguments(code.masked, sites, file.lineStartIndices, code.isDirectiveLine);
+    return targets.map((image, slot) =>
+      calls.flatMap(({ site, arguments: args }) => {
+        if (file.pre.definedMacros.get(site.name)?.[slot]) return [];
+        const dropped = headers.droppedParameters(site.name, image);
+        return args.spans.filter((_, index) => index < 30 && (dropped & (1 << index)) !== 0);
+      }),
+    );
+  }
+
+  /**
    * Per target slot, the arguments the file passes to its own macros that drop, stringify or
    * paste them, by the definitions that target compiles (in the file or its workspace headers).
    */
-  private droppedArguments(text: string, code: CodeText, file: PreprocessedFile): { start: number; end: number }[][] {
+  private ownMacroDroppedArguments(text: string, code: CodeText, file: PreprocessedFile): { start: number; end: number }[][] {
     const { pre } = file;
     const sources = [
       { definitions: macroDefinitions(text), states: pre.lineStates },
@@ -270,8 +301,13 @@ export class Checker {
     union: FileUsages,
     options: CheckOptions,
     includeClosure: (slot: number) => ReadonlySet<string> | undefined,
+    dropped: readonly (readonly { start: number; end: number }[])[],
   ): Finding[] {
     const { pre } = file;
+    const leftOut = (slot: number, site: CallSite) => {
+      const offset = file.lineStartIndices[site.line] + site.startColumn;
+      return dropped[slot]?.some((span) => offset >= span.start && offset < span.end) === true;
+    };
     const compiled = (slot: number, line: number) => file.built(slot) && pre.lineStates[slot][line] === LineState.Active;
     const definedByDriver = (name: string) => union.functions.has(name) || pre.definedMacros.has(name) || options.workspaceTypes?.definesCallable(name) === true;
     const { masked, isDirectiveLine, sites } = code;
@@ -287,6 +323,7 @@ export class Checker {
           this.headerReadings.callSitesOf(header).map((site) => ({ site, compiled: (slot: number) => header.lineStates[slot]?.[site.line] === LineState.Active })),
         ),
         compiled,
+        leftOut,
         definedByDriver,
         includeClosure,
       }),

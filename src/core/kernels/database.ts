@@ -73,7 +73,7 @@ function isObject(value: unknown): value is object {
 }
 
 /** The part of headers.json.gz every check with kernel includes reads: the include graph and the structs' headers. */
-type HeaderGraphTables = Pick<HeadersFile, 'schema' | 'images' | 'structs' | 'includes'>;
+type HeaderGraphTables = Pick<HeadersFile, 'schema' | 'images' | 'structs' | 'includes' | 'dropping'>;
 
 /** Which members of a data file are wanted, and the key written after them. */
 interface LeadingMembers {
@@ -518,7 +518,7 @@ export class KernelDatabase {
         (whole ??= sameBuild(
           load<HeadersFile>('headers.json.gz', { ...empty, structs: {}, includes: emptyGraph, functions: {}, macros: {} }, (f) => validGraph(f) && Boolean(f.functions && f.macros)),
         ));
-      const loadGraph = () => whole ?? sameBuild(load<HeaderGraphTables>('headers.json.gz', { ...empty, structs: {}, includes: emptyGraph }, validGraph, { before: ',"functions":', keys: ['schema', 'images', 'structs', 'includes'] }));
+      const loadGraph = () => whole ?? sameBuild(load<HeaderGraphTables>('headers.json.gz', { ...empty, structs: {}, includes: emptyGraph }, validGraph, { before: ',"functions":', keys: ['schema', 'images', 'structs', 'includes', 'dropping'] }));
       this.headerIndex = new HeaderIndex(images, loadNames, loadGraph, loadDeclarations);
     }
     return this.headerIndex;
