@@ -139,6 +139,14 @@ describe('includes the build does not explain', () => {
     const plain = createIncludeResolver(['/ws'], (path) => files[path]);
     assert.equal(plain('compat/ver.h', true, '/ws/drv/main.c'), undefined);
   });
+
+  it('never takes the including file for the header it includes (net/nfc/nfc.h including <net/nfc/nfc.h>, the kernel\'s)', async () => {
+    const { createIncludeResolver } = await import('../../src/core/c/includes');
+    const files: Record<string, string> = { '/linux/net/nfc/nfc.h': '#include <net/nfc/nfc.h>\n', '/linux/net/nfc/core.c': '#include "nfc.h"\n' };
+    const resolve = createIncludeResolver(['/linux/net'], (path) => files[path], [], (spec) => Object.keys(files).filter((p) => p.endsWith(`/${spec}`)));
+    assert.equal(resolve('net/nfc/nfc.h', false, '/linux/net/nfc/nfc.h'), undefined);
+    assert.equal(resolve('nfc.h', true, '/linux/net/nfc/core.c')?.path, '/linux/net/nfc/nfc.h');
+  });
 });
 
 describe('include lookups over a whole tree', () => {

@@ -101,8 +101,9 @@ export function createIncludeResolver(
   };
   // The nearest of the workspace's files with that path, when the folders above explain nothing:
   // a -I the build computes in a way we do not read (a shell call, an included makefile).
+  // Never the including file itself: net/nfc/nfc.h's `#include <net/nfc/nfc.h>` is the kernel's.
   const nearestInWorkspace = (spec: string, includingFile: string) =>
-    [...(findInWorkspace?.(spec) ?? [])].sort((a, b) => sharedPrefix(b, includingFile) - sharedPrefix(a, includingFile) || (a < b ? -1 : 1))[0];
+    [...(findInWorkspace?.(spec) ?? [])].filter((path) => path !== includingFile).sort((a, b) => sharedPrefix(b, includingFile) - sharedPrefix(a, includingFile) || (a < b ? -1 : 1))[0];
   const lookUp = (key: string, find: () => string | undefined) => {
     let entry = lookups.get(key);
     if (entry === undefined) lookups.set(key, (entry = { path: find() }));

@@ -4,10 +4,10 @@
 // (variants.ts), keep each usage for the targets that certainly compile it (evidence.ts), then
 // let the rules (../rules, one module per finding kind) judge what was found.
 import type { Parser } from 'web-tree-sitter';
-import { aggregateKey, type AggregateRef, type KernelDatabase, type MemberState } from '../kernels/database';
+import { type AggregateRef, type KernelDatabase, type MemberState } from '../kernels/database';
 import { describeImages } from '../kernels/history';
 import { blankAnnotations } from '../c/parser';
-import { LineState, preprocess, type CommandLineMacro, type IncludedHeader, type IncludeResolver, type KernelEnvironment } from '../c/preprocessor';
+import { LineState, preprocess, type CommandLineMacro, type IncludeResolver, type KernelEnvironment } from '../c/preprocessor';
 import { lineStarts } from '../c/lineIndex';
 import { hostedLibraryInclude } from '../c/userspace';
 import type { WorkspaceTypes } from '../c/workspaceTypes';
