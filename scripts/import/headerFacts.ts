@@ -77,12 +77,14 @@ const MAX_FILE_BYTES = 2 * 1024 * 1024;
 const MAX_DEPTH = 32;
 
 /**
- * `#define name path` where path is `member(.member|[n])*`: a path into a member (`#define
- * d_lock d_lockref.lock`) or another name for it (`#define rcu_head callback_head` makes a
- * member declared `struct rcu_head rcu_head` BTF's `callback_head`; `#define input_event_sec
- * __sec` in the kernel's branch of uapi/linux/input.h).
+ * `#define name path` where path is `member(.member|->member|[index])*`: a path into a member
+ * (`#define d_lock d_lockref.lock`, `#define nd_opts_src_lladdr
+ * nd_opt_array[ND_OPT_SOURCE_LL_ADDR]`, `#define fib_advmss fib_metrics->metrics[RTAX_ADVMSS-1]`)
+ * or another name for it (`#define rcu_head callback_head` makes a member declared `struct
+ * rcu_head rcu_head` BTF's `callback_head`; `#define input_event_sec __sec` in the kernel's
+ * branch of uapi/linux/input.h).
  */
-const ALIAS = /^[ \t]*#[ \t]*define[ \t]+([a-z_][a-z0-9_]*)[ \t]+([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*|\[[0-9]+\])*)[ \t]*(?:\/\*.*)?$/gm;
+const ALIAS = /^[ \t]*#[ \t]*define[ \t]+([a-z_][a-z0-9_]*)[ \t]+([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*|->[a-z_][a-z0-9_]*|\[[A-Za-z0-9_ +*-]+\])*)[ \t]*(?:\/\*.*)?$/gm;
 
 /** `#define NAME(` with the parenthesis right after the name: a function-like macro (after comments are blanked and continuation lines joined). */
 const FUNCTION_MACRO = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)/gm;

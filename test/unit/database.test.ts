@@ -152,6 +152,19 @@ describe('kernel database', () => {
     assert.equal(seconds.state === 'present' && seconds.member.declaration, '#define input_event_sec __sec');
   });
 
+  it('knows member aliases through arrays by a constant, through pointers and through other aliases', () => {
+    const db = bundledDatabase();
+    const on61 = db.imageIndex('6.1')!;
+    const present = (name: string, member: string) => {
+      const state = db.memberHistory({ kind: 'struct', name }, member)[on61];
+      return state.state === 'present' ? `${state.member.declaration}: ${state.member.type}` : state.state;
+    };
+    assert.equal(present('ndisc_options', 'nd_opts_src_lladdr'), '#define nd_opts_src_lladdr nd_opt_array[ND_OPT_SOURCE_LL_ADDR]: struct nd_opt_hdr *');
+    assert.equal(present('fib_info', 'fib_advmss'), '#define fib_advmss fib_metrics->metrics[RTAX_ADVMSS-1]: u32');
+    // `#define gm_hold gm_sustain`, itself `control[MIDI_CTL_SUSTAIN]`.
+    assert.match(present('snd_midi_channel', 'gm_hold'), /^#define gm_hold gm_sustain: /);
+  });
+
   it('reads a data folder without member-aliases.json (written by build:data alone) as having no aliases, and refuses a corrupt one', () => {
     const dentryShard = shardFileName(shardOf('struct dentry', SHARDS));
     const files: Record<string, Uint8Array> = {

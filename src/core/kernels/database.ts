@@ -406,11 +406,12 @@ export class KernelDatabase {
    * (`dentry->d_lock` is `dentry->d_lockref.lock`), typed through the path where the data
    * allows; undefined when the name is no such alias there.
    */
-  private aliasMember(definition: Definition, image: number, member: string): Member | undefined {
+  private aliasMember(definition: Definition, image: number, member: string, depth = 0): Member | undefined {
     const paths = this.aliasesOf(member, image);
     for (const path of paths) {
-      const steps = path.match(/[A-Za-z_]\w*|\[\d+\]/g) ?? [];
-      const base = definition.byName.get(steps[0] ?? '');
+      const steps = path.match(/[A-Za-z_]\w*|\[[^\]]*\]/g) ?? [];
+      // The path may start at another alias (`#define gm_hold gm_sustain`, itself `control[MIDI_CTL_SUSTAIN]`).
+      const base = definition.byName.get(steps[0] ?? '') ?? (depth < 4 ? this.aliasMember(definition, image, steps[0] ?? '', depth + 1) : undefined);
       if (!base) continue;
       let type: string | undefined = base.type;
       for (const step of steps.slice(1)) {
@@ -419,7 +420,8 @@ export class KernelDatabase {
           type = /\[\d*\]$/.test(type) ? type.replace(/\s*\[\d*\]$/, '') : undefined;
           continue;
         }
-        const tag = /^(?:const\s+|volatile\s+)*(struct|union)\s+([A-Za-z_]\w*)$/.exec(type);
+        // `fib_metrics->metrics`: through the pointer to the struct.
+        const tag = /^(?:const\s+|volatile\s+)*(struct|union)\s+([A-Za-z_]\w*)(?:\s*\*)?$/.exec(type);
         type = tag ? this.definition({ kind: tag[1] as AggregateKind, name: tag[2] }, image)?.byName.get(step)?.type : undefined;
       }
       return { name: member, declaration: `#define ${member} ${path}`, type: type ?? '' };
