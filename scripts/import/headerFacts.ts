@@ -7,6 +7,7 @@
 // Conditions are never evaluated: every `#if` / `#else` variant counts, and variants are told
 // apart by their text. Each file is parsed once with tree-sitter-c; macros and member aliases
 // are read from the raw text by line rules, which tree-sitter's error recovery cannot upset.
+import { droppedParameters, macroBodies, type MacroBody } from './droppingMacros';
 import { closeSync, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Node } from 'web-tree-sitter';
@@ -33,6 +34,8 @@ export interface HeaderFacts {
   functions: Record<string, FunctionPrototype[]>;
   /** Function-like macro name -> distinct parameter counts as {count, variadic, header}. Object-like macros are not here. */
   macros: Record<string, { parameters: number; variadic: boolean; header: string }[]>;
+  /** Function-like macro name -> bit mask of the parameters its expansion leaves out with this kernel's config (droppingMacros.ts); only those that leave some out. */
+  droppingMacros: Record<string, number>;
   /** Names of object-like macros (`#define strlcpy strscpy`): a call through one compiles as what it names. */
   objectMacros: string[];
   /** Name -> the headers that make it callable: a prototype, an inline definition, a function-like or object-like macro; sorted. */
@@ -73,8 +76,15 @@ const MAX_FILE_BYTES = 2 * 1024 * 1024;
 /** Symlinked folders could nest forever; no real include path is this deep. */
 const MAX_DEPTH = 32;
 
-/** `#define name path` where path is `member(.member|[n])+`: the rule of scripts/build-member-aliases.ts. */
-const ALIAS = /^[ \t]*#[ \t]*define[ \t]+([a-z_][a-z0-9_]*)[ \t]+([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*|\[[0-9]+\])+)[ \t]*(?:\/\*.*)?$/gm;
+/**
+ * `#define name path` where path is `member(.member|->member|[index])*`: a path into a member
+ * (`#define d_lock d_lockref.lock`, `#define nd_opts_src_lladdr
+ * nd_opt_array[ND_OPT_SOURCE_LL_ADDR]`, `#define fib_advmss fib_metrics->metrics[RTAX_ADVMSS-1]`)
+ * or another name for it (`#define rcu_head callback_head` makes a member declared `struct
+ * rcu_head rcu_head` BTF's `callback_head`; `#define input_event_sec __sec` in the kernel's
+ * branch of uapi/linux/input.h).
+ */
+const ALIAS = /^[ \t]*#[ \t]*define[ \t]+([a-z_][a-z0-9_]*)[ \t]+([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*|->[a-z_][a-z0-9_]*|\[[A-Za-z0-9_ +*-]+\])*)[ \t]*(?:\/\*.*)?$/gm;
 
 /** `#define NAME(` with the parenthesis right after the name: a function-like macro (after comments are blanked and continuation lines joined). */
 const FUNCTION_MACRO = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)/gm;
@@ -840,6 +850,7 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
   const functions = new Map<string, Map<string, FunctionPrototype>>();
   const macros = new Map<string, Map<string, { parameters: number; variadic: boolean; header: string }>>();
   const aliases = new Map<string, Set<string>>();
+  const bodies: MacroBody[] = [];
   const objectMacros = new Set<string>();
   const callableHeaders = new Map<string, Set<string>>();
   const ts = parser.parser;
@@ -863,6 +874,7 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
       objectMacros.add(name);
       addTo(callableHeaders, name, file.name);
     }
+    bodies.push(...macroBodies(uncommented));
     for (const macro of readMacros(uncommented)) {
       const value = { parameters: macro.parameters, variadic: macro.variadic, header: file.name };
       addTo(callableHeaders, macro.name, file.name);
@@ -872,6 +884,8 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
     }
     if (raw.includes('define')) {
       for (const [, name, path] of raw.matchAll(ALIAS)) {
+        // `#define arch_foo arch_foo` only says the name is defined.
+        if (path === name) continue;
         let paths = aliases.get(name);
         if (!paths) aliases.set(name, (paths = new Set()));
         paths.add(path);
@@ -920,6 +934,8 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
     functions: sortedRecord(functions, byHeaderThenText),
     macros: sortedRecord(macros, byHeaderThenText),
     memberAliases: sortedRecord(aliases, (set) => [...set].sort(compare)),
+    // A name also declared as a function may be compiled as that function (a branch the config does not decide).
+    droppingMacros: sortedRecord(new Map([...droppedParameters(bodies)].filter(([name]) => !functions.has(name))), (mask) => mask),
     objectMacros: [...objectMacros].sort(compare),
     callableHeaders: sortedRecord(callableHeaders, (set) => [...set].sort(compare)),
     includes: sortedRecord(includes, (set) => [...set].sort(compare)),

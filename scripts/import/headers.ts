@@ -73,6 +73,7 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
   const openHeaders = new Map<string, number>();
   const functions = new Map<string, [string, number, number][]>();
   const macros = new Map<string, [number, number, number][]>();
+  const dropping = new Map<string, [number, number][]>();
   const aliases = new Map<string, [string, number][]>();
   const callables = new Map<string, number>();
   facts.forEach((fact, i) => {
@@ -92,6 +93,7 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
     for (const [name, variants] of Object.entries(fact.macros)) {
       for (const variant of variants) addFact(macros, name, [variant.parameters, variant.variadic ? 1 : 0, 0], (f) => `${f[0]}/${f[1]}`, 2, bit);
     }
+    for (const [name, mask] of Object.entries(fact.droppingMacros)) addFact<[number, number]>(dropping, name, [mask, 0], (f) => String(f[0]), 1, bit);
     for (const name of [...Object.keys(fact.functions), ...Object.keys(fact.macros), ...fact.objectMacros]) callables.set(name, (callables.get(name) ?? 0) | bit);
     for (const [name, paths] of Object.entries(fact.memberAliases)) {
       for (const path of paths) addFact<[string, number]>(aliases, name, [path, 0], (f) => f[0], 1, bit);
@@ -109,6 +111,8 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
       images,
       structs: byIds(sortFacts(definitions), ids),
       includes: includeGraph(includes, openHeaders, ids),
+      // Before the functions: read with the include graph, which checks read without the large tables behind.
+      dropping: sortFacts(dropping),
       functions: sortFacts(functions),
       macros: sortFacts(macros),
     },

@@ -6,8 +6,9 @@ import type { Finding } from '../core/check/findings';
 import type { KernelDatabase } from '../core/kernels/database';
 import type { Checker } from '../core/check/checker';
 import { buildScope } from '../core/check/buildScope';
+import { IncludedSources } from '../core/c/includedSources';
 import type { Parser } from 'web-tree-sitter';
-import { includeContexts, indexWorkspace, readSource, readTextFile, type IndexedWorkspace } from './files';
+import { includeContexts, indexWorkspace, folderEntries, readSource, readTextFile, type IndexedWorkspace } from './files';
 import { openDatabase } from './kernels';
 import { createChecker } from './runtime';
 
@@ -60,6 +61,8 @@ export class FileRunner {
   private readonly includeContext: ReturnType<typeof includeContexts>;
   /** The files of one folder share its Kbuild files: each is read once per run. */
   private readonly makefiles = new Map<string, string | undefined>();
+  /** Which .c files other .c files include, read once per folder. */
+  private readonly includedSources = new IncludedSources(folderEntries, readTextFile);
 
   private constructor(
     private readonly checker: Checker,
@@ -97,7 +100,9 @@ export class FileRunner {
     const source = readSource(path);
     const elapsed = () => performance.now() - started;
     if (!('text' in source)) return { path, targets: [], findings: [], stops: [], skipped: source.reason, problems: [], milliseconds: elapsed() };
-    const scope = buildScope(path, this.job.roots, (file) => this.readMakefile(file), this.db, this.job.targets, this.workspace.index.inKernelTree(path));
+    const scope = buildScope(path, this.job.roots, (file) => this.readMakefile(file), this.db, this.job.targets, this.workspace.index.inKernelTree(path), (file) =>
+      this.includedSources.includerOf(file),
+    );
     const judged = { path, targets: scope.targets, problems: scope.problems, ...(scope.configuredOff ? { configuredOff: scope.configuredOff.why } : {}) };
     if (scope.notBuilt !== undefined) return { ...judged, findings: [], stops: [], notBuilt: scope.notBuilt, milliseconds: elapsed() };
     const result = this.checker.check(source.text, { fileName: path, targets: scope.targets, workspaceTypes: this.workspace.index, ...this.includeContext(path) });

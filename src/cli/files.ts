@@ -43,6 +43,15 @@ export function collectFiles(paths: readonly string[]): { files: string[]; missi
   return { files: [...new Set(files)], missing };
 }
 
+/** The names in a folder; none when it cannot be read. */
+export function folderEntries(folder: string): string[] {
+  try {
+    return readdirSync(folder).sort();
+  } catch {
+    return [];
+  }
+}
+
 /** Decodes bytes as UTF-8; invalid bytes become U+FFFD, so positions stay stable and nothing throws. */
 export function decodeSource(bytes: Uint8Array): { text: string; valid: boolean } {
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
@@ -151,7 +160,7 @@ export function includeContexts(roots: readonly string[], workspace?: WorkspaceT
   const findInWorkspace = workspace && ((spec: string) => workspace.pathsEndingWith(spec));
   const kernelHeader = (path: string) => workspace !== undefined && !workspace.covers(path);
   return (file) => {
-    const flags = kbuildFlags(file, roots, read);
+    const flags = kbuildFlags(file, roots, read, workspace?.kernelTreeOf(file));
     const key = flags.includeDirs.join('\n');
     let resolveInclude = resolvers.get(key);
     if (!resolveInclude) resolvers.set(key, (resolveInclude = createIncludeResolver(roots, readTextFile, flags.includeDirs, findInWorkspace, kernelHeader, texts)));

@@ -117,6 +117,42 @@ static int f(struct vfio_device *vdev)
     ]);
   });
 
+  it('types members through a struct a driver header the file reads defines, even where no workspace index knows it', () => {
+    // drivers/usb/gadget's uvc.h defines its own struct uvc_device (vdev is a video_device);
+    // the uvcvideo module's, in the data, has a struct v4l2_device vdev without v4l2_dev.
+    // No index here, as in a kernel tree past the index's file limit.
+    const text = '#include <media/v4l2-dev.h>\n#include "uvc.h"\nstatic void uvc_setup(struct uvc_device *uvc)\n{\n\tuvc->vdev.v4l2_dev = &uvc->v4l2_dev;\n}\n';
+    const header = { '/ws/uvc.h': 'struct uvc_device {\n\tstruct video_device vdev;\n\tstruct v4l2_device v4l2_dev;\n};\n' };
+    const missing = (result: CheckResult) => rows(result).filter((row) => row.startsWith('missing-member'));
+    assert.deepEqual(missing(check(text, '6.1', header)), []);
+    assert.equal(missing(check(text.replace('#include "uvc.h"\n', ''), '6.1', header)).length, 1, "without the header, the kernel's uvc_device is meant");
+  });
+
+  it('takes a struct tag the kernel headers #define as another word for that struct in a callback (struct sockaddr_storage)', () => {
+    // linux/socket.h: `#define sockaddr_storage __kernel_sockaddr_storage`; BTF knows only the latter.
+    const text = (parameter: string) => `#include <target/iscsi/iscsi_transport.h>
+static int demo_setup_np(struct iscsi_np *np, ${parameter} *addr) { return 0; }
+static struct iscsit_transport demo_transport = {
+\t.iscsit_setup_np = demo_setup_np,
+};
+`;
+    const callbacks = (result: CheckResult) => rows(result).filter((row) => row.startsWith('callback-signature'));
+    assert.deepEqual(callbacks(check(text('struct sockaddr_storage'), '6.1')), []);
+    assert.equal(callbacks(check(text('struct sockaddr_in'), '6.1')).length, 1, 'another struct still does not fit');
+  });
+
+  it('does not judge a member written only as an argument a kernel macro leaves out with the target\'s config (dep_map without CONFIG_LOCKDEP)', () => {
+    // Debian 6.1: no CONFIG_DEBUG_LOCK_ALLOC, so no mutex.dep_map, and mutex_acquire expands to nothing.
+    const text = (line: string) => `#include <linux/mutex.h>\n#include <linux/lockdep.h>\nstatic void demo_lock(struct mutex *m)\n{\n\t${line}\n}\n`;
+    const missing = (result: CheckResult) => rows(result).filter((row) => row.startsWith('missing-member'));
+    assert.deepEqual(missing(check(text('mutex_acquire(&m->dep_map, 0, 0, _RET_IP_);'), '6.1')), []);
+    assert.deepEqual(missing(check(text('lockdep_init_map(&m->dep_map, "demo", NULL, 0);'), '6.1')), []);
+    // Written as code, it does not compile there.
+    assert.equal(missing(check(text('struct lockdep_map *map = &m->dep_map;'), '6.1')).length, 1);
+    // The driver's own macro of that name is what it compiles.
+    assert.equal(missing(check(`#define mutex_acquire(l, s, t, i) lock_map_acquire(l)\n${text('mutex_acquire(&m->dep_map, 0, 0, _RET_IP_);')}`, '6.1')).length, 1);
+  });
+
   it('is silenced by a kernel-compat-ignore comment on the same or the previous line', () => {
     const text = 'static const struct vfio_device_ops ops = {\n\t.open = 0, /* kernel-compat-ignore */\n\t// kernel-compat-ignore\n\t.release = 0,\n\t.open_device = 0,\n};\n';
     assert.deepEqual(rows(check(text, '5.15')), []);

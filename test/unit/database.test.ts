@@ -141,6 +141,30 @@ describe('kernel database', () => {
     assert.equal(db.memberHistory({ kind: 'struct', name: 'inode' }, 'd_lock')[db.imageIndex('6.8')!].state, 'absent');
   });
 
+  it('knows member names the kernel headers define as another name (rcu_head, input_event_sec)', () => {
+    const db = bundledDatabase();
+    const on61 = db.imageIndex('6.1')!;
+    // `struct rcu_head rcu_head;` is BTF's `struct callback_head callback_head` (`#define rcu_head callback_head`).
+    const rcuHead = db.memberHistory({ kind: 'struct', name: 'se_device' }, 'rcu_head')[on61];
+    assert.deepEqual(rcuHead.state === 'present' && rcuHead.member, { name: 'rcu_head', declaration: '#define rcu_head callback_head', type: 'struct callback_head' });
+    // The kernel's branch of uapi/linux/input.h: `#define input_event_sec __sec`.
+    const seconds = db.memberHistory({ kind: 'struct', name: 'input_event' }, 'input_event_sec')[on61];
+    assert.equal(seconds.state === 'present' && seconds.member.declaration, '#define input_event_sec __sec');
+  });
+
+  it('knows member aliases through arrays by a constant, through pointers and through other aliases', () => {
+    const db = bundledDatabase();
+    const on61 = db.imageIndex('6.1')!;
+    const present = (name: string, member: string) => {
+      const state = db.memberHistory({ kind: 'struct', name }, member)[on61];
+      return state.state === 'present' ? `${state.member.declaration}: ${state.member.type}` : state.state;
+    };
+    assert.equal(present('ndisc_options', 'nd_opts_src_lladdr'), '#define nd_opts_src_lladdr nd_opt_array[ND_OPT_SOURCE_LL_ADDR]: struct nd_opt_hdr *');
+    assert.equal(present('fib_info', 'fib_advmss'), '#define fib_advmss fib_metrics->metrics[RTAX_ADVMSS-1]: u32');
+    // `#define gm_hold gm_sustain`, itself `control[MIDI_CTL_SUSTAIN]`.
+    assert.match(present('snd_midi_channel', 'gm_hold'), /^#define gm_hold gm_sustain: /);
+  });
+
   it('reads a data folder without member-aliases.json (written by build:data alone) as having no aliases, and refuses a corrupt one', () => {
     const dentryShard = shardFileName(shardOf('struct dentry', SHARDS));
     const files: Record<string, Uint8Array> = {

@@ -224,8 +224,13 @@ describe('scanKernelHeaders', () => {
       });
     });
 
-    it('reads member aliases with the rule of build-member-aliases', () => {
-      assert.deepEqual(facts.memberAliases, { d_lock: ['d_lockref.lock'] });
+    it('reads member aliases: paths into a member (through arrays and pointers) and other names for one, not a name defined as itself', () => {
+      assert.deepEqual(facts.memberAliases, {
+        d_lock: ['d_lockref.lock'],
+        d_opt_src: ['d_opt_array[D_OPT_SRC]'],
+        d_pmtu: ['d_metrics->metrics[D_MTU-1]'],
+        rcu_head: ['callback_head'],
+      });
     });
   });
 });

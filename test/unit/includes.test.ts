@@ -80,6 +80,17 @@ describe('kbuildFlags: make variables and literal conditionals', () => {
     assert.deepEqual(flags.defines, [{ name: 'DRV_VERSION', value: '2.1', certain: true }]);
   });
 
+  it('reads $(srctree) as the root of the kernel tree the file lies in, and leaves it out elsewhere', () => {
+    // drivers/usb/gadget/function/Makefile: u_f.h is one folder up, named from the tree's root.
+    const makefile = { '/linux/drivers/usb/gadget/function/Makefile': 'ccflags-y := -I$(srctree)/drivers/usb/gadget/\nccflags-y += -include $(srctree)/include/linux/kconfig.h\n' };
+    const file = '/linux/drivers/usb/gadget/function/f_hid.c';
+    const inTree = kbuildFlags(file, ['/linux/drivers'], (path) => makefile[path as keyof typeof makefile], '/linux');
+    assert.deepEqual(inTree.includeDirs, ['/linux/drivers/usb/gadget']);
+    assert.deepEqual(inTree.forcedIncludes, ['/linux/include/linux/kconfig.h']);
+    const outside = kbuildFlags(file, ['/linux/drivers'], (path) => makefile[path as keyof typeof makefile]);
+    assert.deepEqual([outside.includeDirs, outside.forcedIncludes], [[], []]);
+  });
+
   it('decides conditionals on variables set literally (Realtek CONFIG_PLATFORM_I386_PC = y), and only those', () => {
     const flags = flagsOf([
       'CONFIG_PLATFORM_I386_PC = y',
@@ -127,6 +138,14 @@ describe('includes the build does not explain', () => {
     assert.equal(resolve('linux/module.h', false, '/ws/drv/main.c'), undefined, 'a kernel header stays unresolved');
     const plain = createIncludeResolver(['/ws'], (path) => files[path]);
     assert.equal(plain('compat/ver.h', true, '/ws/drv/main.c'), undefined);
+  });
+
+  it('never takes the including file for the header it includes (net/nfc/nfc.h including <net/nfc/nfc.h>, the kernel\'s)', async () => {
+    const { createIncludeResolver } = await import('../../src/core/c/includes');
+    const files: Record<string, string> = { '/linux/net/nfc/nfc.h': '#include <net/nfc/nfc.h>\n', '/linux/net/nfc/core.c': '#include "nfc.h"\n' };
+    const resolve = createIncludeResolver(['/linux/net'], (path) => files[path], [], (spec) => Object.keys(files).filter((p) => p.endsWith(`/${spec}`)));
+    assert.equal(resolve('net/nfc/nfc.h', false, '/linux/net/nfc/nfc.h'), undefined);
+    assert.equal(resolve('nfc.h', true, '/linux/net/nfc/core.c')?.path, '/linux/net/nfc/nfc.h');
   });
 });
 

@@ -101,8 +101,9 @@ export function createIncludeResolver(
   };
   // The nearest of the workspace's files with that path, when the folders above explain nothing:
   // a -I the build computes in a way we do not read (a shell call, an included makefile).
+  // Never the including file itself: net/nfc/nfc.h's `#include <net/nfc/nfc.h>` is the kernel's.
   const nearestInWorkspace = (spec: string, includingFile: string) =>
-    [...(findInWorkspace?.(spec) ?? [])].sort((a, b) => sharedPrefix(b, includingFile) - sharedPrefix(a, includingFile) || (a < b ? -1 : 1))[0];
+    [...(findInWorkspace?.(spec) ?? [])].filter((path) => path !== includingFile).sort((a, b) => sharedPrefix(b, includingFile) - sharedPrefix(a, includingFile) || (a < b ? -1 : 1))[0];
   const lookUp = (key: string, find: () => string | undefined) => {
     let entry = lookups.get(key);
     if (entry === undefined) lookups.set(key, (entry = { path: find() }));
@@ -151,14 +152,21 @@ function macroFlags(value: string): { name: string; value: string | null }[] {
   return macros;
 }
 
+/** A make value with `$(srctree)` read as the kernel tree's root, where the file lies in one. */
+function inTree(value: string, kernelTree: string | undefined): string {
+  return kernelTree === undefined ? value : value.replace(/\$[({]srctree[)}]/g, kernelTree);
+}
+
 /**
  * Reads the `Kbuild` and `Makefile` of each folder from the file's up to its workspace root
  * (at most the file's own folder when there is no root) for `-include`, `-I`, `-D` and `-U`
  * flags. Only paths relative to the module folder are understood; anything naming other make
  * variables is left out rather than guessed. A `-D` under a make conditional (other than the
  * KERNELRELEASE test) or on a config-dependent variable (`ccflags-$(CONFIG_X)`) is uncertain.
+ * `kernelTree`: the root of the kernel source tree the file lies in, which `$(srctree)` names
+ * (drivers/usb/gadget/function: `-I$(srctree)/drivers/usb/gadget/` for u_f.h).
  */
-export function kbuildFlags(file: string, roots: readonly string[], read: TextReader): BuildFlags {
+export function kbuildFlags(file: string, roots: readonly string[], read: TextReader, kernelTree?: string): BuildFlags {
   const flags: BuildFlags = { forcedIncludes: [], includeDirs: [], defines: [] };
   const object = file.replace(/^.*\//, '').replace(/\.[ch]$/, '');
   for (const folder of foldersUpTo(dirname(file), rootOf(file, roots))) {
@@ -178,7 +186,7 @@ export function kbuildFlags(file: string, roots: readonly string[], read: TextRe
         const reach = conditionals.reach;
         if (reach === Reach.Never) continue;
         const certain = reach === Reach.Always && !assignment[1].includes('$');
-        const value = variables.expand(assignment[3]);
+        const value = inTree(variables.expand(assignment[3]), kernelTree);
         for (const macro of macroFlags(value)) flags.defines.push({ ...macro, certain });
         for (const flag of value.matchAll(/(-include|-I)\s*(\S+)/g)) {
           const path = flag[2];

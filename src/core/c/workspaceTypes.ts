@@ -340,7 +340,12 @@ export class WorkspaceTypeIndex implements WorkspaceTypes {
 
   /** Whether a file lies in one of the kernel trees. */
   inKernelTree(path: string): boolean {
-    return this.kernelTrees.some((root) => path.startsWith(`${root}/`));
+    return this.kernelTreeOf(path) !== undefined;
+  }
+
+  /** The root of the kernel tree a file lies in, if any. */
+  kernelTreeOf(path: string): string | undefined {
+    return this.kernelTrees.find((root) => path.startsWith(`${root}/`));
   }
 
   /** Whether a file's definitions are the driver's (false for a kernel tree's own headers). */

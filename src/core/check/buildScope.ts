@@ -1,6 +1,7 @@
 // On which of the targeted kernels the build compiles a file at all: the object lists of its
 // Kbuild (kbuildObjects.ts) against each kernel's config. The CLI and the extension judge a
 // file only on those kernels; a file no kernel builds is not judged, and they say why.
+import { dirname, relative } from 'node:path';
 import { builtWith, failedTestWords, holds, kbuildVerdict, type ConfigNeeds, type ConfigReader } from '../c/kbuildObjects';
 import type { TextReader } from '../c/includes';
 import type { KernelDatabase } from '../kernels/database';
@@ -20,11 +21,25 @@ export interface BuildScope {
 /**
  * `inKernelTree`: the file is part of a kernel source tree (kernelTree.ts), where every config
  * symbol is the kernel's: one no kernel's config sets is off, not the driver's own.
+ * `includerOf`: the .c file that `#include`s this one, if any (includedSources.ts).
  */
-export function buildScope(file: string, roots: readonly string[], read: TextReader, db: KernelDatabase, targets: readonly number[], inKernelTree = false): BuildScope {
+export function buildScope(
+  file: string,
+  roots: readonly string[],
+  read: TextReader,
+  db: KernelDatabase,
+  targets: readonly number[],
+  inKernelTree = false,
+  includerOf?: (file: string) => string | undefined,
+): BuildScope {
   const verdict = kbuildVerdict(file, roots, read);
   const problems = verdict.problems;
-  if (verdict.kind === 'unknown') return { targets: [...targets], problems };
+  if (verdict.kind === 'unknown') {
+    // No object list names it, and another .c file includes it: it is compiled as part of that one only.
+    const includer = includerOf?.(file);
+    if (includer !== undefined) return { targets: [], notBuilt: `not built alone: ${relative(dirname(file), includer)} includes it`, problems };
+    return { targets: [...targets], problems };
+  }
   if (verdict.kind === 'not-built') return { targets: [], notBuilt: verdict.reason, problems };
   const known = knownSymbols(db);
   const configOf =

@@ -4,10 +4,10 @@
 // (variants.ts), keep each usage for the targets that certainly compile it (evidence.ts), then
 // let the rules (../rules, one module per finding kind) judge what was found.
 import type { Parser } from 'web-tree-sitter';
-import { aggregateKey, type AggregateRef, type KernelDatabase, type MemberState } from '../kernels/database';
+import { type AggregateRef, type KernelDatabase, type MemberState } from '../kernels/database';
 import { describeImages } from '../kernels/history';
 import { blankAnnotations } from '../c/parser';
-import { LineState, preprocess, type CommandLineMacro, type IncludedHeader, type IncludeResolver, type KernelEnvironment } from '../c/preprocessor';
+import { LineState, preprocess, type CommandLineMacro, type IncludeResolver, type KernelEnvironment } from '../c/preprocessor';
 import { lineStarts } from '../c/lineIndex';
 import { hostedLibraryInclude } from '../c/userspace';
 import type { WorkspaceTypes } from '../c/workspaceTypes';
@@ -17,7 +17,7 @@ import { judgeAccessOperator } from '../rules/accessOperator';
 import { CallbackSignatureJudge } from '../rules/callbackSignature';
 import { deadGuardFindings } from '../rules/deadGuard';
 import { missingFunctionFindings } from '../rules/missingFunction';
-import { callSites, type CallSite } from '../c/calls';
+import { callSites, withArguments, type CallSite } from '../c/calls';
 import { droppedArgumentSpans, macroDefinitions } from '../c/droppedArguments';
 import { callArgumentsFindings } from '../rules/callArguments';
 import { incompleteStructFindings, type WholeUse } from '../rules/incompleteStruct';
@@ -113,9 +113,10 @@ export class Checker {
     const context: RuleContext = { db: this.db, targets: [...options.targets], severities: { ...DEFAULT_SEVERITIES, ...options.severities } };
     const environments = this.environments(context.targets);
     const file = this.preprocessFile(text, options, environments);
-    const oracle = typeOracle(this.db, context.targets, environments, options.workspaceTypes, options.fileName);
+    const oracle = typeOracle(this.db, context.targets, environments, options.workspaceTypes, options.fileName, file.pre.headers);
     const code = this.codeOf(text, file);
-    const evidence = new UsageEvidence(file.pre, context.targets, this.headerReadings, oracle, this.droppedArguments(text, code, file));
+    const dropped = this.droppedArguments(text, code, file, context.targets);
+    const evidence = new UsageEvidence(file.pre, context.targets, this.headerReadings, oracle, dropped);
     const reading = readVariants(
       this.trees,
       file,
@@ -130,7 +131,7 @@ export class Checker {
       ...this.incompleteStructFindings(context, { code, file, includes, usages: judged.usages, mentions: reading.mentions, oracle }, closures),
       ...preprocessorFindings(context, file.pre, file.lines),
       ...deadGuardFindings(context, text, file.pre),
-      ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures),
+      ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped),
     ];
     return {
       findings: unsuppressedInOrder(findings, file.lines),
@@ -230,14 +231,8 @@ export class Checker {
   /** Kernel structs used whole (members, sizeof, objects of them) where the file's build reads no header defining them. */
   private incompleteStructFindings(context: RuleContext, read: WholeUseReading, includeClosure: (slot: number) => ReadonlySet<string> | undefined): Finding[] {
     const { file } = read;
-    const driverDefined = new Map<string, boolean>();
-    const isDriverDefined = (ref: AggregateRef) => {
-      const key = aggregateKey(ref);
-      let defined = driverDefined.get(key);
-      if (defined === undefined) driverDefined.set(key, (defined = definedInReadHeader(ref, file.pre.headers)));
-      return defined;
-    };
-    const uses = wholeUses(context.targets, read).filter((use) => !isDriverDefined(use.aggregate));
+    // A struct a driver header defines is never among them: the type oracle knows it as the driver's.
+    const uses = wholeUses(context.targets, read);
     if (uses.length === 0) return [];
     const compiled = (slot: number, line: number) => file.built(slot) && file.pre.lineStates[slot][line] === LineState.Active;
     return incompleteStructFindings(context, { uses, includeClosure, includes: read.includes, compiled });
@@ -251,10 +246,40 @@ export class Checker {
   }
 
   /**
+   * Per target slot, the arguments the file passes to macros that leave them out of what is
+   * compiled: the driver's own and the kernel's.
+   */
+  private droppedArguments(text: string, code: CodeText, file: PreprocessedFile, targets: readonly number[]): { start: number; end: number }[][] {
+    const own = this.ownMacroDroppedArguments(text, code, file);
+    const kernel = this.kernelMacroDroppedArguments(code, file, targets);
+    if (kernel.length === 0) return own;
+    return targets.map((_, slot) => [...(own[slot] ?? []), ...kernel[slot]]);
+  }
+
+  /**
+   * Per target slot, the arguments the file passes to a kernel macro that leaves them out with
+   * that kernel's config (`mutex_acquire(&m->dep_map, …)` without CONFIG_LOCKDEP, which is why
+   * `dep_map` is not in its struct mutex either), where the driver does not define the macro itself.
+   */
+  private kernelMacroDroppedArguments(code: CodeText, file: PreprocessedFile, targets: readonly number[]): { start: number; end: number }[][] {
+    const headers = this.db.headers();
+    const sites = code.sites.filter((site) => targets.some((image) => headers.droppedParameters(site.name, image) !== 0));
+    if (sites.length === 0) return [];
+    const calls = withArguments(code.masked, sites, file.lineStartIndices, code.isDirectiveLine);
+    return targets.map((image, slot) =>
+      calls.flatMap(({ site, arguments: args }) => {
+        if (file.pre.definedMacros.get(site.name)?.[slot]) return [];
+        const dropped = headers.droppedParameters(site.name, image);
+        return args.spans.filter((_, index) => index < 30 && (dropped & (1 << index)) !== 0);
+      }),
+    );
+  }
+
+  /**
    * Per target slot, the arguments the file passes to its own macros that drop, stringify or
    * paste them, by the definitions that target compiles (in the file or its workspace headers).
    */
-  private droppedArguments(text: string, code: CodeText, file: PreprocessedFile): { start: number; end: number }[][] {
+  private ownMacroDroppedArguments(text: string, code: CodeText, file: PreprocessedFile): { start: number; end: number }[][] {
     const { pre } = file;
     const sources = [
       { definitions: macroDefinitions(text), states: pre.lineStates },
@@ -281,8 +306,13 @@ export class Checker {
     union: FileUsages,
     options: CheckOptions,
     includeClosure: (slot: number) => ReadonlySet<string> | undefined,
+    dropped: readonly (readonly { start: number; end: number }[])[],
   ): Finding[] {
     const { pre } = file;
+    const leftOut = (slot: number, site: CallSite) => {
+      const offset = file.lineStartIndices[site.line] + site.startColumn;
+      return dropped[slot]?.some((span) => offset >= span.start && offset < span.end) === true;
+    };
     const compiled = (slot: number, line: number) => file.built(slot) && pre.lineStates[slot][line] === LineState.Active;
     const definedByDriver = (name: string) => union.functions.has(name) || pre.definedMacros.has(name) || options.workspaceTypes?.definesCallable(name) === true;
     const { masked, isDirectiveLine, sites } = code;
@@ -298,6 +328,7 @@ export class Checker {
           this.headerReadings.callSitesOf(header).map((site) => ({ site, compiled: (slot: number) => header.lineStates[slot]?.[site.line] === LineState.Active })),
         ),
         compiled,
+        leftOut,
         definedByDriver,
         includeClosure,
       }),
@@ -361,16 +392,6 @@ function wholeUses(targets: readonly number[], read: WholeUseReading): WholeUse[
     if (images.length > 0) uses.push({ aggregate: mention.aggregate, range: mention.range, targets: images });
   }
   return uses.sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn);
-}
-
-/**
- * Whether a driver header the file reads defines the struct (a body): then it is the driver's,
- * even where the workspace index did not read that header (a kernel tree past the index's
- * file limit: bnx2x's own `struct regpair`, lpfc's `struct fcp_cmnd`).
- */
-function definedInReadHeader(aggregate: AggregateRef, headers: readonly IncludedHeader[]): boolean {
-  const definition = new RegExp(`\\b${aggregate.kind}\\s+${aggregate.name}\\s*\\{`);
-  return headers.some((header) => header.text.includes(aggregate.name) && definition.test(header.text));
 }
 
 /** A use as hovers and fixes see it: with the function assigned as the newest judged target compiles it. */

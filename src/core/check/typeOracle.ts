@@ -6,7 +6,7 @@
 // `#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)`) leaves the kernel's struct in charge on
 // the others: code naming it is judged there (`kernelsOn`), and nowhere else.
 import type { AggregateRef, KernelDatabase } from '../kernels/database';
-import type { KernelEnvironment } from '../c/preprocessor';
+import type { IncludedHeader, KernelEnvironment } from '../c/preprocessor';
 import type { WorkspaceTypes } from '../c/workspaceTypes';
 import type { TypeOracle } from '../c/usages';
 import { parseTypeText } from '../c/typeText';
@@ -16,13 +16,31 @@ export interface CheckTypeOracle extends TypeOracle {
   kernelsOn(ref: AggregateRef, slot: number): boolean;
 }
 
+/** What the driver's headers the file reads define, where the workspace index knows nothing of it: a struct of the driver's, members unknown. */
+const READ_HEADER_ONLY: ReadonlyMap<string, string> = new Map();
+
+/**
+ * `readHeaders`: the driver's headers the preprocessor read for the file. A struct one of them
+ * defines is the driver's even where the workspace index never read that header (a kernel tree
+ * past the index's file limit: drivers/usb/gadget's `struct uvc_device` of uvc.h is not the
+ * uvcvideo module's).
+ */
 export function typeOracle(
   db: KernelDatabase,
   targets: readonly number[],
   environments: readonly KernelEnvironment[],
   workspace: WorkspaceTypes | undefined,
   fileName: string,
+  readHeaders: readonly IncludedHeader[] = [],
 ): CheckTypeOracle {
+  const inReadHeader = new Map<string, boolean>();
+  const driversOwn = (ref: AggregateRef): ReadonlyMap<string, string> | 'conditional' | undefined => {
+    const own = workspace?.aggregate(ref, fileName);
+    if (own !== undefined) return own;
+    const key = `${ref.kind} ${ref.name}`;
+    if (!inReadHeader.has(key)) inReadHeader.set(key, definedInReadHeader(ref, readHeaders));
+    return inReadHeader.get(key) ? READ_HEADER_ONLY : undefined;
+  };
   const newestFirst = [...targets].reverse();
   const environmentsKey = targets.join(',');
   const driverMayDefine = new Map<string, readonly boolean[] | undefined>();
@@ -36,7 +54,7 @@ export function typeOracle(
     // A name the driver defines in another file is the driver's; defined only under #if, it
     // is the kernel's where no target may compile the driver's definition.
     isKernelAggregate: (ref) => {
-      const own = workspace?.aggregate(ref, fileName);
+      const own = driversOwn(ref);
       if (own === undefined) return db.knows(ref);
       return own === 'conditional' && db.knows(ref) && (conditionalOn(ref)?.some((mayBe) => !mayBe) ?? false);
     },
@@ -46,12 +64,12 @@ export function typeOracle(
     },
     // Through a conditional definition, only where every target has the kernel's struct.
     memberType: (ref, member) => {
-      const own = workspace?.aggregate(ref, fileName);
+      const own = driversOwn(ref);
       if (own === undefined || (own === 'conditional' && conditionalOn(ref)?.every((mayBe) => !mayBe))) return kernelMemberType(db, newestFirst, ref, member);
       return own === 'conditional' ? undefined : own.get(member);
     },
     kernelsOn: (ref, slot) => {
-      const own = workspace?.aggregate(ref, fileName);
+      const own = driversOwn(ref);
       if (own === undefined) return true;
       return own === 'conditional' && conditionalOn(ref)?.[slot] === false;
     },
@@ -85,4 +103,10 @@ function kernelMemberType(db: KernelDatabase, newestFirst: readonly number[], re
 function aggregateTagOf(type: string): string {
   const parsed = parseTypeText(type);
   return parsed ? `${parsed.kind} ${parsed.name}` : '';
+}
+
+/** Whether a driver header the file reads defines the struct (a body). */
+export function definedInReadHeader(aggregate: AggregateRef, headers: readonly IncludedHeader[]): boolean {
+  const definition = new RegExp(`\\b${aggregate.kind}\\s+${aggregate.name}\\s*\\{`);
+  return headers.some((header) => header.text.includes(aggregate.name) && definition.test(header.text));
 }

@@ -74,7 +74,7 @@ function isObject(value: unknown): value is object {
 }
 
 /** The part of headers.json.gz every check with kernel includes reads: the include graph and the structs' headers. */
-type HeaderGraphTables = Pick<HeadersFile, 'schema' | 'images' | 'structs' | 'includes'>;
+type HeaderGraphTables = Pick<HeadersFile, 'schema' | 'images' | 'structs' | 'includes' | 'dropping'>;
 
 /** Which members of a data file are wanted, and the key written after them. */
 interface LeadingMembers {
@@ -407,11 +407,12 @@ export class KernelDatabase {
    * (`dentry->d_lock` is `dentry->d_lockref.lock`), typed through the path where the data
    * allows; undefined when the name is no such alias there.
    */
-  private aliasMember(definition: Definition, image: number, member: string): Member | undefined {
+  private aliasMember(definition: Definition, image: number, member: string, depth = 0): Member | undefined {
     const paths = this.aliasesOf(member, image);
     for (const path of paths) {
-      const steps = path.match(/[A-Za-z_]\w*|\[\d+\]/g) ?? [];
-      const base = definition.byName.get(steps[0] ?? '');
+      const steps = path.match(/[A-Za-z_]\w*|\[[^\]]*\]/g) ?? [];
+      // The path may start at another alias (`#define gm_hold gm_sustain`, itself `control[MIDI_CTL_SUSTAIN]`).
+      const base = definition.byName.get(steps[0] ?? '') ?? (depth < 4 ? this.aliasMember(definition, image, steps[0] ?? '', depth + 1) : undefined);
       if (!base) continue;
       let type: string | undefined = base.type;
       for (const step of steps.slice(1)) {
@@ -420,12 +421,21 @@ export class KernelDatabase {
           type = /\[\d*\]$/.test(type) ? type.replace(/\s*\[\d*\]$/, '') : undefined;
           continue;
         }
-        const tag = /^(?:const\s+|volatile\s+)*(struct|union)\s+([A-Za-z_]\w*)$/.exec(type);
+        // `fib_metrics->metrics`: through the pointer to the struct.
+        const tag = /^(?:const\s+|volatile\s+)*(struct|union)\s+([A-Za-z_]\w*)(?:\s*\*)?$/.exec(type);
         type = tag ? this.definition({ kind: tag[1] as AggregateKind, name: tag[2] }, image)?.byName.get(step)?.type : undefined;
       }
       return { name: member, declaration: `#define ${member} ${path}`, type: type ?? '' };
     }
     return undefined;
+  }
+
+  /**
+   * Whether the kernel headers of `image` #define `name` as another word (`#define
+   * sockaddr_storage __kernel_sockaddr_storage`): a struct tag so named is another struct's.
+   */
+  renames(name: string, image: number): boolean {
+    return this.aliasesOf(name, image).some((path) => /^[A-Za-z_]\w*$/.test(path));
   }
 
   /** The paths `member` expands to on `image` (every known path on a kernel without header data). */
@@ -511,7 +521,7 @@ export class KernelDatabase {
         (whole ??= sameBuild(
           load<HeadersFile>('headers.json.gz', { ...empty, structs: {}, includes: emptyGraph, functions: {}, macros: {} }, (f) => validGraph(f) && Boolean(f.functions && f.macros)),
         ));
-      const loadGraph = () => whole ?? sameBuild(load<HeaderGraphTables>('headers.json.gz', { ...empty, structs: {}, includes: emptyGraph }, validGraph, { before: ',"functions":', keys: ['schema', 'images', 'structs', 'includes'] }));
+      const loadGraph = () => whole ?? sameBuild(load<HeaderGraphTables>('headers.json.gz', { ...empty, structs: {}, includes: emptyGraph }, validGraph, { before: ',"functions":', keys: ['schema', 'images', 'structs', 'includes', 'dropping'] }));
       this.headerIndex = new HeaderIndex(images, loadNames, loadGraph, loadDeclarations);
     }
     return this.headerIndex;

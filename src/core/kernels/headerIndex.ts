@@ -43,7 +43,7 @@ export class HeaderIndex {
   private idsByName?: ReadonlyMap<string, number>;
 
   /** The include graph and structs' headers, asked by every check with kernel includes; read apart from the larger prototypes and macros, asked for hovers and successors. */
-  private graphTables?: Pick<HeadersFile, 'structs' | 'includes'>;
+  private graphTables?: Pick<HeadersFile, 'structs' | 'includes' | 'dropping'>;
   private callTables?: Pick<HeadersFile, 'functions' | 'macros'>;
   private namesFile?: HeaderNamesFile;
   private callableMasks?: NameMaskTable;
@@ -52,7 +52,7 @@ export class HeaderIndex {
   constructor(
     images: readonly number[],
     private readonly loadNames: () => HeaderNamesFile,
-    private readonly loadGraph: () => Pick<HeadersFile, 'structs' | 'includes'>,
+    private readonly loadGraph: () => Pick<HeadersFile, 'structs' | 'includes' | 'dropping'>,
     private readonly loadDeclarations: () => Pick<HeadersFile, 'functions' | 'macros'>,
   ) {
     images.forEach((image, i) => this.bits.set(image, 1 << i));
@@ -66,7 +66,7 @@ export class HeaderIndex {
     return (this.callableMasks ??= new NameMaskTable(this.names.callables));
   }
 
-  private get graph(): Pick<HeadersFile, 'structs' | 'includes'> {
+  private get graph(): Pick<HeadersFile, 'structs' | 'includes' | 'dropping'> {
     return (this.graphTables ??= this.loadGraph());
   }
 
@@ -235,6 +235,17 @@ export class HeaderIndex {
     const found: string[] = [];
     for (const [name, mask] of this.callables.entries()) if ((mask & required) === required && (mask & excluded) === 0) found.push(name);
     return found;
+  }
+
+  /**
+   * The parameters (bit i: parameter i) the image's function-like macro `name` leaves out of
+   * its expansion with that kernel's config; 0 when it leaves none out, or it is not known.
+   */
+  droppedParameters(name: string, image: number): number {
+    const bit = this.bits.get(image);
+    if (bit === undefined) return 0;
+    const on = (own(this.graph.dropping ?? {}, name) ?? []).filter(([, mask]) => mask & bit);
+    return on.length === 1 ? on[0][0] : 0;
   }
 
   /** The function-like macro definitions of a name on the image; [] when no header defines one. */

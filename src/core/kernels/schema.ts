@@ -132,6 +132,12 @@ export interface HeadersFile {
   functions: Record<string, [string, number, number][]>;
   /** Function-like macro name -> [parameter count, variadic (1/0), mask][]. */
   macros: Record<string, [number, number, number][]>;
+  /**
+   * Function-like macro name -> [bit mask of the parameters its expansion leaves out (bit i:
+   * parameter i), mask of the kernels][], for the macros that leave some out with a kernel's
+   * config (`mutex_acquire(&m->dep_map, …)` without CONFIG_LOCKDEP). Optional: older data has none.
+   */
+  dropping?: Record<string, [number, number][]>;
 }
 
 /**

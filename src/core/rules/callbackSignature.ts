@@ -71,10 +71,11 @@ export class CallbackSignatureJudge {
     let why = this.verdicts.get(verdictKey);
     if (why) {
       // A kernel struct the function names that this image's data lacks may be another name
-      // for a struct it has (64-bit kernels before 4.18: `#define timespec64 timespec`).
+      // for a struct it has (64-bit kernels before 4.18: `#define timespec64 timespec`), and
+      // a tag its headers #define as another word is that struct (`struct sockaddr_storage`).
       const unsure = signatureTags(signature).filter((tag) => {
         const [kind, name] = tag.split(' ') as [AggregateKind, string];
-        return this.db.knows({ kind, name }) && this.db.definition({ kind, name }, image) === null;
+        return (this.db.knows({ kind, name }) && this.db.definition({ kind, name }, image) === null) || this.db.renames(name, image);
       });
       if (unsure.length > 0) why = signatureMismatch(signature, expected, { typedefs, uncertain: (tag) => unsure.includes(tag) });
     }

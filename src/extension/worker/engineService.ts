@@ -9,6 +9,7 @@ import type { Parser } from 'web-tree-sitter';
 import { buildScope } from '../../core/check/buildScope';
 import { Checker, describeStop, type BuildContext } from '../../core/check/checker';
 import { createIncludeResolver, kbuildFlags, type TextReader } from '../../core/c/includes';
+import { IncludedSources } from '../../core/c/includedSources';
 import { loadCParser } from '../../core/c/parser';
 import type { WorkspaceTypeIndex } from '../../core/c/workspaceTypes';
 import { quickFixesFor } from '../../core/edits/quickFixes';
@@ -155,8 +156,12 @@ export class EngineService {
     const started = Date.now();
     const read = buildInputReader(request);
     const labels = (targets: readonly number[]) => targets.map((t) => db.images[t].label);
-    // Only what the build compiles, on the kernels whose config builds it, is judged.
-    const scope = request.onDisk ? buildScope(request.fileName, request.roots, read, db, selection.images, workspaceTypes.inKernelTree(request.fileName)) : undefined;
+    // Only what the build compiles, on the kernels whose config builds it, is judged. The
+    // includers of a .c file are read afresh on every check: one may have changed since.
+    const includers = new IncludedSources(folderEntries, read);
+    const scope = request.onDisk
+      ? buildScope(request.fileName, request.roots, read, db, selection.images, workspaceTypes.inKernelTree(request.fileName), (file) => includers.includerOf(file))
+      : undefined;
     for (const problem of scope?.problems ?? []) log(problem);
     if (scope?.notBuilt !== undefined) {
       const result = { findings: [], usages: [], mentions: [], variants: 0, stops: [] };
@@ -201,6 +206,15 @@ function knownCodes(severities: CheckRequest['severities']): CheckRequest['sever
   return Object.fromEntries(Object.entries(severities).filter(([code]) => code in DEFAULT_SEVERITIES));
 }
 
+/** The names in a folder; none when it cannot be read. */
+function folderEntries(folder: string): string[] {
+  try {
+    return readdirSync(folder).sort();
+  } catch {
+    return [];
+  }
+}
+
 /** A header's or make file's text: the host's unsaved editors win over the disk. */
 function buildInputReader(request: CheckRequest): TextReader {
   return (path) => (path === request.fileName ? request.text : (request.openTexts[path] ?? readSmallFile(path)));
@@ -211,7 +225,7 @@ function buildInputReader(request: CheckRequest): TextReader {
  * The Kbuild's `-include` headers come first, as in the build.
  */
 function includeContext(request: CheckRequest, read: TextReader, workspace: WorkspaceTypeIndex): BuildContext {
-  const flags = request.onDisk ? kbuildFlags(request.fileName, request.roots, read) : { forcedIncludes: [], includeDirs: [], defines: [] };
+  const flags = request.onDisk ? kbuildFlags(request.fileName, request.roots, read, workspace.kernelTreeOf(request.fileName)) : { forcedIncludes: [], includeDirs: [], defines: [] };
   const findInWorkspace = (spec: string) => workspace.pathsEndingWith(spec);
   const resolveInclude = createIncludeResolver(request.roots, read, flags.includeDirs, findInWorkspace, (path) => !workspace.covers(path));
   return { resolveInclude, forcedIncludes: flags.forcedIncludes, defines: flags.defines };
