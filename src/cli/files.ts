@@ -78,7 +78,7 @@ export function readTextFile(candidate: string): string | undefined {
   return 'text' in read ? read.text : undefined;
 }
 
-/** A workspace larger than this is indexed only in part (the first files in path order). */
+/** Beyond the files named for checking, a workspace larger than this is indexed only in part (the first files in path order). */
 export const MAX_INDEXED_FILES = 5000;
 
 /** The files the workspace index reads, in the order it reads them. */
@@ -92,15 +92,19 @@ export interface WorkspacePlan {
 
 /**
  * Which files the index of the roots reads: every .c and .h file under them (the driver's
- * workspace, for the CLI), up to MAX_INDEXED_FILES. The files under `first` (those named for
- * checking) come first, so they are within the limit: in a workspace over it (a kernel tree),
- * their folders' definitions count most.
+ * workspace, for the CLI). The files under `first` (those named for checking) come first and
+ * are all read: each is read for its check anyway, and a header past a limit would leave its
+ * definitions unknown to the files beside it (a check of all of drivers/ read only as far as
+ * drivers/gpu). Beyond them, up to MAX_INDEXED_FILES: in a workspace over it (a kernel tree),
+ * the named folders' definitions count most.
  */
 export function planWorkspaceIndex(roots: readonly string[], first: readonly string[] = []): WorkspacePlan {
   const kernelTrees = [...new Set(roots.map((root) => enclosingKernelTree(resolve(root), readTextFile, isDirectory)).filter((tree) => tree !== undefined))];
   const driverFile = (path: string) => !kernelTrees.some((root) => inKernelHeaders(path, root));
-  const files = [...new Set([...collectFiles(first).files, ...collectFiles(roots).files])].filter(driverFile);
-  return { files: files.slice(0, MAX_INDEXED_FILES), kernelTrees, truncated: files.length > MAX_INDEXED_FILES };
+  const named = collectFiles(first).files.filter(driverFile);
+  const files = [...new Set([...named, ...collectFiles(roots).files])].filter(driverFile);
+  const limit = Math.max(MAX_INDEXED_FILES, named.length);
+  return { files: files.slice(0, limit), kernelTrees, truncated: files.length > limit };
 }
 
 /** One file's definitions as the index keeps them (undefined: unreadable), with its place in the plan. */
