@@ -137,6 +137,25 @@ describe('the driver\'s own types across its workspace', () => {
     assert.equal(index.update('/ws/a_hdev.c', 'struct hdev { int other; };\nstruct channel { int mine; };\nstruct file_lock { int mine; };\nstatic int g(void) { return 1; }\n'), false, 'an edit that defines no new name changes nothing');
   });
 
+  it('takes, of two drivers\' same-named structs, the one in the header the file reads', () => {
+    const index = new WorkspaceTypeIndex(checker.parser);
+    const gadget = '#include <media/v4l2-dev.h>\nstruct uvc_device { struct video_device vdev; };\n';
+    // Earlier in path order, another driver's struct of the same name.
+    index.update('/tree/drivers/media/usb/uvc/uvcvideo.h', '#include <media/v4l2-device.h>\nstruct uvc_device { struct v4l2_device vdev; };\n');
+    index.update('/tree/drivers/usb/gadget/uvc.h', gadget);
+    const text = '#include "uvc.h"\nstatic void f(struct uvc_device *uvc) { uvc->vdev.v4l2_dev = 0; }\n';
+    const resolveInclude = (spec: string) => (spec === 'uvc.h' ? { path: '/tree/drivers/usb/gadget/uvc.h', text: gadget } : undefined);
+    const warnings = (fileName: string, resolve: typeof resolveInclude | undefined) =>
+      checker
+        .check(text, { fileName, targets: parseTargets('6.1', db.images).images, workspaceTypes: index, ...(resolve ? { resolveInclude: resolve } : {}) })
+        .findings.filter((f) => f.severity === 'warning')
+        .map((f) => `${f.code} ${f.message}`);
+    // video_device has v4l2_dev; v4l2_device has not.
+    assert.deepEqual(warnings('/tree/drivers/usb/gadget/f_uvc.c', resolveInclude), []);
+    // Without the include read, the first definition in path order speaks, as before.
+    assert.deepEqual(warnings('/tree/drivers/usb/gadget/f_uvc.c', undefined), ['missing-member `v4l2_dev` is not in struct v4l2_device on 6.1']);
+  });
+
   it('judges the kernel structs reached through a struct defined in another file, and never the driver\'s own names', () => {
     const index = new WorkspaceTypeIndex(checker.parser);
     index.update('/ws/hdev.h', HEADER);

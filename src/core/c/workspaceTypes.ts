@@ -282,8 +282,13 @@ function normalizeSpaces(text: string): string {
 export interface WorkspaceTypes {
   /** Changes whenever a file's definitions change, so readings made before are not reused. */
   readonly generation: number;
-  /** Members of an aggregate some other workspace file defines unconditionally; 'conditional' when only inside #if blocks. */
-  aggregate(ref: AggregateRef, except: string): ReadonlyMap<string, string> | 'conditional' | undefined;
+  /**
+   * Members of an aggregate some other workspace file defines unconditionally; 'conditional'
+   * when only inside #if blocks. Where several files define it, those among `preferred` (the
+   * headers the file being checked reads) speak first: two drivers of one tree may each have a
+   * `struct uvc_device`, and the one a file includes is its own.
+   */
+  aggregate(ref: AggregateRef, except: string, preferred?: ReadonlySet<string>): ReadonlyMap<string, string> | 'conditional' | undefined;
   /** The type a typedef of some other workspace file names; 'conditional' when only inside #if blocks. */
   typedef(name: string, except: string): string | 'conditional' | undefined;
   /**
@@ -397,8 +402,10 @@ export class WorkspaceTypeIndex implements WorkspaceTypes {
     return (this.byBaseName.get(suffix.slice(suffix.lastIndexOf('/') + 1)) ?? []).filter((path) => path.endsWith(suffix));
   }
 
-  aggregate(ref: AggregateRef, except: string): ReadonlyMap<string, string> | 'conditional' | undefined {
-    return pick(this.index().aggregates.get(`${ref.kind} ${ref.name}`), except);
+  aggregate(ref: AggregateRef, except: string, preferred?: ReadonlySet<string>): ReadonlyMap<string, string> | 'conditional' | undefined {
+    const definitions = this.index().aggregates.get(`${ref.kind} ${ref.name}`);
+    const read = preferred && definitions?.filter((d) => preferred.has(d.path));
+    return pick(read && read.length > 0 ? read : definitions, except);
   }
 
   typedef(name: string, except: string): string | 'conditional' | undefined {

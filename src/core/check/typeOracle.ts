@@ -34,8 +34,9 @@ export function typeOracle(
   readHeaders: readonly IncludedHeader[] = [],
 ): CheckTypeOracle {
   const inReadHeader = new Map<string, boolean>();
+  const readPaths = new Set(readHeaders.map((header) => header.path));
   const driversOwn = (ref: AggregateRef): ReadonlyMap<string, string> | 'conditional' | undefined => {
-    const own = workspace?.aggregate(ref, fileName);
+    const own = workspace?.aggregate(ref, fileName, readPaths);
     if (own !== undefined) return own;
     const key = `${ref.kind} ${ref.name}`;
     if (!inReadHeader.has(key)) inReadHeader.set(key, definedInReadHeader(ref, readHeaders));
