@@ -2,7 +2,8 @@
 // driver's register headers (amdgpu's asic_reg/, 1-2 MB of `#define mmREG 0x1234` each) are
 // that. Such a text declares no type or function and calls nothing, so what is read from a
 // header's code (its prototypes, calls and type definitions) is known without parsing or
-// masking megabytes. Masking and parsing them once per file took half of gfx_v8_0.c's check.
+// masking megabytes. Masking them for calls and parsing them for prototypes took about a third
+// of a profile of gfx_v8_0.c's check (18% and 14%).
 //
 // Conservative: a line it cannot account for (a comment opened in a directive and closed on a
 // later line, anything but a comment outside a directive) counts as code.

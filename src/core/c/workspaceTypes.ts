@@ -8,8 +8,8 @@
 // parsed with the checker's tree-sitter parser and only its type definitions are kept. A .c
 // file is only scanned for the names of the structs and unions and the macros it defines:
 // no other file sees its members (a .c file is nobody's header; one that another includes
-// is read there as text by the preprocessor), so parsing it bought nothing but time, a
-// third of a cold single-driver check.
+// is read there as text by the preprocessor), so parsing it bought nothing but time
+// (indexing i915, ext4, ipv4 and sound/core: 2.3-2.8 s with .c files parsed, 1.0 s scanned).
 import type { Node, Parser, Tree } from 'web-tree-sitter';
 import { emptyFunctionBodies } from './functionBodies';
 import { typeWithoutName } from './ctype';
@@ -67,18 +67,32 @@ const TAG_WITH_BODY = /\b(struct|union)\s+(?:(?:__attribute__\s*\(\([^;{]*?\)\)|
 
 /** The names of the structs and unions a .c file defines and the macros a call may reach, read from its text without parsing it. */
 export function readSourceNames(text: string): FileTypes {
-  const found: FileTypes = { aggregates: new Map(), typedefs: new Map(), conditional: new Set(), rows: new Map(), callables: new Set(), namedOnly: new Set() };
-  if (text.length > MAX_INDEXED_BYTES || text.includes('\0')) return found;
-  for (const match of text.matchAll(MACRO_DEFINITION)) if (!NUMBER_BODY.test(match[2])) found.callables.add(detached(match[1]));
-  for (const match of blankCommentsAndLiterals(text).matchAll(TAG_WITH_BODY)) found.namedOnly!.add(detached(`${match[1]} ${match[2]}`));
-  return found;
+  const found = noTypes();
+  if (!isIndexable(text)) return found;
+  const namedOnly = new Set<string>();
+  for (const match of blankCommentsAndLiterals(text).matchAll(TAG_WITH_BODY)) namedOnly.add(`${match[1]} ${match[2]}`);
+  readCallableMacros(text, found);
+  return detachedTypes({ ...found, namedOnly });
+}
+
+function noTypes(): FileTypes {
+  return { aggregates: new Map(), typedefs: new Map(), conditional: new Set(), rows: new Map(), callables: new Set() };
+}
+
+function isIndexable(text: string): boolean {
+  return text.length <= MAX_INDEXED_BYTES && !text.includes('\0');
+}
+
+/** The macros a call may reach (not register numbers), into `found.callables`. */
+function readCallableMacros(text: string, found: FileTypes): void {
+  for (const match of text.matchAll(MACRO_DEFINITION)) if (!NUMBER_BODY.test(match[2])) found.callables.add(match[1]);
 }
 
 /** Reads the type definitions of one file. */
 export function readFileTypes(parser: Parser, text: string): FileTypes {
-  const found: FileTypes = { aggregates: new Map(), typedefs: new Map(), conditional: new Set(), rows: new Map(), callables: new Set() };
-  if (text.length > MAX_INDEXED_BYTES || text.includes('\0')) return found;
-  for (const match of text.matchAll(MACRO_DEFINITION)) if (!NUMBER_BODY.test(match[2])) found.callables.add(match[1]);
+  const found = noTypes();
+  if (!isIndexable(text)) return found;
+  readCallableMacros(text, found);
   // A register header defines macros only: nothing to parse.
   if (holdsOnlyDirectives(text)) return detachedTypes(found);
   const tree = parseDeclarations(parser, blankAnnotations(text));
@@ -131,6 +145,7 @@ function detachedTypes(found: FileTypes): FileTypes {
     rows: new Map([...found.rows].map(([name, row]) => [detached(name), row])),
     directives: found.directives,
     callables: new Set([...found.callables].map(detached)),
+    ...(found.namedOnly ? { namedOnly: new Set([...found.namedOnly].map(detached)) } : {}),
   };
 }
 

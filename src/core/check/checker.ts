@@ -216,15 +216,10 @@ export class Checker {
   private includeClosures(targets: readonly number[], text: string, file: PreprocessedFile, options: CheckOptions): (slot: number) => ReadonlySet<string> | undefined {
     const headers = this.db.headers();
     let roots: (string[] | undefined)[] | undefined;
-    // Asked once per use and target: the answer per slot is kept, not looked up by its roots again.
-    const closures = new Map<number, ReadonlySet<string> | undefined>();
     return (slot) => {
-      if (closures.has(slot)) return closures.get(slot);
       roots ??= includeRoots({ fileName: options.fileName, text, pre: file.pre, targets, headers, resolveInclude: options.resolveInclude, forcedIncludes: options.forcedIncludes });
       const slotRoots = roots[slot];
-      const closure = slotRoots && headers.includeClosure(slotRoots, targets[slot]);
-      closures.set(slot, closure);
-      return closure;
+      return slotRoots && headers.includeClosure(slotRoots, targets[slot]);
     };
   }
 

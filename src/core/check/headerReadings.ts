@@ -22,7 +22,16 @@ export class HeaderReadings {
   private readonly calls = new BoundedByPath<CallSite[]>();
   private readonly macros = new BoundedByPath<MacroDefinition[]>();
 
+  /** Per header as one check read it (prototypes and calls both ask): a scan, not kept past the check. */
+  private readonly codeless = new WeakMap<IncludedHeader, boolean>();
+
   constructor(private readonly parser: Parser) {}
+
+  private holdsNoCode(header: IncludedHeader): boolean {
+    let codeless = this.codeless.get(header);
+    if (codeless === undefined) this.codeless.set(header, (codeless = holdsOnlyDirectives(header.text)));
+    return codeless;
+  }
 
   /**
    * The function declarations of a workspace header (`int apfs_rename(...);` in apfs.h).
@@ -31,7 +40,7 @@ export class HeaderReadings {
    */
   functionsOf(header: IncludedHeader, oracle: TypeOracle): Map<string, FunctionSignature[]> {
     // A register header: nothing to parse, and nothing to keep (kept, it would crowd out the rest).
-    if (holdsOnlyDirectives(header.text)) return new Map();
+    if (this.holdsNoCode(header)) return new Map();
     return this.declarations.get(header, () => {
       const text = blankAnnotations(header.text)
         .split('\n')
@@ -54,7 +63,7 @@ export class HeaderReadings {
 
   /** The calls in a workspace header. */
   callSitesOf(header: IncludedHeader): CallSite[] {
-    if (holdsOnlyDirectives(header.text)) return [];
+    if (this.holdsNoCode(header)) return [];
     return this.calls.get(header, () => callSites(maskCode(header.text), (line) => header.directiveLines[line] === 1));
   }
 }

@@ -1,7 +1,7 @@
 // A large table of names, each with a kernel mask, stored as one sorted newline-joined string
 // and an array of masks. header-names.json.gz's `callables` holds 130 k names: as a JSON
-// object, parsing it took a third of a cold check's first diagnostics and 20 MB of heap per
-// thread; as a string it parses at copying speed and is searched in place.
+// object, parsing the file took 550-600 ms of a first check on a loaded machine (80-100 ms
+// now) and 26-34 MB more memory; as a string it parses at copying speed and is searched in place.
 /** The stored form: `names` sorted by UTF-16 code units and joined by '\n', `masks[i]` for the i-th name. */
 export interface NameMasks {
   names: string;
