@@ -145,6 +145,21 @@ describe('preprocessor: lines and directives', () => {
     assert.equal(result.conditions[0].text, 'LINUX_VERSION_CODE < KERNEL_VERSION(5, 6, 0)   && 1');
   });
 
+  it('reads a macro whose value is followed by a comment opened at the line\'s end (net/atm/lec.c\'s DUMP_PACKETS)', () => {
+    const lines = [
+      '#define DUMP_PACKETS 0\t\t/*', //   0
+      '\t\t\t\t * 0 = None,', //           1
+      '\t\t\t\t */', //                   2
+      '#if DUMP_PACKETS >= 2', //          3
+      'int dump;', //                      4
+      '#endif', //                         5
+    ];
+    const result = run(lines);
+    assert.deepEqual([...result.directiveLines], [1, 1, 1, 1, 0, 1]);
+    assert.deepEqual(at(result, 4), [I, I, I, I]);
+    assert.deepEqual(result.problems, []);
+  });
+
   it('treats a // comment continued with a backslash as part of the comment', () => {
     const lines = ['// comment \\', '#if 0', 'int a;', '#endif'];
     const result = run(lines);

@@ -106,6 +106,8 @@ export function scanSource(text: string, markDirectiveLines: boolean): ScannedSo
               }
               inBlockComment = true;
               pos += 2;
+              // The comment may open at the line's end (`#define DUMP 0 /*`): nothing of it is copied.
+              copyFrom = pos;
               continue;
             }
           }
