@@ -103,6 +103,34 @@ describe('Kbuild object lists', () => {
     assert.equal(builtWith(when('synth_debug.c') as string[][], kernel({ CONFIG_SND_SYNTH: 'y', CONFIG_SND_DEBUG: 'm' })), false, 'only y passes ifeq (…,y)');
   });
 
+  it('builds what a list held only where a later `list-$(CONFIG_X) :=` does not replace it', () => {
+    // fs/proc's Makefile: with CONFIG_MMU=y the second line assigns proc-y.
+    const makefile = 'proc-y := nommu.o task_nommu.o\nproc-$(CONFIG_MMU) := task_mmu.o\nproc-y += generic.o\nobj-$(CONFIG_PROC_FS) += proc.o\n';
+    const when = (file: string) => {
+      const found = verdict(file, { Makefile: makefile });
+      return found.kind === 'built' ? found.when : found.kind;
+    };
+    assert.deepEqual(when('task_nommu.c'), [['CONFIG_PROC_FS', '!CONFIG_MMU=y']]);
+    assert.deepEqual(when('task_mmu.c'), [['CONFIG_PROC_FS', 'CONFIG_MMU']]);
+    assert.deepEqual(when('generic.c'), [['CONFIG_PROC_FS']]);
+    const kernel = (config: Record<string, string>) => (symbol: string) => config[symbol];
+    assert.equal(builtWith(when('task_nommu.c') as string[][], kernel({ CONFIG_PROC_FS: 'y', CONFIG_MMU: 'y' })), false);
+    assert.equal(builtWith(when('task_nommu.c') as string[][], kernel({ CONFIG_PROC_FS: 'y' })), true);
+  });
+
+  it('builds a header of a folder Kbuild enters only under a config symbol only where that symbol is on', () => {
+    // net/Makefile and net/dsa: dsa_priv.h is read only by net/dsa's files.
+    const files = {
+      Makefile: 'obj-$(CONFIG_NET_DSA) += dsa/\nobj-y += core/\n',
+      'dsa/Makefile': 'obj-$(CONFIG_NET_DSA) += dsa_core.o\ndsa_core-y += dsa.o port.o\n',
+      'core/Makefile': 'obj-y += dev.o\n',
+    };
+    assert.deepEqual(verdict('dsa/dsa_priv.h', files), { kind: 'built', makefile: '/m/Makefile', when: [['CONFIG_NET_DSA']], problems: [] });
+    // A folder entered always, or one no list names: the header's includers decide.
+    assert.equal(verdict('core/dev.h', files).kind, 'unknown');
+    assert.equal(verdict('include/net/dsa.h', files).kind, 'unknown');
+  });
+
   it('takes the lists only from the Kbuild pass of a two-pass Makefile', () => {
     const makefile = 'ifneq ($(KERNELRELEASE),)\nobj-m := drv.o\nelse\nobj-m := other.o\nendif\n';
     assert.equal(verdict('drv.c', { Makefile: makefile }).kind, 'built');

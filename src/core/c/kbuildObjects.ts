@@ -214,7 +214,23 @@ function readListAssignment(rawName: string, operator: string, rawValue: string,
   const replaces = (operator === ':=' || operator === '::=' || operator === '=') && reach === Reach.Always;
   if (!found.spelling.has(id)) found.spelling.set(id, rawName.trim());
   found.lists.set(id, replaces ? names : [...(found.lists.get(id) ?? []), ...names]);
+  if (replaces && key.need !== '') replaceWhereOn(found, key.base, key.need);
   return true;
+}
+
+/**
+ * `proc-$(CONFIG_MMU) := task_mmu.o` after `proc-y := nommu.o task_nommu.o`: where the symbol
+ * is y, the line assigns proc-y itself, so what proc-y held until then is built only where
+ * it is not (fs/proc's no-MMU files).
+ */
+function replaceWhereOn(found: ObjectLists, base: string, need: string): void {
+  const plain = found.lists.get(`${base}|`);
+  if (!plain) return;
+  const unlessOn = `!${need}=y`;
+  found.lists.set(
+    `${base}|`,
+    plain.map((entry) => (entry.needs.includes(unlessOn) ? entry : { name: entry.name, needs: [...entry.needs, unlessOn] })),
+  );
 }
 
 function readInclude(spec: string, folder: string, read: TextReader, state: MakeState, found: ObjectLists, depth: number, optional: boolean): void {
@@ -289,14 +305,15 @@ function listNames(lists: ObjectLists): string {
 }
 
 /**
- * Whether Kbuild builds `file` (a .c file), from the object lists of its folder and of the
- * folders above it up to the workspace root that holds it. The nearest folder with object
+ * Whether Kbuild builds `file` (a .c file; a header, see headerVerdict), from the object lists
+ * of its folder and of the folders above it up to the workspace root that holds it. The nearest folder with object
  * lists decides "not built"; any of them naming the file by its path makes it built, under
  * the config symbols its lists and the `obj-$(CONFIG_X) += sub/` lines above them need.
  */
 export function kbuildVerdict(file: string, roots: readonly string[], read: TextReader): BuildVerdict {
   const problems: string[] = [];
-  if (!file.endsWith('.c')) return { kind: 'unknown', problems };
+  const isHeader = file.endsWith('.h');
+  if (!file.endsWith('.c') && !isHeader) return { kind: 'unknown', problems };
   const root = roots.find((r) => !relative(r, file).startsWith('..') && !isAbsolute(relative(r, file)));
   const folders = foldersUpTo(dirname(file), root);
   const listsOf = new Map<string, ObjectLists | undefined>();
@@ -304,6 +321,7 @@ export function kbuildVerdict(file: string, roots: readonly string[], read: Text
     if (!listsOf.has(folder)) listsOf.set(folder, readObjectLists(folder, read, problems));
     return listsOf.get(folder);
   };
+  if (isHeader) return headerVerdict(folders, lists, problems);
   let nearest: ObjectLists | undefined;
   for (const [index, folder] of folders.entries()) {
     const here = lists(folder);
@@ -315,6 +333,18 @@ export function kbuildVerdict(file: string, roots: readonly string[], read: Text
   if (!nearest || nearest.open) return { kind: 'unknown', problems };
   const object = `${basename(file, '.c')}.o`;
   return { kind: 'not-built', makefile: nearest.makefile, reason: `not built by Kbuild (${object} is not in ${listNames(nearest) || 'its object lists'})`, problems };
+}
+
+/**
+ * A header is compiled by the files that include it, nearly always those of its own folder:
+ * where Kbuild descends into that folder only under some config (`obj-$(CONFIG_NET_DSA) +=
+ * dsa/`), the header is built only there too. Any other header: unknown, other signs decide.
+ */
+function headerVerdict(folders: string[], lists: (folder: string) => ObjectLists | undefined, problems: string[]): BuildVerdict {
+  const when = folderNeeds(folders, lists);
+  const parent = folders.length > 1 ? lists(folders[1]) : undefined;
+  if (!parent || !lists(folders[0]) || when.some((needs) => needs.length === 0)) return { kind: 'unknown', problems };
+  return { kind: 'built', makefile: parent.makefile, when, problems };
 }
 
 /**
