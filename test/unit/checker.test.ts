@@ -153,6 +153,14 @@ static struct iscsit_transport demo_transport = {
     assert.equal(missing(check(`#define mutex_acquire(l, s, t, i) lock_map_acquire(l)\n${text('mutex_acquire(&m->dep_map, 0, 0, _RET_IP_);')}`, '6.1')).length, 1);
   });
 
+  it('takes a member named in capitals that no kernel has for a macro (FLOW_KEYS_HASH_START_FIELD), but judges lower-case names', () => {
+    // include/net/flow_dissector.h: `#define FLOW_KEYS_HASH_START_FIELD basic`.
+    const text = (member: string) => `#include <net/flow_dissector.h>\nstatic const void *start(const struct flow_keys *flow)\n{\n\treturn &flow->${member};\n}\n`;
+    const missing = (result: CheckResult) => rows(result).filter((row) => row.startsWith('missing-member'));
+    assert.deepEqual(missing(check(text('FLOW_KEYS_HASH_START_FIELD'), '6.1')), []);
+    assert.deepEqual(missing(check(text('hash_start'), '6.1')), ['missing-member 4:16-26 [6.1] `hash_start` is not in struct flow_keys on 6.1']);
+  });
+
   it('is silenced by a kernel-compat-ignore comment on the same or the previous line', () => {
     const text = 'static const struct vfio_device_ops ops = {\n\t.open = 0, /* kernel-compat-ignore */\n\t// kernel-compat-ignore\n\t.release = 0,\n\t.open_device = 0,\n};\n';
     assert.deepEqual(rows(check(text, '5.15')), []);

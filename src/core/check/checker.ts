@@ -85,6 +85,8 @@ const KBUILD_MODULE_DEFINES: readonly CommandLineMacro[] = [
   { name: 'MODULE', value: '1', certain: true },
 ];
 const UNKNOWN: MemberState = { state: 'unknown' };
+/** A macro's name by kernel convention: capitals, digits and underscores. */
+const MACRO_NAME = /^[A-Z_][A-Z0-9_]*[A-Z][A-Z0-9_]*$/;
 
 interface CodeText {
   masked: string;
@@ -204,6 +206,10 @@ export class Checker {
   private judgedHistory(ref: AggregateRef, member: string): MemberState[] {
     const history = this.db.memberHistory(ref, member);
     if (this.db.definedInSomeHeader(ref) === false) return history.map(() => UNKNOWN);
+    // A name in capitals that no kernel's struct has is a macro for a member (`flow->
+    // FLOW_KEYS_HASH_START_FIELD`, `#define`d as `basic` in a kernel header); the header data
+    // keep only lower-case member macros.
+    if (MACRO_NAME.test(member) && history.every((state) => state.state !== 'present')) return history.map(() => UNKNOWN);
     const privateOn = this.db.privateImages(ref);
     if (privateOn.length === 0) return history;
     return history.map((state, image) => (privateOn.includes(image) ? UNKNOWN : state));
@@ -216,10 +222,15 @@ export class Checker {
   private includeClosures(targets: readonly number[], text: string, file: PreprocessedFile, options: CheckOptions): (slot: number) => ReadonlySet<string> | undefined {
     const headers = this.db.headers();
     let roots: (string[] | undefined)[] | undefined;
+    // Rules ask once per use and target: each slot's answer is looked up once.
+    const bySlot = new Map<number, ReadonlySet<string> | undefined>();
     return (slot) => {
+      if (bySlot.has(slot)) return bySlot.get(slot);
       roots ??= includeRoots({ fileName: options.fileName, text, pre: file.pre, targets, headers, resolveInclude: options.resolveInclude, forcedIncludes: options.forcedIncludes });
       const slotRoots = roots[slot];
-      return slotRoots && headers.includeClosure(slotRoots, targets[slot]);
+      const closure = slotRoots && headers.includeClosure(slotRoots, targets[slot]);
+      bySlot.set(slot, closure);
+      return closure;
     };
   }
 

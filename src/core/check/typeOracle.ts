@@ -5,7 +5,7 @@
 // A definition the driver compiles only for some kernels (a compat backport of a struct under
 // `#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)`) leaves the kernel's struct in charge on
 // the others: code naming it is judged there (`kernelsOn`), and nowhere else.
-import type { AggregateRef, KernelDatabase } from '../kernels/database';
+import type { AggregateKind, AggregateRef, KernelDatabase } from '../kernels/database';
 import type { IncludedHeader, KernelEnvironment } from '../c/preprocessor';
 import type { WorkspaceTypes } from '../c/workspaceTypes';
 import type { TypeOracle } from '../c/usages';
@@ -15,6 +15,9 @@ export interface CheckTypeOracle extends TypeOracle {
   /** Whether code naming `ref` means the kernel's struct on the target in `slot`: no definition of the driver's may be compiled there. */
   kernelsOn(ref: AggregateRef, slot: number): boolean;
 }
+
+/** The driver's definition of a struct: its members' types, 'conditional' (compiled only under #if), or undefined (none: the kernel's). */
+type OwnDefinition = ReadonlyMap<string, string> | 'conditional' | undefined;
 
 /** What the driver's headers the file reads define, where the workspace index knows nothing of it: a struct of the driver's, members unknown. */
 const READ_HEADER_ONLY: ReadonlyMap<string, string> = new Map();
@@ -33,14 +36,16 @@ export function typeOracle(
   fileName: string,
   readHeaders: readonly IncludedHeader[] = [],
 ): CheckTypeOracle {
-  const inReadHeader = new Map<string, boolean>();
   const readPaths = new Set(readHeaders.map((header) => header.path));
-  const driversOwn = (ref: AggregateRef): ReadonlyMap<string, string> | 'conditional' | undefined => {
-    const own = workspace?.aggregate(ref, fileName, readPaths);
-    if (own !== undefined) return own;
-    const key = `${ref.kind} ${ref.name}`;
-    if (!inReadHeader.has(key)) inReadHeader.set(key, definedInReadHeader(ref, readHeaders));
-    return inReadHeader.get(key) ? READ_HEADER_ONLY : undefined;
+  // Asked once per usage and target slot, about a few dozen names: each is answered once.
+  const ownByName: Record<AggregateKind, Map<string, OwnDefinition>> = { struct: new Map(), union: new Map(), enum: new Map() };
+  const driversOwn = (ref: AggregateRef): OwnDefinition => {
+    const known = ownByName[ref.kind];
+    if (known.has(ref.name)) return known.get(ref.name);
+    let own = workspace?.aggregate(ref, fileName, readPaths);
+    if (own === undefined && definedInReadHeader(ref, readHeaders)) own = READ_HEADER_ONLY;
+    known.set(ref.name, own);
+    return own;
   };
   const newestFirst = [...targets].reverse();
   const environmentsKey = targets.join(',');
