@@ -57,18 +57,15 @@ export function incompleteStructFindings(context: RuleContext, input: Incomplete
   const headers = context.db.headers();
   const findings: Finding[] = [];
   const reported = new Set<string>();
+  const incompleteOn = incompleteTargets(context, input);
   for (const usage of input.uses) {
     const { targets } = usage;
     const key = aggregateKey(usage.aggregate);
     // One finding per struct and line: gcc repeats itself for every use on it, one include fixes them all.
     const place = `${key}\u0000${usage.range.startLine}`;
     if (reported.has(place)) continue;
-    const failing = targets.filter((image) => {
-      const defining = headers.definingHeaders(key, image);
-      if (!defining || defining.length === 0) return false;
-      const closure = input.includeClosure(context.targets.indexOf(image));
-      return closure !== undefined && !defining.some((header) => closure.has(header));
-    });
+    const incomplete = incompleteOn(key);
+    const failing = targets.filter((image) => incomplete.has(image));
     if (failing.length === 0) continue;
     reported.add(place);
     const defining = [...new Set(failing.flatMap((image) => headers.definingHeaders(key, image) ?? []))].sort();
@@ -87,6 +84,28 @@ export function incompleteStructFindings(context: RuleContext, input: Incomplete
     });
   }
   return findings;
+}
+
+/**
+ * Per struct, the targets on which some header defines it and none of those is in the file's
+ * include closure there; worked out once per struct (a file uses a few structs many times).
+ */
+function incompleteTargets(context: RuleContext, input: IncompleteStructInput): (key: string) => ReadonlySet<number> {
+  const headers = context.db.headers();
+  const byKey = new Map<string, Set<number>>();
+  return (key) => {
+    let incomplete = byKey.get(key);
+    if (incomplete) return incomplete;
+    incomplete = new Set();
+    context.targets.forEach((image, slot) => {
+      const defining = headers.definingHeaders(key, image);
+      if (!defining || defining.length === 0) return;
+      const closure = input.includeClosure(slot);
+      if (closure !== undefined && !defining.some((header) => closure.has(header))) incomplete.add(image);
+    });
+    byKey.set(key, incomplete);
+    return incomplete;
+  };
 }
 
 /** The fix's facts, where one header defines the struct on every failing kernel: guarded unless every target surely has it. */
