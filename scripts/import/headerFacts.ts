@@ -8,6 +8,7 @@
 // apart by their text. Each file is parsed once with tree-sitter-c; macros and member aliases
 // are read from the raw text by line rules, which tree-sitter's error recovery cannot upset.
 import { droppedParameters, macroBodies, type MacroBody } from './droppingMacros';
+import { lineStartCalls, PastedNames, type LineStartCall } from './pastedNames';
 import { closeSync, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Node } from 'web-tree-sitter';
@@ -38,6 +39,8 @@ export interface HeaderFacts {
   droppingMacros: Record<string, number>;
   /** Names of object-like macros (`#define strlcpy strscpy`): a call through one compiles as what it names. */
   objectMacros: string[];
+  /** Functions made by token pasting in generator macros (`__PAGEFLAG(Slab, …)` makes PageSlab; pastedNames.ts). */
+  pastedFunctions: string[];
   /** Name -> the headers that make it callable: a prototype, an inline definition, a function-like or object-like macro; sorted. */
   callableHeaders: Record<string, string[]>;
   /** Object-like macros that rename a member: `#define d_lock d_lockref.lock` -> alias 'd_lock' -> ['d_lockref.lock']. */
@@ -851,6 +854,7 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
   const macros = new Map<string, Map<string, { parameters: number; variadic: boolean; header: string }>>();
   const aliases = new Map<string, Set<string>>();
   const bodies: MacroBody[] = [];
+  const generatorCalls: (LineStartCall & { header: string })[] = [];
   const objectMacros = new Set<string>();
   const callableHeaders = new Map<string, Set<string>>();
   const ts = parser.parser;
@@ -875,6 +879,7 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
       addTo(callableHeaders, name, file.name);
     }
     bodies.push(...macroBodies(uncommented));
+    for (const call of lineStartCalls(uncommented)) generatorCalls.push({ ...call, header: file.name });
     for (const macro of readMacros(uncommented)) {
       const value = { parameters: macro.parameters, variadic: macro.variadic, header: file.name };
       addTo(callableHeaders, macro.name, file.name);
@@ -923,6 +928,16 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
     }
   }
 
+  // After every header: a generator may be defined in another header than the one calling it.
+  const pasted = new Set<string>();
+  const generators = new PastedNames(bodies);
+  for (const call of generatorCalls) {
+    for (const name of generators.of(call)) {
+      pasted.add(name);
+      addTo(callableHeaders, name, call.header);
+    }
+  }
+
   const sortedRecord = <V, R>(map: Map<string, V>, convert: (value: V) => R): Record<string, R> =>
     Object.fromEntries([...map.keys()].sort(compare).map((key) => [key, convert(map.get(key)!)]));
   const byHeaderThenText = <T extends { header: string }>(values: Map<string, T>): T[] =>
@@ -937,6 +952,7 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
     // A name also declared as a function may be compiled as that function (a branch the config does not decide).
     droppingMacros: sortedRecord(new Map([...droppedParameters(bodies)].filter(([name]) => !functions.has(name))), (mask) => mask),
     objectMacros: [...objectMacros].sort(compare),
+    pastedFunctions: [...pasted].sort(compare),
     callableHeaders: sortedRecord(callableHeaders, (set) => [...set].sort(compare)),
     includes: sortedRecord(includes, (set) => [...set].sort(compare)),
     openHeaders: [...openHeaders].sort(compare),

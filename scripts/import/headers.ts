@@ -94,7 +94,7 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
       for (const variant of variants) addFact(macros, name, [variant.parameters, variant.variadic ? 1 : 0, 0], (f) => `${f[0]}/${f[1]}`, 2, bit);
     }
     for (const [name, mask] of Object.entries(fact.droppingMacros)) addFact<[number, number]>(dropping, name, [mask, 0], (f) => String(f[0]), 1, bit);
-    for (const name of [...Object.keys(fact.functions), ...Object.keys(fact.macros), ...fact.objectMacros]) callables.set(name, (callables.get(name) ?? 0) | bit);
+    for (const name of [...Object.keys(fact.functions), ...Object.keys(fact.macros), ...fact.objectMacros, ...fact.pastedFunctions]) callables.set(name, (callables.get(name) ?? 0) | bit);
     for (const [name, paths] of Object.entries(fact.memberAliases)) {
       for (const path of paths) addFact<[string, number]>(aliases, name, [path, 0], (f) => f[0], 1, bit);
     }
