@@ -45,6 +45,20 @@ describe('kbuildFlags: -D and -U', () => {
     ]);
   });
 
+  it('makes a flag a make function computes uncertain: whether the build passes it depends on what the function finds', () => {
+    const flags = flagsOf([
+      'obj-m := drv.o',
+      'EXTRA_CFLAGS += -DPLAIN $(shell grep -qw "struct blk_holder_ops" $(srctree)/include/linux/blkdev.h && echo -D HAVE_BLK_HOLDER_OPS)',
+      'ccflags-y += $(if $(wildcard $(srctree)/include/linux/genhd.h),-DHAVE_GENHD_H) -DAFTER',
+    ]);
+    assert.deepEqual(flags.defines, [
+      { name: 'PLAIN', value: '1', certain: true },
+      { name: 'HAVE_BLK_HOLDER_OPS', value: '1', certain: false },
+      { name: 'HAVE_GENHD_H', value: '1', certain: false },
+      { name: 'AFTER', value: '1', certain: true },
+    ]);
+  });
+
   it('knows the KERNELRELEASE test: the Kbuild pass is certain, the outer make adds nothing', () => {
     const flags = flagsOf([
       'ifneq ($(KERNELRELEASE),)',

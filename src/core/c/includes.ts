@@ -134,22 +134,47 @@ export interface BuildFlags {
 
 const FLAG_ASSIGNMENT = /^\s*(ccflags-[\w$()-]*|subdir-ccflags-[\w$()-]*|EXTRA_CFLAGS|KBUILD_CFLAGS|NOSTDINC_FLAGS|ccflags|CFLAGS_([\w-]+)\.o)\s*(?::=|\+=|\?=|=)(.*)$/;
 
-/** `-DX`, `-DX=v`, `-UX` with make's and the shell's quoting of the value removed. */
-function macroFlags(value: string): { name: string; value: string | null }[] {
-  const macros: { name: string; value: string | null }[] = [];
-  for (const flag of value.matchAll(/(?:^|\s)(['"]?)-([DU])\s*(['"]?)([A-Za-z_]\w*)(?:=((?:"[^"]*"|'[^']*'|\\.|[^\s\\])*))?/g)) {
+/**
+ * `-DX`, `-DX=v`, `-UX` with make's and the shell's quoting of the value removed; `computed`
+ * for one inside a make function left unexpanded (`$(shell grep -q … && echo -DHAVE_X)`,
+ * `$(if …)`): whether the build passes it depends on what the function finds.
+ */
+function macroFlags(value: string): { name: string; value: string | null; computed: boolean }[] {
+  const macros: { name: string; value: string | null; computed: boolean }[] = [];
+  const functionSpans = unexpandedCalls(value);
+  for (const flag of value.matchAll(/(?:^|[\s,])(['"]?)-([DU])\s*(['"]?)([A-Za-z_]\w*)(?:=((?:"[^"]*"|'[^']*'|\\.|[^\s\\])*))?/g)) {
     const [, outerQuote, kind, innerQuote, name, assigned] = flag;
-    if (kind === 'U') macros.push({ name, value: null });
+    const computed = functionSpans.some(([start, end]) => flag.index >= start && flag.index < end);
+    if (kind === 'U') macros.push({ name, value: null, computed });
     else {
       // -D'NAME="v"' and '-DNAME=v': the shell's quotes around the whole flag go.
       const quote = outerQuote || innerQuote;
       let raw = assigned ?? '1';
       if (quote && raw.endsWith(quote)) raw = raw.slice(0, -1);
       if (raw.includes('$')) continue; // a make variable we do not evaluate
-      macros.push({ name, value: raw.replace(/^'(.*)'$/, '$1').replace(/\\(.)/g, '$1') });
+      macros.push({ name, value: raw.replace(/^'(.*)'$/, '$1').replace(/\\(.)/g, '$1'), computed });
     }
   }
   return macros;
+}
+
+/** The [start, end) spans of the `$(…)` / `${…}` calls left in a value, outermost only. */
+function unexpandedCalls(value: string): [number, number][] {
+  const spans: [number, number][] = [];
+  for (let start = value.indexOf('$'); start >= 0 && start + 1 < value.length; start = value.indexOf('$', start + 1)) {
+    const open = value[start + 1];
+    if (open !== '(' && open !== '{') continue;
+    const close = open === '(' ? ')' : '}';
+    let depth = 0;
+    let end = start + 1;
+    for (; end < value.length; end++) {
+      if (value[end] === open) depth++;
+      else if (value[end] === close && --depth === 0) break;
+    }
+    spans.push([start, end + 1]);
+    start = end;
+  }
+  return spans;
 }
 
 /** A make value with `$(srctree)` read as the kernel tree's root, where the file lies in one. */
@@ -187,7 +212,7 @@ export function kbuildFlags(file: string, roots: readonly string[], read: TextRe
         if (reach === Reach.Never) continue;
         const certain = reach === Reach.Always && !assignment[1].includes('$');
         const value = inTree(variables.expand(assignment[3]), kernelTree);
-        for (const macro of macroFlags(value)) flags.defines.push({ ...macro, certain });
+        for (const { computed, ...macro } of macroFlags(value)) flags.defines.push({ ...macro, certain: certain && !computed });
         for (const flag of value.matchAll(/(-include|-I)\s*(\S+)/g)) {
           const path = flag[2];
           if (path.includes('$')) continue;
