@@ -161,6 +161,19 @@ static struct iscsit_transport demo_transport = {
     assert.deepEqual(missing(check(text('hash_start'), '6.1')), ['missing-member 4:16-26 [6.1] `hash_start` is not in struct flow_keys on 6.1']);
   });
 
+  it('knows gcc defines __linux__ for a kernel build: code for other systems is not compiled, code for Linux certainly is', () => {
+    const text = `#ifdef __linux__\n${OPS_OPEN}#else\nstatic const struct vfio_device_ops other_ops = { .open_device = 0 };\n#endif\n`;
+    const missing = rows(check(text, '6.1')).filter((row) => row.startsWith('missing-member'));
+    assert.deepEqual(missing, ['missing-member 6:3-7 [6.1] `open` is not in struct vfio_device_ops on 6.1: replaced by `open_device` in 5.15']);
+  });
+
+  it('judges a trace header\'s guarded part as its first reading compiles it (its guard is unset then)', () => {
+    const text = '#undef TRACE_SYSTEM\n#define TRACE_SYSTEM demo\n#if !defined(_DEMO_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)\n#define _DEMO_TRACE_H\n#include <linux/genhd.h>\n#endif\n';
+    assert.deepEqual(rows(checker.check(text, { fileName: '/ws/demo_trace.h', targets: targets('6.1') })).filter((row) => row.startsWith('missing-header')), [
+      'missing-header 5:11-24 [6.1] `<linux/genhd.h>` is not in the kernel headers of 6.1',
+    ]);
+  });
+
   it('is silenced by a kernel-compat-ignore comment on the same or the previous line', () => {
     const text = 'static const struct vfio_device_ops ops = {\n\t.open = 0, /* kernel-compat-ignore */\n\t// kernel-compat-ignore\n\t.release = 0,\n\t.open_device = 0,\n};\n';
     assert.deepEqual(rows(check(text, '5.15')), []);

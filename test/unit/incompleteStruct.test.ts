@@ -96,6 +96,14 @@ static int lockfs_getlk(struct file *filp, struct file_lock *fl)
     assert.deepEqual(rows(LOCK_HANDLER('#include "lockfs_compat.h"\n'), '6.12', { '/ws/lockfs_compat.h': '#define LOCKFS_MAX 4\n' }), [], 'no kernel include: a file built as part of another one');
   });
 
+  it('follows a closure past a header nobody has under a guard the build may not take: taken, it would stop the build', () => {
+    const otherOs = { '/ws/lockfs_env.h': '#ifdef _WIN32\n#include "lockfs_win.h"\n#endif\n' };
+    assert.equal(rows(LOCK_HANDLER(`${FS_ONLY}#include "lockfs_env.h"\n`), '6.12', otherOs).length, 1);
+    assert.equal(rows(LOCK_HANDLER(`${FS_ONLY}#ifdef LOCKFS_BACKPORT\n#include <lockfs/backport.h>\n#endif\n`), '6.12').length, 1);
+    // On a line every build compiles, the build stops at that include: nothing is judged.
+    assert.deepEqual(rows(LOCK_HANDLER(`${FS_ONLY}#include <lockfs/backport.h>\n`), '6.12'), []);
+  });
+
   it('is silent on kernels without header data, on lines a kernel does not compile, and for the driver\'s own struct', () => {
     assert.deepEqual(rows(LOCK_HANDLER(FS_ONLY), '6.8,6.11'), [], 'the Ubuntu images have no header data');
     const versioned = LOCK_HANDLER(`${FS_ONLY}#include <linux/version.h>\n#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 9, 0)`) + '#endif\n';

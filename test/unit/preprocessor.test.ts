@@ -845,13 +845,14 @@ describe('preprocessor: includes', () => {
   });
 
   it('reads a web of headers included under undecided guards (trace-header style) without re-reading it at every inclusion', () => {
-    // Each header includes the next two under `!defined(GUARD) || defined(MULTI_READ)`, as the
-    // kernel's trace headers do: their guards stay unknown, and a naive reading is exponential.
+    // Each header includes the next two under `!defined(GUARD) || defined(REREAD)`, as the
+    // kernel's trace headers do (with TRACE_HEADER_MULTI_READ, whose guards the preprocessor
+    // knows): their guards stay unknown, and a naive reading is exponential.
     const files: Record<string, string> = {};
     const depth = 30;
     for (let i = 0; i < depth; i++) {
       files[`/ws/h${i}.h`] = [
-        `#if !defined(H${i}_H) || defined(TRACE_HEADER_MULTI_READ)`,
+        `#if !defined(H${i}_H) || defined(REREAD)`,
         `#define H${i}_H`,
         ...(i + 1 < depth ? [`#include "h${i + 1}.h"`] : []),
         ...(i + 2 < depth ? [`#include "h${i + 2}.h"`] : []),
@@ -875,7 +876,7 @@ describe('preprocessor: includes', () => {
   it('stops such a web at the nesting limit, each cut reported once', () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 210; i++) {
-      files[`/ws/h${i}.h`] = [`#if !defined(H${i}_H) || defined(TRACE_HEADER_MULTI_READ)`, `#define H${i}_H`, `#include "h${i + 1}.h"`, `#include "h${i + 2}.h"`, '#endif'].join('\n');
+      files[`/ws/h${i}.h`] = [`#if !defined(H${i}_H) || defined(REREAD)`, `#define H${i}_H`, `#include "h${i + 1}.h"`, `#include "h${i + 2}.h"`, '#endif'].join('\n');
     }
     const result = run(['#include "h0.h"'], headers(files));
     assert.ok(result.problems.length > 0);

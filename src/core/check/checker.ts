@@ -79,10 +79,11 @@ export interface CheckOptions {
 }
 
 const IGNORE_MARK = 'kernel-compat-ignore';
-/** What Kbuild defines for every file of an out-of-tree module (obj-m), before its own flags. */
+/** What Kbuild (and gcc, for a Linux target) defines for every file of an out-of-tree module (obj-m), before its own flags. */
 const KBUILD_MODULE_DEFINES: readonly CommandLineMacro[] = [
   { name: '__KERNEL__', value: '1', certain: true },
   { name: 'MODULE', value: '1', certain: true },
+  { name: '__linux__', value: '1', certain: true },
 ];
 const UNKNOWN: MemberState = { state: 'unknown' };
 /** A macro's name by kernel convention: capitals, digits and underscores. */

@@ -3,9 +3,9 @@
 // workspace headers it reads that the target does not certainly leave out, where that
 // include is not the workspace's own. From these the kernel's include graph gives the
 // headers a build can read (`HeaderIndex.includeClosure`). Whatever cannot be followed (a
-// computed `#include MACRO`, a name neither the workspace nor the kernel has, a header the
-// preprocessor could not read) makes the target's roots unknown: a rule that needs the
-// closure then judges nothing there.
+// computed `#include MACRO`, a name neither the workspace nor the kernel has on a line the
+// target certainly compiles, a header the preprocessor could not read) makes the target's
+// roots unknown: a rule that needs the closure then judges nothing there.
 import { LineState, type IncludedHeader, type IncludeResolver, type PreprocessResult } from '../c/preprocessor';
 import { parseIncludeTarget } from '../c/preprocessor/directives';
 import type { HeaderIndex } from '../kernels/headerIndex';
@@ -65,6 +65,10 @@ export function includeRoots(input: IncludeRootsInput): (string[] | undefined)[]
         if (!states || states[line] === LineState.Inactive) continue;
         if (!target) return undefined;
         const name = kernelName(target.spec, target.quoted, source.path);
+        // A header neither the workspace nor this kernel has, under a guard that may leave it
+        // out (`#ifdef _WIN32` / `#include "win_os.h"`): taken, it would stop the build there,
+        // so a build that goes on does not take it.
+        if (name === undefined && states[line] === LineState.Maybe) continue;
         if (name === undefined) return undefined;
         if (name !== null) roots.add(name);
       }

@@ -166,6 +166,27 @@ export function leadingIdentifier(text: string): string | undefined {
 }
 
 export function findIncludeGuard(directives: Directive[]): string | undefined {
+  return wholeFileGuard(directives) ?? traceHeaderGuard(directives);
+}
+
+const TRACE_GUARD = /^\s*!\s*defined\s*(?:\(\s*([A-Za-z_$][\w$]*)\s*\)|([A-Za-z_$][\w$]*))\s*\|\|\s*defined\s*(?:\(\s*TRACE_HEADER_MULTI_READ\s*\)|TRACE_HEADER_MULTI_READ)\s*$/;
+
+/**
+ * A trace header's guard: `#if !defined(_FOO_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)` and
+ * `#define _FOO_TRACE_H`, after the TRACE_SYSTEM lines and before trace/define_trace.h's
+ * include, which reads the header again with TRACE_HEADER_MULTI_READ defined.
+ */
+function traceHeaderGuard(directives: Directive[]): string | undefined {
+  for (let i = 0; i + 1 < directives.length; i++) {
+    if (directives[i].name !== 'if') continue;
+    const match = TRACE_GUARD.exec(directives[i].body);
+    const guard = match?.[1] ?? match?.[2];
+    if (guard !== undefined && directives[i + 1].name === 'define' && leadingIdentifier(directives[i + 1].body) === guard) return guard;
+  }
+  return undefined;
+}
+
+function wholeFileGuard(directives: Directive[]): string | undefined {
   if (directives.length < 3) return undefined;
   const first = directives[0];
   let guard: string | undefined;
