@@ -262,6 +262,33 @@ describe('preprocessor: macros defined in the file', () => {
     assert.deepEqual(at(result, 4), [A, A, I, I]);
   });
 
+  it('knows a default definition makes its macro certainly defined, to a value it does not know', () => {
+    const lines = [
+      '#include <linux/blkdev.h>', // 0: may define USE_ALLOC_DISK
+      '#ifndef USE_ALLOC_DISK', //     1
+      '#define USE_ALLOC_DISK 1', //   2
+      '#endif', //                     3
+      '#ifdef USE_ALLOC_DISK', //      4
+      'int defined_either_way;', //    5
+      '#endif', //                     6
+      '#if USE_ALLOC_DISK > 0', //     7
+      'int value_unknown;', //         8
+      '#endif', //                     9
+      '#if !defined(OTHER)', //        10
+      '#define OTHER', //              11
+      '#else', //                      12
+      '#undef OTHER', //               13
+      '#endif', //                     14
+      '#ifdef OTHER', //               15
+      'int not_a_default;', //         16
+      '#endif', //                     17
+    ];
+    const result = run(lines);
+    assert.deepEqual(at(result, 5), [A, A, A, A]);
+    assert.deepEqual(at(result, 8), [M, M, M, M]);
+    assert.deepEqual(at(result, 16), [M, M, M, M]);
+  });
+
   it('knows a macro defined only on some kernels, and that it is absent on the others', () => {
     const lines = [
       '#if LINUX_VERSION_CODE < KERNEL_VERSION(5,6,0)',

@@ -18,7 +18,7 @@ import { DEFINED_TOKEN, NOT_TOKEN, tokenize, TokenKind, type Token } from './pre
 import { leadingIdentifier, parseIncludeTarget, scanSource, type Directive, type ScannedSource } from './preprocessor/directives';
 import { isZero, sameNum } from './preprocessor/numbers';
 import { EnvironmentView, type ConfigMacro } from './preprocessor/environment';
-import { ExpressionError, isBuiltinName, isConfigName, macroDefinitionOf, MacroRecording, MacroState, MacroTables, NonUniformMacro, UNDEFINED_MACRO, UNKNOWN_MACRO, type MacroEntry, type MacroSnapshot } from './preprocessor/macroTables';
+import { DEFINED_UNKNOWN_VALUE, ExpressionError, isBuiltinName, isConfigName, macroDefinitionOf, MacroRecording, MacroState, MacroTables, NonUniformMacro, UNDEFINED_MACRO, UNKNOWN_MACRO, type MacroEntry, type MacroSnapshot } from './preprocessor/macroTables';
 import { classifyIdentifiers, expandTokens, type ExpansionContext } from './preprocessor/expansion';
 import { evaluateNode, ExpressionParser } from './preprocessor/expressions';
 
@@ -173,6 +173,18 @@ interface ConditionalGroup {
   sawElse: boolean;
   /** main file only: the ConditionInfo of every #if/#elif of this group so far */
   readonly infos: ConditionInfo[];
+  /** X of an `#ifndef X` / `#if !defined(X)` opener: its branch may give X a default. */
+  readonly defaultFor?: string;
+  /** The branch defined `defaultFor` at its own level, and nothing else came: no #elif, #else or #undef of it. */
+  definesDefault?: boolean;
+}
+
+/** X of `#ifndef X` or `#if !defined(X)` (the test a default definition sits under), else undefined. */
+function testedUndefined(directive: Directive): string | undefined {
+  if (directive.name === 'ifndef') return leadingIdentifier(directive.body);
+  if (directive.name !== 'if') return undefined;
+  const match = /^\s*!\s*defined\s*(?:\(\s*([A-Za-z_]\w*)\s*\)|([A-Za-z_]\w*))\s*$/.exec(directive.body);
+  return match?.[1] ?? match?.[2];
 }
 
 /** Enters the next branch of a group; `values` null means #else. */
@@ -471,6 +483,7 @@ class PreprocessRun {
         case 'if':
         case 'ifdef':
         case 'ifndef': {
+          const defaultFor = testedUndefined(directive);
           const group: ConditionalGroup = {
             opener: directive,
             parent: current,
@@ -478,6 +491,7 @@ class PreprocessRun {
             earlierAllFalse: new Uint8Array(this.envCount).fill(1),
             sawElse: false,
             infos: [],
+            ...(defaultFor !== undefined ? { defaultFor } : {}),
           };
           const values = this.conditionValues(directive, current, main);
           if (main && output) this.recordCondition(output, group, directive, directive.name, values);
@@ -500,6 +514,7 @@ class PreprocessRun {
           }
           const values = this.conditionValues(directive, group.parent, main);
           if (main && output) this.recordCondition(output, group, directive, 'elif', values);
+          group.definesDefault = false;
           current = enterBranch(group, values);
           break;
         }
@@ -515,6 +530,7 @@ class PreprocessRun {
             break;
           }
           group.sawElse = true;
+          group.definesDefault = false;
           for (const info of group.infos) info.branchLines.push(directive.line);
           current = enterBranch(group, null);
           break;
@@ -527,15 +543,22 @@ class PreprocessRun {
           }
           directiveState = group.parent;
           for (const info of group.infos) info.endLine = directive.line;
+          if (group.definesDefault) this.settleDefault(group.defaultFor!, group.parent, current);
           current = group.parent;
           break;
         }
-        case 'define':
+        case 'define': {
+          const innermost = groups[groups.length - 1];
+          if (innermost?.defaultFor !== undefined && innermost.definesDefault !== false && leadingIdentifier(directive.body) === innermost.defaultFor) innermost.definesDefault = true;
           this.applyDefine(directive, current);
           break;
-        case 'undef':
+        }
+        case 'undef': {
+          const name = leadingIdentifier(directive.body);
+          for (const group of groups) if (group.defaultFor === name) group.definesDefault = false;
           this.applyUndef(directive, current);
           break;
+        }
         case 'include':
           if (!current.allInactive) this.followInclude(directive, current, path);
           break;
@@ -658,6 +681,18 @@ class PreprocessRun {
     }
     for (let e = 0; e < next.length; e++) {
       if (this.macros.get(e, guard) !== next[e]) this.macros.setOne(e, guard, next[e]);
+    }
+  }
+
+  /**
+   * After `#ifndef X` / `#define X …` / `#endif`: where the test was undecided (a header read
+   * before may define X) and the group itself is certainly compiled, X is certainly defined,
+   * by that header or by the default, so `#ifdef X` is decided; its value stays unknown.
+   */
+  private settleDefault(name: string, parent: StateVector, branch: StateVector): void {
+    if (this.overridesBuiltin(name)) return;
+    for (let e = 0; e < this.envCount; e++) {
+      if (parent.states[e] === LineState.Active && branch.states[e] === LineState.Maybe) this.macros.setOne(e, name, DEFINED_UNKNOWN_VALUE);
     }
   }
 

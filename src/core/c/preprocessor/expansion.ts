@@ -122,7 +122,7 @@ export function definedOperator(pending: Token[], cx: ExpansionContext): Token |
   const entry = cx.macros.uniform(name, cx.group);
   if (entry instanceof NonUniformMacro) return entry;
   if (entry !== undefined) {
-    if (entry.state === MacroState.Defined) return ONE_TOKEN;
+    if (entry.state === MacroState.Defined || entry.state === MacroState.DefinedUnknownValue) return ONE_TOKEN;
     return entry.state === MacroState.Undefined ? ZERO_TOKEN : unknownToken(name);
   }
   if (isBuiltinName(name)) return ONE_TOKEN;
@@ -355,7 +355,7 @@ export function classifyIdentifiers(tokens: Token[], cx: ExpansionContext): Toke
     if (entry instanceof NonUniformMacro) return entry;
     if (entry !== undefined) {
       // A defined macro still here is function-like without arguments, or self-referential.
-      out[i] = entry.state === MacroState.Unknown ? unknownToken(name) : ZERO_TOKEN;
+      out[i] = entry.state === MacroState.Unknown || entry.state === MacroState.DefinedUnknownValue ? unknownToken(name) : ZERO_TOKEN;
     } else if (isBuiltinName(name)) {
       out[i] = ZERO_TOKEN;
     } else if (isConfigName(name)) {

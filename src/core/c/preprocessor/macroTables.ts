@@ -8,6 +8,11 @@ export const enum MacroState {
   Undefined,
   /** May or may not be defined (set inside a region that is Maybe in that environment). */
   Unknown,
+  /**
+   * Certainly defined, to a value not known: `#ifndef X` / `#define X 1` / `#endif` where a
+   * header read before may have defined X already.
+   */
+  DefinedUnknownValue,
 }
 
 export interface MacroDef {
@@ -23,13 +28,14 @@ export interface MacroDef {
 }
 
 export interface MacroMark {
-  readonly state: MacroState.Undefined | MacroState.Unknown;
+  readonly state: MacroState.Undefined | MacroState.Unknown | MacroState.DefinedUnknownValue;
 }
 
 export type MacroEntry = MacroDef | MacroMark;
 
 export const UNDEFINED_MACRO: MacroMark = { state: MacroState.Undefined };
 export const UNKNOWN_MACRO: MacroMark = { state: MacroState.Unknown };
+export const DEFINED_UNKNOWN_VALUE: MacroMark = { state: MacroState.DefinedUnknownValue };
 
 /** Signals that the environments of a group disagree about `name`; the group must be split. */
 export class NonUniformMacro {
