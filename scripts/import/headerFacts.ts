@@ -17,6 +17,7 @@ import { LineState, preprocess, type CommandLineMacro, type KernelEnvironment } 
 import { normalizeTypeText } from '../../src/core/c/typeText';
 import { parseIncludeTarget } from '../../src/core/c/preprocessor/directives';
 import { COMPILER_HEADERS } from '../../src/core/c/compilerHeaders';
+import { GCC_LINUX_TARGET } from '../../src/core/c/compilerMacros';
 
 export interface FunctionPrototype {
   returnType: string;
@@ -273,18 +274,20 @@ interface IncludeLine {
   spec?: string;
   quoted: boolean;
   next: boolean;
+  /** Under a condition the kernel may or may not take (a macro of another header). */
+  undecided: boolean;
 }
 
 /** `[^\n]` rather than `.`: a CRLF header's `\r` must not hide an include. */
 const INCLUDE_DIRECTIVE = /^[ \t]*#[ \t]*include(_next)?\b([^\n]*)$/;
 
 /**
- * The reported names of the headers an include line may reach from the file at `from`, or
- * undefined when that is not known (a computed include, a name the tree lacks, a quoted name
- * that finds a file outside the search folders). `#include_next` may reach every other file of
- * its name along the path.
+ * The reported names of the headers an include line may reach from the file at `from`;
+ * 'absent' when no search folder has the name; undefined when that is not known (a computed
+ * include, a quoted name that finds a file outside the search folders, an `#include_next`
+ * with nothing after it). `#include_next` may reach every other file of its name along the path.
  */
-function includedHeaders(tree: HeaderTree, line: IncludeLine, from: string): string[] | undefined {
+function includedHeaders(tree: HeaderTree, line: IncludeLine, from: string): string[] | 'absent' | undefined {
   const spec = line.spec;
   if (spec === undefined) return undefined;
   if (line.next) {
@@ -309,8 +312,8 @@ function includedHeaders(tree: HeaderTree, line: IncludeLine, from: string): str
     if (found.size > 0) return [...found];
   }
   const path = tree.resolved.get(spec);
-  const name = path === undefined ? undefined : tree.reportedNames.get(path);
-  if (name === undefined && COMPILER_HEADERS.has(spec)) return [];
+  if (path === undefined) return COMPILER_HEADERS.has(spec) ? [] : 'absent';
+  const name = tree.reportedNames.get(path);
   return name === undefined ? undefined : [name];
 }
 
@@ -322,7 +325,7 @@ function includeLines(uncommented: string, states: Uint8Array | undefined): Incl
     const match = INCLUDE_DIRECTIVE.exec(text);
     if (!match || (states && states[i] === LineState.Inactive)) return;
     const target = parseIncludeTarget(match[2]);
-    found.push({ spec: target?.spec, quoted: target?.quoted ?? false, next: match[1] !== undefined });
+    found.push({ spec: target?.spec, quoted: target?.quoted ?? false, next: match[1] !== undefined, undecided: states?.[i] === LineState.Maybe });
   });
   return found;
 }
@@ -806,9 +809,9 @@ function readMacros(uncommented: string): { name: string; parameters: number; va
 const MODULE_BUILD: CommandLineMacro[] = [
   { name: '__KERNEL__', value: '1', certain: true },
   { name: 'MODULE', value: '1', certain: true },
-  { name: '__clang__', value: null, certain: true },
-  { name: '__INTEL_COMPILER', value: null, certain: true },
-  { name: '__CHECKER__', value: null, certain: true },
+  // ACPICA's acenv.h then takes its gcc and Linux branches, not one including another
+  // compiler's or system's header (which would leave every closure through it unknown).
+  ...GCC_LINUX_TARGET,
 ];
 
 /**
@@ -871,7 +874,11 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
     const uncommented = blankComments(raw);
     for (const line of includeLines(uncommented, compiled?.states)) {
       const reached = includedHeaders(headerTree, line, file.path);
-      if (reached === undefined) openHeaders.add(file.name);
+      // A header no search folder has, under an undecided condition (acenv.h's <stdlib.h> under
+      // ACPI_USE_STANDARD_HEADERS, which only userspace builds define): a kernel build that
+      // took it would stop there, so one that goes on does not.
+      if (reached === 'absent' && line.undecided) continue;
+      if (reached === undefined || reached === 'absent') openHeaders.add(file.name);
       else for (const name of reached) if (name !== file.name) addTo(includes, file.name, name);
     }
     for (const name of readObjectMacros(uncommented)) {

@@ -161,10 +161,12 @@ static struct iscsit_transport demo_transport = {
     assert.deepEqual(missing(check(text('hash_start'), '6.1')), ['missing-member 4:16-26 [6.1] `hash_start` is not in struct flow_keys on 6.1']);
   });
 
-  it('knows gcc defines __linux__ for a kernel build: code for other systems is not compiled, code for Linux certainly is', () => {
+  it('knows gcc builds the kernel for Linux: code for other systems and compilers is not compiled, code for Linux certainly is', () => {
     const text = `#ifdef __linux__\n${OPS_OPEN}#else\nstatic const struct vfio_device_ops other_ops = { .open_device = 0 };\n#endif\n`;
     const missing = rows(check(text, '6.1')).filter((row) => row.startsWith('missing-member'));
     assert.deepEqual(missing, ['missing-member 6:3-7 [6.1] `open` is not in struct vfio_device_ops on 6.1: replaced by `open_device` in 5.15']);
+    const windows = `#ifdef _MSC_VER\n#include "win_compat.h"\n#else\n${OPS_OPEN}#endif\n`;
+    assert.equal(rows(check(windows, '6.1')).filter((row) => row.startsWith('missing-member')).length, 1);
   });
 
   it('judges a trace header\'s guarded part as its first reading compiles it (its guard is unset then)', () => {

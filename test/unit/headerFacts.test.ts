@@ -101,7 +101,7 @@ describe('scanKernelHeaders', () => {
   });
 
   describe('include graph', () => {
-    it('follows angle, quoted and include_next includes, leaves out what the kernel does not compile, and marks headers with unknown includes', async () => {
+    it('follows angle, quoted and include_next includes, leaves out what the kernel does not compile or cannot take, and marks headers with unknown includes', async () => {
       const root = join(dir, 'graph');
       const write = (path: string, text: string) => {
         mkdirSync(join(root, path, '..'), { recursive: true });
@@ -112,6 +112,8 @@ describe('scanKernelHeaders', () => {
       write('include/uapi/linux/b.h', 'struct b_uapi { int x; };\n');
       write('include/linux/c.h', '#define C_HEADER <linux/b.h>\n#include C_HEADER\n');
       write('include/linux/d.h', '#include <linux/absent.h>\n');
+      // ACPICA's acenv.h: C library headers only a userspace build's macro takes.
+      write('include/linux/f.h', '#ifdef ACPI_USE_STANDARD_HEADERS\n#include <stdlib.h>\n#endif\n#ifdef _MSC_VER\n#include <linux/absent.h>\n#endif\n');
       write('include/uapi/linux/e.h', 'struct e_uapi { int x; };\n');
       const graph = await scanKernelHeaders([root], parser, undefined, { versionCode: 0x060c00, config: () => undefined });
       assert.deepEqual(graph.includes, {

@@ -10,6 +10,7 @@ import { blankAnnotations } from '../c/parser';
 import { LineState, preprocess, type CommandLineMacro, type IncludeResolver, type KernelEnvironment } from '../c/preprocessor';
 import { lineStarts } from '../c/lineIndex';
 import { hostedLibraryInclude } from '../c/userspace';
+import { GCC_LINUX_TARGET } from '../c/compilerMacros';
 import type { WorkspaceTypes } from '../c/workspaceTypes';
 import type { AggregateMention, FileUsages } from '../c/usages';
 import { DEFAULT_SEVERITIES, type Code } from '../rules';
@@ -80,11 +81,7 @@ export interface CheckOptions {
 
 const IGNORE_MARK = 'kernel-compat-ignore';
 /** What Kbuild (and gcc, for a Linux target) defines for every file of an out-of-tree module (obj-m), before its own flags. */
-const KBUILD_MODULE_DEFINES: readonly CommandLineMacro[] = [
-  { name: '__KERNEL__', value: '1', certain: true },
-  { name: 'MODULE', value: '1', certain: true },
-  { name: '__linux__', value: '1', certain: true },
-];
+const KBUILD_MODULE_DEFINES: readonly CommandLineMacro[] = [{ name: '__KERNEL__', value: '1', certain: true }, { name: 'MODULE', value: '1', certain: true }, ...GCC_LINUX_TARGET];
 const UNKNOWN: MemberState = { state: 'unknown' };
 /** A macro's name by kernel convention: capitals, digits and underscores. */
 const MACRO_NAME = /^[A-Z_][A-Z0-9_]*[A-Z][A-Z0-9_]*$/;
