@@ -57,6 +57,23 @@ static int gost_setkey(struct crypto_cipher *tfm, const u8 *key, unsigned int le
     assert.deepEqual(rows(cipher('#include "gost_compat.h"'), '6.1,6.12'), [], 'a header that cannot be read leaves the closure unknown');
   });
 
+  it('warns on a function a member is set to that the kernel no longer declares, at its first use only (no_llseek left in 6.12)', () => {
+    const text = [
+      '#include <linux/fs.h>',
+      'static const struct file_operations a_fops = {',
+      '\t.llseek = no_llseek,',
+      '};',
+      'static void setup(struct file_operations *ops)',
+      '{',
+      '\tops->llseek = no_llseek;',
+      '}',
+      '',
+    ].join('\n');
+    assert.deepEqual(rows(text, '6.1,6.12'), ['warning 3:12-21 [6.12] `no_llseek` is not declared by the kernel headers of 6.12, so the reference to it does not compile there']);
+    assert.deepEqual(rows(text.replace('\t.llseek = no_llseek,\n', ''), '6.12'), ['warning 6:16-25 [6.12] `no_llseek` is not declared by the kernel headers of 6.12, so the reference to it does not compile there']);
+    assert.deepEqual(rows(text.replaceAll('no_llseek', 'noop_llseek'), '6.1,6.12'), []);
+  });
+
   it('reports the first call only, as gcc reports an undeclared function once per file', () => {
     const text = '#include <linux/string.h>\nstatic void a(char *d) { strlcpy(d, "x", 2); }\nstatic void b(char *d) { strlcpy(d, "y", 2); }\n';
     assert.deepEqual(rows(text, '6.1,6.12'), ['warning 2:26-33 [6.12] `strlcpy` is not declared by the kernel headers of 6.12, so the call does not compile there']);

@@ -16,6 +16,25 @@ export interface CallSite {
   name: string;
   startColumn: number;
   endColumn: number;
+  /** A function named as a value, not called (`.llseek = no_llseek`): gcc needs its declaration all the same. */
+  reference?: true;
+}
+
+/**
+ * The functions the file sets members to (`.llseek = no_llseek`, `fops->llseek = no_llseek`),
+ * as sites at the name: `usages` are the usage finder's, `maskedLines` the masked text's lines.
+ */
+export function assignedFunctionSites(usages: readonly { assignedFunction?: string; range: { startLine: number; endColumn: number } }[], maskedLines: readonly string[]): CallSite[] {
+  const sites: CallSite[] = [];
+  for (const { assignedFunction: name, range } of usages) {
+    if (name === undefined) continue;
+    const text = maskedLines[range.startLine] ?? '';
+    const value = new RegExp(`^\\s*=\\s*(?:&\\s*)?(?:\\(\\s*)?(${name})\\b`).exec(text.slice(range.endColumn));
+    if (!value) continue;
+    const startColumn = range.endColumn + value[0].length - name.length;
+    sites.push({ line: range.startLine, name, startColumn, endColumn: startColumn + name.length, reference: true });
+  }
+  return sites;
 }
 
 const CALL = /([A-Za-z_]\w*)\s*\(/g;

@@ -18,7 +18,7 @@ import { judgeAccessOperator } from '../rules/accessOperator';
 import { CallbackSignatureJudge } from '../rules/callbackSignature';
 import { deadGuardFindings } from '../rules/deadGuard';
 import { missingFunctionFindings } from '../rules/missingFunction';
-import { callSites, withArguments, type CallSite } from '../c/calls';
+import { assignedFunctionSites, callSites, withArguments, type CallSite } from '../c/calls';
 import { droppedArgumentSpans, macroDefinitions } from '../c/droppedArguments';
 import { callArgumentsFindings } from '../rules/callArguments';
 import { incompleteStructFindings, type WholeUse } from '../rules/incompleteStruct';
@@ -327,7 +327,7 @@ export class Checker {
         providedByWorkspace: (include) => options.resolveInclude?.(include.name, false, options.fileName) !== undefined,
       }),
       ...missingFunctionFindings(context, {
-        sites,
+        sites: inFileOrder([...sites, ...assignedFunctionSites(union.usages, masked.split('\n'))]),
         headerSites: pre.headers.flatMap((header) =>
           this.headerReadings.callSitesOf(header).map((site) => ({ site, compiled: (slot: number) => header.lineStates[slot]?.[site.line] === LineState.Active })),
         ),
@@ -404,6 +404,11 @@ function judgedUsage(use: MemberUse): JudgedUsage {
   let assigned: JudgedUsage['assigned'];
   for (const [image, signature] of use.signatures) if (image > newestImage) [newestImage, assigned] = [image, signature];
   return { usage: use.usage, targets: use.images, ...(assigned ? { assigned } : {}) };
+}
+
+/** Call and reference sites in file order: gcc reports an undeclared name at its first use, whichever kind. */
+function inFileOrder(sites: CallSite[]): CallSite[] {
+  return sites.sort((a, b) => a.line - b.line || a.startColumn - b.startColumn);
 }
 
 /** Findings in file order, without those on or under a line marked `kernel-compat-ignore`. */

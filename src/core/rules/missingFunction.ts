@@ -127,8 +127,8 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
       site,
       targets: missing,
       message: [
-        ...(undeclared.length > 0 ? [`\`${site.name}\` is not declared by the kernel headers of ${where}, so the call does not compile there${took}`] : []),
-        ...(elsewhere.size > 0 ? [unreachedMessage(input, site.name, elsewhere)] : []),
+        ...(undeclared.length > 0 ? [`\`${site.name}\` is not declared by the kernel headers of ${where}, so ${useWords(site)} does not compile there${took}`] : []),
+        ...(elsewhere.size > 0 ? [unreachedMessage(input, site, elsewhere)] : []),
       ].join('; '),
       ...(successor ? { successor: { replaces: site.name, name: successor.name, renamable: renamable === true } } : {}),
     });
@@ -136,11 +136,15 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
   return found;
 }
 
-function unreachedMessage(input: MissingFunctionInput, name: string, elsewhere: ReadonlyMap<number, string[]>): string {
+function unreachedMessage(input: MissingFunctionInput, site: CallSite, elsewhere: ReadonlyMap<number, string[]>): string {
   const images = [...elsewhere.keys()];
   const headers = [...new Set([...elsewhere.values()].flat())].sort().map((header) => `\`<${header}>\``);
   const where = describeImages(input.db.images, images, input.targets);
-  return `\`${name}\` is declared by the kernel headers of ${where} only in ${headers.join(' or ')}, which this file does not include there, directly or through the headers it includes, so the call does not compile there`;
+  return `\`${site.name}\` is declared by the kernel headers of ${where} only in ${headers.join(' or ')}, which this file does not include there, directly or through the headers it includes, so ${useWords(site)} does not compile there`;
+}
+
+function useWords(site: CallSite): string {
+  return site.reference ? 'the reference to it' : 'the call';
 }
 
 /**
