@@ -23,11 +23,13 @@ export interface CallSite {
 /**
  * The functions the file sets members to (`.llseek = no_llseek`, `fops->llseek = no_llseek`),
  * as sites at the name: `usages` are the usage finder's, `maskedLines` the masked text's lines.
+ * Not names in capitals: a constant (`.flags = FBINFO_FLAG_DEFAULT`) may be a macro on some
+ * kernels and an enum constant on others, which the header data do not list.
  */
 export function assignedFunctionSites(usages: readonly { assignedFunction?: string; range: { startLine: number; endColumn: number } }[], maskedLines: readonly string[]): CallSite[] {
   const sites: CallSite[] = [];
   for (const { assignedFunction: name, range } of usages) {
-    if (name === undefined) continue;
+    if (name === undefined || CONSTANT_NAME.test(name)) continue;
     const text = maskedLines[range.startLine] ?? '';
     const value = new RegExp(`^\\s*=\\s*(?:&\\s*)?(?:\\(\\s*)?(${name})\\b`).exec(text.slice(range.endColumn));
     if (!value) continue;
@@ -38,6 +40,7 @@ export function assignedFunctionSites(usages: readonly { assignedFunction?: stri
 }
 
 const CALL = /([A-Za-z_]\w*)\s*\(/g;
+const CONSTANT_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
 /** Call sites of `masked`, one line at a time, skipping the lines `skipLine` names (directives). */
 export function callSites(masked: string, skipLine: (line: number) => boolean): CallSite[] {
