@@ -100,7 +100,7 @@ export function formatSummary(runs: RunResult[], seconds: number): string {
     `${scored.length} builds scored (${new Set(scored.map((r) => r.driver)).size} drivers × ${new Set(scored.map((r) => r.kernel)).size} kernels) of ${runs.length}.`,
     claimSummary('Struct members', c['struct-member']),
     claimSummary('Missing headers', c['missing-header']),
-    claimSummary('Missing functions (implicit declarations)', c['missing-function']),
+    claimSummary('Missing functions (implicit declarations, undeclared function names)', c['missing-function']),
     claimSummary('Call arguments (argument counts and pointer types)', c['call-arguments']),
     claimSummary('Incomplete structs (undefined types)', c['incomplete-struct']),
     `Other errors, by kind, on lines without a struct-member error: ${OTHER_KINDS.map((k) => `${k} ${other[k]}`).join(', ')}.`,

@@ -28,7 +28,7 @@ export const CLAIMS: Claim[] = ['struct-member', 'missing-header', 'missing-func
 const CLAIMED_KINDS: Record<Claim, ErrorKind[]> = {
   'struct-member': ['struct-member'],
   'missing-header': ['missing-header'],
-  'missing-function': ['implicit-declaration'],
+  'missing-function': ['implicit-declaration', 'undeclared-function'],
   'call-arguments': ['argument-count', 'argument-type'],
   'incomplete-struct': ['incomplete-type'],
 };

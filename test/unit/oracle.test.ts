@@ -53,6 +53,12 @@ describe('oracle: gcc diagnostics', () => {
     ]);
   });
 
+  it('tells an undeclared function named as a value from an undeclared constant by its letters', () => {
+    const kind = (message: string) => classifyError({ severity: 'error', message, notes: [] } as unknown as Parameters<typeof classifyError>[0]);
+    assert.equal(kind('‘no_llseek’ undeclared here (not in a function); did you mean ‘noop_llseek’?'), 'undeclared-function');
+    assert.equal(kind('‘FBINFO_FLAG_DEFAULT’ undeclared (first use in this function)'), 'undeclared');
+  });
+
   it('sorts the other errors of a real 6.12 build by kind', () => {
     const errors = driverErrors(fixture('xtrx-6.12.log'), XTRX);
     const byLine = (line: number) => errors.filter((e) => e.at?.line === line).map((e) => e.kind);
