@@ -70,7 +70,7 @@ export class FileRunner {
     private readonly job: CheckJob,
     private readonly workspace: IndexedWorkspace,
   ) {
-    this.includeContext = includeContexts(job.roots, this.workspace.index);
+    this.includeContext = includeContexts(job.roots, this.workspace.index, (spec) => db.headers().isKernelHeader(spec));
     checker.check(WARM_UP, { fileName: 'warm-up.c', targets: job.targets });
   }
 

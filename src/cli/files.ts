@@ -2,7 +2,7 @@
 // the folders the user named (the workspace, for the CLI).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createIncludeResolver, HeaderTexts, kbuildFlags } from '../core/c/includes';
+import { createIncludeResolver, HeaderTexts, kbuildFlags, outsideKernelNames } from '../core/c/includes';
 import type { BuildContext } from '../core/check/checker';
 import type { IncludeResolver } from '../core/c/preprocessor';
 import { enclosingKernelTree, inKernelHeaders } from '../core/c/kernelTree';
@@ -157,11 +157,11 @@ export function workspaceIncludeResolver(roots: readonly string[], includeDirs: 
  * Kbuild) and the `-include` headers. Files that share flags share a resolver and its lookups;
  * all share the header texts read from disk.
  */
-export function includeContexts(roots: readonly string[], workspace?: WorkspaceTypeIndex): (file: string) => BuildContext {
+export function includeContexts(roots: readonly string[], workspace?: WorkspaceTypeIndex, kernelHas: (spec: string) => boolean = () => false): (file: string) => BuildContext {
   const resolvers = new Map<string, IncludeResolver>();
   const texts = new HeaderTexts(readTextFile);
   const read = (path: string) => texts.read(path);
-  const findInWorkspace = workspace && ((spec: string) => workspace.pathsEndingWith(spec));
+  const findInWorkspace = workspace && outsideKernelNames((spec) => workspace.pathsEndingWith(spec), kernelHas, read);
   const kernelHeader = (path: string) => workspace !== undefined && !workspace.covers(path);
   return (file) => {
     const flags = kbuildFlags(file, roots, read, workspace?.kernelTreeOf(file));

@@ -154,6 +154,23 @@ describe('includes the build does not explain', () => {
     assert.equal(plain('compat/ver.h', true, '/ws/drv/main.c'), undefined);
   });
 
+  it('takes no workspace copy of a kernel header for `#include <…>` but one that wraps the kernel\'s (#include_next)', async () => {
+    const { createIncludeResolver, outsideKernelNames } = await import('../../src/core/c/includes');
+    const files: Record<string, string> = {
+      '/ws/drv/main.c': '#include <linux/platform_device.h>\n',
+      // Beckhoff's BBAPI: a stand-in for FreeBSD's linuxkpi, never on the Kbuild include path.
+      '/ws/drv/linuxkpi/linux/platform_device.h': 'struct platform_device { int id; };\n',
+      '/ws/drv/backport/linux/pci.h': '#include_next <linux/pci.h>\n#define pci_backported 1\n',
+      '/ws/drv/compat/drv_own.h': '#define DRV_OWN 1\n',
+    };
+    const paths = (spec: string) => Object.keys(files).filter((p) => p.endsWith(`/${spec}`));
+    const kernelHas = (spec: string) => spec === 'linux/platform_device.h' || spec === 'linux/pci.h';
+    const resolve = createIncludeResolver(['/ws'], (path) => files[path], [], outsideKernelNames(paths, kernelHas, (path) => files[path]));
+    assert.equal(resolve('linux/platform_device.h', false, '/ws/drv/main.c'), undefined, "the kernel's header");
+    assert.equal(resolve('linux/pci.h', false, '/ws/drv/main.c')?.path, '/ws/drv/backport/linux/pci.h');
+    assert.equal(resolve('drv_own.h', false, '/ws/drv/main.c')?.path, '/ws/drv/compat/drv_own.h', 'a name the kernel does not have');
+  });
+
   it('never takes the including file for the header it includes (net/nfc/nfc.h including <net/nfc/nfc.h>, the kernel\'s)', async () => {
     const { createIncludeResolver } = await import('../../src/core/c/includes');
     const files: Record<string, string> = { '/linux/net/nfc/nfc.h': '#include <net/nfc/nfc.h>\n', '/linux/net/nfc/core.c': '#include "nfc.h"\n' };

@@ -33,8 +33,22 @@ function rootOf(file: string, roots: readonly string[]): string | undefined {
   });
 }
 
-/** Paths of the workspace's files whose path ends with `/spec` (`compat/version.h`). */
-export type WorkspaceFileFinder = (spec: string) => readonly string[];
+/** Paths of the workspace's files whose path ends with `/spec` (`compat/version.h`); `quoted` for `#include "spec"`. */
+export type WorkspaceFileFinder = (spec: string, quoted: boolean) => readonly string[];
+
+/**
+ * A finder over `paths` that answers `#include <name>`, for a name the kernel's headers have,
+ * only with a copy that wraps the kernel's (`#include_next`, as backport layers do): any other
+ * copy is a stand-in for another system's build (a FreeBSD linuxkpi shim), which Kbuild never
+ * puts on the include path, so the include reads the kernel's header.
+ */
+export function outsideKernelNames(paths: (spec: string) => readonly string[], kernelHas: (spec: string) => boolean, read: TextReader): WorkspaceFileFinder {
+  return (spec, quoted) => {
+    const found = paths(spec);
+    if (quoted || found.length === 0 || !kernelHas(spec)) return found;
+    return found.filter((path) => read(path)?.includes('include_next') === true);
+  };
+}
 
 /** Characters of header text kept in memory by default: a whole kernel tree's headers are ten times more. */
 const DEFAULT_TEXT_CACHE_CHARS = 16 * 1024 * 1024;
@@ -102,8 +116,8 @@ export function createIncludeResolver(
   // The nearest of the workspace's files with that path, when the folders above explain nothing:
   // a -I the build computes in a way we do not read (a shell call, an included makefile).
   // Never the including file itself: net/nfc/nfc.h's `#include <net/nfc/nfc.h>` is the kernel's.
-  const nearestInWorkspace = (spec: string, includingFile: string) =>
-    [...(findInWorkspace?.(spec) ?? [])].filter((path) => path !== includingFile).sort((a, b) => sharedPrefix(b, includingFile) - sharedPrefix(a, includingFile) || (a < b ? -1 : 1))[0];
+  const nearestInWorkspace = (spec: string, quoted: boolean, includingFile: string) =>
+    [...(findInWorkspace?.(spec, quoted) ?? [])].filter((path) => path !== includingFile).sort((a, b) => sharedPrefix(b, includingFile) - sharedPrefix(a, includingFile) || (a < b ? -1 : 1))[0];
   const lookUp = (key: string, find: () => string | undefined) => {
     let entry = lookups.get(key);
     if (entry === undefined) lookups.set(key, (entry = { path: find() }));
@@ -113,7 +127,7 @@ export function createIncludeResolver(
     const from = dirname(includingFile);
     const byFolder = found(lookUp(`${quoted ? '"' : '<'}${from}\0${spec}`, () => search(spec, quoted, from, includingFile)));
     if (byFolder || !findInWorkspace || isAbsolute(spec)) return byFolder;
-    return found(lookUp(`*${includingFile}\0${spec}`, () => nearestInWorkspace(spec, includingFile)));
+    return found(lookUp(`*${quoted ? '"' : '<'}${includingFile}\0${spec}`, () => nearestInWorkspace(spec, quoted, includingFile)));
   };
 }
 

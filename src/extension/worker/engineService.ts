@@ -8,7 +8,7 @@ import { setImmediate as afterQueuedMessages } from 'node:timers/promises';
 import type { Parser } from 'web-tree-sitter';
 import { buildScope } from '../../core/check/buildScope';
 import { Checker, describeStop, type BuildContext } from '../../core/check/checker';
-import { createIncludeResolver, kbuildFlags, type TextReader } from '../../core/c/includes';
+import { createIncludeResolver, kbuildFlags, outsideKernelNames, type TextReader } from '../../core/c/includes';
 import { IncludedSources } from '../../core/c/includedSources';
 import { loadCParser } from '../../core/c/parser';
 import type { WorkspaceTypeIndex } from '../../core/c/workspaceTypes';
@@ -174,7 +174,7 @@ export class EngineService {
     const result = checker.check(request.text, {
       fileName: request.fileName,
       targets,
-      ...includeContext(request, read, workspaceTypes),
+      ...includeContext(request, read, workspaceTypes, db),
       severities: knownCodes(request.severities),
       documentKey: request.key,
       workspaceTypes,
@@ -224,9 +224,9 @@ function buildInputReader(request: CheckRequest): TextReader {
  * Includes resolve in the document's workspace folder (and the `-I` folders of its Kbuild).
  * The Kbuild's `-include` headers come first, as in the build.
  */
-function includeContext(request: CheckRequest, read: TextReader, workspace: WorkspaceTypeIndex): BuildContext {
+function includeContext(request: CheckRequest, read: TextReader, workspace: WorkspaceTypeIndex, db: KernelDatabase): BuildContext {
   const flags = request.onDisk ? kbuildFlags(request.fileName, request.roots, read, workspace.kernelTreeOf(request.fileName)) : { forcedIncludes: [], includeDirs: [], defines: [] };
-  const findInWorkspace = (spec: string) => workspace.pathsEndingWith(spec);
+  const findInWorkspace = outsideKernelNames((spec) => workspace.pathsEndingWith(spec), (spec) => db.headers().isKernelHeader(spec), read);
   const resolveInclude = createIncludeResolver(request.roots, read, flags.includeDirs, findInWorkspace, (path) => !workspace.covers(path));
   return { resolveInclude, forcedIncludes: flags.forcedIncludes, defines: flags.defines };
 }
