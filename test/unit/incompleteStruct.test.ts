@@ -120,6 +120,14 @@ static int lockfs_getlk(struct file *filp, struct file_lock *fl)
     assert.equal(rows(inline, '6.12').length, 1, 'the same text as a .c file');
   });
 
+  it('says nothing more where the code uses a field whose declaration already failed (gcc gives it an erroneous type)', () => {
+    const text = '#include <linux/module.h>\n#include <linux/fs.h>\nstruct lockfs_dev {\n\tint id;\n\tstruct file_lock lock;\n};\nstatic struct lockfs_dev dev;\nint lockfs_start(void)\n{\n\treturn dev.lock.fl_start;\n}\n';
+    assert.deepEqual(
+      rows(text, '6.12').map((row) => row.slice(0, row.indexOf(' `'))),
+      ['warning 5:9-18 [6.12]'],
+    );
+  });
+
   it('warns once per line and struct, at its first use there', () => {
     const findings = check(LOCK_HANDLER(FS_ONLY), '6.12').findings.filter((f) => f.code === 'incomplete-struct');
     assert.equal(findings.length, 1);

@@ -72,6 +72,8 @@ static int gost_setkey(struct crypto_cipher *tfm, const u8 *key, unsigned int le
     assert.deepEqual(rows(text, '6.1,6.12'), ['warning 3:12-21 [6.12] `no_llseek` is not declared by the kernel headers of 6.12, so the reference to it does not compile there']);
     assert.deepEqual(rows(text.replace('\t.llseek = no_llseek,\n', ''), '6.12'), ['warning 6:16-25 [6.12] `no_llseek` is not declared by the kernel headers of 6.12, so the reference to it does not compile there']);
     assert.deepEqual(rows(text.replaceAll('no_llseek', 'noop_llseek'), '6.1,6.12'), []);
+    // A variable some kernels also #define (jiffies, a macro of 5.10–6.12's headers) is no function.
+    assert.deepEqual(rows('#include <linux/netdevice.h>\nstatic void t(struct net_device *nd)\n{\n\tnd->watchdog_timeo = jiffies;\n}\n', '5.10,6.1,6.12,7.3'), []);
     // A constant may be an enum constant where the header data see no macro: not judged.
     const constant = '#include <linux/fb.h>\nstatic void setup(struct fb_info *info)\n{\n\tinfo->flags = FBINFO_FLAG_DEFAULT;\n}\n';
     assert.deepEqual(rows(constant, '6.1,6.12'), []);

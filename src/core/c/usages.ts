@@ -503,7 +503,8 @@ class UsageFinder {
       const pieces = splitTopLevel(declaration);
       const first = parseSimpleDeclaration(declaration.slice(pieces[0][0], pieces[0][1]));
       if (first.name === undefined) continue;
-      const declaredAt = body.startIndex + 1 + start;
+      // At the member's first word, not the line break before it: the evidence is its own line.
+      const declaredAt = body.startIndex + 1 + start + (declaration.length - declaration.trimStart().length);
       members.set(first.name, alsoFrom(this.resolveTextualType(first.type), declaredAt));
       // `struct foo *a, b[2];`: the later declarators share the base type, not the stars.
       const base: TextualType = { tag: first.type.tag, typedefName: first.type.typedefName, layers: '' };

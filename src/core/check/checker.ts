@@ -381,7 +381,13 @@ interface WholeUseReading {
  * that certainly compile their line, where the name is no macro and is the kernel's.
  */
 function wholeUses(targets: readonly number[], read: WholeUseReading): WholeUse[] {
-  const uses: WholeUse[] = read.usages.map(({ usage, targets: images }) => ({ aggregate: usage.aggregate, range: usage.range, member: usage.member, targets: images }));
+  const uses: WholeUse[] = read.usages.map(({ usage, targets: images }) => ({
+    aggregate: usage.aggregate,
+    range: usage.range,
+    member: usage.member,
+    targets: images,
+    ...(usage.evidence ? { typedAt: usage.evidence.map((place) => place.startLine) } : {}),
+  }));
   const { pre } = read.file;
   let codeLines: string[] | undefined;
   for (const mention of read.mentions) {

@@ -181,6 +181,11 @@ export class HeaderIndex {
     return (own(this.declarations.functions, name) ?? []).filter(([, mask]) => mask & bit).map(([prototype, , inline]) => ({ prototype, inline: inline === 1 }));
   }
 
+  /** Whether some kernel with header data declares a function `name` (a prototype or an inline definition; a macro or a variable is not one). */
+  isFunction(name: string): boolean {
+    return own(this.declarations.functions, name) !== undefined;
+  }
+
   /** Whether the headers that make `name` callable differ between the kernels with header data. */
   isMovedCallable(name: string): boolean {
     return own(this.names.declaredIn ?? {}, name) !== undefined;

@@ -31,6 +31,8 @@ export interface WholeUse {
   member?: string;
   /** Image indices. */
   targets: readonly number[];
+  /** Member uses: the lines of the file's declarations that typed the expression (the variable, the field of its own struct). */
+  typedAt?: readonly number[];
 }
 
 export interface IncompleteStructInput {
@@ -58,6 +60,9 @@ export function incompleteStructFindings(context: RuleContext, input: Incomplete
   const findings: Finding[] = [];
   const reported = new Set<string>();
   const incompleteOn = incompleteTargets(context, input);
+  // Where a declaration of an object of the struct already failed, by struct, line and target:
+  // gcc gives that object an erroneous type, and says nothing more where the code uses it.
+  const failedObjects = new Map<string, Set<number>>();
   for (const usage of input.uses) {
     const { targets } = usage;
     const key = aggregateKey(usage.aggregate);
@@ -65,9 +70,11 @@ export function incompleteStructFindings(context: RuleContext, input: Incomplete
     const place = `${key}\u0000${usage.range.startLine}`;
     if (reported.has(place)) continue;
     const incomplete = incompleteOn(key);
-    const failing = targets.filter((image) => incomplete.has(image));
+    const followsFailed = (image: number) => usage.typedAt?.some((line) => failedObjects.get(`${key}\u0000${line}`)?.has(image)) === true;
+    const failing = targets.filter((image) => incomplete.has(image) && !followsFailed(image));
     if (failing.length === 0) continue;
     reported.add(place);
+    if (usage.member === undefined) failedObjects.set(place, new Set(failing));
     const defining = [...new Set(failing.flatMap((image) => headers.definingHeaders(key, image) ?? []))].sort();
     const where = imagesOf(context, failing);
     const named = defining.map((header) => `\`<${header}>\``).join(' or ');

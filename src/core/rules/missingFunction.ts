@@ -104,8 +104,16 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
     input.targets.forEach((image, slot) => compiled(slot) && already.add(image));
     reported.set(site.name, already);
   }
+  // A name used as a value may be a variable (`jiffies`, which some kernels also #define):
+  // judged only where some kernel declares it a function.
+  const functions = new Map<string, boolean>();
+  const isFunction = (name: string) => {
+    let answer = functions.get(name);
+    if (answer === undefined) functions.set(name, (answer = headers.isFunction(name)));
+    return answer;
+  };
   for (const site of input.sites) {
-    if (!isCandidate(site.name)) continue;
+    if (!isCandidate(site.name) || (site.reference && !isFunction(site.name))) continue;
     const already = reported.get(site.name) ?? new Set<number>();
     const compiledOn = input.targets.filter((image, slot) => !already.has(image) && input.compiled(slot, site.line) && !input.leftOut?.(slot, site));
     const undeclared = compiledOn.filter((image) => headers.declares(site.name, image) === false);
