@@ -268,10 +268,9 @@ async function runCheck(args: string[], io: Io): Promise<number> {
     for (const path of files) report(runner.check(path));
   }
   writer.end();
-  if (format === 'text') {
-    const skipped = notBuilt > 0 ? `; ${notBuilt} not built, so not judged` : '';
-    io.err(`kernel-compat: ${checked} file(s) checked against ${selection.images.length} kernel(s), ${findingCount} finding(s)${skipped}\n`);
-  }
+  // In every format: JSON and SARIF readers see a run that judged nothing for what it is.
+  const skipped = notBuilt > 0 ? `; ${notBuilt} not built, so not judged` : '';
+  io.err(`kernel-compat: ${checked} file(s) checked against ${selection.images.length} kernel(s), ${findingCount} finding(s)${skipped}\n`);
   if (values.timings) {
     const peak = Math.round(process.resourceUsage().maxRSS / 1024);
     io.err(`kernel-compat: ${((performance.now() - started) / 1000).toFixed(1)} s for ${files.length} file(s) on ${threads} thread(s), peak RSS ${peak} MB; slowest:\n`);

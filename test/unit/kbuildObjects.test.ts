@@ -131,6 +131,20 @@ describe('Kbuild object lists', () => {
     assert.equal(verdict('include/net/dsa.h', files).kind, 'unknown');
   });
 
+  it('judges on every target the files listed under a config symbol that a missing make file of the module may set (fbtft\'s generated .config)', () => {
+    const makefile = 'ifneq ($(KERNELRELEASE),)\n-include $(src)/.config\nobj-$(CONFIG_FB_TFT) += fbtft.o\nelse\ndefault: .config\n\t$(MAKE) -C $(KDIR) M=$$PWD modules\nendif\n';
+    assert.deepEqual(verdict('fbtft.c', { Makefile: makefile }), {
+      kind: 'built',
+      makefile: '/m/Makefile',
+      when: [[]],
+      problems: ['/m/Makefile: includes .config, which is not there (a build step writes it): the config symbols it may set are unknown, so the files it lists are judged on every target'],
+    });
+    // Once written, it is read like any make file.
+    const written = verdict('fbtft.c', { Makefile: makefile, '.config': 'CONFIG_FB_TFT=m\n' });
+    assert.equal(written.kind, 'built');
+    assert.deepEqual(written.kind === 'built' && written.problems, []);
+  });
+
   it('takes the lists only from the Kbuild pass of a two-pass Makefile', () => {
     const makefile = 'ifneq ($(KERNELRELEASE),)\nobj-m := drv.o\nelse\nobj-m := other.o\nendif\n';
     assert.equal(verdict('drv.c', { Makefile: makefile }).kind, 'built');

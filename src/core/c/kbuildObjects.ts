@@ -42,6 +42,12 @@ interface ObjectLists {
   spelling: Map<string, string>;
   /** Some list could not be read in full: a name missing from it may still be built. */
   open: boolean;
+  /**
+   * A make file of the module's own that an optional include names and that is not there
+   * (`-include $(src)/.config`, which the module's default make target writes): the config
+   * symbols it may set are not known.
+   */
+  unreadConfig?: string;
 }
 
 /** A name in a list, with the config tests of the make conditionals around its line. */
@@ -239,6 +245,7 @@ function readInclude(spec: string, folder: string, read: TextReader, state: Make
     const text = path !== undefined && depth < MAX_INCLUDE_DEPTH ? read(path) : undefined;
     if (text === undefined || text.length > MAX_MAKEFILE_CHARS || text.includes('\0')) {
       if (!optional) found.open = true;
+      else if (text === undefined && path !== undefined && !relative(folder, path).startsWith('..')) found.unreadConfig ??= path;
       continue;
     }
     readLines(makeLines(text), folder, read, state, found, depth + 1);
@@ -328,6 +335,10 @@ export function kbuildVerdict(file: string, roots: readonly string[], read: Text
     if (!here) continue;
     nearest ??= here;
     const when = reaching(here, `${relative(folder, file).replace(/\.c$/, '')}.o`);
+    if (when.length > 0 && here.unreadConfig !== undefined) {
+      problems.push(`${here.makefile}: includes ${relative(folder, here.unreadConfig)}, which is not there (a build step writes it): the config symbols it may set are unknown, so the files it lists are judged on every target`);
+      return { kind: 'built', makefile: here.makefile, when: [[]], problems };
+    }
     if (when.length > 0) return { kind: 'built', makefile: here.makefile, when: both(when, folderNeeds(folders.slice(index), lists)), problems };
   }
   if (!nearest || nearest.open) return { kind: 'unknown', problems };
