@@ -7,7 +7,7 @@
 // Conditions are never evaluated: every `#if` / `#else` variant counts, and variants are told
 // apart by their text. Each file is parsed once with tree-sitter-c; macros and member aliases
 // are read from the raw text by line rules, which tree-sitter's error recovery cannot upset.
-import { droppedParameters, macroBodies, type MacroBody } from './droppingMacros';
+import { droppedParameters, forwardingMacros, macroBodies, type MacroBody } from './droppingMacros';
 import { lineStartCalls, PastedNames, type LineStartCall } from './pastedNames';
 import { closeSync, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -38,6 +38,8 @@ export interface HeaderFacts {
   macros: Record<string, { parameters: number; variadic: boolean; header: string }[]>;
   /** Function-like macro name -> bit mask of the parameters its expansion leaves out with this kernel's config (droppingMacros.ts); only those that leave some out. */
   droppingMacros: Record<string, number>;
+  /** Macros of only `...` that pass their arguments to one function -> that function (`kmalloc` -> `kmalloc_noprof` from 6.10). */
+  forwardingMacros: Record<string, string>;
   /** Names of object-like macros (`#define strlcpy strscpy`): a call through one compiles as what it names. */
   objectMacros: string[];
   /** Functions made by token pasting in generator macros (`__PAGEFLAG(Slab, …)` makes PageSlab; pastedNames.ts). */
@@ -958,6 +960,7 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
     memberAliases: sortedRecord(aliases, (set) => [...set].sort(compare)),
     // A name also declared as a function may be compiled as that function (a branch the config does not decide).
     droppingMacros: sortedRecord(new Map([...droppedParameters(bodies)].filter(([name]) => !functions.has(name))), (mask) => mask),
+    forwardingMacros: sortedRecord(forwardingMacros(bodies), (target) => target),
     objectMacros: [...objectMacros].sort(compare),
     pastedFunctions: [...pasted].sort(compare),
     callableHeaders: sortedRecord(callableHeaders, (set) => [...set].sort(compare)),

@@ -43,23 +43,39 @@ function changingCallables(callables: Map<string, number>, kernels: number): Map
  * The ways each name can be called, for the names whose ways differ between the kernels that
  * declare them (`class_create` a 2-parameter macro on 6.1, a 1-parameter function on 6.12):
  * what `call-arguments` asks per call, without reading the large declarations file. On a kernel
- * with function-like macros of the name only those count (the preprocessor sees them first).
+ * with function-like macros of the name only those count (the preprocessor sees them first),
+ * but a macro of only `...` that passes every argument to one function (`kmalloc` from 6.10,
+ * `forwarding`, per kernel) is called with that function's parameters.
  */
-export function reshapedCalls(functions: Map<string, [string, number, number][]>, macros: Map<string, [number, number, number][]>, kernels: number): Map<string, [string, number][]> {
+export function reshapedCalls(
+  functions: Map<string, [string, number, number][]>,
+  macros: Map<string, [number, number, number][]>,
+  kernels: number,
+  forwarding: readonly ReadonlyMap<string, string>[] = [],
+): Map<string, [string, number][]> {
   const reshaped = new Map<string, [string, number][]>();
+  const prototypesOn = (name: string, bit: number) => (functions.get(name) ?? []).filter(([, mask]) => mask & bit).map(([prototype]) => prototype);
   for (const name of new Set([...functions.keys(), ...macros.keys()])) {
     const shapes = new Map<string, number>();
     const perKernel: string[] = [];
+    // As declared, before forwarding: a name whose declaration changed stays, even where its
+    // forwarded shapes agree (`__vmalloc`, a function of two parameters on every kernel, is
+    // still judged: the three-argument call of before 5.8 fails on all of them).
+    const declaredPerKernel: string[] = [];
     for (let i = 0; i < kernels; i++) {
       const bit = 1 << i;
       const macroShapes = (macros.get(name) ?? []).filter(([, , mask]) => mask & bit).map(([parameters, variadic]) => `#define ${name}(${parameters}${variadic ? ', ...' : ''})`);
-      const kernelShapes = macroShapes.length > 0 ? macroShapes : (functions.get(name) ?? []).filter(([, mask]) => mask & bit).map(([prototype]) => prototype);
-      const distinct = [...new Set(kernelShapes)].sort();
+      // A macro passing every argument to one function is called with that function's parameters.
+      const target = forwarding[i]?.get(name);
+      const forwarded = target !== undefined && macroShapes.length === 1 && !(macros.get(target) ?? []).some(([, , mask]) => mask & bit) ? prototypesOn(target, bit).map((prototype) => prototype.replace(`${target}(`, `${name}(`)) : [];
+      const declared = macroShapes.length > 0 ? macroShapes : prototypesOn(name, bit);
+      const distinct = [...new Set(forwarded.length > 0 ? forwarded : declared)].sort();
       perKernel.push(distinct.join('\n'));
+      declaredPerKernel.push([...new Set(declared)].sort().join('\n'));
       for (const shape of distinct) shapes.set(shape, (shapes.get(shape) ?? 0) | bit);
     }
-    const declaring = perKernel.filter((key) => key !== '');
-    if (new Set(declaring).size > 1) reshaped.set(name, [...shapes].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+    const differ = (keys: string[]) => new Set(keys.filter((key) => key !== '')).size > 1;
+    if (differ(perKernel) || differ(declaredPerKernel)) reshaped.set(name, [...shapes].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
   }
   return reshaped;
 }
@@ -121,7 +137,7 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
       images,
       headers: names,
       callables: packNameMasks(changingCallables(callables, facts.length)),
-      calls: sortedRecord(reshapedCalls(functions, macros, facts.length)),
+      calls: sortedRecord(reshapedCalls(functions, macros, facts.length, facts.map((fact) => new Map(Object.entries(fact.forwardingMacros))))),
       declaredIn: movedCallables(facts, (name) => functions.has(name) || macros.has(name), ids),
     },
     aliases: { schema: SCHEMA_VERSION, images, aliases: sortFacts(aliases) },

@@ -72,6 +72,12 @@ describe('call-arguments', () => {
     ]);
   });
 
+  it('counts the arguments of a macro that passes them all to one function by that function (__vmalloc from 6.10)', () => {
+    const text = '#include <linux/vmalloc.h>\nstatic void *demo_alloc(unsigned long size)\n{\n\treturn __vmalloc(size, GFP_KERNEL, PAGE_KERNEL);\n}\n';
+    assert.deepEqual(rows(text, '6.1,6.12,7.3').map((row) => row.slice(0, row.indexOf(' `'))), ['warning 4:9-18 [6.1,6.12,7.3]']);
+    assert.deepEqual(rows(text.replace(', PAGE_KERNEL', ''), '6.1,6.12,7.3'), []);
+  });
+
   it('is silent under a version guard, for a wrapper the driver defines, and without header data', () => {
     const guarded = CLASS(
       'NULL;\n#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)\n\tcls = class_create("demo");\n#else\n\tcls = class_create(THIS_MODULE, "demo");\n#endif\n\tcls = cls',
