@@ -74,6 +74,9 @@ static int gost_setkey(struct crypto_cipher *tfm, const u8 *key, unsigned int le
     assert.deepEqual(rows(text.replaceAll('no_llseek', 'noop_llseek'), '6.1,6.12'), []);
     // A variable some kernels also #define (jiffies, a macro of 5.10–6.12's headers) is no function.
     assert.deepEqual(rows('#include <linux/netdevice.h>\nstatic void t(struct net_device *nd)\n{\n\tnd->watchdog_timeo = jiffies;\n}\n', '5.10,6.1,6.12,7.3'), []);
+    // A local variable named like a function some kernels declare (orinoco's `bool abort`, abort() from 6.12).
+    const local = '#include <net/cfg80211.h>\nvoid done(struct cfg80211_scan_request *req, int n)\n{\n\tbool abort = false;\n\n\tif (n)\n\t\tabort = true;\n\tif (req) {\n\t\tstruct cfg80211_scan_info info = {\n\t\t\t.aborted = abort,\n\t\t};\n\t\tcfg80211_scan_done(req, &info);\n\t}\n}\n';
+    assert.deepEqual(rows(local, '6.1,6.12'), []);
     // A constant may be an enum constant where the header data see no macro: not judged.
     const constant = '#include <linux/fb.h>\nstatic void setup(struct fb_info *info)\n{\n\tinfo->flags = FBINFO_FLAG_DEFAULT;\n}\n';
     assert.deepEqual(rows(constant, '6.1,6.12'), []);

@@ -28,8 +28,14 @@ export interface CallSite {
  */
 export function assignedFunctionSites(usages: readonly { assignedFunction?: string; range: { startLine: number; endColumn: number } }[], maskedLines: readonly string[]): CallSite[] {
   const sites: CallSite[] = [];
+  const variables = new Map<string, boolean>();
+  const isVariable = (name: string) => {
+    let variable = variables.get(name);
+    if (variable === undefined) variables.set(name, (variable = maskedLines.some((line) => line.includes(name) && variableSyntax(name).test(line))));
+    return variable;
+  };
   for (const { assignedFunction: name, range } of usages) {
-    if (name === undefined || CONSTANT_NAME.test(name)) continue;
+    if (name === undefined || CONSTANT_NAME.test(name) || isVariable(name)) continue;
     const text = maskedLines[range.startLine] ?? '';
     const value = new RegExp(`^\\s*=\\s*(?:&\\s*)?(?:\\(\\s*)?(${name})\\b`).exec(text.slice(range.endColumn));
     if (!value) continue;
@@ -41,6 +47,16 @@ export function assignedFunctionSites(usages: readonly { assignedFunction?: stri
 
 const CALL = /([A-Za-z_]\w*)\s*\(/g;
 const CONSTANT_NAME = /^[A-Z_][A-Z0-9_]*$/;
+
+/**
+ * A line that declares `name` as a variable or assigns to it (`bool abort = false;`, `abort =
+ * true;`, `int n, abort;`): a value of that name is the variable, even where the kernel also
+ * has a function so named. Read from the text, as the usage finder keeps only struct-typed
+ * variables.
+ */
+function variableSyntax(name: string): RegExp {
+  return new RegExp(`(?:[\\w*]\\s+\\**|,\\s*\\**)${name}\\s*(?:[;,\\[)]|=(?!=))|(?:^|[;{}]|\\b(?:if|else)\\b)\\s*${name}\\s*=(?!=)`);
+}
 
 /** Call sites of `masked`, one line at a time, skipping the lines `skipLine` names (directives). */
 export function callSites(masked: string, skipLine: (line: number) => boolean): CallSite[] {
