@@ -92,6 +92,7 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
   const dropping = new Map<string, [number, number][]>();
   const aliases = new Map<string, [string, number][]>();
   const callables = new Map<string, number>();
+  const pasted = new Map<string, number>();
   facts.forEach((fact, i) => {
     const bit = 1 << i;
     for (const header of fact.headers) headers.set(header, (headers.get(header) ?? 0) | bit);
@@ -110,11 +111,17 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
       for (const variant of variants) addFact(macros, name, [variant.parameters, variant.variadic ? 1 : 0, 0], (f) => `${f[0]}/${f[1]}`, 2, bit);
     }
     for (const [name, mask] of Object.entries(fact.droppingMacros)) addFact<[number, number]>(dropping, name, [mask, 0], (f) => String(f[0]), 1, bit);
-    for (const name of [...Object.keys(fact.functions), ...Object.keys(fact.macros), ...fact.objectMacros, ...fact.pastedFunctions]) callables.set(name, (callables.get(name) ?? 0) | bit);
+    for (const name of [...Object.keys(fact.functions), ...Object.keys(fact.macros), ...fact.objectMacros]) callables.set(name, (callables.get(name) ?? 0) | bit);
+    for (const name of fact.pastedFunctions) pasted.set(name, (pasted.get(name) ?? 0) | bit);
     for (const [name, paths] of Object.entries(fact.memberAliases)) {
       for (const path of paths) addFact<[string, number]>(aliases, name, [path, 0], (f) => f[0], 1, bit);
     }
   });
+  // A name a generator macro makes counts as declared where it makes it (PageSlab, pasted on
+  // 6.1, a plain function on 6.12), but never makes a name the kernel's by itself: a driver's
+  // own generator may make the same names (bcache's SET_KEY_PTRS, pasted by the uapi header of
+  // 5.10 and by bcache_ondisk.h itself later), and a check cannot see what a driver pastes.
+  for (const [name, mask] of pasted) if (callables.has(name)) callables.set(name, callables.get(name)! | mask);
   const sortFacts = <T extends unknown[]>(table: Map<string, T[]>) => {
     for (const list of table.values()) list.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
     return sortedRecord(table);
