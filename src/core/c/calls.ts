@@ -22,21 +22,36 @@ export interface CallSite {
 
 /**
  * The functions the file sets members to (`.llseek = no_llseek`, `fops->llseek = no_llseek`),
- * as sites at the name: `usages` are the usage finder's, `maskedLines` the masked text's lines.
+ * as sites at the name, for the names `worthJudging` takes: `usages` are the usage finder's,
+ * `masked` the file's masked text.
  * Not names in capitals: a constant (`.flags = FBINFO_FLAG_DEFAULT`) may be a macro on some
  * kernels and an enum constant on others, which the header data do not list.
  */
-export function assignedFunctionSites(usages: readonly { assignedFunction?: string; range: { startLine: number; endColumn: number } }[], maskedLines: readonly string[]): CallSite[] {
+export function assignedFunctionSites(
+  usages: readonly { assignedFunction?: string; range: { startLine: number; endColumn: number } }[],
+  masked: string,
+  worthJudging: (name: string) => boolean,
+): CallSite[] {
   const sites: CallSite[] = [];
-  const variables = new Map<string, boolean>();
-  const isVariable = (name: string) => {
-    let variable = variables.get(name);
-    if (variable === undefined) variables.set(name, (variable = maskedLines.some((line) => line.includes(name) && variableSyntax(name).test(line))));
-    return variable;
+  let maskedLines: string[] | undefined;
+  // Asked only of names worth judging (kernel callables): a file sets members to hundreds of its own functions.
+  const judged = new Map<string, boolean>();
+  const isJudged = (name: string) => {
+    let answer = judged.get(name);
+    if (answer === undefined) {
+      answer = !CONSTANT_NAME.test(name) && worthJudging(name);
+      if (answer) {
+        const lines = (maskedLines ??= masked.split('\n'));
+        const syntax = variableSyntax(name);
+        answer = !lines.some((line) => line.includes(name) && syntax.test(line));
+      }
+      judged.set(name, answer);
+    }
+    return answer;
   };
   for (const { assignedFunction: name, range } of usages) {
-    if (name === undefined || CONSTANT_NAME.test(name) || isVariable(name)) continue;
-    const text = maskedLines[range.startLine] ?? '';
+    if (name === undefined || !isJudged(name)) continue;
+    const text = (maskedLines ??= masked.split('\n'))[range.startLine] ?? '';
     const value = new RegExp(`^\\s*=\\s*(?:&\\s*)?(?:\\(\\s*)?(${name})\\b`).exec(text.slice(range.endColumn));
     if (!value) continue;
     const startColumn = range.endColumn + value[0].length - name.length;

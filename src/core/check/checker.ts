@@ -319,6 +319,8 @@ export class Checker {
     };
     const compiled = (slot: number, line: number) => file.built(slot) && pre.lineStates[slot][line] === LineState.Active;
     const definedByDriver = (name: string) => union.functions.has(name) || pre.definedMacros.has(name) || options.workspaceTypes?.definesCallable(name) === true;
+    const headers = this.db.headers();
+    const kernelCallable = (name: string) => headers.isKernelCallable(name) || headers.isMovedCallable(name);
     const { masked, isDirectiveLine, sites } = code;
     return [
       ...missingHeaderFindings(context, {
@@ -327,7 +329,7 @@ export class Checker {
         providedByWorkspace: (include) => options.resolveInclude?.(include.name, false, options.fileName) !== undefined,
       }),
       ...missingFunctionFindings(context, {
-        sites: inFileOrder([...sites, ...assignedFunctionSites(union.usages, masked.split('\n'))]),
+        sites: inFileOrder([...sites, ...assignedFunctionSites(union.usages, masked, (name) => kernelCallable(name) && !definedByDriver(name))]),
         headerSites: pre.headers.flatMap((header) =>
           this.headerReadings.callSitesOf(header).map((site) => ({ site, compiled: (slot: number) => header.lineStates[slot]?.[site.line] === LineState.Active })),
         ),
