@@ -4,6 +4,9 @@
 import * as assert from 'node:assert/strict';
 import { macroBodies } from '../../scripts/import/droppingMacros';
 import { lineStartCalls, PastedNames } from '../../scripts/import/pastedNames';
+import type { HeaderFacts } from '../../scripts/import/headerFacts';
+import { headersFile } from '../../scripts/import/headers';
+import { NameMaskTable } from '../../src/core/kernels/nameMasks';
 
 // Shaped as 6.1's include/linux/page-flags.h (comments blanked, as the scanner hands it over).
 const PAGE_FLAGS = [
@@ -43,5 +46,35 @@ describe('functions made by token pasting in kernel headers', () => {
     // TESTPAGEFLAG(Odd, odd_name(x), …) has a call among its arguments: it is not read at all.
     assert.ok(!names.some((name) => name.endsWith('Odd') || name.startsWith('folio_test_odd')));
     assert.deepEqual(pasted('#define GLUE(a, b) a##b(void)\nGLUE(foo, bar)\n'), []);
+  });
+});
+
+describe('pasted names in the header data', () => {
+  /** One kernel's facts: only what the callables table reads. */
+  const facts = (functions: string[], pasted: string[]) =>
+    ({
+      headers: [],
+      definitions: {},
+      functions: Object.fromEntries(functions.map((name) => [name, [{ returnType: 'int', parameters: ['struct page *'], variadic: false, inline: true, header: 'linux/page-flags.h' }]])),
+      macros: {},
+      droppingMacros: {},
+      forwardingMacros: {},
+      objectMacros: [],
+      pastedFunctions: pasted,
+      callableHeaders: {},
+      memberAliases: {},
+      includes: {},
+      openHeaders: [],
+    }) as HeaderFacts;
+
+  it('counts a pasted name as declared where a generator makes it, and never makes a name the kernel\'s by itself', () => {
+    // 6.1 pastes PageSlab and PageActive; 6.12 declares PageSlab outright and lacks PageActive.
+    // 5.10 pastes SET_KEY_PTRS (uapi bcache.h); 6.1 and 6.12 do not (bcache pastes its own).
+    const { names } = headersFile([0, 1, 2], [facts(['strlcpy'], ['PageSlab', 'PageActive', 'SET_KEY_PTRS']), facts(['strlcpy'], ['PageSlab', 'PageActive']), facts(['PageSlab'], [])]);
+    const table = new NameMaskTable(names.callables);
+    assert.equal(table.get('PageSlab'), undefined, 'declared on every kernel: not a changing callable');
+    assert.equal(table.get('PageActive'), undefined, 'only ever pasted: never judged');
+    assert.equal(table.get('SET_KEY_PTRS'), undefined);
+    assert.equal(table.get('strlcpy'), 0b011);
   });
 });
