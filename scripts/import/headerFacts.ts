@@ -7,7 +7,8 @@
 // Conditions are never evaluated: every `#if` / `#else` variant counts, and variants are told
 // apart by their text. Each file is parsed once with tree-sitter-c; macros and member aliases
 // are read from the raw text by line rules, which tree-sitter's error recovery cannot upset.
-import { droppedParameters, forwardingMacros, macroBodies, type MacroBody } from './droppingMacros';
+import { droppedParameters, macroBodies, type MacroBody } from './droppingMacros';
+import { forwardingMacros } from './forwardingMacros';
 import { lineStartCalls, PastedNames, type LineStartCall } from './pastedNames';
 import { closeSync, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -1,7 +1,7 @@
 // Which parameters a kernel's function-like macros leave out with its config: what the data
 // builder records so that a member written only there (`&m->dep_map`) is not judged.
 import * as assert from 'node:assert/strict';
-import { droppedParameters, forwardingMacros, macroBodies } from '../../scripts/import/droppingMacros';
+import { droppedParameters, macroBodies } from '../../scripts/import/droppingMacros';
 
 describe('macros that leave parameters out', () => {
   it('follows a macro through the macros it expands to, and keeps what any of them compiles', () => {
@@ -30,29 +30,5 @@ describe('macros that leave parameters out', () => {
   it('keeps a parameter that one definition of the name compiles', () => {
     const header = '#ifdef CONFIG_X\n#define trace_it(x) do { } while (0)\n#else\n#define trace_it(x) record(x)\n#endif\n';
     assert.deepEqual(Object.fromEntries(droppedParameters(macroBodies(header))), {});
-  });
-});
-
-describe('macros that pass every argument on to one function', () => {
-  it('reads 6.10\'s allocation profiling wrappers, bare or inside one call, and nothing else', () => {
-    const header = [
-      '#define kmalloc(...)\t\t\t\talloc_hooks(kmalloc_noprof(__VA_ARGS__))',
-      '#define __vmalloc(...)\t\talloc_hooks(__vmalloc_noprof(__VA_ARGS__))',
-      '#define my_alloc(...) my_alloc_impl(__VA_ARGS__)',
-      '#define pr_info(fmt, ...) printk(KERN_INFO fmt, ##__VA_ARGS__)',
-      '#define both(...) (a(__VA_ARGS__) + b(__VA_ARGS__))',
-      '#define self(...) self(__VA_ARGS__)',
-      '',
-    ].join('\n');
-    assert.deepEqual(Object.fromEntries(forwardingMacros(macroBodies(header))), {
-      kmalloc: 'kmalloc_noprof',
-      __vmalloc: '__vmalloc_noprof',
-      my_alloc: 'my_alloc_impl',
-    });
-  });
-
-  it('leaves out a name whose definitions pass to different functions', () => {
-    const header = '#ifdef A\n#define alloc(...) alloc_a(__VA_ARGS__)\n#else\n#define alloc(...) alloc_b(__VA_ARGS__)\n#endif\n';
-    assert.deepEqual(Object.fromEntries(forwardingMacros(macroBodies(header))), {});
   });
 });

@@ -1,6 +1,7 @@
 // The calls a file makes, read from its masked text (comments and string contents blanked,
 // same offsets) rather than its tree: a call's name and, where it closes, its arguments. The
 // header and function rules need no more, and the text is there before any parse.
+import { isMacroStyleName } from './kernelMacros';
 
 /** Words followed by `(` that are not calls. */
 const NOT_CALLS = new Set([
@@ -39,7 +40,7 @@ export function assignedFunctionSites(
   const isJudged = (name: string) => {
     let answer = judged.get(name);
     if (answer === undefined) {
-      answer = !CONSTANT_NAME.test(name) && worthJudging(name);
+      answer = !isMacroStyleName(name) && worthJudging(name);
       if (answer) {
         const lines = (maskedLines ??= masked.split('\n'));
         const syntax = variableSyntax(name);
@@ -61,7 +62,6 @@ export function assignedFunctionSites(
 }
 
 const CALL = /([A-Za-z_]\w*)\s*\(/g;
-const CONSTANT_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
 /**
  * A line that declares `name` as a variable or assigns to it (`bool abort = false;`, `abort =

@@ -142,3 +142,10 @@ export const COLLECTED_NODE_TYPES = [
   'compound_literal_expression',
 ];
 
+/**
+ * A name in capitals, digits and underscores, with a letter: a macro or constant by kernel
+ * convention (`FLOW_KEYS_HASH_START_FIELD`, `FBINFO_FLAG_DEFAULT`), not a member or a function.
+ */
+export function isMacroStyleName(name: string): boolean {
+  return /^[A-Z_][A-Z0-9_]*[A-Z][A-Z0-9_]*$/.test(name);
+}

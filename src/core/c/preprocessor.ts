@@ -15,7 +15,7 @@
 
 import { LRUCache } from 'lru-cache';
 import { DEFINED_TOKEN, NOT_TOKEN, tokenize, TokenKind, type Token } from './preprocessor/tokens';
-import { leadingIdentifier, parseIncludeTarget, scanSource, type Directive, type ScannedSource } from './preprocessor/directives';
+import { leadingIdentifier, parseIncludeTarget, scanSource, testedUndefined, type Directive, type ScannedSource } from './preprocessor/directives';
 import { isZero, sameNum } from './preprocessor/numbers';
 import { EnvironmentView, type ConfigMacro } from './preprocessor/environment';
 import { DEFINED_UNKNOWN_VALUE, ExpressionError, isBuiltinName, isConfigName, macroDefinitionOf, MacroRecording, MacroState, MacroTables, NonUniformMacro, UNDEFINED_MACRO, UNKNOWN_MACRO, type MacroEntry, type MacroSnapshot } from './preprocessor/macroTables';
@@ -177,14 +177,6 @@ interface ConditionalGroup {
   readonly defaultFor?: string;
   /** The branch defined `defaultFor` at its own level, and nothing else came: no #elif, #else or #undef of it. */
   definesDefault?: boolean;
-}
-
-/** X of `#ifndef X` or `#if !defined(X)` (the test a default definition sits under), else undefined. */
-function testedUndefined(directive: Directive): string | undefined {
-  if (directive.name === 'ifndef') return leadingIdentifier(directive.body);
-  if (directive.name !== 'if') return undefined;
-  const match = /^\s*!\s*defined\s*(?:\(\s*([A-Za-z_]\w*)\s*\)|([A-Za-z_]\w*))\s*$/.exec(directive.body);
-  return match?.[1] ?? match?.[2];
 }
 
 /** Enters the next branch of a group; `values` null means #else. */

@@ -11,6 +11,7 @@ import { LineState, preprocess, type CommandLineMacro, type IncludeResolver, typ
 import { lineStarts } from '../c/lineIndex';
 import { hostedLibraryInclude } from '../c/userspace';
 import { GCC_LINUX_TARGET } from '../c/compilerMacros';
+import { isMacroStyleName } from '../c/kernelMacros';
 import type { WorkspaceTypes } from '../c/workspaceTypes';
 import type { AggregateMention, FileUsages } from '../c/usages';
 import { DEFAULT_SEVERITIES, type Code } from '../rules';
@@ -83,8 +84,6 @@ const IGNORE_MARK = 'kernel-compat-ignore';
 /** What Kbuild (and gcc, for a Linux target) defines for every file of an out-of-tree module (obj-m), before its own flags. */
 const KBUILD_MODULE_DEFINES: readonly CommandLineMacro[] = [{ name: '__KERNEL__', value: '1', certain: true }, { name: 'MODULE', value: '1', certain: true }, ...GCC_LINUX_TARGET];
 const UNKNOWN: MemberState = { state: 'unknown' };
-/** A macro's name by kernel convention: capitals, digits and underscores. */
-const MACRO_NAME = /^[A-Z_][A-Z0-9_]*[A-Z][A-Z0-9_]*$/;
 
 interface CodeText {
   masked: string;
@@ -207,7 +206,7 @@ export class Checker {
     // A name in capitals that no kernel's struct has is a macro for a member (`flow->
     // FLOW_KEYS_HASH_START_FIELD`, `#define`d as `basic` in a kernel header); the header data
     // keep only lower-case member macros.
-    if (MACRO_NAME.test(member) && history.every((state) => state.state !== 'present')) return history.map(() => UNKNOWN);
+    if (isMacroStyleName(member) && history.every((state) => state.state !== 'present')) return history.map(() => UNKNOWN);
     const privateOn = this.db.privateImages(ref);
     if (privateOn.length === 0) return history;
     return history.map((state, image) => (privateOn.includes(image) ? UNKNOWN : state));

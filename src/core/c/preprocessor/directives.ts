@@ -165,6 +165,14 @@ export function leadingIdentifier(text: string): string | undefined {
   return /^\s*([A-Za-z_$][\w$]*)/.exec(text)?.[1];
 }
 
+/** X of `#ifndef X` or `#if !defined(X)`, else undefined: an include guard's test, or a default definition's. */
+export function testedUndefined(directive: Directive): string | undefined {
+  if (directive.name === 'ifndef') return leadingIdentifier(directive.body);
+  if (directive.name !== 'if') return undefined;
+  const match = /^\s*!\s*defined\s*(?:\(\s*([A-Za-z_$][\w$]*)\s*\)|([A-Za-z_$][\w$]*))\s*$/.exec(directive.body);
+  return match?.[1] ?? match?.[2];
+}
+
 export function findIncludeGuard(directives: Directive[]): string | undefined {
   return wholeFileGuard(directives) ?? traceHeaderGuard(directives);
 }
@@ -189,13 +197,7 @@ function traceHeaderGuard(directives: Directive[]): string | undefined {
 function wholeFileGuard(directives: Directive[]): string | undefined {
   if (directives.length < 3) return undefined;
   const first = directives[0];
-  let guard: string | undefined;
-  if (first.name === 'ifndef') {
-    guard = leadingIdentifier(first.body);
-  } else if (first.name === 'if') {
-    const match = /^\s*!\s*defined\s*(?:\(\s*([A-Za-z_$][\w$]*)\s*\)|([A-Za-z_$][\w$]*))\s*$/.exec(first.body);
-    guard = match?.[1] ?? match?.[2];
-  }
+  const guard = testedUndefined(first);
   if (guard === undefined) return undefined;
   const second = directives[1];
   if (second.name !== 'define' || leadingIdentifier(second.body) !== guard) return undefined;
