@@ -101,7 +101,8 @@ export class Checker {
     readonly parser: Parser,
   ) {
     this.trees = new DocumentTrees(parser);
-    this.headerReadings = new HeaderReadings(parser);
+    const headers = () => db.headers();
+    this.headerReadings = new HeaderReadings(parser, (name) => headers().isKernelCallable(name) || headers().isMovedCallable(name));
     this.callbacks = new CallbackSignatureJudge(db);
   }
 
@@ -112,7 +113,7 @@ export class Checker {
     const context: RuleContext = { db: this.db, targets: [...options.targets], severities: { ...DEFAULT_SEVERITIES, ...options.severities } };
     const environments = this.environments(context.targets);
     const file = this.preprocessFile(text, options, environments);
-    const oracle = typeOracle(this.db, context.targets, environments, options.workspaceTypes, options.fileName, file.pre.headers);
+    const oracle = typeOracle(this.db, context.targets, environments, options.workspaceTypes, options.fileName, new Set(file.pre.headers.map((header) => header.path)), this.definedInReadHeaders(file));
     const code = this.codeOf(text, file);
     const dropped = this.droppedArguments(text, code, file, context.targets);
     const evidence = new UsageEvidence(file.pre, context.targets, this.headerReadings, oracle, dropped);
@@ -139,6 +140,18 @@ export class Checker {
       variants: reading.variants,
       stops: stopsOf(file, context.targets),
       includes,
+    };
+  }
+
+  /** Whether a driver header the file's build reads defines the struct: all of them are scanned once, on the first question. */
+  private definedInReadHeaders(file: PreprocessedFile): (ref: AggregateRef) => boolean {
+    let tags: Set<string> | undefined;
+    return (ref) => {
+      if (!tags) {
+        tags = new Set();
+        for (const header of file.pre.headers) for (const tag of this.headerReadings.tagsDefinedIn(header)) tags.add(tag);
+      }
+      return tags.has(`${ref.kind} ${ref.name}`);
     };
   }
 
@@ -223,7 +236,7 @@ export class Checker {
     const bySlot = new Map<number, ReadonlySet<string> | undefined>();
     return (slot) => {
       if (bySlot.has(slot)) return bySlot.get(slot);
-      roots ??= includeRoots({ fileName: options.fileName, text, pre: file.pre, targets, headers, resolveInclude: options.resolveInclude, forcedIncludes: options.forcedIncludes });
+      roots ??= includeRoots({ fileName: options.fileName, text, pre: file.pre, targets, headers, resolveInclude: options.resolveInclude, forcedIncludes: options.forcedIncludes, includesOf: (header) => this.headerReadings.includesOf(header) });
       const slotRoots = roots[slot];
       const closure = slotRoots && headers.includeClosure(slotRoots, targets[slot]);
       bySlot.set(slot, closure);
@@ -330,7 +343,7 @@ export class Checker {
       ...missingFunctionFindings(context, {
         sites: inFileOrder([...sites, ...assignedFunctionSites(union.usages, masked, (name) => kernelCallable(name) && !definedByDriver(name))]),
         headerSites: pre.headers.flatMap((header) =>
-          this.headerReadings.callSitesOf(header).map((site) => ({ site, compiled: (slot: number) => header.lineStates[slot]?.[site.line] === LineState.Active })),
+          this.headerReadings.kernelCallSitesOf(header).map((site) => ({ site, compiled: (slot: number) => header.lineStates[slot]?.[site.line] === LineState.Active })),
         ),
         compiled,
         leftOut,

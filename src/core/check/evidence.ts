@@ -133,7 +133,7 @@ export class UsageEvidence {
     if (candidates === undefined) {
       candidates = [];
       for (const header of this.pre.headers) {
-        if (!header.text.includes(name)) continue;
+        if (!this.headers.mayDeclareFunction(header, name)) continue;
         for (const signature of this.headers.functionsOf(header, this.oracle).get(name) ?? []) candidates.push({ header, signature });
       }
       this.headerCandidates.set(name, candidates);

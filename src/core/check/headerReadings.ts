@@ -10,22 +10,33 @@ import { holdsOnlyDirectives } from '../c/directivesOnly';
 import { findUsages, type FunctionSignature, type TypeOracle } from '../c/usages';
 import { callSites, type CallSite } from '../c/calls';
 import { macroDefinitions, type MacroDefinition } from '../c/droppedArguments';
+import { includeLines, type IncludeLine } from './includeRoots';
 
 /**
  * Bounded by the headers' length: what is read from a header grows with it, and a register
  * header of a GPU driver is a thousand times an ordinary one. The most recently used are kept.
  */
 const MAX_KEPT_HEADER_CHARS = 8 * 1024 * 1024;
+const NAME_BEFORE_PARENTHESIS = /\b([A-Za-z_]\w*)\s*\(/g;
+const TAG_WITH_BODY = /\b(struct|union|enum)\s+([A-Za-z_]\w*)\s*\{/g;
 
 export class HeaderReadings {
   private readonly declarations = new BoundedByPath<Map<string, FunctionSignature[]>>();
   private readonly calls = new BoundedByPath<CallSite[]>();
+  private readonly kernelCalls = new BoundedByPath<CallSite[]>();
   private readonly macros = new BoundedByPath<MacroDefinition[]>();
+  private readonly tags = new BoundedByPath<ReadonlySet<string>>();
+  private readonly includes = new BoundedByPath<readonly IncludeLine[]>();
+  private readonly namesBeforeParenthesis = new BoundedByPath<ReadonlySet<string>>();
 
   /** Per header as one check read it (prototypes and calls both ask): a scan, not kept past the check. */
   private readonly codeless = new WeakMap<IncludedHeader, boolean>();
 
-  constructor(private readonly parser: Parser) {}
+  /** `isKernelCallable`: whether a name is a kernel function or macro whose declaration differs between kernels (the names `missing-function` judges). */
+  constructor(
+    private readonly parser: Parser,
+    private readonly isKernelCallable: (name: string) => boolean = () => true,
+  ) {}
 
   private holdsNoCode(header: IncludedHeader): boolean {
     let codeless = this.codeless.get(header);
@@ -56,15 +67,54 @@ export class HeaderReadings {
     });
   }
 
+  /**
+   * Whether the header may declare `name` as a function: the name stands before a `(`
+   * somewhere in it. Asked before parsing a header for its prototypes, since a kernel tree's
+   * file reads hundreds of headers that name a function without declaring it.
+   */
+  mayDeclareFunction(header: IncludedHeader, name: string): boolean {
+    return this.namesBeforeParenthesis
+      .get(header, () => {
+        const names = new Set<string>();
+        for (const match of header.text.matchAll(NAME_BEFORE_PARENTHESIS)) names.add(match[1]);
+        return names;
+      })
+      .has(name);
+  }
+
   /** The function-like macros a workspace header defines, with the parameters they use as code. */
   macrosOf(header: IncludedHeader): MacroDefinition[] {
     return this.macros.get(header, () => macroDefinitions(header.text));
+  }
+
+  /**
+   * The tags a workspace header defines with a body (`struct uvc_device {`), as `struct
+   * uvc_device`. A kernel tree's file reads hundreds of its headers, and the checker asks about
+   * every struct it names: one scan per header text, not one per name.
+   */
+  tagsDefinedIn(header: IncludedHeader): ReadonlySet<string> {
+    return this.tags.get(header, () => {
+      const found = new Set<string>();
+      for (const match of header.text.matchAll(TAG_WITH_BODY)) found.add(`${match[1]} ${match[2]}`);
+      return found;
+    });
+  }
+
+  /** The include directives of a workspace header. */
+  includesOf(header: IncludedHeader): readonly IncludeLine[] {
+    return this.includes.get(header, () => includeLines(header.text));
   }
 
   /** The calls in a workspace header. */
   callSitesOf(header: IncludedHeader): CallSite[] {
     if (this.holdsNoCode(header)) return [];
     return this.calls.get(header, () => callSites(maskCode(header.text), (line) => header.directiveLines[line] === 1));
+  }
+
+  /** The calls in a workspace header of names `isKernelCallable` accepts: a kernel tree's file reads hundreds of headers, most of whose calls no rule judges. */
+  kernelCallSitesOf(header: IncludedHeader): CallSite[] {
+    if (this.holdsNoCode(header)) return [];
+    return this.kernelCalls.get(header, () => this.callSitesOf(header).filter((site) => this.isKernelCallable(site.name)));
   }
 }
 

@@ -33,6 +33,14 @@ export interface IncludeRootsInput {
   headers: HeaderIndex;
   resolveInclude?: IncludeResolver;
   forcedIncludes?: readonly string[];
+  /** The include directives of a workspace header the file reads (kept per header text by the caller; read here without one). */
+  includesOf?: (header: IncludedHeader) => readonly IncludeLine[];
+}
+
+/** An include directive by its line; `target` is undefined for a computed `#include MACRO`. */
+export interface IncludeLine {
+  line: number;
+  target?: { spec: string; quoted: boolean };
 }
 
 /** Per target slot: the kernel include names the build starts from, or undefined when they are not all known. */
@@ -43,7 +51,7 @@ export function includeRoots(input: IncludeRootsInput): (string[] | undefined)[]
   if (pre.problems.some((problem) => UNREAD_HEADER.test(problem.message))) return targets.map(() => undefined);
   const sources = [
     { path: input.fileName, includes: includeLines(input.text), lineStates: pre.lineStates },
-    ...pre.headers.map((header: IncludedHeader) => ({ path: header.path, includes: includeLines(header.text), lineStates: header.lineStates })),
+    ...pre.headers.map((header: IncludedHeader) => ({ path: header.path, includes: input.includesOf?.(header) ?? includeLines(header.text), lineStates: header.lineStates })),
   ];
   return targets.map((image, slot) => {
     if (!headers.covers(image)) return undefined;
@@ -79,9 +87,9 @@ export function includeRoots(input: IncludeRootsInput): (string[] | undefined)[]
   });
 }
 
-/** The include directives of a text, by line; `target` is undefined for a computed `#include MACRO`. */
-function includeLines(text: string): { line: number; target?: { spec: string; quoted: boolean } }[] {
-  const found: { line: number; target?: { spec: string; quoted: boolean } }[] = [];
+/** The include directives of a text. */
+export function includeLines(text: string): IncludeLine[] {
+  const found: IncludeLine[] = [];
   if (!text.includes('include')) return found;
   text.split('\n').forEach((content, line) => {
     const match = INCLUDE_LINE.exec(content);

@@ -6,7 +6,7 @@
 // `#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)`) leaves the kernel's struct in charge on
 // the others: code naming it is judged there (`kernelsOn`), and nowhere else.
 import type { AggregateKind, AggregateRef, KernelDatabase } from '../kernels/database';
-import type { IncludedHeader, KernelEnvironment } from '../c/preprocessor';
+import type { KernelEnvironment } from '../c/preprocessor';
 import type { WorkspaceTypes } from '../c/workspaceTypes';
 import type { TypeOracle } from '../c/usages';
 import { parseTypeText } from '../c/typeText';
@@ -23,10 +23,10 @@ type OwnDefinition = ReadonlyMap<string, string> | 'conditional' | undefined;
 const READ_HEADER_ONLY: ReadonlyMap<string, string> = new Map();
 
 /**
- * `readHeaders`: the driver's headers the preprocessor read for the file. A struct one of them
- * defines is the driver's even where the workspace index never read that header (a kernel tree
- * past the index's file limit: drivers/usb/gadget's `struct uvc_device` of uvc.h is not the
- * uvcvideo module's).
+ * `definedInReadHeader`: whether one of the driver's headers the preprocessor read for the file
+ * defines the struct. Such a struct is the driver's even where the workspace index never read
+ * that header (a kernel tree past the index's file limit: drivers/usb/gadget's `struct
+ * uvc_device` of uvc.h is not the uvcvideo module's).
  */
 export function typeOracle(
   db: KernelDatabase,
@@ -34,16 +34,16 @@ export function typeOracle(
   environments: readonly KernelEnvironment[],
   workspace: WorkspaceTypes | undefined,
   fileName: string,
-  readHeaders: readonly IncludedHeader[] = [],
+  readPaths: ReadonlySet<string> = new Set(),
+  definedInReadHeader: (ref: AggregateRef) => boolean = () => false,
 ): CheckTypeOracle {
-  const readPaths = new Set(readHeaders.map((header) => header.path));
   // Asked once per usage and target slot, about a few dozen names: each is answered once.
   const ownByName: Record<AggregateKind, Map<string, OwnDefinition>> = { struct: new Map(), union: new Map(), enum: new Map() };
   const driversOwn = (ref: AggregateRef): OwnDefinition => {
     const known = ownByName[ref.kind];
     if (known.has(ref.name)) return known.get(ref.name);
     let own = workspace?.aggregate(ref, fileName, readPaths);
-    if (own === undefined && definedInReadHeader(ref, readHeaders)) own = READ_HEADER_ONLY;
+    if (own === undefined && definedInReadHeader(ref)) own = READ_HEADER_ONLY;
     known.set(ref.name, own);
     return own;
   };
@@ -109,10 +109,4 @@ function kernelMemberType(db: KernelDatabase, newestFirst: readonly number[], re
 function aggregateTagOf(type: string): string {
   const parsed = parseTypeText(type);
   return parsed ? `${parsed.kind} ${parsed.name}` : '';
-}
-
-/** Whether a driver header the file reads defines the struct (a body). */
-export function definedInReadHeader(aggregate: AggregateRef, headers: readonly IncludedHeader[]): boolean {
-  const definition = new RegExp(`\\b${aggregate.kind}\\s+${aggregate.name}\\s*\\{`);
-  return headers.some((header) => header.text.includes(aggregate.name) && definition.test(header.text));
 }

@@ -48,12 +48,28 @@ export class NameMaskTable {
     let high = this.table.masks.length - 1;
     while (low <= high) {
       const middle = (low + high) >> 1;
-      const candidate = this.nameAt(middle);
-      if (candidate === name) return this.table.masks[middle];
-      if (candidate < name) low = middle + 1;
+      const order = this.compareAt(middle, name);
+      if (order === 0) return this.table.masks[middle];
+      if (order < 0) low = middle + 1;
       else high = middle - 1;
     }
     return undefined;
+  }
+
+  /**
+   * The i-th name against `name`, by UTF-16 code units, read in place: checks over a tree look
+   * up every call of every header a file reads, and a substring per step was most of the cost.
+   */
+  private compareAt(i: number, name: string): number {
+    const { names } = this.table;
+    const start = this.starts[i];
+    const length = this.starts[i + 1] - 1 - start;
+    const shorter = Math.min(length, name.length);
+    for (let k = 0; k < shorter; k++) {
+      const difference = names.charCodeAt(start + k) - name.charCodeAt(k);
+      if (difference !== 0) return difference;
+    }
+    return length - name.length;
   }
 
   /** Every name with its mask, in the table's order. */
