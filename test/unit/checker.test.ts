@@ -141,6 +141,34 @@ static struct iscsit_transport demo_transport = {
     assert.equal(callbacks(check(text('struct sockaddr_in'), '6.1')).length, 1, 'another struct still does not fit');
   });
 
+  it('takes a struct a kernel with header data lacks for a struct of its own in a callback (struct mnt_idmap on 6.1), and a #define of its name for that struct where the headers have one (spi_master before 6.12)', () => {
+    // gcc 6.1: "initialization of 'int (*)(struct user_namespace *, …)' from incompatible pointer type".
+    const create = `#include <linux/fs.h>
+static int demo_create(struct mnt_idmap *idmap, struct inode *dir, struct dentry *dentry, umode_t mode, bool excl) { return 0; }
+static const struct inode_operations demo_iops = {
+\t.create = demo_create,
+};
+`;
+    const callbacks = (result: CheckResult) => rows(result).filter((row) => row.startsWith('callback-signature'));
+    assert.deepEqual(callbacks(check(create, '6.1,6.12')), [
+      'callback-signature 4:3-9 [6.1] `demo_create` does not fit `.create` of struct inode_operations on 6.1: its parameter 1 is struct mnt_idmap *, not struct user_namespace *; the member there is int (*)(struct user_namespace *, struct inode *, struct dentry *, umode_t, bool)',
+    ]);
+    // Ubuntu 5.19 has no header data: a struct its types lack may be another's name there.
+    assert.deepEqual(callbacks(check(create, '5.19')), []);
+    // 6.1's linux/spi/spi.h has `#define spi_master spi_controller`, 6.12's no longer: a fit
+    // on one kernel through its headers is no fit on another of the same architecture.
+    const spi = `#include <linux/spi/spi.h>
+static int demo_transfer(struct spi_master *master, struct spi_message *message) { return 0; }
+static void demo_setup(struct spi_controller *ctlr)
+{
+\tctlr->transfer_one_message = demo_transfer;
+}
+`;
+    assert.deepEqual(callbacks(check(spi, '6.1,6.12')), [
+      'callback-signature 5:8-28 [6.12] `demo_transfer` does not fit `.transfer_one_message` of struct spi_controller on 6.12: its parameter 1 is struct spi_master *, not struct spi_controller *; the member there is int (*)(struct spi_controller *, struct spi_message *)',
+    ]);
+  });
+
   it('does not judge a member written only as an argument a kernel macro leaves out with the target\'s config (dep_map without CONFIG_LOCKDEP)', () => {
     // Debian 6.1: no CONFIG_DEBUG_LOCK_ALLOC, so no mutex.dep_map, and mutex_acquire expands to nothing.
     const text = (line: string) => `#include <linux/mutex.h>\n#include <linux/lockdep.h>\nstatic void demo_lock(struct mutex *m)\n{\n\t${line}\n}\n`;

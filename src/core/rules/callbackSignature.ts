@@ -1,9 +1,14 @@
 // Rule `callback-signature`: a function stored in a function-pointer member does not fit the
 // member's type on a targeted kernel (the `user_namespace` → `mnt_idmap` change of 6.3 across
-// the inode operations). Compared per target, with the function's header as that target
-// compiles it; targets that fail the same way share one finding.
+// the inode operations), or a function passed to a kernel function does not fit that
+// parameter's type (`crypto_completion_t` took `void *` for `struct crypto_async_request *`
+// in 6.3). Compared per target, with the function's header as that target compiles it;
+// targets that fail the same way share one finding.
 import type { AggregateKind, KernelDatabase } from '../kernels/database';
 import type { Finding } from '../check/findings';
+import { withArguments, type CallSite } from '../c/calls';
+import { positionAt } from '../c/lineIndex';
+import { prototypeParameters } from '../c/prototypes';
 import { formatFunctionType, functionPointerShape, signatureMismatch, tagsOf, type FunctionShape } from '../c/signatures';
 import type { FunctionSignature } from '../c/usages';
 import { integerTypedefs, type IntegerTypedefs } from '../c/integerTypedefs';
@@ -13,8 +18,32 @@ export const callbackSignatureRule = {
   code: 'callback-signature',
   name: 'CallbackSignature',
   severity: 'warning',
-  description: 'A function assigned to a function-pointer member does not match its type on some targeted kernels.',
+  description: 'A function assigned to a function-pointer member, or passed for a function-pointer parameter, does not match its type on some targeted kernels.',
 } as const satisfies RuleInfo;
+
+/** The calls of a file, for the functions they pass to kernel functions. */
+export interface CallbackArgumentsInput {
+  /** The text with comments and strings blanked. */
+  masked: string;
+  sites: readonly CallSite[];
+  lineStartIndices: readonly number[];
+  isDirectiveLine: (line: number) => boolean;
+  /** Whether the call's line is certainly compiled for the target in `slot`, and not in an argument a macro leaves out. */
+  compiled: (slot: number, site: CallSite) => boolean;
+  /** Whether the driver defines or declares the called name itself (then its own parameters count). */
+  definedByDriver: (name: string) => boolean;
+  /** The file's function of that name as the target in `slot` certainly compiles its header; undefined for any other name. */
+  fileFunction: (name: string, slot: number) => FunctionSignature | undefined;
+}
+
+/** Why a function does not fit a function-pointer type, and that type. */
+interface Mismatch {
+  type: string;
+  why: string;
+}
+
+/** A plain function name passed as an argument, `&` allowed. */
+const FUNCTION_ARGUMENT = /^&?\s*([A-Za-z_]\w*)$/;
 
 /** The judge, with what it learns kept across files and edits (the same pairs recur). */
 export class CallbackSignatureJudge {
@@ -35,9 +64,9 @@ export class CallbackSignatureJudge {
       if (state.state !== 'present') continue;
       const fitKey = `${this.db.images[image].arch}\u0000${state.member.type}`;
       if (fits.get(signature)?.has(fitKey)) continue;
-      const mismatch = this.mismatchOn(image, signature, use);
-      if (!mismatch && this.shapeOf(state.member.type)) fits.set(signature, (fits.get(signature) ?? new Set()).add(fitKey));
-      if (!mismatch) continue;
+      const mismatch = this.verdictOn(image, signature, state.member.type);
+      if (mismatch === 'fits' && this.shapeOf(state.member.type)) fits.set(signature, (fits.get(signature) ?? new Set()).add(fitKey));
+      if (typeof mismatch !== 'object') continue;
       const key = `${signature.name}\u0000${mismatch.type}\u0000${mismatch.why}`;
       const entry = mismatched.get(key) ?? { images: [], ...mismatch, signature };
       entry.images.push(image);
@@ -55,31 +84,92 @@ export class CallbackSignatureJudge {
     );
   }
 
-  /** Why the function does not fit the member on `image`, with the member's type there. */
-  private mismatchOn(image: number, signature: FunctionSignature, use: MemberUse): { type: string; why: string } | undefined {
-    const state = use.history[image];
-    if (state.state !== 'present') return undefined;
+  /**
+   * Functions of the file passed to a kernel function's function-pointer parameter
+   * (`ahash_request_set_callback(req, flags, my_complete, data)`): gcc stops at one that does
+   * not fit ("passing argument 3 … from incompatible pointer type"). Judged where the target has
+   * one prototype of the called function and no macro of its name, and the argument is the
+   * name of a function the file defines with one header.
+   */
+  judgeArguments(context: RuleContext, input: CallbackArgumentsInput): Finding[] {
+    const headers = this.db.headers();
+    const targets = context.targets.map((image, slot) => ({ image, slot })).filter(({ image }) => headers.covers(image));
+    if (targets.length === 0) return [];
+    const sites = input.sites.filter((site) => !site.reference && headers.isFunction(site.name) && !input.definedByDriver(site.name));
+    const findings: Finding[] = [];
+    for (const { site, arguments: args } of withArguments(input.masked, sites, input.lineStartIndices, input.isDirectiveLine)) {
+      args.spans.forEach((span, index) => {
+        const passed = FUNCTION_ARGUMENT.exec(input.masked.slice(span.start, span.end).trim())?.[1];
+        if (!passed) return;
+        const mismatched = new Map<string, { images: number[]; type: string; why: string }>();
+        for (const { image, slot } of targets) {
+          const signature = input.fileFunction(passed, slot);
+          if (!signature || !input.compiled(slot, site)) continue;
+          const parameter = this.parameterType(site.name, index, image);
+          const mismatch = parameter && this.verdictOn(image, signature, parameter);
+          if (typeof mismatch !== 'object') continue;
+          const key = `${mismatch.type}\u0000${mismatch.why}`;
+          const entry = mismatched.get(key) ?? { images: [], ...mismatch };
+          entry.images.push(image);
+          mismatched.set(key, entry);
+        }
+        const offset = span.start + input.masked.slice(span.start, span.end).indexOf(passed);
+        const start = positionAt(input.lineStartIndices as number[], offset);
+        for (const m of mismatched.values()) {
+          findings.push({
+            code: callbackSignatureRule.code,
+            severity: context.severities[callbackSignatureRule.code],
+            message: `\`${passed}\` does not fit parameter ${index + 1} of \`${site.name}\` on ${imagesOf(context, m.images)}: ${m.why}; the parameter there is ${m.type}`,
+            range: { startLine: start.line, startColumn: start.column, endLine: start.line, endColumn: start.column + passed.length, startIndex: offset, endIndex: offset + passed.length },
+            targets: m.images,
+          });
+        }
+      });
+    }
+    return findings;
+  }
+
+  /** The type of parameter `index` of the kernel function on `image`, where it has one prototype there and no macro of the name. */
+  private parameterType(name: string, index: number, image: number): string | undefined {
+    const headers = this.db.headers();
+    const prototypes = headers.functions(name, image);
+    if (prototypes?.length !== 1 || (headers.macros(name, image) ?? []).length > 0) return undefined;
+    return prototypeParameters(prototypes[0].prototype, name)?.types[index];
+  }
+
+  /**
+   * Why the function does not fit a place of type `type` (a member's, a parameter's) on
+   * `image`, with the function type it holds there. 'fits' where the types' text alone shows
+   * it fits, on every image of the architecture with that type; 'fits here' where it fits
+   * only through what the image's headers make of a struct's name; undefined where no
+   * function type is known.
+   */
+  private verdictOn(image: number, signature: FunctionSignature, type: string): Mismatch | 'fits' | 'fits here' | undefined {
     // A member typed by a typedef of a function (`proc_handler *proc_handler`) holds what the
     // typedef names on that kernel, where the data knows it.
-    const memberType = this.callbackType(state.member.type, image);
+    const memberType = this.callbackType(type, image);
     const expected = memberType ? this.shapeOf(memberType) : undefined;
     if (!memberType || !expected) return undefined;
     const arch = this.db.images[image].arch;
     const typedefs = this.typedefsOf(arch);
     const verdictKey = `${signatureKey(signature)}\u0000${memberType}\u0000${arch}`;
     if (!this.verdicts.has(verdictKey)) this.verdicts.set(verdictKey, signatureMismatch(signature, expected, { typedefs }));
-    let why = this.verdicts.get(verdictKey);
-    if (why) {
-      // A kernel struct the function names that this image's data lacks may be another name
-      // for a struct it has (64-bit kernels before 4.18: `#define timespec64 timespec`), and
-      // a tag its headers #define as another word is that struct (`struct sockaddr_storage`).
-      const unsure = signatureTags(signature).filter((tag) => {
-        const [kind, name] = tag.split(' ') as [AggregateKind, string];
-        return (this.db.knows({ kind, name }) && this.db.definition({ kind, name }, image) === null) || this.db.renames(name, image);
-      });
-      if (unsure.length > 0) why = signatureMismatch(signature, expected, { typedefs, uncertain: (tag) => unsure.includes(tag) });
-    }
-    return why ? { type: formatFunctionType(expected), why } : undefined;
+    const plainly = this.verdicts.get(verdictKey);
+    if (!plainly) return 'fits';
+    // A tag the image's headers #define as another word is that struct (`struct
+    // sockaddr_storage`, `spi_master` before 6.12). Where the data has no headers, a kernel
+    // struct the function names that the image's types lack may be such another name too
+    // (64-bit kernels before 4.18: `#define timespec64 timespec`); where it has them, such a
+    // tag is a struct of its own there, if only an incomplete one (`struct mnt_idmap`
+    // before 6.3), and no pointer to another struct.
+    const knowsRenames = this.db.headers().covers(image);
+    const unsure = signatureTags(signature).filter((tag) => {
+      const [kind, name] = tag.split(' ') as [AggregateKind, string];
+      if (this.db.renames(name, image)) return true;
+      return !knowsRenames && this.db.knows({ kind, name }) && this.db.definition({ kind, name }, image) === null;
+    });
+    const why = unsure.length > 0 ? signatureMismatch(signature, expected, { typedefs, uncertain: (tag) => unsure.includes(tag) }) : plainly;
+    return why ? { type: formatFunctionType(expected), why } : 'fits here';
   }
 
   private typedefsOf(arch: string): IntegerTypedefs {
