@@ -167,15 +167,27 @@ describe('call-arguments: argument types', () => {
     assert.deepEqual(rows('#define user_namespace mnt_idmap\n' + SETATTR('struct user_namespace'), '6.12,7.3'), []);
   });
 
+  it('warns on a pointer to a struct pointer whose struct the function no longer takes (block_write_begin: struct page ** → struct folio ** in 6.12)', () => {
+    const WRITE_BEGIN = (declaration: string, argument: string) =>
+      `#include <linux/buffer_head.h>\nstatic int demo_write_begin(struct address_space *mapping, loff_t pos, unsigned len, get_block_t *get_block${declaration.startsWith(',') ? declaration : ''})\n{\n${declaration.startsWith(',') ? '' : `\t${declaration};\n`}\treturn block_write_begin(mapping, pos, len, ${argument}, get_block);\n}\n`;
+    const expected = (line: number, columns: string, argument: string) =>
+      `warning ${line}:${columns} [6.12] \`block_write_begin\` takes \`struct folio **\` as argument 4 on 6.12 (\`int block_write_begin(struct address_space *, loff_t, unsigned, struct folio **, get_block_t *)\`); the call passes \`${argument}\`, a \`struct page **\`, so it does not compile there`;
+    assert.deepEqual(rows(WRITE_BEGIN(', struct page **pagep', 'pagep'), '6.1,6.12'), [expected(4, '46-51', 'pagep')]);
+    assert.deepEqual(rows(WRITE_BEGIN('struct page *page = NULL', '&page'), '6.1,6.12'), [expected(5, '46-51', '&page')]);
+    assert.deepEqual(rows(WRITE_BEGIN(', struct folio **foliop', 'foliop'), '6.12'), []);
+    // One pointer fewer than the parameter: another error than this rule's, and not judged.
+    assert.deepEqual(rows(WRITE_BEGIN('struct page *page = NULL', 'page'), '6.12'), []);
+  });
+
   it('types `&name` of a struct the file declares, and nothing declared inside another function', () => {
     const text = 'static const struct file_operations fops = { };\nstatic void f(void)\n{\n\tstruct inode *ip;\n\tg(&fops, ip, &other);\n}\nstatic void h(void) { struct dentry *d; }\n';
     const types = new ArgumentTypes(text, maskCode(text));
     const at = (word: string) => text.indexOf(word, text.indexOf('g('));
-    assert.deepEqual(types.typeOf('&fops', at('&fops')), { tag: 'file_operations', constant: true });
-    assert.deepEqual(types.typeOf('ip', at('ip,')), { tag: 'inode', constant: false });
+    assert.deepEqual(types.typeOf('&fops', at('&fops')), { tag: 'file_operations', constant: true, depth: 1 });
+    assert.deepEqual(types.typeOf('ip', at('ip,')), { tag: 'inode', constant: false, depth: 1 });
     assert.equal(types.typeOf('&other', at('&other')), undefined);
     assert.equal(types.typeOf('d', at('&other')), undefined);
-    assert.deepEqual(types.typeOf('&init_user_ns', at('&other')), { tag: 'user_namespace', constant: false }, 'a kernel global');
+    assert.deepEqual(types.typeOf('&init_user_ns', at('&other')), { tag: 'user_namespace', constant: false, depth: 1 }, 'a kernel global');
   });
 
   it('finds the enclosing function when #if gives it two headers', () => {
@@ -193,7 +205,7 @@ describe('call-arguments: argument types', () => {
       '}',
     ].join('\n');
     const types = new ArgumentTypes(text, maskCode(text));
-    assert.deepEqual(types.typeOf('page', text.indexOf('page, 512')), { tag: 'page', constant: false });
+    assert.deepEqual(types.typeOf('page', text.indexOf('page, 512')), { tag: 'page', constant: false, depth: 1 });
   });
 
   it('types `&name` by the local declaration first, and never by one in a later #if branch', () => {
@@ -213,7 +225,7 @@ describe('call-arguments: argument types', () => {
       '#endif',
     ].join('\n');
     const types = new ArgumentTypes(text, maskCode(text));
-    assert.deepEqual(types.typeOf('&walk', text.indexOf('&walk, req')), { tag: 'skcipher_walk', constant: false });
+    assert.deepEqual(types.typeOf('&walk', text.indexOf('&walk, req')), { tag: 'skcipher_walk', constant: false, depth: 1 });
     assert.equal(types.typeOf('&walk', text.indexOf('&walk);')), undefined);
   });
 });

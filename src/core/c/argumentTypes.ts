@@ -4,10 +4,16 @@
 // enclosing function (a parameter or a local before the call). Anything else is not typed: a
 // guess would make a false warning.
 
-/** A struct pointer type: its tag, and whether what it points to is const. */
+/** A struct pointer type: its tag, whether the struct is const, and how many pointers lead to it (`struct page **` is 2). */
 export interface StructPointer {
   tag: string;
   constant: boolean;
+  depth: number;
+}
+
+/** `const struct page **` */
+export function structPointerText(type: StructPointer): string {
+  return `${type.constant ? 'const ' : ''}struct ${type.tag} ${'*'.repeat(type.depth)}`;
 }
 
 /**
@@ -39,9 +45,9 @@ export class ArgumentTypes {
   /** The argument's type, from its text and the offset where it starts. */
   typeOf(argument: string, offset: number): StructPointer | undefined {
     const address = /^&\s*([A-Za-z_]\w*)$/.exec(argument);
-    if (address) return this.declaredInFunction(address[1], offset, false) ?? this.fileScopeStruct(address[1]);
+    if (address) return this.declaredInFunction(address[1], offset, true) ?? this.fileScopeStruct(address[1]);
     const name = /^[A-Za-z_]\w*$/.exec(argument);
-    if (name) return this.declaredInFunction(argument, offset, true);
+    if (name) return this.declaredInFunction(argument, offset, false);
     return undefined;
   }
 
@@ -54,26 +60,27 @@ export class ArgumentTypes {
     // Outside every function: not in a block, and not in a later #if branch (whose braces are not counted).
     const found = [...this.masked.matchAll(pattern)].filter((match) => this.blockAt(match.index!) === undefined && !this.inLaterBranch(match.index!));
     const tags = new Set(found.map((match) => match[2]));
-    if (found.length === 0 && Object.prototype.hasOwnProperty.call(KERNEL_GLOBALS, name)) return { tag: KERNEL_GLOBALS[name], constant: false };
+    if (found.length === 0 && Object.prototype.hasOwnProperty.call(KERNEL_GLOBALS, name)) return { tag: KERNEL_GLOBALS[name], constant: false, depth: 1 };
     if (tags.size !== 1) return undefined;
-    return { tag: found[0][2], constant: found.every((match) => match[1] !== undefined) };
+    return { tag: found[0][2], constant: found.every((match) => match[1] !== undefined), depth: 1 };
   }
 
   /**
-   * The enclosing function's declaration of `name` before the call, with one tag: a struct
-   * pointer (`struct TAG *name`, a parameter or a local) or, for `&name`, a struct (`struct TAG name;`).
+   * The type of `name` (or of `&name`) by the enclosing function's declarations of it before
+   * the call, all with one tag and as many stars: a struct pointer (`struct TAG *name`,
+   * `struct TAG **name`, a parameter or a local) or, for `&name`, a struct or a struct pointer.
    */
-  private declaredInFunction(name: string, offset: number, pointer: boolean): StructPointer | undefined {
+  private declaredInFunction(name: string, offset: number, addressOf: boolean): StructPointer | undefined {
     const block = this.blockAt(offset);
     if (!block) return undefined;
     const headerStart = Math.max(this.masked.lastIndexOf(';', block.open), this.previousBlockEnd(block.open));
     const text = this.masked.slice(headerStart + 1, offset);
-    const declarator = pointer ? `\\*\\s*(?:const\\s+)?${name}\\b(?!\\s*[\\[(])` : `${name}\\s*[;=,)]`;
-    const pattern = new RegExp(`\\b(const\\s+)?struct\\s+([A-Za-z_]\\w*)\\s*${declarator}`, 'g');
-    const found = [...text.matchAll(pattern)];
-    const tags = new Set(found.map((match) => match[2]));
-    if (tags.size !== 1) return undefined;
-    return { tag: found[0][2], constant: found.every((match) => match[1] !== undefined) };
+    const stars = `((?:\\*\\s*(?:const\\s+)?){${addressOf ? '0,1' : '1,2'}})`;
+    const declarator = addressOf ? `\\b${name}\\s*[;=,)]` : `\\b${name}\\b(?!\\s*[\\[(])`;
+    const pattern = new RegExp(`\\b(const\\s+)?struct\\s+([A-Za-z_]\\w*)\\s*${stars}${declarator}`, 'g');
+    const found = [...text.matchAll(pattern)].map((match) => ({ tag: match[2], constant: match[1] !== undefined, depth: (match[3].match(/\*/g)?.length ?? 0) + (addressOf ? 1 : 0) }));
+    if (found.length === 0 || found.some((type) => type.tag !== found[0].tag || type.depth !== found[0].depth)) return undefined;
+    return { tag: found[0].tag, constant: found.every((type) => type.constant), depth: found[0].depth };
   }
 
   private inLaterBranch(offset: number): boolean {
@@ -142,8 +149,8 @@ export class ArgumentTypes {
   }
 }
 
-/** `const struct mnt_idmap *` → its tag and constness; undefined for any other type. */
+/** `const struct mnt_idmap *` or `struct folio **` → its tag, constness and pointers; undefined for any other type. */
 export function structPointerOf(type: string): StructPointer | undefined {
-  const match = /^(const\s+)?struct\s+([A-Za-z_]\w*)\s*\*$/.exec(type.replace(/\b__\w+\b/g, '').replace(/\s+/g, ' ').trim());
-  return match ? { tag: match[2], constant: match[1] !== undefined } : undefined;
+  const match = /^(const\s+)?struct\s+([A-Za-z_]\w*)\s*(\*\s*\*?)$/.exec(type.replace(/\b__\w+\b/g, '').replace(/\s+/g, ' ').trim());
+  return match ? { tag: match[2], constant: match[1] !== undefined, depth: match[3].replace(/\s/g, '').length } : undefined;
 }

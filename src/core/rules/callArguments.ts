@@ -7,7 +7,7 @@
 // prototypes or macros differ between the kernels with header data (the Debian ones), only on
 // certainly compiled lines, never for a name the driver defines itself.
 import { lineRange, type Finding } from '../check/findings';
-import { ArgumentTypes, structPointerOf, type StructPointer } from '../c/argumentTypes';
+import { ArgumentTypes, structPointerOf, structPointerText, type StructPointer } from '../c/argumentTypes';
 import { withArguments, type CallSite, type CallWithArguments } from '../c/calls';
 import { positionAt } from '../c/lineIndex';
 import { enclosingStatement } from '../c/statements';
@@ -100,7 +100,8 @@ function argumentTypeFindings(context: RuleContext, input: CallArgumentsInput, c
     parameters.forEach((parameter, index) => {
       const expected = structPointerOf(parameter);
       const passed = expected && index < call.arguments.spans.length ? passedType(index) : undefined;
-      if (!expected || !passed || passed.tag === expected.tag || input.isMacro(passed.tag) || input.isMacro(expected.tag)) return;
+      // Another struct behind as many pointers; a count of pointers that differs is not judged (the argument's reading is plainer than that).
+      if (!expected || !passed || passed.depth !== expected.depth || passed.tag === expected.tag || input.isMacro(passed.tag) || input.isMacro(expected.tag)) return;
       const key = `${index}\u0000${parameter}`;
       const entry = mismatches.get(key) ?? { index, passed, expected: parameter, prototype, images: [] };
       entry.images.push(image);
@@ -117,7 +118,7 @@ function argumentTypeFindings(context: RuleContext, input: CallArgumentsInput, c
       severity: context.severities[callArgumentsRule.code],
       message:
         `\`${call.site.name}\` takes \`${expected}\` as argument ${index + 1} on ${imagesOf(context, images)} (\`${prototype}\`); ` +
-        `the call passes \`${argument}\`, a \`${passed.constant ? 'const ' : ''}struct ${passed.tag} *\`, so it does not compile there`,
+        `the call passes \`${argument}\`, a \`${structPointerText(passed)}\`, so it does not compile there`,
       range: { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column, startIndex: span.start, endIndex: span.end },
       targets: images,
     };
