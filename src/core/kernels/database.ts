@@ -435,7 +435,12 @@ export class KernelDatabase {
    * sockaddr_storage __kernel_sockaddr_storage`): a struct tag so named is another struct's.
    */
   renames(name: string, image: number): boolean {
-    return this.aliasesOf(name, image).some((path) => /^[A-Za-z_]\w*$/.test(path));
+    return this.renamedTo(name, image) !== undefined;
+  }
+
+  /** The word the image's headers #define `name` as (`#define spi_master spi_controller`), if they do. */
+  renamedTo(name: string, image: number): string | undefined {
+    return this.aliasesOf(name, image).find((path) => /^[A-Za-z_]\w*$/.test(path));
   }
 
   /** The paths `member` expands to on `image` (every known path on a kernel without header data). */

@@ -77,12 +77,11 @@ export function incompleteStructFindings(context: RuleContext, input: Incomplete
     if (usage.member === undefined) failedObjects.set(place, new Set(failing));
     const defining = [...new Set(failing.flatMap((image) => headers.definingHeaders(key, image) ?? []))].sort();
     const where = imagesOf(context, failing);
-    const named = defining.map((header) => `\`<${header}>\``).join(' or ');
     const fix = fixFacts(context, defining, input);
     findings.push({
       code: incompleteStructRule.code,
       severity: context.severities[incompleteStructRule.code],
-      message: `\`${key}\` is an incomplete type here with the kernel headers of ${where}: only ${named} defines it there, and this file does not include it, directly or through the headers it includes`,
+      message: `\`${key}\` is an incomplete type here with the kernel headers of ${where}: ${whyIncomplete(context, usage.aggregate, defining)}`,
       range: usage.range,
       aggregate: usage.aggregate,
       ...(usage.member !== undefined ? { member: usage.member } : {}),
@@ -106,13 +105,53 @@ function incompleteTargets(context: RuleContext, input: IncompleteStructInput): 
     incomplete = new Set();
     context.targets.forEach((image, slot) => {
       const defining = headers.definingHeaders(key, image);
-      if (!defining || defining.length === 0) return;
+      if (!defining) return;
+      if (defining.length === 0) {
+        if (isDroppedAlias(context.db, key, image)) incomplete.add(image);
+        return;
+      }
       const closure = input.includeClosure(slot);
       if (closure !== undefined && !defining.some((header) => closure.has(header))) incomplete.add(image);
     });
     byKey.set(key, incomplete);
     return incomplete;
   };
+}
+
+/**
+ * Whether the struct's name is only another kernel's `#define` for another struct, gone on
+ * `image` (`#define spi_master spi_controller`, in linux/spi/spi.h up to 6.11): no header of
+ * that kernel defines the struct or #defines its name, so gcc knows it only by name there.
+ * A name some kernel defines only in a .c file (`struct mnt_idmap`) is not judged: no header
+ * of any kernel renames it.
+ */
+function isDroppedAlias(db: KernelDatabase, key: string, image: number): boolean {
+  const space = key.indexOf(' ');
+  const [kind, name] = [key.slice(0, space), key.slice(space + 1)];
+  if (db.renames(name, image)) return false;
+  const headers = db.headers();
+  // Elsewhere, a #define of the name as a struct tag some header of that kernel defines.
+  return db.images.some((_, other) => {
+    const target = other !== image && headers.covers(other) ? db.renamedTo(name, other) : undefined;
+    return target !== undefined && (headers.definingHeaders(`${kind} ${target}`, other)?.length ?? 0) > 0;
+  });
+}
+
+/** Why the struct is incomplete on the failing kernels: the headers that define it and the file does not read, or the #define that is gone. */
+function whyIncomplete(context: RuleContext, aggregate: AggregateRef, defining: readonly string[]): string {
+  if (defining.length > 0) {
+    const named = defining.map((header) => `\`<${header}>\``).join(' or ');
+    return `only ${named} defines it there, and this file does not include it, directly or through the headers it includes`;
+  }
+  const headers = context.db.headers();
+  // The newest kernel that has the #define.
+  let renaming = -1;
+  context.db.images.forEach((_, image) => {
+    if (headers.covers(image) && context.db.renames(aggregate.name, image)) renaming = image;
+  });
+  const target = renaming >= 0 ? context.db.renamedTo(aggregate.name, renaming) : undefined;
+  const other = target ? ` (${context.db.images[renaming].label}'s have \`#define ${aggregate.name} ${target}\`)` : '';
+  return `no header there defines it or #defines its name${other}`;
 }
 
 /** The fix's facts, where one header defines the struct on every failing kernel: guarded unless every target surely has it. */
