@@ -7,13 +7,13 @@ import type { Parser } from 'web-tree-sitter';
 import { type AggregateRef, type KernelDatabase, type MemberState } from '../kernels/database';
 import { describeImages } from '../kernels/history';
 import { blankAnnotations } from '../c/parser';
-import { LineState, preprocess, type CommandLineMacro, type IncludeResolver, type KernelEnvironment, type PreprocessResult } from '../c/preprocessor';
+import { LineState, preprocess, type CommandLineMacro, type IncludeResolver, type KernelEnvironment } from '../c/preprocessor';
 import { lineStarts } from '../c/lineIndex';
 import { hostedLibraryInclude } from '../c/userspace';
 import { GCC_LINUX_TARGET } from '../c/compilerMacros';
 import { isMacroStyleName } from '../c/kernelMacros';
 import type { WorkspaceTypes } from '../c/workspaceTypes';
-import type { AggregateMention, FileUsages, FunctionSignature } from '../c/usages';
+import type { AggregateMention, FileUsages } from '../c/usages';
 import { DEFAULT_SEVERITIES, type Code } from '../rules';
 import { judgeAccessOperator } from '../rules/accessOperator';
 import { CallbackSignatureJudge } from '../rules/callbackSignature';
@@ -31,7 +31,7 @@ import { judgeReadOnlyMember } from '../rules/readOnlyMember';
 import type { MemberUse, RuleContext } from '../rules/rule';
 import { StructsNotInImages } from '../rules/structNotInImage';
 import { maskCode } from '../c/statements';
-import { UsageEvidence, type CollectedUsage } from './evidence';
+import { certainFileFunction, UsageEvidence, type CollectedUsage } from './evidence';
 import type { Finding, JudgedUsage, Severity } from './findings';
 import { HeaderReadings } from './headerReadings';
 import { includeRoots } from './includeRoots';
@@ -312,7 +312,7 @@ export class Checker {
     });
   }
 
-  /** The rules read from the text's lines rather than its tree: headers it includes and functions it calls. */
+  /** The rules read from the text's lines rather than its tree: headers it includes, functions it calls and functions it passes to them. */
   private headerAndCallFindings(
     context: RuleContext,
     text: string,
@@ -367,7 +367,7 @@ export class Checker {
         isDirectiveLine,
         compiled: (slot, site) => compiled(slot, site.line) && !leftOut(slot, site),
         definedByDriver,
-        fileFunction: (name, slot) => fileFunction(union, pre, name, slot),
+        fileFunction: (name, slot) => certainFileFunction(union, pre, name, slot),
       }),
     ];
   }
@@ -433,29 +433,6 @@ function judgedUsage(use: MemberUse): JudgedUsage {
   let assigned: JudgedUsage['assigned'];
   for (const [image, signature] of use.signatures) if (image > newestImage) [newestImage, assigned] = [image, signature];
   return { usage: use.usage, targets: use.images, ...(assigned ? { assigned } : {}) };
-}
-
-/**
- * The file's function `name` as the target in `slot` compiles it: every declaration and the
- * definition in the file read the same, and the target certainly compiles the header's lines,
- * none of whose words it has as a macro. Undefined otherwise, and for names the file does not
- * declare.
- */
-function fileFunction(union: FileUsages, pre: PreprocessResult, name: string, slot: number): FunctionSignature | undefined {
-  const versions = union.functionVersions.get(name);
-  if (!versions || versions.length === 0 || pre.definedMacros.get(name)?.[slot]) return undefined;
-  const signature = versions[versions.length - 1];
-  const shape = (version: FunctionSignature) => `${version.returnType}\u0000${version.parameterTypes.join('\u0001')}`;
-  if (versions.some((version) => shape(version) !== shape(signature))) return undefined;
-  const states = pre.lineStates[slot];
-  for (const version of versions) {
-    for (let line = version.header.startLine; line <= version.header.endLine; line++) if (states[line] !== LineState.Active || pre.directiveLines[line]) return undefined;
-  }
-  if (pre.definedMacros.size > 0) {
-    const words = [signature.returnType, ...signature.parameterTypes].join(' ').match(/[A-Za-z_]\w*/g) ?? [];
-    if (words.some((word) => pre.definedMacros.get(word)?.[slot])) return undefined;
-  }
-  return signature;
 }
 
 /** Call and reference sites in file order: gcc reports an undeclared name at its first use, whichever kind. */

@@ -4,7 +4,7 @@
 // A name a target may #define is not what the compiler sees there either: compat headers
 // rename members (`#define priv_destructor destructor`) and structs (`#define proc_ops file_operations`).
 import { LineState, type IncludedHeader, type PreprocessResult } from '../c/preprocessor';
-import type { FunctionSignature, MemberUsage, SourceRange } from '../c/usages';
+import type { FileUsages, FunctionSignature, MemberUsage, SourceRange } from '../c/usages';
 import type { CheckTypeOracle } from './typeOracle';
 import type { HeaderReadings } from './headerReadings';
 import type { VariantRead } from './variants';
@@ -149,6 +149,26 @@ export class UsageEvidence {
     }
     return chosen;
   }
+}
+
+/**
+ * The file's function `name` as the target in `slot` certainly compiles it (a function passed
+ * to a kernel function is judged by it): every declaration and the definition in the file read
+ * the same, the target certainly compiles their headers, and it has none of their words, nor
+ * the name, as a macro. Undefined otherwise, and for names the file does not declare.
+ */
+export function certainFileFunction(union: FileUsages, pre: PreprocessResult, name: string, slot: number): FunctionSignature | undefined {
+  const versions = union.functionVersions.get(name);
+  if (!versions || versions.length === 0 || pre.definedMacros.get(name)?.[slot] === 1) return undefined;
+  const signature = versions[versions.length - 1];
+  const shape = (version: FunctionSignature) => `${version.returnType}\u0000${version.parameterTypes.join('\u0001')}`;
+  if (versions.some((version) => shape(version) !== shape(signature))) return undefined;
+  const states = pre.lineStates[slot];
+  for (const version of versions) {
+    for (let line = version.header.startLine; line <= version.header.endLine; line++) if (states[line] !== LineState.Active || pre.directiveLines[line]) return undefined;
+  }
+  if (signatureWords(signature).some((word) => pre.definedMacros.get(word)?.[slot] === 1)) return undefined;
+  return signature;
 }
 
 /** Whether one of the marks is set for the slot. */
