@@ -52,8 +52,9 @@ function plainFinding(f: Finding): Finding {
 }
 
 /**
- * A few lines that make a checker load what it loads on first use (the database's indexes of
- * header names and functions, the shard of a common struct), so that no file's time includes it.
+ * A few lines that make a checker load what it loads on first use (the shard of a common
+ * struct, the parser's first tree), so that no file's time includes it; the header tables are
+ * read whole before.
  */
 const WARM_UP = ['#include <linux/module.h>', 'static int warm_up(struct file *f)', '{', '\treturn f->f_flags + strlen("");', '}', ''].join('\n');
 
@@ -71,6 +72,7 @@ export class FileRunner {
     private readonly workspace: IndexedWorkspace,
   ) {
     this.includeContext = includeContexts(job.roots, this.workspace.index, (spec) => db.headers().isKernelHeader(spec));
+    db.headers().loadTables();
     checker.check(WARM_UP, { fileName: 'warm-up.c', targets: job.targets });
   }
 
