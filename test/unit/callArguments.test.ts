@@ -54,6 +54,17 @@ describe('call-arguments', () => {
     assert.equal(prototypeParameters('size_t strlcpy(char *const, p, const char *const, q, size_t)', 'strlcpy'), undefined);
   });
 
+  it('judges no call in an argument the driver\'s own macro leaves out (a TRACE_EVENT that drops its body with tracing off)', () => {
+    const trace = (define: string) =>
+      `#include <linux/tracepoint.h>\n#undef TRACE_EVENT\n${define}\nTRACE_EVENT(my_dbg,\n\tTP_PROTO(const char *dev),\n\tTP_ARGS(dev),\n\tTP_STRUCT__entry(__string(device, dev)),\n\tTP_fast_assign(__assign_str(device, dev);),\n\tTP_printk("%s", __get_str(device))\n);\n`;
+    assert.deepEqual(rows(trace('#define TRACE_EVENT(name, proto, ...) static inline void trace_ ## name(proto) {}'), '6.1,6.12'), []);
+    // A macro that keeps its body: 6.12's __assign_str takes the field only.
+    assert.deepEqual(
+      rows(trace('#define TRACE_EVENT(name, proto, ...) __VA_ARGS__'), '6.1,6.12').map((row) => row.slice(0, row.indexOf(' `'))),
+      ['warning 8:17-29 [6.12]'],
+    );
+  });
+
   it('warns where class_create lost its owner parameter (a function of the name only from 6.4)', () => {
     assert.deepEqual(rows(CLASS('class_create(THIS_MODULE, "demo")'), 'debian'), [
       'warning 7:8-20 [6.12,7.2,7.3] `class_create` takes 1 argument on 6.12–7.3 (`struct class *class_create(const char *)`); the call passes 2, so it does not compile there',

@@ -140,6 +140,17 @@ static int lockfs_getlk(struct file *filp, struct file_lock *fl)
     assert.deepEqual(rows('#include <linux/fs.h>\nstatic int demo_idmap(struct mnt_idmap *idmap)\n{\n\treturn idmap->count;\n}\n', '6.12'), []);
   });
 
+  it('follows a backport layer\'s `#include_next` of a kernel header on to the kernel\'s header (batman-adv\'s compat-include)', () => {
+    const text = '#include <linux/module.h>\n#include <linux/if_bridge.h>\nint demo_proto(struct br_ip *ip)\n{\n\treturn ip->proto;\n}\n';
+    const layer = (directive: string) => ({ '/ws/linux/if_bridge.h': `#ifndef DEMO_COMPAT_IF_BRIDGE_H\n#define DEMO_COMPAT_IF_BRIDGE_H\n${directive}\n#endif\n` });
+    assert.deepEqual(rows(text, '6.1,6.12', layer('#include_next <linux/if_bridge.h>')), []);
+    // A layer that wraps another header instead does not bring the kernel's if_bridge.h.
+    assert.deepEqual(
+      rows(text, '6.1,6.12', layer('#include <linux/kernel.h>')).map((row) => row.slice(0, row.indexOf(' `'))),
+      ['warning 5:13-18 [6.1,6.12]'],
+    );
+  });
+
   it('warns once per line and struct, at its first use there', () => {
     const findings = check(LOCK_HANDLER(FS_ONLY), '6.12').findings.filter((f) => f.code === 'incomplete-struct');
     assert.equal(findings.length, 1);

@@ -118,6 +118,16 @@ describe('Kbuild object lists', () => {
     assert.equal(builtWith(when('task_nommu.c') as string[][], kernel({ CONFIG_PROC_FS: 'y' })), true);
   });
 
+  it('reads a subfolder\'s lists with what the folders above export (batman-adv\'s `export CONFIG_BATMAN_ADV_NC=n`)', () => {
+    const sub = 'obj-m += a.o\na-y := main.o\na-$(CONFIG_MY_NC) += nc.o\n';
+    const kind = (top: string) => verdict('sub/nc.c', { Makefile: top, 'sub/Makefile': sub }).kind;
+    assert.equal(kind('export CONFIG_MY_NC=n\nobj-y += sub/\n'), 'not-built');
+    assert.equal(kind('CONFIG_MY_NC := y\nexport CONFIG_MY_NC\nobj-y += sub/\n'), 'built');
+    // Not exported, or the subfolder sets it itself: the subfolder's own reading holds.
+    assert.deepEqual(verdict('sub/nc.c', { Makefile: 'CONFIG_MY_NC=n\nobj-y += sub/\n', 'sub/Makefile': sub }), verdict('sub/nc.c', { Makefile: 'obj-y += sub/\n', 'sub/Makefile': sub }));
+    assert.equal(verdict('sub/nc.c', { Makefile: 'export CONFIG_MY_NC=n\nobj-y += sub/\n', 'sub/Makefile': `CONFIG_MY_NC := y\n${sub}` }).kind, 'built');
+  });
+
   it('builds a header of a folder Kbuild enters only under a config symbol only where that symbol is on', () => {
     // net/Makefile and net/dsa: dsa_priv.h is read only by net/dsa's files.
     const files = {

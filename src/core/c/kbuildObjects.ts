@@ -50,6 +50,9 @@ interface ObjectLists {
   unreadConfig?: string;
 }
 
+/** What the make file of a folder exports to the folders below it (undefined where the value is not known). */
+type Exports = ReadonlyMap<string, string | undefined>;
+
 /** A name in a list, with the config tests of the make conditionals around its line. */
 interface ListEntry {
   name: string;
@@ -118,15 +121,24 @@ function listKey(name: string): { base: string; need: string } | 'never' | undef
 }
 
 /** Make files read lately, by path and text: every file of a folder asks for the same ones. */
-const recentlyRead = new Map<string, { lists: ObjectLists | undefined; problems: string[]; included: Map<string, string | undefined> }>();
+const recentlyRead = new Map<string, MakefileFacts & { problems: string[]; included: Map<string, string | undefined> }>();
 const MAX_REMEMBERED = 256;
 
-/** Reads the object lists of one folder's make file, or undefined when it names no objects; what could not be read goes to `problems`. */
-function readObjectLists(folder: string, read: TextReader, problems: string[]): ObjectLists | undefined {
+/** What a folder's make file says: its object lists (undefined when it names no objects) and its exports. */
+interface MakefileFacts {
+  lists: ObjectLists | undefined;
+  exports: Exports;
+}
+
+/**
+ * Reads one folder's make file, starting from what the folders above export; what could not
+ * be read goes to `problems`.
+ */
+function readMakefile(folder: string, read: TextReader, problems: string[], inherited: Exports): MakefileFacts {
   const makefile = ['Kbuild', 'Makefile'].map((name) => join(folder, name)).find((path) => read(path) !== undefined);
-  if (!makefile) return undefined;
+  if (!makefile) return { lists: undefined, exports: inherited };
   const text = read(makefile)!;
-  const key = `${makefile}\0${text}`;
+  const key = `${makefile}\0${text}\0${[...inherited].map(([name, value]) => `${name}=${value ?? '?'}`).join('\0')}`;
   let remembered = recentlyRead.get(key);
   // Still valid while the make files it includes read the same.
   if (remembered && [...remembered.included].some(([path, was]) => read(path) !== was)) remembered = undefined;
@@ -138,29 +150,29 @@ function readObjectLists(folder: string, read: TextReader, problems: string[]): 
       included.set(path, includedText);
       return includedText;
     };
-    remembered = { lists: parseObjectLists(makefile, folder, text, recordingRead, ownProblems), problems: ownProblems, included };
+    remembered = { ...parseMakefile(makefile, folder, text, recordingRead, ownProblems, inherited), problems: ownProblems, included };
     if (recentlyRead.size >= MAX_REMEMBERED) recentlyRead.clear();
     recentlyRead.set(key, remembered);
   }
   problems.push(...remembered.problems.filter((problem) => !problems.includes(problem)));
-  return remembered.lists;
+  return remembered;
 }
 
-function parseObjectLists(makefile: string, folder: string, text: string, read: TextReader, problems: string[]): ObjectLists | undefined {
+function parseMakefile(makefile: string, folder: string, text: string, read: TextReader, problems: string[], inherited: Exports): MakefileFacts {
   const found: ObjectLists = { makefile, lists: new Map(), spelling: new Map(), open: false };
   const unreadable = text.length > MAX_MAKEFILE_CHARS ? `over ${MAX_MAKEFILE_CHARS / 1024} KB` : text.includes('\0') ? 'not a text file' : undefined;
   if (unreadable) {
     problems.push(`${makefile}: not read (${unreadable}): which files it builds is unknown`);
-    return undefined;
+    return { lists: undefined, exports: inherited };
   }
-  const variables = new MakeVariables(folder);
+  const variables = new MakeVariables(folder, inherited);
   const conditionals = new MakeConditionals(variables);
   readLines(makeLines(text), folder, read, { variables, conditionals, configs: new ConfigConditions(variables) }, found, 0);
   if (!conditionals.balanced) {
     found.open = true;
     problems.push(`${makefile}: unbalanced ifeq/ifdef … endif: its object lists may not say everything it builds`);
   }
-  return found.lists.size > 0 || found.open ? found : undefined;
+  return { lists: found.lists.size > 0 || found.open ? found : undefined, exports: variables.exports() };
 }
 
 /** What reading a make file keeps track of, line by line. */
@@ -323,11 +335,19 @@ export function kbuildVerdict(file: string, roots: readonly string[], read: Text
   if (!file.endsWith('.c') && !isHeader) return { kind: 'unknown', problems };
   const root = roots.find((r) => !relative(r, file).startsWith('..') && !isAbsolute(relative(r, file)));
   const folders = foldersUpTo(dirname(file), root);
-  const listsOf = new Map<string, ObjectLists | undefined>();
-  const lists = (folder: string) => {
-    if (!listsOf.has(folder)) listsOf.set(folder, readObjectLists(folder, read, problems));
-    return listsOf.get(folder);
+  // Each folder's make file is read with what the folders above it export (`export
+  // CONFIG_X=n` in the module's top Makefile reaches `foo-$(CONFIG_X) += x.o` in a subfolder).
+  const factsOf = new Map<string, MakefileFacts>();
+  const facts = (index: number): MakefileFacts => {
+    const folder = folders[index];
+    let known = factsOf.get(folder);
+    if (!known) {
+      const inherited = index + 1 < folders.length ? facts(index + 1).exports : new Map<string, string | undefined>();
+      factsOf.set(folder, (known = readMakefile(folder, read, problems, inherited)));
+    }
+    return known;
   };
+  const lists = (folder: string) => facts(folders.indexOf(folder)).lists;
   if (isHeader) return headerVerdict(folders, lists, problems);
   let nearest: ObjectLists | undefined;
   for (const [index, folder] of folders.entries()) {

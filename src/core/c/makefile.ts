@@ -94,17 +94,43 @@ export function comparedSides(rest: string): [string, string] | undefined {
 export class MakeVariables {
   private readonly values = new Map<string, string>();
   private readonly unknown = new Set<string>();
+  /** Names passed on to the make runs below (`export X=…`, `export X`, and what came from above). */
+  private readonly exportedNames = new Set<string>();
+  /** Inherited names whose value is not known: an assignment of the file's own still sets them. */
+  private readonly unknownFromAbove = new Set<string>();
 
-  constructor(private readonly folder: string) {}
+  /**
+   * `inherited`: what the make files of the folders above export, by name (undefined where
+   * the value is not known): make reads them from its environment, and the file's own
+   * assignments win over them.
+   */
+  constructor(
+    private readonly folder: string,
+    inherited: ReadonlyMap<string, string | undefined> = new Map(),
+  ) {
+    for (const [name, value] of inherited) {
+      this.exportedNames.add(name);
+      if (value === undefined) this.unknownFromAbove.add(name);
+      else this.values.set(name, value);
+    }
+  }
 
-  /** Reads an assignment line reached with `reach`; true when it was one. */
+  /** Reads an assignment line (or an `export NAME` line) reached with `reach`; true when it was one. */
   read(line: string, reach: Reach): boolean {
-    const assignment = /^\s*(?:override\s+|export\s+)?([A-Za-z_][\w.-]*)\s*(:=|::=|\+=|\?=|=)(.*)$/.exec(line);
+    const bareExport = /^\s*export\s+([A-Za-z_][\w.-]*(?:\s+[A-Za-z_][\w.-]*)*)\s*$/.exec(line);
+    if (bareExport) {
+      if (reach === Reach.Always) for (const name of bareExport[1].split(/\s+/)) this.exportedNames.add(name);
+      return true;
+    }
+    const assignment = /^\s*(?:override\s+)?(export\s+)?([A-Za-z_][\w.-]*)\s*(:=|::=|\+=|\?=|=)(.*)$/.exec(line);
     if (!assignment) return false;
-    const [, name, operator, raw] = assignment;
+    const [, exported, name, operator, raw] = assignment;
     if (reach === Reach.Never) return true;
+    if (exported && reach === Reach.Always) this.exportedNames.add(name);
     const value = raw.trim();
-    if (reach === Reach.Maybe || /\$[({]shell\b/.test(value) || this.unknown.has(name)) {
+    const appendsToUnknown = this.unknownFromAbove.has(name) && (operator === '+=' || operator === '?=');
+    this.unknownFromAbove.delete(name);
+    if (reach === Reach.Maybe || /\$[({]shell\b/.test(value) || this.unknown.has(name) || appendsToUnknown) {
       this.values.delete(name);
       this.unknown.add(name);
       return true;
@@ -113,6 +139,11 @@ export class MakeVariables {
     const expanded = operator === ':=' || operator === '::=' ? this.expand(value) : value;
     this.values.set(name, operator === '+=' && this.values.has(name) ? `${this.values.get(name)} ${expanded}` : expanded);
     return true;
+  }
+
+  /** The exported variables with their values now (undefined where not known): what the make runs in subfolders start from. */
+  exports(): Map<string, string | undefined> {
+    return new Map([...this.exportedNames].sort().map((name) => [name, this.unknown.has(name) || this.unknownFromAbove.has(name) ? undefined : this.values.get(name)]));
   }
 
   /** Whether the variable is set (undefined: it may be, from the environment or an undecided line). */

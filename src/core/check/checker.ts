@@ -357,6 +357,7 @@ export class Checker {
         lineStartIndices: file.lineStartIndices,
         isDirectiveLine,
         compiled,
+        leftOut,
         definedByDriver,
         isMacro: (name) => pre.definedMacros.has(name),
       }),

@@ -20,7 +20,7 @@ import { COMPILER_HEADERS } from '../c/compilerHeaders';
 const KBUILD_FORCED_HEADERS = ['linux/kconfig.h', 'linux/compiler_types.h'];
 
 /** An include directive; `[^\n]` rather than `.`, so a CRLF file's `\r` cannot hide one. */
-const INCLUDE_LINE = /^[ \t]*#[ \t]*include(?:_next)?\b([^\n]*)$/;
+const INCLUDE_LINE = /^[ \t]*#[ \t]*include(_next)?\b([^\n]*)$/;
 /** Problems after which the preprocessor did not read some workspace header. */
 const UNREAD_HEADER = /^(?:could not read|#include nested more than)/;
 
@@ -41,6 +41,8 @@ export interface IncludeRootsInput {
 export interface IncludeLine {
   line: number;
   target?: { spec: string; quoted: boolean };
+  /** `#include_next`: the search goes on past the folder the including header was found in. */
+  next?: true;
 }
 
 /** Per target slot: the kernel include names the build starts from, or undefined when they are not all known. */
@@ -57,8 +59,11 @@ export function includeRoots(input: IncludeRootsInput): (string[] | undefined)[]
     if (!headers.covers(image)) return undefined;
     const roots = new Set(KBUILD_FORCED_HEADERS.filter((name) => headers.hasHeader(name, image) === true));
     const forced = roots.size;
-    const kernelName = (spec: string, quoted: boolean, from: string): string | null | undefined => {
-      if (input.resolveInclude?.(spec, quoted, from) !== undefined) return null; // the workspace's own, read by the preprocessor
+    const kernelName = (spec: string, quoted: boolean, from: string, next = false): string | null | undefined => {
+      const own = input.resolveInclude?.(spec, quoted, from);
+      // The workspace's own, read by the preprocessor; but a backport layer's `#include_next
+      // <linux/if_bridge.h>` in its own linux/if_bridge.h goes on to the kernel's.
+      if (own !== undefined && !(next && own.path === from)) return null;
       if (headers.hasHeader(spec, image) === true) return spec;
       return COMPILER_HEADERS.has(spec) ? null : undefined;
     };
@@ -69,10 +74,10 @@ export function includeRoots(input: IncludeRootsInput): (string[] | undefined)[]
     }
     for (const source of sources) {
       const states = source.lineStates[slot];
-      for (const { line, target } of source.includes) {
+      for (const { line, target, next } of source.includes) {
         if (!states || states[line] === LineState.Inactive) continue;
         if (!target) return undefined;
-        const name = kernelName(target.spec, target.quoted, source.path);
+        const name = kernelName(target.spec, target.quoted, source.path, next);
         // A header neither the workspace nor this kernel has, under a guard that may leave it
         // out (`#ifdef _WIN32` / `#include "win_os.h"`): taken, it would stop the build there,
         // so a build that goes on does not take it.
@@ -93,7 +98,7 @@ export function includeLines(text: string): IncludeLine[] {
   if (!text.includes('include')) return found;
   text.split('\n').forEach((content, line) => {
     const match = INCLUDE_LINE.exec(content);
-    if (match) found.push({ line, target: parseIncludeTarget(match[1]) });
+    if (match) found.push({ line, target: parseIncludeTarget(match[2]), ...(match[1] ? { next: true as const } : {}) });
   });
   return found;
 }

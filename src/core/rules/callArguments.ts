@@ -33,6 +33,8 @@ export interface CallArgumentsInput {
   isDirectiveLine: (line: number) => boolean;
   /** Whether the line is certainly compiled for the target in `slot` (and its build is not stopped). */
   compiled: (slot: number, line: number) => boolean;
+  /** Whether the call sits in an argument a macro leaves out on the target in `slot` (a `TRACE_EVENT` that drops its body): not compiled there. */
+  leftOut?: (slot: number, site: CallSite) => boolean;
   /** Whether the driver defines or declares the name (the file, its macros, its other files). */
   definedByDriver: (name: string) => boolean;
   /** Whether some target may see the name as a macro (`#define proc_ops file_operations`). */
@@ -138,7 +140,7 @@ function judgeCall(context: RuleContext, input: CallArgumentsInput, call: CallWi
   const fitting: ImageVerdict[] = [];
   for (let slot = 0; slot < context.targets.length; slot++) {
     const image = context.targets[slot];
-    if (!input.compiled(slot, call.site.line)) continue;
+    if (!input.compiled(slot, call.site.line) || input.leftOut?.(slot, call.site)) continue;
     const shapes = headers.callShapes(call.site.name, image);
     // No header data there, a prototype not read with confidence, or no declaration there
     // (missing-function's case): nothing to judge on that kernel.
