@@ -65,6 +65,17 @@ describe('call-arguments', () => {
     );
   });
 
+  it('warns where the code uses the value of a function that returns void there (pwmchip_remove from 6.1), and only then', () => {
+    const remove = (statement: string) => `#include <linux/pwm.h>\nint demo_remove(struct pwm_chip *chip)\n{\n\tint ret = 0;\n\t${statement}\n\treturn ret;\n}\n`;
+    assert.deepEqual(rows(remove('ret = pwmchip_remove(chip);'), '5.10,6.1,6.12'), [
+      'warning 5:8-22 [6.1,6.12] `pwmchip_remove` returns void on 6.1–6.12 (`void pwmchip_remove(struct pwm_chip *)`); the call\'s value is used, so it does not compile there',
+    ]);
+    assert.deepEqual(rows(remove('pwmchip_remove(chip);'), '5.10,6.1,6.12'), []);
+    assert.deepEqual(rows(remove('if (ret == pwmchip_remove(chip)) ret = 1;'), '6.1'), [], 'a comparison is not judged (the value is used, but the rule reads assignments only)');
+    // The driver's compat macro keeps the old shape.
+    assert.deepEqual(rows(`#define pwmchip_remove(c) (pwmchip_remove(c), 0)\n${remove('ret = pwmchip_remove(chip);')}`, '6.1'), []);
+  });
+
   it('warns where class_create lost its owner parameter (a function of the name only from 6.4)', () => {
     assert.deepEqual(rows(CLASS('class_create(THIS_MODULE, "demo")'), 'debian'), [
       'warning 7:8-20 [6.12,7.2,7.3] `class_create` takes 1 argument on 6.12–7.3 (`struct class *class_create(const char *)`); the call passes 2, so it does not compile there',

@@ -140,6 +140,28 @@ static int lockfs_getlk(struct file *filp, struct file_lock *fl)
     assert.deepEqual(rows('#include <linux/fs.h>\nstatic int demo_idmap(struct mnt_idmap *idmap)\n{\n\treturn idmap->count;\n}\n', '6.12'), []);
   });
 
+  it('warns where no header of a targeted kernel defines a struct a newer one does (platform_profile_ops, 6.14), at the object and at each designator', () => {
+    // gcc 6.1 and 6.12: "variable 'demo_ops' has initializer but incomplete type" (9) and
+    // "'const struct platform_profile_ops' has no member named 'profile_get'" (10).
+    const text = [
+      '#include <linux/module.h>',
+      '#include <linux/platform_profile.h>',
+      '',
+      'static int demo_get(struct device *dev, enum platform_profile_option *p)',
+      '{',
+      '\treturn 0;',
+      '}',
+      '',
+      'static const struct platform_profile_ops demo_ops = {',
+      '\t.profile_get = demo_get,',
+      '};',
+      '',
+    ].join('\n');
+    const why = "`struct platform_profile_ops` is an incomplete type here with the kernel headers of 6.1–6.12: no header there defines it or #defines its name (7.3's define it in `<linux/platform_profile.h>`)";
+    assert.deepEqual(rows(text, '6.1,6.12'), [`warning 9:21-41 [6.1,6.12] ${why}`, `warning 10:3-14 [6.1,6.12] ${why}`]);
+    assert.deepEqual(rows(text, '7.3'), []);
+  });
+
   it('follows a backport layer\'s `#include_next` of a kernel header on to the kernel\'s header (batman-adv\'s compat-include)', () => {
     const text = '#include <linux/module.h>\n#include <linux/if_bridge.h>\nint demo_proto(struct br_ip *ip)\n{\n\treturn ip->proto;\n}\n';
     const layer = (directive: string) => ({ '/ws/linux/if_bridge.h': `#ifndef DEMO_COMPAT_IF_BRIDGE_H\n#define DEMO_COMPAT_IF_BRIDGE_H\n${directive}\n#endif\n` });

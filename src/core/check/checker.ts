@@ -410,7 +410,7 @@ function wholeUses(targets: readonly number[], read: WholeUseReading): WholeUse[
     range: usage.range,
     member: usage.member,
     targets: images,
-    ...(usage.evidence ? { typedAt: usage.evidence.map((place) => place.startLine) } : {}),
+    ...(usage.evidence && usage.kind !== 'initializer' ? { typedAt: usage.evidence.map((place) => place.startLine) } : {}),
   }));
   const { pre } = read.file;
   let codeLines: string[] | undefined;

@@ -21,7 +21,7 @@ export const callArgumentsRule = {
   code: 'call-arguments',
   name: 'CallArguments',
   severity: 'warning',
-  description: "A call passes a number of arguments that some targeted kernels' function or macro of that name does not take: the build stops there.",
+  description: "A call passes a number of arguments that some targeted kernels' function or macro of that name does not take, or uses the value of a function that returns void there: the build stops there.",
 } as const satisfies RuleInfo;
 
 export interface CallArgumentsInput {
@@ -76,7 +76,53 @@ export function callArgumentsFindings(context: RuleContext, input: CallArguments
     }
     findings.push(...argumentTypeFindings(context, input, call, verdicts.fitting, argumentTypes));
   }
+  return [...findings, ...voidResultFindings(context, input)];
+}
+
+/**
+ * A call whose value the code uses (`ret = pwmchip_remove(chip);`) where the targeted
+ * kernel's function returns void (pwmchip_remove from 6.1): gcc stops there ("void value not
+ * ignored as it ought to be"). Judged for every kernel function the driver does not define,
+ * where the target has one prototype of it and no macro of the name, and only where the value
+ * is plainly used: assigned or used to initialize.
+ */
+function voidResultFindings(context: RuleContext, input: CallArgumentsInput): Finding[] {
+  const headers = context.db.headers();
+  const findings: Finding[] = [];
+  for (const site of input.sites) {
+    if (site.reference || !valueAssigned(input, site) || input.definedByDriver(site.name) || !headers.isFunction(site.name)) continue;
+    const failing: { image: number; prototype: string }[] = [];
+    context.targets.forEach((image, slot) => {
+      if (!input.compiled(slot, site.line) || input.leftOut?.(slot, site)) return;
+      const prototypes = headers.functions(site.name, image);
+      if (prototypes?.length !== 1 || (headers.macros(site.name, image) ?? []).length > 0) return;
+      if (returnsVoid(prototypes[0].prototype, site.name)) failing.push({ image, prototype: prototypes[0].prototype });
+    });
+    if (failing.length === 0) continue;
+    const images = failing.map((f) => f.image);
+    const prototypes = [...new Set(failing.map((f) => `\`${f.prototype}\``))].join(', ');
+    findings.push({
+      code: callArgumentsRule.code,
+      severity: context.severities[callArgumentsRule.code],
+      message: `\`${site.name}\` returns void on ${imagesOf(context, images)} (${prototypes}); the call's value is used, so it does not compile there`,
+      range: lineRange(site.line, site.startColumn, site.endColumn),
+      targets: images,
+    });
+  }
   return findings;
+}
+
+/** Whether the call's value is assigned (`x = f(…)`, `x |= f(…)`, `int x = f(…)`): an `=` before it that is no comparison. */
+function valueAssigned(input: CallArgumentsInput, site: CallSite): boolean {
+  let at = input.lineStartIndices[site.line] + site.startColumn - 1;
+  while (at >= 0 && /\s/.test(input.masked[at])) at--;
+  return input.masked[at] === '=' && !'=!<>'.includes(input.masked[at - 1] ?? '');
+}
+
+/** `void pwmchip_remove(struct pwm_chip *)`: the words before the name are `void` alone (no pointer). */
+function returnsVoid(prototype: string, name: string): boolean {
+  const at = prototype.search(new RegExp(`\\b${name}\\s*\\(`));
+  return at > 0 && /^(?:(?:static|inline|extern|__always_inline|const)\s+)*void\s*$/.test(prototype.slice(0, at).trim() + ' ');
 }
 
 /**

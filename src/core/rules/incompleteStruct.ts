@@ -31,7 +31,11 @@ export interface WholeUse {
   member?: string;
   /** Image indices. */
   targets: readonly number[];
-  /** Member uses: the lines of the file's declarations that typed the expression (the variable, the field of its own struct). */
+  /**
+   * Member uses: the lines of the file's declarations that typed the expression (the variable,
+   * the field of its own struct). Not set for the designators of an initializer, which gcc
+   * reports one by one even where the object's declaration failed.
+   */
   typedAt?: readonly number[];
 }
 
@@ -107,7 +111,7 @@ function incompleteTargets(context: RuleContext, input: IncompleteStructInput): 
       const defining = headers.definingHeaders(key, image);
       if (!defining) return;
       if (defining.length === 0) {
-        if (isDroppedAlias(context.db, key, image)) incomplete.add(image);
+        if (isGoneFromHeaders(context.db, key, image)) incomplete.add(image);
         return;
       }
       const closure = input.includeClosure(slot);
@@ -119,21 +123,22 @@ function incompleteTargets(context: RuleContext, input: IncompleteStructInput): 
 }
 
 /**
- * Whether the struct's name is only another kernel's `#define` for another struct, gone on
- * `image` (`#define spi_master spi_controller`, in linux/spi/spi.h up to 6.11): no header of
- * that kernel defines the struct or #defines its name, so gcc knows it only by name there.
- * A name some kernel defines only in a .c file (`struct mnt_idmap`) is not judged: no header
- * of any kernel renames it.
+ * Whether no header of `image` defines the struct or #defines its name, where a header of
+ * another kernel with header data does: the struct is new (`struct platform_profile_ops`,
+ * 6.14), gone, or its name was only a `#define` for another struct (`#define spi_master
+ * spi_controller`, up to 6.11). gcc knows it only by name there, whatever the file includes.
+ * A struct that no header of any kernel defines (`struct mnt_idmap`, in a .c file) is not
+ * judged: the data cannot tell it from one its headers make in a way they do not read.
  */
-function isDroppedAlias(db: KernelDatabase, key: string, image: number): boolean {
+function isGoneFromHeaders(db: KernelDatabase, key: string, image: number): boolean {
   const space = key.indexOf(' ');
   const [kind, name] = [key.slice(0, space), key.slice(space + 1)];
   if (db.renames(name, image)) return false;
   const headers = db.headers();
-  // Elsewhere, a #define of the name as a struct tag some header of that kernel defines.
   return db.images.some((_, other) => {
-    const target = other !== image && headers.covers(other) ? db.renamedTo(name, other) : undefined;
-    return target !== undefined && (headers.definingHeaders(`${kind} ${target}`, other)?.length ?? 0) > 0;
+    if (other === image || !headers.covers(other)) return false;
+    const target = db.renamedTo(name, other) ?? name;
+    return (headers.definingHeaders(`${kind} ${target}`, other)?.length ?? 0) > 0;
   });
 }
 
@@ -143,15 +148,16 @@ function whyIncomplete(context: RuleContext, aggregate: AggregateRef, defining: 
     const named = defining.map((header) => `\`<${header}>\``).join(' or ');
     return `only ${named} defines it there, and this file does not include it, directly or through the headers it includes`;
   }
+  // The newest kernel whose headers define it, or #define its name.
   const headers = context.db.headers();
-  // The newest kernel that has the #define.
-  let renaming = -1;
-  context.db.images.forEach((_, image) => {
-    if (headers.covers(image) && context.db.renames(aggregate.name, image)) renaming = image;
+  let elsewhere: string | undefined;
+  context.db.images.forEach((image, index) => {
+    if (!headers.covers(index)) return;
+    const target = context.db.renamedTo(aggregate.name, index);
+    if (target !== undefined) elsewhere = `${image.label}'s have \`#define ${aggregate.name} ${target}\``;
+    else if ((headers.definingHeaders(`${aggregate.kind} ${aggregate.name}`, index)?.length ?? 0) > 0) elsewhere = `${image.label}'s define it in \`<${headers.definingHeaders(`${aggregate.kind} ${aggregate.name}`, index)![0]}>\``;
   });
-  const target = renaming >= 0 ? context.db.renamedTo(aggregate.name, renaming) : undefined;
-  const other = target ? ` (${context.db.images[renaming].label}'s have \`#define ${aggregate.name} ${target}\`)` : '';
-  return `no header there defines it or #defines its name${other}`;
+  return `no header there defines it or #defines its name${elsewhere ? ` (${elsewhere})` : ''}`;
 }
 
 /** The fix's facts, where one header defines the struct on every failing kernel: guarded unless every target surely has it. */
