@@ -89,14 +89,25 @@ export function callArgumentsFindings(context: RuleContext, input: CallArguments
 function voidResultFindings(context: RuleContext, input: CallArgumentsInput): Finding[] {
   const headers = context.db.headers();
   const findings: Finding[] = [];
+  // Per name, the prototype of each target slot whose kernel's function returns void.
+  const voidPrototypes = new Map<string, (string | undefined)[]>();
+  const voidOn = (name: string) => {
+    let prototypes = voidPrototypes.get(name);
+    if (!prototypes) {
+      prototypes = context.targets.map((image) => {
+        const declared = headers.functions(name, image);
+        if (declared?.length !== 1 || (headers.macros(name, image) ?? []).length > 0) return undefined;
+        return returnsVoid(declared[0].prototype, name) ? declared[0].prototype : undefined;
+      });
+      voidPrototypes.set(name, prototypes);
+    }
+    return prototypes;
+  };
   for (const site of input.sites) {
     if (site.reference || !valueAssigned(input, site) || input.definedByDriver(site.name) || !headers.isFunction(site.name)) continue;
     const failing: { image: number; prototype: string }[] = [];
-    context.targets.forEach((image, slot) => {
-      if (!input.compiled(slot, site.line) || input.leftOut?.(slot, site)) return;
-      const prototypes = headers.functions(site.name, image);
-      if (prototypes?.length !== 1 || (headers.macros(site.name, image) ?? []).length > 0) return;
-      if (returnsVoid(prototypes[0].prototype, site.name)) failing.push({ image, prototype: prototypes[0].prototype });
+    voidOn(site.name).forEach((prototype, slot) => {
+      if (prototype !== undefined && input.compiled(slot, site.line) && !input.leftOut?.(slot, site)) failing.push({ image: context.targets[slot], prototype });
     });
     if (failing.length === 0) continue;
     const images = failing.map((f) => f.image);

@@ -51,6 +51,8 @@ export class CallbackSignatureJudge {
   private readonly typedefCallbacks = new Map<string, string | undefined>();
   private readonly verdicts = new Map<string, string | undefined>();
   private readonly typedefsByArch = new Map<string, IntegerTypedefs>();
+  /** Per kernel function, the images on which a parameter of it holds a function. */
+  private readonly callbackTakers = new Map<string, ReadonlySet<number>>();
 
   constructor(private readonly db: KernelDatabase) {}
 
@@ -95,7 +97,7 @@ export class CallbackSignatureJudge {
     const headers = this.db.headers();
     const targets = context.targets.map((image, slot) => ({ image, slot })).filter(({ image }) => headers.covers(image));
     if (targets.length === 0) return [];
-    const sites = input.sites.filter((site) => !site.reference && headers.isFunction(site.name) && !input.definedByDriver(site.name));
+    const sites = input.sites.filter((site) => !site.reference && this.takesCallbacks(site.name, targets) && !input.definedByDriver(site.name));
     const findings: Finding[] = [];
     for (const { site, arguments: args } of withArguments(input.masked, sites, input.lineStartIndices, input.isDirectiveLine)) {
       args.spans.forEach((span, index) => {
@@ -127,6 +129,24 @@ export class CallbackSignatureJudge {
       });
     }
     return findings;
+  }
+
+  /** Whether the kernel function has a function-pointer parameter on one of the targets: only calls of those are read for their arguments. */
+  private takesCallbacks(name: string, targets: readonly { image: number }[]): boolean {
+    let taking = this.callbackTakers.get(name);
+    if (taking === undefined) {
+      const headers = this.db.headers();
+      const images = new Set<number>();
+      if (headers.isFunction(name)) {
+        for (let image = 0; image < this.db.images.length; image++) {
+          const types = (headers.functions(name, image) ?? []).flatMap((declaration) => prototypeParameters(declaration.prototype, name)?.types ?? []);
+          if (types.some((type) => this.callbackType(type, image) !== undefined)) images.add(image);
+        }
+      }
+      this.callbackTakers.set(name, (taking = images));
+    }
+    const images = taking;
+    return images.size > 0 && targets.some(({ image }) => images.has(image));
   }
 
   /** The type of parameter `index` of the kernel function on `image`, where it has one prototype there and no macro of the name. */
