@@ -80,6 +80,11 @@ type HeaderGraphTables = Pick<HeadersFile, 'schema' | 'images' | 'structs' | 'in
 interface LeadingMembers {
   before: string;
   keys: readonly string[];
+  /**
+   * Parse only the members from `before` on instead (the large tables, the others already
+   * read), with the file's first members up to `firstEnd` for its schema and images.
+   */
+  trailing?: { firstEnd: string };
 }
 
 /**
@@ -98,8 +103,13 @@ function parseJson<T>(name: string, bytes: Uint8Array, gzipped: boolean, leading
   const cut = leading === undefined ? -1 : text.indexOf(leading.before);
   if (leading !== undefined && cut > 0) {
     try {
-      const members = JSON.parse(`${text.slice(0, cut)}}`);
-      if (leading.keys.every((key) => Object.prototype.hasOwnProperty.call(members, key))) value = members;
+      const firstEnd = leading.trailing ? text.indexOf(leading.trailing.firstEnd) : -1;
+      const members = leading.trailing
+        ? firstEnd > 0 && firstEnd < cut
+          ? { ...JSON.parse(`${text.slice(0, firstEnd)}}`), ...JSON.parse(`{${text.slice(cut + 1)}`) }
+          : undefined
+        : JSON.parse(`${text.slice(0, cut)}}`);
+      if (members && leading.keys.every((key) => Object.prototype.hasOwnProperty.call(members, key))) value = members;
     } catch {
       value = undefined;
     }
@@ -521,12 +531,17 @@ export class KernelDatabase {
         }
         return file;
       };
-      let whole: HeadersFile | undefined;
+      // The graph and the declarations are read apart (every check needs the graph; the
+      // declarations, five times its size, only checks with certain calls): each parse skips
+      // the other's members.
       const loadDeclarations = () =>
-        (whole ??= sameBuild(
-          load<HeadersFile>('headers.json.gz', { ...empty, structs: {}, includes: emptyGraph, functions: {}, macros: {} }, (f) => validGraph(f) && Boolean(f.functions && f.macros)),
-        ));
-      const loadGraph = () => whole ?? sameBuild(load<HeaderGraphTables>('headers.json.gz', { ...empty, structs: {}, includes: emptyGraph }, validGraph, { before: ',"functions":', keys: ['schema', 'images', 'structs', 'includes', 'dropping'] }));
+        load<Pick<HeadersFile, 'functions' | 'macros'>>(
+          'headers.json.gz',
+          { ...empty, functions: {}, macros: {} },
+          (f) => isObject(f.functions) && isObject(f.macros),
+          { before: ',"functions":', keys: ['schema', 'images', 'functions', 'macros'], trailing: { firstEnd: ',"structs":' } },
+        );
+      const loadGraph = () => sameBuild(load<HeaderGraphTables>('headers.json.gz', { ...empty, structs: {}, includes: emptyGraph }, validGraph, { before: ',"functions":', keys: ['schema', 'images', 'structs', 'includes', 'dropping'] }));
       this.headerIndex = new HeaderIndex(images, loadNames, loadGraph, loadDeclarations);
     }
     return this.headerIndex;
