@@ -82,9 +82,9 @@ export function callArgumentsFindings(context: RuleContext, input: CallArguments
 /**
  * A call whose value the code uses (`ret = pwmchip_remove(chip);`) where the targeted
  * kernel's function returns void (pwmchip_remove from 6.1): gcc stops there ("void value not
- * ignored as it ought to be"). Judged for every kernel function the driver does not define,
- * where the target has one prototype of it and no macro of the name, and only where the value
- * is plainly used: assigned or used to initialize.
+ * ignored as it ought to be", "void value not ignored … in if"). Judged for every kernel
+ * function the driver does not define, where the target has one prototype of it and no macro
+ * of the name, and only where the value is plainly used (see valueUsed).
  */
 function voidResultFindings(context: RuleContext, input: CallArgumentsInput): Finding[] {
   const headers = context.db.headers();
@@ -104,7 +104,7 @@ function voidResultFindings(context: RuleContext, input: CallArgumentsInput): Fi
     return prototypes;
   };
   for (const site of input.sites) {
-    if (site.reference || !valueAssigned(input, site) || input.definedByDriver(site.name) || !headers.isFunction(site.name)) continue;
+    if (site.reference || !valueUsed(input, site) || input.definedByDriver(site.name) || !headers.isFunction(site.name)) continue;
     const failing: { image: number; prototype: string }[] = [];
     voidOn(site.name).forEach((prototype, slot) => {
       if (prototype !== undefined && input.compiled(slot, site.line) && !input.leftOut?.(slot, site)) failing.push({ image: context.targets[slot], prototype });
@@ -123,11 +123,39 @@ function voidResultFindings(context: RuleContext, input: CallArgumentsInput): Fi
   return findings;
 }
 
-/** Whether the call's value is assigned (`x = f(…)`, `x |= f(…)`, `int x = f(…)`): an `=` before it that is no comparison. */
-function valueAssigned(input: CallArgumentsInput, site: CallSite): boolean {
-  let at = input.lineStartIndices[site.line] + site.startColumn - 1;
-  while (at >= 0 && /\s/.test(input.masked[at])) at--;
-  return input.masked[at] === '=' && !'=!<>'.includes(input.masked[at - 1] ?? '');
+/**
+ * Whether the call's value is plainly used: assigned (`x = f(…)`, `x |= f(…)`, `int x =
+ * f(…)`: an `=` before it that is no comparison), negated (`!f(…)`), or the whole condition
+ * of an `if`, `while` or `switch`.
+ */
+function valueUsed(input: CallArgumentsInput, site: CallSite): boolean {
+  const { masked } = input;
+  const before = (at: number) => {
+    while (at >= 0 && /\s/.test(masked[at])) at--;
+    return at;
+  };
+  const at = before(input.lineStartIndices[site.line] + site.startColumn - 1);
+  if (masked[at] === '=') return !'=!<>'.includes(masked[at - 1] ?? '');
+  if (masked[at] === '!') return true;
+  if (masked[at] !== '(') return false;
+  const word = masked.slice(0, before(at - 1) + 1).match(/\b(if|while|switch)$/);
+  return word !== null && closesCondition(masked, input.lineStartIndices[site.line] + site.startColumn);
+}
+
+/** Whether the call starting at `start` ends right where the condition's `(` closes: `if (f(x))`, not `if (f(x) < 0)`. */
+function closesCondition(masked: string, start: number): boolean {
+  const open = masked.indexOf('(', start);
+  if (open < 0) return false;
+  let depth = 0;
+  for (let i = open; i < masked.length; i++) {
+    if (masked[i] === '(') depth++;
+    else if (masked[i] === ')' && --depth === 0) {
+      let next = i + 1;
+      while (next < masked.length && /\s/.test(masked[next])) next++;
+      return masked[next] === ')';
+    }
+  }
+  return false;
 }
 
 /** `void pwmchip_remove(struct pwm_chip *)`: the words before the name are `void` alone (no pointer). */

@@ -110,12 +110,11 @@ function incompleteTargets(context: RuleContext, input: IncompleteStructInput): 
     context.targets.forEach((image, slot) => {
       const defining = headers.definingHeaders(key, image);
       if (!defining) return;
-      if (defining.length === 0) {
-        if (isGoneFromHeaders(context.db, key, image)) incomplete.add(image);
-        return;
-      }
+      // Where the closure is not known, nor is what the build reads: a header checked alone
+      // (read after whatever its includer included), a computed include. Nothing is judged there.
       const closure = input.includeClosure(slot);
-      if (closure !== undefined && !defining.some((header) => closure.has(header))) incomplete.add(image);
+      if (closure === undefined) return;
+      if (defining.length === 0 ? isGoneFromHeaders(context.db, key, image) : !defining.some((header) => closure.has(header))) incomplete.add(image);
     });
     byKey.set(key, incomplete);
     return incomplete;
