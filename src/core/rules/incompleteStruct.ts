@@ -98,7 +98,8 @@ export function incompleteStructFindings(context: RuleContext, input: Incomplete
 
 /**
  * Per struct, the targets on which some header defines it and none of those is in the file's
- * include closure there; worked out once per struct (a file uses a few structs many times).
+ * include closure there, or on which no header defines it where another kernel's headers do;
+ * worked out once per struct (a file uses a few structs many times).
  */
 function incompleteTargets(context: RuleContext, input: IncompleteStructInput): (key: string) => ReadonlySet<number> {
   const headers = context.db.headers();
