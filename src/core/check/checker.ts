@@ -101,8 +101,7 @@ export class Checker {
     readonly parser: Parser,
   ) {
     this.trees = new DocumentTrees(parser);
-    const headers = () => db.headers();
-    this.headerReadings = new HeaderReadings(parser, (name) => headers().isKernelCallable(name) || headers().isMovedCallable(name));
+    this.headerReadings = new HeaderReadings(parser, (name) => this.isKernelCallable(name));
     this.callbacks = new CallbackSignatureJudge(db);
   }
 
@@ -153,6 +152,12 @@ export class Checker {
       }
       return tags.has(`${ref.kind} ${ref.name}`);
     };
+  }
+
+  /** The names `missing-function` judges: kernel functions and macros whose declaration, or the headers declaring them, differ between the kernels with header data. */
+  private isKernelCallable(name: string): boolean {
+    const headers = this.db.headers();
+    return headers.isKernelCallable(name) || headers.isMovedCallable(name);
   }
 
   /** Drops the trees kept for a document (on close). */
@@ -331,8 +336,6 @@ export class Checker {
     };
     const compiled = (slot: number, line: number) => file.built(slot) && pre.lineStates[slot][line] === LineState.Active;
     const definedByDriver = (name: string) => union.functions.has(name) || pre.definedMacros.has(name) || options.workspaceTypes?.definesCallable(name) === true;
-    const headers = this.db.headers();
-    const kernelCallable = (name: string) => headers.isKernelCallable(name) || headers.isMovedCallable(name);
     const { masked, isDirectiveLine, sites } = code;
     return [
       ...missingHeaderFindings(context, {
@@ -341,7 +344,7 @@ export class Checker {
         providedByWorkspace: (include) => options.resolveInclude?.(include.name, false, options.fileName) !== undefined,
       }),
       ...missingFunctionFindings(context, {
-        sites: inFileOrder([...sites, ...assignedFunctionSites(union.usages, masked, (name) => kernelCallable(name) && !definedByDriver(name))]),
+        sites: inFileOrder([...sites, ...assignedFunctionSites(union.usages, masked, (name) => this.isKernelCallable(name) && !definedByDriver(name))]),
         headerSites: pre.headers.flatMap((header) =>
           this.headerReadings.kernelCallSitesOf(header).map((site) => ({ site, compiled: (slot: number) => header.lineStates[slot]?.[site.line] === LineState.Active })),
         ),

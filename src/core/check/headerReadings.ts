@@ -32,10 +32,10 @@ export class HeaderReadings {
   /** Per header as one check read it (prototypes and calls both ask): a scan, not kept past the check. */
   private readonly codeless = new WeakMap<IncludedHeader, boolean>();
 
-  /** `isKernelCallable`: whether a name is a kernel function or macro whose declaration differs between kernels (the names `missing-function` judges). */
+  /** `isKernelCallable`: whether a name is one `missing-function` judges (see kernelCallSitesOf). */
   constructor(
     private readonly parser: Parser,
-    private readonly isKernelCallable: (name: string) => boolean = () => true,
+    private readonly isKernelCallable: (name: string) => boolean,
   ) {}
 
   private holdsNoCode(header: IncludedHeader): boolean {

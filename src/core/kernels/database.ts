@@ -103,12 +103,7 @@ function parseJson<T>(name: string, bytes: Uint8Array, gzipped: boolean, leading
   const cut = leading === undefined ? -1 : text.indexOf(leading.before);
   if (leading !== undefined && cut > 0) {
     try {
-      const firstEnd = leading.trailing ? text.indexOf(leading.trailing.firstEnd) : -1;
-      const members = leading.trailing
-        ? firstEnd > 0 && firstEnd < cut
-          ? { ...JSON.parse(`${text.slice(0, firstEnd)}}`), ...JSON.parse(`{${text.slice(cut + 1)}`) }
-          : undefined
-        : JSON.parse(`${text.slice(0, cut)}}`);
+      const members = someMembers(text, cut, leading);
       if (members && leading.keys.every((key) => Object.prototype.hasOwnProperty.call(members, key))) value = members;
     } catch {
       value = undefined;
@@ -123,6 +118,14 @@ function parseJson<T>(name: string, bytes: Uint8Array, gzipped: boolean, leading
     throw new DatabaseError(`the kernel database file ${name} has schema ${String(value?.schema)}, this version reads schema ${SCHEMA_VERSION}`);
   }
   return value as T;
+}
+
+/** The members before `cut`, or with `trailing` the first ones and those from `cut` on; undefined where the text is not laid out so. */
+function someMembers(text: string, cut: number, { trailing }: LeadingMembers): { schema?: unknown } | undefined {
+  if (!trailing) return JSON.parse(`${text.slice(0, cut)}}`);
+  const firstEnd = text.indexOf(trailing.firstEnd);
+  if (firstEnd <= 0 || firstEnd >= cut) return undefined;
+  return { ...JSON.parse(`${text.slice(0, firstEnd)}}`), ...JSON.parse(`{${text.slice(cut + 1)}`) };
 }
 
 export function aggregateKey(ref: AggregateRef): string {

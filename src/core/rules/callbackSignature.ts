@@ -103,7 +103,7 @@ export class CallbackSignatureJudge {
       args.spans.forEach((span, index) => {
         const passed = FUNCTION_ARGUMENT.exec(input.masked.slice(span.start, span.end).trim())?.[1];
         if (!passed) return;
-        const mismatched = new Map<string, { images: number[]; type: string; why: string }>();
+        const mismatched = new Map<string, Mismatch & { images: number[] }>();
         for (const { image, slot } of targets) {
           const signature = input.fileFunction(passed, slot);
           if (!signature || !input.compiled(slot, site)) continue;
@@ -116,7 +116,7 @@ export class CallbackSignatureJudge {
           mismatched.set(key, entry);
         }
         const offset = span.start + input.masked.slice(span.start, span.end).indexOf(passed);
-        const start = positionAt(input.lineStartIndices as number[], offset);
+        const start = positionAt(input.lineStartIndices, offset);
         for (const m of mismatched.values()) {
           findings.push({
             code: callbackSignatureRule.code,

@@ -131,31 +131,41 @@ function incompleteTargets(context: RuleContext, input: IncompleteStructInput): 
  * judged: the data cannot tell it from one its headers make in a way they do not read.
  */
 function isGoneFromHeaders(db: KernelDatabase, key: string, image: number): boolean {
-  const space = key.indexOf(' ');
-  const [kind, name] = [key.slice(0, space), key.slice(space + 1)];
+  const { kind, name } = refOf(key);
   if (db.renames(name, image)) return false;
-  const headers = db.headers();
-  return db.images.some((_, other) => {
-    if (other === image || !headers.covers(other)) return false;
-    const target = db.renamedTo(name, other) ?? name;
-    return (headers.definingHeaders(`${kind} ${target}`, other)?.length ?? 0) > 0;
-  });
+  return db.images.some((_, other) => other !== image && headerDefinition(db, kind, name, other) !== undefined);
 }
 
-/** Why the struct is incomplete on the failing kernels: the headers that define it and the file does not read, or the #define that is gone. */
+/**
+ * How the headers of `image` give the struct: a header that defines it, or a #define of its
+ * name as a struct tag some header there defines. Undefined where they do not, or where the
+ * image has no header data.
+ */
+function headerDefinition(db: KernelDatabase, kind: string, name: string, image: number): { header: string } | { renamedTo: string } | undefined {
+  const headers = db.headers();
+  if (!headers.covers(image)) return undefined;
+  const target = db.renamedTo(name, image);
+  if (target !== undefined) return (headers.definingHeaders(`${kind} ${target}`, image)?.length ?? 0) > 0 ? { renamedTo: target } : undefined;
+  const defining = headers.definingHeaders(`${kind} ${name}`, image) ?? [];
+  return defining.length > 0 ? { header: defining[0] } : undefined;
+}
+
+function refOf(key: string): { kind: string; name: string } {
+  const space = key.indexOf(' ');
+  return { kind: key.slice(0, space), name: key.slice(space + 1) };
+}
+
+/** Why the struct is incomplete on the failing kernels: the headers that define it and the file does not read, or that no header there gives it. */
 function whyIncomplete(context: RuleContext, aggregate: AggregateRef, defining: readonly string[]): string {
   if (defining.length > 0) {
     const named = defining.map((header) => `\`<${header}>\``).join(' or ');
     return `only ${named} defines it there, and this file does not include it, directly or through the headers it includes`;
   }
-  // The newest kernel whose headers define it, or #define its name.
-  const headers = context.db.headers();
+  // What the newest kernel whose headers give it has.
   let elsewhere: string | undefined;
   context.db.images.forEach((image, index) => {
-    if (!headers.covers(index)) return;
-    const target = context.db.renamedTo(aggregate.name, index);
-    if (target !== undefined) elsewhere = `${image.label}'s have \`#define ${aggregate.name} ${target}\``;
-    else if ((headers.definingHeaders(`${aggregate.kind} ${aggregate.name}`, index)?.length ?? 0) > 0) elsewhere = `${image.label}'s define it in \`<${headers.definingHeaders(`${aggregate.kind} ${aggregate.name}`, index)![0]}>\``;
+    const given = headerDefinition(context.db, aggregate.kind, aggregate.name, index);
+    if (given) elsewhere = 'renamedTo' in given ? `${image.label}'s have \`#define ${aggregate.name} ${given.renamedTo}\`` : `${image.label}'s define it in \`<${given.header}>\``;
   });
   return `no header there defines it or #defines its name${elsewhere ? ` (${elsewhere})` : ''}`;
 }
