@@ -35,6 +35,7 @@ import { certainFileFunction, UsageEvidence, type CollectedUsage } from './evide
 import type { Finding, JudgedUsage, Severity } from './findings';
 import { HeaderReadings } from './headerReadings';
 import { includeRoots } from './includeRoots';
+import { IncrementalChecks, type SliceCheck } from './incremental';
 import { DocumentTrees } from './trees';
 import { typeOracle, type CheckTypeOracle } from './typeOracle';
 import { readVariants, type PreprocessedFile } from './variants';
@@ -95,6 +96,7 @@ export class Checker {
   private readonly trees: DocumentTrees;
   private readonly headerReadings: HeaderReadings;
   private readonly callbacks: CallbackSignatureJudge;
+  private readonly incremental = new IncrementalChecks();
 
   constructor(
     private readonly db: KernelDatabase,
@@ -108,8 +110,31 @@ export class Checker {
   check(text: string, options: CheckOptions): CheckResult {
     // A userspace program (it includes the C library) is never built against a kernel's headers.
     const userspace = hostedLibraryInclude(text);
-    if (userspace !== undefined) return { findings: [], usages: [], mentions: [], variants: 0, stops: [], userspace };
-    const context: RuleContext = { db: this.db, targets: [...options.targets], severities: { ...DEFAULT_SEVERITIES, ...options.severities } };
+    if (userspace !== undefined) {
+      if (options.documentKey) this.incremental.forget(options.documentKey);
+      return { findings: [], usages: [], mentions: [], variants: 0, stops: [], userspace };
+    }
+    const { documentKey } = options;
+    if (!documentKey) return this.checkWhole(text, options).result;
+    const context = this.contextOf(options);
+    const optionsKey = optionsKeyOf(options);
+    const quick = this.incremental.recheck(documentKey, {
+      text,
+      optionsKey,
+      checkSlice: (slice) => this.checkWhole(slice, { ...options, documentKey: undefined }, true),
+      noteFor: (usages) => this.notInImagesNote(context, usages),
+      ordered: unsuppressedInOrder,
+    });
+    if (quick) return quick;
+    const whole = this.checkWhole(text, options, true);
+    if (whole.inseparable) this.incremental.forget(documentKey);
+    else this.incremental.remember(documentKey, { ...whole, text, optionsKey });
+    return whole.result;
+  }
+
+  /** The check of the whole text; with `layout`, also what a re-check of an edit in one of its functions needs (incremental.ts). */
+  private checkWhole(text: string, options: CheckOptions, layout = false): SliceCheck {
+    const context = this.contextOf(options);
     const environments = this.environments(context.targets);
     const file = this.preprocessFile(text, options, environments);
     const oracle = typeOracle(this.db, context.targets, environments, options.workspaceTypes, options.fileName, new Set(file.pre.headers.map((header) => header.path)), this.definedInReadHeaders(file));
@@ -119,7 +144,7 @@ export class Checker {
     const reading = readVariants(
       this.trees,
       file,
-      { targets: context.targets, oracle, documentKey: options.documentKey, workspaceGeneration: options.workspaceTypes?.generation },
+      { targets: context.targets, oracle, documentKey: options.documentKey, workspaceGeneration: options.workspaceTypes?.generation, layout },
       (read) => evidence.record(read),
     );
     const judged = this.judgeUsages(context, evidence.usages());
@@ -132,7 +157,7 @@ export class Checker {
       ...deadGuardFindings(context, text, file.pre),
       ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped),
     ];
-    return {
+    const result = {
       findings: unsuppressedInOrder(findings, file.lines),
       usages: judged.usages,
       mentions: reading.mentions,
@@ -140,6 +165,25 @@ export class Checker {
       stops: stopsOf(file, context.targets),
       includes,
     };
+    return {
+      result,
+      layout: reading.layout ?? [],
+      directiveLines: file.pre.directiveLines,
+      headers: file.pre.headers.map(({ path, text: headerText }) => ({ path, text: headerText })),
+      inseparable: reading.union.bodiesInseparable === true,
+    };
+  }
+
+  private contextOf(options: CheckOptions): RuleContext {
+    return { db: this.db, targets: [...options.targets], severities: { ...DEFAULT_SEVERITIES, ...options.severities } };
+  }
+
+  /** The file's one `struct-not-in-image` note, from its judged usages. */
+  private notInImagesNote(context: RuleContext, usages: readonly JudgedUsage[]): Finding | undefined {
+    const notInImages = new StructsNotInImages();
+    const histories = new JudgedHistories((ref, member) => this.judgedHistory(ref, member));
+    for (const { usage, targets } of usages) notInImages.add({ usage, images: targets, history: histories.of(usage.aggregate, usage.member), signatures: new Map() });
+    return notInImages.note(context);
   }
 
   /** Whether a driver header the file's build reads defines the struct: all of them are scanned once, on the first question. */
@@ -163,6 +207,7 @@ export class Checker {
   /** Drops the trees kept for a document (on close). */
   forget(documentKey: string): void {
     this.trees.forget(documentKey);
+    this.incremental.forget(documentKey);
   }
 
   /** What the preprocessor knows of each target: its version and config. */
@@ -442,6 +487,12 @@ function judgedUsage(use: MemberUse): JudgedUsage {
 /** Call and reference sites in file order: gcc reports an undeclared name at its first use, whichever kind. */
 function inFileOrder(sites: CallSite[]): CallSite[] {
   return sites.sort((a, b) => a.line - b.line || a.startColumn - b.startColumn);
+}
+
+/** What a re-check may reuse a check under: the options but for the document and its text. */
+function optionsKeyOf(options: CheckOptions): string {
+  const { fileName, targets, forcedIncludes, defines, severities, workspaceTypes } = options;
+  return JSON.stringify([fileName, targets, forcedIncludes ?? [], defines ?? [], severities ?? {}, workspaceTypes?.generation ?? -1]);
 }
 
 /** Findings in file order, without those on or under a line marked `kernel-compat-ignore`. */

@@ -6,6 +6,7 @@
 import { LineState, type PreprocessResult } from '../c/preprocessor';
 import type { AggregateMention, FileUsages, FunctionSignature, MemberUsage, SourceRange, TypeOracle } from '../c/usages';
 import { compactVariant, localTagDefinitions, PositionMap, spanContaining, topLevelSpans, withVariantGaps, type TopLevelSpan } from './compactText';
+import { declarationLayout, type TopLevelDeclaration } from './declarationLayout';
 import type { DocumentTrees } from './trees';
 
 /** The file as the preprocessor left it for every target. */
@@ -35,6 +36,8 @@ export interface VariantReading {
   mentions: AggregateMention[];
   /** How many distinct compiled-line sets the targets produced (each parsed once). */
   variants: number;
+  /** The shared text's top-level declarations, when asked for (see incremental.ts). */
+  layout?: TopLevelDeclaration[];
 }
 
 export interface VariantOptions {
@@ -42,6 +45,8 @@ export interface VariantOptions {
   oracle: TypeOracle;
   documentKey?: string;
   workspaceGeneration?: number;
+  /** Read the shared text's top-level declarations too. */
+  layout?: boolean;
 }
 
 /** Reads the file for every built target, handing each read to `record`. */
@@ -102,7 +107,12 @@ export function readVariants(trees: DocumentTrees, file: PreprocessedFile, optio
         if (!documentKey) tree.delete();
       }
     }
-    return { union, mentions: [...mentions.values()].sort((a, b) => a.range.startIndex - b.range.startIndex), variants };
+    return {
+      union,
+      mentions: [...mentions.values()].sort((a, b) => a.range.startIndex - b.range.startIndex),
+      variants,
+      ...(options.layout ? { layout: declarationLayout(unionTree) } : {}),
+    };
   } finally {
     if (!documentKey) unionTree.delete();
     else trees.dropExcept(documentKey, keptKeys);

@@ -1,0 +1,94 @@
+// The file's top-level declarations as a re-check after an edit needs them: where each one is,
+// which names it declares, and for a function where its body is. A declaration whose names
+// an edited function does not mention cannot change what is found in that function.
+import type { Node, Tree } from 'web-tree-sitter';
+
+export interface TopLevelDeclaration {
+  /** Offsets of the declaration, [start, end). */
+  start: number;
+  end: number;
+  /**
+   * 'function': a function definition with a body; 'declaration': declarations, typedefs and
+   * struct/union/enum definitions whose declared names are all known; 'other': anything else
+   * (macro calls such as `DEFINE_SPINLOCK(lock);`, code tree-sitter could not parse), which a
+   * re-check always keeps.
+   */
+  kind: 'function' | 'declaration' | 'other';
+  /** function only: the body's braces, [start, end). */
+  body?: { start: number; end: number };
+  /** The names it declares: variables, functions, typedefs, tags, enumerators. */
+  declares: string[];
+}
+
+const TAG_SPECIFIERS = ['struct_specifier', 'union_specifier', 'enum_specifier'];
+
+/** The top-level declarations of a parsed file, in order. */
+export function declarationLayout(tree: Tree): TopLevelDeclaration[] {
+  const layout: TopLevelDeclaration[] = [];
+  for (const node of tree.rootNode.children) {
+    if (node) layout.push(describe(node));
+  }
+  return layout;
+}
+
+function describe(node: Node): TopLevelDeclaration {
+  const place = { start: node.startIndex, end: node.endIndex };
+  const other: TopLevelDeclaration = { ...place, kind: 'other', declares: [] };
+  if (node.hasError) return other;
+  switch (node.type) {
+    case 'function_definition': {
+      const body = node.childForFieldName('body');
+      const name = declaredName(node.childForFieldName('declarator'));
+      if (!body || body.type !== 'compound_statement' || !name) return other;
+      return { ...place, kind: 'function', body: { start: body.startIndex, end: body.endIndex }, declares: [name] };
+    }
+    case 'declaration':
+    case 'type_definition': {
+      const declares = [...tagsDefinedIn(node.childForFieldName('type'))];
+      for (const declarator of node.childrenForFieldName('declarator')) {
+        if (!declarator) continue;
+        // Every name in the declarator, parameters too: `static DEFINE_MUTEX(lock);` declares `lock`.
+        const named = declarator.type === 'init_declarator' ? declarator.childForFieldName('declarator') : declarator;
+        const names = named ? identifiersIn(named) : [];
+        if (names.length === 0) return other;
+        declares.push(...names);
+      }
+      return declares.length > 0 ? { ...place, kind: 'declaration', declares } : other;
+    }
+    case 'struct_specifier':
+    case 'union_specifier':
+    case 'enum_specifier': {
+      const declares = tagsDefinedIn(node);
+      return declares.length > 0 ? { ...place, kind: 'declaration', declares } : other;
+    }
+    default:
+      return other;
+  }
+}
+
+/** The name a function definition's declarator declares (through pointers, parentheses and attributes). */
+function declaredName(declarator: Node | null): string | undefined {
+  let node = declarator;
+  while (node) {
+    if (node.type === 'identifier') return node.text;
+    node = node.childForFieldName('declarator') ?? (node.type === 'parenthesized_declarator' || node.type === 'attributed_declarator' ? node.namedChild(0) : null);
+  }
+  return undefined;
+}
+
+function identifiersIn(node: Node): string[] {
+  if (node.type === 'identifier' || node.type === 'type_identifier') return [node.text];
+  return node.descendantsOfType(['identifier', 'type_identifier']).flatMap((found) => (found ? [found.text] : []));
+}
+
+/** Tags of the struct, union and enum definitions (with a body) in a type, nested ones too, and the enumerators. */
+function tagsDefinedIn(type: Node | null): string[] {
+  if (!type || !TAG_SPECIFIERS.includes(type.type)) return [];
+  const names: string[] = [];
+  for (const found of [type, ...type.descendantsOfType([...TAG_SPECIFIERS, 'enumerator'])]) {
+    if (!found) continue;
+    const name = found.childForFieldName('name');
+    if (name && (found.type === 'enumerator' || found.childForFieldName('body'))) names.push(name.text);
+  }
+  return names;
+}

@@ -1,0 +1,122 @@
+// One edit between two versions of a text, and where what lay outside it in the old text is
+// in the new one: a re-check keeps what it found away from the edit and moves it.
+import { lineStarts, positionAt } from '../c/lineIndex';
+import type { FunctionSignature, SourceRange } from '../c/usages';
+import type { Finding, JudgedUsage } from './findings';
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export class EditShift {
+  private constructor(
+    /** Offsets: the edit replaced old [start, oldEnd) with new [start, newEnd). */
+    readonly start: number,
+    readonly oldEnd: number,
+    readonly newEnd: number,
+    readonly startPosition: Position,
+    readonly oldEndPosition: Position,
+    readonly newEndPosition: Position,
+  ) {}
+
+  /** The one stretch that differs between the texts (common start and end kept), or undefined when they are equal. */
+  static between(oldText: string, newText: string): EditShift | undefined {
+    if (oldText === newText) return undefined;
+    let start = 0;
+    const limit = Math.min(oldText.length, newText.length);
+    while (start < limit && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
+    let oldEnd = oldText.length;
+    let newEnd = newText.length;
+    while (oldEnd > start && newEnd > start && oldText.charCodeAt(oldEnd - 1) === newText.charCodeAt(newEnd - 1)) {
+      oldEnd--;
+      newEnd--;
+    }
+    const oldStarts = lineStarts(oldText);
+    const newStarts = lineStarts(newText);
+    return new EditShift(start, oldEnd, newEnd, positionAt(oldStarts, start), positionAt(oldStarts, oldEnd), positionAt(newStarts, newEnd));
+  }
+
+  get delta(): number {
+    return this.newEnd - this.oldEnd;
+  }
+
+  get lineDelta(): number {
+    return this.newEndPosition.line - this.oldEndPosition.line;
+  }
+
+  /** Where an old offset outside the edit is now. */
+  offset(index: number): number {
+    return index >= this.oldEnd ? index + this.delta : index;
+  }
+
+  /** Where an old line that the edit does not touch is now. */
+  line(line: number): number {
+    return line > this.oldEndPosition.line ? line + this.lineDelta : line;
+  }
+
+  position(position: Position): Position {
+    if (before(position, this.oldEndPosition)) return position;
+    const onEndLine = position.line === this.oldEndPosition.line;
+    return { line: position.line + this.lineDelta, column: onEndLine ? position.column + this.newEndPosition.column - this.oldEndPosition.column : position.column };
+  }
+
+  range(range: SourceRange): SourceRange {
+    if (before({ line: range.endLine, column: range.endColumn }, this.startPosition) || equal({ line: range.endLine, column: range.endColumn }, this.startPosition)) return range;
+    const start = this.position({ line: range.startLine, column: range.startColumn });
+    const end = this.position({ line: range.endLine, column: range.endColumn });
+    // Ranges read from lines carry no offsets (both 0).
+    const offsets = range.startIndex === 0 && range.endIndex === 0 ? { startIndex: 0, endIndex: 0 } : { startIndex: this.offset(range.startIndex), endIndex: this.offset(range.endIndex) };
+    return { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column, ...offsets };
+  }
+
+  usage(judged: JudgedUsage): JudgedUsage {
+    const { usage } = judged;
+    return {
+      ...judged,
+      usage: {
+        ...usage,
+        range: this.range(usage.range),
+        ...(usage.statementRange ? { statementRange: this.range(usage.statementRange) } : {}),
+        ...(usage.evidence ? { evidence: usage.evidence.map((place) => this.range(place)) } : {}),
+      },
+      ...(judged.assigned ? { assigned: this.signature(judged.assigned) } : {}),
+    };
+  }
+
+  /** A finding and the places its facts name (the quick fixes are built from them). */
+  finding(finding: Finding): Finding {
+    const moved: Finding = { ...finding, range: this.range(finding.range) };
+    const { guard, call, incomplete } = finding;
+    if (guard) {
+      moved.guard = {
+        ...guard,
+        line: this.line(guard.line),
+        lastLine: this.line(guard.lastLine),
+        siblings: guard.siblings.map((line) => this.line(line)),
+        endLine: this.line(guard.endLine),
+        range: this.range(guard.range),
+      };
+    }
+    if (call) moved.call = { ...call, start: this.offset(call.start), end: this.offset(call.end) };
+    if (incomplete && incomplete.afterLine >= 0) moved.incomplete = { ...incomplete, afterLine: this.line(incomplete.afterLine) };
+    return moved;
+  }
+
+  private signature(signature: FunctionSignature): FunctionSignature {
+    return { ...signature, range: this.range(signature.range), header: this.range(signature.header) };
+  }
+}
+
+export function before(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.column < b.column);
+}
+
+function equal(a: Position, b: Position): boolean {
+  return a.line === b.line && a.column === b.column;
+}
+
+/** Whether a range lies wholly before `start` or wholly at or after `end` (positions). */
+export function outside(range: SourceRange, start: Position, end: Position): boolean {
+  return !before(start, { line: range.endLine, column: range.endColumn }) || !before({ line: range.startLine, column: range.startColumn }, end);
+}

@@ -1,0 +1,262 @@
+// Re-checking an editor's document after an edit inside one function body, the usual
+// keystroke. What the previous check found outside that function is kept (moved by the edit);
+// the function is checked again in a slice of the file: the function, the top-level
+// declarations whose names it needs (and theirs, in turn), every directive, every line nothing
+// could be judged to be unneeded; the rest is blanked, keeping every offset and line. A function
+// sees only the file's top-level declarations and its own code, so what is found in it is what a
+// check of the whole file would find there. Anything that could make that untrue falls back to
+// the whole check: an edit touching a directive or a brace of the body, a changed header, a
+// function body that declares for the code after it, a `missing-function` finding (gcc reports
+// a name once per file, at its first call, which may move with the edit).
+import type { CheckResult } from './checker';
+import { EditShift, outside } from './editShift';
+import type { TopLevelDeclaration } from './declarationLayout';
+import type { Finding, JudgedUsage } from './findings';
+import { lineStarts, positionAt } from '../c/lineIndex';
+
+/** What a check of a document leaves for the next one. */
+export interface DocumentCheck {
+  text: string;
+  /** Everything else the check depended on (targets, flags, severities, workspace generation). */
+  optionsKey: string;
+  result: CheckResult;
+  layout: readonly TopLevelDeclaration[];
+  directiveLines: Uint8Array;
+  /** The workspace headers the file's build read, with their texts. */
+  headers: readonly { path: string; text: string }[];
+}
+
+/** What checking a slice gives back: the check of it, and what the whole check would keep of it. */
+export interface SliceCheck {
+  result: CheckResult;
+  layout: readonly TopLevelDeclaration[];
+  directiveLines: Uint8Array;
+  headers: readonly { path: string; text: string }[];
+  /** A function body of the slice declares something for the code after it. */
+  inseparable: boolean;
+}
+
+export interface RecheckInput {
+  text: string;
+  optionsKey: string;
+  checkSlice: (slice: string) => SliceCheck;
+  /** The file's one `struct-not-in-image` note for these usages, if they call for one. */
+  noteFor: (usages: readonly JudgedUsage[]) => Finding | undefined;
+  /** The findings in file order without those the file's ignore marks silence. */
+  ordered: (findings: Finding[], lines: readonly string[]) => Finding[];
+}
+
+const NOTE_CODE = 'struct-not-in-image';
+const IDENTIFIER = /[A-Za-z_]\w*/g;
+const DEFINE = /^\s*#\s*define\s+([A-Za-z_]\w*)/;
+
+export class IncrementalChecks {
+  private readonly documents = new Map<string, DocumentCheck>();
+
+  remember(documentKey: string, check: DocumentCheck): void {
+    this.documents.set(documentKey, check);
+  }
+
+  forget(documentKey: string): void {
+    this.documents.delete(documentKey);
+  }
+
+  /** The check of `input.text` from the document's previous check, or undefined where only a whole check will do. */
+  recheck(documentKey: string, input: RecheckInput): CheckResult | undefined {
+    const previous = this.documents.get(documentKey);
+    if (!previous || previous.optionsKey !== input.optionsKey || previous.result.userspace !== undefined) return undefined;
+    if (previous.text === input.text) return previous.result;
+    const edit = EditShift.between(previous.text, input.text);
+    const index = edit && editedFunction(previous.layout, edit);
+    if (index === undefined || !directiveFree(previous, input.text, edit!)) return undefined;
+    const layout = movedLayout(previous.layout, index, edit!);
+    const directiveLines = movedDirectiveLines(previous.directiveLines, edit!, input.text);
+    const function_ = layout[index];
+    const slice = input.checkSlice(sliceText(input.text, directiveLines, layout, index));
+    if (!this.sliceHolds(previous, slice, layout[index], directiveLines)) return undefined;
+    const editedNames = new Set([...identifiers(previous.text, previous.layout[index].start, previous.layout[index].end), ...identifiers(input.text, function_.start, function_.end)]);
+    if (namesMissingFunction(previous.result, previous.text).some((name) => editedNames.has(name))) return undefined;
+    if (namesMissingFunction(slice.result, input.text).length > 0) return undefined;
+    const result = merged(previous, edit!, index, input, slice.result);
+    this.documents.set(documentKey, { ...previous, text: input.text, result, layout, directiveLines, headers: slice.headers });
+    return result;
+  }
+
+  /** Whether the slice read the function as the whole file does: one definition ending where it should, the same directives and headers. */
+  private sliceHolds(previous: DocumentCheck, slice: SliceCheck, function_: TopLevelDeclaration, directiveLines: Uint8Array): boolean {
+    if (slice.inseparable) return false;
+    const read = slice.layout.find((declaration) => declaration.start === function_.start);
+    if (read?.kind !== 'function' || read.end !== function_.end || read.body?.start !== function_.body!.start || read.body?.end !== function_.body!.end) return false;
+    if (!sameArrays(slice.directiveLines, directiveLines)) return false;
+    return slice.headers.length === previous.headers.length && slice.headers.every((header, i) => header.path === previous.headers[i].path && header.text === previous.headers[i].text);
+  }
+}
+
+/** The function whose body holds the whole edit, braces untouched. */
+function editedFunction(layout: readonly TopLevelDeclaration[], edit: EditShift): number | undefined {
+  const index = layout.findIndex((declaration) => declaration.start <= edit.start && edit.start < declaration.end);
+  const body = layout[index]?.body;
+  if (!body || edit.start <= body.start || edit.oldEnd >= body.end) return undefined;
+  return index;
+}
+
+/** Whether the lines the edit touches held no directive and hold none now (nor a line joined to the next). */
+function directiveFree(previous: DocumentCheck, text: string, edit: EditShift): boolean {
+  for (let line = edit.startPosition.line; line <= edit.oldEndPosition.line; line++) if (previous.directiveLines[line]) return false;
+  const starts = lineStarts(text);
+  for (let line = edit.startPosition.line; line <= edit.newEndPosition.line; line++) {
+    const content = text.slice(starts[line], (starts[line + 1] ?? text.length + 1) - 1);
+    if (content.trimStart().startsWith('#') || content.trimEnd().endsWith('\\')) return false;
+  }
+  return true;
+}
+
+function movedLayout(layout: readonly TopLevelDeclaration[], index: number, edit: EditShift): TopLevelDeclaration[] {
+  const { delta } = edit;
+  return layout.map((declaration, i) => {
+    if (i < index) return declaration;
+    if (i === index) return { ...declaration, end: declaration.end + delta, body: { start: declaration.body!.start, end: declaration.body!.end + delta } };
+    return { ...declaration, start: declaration.start + delta, end: declaration.end + delta, ...(declaration.body ? { body: { start: declaration.body.start + delta, end: declaration.body.end + delta } } : {}) };
+  });
+}
+
+function movedDirectiveLines(old: Uint8Array, edit: EditShift, text: string): Uint8Array {
+  const lines = new Uint8Array(lineStarts(text).length);
+  for (let line = 0; line < old.length; line++) {
+    if (!old[line]) continue;
+    const moved = edit.line(line);
+    if (moved < lines.length) lines[moved] = 1;
+  }
+  return lines;
+}
+
+/**
+ * The text with every top-level declaration the edited function does not need blanked, and the
+ * bodies of the functions it needs (it sees only their headers). Directive lines stay.
+ */
+export function sliceText(text: string, directiveLines: Uint8Array, layout: readonly TopLevelDeclaration[], index: number): string {
+  const kept = neededDeclarations(text, directiveLines, layout, index);
+  const blanks: { start: number; end: number }[] = [];
+  layout.forEach((declaration, i) => {
+    if (i === index || declaration.kind === 'other') return;
+    if (!kept.has(i)) blanks.push({ start: declaration.start, end: declaration.end });
+    else if (declaration.body) blanks.push({ start: declaration.body.start + 1, end: declaration.body.end - 1 });
+  });
+  return blanked(text, directiveLines, blanks);
+}
+
+/** The declarations declaring a name the function mentions, and those their kept text mentions, in turn (macros' bodies count). */
+function neededDeclarations(text: string, directiveLines: Uint8Array, layout: readonly TopLevelDeclaration[], index: number): Set<number> {
+  const declaring = new Map<string, number[]>();
+  layout.forEach((declaration, i) => {
+    if (i === index || declaration.kind === 'other') return;
+    for (const name of declaration.declares) declaring.set(name, [...(declaring.get(name) ?? []), i]);
+  });
+  const macros = macroTexts(text, directiveLines);
+  const kept = new Set<number>();
+  const seen = new Set<string>();
+  const pending = identifiers(text, layout[index].start, layout[index].end);
+  while (pending.length > 0) {
+    const name = pending.pop()!;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const macro = macros.get(name);
+    if (macro) for (const body of macro) pending.push(...identifiers(body, 0, body.length));
+    for (const i of declaring.get(name) ?? []) {
+      if (kept.has(i)) continue;
+      kept.add(i);
+      const declaration = layout[i];
+      pending.push(...identifiers(text, declaration.start, declaration.body?.start ?? declaration.end));
+    }
+  }
+  return kept;
+}
+
+/** The text of each `#define`, continuation lines joined, by the macro's name. */
+function macroTexts(text: string, directiveLines: Uint8Array): Map<string, string[]> {
+  const macros = new Map<string, string[]>();
+  const lines = text.split('\n');
+  for (let line = 0; line < lines.length; line++) {
+    if (!directiveLines[line]) continue;
+    const name = DEFINE.exec(lines[line])?.[1];
+    let end = line;
+    while (end + 1 < lines.length && directiveLines[end + 1] && lines[end].trimEnd().endsWith('\\')) end++;
+    if (name) macros.set(name, [...(macros.get(name) ?? []), lines.slice(line, end + 1).join('\n')]);
+    line = end;
+  }
+  return macros;
+}
+
+/** The text with the stretches turned to spaces, but for line breaks and directive lines. */
+function blanked(text: string, directiveLines: Uint8Array, stretches: readonly { start: number; end: number }[]): string {
+  if (stretches.length === 0) return text;
+  const starts = lineStarts(text);
+  const parts: string[] = [];
+  let done = 0;
+  for (const { start, end } of [...stretches].sort((a, b) => a.start - b.start)) {
+    parts.push(text.slice(done, start));
+    let line = positionAt(starts, start).line;
+    for (let at = start; at < end; line++) {
+      const lineEnd = Math.min(end, (starts[line + 1] ?? text.length + 1) - 1);
+      const piece = text.slice(at, lineEnd);
+      parts.push(directiveLines[line] ? piece : ' '.repeat(piece.length));
+      if (lineEnd < end) parts.push('\n');
+      at = lineEnd + 1;
+    }
+    done = end;
+  }
+  parts.push(text.slice(done));
+  return parts.join('');
+}
+
+function identifiers(text: string, start: number, end: number): string[] {
+  return text.slice(start, end).match(IDENTIFIER) ?? [];
+}
+
+/** The names `missing-function` reported (each at its first call). */
+function namesMissingFunction(result: CheckResult, text: string): string[] {
+  const starts = lineStarts(text);
+  return result.findings
+    .filter((finding) => finding.code === 'missing-function')
+    .map((finding) => {
+      const at = (starts[finding.range.startLine] ?? 0) + finding.range.startColumn;
+      return /^[A-Za-z_]\w*/.exec(text.slice(at, at + 200))?.[0] ?? '';
+    });
+}
+
+/** The previous check's findings and usages outside the function, moved, with the slice's inside it. */
+function merged(previous: DocumentCheck, edit: EditShift, index: number, input: RecheckInput, slice: CheckResult): CheckResult {
+  const oldStarts = lineStarts(previous.text);
+  const newStarts = lineStarts(input.text);
+  const oldFunction = previous.layout[index];
+  const oldStart = positionAt(oldStarts, oldFunction.start);
+  const oldEnd = positionAt(oldStarts, oldFunction.end);
+  const newEnd = positionAt(newStarts, oldFunction.end + edit.delta);
+  const kept = <T>(items: readonly T[], rangeOf: (item: T) => Parameters<typeof outside>[0], move: (item: T) => T) =>
+    items.filter((item) => outside(rangeOf(item), oldStart, oldEnd)).map(move);
+  const inside = <T>(items: readonly T[], rangeOf: (item: T) => Parameters<typeof outside>[0]) => items.filter((item) => !outside(rangeOf(item), oldStart, newEnd));
+  const inOrder = <T extends { range: { startLine: number; startColumn: number } }>(items: T[]) => items.sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn);
+
+  const usages = [...kept(previous.result.usages, (u) => u.usage.range, (u) => edit.usage(u)), ...inside(slice.usages, (u) => u.usage.range)].sort(
+    (a, b) => a.usage.range.startLine - b.usage.range.startLine || a.usage.range.startColumn - b.usage.range.startColumn,
+  );
+  const findings = [
+    ...kept(previous.result.findings.filter((f) => f.code !== NOTE_CODE), (f) => f.range, (f) => edit.finding(f)),
+    ...inside(slice.findings.filter((f) => f.code !== NOTE_CODE), (f) => f.range),
+  ];
+  const note = input.noteFor(usages);
+  if (note) findings.push(note);
+  return {
+    ...slice,
+    findings: input.ordered(findings, input.text.split('\n')),
+    usages,
+    mentions: inOrder([...kept(previous.result.mentions, (m) => m.range, (m) => ({ ...m, range: edit.range(m.range) })), ...inside(slice.mentions, (m) => m.range)]),
+  };
+}
+
+function sameArrays(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
