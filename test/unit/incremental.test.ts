@@ -11,6 +11,10 @@ import { parseTargets } from '../../src/core/kernels/targets';
 import { syntheticDriver } from '../../scripts/bench';
 import { packageRoot } from '../../src/cli/paths';
 import { bundledDatabase } from './helpers';
+import { blankAnnotations } from '../../src/core/c/parser';
+import { declarationLayout } from '../../src/core/check/declarationLayout';
+import { sliceText } from '../../src/core/check/incremental';
+import { EditShift } from '../../src/core/check/editShift';
 
 const db = bundledDatabase();
 let checker: Checker;
@@ -100,6 +104,12 @@ const EDITS: Edit[] = [
   ['change a function header assigned to a member', (t) => replaced(t, 'static int my_vfio_open(struct vfio_device *vdev)', 'static int my_vfio_open(void *vdev)')],
   ['delete a declaration', (t) => replaced(t, 'static const struct vfio_device_ops my_vfio_ops = {\n\t.open = my_vfio_open,\n};\n', '')],
   ['comment code out across a body', (t) => replaced(replaced(t, '\tPRIV_STATS(p).tx_packets++;', '/*\tPRIV_STATS(p).tx_packets++;'), '\treturn NETDEV_TX_OK;', '\treturn NETDEV_TX_OK; */')],
+  // gcc reports a function no header declares at its first call only: calls in two bodies.
+  ['call a removed function in a later body', (t) => replaced(t, '\tnd->watchdog_timeo = 5;', '\tnd->watchdog_timeo = 5;\n\tdel_timer(0);')],
+  ['call it in an earlier body too', (t) => replaced(t, '\tp->timeouts++;', '\tp->timeouts++;\n\tdel_timer(0);')],
+  ['open a comment in a body that a later body closes', (t) => replaced(replaced(t, '\tp->timeouts++;', '\tp->timeouts++; /*'), '\tp->nd = nd;', '\tp->nd = nd; */')],
+  ['type a backslash at the end of a body line', (t) => replaced(t, '\tp->nd = nd;', '\tp->nd = nd; \\')],
+  ['close the body early', (t) => replaced(t, '\tp->nd = nd;', '\tp->nd = nd; }')],
 ];
 
 /** Everything a check says, as plain data: two results are the same when these are equal. */
@@ -199,5 +209,89 @@ describe('re-check after an edit', () => {
       }
       checker.forget(key);
     }
+  });
+});
+
+describe('the slice an edited function is re-checked from', () => {
+  const FILE = [
+    '#include <linux/netdevice.h>',
+    '#define STATS(p) ((p)->nd->stats)',
+    'struct my_priv { struct net_device *nd; };',
+    'static struct net_device *unused_dev;',
+    'static struct my_priv *shared_priv;',
+    'static int helper(struct net_device *nd)',
+    '{',
+    '\treturn nd->mtu;',
+    '}',
+    'static void other(void)',
+    '{',
+    '\tunused_dev->mtu = 0;',
+    '}',
+    'static void edited(void)',
+    '{',
+    '#ifdef CONFIG_X',
+    '\tSTATS(shared_priv).tx_packets++;',
+    '#endif',
+    '\thelper(0);',
+    '}',
+    'static const struct net_device_ops ops = {',
+    '\t.ndo_stop = 0,',
+    '};',
+    '',
+  ].join('\n');
+
+  it('keeps the function, every directive and type, the declarations it names (functions as headers), and blanks the rest', () => {
+    const tree = checker.parser.parse(blankAnnotations(FILE))!;
+    const layout = declarationLayout(tree);
+    tree.delete();
+    const lines = FILE.split('\n');
+    const directiveLines = Uint8Array.from(lines, (line) => (line.startsWith('#') ? 1 : 0));
+    const edited = layout.findIndex((declaration) => FILE.slice(declaration.start, declaration.end).startsWith('static void edited'));
+    const slice = sliceText(FILE, directiveLines, layout, edited).split('\n');
+    assert.equal(slice.length, lines.length);
+    assert.deepEqual(
+      slice.map((line) => line.trimEnd()),
+      [
+        '#include <linux/netdevice.h>',
+        '#define STATS(p) ((p)->nd->stats)',
+        'struct my_priv { struct net_device *nd; };',
+        '',
+        'static struct my_priv *shared_priv;',
+        'static int helper(struct net_device *nd)',
+        '{',
+        '',
+        '}',
+        '',
+        '',
+        '',
+        '',
+        'static void edited(void)',
+        '{',
+        '#ifdef CONFIG_X',
+        '\tSTATS(shared_priv).tx_packets++;',
+        '#endif',
+        '\thelper(0);',
+        '}',
+        '',
+        '',
+        '',
+        '',
+      ],
+    );
+    // Every offset holds: blanked characters become spaces.
+    assert.deepEqual(slice.map((line) => line.length), lines.map((line) => line.length));
+  });
+
+  it('moves what lay after an edit by the characters and lines it added', () => {
+    const before = 'a\nbc\nd e\nf';
+    const edit = EditShift.between(before, 'a\nbXY\nZc\nd e\nf')!;
+    assert.deepEqual([edit.start, edit.oldEnd, edit.newEnd, edit.delta, edit.lineDelta], [3, 3, 7, 4, 1]);
+    // `c` was at line 1, column 1: it is on the edit's last line, so its column moves too.
+    assert.deepEqual(edit.position({ line: 1, column: 1 }), { line: 2, column: 1 });
+    assert.deepEqual(edit.position({ line: 2, column: 2 }), { line: 3, column: 2 });
+    assert.equal(edit.line(0), 0);
+    assert.equal(edit.offset(6), 10);
+    assert.deepEqual(edit.range({ startLine: 0, startColumn: 0, endLine: 0, endColumn: 1, startIndex: 0, endIndex: 1 }), { startLine: 0, startColumn: 0, endLine: 0, endColumn: 1, startIndex: 0, endIndex: 1 });
+    assert.equal(EditShift.between(before, before), undefined);
   });
 });

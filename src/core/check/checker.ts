@@ -38,7 +38,7 @@ import { includeRoots } from './includeRoots';
 import { IncrementalChecks, type SliceCheck } from './incremental';
 import { DocumentTrees } from './trees';
 import { typeOracle, type CheckTypeOracle } from './typeOracle';
-import { readVariants, type PreprocessedFile } from './variants';
+import { readVariants, variantCount, type PreprocessedFile } from './variants';
 
 export interface CheckResult {
   findings: Finding[];
@@ -171,6 +171,7 @@ export class Checker {
       directiveLines: file.pre.directiveLines,
       headers: file.pre.headers.map(({ path, text: headerText }) => ({ path, text: headerText })),
       inseparable: reading.union.bodiesInseparable === true,
+      variantsOf: (wholeText) => variantCount({ ...file, lines: blankAnnotations(wholeText).split('\n') }, context.targets.length),
     };
   }
 

@@ -8,15 +8,15 @@ export interface TopLevelDeclaration {
   start: number;
   end: number;
   /**
-   * 'function': a function definition with a body; 'declaration': declarations, typedefs and
-   * struct/union/enum definitions whose declared names are all known; 'other': anything else
-   * (macro calls such as `DEFINE_SPINLOCK(lock);`, code tree-sitter could not parse), which a
-   * re-check always keeps.
+   * 'function': a function definition with a body; 'declaration': a declaration of variables or
+   * functions whose declared names are all known; 'other': anything else (types, macro calls
+   * such as `DEFINE_SPINLOCK(lock);`, code tree-sitter could not parse), which a re-check
+   * always keeps.
    */
   kind: 'function' | 'declaration' | 'other';
   /** function only: the body's braces, [start, end). */
   body?: { start: number; end: number };
-  /** The names it declares: variables, functions, typedefs, tags, enumerators. */
+  /** The names it declares (function and declaration only). */
   declares: string[];
 }
 
@@ -42,9 +42,11 @@ function describe(node: Node): TopLevelDeclaration {
       if (!body || body.type !== 'compound_statement' || !name) return other;
       return { ...place, kind: 'function', body: { start: body.startIndex, end: body.endIndex }, declares: [name] };
     }
-    case 'declaration':
-    case 'type_definition': {
-      const declares = [...tagsDefinedIn(node.childForFieldName('type'))];
+    case 'declaration': {
+      // Types stay whatever names them: a workspace header's typedef may name a struct the file
+      // defines (`typedef struct akvcam_device *akvcam_device_t;`), which no name in the file links.
+      if (tagsDefinedIn(node.childForFieldName('type')).length > 0) return other;
+      const declares: string[] = [];
       for (const declarator of node.childrenForFieldName('declarator')) {
         if (!declarator) continue;
         // Every name in the declarator, parameters too: `static DEFINE_MUTEX(lock);` declares `lock`.
@@ -53,12 +55,6 @@ function describe(node: Node): TopLevelDeclaration {
         if (names.length === 0) return other;
         declares.push(...names);
       }
-      return declares.length > 0 ? { ...place, kind: 'declaration', declares } : other;
-    }
-    case 'struct_specifier':
-    case 'union_specifier':
-    case 'enum_specifier': {
-      const declares = tagsDefinedIn(node);
       return declares.length > 0 ? { ...place, kind: 'declaration', declares } : other;
     }
     default:

@@ -34,6 +34,8 @@ export interface SliceCheck {
   headers: readonly { path: string; text: string }[];
   /** A function body of the slice declares something for the code after it. */
   inseparable: boolean;
+  /** What `variants` the whole check of a text with the slice's directives says (blanked lines change how branches are grouped). */
+  variantsOf: (text: string) => number;
 }
 
 export interface RecheckInput {
@@ -77,7 +79,7 @@ export class IncrementalChecks {
     const editedNames = new Set([...identifiers(previous.text, previous.layout[index].start, previous.layout[index].end), ...identifiers(input.text, function_.start, function_.end)]);
     if (namesMissingFunction(previous.result, previous.text).some((name) => editedNames.has(name))) return undefined;
     if (namesMissingFunction(slice.result, input.text).length > 0) return undefined;
-    const result = merged(previous, edit!, index, input, slice.result);
+    const result = merged(previous, edit!, index, input, slice);
     this.documents.set(documentKey, { ...previous, text: input.text, result, layout, directiveLines, headers: slice.headers });
     return result;
   }
@@ -225,7 +227,8 @@ function namesMissingFunction(result: CheckResult, text: string): string[] {
 }
 
 /** The previous check's findings and usages outside the function, moved, with the slice's inside it. */
-function merged(previous: DocumentCheck, edit: EditShift, index: number, input: RecheckInput, slice: CheckResult): CheckResult {
+function merged(previous: DocumentCheck, edit: EditShift, index: number, input: RecheckInput, sliceCheck: SliceCheck): CheckResult {
+  const slice = sliceCheck.result;
   const oldStarts = lineStarts(previous.text);
   const newStarts = lineStarts(input.text);
   const oldFunction = previous.layout[index];
@@ -249,6 +252,7 @@ function merged(previous: DocumentCheck, edit: EditShift, index: number, input: 
   return {
     ...slice,
     findings: input.ordered(findings, input.text.split('\n')),
+    variants: sliceCheck.variantsOf(input.text),
     usages,
     mentions: inOrder([...kept(previous.result.mentions, (m) => m.range, (m) => ({ ...m, range: edit.range(m.range) })), ...inside(slice.mentions, (m) => m.range)]),
   };

@@ -119,6 +119,11 @@ export function readVariants(trees: DocumentTrees, file: PreprocessedFile, optio
   }
 }
 
+/** How many distinct compiled-line sets the targets produce: what `readVariants` reports, without reading. */
+export function variantCount(file: PreprocessedFile, targetCount: number): number {
+  return 1 + groupTargets(file, targetCount, sharedText(file)).groups.length;
+}
+
 interface SharedText {
   /** Lines some built target compiles. */
   compiledBySome: Uint8Array;
@@ -143,7 +148,8 @@ function sharedText({ lines, pre, built }: PreprocessedFile): SharedText {
 
 /**
  * Targets that compile exactly the shared text's lines, and the others grouped by the lines
- * that differ (dropped from the union, or an alternative branch the union left out).
+ * that differ (dropped from the union, or an alternative branch the union left out). A line
+ * with no code differs in nothing a read sees.
  */
 function groupTargets({ lines, pre, built }: PreprocessedFile, targetCount: number, shared: SharedText): { exact: number[]; groups: { slots: number[]; changed: number[] }[] } {
   const groups = new Map<string, { slots: number[]; changed: number[] }>();
@@ -153,7 +159,7 @@ function groupTargets({ lines, pre, built }: PreprocessedFile, targetCount: numb
     const states = pre.lineStates[slot];
     const changed: number[] = [];
     for (let i = 0; i < lines.length; i++) {
-      if (shared.compiledBySome[i] && !pre.directiveLines[i] && (states[i] !== LineState.Inactive) !== (shared.inUnion[i] === 1)) changed.push(i);
+      if (shared.compiledBySome[i] && !pre.directiveLines[i] && (states[i] !== LineState.Inactive) !== (shared.inUnion[i] === 1) && !isBlank(lines[i])) changed.push(i);
     }
     if (changed.length === 0) {
       exact.push(slot);
@@ -228,6 +234,10 @@ function variantFunctions(union: FileUsages, found: FileUsages, positions: Posit
     if (isDirty(mapped.range.startIndex)) functions.set(name, mapped);
   }
   return functions;
+}
+
+function isBlank(line: string): boolean {
+  return line.trim() === '';
 }
 
 function blank(line: string): string {
