@@ -121,19 +121,20 @@ export class Checker {
     const quick = this.incremental.recheck(documentKey, {
       text,
       optionsKey,
-      checkSlice: (slice) => this.checkWhole(slice, { ...options, documentKey: undefined }, true),
+      // The slice's trees are kept apart from the document's: the next keystroke's slice is mostly the same text.
+      checkSlice: (slice, functionStart) => this.checkWhole(slice, { ...options, documentKey: sliceKey(documentKey) }, { at: functionStart }),
       noteFor: (usages) => this.notInImagesNote(context, usages),
       ordered: unsuppressedInOrder,
     });
     if (quick) return quick;
-    const whole = this.checkWhole(text, options, true);
+    const whole = this.checkWhole(text, options, 'all');
     if (whole.inseparable) this.incremental.forget(documentKey);
     else this.incremental.remember(documentKey, { ...whole, text, optionsKey });
     return whole.result;
   }
 
   /** The check of the whole text; with `layout`, also what a re-check of an edit in one of its functions needs (incremental.ts). */
-  private checkWhole(text: string, options: CheckOptions, layout = false): SliceCheck {
+  private checkWhole(text: string, options: CheckOptions, layout?: 'all' | { at: number }): SliceCheck {
     const context = this.contextOf(options);
     const environments = this.environments(context.targets);
     const file = this.preprocessFile(text, options, environments);
@@ -208,6 +209,7 @@ export class Checker {
   /** Drops the trees kept for a document (on close). */
   forget(documentKey: string): void {
     this.trees.forget(documentKey);
+    this.trees.forget(sliceKey(documentKey));
     this.incremental.forget(documentKey);
   }
 
@@ -488,6 +490,11 @@ function judgedUsage(use: MemberUse): JudgedUsage {
 /** Call and reference sites in file order: gcc reports an undeclared name at its first use, whichever kind. */
 function inFileOrder(sites: CallSite[]): CallSite[] {
   return sites.sort((a, b) => a.line - b.line || a.startColumn - b.startColumn);
+}
+
+/** The key the trees of a document's re-check slices are kept under. */
+function sliceKey(documentKey: string): string {
+  return `${documentKey}\u0000slice`;
 }
 
 /** What a re-check may reuse a check under: the options but for the document and its text. */

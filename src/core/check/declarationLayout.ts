@@ -31,6 +31,12 @@ export function declarationLayout(tree: Tree): TopLevelDeclaration[] {
   return layout;
 }
 
+/** The top-level declaration starting at `start`, if one does (none or one entry). */
+export function declarationAt(tree: Tree, start: number): TopLevelDeclaration[] {
+  const node = tree.rootNode.firstChildForIndex(start);
+  return node && node.startIndex === start ? [describe(node)] : [];
+}
+
 function describe(node: Node): TopLevelDeclaration {
   const place = { start: node.startIndex, end: node.endIndex };
   const other: TopLevelDeclaration = { ...place, kind: 'other', declares: [] };

@@ -18,6 +18,9 @@ export class EditShift {
     readonly startPosition: Position,
     readonly oldEndPosition: Position,
     readonly newEndPosition: Position,
+    /** Where the lines of the old and the new text start. */
+    readonly oldLineStarts: readonly number[],
+    readonly newLineStarts: readonly number[],
   ) {}
 
   /** The one stretch that differs between the texts (common start and end kept), or undefined when they are equal. */
@@ -34,7 +37,7 @@ export class EditShift {
     }
     const oldStarts = lineStarts(oldText);
     const newStarts = lineStarts(newText);
-    return new EditShift(start, oldEnd, newEnd, positionAt(oldStarts, start), positionAt(oldStarts, oldEnd), positionAt(newStarts, newEnd));
+    return new EditShift(start, oldEnd, newEnd, positionAt(oldStarts, start), positionAt(oldStarts, oldEnd), positionAt(newStarts, newEnd), oldStarts, newStarts);
   }
 
   get delta(): number {
@@ -61,8 +64,14 @@ export class EditShift {
     return { line: position.line + this.lineDelta, column: onEndLine ? position.column + this.newEndPosition.column - this.oldEndPosition.column : position.column };
   }
 
+  /** Whether a range ends at or before the edit's start (the edit leaves it where it is). */
+  endsBefore(range: SourceRange): boolean {
+    const end = { line: range.endLine, column: range.endColumn };
+    return before(end, this.startPosition) || equal(end, this.startPosition);
+  }
+
   range(range: SourceRange): SourceRange {
-    if (before({ line: range.endLine, column: range.endColumn }, this.startPosition) || equal({ line: range.endLine, column: range.endColumn }, this.startPosition)) return range;
+    if (this.endsBefore(range)) return range;
     const start = this.position({ line: range.startLine, column: range.startColumn });
     const end = this.position({ line: range.endLine, column: range.endColumn });
     // Ranges read from lines carry no offsets (both 0).
@@ -72,6 +81,7 @@ export class EditShift {
 
   usage(judged: JudgedUsage): JudgedUsage {
     const { usage } = judged;
+    if (this.endsBefore(usage.range) && (!judged.assigned || this.endsBefore(judged.assigned.range)) && (!usage.evidence || usage.evidence.every((place) => this.endsBefore(place)))) return judged;
     return {
       ...judged,
       usage: {

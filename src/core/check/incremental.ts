@@ -41,7 +41,8 @@ export interface SliceCheck {
 export interface RecheckInput {
   text: string;
   optionsKey: string;
-  checkSlice: (slice: string) => SliceCheck;
+  /** The check of a slice, with the top-level declaration at `functionStart` as its layout. */
+  checkSlice: (slice: string, functionStart: number) => SliceCheck;
   /** The file's one `struct-not-in-image` note for these usages, if they call for one. */
   noteFor: (usages: readonly JudgedUsage[]) => Finding | undefined;
   /** The findings in file order without those the file's ignore marks silence. */
@@ -72,13 +73,13 @@ export class IncrementalChecks {
     const index = edit && editedFunction(previous.layout, edit);
     if (index === undefined || !directiveFree(previous, input.text, edit!)) return undefined;
     const layout = movedLayout(previous.layout, index, edit!);
-    const directiveLines = movedDirectiveLines(previous.directiveLines, edit!, input.text);
+    const directiveLines = movedDirectiveLines(previous.directiveLines, edit!);
     const function_ = layout[index];
-    const slice = input.checkSlice(sliceText(input.text, directiveLines, layout, index));
+    const slice = input.checkSlice(sliceText(input.text, directiveLines, layout, index, edit!.newLineStarts), function_.start);
     if (!this.sliceHolds(previous, slice, layout[index], directiveLines)) return undefined;
     const editedNames = new Set([...identifiers(previous.text, previous.layout[index].start, previous.layout[index].end), ...identifiers(input.text, function_.start, function_.end)]);
-    if (namesMissingFunction(previous.result, previous.text).some((name) => editedNames.has(name))) return undefined;
-    if (namesMissingFunction(slice.result, input.text).length > 0) return undefined;
+    if (namesMissingFunction(previous.result, previous.text, edit!.oldLineStarts).some((name) => editedNames.has(name))) return undefined;
+    if (namesMissingFunction(slice.result, input.text, edit!.newLineStarts).length > 0) return undefined;
     const result = merged(previous, edit!, index, input, slice);
     this.documents.set(documentKey, { ...previous, text: input.text, result, layout, directiveLines, headers: slice.headers });
     return result;
@@ -105,7 +106,7 @@ function editedFunction(layout: readonly TopLevelDeclaration[], edit: EditShift)
 /** Whether the lines the edit touches held no directive and hold none now (nor a line joined to the next). */
 function directiveFree(previous: DocumentCheck, text: string, edit: EditShift): boolean {
   for (let line = edit.startPosition.line; line <= edit.oldEndPosition.line; line++) if (previous.directiveLines[line]) return false;
-  const starts = lineStarts(text);
+  const starts = edit.newLineStarts;
   for (let line = edit.startPosition.line; line <= edit.newEndPosition.line; line++) {
     const content = text.slice(starts[line], (starts[line + 1] ?? text.length + 1) - 1);
     if (content.trimStart().startsWith('#') || content.trimEnd().endsWith('\\')) return false;
@@ -122,8 +123,8 @@ function movedLayout(layout: readonly TopLevelDeclaration[], index: number, edit
   });
 }
 
-function movedDirectiveLines(old: Uint8Array, edit: EditShift, text: string): Uint8Array {
-  const lines = new Uint8Array(lineStarts(text).length);
+function movedDirectiveLines(old: Uint8Array, edit: EditShift): Uint8Array {
+  const lines = new Uint8Array(edit.newLineStarts.length);
   for (let line = 0; line < old.length; line++) {
     if (!old[line]) continue;
     const moved = edit.line(line);
@@ -136,25 +137,25 @@ function movedDirectiveLines(old: Uint8Array, edit: EditShift, text: string): Ui
  * The text with every top-level declaration the edited function does not need blanked, and the
  * bodies of the functions it needs (it sees only their headers). Directive lines stay.
  */
-export function sliceText(text: string, directiveLines: Uint8Array, layout: readonly TopLevelDeclaration[], index: number): string {
-  const kept = neededDeclarations(text, directiveLines, layout, index);
+export function sliceText(text: string, directiveLines: Uint8Array, layout: readonly TopLevelDeclaration[], index: number, starts: readonly number[] = lineStarts(text)): string {
+  const kept = neededDeclarations(text, directiveLines, layout, index, starts);
   const blanks: { start: number; end: number }[] = [];
   layout.forEach((declaration, i) => {
     if (i === index || declaration.kind === 'other') return;
     if (!kept.has(i)) blanks.push({ start: declaration.start, end: declaration.end });
     else if (declaration.body) blanks.push({ start: declaration.body.start + 1, end: declaration.body.end - 1 });
   });
-  return blanked(text, directiveLines, blanks);
+  return blanked(text, directiveLines, blanks, starts);
 }
 
 /** The declarations declaring a name the function mentions, and those their kept text mentions, in turn (macros' bodies count). */
-function neededDeclarations(text: string, directiveLines: Uint8Array, layout: readonly TopLevelDeclaration[], index: number): Set<number> {
+function neededDeclarations(text: string, directiveLines: Uint8Array, layout: readonly TopLevelDeclaration[], index: number, starts: readonly number[]): Set<number> {
   const declaring = new Map<string, number[]>();
   layout.forEach((declaration, i) => {
     if (i === index || declaration.kind === 'other') return;
     for (const name of declaration.declares) declaring.set(name, [...(declaring.get(name) ?? []), i]);
   });
-  const macros = macroTexts(text, directiveLines);
+  const macros = macroTexts(text, directiveLines, starts);
   const kept = new Set<number>();
   const seen = new Set<string>();
   const pending = identifiers(text, layout[index].start, layout[index].end);
@@ -175,24 +176,23 @@ function neededDeclarations(text: string, directiveLines: Uint8Array, layout: re
 }
 
 /** The text of each `#define`, continuation lines joined, by the macro's name. */
-function macroTexts(text: string, directiveLines: Uint8Array): Map<string, string[]> {
+function macroTexts(text: string, directiveLines: Uint8Array, starts: readonly number[]): Map<string, string[]> {
   const macros = new Map<string, string[]>();
-  const lines = text.split('\n');
-  for (let line = 0; line < lines.length; line++) {
+  const lineText = (line: number) => text.slice(starts[line], (starts[line + 1] ?? text.length + 1) - 1);
+  for (let line = 0; line < starts.length; line++) {
     if (!directiveLines[line]) continue;
-    const name = DEFINE.exec(lines[line])?.[1];
+    const name = DEFINE.exec(lineText(line))?.[1];
     let end = line;
-    while (end + 1 < lines.length && directiveLines[end + 1] && lines[end].trimEnd().endsWith('\\')) end++;
-    if (name) macros.set(name, [...(macros.get(name) ?? []), lines.slice(line, end + 1).join('\n')]);
+    while (end + 1 < starts.length && directiveLines[end + 1] && lineText(end).trimEnd().endsWith('\\')) end++;
+    if (name) macros.set(name, [...(macros.get(name) ?? []), text.slice(starts[line], (starts[end + 1] ?? text.length + 1) - 1)]);
     line = end;
   }
   return macros;
 }
 
 /** The text with the stretches turned to spaces, but for line breaks and directive lines. */
-function blanked(text: string, directiveLines: Uint8Array, stretches: readonly { start: number; end: number }[]): string {
+function blanked(text: string, directiveLines: Uint8Array, stretches: readonly { start: number; end: number }[], starts: readonly number[]): string {
   if (stretches.length === 0) return text;
-  const starts = lineStarts(text);
   const parts: string[] = [];
   let done = 0;
   for (const { start, end } of [...stretches].sort((a, b) => a.start - b.start)) {
@@ -216,8 +216,7 @@ function identifiers(text: string, start: number, end: number): string[] {
 }
 
 /** The names `missing-function` reported (each at its first call). */
-function namesMissingFunction(result: CheckResult, text: string): string[] {
-  const starts = lineStarts(text);
+function namesMissingFunction(result: CheckResult, text: string, starts: readonly number[]): string[] {
   return result.findings
     .filter((finding) => finding.code === 'missing-function')
     .map((finding) => {
@@ -229,8 +228,8 @@ function namesMissingFunction(result: CheckResult, text: string): string[] {
 /** The previous check's findings and usages outside the function, moved, with the slice's inside it. */
 function merged(previous: DocumentCheck, edit: EditShift, index: number, input: RecheckInput, sliceCheck: SliceCheck): CheckResult {
   const slice = sliceCheck.result;
-  const oldStarts = lineStarts(previous.text);
-  const newStarts = lineStarts(input.text);
+  const oldStarts = edit.oldLineStarts;
+  const newStarts = edit.newLineStarts;
   const oldFunction = previous.layout[index];
   const oldStart = positionAt(oldStarts, oldFunction.start);
   const oldEnd = positionAt(oldStarts, oldFunction.end);

@@ -6,7 +6,7 @@
 import { LineState, type PreprocessResult } from '../c/preprocessor';
 import type { AggregateMention, FileUsages, FunctionSignature, MemberUsage, SourceRange, TypeOracle } from '../c/usages';
 import { compactVariant, localTagDefinitions, PositionMap, spanContaining, topLevelSpans, withVariantGaps, type TopLevelSpan } from './compactText';
-import { declarationLayout, type TopLevelDeclaration } from './declarationLayout';
+import { declarationAt, declarationLayout, type TopLevelDeclaration } from './declarationLayout';
 import type { DocumentTrees } from './trees';
 
 /** The file as the preprocessor left it for every target. */
@@ -45,8 +45,8 @@ export interface VariantOptions {
   oracle: TypeOracle;
   documentKey?: string;
   workspaceGeneration?: number;
-  /** Read the shared text's top-level declarations too. */
-  layout?: boolean;
+  /** Read the shared text's top-level declarations too: all of them, or the one starting at an offset. */
+  layout?: 'all' | { at: number };
 }
 
 /** Reads the file for every built target, handing each read to `record`. */
@@ -111,7 +111,7 @@ export function readVariants(trees: DocumentTrees, file: PreprocessedFile, optio
       union,
       mentions: [...mentions.values()].sort((a, b) => a.range.startIndex - b.range.startIndex),
       variants,
-      ...(options.layout ? { layout: declarationLayout(unionTree) } : {}),
+      ...(options.layout === 'all' ? { layout: declarationLayout(unionTree) } : options.layout ? { layout: declarationAt(unionTree, options.layout.at) } : {}),
     };
   } finally {
     if (!documentKey) unionTree.delete();
