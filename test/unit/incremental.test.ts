@@ -15,6 +15,7 @@ import { blankAnnotations } from '../../src/core/c/parser';
 import { declarationLayout } from '../../src/core/check/declarationLayout';
 import { sliceText } from '../../src/core/check/incremental';
 import { EditShift } from '../../src/core/check/editShift';
+import { createIncludeResolver } from '../../src/core/c/includes';
 
 const db = bundledDatabase();
 let checker: Checker;
@@ -209,6 +210,25 @@ describe('re-check after an edit', () => {
       }
       checker.forget(key);
     }
+  });
+});
+
+describe('re-check after an edit, with a workspace header', () => {
+  it('keeps the header\'s positions for a function only the header declares, while the file\'s lines move', () => {
+    // The prototype sits further down its header than the edit does in the file.
+    const headers: Record<string, string> = { '/ws/drv.h': `#include <linux/vfio.h>\n${'\n'.repeat(20)}int drv_open(struct vfio_device *vdev);\n` };
+    const resolveInclude = createIncludeResolver(['/ws'], (path) => headers[path]);
+    const text = ['#include "drv.h"', '', 'static int first(struct vfio_device *vdev)', '{', '\treturn 0;', '}', '', 'static const struct vfio_device_ops ops = {', '\t.open_device = drv_open,', '};', ''].join('\n');
+    const options = { fileName: '/ws/drv.c', targets: parseTargets('versions', db.images).images, resolveInclude };
+    const key = 'incremental-header';
+    checker.check(text, { ...options, documentKey: key });
+    for (const edited of [text.replace('\treturn 0;', '\n\treturn 0;'), text]) {
+      const kept = checker.check(edited, { ...options, documentKey: key });
+      assert.deepEqual(said(kept), said(checker.check(edited, options)));
+      // The signature is the header's, on its line 22.
+      assert.deepEqual(kept.usages.find((u) => u.usage.member === 'open_device')?.assigned?.header.startLine, 21);
+    }
+    checker.forget(key);
   });
 });
 

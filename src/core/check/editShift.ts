@@ -79,9 +79,11 @@ export class EditShift {
     return { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column, ...offsets };
   }
 
-  usage(judged: JudgedUsage): JudgedUsage {
+  /** A usage moved; the assigned function's signature only when `inText` (a workspace header may have given it). */
+  usage(judged: JudgedUsage, inText: (signature: FunctionSignature) => boolean): JudgedUsage {
     const { usage } = judged;
-    if (this.endsBefore(usage.range) && (!judged.assigned || this.endsBefore(judged.assigned.range)) && (!usage.evidence || usage.evidence.every((place) => this.endsBefore(place)))) return judged;
+    const assigned = judged.assigned && inText(judged.assigned) ? judged.assigned : undefined;
+    if (this.endsBefore(usage.range) && (!assigned || this.endsBefore(assigned.range)) && (!usage.evidence || usage.evidence.every((place) => this.endsBefore(place)))) return judged;
     return {
       ...judged,
       usage: {
@@ -90,7 +92,7 @@ export class EditShift {
         ...(usage.statementRange ? { statementRange: this.range(usage.statementRange) } : {}),
         ...(usage.evidence ? { evidence: usage.evidence.map((place) => this.range(place)) } : {}),
       },
-      ...(judged.assigned ? { assigned: this.signature(judged.assigned) } : {}),
+      ...(assigned ? { assigned: this.signature(assigned) } : {}),
     };
   }
 

@@ -13,6 +13,7 @@ import { EditShift, outside } from './editShift';
 import type { TopLevelDeclaration } from './declarationLayout';
 import type { Finding, JudgedUsage } from './findings';
 import { lineStarts, positionAt } from '../c/lineIndex';
+import type { FunctionSignature } from '../c/usages';
 
 /** What a check of a document leaves for the next one. */
 export interface DocumentCheck {
@@ -239,7 +240,9 @@ function merged(previous: DocumentCheck, edit: EditShift, index: number, input: 
   const inside = <T>(items: readonly T[], rangeOf: (item: T) => Parameters<typeof outside>[0]) => items.filter((item) => !outside(rangeOf(item), oldStart, newEnd));
   const inOrder = <T extends { range: { startLine: number; startColumn: number } }>(items: T[]) => items.sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn);
 
-  const usages = [...kept(previous.result.usages, (u) => u.usage.range, (u) => edit.usage(u)), ...inside(slice.usages, (u) => u.usage.range)].sort(
+  // A function's signature from a workspace header has that header's positions: it stays.
+  const inText = (signature: FunctionSignature) => previous.text.slice(signature.range.startIndex, signature.range.endIndex) === signature.name;
+  const usages = [...kept(previous.result.usages, (u) => u.usage.range, (u) => edit.usage(u, inText)), ...inside(slice.usages, (u) => u.usage.range)].sort(
     (a, b) => a.usage.range.startLine - b.usage.range.startLine || a.usage.range.startColumn - b.usage.range.startColumn,
   );
   const findings = [
