@@ -13,7 +13,7 @@ import { packageRoot } from '../../src/cli/paths';
 import { bundledDatabase } from './helpers';
 import { blankAnnotations } from '../../src/core/c/parser';
 import { declarationLayout } from '../../src/core/check/declarationLayout';
-import { sliceText } from '../../src/core/check/incremental';
+import { macroTexts, sliceText } from '../../src/core/check/incremental';
 import { EditShift } from '../../src/core/check/editShift';
 import { createIncludeResolver } from '../../src/core/c/includes';
 
@@ -232,6 +232,45 @@ describe('re-check after an edit, with a workspace header', () => {
   });
 });
 
+describe('re-check of an unchanged file whose header changed', () => {
+  it('says what a fresh check says with the new header, for the same text and after an edit in a body', () => {
+    const headers: Record<string, string> = { '/ws/compat.h': '#include <linux/version.h>\n#define HAS_OPEN_DEVICE (LINUX_VERSION_CODE >= KERNEL_VERSION(5, 15, 0))\n' };
+    // The extension makes a resolver per check, reading the header as it is then.
+    const options = () => ({ fileName: '/ws/drv.c', targets: parseTargets('5.4..6.8', db.images).images, resolveInclude: createIncludeResolver(['/ws'], (path) => headers[path]) });
+    const text = [
+      '#include <linux/vfio.h>',
+      '#include "compat.h"',
+      'static int my_open(struct vfio_device *vdev)',
+      '{',
+      '\treturn 0;',
+      '}',
+      'static const struct vfio_device_ops ops = {',
+      '#if HAS_OPEN_DEVICE',
+      '\t.open_device = my_open,',
+      '#else',
+      '\t.open = my_open,',
+      '#endif',
+      '};',
+      '',
+    ].join('\n');
+    const key = 'incremental-header-edit';
+    assert.deepEqual(checker.check(text, { ...options(), documentKey: key }).findings.filter((f) => f.code === 'missing-member'), []);
+    headers['/ws/compat.h'] = headers['/ws/compat.h'].replace('5, 15, 0', '5, 16, 0');
+    for (const edited of [text, text.replace('\treturn 0;', '\treturn 1;')]) {
+      const kept = checker.check(edited, { ...options(), documentKey: key });
+      assert.deepEqual(said(kept), said(checker.check(edited, options())));
+      assert.deepEqual(kept.findings.filter((f) => f.code === 'missing-member').map((f) => f.range.startLine), [10]);
+    }
+    // The header changes back while a body is edited: the slice sees another header, so the whole file is checked.
+    headers['/ws/compat.h'] = headers['/ws/compat.h'].replace('5, 16, 0', '5, 15, 0');
+    const edited = text.replace('\treturn 0;', '\treturn 2;');
+    const kept = checker.check(edited, { ...options(), documentKey: key });
+    assert.deepEqual(said(kept), said(checker.check(edited, options())));
+    assert.deepEqual(kept.findings.filter((f) => f.code === 'missing-member'), []);
+    checker.forget(key);
+  });
+});
+
 describe('the slice an edited function is re-checked from', () => {
   const FILE = [
     '#include <linux/netdevice.h>',
@@ -267,7 +306,8 @@ describe('the slice an edited function is re-checked from', () => {
     const lines = FILE.split('\n');
     const directiveLines = Uint8Array.from(lines, (line) => (line.startsWith('#') ? 1 : 0));
     const edited = layout.findIndex((declaration) => FILE.slice(declaration.start, declaration.end).startsWith('static void edited'));
-    const slice = sliceText(FILE, directiveLines, layout, edited).split('\n');
+    const starts = [0, ...[...FILE.matchAll(/\n/g)].map((match) => match.index + 1)];
+    const slice = sliceText({ text: FILE, directiveLines, starts, macros: macroTexts(FILE, directiveLines) }, layout, edited).split('\n');
     assert.equal(slice.length, lines.length);
     assert.deepEqual(
       slice.map((line) => line.trimEnd()),

@@ -173,6 +173,7 @@ export class Checker {
       headers: file.pre.headers.map(({ path, text: headerText }) => ({ path, text: headerText })),
       inseparable: reading.union.bodiesInseparable === true,
       variantsOf: (wholeText) => variantCount({ ...file, lines: blankAnnotations(wholeText).split('\n') }, context.targets.length),
+      everyTargetCompiles: (line) => file.pre.lineStates.every((states, slot) => !file.built(slot) || states[line] === LineState.Active),
     };
   }
 

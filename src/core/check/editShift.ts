@@ -59,24 +59,42 @@ export class EditShift {
   }
 
   position(position: Position): Position {
-    if (before(position, this.oldEndPosition)) return position;
-    const onEndLine = position.line === this.oldEndPosition.line;
-    return { line: position.line + this.lineDelta, column: onEndLine ? position.column + this.newEndPosition.column - this.oldEndPosition.column : position.column };
+    return { line: this.movedLine(position.line, position.column), column: this.movedColumn(position.line, position.column) };
   }
 
   /** Whether a range ends at or before the edit's start (the edit leaves it where it is). */
   endsBefore(range: SourceRange): boolean {
-    const end = { line: range.endLine, column: range.endColumn };
-    return before(end, this.startPosition) || equal(end, this.startPosition);
+    const start = this.startPosition;
+    return range.endLine < start.line || (range.endLine === start.line && range.endColumn <= start.column);
   }
 
   range(range: SourceRange): SourceRange {
     if (this.endsBefore(range)) return range;
-    const start = this.position({ line: range.startLine, column: range.startColumn });
-    const end = this.position({ line: range.endLine, column: range.endColumn });
     // Ranges read from lines carry no offsets (both 0).
-    const offsets = range.startIndex === 0 && range.endIndex === 0 ? { startIndex: 0, endIndex: 0 } : { startIndex: this.offset(range.startIndex), endIndex: this.offset(range.endIndex) };
-    return { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column, ...offsets };
+    const noOffsets = range.startIndex === 0 && range.endIndex === 0;
+    return {
+      startLine: this.movedLine(range.startLine, range.startColumn),
+      startColumn: this.movedColumn(range.startLine, range.startColumn),
+      endLine: this.movedLine(range.endLine, range.endColumn),
+      endColumn: this.movedColumn(range.endLine, range.endColumn),
+      startIndex: noOffsets ? 0 : this.offset(range.startIndex),
+      endIndex: noOffsets ? 0 : this.offset(range.endIndex),
+    };
+  }
+
+  /** The line of an old position outside the edit (those before its old end stay). */
+  private movedLine(line: number, column: number): number {
+    return this.beforeOldEnd(line, column) ? line : line + this.lineDelta;
+  }
+
+  private movedColumn(line: number, column: number): number {
+    if (this.beforeOldEnd(line, column) || line !== this.oldEndPosition.line) return column;
+    return column + this.newEndPosition.column - this.oldEndPosition.column;
+  }
+
+  private beforeOldEnd(line: number, column: number): boolean {
+    const end = this.oldEndPosition;
+    return line < end.line || (line === end.line && column < end.column);
   }
 
   /** A usage moved; the assigned function's signature only when `inText` (a workspace header may have given it). */
@@ -120,15 +138,9 @@ export class EditShift {
   }
 }
 
-export function before(a: Position, b: Position): boolean {
-  return a.line < b.line || (a.line === b.line && a.column < b.column);
-}
-
-function equal(a: Position, b: Position): boolean {
-  return a.line === b.line && a.column === b.column;
-}
-
 /** Whether a range lies wholly before `start` or wholly at or after `end` (positions). */
 export function outside(range: SourceRange, start: Position, end: Position): boolean {
-  return !before(start, { line: range.endLine, column: range.endColumn }) || !before({ line: range.startLine, column: range.startColumn }, end);
+  const endsBeforeStart = range.endLine < start.line || (range.endLine === start.line && range.endColumn <= start.column);
+  const startsAtOrAfterEnd = range.startLine > end.line || (range.startLine === end.line && range.startColumn >= end.column);
+  return endsBeforeStart || startsAtOrAfterEnd;
 }

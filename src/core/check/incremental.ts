@@ -25,6 +25,8 @@ export interface DocumentCheck {
   directiveLines: Uint8Array;
   /** The workspace headers the file's build read, with their texts. */
   headers: readonly { path: string; text: string }[];
+  /** The file's `#define`s (see macroTexts), read on the first re-check: an edit the slice serves changes no directive. */
+  macros?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** What checking a slice gives back: the check of it, and what the whole check would keep of it. */
@@ -37,6 +39,8 @@ export interface SliceCheck {
   inseparable: boolean;
   /** What `variants` the whole check of a text with the slice's directives says (blanked lines change how branches are grouped). */
   variantsOf: (text: string) => number;
+  /** Whether every target that builds the file compiles the line, for certain. */
+  everyTargetCompiles: (line: number) => boolean;
 }
 
 export interface RecheckInput {
@@ -69,20 +73,21 @@ export class IncrementalChecks {
   recheck(documentKey: string, input: RecheckInput): CheckResult | undefined {
     const previous = this.documents.get(documentKey);
     if (!previous || previous.optionsKey !== input.optionsKey || previous.result.userspace !== undefined) return undefined;
-    if (previous.text === input.text) return previous.result;
     const edit = EditShift.between(previous.text, input.text);
     const index = edit && editedFunction(previous.layout, edit);
     if (index === undefined || !directiveFree(previous, input.text, edit!)) return undefined;
     const layout = movedLayout(previous.layout, index, edit!);
     const directiveLines = movedDirectiveLines(previous.directiveLines, edit!);
     const function_ = layout[index];
-    const slice = input.checkSlice(sliceText(input.text, directiveLines, layout, index, edit!.newLineStarts), function_.start);
+    const starts = edit!.newLineStarts;
+    const macros = previous.macros ?? macroTexts(input.text, directiveLines, starts);
+    const slice = input.checkSlice(sliceText({ text: input.text, directiveLines, starts, macros }, layout, index), function_.start);
     if (!this.sliceHolds(previous, slice, layout[index], directiveLines)) return undefined;
     const editedNames = new Set([...identifiers(previous.text, previous.layout[index].start, previous.layout[index].end), ...identifiers(input.text, function_.start, function_.end)]);
     if (namesMissingFunction(previous.result, previous.text, edit!.oldLineStarts).some((name) => editedNames.has(name))) return undefined;
     if (namesMissingFunction(slice.result, input.text, edit!.newLineStarts).length > 0) return undefined;
     const result = merged(previous, edit!, index, input, slice);
-    this.documents.set(documentKey, { ...previous, text: input.text, result, layout, directiveLines, headers: slice.headers });
+    this.documents.set(documentKey, { ...previous, text: input.text, result, layout, directiveLines, headers: slice.headers, macros });
     return result;
   }
 
@@ -134,12 +139,22 @@ function movedDirectiveLines(old: Uint8Array, edit: EditShift): Uint8Array {
   return lines;
 }
 
+/** The text a slice is made from, with what is read from it once. */
+export interface SliceSource {
+  text: string;
+  directiveLines: Uint8Array;
+  /** Where its lines start. */
+  starts: readonly number[];
+  macros: ReadonlyMap<string, readonly string[]>;
+}
+
 /**
  * The text with every top-level declaration the edited function does not need blanked, and the
  * bodies of the functions it needs (it sees only their headers). Directive lines stay.
  */
-export function sliceText(text: string, directiveLines: Uint8Array, layout: readonly TopLevelDeclaration[], index: number, starts: readonly number[] = lineStarts(text)): string {
-  const kept = neededDeclarations(text, directiveLines, layout, index, starts);
+export function sliceText(source: SliceSource, layout: readonly TopLevelDeclaration[], index: number): string {
+  const { text, directiveLines, starts } = source;
+  const kept = neededDeclarations(source, layout, index);
   const blanks: { start: number; end: number }[] = [];
   layout.forEach((declaration, i) => {
     if (i === index || declaration.kind === 'other') return;
@@ -150,13 +165,12 @@ export function sliceText(text: string, directiveLines: Uint8Array, layout: read
 }
 
 /** The declarations declaring a name the function mentions, and those their kept text mentions, in turn (macros' bodies count). */
-function neededDeclarations(text: string, directiveLines: Uint8Array, layout: readonly TopLevelDeclaration[], index: number, starts: readonly number[]): Set<number> {
+function neededDeclarations({ text, macros }: SliceSource, layout: readonly TopLevelDeclaration[], index: number): Set<number> {
   const declaring = new Map<string, number[]>();
   layout.forEach((declaration, i) => {
     if (i === index || declaration.kind === 'other') return;
     for (const name of declaration.declares) declaring.set(name, [...(declaring.get(name) ?? []), i]);
   });
-  const macros = macroTexts(text, directiveLines, starts);
   const kept = new Set<number>();
   const seen = new Set<string>();
   const pending = identifiers(text, layout[index].start, layout[index].end);
@@ -177,7 +191,7 @@ function neededDeclarations(text: string, directiveLines: Uint8Array, layout: re
 }
 
 /** The text of each `#define`, continuation lines joined, by the macro's name. */
-function macroTexts(text: string, directiveLines: Uint8Array, starts: readonly number[]): Map<string, string[]> {
+export function macroTexts(text: string, directiveLines: Uint8Array, starts: readonly number[] = lineStarts(text)): Map<string, string[]> {
   const macros = new Map<string, string[]>();
   const lineText = (line: number) => text.slice(starts[line], (starts[line + 1] ?? text.length + 1) - 1);
   for (let line = 0; line < starts.length; line++) {
@@ -254,10 +268,20 @@ function merged(previous: DocumentCheck, edit: EditShift, index: number, input: 
   return {
     ...slice,
     findings: input.ordered(findings, input.text.split('\n')),
-    variants: sliceCheck.variantsOf(input.text),
+    variants: sameVariants(edit, sliceCheck) ? previous.result.variants : sliceCheck.variantsOf(input.text),
     usages,
     mentions: inOrder([...kept(previous.result.mentions, (m) => m.range, (m) => ({ ...m, range: edit.range(m.range) })), ...inside(slice.mentions, (m) => m.range)]),
   };
+}
+
+/**
+ * Whether the edit cannot change how the targets group by compiled lines. The edited lines
+ * have no directive, so they are compiled as the line where the edit starts is; where every
+ * target compiles it, they are in no branch that some targets leave out, so no target's lines
+ * differ there from the shared text's.
+ */
+function sameVariants(edit: EditShift, slice: SliceCheck): boolean {
+  return slice.everyTargetCompiles(edit.startPosition.line);
 }
 
 function sameArrays(a: Uint8Array, b: Uint8Array): boolean {
