@@ -111,6 +111,10 @@ const EDITS: Edit[] = [
   ['open a comment in a body that a later body closes', (t) => replaced(replaced(t, '\tp->timeouts++;', '\tp->timeouts++; /*'), '\tp->nd = nd;', '\tp->nd = nd; */')],
   ['type a backslash at the end of a body line', (t) => replaced(t, '\tp->nd = nd;', '\tp->nd = nd; \\')],
   ['close the body early', (t) => replaced(t, '\tp->nd = nd;', '\tp->nd = nd; }')],
+  ['type inside an initializer list', (t) => replaced(t, '\t.ndo_open = my_open,', '\t.ndo_open = my_open, ')],
+  ['set another member in an initializer list', (t) => replaced(t, '\t.ndo_open = my_open,', '\t.ndo_open = my_open,\n\t.ndo_stop = my_open,')],
+  ['rename the member an initializer sets', (t) => replaced(t, '\t.open = my_vfio_open,', '\t.open_device = my_vfio_open,')],
+  ['close an initializer list early', (t) => replaced(t, '\t.ndo_start_xmit = my_xmit,', '\t.ndo_start_xmit = my_xmit, };')],
 ];
 
 /** Everything a check says, as plain data: two results are the same when these are equal. */
@@ -157,6 +161,16 @@ describe('re-check after an edit', () => {
     const line = '\tnd->mtu = p->nd->stats.rx_bytes + (u32)skb->len;\n';
     const at = DRIVER.indexOf('\treturn NETDEV_TX_OK;');
     for (let length = 0; length <= line.length; length += 3) {
+      assertSameAsFresh(key, DRIVER.slice(0, at) + line.slice(0, length) + DRIVER.slice(at), 'versions', `typed ${JSON.stringify(line.slice(0, length))}`);
+    }
+    checker.forget(key);
+  });
+
+  it('says what a fresh check says while an initializer line is typed character by character', () => {
+    const key = 'incremental-typing-initializer';
+    const line = '\t.ndo_stop = my_open,\n';
+    const at = DRIVER.indexOf('\t.ndo_start_xmit');
+    for (let length = 0; length <= line.length; length += 2) {
       assertSameAsFresh(key, DRIVER.slice(0, at) + line.slice(0, length) + DRIVER.slice(at), 'versions', `typed ${JSON.stringify(line.slice(0, length))}`);
     }
     checker.forget(key);

@@ -1,6 +1,6 @@
 // The file's top-level declarations as a re-check after an edit needs them: where each one is,
-// which names it declares, and for a function where its body is. A declaration whose names
-// an edited function does not mention cannot change what is found in that function.
+// which names it declares, and where a function's body or a declaration's initializer list is.
+// A declaration whose names an edited one does not mention cannot change what is found in it.
 import type { Node, Tree } from 'web-tree-sitter';
 
 export interface TopLevelDeclaration {
@@ -16,6 +16,8 @@ export interface TopLevelDeclaration {
   kind: 'function' | 'declaration' | 'other';
   /** function only: the body's braces, [start, end). */
   body?: { start: number; end: number };
+  /** declaration only: the braces of its one declarator's initializer list, [start, end). */
+  initializer?: { start: number; end: number };
   /** The names it declares (function and declaration only). */
   declares: string[];
 }
@@ -40,28 +42,33 @@ export function declarationAt(tree: Tree, start: number): TopLevelDeclaration[] 
 function describe(node: Node): TopLevelDeclaration {
   const place = { start: node.startIndex, end: node.endIndex };
   const other: TopLevelDeclaration = { ...place, kind: 'other', declares: [] };
-  if (node.hasError) return other;
   switch (node.type) {
     case 'function_definition': {
+      // A body with a syntax error (code being typed) is never re-checked alone: tree-sitter may
+      // recover from it otherwise when the rest of the file follows.
       const body = node.childForFieldName('body');
       const name = declaredName(node.childForFieldName('declarator'));
-      if (!body || body.type !== 'compound_statement' || !name) return other;
+      if (node.hasError || !body || body.type !== 'compound_statement' || !name) return other;
       return { ...place, kind: 'function', body: { start: body.startIndex, end: body.endIndex }, declares: [name] };
     }
     case 'declaration': {
+      if (node.hasError) return other;
       // Types stay whatever names them: a workspace header's typedef may name a struct the file
       // defines (`typedef struct akvcam_device *akvcam_device_t;`), which no name in the file links.
       if (tagsDefinedIn(node.childForFieldName('type')).length > 0) return other;
       const declares: string[] = [];
-      for (const declarator of node.childrenForFieldName('declarator')) {
-        if (!declarator) continue;
+      const declarators = node.childrenForFieldName('declarator').filter((declarator) => declarator !== null);
+      for (const declarator of declarators) {
         // Every name in the declarator, parameters too: `static DEFINE_MUTEX(lock);` declares `lock`.
         const named = declarator.type === 'init_declarator' ? declarator.childForFieldName('declarator') : declarator;
         const names = named ? identifiersIn(named) : [];
         if (names.length === 0) return other;
         declares.push(...names);
       }
-      return declares.length > 0 ? { ...place, kind: 'declaration', declares } : other;
+      if (declares.length === 0) return other;
+      const value = declarators.length === 1 && declarators[0].type === 'init_declarator' ? declarators[0].childForFieldName('value') : null;
+      const initializer = value?.type === 'initializer_list' ? { start: value.startIndex, end: value.endIndex } : undefined;
+      return { ...place, kind: 'declaration', declares, ...(initializer ? { initializer } : {}) };
     }
     default:
       return other;

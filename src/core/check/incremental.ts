@@ -1,13 +1,14 @@
-// Re-checking an editor's document after an edit inside one function body, the usual
-// keystroke. What the previous check found outside that function is kept (moved by the edit);
-// the function is checked again in a slice of the file: the function, the top-level
-// declarations whose names it needs (and theirs, in turn), every directive, every line nothing
-// could be judged to be unneeded; the rest is blanked, keeping every offset and line. A function
-// sees only the file's top-level declarations and its own code, so what is found in it is what a
-// check of the whole file would find there. Anything that could make that untrue falls back to
-// the whole check: an edit touching a directive or a brace of the body, a changed header, a
-// function body that declares for the code after it, a `missing-function` finding (gcc reports
-// a name once per file, at its first call, which may move with the edit).
+// Re-checking an editor's document after an edit inside one function body or one initializer
+// list, the usual keystroke. What the previous check found outside that declaration is kept
+// (moved by the edit); the declaration is checked again in a slice of the file: itself, every
+// directive and type definition, the top-level declarations whose names it needs (and theirs,
+// in turn); the rest is blanked, keeping every offset and line. A body sees only the file's
+// top-level declarations and its own code, and an initializer list changes nothing the rest of
+// the file sees, so what is found there is what a check of the whole file would find. Anything
+// that could make that untrue falls back to the whole check: an edit touching a directive or a
+// brace of the body or list, a changed header, a function body that declares for the code after
+// it, a `missing-function` finding (gcc reports a name once per file, at its first call, which
+// may move with the edit).
 import type { CheckResult } from './checker';
 import { EditShift, outside } from './editShift';
 import type { TopLevelDeclaration } from './declarationLayout';
@@ -74,16 +75,16 @@ export class IncrementalChecks {
     const previous = this.documents.get(documentKey);
     if (!previous || previous.optionsKey !== input.optionsKey || previous.result.userspace !== undefined) return undefined;
     const edit = EditShift.between(previous.text, input.text);
-    const index = edit && editedFunction(previous.layout, edit);
+    const index = edit && editedDeclaration(previous.layout, edit);
     if (index === undefined || !directiveFree(previous, input.text, edit!)) return undefined;
     const layout = movedLayout(previous.layout, index, edit!);
     const directiveLines = movedDirectiveLines(previous.directiveLines, edit!);
-    const function_ = layout[index];
+    const edited = layout[index];
     const starts = edit!.newLineStarts;
     const macros = previous.macros ?? macroTexts(input.text, directiveLines, starts);
-    const slice = input.checkSlice(sliceText({ text: input.text, directiveLines, starts, macros }, layout, index), function_.start);
-    if (!this.sliceHolds(previous, slice, layout[index], directiveLines)) return undefined;
-    const editedNames = new Set([...identifiers(previous.text, previous.layout[index].start, previous.layout[index].end), ...identifiers(input.text, function_.start, function_.end)]);
+    const slice = input.checkSlice(sliceText({ text: input.text, directiveLines, starts, macros }, layout, index), edited.start);
+    if (!this.sliceHolds(previous, slice, edited, directiveLines)) return undefined;
+    const editedNames = new Set([...identifiers(previous.text, previous.layout[index].start, previous.layout[index].end), ...identifiers(input.text, edited.start, edited.end)]);
     if (namesMissingFunction(previous.result, previous.text, edit!.oldLineStarts).some((name) => editedNames.has(name))) return undefined;
     if (namesMissingFunction(slice.result, input.text, edit!.newLineStarts).length > 0) return undefined;
     const result = merged(previous, edit!, index, input, slice);
@@ -91,22 +92,28 @@ export class IncrementalChecks {
     return result;
   }
 
-  /** Whether the slice read the function as the whole file does: one definition ending where it should, the same directives and headers. */
-  private sliceHolds(previous: DocumentCheck, slice: SliceCheck, function_: TopLevelDeclaration, directiveLines: Uint8Array): boolean {
+  /** Whether the slice read the edited declaration as the whole file does: one declaration ending where it should, the same directives and headers. */
+  private sliceHolds(previous: DocumentCheck, slice: SliceCheck, edited: TopLevelDeclaration, directiveLines: Uint8Array): boolean {
     if (slice.inseparable) return false;
-    const read = slice.layout.find((declaration) => declaration.start === function_.start);
-    if (read?.kind !== 'function' || read.end !== function_.end || read.body?.start !== function_.body!.start || read.body?.end !== function_.body!.end) return false;
+    const read = slice.layout.find((declaration) => declaration.start === edited.start);
+    const [readInner, inner] = [read && innerOf(read), innerOf(edited)!];
+    if (read?.kind !== edited.kind || read.end !== edited.end || readInner?.start !== inner.start || readInner.end !== inner.end) return false;
     if (!sameArrays(slice.directiveLines, directiveLines)) return false;
     return slice.headers.length === previous.headers.length && slice.headers.every((header, i) => header.path === previous.headers[i].path && header.text === previous.headers[i].text);
   }
 }
 
-/** The function whose body holds the whole edit, braces untouched. */
-function editedFunction(layout: readonly TopLevelDeclaration[], edit: EditShift): number | undefined {
+/** The function whose body, or the declaration whose initializer list, holds the whole edit, braces untouched. */
+function editedDeclaration(layout: readonly TopLevelDeclaration[], edit: EditShift): number | undefined {
   const index = layout.findIndex((declaration) => declaration.start <= edit.start && edit.start < declaration.end);
-  const body = layout[index]?.body;
-  if (!body || edit.start <= body.start || edit.oldEnd >= body.end) return undefined;
+  const inner = layout[index] && innerOf(layout[index]);
+  if (!inner || edit.start <= inner.start || edit.oldEnd >= inner.end) return undefined;
   return index;
+}
+
+/** The braces an edit may change inside without changing what the rest of the file sees of the declaration. */
+function innerOf(declaration: TopLevelDeclaration): { start: number; end: number } | undefined {
+  return declaration.body ?? declaration.initializer;
 }
 
 /** Whether the lines the edit touches held no directive and hold none now (nor a line joined to the next). */
@@ -122,10 +129,13 @@ function directiveFree(previous: DocumentCheck, text: string, edit: EditShift): 
 
 function movedLayout(layout: readonly TopLevelDeclaration[], index: number, edit: EditShift): TopLevelDeclaration[] {
   const { delta } = edit;
+  const moved = (span: { start: number; end: number } | undefined, startDelta: number) => span && { start: span.start + startDelta, end: span.end + delta };
   return layout.map((declaration, i) => {
     if (i < index) return declaration;
-    if (i === index) return { ...declaration, end: declaration.end + delta, body: { start: declaration.body!.start, end: declaration.body!.end + delta } };
-    return { ...declaration, start: declaration.start + delta, end: declaration.end + delta, ...(declaration.body ? { body: { start: declaration.body.start + delta, end: declaration.body.end + delta } } : {}) };
+    // The edited one keeps its start; what follows the edit moves.
+    const startDelta = i === index ? 0 : delta;
+    const { body, initializer } = declaration;
+    return { ...declaration, start: declaration.start + startDelta, end: declaration.end + delta, ...(body ? { body: moved(body, startDelta) } : {}), ...(initializer ? { initializer: moved(initializer, startDelta) } : {}) };
   });
 }
 
@@ -149,7 +159,7 @@ export interface SliceSource {
 }
 
 /**
- * The text with every top-level declaration the edited function does not need blanked, and the
+ * The text with every top-level declaration the edited one does not need blanked, and the
  * bodies of the functions it needs (it sees only their headers). Directive lines stay.
  */
 export function sliceText(source: SliceSource, layout: readonly TopLevelDeclaration[], index: number): string {
@@ -164,7 +174,7 @@ export function sliceText(source: SliceSource, layout: readonly TopLevelDeclarat
   return blanked(text, directiveLines, blanks, starts);
 }
 
-/** The declarations declaring a name the function mentions, and those their kept text mentions, in turn (macros' bodies count). */
+/** The declarations declaring a name the edited one mentions, and those their kept text mentions, in turn (macros' bodies count). */
 function neededDeclarations({ text, macros }: SliceSource, layout: readonly TopLevelDeclaration[], index: number): Set<number> {
   const declaring = new Map<string, number[]>();
   layout.forEach((declaration, i) => {
