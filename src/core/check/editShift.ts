@@ -26,15 +26,7 @@ export class EditShift {
   /** The one stretch that differs between the texts (common start and end kept), or undefined when they are equal. */
   static between(oldText: string, newText: string): EditShift | undefined {
     if (oldText === newText) return undefined;
-    let start = 0;
-    const limit = Math.min(oldText.length, newText.length);
-    while (start < limit && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
-    let oldEnd = oldText.length;
-    let newEnd = newText.length;
-    while (oldEnd > start && newEnd > start && oldText.charCodeAt(oldEnd - 1) === newText.charCodeAt(newEnd - 1)) {
-      oldEnd--;
-      newEnd--;
-    }
+    const { start, oldEnd, newEnd } = changedStretch(oldText, newText);
     const oldStarts = lineStarts(oldText);
     const newStarts = lineStarts(newText);
     return new EditShift(start, oldEnd, newEnd, positionAt(oldStarts, start), positionAt(oldStarts, oldEnd), positionAt(newStarts, newEnd), oldStarts, newStarts);
@@ -136,6 +128,20 @@ export class EditShift {
   private signature(signature: FunctionSignature): FunctionSignature {
     return { ...signature, range: this.range(signature.range), header: this.range(signature.header) };
   }
+}
+
+/** The stretch that differs between two texts: old [start, oldEnd) became new [start, newEnd), the common start and end kept. */
+export function changedStretch(oldText: string, newText: string): { start: number; oldEnd: number; newEnd: number } {
+  let start = 0;
+  const limit = Math.min(oldText.length, newText.length);
+  while (start < limit && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
+  let oldEnd = oldText.length;
+  let newEnd = newText.length;
+  while (oldEnd > start && newEnd > start && oldText.charCodeAt(oldEnd - 1) === newText.charCodeAt(newEnd - 1)) {
+    oldEnd--;
+    newEnd--;
+  }
+  return { start, oldEnd, newEnd };
 }
 
 /** Whether a range lies wholly before `start` or wholly at or after `end` (positions). */

@@ -3,6 +3,7 @@
 import type { Node, Parser, Tree } from 'web-tree-sitter';
 import { findUsages, type FileUsages, type TypeOracle } from '../c/usages';
 import { readReusingBodies, type BodiesRead } from './bodyReuse';
+import { changedStretch } from './editShift';
 
 interface KeptRead {
   /** The targets and workspace the read was for (they steer member types). */
@@ -84,15 +85,7 @@ export class DocumentTrees {
    */
   private reparse(previous: CachedTree, text: string): Tree | null {
     const old = previous.text;
-    let start = 0;
-    const limit = Math.min(old.length, text.length);
-    while (start < limit && old.charCodeAt(start) === text.charCodeAt(start)) start++;
-    let oldEnd = old.length;
-    let newEnd = text.length;
-    while (oldEnd > start && newEnd > start && old.charCodeAt(oldEnd - 1) === text.charCodeAt(newEnd - 1)) {
-      oldEnd--;
-      newEnd--;
-    }
+    let { start, oldEnd, newEnd } = changedStretch(old, text);
     const root = previous.tree.rootNode;
     const first = topLevelAt(root, start);
     if (first && first.startIndex < start) start = first.startIndex;
