@@ -122,7 +122,7 @@ export class Checker {
       text,
       optionsKey,
       // The slice's trees are kept apart from the document's: the next keystroke's slice is mostly the same text.
-      checkSlice: (slice, functionStart) => this.checkWhole(slice, { ...options, documentKey: sliceKey(documentKey) }, { at: functionStart }),
+      checkSlice: (slice, declarationStart) => this.checkWhole(slice, { ...options, documentKey: sliceKey(documentKey) }, { at: declarationStart }),
       noteFor: (usages) => this.notInImagesNote(context, usages),
       ordered: unsuppressedInOrder,
     });
@@ -133,7 +133,7 @@ export class Checker {
     return whole.result;
   }
 
-  /** The check of the whole text; with `layout`, also what a re-check of an edit in one of its functions needs (incremental.ts). */
+  /** The check of the whole text; with `layout`, also what a re-check of an edit in one of its declarations needs (incremental.ts). */
   private checkWhole(text: string, options: CheckOptions, layout?: 'all' | { at: number }): SliceCheck {
     const context = this.contextOf(options);
     const environments = this.environments(context.targets);

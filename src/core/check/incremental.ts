@@ -47,8 +47,8 @@ export interface SliceCheck {
 export interface RecheckInput {
   text: string;
   optionsKey: string;
-  /** The check of a slice, with the top-level declaration at `functionStart` as its layout. */
-  checkSlice: (slice: string, functionStart: number) => SliceCheck;
+  /** The check of a slice, with the top-level declaration at `declarationStart` as its layout. */
+  checkSlice: (slice: string, declarationStart: number) => SliceCheck;
   /** The file's one `struct-not-in-image` note for these usages, if they call for one. */
   noteFor: (usages: readonly JudgedUsage[]) => Finding | undefined;
   /** The findings in file order without those the file's ignore marks silence. */
@@ -250,7 +250,7 @@ function namesMissingFunction(result: CheckResult, text: string, starts: readonl
     });
 }
 
-/** The previous check's findings and usages outside the function, moved, with the slice's inside it. */
+/** The previous check's findings and usages outside the edited declaration, moved, with the slice's inside it. */
 function merged(previous: DocumentCheck, edit: EditShift, index: number, input: RecheckInput, sliceCheck: SliceCheck): CheckResult {
   const slice = sliceCheck.result;
   const oldStarts = edit.oldLineStarts;
