@@ -255,10 +255,10 @@ function merged(previous: DocumentCheck, edit: EditShift, index: number, input: 
   const slice = sliceCheck.result;
   const oldStarts = edit.oldLineStarts;
   const newStarts = edit.newLineStarts;
-  const oldFunction = previous.layout[index];
-  const oldStart = positionAt(oldStarts, oldFunction.start);
-  const oldEnd = positionAt(oldStarts, oldFunction.end);
-  const newEnd = positionAt(newStarts, oldFunction.end + edit.delta);
+  const oldDeclaration = previous.layout[index];
+  const oldStart = positionAt(oldStarts, oldDeclaration.start);
+  const oldEnd = positionAt(oldStarts, oldDeclaration.end);
+  const newEnd = positionAt(newStarts, oldDeclaration.end + edit.delta);
   const kept = <T>(items: readonly T[], rangeOf: (item: T) => Parameters<typeof outside>[0], move: (item: T) => T) =>
     items.filter((item) => outside(rangeOf(item), oldStart, oldEnd)).map(move);
   const inside = <T>(items: readonly T[], rangeOf: (item: T) => Parameters<typeof outside>[0]) => items.filter((item) => !outside(rangeOf(item), oldStart, newEnd));
