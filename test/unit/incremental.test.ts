@@ -14,7 +14,7 @@ import { bundledDatabase } from './helpers';
 import { blankAnnotations } from '../../src/core/c/parser';
 import { declarationLayout } from '../../src/core/check/declarationLayout';
 import { macroTexts, sliceText } from '../../src/core/check/incremental';
-import { EditShift } from '../../src/core/check/editShift';
+import { changedStretch, EditShift } from '../../src/core/check/editShift';
 import { createIncludeResolver } from '../../src/core/c/includes';
 
 const db = bundledDatabase();
@@ -339,5 +339,28 @@ describe('the slice an edited function is re-checked from', () => {
     assert.equal(edit.offset(6), 10);
     assert.deepEqual(edit.range({ startLine: 0, startColumn: 0, endLine: 0, endColumn: 1, startIndex: 0, endIndex: 1 }), { startLine: 0, startColumn: 0, endLine: 0, endColumn: 1, startIndex: 0, endIndex: 1 });
     assert.equal(EditShift.between(before, before), undefined);
+  });
+
+  it('finds the changed stretch of long texts as a character-by-character comparison does (seeded)', () => {
+    let seed = 7;
+    const next = (below: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % below;
+    };
+    const naive = (a: string, b: string) => {
+      let start = 0;
+      while (start < Math.min(a.length, b.length) && a[start] === b[start]) start++;
+      let [oldEnd, newEnd] = [a.length, b.length];
+      while (oldEnd > start && newEnd > start && a[oldEnd - 1] === b[newEnd - 1]) [oldEnd, newEnd] = [oldEnd - 1, newEnd - 1];
+      return { start, oldEnd, newEnd };
+    };
+    const base = Array.from({ length: 5000 }, () => 'ab\n'[next(3)]).join('');
+    for (let i = 0; i < 200; i++) {
+      const at = next(base.length);
+      const removed = next(3) === 0 ? next(2000) : 0;
+      const inserted = 'ab'.repeat(next(3));
+      const edited = base.slice(0, at) + inserted + base.slice(at + removed);
+      assert.deepEqual(changedStretch(base, edited), naive(base, edited), `edit ${i} at ${at}`);
+    }
   });
 });

@@ -132,11 +132,18 @@ export class EditShift {
 
 /** The stretch that differs between two texts: old [start, oldEnd) became new [start, newEnd), the common start and end kept. */
 export function changedStretch(oldText: string, newText: string): { start: number; oldEnd: number; newEnd: number } {
+  // Whole blocks are compared first (string equality runs natively), then characters.
+  const BLOCK = 512;
   let start = 0;
   const limit = Math.min(oldText.length, newText.length);
+  while (start + BLOCK <= limit && oldText.slice(start, start + BLOCK) === newText.slice(start, start + BLOCK)) start += BLOCK;
   while (start < limit && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
   let oldEnd = oldText.length;
   let newEnd = newText.length;
+  while (oldEnd - BLOCK >= start && newEnd - BLOCK >= start && oldText.slice(oldEnd - BLOCK, oldEnd) === newText.slice(newEnd - BLOCK, newEnd)) {
+    oldEnd -= BLOCK;
+    newEnd -= BLOCK;
+  }
   while (oldEnd > start && newEnd > start && oldText.charCodeAt(oldEnd - 1) === newText.charCodeAt(newEnd - 1)) {
     oldEnd--;
     newEnd--;
