@@ -30,7 +30,7 @@ export interface DocumentCheck {
   macros?: ReadonlyMap<string, readonly string[]>;
 }
 
-/** What checking a slice gives back: the check of it, and what the whole check would keep of it. */
+/** What checking a slice gives back: the check of it, and what a re-check needs to trust it. */
 export interface SliceCheck {
   result: CheckResult;
   layout: readonly TopLevelDeclaration[];
@@ -74,21 +74,16 @@ export class IncrementalChecks {
   recheck(documentKey: string, input: RecheckInput): CheckResult | undefined {
     const previous = this.documents.get(documentKey);
     if (!previous || previous.optionsKey !== input.optionsKey || previous.result.userspace !== undefined) return undefined;
+    // The same text is checked whole: its headers may have changed.
     const edit = EditShift.between(previous.text, input.text);
-    const index = edit && editedDeclaration(previous.layout, edit);
-    if (index === undefined || !directiveFree(previous, input.text, edit!)) return undefined;
-    const layout = movedLayout(previous.layout, index, edit!);
-    const directiveLines = movedDirectiveLines(previous.directiveLines, edit!);
-    const edited = layout[index];
-    const starts = edit!.newLineStarts;
-    const macros = previous.macros ?? macroTexts(input.text, directiveLines, starts);
-    const slice = input.checkSlice(sliceText({ text: input.text, directiveLines, starts, macros }, layout, index), edited.start);
-    if (!this.sliceHolds(previous, slice, edited, directiveLines)) return undefined;
-    const editedNames = new Set([...identifiers(previous.text, previous.layout[index].start, previous.layout[index].end), ...identifiers(input.text, edited.start, edited.end)]);
-    if (namesMissingFunction(previous.result, previous.text, edit!.oldLineStarts).some((name) => editedNames.has(name))) return undefined;
-    if (namesMissingFunction(slice.result, input.text, edit!.newLineStarts).length > 0) return undefined;
-    const result = merged(previous, edit!, index, input, slice);
-    this.documents.set(documentKey, { ...previous, text: input.text, result, layout, directiveLines, headers: slice.headers, macros });
+    if (!edit) return undefined;
+    const index = editedDeclaration(previous.layout, edit);
+    if (index === undefined || !directiveFree(previous, input.text, edit)) return undefined;
+    const next = movedCheck(previous, input.text, edit, index);
+    const slice = input.checkSlice(sliceText({ text: input.text, directiveLines: next.directiveLines, starts: edit.newLineStarts, macros: next.macros }, next.layout, index), next.layout[index].start);
+    if (!this.sliceHolds(previous, slice, next.layout[index], next.directiveLines) || movesFirstCall(previous, slice, edit, index, input.text)) return undefined;
+    const result = merged(previous, edit, index, input, slice);
+    this.documents.set(documentKey, { ...next, result, headers: slice.headers });
     return result;
   }
 
@@ -114,6 +109,25 @@ function editedDeclaration(layout: readonly TopLevelDeclaration[], edit: EditShi
 /** The braces an edit may change inside without changing what the rest of the file sees of the declaration. */
 function innerOf(declaration: TopLevelDeclaration): { start: number; end: number } | undefined {
   return declaration.body ?? declaration.initializer;
+}
+
+/** The previous check's layout, directive lines and macros, moved to the edited text (its result is merged later). */
+function movedCheck(previous: DocumentCheck, text: string, edit: EditShift, index: number): DocumentCheck & { macros: ReadonlyMap<string, readonly string[]> } {
+  const directiveLines = movedDirectiveLines(previous.directiveLines, edit);
+  const macros = previous.macros ?? macroTexts(text, directiveLines, edit.newLineStarts);
+  return { ...previous, text, layout: movedLayout(previous.layout, index, edit), directiveLines, macros };
+}
+
+/**
+ * Whether the edit may move where gcc first reports a function no header declares: the edited
+ * declaration names such a function, before or after the edit, or the slice reports one.
+ */
+function movesFirstCall(previous: DocumentCheck, slice: SliceCheck, edit: EditShift, index: number, text: string): boolean {
+  const before = previous.layout[index];
+  const after = { start: before.start, end: before.end + edit.delta };
+  const names = new Set([...identifiers(previous.text, before.start, before.end), ...identifiers(text, after.start, after.end)]);
+  if (namesMissingFunction(previous.result, previous.text, edit.oldLineStarts).some((name) => names.has(name))) return true;
+  return namesMissingFunction(slice.result, text, edit.newLineStarts).length > 0;
 }
 
 /** Whether the lines the edit touches held no directive and hold none now (nor a line joined to the next). */
