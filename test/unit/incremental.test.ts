@@ -222,6 +222,30 @@ describe('re-check after an edit', () => {
   });
 });
 
+describe('re-check after an edit, around a removed function gcc reports once', () => {
+  it('reports the next call when the first is deleted, and the earlier one when it comes back', () => {
+    const text = [
+      '#include <linux/timer.h>',
+      'static void first(struct timer_list *t)',
+      '{',
+      '\tdel_timer(t);',
+      '}',
+      'static void second(struct timer_list *t)',
+      '{',
+      '\tdel_timer(t);',
+      '}',
+      '',
+    ].join('\n');
+    const withoutFirst = text.replace('\tdel_timer(t);\n}\nstatic void second', '\t(void)t;\n}\nstatic void second');
+    const key = 'incremental-first-call';
+    const reported = (result: CheckResult) => result.findings.filter((f) => f.code === 'missing-function').map((f) => f.range.startLine);
+    assert.deepEqual(reported(assertSameAsFresh(key, text, 'versions', 'both calls')), [3]);
+    assert.deepEqual(reported(assertSameAsFresh(key, withoutFirst, 'versions', 'the first call deleted')), [7]);
+    assert.deepEqual(reported(assertSameAsFresh(key, text, 'versions', 'the first call back')), [3]);
+    checker.forget(key);
+  });
+});
+
 describe('re-check after an edit, with a workspace header', () => {
   it('keeps the header\'s positions for a function only the header declares, while the file\'s lines move', () => {
     // The prototype sits further down its header than the edit does in the file.

@@ -14,7 +14,7 @@ import { EditShift, outside } from './editShift';
 import type { TopLevelDeclaration } from './declarationLayout';
 import type { Finding, JudgedUsage } from './findings';
 import { lineStarts, positionAt } from '../c/lineIndex';
-import type { FunctionSignature } from '../c/usages';
+import type { FunctionSignature, SourceRange } from '../c/usages';
 
 /** What a check of a document leaves for the next one. */
 export interface DocumentCheck {
@@ -133,9 +133,8 @@ function movesFirstCall(previous: DocumentCheck, slice: SliceCheck, edit: EditSh
 /** Whether the lines the edit touches held no directive and hold none now (nor a line joined to the next). */
 function directiveFree(previous: DocumentCheck, text: string, edit: EditShift): boolean {
   for (let line = edit.startPosition.line; line <= edit.oldEndPosition.line; line++) if (previous.directiveLines[line]) return false;
-  const starts = edit.newLineStarts;
   for (let line = edit.startPosition.line; line <= edit.newEndPosition.line; line++) {
-    const content = text.slice(starts[line], (starts[line + 1] ?? text.length + 1) - 1);
+    const content = lineText(text, edit.newLineStarts, line);
     if (content.trimStart().startsWith('#') || content.trimEnd().endsWith('\\')) return false;
   }
   return true;
@@ -217,13 +216,12 @@ function neededDeclarations({ text, macros }: SliceSource, layout: readonly TopL
 /** The text of each `#define`, continuation lines joined, by the macro's name. */
 export function macroTexts(text: string, directiveLines: Uint8Array, starts: readonly number[] = lineStarts(text)): Map<string, string[]> {
   const macros = new Map<string, string[]>();
-  const lineText = (line: number) => text.slice(starts[line], (starts[line + 1] ?? text.length + 1) - 1);
   for (let line = 0; line < starts.length; line++) {
     if (!directiveLines[line]) continue;
-    const name = DEFINE.exec(lineText(line))?.[1];
+    const name = DEFINE.exec(lineText(text, starts, line))?.[1];
     let end = line;
-    while (end + 1 < starts.length && directiveLines[end + 1] && lineText(end).trimEnd().endsWith('\\')) end++;
-    if (name) macros.set(name, [...(macros.get(name) ?? []), text.slice(starts[line], (starts[end + 1] ?? text.length + 1) - 1)]);
+    while (end + 1 < starts.length && directiveLines[end + 1] && lineText(text, starts, end).trimEnd().endsWith('\\')) end++;
+    if (name) macros.set(name, [...(macros.get(name) ?? []), text.slice(starts[line], lineEnd(text, starts, end))]);
     line = end;
   }
   return macros;
@@ -238,16 +236,25 @@ function blanked(text: string, directiveLines: Uint8Array, stretches: readonly {
     parts.push(text.slice(done, start));
     let line = positionAt(starts, start).line;
     for (let at = start; at < end; line++) {
-      const lineEnd = Math.min(end, (starts[line + 1] ?? text.length + 1) - 1);
-      const piece = text.slice(at, lineEnd);
+      const pieceEnd = Math.min(end, lineEnd(text, starts, line));
+      const piece = text.slice(at, pieceEnd);
       parts.push(directiveLines[line] ? piece : ' '.repeat(piece.length));
-      if (lineEnd < end) parts.push('\n');
-      at = lineEnd + 1;
+      if (pieceEnd < end) parts.push('\n');
+      at = pieceEnd + 1;
     }
     done = end;
   }
   parts.push(text.slice(done));
   return parts.join('');
+}
+
+/** Where a line ends (its line break, or the text's end). */
+function lineEnd(text: string, starts: readonly number[], line: number): number {
+  return (starts[line + 1] ?? text.length + 1) - 1;
+}
+
+function lineText(text: string, starts: readonly number[], line: number): string {
+  return text.slice(starts[line], lineEnd(text, starts, line));
 }
 
 function identifiers(text: string, start: number, end: number): string[] {
@@ -273,16 +280,13 @@ function merged(previous: DocumentCheck, edit: EditShift, index: number, input: 
   const oldStart = positionAt(oldStarts, oldDeclaration.start);
   const oldEnd = positionAt(oldStarts, oldDeclaration.end);
   const newEnd = positionAt(newStarts, oldDeclaration.end + edit.delta);
-  const kept = <T>(items: readonly T[], rangeOf: (item: T) => Parameters<typeof outside>[0], move: (item: T) => T) =>
-    items.filter((item) => outside(rangeOf(item), oldStart, oldEnd)).map(move);
-  const inside = <T>(items: readonly T[], rangeOf: (item: T) => Parameters<typeof outside>[0]) => items.filter((item) => !outside(rangeOf(item), oldStart, newEnd));
-  const inOrder = <T extends { range: { startLine: number; startColumn: number } }>(items: T[]) => items.sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn);
+  const kept = <T>(items: readonly T[], rangeOf: (item: T) => SourceRange, move: (item: T) => T) => items.filter((item) => outside(rangeOf(item), oldStart, oldEnd)).map(move);
+  const inside = <T>(items: readonly T[], rangeOf: (item: T) => SourceRange) => items.filter((item) => !outside(rangeOf(item), oldStart, newEnd));
+  const inOrder = <T>(items: T[], rangeOf: (item: T) => SourceRange) => items.sort((a, b) => byStart(rangeOf(a), rangeOf(b)));
 
   // A function's signature from a workspace header has that header's positions: it stays.
   const inText = (signature: FunctionSignature) => previous.text.slice(signature.range.startIndex, signature.range.endIndex) === signature.name;
-  const usages = [...kept(previous.result.usages, (u) => u.usage.range, (u) => edit.usage(u, inText)), ...inside(slice.usages, (u) => u.usage.range)].sort(
-    (a, b) => a.usage.range.startLine - b.usage.range.startLine || a.usage.range.startColumn - b.usage.range.startColumn,
-  );
+  const usages = inOrder([...kept(previous.result.usages, (u) => u.usage.range, (u) => edit.usage(u, inText)), ...inside(slice.usages, (u) => u.usage.range)], (u) => u.usage.range);
   const findings = [
     ...kept(previous.result.findings.filter((f) => f.code !== NOTE_CODE), (f) => f.range, (f) => edit.finding(f)),
     ...inside(slice.findings.filter((f) => f.code !== NOTE_CODE), (f) => f.range),
@@ -294,7 +298,7 @@ function merged(previous: DocumentCheck, edit: EditShift, index: number, input: 
     findings: input.ordered(findings, input.text.split('\n')),
     variants: sameVariants(edit, sliceCheck) ? previous.result.variants : sliceCheck.variantsOf(input.text),
     usages,
-    mentions: inOrder([...kept(previous.result.mentions, (m) => m.range, (m) => ({ ...m, range: edit.range(m.range) })), ...inside(slice.mentions, (m) => m.range)]),
+    mentions: inOrder([...kept(previous.result.mentions, (m) => m.range, (m) => ({ ...m, range: edit.range(m.range) })), ...inside(slice.mentions, (m) => m.range)], (m) => m.range),
   };
 }
 
@@ -306,6 +310,11 @@ function merged(previous: DocumentCheck, edit: EditShift, index: number, input: 
  */
 function sameVariants(edit: EditShift, slice: SliceCheck): boolean {
   return slice.everyTargetCompiles(edit.startPosition.line);
+}
+
+/** Ranges in file order, by their start. */
+function byStart(a: SourceRange, b: SourceRange): number {
+  return a.startLine - b.startLine || a.startColumn - b.startColumn;
 }
 
 function sameArrays(a: Uint8Array, b: Uint8Array): boolean {
