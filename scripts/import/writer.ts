@@ -7,13 +7,15 @@ import { gzipSync } from 'node:zlib';
 import {
   SCHEMA_VERSION,
   shardFileName,
+  shardNamesFileName,
   shardOf,
   type AggregateKind,
   type Carriers,
   type ConfigsFile,
   type KernelImage,
   type KernelsFile,
-  type TypesFile,
+  type ShardNamesFile,
+  type ShardTablesFile,
 } from '../../src/core/kernels/schema';
 
 /** A definition as importers hand it over: members in declaration order. */
@@ -170,7 +172,8 @@ export class DatabaseWriter {
       ...extra,
     };
     this.shards.forEach((shard, index) => {
-      outputs[shardFileName(index)] = gzipSync(JSON.stringify(this.typesFile(shard)), { level: 9 });
+      outputs[shardNamesFileName(index)] = gzipSync(JSON.stringify(this.namesFile(shard)), { level: 9 });
+      outputs[shardFileName(index)] = gzipSync(JSON.stringify(this.tablesFile(shard)), { level: 9 });
     });
     rmSync(join(out, 'types'), { recursive: true, force: true });
     rmSync(join(out, 'types.json.gz'), { force: true });
@@ -183,18 +186,24 @@ export class DatabaseWriter {
     return bytes;
   }
 
-  private typesFile(shard: Shard): TypesFile {
+  private namesFile(shard: Shard): ShardNamesFile {
+    return {
+      schema: SCHEMA_VERSION,
+      aggregates: {
+        struct: sortedRecord(shard.aggregates.struct),
+        union: sortedRecord(shard.aggregates.union),
+        enum: sortedRecord(shard.aggregates.enum),
+      },
+    };
+  }
+
+  private tablesFile(shard: Shard): ShardTablesFile {
     return {
       schema: SCHEMA_VERSION,
       strings: shard.interner.strings,
       members: shard.interner.members,
       layouts: shard.interner.layouts,
       incompleteLayouts: [...shard.interner.incompleteLayouts].sort((a, b) => a - b),
-      aggregates: {
-        struct: sortedRecord(shard.aggregates.struct),
-        union: sortedRecord(shard.aggregates.union),
-        enum: sortedRecord(shard.aggregates.enum),
-      },
       carriers: sortedRecord(shard.carriers, byImage),
       private: sortedRecord(shard.private, (images) => [...images].sort((a, b) => a - b)),
       alternatives: sortedRecord(shard.alternatives, byImage),

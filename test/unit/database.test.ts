@@ -8,7 +8,7 @@ import { bundledDataDir } from '../../src/cli/paths';
 import { DatabaseError, KernelDatabase } from '../../src/core/kernels/database';
 import { compareAll, findSuccessor } from '../../src/core/kernels/history';
 import { buildDatabase, readStatusSection, SHARDS } from '../../scripts/build-data';
-import { shardFileName, shardOf } from '../../src/core/kernels/schema';
+import { shardFileName, shardNamesFileName, shardOf } from '../../src/core/kernels/schema';
 import { cacheComplete, cacheRoot, readManifest } from '../../scripts/debian/packages';
 import { bundledDatabase, sharedDataDir, sharedDataPresent } from './helpers';
 
@@ -166,38 +166,68 @@ describe('kernel database', () => {
   });
 
   it('reads a data folder without member-aliases.json (written by build:data alone) as having no aliases, and refuses a corrupt one', () => {
-    const dentryShard = shardFileName(shardOf('struct dentry', SHARDS));
+    const dentryShard = shardOf('struct dentry', SHARDS);
     const files: Record<string, Uint8Array> = {
       'kernels.json': readFileSync(join(bundledDataDir, 'kernels.json')),
-      [dentryShard]: readFileSync(join(bundledDataDir, dentryShard)),
+      [shardNamesFileName(dentryShard)]: readFileSync(join(bundledDataDir, shardNamesFileName(dentryShard))),
+      [shardFileName(dentryShard)]: readFileSync(join(bundledDataDir, shardFileName(dentryShard))),
     };
     const read = (name: string) => {
       if (!files[name]) throw new Error(`ENOENT: ${name}`);
       return files[name];
     };
     assert.equal(KernelDatabase.open(read).memberHistory({ kind: 'struct', name: 'dentry' }, 'd_lock')[0].state, 'absent');
-    files['member-aliases.json'] = Buffer.from('{"schema": 2, "aliases": ');
+    files['member-aliases.json'] = Buffer.from('{"schema": 3, "aliases": ');
     assert.throws(() => KernelDatabase.open(read).memberHistory({ kind: 'struct', name: 'dentry' }, 'd_lock'), /member-aliases\.json is not valid JSON/);
   });
 
   it('refuses a corrupt or foreign data file with a clear message', () => {
-    const vfioShard = shardFileName(shardOf('struct vfio_device_ops', SHARDS));
+    const vfioShard = shardOf('struct vfio_device_ops', SHARDS);
+    const namesFile = shardNamesFileName(vfioShard);
+    const tablesFile = shardFileName(vfioShard);
     const files: Record<string, Uint8Array> = {
       'kernels.json': readFileSync(join(bundledDataDir, 'kernels.json')),
-      [vfioShard]: Buffer.from('this is not gzip'),
+      [namesFile]: Buffer.from('this is not gzip'),
+      [tablesFile]: readFileSync(join(bundledDataDir, tablesFile)),
+    };
+    const open = () => KernelDatabase.open((name) => {
+      if (!files[name]) throw new Error(`ENOENT: ${name}`);
+      return files[name];
+    });
+    assert.throws(() => open().knows(VFIO), (e: unknown) => e instanceof DatabaseError && e.message.includes(`${namesFile} is corrupt`));
+    files[namesFile] = gzipSync('{"schema": 99}');
+    assert.throws(() => open().knows(VFIO), /has schema 99, this version reads schema 3/);
+    files[namesFile] = gzipSync('{"schema": 3, "aggregates": {"struct": {}}}');
+    assert.throws(() => open().knows(VFIO), new RegExp(`${namesFile} is missing tables`));
+    // The names whole, the tables broken: whether the name is a kernel's is still answered, its members are refused.
+    files[namesFile] = readFileSync(join(bundledDataDir, namesFile));
+    files[tablesFile] = gzipSync('{"schema": 3, "strings": []}');
+    assert.equal(open().knows(VFIO), true);
+    assert.throws(() => open().memberHistory(VFIO, 'open'), new RegExp(`${tablesFile} is missing tables`));
+    delete files[tablesFile];
+    assert.throws(() => open().memberHistory(VFIO, 'open'), new RegExp(`cannot read the kernel database \\(${tablesFile}\\)`));
+    assert.throws(() => KernelDatabase.open(() => Buffer.from('{"schema": 3, "images": []}')), /shard count/);
+    assert.throws(() => KernelDatabase.open(() => Buffer.from('{')), /kernels\.json is not valid JSON/);
+  });
+
+  it('answers whether a name is a kernel\'s, and what a name no kernel has lacks, from the shard\'s names alone', () => {
+    const shard = shardOf('struct vfio_device_ops', SHARDS);
+    const files: Record<string, Uint8Array> = {
+      'kernels.json': readFileSync(join(bundledDataDir, 'kernels.json')),
+      [shardNamesFileName(shard)]: readFileSync(join(bundledDataDir, shardNamesFileName(shard))),
     };
     const db = KernelDatabase.open((name) => {
       if (!files[name]) throw new Error(`ENOENT: ${name}`);
       return files[name];
     });
-    assert.throws(() => db.knows(VFIO), (e: unknown) => e instanceof DatabaseError && e.message.includes(`${vfioShard} is corrupt`));
-    files[vfioShard] = gzipSync('{"schema": 99}');
-    const other = KernelDatabase.open((name) => files[name]);
-    assert.throws(() => other.knows(VFIO), /has schema 99, this version reads schema 2/);
-    files[vfioShard] = gzipSync('{"schema": 2, "strings": []}');
-    assert.throws(() => KernelDatabase.open((name) => files[name]).knows(VFIO), /is missing tables/);
-    assert.throws(() => KernelDatabase.open(() => Buffer.from('{"schema": 2, "images": []}')), /shard count/);
-    assert.throws(() => KernelDatabase.open(() => Buffer.from('{')), /kernels\.json is not valid JSON/);
+    assert.equal(db.knows(VFIO), true);
+    // A name of the same shard that no kernel defines: no layouts to read, never private, not known.
+    const unknown = Array.from({ length: 10000 }, (_, i) => `kc_no_such_struct_${i}`).find((name) => shardOf(`struct ${name}`, SHARDS) === shard)!;
+    const ref = { kind: 'struct', name: unknown } as const;
+    assert.equal(db.knows(ref), false);
+    assert.deepEqual(new Set(db.memberHistory(ref, 'open').map((state) => state.state)), new Set(['no-aggregate']));
+    assert.deepEqual(db.privateImages(ref), []);
+    assert.throws(() => db.memberHistory(VFIO, 'open'), new RegExp(`cannot read the kernel database \\(${shardFileName(shard)}\\)`));
   });
 
   it('refuses header files of two builds, whose header ids would name the wrong headers', () => {

@@ -8,6 +8,7 @@ import { HeaderIndex } from './headerIndex';
 import {
   SCHEMA_VERSION,
   shardFileName,
+  shardNamesFileName,
   shardOf,
   type AggregateKind,
   type Carriers,
@@ -18,7 +19,8 @@ import {
   type KernelImage,
   type KernelsFile,
   type MemberAliasesFile,
-  type TypesFile,
+  type ShardNamesFile,
+  type ShardTablesFile,
 } from './schema';
 
 export type { AggregateKind, Carriers, KernelImage } from './schema';
@@ -132,9 +134,9 @@ export function aggregateKey(ref: AggregateRef): string {
   return `${ref.kind} ${ref.name}`;
 }
 
-/** One type shard as read: its tables, and what is derived from them on first use. */
-interface Shard {
-  types: TypesFile;
+/** One shard's tables as read, and what is derived from them on first use. */
+interface ShardTables {
+  file: ShardTablesFile;
   incomplete: Set<number>;
   layouts: Map<number, Definition>;
   unheadered: Set<string>;
@@ -158,16 +160,18 @@ interface NameFacts {
 }
 
 /** The aggregates of a shard that at least one bundled image defines. */
-function knownAggregates(types: TypesFile): Set<string> {
+function knownAggregates(names: ShardNamesFile): Set<string> {
   const known = new Set<string>();
-  for (const [kind, byName] of Object.entries(types.aggregates)) {
+  for (const [kind, byName] of Object.entries(names.aggregates)) {
     for (const [name, perImage] of Object.entries(byName)) if (perImage.some((layout) => layout >= 0)) known.add(`${kind} ${name}`);
   }
   return known;
 }
 
-/** Shards kept parsed at once (of 256): about 0.5 MB of heap each. */
+/** Shards whose tables are kept parsed at once (of 256): about 0.5 MB of heap each. */
 const MAX_PARSED_SHARDS = 32;
+/** Shards whose names are kept parsed at once: about 0.1 MB each. */
+const MAX_PARSED_NAME_SHARDS = 64;
 /** Names whose answers are kept (definitions, private images, header presence); members get four times as many. */
 const MAX_KEPT_NAMES = 8192;
 
@@ -179,11 +183,12 @@ export class KernelDatabase {
   private readonly labelIndex = new Map<string, number>();
   private readonly shardCount: number;
   /**
-   * Parsed shards, the most recently used kept. A shard is parsed whole for one name, and the
-   * answers per name are kept below: holding every shard a big tree touched cost a checking
-   * thread 150 MB (i915 reads 203 of 256 shards for 408 names).
+   * Parsed shard tables, the most recently used kept. A shard's tables are parsed whole for
+   * one name, and the answers per name are kept below: holding every shard a big tree touched
+   * cost a checking thread 150 MB (i915 reads 203 of 256 shards for 408 names).
    */
-  private readonly shardFiles = new LRUCache<number, Shard>({ max: MAX_PARSED_SHARDS });
+  private readonly shardTables = new LRUCache<number, ShardTables>({ max: MAX_PARSED_SHARDS });
+  private readonly shardNames = new LRUCache<number, ShardNamesFile>({ max: MAX_PARSED_NAME_SHARDS });
   private configsFile?: ConfigsFile;
   /** What checks ask about a name, read from its shard at once: a later question needs no shard. */
   private readonly nameFacts = new LRUCache<string, NameFacts>({ max: MAX_KEPT_NAMES });
@@ -238,29 +243,50 @@ export class KernelDatabase {
     }
   }
 
-  /** The shard that holds `key` ('struct list_head'), read on first use. */
-  private shard(key: string): Shard {
-    return this.shardAt(shardOf(key, this.shardCount));
+  /** The names of the shard that holds `key` ('struct list_head'), read on first use. */
+  private namesOf(key: string): ShardNamesFile {
+    return this.namesAt(shardOf(key, this.shardCount));
   }
 
-  private shardAt(index: number): Shard {
-    let shard = this.shardFiles.get(index);
-    if (!shard) {
-      const name = shardFileName(index);
-      const types = parseJson<TypesFile>(name, this.required(name), true);
-      if (!Array.isArray(types.strings) || !Array.isArray(types.members) || !Array.isArray(types.layouts) || !types.aggregates?.struct || !types.carriers || !types.private || !types.alternatives || !Array.isArray(types.unheadered)) {
+  private namesAt(index: number): ShardNamesFile {
+    let names = this.shardNames.get(index);
+    if (!names) {
+      const name = shardNamesFileName(index);
+      names = parseJson<ShardNamesFile>(name, this.required(name), true);
+      if (!names.aggregates?.struct || !names.aggregates.union || !names.aggregates.enum) {
         throw new DatabaseError(`the kernel database file ${name} is missing tables; reinstall, or run 'npm run build:data'`);
       }
-      shard = { types, incomplete: new Set(types.incompleteLayouts), layouts: new Map(), unheadered: new Set(types.unheadered) };
-      this.shardFiles.set(index, shard);
-      if (!this.knownByShard.has(index)) this.knownByShard.set(index, knownAggregates(types));
+      this.shardNames.set(index, names);
+      if (!this.knownByShard.has(index)) this.knownByShard.set(index, knownAggregates(names));
     }
-    return shard;
+    return names;
+  }
+
+  /** The tables of the shard that holds `key`, read on first use. */
+  private tablesOf(key: string): ShardTables {
+    return this.tablesAt(shardOf(key, this.shardCount));
+  }
+
+  private tablesAt(index: number): ShardTables {
+    let tables = this.shardTables.get(index);
+    if (!tables) {
+      const name = shardFileName(index);
+      const file = parseJson<ShardTablesFile>(name, this.required(name), true);
+      if (!Array.isArray(file.strings) || !Array.isArray(file.members) || !Array.isArray(file.layouts) || !file.carriers || !file.private || !file.alternatives || !Array.isArray(file.unheadered)) {
+        throw new DatabaseError(`the kernel database file ${name} is missing tables; reinstall, or run 'npm run build:data'`);
+      }
+      tables = { file, incomplete: new Set(file.incompleteLayouts), layouts: new Map(), unheadered: new Set(file.unheadered) };
+      this.shardTables.set(index, tables);
+    }
+    return tables;
   }
 
   /** Reads every shard now (for benchmarks and for failing early on a corrupt one). */
   warm(): void {
-    for (let index = 0; index < this.shardCount; index++) this.shardAt(index);
+    for (let index = 0; index < this.shardCount; index++) {
+      this.namesAt(index);
+      this.tablesAt(index);
+    }
   }
 
   imageIndex(label: string): number | undefined {
@@ -282,7 +308,7 @@ export class KernelDatabase {
   /** Aggregate names of one kind, sorted. Reads every shard: for pickers and suggestions, not checks. */
   names(kind: AggregateKind): string[] {
     const names = new Set<string>();
-    for (let index = 0; index < this.shardCount; index++) for (const name of Object.keys(this.shardAt(index).types.aggregates[kind] ?? {})) names.add(name);
+    for (let index = 0; index < this.shardCount; index++) for (const name of Object.keys(this.namesAt(index).aggregates[kind] ?? {})) names.add(name);
     const prefix = `${kind} `;
     for (const imported of this.imported) {
       for (const key of imported.definitions.keys()) if (key.startsWith(prefix)) names.add(key.slice(prefix.length));
@@ -295,22 +321,22 @@ export class KernelDatabase {
     const key = aggregateKey(ref);
     if (this.imported.some((image) => image.definitions.has(key))) return true;
     const index = shardOf(key, this.shardCount);
-    if (!this.knownByShard.has(index)) this.shardAt(index);
+    if (!this.knownByShard.has(index)) this.namesAt(index);
     return this.knownByShard.get(index)!.has(key);
   }
 
-  private layout(shard: Shard, id: number): Definition {
-    let definition = shard.layouts.get(id);
+  private layout(tables: ShardTables, id: number): Definition {
+    let definition = tables.layouts.get(id);
     if (!definition) {
-      const types = shard.types;
-      const memberIds = types.layouts[id] ?? [];
+      const { file } = tables;
+      const memberIds = file.layouts[id] ?? [];
       const members = memberIds.map((m) => ({
-        name: types.strings[types.members[m * 3]],
-        declaration: types.strings[types.members[m * 3 + 1]],
-        type: types.strings[types.members[m * 3 + 2]],
+        name: file.strings[file.members[m * 3]],
+        declaration: file.strings[file.members[m * 3 + 1]],
+        type: file.strings[file.members[m * 3 + 2]],
       }));
-      definition = { members, byName: new Map(members.map((m) => [m.name, m])), incomplete: shard.incomplete.has(id) };
-      shard.layouts.set(id, definition);
+      definition = { members, byName: new Map(members.map((m) => [m.name, m])), incomplete: tables.incomplete.has(id) };
+      tables.layouts.set(id, definition);
     }
     return definition;
   }
@@ -322,7 +348,7 @@ export class KernelDatabase {
   carriers(ref: AggregateRef, image: number): Carriers | undefined {
     if (image >= this.bundledCount) return undefined;
     const key = aggregateKey(ref);
-    const perImage = ownValue(this.shard(key).types.carriers, key);
+    const perImage = ownValue(this.tablesOf(key).file.carriers, key);
     return perImage ? ownValue(perImage, String(image)) : undefined;
   }
 
@@ -362,10 +388,10 @@ export class KernelDatabase {
   alternatives(ref: AggregateRef, image: number): { definition: Definition; carriers: Carriers }[] {
     if (image >= this.bundledCount) return [];
     const key = aggregateKey(ref);
-    const shard = this.shard(key);
-    const perImage = ownValue(shard.types.alternatives, key);
+    const tables = this.tablesOf(key);
+    const perImage = ownValue(tables.file.alternatives, key);
     const found = perImage ? ownValue(perImage, String(image)) : undefined;
-    return (found ?? []).map((alternative) => ({ definition: this.layout(shard, alternative.layout), carriers: alternative.carriers }));
+    return (found ?? []).map((alternative) => ({ definition: this.layout(tables, alternative.layout), carriers: alternative.carriers }));
   }
 
   /** The aggregate's definition on every image (null: not in that image's vmlinux BTF). */
@@ -377,18 +403,19 @@ export class KernelDatabase {
     const key = aggregateKey(ref);
     let facts = this.nameFacts.get(key);
     if (!facts) {
-      const shard = this.shard(key);
-      const byName = shard.types.aggregates[ref.kind];
+      const byName = this.namesOf(key).aggregates[ref.kind];
       const perImage = byName ? ownValue(byName, ref.name) : undefined;
+      // A name the shard does not list has no tables entry either: no layout, never private, not unheadered.
+      const tables = perImage ? this.tablesOf(key) : undefined;
       const definitions = this.images.map((_, index) => {
         if (index < this.bundledCount) {
           const layout = perImage?.[index] ?? -1;
-          return layout >= 0 ? this.layout(shard, layout) : null;
+          return tables && layout >= 0 ? this.layout(tables, layout) : null;
         }
         const found = this.imported[index - this.bundledCount].definitions.get(key);
         return found ? { members: found.members, byName: new Map(found.members.map((m) => [m.name, m])), incomplete: found.incomplete } : null;
       });
-      facts = { definitions, privateImages: ownValue(shard.types.private, key) ?? [], headered: !shard.unheadered.has(key) };
+      facts = { definitions, privateImages: (tables && ownValue(tables.file.private, key)) ?? [], headered: !tables?.unheadered.has(key) };
       this.nameFacts.set(key, facts);
     }
     return facts;

@@ -5,7 +5,7 @@
 // missing tables).
 import type { NameMasks } from './nameMasks';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export type ImageGroup = 'version' | 'arch' | 'flavor' | 'imported';
 /** Who built the kernel: histories compare consecutive images of one distribution only. */
@@ -43,19 +43,25 @@ export interface KernelsFile {
   schema: number;
   source: string;
   images: KernelImage[];
-  /** Type tables are split into this many files, types/NN.json.gz, by `shardOf`. */
+  /** Aggregates are split into this many shards, by `shardOf`: types/NN.names.json.gz and types/NN.json.gz each. */
   shards: number;
 }
 
-/** The shard file that holds an aggregate: FNV-1a of 'struct name' modulo the shard count. */
+/** The shard that holds an aggregate: FNV-1a of 'struct name' modulo the shard count. */
 export function shardOf(key: string, shards: number): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193) >>> 0;
   return hash % shards;
 }
 
+/** The shard's tables: what its names' members are. */
 export function shardFileName(shard: number): string {
   return `types/${String(shard).padStart(2, '0')}.json.gz`;
+}
+
+/** The shard's names: which images have each, in which layout. */
+export function shardNamesFileName(shard: number): string {
+  return `types/${String(shard).padStart(2, '0')}.names.json.gz`;
 }
 
 /**
@@ -66,11 +72,26 @@ export function shardFileName(shard: number): string {
 export type Carriers = [count: number, ...names: string[]];
 
 /**
- * data/types/NN.json.gz, one shard of the aggregates. Layouts are shared: most aggregates
- * are identical across many images, so each image points at a layout index instead of
- * repeating the members. A shard is read when one of its aggregates is first asked for.
+ * data/types/NN.names.json.gz, the names of one shard. Read apart from the tables: every tag a
+ * file mentions asks whether it is a kernel's at all, while members are asked of far fewer
+ * names (a first check of net/ipv4/af_inet.c met 67 shards, and needed the tables of 23).
  */
-export interface TypesFile {
+export interface ShardNamesFile {
+  schema: number;
+  /**
+   * kind -> name -> layout index (into the tables' `layouts`) per image (-1: absent). On a
+   * kernel with modules this is the kernel's own definition of the name: the one vmlinux
+   * carries, else the layout the most modules carry.
+   */
+  aggregates: Record<AggregateKind, Record<string, number[]>>;
+}
+
+/**
+ * data/types/NN.json.gz, the tables of one shard. Layouts are shared: most aggregates are
+ * identical across many images, so each image points at a layout index instead of repeating
+ * the members. Read when the members of one of the shard's names are first asked for.
+ */
+export interface ShardTablesFile {
   schema: number;
   /** Interned text: member names, declarations and types. */
   strings: string[];
@@ -80,12 +101,6 @@ export interface TypesFile {
   layouts: number[][];
   /** Layouts that hide members inside an unnamed, unflattened anonymous struct/union. */
   incompleteLayouts: number[];
-  /**
-   * kind -> name -> layout index per image (-1: absent). On a kernel with modules this is
-   * the kernel's own definition of the name: the one vmlinux carries, else the layout the
-   * most modules carry.
-   */
-  aggregates: Record<AggregateKind, Record<string, number[]>>;
   /** 'struct name' -> image index -> the modules that carry it (absent: vmlinux carries it). */
   carriers: Record<string, Record<string, Carriers>>;
   /**
