@@ -22,10 +22,11 @@ export { readStatusSection } from './import/ubuntu';
 
 export const DEFAULT_SOURCE = resolve(packageRoot, '..', 'shared', 'data', 'depsurf');
 /**
- * Enough shards that one holds about 330 names (2 MB once parsed): a check reads the shards of
- * the structs it meets, so memory follows what the driver uses, not the database's size.
+ * Enough shards that one holds about 80 names (0.3 MB once parsed): a check reads the shards of
+ * the structs it meets, and a file meets dozens, nearly all in shards of their own, so the
+ * first check of a file costs about what its names do, not what the database holds.
  */
-export const SHARDS = 256;
+export const SHARDS = 1024;
 
 export interface BuildOptions {
   /** The DepSurf dataset folder. */

