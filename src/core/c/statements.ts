@@ -4,6 +4,8 @@
 // and statement keywords serves better here than a syntax tree.
 
 const BLANKABLE = /[^\r\n]/g;
+const NEXT_NOT_SPACE = /[^ \t\r\f\v]/g;
+const NEXT_IN_CODE = /[\n/"']/g;
 
 function blank(text: string): string {
   return text.replace(BLANKABLE, ' ');
@@ -28,13 +30,16 @@ export function maskCode(text: string): string {
   let atLineStart = true;
   let i = 0;
   while (i < text.length) {
+    // Jump to the next character that can matter: at a line's start the first that is not
+    // space (a `#` there opens a directive), elsewhere a line break, a comment or a literal.
+    const next = atLineStart ? NEXT_NOT_SPACE : NEXT_IN_CODE;
+    next.lastIndex = i;
+    const found = next.exec(text);
+    if (!found) break;
+    i = found.index;
     const c = text[i];
     if (c === '\n') {
       atLineStart = true;
-      i++;
-      continue;
-    }
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v') {
       i++;
       continue;
     }

@@ -27,6 +27,8 @@ export interface ScannedSource {
 }
 
 export const COMMENT_OR_LITERAL_START = /["'/]/g;
+/** A line of horizontal space only (the editor's re-check blanks most of a file to spaces). */
+const BLANK_LINE = /^[ \t\f\v]*$/;
 
 /**
  * One pass over the text that finds directives while honouring comments, string and
@@ -53,6 +55,8 @@ export function scanSource(text: string, markDirectiveLines: boolean): ScannedSo
     for (;;) {
       let line = lines[index];
       if (line.length > 0 && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+      // Outside a directive, comment or literal, a blank line starts nothing and continues nothing.
+      if (directiveLine < 0 && quote === 0 && !inBlockComment && BLANK_LINE.test(line)) break;
       let end = line.length;
       let last = end - 1;
       // GCC accepts (with a warning) spaces between the backslash and the newline.

@@ -1,0 +1,80 @@
+// The two scans every check makes over a file's text before parsing: the directive scan of
+// the preprocessor and the code mask of the call readers. Both jump over blank stretches
+// (an editor re-check blanks most of a file to spaces); what they find must not change.
+import * as assert from 'node:assert/strict';
+import { scanSource } from '../../src/core/c/preprocessor/directives';
+import { maskCode } from '../../src/core/c/statements';
+
+describe('text scans', () => {
+  describe('maskCode', () => {
+    it('blanks comments, literals and directives, keeping every offset and line break', () => {
+      const text = [
+        '#define A(x) \\',
+        '\t(x + 1) /* two',
+        'lines */',
+        '    ',
+        'int f(void) { return g("a;b", \'}\'); } // tail',
+        '   # if X',
+        '/* c */ #not_a_directive',
+        '  \t  ',
+        'x = "unterminated',
+        'y;',
+      ].join('\n');
+      const masked = maskCode(text);
+      assert.equal(masked.length, text.length);
+      assert.deepEqual(masked.split('\n'), [
+        '              ',
+        '               ',
+        '        ',
+        '    ',
+        'int f(void) { return g("   ", \' \'); }        ',
+        '         ',
+        '        #not_a_directive',
+        '  \t  ',
+        'x = "' + ' '.repeat('unterminated'.length),
+        'y;',
+      ]);
+    });
+
+    it('reads CRLF text as LF text', () => {
+      const lf = 'a = 1; // c\n   \n#if X\nb = "s";\n';
+      assert.equal(maskCode(lf.replace(/\n/g, '\r\n')).replace(/\r\n/g, '\n').replace(/ +\n/g, '\n'), maskCode(lf).replace(/ +\n/g, '\n'));
+    });
+  });
+
+  describe('scanSource', () => {
+    it('finds directives after blank lines and not inside comments, and marks their lines', () => {
+      const text = [
+        '#ifndef GUARD',
+        '#define GUARD',
+        '      ',
+        '/* a comment',
+        '      ',
+        '#define IN_COMMENT */',
+        '   #  include <linux/x.h>',
+        '#define LONG \\',
+        '      ',
+        'int s = "a\\',
+        '   ',
+        '#define AFTER 1";',
+        '\t \t',
+        '#endif',
+      ].join('\n');
+      const scanned = scanSource(text, true);
+      assert.deepEqual(
+        scanned.directives.map((d) => [d.line, d.endLine, d.name, d.body.trim()]),
+        [
+          [0, 0, 'ifndef', 'GUARD'],
+          [1, 1, 'define', 'GUARD'],
+          [6, 6, 'include', '<linux/x.h>'],
+          [7, 8, 'define', 'LONG'],
+          // The literal's backslash continues it over the blank line; the next line starts afresh.
+          [11, 11, 'define', 'AFTER 1";'],
+          [13, 13, 'endif', ''],
+        ],
+      );
+      assert.deepEqual(Array.from(scanned.directiveLines), [1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 0, 1]);
+      assert.equal(scanned.guard, 'GUARD');
+    });
+  });
+});
