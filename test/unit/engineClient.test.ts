@@ -98,8 +98,14 @@ describe('the checking thread and its client', function () {
     assert.deepEqual(older, { superseded: true });
     assert.ok(!newer.superseded);
     assert.deepEqual(newer.findings.filter((f) => f.code === 'missing-member'), []);
-    // The same with the engine loaded: the newer request waits in the queue while the older one is taken up.
+    // The same with the engine loaded and busy: both wait in the queue while it checks a large
+    // file, and the older one is taken up after. (Sent to an idle thread, the older one could
+    // be taken up before the newer one has arrived: then both are answered, which is right too.)
+    const large = DRIVER + Array.from({ length: 4000 }, (_, i) => `static int busy_${i}(struct file *file) { return file->f_flags & ${i}; }`).join('\n');
+    const busy = engine.request('check', { key: 'untitled:large.c', version: 1, text: large, fileName: '/nowhere/large.c', onDisk: false, roots: ['/nowhere'], targets: ['5.4..5.19'], severities: DEFAULT_SEVERITIES, openTexts: {} });
+    await new Promise((resolve) => setTimeout(resolve, 20));
     const [again, latest] = await Promise.all([check(3, DRIVER), check(4, DRIVER)]);
+    assert.ok(!(await busy).superseded);
     assert.deepEqual(again, { superseded: true });
     assert.ok(!latest.superseded && latest.findings.some((f) => f.code === 'missing-member'));
   });
