@@ -14,8 +14,9 @@ import {
   type ConfigsFile,
   type KernelImage,
   type KernelsFile,
-  type ShardNamesFile,
-  type ShardTablesFile,
+  type ShardNamesLine,
+  type ShardRecord,
+  RECORD_SEPARATOR,
 } from '../../src/core/kernels/schema';
 
 /** A definition as importers hand it over: members in declaration order. */
@@ -24,7 +25,7 @@ export interface LayoutInput {
   incomplete: boolean;
 }
 
-/** Strings, members and layouts of one shard, each stored once. */
+/** Strings, members and layouts of one shard, each stored once (a name's record then lists the layouts it uses). */
 class Interner {
   readonly strings: string[] = [];
   private readonly stringIds = new Map<string, number>();
@@ -53,6 +54,11 @@ class Interner {
       this.memberIds.set(key, id);
     }
     return id;
+  }
+
+  /** A layout's members as stored in a record: [name, declaration, type] each. */
+  membersOf(layout: number): [string, string, string][] {
+    return this.layouts[layout].map((m) => [this.strings[this.members[m * 3]], this.strings[this.members[m * 3 + 1]], this.strings[this.members[m * 3 + 2]]]);
   }
 
   layout(definition: LayoutInput): number {
@@ -88,6 +94,50 @@ function byImage<T>(map: Map<number, T>): Record<string, T> {
   const record: Record<string, T> = {};
   for (const image of [...map.keys()].sort((a, b) => a - b)) record[String(image)] = map.get(image)!;
   return record;
+}
+
+/**
+ * A shard's two files, as lines (see ShardNamesLine): its names with each image's layout (an
+ * index into the name's own layouts), and its tables, one record per name.
+ */
+function shardFiles(shard: Shard): { names: string; tables: string } {
+  const names = new Map<string, ShardNamesLine>();
+  const records = new Map<string, ShardRecord>();
+  for (const kind of ['struct', 'union', 'enum'] as const) {
+    for (const [name, perImage] of shard.aggregates[kind]) {
+      const key = `${kind} ${name}`;
+      const record: ShardRecord = { layouts: [] };
+      const local = new Map<number, number>();
+      const localOf = (layout: number): number => {
+        if (layout < 0) return -1;
+        let id = local.get(layout);
+        if (id === undefined) {
+          id = record.layouts.length;
+          local.set(layout, id);
+          record.layouts.push(shard.interner.membersOf(layout));
+          if (shard.interner.incompleteLayouts.has(layout)) (record.incomplete ??= []).push(id);
+        }
+        return id;
+      };
+      names.set(key, perImage.map(localOf));
+      const carriers = shard.carriers.get(key);
+      if (carriers) record.carriers = byImage(carriers);
+      const privateOn = shard.private.get(key);
+      if (privateOn) record.private = [...privateOn].sort((a, b) => a - b);
+      const alternatives = shard.alternatives.get(key);
+      if (alternatives) record.alternatives = byImage(new Map([...alternatives].map(([image, list]) => [image, list.map((other) => ({ layout: localOf(other.layout), carriers: other.carriers }))])));
+      if (shard.unheadered.has(key)) record.unheadered = true;
+      records.set(key, record);
+    }
+  }
+  return { names: lineFile(names), tables: lineFile(records) };
+}
+
+/** A schema line, then a line per key in sorted order: the key as JSON, the separator, the value as JSON. */
+function lineFile(values: Map<string, unknown>): string {
+  const lines = [JSON.stringify({ schema: SCHEMA_VERSION })];
+  for (const key of [...values.keys()].sort()) lines.push(`${JSON.stringify(key)}${RECORD_SEPARATOR}${JSON.stringify(values.get(key))}`);
+  return lines.join('\n');
 }
 
 /** Brotli at its densest: the shards are written once and read at every first use of a name. */
@@ -178,8 +228,9 @@ export class DatabaseWriter {
       ...extra,
     };
     this.shards.forEach((shard, index) => {
-      outputs[shardNamesFileName(index)] = brotli(JSON.stringify(this.namesFile(shard)));
-      outputs[shardFileName(index)] = brotli(JSON.stringify(this.tablesFile(shard)));
+      const { names, tables } = shardFiles(shard);
+      outputs[shardNamesFileName(index)] = brotli(names);
+      outputs[shardFileName(index)] = brotli(tables);
     });
     rmSync(join(out, 'types'), { recursive: true, force: true });
     rmSync(join(out, 'types.json.gz'), { force: true });
@@ -190,31 +241,6 @@ export class DatabaseWriter {
       bytes[name] = content.length;
     }
     return bytes;
-  }
-
-  private namesFile(shard: Shard): ShardNamesFile {
-    return {
-      schema: SCHEMA_VERSION,
-      aggregates: {
-        struct: sortedRecord(shard.aggregates.struct),
-        union: sortedRecord(shard.aggregates.union),
-        enum: sortedRecord(shard.aggregates.enum),
-      },
-    };
-  }
-
-  private tablesFile(shard: Shard): ShardTablesFile {
-    return {
-      schema: SCHEMA_VERSION,
-      strings: shard.interner.strings,
-      members: shard.interner.members,
-      layouts: shard.interner.layouts,
-      incompleteLayouts: [...shard.interner.incompleteLayouts].sort((a, b) => a - b),
-      carriers: sortedRecord(shard.carriers, byImage),
-      private: sortedRecord(shard.private, (images) => [...images].sort((a, b) => a - b)),
-      alternatives: sortedRecord(shard.alternatives, byImage),
-      unheadered: [...shard.unheadered].sort(),
-    };
   }
 
   private configsFile(): ConfigsFile {

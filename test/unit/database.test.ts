@@ -197,13 +197,22 @@ describe('kernel database', () => {
     assert.throws(() => open().knows(VFIO), (e: unknown) => e instanceof DatabaseError && e.message.includes(`${namesFile} is corrupt`));
     files[namesFile] = brotliCompressSync('{"schema": 99}');
     assert.throws(() => open().knows(VFIO), /has schema 99, this version reads schema 3/);
-    files[namesFile] = brotliCompressSync('{"schema": 3, "aggregates": {"struct": {}}}');
-    assert.throws(() => open().knows(VFIO), new RegExp(`${namesFile} is missing tables`));
+    files[namesFile] = brotliCompressSync('{"schema": 3}\n"struct vfio_device_ops"\t{"layouts": []}');
+    assert.throws(() => open().knows(VFIO), new RegExp(`${namesFile} is missing tables at struct vfio_device_ops`));
+    files[namesFile] = brotliCompressSync('{"schema": 3}\n"struct vfio_device_ops"\t[1, 2');
+    assert.throws(() => open().knows(VFIO), new RegExp(`${namesFile} is not valid JSON at struct vfio_device_ops`));
+    // A names file without the name's line: no kernel has it (not an error).
+    files[namesFile] = brotliCompressSync('{"schema": 3}\n"struct other"\t[0]');
+    assert.equal(open().knows(VFIO), false);
     // The names whole, the tables broken: whether the name is a kernel's is still answered, its members are refused.
     files[namesFile] = readFileSync(join(bundledDataDir, namesFile));
-    files[tablesFile] = brotliCompressSync('{"schema": 3, "strings": []}');
+    files[tablesFile] = brotliCompressSync('{"schema": 3}');
     assert.equal(open().knows(VFIO), true);
-    assert.throws(() => open().memberHistory(VFIO, 'open'), new RegExp(`${tablesFile} is missing tables`));
+    assert.throws(() => open().memberHistory(VFIO, 'open'), new RegExp(`${tablesFile} has no record of struct vfio_device_ops`));
+    files[tablesFile] = brotliCompressSync('{"schema": 3}\n"struct vfio_device_ops"\t{"layouts": [[["open"');
+    assert.throws(() => open().memberHistory(VFIO, 'open'), new RegExp(`${tablesFile} is not valid JSON at struct vfio_device_ops`));
+    files[tablesFile] = brotliCompressSync('{"schema": 2}\n"struct vfio_device_ops"\t{"layouts": []}');
+    assert.throws(() => open().memberHistory(VFIO, 'open'), /has schema 2, this version reads schema 3/);
     delete files[tablesFile];
     assert.throws(() => open().memberHistory(VFIO, 'open'), new RegExp(`cannot read the kernel database \\(${tablesFile}\\)`));
     assert.throws(() => KernelDatabase.open(() => Buffer.from('{"schema": 3, "images": []}')), /shard count/);

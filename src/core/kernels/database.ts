@@ -5,6 +5,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { LRUCache } from 'lru-cache';
 import { isNameMasks } from './nameMasks';
 import { HeaderIndex } from './headerIndex';
+import { ShardLines } from './shardLines';
 import {
   SCHEMA_VERSION,
   shardFileName,
@@ -19,8 +20,8 @@ import {
   type KernelImage,
   type KernelsFile,
   type MemberAliasesFile,
-  type ShardNamesFile,
-  type ShardTablesFile,
+  type ShardNamesLine,
+  type ShardRecord,
 } from './schema';
 
 export type { AggregateKind, Carriers, KernelImage } from './schema';
@@ -96,18 +97,22 @@ function decompressed(name: string, bytes: Uint8Array): Uint8Array {
   return bytes;
 }
 
+/** A data file's text, decompressed as its name says. */
+function decompressedText(name: string, bytes: Uint8Array): string {
+  try {
+    return Buffer.from(decompressed(name, bytes)).toString('utf8');
+  } catch (error) {
+    throw new DatabaseError(`the kernel database file ${name} is corrupt (${(error as Error).message}); reinstall, or run 'npm run build:data'`);
+  }
+}
+
 /**
  * A data file's JSON. With `leading`, only the members written before its key (`,"functions":`)
  * are parsed when they hold every key wanted, the whole file otherwise: the build writes the
  * tables every check needs first, so the first check does not pay for the large ones behind.
  */
 function parseJson<T>(name: string, bytes: Uint8Array, leading?: LeadingMembers): T {
-  let text: string;
-  try {
-    text = Buffer.from(decompressed(name, bytes)).toString('utf8');
-  } catch (error) {
-    throw new DatabaseError(`the kernel database file ${name} is corrupt (${(error as Error).message}); reinstall, or run 'npm run build:data'`);
-  }
+  const text = decompressedText(name, bytes);
   let value: { schema?: unknown } | undefined;
   const cut = leading === undefined ? -1 : text.indexOf(leading.before);
   if (leading !== undefined && cut > 0) {
@@ -141,12 +146,11 @@ export function aggregateKey(ref: AggregateRef): string {
   return `${ref.kind} ${ref.name}`;
 }
 
-/** One shard's tables as read, and what is derived from them on first use. */
-interface ShardTables {
-  file: ShardTablesFile;
+/** A name's record as read from its shard's tables, its layouts made definitions on first use. */
+interface NameRecord {
+  record: ShardRecord;
   incomplete: Set<number>;
-  layouts: Map<number, Definition>;
-  unheadered: Set<string>;
+  definitions: Definition[];
 }
 
 /** Database image index → its bit in a file's masks, for the images the file lists. */
@@ -166,19 +170,10 @@ interface NameFacts {
   headered: boolean;
 }
 
-/** The aggregates of a shard that at least one bundled image defines. */
-function knownAggregates(names: ShardNamesFile): Set<string> {
-  const known = new Set<string>();
-  for (const [kind, byName] of Object.entries(names.aggregates)) {
-    for (const [name, perImage] of Object.entries(byName)) if (perImage.some((layout) => layout >= 0)) known.add(`${kind} ${name}`);
-  }
-  return known;
-}
-
-/** Shards whose tables are kept parsed at once (of 1024): about 0.15 MB of heap each. */
-const MAX_PARSED_SHARDS = 128;
-/** Shards whose names are kept parsed at once: about 35 KB each. */
-const MAX_PARSED_NAME_SHARDS = 256;
+/** Shards whose tables are kept decompressed at once (of 1024): about 75 KB of text each. */
+const MAX_SHARD_TABLES = 128;
+/** Shards whose names are kept decompressed at once: about 10 KB of text each. */
+const MAX_SHARD_NAMES = 512;
 /** Names whose answers are kept (definitions, private images, header presence); members get four times as many. */
 const MAX_KEPT_NAMES = 8192;
 
@@ -190,18 +185,19 @@ export class KernelDatabase {
   private readonly labelIndex = new Map<string, number>();
   private readonly shardCount: number;
   /**
-   * Parsed shard tables, the most recently used kept. A shard's tables are parsed whole for
-   * one name, and the answers per name are kept below: holding every shard a big tree touched
-   * cost a checking thread 150 MB (i915 reads 203 of 256 shards for 408 names).
+   * Decompressed shard tables, the most recently used kept, from which names' records are
+   * parsed one by one. The answers per name are kept below: holding every shard a big tree
+   * touched cost a checking thread 150 MB (i915 read 203 of 256 shards for 408 names).
    */
-  private readonly shardTables = new LRUCache<number, ShardTables>({ max: MAX_PARSED_SHARDS });
-  private readonly shardNames = new LRUCache<number, ShardNamesFile>({ max: MAX_PARSED_NAME_SHARDS });
+  private readonly shardTables = new LRUCache<number, ShardLines>({ max: MAX_SHARD_TABLES });
+  private readonly shardNames = new LRUCache<number, ShardLines>({ max: MAX_SHARD_NAMES });
+  private readonly records = new LRUCache<string, NameRecord>({ max: MAX_KEPT_NAMES });
+  /** Each name's layout per image, or null where no bundled image lists it: every tag a file mentions asks. */
+  private readonly layoutsByName = new LRUCache<string, ShardNamesLine | false>({ max: MAX_KEPT_NAMES * 4 });
   private configsFile?: ConfigsFile;
   /** What checks ask about a name, read from its shard at once: a later question needs no shard. */
   private readonly nameFacts = new LRUCache<string, NameFacts>({ max: MAX_KEPT_NAMES });
   private readonly historyCache = new LRUCache<string, MemberState[]>({ max: MAX_KEPT_NAMES * 4 });
-  /** Per shard read once, kept: the aggregates some bundled image has ('struct file'), so that `knows` never reads a shard again. */
-  private readonly knownByShard = new Map<number, Set<string>>();
   private memberAliases?: { file: MemberAliasesFile; bits: Map<number, number> };
   private headerIndex?: HeaderIndex;
   private typedefs?: { file: TypedefsFile; bits: Map<number, number> };
@@ -250,50 +246,45 @@ export class KernelDatabase {
     }
   }
 
-  /** The names of the shard that holds `key` ('struct list_head'), read on first use. */
-  private namesOf(key: string): ShardNamesFile {
-    return this.namesAt(shardOf(key, this.shardCount));
-  }
-
-  private namesAt(index: number): ShardNamesFile {
-    let names = this.shardNames.get(index);
-    if (!names) {
-      const name = shardNamesFileName(index);
-      names = parseJson<ShardNamesFile>(name, this.required(name));
-      if (!names.aggregates?.struct || !names.aggregates.union || !names.aggregates.enum) {
-        throw new DatabaseError(`the kernel database file ${name} is missing tables; reinstall, or run 'npm run build:data'`);
-      }
-      this.shardNames.set(index, names);
-      if (!this.knownByShard.has(index)) this.knownByShard.set(index, knownAggregates(names));
+  /** One of a shard's two files, decompressed, read on first use and kept in `cache`. */
+  private shardFile(cache: LRUCache<number, ShardLines>, index: number, name: string): ShardLines {
+    let lines = cache.get(index);
+    if (!lines) {
+      lines = new ShardLines(name, decompressedText(name, this.required(name)), (message) => new DatabaseError(`${message}; reinstall, or run 'npm run build:data'`));
+      cache.set(index, lines);
     }
-    return names;
+    return lines;
   }
 
-  /** The tables of the shard that holds `key`, read on first use. */
-  private tablesOf(key: string): ShardTables {
-    return this.tablesAt(shardOf(key, this.shardCount));
+  private namesAt(index: number): ShardLines {
+    return this.shardFile(this.shardNames, index, shardNamesFileName(index));
   }
 
-  private tablesAt(index: number): ShardTables {
-    let tables = this.shardTables.get(index);
-    if (!tables) {
-      const name = shardFileName(index);
-      const file = parseJson<ShardTablesFile>(name, this.required(name));
-      if (!Array.isArray(file.strings) || !Array.isArray(file.members) || !Array.isArray(file.layouts) || !file.carriers || !file.private || !file.alternatives || !Array.isArray(file.unheadered)) {
-        throw new DatabaseError(`the kernel database file ${name} is missing tables; reinstall, or run 'npm run build:data'`);
-      }
-      tables = { file, incomplete: new Set(file.incompleteLayouts), layouts: new Map(), unheadered: new Set(file.unheadered) };
-      this.shardTables.set(index, tables);
+  /** Each bundled image's layout of the name (an index into its record's layouts, -1 where absent); undefined where no bundled image lists it. */
+  private layoutsPerImage(key: string): ShardNamesLine | undefined {
+    let perImage = this.layoutsByName.get(key);
+    if (perImage === undefined) {
+      const names = this.namesAt(shardOf(key, this.shardCount));
+      perImage = names.value<ShardNamesLine>(key) ?? false;
+      if (perImage !== false && !Array.isArray(perImage)) throw new DatabaseError(`the kernel database file ${names.name} is missing tables at ${key}; reinstall, or run 'npm run build:data'`);
+      this.layoutsByName.set(key, perImage);
     }
-    return tables;
+    return perImage || undefined;
   }
 
-  /** Reads every shard now (for benchmarks and for failing early on a corrupt one). */
-  warm(): void {
-    for (let index = 0; index < this.shardCount; index++) {
-      this.namesAt(index);
-      this.tablesAt(index);
+  /** The record of a name its shard's names list: its line of the shard's tables. */
+  private recordOf(key: string): NameRecord {
+    let found = this.records.get(key);
+    if (!found) {
+      const index = shardOf(key, this.shardCount);
+      const tables = this.shardFile(this.shardTables, index, shardFileName(index));
+      const record = tables.value<ShardRecord>(key);
+      if (record === undefined) throw new DatabaseError(`the kernel database file ${tables.name} has no record of ${key}; reinstall, or run 'npm run build:data'`);
+      if (!Array.isArray(record?.layouts)) throw new DatabaseError(`the kernel database file ${tables.name} is missing tables at ${key}; reinstall, or run 'npm run build:data'`);
+      found = { record, incomplete: new Set(record.incomplete), definitions: [] };
+      this.records.set(key, found);
     }
+    return found;
   }
 
   imageIndex(label: string): number | undefined {
@@ -315,8 +306,10 @@ export class KernelDatabase {
   /** Aggregate names of one kind, sorted. Reads every shard: for pickers and suggestions, not checks. */
   names(kind: AggregateKind): string[] {
     const names = new Set<string>();
-    for (let index = 0; index < this.shardCount; index++) for (const name of Object.keys(this.namesAt(index).aggregates[kind] ?? {})) names.add(name);
     const prefix = `${kind} `;
+    for (let index = 0; index < this.shardCount; index++) {
+      for (const key of this.namesAt(index).keys()) if (key.startsWith(prefix)) names.add(key.slice(prefix.length));
+    }
     for (const imported of this.imported) {
       for (const key of imported.definitions.keys()) if (key.startsWith(prefix)) names.add(key.slice(prefix.length));
     }
@@ -327,23 +320,15 @@ export class KernelDatabase {
   knows(ref: AggregateRef): boolean {
     const key = aggregateKey(ref);
     if (this.imported.some((image) => image.definitions.has(key))) return true;
-    const index = shardOf(key, this.shardCount);
-    if (!this.knownByShard.has(index)) this.namesAt(index);
-    return this.knownByShard.get(index)!.has(key);
+    return this.layoutsPerImage(key)?.some((layout) => layout >= 0) ?? false;
   }
 
-  private layout(tables: ShardTables, id: number): Definition {
-    let definition = tables.layouts.get(id);
+  private layout(named: NameRecord, id: number): Definition {
+    let definition = named.definitions[id];
     if (!definition) {
-      const { file } = tables;
-      const memberIds = file.layouts[id] ?? [];
-      const members = memberIds.map((m) => ({
-        name: file.strings[file.members[m * 3]],
-        declaration: file.strings[file.members[m * 3 + 1]],
-        type: file.strings[file.members[m * 3 + 2]],
-      }));
-      definition = { members, byName: new Map(members.map((m) => [m.name, m])), incomplete: tables.incomplete.has(id) };
-      tables.layouts.set(id, definition);
+      const members = (named.record.layouts[id] ?? []).map(([name, declaration, type]) => ({ name, declaration, type }));
+      definition = { members, byName: new Map(members.map((m) => [m.name, m])), incomplete: named.incomplete.has(id) };
+      named.definitions[id] = definition;
     }
     return definition;
   }
@@ -355,7 +340,8 @@ export class KernelDatabase {
   carriers(ref: AggregateRef, image: number): Carriers | undefined {
     if (image >= this.bundledCount) return undefined;
     const key = aggregateKey(ref);
-    const perImage = ownValue(this.tablesOf(key).file.carriers, key);
+    if (!this.lists(ref)) return undefined;
+    const perImage = this.recordOf(key).record.carriers;
     return perImage ? ownValue(perImage, String(image)) : undefined;
   }
 
@@ -394,11 +380,11 @@ export class KernelDatabase {
   /** Other same-named definitions on `image` (a kernel with several `struct channel`s), with their carriers. */
   alternatives(ref: AggregateRef, image: number): { definition: Definition; carriers: Carriers }[] {
     if (image >= this.bundledCount) return [];
-    const key = aggregateKey(ref);
-    const tables = this.tablesOf(key);
-    const perImage = ownValue(tables.file.alternatives, key);
+    if (!this.lists(ref)) return [];
+    const named = this.recordOf(aggregateKey(ref));
+    const perImage = named.record.alternatives;
     const found = perImage ? ownValue(perImage, String(image)) : undefined;
-    return (found ?? []).map((alternative) => ({ definition: this.layout(tables, alternative.layout), carriers: alternative.carriers }));
+    return (found ?? []).map((alternative) => ({ definition: this.layout(named, alternative.layout), carriers: alternative.carriers }));
   }
 
   /** The aggregate's definition on every image (null: not in that image's vmlinux BTF). */
@@ -406,23 +392,27 @@ export class KernelDatabase {
     return this.factsOf(ref).definitions;
   }
 
+  /** Whether the shard's names list the name, so that its tables hold a record of it. */
+  private lists(ref: AggregateRef): boolean {
+    return this.layoutsPerImage(aggregateKey(ref)) !== undefined;
+  }
+
   private factsOf(ref: AggregateRef): NameFacts {
     const key = aggregateKey(ref);
     let facts = this.nameFacts.get(key);
     if (!facts) {
-      const byName = this.namesOf(key).aggregates[ref.kind];
-      const perImage = byName ? ownValue(byName, ref.name) : undefined;
-      // A name the shard does not list has no tables entry either: no layout, never private, not unheadered.
-      const tables = perImage ? this.tablesOf(key) : undefined;
+      const perImage = this.layoutsPerImage(key);
+      // A name the shard does not list has no record: no layout, never private, not unheadered.
+      const named = perImage ? this.recordOf(key) : undefined;
       const definitions = this.images.map((_, index) => {
         if (index < this.bundledCount) {
           const layout = perImage?.[index] ?? -1;
-          return tables && layout >= 0 ? this.layout(tables, layout) : null;
+          return named && layout >= 0 ? this.layout(named, layout) : null;
         }
         const found = this.imported[index - this.bundledCount].definitions.get(key);
         return found ? { members: found.members, byName: new Map(found.members.map((m) => [m.name, m])), incomplete: found.incomplete } : null;
       });
-      facts = { definitions, privateImages: (tables && ownValue(tables.file.private, key)) ?? [], headered: !tables?.unheadered.has(key) };
+      facts = { definitions, privateImages: named?.record.private ?? [], headered: !named?.record.unheadered };
       this.nameFacts.set(key, facts);
     }
     return facts;

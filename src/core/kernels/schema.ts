@@ -72,50 +72,43 @@ export function shardNamesFileName(shard: number): string {
 export type Carriers = [count: number, ...names: string[]];
 
 /**
- * data/types/NNNN.names.json.br, the names of one shard. Read apart from the tables: every tag
- * a file mentions asks whether it is a kernel's at all, while members are asked of fewer names.
- * Shard files are brotli-compressed: 30% smaller than gzip at the same decompression speed.
+ * A shard's two files are lines: `{"schema":N}` first, then one line per name, sorted: the key
+ * as a JSON string (`"struct foo"`), RECORD_SEPARATOR, and the name's value as JSON. A check
+ * finds the lines of the few names it asks about in the decompressed text and parses those
+ * alone: parsing a shard whole cost more than decompressing it. Brotli-compressed: 30% smaller
+ * than gzip at the same decompression speed.
+ *
+ * data/types/NNNN.names.json.br, the names of one shard: per name, its layout per image (an
+ * index into the name's record's `layouts`; -1: absent). On a kernel with modules this is the
+ * kernel's own definition of the name: the one vmlinux carries, else the layout the most
+ * modules carry. Read apart from the tables: every tag a file mentions asks whether it is a
+ * kernel's at all, while members are asked of fewer names.
  */
-export interface ShardNamesFile {
-  schema: number;
-  /**
-   * kind -> name -> layout index (into the tables' `layouts`) per image (-1: absent). On a
-   * kernel with modules this is the kernel's own definition of the name: the one vmlinux
-   * carries, else the layout the most modules carry.
-   */
-  aggregates: Record<AggregateKind, Record<string, number[]>>;
-}
+export type ShardNamesLine = number[];
 
-/**
- * data/types/NNNN.json.br, the tables of one shard. Layouts are shared: most aggregates are
- * identical across many images, so each image points at a layout index instead of repeating
- * the members. Read when the members of one of the shard's names are first asked for.
- */
-export interface ShardTablesFile {
-  schema: number;
-  /** Interned text: member names, declarations and types. */
-  strings: string[];
-  /** Unique members, three string indices each: name, declaration, type. Flattened. */
-  members: number[];
-  /** Unique member lists (indices into members, in declaration order). */
-  layouts: number[][];
+/** The separator between a name and its value on a line of a shard's files. */
+export const RECORD_SEPARATOR = '\t';
+
+/** data/types/NNNN.json.br, the tables of one shard: per name, its record. */
+export interface ShardRecord {
+  /** The name's distinct layouts, each its members as [name, declaration, type]: most images share one. */
+  layouts: [name: string, declaration: string, type: string][][];
   /** Layouts that hide members inside an unnamed, unflattened anonymous struct/union. */
-  incompleteLayouts: number[];
-  /** 'struct name' -> image index -> the modules that carry it (absent: vmlinux carries it). */
-  carriers: Record<string, Record<string, Carriers>>;
+  incomplete?: number[];
+  /** Image index -> the modules that carry the name (absent: vmlinux carries it). */
+  carriers?: Record<string, Carriers>;
   /**
-   * 'struct name' -> the images (with header data) on which no public header defines the
-   * name: a struct private to a module or a .c file, which out-of-tree code never includes.
+   * The images (with header data) on which no public header defines the name: a struct
+   * private to a module or a .c file, which out-of-tree code never includes.
    */
-  private: Record<string, number[]>;
-  /** 'struct name' -> image index -> other same-named layouts of that kernel, with their carriers. */
-  alternatives: Record<string, Record<string, { layout: number; carriers: Carriers }[]>>;
+  private?: number[];
+  /** Image index -> other same-named layouts of that kernel, with their carriers. */
+  alternatives?: Record<string, { layout: number; carriers: Carriers }[]>;
   /**
-   * 'struct name' keys of this shard that no header of any kernel with header data defines:
-   * never a struct a driver can mean. Here rather than in headers.json.gz so that checks never
-   * read the header facts.
+   * No header of any kernel with header data defines the name: never a struct a driver can
+   * mean. Here rather than in headers.json.gz so that checks never read the header facts.
    */
-  unheadered: string[];
+  unheadered?: true;
 }
 
 /** data/configs.json.gz: kernel config values per image, deduplicated per symbol. */
