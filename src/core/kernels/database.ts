@@ -176,6 +176,7 @@ const MAX_SHARD_TABLES = 128;
 const MAX_SHARD_NAMES = 512;
 /** Names whose answers are kept (definitions, private images, header presence); members get four times as many. */
 const MAX_KEPT_NAMES = 8192;
+const MAX_KEPT_RECORDS = 1024;
 
 export class KernelDatabase {
   readonly images: KernelImage[];
@@ -191,9 +192,14 @@ export class KernelDatabase {
    */
   private readonly shardTables = new LRUCache<number, ShardLines>({ max: MAX_SHARD_TABLES });
   private readonly shardNames = new LRUCache<number, ShardLines>({ max: MAX_SHARD_NAMES });
-  private readonly records = new LRUCache<string, NameRecord>({ max: MAX_KEPT_NAMES });
-  /** Each name's layout per image, or null where no bundled image lists it: every tag a file mentions asks. */
-  private readonly layoutsByName = new LRUCache<string, ShardNamesLine | false>({ max: MAX_KEPT_NAMES * 4 });
+  /** Records are read for a name's facts (kept below) and for reports and hovers: few are asked again. */
+  private readonly records = new LRUCache<string, NameRecord>({ max: MAX_KEPT_RECORDS });
+  /**
+   * Each name's layout per image, false where no bundled image lists it: every tag a file
+   * mentions asks. (Caches are sized for what is asked again: an LRU allocates its `max` up
+   * front, and four times as many entries cost a cold start 40 ms of collection.)
+   */
+  private readonly layoutsByName = new LRUCache<string, ShardNamesLine | false>({ max: MAX_KEPT_NAMES });
   private configsFile?: ConfigsFile;
   /** What checks ask about a name, read from its shard at once: a later question needs no shard. */
   private readonly nameFacts = new LRUCache<string, NameFacts>({ max: MAX_KEPT_NAMES });
