@@ -129,7 +129,8 @@ export class Checker {
     if (quick) return quick;
     const whole = this.checkWhole(text, options, 'all');
     if (whole.inseparable) this.incremental.forget(documentKey);
-    else this.incremental.remember(documentKey, { ...whole, text, optionsKey });
+    // Not the whole SliceCheck: its closures hold the file's preprocessing, which no re-check reads.
+    else this.incremental.remember(documentKey, { text, optionsKey, result: whole.result, layout: whole.layout, directiveLines: whole.directiveLines, headers: whole.headers });
     return whole.result;
   }
 

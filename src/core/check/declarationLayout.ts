@@ -55,7 +55,7 @@ function describe(node: Node): TopLevelDeclaration {
       if (node.hasError) return other;
       // Types stay whatever names them: a workspace header's typedef may name a struct the file
       // defines (`typedef struct akvcam_device *akvcam_device_t;`), which no name in the file links.
-      if (tagsDefinedIn(node.childForFieldName('type')).length > 0) return other;
+      if (definesTags(node.childForFieldName('type'))) return other;
       const declares: string[] = [];
       const declarators = node.childrenForFieldName('declarator').filter((declarator) => declarator !== null);
       for (const declarator of declarators) {
@@ -90,14 +90,10 @@ function identifiersIn(node: Node): string[] {
   return node.descendantsOfType(['identifier', 'type_identifier']).flatMap((found) => (found ? [found.text] : []));
 }
 
-/** Tags of the struct, union and enum definitions (with a body) in a type, nested ones too, and the enumerators. */
-function tagsDefinedIn(type: Node | null): string[] {
-  if (!type || !TAG_SPECIFIERS.includes(type.type)) return [];
-  const names: string[] = [];
-  for (const found of [type, ...type.descendantsOfType([...TAG_SPECIFIERS, 'enumerator'])]) {
-    if (!found) continue;
-    const name = found.childForFieldName('name');
-    if (name && (found.type === 'enumerator' || found.childForFieldName('body'))) names.push(name.text);
-  }
-  return names;
+/** Whether a type defines a struct, union or enum with a body (nested ones too) or an enumerator. */
+function definesTags(type: Node | null): boolean {
+  if (!type || !TAG_SPECIFIERS.includes(type.type)) return false;
+  return [type, ...type.descendantsOfType([...TAG_SPECIFIERS, 'enumerator'])].some(
+    (found) => found !== null && found.childForFieldName('name') !== null && (found.type === 'enumerator' || found.childForFieldName('body') !== null),
+  );
 }

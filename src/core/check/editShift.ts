@@ -56,8 +56,7 @@ export class EditShift {
 
   /** Whether a range ends at or before the edit's start (the edit leaves it where it is). */
   endsBefore(range: SourceRange): boolean {
-    const start = this.startPosition;
-    return range.endLine < start.line || (range.endLine === start.line && range.endColumn <= start.column);
+    return endsAtOrBefore(range, this.startPosition);
   }
 
   range(range: SourceRange): SourceRange {
@@ -153,7 +152,10 @@ export function changedStretch(oldText: string, newText: string): { start: numbe
 
 /** Whether a range lies wholly before `start` or wholly at or after `end` (positions). */
 export function outside(range: SourceRange, start: Position, end: Position): boolean {
-  const endsBeforeStart = range.endLine < start.line || (range.endLine === start.line && range.endColumn <= start.column);
   const startsAtOrAfterEnd = range.startLine > end.line || (range.startLine === end.line && range.startColumn >= end.column);
-  return endsBeforeStart || startsAtOrAfterEnd;
+  return endsAtOrBefore(range, start) || startsAtOrAfterEnd;
+}
+
+function endsAtOrBefore(range: SourceRange, position: Position): boolean {
+  return range.endLine < position.line || (range.endLine === position.line && range.endColumn <= position.column);
 }
