@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createIncludeResolver, HeaderTexts, kbuildFlags, outsideKernelNames } from '../core/c/includes';
+import { countedCache } from '../core/countedCache';
 import type { BuildContext } from '../core/check/checker';
 import type { IncludeResolver } from '../core/c/preprocessor';
 import { enclosingKernelTree, inKernelHeaders } from '../core/c/kernelTree';
@@ -152,13 +153,17 @@ export function workspaceIncludeResolver(roots: readonly string[], includeDirs: 
   return createIncludeResolver(roots, readTextFile, includeDirs);
 }
 
+/** Include resolvers kept, each with its lookups and header readings: a kernel tree's drivers/ has hundreds of `-I` sets. */
+const RESOLVERS_KEPT = 32;
+
 /**
  * How each file is compiled as far as includes go: the resolver (with the `-I` folders of its
  * Kbuild) and the `-include` headers. Files that share flags share a resolver and its lookups;
  * all share the header texts read from disk.
  */
 export function includeContexts(roots: readonly string[], workspace?: WorkspaceTypeIndex, kernelHas: (spec: string) => boolean = () => false): (file: string) => BuildContext {
-  const resolvers = new Map<string, IncludeResolver>();
+  // Files come folder by folder: the resolvers of the folders being checked are what is asked again.
+  const resolvers = countedCache<string, IncludeResolver>(RESOLVERS_KEPT);
   const texts = new HeaderTexts(readTextFile);
   const read = (path: string) => texts.read(path);
   const findInWorkspace = workspace && outsideKernelNames((spec) => workspace.pathsEndingWith(spec), kernelHas, read);

@@ -5,6 +5,7 @@
 // which is right: their macros stay unknown. Reading is passed in by the caller.
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { LRUCache } from 'lru-cache';
+import { countedCache } from '../countedCache';
 import { MakeConditionals, makeLines, MakeVariables, Reach } from './makefile';
 import type { CommandLineMacro, IncludeResolver } from './preprocessor';
 
@@ -96,7 +97,7 @@ export function createIncludeResolver(
   isKernelHeader: (path: string) => boolean = () => false,
   texts: HeaderTexts = new HeaderTexts(read),
 ): IncludeResolver {
-  const lookups = new LRUCache<string, { path: string | undefined }>({ max: LOOKUPS_KEPT });
+  const lookups = countedCache<string, { path: string | undefined }>(LOOKUPS_KEPT);
   const found = (path: string | undefined) => {
     if (path === undefined) return undefined;
     const text = texts.read(path);

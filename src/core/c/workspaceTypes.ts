@@ -19,6 +19,7 @@ import { inKernelHeaders } from './kernelTree';
 import { blankAnnotations } from './parser';
 import { blankCommentsAndLiterals } from './typeText';
 import { holdsOnlyDirectives } from './directivesOnly';
+import { detached } from '../detached';
 
 /** What one file defines. */
 export interface FileTypes {
@@ -122,15 +123,6 @@ function parseDeclarations(parser: Parser, text: string): Tree | null {
 function opensFunctionBody(root: Node, offset: number): boolean {
   const brace = root.descendantForIndex(offset);
   return brace?.type === '{' && brace.parent?.type === 'compound_statement' && brace.parent.parent?.type === 'function_definition';
-}
-
-/**
- * A copy of a string that does not share the file's text. A name cut from a text (a regex
- * match, a node's text) may be a slice that keeps the whole text alive: an index of 5,000
- * kernel files held every file's text (over 200 MB) for the sake of its names.
- */
-function detached(text: string): string {
-  return (' ' + text).slice(1);
 }
 
 function detachedTypes(found: FileTypes): FileTypes {

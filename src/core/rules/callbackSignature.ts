@@ -13,6 +13,8 @@ import { formatFunctionType, functionPointerShape, signatureMismatch, tagsOf, ty
 import type { FunctionSignature } from '../c/usages';
 import { integerTypedefs, type IntegerTypedefs } from '../c/integerTypedefs';
 import { imagesOf, memberFinding, type MemberUse, type RuleContext, type RuleInfo } from './rule';
+import { countedCache } from '../countedCache';
+import { detached } from '../detached';
 
 export const callbackSignatureRule = {
   code: 'callback-signature',
@@ -45,14 +47,18 @@ interface Mismatch {
 /** A plain function name passed as an argument, `&` allowed. */
 const FUNCTION_ARGUMENT = /^&?\s*([A-Za-z_]\w*)$/;
 
+/** Answers of each kind kept: a run over a kernel tree's drivers/ asks about 70,000 functions. */
+const KEPT_ANSWERS = 16_384;
+
 /** The judge, with what it learns kept across files and edits (the same pairs recur). */
 export class CallbackSignatureJudge {
-  private readonly shapes = new Map<string, FunctionShape | undefined>();
-  private readonly typedefCallbacks = new Map<string, string | undefined>();
-  private readonly verdicts = new Map<string, string | undefined>();
+  // No answer is kept too, as false: a cache cannot hold undefined.
+  private readonly shapes = countedCache<string, FunctionShape | false>(KEPT_ANSWERS);
+  private readonly typedefCallbacks = countedCache<string, string | false>(KEPT_ANSWERS);
+  private readonly verdicts = countedCache<string, string | false>(KEPT_ANSWERS);
   private readonly typedefsByArch = new Map<string, IntegerTypedefs>();
   /** Per kernel function, the images on which a parameter of it holds a function. */
-  private readonly callbackTakers = new Map<string, ReadonlySet<number>>();
+  private readonly callbackTakers = countedCache<string, ReadonlySet<number>>(KEPT_ANSWERS);
 
   constructor(private readonly db: KernelDatabase) {}
 
@@ -143,7 +149,8 @@ export class CallbackSignatureJudge {
           if (types.some((type) => this.callbackType(type, image) !== undefined)) images.add(image);
         }
       }
-      this.callbackTakers.set(name, (taking = images));
+      // The name is cut from the file's text: kept as it is, it would keep the text.
+      this.callbackTakers.set(detached(name), (taking = images));
     }
     const images = taking;
     return images.size > 0 && targets.some(({ image }) => images.has(image));
@@ -173,8 +180,8 @@ export class CallbackSignatureJudge {
     const arch = this.db.images[image].arch;
     const typedefs = this.typedefsOf(arch);
     const verdictKey = `${signatureKey(signature)}\u0000${memberType}\u0000${arch}`;
-    if (!this.verdicts.has(verdictKey)) this.verdicts.set(verdictKey, signatureMismatch(signature, expected, { typedefs }));
-    const plainly = this.verdicts.get(verdictKey);
+    let plainly = this.verdicts.get(verdictKey);
+    if (plainly === undefined) this.verdicts.set(verdictKey, (plainly = signatureMismatch(signature, expected, { typedefs }) ?? false));
     if (!plainly) return 'fits';
     // A tag the image's headers #define as another word is that struct (`struct
     // sockaddr_storage`, `spi_master` before 6.12). Where the data has no headers, a kernel
@@ -202,14 +209,16 @@ export class CallbackSignatureJudge {
   private callbackType(type: string, image: number): string | undefined {
     if (this.shapeOf(type)) return type;
     const key = `${type}\u0000${image}`;
-    if (!this.typedefCallbacks.has(key)) this.typedefCallbacks.set(key, this.db.functionTypedef(type, image));
-    return this.typedefCallbacks.get(key);
+    let held = this.typedefCallbacks.get(key);
+    if (held === undefined) this.typedefCallbacks.set(key, (held = this.db.functionTypedef(type, image) ?? false));
+    return held || undefined;
   }
 
   /** functionPointerShape, once per type text: checks ask it for every callback on every target. */
   private shapeOf(type: string): FunctionShape | undefined {
-    if (!this.shapes.has(type)) this.shapes.set(type, functionPointerShape(type));
-    return this.shapes.get(type);
+    let shape = this.shapes.get(type);
+    if (shape === undefined) this.shapes.set(type, (shape = functionPointerShape(type) ?? false));
+    return shape || undefined;
   }
 }
 

@@ -1,0 +1,10 @@
+/**
+ * A copy of a string that does not share a larger text. A name cut from a text (a regex match,
+ * a node's text) may be a slice that keeps the whole text alive, so whatever is kept across
+ * files, keyed or valued by such names, keeps every file's text: an index of 5,000 kernel files
+ * held over 200 MB of texts for the sake of its names, and the callback judge's cache of
+ * kernel functions 30 MB per 4,000 files checked.
+ */
+export function detached(text: string): string {
+  return (' ' + text).slice(1);
+}
