@@ -115,6 +115,9 @@ const EDITS: Edit[] = [
   ['set another member in an initializer list', (t) => replaced(t, '\t.ndo_open = my_open,', '\t.ndo_open = my_open,\n\t.ndo_stop = my_open,')],
   ['rename the member an initializer sets', (t) => replaced(t, '\t.open = my_vfio_open,', '\t.open_device = my_vfio_open,')],
   ['close an initializer list early', (t) => replaced(t, '\t.ndo_start_xmit = my_xmit,', '\t.ndo_start_xmit = my_xmit, };')],
+  // The grammar reads `name(x) {` in a body as an old-style definition: it stays a block of the body.
+  ['write a loop macro in a body', (t) => replaced(t, '\tnd->stats.tx_bytes += skb->len;', '\tmy_for_each_queue(p) {\n\t\tp->nd->trans_start = 0;\n\t}\n\tnd->stats.tx_bytes += skb->len;')],
+  ['type inside the loop macro\'s block', (t) => replaced(t, '\t\tp->nd->trans_start = 0;', '\t\tp->nd->trans_start = 0; ')],
 ];
 
 /** Everything a check says, as plain data: two results are the same when these are equal. */

@@ -812,7 +812,10 @@ class UsageFinder {
   // --- functions --------------------------------------------------------------------------------
 
   private visitFunctionDefinition(definition: Node): void {
-    this.noteDeclarationInBody();
+    // In a body, `name(i) {` is a loop macro (`ice_for_each_traffic_class(i) {`) that the
+    // grammar reads as an old-style definition: a block of the function around it, whose
+    // arguments are that function's variables. (The kernel has no nested functions.)
+    if (!this.atFileScope()) return;
     if (this.definesTagBetween(definition.startIndex, definition.endIndex)) this.bodiesInseparable = true;
     this.scopes.push({ end: definition.endIndex, variables: new Map() });
     const declarator = definition.childForFieldName('declarator');
