@@ -166,6 +166,37 @@ describe('the checking thread and its client', function () {
     }
   });
 
+  it('sees a header changed, created or left unsaved since the last check of a document, though it keeps what it read of headers', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'kernel-compat-headers-'));
+    try {
+      const fileName = join(folder, 'demo.c');
+      const header = join(folder, 'demo_compat.h');
+      const text = ['#include <linux/device.h>', '#include "demo_compat.h"', 'static struct class *demo_class;', 'static int demo_init(void)', '{', '#if DEMO_ONE_ARGUMENT_CLASS', '\tdemo_class = class_create("demo");', '#endif', '\treturn 0;', '}', ''].join('\n');
+      const { engine } = client({ workspace: { folders: [folder], files: [fileName], texts: {} } });
+      clients.push(engine);
+      let version = 0;
+      /** The call-arguments findings, as `line: targets`. */
+      const calls = async (openTexts: Record<string, string> = {}) => {
+        const answer = await engine.request('check', { key: `file://${fileName}`, version: ++version, text, fileName, onDisk: true, roots: [folder], targets: ['6.1,6.8'], severities: DEFAULT_SEVERITIES, openTexts });
+        assert.ok(!answer.superseded);
+        return answer.findings.filter((f) => f.code === 'call-arguments').map((f) => `${f.range.startLine + 1}: ${f.targets.map((t) => answer.targetLabels[answer.targets.indexOf(t)]).join(',')}`);
+      };
+      // Without the header the guard is unknown, and what it guards is not judged.
+      assert.deepEqual(await calls(), []);
+      writeFileSync(header, '#define DEMO_ONE_ARGUMENT_CLASS 1\n');
+      assert.deepEqual(await calls(), ['7: 6.1'], 'the header created since');
+      assert.deepEqual(await calls(), ['7: 6.1'], 'the same header, kept');
+      writeFileSync(header, '#define DEMO_ONE_ARGUMENT_CLASS 0 /* changed */\n');
+      assert.deepEqual(await calls(), [], 'the header changed since');
+      assert.deepEqual(await calls({ [header]: '#define DEMO_ONE_ARGUMENT_CLASS 1\n' }), ['7: 6.1'], 'the header unsaved in an editor');
+      assert.deepEqual(await calls(), [], 'the editor closed without saving');
+      rmSync(header);
+      assert.deepEqual(await calls(), [], 'the header deleted');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('answers a failing request with a rejection that carries its message, and goes on answering', async () => {
     const { engine, seen } = client();
     clients.push(engine);

@@ -22,6 +22,7 @@ import { DEFAULT_SEVERITIES } from '../../core/rules';
 import { hoverAnswer, type CheckedDocument } from './hoverAnswer';
 import type { CheckAnswer, CheckRequest, Method, ReportRequest, Requests, WorkerInit } from './protocol';
 import { buildWorkspaceIndex, readSmallFile } from './workspaceIndex';
+import { KeptResolvers } from './keptResolvers';
 
 interface Engine {
   db: KernelDatabase;
@@ -43,6 +44,8 @@ export class EngineService {
   private readonly documents = new Map<string, CheckedDocument>();
   /** The newest check request per document: an older one still queued is not worth running. */
   private readonly latestCheck = new Map<string, number>();
+  /** Include resolvers kept from check to check while the files they read are unchanged. */
+  private readonly resolvers = new KeptResolvers();
   /** A kernel read from BTF, waiting for the label the user gives it. */
   private readKernel?: ImportedKernel;
 
@@ -83,6 +86,7 @@ export class EngineService {
     report: (params) => this.report(params),
     reload: () => {
       this.loading = undefined;
+      this.resolvers.clear();
     },
     workspaceFile: async ({ path, text, deleted }) => {
       const index = await this.indexing;
@@ -174,7 +178,7 @@ export class EngineService {
     const result = checker.check(request.text, {
       fileName: request.fileName,
       targets,
-      ...includeContext(request, read, workspaceTypes, db),
+      ...includeContext(request, read, workspaceTypes, db, this.resolvers),
       severities: knownCodes(request.severities),
       documentKey: request.key,
       workspaceTypes,
@@ -222,11 +226,21 @@ function buildInputReader(request: CheckRequest): TextReader {
 
 /**
  * Includes resolve in the document's workspace folder (and the `-I` folders of its Kbuild).
- * The Kbuild's `-include` headers come first, as in the build.
+ * The Kbuild's `-include` headers come first, as in the build. The resolver is kept across
+ * checks while the files it read are unchanged (keptResolvers.ts); it reads headers from
+ * unsaved editors and the disk, never the document's own text, which changes with each check.
  */
-function includeContext(request: CheckRequest, read: TextReader, workspace: WorkspaceTypeIndex, db: KernelDatabase): BuildContext {
+function includeContext(request: CheckRequest, read: TextReader, workspace: WorkspaceTypeIndex, db: KernelDatabase, resolvers: KeptResolvers): BuildContext {
   const flags = request.onDisk ? kbuildFlags(request.fileName, request.roots, read, workspace.kernelTreeOf(request.fileName)) : { forcedIncludes: [], includeDirs: [], defines: [] };
-  const findInWorkspace = outsideKernelNames((spec) => workspace.pathsEndingWith(spec), (spec) => db.headers().isKernelHeader(spec), read);
-  const resolveInclude = createIncludeResolver(request.roots, read, flags.includeDirs, findInWorkspace, (path) => !workspace.covers(path));
+  const unsaved = Object.entries(request.openTexts).sort(([a], [b]) => (a < b ? -1 : 1));
+  const setting = JSON.stringify([request.roots, flags.includeDirs, workspace.generation, unsaved]);
+  const resolveInclude = resolvers.resolver(
+    setting,
+    (path) => request.openTexts[path] ?? readSmallFile(path),
+    (stamped) => {
+      const findInWorkspace = outsideKernelNames((spec) => workspace.pathsEndingWith(spec), (spec) => db.headers().isKernelHeader(spec), stamped);
+      return createIncludeResolver(request.roots, stamped, flags.includeDirs, findInWorkspace, (path) => !workspace.covers(path));
+    },
+  );
   return { resolveInclude, forcedIncludes: flags.forcedIncludes, defines: flags.defines };
 }
