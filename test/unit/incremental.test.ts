@@ -120,6 +120,18 @@ const EDITS: Edit[] = [
   ['type inside the loop macro\'s block', (t) => replaced(t, '\t\tp->nd->trans_start = 0;', '\t\tp->nd->trans_start = 0; ')],
 ];
 
+/**
+ * A struct a body defines is the file's own in every body. While only its body names it, the
+ * other bodies are re-checked alone; a kernel struct's name makes a wrong re-check visible.
+ */
+const BODY_STRUCT_EDITS: Edit[] = [
+  ['define a struct only its body names, with a kernel struct\'s name', (t) => replaced(t, '\tp->timeouts++;', '\tstruct timer_list { unsigned long data; } t = { 0 };\n\tp->timeouts++;')],
+  ['type in another body while one defines a struct', (t) => replaced(t, '\tnd->watchdog_timeo = 5;', '\tnd->watchdog_timeo = 5; ')],
+  ['name that struct in another body', (t) => replaced(t, '\tnd->watchdog_timeo = 5; ', '\tnd->watchdog_timeo = 5;\n\t{\n\t\tstruct timer_list *tl = 0;\n\t\ttl->data = 0;\n\t}')],
+  ['rename the struct the body defines, so the other body names the kernel\'s', (t) => replaced(t, 'struct timer_list {', 'struct my_timer_list {')],
+  ['define the kernel struct\'s name in a third body', (t) => replaced(t, '\tnd->stats.tx_bytes += skb->len;', '\tstruct timer_list { int data; } u = { 0 };\n\tnd->stats.tx_bytes += skb->len;')],
+];
+
 /** Everything a check says, as plain data: two results are the same when these are equal. */
 function said(result: CheckResult): unknown {
   return JSON.parse(JSON.stringify(result));
@@ -159,6 +171,30 @@ describe('re-check after an edit', () => {
     });
   }
 
+  it('says what a fresh check says while a body defines a struct that other bodies come to name', () => {
+    const key = 'incremental-body-struct';
+    let text = DRIVER;
+    assertSameAsFresh(key, text, 'versions', 'the driver');
+    for (const [what, edit] of BODY_STRUCT_EDITS) {
+      const edited = edit(text);
+      assertSameAsFresh(key, edited, 'versions', what);
+      assertSameAsFresh(key, text, 'versions', `${what}, undone`);
+      text = edited;
+    }
+    checker.forget(key);
+  });
+
+  it('checks the whole file again when a body comes to define a struct another body names', () => {
+    const key = 'incremental-body-struct-named';
+    const naming = replaced(DRIVER, '\tnd->watchdog_timeo = 5;', '\tnd->watchdog_timeo = 5;\n\t{\n\t\tstruct timer_list *tl = 0;\n\t\ttl->data = 0;\n\t}');
+    const defining = replaced(naming, '\tnd->stats.tx_bytes += skb->len;', '\tstruct timer_list { int data; } u = { 0 };\n\tnd->stats.tx_bytes += skb->len;');
+    const dataFindings = (result: CheckResult) => result.findings.filter((f) => f.code === 'missing-member' && f.member === 'data').length;
+    // The kernel's timer_list lost `data` in 4.15; the file's own has it, in every body.
+    assert.equal(dataFindings(assertSameAsFresh(key, naming, 'versions', 'a body names the kernel struct')), 1);
+    assert.equal(dataFindings(assertSameAsFresh(key, defining, 'versions', 'another body defines one of that name')), 0);
+    checker.forget(key);
+  });
+
   const TYPED: [where: string, line: string, before: string][] = [
     ['a body', '\tnd->mtu = p->nd->stats.rx_bytes + (u32)skb->len;\n', '\treturn NETDEV_TX_OK;'],
     ['an initializer list', '\t.ndo_stop = my_open,\n', '\t.ndo_start_xmit'],
@@ -174,7 +210,7 @@ describe('re-check after an edit', () => {
     });
   }
 
-  it('says what a fresh check says after any one-character edit, anywhere (seeded, 240 edits)', () => {
+  it('says what a fresh check says after any one-character edit, anywhere (seeded, 360 edits)', () => {
     // Insertions and deletions of the characters that change C's structure most, at places
     // picked by a fixed sequence: any place, including directives, headers and comments.
     const characters = [' ', '\n', '{', '}', ';', '(', ')', '*', '/', '#', '-', '>', '.', 'x', ','];
@@ -183,7 +219,8 @@ describe('re-check after an edit', () => {
       seed = (seed * 1103515245 + 12345) % 2147483648;
       return seed % below;
     };
-    const files = [DRIVER, readFileSync(join(packageRoot, 'examples', 'vfio-mtty', 'mtty.c'), 'utf8')];
+    const withBodyStruct = replaced(DRIVER, '\tp->timeouts++;', '\tstruct timer_list { unsigned long data; } t = { 0 };\n\tp->timeouts++;').replace('\tp->nd = nd;', '\tp->nd = nd;\n\tnd->trans_start = sizeof(struct timer_list *);');
+    const files = [DRIVER, readFileSync(join(packageRoot, 'examples', 'vfio-mtty', 'mtty.c'), 'utf8'), withBodyStruct];
     for (const [n, original] of files.entries()) {
       const key = `incremental-any-${n}`;
       let text = original;

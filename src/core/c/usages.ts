@@ -102,9 +102,16 @@ export interface FileUsages {
   /**
    * Set when the function bodies cannot be read apart from one another (see SkippedBody):
    * code inside one declares what the code after it sees (a typedef, a struct or union with
-   * a body, a nested function), or the read stopped early at a surprise in a broken tree.
+   * a body whose tag code outside that body names), or the read stopped early at a surprise in
+   * a broken tree.
    */
   bodiesInseparable?: boolean;
+  /**
+   * Tags of the structs and unions defined inside function bodies that no code outside the
+   * defining body names (e1000_dump's `struct my_u`): the bodies stay separable while no other
+   * code comes to name them.
+   */
+  bodyTags?: string[];
 }
 
 /**
@@ -158,6 +165,7 @@ class UsageFinder {
   private readonly accessUsages = new Map<number, MemberUsage>();
   /** Tree indices of the tag names of `struct NAME {` definitions, in file order. */
   private readonly tagDefinitionStarts: number[] = [];
+  private readonly bodyTags: string[] = [];
   private bodiesInseparable = false;
 
   constructor(
@@ -188,6 +196,7 @@ class UsageFinder {
       functionVersions: this.functionVersions,
       localAggregates: new Set(this.localAggregatesByName.keys()),
       ...(this.bodiesInseparable ? { bodiesInseparable: true } : {}),
+      ...(this.bodyTags.length > 0 ? { bodyTags: this.bodyTags } : {}),
     };
   }
 
@@ -373,8 +382,19 @@ class UsageFinder {
     if (!this.atFileScope()) this.bodiesInseparable = true;
   }
 
-  /** A `struct NAME {` between two tree indices: the file's own aggregate, for all the file. */
-  private definesTagBetween(start: number, end: number): boolean {
+  /**
+   * A struct or union a function defines is the file's own for all the file: it keeps the
+   * bodies separable only while no code outside the function names its tag.
+   */
+  private noteTagsDefinedIn(definition: Node): void {
+    for (const name of this.tagsDefinedBetween(definition.startIndex, definition.endIndex)) {
+      if (this.namedOutside(name, definition.startIndex, definition.endIndex)) this.bodiesInseparable = true;
+      else this.bodyTags.push(name);
+    }
+  }
+
+  /** The tags of the structs and unions defined (with a body) between two tree indices. */
+  private tagsDefinedBetween(start: number, end: number): string[] {
     const starts = this.tagDefinitionStarts;
     let low = 0;
     let high = starts.length;
@@ -383,7 +403,19 @@ class UsageFinder {
       if (starts[middle] < start) low = middle + 1;
       else high = middle;
     }
-    return low < starts.length && starts[low] < end;
+    const names: string[] = [];
+    for (let i = low; i < starts.length && starts[i] < end; i++) names.push(this.source.identifierAt(starts[i]));
+    return names;
+  }
+
+  /** Whether the word occurs in the text outside [start, end) (tree indices). */
+  private namedOutside(name: string, start: number, end: number): boolean {
+    const word = new RegExp(`\\b${name}\\b`, 'g');
+    for (let match = word.exec(this.source.text); match; match = word.exec(this.source.text)) {
+      const at = match.index + this.source.base;
+      if (at < start || at >= end) return true;
+    }
+    return false;
   }
 
   private firstNamedChildExceptComments(node: Node): Node | null {
@@ -816,7 +848,7 @@ class UsageFinder {
     // grammar reads as an old-style definition: a block of the function around it, whose
     // arguments are that function's variables. (The kernel has no nested functions.)
     if (!this.atFileScope()) return;
-    if (this.definesTagBetween(definition.startIndex, definition.endIndex)) this.bodiesInseparable = true;
+    this.noteTagsDefinedIn(definition);
     this.scopes.push({ end: definition.endIndex, variables: new Map() });
     const declarator = definition.childForFieldName('declarator');
     if (!declarator) return;

@@ -38,10 +38,11 @@ function functionBodies(tree: Tree): SkippedBody[] {
 /**
  * Indices of the bodies whose text is as before, when the text outside the bodies is exactly
  * as before (same pieces between the same number of bodies) and no body of the earlier read
- * declared anything for the code after it. Otherwise none.
+ * declared anything for the code after it or defined a tag. Otherwise none.
  */
 function unchangedBodies(earlier: BodiesRead, text: string, bodies: readonly SkippedBody[]): number[] {
-  if (earlier.usages.bodiesInseparable || earlier.bodies.length !== bodies.length) return [];
+  // A tag a body defines is not seen where the body is passed over: a changed body naming it would read it as the kernel's.
+  if (earlier.usages.bodiesInseparable || earlier.usages.bodyTags || earlier.bodies.length !== bodies.length) return [];
   const old = earlier.text;
   let previousEnd = 0;
   let oldPreviousEnd = 0;
@@ -59,7 +60,7 @@ function unchangedBodies(earlier: BodiesRead, text: string, bodies: readonly Ski
 
 /**
  * The read of everything but the kept bodies, with the kept bodies' earlier usages moved in.
- * Undefined when a re-read body declares something for the code after it, or a kept usage
+ * Undefined when a re-read body declares something for the code after it or defines a tag, or a kept usage
  * names a place that moved with a changed body: the whole text is read then.
  */
 function readAround(tree: Tree, text: string, oracle: TypeOracle, earlier: BodiesRead, bodies: readonly SkippedBody[], kept: readonly number[]): FileUsages | undefined {
@@ -68,7 +69,7 @@ function readAround(tree: Tree, text: string, oracle: TypeOracle, earlier: Bodie
     oracle,
     kept.map((i) => bodies[i]),
   );
-  if (read.bodiesInseparable) return undefined;
+  if (read.bodiesInseparable || read.bodyTags) return undefined;
   const moves = new Moves(earlier, bodies, kept, lineStarts(text));
   const keptUsages: MemberUsage[] = [];
   const keptMentions: AggregateMention[] = [];

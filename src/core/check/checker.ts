@@ -130,7 +130,7 @@ export class Checker {
     const whole = this.checkWhole(text, options, 'all');
     if (whole.inseparable) this.incremental.forget(documentKey);
     // Not the whole SliceCheck: its closures hold the file's preprocessing, which no re-check reads.
-    else this.incremental.remember(documentKey, { text, optionsKey, result: whole.result, layout: whole.layout, directiveLines: whole.directiveLines, headers: whole.headers });
+    else this.incremental.remember(documentKey, { text, optionsKey, result: whole.result, layout: whole.layout, directiveLines: whole.directiveLines, headers: whole.headers, bodyTags: whole.bodyTags });
     return whole.result;
   }
 
@@ -173,6 +173,7 @@ export class Checker {
       directiveLines: file.pre.directiveLines,
       headers: file.pre.headers.map(({ path, text: headerText }) => ({ path, text: headerText })),
       inseparable: reading.union.bodiesInseparable === true,
+      bodyTags: reading.union.bodyTags ?? [],
       variantsOf: (wholeText) => variantCount({ ...file, lines: blankAnnotations(wholeText).split('\n') }, context.targets.length),
       everyTargetCompiles: (line) => file.pre.lineStates.every((states, slot) => !file.built(slot) || states[line] === LineState.Active),
     };

@@ -7,7 +7,7 @@
 // the file sees, so what is found there is what a check of the whole file would find. Anything
 // that could make that untrue falls back to the whole check: an edit touching a directive or a
 // brace of the body or list, a changed header, a function body that declares for the code after
-// it, a `missing-function` finding (gcc reports a name once per file, at its first call, which
+// it, a struct a body defines named by the edited declaration, a `missing-function` finding (gcc reports a name once per file, at its first call, which
 // may move with the edit).
 import type { CheckResult } from './checker';
 import { EditShift, outside } from './editShift';
@@ -26,6 +26,8 @@ export interface DocumentCheck {
   directiveLines: Uint8Array;
   /** The workspace headers the file's build read, with their texts. */
   headers: readonly { path: string; text: string }[];
+  /** Tags of structs and unions defined inside function bodies, which only their own body names. */
+  bodyTags: readonly string[];
   /** The file's `#define`s (see macroTexts), read on the first re-check: an edit the slice serves changes no directive. */
   macros?: ReadonlyMap<string, readonly string[]>;
 }
@@ -38,6 +40,8 @@ export interface SliceCheck {
   headers: readonly { path: string; text: string }[];
   /** A function body of the slice declares something for the code after it. */
   inseparable: boolean;
+  /** Tags of structs and unions the slice's function bodies define (FileUsages.bodyTags). */
+  bodyTags: readonly string[];
   /** What `variants` the whole check of a text with the slice's directives says (blanked lines change how branches are grouped). */
   variantsOf: (text: string) => number;
   /** Whether every target that builds the file compiles the line, for certain. */
@@ -78,7 +82,7 @@ export class IncrementalChecks {
     const edit = EditShift.between(previous.text, input.text);
     if (!edit) return undefined;
     const index = editedDeclaration(previous.layout, edit);
-    if (index === undefined || !directiveFree(previous, input.text, edit)) return undefined;
+    if (index === undefined || !directiveFree(previous, input.text, edit) || namesBodyTag(previous, input.text, edit, index)) return undefined;
     const next = movedCheck(previous, input.text, edit, index);
     const slice = input.checkSlice(sliceText({ text: input.text, directiveLines: next.directiveLines, starts: edit.newLineStarts, macros: next.macros }, next.layout, index), next.layout[index].start);
     if (!this.sliceHolds(previous, slice, next.layout[index], next.directiveLines) || movesFirstCall(previous, slice, edit, index, input.text)) return undefined;
@@ -89,7 +93,8 @@ export class IncrementalChecks {
 
   /** Whether the slice read the edited declaration as the whole file does: one declaration ending where it should, the same directives and headers. */
   private sliceHolds(previous: DocumentCheck, slice: SliceCheck, edited: TopLevelDeclaration, directiveLines: Uint8Array): boolean {
-    if (slice.inseparable) return false;
+    // A tag the edited body now defines is the file's own for all the file: the whole check says where it matters.
+    if (slice.inseparable || slice.bodyTags.length > 0) return false;
     const read = slice.layout.find((declaration) => declaration.start === edited.start);
     const [readInner, inner] = [read && innerOf(read), innerOf(edited)!];
     if (read?.kind !== edited.kind || read.end !== edited.end || readInner?.start !== inner.start || readInner.end !== inner.end) return false;
@@ -128,6 +133,18 @@ function movesFirstCall(previous: DocumentCheck, slice: SliceCheck, edit: EditSh
   const names = new Set([...identifiers(previous.text, before.start, before.end), ...identifiers(text, after.start, after.end)]);
   if (namesMissingFunction(previous.result, previous.text, edit.oldLineStarts).some((name) => names.has(name))) return true;
   return namesMissingFunction(slice.result, text, edit.newLineStarts).length > 0;
+}
+
+/**
+ * Whether the edited declaration names, before or after the edit, a tag a function body
+ * defines: in its own body, the edit may change the definition; elsewhere, it reads the body's
+ * struct, which the slice leaves out.
+ */
+function namesBodyTag(previous: DocumentCheck, text: string, edit: EditShift, index: number): boolean {
+  if (previous.bodyTags.length === 0) return false;
+  const before = previous.layout[index];
+  const names = new Set([...identifiers(previous.text, before.start, before.end), ...identifiers(text, before.start, before.end + edit.delta)]);
+  return previous.bodyTags.some((tag) => names.has(tag));
 }
 
 /** Whether the lines the edit touches held no directive and hold none now (nor a line joined to the next). */
