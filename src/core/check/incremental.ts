@@ -7,8 +7,8 @@
 // the file sees, so what is found there is what a check of the whole file would find. Anything
 // that could make that untrue falls back to the whole check: an edit touching a directive or a
 // brace of the body or list, a changed header, a function body that declares for the code after
-// it, a struct a body defines named by the edited declaration, a `missing-function` finding (gcc reports a name once per file, at its first call, which
-// may move with the edit).
+// it, a struct a body defines named by the edited declaration, a `missing-function` first call
+// the edit may move (gcc reports a name once per file, at its first call).
 import type { CheckResult } from './checker';
 import { EditShift, outside } from './editShift';
 import type { TopLevelDeclaration } from './declarationLayout';
@@ -85,8 +85,9 @@ export class IncrementalChecks {
     if (index === undefined || !directiveFree(previous, input.text, edit) || namesBodyTag(previous, input.text, edit, index)) return undefined;
     const next = movedCheck(previous, input.text, edit, index);
     const slice = input.checkSlice(sliceText({ text: input.text, directiveLines: next.directiveLines, starts: edit.newLineStarts, macros: next.macros }, next.layout, index), next.layout[index].start);
-    if (!this.sliceHolds(previous, slice, next.layout[index], next.directiveLines) || movesFirstCall(previous, slice, edit, index, input.text)) return undefined;
-    const result = merged(previous, edit, index, input, slice);
+    const repeated = this.sliceHolds(previous, slice, next.layout[index], next.directiveLines) ? repeatedFirstCalls(previous, slice, edit, index, input.text) : undefined;
+    if (!repeated) return undefined;
+    const result = merged(previous, edit, index, input, slice, repeated);
     this.documents.set(documentKey, { ...next, result, headers: slice.headers });
     return result;
   }
@@ -124,15 +125,35 @@ function movedCheck(previous: DocumentCheck, text: string, edit: EditShift, inde
 }
 
 /**
- * Whether the edit may move where gcc first reports a function no header declares: the edited
- * declaration names such a function, before or after the edit, or the slice reports one.
+ * The slice's `missing-function` findings a re-check leaves out, or undefined where it needs
+ * the whole check. gcc reports a function no header declares once per file, at the first call
+ * a kernel compiles. Where the edited declaration holds such a first call, before or after the
+ * edit, or comes before one, the first call may move: the whole check says where. A call in
+ * the edited declaration whose name an earlier declaration's call reports on the same kernels
+ * is not a first call, but the slice, which blanked the earlier one, reports it: left out.
  */
-function movesFirstCall(previous: DocumentCheck, slice: SliceCheck, edit: EditShift, index: number, text: string): boolean {
+function repeatedFirstCalls(previous: DocumentCheck, slice: SliceCheck, edit: EditShift, index: number, text: string): Set<Finding> | undefined {
   const before = previous.layout[index];
   const after = { start: before.start, end: before.end + edit.delta };
-  const names = new Set([...identifiers(previous.text, before.start, before.end), ...identifiers(text, after.start, after.end)]);
-  if (namesMissingFunction(previous.result, previous.text, edit.oldLineStarts).some((name) => names.has(name))) return true;
-  return namesMissingFunction(slice.result, text, edit.newLineStarts).length > 0;
+  const named = new Set([...identifiers(previous.text, before.start, before.end), ...identifiers(text, after.start, after.end)]);
+  /** Per name the edited declaration calls, the kernels on which an earlier call is reported. */
+  const reportedEarlier = new Map<string, Set<number>>();
+  for (const { finding, name, offset } of missingFunctionCalls(previous.result, previous.text, edit.oldLineStarts)) {
+    if (!named.has(name)) continue;
+    if (offset >= before.start) return undefined;
+    const kernels = reportedEarlier.get(name) ?? new Set<number>();
+    for (const target of finding.targets) kernels.add(target);
+    reportedEarlier.set(name, kernels);
+  }
+  const repeated = new Set<Finding>();
+  for (const { finding, name, offset } of missingFunctionCalls(slice.result, text, edit.newLineStarts)) {
+    const kernels = reportedEarlier.get(name);
+    if (offset < after.start || offset >= after.end || !kernels) continue;
+    if (finding.targets.every((target) => kernels.has(target))) repeated.add(finding);
+    // Reported earlier on some of its kernels only: the rest are first calls, and the message names them all.
+    else if (finding.targets.some((target) => kernels.has(target))) return undefined;
+  }
+  return repeated;
 }
 
 /**
@@ -278,18 +299,18 @@ function identifiers(text: string, start: number, end: number): string[] {
   return text.slice(start, end).match(IDENTIFIER) ?? [];
 }
 
-/** The names `missing-function` reported (each at its first call). */
-function namesMissingFunction(result: CheckResult, text: string, starts: readonly number[]): string[] {
+/** The `missing-function` findings (each at a name's first call) with the name called and where. */
+function missingFunctionCalls(result: CheckResult, text: string, starts: readonly number[]): { finding: Finding; name: string; offset: number }[] {
   return result.findings
     .filter((finding) => finding.code === 'missing-function')
     .map((finding) => {
-      const at = (starts[finding.range.startLine] ?? 0) + finding.range.startColumn;
-      return /^[A-Za-z_]\w*/.exec(text.slice(at, at + 200))?.[0] ?? '';
+      const offset = (starts[finding.range.startLine] ?? 0) + finding.range.startColumn;
+      return { finding, name: /^[A-Za-z_]\w*/.exec(text.slice(offset, offset + 200))?.[0] ?? '', offset };
     });
 }
 
 /** The previous check's findings and usages outside the edited declaration, moved, with the slice's inside it. */
-function merged(previous: DocumentCheck, edit: EditShift, index: number, input: RecheckInput, sliceCheck: SliceCheck): CheckResult {
+function merged(previous: DocumentCheck, edit: EditShift, index: number, input: RecheckInput, sliceCheck: SliceCheck, repeated: ReadonlySet<Finding>): CheckResult {
   const slice = sliceCheck.result;
   const oldStarts = edit.oldLineStarts;
   const newStarts = edit.newLineStarts;
@@ -306,7 +327,7 @@ function merged(previous: DocumentCheck, edit: EditShift, index: number, input: 
   const usages = inOrder([...kept(previous.result.usages, (u) => u.usage.range, (u) => edit.usage(u, inText)), ...inside(slice.usages, (u) => u.usage.range)], (u) => u.usage.range);
   const findings = [
     ...kept(previous.result.findings.filter((f) => f.code !== NOTE_CODE), (f) => f.range, (f) => edit.finding(f)),
-    ...inside(slice.findings.filter((f) => f.code !== NOTE_CODE), (f) => f.range),
+    ...inside(slice.findings.filter((f) => f.code !== NOTE_CODE && !repeated.has(f)), (f) => f.range),
   ];
   const note = input.noteFor(usages);
   if (note) findings.push(note);
