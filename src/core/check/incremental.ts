@@ -126,34 +126,49 @@ function movedCheck(previous: DocumentCheck, text: string, edit: EditShift, inde
 
 /**
  * The slice's `missing-function` findings a re-check leaves out, or undefined where it needs
- * the whole check. gcc reports a function no header declares once per file, at the first call
- * a kernel compiles. Where the edited declaration holds such a first call, before or after the
- * edit, or comes before one, the first call may move: the whole check says where. A call in
- * the edited declaration whose name an earlier declaration's call reports on the same kernels
- * is not a first call, but the slice, which blanked the earlier one, reports it: left out.
+ * the whole file. gcc reports a function no header declares once per file, at the first call a
+ * kernel compiles, and the slice blanks the calls before the edited declaration, so its report
+ * of a call there is the whole file's only where no earlier call is reported on its kernels:
+ * - reported earlier on all its kernels, it is not a first call: left out;
+ * - reported earlier or later on some of them, the first calls may move or be worded
+ *   otherwise: the whole file is checked;
+ * - else it is the first call, and stands.
+ * Each finding the previous check made in the declaration must be made again by the slice,
+ * where the edit moved it and on the same kernels: else the first call moved.
  */
 function repeatedFirstCalls(previous: DocumentCheck, slice: SliceCheck, edit: EditShift, index: number, text: string): Set<Finding> | undefined {
   const before = previous.layout[index];
   const after = { start: before.start, end: before.end + edit.delta };
-  const named = new Set([...identifiers(previous.text, before.start, before.end), ...identifiers(text, after.start, after.end)]);
-  /** Per name the edited declaration calls, the kernels on which an earlier call is reported. */
-  const reportedEarlier = new Map<string, Set<number>>();
-  for (const { finding, name, offset } of missingFunctionCalls(previous.result, previous.text, edit.oldLineStarts)) {
-    if (!named.has(name)) continue;
-    if (offset >= before.start) return undefined;
-    const kernels = reportedEarlier.get(name) ?? new Set<number>();
-    for (const target of finding.targets) kernels.add(target);
-    reportedEarlier.set(name, kernels);
-  }
+  const previousCalls = missingFunctionCalls(previous.result, previous.text, edit.oldLineStarts);
+  const earlier = kernelsByName(previousCalls.filter((call) => call.offset < before.start));
+  const later = kernelsByName(previousCalls.filter((call) => call.offset >= before.end));
   const repeated = new Set<Finding>();
-  for (const { finding, name, offset } of missingFunctionCalls(slice.result, text, edit.newLineStarts)) {
-    const kernels = reportedEarlier.get(name);
-    if (offset < after.start || offset >= after.end || !kernels) continue;
-    if (finding.targets.every((target) => kernels.has(target))) repeated.add(finding);
-    // Reported earlier on some of its kernels only: the rest are first calls, and the message names them all.
-    else if (finding.targets.some((target) => kernels.has(target))) return undefined;
+  const standing = new Set<string>();
+  for (const call of missingFunctionCalls(slice.result, text, edit.newLineStarts)) {
+    if (call.offset < after.start || call.offset >= after.end) continue;
+    const kernels = call.finding.targets;
+    const reportedEarlier = earlier.get(call.name);
+    const reportedLater = later.get(call.name);
+    if (reportedEarlier && kernels.every((kernel) => reportedEarlier.has(kernel))) repeated.add(call.finding);
+    else if (kernels.some((kernel) => reportedEarlier?.has(kernel) || reportedLater?.has(kernel))) return undefined;
+    else standing.add(`${call.name} ${call.offset} ${kernels.join(',')}`);
+  }
+  for (const call of previousCalls) {
+    if (call.offset < before.start || call.offset >= before.end) continue;
+    if (!standing.has(`${call.name} ${edit.offset(call.offset)} ${call.finding.targets.join(',')}`)) return undefined;
   }
   return repeated;
+}
+
+/** The kernels each name is reported on by these calls. */
+function kernelsByName(calls: readonly { finding: Finding; name: string }[]): Map<string, Set<number>> {
+  const kernels = new Map<string, Set<number>>();
+  for (const { finding, name } of calls) {
+    const set = kernels.get(name) ?? new Set<number>();
+    for (const target of finding.targets) set.add(target);
+    kernels.set(name, set);
+  }
+  return kernels;
 }
 
 /**
