@@ -284,12 +284,13 @@ describe('re-check after an edit', () => {
 });
 
 describe('re-check after an edit, around a removed function gcc reports once', () => {
-  it('reports the next call when the first is deleted, and the earlier one when it comes back', () => {
-    const text = [
+  /** Two bodies that call del_timer (gone from 7.2), the first call only below `below` where given. */
+  const twoCalls = (below?: string) =>
+    [
       '#include <linux/timer.h>',
       'static void first(struct timer_list *t)',
       '{',
-      '\tdel_timer(t);',
+      ...(below ? [`#if LINUX_VERSION_CODE < KERNEL_VERSION(${below})`, '\tdel_timer(t);', '#endif'] : ['\tdel_timer(t);']),
       '}',
       'static void second(struct timer_list *t)',
       '{',
@@ -297,6 +298,9 @@ describe('re-check after an edit, around a removed function gcc reports once', (
       '}',
       '',
     ].join('\n');
+
+  it('reports the next call when the first is deleted, and the earlier one when it comes back', () => {
+    const text = twoCalls();
     const withoutFirst = text.replace('\tdel_timer(t);\n}\nstatic void second', '\t(void)t;\n}\nstatic void second');
     const key = 'incremental-first-call';
     const reported = (result: CheckResult) => result.findings.filter((f) => f.code === 'missing-function').map((f) => f.range.startLine);
@@ -306,27 +310,12 @@ describe('re-check after an edit, around a removed function gcc reports once', (
     checker.forget(key);
   });
 
-  const guarded = (below: string) =>
-    [
-      '#include <linux/timer.h>',
-      'static void first(struct timer_list *t)',
-      '{',
-      `#if LINUX_VERSION_CODE < KERNEL_VERSION(${below})`,
-      '\tdel_timer(t);',
-      '#endif',
-      '}',
-      'static void second(struct timer_list *t)',
-      '{',
-      '\tdel_timer(t);',
-      '}',
-      '',
-    ].join('\n');
   const reports = (result: CheckResult) => result.findings.filter((f) => f.code === 'missing-function').map((f) => `${f.range.startLine + 1}: ${f.targets.map((t) => db.images[t].label).join(',')}`);
 
   it('keeps the first call\'s report while a body that calls the function again is edited', () => {
     // Every kernel compiles the first call: the second is never reported, though its body's slice blanks the first.
     const key = 'incremental-later-call';
-    const text = guarded('99, 0, 0');
+    const text = twoCalls('99, 0, 0');
     assert.deepEqual(reports(assertSameAsFresh(key, text, 'versions', 'two calls')), ['5: 7.2,7.3']);
     const typed = text.replace('static void second(struct timer_list *t)\n{\n', 'static void second(struct timer_list *t)\n{\n\t(void)0;\n');
     assert.deepEqual(reports(assertSameAsFresh(key, typed, 'versions', 'a line typed in the second body')), ['5: 7.2,7.3']);
@@ -338,7 +327,7 @@ describe('re-check after an edit, around a removed function gcc reports once', (
   it('checks the whole file when an edited body holds the first call on some of its kernels', () => {
     // The first body's call compiles only below 7.3: on 7.3 the second body's call is the first.
     const key = 'incremental-partly-first-call';
-    const text = guarded('7, 3, 0');
+    const text = twoCalls('7, 3, 0');
     const withoutSecond = text.replace('{\n\tdel_timer(t);\n}\n', '{\n\t(void)t;\n}\n');
     assert.deepEqual(reports(assertSameAsFresh(key, withoutSecond, 'versions', 'one call')), ['5: 7.2']);
     assert.deepEqual(reports(assertSameAsFresh(key, text, 'versions', 'a call written in the second body')), ['5: 7.2', '10: 7.3']);
