@@ -335,7 +335,7 @@ export class Checker {
    */
   private kernelMacroDroppedArguments(code: CodeText, file: PreprocessedFile, targets: readonly number[]): { start: number; end: number }[][] {
     const headers = this.db.headers();
-    const sites = code.sites.filter((site) => targets.some((image) => headers.droppedParameters(site.name, image) !== 0));
+    const sites = code.sites.filter((site) => headers.dropsSomeParameter(site.name) && targets.some((image) => headers.droppedParameters(site.name, image) !== 0));
     if (sites.length === 0) return [];
     const calls = withArguments(code.masked, sites, file.lineStartIndices, code.isDirectiveLine);
     return targets.map((image, slot) =>

@@ -252,6 +252,11 @@ export class HeaderIndex {
     return found;
   }
 
+  /** Whether some kernel's headers define the name as a macro that drops a parameter: asked of every call before droppedParameters. */
+  dropsSomeParameter(name: string): boolean {
+    return own(this.graph.dropping ?? {}, name) !== undefined;
+  }
+
   /**
    * The parameters (bit i: parameter i) the image's function-like macro `name` leaves out of
    * its expansion with that kernel's config; 0 when it leaves none out, or it is not known.
