@@ -38,7 +38,8 @@ import { includeRoots } from './includeRoots';
 import { IncrementalChecks, type SliceCheck } from './incremental';
 import { DocumentTrees } from './trees';
 import { typeOracle, type CheckTypeOracle } from './typeOracle';
-import { readVariants, variantCount, type PreprocessedFile } from './variants';
+import { readCodeless, readVariants, variantCount, type PreprocessedFile } from './variants';
+import { holdsOnlyDirectives } from '../c/directivesOnly';
 
 export interface CheckResult {
   findings: Finding[];
@@ -140,15 +141,20 @@ export class Checker {
     const environments = this.environments(context.targets);
     const file = this.preprocessFile(text, options, environments);
     const oracle = typeOracle(this.db, context.targets, environments, options.workspaceTypes, options.fileName, new Set(file.pre.headers.map((header) => header.path)), this.definedInReadHeaders(file));
-    const code = this.codeOf(text, file);
+    // A register header (only directives, comments and blank lines) has no code to mask, parse or judge: only its directives are.
+    const codeless = holdsOnlyDirectives(text);
+    const code = codeless ? codelessCode(file) : this.codeOf(text, file);
     const dropped = this.droppedArguments(text, code, file, context.targets);
     const evidence = new UsageEvidence(file.pre, context.targets, this.headerReadings, oracle, dropped);
-    const reading = readVariants(
-      this.trees,
-      file,
-      { targets: context.targets, oracle, documentKey: options.documentKey, workspaceGeneration: options.workspaceTypes?.generation, layout },
-      (read) => evidence.record(read),
-    );
+    if (codeless && options.documentKey) this.trees.forget(options.documentKey);
+    const reading = codeless
+      ? readCodeless(file, context.targets.length, layout)
+      : readVariants(
+          this.trees,
+          file,
+          { targets: context.targets, oracle, documentKey: options.documentKey, workspaceGeneration: options.workspaceTypes?.generation, layout },
+          (read) => evidence.record(read),
+        );
     const judged = this.judgeUsages(context, evidence.usages());
     const includes = angleIncludes(file.lines);
     const closures = this.includeClosures(context.targets, text, file, options);
@@ -322,6 +328,7 @@ export class Checker {
    * compiled: the driver's own and the kernel's.
    */
   private droppedArguments(text: string, code: CodeText, file: PreprocessedFile, targets: readonly number[]): { start: number; end: number }[][] {
+    if (code.sites.length === 0) return []; // no call passes anything
     const own = this.ownMacroDroppedArguments(text, code, file);
     const kernel = this.kernelMacroDroppedArguments(code, file, targets);
     if (kernel.length === 0) return own;
@@ -496,6 +503,11 @@ function inFileOrder(sites: CallSite[]): CallSite[] {
 }
 
 /** The key the trees of a document's re-check slices are kept under. */
+/** The code of a text that holds only directives, comments and blank lines: no call. The mask is read only around calls, usages and mentions, which it has none of. */
+function codelessCode(file: PreprocessedFile): CodeText {
+  return { masked: '', isDirectiveLine: (line) => file.pre.directiveLines[line] === 1, sites: [] };
+}
+
 function sliceKey(documentKey: string): string {
   return `${documentKey}\u0000slice`;
 }
