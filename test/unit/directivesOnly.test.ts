@@ -64,4 +64,3 @@ describe('headers that hold only directives', () => {
     checker.forget('regs');
   });
 });
-

@@ -190,6 +190,8 @@ describe('the checking thread and its client', function () {
       assert.deepEqual(await calls(), [], 'the header changed since');
       assert.deepEqual(await calls({ [header]: '#define DEMO_ONE_ARGUMENT_CLASS 1\n' }), ['7: 6.1'], 'the header unsaved in an editor');
       assert.deepEqual(await calls(), [], 'the editor closed without saving');
+      writeFileSync(header, '#define DEMO_ONE_ARGUMENT_CLASS 1 /* saved again */\n');
+      assert.deepEqual(await calls(), ['7: 6.1'], 'the header saved again');
       rmSync(header);
       assert.deepEqual(await calls(), [], 'the header deleted');
     } finally {

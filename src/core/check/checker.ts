@@ -502,12 +502,12 @@ function inFileOrder(sites: CallSite[]): CallSite[] {
   return sites.sort((a, b) => a.line - b.line || a.startColumn - b.startColumn);
 }
 
-/** The key the trees of a document's re-check slices are kept under. */
 /** The code of a text that holds only directives, comments and blank lines: no call. The mask is read only around calls, usages and mentions, which it has none of. */
 function codelessCode(file: PreprocessedFile): CodeText {
   return { masked: '', isDirectiveLine: (line) => file.pre.directiveLines[line] === 1, sites: [] };
 }
 
+/** The key the trees of a document's re-check slices are kept under. */
 function sliceKey(documentKey: string): string {
   return `${documentKey}\u0000slice`;
 }

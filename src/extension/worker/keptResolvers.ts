@@ -9,6 +9,7 @@ import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TextReader } from '../../core/c/includes';
 import type { IncludeResolver } from '../../core/c/preprocessor';
+import { countedCache } from '../../core/countedCache';
 
 /** Resolvers kept: one per document's include setting (workspace folders, `-I` folders, unsaved texts) in use. */
 const RESOLVERS_KEPT = 8;
@@ -46,7 +47,7 @@ class StampedReads {
 }
 
 export class KeptResolvers {
-  private readonly kept = new Map<string, { reads: StampedReads; resolver: IncludeResolver }>();
+  private readonly kept = countedCache<string, { reads: StampedReads; resolver: IncludeResolver }>(RESOLVERS_KEPT);
 
   /**
    * The resolver kept under `setting` while what it read is unchanged, or a new one made by
@@ -55,15 +56,10 @@ export class KeptResolvers {
    */
   resolver(setting: string, readFile: TextReader, make: (read: TextReader) => IncludeResolver): IncludeResolver {
     const found = this.kept.get(setting);
-    this.kept.delete(setting);
-    if (found && found.reads.unchanged()) {
-      this.kept.set(setting, found);
-      return found.resolver;
-    }
+    if (found?.reads.unchanged()) return found.resolver;
     const reads = new StampedReads(readFile);
     const resolver = make(reads.read);
     this.kept.set(setting, { reads, resolver });
-    if (this.kept.size > RESOLVERS_KEPT) this.kept.delete(this.kept.keys().next().value!);
     return resolver;
   }
 
