@@ -944,6 +944,35 @@ describe('preprocessor: includes', () => {
     assert.deepEqual(at(shared, 2), [A, A, A, A]);
   });
 
+  it('marks each #define with the targets that may compile it, the same in a later file that replays the header', () => {
+    const files = {
+      '/ws/regs.h': ['#if LINUX_VERSION_CODE < KERNEL_VERSION(5,13,0)', '#define OLD_ONLY 1', '#define MERGED 1', '#endif', '#define EVERYWHERE 1'].join('\n'),
+    };
+    const resolver = headers(files);
+    const first = run(['#include "regs.h"', '#if LINUX_VERSION_CODE >= KERNEL_VERSION(6,0,0)', '#define MERGED 2', '#endif'], resolver);
+    assert.deepEqual([...first.definedMacros.get('OLD_ONLY')!], [1, 0, 0, 0]);
+    assert.deepEqual([...first.definedMacros.get('MERGED')!], [1, 0, 0, 1]);
+    assert.deepEqual([...first.definedMacros.get('EVERYWHERE')!], [1, 1, 1, 1]);
+    // The second file gets the header's reading replayed; the first file's merge must not show.
+    const second = run(['#include "regs.h"'], resolver);
+    assert.deepEqual([...second.definedMacros.get('OLD_ONLY')!], [1, 0, 0, 0]);
+    assert.deepEqual([...second.definedMacros.get('MERGED')!], [1, 0, 0, 0]);
+  });
+
+  it('replays a header only where the macros it read are defined alike, however they are spaced', () => {
+    const files = { '/ws/width.h': ['#if WIDTH == 4', '#define WIDE 1', '#endif', '#define MASK (WIDTH - 1)'].join('\n') };
+    const resolver = headers(files);
+    const lines = (width: string) => [`#define WIDTH ${width}`, '#include "width.h"', '#if WIDE', 'int wide;', '#endif', '#if MASK == 3', 'int masked;', '#endif'];
+    const wideAndMasked = (width: string) => {
+      const result = run(lines(width), resolver);
+      return [at(result, 3), at(result, 6)];
+    };
+    assert.deepEqual(wideAndMasked('4'), [[A, A, A, A], [A, A, A, A]]);
+    assert.deepEqual(wideAndMasked('  4 '), [[A, A, A, A], [A, A, A, A]]);
+    assert.deepEqual(wideAndMasked('8'), [[I, I, I, I], [I, I, I, I]]);
+    assert.deepEqual(wideAndMasked('(4)'), [[A, A, A, A], [A, A, A, A]]);
+  });
+
   it('treats the guard of the file being edited as its own', () => {
     const lines = ['#ifndef DRV_H', '#define DRV_H', 'struct drv;', '#endif'];
     const result = run(lines);

@@ -86,6 +86,7 @@ export interface PreprocessResult {
    * Every name a #define (in the file or a header it reads) may define, with the targets
    * (by position in `envs`) that may compile that #define. A member or struct name that is a
    * macro there (`#define priv_destructor destructor`) is not what the source spells.
+   * The arrays are shared between names and calls: read them, never write into them.
    */
   definedMacros: Map<string, Uint8Array>;
   /**
@@ -150,6 +151,25 @@ interface StateVector {
   readonly states: Uint8Array;
   readonly allActive: boolean;
   readonly allInactive: boolean;
+}
+
+/**
+ * The environments that may compile a line in this state, as an array shared by every map
+ * that marks a #define with it (a register header defines tens of thousands of names, all
+ * in the same few states). Never written into: markDefined replaces an array to merge.
+ */
+const sharedMarks = new Map<string, Uint8Array>();
+
+function compiledSomewhere(state: StateVector): Uint8Array {
+  let key = '';
+  for (let e = 0; e < state.states.length; e++) key += state.states[e] === LineState.Inactive ? '0' : '1';
+  let marks = sharedMarks.get(key);
+  if (marks === undefined) {
+    marks = new Uint8Array(state.states.length);
+    for (let e = 0; e < marks.length; e++) if (key[e] === '1') marks[e] = 1;
+    sharedMarks.set(key, marks);
+  }
+  return marks;
 }
 
 function makeStateVector(states: Uint8Array): StateVector {
@@ -274,9 +294,9 @@ interface HeaderReading {
   readonly base: Uint8Array;
   readonly versionCodes: (number | undefined)[];
   /** Every macro the reading looked at or set, as it was when the reading first touched it. */
-  readonly before: Map<string, MacroSnapshot>;
+  readonly before: NamedValues<MacroSnapshot>;
   /** The macros it set, as it left them. */
-  readonly after: Map<string, MacroSnapshot>;
+  readonly after: NamedValues<MacroSnapshot>;
   /** The config symbols it asked about, with each environment's answer. */
   readonly configs: Map<string, ConfigMacro[]>;
   /** Problems it reported, as worded in the main file (they are anchored on the include's line). */
@@ -295,11 +315,25 @@ interface HeaderReading {
   readonly lineStates: Uint8Array[];
   readonly directiveLines: Uint8Array;
   /** Its own #defines and the environments that may compile each. */
-  readonly defined: Map<string, Uint8Array>;
+  readonly defined: NamedValues<Uint8Array>;
   /** Environments where its own #error is certainly reached. */
   readonly stops: Uint8Array | undefined;
   /** The readings of the headers it included, made or replayed, in order. */
   readonly children: HeaderReading[];
+}
+
+/**
+ * Names with a value each, side by side. A kept reading is only ever walked, never searched,
+ * and two arrays hold a register header's tens of thousands of names in a third of a Map's
+ * memory, so more readings fit in the shared store.
+ */
+interface NamedValues<T> {
+  readonly names: readonly string[];
+  readonly values: readonly T[];
+}
+
+function namedValues<T>(map: ReadonlyMap<string, T>): NamedValues<T> {
+  return { names: [...map.keys()], values: [...map.values()] };
 }
 
 /** What a reading in progress did besides setting macros. */
@@ -319,12 +353,12 @@ interface ReadingInProgress {
 /** Readings kept per header: a header is usually included in one or two different states. */
 const READINGS_PER_HEADER = 4;
 /** What the shared store keeps: macro entries, config answers and line states (a line of every kernel is one unit). */
-const SHARED_READING_UNITS = 200_000;
+const SHARED_READING_UNITS = 600_000;
 /** Scanned header texts kept, in lines. */
 const SHARED_SCANNED_LINES = 100_000;
 
 function readingUnits(reading: HeaderReading): number {
-  return reading.before.size + reading.after.size + reading.configs.size + reading.children.length + reading.lineStates.length * reading.directiveLines.length;
+  return reading.before.names.length + reading.after.names.length + reading.defined.names.length + reading.configs.size + reading.children.length + reading.lineStates.length * reading.directiveLines.length;
 }
 
 /**
@@ -391,6 +425,7 @@ class PreprocessRun {
   private headerContext: { anchorLine: number; path: string } | undefined;
   private expansionStepsLeft = EXPANSION_STEPS_PER_CALL;
   private readonly definedMacros = new Map<string, Uint8Array>();
+  private lastMarked: { state: StateVector; marks: Uint8Array } | undefined;
   private readonly stoppedAt: Int32Array;
   private readonly includedHeaders = new Map<string, IncludedHeader>();
   /** Readings of headers in progress, outermost first. */
@@ -696,17 +731,31 @@ class PreprocessRun {
     }
     if (!this.overridesBuiltin(macro.name)) this.setMacro(macro.name, macro, current);
     if (current.allInactive) return;
-    const marks = new Uint8Array(this.envCount);
-    for (let e = 0; e < this.envCount; e++) if (current.states[e] !== LineState.Inactive) marks[e] = 1;
+    const marks = this.marksOf(current);
     this.markDefined(this.definedMacros, macro.name, marks);
     const reading = this.readingsInProgress[this.readingsInProgress.length - 1];
     if (reading) this.markDefined(reading.defined, macro.name, marks);
   }
 
+  /** compiledSomewhere, asked once per region rather than once per #define in it. */
+  private marksOf(current: StateVector): Uint8Array {
+    if (this.lastMarked?.state !== current) this.lastMarked = { state: current, marks: compiledSomewhere(current) };
+    return this.lastMarked.marks;
+  }
+
+  /** Adds `marks` to the name's; arrays are shared, so a merge makes a new one. */
   private markDefined(defined: Map<string, Uint8Array>, name: string, marks: Uint8Array): void {
-    let targets = defined.get(name);
-    if (!targets) defined.set(name, (targets = new Uint8Array(this.envCount)));
-    for (let e = 0; e < this.envCount; e++) if (marks[e]) targets[e] = 1;
+    const known = defined.get(name);
+    if (known === undefined) {
+      defined.set(name, marks);
+      return;
+    }
+    if (known === marks) return;
+    let merged: Uint8Array | undefined;
+    for (let e = 0; e < this.envCount; e++) {
+      if (marks[e] && !known[e]) (merged ??= known.slice())[e] = 1;
+    }
+    if (merged) defined.set(name, merged);
   }
 
   private applyUndef(directive: Directive, current: StateVector): void {
@@ -877,8 +926,8 @@ class PreprocessRun {
       outer.depth = Math.max(outer.depth, reading.depth + 1);
       if (reading.reachedNestingLimit) outer.reachedNestingLimit = true;
     }
-    const after = new Map<string, MacroSnapshot>();
-    for (const name of macros.written) after.set(name, this.macros.snapshot(name));
+    const written = [...macros.written];
+    const after: NamedValues<MacroSnapshot> = { names: written, values: written.map((name) => this.macros.snapshot(name)) };
     const configs = new Map<string, ConfigMacro[]>();
     for (const symbol of reading.configs) configs.set(symbol, this.views.map((view) => view.configMacro(symbol)));
     const finished: HeaderReading = {
@@ -886,7 +935,7 @@ class PreprocessRun {
       text: header.text,
       base: base.states.slice(),
       versionCodes: this.views.map((view) => view.versionCode),
-      before: macros.before,
+      before: namedValues(macros.before),
       after,
       configs,
       problems: reading.problems,
@@ -897,7 +946,7 @@ class PreprocessRun {
       budgetSpent,
       lineStates: output.lineStates,
       directiveLines: source.directiveLines,
-      defined: reading.defined,
+      defined: namedValues(reading.defined),
       stops: reading.stops,
       children: reading.children,
     };
@@ -921,9 +970,10 @@ class PreprocessRun {
     const reading = kept?.find((candidate) => this.canReplay(candidate, text, base));
     if (reading === undefined) return false;
     // Readings around this one depend on what it looked at, exactly as if it had been read.
-    for (const name of reading.before.keys()) this.macros.touch(name);
+    for (const name of reading.before.names) this.macros.touch(name);
     for (const symbol of reading.configs.keys()) this.configAsked(symbol);
-    for (const [name, snapshot] of reading.after) this.macros.restore(name, snapshot);
+    const { names: written, values: snapshots } = reading.after;
+    for (let i = 0; i < written.length; i++) this.macros.restore(written[i], snapshots[i]);
     const outer = this.readingsInProgress[this.readingsInProgress.length - 1];
     if (outer) {
       for (const header of reading.paths) outer.paths.add(header);
@@ -941,7 +991,8 @@ class PreprocessRun {
     if (this.appliedReadings.has(reading)) return;
     this.appliedReadings.add(reading);
     this.recordHeader(reading.path, reading.text, reading.directiveLines, reading.lineStates);
-    for (const [name, marks] of reading.defined) this.markDefined(this.definedMacros, name, marks);
+    const { names: defined, values: marks } = reading.defined;
+    for (let i = 0; i < defined.length; i++) this.markDefined(this.definedMacros, defined[i], marks[i]);
     if (reading.stops) {
       for (let e = 0; e < this.envCount; e++) if (reading.stops[e] && this.stoppedAt[e] < 0) this.stoppedAt[e] = anchorLine;
     }
@@ -957,7 +1008,8 @@ class PreprocessRun {
     const ancestors = this.includeStack.filter((header) => reading.paths.has(header));
     if (ancestors.length !== reading.ancestors.length || ancestors.some((header) => !reading.ancestors.includes(header))) return false;
     for (let e = 0; e < this.envCount; e++) if (this.views[e].versionCode !== reading.versionCodes[e]) return false;
-    for (const [name, snapshot] of reading.before) if (!this.macros.matches(name, snapshot)) return false;
+    const { names: looked, values: snapshots } = reading.before;
+    for (let i = 0; i < looked.length; i++) if (!this.macros.matches(looked[i], snapshots[i])) return false;
     for (const [symbol, answers] of reading.configs) {
       for (let e = 0; e < this.envCount; e++) if (!sameConfigMacro(this.views[e].configMacro(symbol), answers[e])) return false;
     }

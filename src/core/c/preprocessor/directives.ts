@@ -162,8 +162,14 @@ export function splitDirectiveName(text: string): { name: string; body: string }
   while (i < text.length && isHorizontalSpace(text.charCodeAt(i))) i++;
   let j = i;
   while (j < text.length && isIdentifierPart(text.charCodeAt(j))) j++;
-  return { name: text.slice(i, j), body: text.slice(j) };
+  const name = text.slice(i, j);
+  return { name: DIRECTIVE_NAMES.get(name) ?? name, body: text.slice(j) };
 }
+
+/** One string per directive name, not one per directive (register headers hold tens of thousands of #define lines). */
+const DIRECTIVE_NAMES = new Map(
+  ['define', 'undef', 'include', 'include_next', 'if', 'ifdef', 'ifndef', 'elif', 'elifdef', 'elifndef', 'else', 'endif', 'error', 'warning', 'pragma', 'line'].map((name) => [name, name]),
+);
 
 export function leadingIdentifier(text: string): string | undefined {
   return /^\s*([A-Za-z_$][\w$]*)/.exec(text)?.[1];

@@ -276,8 +276,55 @@ export function parseMacroDefinition(body: string): MacroDef | string {
   return { state: MacroState.Defined, name, params, variadic, body: macroBody, signature };
 }
 
+/**
+ * An object-like macro whose body is tokenized only when it is expanded or compared. Register
+ * headers define tens of thousands of such names that no condition ever reads; their tokens
+ * were most of the memory a header reading kept. Only bodies that cannot be invalid are
+ * deferred (no `#` in them), so parsing later finds no error that parsing now would have.
+ */
+class DeferredObjectMacro implements MacroDef {
+  private parsed: MacroDef | undefined;
+
+  constructor(
+    readonly name: string,
+    /** The directive's body: the name, then the replacement. */
+    private readonly source: string,
+  ) {}
+
+  // Getters, not fields: the same for every such macro, so they cost no memory per macro.
+  get state(): MacroState.Defined {
+    return MacroState.Defined;
+  }
+
+  get params(): null {
+    return null;
+  }
+
+  get variadic(): boolean {
+    return false;
+  }
+
+  get body(): readonly Token[] {
+    return this.parse().body;
+  }
+
+  get signature(): string {
+    return this.parse().signature;
+  }
+
+  private parse(): MacroDef {
+    return (this.parsed ??= parseMacroDefinition(this.source) as MacroDef);
+  }
+}
+
+/** `NAME replacement`, a space or nothing after the name, no `#` anywhere. */
+const PLAIN_OBJECT_MACRO = /^[ \t]*([A-Za-z_$][\w$]*)(?=[ \t]|$)[^#]*$/;
+
 export function macroDefinitionOf(directive: Directive): MacroDef | string {
-  if (directive.macro === undefined) directive.macro = parseMacroDefinition(directive.body);
+  if (directive.macro === undefined) {
+    const plain = PLAIN_OBJECT_MACRO.exec(directive.body);
+    directive.macro = plain && plain[1] !== 'defined' ? new DeferredObjectMacro(plain[1], directive.body) : parseMacroDefinition(directive.body);
+  }
   return directive.macro;
 }
 
