@@ -217,6 +217,30 @@ static void demo_setup(struct spi_controller *ctlr)
     ]);
   });
 
+  it('judges the code around a large register table at the right lines, and a member a table of names holds', () => {
+    const registerRows = Array.from({ length: 300 }, (_, i) => `\t{0x${(i * 4).toString(16)}, 0x${i}0000000},`);
+    const text = [
+      '#include <linux/vfio.h>',
+      'static const unsigned int regs[][2] = {',
+      ...registerRows,
+      '};',
+      'static const struct vfio_device_ops ops = {',
+      '\t.open_device = 0,',
+      '};',
+      'static const struct vfio_device_ops more[] = {',
+      ...registerRows.slice(0, 150).map(() => '\t{ .open_device = 0 },'),
+      '};',
+    ].join('\n');
+    const found = rows(check(text, '5.4..5.19'));
+    const missing = found.filter((row) => row.startsWith('missing-member'));
+    assert.deepEqual(missing.slice(0, 2), [
+      'missing-member 305:3-14 [5.4,5.8,5.11,5.13] `open_device` is not in struct vfio_device_ops on 5.4–5.8, 5.11–5.13: added in 5.15',
+      'missing-member 308:5-16 [5.4,5.8,5.11,5.13] `open_device` is not in struct vfio_device_ops on 5.4–5.8, 5.11–5.13: added in 5.15',
+    ]);
+    assert.equal(missing.length, 151);
+    assert.equal(missing[150], 'missing-member 457:5-16 [5.4,5.8,5.11,5.13] `open_device` is not in struct vfio_device_ops on 5.4–5.8, 5.11–5.13: added in 5.15');
+  });
+
   it('survives unbalanced #if/#endif with a note, and still judges what it can', () => {
     const text = '#endif\nstatic const struct vfio_device_ops ops = {\n#if LINUX_VERSION_CODE < KERNEL_VERSION(5,15,0)\n\t.open = 0,\n};\n';
     const result = check(text, '5.13,5.15');

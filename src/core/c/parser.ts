@@ -2,6 +2,7 @@
 // files are (the CLI: next to its bundle; the extension: under its install folder), so this
 // module never touches the file system layout itself.
 import { Language, Parser } from 'web-tree-sitter';
+import { blankNumberTables } from './numberTables';
 
 export interface WasmLocation {
   /** Absolute path of web-tree-sitter's `tree-sitter.wasm`. */
@@ -47,4 +48,9 @@ const ANNOTATIONS =
 
 export function blankAnnotations(text: string): string {
   return text.replace(ANNOTATIONS, (word) => ' '.repeat(word.length));
+}
+
+/** The text the parser is given for a C file: annotations and tables of plain numbers blanked, every offset kept. */
+export function parserText(text: string): string {
+  return blankNumberTables(blankAnnotations(text));
 }

@@ -37,6 +37,17 @@ export class TreeText {
     return this.between(node.startIndex, node.endIndex);
   }
 
+  /** Whether the node's text holds `=` or `:`, the marks of a designated initializer. */
+  mayDesignate(node: Node): boolean {
+    const text = this.text;
+    const end = node.endIndex - this.base;
+    for (let i = node.startIndex - this.base; i < end; i++) {
+      const code = text.charCodeAt(i);
+      if (code === 61 /* = */ || code === 58 /* : */) return true;
+    }
+    return false;
+  }
+
   charAt(index: number): string {
     return this.text.charAt(index - this.base);
   }

@@ -1094,6 +1094,9 @@ class UsageFinder {
     const layer = type.layers[0];
     // Braces initialize arrays and aggregates only, never what a pointer points to.
     if (layer === '*') return;
+    // A table of positional values (register tables run to thousands of rows) names no
+    // member: its nodes are not even fetched.
+    if (!this.source.mayDesignate(list)) return;
     const element = layer === '[' ? dereference(type) : undefined;
     for (const child of list.namedChildren) {
       if (!child) continue;

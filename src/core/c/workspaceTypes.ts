@@ -16,7 +16,7 @@ import { typeWithoutName } from './ctype';
 import type { AggregateRef } from '../kernels/database';
 import { LineState, preprocess, type CommandLineMacro, type KernelEnvironment } from './preprocessor';
 import { inKernelHeaders } from './kernelTree';
-import { blankAnnotations } from './parser';
+import { parserText } from './parser';
 import { blankCommentsAndLiterals } from './typeText';
 import { holdsOnlyDirectives } from './directivesOnly';
 import { detached } from '../detached';
@@ -96,7 +96,7 @@ export function readFileTypes(parser: Parser, text: string): FileTypes {
   readCallableMacros(text, found);
   // A register header defines macros only: nothing to parse.
   if (holdsOnlyDirectives(text)) return detachedTypes(found);
-  const tree = parseDeclarations(parser, blankAnnotations(text));
+  const tree = parseDeclarations(parser, parserText(text));
   if (!tree) return found;
   try {
     visit(tree.rootNode, found, false);

@@ -6,7 +6,7 @@
 import type { Parser } from 'web-tree-sitter';
 import { type AggregateRef, type KernelDatabase, type MemberState } from '../kernels/database';
 import { describeImages } from '../kernels/history';
-import { blankAnnotations } from '../c/parser';
+import { parserText } from '../c/parser';
 import { LineState, preprocess, type CommandLineMacro, type IncludeResolver, type KernelEnvironment } from '../c/preprocessor';
 import { lineStarts } from '../c/lineIndex';
 import { hostedLibraryInclude } from '../c/userspace';
@@ -180,7 +180,7 @@ export class Checker {
       headers: file.pre.headers.map(({ path, text: headerText }) => ({ path, text: headerText })),
       inseparable: reading.union.bodiesInseparable === true,
       bodyTags: reading.union.bodyTags ?? [],
-      variantsOf: (wholeText) => variantCount({ ...file, lines: blankAnnotations(wholeText).split('\n') }, context.targets.length),
+      variantsOf: (wholeText) => variantCount({ ...file, lines: parserText(wholeText).split('\n') }, context.targets.length),
       everyTargetCompiles: (line) => file.pre.lineStates.every((states, slot) => !file.built(slot) || states[line] === LineState.Active),
     };
   }
@@ -239,7 +239,7 @@ export class Checker {
     // A target the build stops for at an #error is not built, so nothing breaks there.
     const built = (slot: number) => pre.stoppedAt[slot] < 0;
     // The lines the parser reads; same lengths as the text's, so every offset holds.
-    return { lines: blankAnnotations(text).split('\n'), lineStartIndices: lineStarts(text), pre, built };
+    return { lines: parserText(text).split('\n'), lineStartIndices: lineStarts(text), pre, built };
   }
 
   /** The member rules, on every usage for the targets it counts for. */

@@ -3,7 +3,7 @@
 // the calls they make. Checks after every keystroke ask again; the texts rarely change.
 import { LRUCache } from 'lru-cache';
 import type { Parser } from 'web-tree-sitter';
-import { blankAnnotations } from '../c/parser';
+import { parserText } from '../c/parser';
 import type { IncludedHeader } from '../c/preprocessor';
 import { maskCode } from '../c/statements';
 import { holdsOnlyDirectives } from '../c/directivesOnly';
@@ -53,7 +53,7 @@ export class HeaderReadings {
     // A register header: nothing to parse, and nothing to keep (kept, it would crowd out the rest).
     if (this.holdsNoCode(header)) return new Map();
     return this.declarations.get(header, () => {
-      const text = blankAnnotations(header.text)
+      const text = parserText(header.text)
         .split('\n')
         .map((line, i) => (header.directiveLines[i] ? ' '.repeat(line.length) : line))
         .join('\n');
