@@ -79,8 +79,9 @@ export function scanSource(text: string, markDirectiveLines: boolean): ScannedSo
             copyFrom = pos;
             continue;
           }
-          if (quote === 0 && directiveLine < 0 && !atLineStart) {
-            // Plain code: only a comment or a literal can matter, so jump to the next one.
+          if (quote === 0 && !atLineStart) {
+            // Plain code, or a directive past its '#': only a comment or a literal can matter,
+            // so jump to the next one (a register header is tens of thousands of #defines).
             COMMENT_OR_LITERAL_START.lastIndex = pos;
             const found = COMMENT_OR_LITERAL_START.exec(line);
             if (found === null || found.index >= end) {

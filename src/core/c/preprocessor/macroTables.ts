@@ -197,10 +197,14 @@ export class MacroTables {
   /** Counts `name` as looked at by every reading in progress. */
   touch(name: string): void {
     // A reading that has seen the name implies every reading around it has (they started earlier).
-    for (let i = this.recordings.length - 1; i >= 0; i--) {
+    let i = this.recordings.length - 1;
+    if (i < 0 || this.recordings[i].before.has(name)) return;
+    // Taken once: it is the same for every reading that has not seen the name yet.
+    const snapshot = this.snapshot(name);
+    for (; i >= 0; i--) {
       const recording = this.recordings[i];
       if (recording.before.has(name)) break;
-      recording.before.set(name, this.snapshot(name));
+      recording.before.set(name, snapshot);
     }
   }
 
