@@ -973,6 +973,24 @@ describe('preprocessor: includes', () => {
     assert.deepEqual(wideAndMasked('(4)'), [[A, A, A, A], [A, A, A, A]]);
   });
 
+  it('replays a header that overwrites a name whatever it was before, and reads what it defined itself', () => {
+    const files = {
+      '/ws/regs.h': ['#define WIDTH 2', '#ifdef WIDTH', '#include "inner.h"', '#endif', '#if WIDTH == 2', '#define OK 1', '#endif'].join('\n'),
+      '/ws/inner.h': '#define INNER 1\n',
+    };
+    const calls: string[] = [];
+    const resolver = headers(files, calls);
+    const lines = (width: string) => [`#define WIDTH ${width}`, '#include "regs.h"', '#if OK && INNER && WIDTH == 2', 'int ok;', '#endif'];
+    for (const width of ['1', '3', '2']) {
+      calls.length = 0;
+      const shared = run(lines(width), resolver);
+      assert.deepEqual(at(shared, 3), [A, A, A, A], width);
+      assert.deepEqual(at(shared, 3), at(run(lines(width), headers(files)), 3));
+      // Read in the first file; replayed whole in the others, whatever WIDTH was.
+      assert.deepEqual(calls, width === '1' ? ['regs.h|true|/ws/drv.c', 'inner.h|true|/ws/regs.h'] : ['regs.h|true|/ws/drv.c'], width);
+    }
+  });
+
   it('treats the guard of the file being edited as its own', () => {
     const lines = ['#ifndef DRV_H', '#define DRV_H', 'struct drv;', '#endif'];
     const result = run(lines);

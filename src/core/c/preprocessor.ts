@@ -293,7 +293,10 @@ interface HeaderReading {
   readonly text: string;
   readonly base: Uint8Array;
   readonly versionCodes: (number | undefined)[];
-  /** Every macro the reading looked at or set, as it was when the reading first touched it. */
+  /**
+   * Every macro the reading looked at, as it was when the reading first did, unless the
+   * reading had set it everywhere before (see MacroTables.overwriteAll).
+   */
   readonly before: NamedValues<MacroSnapshot>;
   /** The macros it set, as it left them. */
   readonly after: NamedValues<MacroSnapshot>;
@@ -786,7 +789,7 @@ class PreprocessRun {
    */
   private setMacro(name: string, entry: MacroEntry, current: StateVector): void {
     if (current.allActive) {
-      this.macros.setAll(name, entry);
+      this.macros.overwriteAll(name, entry);
       return;
     }
     const ownedByFile = !isBuiltinName(name) && !isConfigName(name);

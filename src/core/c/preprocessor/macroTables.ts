@@ -122,6 +122,18 @@ export class MacroTables {
     if (this.divergent.delete(name)) for (const table of this.perEnv) table.delete(name);
   }
 
+  /**
+   * setAll for a #define every environment certainly compiles: what the name was cannot
+   * change what the reading does, so readings in progress count it as written, not looked
+   * at, and a replay does not ask for it. (A register header's tens of thousands of names
+   * were each recorded as "undefined before", in every reading around it.)
+   */
+  overwriteAll(name: string, entry: MacroEntry): void {
+    this.markWritten(name);
+    this.shared.set(name, entry);
+    if (this.divergent.delete(name)) for (const table of this.perEnv) table.delete(name);
+  }
+
   setOne(env: number, name: string, entry: MacroEntry): void {
     this.touchForWriting(name);
     this.perEnv[env].set(name, entry);
@@ -178,9 +190,12 @@ export class MacroTables {
     return true;
   }
 
-  /** Puts `name` back exactly as `snapshot` holds it (a reading replayed). */
+  /**
+   * Puts `name` back exactly as `snapshot` holds it (a reading replayed). Like overwriteAll,
+   * a write only: what the replayed reading looked at, the replay touches first.
+   */
   restore(name: string, snapshot: MacroSnapshot): void {
-    this.touchForWriting(name);
+    this.markWritten(name);
     const divergent = snapshot instanceof DivergentSnapshot;
     const shared = divergent ? snapshot.shared : snapshot;
     if (shared === undefined) this.shared.delete(name);
@@ -197,19 +212,25 @@ export class MacroTables {
   /** Counts `name` as looked at by every reading in progress. */
   touch(name: string): void {
     // A reading that has seen the name implies every reading around it has (they started earlier).
+    // So does a reading that wrote it first (see overwriteAll): it does not depend on it.
     let i = this.recordings.length - 1;
-    if (i < 0 || this.recordings[i].before.has(name)) return;
+    if (i < 0 || this.recordings[i].before.has(name) || this.recordings[i].written.has(name)) return;
     // Taken once: it is the same for every reading that has not seen the name yet.
     const snapshot = this.snapshot(name);
     for (; i >= 0; i--) {
       const recording = this.recordings[i];
-      if (recording.before.has(name)) break;
+      if (recording.before.has(name) || recording.written.has(name)) break;
       recording.before.set(name, snapshot);
     }
   }
 
   private touchForWriting(name: string): void {
     this.touch(name);
+    this.markWritten(name);
+  }
+
+  /** Written names reach the readings around the innermost when it stops. */
+  private markWritten(name: string): void {
     const innermost = this.recordings[this.recordings.length - 1];
     if (innermost) innermost.written.add(name);
   }
