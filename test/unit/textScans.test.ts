@@ -4,8 +4,27 @@
 import * as assert from 'node:assert/strict';
 import { scanSource } from '../../src/core/c/preprocessor/directives';
 import { maskCode } from '../../src/core/c/statements';
+import { pushBlanked } from '../../src/core/c/blanks';
 
 describe('text scans', () => {
+  describe('pushBlanked', () => {
+    it('turns a stretch into spaces of the same length, keeping line breaks, and carriage returns when asked', () => {
+      const text = 'a/* one\r\ntwo\n\nthree */b';
+      const blanked = (keepReturns: boolean) => {
+        const parts = ['a'];
+        pushBlanked(parts, text, 1, text.length - 1, keepReturns);
+        parts.push('b');
+        return parts.join('');
+      };
+      assert.equal(blanked(true), 'a      \r\n   \n\n        b');
+      assert.equal(blanked(false), 'a       \n   \n\n        b');
+      const long = 'x'.repeat(5000);
+      const parts: string[] = [];
+      pushBlanked(parts, long, 10, 4990, true);
+      assert.equal(parts.join(''), ' '.repeat(4980));
+    });
+  });
+
   describe('maskCode', () => {
     it('blanks comments, literals and directives, keeping every offset and line break', () => {
       const text = [

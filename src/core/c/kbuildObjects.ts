@@ -267,25 +267,49 @@ function readInclude(spec: string, folder: string, read: TextReader, state: Make
 /** The alternatives under which a folder's lists reach `target` (an object `sub/x.o` or a folder `sub/`); empty when none does. */
 function reaching(lists: ObjectLists, target: string): ConfigNeeds[] {
   const alternatives: ConfigNeeds[] = [];
-  const composites = new Set([...lists.lists.keys()].map((id) => id.slice(0, id.indexOf('|'))));
+  const { entries, composites } = listIndex(lists);
   const visit = (base: string, needs: ConfigNeeds, path: Set<string>) => {
-    for (const [id, names] of lists.lists) {
-      const [listBase, need] = id.split('|');
+    for (const { listBase, need, names } of entries) {
       if (listBase !== base) continue;
       const withList = need && !needs.includes(need) ? [...needs, need] : needs;
       for (const { name, needs: lineNeeds } of names) {
+        const object = name.endsWith('.o') ? name.slice(0, -2) : undefined;
+        const composite = object !== undefined && composites.has(object);
+        const reachesTarget = name === target && !composite;
+        const descends = !reachesTarget && composite && !path.has(object) && alternatives.length < MAX_ALTERNATIVES;
+        // Only names on the way to the target cost anything (a Makefile lists hundreds).
+        if (!reachesTarget && !descends) continue;
         const withNeed = [...new Set([...withList, ...lineNeeds])];
-        const object = name.replace(/\.o$/, '');
-        if (name === target && !(name.endsWith('.o') && composites.has(object))) addAlternative(alternatives, withNeed);
-        else if (name.endsWith('.o') && composites.has(object) && !path.has(object) && alternatives.length < MAX_ALTERNATIVES) {
-          visit(object, withNeed, new Set([...path, object]));
-        }
+        if (reachesTarget) addAlternative(alternatives, withNeed);
+        else visit(object!, withNeed, new Set([...path, object!]));
       }
     }
   };
   visit('obj', [], new Set());
   visit('lib', [], new Set());
   return alternatives;
+}
+
+interface ListIndex {
+  entries: { listBase: string; need: string; names: ListEntry[] }[];
+  /** The bases of the lists: `foo.o` is a composite object where `foo` is one (`foo-objs`, `foo-y`). */
+  composites: Set<string>;
+}
+
+/** A folder's lists with their keys split, made once per folder rather than per file checked. */
+const listIndexes = new WeakMap<ObjectLists, ListIndex>();
+
+function listIndex(lists: ObjectLists): ListIndex {
+  let index = listIndexes.get(lists);
+  if (index === undefined) {
+    const entries = [...lists.lists].map(([id, names]) => {
+      const [listBase, need] = id.split('|');
+      return { listBase, need, names };
+    });
+    index = { entries, composites: new Set(entries.map((entry) => entry.listBase)) };
+    listIndexes.set(lists, index);
+  }
+  return index;
 }
 
 /** Adds an alternative, keeping only the weakest ones (no alternative that another implies). */

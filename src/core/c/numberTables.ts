@@ -3,6 +3,7 @@
 // their nodes was most of what checking such a file cost. Their insides are blanked before
 // the parser reads the text: `= {` and the closing `}` stay, every other character but line
 // breaks becomes a space, so every offset and line holds.
+import { pushBlanked } from './blanks';
 import { isIdentifierCode, isSpaceCode } from './typeText';
 
 /** Smaller tables are left as they are: parsing them costs little. */
@@ -23,7 +24,9 @@ export function blankNumberTables(text: string): string {
     }
     TABLE_OPENING.lastIndex = close + 1;
     if (close - open < MIN_TABLE_CHARS) continue;
-    (blanked ??= []).push(text.slice(copiedTo, open + 1), text.slice(open + 1, close).replace(/[^\n]/g, ' '));
+    blanked ??= [];
+    blanked.push(text.slice(copiedTo, open + 1));
+    pushBlanked(blanked, text, open + 1, close, false);
     copiedTo = close;
   }
   if (!blanked) return text;

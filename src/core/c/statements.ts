@@ -2,14 +2,10 @@
 // fixes need it to put a version guard around a member access; they run on the text the
 // user sees, which may not parse cleanly while typing, so a tolerant scanner over brackets
 // and statement keywords serves better here than a syntax tree.
+import { pushBlanked } from './blanks';
 
-const BLANKABLE = /[^\r\n]/g;
 const NEXT_NOT_SPACE = /[^ \t\r\f\v]/g;
 const NEXT_IN_CODE = /[\n/"']/g;
-
-function blank(text: string): string {
-  return text.replace(BLANKABLE, ' ');
-}
 
 function isIdentifierChar(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
@@ -24,7 +20,8 @@ export function maskCode(text: string): string {
   const parts: string[] = [];
   let copiedUpTo = 0;
   const mask = (start: number, end: number) => {
-    parts.push(text.slice(copiedUpTo, start), blank(text.slice(start, end)));
+    parts.push(text.slice(copiedUpTo, start));
+    pushBlanked(parts, text, start, end, true);
     copiedUpTo = end;
   };
   let atLineStart = true;
@@ -34,9 +31,9 @@ export function maskCode(text: string): string {
     // space (a `#` there opens a directive), elsewhere a line break, a comment or a literal.
     const next = atLineStart ? NEXT_NOT_SPACE : NEXT_IN_CODE;
     next.lastIndex = i;
-    const found = next.exec(text);
-    if (!found) break;
-    i = found.index;
+    // test, not exec: no match object per step (each pattern matches one character).
+    if (!next.test(text)) break;
+    i = next.lastIndex - 1;
     const c = text[i];
     if (c === '\n') {
       atLineStart = true;

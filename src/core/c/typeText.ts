@@ -1,6 +1,7 @@
 // Reading C types and declarations as text where the tree is not enough: declarations
 // tree-sitter splits at annotations, type text with its layers, parameter lists, and the
 // normalized spelling signatures are compared in.
+import { pushBlanked } from './blanks';
 import type { AggregateKind } from './usages';
 import type { TextualType } from './usageModel';
 import { ADDRESS_SPACE_ANNOTATIONS, C_TYPE_KEYWORDS, DECLARATION_PREFIX_WORDS, NAME_ATTRIBUTE_PATTERN, PLAIN_ANNOTATIONS, TYPE_QUALIFIERS } from './kernelMacros';
@@ -32,7 +33,7 @@ export function blankCommentsAndLiterals(text: string): string {
   const blank = (from: number, to: number) => {
     parts.push(text.slice(copied, from));
     // Newlines stay, so line numbers counted in the blanked text are still right.
-    parts.push(text.slice(from, to).replace(/[^\n]/g, ' '));
+    pushBlanked(parts, text, from, to, false);
     copied = to;
   };
   for (let i = 0; i < text.length; i++) {

@@ -3,6 +3,7 @@
 // later branches of alternative headers. Targets that compile other lines are grouped by those
 // lines, and each group re-reads only the top-level declarations its lines touch, from a
 // compact text in which every other function keeps only its header.
+import { spaces } from '../c/blanks';
 import { LineState, type PreprocessResult } from '../c/preprocessor';
 import type { AggregateMention, FileUsages, FunctionSignature, MemberUsage, SourceRange, TypeOracle } from '../c/usages';
 import { compactVariant, localTagDefinitions, PositionMap, spanContaining, topLevelSpans, withVariantGaps, type TopLevelSpan } from './compactText';
@@ -250,7 +251,7 @@ function isBlank(line: string): boolean {
 }
 
 function blank(line: string): string {
-  return ' '.repeat(line.length);
+  return spaces(line.length);
 }
 
 /**
