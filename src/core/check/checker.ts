@@ -360,10 +360,14 @@ export class Checker {
    */
   private ownMacroDroppedArguments(text: string, code: CodeText, file: PreprocessedFile): { start: number; end: number }[][] {
     const { pre } = file;
+    // Only the macros the file calls matter; a driver's headers define thousands (i915's).
+    const called = new Set(code.sites.map((site) => site.name));
     const sources = [
       { definitions: macroDefinitions(text), states: pre.lineStates },
       ...pre.headers.map((header) => ({ definitions: this.headerReadings.macrosOf(header), states: header.lineStates })),
-    ].filter((source) => source.definitions.length > 0);
+    ]
+      .map(({ definitions, states }) => ({ definitions: definitions.filter((definition) => called.has(definition.name)), states }))
+      .filter((source) => source.definitions.length > 0);
     if (sources.length === 0) return [];
     const bySet = new Map<string, { start: number; end: number }[]>();
     return pre.lineStates.map((_, slot) => {
