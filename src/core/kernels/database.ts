@@ -112,7 +112,11 @@ function decompressedText(name: string, bytes: Uint8Array): string {
  * tables every check needs first, so the first check does not pay for the large ones behind.
  */
 function parseJson<T>(name: string, bytes: Uint8Array, leading?: LeadingMembers): T {
-  const text = decompressedText(name, bytes);
+  return parseJsonText(name, decompressedText(name, bytes), leading);
+}
+
+/** parseJson on a data file's text already decompressed. */
+function parseJsonText<T>(name: string, text: string, leading?: LeadingMembers): T {
   let value: { schema?: unknown } | undefined;
   const cut = leading === undefined ? -1 : text.indexOf(leading.before);
   if (leading !== undefined && cut > 0) {
@@ -544,9 +548,18 @@ export class KernelDatabase {
     if (!this.headerIndex) {
       const images = this.images.flatMap((image, index) => (index < this.bundledCount && image.headers ? [index] : []));
       const empty = { schema: SCHEMA_VERSION, images: [] };
+      // The graph and the declarations are two reads of headers.json.gz, usually in the same
+      // check: its text (7.9 MB) is decompressed once (40 ms) and held weakly in between.
+      let headersText: WeakRef<{ text: string }> | undefined;
+      const textOf = (name: string): string => {
+        if (name !== 'headers.json.gz') return decompressedText(name, this.required(name));
+        let held = headersText?.deref();
+        if (!held) headersText = new WeakRef((held = { text: decompressedText(name, this.required(name)) }));
+        return held.text;
+      };
       const load = <T>(name: string, fallback: T, valid: (file: T) => boolean, leading?: LeadingMembers): T => {
         if (images.length === 0) return fallback;
-        const file = parseJson<T>(name, this.required(name), leading);
+        const file = parseJsonText<T>(name, textOf(name), leading);
         // Masks are over the kernels with header data in database order; a file from another build would misread them.
         if (JSON.stringify((file as { images?: unknown }).images) !== JSON.stringify(images)) {
           throw new DatabaseError(`the kernel database file ${name} does not match kernels.json; reinstall, or run 'npm run build:data'`);
