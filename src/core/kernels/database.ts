@@ -4,7 +4,8 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { LRUCache } from 'lru-cache';
 import { isNameMasks } from './nameMasks';
-import { HeaderIndex } from './headerIndex';
+import { HeaderIndex, type DeclarationTables } from './headerIndex';
+import { LazyMembers, recordLookup, scanObject } from './lazyMembers';
 import { ShardLines } from './shardLines';
 import {
   SCHEMA_VERSION,
@@ -83,11 +84,6 @@ type HeaderGraphTables = Pick<HeadersFile, 'schema' | 'images' | 'structs' | 'in
 interface LeadingMembers {
   before: string;
   keys: readonly string[];
-  /**
-   * Parse only the members from `before` on instead (the large tables, the others already
-   * read), with the file's first members up to `firstEnd` for its schema and images.
-   */
-  trailing?: { firstEnd: string };
 }
 
 /** A data file's bytes decompressed as its name says: `.gz` gzip, `.br` brotli, else as they are. */
@@ -121,8 +117,8 @@ function parseJsonText<T>(name: string, text: string, leading?: LeadingMembers):
   const cut = leading === undefined ? -1 : text.indexOf(leading.before);
   if (leading !== undefined && cut > 0) {
     try {
-      const members = someMembers(text, cut, leading);
-      if (members && leading.keys.every((key) => Object.prototype.hasOwnProperty.call(members, key))) value = members;
+      const members = someMembers(text, cut);
+      if (leading.keys.every((key) => Object.prototype.hasOwnProperty.call(members, key))) value = members;
     } catch {
       value = undefined;
     }
@@ -138,12 +134,38 @@ function parseJsonText<T>(name: string, text: string, leading?: LeadingMembers):
   return value as T;
 }
 
-/** The members before `cut`, or with `trailing` the first ones and those from `cut` on; undefined where the text is not laid out so. */
-function someMembers(text: string, cut: number, { trailing }: LeadingMembers): { schema?: unknown } | undefined {
-  if (!trailing) return JSON.parse(`${text.slice(0, cut)}}`);
-  const firstEnd = text.indexOf(trailing.firstEnd);
-  if (firstEnd <= 0 || firstEnd >= cut) return undefined;
-  return { ...JSON.parse(`${text.slice(0, firstEnd)}}`), ...JSON.parse(`{${text.slice(cut + 1)}`) };
+/** The members before `cut`. */
+function someMembers(text: string, cut: number): { schema?: unknown } {
+  return JSON.parse(`${text.slice(0, cut)}}`) as { schema?: unknown };
+}
+
+/**
+ * headers.json.gz's declarations as the build lays the file out: `{"schema":…,"images":…,`
+ * then the graph's tables from `"structs"` on, then `"functions":{…},"macros":{…}`.
+ * Undefined where the text is laid out otherwise, or its schema is another.
+ */
+function lazyDeclarations(text: string): { images: unknown; tables: DeclarationTables } | undefined {
+  const functionsKey = ',"functions":';
+  const cut = text.indexOf(functionsKey);
+  const firstEnd = text.indexOf(',"structs":');
+  if (cut <= 0 || firstEnd <= 0 || firstEnd >= cut) return undefined;
+  let leading: { schema?: unknown; images?: unknown };
+  try {
+    leading = JSON.parse(`${text.slice(0, firstEnd)}}`) as typeof leading;
+  } catch {
+    return undefined;
+  }
+  if (leading.schema !== SCHEMA_VERSION) return undefined;
+  const functions = scanObject(text, cut + functionsKey.length);
+  const macrosKey = ',"macros":';
+  if (!functions || !text.startsWith(macrosKey, functions.end)) return undefined;
+  const macros = scanObject(text, functions.end + macrosKey.length);
+  if (!macros) return undefined;
+  const corrupt = (name: string) => new DatabaseError(`the kernel database file headers.json.gz is corrupt (the declarations of ${name}); reinstall, or run 'npm run build:data'`);
+  return {
+    images: leading.images,
+    tables: { functions: new LazyMembers(text, functions.valueStarts, corrupt), macros: new LazyMembers(text, macros.valueStarts, corrupt) },
+  };
 }
 
 export function aggregateKey(ref: AggregateRef): string {
@@ -557,13 +579,16 @@ export class KernelDatabase {
         if (!held) headersText = new WeakRef((held = { text: decompressedText(name, this.required(name)) }));
         return held.text;
       };
+      // Masks are over the kernels with header data in database order; a file from another build would misread them.
+      const checkImages = (name: string, fileImages: unknown) => {
+        if (JSON.stringify(fileImages) !== JSON.stringify(images)) {
+          throw new DatabaseError(`the kernel database file ${name} does not match kernels.json; reinstall, or run 'npm run build:data'`);
+        }
+      };
       const load = <T>(name: string, fallback: T, valid: (file: T) => boolean, leading?: LeadingMembers): T => {
         if (images.length === 0) return fallback;
         const file = parseJsonText<T>(name, textOf(name), leading);
-        // Masks are over the kernels with header data in database order; a file from another build would misread them.
-        if (JSON.stringify((file as { images?: unknown }).images) !== JSON.stringify(images)) {
-          throw new DatabaseError(`the kernel database file ${name} does not match kernels.json; reinstall, or run 'npm run build:data'`);
-        }
+        checkImages(name, (file as { images?: unknown }).images);
         if (!valid(file)) throw new DatabaseError(`the kernel database file ${name} is missing tables; reinstall, or run 'npm run build:data'`);
         return file;
       };
@@ -581,14 +606,18 @@ export class KernelDatabase {
       };
       // The graph and the declarations are read apart (every check needs the graph; the
       // declarations, five times its size, only checks with certain calls): each parse skips
-      // the other's members.
-      const loadDeclarations = () =>
-        load<Pick<HeadersFile, 'functions' | 'macros'>>(
-          'headers.json.gz',
-          { ...empty, functions: {}, macros: {} },
-          (f) => isObject(f.functions) && isObject(f.macros),
-          { before: ',"functions":', keys: ['schema', 'images', 'functions', 'macros'], trailing: { firstEnd: ',"structs":' } },
-        );
+      // the other's members, and the declarations are parsed a name at a time.
+      const loadDeclarations = (): DeclarationTables => {
+        if (images.length === 0) return { functions: recordLookup({}), macros: recordLookup({}) };
+        const lazy = lazyDeclarations(textOf('headers.json.gz'));
+        if (lazy) {
+          checkImages('headers.json.gz', lazy.images);
+          return lazy.tables;
+        }
+        // Not laid out as the build writes it: read whole, with every check that implies.
+        const file = load<Pick<HeadersFile, 'functions' | 'macros'>>('headers.json.gz', { ...empty, functions: {}, macros: {} }, (f) => isObject(f.functions) && isObject(f.macros));
+        return { functions: recordLookup(file.functions), macros: recordLookup(file.macros) };
+      };
       const loadGraph = () => sameBuild(load<HeaderGraphTables>('headers.json.gz', { ...empty, structs: {}, includes: emptyGraph }, validGraph, { before: ',"functions":', keys: ['schema', 'images', 'structs', 'includes', 'dropping'] }));
       this.headerIndex = new HeaderIndex(images, loadNames, loadGraph, loadDeclarations);
     }

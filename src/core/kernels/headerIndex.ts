@@ -3,6 +3,7 @@
 // Every answer is undefined for a kernel without header data: "not known" must never read as
 // "not there". Each file is read on its first question.
 import type { HeaderNamesFile, HeadersFile } from './schema';
+import type { MemberLookup } from './lazyMembers';
 import { prototypeParameters } from '../c/prototypes';
 import { NameMaskTable } from './nameMasks';
 
@@ -31,6 +32,12 @@ export interface CallShape {
   types?: string[];
 }
 
+/** headers.json.gz's declarations, asked for by name (see lazyMembers.ts). */
+export interface DeclarationTables {
+  functions: MemberLookup<HeadersFile['functions'][string]>;
+  macros: MemberLookup<HeadersFile['macros'][string]>;
+}
+
 export class HeaderIndex {
   /** Database image index → bit in the file's masks. */
   private readonly bits = new Map<number, number>();
@@ -44,7 +51,7 @@ export class HeaderIndex {
 
   /** The include graph and structs' headers, asked by every check with kernel includes; read apart from the larger prototypes and macros, asked for hovers and successors. */
   private graphTables?: Pick<HeadersFile, 'structs' | 'includes' | 'dropping'>;
-  private callTables?: Pick<HeadersFile, 'functions' | 'macros'>;
+  private callTables?: DeclarationTables;
   private namesFile?: HeaderNamesFile;
   private callableMasks?: NameMaskTable;
 
@@ -53,7 +60,7 @@ export class HeaderIndex {
     images: readonly number[],
     private readonly loadNames: () => HeaderNamesFile,
     private readonly loadGraph: () => Pick<HeadersFile, 'structs' | 'includes' | 'dropping'>,
-    private readonly loadDeclarations: () => Pick<HeadersFile, 'functions' | 'macros'>,
+    private readonly loadDeclarations: () => DeclarationTables,
   ) {
     images.forEach((image, i) => this.bits.set(image, 1 << i));
   }
@@ -70,7 +77,7 @@ export class HeaderIndex {
     return (this.graphTables ??= this.loadGraph());
   }
 
-  private get declarations(): Pick<HeadersFile, 'functions' | 'macros'> {
+  private get declarations(): DeclarationTables {
     return (this.callTables ??= this.loadDeclarations());
   }
 
@@ -188,12 +195,12 @@ export class HeaderIndex {
   functions(name: string, image: number): FunctionDeclaration[] | undefined {
     const bit = this.bits.get(image);
     if (bit === undefined) return undefined;
-    return (own(this.declarations.functions, name) ?? []).filter(([, mask]) => mask & bit).map(([prototype, , inline]) => ({ prototype, inline: inline === 1 }));
+    return (this.declarations.functions.get(name) ?? []).filter(([, mask]) => mask & bit).map(([prototype, , inline]) => ({ prototype, inline: inline === 1 }));
   }
 
   /** Whether some kernel with header data declares a function `name` (a prototype or an inline definition; a macro or a variable is not one). */
   isFunction(name: string): boolean {
-    return own(this.declarations.functions, name) !== undefined;
+    return this.declarations.functions.get(name) !== undefined;
   }
 
   /** Whether the headers that make `name` callable differ between the kernels with header data. */
@@ -272,7 +279,7 @@ export class HeaderIndex {
   macros(name: string, image: number): MacroArity[] | undefined {
     const bit = this.bits.get(image);
     if (bit === undefined) return undefined;
-    return (own(this.declarations.macros, name) ?? []).filter(([, , mask]) => mask & bit).map(([parameters, variadic]) => ({ parameters, variadic: variadic === 1 }));
+    return (this.declarations.macros.get(name) ?? []).filter(([, , mask]) => mask & bit).map(([parameters, variadic]) => ({ parameters, variadic: variadic === 1 }));
   }
 }
 
