@@ -11,6 +11,7 @@ import { ArgumentTypes, structPointerOf, structPointerText, type StructPointer }
 import { withArguments, type CallSite, type CallWithArguments } from '../c/calls';
 import { positionAt } from '../c/lineIndex';
 import { enclosingStatement } from '../c/statements';
+import { isIdentifierCode } from '../c/typeText';
 import type { CallShape } from '../kernels/headerIndex';
 import type { KernelDatabase } from '../kernels/database';
 import { TextLines, type QuickFix } from '../edits/textEdits';
@@ -138,8 +139,16 @@ function valueUsed(input: CallArgumentsInput, site: CallSite): boolean {
   if (masked[at] === '=') return !'=!<>'.includes(masked[at - 1] ?? '');
   if (masked[at] === '!') return true;
   if (masked[at] !== '(') return false;
-  const word = masked.slice(0, before(at - 1) + 1).match(/\b(if|while|switch)$/);
-  return word !== null && closesCondition(masked, input.lineStartIndices[site.line] + site.startColumn);
+  return CONDITION_KEYWORDS.has(wordEndingAt(masked, before(at - 1) + 1)) && closesCondition(masked, input.lineStartIndices[site.line] + site.startColumn);
+}
+
+const CONDITION_KEYWORDS = new Set(['if', 'while', 'switch']);
+
+/** The identifier that ends just before `end` ('' when none does), read backwards: a regex anchored at the end would scan the text from its start for every call. */
+function wordEndingAt(text: string, end: number): string {
+  let start = end;
+  while (start > 0 && isIdentifierCode(text.charCodeAt(start - 1))) start--;
+  return text.slice(start, end);
 }
 
 /** Whether the call starting at `start` ends right where the condition's `(` closes: `if (f(x))`, not `if (f(x) < 0)`. */
