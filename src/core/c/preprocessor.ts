@@ -317,7 +317,7 @@ interface HeaderReading {
   /** This header's own line states and directive lines (its includes' are their readings'). */
   readonly lineStates: Uint8Array[];
   readonly directiveLines: Uint8Array;
-  /** Its own #defines and the environments that may compile each. */
+  /** Its own #defines and the environments that may compile each (a name defined twice is there twice). */
   readonly defined: NamedValues<Uint8Array>;
   /** Environments where its own #error is certainly reached. */
   readonly stops: Uint8Array | undefined;
@@ -344,7 +344,8 @@ interface ReadingInProgress {
   readonly problems: Set<string>;
   readonly paths: Set<string>;
   readonly configs: Set<string>;
-  readonly defined: Map<string, Uint8Array>;
+  /** Its own #defines as met (a name defined twice is there twice; merged where applied). */
+  readonly defined: { readonly names: string[]; readonly values: Uint8Array[] };
   stops: Uint8Array | undefined;
   readonly children: HeaderReading[];
   depth: number;
@@ -407,6 +408,12 @@ function sameStates(a: Uint8Array, b: Uint8Array): boolean {
 
 function sameConfigMacro(a: ConfigMacro, b: ConfigMacro): boolean {
   return a === b || (a.defined === b.defined && a.isOne === b.isOne && (a.value === b.value || (a.value !== undefined && b.value !== undefined && sameNum(a.value, b.value))));
+}
+
+/** The name a #define names: its macro's, read once per directive (a guarded header asks it of every #define in it). */
+function definedName(directive: Directive): string | undefined {
+  const macro = macroDefinitionOf(directive);
+  return typeof macro === 'string' ? leadingIdentifier(directive.body) : macro.name;
 }
 
 /** The name the command-line macros are read under, as if from a header. */
@@ -579,7 +586,7 @@ class PreprocessRun {
         }
         case 'define': {
           const innermost = groups[groups.length - 1];
-          if (innermost?.defaultFor !== undefined && innermost.definesDefault !== false && leadingIdentifier(directive.body) === innermost.defaultFor) innermost.definesDefault = true;
+          if (innermost?.defaultFor !== undefined && innermost.definesDefault !== false && definedName(directive) === innermost.defaultFor) innermost.definesDefault = true;
           this.applyDefine(directive, current);
           break;
         }
@@ -737,7 +744,10 @@ class PreprocessRun {
     const marks = this.marksOf(current);
     this.markDefined(this.definedMacros, macro.name, marks);
     const reading = this.readingsInProgress[this.readingsInProgress.length - 1];
-    if (reading) this.markDefined(reading.defined, macro.name, marks);
+    if (reading) {
+      reading.defined.names.push(macro.name);
+      reading.defined.values.push(marks);
+    }
   }
 
   /** compiledSomewhere, asked once per region rather than once per #define in it. */
@@ -887,7 +897,7 @@ class PreprocessRun {
       problems: new Set(),
       paths: new Set([resolved.path]),
       configs: new Set(),
-      defined: new Map(),
+      defined: { names: [], values: [] },
       stops: undefined,
       children: [],
       depth: 1,
@@ -949,7 +959,7 @@ class PreprocessRun {
       budgetSpent,
       lineStates: output.lineStates,
       directiveLines: source.directiveLines,
-      defined: namedValues(reading.defined),
+      defined: reading.defined,
       stops: reading.stops,
       children: reading.children,
     };
