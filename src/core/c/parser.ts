@@ -2,6 +2,7 @@
 // files are (the CLI: next to its bundle; the extension: under its install folder), so this
 // module never touches the file system layout itself.
 import { Language, Parser } from 'web-tree-sitter';
+import { spaces } from './blanks';
 import { blankNumberTables } from './numberTables';
 
 export interface WasmLocation {
@@ -47,7 +48,7 @@ const ANNOTATIONS =
   /\b(?:__iomem|__user|__kernel|__rcu|__percpu|__force|__nocast|__safe|__must_check|__init|__exit|__initdata|__initconst|__exitdata|__devinit|__devexit|__devinitdata|__cpuinit|__ref|__refdata|__maybe_unused|__always_unused|__cold|__read_mostly|__ro_after_init|__always_inline|noinline|notrace|asmlinkage|__visible|__weak|__packed|__sched|__latent_entropy|__randomize_layout)\b/g;
 
 export function blankAnnotations(text: string): string {
-  return text.replace(ANNOTATIONS, (word) => ' '.repeat(word.length));
+  return text.replace(ANNOTATIONS, (word) => spaces(word.length));
 }
 
 /** The text the parser is given for a C file: annotations and tables of plain numbers blanked, every offset kept. */

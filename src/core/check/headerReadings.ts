@@ -3,6 +3,7 @@
 // the calls they make. Checks after every keystroke ask again; the texts rarely change.
 import { LRUCache } from 'lru-cache';
 import type { Parser } from 'web-tree-sitter';
+import { spaces } from '../c/blanks';
 import { parserText } from '../c/parser';
 import type { IncludedHeader } from '../c/preprocessor';
 import { maskCode } from '../c/statements';
@@ -55,7 +56,7 @@ export class HeaderReadings {
     return this.declarations.get(header, () => {
       const text = parserText(header.text)
         .split('\n')
-        .map((line, i) => (header.directiveLines[i] ? ' '.repeat(line.length) : line))
+        .map((line, i) => (header.directiveLines[i] ? spaces(line.length) : line))
         .join('\n');
       const tree = this.parser.parse(text);
       if (!tree) throw new Error('the C parser returned no tree');

@@ -13,6 +13,7 @@ import type { CheckResult } from './checker';
 import { EditShift, outside } from './editShift';
 import type { TopLevelDeclaration } from './declarationLayout';
 import type { Finding, JudgedUsage } from './findings';
+import { spaces } from '../c/blanks';
 import { lineStarts, positionAt } from '../c/lineIndex';
 import type { FunctionSignature, SourceRange } from '../c/usages';
 
@@ -290,8 +291,7 @@ function blanked(text: string, directiveLines: Uint8Array, stretches: readonly {
     let line = positionAt(starts, start).line;
     for (let at = start; at < end; line++) {
       const pieceEnd = Math.min(end, lineEnd(text, starts, line));
-      const piece = text.slice(at, pieceEnd);
-      parts.push(directiveLines[line] ? piece : ' '.repeat(piece.length));
+      parts.push(directiveLines[line] ? text.slice(at, pieceEnd) : spaces(pieceEnd - at));
       if (pieceEnd < end) parts.push('\n');
       at = pieceEnd + 1;
     }
