@@ -6,6 +6,7 @@
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { countedCache } from '../countedCache';
+import { detached } from '../detached';
 import { MakeConditionals, makeLines, MakeVariables, Reach } from './makefile';
 import type { CommandLineMacro, IncludeResolver } from './preprocessor';
 
@@ -121,7 +122,7 @@ export function createIncludeResolver(
     [...(findInWorkspace?.(spec, quoted) ?? [])].filter((path) => path !== includingFile).sort((a, b) => sharedPrefix(b, includingFile) - sharedPrefix(a, includingFile) || (a < b ? -1 : 1))[0];
   const lookUp = (key: string, find: () => string | undefined) => {
     let entry = lookups.get(key);
-    if (entry === undefined) lookups.set(key, (entry = { path: find() }));
+    if (entry === undefined) lookups.set(detached(key), (entry = { path: find() }));
     return entry.path;
   };
   return (spec, quoted, includingFile) => {

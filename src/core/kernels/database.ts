@@ -7,6 +7,7 @@ import { isNameMasks } from './nameMasks';
 import { HeaderIndex, type DeclarationTables } from './headerIndex';
 import { LazyMembers, recordLookup, scanObject } from './lazyMembers';
 import { ShardLines } from './shardLines';
+import { detached } from '../detached';
 import {
   SCHEMA_VERSION,
   shardFileName,
@@ -59,6 +60,19 @@ export type MemberState =
   | { state: 'absent' }
   | { state: 'unknown' }
   | { state: 'no-aggregate' };
+
+// A history holds a state per image, and thousands of histories are kept: the states without a
+// member are shared, and a member's present state is made once per member.
+const ABSENT: MemberState = Object.freeze({ state: 'absent' });
+const UNKNOWN: MemberState = Object.freeze({ state: 'unknown' });
+const NO_AGGREGATE: MemberState = Object.freeze({ state: 'no-aggregate' });
+const presentStates = new WeakMap<Member, MemberState>();
+
+function presentState(member: Member): MemberState {
+  let state = presentStates.get(member);
+  if (!state) presentStates.set(member, (state = Object.freeze({ state: 'present', member })));
+  return state;
+}
 
 /** An image added at run time (a kernel imported from BTF). */
 export interface ImportedImage {
@@ -301,7 +315,7 @@ export class KernelDatabase {
       const names = this.namesAt(shardOf(key, this.shardCount));
       perImage = names.value<ShardNamesLine>(key) ?? false;
       if (perImage !== false && !Array.isArray(perImage)) throw new DatabaseError(`the kernel database file ${names.name} is missing tables at ${key}; reinstall, or run 'npm run build:data'`);
-      this.layoutsByName.set(key, perImage);
+      this.layoutsByName.set(detached(key), perImage);
     }
     return perImage || undefined;
   }
@@ -316,7 +330,7 @@ export class KernelDatabase {
       if (record === undefined) throw new DatabaseError(`the kernel database file ${tables.name} has no record of ${key}; reinstall, or run 'npm run build:data'`);
       if (!Array.isArray(record?.layouts)) throw new DatabaseError(`the kernel database file ${tables.name} is missing tables at ${key}; reinstall, or run 'npm run build:data'`);
       found = { record, incomplete: new Set(record.incomplete), definitions: [] };
-      this.records.set(key, found);
+      this.records.set(detached(key), found);
     }
     return found;
   }
@@ -447,7 +461,7 @@ export class KernelDatabase {
         return found ? { members: found.members, byName: new Map(found.members.map((m) => [m.name, m])), incomplete: found.incomplete } : null;
       });
       facts = { definitions, privateImages: named?.record.private ?? [], headered: !named?.record.unheadered };
-      this.nameFacts.set(key, facts);
+      this.nameFacts.set(detached(key), facts);
     }
     return facts;
   }
@@ -462,13 +476,13 @@ export class KernelDatabase {
     let history = this.historyCache.get(key);
     if (!history) {
       history = this.definitions(ref).map((definition, image): MemberState => {
-        if (!definition) return { state: 'no-aggregate' };
+        if (!definition) return NO_AGGREGATE;
         const found = definition.byName.get(member) ?? this.aliasMember(definition, image, member);
-        if (found) return { state: 'present', member: found };
-        if (definition.incomplete || this.someAlternativeHas(ref, image, member)) return { state: 'unknown' };
-        return { state: 'absent' };
+        if (found) return presentState(found);
+        if (definition.incomplete || this.someAlternativeHas(ref, image, member)) return UNKNOWN;
+        return ABSENT;
       });
-      this.historyCache.set(key, history);
+      this.historyCache.set(detached(key), history);
     }
     return history;
   }

@@ -6,6 +6,7 @@ import type { HeaderNamesFile, HeadersFile } from './schema';
 import type { MemberLookup } from './lazyMembers';
 import { prototypeParameters } from '../c/prototypes';
 import { NameMaskTable } from './nameMasks';
+import { detached } from '../detached';
 
 export interface FunctionDeclaration {
   /** `struct class *class_create(const char *)`. */
@@ -159,7 +160,7 @@ export class HeaderIndex {
     if (this.closures.has(key)) return this.closures.get(key);
     const closure = this.closureOf(roots, bit);
     if (this.closures.size >= MAX_KEPT_CLOSURES) this.closures.delete(this.closures.keys().next().value!);
-    this.closures.set(key, closure);
+    this.closures.set(detached(key), closure);
     return closure;
   }
 

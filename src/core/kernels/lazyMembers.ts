@@ -4,6 +4,8 @@
 // starts, and a value is parsed when first asked for.
 
 /** Members of a JSON object by name, each parsed on first use. */
+import { detached } from '../detached';
+
 export interface MemberLookup<T> {
   get(name: string): T | undefined;
 }
@@ -35,7 +37,7 @@ export class LazyMembers<T> implements MemberLookup<T> {
     } catch {
       throw this.corrupt(name);
     }
-    this.parsed.set(name, value);
+    this.parsed.set(detached(name), value);
     return value;
   }
 }

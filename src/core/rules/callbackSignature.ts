@@ -149,7 +149,6 @@ export class CallbackSignatureJudge {
           if (types.some((type) => this.callbackType(type, image) !== undefined)) images.add(image);
         }
       }
-      // The name is cut from the file's text: kept as it is, it would keep the text.
       this.callbackTakers.set(detached(name), (taking = images));
     }
     const images = taking;
@@ -181,7 +180,7 @@ export class CallbackSignatureJudge {
     const typedefs = this.typedefsOf(arch);
     const verdictKey = `${signatureKey(signature)}\u0000${memberType}\u0000${arch}`;
     let plainly = this.verdicts.get(verdictKey);
-    if (plainly === undefined) this.verdicts.set(verdictKey, (plainly = signatureMismatch(signature, expected, { typedefs }) ?? false));
+    if (plainly === undefined) this.verdicts.set(detached(verdictKey), (plainly = detachedOrFalse(signatureMismatch(signature, expected, { typedefs }))));
     if (!plainly) return 'fits';
     // A tag the image's headers #define as another word is that struct (`struct
     // sockaddr_storage`, `spi_master` before 6.12). Where the data has no headers, a kernel
@@ -210,16 +209,25 @@ export class CallbackSignatureJudge {
     if (this.shapeOf(type)) return type;
     const key = `${type}\u0000${image}`;
     let held = this.typedefCallbacks.get(key);
-    if (held === undefined) this.typedefCallbacks.set(key, (held = this.db.functionTypedef(type, image) ?? false));
+    if (held === undefined) this.typedefCallbacks.set(detached(key), (held = this.db.functionTypedef(type, image) ?? false));
     return held || undefined;
   }
 
   /** functionPointerShape, once per type text: checks ask it for every callback on every target. */
   private shapeOf(type: string): FunctionShape | undefined {
     let shape = this.shapes.get(type);
-    if (shape === undefined) this.shapes.set(type, (shape = functionPointerShape(type) ?? false));
+    if (shape === undefined) {
+      // The shape's texts are cut from the type's: both are kept apart from the file's text.
+      const kept = detached(type);
+      this.shapes.set(kept, (shape = functionPointerShape(kept) ?? false));
+    }
     return shape || undefined;
   }
+}
+
+/** A verdict's text names the file's types: kept, it is copied apart from the file's text. */
+function detachedOrFalse(why: string | undefined): string | false {
+  return why === undefined ? false : detached(why);
 }
 
 const signatureKeys = new WeakMap<FunctionSignature, string>();
