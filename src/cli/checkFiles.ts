@@ -53,8 +53,8 @@ function plainFinding(f: Finding): Finding {
 
 /**
  * A few lines that make a checker load what it loads on first use (the shard of a common
- * struct, the parser's first tree), so that no file's time includes it; the header tables are
- * read whole before.
+ * struct, the parser's first tree, the workspace index's tables by name: 0.3 s over drivers/),
+ * so that no file's time includes it; the header tables are read whole before.
  */
 const WARM_UP = ['#include <linux/module.h>', 'static int warm_up(struct file *f)', '{', '\treturn f->f_flags + strlen("");', '}', ''].join('\n');
 
@@ -73,7 +73,7 @@ export class FileRunner {
   ) {
     this.includeContext = includeContexts(job.roots, this.workspace.index, (spec) => db.headers().isKernelHeader(spec));
     db.headers().loadTables();
-    checker.check(WARM_UP, { fileName: 'warm-up.c', targets: job.targets });
+    checker.check(WARM_UP, { fileName: 'warm-up.c', targets: job.targets, workspaceTypes: workspace.index });
   }
 
   /** A runner that indexes the workspace itself. */
