@@ -118,8 +118,8 @@ export function createIncludeResolver(
   // The nearest of the workspace's files with that path, when the folders above explain nothing:
   // a -I the build computes in a way we do not read (a shell call, an included makefile).
   // Never the including file itself: net/nfc/nfc.h's `#include <net/nfc/nfc.h>` is the kernel's.
-  const nearestInWorkspace = (spec: string, quoted: boolean, includingFile: string) =>
-    [...(findInWorkspace?.(spec, quoted) ?? [])].filter((path) => path !== includingFile).sort((a, b) => sharedPrefix(b, includingFile) - sharedPrefix(a, includingFile) || (a < b ? -1 : 1))[0];
+  const nearest = (candidates: readonly string[], includingFile: string) =>
+    candidates.filter((path) => path !== includingFile).sort((a, b) => sharedPrefix(b, includingFile) - sharedPrefix(a, includingFile) || (a < b ? -1 : 1))[0];
   const lookUp = (key: string, find: () => string | undefined) => {
     let entry = lookups.get(key);
     if (entry === undefined) lookups.set(detached(key), (entry = { path: find() }));
@@ -129,7 +129,17 @@ export function createIncludeResolver(
     const from = dirname(includingFile);
     const byFolder = found(lookUp(`${quoted ? '"' : '<'}${from}\0${spec}`, () => search(spec, quoted, from, includingFile)));
     if (byFolder || !findInWorkspace || isAbsolute(spec)) return byFolder;
-    return found(lookUp(`*${quoted ? '"' : '<'}${includingFile}\0${spec}`, () => nearestInWorkspace(spec, quoted, includingFile)));
+    // Kept per including file, but only where the workspace has a copy: most includes the
+    // folders leave unexplained are the kernel's (<linux/module.h>), and their entries were
+    // 70% of the cache over drivers/, each for one file.
+    const key = `*${quoted ? '"' : '<'}${includingFile}\0${spec}`;
+    const known = lookups.get(key);
+    if (known) return found(known.path);
+    const candidates = findInWorkspace(spec, quoted);
+    if (candidates.length === 0) return undefined;
+    const entry = { path: nearest(candidates, includingFile) };
+    lookups.set(detached(key), entry);
+    return found(entry.path);
   };
 }
 
