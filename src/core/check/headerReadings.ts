@@ -12,6 +12,7 @@ import { findUsages, type FunctionSignature, type TypeOracle } from '../c/usages
 import { callSites, type CallSite } from '../c/calls';
 import { macroDefinitions, type MacroDefinition } from '../c/droppedArguments';
 import { includeLines, type IncludeLine } from './includeRoots';
+import { detached } from '../detached';
 
 /**
  * Bounded by the headers' length: what is read from a header grows with it, and a register
@@ -23,7 +24,6 @@ const TAG_WITH_BODY = /\b(struct|union|enum)\s+([A-Za-z_]\w*)\s*\{/g;
 
 export class HeaderReadings {
   private readonly declarations = new BoundedByPath<Map<string, FunctionSignature[]>>();
-  private readonly calls = new BoundedByPath<CallSite[]>();
   private readonly kernelCalls = new BoundedByPath<CallSite[]>();
   private readonly macros = new BoundedByPath<MacroDefinition[]>();
   private readonly tags = new BoundedByPath<ReadonlySet<string>>();
@@ -61,7 +61,7 @@ export class HeaderReadings {
       const tree = this.parser.parse(text);
       if (!tree) throw new Error('the C parser returned no tree');
       try {
-        return findUsages(tree, oracle).functionVersions;
+        return detachedSignatures(findUsages(tree, oracle).functionVersions);
       } finally {
         tree.delete();
       }
@@ -106,17 +106,35 @@ export class HeaderReadings {
     return this.includes.get(header, () => includeLines(header.text));
   }
 
-  /** The calls in a workspace header. */
-  callSitesOf(header: IncludedHeader): CallSite[] {
-    if (this.holdsNoCode(header)) return [];
-    return this.calls.get(header, () => callSites(maskCode(header.text), (line) => header.directiveLines[line] === 1));
-  }
-
-  /** The calls in a workspace header of names `isKernelCallable` accepts: a kernel tree's file reads hundreds of headers, most of whose calls no rule judges. */
+  /**
+   * The calls in a workspace header of names `isKernelCallable` accepts: a kernel tree's file
+   * reads hundreds of headers, most of whose calls no rule judges. Only these are kept, with
+   * their names copied apart from the masked text they were cut from (kept, that text would
+   * double what the header costs).
+   */
   kernelCallSitesOf(header: IncludedHeader): CallSite[] {
     if (this.holdsNoCode(header)) return [];
-    return this.kernelCalls.get(header, () => this.callSitesOf(header).filter((site) => this.isKernelCallable(site.name)));
+    return this.kernelCalls.get(header, () =>
+      callSites(maskCode(header.text), (line) => header.directiveLines[line] === 1)
+        .filter((site) => this.isKernelCallable(site.name))
+        .map((site) => ({ ...site, name: detached(site.name) })),
+    );
   }
+}
+
+/**
+ * Signatures with their texts copied apart from the text they were parsed from: a copy of the
+ * whole header with its directives blanked, which they would otherwise keep as long as they are.
+ */
+function detachedSignatures(functions: Map<string, FunctionSignature[]>): Map<string, FunctionSignature[]> {
+  const kept = new Map<string, FunctionSignature[]>();
+  for (const [name, versions] of functions) {
+    kept.set(
+      detached(name),
+      versions.map((signature) => ({ ...signature, name: detached(signature.name), returnType: detached(signature.returnType), parameterTypes: signature.parameterTypes.map(detached) })),
+    );
+  }
+  return kept;
 }
 
 /** A value per header path, recomputed when the header's text changes. */
