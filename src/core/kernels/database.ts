@@ -191,6 +191,8 @@ interface NameRecord {
   record: ShardRecord;
   incomplete: Set<number>;
   definitions: Definition[];
+  /** The members its layouts have made so far, by declaration. */
+  members: Map<string, Member>;
 }
 
 /** Database image index → its bit in a file's masks, for the images the file lists. */
@@ -329,7 +331,7 @@ export class KernelDatabase {
       const record = tables.value<ShardRecord>(key);
       if (record === undefined) throw new DatabaseError(`the kernel database file ${tables.name} has no record of ${key}; reinstall, or run 'npm run build:data'`);
       if (!Array.isArray(record?.layouts)) throw new DatabaseError(`the kernel database file ${tables.name} is missing tables at ${key}; reinstall, or run 'npm run build:data'`);
-      found = { record, incomplete: new Set(record.incomplete), definitions: [] };
+      found = { record, incomplete: new Set(record.incomplete), definitions: [], members: new Map() };
       this.records.set(detached(key), found);
     }
     return found;
@@ -374,7 +376,15 @@ export class KernelDatabase {
   private layout(named: NameRecord, id: number): Definition {
     let definition = named.definitions[id];
     if (!definition) {
-      const members = (named.record.layouts[id] ?? []).map(([name, declaration, type]) => ({ name, declaration, type }));
+      // A struct's layouts across kernels mostly repeat each other's members: one Member each,
+      // shared, rather than a copy per layout (JSON.parse does not share long strings).
+      const members = (named.record.layouts[id] ?? []).map(([name, declaration, type]) => {
+        const known = named.members.get(declaration);
+        if (known?.name === name && known.type === type) return known;
+        const member = { name, declaration, type };
+        named.members.set(declaration, member);
+        return member;
+      });
       definition = { members, byName: new Map(members.map((m) => [m.name, m])), incomplete: named.incomplete.has(id) };
       named.definitions[id] = definition;
     }
