@@ -2,10 +2,9 @@
 // JSON objects, of which a check asks for a few hundred. Parsed whole they cost every thread
 // 100 ms at start and 21 MB; here the text is scanned once for where each member's value
 // starts, and a value is parsed when first asked for.
-
-/** Members of a JSON object by name, each parsed on first use. */
 import { detached } from '../detached';
 
+/** Members of a JSON object by name, each parsed on first use. */
 export interface MemberLookup<T> {
   get(name: string): T | undefined;
 }

@@ -117,9 +117,8 @@ export class MacroTables {
   }
 
   setAll(name: string, entry: MacroEntry): void {
-    this.touchForWriting(name);
-    this.shared.set(name, entry);
-    if (this.divergent.delete(name)) for (const table of this.perEnv) table.delete(name);
+    this.touch(name);
+    this.overwriteAll(name, entry);
   }
 
   /**
