@@ -7,7 +7,9 @@ import { countedCache } from '../core/countedCache';
 import type { BuildContext } from '../core/check/checker';
 import type { IncludeResolver } from '../core/c/preprocessor';
 import { enclosingKernelTree, inKernelHeaders } from '../core/c/kernelTree';
-import { readWorkspaceFile, WorkspaceTypeIndex, type FileTypes } from '../core/c/workspaceTypes';
+import { readWorkspaceFile, type FileTypes } from '../core/c/workspaceTypes';
+import { WorkspaceTypeIndex } from '../core/c/workspaceTypeIndex';
+import type { WorkspaceTypeLookup } from '../core/c/workspaceTypeLookup';
 import type { Parser } from 'web-tree-sitter';
 
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -130,7 +132,7 @@ export function assembleWorkspace(plan: WorkspacePlan, parser: Parser, files: re
 }
 
 export interface IndexedWorkspace {
-  index: WorkspaceTypeIndex;
+  index: WorkspaceTypeLookup;
   truncated: boolean;
 }
 
@@ -161,7 +163,7 @@ const RESOLVERS_KEPT = 32;
  * Kbuild) and the `-include` headers. Files that share flags share a resolver and its lookups;
  * all share the header texts read from disk.
  */
-export function includeContexts(roots: readonly string[], workspace?: WorkspaceTypeIndex, kernelHas: (spec: string) => boolean = () => false): (file: string) => BuildContext {
+export function includeContexts(roots: readonly string[], workspace?: WorkspaceTypeLookup, kernelHas: (spec: string) => boolean = () => false): (file: string) => BuildContext {
   // Files come folder by folder: the resolvers of the folders being checked are what is asked again.
   const resolvers = countedCache<string, IncludeResolver>(RESOLVERS_KEPT);
   const texts = new HeaderTexts(readTextFile);

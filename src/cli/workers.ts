@@ -2,13 +2,14 @@
 // batches of files (a folder's files together, so they share header lookups and texts); the
 // main thread hands out batches as workers free up and passes outcomes on in file order, so the
 // output is exactly the single-threaded one. The workspace's type index, which every worker
-// needs whole, is read once: each worker reads a share of its files, and the main thread hands
-// everyone's shares to every worker.
+// needs whole, is read once: each worker reads a share of its files and packs it into a shared
+// buffer (packedWorkspaceTypes.ts), and the main thread hands every worker all the shards.
 import { dirname } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { isMainThread, parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import { FileRunner, type CheckJob, type FileOutcome } from './checkFiles';
-import { assembleWorkspace, planWorkspaceIndex, readPlannedFiles, type IndexedFile, type IndexedWorkspace, type WorkspacePlan } from './files';
+import { packWorkspaceTypes, PackedWorkspaceTypes } from '../core/c/packedWorkspaceTypes';
+import { planWorkspaceIndex, readPlannedFiles, type IndexedWorkspace, type WorkspacePlan } from './files';
 
 const WORKER_ROLE = 'kernel-compat-check';
 /** Files per batch at most: small enough to balance the load, large enough to keep a folder together. */
@@ -24,8 +25,8 @@ const WORKER_HEAP_MB = 1024;
 /** Batches handed out beyond the oldest unfinished one: bounds the outcomes held back for ordering. */
 const BATCHES_AHEAD = 64;
 
-type ToWorker = { index: IndexedFile[] } | { batch: number; paths: string[] } | { done: true };
-type FromWorker = { indexed: IndexedFile[] } | { ready: true } | { batch: number; outcomes: FileOutcome[] } | { failed: string };
+type ToWorker = { shards: SharedArrayBuffer[] } | { batch: number; paths: string[] } | { done: true };
+type FromWorker = { shard: SharedArrayBuffer } | { ready: true } | { batch: number; outcomes: FileOutcome[] } | { failed: string };
 
 /** What a worker starts with: the job, the workspace files to index, and which share of them it reads. */
 interface WorkerStart {
@@ -100,13 +101,10 @@ export function checkInWorkers(job: CheckJob, files: readonly string[], threads:
     };
     const count = Math.max(1, Math.min(threads, batches.length));
     const plan = planWorkspaceIndex(job.roots, job.files);
-    let shares: IndexedFile[][] = [];
-    const handOverIndex = (share: IndexedFile[]) => {
-      shares.push(share);
-      if (shares.length < count) return;
-      const index = shares.flat();
-      shares = [];
-      for (const worker of workers) worker.postMessage({ index } satisfies ToWorker);
+    const shards: SharedArrayBuffer[] = [];
+    const handOverIndex = (shard: SharedArrayBuffer) => {
+      shards.push(shard);
+      if (shards.length === count) for (const worker of workers) worker.postMessage({ shards } satisfies ToWorker);
     };
     for (let i = 0; i < count; i++) {
       const start: WorkerStart = { role: WORKER_ROLE, job, plan, share: { thread: i, threads: count } };
@@ -114,7 +112,7 @@ export function checkInWorkers(job: CheckJob, files: readonly string[], threads:
       workers.push(worker);
       worker.on('message', (message: FromWorker) => {
         if ('failed' in message) return fail(new Error(message.failed));
-        if ('indexed' in message) return handOverIndex(message.indexed);
+        if ('shard' in message) return handOverIndex(message.shard);
         if ('batch' in message) {
           inHand.delete(worker);
           finished.set(message.batch, message.outcomes);
@@ -166,15 +164,15 @@ async function serveBatches({ job, plan, share }: WorkerStart): Promise<void> {
   port.postMessage({ ready: true } satisfies FromWorker);
 }
 
-/** Reads this thread's share of the workspace's files (every n-th), hands it over, and waits for everyone's. */
+/** Reads this thread's share of the workspace's files (every n-th), packs it into a shard for all threads, and waits for everyone's. */
 function sharedWorkspace(plan: WorkspacePlan, share: WorkerStart['share'], parser: Parser, port: MessagePort): Promise<IndexedWorkspace> {
   const positions = [...plan.files.keys()].filter((position) => position % share.threads === share.thread);
-  const mine = readPlannedFiles(plan, parser, positions);
+  const shard = packWorkspaceTypes(readPlannedFiles(plan, parser, positions), plan.kernelTrees);
   return new Promise((resolve) => {
     port.once('message', (message: ToWorker) => {
-      if ('index' in message) resolve(assembleWorkspace(plan, parser, message.index));
+      if ('shards' in message) resolve({ index: new PackedWorkspaceTypes(message.shards, plan.kernelTrees), truncated: plan.truncated });
     });
-    port.postMessage({ indexed: mine } satisfies FromWorker);
+    port.postMessage({ shard } satisfies FromWorker);
   });
 }
 

@@ -11,7 +11,7 @@ import { Checker, describeStop, type BuildContext } from '../../core/check/check
 import { createIncludeResolver, kbuildFlags, outsideKernelNames, type TextReader } from '../../core/c/includes';
 import { IncludedSources } from '../../core/c/includedSources';
 import { loadCParser } from '../../core/c/parser';
-import type { WorkspaceTypeIndex } from '../../core/c/workspaceTypes';
+import type { WorkspaceTypeIndex } from '../../core/c/workspaceTypeIndex';
 import { quickFixesFor } from '../../core/edits/quickFixes';
 import { addImportedKernels, importKernel, IMPORTED_KERNEL_SUFFIX, serializeImportedKernel, type ImportedKernel } from '../../core/kernels/importedKernels';
 import { KernelDatabase } from '../../core/kernels/database';

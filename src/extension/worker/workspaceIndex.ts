@@ -4,7 +4,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Parser } from 'web-tree-sitter';
 import { enclosingKernelTree } from '../../core/c/kernelTree';
-import { WorkspaceTypeIndex } from '../../core/c/workspaceTypes';
+import { WorkspaceTypeIndex } from '../../core/c/workspaceTypeIndex';
 import { MAX_INDEXED_FILES, type WorkspaceFiles } from './protocol';
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
