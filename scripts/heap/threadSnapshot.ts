@@ -7,10 +7,11 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeHeapSnapshot } from 'node:v8';
 import { FileRunner } from '../../src/cli/checkFiles';
-import { collectFiles } from '../../src/cli/files';
+import { collectFiles, planWorkspaceIndex, readPlannedFiles } from '../../src/cli/files';
 import { openDatabase } from '../../src/cli/kernels';
 import { batchesOf } from '../../src/cli/workers';
 import { parseTargets } from '../../src/core/kernels/targets';
+import { PackedWorkspaceTypes, packWorkspaceTypes } from '../../src/core/c/packedWorkspaceTypes';
 
 function liveMegabytes(): string {
   const collect = (globalThis as { gc?: () => void }).gc;
@@ -29,7 +30,11 @@ async function main(): Promise<void> {
   const root = resolve(positionals[0]);
   const { files } = collectFiles([root]);
   const db = openDatabase(undefined);
-  const runner = await FileRunner.create({ roots: [root], targets: parseTargets(values.targets, db.images).images, files }, db);
+  const job = { roots: [root], targets: parseTargets(values.targets, db.images).images, files };
+  // The index as the CLI's threads hold it: packed, outside the heap.
+  const plan = planWorkspaceIndex(job.roots, files);
+  const packed = (parser: Parameters<typeof readPlannedFiles>[1]) => new PackedWorkspaceTypes([packWorkspaceTypes(readPlannedFiles(plan, parser, plan.files.keys()), plan.kernelTrees)], plan.kernelTrees);
+  const runner = await FileRunner.withWorkspace(job, (parser) => ({ index: packed(parser), truncated: plan.truncated }), db);
   console.log(`index of ${files.length} files read: ${liveMegabytes()} MB live`);
   // Batches go to threads as they free up; every n-th batch is what one thread of n checks, near enough.
   const share = batchesOf(files).filter((_, i) => i % Number(values.threads) === 0);
