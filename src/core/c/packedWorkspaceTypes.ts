@@ -65,8 +65,9 @@ class ShardWriter {
   private readonly callables: number[] = [];
 
   addAggregate(key: string, definitions: readonly Definition<ReadonlyMap<string, string>>[]): void {
-    this.aggregateKeys.push(this.numberOf(key));
-    this.push('aggregateEntries', this.numberOf(key), this.count('aggregateDefinitions', AGGREGATE_WORDS), definitions.length);
+    const keyNumber = this.numberOf(key);
+    this.aggregateKeys.push(keyNumber);
+    this.push('aggregateEntries', keyNumber, this.count('aggregateDefinitions', AGGREGATE_WORDS), definitions.length);
     for (const { path, conditional, row, directives, fromSource, value } of definitions) {
       const flags = (conditional ? CONDITIONAL : 0) | (fromSource ? FROM_SOURCE : 0);
       this.push('aggregateDefinitions', this.numberOf(path), flags, row ?? -1, directives === undefined ? -1 : this.numberOf(directives), this.count('members', 2), value.size);
@@ -75,8 +76,9 @@ class ShardWriter {
   }
 
   addTypedef(name: string, definitions: readonly Definition<string>[]): void {
-    this.typedefKeys.push(this.numberOf(name));
-    this.push('typedefEntries', this.numberOf(name), this.count('typedefDefinitions', TYPEDEF_WORDS), definitions.length);
+    const nameNumber = this.numberOf(name);
+    this.typedefKeys.push(nameNumber);
+    this.push('typedefEntries', nameNumber, this.count('typedefDefinitions', TYPEDEF_WORDS), definitions.length);
     for (const { path, conditional, value } of definitions) this.push('typedefDefinitions', this.numberOf(path), conditional ? CONDITIONAL : 0, this.numberOf(value));
   }
 
@@ -272,16 +274,20 @@ class Shard {
     const at = this.starts.get('aggregateDefinitions')! + definition * AGGREGATE_WORDS;
     const [path, flags, row, directives, firstMember, memberCount] = this.words.subarray(at, at + AGGREGATE_WORDS);
     let members: ReadonlyMap<string, string> | undefined;
+    let directivesText: string | undefined;
     const shard = this;
     return {
       path: this.text(path),
       conditional: (flags & CONDITIONAL) !== 0,
       ...(row >= 0 ? { row } : {}),
-      ...(directives >= 0 ? { directives: this.text(directives) } : {}),
       ...((flags & FROM_SOURCE) !== 0 ? { fromSource: true } : {}),
-      // Decoded when asked: of a name's definitions, one speaks.
+      // Decoded when asked: of a name's definitions one speaks, and a file's directives (as
+      // long as the file, in lines) are read once per file and targets, not per name.
       get value() {
         return (members ??= shard.membersAt(firstMember, memberCount));
+      },
+      get directives() {
+        return directives < 0 ? undefined : (directivesText ??= shard.text(directives));
       },
     };
   }

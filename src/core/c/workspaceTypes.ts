@@ -4,12 +4,14 @@
 // accesses through it: `d->bdev->bd_part` where the driver's `struct hdev` (in its own
 // header) holds a `struct block_device *bdev` is judged as block_device's `bd_part`.
 //
-// The index is built once per workspace and updated per file as files change. A header is
-// parsed with the checker's tree-sitter parser and only its type definitions are kept. A .c
-// file is only scanned for the names of the structs and unions and the macros it defines:
-// no other file sees its members (a .c file is nobody's header; one that another includes
-// is read there as text by the preprocessor), so parsing it bought nothing but time
-// (indexing i915, ext4, ipv4 and sound/core: 2.3-2.8 s with .c files parsed, 1.0 s scanned).
+// This file reads what one file defines; the index of them all is workspaceTypeIndex.ts (built
+// once per workspace, updated per file as files change) or, in the CLI's threads,
+// packedWorkspaceTypes.ts. A header is parsed with the checker's tree-sitter parser and only
+// its type definitions are kept. A .c file is only scanned for the names of the structs and
+// unions and the macros it defines: no other file sees its members (a .c file is nobody's
+// header; one that another includes is read there as text by the preprocessor), so parsing it
+// bought nothing but time (indexing i915, ext4, ipv4 and sound/core: 2.3-2.8 s with .c files
+// parsed, 1.0 s scanned).
 import type { Node, Parser, Tree } from 'web-tree-sitter';
 import { emptyFunctionBodies } from './functionBodies';
 import { typeWithoutName } from './ctype';
