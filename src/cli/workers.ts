@@ -16,10 +16,13 @@ const WORKER_ROLE = 'kernel-compat-check';
 const BATCH_FILES = 16;
 /**
  * A worker's old-generation heap, at most. What a worker keeps is bounded (type shards, header
- * readings, the workspace index: 200-400 MB on drivers/gpu), but without a limit V8 lets
+ * readings, the database's caches: 200-400 MB on drivers/gpu with the index, before it was
+ * shared), but without a limit V8 lets
  * garbage grow to four times that before collecting: 4.5 GB over drivers/ on 2 threads. With
  * it, V8 collects sooner: i915 peaks at 0.7 GB instead of 1.1, for 7% more time. Half of it
  * costs more than it saves: drivers/ peaked at 1.29 GB instead of 1.61, in 183 s instead of 145.
+ * With the index shared (outside the heap), 640 MB still did: 1.05 GB instead of 1.10, in 111 s
+ * instead of 96-102, a file at 659 ms; 768 MB: 1.08 GB, a file at 956 ms.
  */
 const WORKER_HEAP_MB = 1024;
 /** Batches handed out beyond the oldest unfinished one: bounds the outcomes held back for ordering. */
