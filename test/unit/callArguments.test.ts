@@ -235,6 +235,31 @@ describe('call-arguments: argument types', () => {
     assert.deepEqual(types.typeOf('page', text.indexOf('page, 512')), { tag: 'page', constant: false, depth: 1 });
   });
 
+  it('is silent on `&name` of a file-scope struct that #if branches declare with two tags', () => {
+    const driver = (alternative: string) =>
+      [
+        '#include <linux/mmc/sdio_func.h>',
+        '#if defined(CONFIG_DEMO_CNSS)',
+        'static struct demo_cnss_driver demo_drv = { .name = "demo" };',
+        ...(alternative ? ['#else', alternative] : []),
+        '#endif',
+        'static int demo_init(void)',
+        '{',
+        '#if defined(CONFIG_DEMO_CNSS)',
+        '\treturn demo_cnss_register(&demo_drv);',
+        '#else',
+        '\treturn sdio_register_driver(&demo_drv);',
+        '#endif',
+        '}',
+      ].join('\n');
+    // Without CONFIG_DEMO_CNSS (as on every target) the #else declaration is compiled: the call fits.
+    assert.deepEqual(rows(driver('static struct sdio_driver demo_drv = { .name = "demo" };'), '6.1'), []);
+    // Declared only with the other tag, the call passes a struct sdio_register_driver does not take.
+    assert.deepEqual(rows(driver(''), '6.1'), [
+      'warning 10:30-39 [6.1] `sdio_register_driver` takes `struct sdio_driver *` as argument 1 on 6.1 (`int sdio_register_driver(struct sdio_driver *)`); the call passes `&demo_drv`, a `struct demo_cnss_driver *`, so it does not compile there',
+    ]);
+  });
+
   it('types `&name` by the local declaration first, and never by one in a later #if branch', () => {
     const text = [
       '#if LINUX_VERSION_CODE >= KERNEL_VERSION(4, 10, 0)',

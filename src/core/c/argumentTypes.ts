@@ -57,12 +57,15 @@ export class ArgumentTypes {
    */
   private fileScopeStruct(name: string): StructPointer | undefined {
     const pattern = new RegExp(`\\b(const\\s+)?struct\\s+([A-Za-z_]\\w*)\\s+(?:const\\s+)?${name}\\s*[=;]`, 'g');
-    // Outside every function: not in a block, and not in a later #if branch (whose braces are not counted).
-    const found = [...this.masked.matchAll(pattern)].filter((match) => this.blockAt(match.index!) === undefined && !this.inLaterBranch(match.index!));
-    const tags = new Set(found.map((match) => match[2]));
-    if (found.length === 0 && Object.prototype.hasOwnProperty.call(KERNEL_GLOBALS, name)) return { tag: KERNEL_GLOBALS[name], constant: false, depth: 1 };
-    if (tags.size !== 1) return undefined;
-    return { tag: found[0][2], constant: found.every((match) => match[1] !== undefined), depth: 1 };
+    const outside = [...this.masked.matchAll(pattern)].filter((match) => this.blockAt(match.index!) === undefined);
+    // A later #if branch's braces are not counted, so a declaration there may be a function's
+    // local: it never gives the type. But one with another tag leaves the type open:
+    // `#if defined(CONFIG_X)` / `static struct x_driver drv;` / `#else` / `static struct
+    // sdio_driver drv;` is either, as the build's configuration has it.
+    const first = outside.filter((match) => !this.inLaterBranch(match.index!));
+    if (outside.length === 0 && Object.prototype.hasOwnProperty.call(KERNEL_GLOBALS, name)) return { tag: KERNEL_GLOBALS[name], constant: false, depth: 1 };
+    if (first.length === 0 || new Set(outside.map((match) => match[2])).size !== 1) return undefined;
+    return { tag: first[0][2], constant: first.every((match) => match[1] !== undefined), depth: 1 };
   }
 
   /**
