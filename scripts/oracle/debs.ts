@@ -87,7 +87,8 @@ export function ensureDeb(apt: AptContext, deb: PinnedDeb, dir: string, pinnedIn
     throw new RepinError(
       `${deb.name} ${deb.version} is no longer in the archive (${versions.length ? `it serves ${versions.join(', ')}` : 'no version of it is served'}). ` +
         `Re-pin it in ${pinnedIn}: version, file and sha256 from \`apt-cache ${options} show ${deb.name}=<version>\` ` +
-        `(file is the last part of Filename). Nothing else was taken instead.` +
+        `(file is the last part of Filename). Nothing else was taken instead. The oracle's apt sources hold the main ` +
+        `component only: a contrib or non-free package is downloaded by hand into ${dir}.` +
         (failure ? `\n  apt-get said: ${failure.split('\n').pop()}` : ''),
     );
   }

@@ -41,16 +41,19 @@ export function readDriverPins(path = DRIVERS_PATH): DriverPin[] {
   return pins;
 }
 
-/** Downloads (when missing) and unpacks a driver's package; says what the package holds when its source folder is not there. */
-export function prepareDriver(apt: AptContext, pin: DriverPin): Driver {
-  const deb = ensureDeb(apt, pin, join(oracleDir(apt.cache), 'debs'), DRIVERS_PATH);
+/**
+ * Downloads (when missing) and unpacks a driver's package; says what the package holds when its
+ * source folder is not there. `pinnedIn`: the pins file the driver came from, named in messages.
+ */
+export function prepareDriver(apt: AptContext, pin: DriverPin, pinnedIn = DRIVERS_PATH): Driver {
+  const deb = ensureDeb(apt, pin, join(oracleDir(apt.cache), 'debs'), pinnedIn);
   const unpacked = join(oracleDir(apt.cache), 'drivers', `${pin.name}_${pin.version}`);
   unpackOnce(deb, pin.sha256, unpacked, apt.log);
   const sourceDir = join(unpacked, pin.source);
   if (!existsSync(sourceDir)) {
     const src = join(unpacked, 'usr', 'src');
     const holds = existsSync(src) ? readdirSync(src).map((f) => `usr/src/${f}`).join(', ') : 'no usr/src';
-    throw new Error(`${pin.file} has no folder ${pin.source} (it holds ${holds}); fix "source" in ${DRIVERS_PATH}`);
+    throw new Error(`${pin.file} has no folder ${pin.source} (it holds ${holds}); fix "source" in ${pinnedIn}`);
   }
   return { pin, sourceDir };
 }

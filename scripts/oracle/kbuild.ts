@@ -2,7 +2,6 @@
 // driver's lines each object compiled: every compile command is run again with -E.
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { driverPath } from './gccDiagnostics';
@@ -56,6 +55,8 @@ export interface BuildRequest {
   cc: string;
   makeArgs: string[];
   logPath: string;
+  /** make's -j. */
+  jobs: number;
 }
 
 export interface BuildOutcome {
@@ -87,7 +88,7 @@ export function buildEnvironment(): NodeJS.ProcessEnv {
 export function runKbuild(request: BuildRequest): BuildOutcome {
   const args = [
     '-k',
-    `-j${availableParallelism()}`,
+    `-j${request.jobs}`,
     '--output-sync=target',
     '-C', request.headersDir,
     `M=${request.dir}`,

@@ -84,7 +84,7 @@ function buildStatus(errors: LocatedError[], outcome: BuildOutcome): RunStatus {
   return outcome.exitCode === 0 ? 'built' : 'failed-after-compile';
 }
 
-export function runDriverOnKernel(driver: Driver, kernel: KernelTree, cache: string, cliPath: string): RunResult {
+export function runDriverOnKernel(driver: Driver, kernel: KernelTree, cache: string, cliPath: string, jobs: number): RunResult {
   const copy = freshCopy(driver, kernel, cache);
   const result = emptyResult(driver, kernel, copy);
   const buildDir = join(copy, driver.pin.build ?? '.');
@@ -92,7 +92,7 @@ export function runDriverOnKernel(driver: Driver, kernel: KernelTree, cache: str
     return { ...result, status: 'no-makefile', problem: `no Kbuild or Makefile in ${driver.pin.build ?? 'the source folder'}; fix "build" in drivers.json` };
   }
 
-  const outcome = runKbuild({ headersDir: kernel.headersDir, dir: buildDir, cc: kernel.cc, makeArgs: makeArgsFor(driver.pin, copy), logPath: result.logPath });
+  const outcome = runKbuild({ headersDir: kernel.headersDir, dir: buildDir, cc: kernel.cc, makeArgs: makeArgsFor(driver.pin, copy), logPath: result.logPath, jobs });
   const commands = compileCommands(outcome.log);
   result.exitCode = outcome.exitCode;
   result.buildSeconds = outcome.seconds;
