@@ -8,6 +8,7 @@
 // by name, entries, definitions, paths), then the characters of every distinct string, one
 // byte each where all fit in Latin-1, two otherwise. A string is named by its number.
 import { countedCache } from '../countedCache';
+import { detached } from '../detached';
 import { TablesByName } from './workspaceTypeIndex';
 import { WorkspaceTypeLookup, isDriverFile, type Definition, type DefinitionTables } from './workspaceTypeLookup';
 import type { FileTypes } from './workspaceTypes';
@@ -189,7 +190,8 @@ const NOT_DEFINED: readonly never[] = Object.freeze([]);
 /**
  * Definitions gathered from every shard in the order one index of all files would give them:
  * headers' definitions by path, then the names .c files define, by path. Each thread keeps the
- * names it decoded last.
+ * names it decoded last, under keys of their own (detached.ts: a name cut from a file keeps the
+ * file's text).
  */
 class ShardedTables implements DefinitionTables {
   private readonly aggregatesKept = countedCache<string, readonly Definition<ReadonlyMap<string, string>>[]>(DECODED_KEPT);
@@ -199,13 +201,13 @@ class ShardedTables implements DefinitionTables {
 
   aggregates(key: string): readonly Definition<ReadonlyMap<string, string>>[] {
     let kept = this.aggregatesKept.get(key);
-    if (!kept) this.aggregatesKept.set(key, (kept = inIndexOrder(this.shards.flatMap((shard) => shard.aggregates(key)))));
+    if (!kept) this.aggregatesKept.set(detached(key), (kept = inIndexOrder(this.shards.flatMap((shard) => shard.aggregates(key)))));
     return kept;
   }
 
   typedefs(name: string): readonly Definition<string>[] {
     let kept = this.typedefsKept.get(name);
-    if (!kept) this.typedefsKept.set(name, (kept = inIndexOrder(this.shards.flatMap((shard) => shard.typedefs(name)))));
+    if (!kept) this.typedefsKept.set(detached(name), (kept = inIndexOrder(this.shards.flatMap((shard) => shard.typedefs(name)))));
     return kept;
   }
 
@@ -228,6 +230,12 @@ class Shard {
   private readonly lengths = new Map<Section, number>();
   /** Where the string starts section begins: asked for every string read or compared. */
   private readonly stringStarts: number;
+  /**
+   * Paths decoded, one string per file: a file's path is in every definition it makes, and
+   * `u8` or `BOOL` has hundreds of definitions over drivers/ (16 MB of a thread's decoded
+   * typedefs were copies of paths).
+   */
+  private readonly pathTexts = new Map<number, string>();
 
   constructor(buffer: SharedArrayBuffer) {
     const header = buffer.byteLength >= HEADER_WORDS * 4 ? new Int32Array(buffer, 0, HEADER_WORDS) : undefined;
@@ -246,7 +254,7 @@ class Shard {
   /** The shard's files with their places in the workspace's order. */
   placedPaths(): [position: number, path: string][] {
     const paths = this.section('paths');
-    return Array.from({ length: paths.length / PATH_WORDS }, (_, i) => [paths[i * PATH_WORDS], this.text(paths[i * PATH_WORDS + 1])]);
+    return Array.from({ length: paths.length / PATH_WORDS }, (_, i) => [paths[i * PATH_WORDS], this.pathText(paths[i * PATH_WORDS + 1])]);
   }
 
   aggregates(key: string): Definition<ReadonlyMap<string, string>>[] {
@@ -277,7 +285,7 @@ class Shard {
     let directivesText: string | undefined;
     const shard = this;
     return {
-      path: this.text(path),
+      path: this.pathText(path),
       conditional: (flags & CONDITIONAL) !== 0,
       ...(row >= 0 ? { row } : {}),
       ...((flags & FROM_SOURCE) !== 0 ? { fromSource: true } : {}),
@@ -301,7 +309,7 @@ class Shard {
 
   private typedefAt(definition: number): Definition<string> {
     const at = this.starts.get('typedefDefinitions')! + definition * TYPEDEF_WORDS;
-    return { path: this.text(this.words[at]), conditional: (this.words[at + 1] & CONDITIONAL) !== 0, value: this.text(this.words[at + 2]) };
+    return { path: this.pathText(this.words[at]), conditional: (this.words[at + 1] & CONDITIONAL) !== 0, value: this.text(this.words[at + 2]) };
   }
 
   /** The value (entry or string number) in a hash table whose key string is `text`, or -1. */
@@ -325,6 +333,12 @@ class Shard {
     if (this.words[this.stringStarts + number + 1] - begin !== text.length) return false;
     for (let i = 0; i < text.length; i++) if (this.chars[begin + i] !== text.charCodeAt(i)) return false;
     return true;
+  }
+
+  private pathText(number: number): string {
+    let path = this.pathTexts.get(number);
+    if (path === undefined) this.pathTexts.set(number, (path = this.text(number)));
+    return path;
   }
 
   private text(number: number): string {
