@@ -16,15 +16,14 @@ const WORKER_ROLE = 'kernel-compat-check';
 const BATCH_FILES = 16;
 /**
  * A worker's old-generation heap, at most. What a worker keeps is bounded (type shards, header
- * readings, the database's caches: 200-400 MB on drivers/gpu with the index, before it was
- * shared), but without a limit V8 lets
- * garbage grow to four times that before collecting: 4.5 GB over drivers/ on 2 threads. With
- * it, V8 collects sooner: i915 peaks at 0.7 GB instead of 1.1, for 7% more time. Half of it
- * costs more than it saves: drivers/ peaked at 1.29 GB instead of 1.61, in 183 s instead of 145.
- * With the index shared (outside the heap), 640 MB still did: 1.05 GB instead of 1.10, in 111 s
- * instead of 96-102, a file at 659 ms; 768 MB: 1.08 GB, a file at 956 ms.
+ * readings, the database's caches: about 200 MB live at the end of half of drivers/), but
+ * without a limit V8 lets garbage grow to four times that before collecting: 4.5 GB over
+ * drivers/ on 2 threads. With the limit V8 collects sooner. Since the workspace index left the
+ * threads' heaps, 640 MB costs no time: drivers/ peaked at 0.95-0.96 GB in 102.5-102.7 s, where
+ * 1 GB gave 1.05-1.09 GB in 103.9-108.4 s (i915: 5.7 s either way); 512 MB saved nothing more
+ * (0.97 GB).
  */
-const WORKER_HEAP_MB = 1024;
+const WORKER_HEAP_MB = 640;
 /** Batches handed out beyond the oldest unfinished one: bounds the outcomes held back for ordering. */
 const BATCHES_AHEAD = 64;
 
