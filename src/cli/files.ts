@@ -7,9 +7,10 @@ import { countedCache } from '../core/countedCache';
 import type { BuildContext } from '../core/check/checker';
 import type { IncludeResolver } from '../core/c/preprocessor';
 import { enclosingKernelTree, inKernelHeaders } from '../core/c/kernelTree';
-import { readWorkspaceFile, type FileTypes } from '../core/c/workspaceTypes';
+import { readWorkspaceFile } from '../core/c/workspaceTypes';
 import { WorkspaceTypeIndex } from '../core/c/workspaceTypeIndex';
 import type { WorkspaceTypeLookup } from '../core/c/workspaceTypeLookup';
+import type { PlacedFile } from '../core/c/packedWorkspaceTypes';
 import type { Parser } from 'web-tree-sitter';
 
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -110,12 +111,9 @@ export function planWorkspaceIndex(roots: readonly string[], first: readonly str
   return { files: files.slice(0, limit), kernelTrees, truncated: files.length > limit };
 }
 
-/** One file's definitions as the index keeps them (undefined: unreadable), with its place in the plan. */
-export type IndexedFile = [position: number, path: string, types: FileTypes | undefined];
-
 /** Reads the definitions of the plan's files at the given positions (a thread's share of them). */
-export function readPlannedFiles(plan: WorkspacePlan, parser: Parser, positions: Iterable<number>): IndexedFile[] {
-  const read: IndexedFile[] = [];
+export function readPlannedFiles(plan: WorkspacePlan, parser: Parser, positions: Iterable<number>): PlacedFile[] {
+  const read: PlacedFile[] = [];
   for (const position of positions) {
     const path = plan.files[position];
     const text = readTextFile(path);
@@ -125,7 +123,7 @@ export function readPlannedFiles(plan: WorkspacePlan, parser: Parser, positions:
 }
 
 /** The index of a plan from its files' definitions, read here or by other threads. */
-export function assembleWorkspace(plan: WorkspacePlan, parser: Parser, files: readonly IndexedFile[]): IndexedWorkspace {
+export function assembleWorkspace(plan: WorkspacePlan, parser: Parser, files: readonly PlacedFile[]): IndexedWorkspace {
   const index = new WorkspaceTypeIndex(parser, plan.kernelTrees);
   for (const [, path, types] of [...files].sort((a, b) => a[0] - b[0])) index.store(path, types);
   return { index, truncated: plan.truncated };
