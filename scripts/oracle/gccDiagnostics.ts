@@ -28,6 +28,15 @@ export interface GccDiagnostic extends Location {
 const DIAGNOSTIC = /^(\S[^:]*):(\d+):(\d+): (fatal error|error|warning|note): (.*)$/;
 const EXCERPT = /^\s*(\d+) \| (.*)$/;
 
+/**
+ * gcc's message as it reads in a UTF-8 locale, where the classes below are written: in the C
+ * locale (a driver's Makefile may run gcc under `env -`) gcc quotes with ASCII: `'x'` for
+ * `‘x’`, `isn't` for `isn’t`.
+ */
+function inUtf8Quotes(message: string): string {
+  return message.replace(/(\w)'(\w)/g, '$1’$2').replace(/'([^']*)'/g, '‘$1’');
+}
+
 /** Every diagnostic of a log, with its notes and quoted source line, in log order. */
 export function parseDiagnostics(log: string): GccDiagnostic[] {
   const diagnostics: GccDiagnostic[] = [];
@@ -36,7 +45,8 @@ export function parseDiagnostics(log: string): GccDiagnostic[] {
   for (const text of log.split('\n')) {
     const match = DIAGNOSTIC.exec(text);
     if (match) {
-      const [, file, line, column, severity, message] = match;
+      const [, file, line, column, severity, written] = match;
+      const message = inUtf8Quotes(written);
       const location = { file: normalize(file), line: Number(line), column: Number(column) };
       if (severity === 'note') {
         // A note belongs to the error or warning before it; notes before any are gcc's own chatter.

@@ -59,6 +59,18 @@ describe('oracle: gcc diagnostics', () => {
     assert.equal(kind('‘FBINFO_FLAG_DEFAULT’ undeclared (first use in this function)'), 'undeclared');
   });
 
+  it('reads the C locale\'s ASCII quotes as the UTF-8 ones (a Makefile that runs gcc under `env -`)', () => {
+    const log = [
+      "probe.c:4:27: error: storage size of 'test' isn't known",
+      "probe.c:6:9: error: 'struct uart_state' has no member named 'xmit'",
+    ].join('\n');
+    const kinds = parseDiagnostics(log).map((d) => [d.message, classifyError(d)]);
+    assert.deepEqual(kinds, [
+      ['storage size of ‘test’ isn’t known', 'incomplete-type'],
+      ['‘struct uart_state’ has no member named ‘xmit’', 'struct-member'],
+    ]);
+  });
+
   it('sorts the other errors of a real 6.12 build by kind', () => {
     const errors = driverErrors(fixture('xtrx-6.12.log'), XTRX);
     const byLine = (line: number) => errors.filter((e) => e.at?.line === line).map((e) => e.kind);
