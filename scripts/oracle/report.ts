@@ -122,6 +122,7 @@ export function formatFindings(runs: RunResult[]): string {
   const fps: string[] = [];
   const misses: string[] = [];
   const headerMisses: string[] = [];
+  const functionMisses: string[] = [];
   const callMisses: string[] = [];
   const incompleteMisses: string[] = [];
   const onOther: string[] = [];
@@ -139,6 +140,7 @@ export function formatFindings(runs: RunResult[]): string {
     }
     for (const e of r.score.unlocatedStructErrors) misses.push(`  ${tag}  (outside the driver) ${e.origin.file}:${e.origin.line}  ${e.message}`);
     for (const l of r.score.errorLines['missing-header']) if (!l.warned) headerMisses.push(`  ${tag}  ${where(l)}  ${l.messages.join(' | ')}`);
+    for (const l of r.score.errorLines['missing-function']) if (!l.warned) functionMisses.push(`  ${tag}  ${where(l)}  ${l.messages.join(' | ')}`);
     for (const l of r.score.errorLines['call-arguments']) if (!l.warned) callMisses.push(`  ${tag}  ${where(l)}  ${l.messages.join(' | ')}`);
     for (const l of r.score.errorLines['incomplete-struct']) if (!l.warned) incompleteMisses.push(`  ${tag}  ${where(l)}  ${l.messages.join(' | ')}`);
   }
@@ -146,6 +148,7 @@ export function formatFindings(runs: RunResult[]): string {
     ...section('False positives', fps),
     ...section('Misses: struct-member error lines without a warning', misses),
     ...section('Missing-header error lines without a warning', headerMisses),
+    ...section('Implicit-declaration error lines without a missing-function warning', functionMisses),
     ...section('Argument-count and argument-type error lines without a call-arguments warning', callMisses),
     ...section('Incomplete-type error lines without an incomplete-struct warning', incompleteMisses),
     ...section('Warnings on lines that have only other errors', onOther),

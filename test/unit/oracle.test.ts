@@ -259,6 +259,8 @@ describe('oracle: scoring', () => {
     const text = formatFindings([run]);
     assert.match(text, /False positives \(2\):\n {2}drv@6\.12 {2}a\.c:11:1 {2}\[missing-member\] w a\.c:11\n {2}drv@6\.12 {2}a\.c:2:1 {2}\[missing-header\]/);
     assert.match(text, /without a warning \(1\):\n {2}drv@6\.12 {2}a\.c:20 {2}struct-member at a\.c:20/);
+    assert.deepEqual(result.errorLines['missing-function'].map((l) => `${l.file}:${l.line} ${l.warned}`), ['a.c:30 false']);
+    assert.match(text, /Implicit-declaration error lines without a missing-function warning \(1\):\n {2}drv@6\.12 {2}a\.c:30 /);
   });
 });
 
