@@ -27,6 +27,23 @@ describe('kbuildFlags: -D and -U', () => {
     ]);
   });
 
+  it('reads the -D flags a vendor driver gathers in a variable and appends to KBUILD_CPPFLAGS', () => {
+    const flags = flagsOf([
+      'obj-m += drv.o',
+      'CDEFINES := -DANI_LITTLE_BYTE_ENDIAN',
+      'CDEFINES += -DWLAN_PERF',
+      'ifeq ($(CONFIG_DRV_TIMESTAMPING), y)',
+      'OPTIONAL := -DDRV_TIMESTAMPING',
+      'endif',
+      'KBUILD_CPPFLAGS += $(CDEFINES) $(OPTIONAL)',
+    ]);
+    // OPTIONAL is set only on some configurations: its value is not known, so it gives nothing.
+    assert.deepEqual(flags.defines, [
+      { name: 'ANI_LITTLE_BYTE_ENDIAN', value: '1', certain: true },
+      { name: 'WLAN_PERF', value: '1', certain: true },
+    ]);
+  });
+
   it('makes flags under make conditionals and config-dependent variables uncertain', () => {
     const flags = flagsOf([
       'ifeq ($(CONFIG_PLATFORM_I386_PC), y)',

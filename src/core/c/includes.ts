@@ -158,7 +158,12 @@ export interface BuildFlags {
   defines: CommandLineMacro[];
 }
 
-const FLAG_ASSIGNMENT = /^\s*(ccflags-[\w$()-]*|subdir-ccflags-[\w$()-]*|EXTRA_CFLAGS|KBUILD_CFLAGS|NOSTDINC_FLAGS|ccflags|CFLAGS_([\w-]+)\.o)\s*(?::=|\+=|\?=|=)(.*)$/;
+/**
+ * The make variables whose flags reach a module's compiles. A module's Kbuild file is read
+ * inside Kbuild's own make, so what it appends to KBUILD_CFLAGS or KBUILD_CPPFLAGS (vendor
+ * drivers gather their -D flags in a variable and append it there) goes on every object's line.
+ */
+const FLAG_ASSIGNMENT = /^\s*(ccflags-[\w$()-]*|subdir-ccflags-[\w$()-]*|EXTRA_CFLAGS|KBUILD_CFLAGS|KBUILD_CPPFLAGS|NOSTDINC_FLAGS|ccflags|CFLAGS_([\w-]+)\.o)\s*(?::=|\+=|\?=|=)(.*)$/;
 
 /**
  * `-DX`, `-DX=v`, `-UX` with make's and the shell's quoting of the value removed; `computed`
