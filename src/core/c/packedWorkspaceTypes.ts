@@ -23,6 +23,7 @@ const FORMAT_MARK = 0x4b435732; // 'KCW2'
 const ENTRY_WORDS = 3;
 /** Words per aggregate definition: path, flags, row (-1: none), directives (-1: none), first member, member count. */
 const AGGREGATE_WORDS = 6;
+/** A definition's flags: under an #if; a name a .c file defines (no members seen). */
 const CONDITIONAL = 1;
 const FROM_SOURCE = 2;
 /** Words per typedef definition: path, flags, type. */
