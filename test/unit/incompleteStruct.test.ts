@@ -140,6 +140,11 @@ static int lockfs_getlk(struct file *filp, struct file_lock *fl)
     assert.deepEqual(rows('#include <linux/fs.h>\nstatic int demo_idmap(struct mnt_idmap *idmap)\n{\n\treturn idmap->count;\n}\n', '6.12'), []);
   });
 
+  it('is silent on a struct whose kernel still has it where the header data does not see its definition (7.2 makes struct mutex through a macro)', () => {
+    const text = '#include <linux/module.h>\n#include <linux/mutex.h>\nstruct demo_state {\n\tstruct mutex lock;\n\tint users;\n};\nstatic struct demo_state state;\n';
+    assert.deepEqual(rows(text, '6.12,7.2,7.3'), []);
+  });
+
   it('warns where no header of a targeted kernel defines a struct a newer one does (platform_profile_ops, 6.14), at the object and at each designator', () => {
     // gcc 6.1 and 6.12: "variable 'demo_ops' has initializer but incomplete type" (9) and
     // "'const struct platform_profile_ops' has no member named 'profile_get'" (10).
