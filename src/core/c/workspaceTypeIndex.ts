@@ -68,7 +68,7 @@ export class WorkspaceTypeIndex extends WorkspaceTypeLookup {
     return this.store(path, text === undefined ? undefined : readWorkspaceFile(this.parser, path, text));
   }
 
-  /** Keeps definitions read elsewhere (by another thread) for a file, like `update`. */
+  /** Keeps definitions already read for a file (by `readWorkspaceFile`), like `update`. */
   store(path: string, after: FileTypes | undefined): boolean {
     if (!this.covers(path)) return false;
     const before = this.files.get(path);
