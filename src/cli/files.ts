@@ -122,22 +122,20 @@ export function readPlannedFiles(plan: WorkspacePlan, parser: Parser, positions:
   return read;
 }
 
-/** The index of a plan from its files' definitions, read here or by other threads. */
-export function assembleWorkspace(plan: WorkspacePlan, parser: Parser, files: readonly PlacedFile[]): IndexedWorkspace {
-  const index = new WorkspaceTypeIndex(parser, plan.kernelTrees);
-  for (const [, path, types] of [...files].sort((a, b) => a[0] - b[0])) index.store(path, types);
-  return { index, truncated: plan.truncated };
-}
-
 export interface IndexedWorkspace {
   index: WorkspaceTypeLookup;
   truncated: boolean;
 }
 
-/** The type definitions of every .c and .h file under the roots, read in this thread. */
+/**
+ * The type definitions of every .c and .h file under the roots, read in this thread into the
+ * editable index (the CLI's threads share packed shards instead: workers.ts).
+ */
 export function indexWorkspace(roots: readonly string[], parser: Parser, first: readonly string[] = []): IndexedWorkspace {
   const plan = planWorkspaceIndex(roots, first);
-  return assembleWorkspace(plan, parser, readPlannedFiles(plan, parser, plan.files.keys()));
+  const index = new WorkspaceTypeIndex(parser, plan.kernelTrees);
+  for (const [, path, types] of readPlannedFiles(plan, parser, plan.files.keys())) index.store(path, types);
+  return { index, truncated: plan.truncated };
 }
 
 function isDirectory(path: string): boolean {

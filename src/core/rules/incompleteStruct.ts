@@ -134,10 +134,9 @@ function incompleteTargets(context: RuleContext, input: IncompleteStructInput): 
  * read as a definition, and every driver with a mutex would be told it is incomplete.
  */
 function isGoneFromHeaders(db: KernelDatabase, key: string, image: number): boolean {
-  const { kind, name } = refOf(key);
-  if (db.renames(name, image)) return false;
-  if (db.definition({ kind: kind as AggregateRef['kind'], name }, image) !== null) return false;
-  return db.images.some((_, other) => other !== image && headerDefinition(db, kind, name, other) !== undefined);
+  const ref = refOf(key);
+  if (db.renames(ref.name, image) || db.definition(ref, image) !== null) return false;
+  return db.images.some((_, other) => other !== image && headerDefinition(db, ref.kind, ref.name, other) !== undefined);
 }
 
 /**
@@ -154,9 +153,10 @@ function headerDefinition(db: KernelDatabase, kind: string, name: string, image:
   return defining.length > 0 ? { header: defining[0] } : undefined;
 }
 
-function refOf(key: string): { kind: string; name: string } {
+/** 'struct file_lock' → its kind and name (the inverse of aggregateKey). */
+function refOf(key: string): AggregateRef {
   const space = key.indexOf(' ');
-  return { kind: key.slice(0, space), name: key.slice(space + 1) };
+  return { kind: key.slice(0, space) as AggregateRef['kind'], name: key.slice(space + 1) };
 }
 
 /** Why the struct is incomplete on the failing kernels: the headers that define it and the file does not read, or that no header there gives it. */
