@@ -10,6 +10,7 @@ import { BtfError } from '../core/kernels/btf/errors';
 import { DatabaseError, type AggregateKind, type AggregateRef, type KernelDatabase } from '../core/kernels/database';
 import { configCandidates, findConfig, imageNameFromFile, importKernel, labelProblem, releaseFromName, RUNNING_KERNEL_BTF_DIR } from '../core/kernels/importedKernels';
 import { describeStop } from '../core/check/checker';
+import type { Severity } from '../core/check/findings';
 import { closestNames, reportJson, reportText } from '../core/kernels/report';
 import { DEFAULT_TARGETS, parseTargets } from '../core/kernels/targets';
 import { openBundledDatabase } from './database';
@@ -26,10 +27,12 @@ export const EXIT_USAGE = 2;
 
 const USAGE = `Usage:
   kernel-compat check [--targets <spec>] [--format text|json|sarif] [--db <dir>] [--workspace <dir>]
-                      [--jobs <n>] [--timings] <files or folders…>
+                      [--min-severity <level>] [--jobs <n>] [--timings] <files or folders…>
       Checks .c and .h files (folders recursively) against the targeted kernels, findings
-      written as each file is done. --jobs: threads (default: one per core, up to 4, from 64
-      files on); --timings: the time taken, the peak memory and the slowest files, on stderr.
+      written as each file is done. --min-severity: error, warning, information or hint
+      (the default: all); warning leaves out the notes (structs the data lacks, preprocessor
+      problems, version guards decided on every target); --jobs: threads (default: one per core, up to 4, from 64 files on); --timings: the time
+      taken, the peak memory and the slowest files, on stderr.
       <spec>: labels and ranges, comma-separated: 5.4..6.8, >=5.10, 5.15, arm64, aws,
       versions (the default), arch, flavor, imported, all.
       --workspace: the driver's (or kernel tree's) root, when the files are part of it:
@@ -183,6 +186,17 @@ const VERSION: string = JSON.parse(readFileSync(join(packageRoot, 'package.json'
 const FILES_FOR_WORKERS = 64;
 
 /** Threads a run uses by default: every core, within reason (each holds its own checker). */
+/** The finding levels from most to least serious, as JSON and SARIF name them (text prints the last two as "note"). */
+const SEVERITIES: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
+
+/** The levels --min-severity keeps: that one and the more serious ones; all without it. */
+function shownSeverities(level: string | undefined): Set<Severity> {
+  if (level === undefined) return new Set(SEVERITIES);
+  const index = SEVERITIES.indexOf(level as Severity);
+  if (index < 0) throw new UsageError(`--min-severity must be one of ${SEVERITIES.join(', ')}, not '${level}'`);
+  return new Set(SEVERITIES.slice(0, index + 1));
+}
+
 function defaultThreads(): number {
   return Math.max(1, Math.min(availableParallelism(), 4));
 }
@@ -196,6 +210,7 @@ async function runCheck(args: string[], io: Io): Promise<number> {
       format: { type: 'string', short: 'f', default: 'text' },
       db: { type: 'string' },
       workspace: { type: 'string' },
+      'min-severity': { type: 'string' },
       jobs: { type: 'string', short: 'j' },
       timings: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -207,6 +222,7 @@ async function runCheck(args: string[], io: Io): Promise<number> {
   }
   const format = values.format ?? 'text';
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
+  const shown = shownSeverities(values['min-severity']);
   if (values.jobs !== undefined && !/^[1-9]\d*$/.test(values.jobs)) throw new UsageError(`--jobs must be a whole number of threads, 1 or more, not '${values.jobs}'`);
   if (positionals.length === 0) throw new UsageError('check needs files or folders, e.g. kernel-compat check drivers/');
   const db = openDatabase(values.db);
@@ -229,6 +245,7 @@ async function runCheck(args: string[], io: Io): Promise<number> {
   let checked = 0;
   let inputProblems = 0;
   let findingCount = 0;
+  let hiddenCount = 0;
   let notBuilt = 0;
   let serious = false;
   const slowest: FileOutcome[] = [];
@@ -249,9 +266,11 @@ async function runCheck(args: string[], io: Io): Promise<number> {
     }
     if (outcome.configuredOff !== undefined && format === 'text') io.err(`kernel-compat: ${path}: ${outcome.configuredOff}\n`);
     checked++;
-    findingCount += outcome.findings.length;
-    serious ||= outcome.findings.some((f) => f.severity === 'warning' || f.severity === 'error');
-    writer.file({ path, findings: outcome.findings });
+    const findings = outcome.findings.filter((f) => shown.has(f.severity));
+    findingCount += findings.length;
+    hiddenCount += outcome.findings.length - findings.length;
+    serious ||= findings.some((f) => f.severity === 'warning' || f.severity === 'error');
+    writer.file({ path, findings });
     if (outcome.userspace !== undefined && format === 'text') io.err(`kernel-compat: ${path}: not kernel code (it includes <${outcome.userspace}>): not checked\n`);
     // Not a finding (the code is fine), but a silent gap would read as "checked and clean".
     if (format === 'text') {
@@ -270,7 +289,8 @@ async function runCheck(args: string[], io: Io): Promise<number> {
   writer.end();
   // In every format: JSON and SARIF readers see a run that judged nothing for what it is.
   const skipped = notBuilt > 0 ? `; ${notBuilt} not built, so not judged` : '';
-  io.err(`kernel-compat: ${checked} file(s) checked against ${selection.images.length} kernel(s), ${findingCount} finding(s)${skipped}\n`);
+  const hidden = hiddenCount > 0 ? ` (and ${hiddenCount} below ${values['min-severity']}, not shown)` : '';
+  io.err(`kernel-compat: ${checked} file(s) checked against ${selection.images.length} kernel(s), ${findingCount} finding(s)${hidden}${skipped}\n`);
   if (values.timings) {
     const peak = Math.round(process.resourceUsage().maxRSS / 1024);
     io.err(`kernel-compat: ${((performance.now() - started) / 1000).toFixed(1)} s for ${files.length} file(s) on ${threads} thread(s), peak RSS ${peak} MB; slowest:\n`);

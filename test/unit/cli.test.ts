@@ -143,6 +143,24 @@ describe('kernel-compat check', () => {
     assert.match(bad.err, /--jobs must be a whole number of threads, 1 or more, not 'many'/);
   });
 
+  it('leaves out the notes with --min-severity warning, says how many, and refuses an unknown level', async () => {
+    const legacy = example('vfio-mtty/mtty_legacy.c');
+    const all = await cli(['check', '--targets', '5.4..5.19', legacy]);
+    const warnings = await cli(['check', '--min-severity', 'warning', '--targets', '5.4..5.19', legacy]);
+    assert.equal(warnings.code, 1);
+    assert.equal(warnings.out, all.out.split('\n').filter((line) => !line.includes(': note: ')).join('\n'));
+    assert.equal(warnings.out.split('\n').filter(Boolean).length, 5);
+    assert.match(warnings.err, /5 finding\(s\) \(and 1 below warning, not shown\)/);
+    const sarif = JSON.parse((await cli(['check', '--format', 'sarif', '--min-severity', 'warning', '--targets', '5.4..5.19', legacy])).out);
+    assert.deepEqual([...new Set(sarif.runs[0].results.map((r: { level: string }) => r.level))], ['warning']);
+    const notesOnly = await cli(['check', '--min-severity', 'error', '--targets', '5.4..5.19', legacy]);
+    assert.equal(notesOnly.code, 0, 'nothing at or above the level is found, so the run is clean');
+    assert.equal(notesOnly.out, '');
+    const bad = await cli(['check', '--min-severity', 'note', legacy]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--min-severity must be one of error, warning, information, hint, not 'note'/);
+  });
+
   it('refuses unknown targets, formats and paths with exit 2', async () => {
     const badTarget = await cli(['check', '--targets', '9.9', example('chardev')]);
     assert.equal(badTarget.code, 2);
