@@ -495,12 +495,32 @@ function closingParenthesis(text: string, from: number): number {
  */
 const TOP_LEVEL_TAGGED = /^(?:typedef[ \t]+)?(struct|union|enum)[ \t]+([A-Za-z_]\w*)[ \t]*(?:\r?\n[ \t]*)?\{/gm;
 
+/**
+ * Structs a kernel macro opens: from 7.2 the lock types are `context_lock_struct(mutex) {`,
+ * which expands to `struct mutex {` (with the attributes of the compiler's context analysis
+ * when it is on). `context_lock_struct(rt_mutex);` only declares the tag.
+ */
+const MACRO_TAGGED = /^context_lock_struct\([ \t]*([A-Za-z_]\w*)[^()\n]*\)[ \t]*(?:\r?\n[ \t]*)?\{/gm;
+
+/**
+ * Structs whose body is a macro of the same header, braces and all (`#define HASH_ALG_COMMON {
+ * ... }` / `struct hash_alg_common HASH_ALG_COMMON;`, crypto's headers from 6.9): the macro is
+ * also pasted into the structs that embed the same members.
+ */
+const BRACED_MACRO = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)[ \t]+\{/gm;
+const TAGGED_BY_MACRO = /^(?:typedef[ \t]+)?(struct|union)[ \t]+([A-Za-z_]\w*)[ \t]+([A-Za-z_]\w*)[ \t]*;/gm;
+
 /** A directive with its continuation lines (`#define X(name) \\` / `struct name { ... }`). */
 const DIRECTIVE = /^[ \t]*#(?:[^\n]*\\\r?\n)*[^\n]*/gm;
 
 function definitionsByLine(uncommented: string, into: Set<string>): void {
-  if (!/^(?:typedef[ \t]+)?(?:struct|union|enum)[ \t]/m.test(uncommented)) return;
-  for (const match of uncommented.replace(DIRECTIVE, '').matchAll(TOP_LEVEL_TAGGED)) into.add(`${match[1]} ${match[2]}`);
+  if (!/^(?:(?:typedef[ \t]+)?(?:struct|union|enum)[ \t]|context_lock_struct\()/m.test(uncommented)) return;
+  const code = uncommented.replace(DIRECTIVE, '');
+  for (const match of code.matchAll(TOP_LEVEL_TAGGED)) into.add(`${match[1]} ${match[2]}`);
+  for (const match of code.matchAll(MACRO_TAGGED)) into.add(`struct ${match[1]}`);
+  const bodies = new Set([...uncommented.matchAll(BRACED_MACRO)].map((match) => match[1]));
+  if (bodies.size === 0) return;
+  for (const match of code.matchAll(TAGGED_BY_MACRO)) if (bodies.has(match[3])) into.add(`${match[1]} ${match[2]}`);
 }
 
 // ---------------------------------------------------------------------------------------------

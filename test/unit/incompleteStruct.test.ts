@@ -140,9 +140,20 @@ static int lockfs_getlk(struct file *filp, struct file_lock *fl)
     assert.deepEqual(rows('#include <linux/fs.h>\nstatic int demo_idmap(struct mnt_idmap *idmap)\n{\n\treturn idmap->count;\n}\n', '6.12'), []);
   });
 
-  it('is silent on a struct whose kernel still has it where the header data does not see its definition (7.2 makes struct mutex through a macro)', () => {
+  it('is silent on struct mutex on 7.2-7.3, whose headers open it with a macro (context_lock_struct(mutex) {), and on crypto\'s struct hash_alg_common, whose body is a macro', () => {
     const text = '#include <linux/module.h>\n#include <linux/mutex.h>\nstruct demo_state {\n\tstruct mutex lock;\n\tint users;\n};\nstatic struct demo_state state;\n';
     assert.deepEqual(rows(text, '6.12,7.2,7.3'), []);
+    const digest = '#include <crypto/hash.h>\nunsigned int demo_digest_size(struct hash_alg_common *alg)\n{\n\treturn alg->digestsize;\n}\n';
+    assert.deepEqual(rows(digest, '5.10,6.1,6.12,7.2,7.3'), []);
+  });
+
+  it('warns where a struct the kernel still has left the public headers for its own files (struct thermal_zone_device, private from 6.4)', () => {
+    // The kernel's BTF has the struct on every kernel; from 6.4 drivers/thermal/thermal_core.h
+    // defines it, which an out-of-tree build never reads. gcc 6.12: "invalid use of undefined
+    // type 'struct thermal_zone_device'" (5); 6.1 builds it.
+    const text = '#include <linux/module.h>\n#include <linux/thermal.h>\nconst char *demo_zone_type(struct thermal_zone_device *tz)\n{\n\treturn tz->type;\n}\n';
+    const why = "`struct thermal_zone_device` is an incomplete type here with the kernel headers of 6.12–7.3: no header there defines it or #defines its name (6.1's define it in `<linux/thermal.h>`)";
+    assert.deepEqual(rows(text, '6.1,6.12,7.2,7.3'), [`warning 5:13-17 [6.12,7.2,7.3] ${why}`]);
   });
 
   it('warns where no header of a targeted kernel defines a struct a newer one does (platform_profile_ops, 6.14), at the object and at each designator', () => {

@@ -128,14 +128,11 @@ function incompleteTargets(context: RuleContext, input: IncompleteStructInput): 
  * 6.14), gone, or its name was only a `#define` for another struct (`#define spi_master
  * spi_controller`, up to 6.11). gcc knows it only by name there, whatever the file includes.
  * A struct that no header of any kernel defines (`struct mnt_idmap`, in a .c file) is not
- * judged: the data cannot tell it from one its headers make in a way they do not read. Nor is
- * one the kernel's own types still have there: 7.2's headers make `struct mutex` and the other
- * lock types through a macro (`context_lock_struct(mutex) {`), which the header data does not
- * read as a definition, and every driver with a mutex would be told it is incomplete.
+ * judged: the data cannot tell it from one its headers make in a way they do not read.
  */
 function isGoneFromHeaders(db: KernelDatabase, key: string, image: number): boolean {
   const ref = refOf(key);
-  if (db.renames(ref.name, image) || db.definition(ref, image) !== null) return false;
+  if (db.renames(ref.name, image)) return false;
   return db.images.some((_, other) => other !== image && headerDefinition(db, ref.kind, ref.name, other) !== undefined);
 }
 
