@@ -5,6 +5,7 @@ import type { Checker } from '../../src/core/check/checker';
 import { callSites } from '../../src/core/c/calls';
 import { maskCode } from '../../src/core/c/statements';
 import { parseTargets } from '../../src/core/kernels/targets';
+import { createIncludeResolver } from '../../src/core/c/includes';
 import { bundledDatabase } from './helpers';
 
 const db = bundledDatabase();
@@ -38,6 +39,22 @@ describe('missing-function', () => {
   it('warns where the kernel headers no longer declare the function (strlcpy left in 6.8)', () => {
     assert.deepEqual(rows(COPY(''), '6.1,6.12,7.3'), [
       'warning 5:2-9 [6.12,7.3] `strlcpy` is not declared by the kernel headers of 6.12–7.3, so the call does not compile there',
+    ]);
+  });
+
+  it('leaves alone a function that the .c files the file includes define, in whichever branch of an #if it cannot decide (amneziawg\'s poly1305-donna64.c or -donna32.c by __SIZEOF_INT128__)', () => {
+    // gcc 7.2 builds it: the branch it takes includes a file that defines the static helper.
+    const text = ['#include <linux/string.h>', '#if defined(__SIZEOF_INT128__)', '#include "copy64.c"', '#else', '#include "copy32.c"', '#endif', 'static void copy(char *dst, const char *src)', '{', '\tstrlcpy(dst, src, 16);', '}', ''].join('\n');
+    const helper = (bits: number) => `static size_t strlcpy(char *dst, const char *src, size_t size)\n{\n\treturn ${bits};\n}\n`;
+    const check = (files: Record<string, string>) =>
+      checker
+        .check(text, { fileName: '/ws/drv.c', targets: parseTargets('6.12', db.images).images, resolveInclude: createIncludeResolver(['/ws'], (path) => files[path]) })
+        .findings.filter((f) => f.code === 'missing-function')
+        .map((f) => `${f.range.startLine + 1} ${f.message}`);
+    assert.deepEqual(check({ '/ws/copy64.c': helper(64), '/ws/copy32.c': helper(32) }), []);
+    // Included files that define something else leave the call as gcc sees it.
+    assert.deepEqual(check({ '/ws/copy64.c': 'static int other(void) { return 0; }\n', '/ws/copy32.c': '' }), [
+      '9 `strlcpy` is not declared by the kernel headers of 6.12, so the call does not compile there',
     ]);
   });
 

@@ -5,7 +5,10 @@
 // includer declares) proves nothing. Includers are looked for in the file's folder and the
 // folders just above it, where such includes point from.
 import { dirname, join, resolve } from 'node:path';
+import type { Parser } from 'web-tree-sitter';
 import type { TextReader } from './includes';
+import type { IncludeResolver } from './preprocessor';
+import { readFileTypes } from './workspaceTypes';
 
 /** The names of a folder's entries; none when it cannot be read. */
 export type FolderLister = (folder: string) => readonly string[];
@@ -20,6 +23,43 @@ export function includedSourcePaths(path: string, text: string): string[] {
   if (!text.includes('.c"')) return [];
   return [...text.matchAll(SOURCE_INCLUDE)].map((match) => resolve(dirname(path), match[1]));
 }
+
+/**
+ * The functions and macros that the .c files `text` includes define, whichever branch each
+ * `#include` sits in: a file that includes `poly1305-donna64.c` or `-donna32.c` by a test of
+ * `__SIZEOF_INT128__` (a compiler's macro, unknown here) calls the `static` helpers they both
+ * define, and gcc finds them in the branch it takes. The workspace index reads only the names
+ * of a .c file's structs and macros, since its functions are no other file's to call.
+ */
+export class IncludedSourceFunctions {
+  /** By included file: the text read and the names it defines. */
+  private readonly byPath = new Map<string, { text: string; names: ReadonlySet<string> }>();
+
+  constructor(private readonly parser: Parser) {}
+
+  namesFor(path: string, text: string, resolveInclude: IncludeResolver | undefined): ReadonlySet<string> {
+    if (!resolveInclude || !text.includes('.c"')) return NO_NAMES;
+    const names = new Set<string>();
+    for (const match of text.matchAll(SOURCE_INCLUDE)) {
+      const included = resolveInclude(match[1], true, path);
+      if (included) for (const name of this.definedIn(included.path, included.text)) names.add(name);
+    }
+    return names;
+  }
+
+  private definedIn(path: string, text: string): ReadonlySet<string> {
+    const known = this.byPath.get(path);
+    if (known?.text === text) return known.names;
+    if (this.byPath.size >= MAX_KEPT) this.byPath.clear();
+    const names = new Set(readFileTypes(this.parser, text).callables);
+    this.byPath.set(path, { text, names });
+    return names;
+  }
+}
+
+const NO_NAMES: ReadonlySet<string> = new Set();
+/** Included sources kept read: a driver has a few; a tree's run meets many, once each. */
+const MAX_KEPT = 64;
 
 export class IncludedSources {
   /** Per folder searched: included file → the .c file of that folder that includes it. */

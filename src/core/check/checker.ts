@@ -13,6 +13,7 @@ import { hostedLibraryInclude } from '../c/userspace';
 import { GCC_LINUX_TARGET } from '../c/compilerMacros';
 import { isMacroStyleName } from '../c/kernelMacros';
 import type { WorkspaceTypes } from '../c/workspaceTypes';
+import { IncludedSourceFunctions } from '../c/includedSources';
 import type { AggregateMention, FileUsages } from '../c/usages';
 import { DEFAULT_SEVERITIES, type Code } from '../rules';
 import { judgeAccessOperator } from '../rules/accessOperator';
@@ -98,6 +99,7 @@ export class Checker {
   private readonly headerReadings: HeaderReadings;
   private readonly callbacks: CallbackSignatureJudge;
   private readonly incremental = new IncrementalChecks();
+  private readonly includedSourceFunctions: IncludedSourceFunctions;
 
   constructor(
     private readonly db: KernelDatabase,
@@ -106,6 +108,7 @@ export class Checker {
     this.trees = new DocumentTrees(parser);
     this.headerReadings = new HeaderReadings(parser, (name) => this.isKernelCallable(name));
     this.callbacks = new CallbackSignatureJudge(db);
+    this.includedSourceFunctions = new IncludedSourceFunctions(parser);
   }
 
   check(text: string, options: CheckOptions): CheckResult {
@@ -397,7 +400,10 @@ export class Checker {
       return dropped[slot]?.some((span) => offset >= span.start && offset < span.end) === true;
     };
     const compiled = (slot: number, line: number) => file.built(slot) && pre.lineStates[slot][line] === LineState.Active;
-    const definedByDriver = (name: string) => union.functions.has(name) || pre.definedMacros.has(name) || options.workspaceTypes?.definesCallable(name) === true;
+    let includedSources: ReadonlySet<string> | undefined;
+    const inIncludedSource = (name: string) => (includedSources ??= this.includedSourceFunctions.namesFor(options.fileName, text, options.resolveInclude)).has(name);
+    const definedByDriver = (name: string) =>
+      union.functions.has(name) || pre.definedMacros.has(name) || options.workspaceTypes?.definesCallable(name) === true || inIncludedSource(name);
     const { masked, isDirectiveLine, sites } = code;
     return [
       ...missingHeaderFindings(context, {
