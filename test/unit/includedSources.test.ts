@@ -1,6 +1,8 @@
 // A .c file that another .c file #includes is compiled as part of its includer, after the
 // includer's headers: alone it is no translation unit, and is not judged alone.
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { run } from '../../src/cli/main';
 import { packageRoot } from '../../src/cli/paths';
@@ -25,6 +27,21 @@ describe('.c files included by other .c files', () => {
       `${lone}:6:15: warning: \`struct pci_dev\` is an incomplete type here with the kernel headers of 6.1: only \`<linux/pci.h>\` defines it there, and this file does not include it, directly or through the headers it includes [incomplete-struct]`,
     ]);
     assert.match(result.err, /demo_selftest\.c: not built alone: \.\.\/demo\.c includes it: not checked/);
+  });
+
+  it('names the includer of a .c file that the module\'s object list leaves out, not only the list', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kernel-compat-included-'));
+    try {
+      writeFileSync(join(dir, 'Kbuild'), 'obj-m := demo.o\n');
+      writeFileSync(join(dir, 'demo.c'), '#include <linux/module.h>\n#ifdef __x86_64__\n#include "demo_x86.c"\n#endif\nMODULE_LICENSE("GPL");\n');
+      writeFileSync(join(dir, 'demo_x86.c'), 'static int demo_arch(void)\n{\n\treturn 64;\n}\n');
+      writeFileSync(join(dir, 'stray.c'), 'static int stray(void)\n{\n\treturn 0;\n}\n');
+      const result = await cli(['check', '--targets', '6.1', dir]);
+      assert.match(result.err, /demo_x86\.c: not built alone: demo\.c includes it: not checked/);
+      assert.match(result.err, /stray\.c: not built by Kbuild \(stray\.o is not in obj-m\): not checked/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('finds includers in the file\'s folder and the two above, by the path the include names', () => {

@@ -34,13 +34,13 @@ export function buildScope(
 ): BuildScope {
   const verdict = kbuildVerdict(file, roots, read);
   const problems = verdict.problems;
-  if (verdict.kind === 'unknown') {
+  if (verdict.kind === 'unknown' || verdict.kind === 'not-built') {
     // No object list names it, and another .c file includes it: it is compiled as part of that one only.
     const includer = includerOf?.(file);
     if (includer !== undefined) return { targets: [], notBuilt: `not built alone: ${relative(dirname(file), includer)} includes it`, problems };
+    if (verdict.kind === 'not-built') return { targets: [], notBuilt: verdict.reason, problems };
     return { targets: [...targets], problems };
   }
-  if (verdict.kind === 'not-built') return { targets: [], notBuilt: verdict.reason, problems };
   const known = knownSymbols(db);
   const configOf =
     (image: number): ConfigReader =>
