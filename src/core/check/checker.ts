@@ -14,6 +14,7 @@ import { GCC_LINUX_TARGET } from '../c/compilerMacros';
 import { isMacroStyleName } from '../c/kernelMacros';
 import type { WorkspaceTypes } from '../c/workspaceTypes';
 import { IncludedSourceFunctions } from '../c/includedSources';
+import { uncompiledShims } from './uncompiledShims';
 import type { AggregateMention, FileUsages } from '../c/usages';
 import { DEFAULT_SEVERITIES, type Code } from '../rules';
 import { judgeAccessOperator } from '../rules/accessOperator';
@@ -402,8 +403,12 @@ export class Checker {
     const compiled = (slot: number, line: number) => file.built(slot) && pre.lineStates[slot][line] === LineState.Active;
     let includedSources: ReadonlySet<string> | undefined;
     const inIncludedSource = (name: string) => (includedSources ??= this.includedSourceFunctions.namesFor(options.fileName, text, options.resolveInclude)).has(name);
+    const onlyUncompiled = uncompiledShims({ fileName: options.fileName, text, lineStates: pre.lineStates, headers: pre.headers, resolveInclude: options.resolveInclude });
     const definedByDriver = (name: string) =>
-      union.functions.has(name) || pre.definedMacros.has(name) || options.workspaceTypes?.definesCallable(name) === true || inIncludedSource(name);
+      union.functions.has(name) ||
+      pre.definedMacros.has(name) ||
+      inIncludedSource(name) ||
+      (options.workspaceTypes?.definesCallable(name) === true && !onlyUncompiled(name));
     const { masked, isDirectiveLine, sites } = code;
     return [
       ...missingHeaderFindings(context, {

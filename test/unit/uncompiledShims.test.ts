@@ -1,0 +1,52 @@
+// A compat header's own copy of a kernel function, for kernels older than every target, does not
+// stand in for the kernel's declaration on the targets (uncompiledShims.ts).
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../src/cli/main';
+
+async function findings(files: Record<string, string>, targets: string): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'kernel-compat-shims-'));
+  try {
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    let out = '';
+    await run(['check', '--format', 'json', '--min-severity', 'warning', '--targets', targets, dir], { out: (t) => (out += t), err: () => {} });
+    return (JSON.parse(out) as { file: string; line: number; code: string; targets: string[] }[]).map((f) => `${f.file.slice(dir.length + 1)}:${f.line} ${f.code} [${f.targets.join(',')}]`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** amneziawg's socket.c, cut down: it releases a `struct socket *`, which 7.2 no longer takes. */
+const RELEASE = [
+  '#include <linux/module.h>',
+  '#include <net/sock.h>',
+  '#include <net/udp_tunnel.h>',
+  '#include "compat.h"',
+  '',
+  'void demo_free(struct socket *sock);',
+  'void demo_free(struct socket *sock)',
+  '{',
+  '\tudp_tunnel_sock_release(sock);',
+  '}',
+  'MODULE_LICENSE("GPL");',
+  '',
+].join('\n');
+
+const shim = (condition: string) => `#include <linux/version.h>\n#if ${condition}\nstatic inline void udp_tunnel_sock_release(struct socket *sock)\n{\n}\n#endif\n`;
+
+describe('compat shims no target compiles', () => {
+  it("judges the call against the kernel's declaration where the driver's own copy is for kernels older than every target", async () => {
+    // gcc 7.2: "passing argument 1 of 'udp_tunnel_sock_release' from incompatible pointer type".
+    assert.deepEqual(await findings({ 'Kbuild': 'obj-m := demo.o\n', 'demo.c': RELEASE, 'compat.h': shim('LINUX_VERSION_CODE < KERNEL_VERSION(3, 18, 0)') }, '6.12,7.2'), [
+      'demo.c:9 call-arguments [7.2]',
+    ]);
+  });
+
+  it('leaves the call to the driver where its copy may be compiled on a target, or an include it did not follow may hold another', async () => {
+    assert.deepEqual(await findings({ 'Kbuild': 'obj-m := demo.o\n', 'demo.c': RELEASE, 'compat.h': shim('LINUX_VERSION_CODE >= KERNEL_VERSION(7, 0, 0)') }, '6.12,7.2'), []);
+    const unfollowed = shim('LINUX_VERSION_CODE < KERNEL_VERSION(3, 18, 0)') + '#ifdef DEMO_BACKPORTS\n#include "backports.h"\n#endif\n';
+    assert.deepEqual(await findings({ 'Kbuild': 'obj-m := demo.o\n', 'demo.c': RELEASE, 'compat.h': unfollowed, 'backports.h': '' }, '6.12,7.2'), []);
+  });
+});
