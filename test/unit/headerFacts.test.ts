@@ -158,59 +158,53 @@ describe('scanKernelHeaders', () => {
       assert.equal(facts.definitions['struct huge_table'], undefined);
     });
 
+    /** The definitions scanKernelHeaders finds in a tree of one header, `include/<header>`. */
+    async function definitionsIn(folder: string, header: string, lines: string[]): Promise<HeaderFacts['definitions']> {
+      const root = join(dir, folder);
+      mkdirSync(join(root, 'include', header, '..'), { recursive: true });
+      writeFileSync(join(root, 'include', header), lines.join('\n') + '\n');
+      return (await scanKernelHeaders([root], parser)).definitions;
+    }
+
     it("reads 7.2's lock types, opened by context_lock_struct(name), as struct definitions; a bare context_lock_struct(name); declares only", async () => {
-      const root = join(dir, 'locks');
-      mkdirSync(join(root, 'include', 'linux'), { recursive: true });
-      writeFileSync(
-        join(root, 'include', 'linux', 'mutex_types.h'),
-        [
-          '#define context_lock_struct(name, ...) struct __VA_ARGS__ name',
-          '#ifndef CONFIG_PREEMPT_RT',
-          'context_lock_struct(mutex) {',
-          '\tatomic_long_t owner;',
-          '};',
-          '#else',
-          'context_lock_struct(mutex)',
-          '{',
-          '\tstruct rt_mutex_base rtmutex;',
-          '};',
-          '#endif',
-          'context_lock_struct(rt_mutex);',
-          'context_lock_struct(srcu_struct, __reentrant_ctx_lock);',
-          'context_lock_struct(ww_mutex, __reentrant_ctx_lock) {',
-          '\tstruct mutex base;',
-          '};',
-          '',
-        ].join('\n'),
-      );
-      const locks = await scanKernelHeaders([root], parser);
-      assert.deepEqual(locks.definitions, { 'struct mutex': ['linux/mutex_types.h'], 'struct ww_mutex': ['linux/mutex_types.h'] });
+      const locks = await definitionsIn('locks', 'linux/mutex_types.h', [
+        '#define context_lock_struct(name, ...) struct __VA_ARGS__ name',
+        '#ifndef CONFIG_PREEMPT_RT',
+        'context_lock_struct(mutex) {',
+        '\tatomic_long_t owner;',
+        '};',
+        '#else',
+        'context_lock_struct(mutex)',
+        '{',
+        '\tstruct rt_mutex_base rtmutex;',
+        '};',
+        '#endif',
+        'context_lock_struct(rt_mutex);',
+        'context_lock_struct(srcu_struct, __reentrant_ctx_lock);',
+        'context_lock_struct(ww_mutex, __reentrant_ctx_lock) {',
+        '\tstruct mutex base;',
+        '};',
+      ]);
+      assert.deepEqual(locks, { 'struct mutex': ['linux/mutex_types.h'], 'struct ww_mutex': ['linux/mutex_types.h'] });
     });
 
     it("reads a struct whose body is a braced macro of its header (crypto's `struct hash_alg_common HASH_ALG_COMMON;`), not one named by any other macro", async () => {
-      const root = join(dir, 'crypto');
-      mkdirSync(join(root, 'include', 'crypto'), { recursive: true });
-      writeFileSync(
-        join(root, 'include', 'crypto', 'hash.h'),
-        [
-          '#define HASH_ALG_COMMON {\t\t\\',
-          '\tunsigned int digestsize;\t\\',
-          '\tstruct crypto_alg base;\t\\',
-          '}',
-          '#define HASH_ALG_ATTRIBUTES __aligned(8)',
-          'struct hash_alg_common HASH_ALG_COMMON;',
-          'struct hash_alg_unknown HASH_ALG_ATTRIBUTES;',
-          'struct shash_alg {',
-          '\tunion {',
-          '\t\tstruct HASH_ALG_COMMON;',
-          '\t\tstruct hash_alg_common halg;',
-          '\t};',
-          '};',
-          '',
-        ].join('\n'),
-      );
-      const crypto = await scanKernelHeaders([root], parser);
-      assert.deepEqual(Object.keys(crypto.definitions).sort(), ['struct hash_alg_common', 'struct shash_alg']);
+      const crypto = await definitionsIn('crypto', 'crypto/hash.h', [
+        '#define HASH_ALG_COMMON {\t\t\\',
+        '\tunsigned int digestsize;\t\\',
+        '\tstruct crypto_alg base;\t\\',
+        '}',
+        '#define HASH_ALG_ATTRIBUTES __aligned(8)',
+        'struct hash_alg_common HASH_ALG_COMMON;',
+        'struct hash_alg_unknown HASH_ALG_ATTRIBUTES;',
+        'struct shash_alg {',
+        '\tunion {',
+        '\t\tstruct HASH_ALG_COMMON;',
+        '\t\tstruct hash_alg_common halg;',
+        '\t};',
+        '};',
+      ]);
+      assert.deepEqual(Object.keys(crypto).sort(), ['struct hash_alg_common', 'struct shash_alg']);
     });
   });
 
