@@ -188,6 +188,20 @@ describe('call-arguments: argument types', () => {
     ]);
   });
 
+  it("types a later declarator of a declaration too (amneziawg's `struct socket *new4 = NULL, *new6 = NULL;`), not a call's argument", () => {
+    // gcc 7.2: "passing argument 1 of 'udp_tunnel_sock_release' from incompatible pointer type".
+    const RELEASE = (declaration: string) =>
+      `#include <net/udp_tunnel.h>\nstatic void demo_release(struct net *net)\n{\n\t${declaration};\n\tudp_tunnel_sock_release(new6);\n}\n`;
+    const why = "`udp_tunnel_sock_release` takes `struct sock *` as argument 1 on 7.2–7.3 (`void udp_tunnel_sock_release(struct sock *)`); the call passes `new6`, a `struct socket *`, so it does not compile there";
+    assert.deepEqual(rows(RELEASE('struct socket *new4 = NULL, *new6 = NULL'), '6.12,7.2,7.3'), [`warning 5:26-30 [7.2,7.3] ${why}`]);
+    assert.deepEqual(rows(RELEASE('struct sock *new4 = NULL, *new6 = NULL'), '6.12,7.2,7.3'), [
+      'warning 5:26-30 [6.12] `udp_tunnel_sock_release` takes `struct socket *` as argument 1 on 6.12 (`void udp_tunnel_sock_release(struct socket *)`); the call passes `new6`, a `struct sock *`, so it does not compile there',
+    ]);
+    // Not declarations: an argument list, and a comma in parentheses of an initializer.
+    assert.deepEqual(rows(RELEASE('void *new6 = NULL; pr_info("%p %p", net, new6)'), '7.2'), []);
+    assert.deepEqual(rows(RELEASE('void *new6 = NULL; struct socket *new4 = max(net, *new6)'), '7.2'), []);
+  });
+
   it('is silent where the argument has the right type, where its type is not plain, and where a target renames the tag', () => {
     assert.deepEqual(rows(SETATTR('struct mnt_idmap'), '6.12,7.3'), []);
     assert.deepEqual(rows(SETATTR('void'), '6.12,7.3'), []);

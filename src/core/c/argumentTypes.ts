@@ -81,7 +81,13 @@ export class ArgumentTypes {
     const stars = `((?:\\*\\s*(?:const\\s+)?){${addressOf ? '0,1' : '1,2'}})`;
     const declarator = addressOf ? `\\b${name}\\s*[;=,)]` : `\\b${name}\\b(?!\\s*[\\[(])`;
     const pattern = new RegExp(`\\b(const\\s+)?struct\\s+([A-Za-z_]\\w*)\\s*${stars}${declarator}`, 'g');
-    const found = [...text.matchAll(pattern)].map((match) => ({ tag: match[2], constant: match[1] !== undefined, depth: (match[3].match(/\*/g)?.length ?? 0) + (addressOf ? 1 : 0) }));
+    const depthOf = (stars: string) => (stars.match(/\*/g)?.length ?? 0) + (addressOf ? 1 : 0);
+    const found = [...text.matchAll(pattern)].map((match) => ({ tag: match[2], constant: match[1] !== undefined, depth: depthOf(match[3]) }));
+    // A later declarator of the same declaration: `struct socket *new4 = NULL, *new6 = NULL;`.
+    for (const match of text.matchAll(new RegExp(`,\\s*${stars}${declarator}`, 'g'))) {
+      const declaration = declarationBefore(text, match.index!);
+      if (declaration) found.push({ ...declaration, depth: depthOf(match[1]) });
+    }
     if (found.length === 0 || found.some((type) => type.tag !== found[0].tag || type.depth !== found[0].depth)) return undefined;
     return { tag: found[0].tag, constant: found.every((type) => type.constant), depth: found[0].depth };
   }
@@ -150,6 +156,24 @@ export class ArgumentTypes {
     this.blocks = blocks;
     return blocks;
   }
+}
+
+/**
+ * The struct a declaration names when `text` up to `comma` is one whose declarators that comma
+ * separates (`struct socket *new4 = NULL`): the statement starts with the struct type and the
+ * comma is outside every parenthesis and brace, where C's comma only separates declarators.
+ */
+function declarationBefore(text: string, comma: number): { tag: string; constant: boolean } | undefined {
+  const start = Math.max(text.lastIndexOf(';', comma), text.lastIndexOf('{', comma), text.lastIndexOf('}', comma)) + 1;
+  const statement = text.slice(start, comma);
+  const type = /^\s*(?:(?:static|register)\s+)*(const\s+)?struct\s+([A-Za-z_]\w*)\s*[*A-Za-z_]/.exec(statement);
+  if (!type) return undefined;
+  let depth = 0;
+  for (const character of statement) {
+    if (character === '(' || character === '[') depth++;
+    else if (character === ')' || character === ']') depth--;
+  }
+  return depth === 0 ? { tag: type[2], constant: type[1] !== undefined } : undefined;
 }
 
 /** `const struct mnt_idmap *` or `struct folio **` → its tag, constness and pointers; undefined for any other type. */
