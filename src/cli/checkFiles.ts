@@ -108,7 +108,7 @@ export class FileRunner {
     );
     const judged = { path, targets: scope.targets, problems: scope.problems, ...(scope.configuredOff ? { configuredOff: scope.configuredOff.why } : {}) };
     if (scope.notBuilt !== undefined) return { ...judged, findings: [], stops: [], notBuilt: scope.notBuilt, milliseconds: elapsed() };
-    const result = this.checker.check(source.text, { fileName: path, targets: scope.targets, workspaceTypes: this.workspace.index, ...this.includeContext(path) });
+    const result = this.checker.check(source.text, { fileName: path, targets: scope.targets, workspaceTypes: this.workspace.index, namedByKbuild: scope.named, ...this.includeContext(path) });
     return {
       ...judged,
       findings: result.findings.map(plainFinding),

@@ -44,9 +44,20 @@ describe('compat shims no target compiles', () => {
     ]);
   });
 
+  it("judges it so where the driver's copy is in a header the file never reads, when Kbuild names the file's object (a kernel header's copy for kernels that lack it)", async () => {
+    const files = { 'demo.c': RELEASE, 'compat.h': '', 'udp_tunnel_copy.h': 'void udp_tunnel_sock_release(struct socket *sock);\n' };
+    assert.deepEqual(await findings({ 'Kbuild': 'obj-m := demo.o\n', ...files }, '6.12,7.2'), ['demo.c:9 call-arguments [7.2]']);
+    // With no Kbuild, the file may be a part that another file includes after its own definitions.
+    assert.deepEqual(await findings(files, '6.12,7.2'), []);
+  });
+
   it('leaves the call to the driver where its copy may be compiled on a target, or an include it did not follow may hold another', async () => {
-    assert.deepEqual(await findings({ 'Kbuild': 'obj-m := demo.o\n', 'demo.c': RELEASE, 'compat.h': shim('LINUX_VERSION_CODE >= KERNEL_VERSION(7, 0, 0)') }, '6.12,7.2'), []);
-    const unfollowed = shim('LINUX_VERSION_CODE < KERNEL_VERSION(3, 18, 0)') + '#ifdef DEMO_BACKPORTS\n#include "backports.h"\n#endif\n';
-    assert.deepEqual(await findings({ 'Kbuild': 'obj-m := demo.o\n', 'demo.c': RELEASE, 'compat.h': unfollowed, 'backports.h': '' }, '6.12,7.2'), []);
+    const files = (compat: string) => ({ 'Kbuild': 'obj-m := demo.o\n', 'demo.c': RELEASE, 'compat.h': compat, 'backports.h': '' });
+    const dead = shim('LINUX_VERSION_CODE < KERNEL_VERSION(3, 18, 0)');
+    assert.deepEqual(await findings(files(shim('LINUX_VERSION_CODE >= KERNEL_VERSION(7, 0, 0)')), '6.12,7.2'), []);
+    // A branch it cannot decide, a computed name, a header only the build's -I flags find.
+    assert.deepEqual(await findings(files(dead + '#ifdef DEMO_BACKPORTS\n#include "backports.h"\n#endif\n'), '6.12,7.2'), []);
+    assert.deepEqual(await findings(files(dead + '#define DEMO_EXTRA "backports.h"\n#include DEMO_EXTRA\n'), '6.12,7.2'), []);
+    assert.deepEqual(await findings(files(dead + '#include <demo/backports.h>\n'), '6.12,7.2'), []);
   });
 });

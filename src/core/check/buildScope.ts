@@ -16,6 +16,8 @@ export interface BuildScope {
   configuredOff?: { targets: number[]; why: string };
   /** Make files that could not be read in full. */
   problems: string[];
+  /** Whether an object list names the file's object (a `.c` file): it is compiled alone, not as part of another file. */
+  named?: boolean;
 }
 
 /**
@@ -52,12 +54,13 @@ export function buildScope(
       return value;
     };
   const built = targets.filter((image) => builtWith(verdict.when, configOf(image)));
-  if (built.length === targets.length) return { targets: built, problems };
+  const named = file.endsWith('.c');
+  if (built.length === targets.length) return { targets: built, problems, named };
   const off = targets.filter((image) => !built.includes(image));
   const why = failedTests(verdict.when, off, configOf).join(', ');
   const configuredOff = { targets: off, why: `not built on ${describeImages(db.images, off, targets)}: ${why} there` };
   if (built.length === 0) return { targets: [], notBuilt: `not built on the targeted kernels (${why})`, configuredOff, problems };
-  return { targets: built, configuredOff, problems };
+  return { targets: built, configuredOff, problems, named };
 }
 
 /** The config tests that fail on the kernels in `off`, in words, at most three. */

@@ -82,6 +82,8 @@ export interface CheckOptions {
    * driver's, not the kernel's, and their members type what is reached through them.
    */
   workspaceTypes?: WorkspaceTypes;
+  /** The module's Kbuild names the file's object: the file is a whole translation unit, not a part another file includes. */
+  namedByKbuild?: boolean;
 }
 
 const IGNORE_MARK = 'kernel-compat-ignore';
@@ -403,7 +405,15 @@ export class Checker {
     const compiled = (slot: number, line: number) => file.built(slot) && pre.lineStates[slot][line] === LineState.Active;
     let includedSources: ReadonlySet<string> | undefined;
     const inIncludedSource = (name: string) => (includedSources ??= this.includedSourceFunctions.namesFor(options.fileName, text, options.resolveInclude)).has(name);
-    const onlyUncompiled = uncompiledShims({ fileName: options.fileName, text, lineStates: pre.lineStates, headers: pre.headers, resolveInclude: options.resolveInclude });
+    const onlyUncompiled = uncompiledShims({
+      fileName: options.fileName,
+      text,
+      lineStates: pre.lineStates,
+      headers: pre.headers,
+      resolveInclude: options.resolveInclude,
+      isKernelHeader: (name) => this.db.headers().isKernelHeader(name),
+      wholeUnit: options.namedByKbuild === true,
+    });
     const definedByDriver = (name: string) =>
       union.functions.has(name) ||
       pre.definedMacros.has(name) ||

@@ -1,11 +1,16 @@
-// A driver's compat header often defines a kernel function itself for kernels older than every
-// target (`#if LINUX_VERSION_CODE < KERNEL_VERSION(3, 18, 0)` / `static inline void
-// udp_tunnel_sock_release(struct socket *sock) {}`). The workspace index knows the name as the
+// A driver's compat code often defines a kernel function itself for other kernels than the
+// targets: under a guard (`#if LINUX_VERSION_CODE < KERNEL_VERSION(3, 18, 0)` / `static inline
+// void udp_tunnel_sock_release(struct socket *sock) {}`), or in a copy of a kernel header that
+// the build finds only where the kernel lacks it. The workspace index knows the name as the
 // driver's wherever it is written, which kept the kernel's own declaration from being judged;
-// but on the targets gcc sees the kernel's declaration only (amneziawg passes a `struct socket *`
-// where every kernel from 4.0 takes a `struct sock *`). Such a name is the kernel's when every
-// line of the workspace headers the file reads that mentions it is certainly not compiled on any
-// target, and every quoted include was followed: an include left unread may define it.
+// but gcc sees only what the file reads (amneziawg passes a `struct socket *` where 7.2 takes a
+// `struct sock *`). Such a name is the kernel's when every include of the file and its headers
+// was followed (an include left unread, in a branch not decided, by a computed name, or of a
+// header only the build's own -I flags find, may define it), and:
+// - the headers the file reads mention it only on lines no target compiles, or
+// - they never mention it, and the file is a translation unit of its own (its Kbuild names
+//   its object): a `.c` file that another includes is compiled after its includer's
+//   definitions, which this check does not see.
 import { LineState, type IncludedHeader, type IncludeResolver } from '../c/preprocessor';
 
 export interface ShimInputs {
@@ -15,23 +20,31 @@ export interface ShimInputs {
   lineStates: readonly Uint8Array[];
   headers: readonly IncludedHeader[];
   resolveInclude?: IncludeResolver;
+  /** Whether some kernel's headers have `<name>`. */
+  isKernelHeader: (name: string) => boolean;
+  /** The module's Kbuild names the file's object. */
+  wholeUnit: boolean;
 }
 
-/** Answers, for one check, whether a name is written only on lines the headers compile on no target. */
+/** Answers, for one check, whether a name the workspace defines is, for this file, the kernel's. */
 export function uncompiledShims(inputs: ShimInputs): (name: string) => boolean {
   let followed: boolean | undefined;
-  return (name) => (followed ??= everyQuotedIncludeFollowed(inputs)) && mentionedOnlyWhereNotCompiled(name, inputs.headers);
+  return (name) => {
+    const mentions = compiledMentions(name, inputs.headers);
+    return mentions !== 'compiled' && (mentions === 'uncompiled' || inputs.wholeUnit) && (followed ??= everyIncludeFollowed(inputs));
+  };
 }
 
-function mentionedOnlyWhereNotCompiled(name: string, headers: readonly IncludedHeader[]): boolean {
+/** Whether the headers mention the name on a line some target may compile, only on lines none does, or nowhere. */
+function compiledMentions(name: string, headers: readonly IncludedHeader[]): 'compiled' | 'uncompiled' | 'none' {
   let mentioned = false;
   for (const header of headers) {
     for (const line of mentionLines(header.text, name)) {
-      if (header.lineStates.some((states) => states[line] !== LineState.Inactive)) return false;
+      if (header.lineStates.some((states) => states[line] !== LineState.Inactive)) return 'compiled';
       mentioned = true;
     }
   }
-  return mentioned;
+  return mentioned ? 'uncompiled' : 'none';
 }
 
 /** The lines where `name` stands as a whole word. */
@@ -46,18 +59,26 @@ function isWordCharacter(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }
 
-const QUOTED_INCLUDE = /^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"/gm;
+const INCLUDE = /^[ \t]*#[ \t]*include(?:_next)?[ \t]*(?:"([^"\n]+)"|<([^>\n]+)>|.*)/gm;
 
-/** Whether every `#include "…"` of the file and its headers is certainly skipped, or compiled and found. */
-function everyQuotedIncludeFollowed({ fileName, text, lineStates, headers, resolveInclude }: ShimInputs): boolean {
+/**
+ * Whether every `#include` of the file and its headers is certainly skipped, or compiled and
+ * read: a quoted one found in the workspace, an angle one there or in the kernel's headers.
+ */
+function everyIncludeFollowed({ fileName, text, lineStates, headers, resolveInclude, isKernelHeader }: ShimInputs): boolean {
   const files = [{ path: fileName, text, lineStates }, ...headers];
   return files.every((file) => {
     const lineOf = lineFinder(file.text);
-    for (const match of file.text.matchAll(QUOTED_INCLUDE)) {
-      const line = lineOf(match.index!);
-      const states = file.lineStates.map((perLine) => perLine[line] ?? LineState.Maybe);
+    for (const match of file.text.matchAll(INCLUDE)) {
+      const states = file.lineStates.map((perLine) => perLine[lineOf(match.index!)] ?? LineState.Maybe);
       if (states.some((state) => state === LineState.Maybe)) return false;
-      if (states.some((state) => state === LineState.Active) && resolveInclude?.(match[1], true, file.path) === undefined) return false;
+      if (states.every((state) => state === LineState.Inactive)) continue;
+      const [, quoted, angle] = match;
+      const found =
+        quoted !== undefined
+          ? resolveInclude?.(quoted, true, file.path) !== undefined
+          : angle !== undefined && (isKernelHeader(angle) || resolveInclude?.(angle, false, file.path) !== undefined);
+      if (!found) return false;
     }
     return true;
   });

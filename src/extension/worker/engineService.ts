@@ -182,6 +182,7 @@ export class EngineService {
       severities: knownCodes(request.severities),
       documentKey: request.key,
       workspaceTypes,
+      namedByKbuild: scope?.named,
     });
     this.documents.set(request.key, { version: request.version, targets, result, text: request.text });
     if (result.userspace !== undefined) log(`${request.fileName}: not kernel code (it includes <${result.userspace}>): not checked`);
