@@ -31,8 +31,9 @@ const USAGE = `Usage:
       Checks .c and .h files (folders recursively) against the targeted kernels, findings
       written as each file is done. --min-severity: error, warning, information or hint
       (the default: all); warning leaves out the notes (structs the data lacks, preprocessor
-      problems, version guards decided on every target); --jobs: threads (default: one per core, up to 4, from 64 files on); --timings: the time
-      taken, the peak memory and the slowest files, on stderr.
+      problems, version guards decided on every target). --jobs: threads (default: one per
+      core, up to 4, from 64 files on); --timings: the time taken, the peak memory and the
+      slowest files, on stderr.
       <spec>: labels and ranges, comma-separated: 5.4..6.8, >=5.10, 5.15, arm64, aws,
       versions (the default), arch, flavor, imported, all.
       --workspace: the driver's (or kernel tree's) root, when the files are part of it:
@@ -185,7 +186,6 @@ const VERSION: string = JSON.parse(readFileSync(join(packageRoot, 'package.json'
 /** Below this many files a run stays on the main thread: starting workers costs more than it saves. */
 const FILES_FOR_WORKERS = 64;
 
-/** Threads a run uses by default: every core, within reason (each holds its own checker). */
 /** The finding levels from most to least serious, as JSON and SARIF name them (text prints the last two as "note"). */
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
 
@@ -197,6 +197,7 @@ function shownSeverities(level: string | undefined): Set<Severity> {
   return new Set(SEVERITIES.slice(0, index + 1));
 }
 
+/** Threads a run uses by default: every core, within reason (each holds its own checker). */
 function defaultThreads(): number {
   return Math.max(1, Math.min(availableParallelism(), 4));
 }
