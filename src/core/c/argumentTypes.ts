@@ -161,7 +161,8 @@ export class ArgumentTypes {
 /**
  * The struct a declaration names when `text` up to `comma` is one whose declarators that comma
  * separates (`struct socket *new4 = NULL`): the statement starts with the struct type and the
- * comma is outside every parenthesis and brace, where C's comma only separates declarators.
+ * comma is outside every parenthesis and bracket (a brace starts the statement anew), where C's
+ * comma only separates declarators.
  */
 function declarationBefore(text: string, comma: number): { tag: string; constant: boolean } | undefined {
   const start = Math.max(text.lastIndexOf(';', comma), text.lastIndexOf('{', comma), text.lastIndexOf('}', comma)) + 1;
