@@ -132,7 +132,7 @@ static int lockfs_getlk(struct file *filp, struct file_lock *fl)
     // gcc 6.12: "invalid use of undefined type 'struct spi_master'"; 6.1 builds.
     const text = '#include <linux/spi/spi.h>\nstatic int demo_bus(struct spi_master *master)\n{\n\treturn master->bus_num;\n}\n';
     assert.deepEqual(rows(text, '6.1,6.12'), [
-      "warning 4:17-24 [6.12] `struct spi_master` is an incomplete type here with the kernel headers of 6.12: no header there defines it or #defines its name (6.1's have `#define spi_master spi_controller`)",
+      "warning 4:17-24 [6.12] `struct spi_master` is an incomplete type here with the kernel headers of 6.12: no header there defines it or #defines its name (6.1's headers have `#define spi_master spi_controller`)",
     ]);
     const compat = { '/ws/compat.h': '#ifndef spi_master\n#define spi_master spi_controller\n#endif\n' };
     assert.deepEqual(rows(text.replace('\n', '\n#include "compat.h"\n'), '6.1,6.12', compat), []);
@@ -152,7 +152,7 @@ static int lockfs_getlk(struct file *filp, struct file_lock *fl)
     // defines it, which an out-of-tree build never reads. gcc 6.12: "invalid use of undefined
     // type 'struct thermal_zone_device'" (5); 6.1 builds it.
     const text = '#include <linux/module.h>\n#include <linux/thermal.h>\nconst char *demo_zone_type(struct thermal_zone_device *tz)\n{\n\treturn tz->type;\n}\n';
-    const why = "`struct thermal_zone_device` is an incomplete type here with the kernel headers of 6.12–7.3: no header there defines it or #defines its name (6.1's define it in `<linux/thermal.h>`)";
+    const why = "`struct thermal_zone_device` is an incomplete type here with the kernel headers of 6.12–7.3: no header there defines it or #defines its name (6.1's headers define it in `<linux/thermal.h>`)";
     assert.deepEqual(rows(text, '6.1,6.12,7.2,7.3'), [`warning 5:13-17 [6.12,7.2,7.3] ${why}`]);
   });
 
@@ -173,7 +173,7 @@ static int lockfs_getlk(struct file *filp, struct file_lock *fl)
       '};',
       '',
     ].join('\n');
-    const why = "`struct platform_profile_ops` is an incomplete type here with the kernel headers of 6.1–6.12: no header there defines it or #defines its name (7.3's define it in `<linux/platform_profile.h>`)";
+    const why = "`struct platform_profile_ops` is an incomplete type here with the kernel headers of 6.1–6.12: no header there defines it or #defines its name (7.3's headers define it in `<linux/platform_profile.h>`)";
     assert.deepEqual(rows(text, '6.1,6.12'), [`warning 9:21-41 [6.1,6.12] ${why}`, `warning 10:3-14 [6.1,6.12] ${why}`]);
     assert.deepEqual(rows(text, '7.3'), []);
     // A header checked alone is read after whatever its includer includes: not judged (a stale

@@ -166,7 +166,7 @@ function whyIncomplete(context: RuleContext, aggregate: AggregateRef, defining: 
   let elsewhere: string | undefined;
   context.db.images.forEach((image, index) => {
     const given = headerDefinition(context.db, aggregate.kind, aggregate.name, index);
-    if (given) elsewhere = 'renamedTo' in given ? `${image.label}'s have \`#define ${aggregate.name} ${given.renamedTo}\`` : `${image.label}'s define it in \`<${given.header}>\``;
+    if (given) elsewhere = 'renamedTo' in given ? `${image.label}'s headers have \`#define ${aggregate.name} ${given.renamedTo}\`` : `${image.label}'s headers define it in \`<${given.header}>\``;
   });
   return `no header there defines it or #defines its name${elsewhere ? ` (${elsewhere})` : ''}`;
 }
