@@ -131,9 +131,9 @@ function incompleteTargets(context: RuleContext, input: IncompleteStructInput): 
  * judged: the data cannot tell it from one its headers make in a way they do not read.
  */
 function isGoneFromHeaders(db: KernelDatabase, key: string, image: number): boolean {
-  const ref = refOf(key);
-  if (db.renames(ref.name, image)) return false;
-  return db.images.some((_, other) => other !== image && headerDefinition(db, ref.kind, ref.name, other) !== undefined);
+  const { kind, name } = refOf(key);
+  if (db.renames(name, image)) return false;
+  return db.images.some((_, other) => other !== image && headerDefinition(db, kind, name, other) !== undefined);
 }
 
 /**
@@ -151,9 +151,9 @@ function headerDefinition(db: KernelDatabase, kind: string, name: string, image:
 }
 
 /** 'struct file_lock' → its kind and name (the inverse of aggregateKey). */
-function refOf(key: string): AggregateRef {
+function refOf(key: string): { kind: string; name: string } {
   const space = key.indexOf(' ');
-  return { kind: key.slice(0, space) as AggregateRef['kind'], name: key.slice(space + 1) };
+  return { kind: key.slice(0, space), name: key.slice(space + 1) };
 }
 
 /** Why the struct is incomplete on the failing kernels: the headers that define it and the file does not read, or that no header there gives it. */
