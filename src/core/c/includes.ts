@@ -156,6 +156,11 @@ export interface BuildFlags {
   includeDirs: string[];
   /** In the order the files set them; uncertain where a make conditional or a config-dependent variable chooses. */
   defines: CommandLineMacro[];
+  /**
+   * The files may pass flags this reader cannot see: a `$(shell …)` or a variable it cannot
+   * expand among the flags, or a make file they include. Any macro may then be defined.
+   */
+  unread: boolean;
 }
 
 /**
@@ -187,6 +192,21 @@ function macroFlags(value: string): { name: string; value: string | null; comput
     }
   }
   return macros;
+}
+
+const MAKE_INCLUDE = /^\s*(?:-|s)?include\s/;
+
+/**
+ * Whether a flags value may hold flags nobody can read here: a `$(shell …)`, a variable left
+ * unexpanded, or a make function with a `-D` in it. `-I` and `-include` paths are left out
+ * (a folder is no macro), and so are calls that pass literal options (`$(call cc-option,-Wx)`).
+ */
+function hasUnreadFlags(value: string): boolean {
+  const withoutPaths = value.replace(/(?:-include|-I)\s*\S+/g, ' ');
+  return unexpandedCalls(withoutPaths).some(([start, end]) => {
+    const call = withoutPaths.slice(start, end);
+    return /^\$[({]shell\b/.test(call) || /^\$[({][A-Za-z_][\w.-]*[)}]$/.test(call) || call.includes('-D');
+  });
 }
 
 /** The [start, end) spans of the `$(…)` / `${…}` calls left in a value, outermost only. */
@@ -223,7 +243,7 @@ function inTree(value: string, kernelTree: string | undefined): string {
  * (drivers/usb/gadget/function: `-I$(srctree)/drivers/usb/gadget/` for u_f.h).
  */
 export function kbuildFlags(file: string, roots: readonly string[], read: TextReader, kernelTree?: string): BuildFlags {
-  const flags: BuildFlags = { forcedIncludes: [], includeDirs: [], defines: [] };
+  const flags: BuildFlags = { forcedIncludes: [], includeDirs: [], defines: [], unread: false };
   const object = file.replace(/^.*\//, '').replace(/\.[ch]$/, '');
   for (const folder of foldersUpTo(dirname(file), rootOf(file, roots))) {
     for (const name of ['Kbuild', 'Makefile']) {
@@ -233,6 +253,10 @@ export function kbuildFlags(file: string, roots: readonly string[], read: TextRe
       const conditionals = new MakeConditionals(variables);
       for (const line of makeLines(text)) {
         if (conditionals.read(line)) continue;
+        if (MAKE_INCLUDE.test(line)) {
+          if (conditionals.reach !== Reach.Never) flags.unread = true;
+          continue;
+        }
         const assignment = FLAG_ASSIGNMENT.exec(line);
         if (!assignment) {
           variables.read(line, conditionals.reach);
@@ -243,6 +267,7 @@ export function kbuildFlags(file: string, roots: readonly string[], read: TextRe
         if (reach === Reach.Never) continue;
         const certain = reach === Reach.Always && !assignment[1].includes('$');
         const value = inTree(variables.expand(assignment[3]), kernelTree);
+        if (hasUnreadFlags(value)) flags.unread = true;
         for (const { computed, ...macro } of macroFlags(value)) flags.defines.push({ ...macro, certain: certain && !computed });
         for (const flag of value.matchAll(/(-include|-I)\s*(\S+)/g)) {
           const path = flag[2];

@@ -36,7 +36,19 @@ export interface KernelEnvironment {
    *  ('"foo"'), or a number text ('0x10', '64'); undefined when the symbol is not set in this image's full config
    *  (which means "off"); null when this image has no known config at all (then every CONFIG_ test is unknown). */
   config(symbol: string): string | undefined | null;
+  /**
+   * Whether the image's headers declare `name` as a macro or a function; undefined when not
+   * known (no header data for the image). Asked only of the names `KernelNames` accepts.
+   */
+  declares?(name: string): boolean | undefined;
 }
+
+/**
+ * The names a main file's `#if` may have decided per kernel from the kernel's headers: those
+ * some kernels' headers define and others do not. The caller passes it only where nothing
+ * else can define them (see kernelNameDecisions in the checker).
+ */
+export type KernelNames = (name: string) => boolean;
 
 /** Returns the text of an included header when it can be found inside the user's workspace, else undefined. */
 export type IncludeResolver = (
@@ -97,6 +109,8 @@ export interface PreprocessResult {
   stoppedAt: Int32Array;
   /** The workspace headers read for the file, each with its lines' states per environment (over all its inclusions). */
   headers: IncludedHeader[];
+  /** Some condition of the main file was decided from what the kernels' headers define (see KernelNames). */
+  decidedKernelNames: boolean;
 }
 
 export interface IncludedHeader {
@@ -124,10 +138,12 @@ export function preprocess(
   forcedIncludes: readonly string[] = [],
   /** Macros the build defines on the command line (`-D` in Kbuild), applied first as gcc does. */
   commandLine: readonly CommandLineMacro[] = [],
+  /** Names the main file's conditions may decide per kernel (see KernelNames); none when absent. */
+  kernelNames?: KernelNames,
 ): PreprocessResult {
   const source = scanSource(text, true);
   try {
-    return new PreprocessRun(fileName, envs, resolveInclude).run(source, forcedIncludes, commandLine);
+    return new PreprocessRun(fileName, envs, resolveInclude, kernelNames).run(source, forcedIncludes, commandLine);
   } catch (error) {
     // A bug here must not take the editor down; saying "don't know" everywhere is always safe.
     const message = error instanceof Error ? error.message : String(error);
@@ -139,6 +155,7 @@ export function preprocess(
       definedMacros: new Map(),
       stoppedAt: new Int32Array(envs.length).fill(-1),
       headers: [],
+      decidedKernelNames: false,
     };
   }
 }
@@ -442,12 +459,23 @@ class PreprocessRun {
   private readonly readingsInProgress: ReadingInProgress[] = [];
   /** Readings whose effects this call already has (made here, or replayed). */
   private readonly appliedReadings = new Set<HeaderReading>();
+  /** The main file's conditions ask it; header readings never do, so they stay shared. */
+  private readonly kernelName: KernelNames | undefined;
+  private decidedKernelNames = false;
 
   constructor(
     private readonly fileName: string,
     envs: KernelEnvironment[],
     private readonly resolveInclude: IncludeResolver | undefined,
+    kernelNames: KernelNames | undefined,
   ) {
+    this.kernelName =
+      kernelNames &&
+      ((name) => {
+        const decided = kernelNames(name);
+        if (decided) this.decidedKernelNames = true;
+        return decided;
+      });
     this.envCount = envs.length;
     this.views = envs.map((env) => new EnvironmentView(env));
     for (const view of this.views) view.onConfig = (symbol) => this.configAsked(symbol);
@@ -474,6 +502,7 @@ class PreprocessRun {
       definedMacros: this.definedMacros,
       stoppedAt: this.stoppedAt,
       headers: [...this.includedHeaders.values()],
+      decidedKernelNames: this.decidedKernelNames,
     };
   }
 
@@ -668,7 +697,7 @@ class PreprocessRun {
       if (report) this.report(directive.line, tokens);
       return values;
     }
-    if (this.envCount > 0) this.evaluateForGroup(tokens, this.everyEnv, values, directive, report);
+    if (this.envCount > 0) this.evaluateForGroup(tokens, this.everyEnv, values, directive, report, wantAll);
     return values;
   }
 
@@ -678,16 +707,17 @@ class PreprocessRun {
     values: (boolean | undefined)[],
     directive: Directive,
     report: boolean,
+    main: boolean,
   ): void {
     const budget = Math.min(EXPANSION_STEPS_PER_CONDITION, this.expansionStepsLeft);
-    const cx: ExpansionContext = { macros: this.macros, group, stepsLeft: budget };
+    const cx: ExpansionContext = { macros: this.macros, group, stepsLeft: budget, ...(main && this.kernelName ? { kernelName: this.kernelName } : {}) };
     const expanded = expandTokens(tokens, cx, 0);
     const classified = Array.isArray(expanded) ? classifyIdentifiers(expanded, cx) : expanded;
     this.expansionStepsLeft -= budget - Math.max(cx.stepsLeft, 0);
     if (classified instanceof NonUniformMacro) {
       // The environments disagree about a macro: evaluate each side on its own.
       for (const part of this.macros.partition(classified.name, group)) {
-        this.evaluateForGroup(tokens, part, values, directive, report);
+        this.evaluateForGroup(tokens, part, values, directive, report, main);
       }
       return;
     }

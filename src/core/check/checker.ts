@@ -15,6 +15,7 @@ import { isMacroStyleName } from '../c/kernelMacros';
 import type { WorkspaceTypes } from '../c/workspaceTypes';
 import { IncludedSourceFunctions } from '../c/includedSources';
 import { uncompiledShims } from './uncompiledShims';
+import { decidableKernelNames, preprocessDecidingKernelNames } from './kernelNameDecisions';
 import type { AggregateMention, FileUsages } from '../c/usages';
 import { DEFAULT_SEVERITIES, type Code } from '../rules';
 import { judgeAccessOperator } from '../rules/accessOperator';
@@ -58,7 +59,7 @@ export interface CheckResult {
 }
 
 /** The flags a driver's build adds to a file (see kbuildFlags), as the CLI and the extension find them. */
-export type BuildContext = Required<Pick<CheckOptions, 'resolveInclude' | 'forcedIncludes' | 'defines'>>;
+export type BuildContext = Required<Pick<CheckOptions, 'resolveInclude' | 'forcedIncludes' | 'defines' | 'unreadFlags'>>;
 
 /** The line `check` and the extension's log give for kernels a file refuses with #error. */
 export function describeStop(db: KernelDatabase, stopped: readonly number[], targets: readonly number[]): string {
@@ -74,6 +75,8 @@ export interface CheckOptions {
   forcedIncludes?: readonly string[];
   /** Macros the build defines on the command line (see kbuildFlags). */
   defines?: readonly CommandLineMacro[];
+  /** The build may pass flags its files do not show (BuildFlags.unread): then any macro may be defined. */
+  unreadFlags?: boolean;
   severities?: Partial<Record<Code, Severity>>;
   /** A key under which parse trees are kept for incremental re-parsing (an editor's document URI). */
   documentKey?: string;
@@ -233,15 +236,20 @@ export class Checker {
     return targets.map((image) => ({
       versionCode: this.db.images[image].versionCode,
       config: (symbol: string) => this.db.configValue(image, symbol),
+      declares: (name: string) => this.db.headers().declares(name, image),
     }));
   }
 
   /** Runs the preprocessor for every target, from what Kbuild passes a module plus the driver's own flags. */
   private preprocessFile(text: string, options: CheckOptions, environments: KernelEnvironment[]): PreprocessedFile {
-    const pre = preprocess(text, options.fileName, environments, options.resolveInclude, options.forcedIncludes, [
-      ...KBUILD_MODULE_DEFINES,
-      ...(options.defines ?? []),
-    ]);
+    const commandLine = [...KBUILD_MODULE_DEFINES, ...(options.defines ?? [])];
+    const headers = this.db.headers();
+    const pre = preprocessDecidingKernelNames(
+      (kernelNames) => preprocess(text, options.fileName, environments, options.resolveInclude, options.forcedIncludes, commandLine, kernelNames),
+      decidableKernelNames(headers),
+      { fileName: options.fileName, text, resolveInclude: options.resolveInclude, isKernelHeader: (name) => headers.isKernelHeader(name) },
+      options.unreadFlags === true,
+    );
     // A target the build stops for at an #error is not built, so nothing breaks there.
     const built = (slot: number) => pre.stoppedAt[slot] < 0;
     // The lines the parser reads; same lengths as the text's, so every offset holds.
@@ -539,8 +547,8 @@ function sliceKey(documentKey: string): string {
 
 /** What a re-check may reuse a check under: the options but for the document and its text. */
 function optionsKeyOf(options: CheckOptions): string {
-  const { fileName, targets, forcedIncludes, defines, severities, workspaceTypes } = options;
-  return JSON.stringify([fileName, targets, forcedIncludes ?? [], defines ?? [], severities ?? {}, workspaceTypes?.generation ?? -1]);
+  const { fileName, targets, forcedIncludes, defines, unreadFlags, severities, workspaceTypes } = options;
+  return JSON.stringify([fileName, targets, forcedIncludes ?? [], defines ?? [], unreadFlags ?? false, severities ?? {}, workspaceTypes?.generation ?? -1]);
 }
 
 /** Findings in file order, without those on or under a line marked `kernel-compat-ignore`. */

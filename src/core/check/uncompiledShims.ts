@@ -11,17 +11,10 @@
 // - they never mention it, and the file is a translation unit of its own (its Kbuild names
 //   its object): a `.c` file that another includes is compiled after its includer's
 //   definitions, which this check does not see.
-import { LineState, type IncludedHeader, type IncludeResolver } from '../c/preprocessor';
+import { LineState, type IncludedHeader } from '../c/preprocessor';
+import { everyIncludeFollowed, lineFinder, type IncludeSight } from './followedIncludes';
 
-export interface ShimInputs {
-  fileName: string;
-  text: string;
-  /** The file's line states per target. */
-  lineStates: readonly Uint8Array[];
-  headers: readonly IncludedHeader[];
-  resolveInclude?: IncludeResolver;
-  /** Whether some kernel's headers have `<name>`. */
-  isKernelHeader: (name: string) => boolean;
+export interface ShimInputs extends IncludeSight {
   /** The module's Kbuild names the file's object. */
   wholeUnit: boolean;
 }
@@ -31,7 +24,7 @@ export function uncompiledShims(inputs: ShimInputs): (name: string) => boolean {
   let followed: boolean | undefined;
   return (name) => {
     const mentions = compiledMentions(name, inputs.headers);
-    return mentions !== 'compiled' && (mentions === 'uncompiled' || inputs.wholeUnit) && (followed ??= everyIncludeFollowed(inputs));
+    return mentions !== 'compiled' && (mentions === 'uncompiled' || inputs.wholeUnit) && (followed ??= everyIncludeFollowed(inputs, 'unread'));
   };
 }
 
@@ -57,42 +50,4 @@ function* mentionLines(text: string, name: string): Generator<number> {
 
 function isWordCharacter(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
-}
-
-const INCLUDE = /^[ \t]*#[ \t]*include(?:_next)?[ \t]*(?:"([^"\n]+)"|<([^>\n]+)>|.*)/gm;
-
-/**
- * Whether every `#include` of the file and its headers is certainly skipped, or compiled and
- * read: a quoted one found in the workspace, an angle one there or in the kernel's headers.
- */
-function everyIncludeFollowed({ fileName, text, lineStates, headers, resolveInclude, isKernelHeader }: ShimInputs): boolean {
-  const files = [{ path: fileName, text, lineStates }, ...headers];
-  return files.every((file) => {
-    const lineOf = lineFinder(file.text);
-    for (const match of file.text.matchAll(INCLUDE)) {
-      const states = file.lineStates.map((perLine) => perLine[lineOf(match.index!)] ?? LineState.Maybe);
-      if (states.some((state) => state === LineState.Maybe)) return false;
-      if (states.every((state) => state === LineState.Inactive)) continue;
-      const [, quoted, angle] = match;
-      const found =
-        quoted !== undefined
-          ? resolveInclude?.(quoted, true, file.path) !== undefined
-          : angle !== undefined && (isKernelHeader(angle) || resolveInclude?.(angle, false, file.path) !== undefined);
-      if (!found) return false;
-    }
-    return true;
-  });
-}
-
-/** The line of an offset, for offsets asked in increasing order. */
-function lineFinder(text: string): (offset: number) => number {
-  let line = 0;
-  let counted = 0;
-  return (offset) => {
-    for (let newline = text.indexOf('\n', counted); newline >= 0 && newline < offset; newline = text.indexOf('\n', newline + 1)) {
-      line++;
-      counted = newline + 1;
-    }
-    return line;
-  };
 }

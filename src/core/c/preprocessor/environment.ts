@@ -46,6 +46,17 @@ export class EnvironmentView {
         return truthValue(this.configMacro(name).defined);
       case LeafKind.ConfigIsOne:
         return truthValue(this.configMacro(name).isOne);
+      case LeafKind.KernelName:
+        // gcc reads a name no macro defines as 0, whether `defined(X)` or `X`.
+        return this.kernelDeclares(name) === false ? 0 : undefined;
+    }
+  }
+
+  private kernelDeclares(name: string): boolean | undefined {
+    try {
+      return this.env.declares?.(name);
+    } catch {
+      return undefined;
     }
   }
 

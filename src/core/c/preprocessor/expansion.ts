@@ -11,6 +11,11 @@ export interface ExpansionContext {
   /** Environments that agree on every macro looked at so far. */
   readonly group: readonly number[];
   stepsLeft: number;
+  /**
+   * Whether an identifier nothing seen defines is a name the kernel's headers define on some
+   * kernels only, to be decided per kernel (see LeafKind.KernelName); absent, it stays unknown.
+   */
+  readonly kernelName?: (name: string) => boolean;
 }
 
 export const EXPANSION_LIMIT_MESSAGE = 'macro expansion too long; condition left undecided';
@@ -127,7 +132,7 @@ export function definedOperator(pending: Token[], cx: ExpansionContext): Token |
   }
   if (isBuiltinName(name)) return ONE_TOKEN;
   if (isConfigName(name)) return leafToken(LeafKind.ConfigDefined, name);
-  return unknownToken(name);
+  return cx.kernelName?.(name) ? leafToken(LeafKind.KernelName, name) : unknownToken(name);
 }
 
 /** Reads `( a, b, ... )` off the pending stack; the '(' is on top. */
@@ -341,7 +346,7 @@ export function configTestTokens(test: ConfigTest, arg: Token[], cx: ExpansionCo
   ];
 }
 
-/** Gives every identifier left after expansion its #if meaning: 0 when known undefined, else unknown. */
+/** Gives every identifier left after expansion its #if meaning: 0 when known undefined, a kernel name's leaf, else unknown. */
 export function classifyIdentifiers(tokens: Token[], cx: ExpansionContext): Token[] | NonUniformMacro {
   const out: Token[] = new Array<Token>(tokens.length);
   for (let i = 0; i < tokens.length; i++) {
@@ -361,7 +366,7 @@ export function classifyIdentifiers(tokens: Token[], cx: ExpansionContext): Toke
     } else if (isConfigName(name)) {
       out[i] = leafToken(LeafKind.ConfigValue, name);
     } else {
-      out[i] = unknownToken(name);
+      out[i] = cx.kernelName?.(name) ? leafToken(LeafKind.KernelName, name) : unknownToken(name);
     }
   }
   return out;

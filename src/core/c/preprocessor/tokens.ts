@@ -29,6 +29,11 @@ export const enum LeafKind {
   ConfigDefined,
   /** Whether CONFIG_X is defined as exactly `1` (the kernel's IS_BUILTIN test). */
   ConfigIsOne,
+  /**
+   * `defined(X)`, or `X` as a value, for a name the kernel's headers define on some kernels
+   * and not on others: 0 where they declare no macro or function of it, else unknown.
+   */
+  KernelName,
 }
 
 export interface Token {

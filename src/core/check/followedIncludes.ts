@@ -1,0 +1,61 @@
+// Whether the preprocessor saw everything a file's build reads before its conditions: an
+// include it did not read (not found, computed, or a header only the build's own -I flags
+// find) may define any macro, so what a check concludes from "nothing defines X" needs every
+// include of the file and its headers followed.
+import { LineState, type IncludedHeader, type IncludeResolver } from '../c/preprocessor';
+
+export interface IncludeSight {
+  fileName: string;
+  text: string;
+  /** The file's line states per target. */
+  lineStates: readonly Uint8Array[];
+  headers: readonly IncludedHeader[];
+  resolveInclude?: IncludeResolver;
+  /** Whether some kernel's headers have `<name>`. */
+  isKernelHeader: (name: string) => boolean;
+}
+
+/**
+ * How an include on a line some target may or may not compile counts: `unread` when the
+ * caller needs every compiled line's meaning known (an undecided include is then as good as
+ * unread), `if-found` when it is enough that the header, if compiled, was found and read.
+ */
+export type UndecidedIncludes = 'unread' | 'if-found';
+
+const INCLUDE = /^[ \t]*#[ \t]*include(?:_next)?[ \t]*(?:"([^"\n]+)"|<([^>\n]+)>|.*)/gm;
+
+/**
+ * Whether every `#include` of the file and its headers is certainly skipped, or read: a
+ * quoted one found in the workspace, an angle one there or in the kernel's headers.
+ */
+export function everyIncludeFollowed({ fileName, text, lineStates, headers, resolveInclude, isKernelHeader }: IncludeSight, undecided: UndecidedIncludes): boolean {
+  const files = [{ path: fileName, text, lineStates }, ...headers];
+  return files.every((file) => {
+    const lineOf = lineFinder(file.text);
+    for (const match of file.text.matchAll(INCLUDE)) {
+      const states = file.lineStates.map((perLine) => perLine[lineOf(match.index!)] ?? LineState.Maybe);
+      if (undecided === 'unread' && states.some((state) => state === LineState.Maybe)) return false;
+      if (states.every((state) => state === LineState.Inactive)) continue;
+      const [, quoted, angle] = match;
+      const found =
+        quoted !== undefined
+          ? resolveInclude?.(quoted, true, file.path) !== undefined
+          : angle !== undefined && (isKernelHeader(angle) || resolveInclude?.(angle, false, file.path) !== undefined);
+      if (!found) return false;
+    }
+    return true;
+  });
+}
+
+/** The line of an offset, for offsets asked in increasing order. */
+export function lineFinder(text: string): (offset: number) => number {
+  let line = 0;
+  let counted = 0;
+  return (offset) => {
+    for (let newline = text.indexOf('\n', counted); newline >= 0 && newline < offset; newline = text.indexOf('\n', newline + 1)) {
+      line++;
+      counted = newline + 1;
+    }
+    return line;
+  };
+}
