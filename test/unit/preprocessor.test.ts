@@ -1086,3 +1086,40 @@ describe('preprocessor: what the build adds and where it stops', () => {
     assert.deepEqual([...result.stoppedAt], [1, -1, -1, 6]);
   });
 });
+
+describe('preprocessor: conditions on kernel macros', () => {
+  // NETIF_F_LLTX left the headers in 6.12; the fourth kernel has no header data.
+  const declaredOn: Record<string, boolean | undefined>[] = [{ NETIF_F_LLTX: true }, { NETIF_F_LLTX: true }, { NETIF_F_LLTX: false }, {}];
+  const envs = ENVS.map((env, i) => ({ ...env, declares: (name: string) => declaredOn[i][name] }));
+  const kernelNames = (name: string): boolean => name === 'NETIF_F_LLTX';
+  const source = [
+    '#include "compat.h"',
+    '#ifdef NETIF_F_LLTX',
+    'int lltx_feature;',
+    '#else',
+    'int lltx_member;',
+    '#endif',
+    '#if NETIF_F_LLTX',
+    'int valued;',
+    '#endif',
+  ];
+  const runWith = (compat: string, names = kernelNames) => preprocess(source.join('\n'), '/ws/drv.c', envs, headers({ '/ws/compat.h': compat }), [], [], names);
+
+  it("decides a main file's test of a kernel name where that kernel's headers have none, and says so", () => {
+    const result = runWith('');
+    assert.deepEqual(at(result, 2), [M, M, I, M]);
+    assert.deepEqual(at(result, 4), [M, M, A, M]);
+    assert.deepEqual(at(result, 7), [M, M, I, M]);
+    assert.equal(result.decidedKernelNames, true);
+  });
+
+  it("leaves it to the driver's own definitions, and undecided without the names or in a header", () => {
+    assert.deepEqual(at(runWith('#define NETIF_F_LLTX 0'), 2), [A, A, A, A]);
+    const without = runWith('', () => false);
+    assert.deepEqual(at(without, 2), [M, M, M, M]);
+    assert.equal(without.decidedKernelNames, false);
+    // The same test inside a header the file reads: its reading is shared, and stays as before.
+    const inHeader = runWith('#ifdef NETIF_F_LLTX\n#define DRV_LLTX 1\n#endif');
+    assert.deepEqual(inHeader.headers[0].lineStates.map((states) => states[1]), [M, M, M, M]);
+  });
+});

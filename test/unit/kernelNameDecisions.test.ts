@@ -1,0 +1,80 @@
+// A driver's test of a kernel macro is decided on the kernels whose headers have no such name
+// (kernelNameDecisions.ts), and only where nothing the checker did not read could define it.
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../src/cli/main';
+
+async function findings(files: Record<string, string>, targets: string): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'kernel-compat-names-'));
+  try {
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    let out = '';
+    await run(['check', '--format', 'json', '--min-severity', 'warning', '--targets', targets, dir], { out: (t) => (out += t), err: () => {} });
+    type Reported = { file: string; line: number; column: number; endColumn: number; code: string; targets: string[]; message: string };
+    return (JSON.parse(out) as Reported[]).map((f) => `${f.file.slice(dir.length + 1)}:${f.line}:${f.column}-${f.endColumn} ${f.code} [${f.targets.join(',')}] ${f.message}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Built with Kbuild and gcc-12 against Debian's headers: 7.2 fails at line 20 only; 6.1 and 6.12 build. */
+const DEMO = [
+  '#include <linux/module.h>',
+  '#include <linux/netdevice.h>',
+  '#include <linux/timer.h>',
+  '#include "compat.h"',
+  '',
+  'static struct timer_list demo_timer;',
+  '',
+  'static void demo_setup(struct net_device *dev)',
+  '{',
+  '#ifdef NETIF_F_LLTX',
+  '\tdev->features |= NETIF_F_LLTX;',
+  '#else',
+  '\tdev->lltx = true;',
+  '#endif',
+  '}',
+  '',
+  '#ifndef from_timer',
+  'static void demo_stop(void)',
+  '{',
+  '\tdel_timer(&demo_timer);',
+  '}',
+  '#endif',
+  '',
+  '#ifndef __has_builtin',
+  'static void demo_delete(void)',
+  '{',
+  '\ttimer_delete(&demo_timer);',
+  '}',
+  '#endif',
+  'MODULE_LICENSE("GPL");',
+  '',
+].join('\n');
+
+const DEL_TIMER_ON_7_2 =
+  'demo.c:20:2-11 missing-function [7.2] `del_timer` is not declared by the kernel headers of 7.2, so the call does not compile there: `timer_delete` took its place (the same parameters, declared from 6.1)';
+
+describe('conditions on kernel macros', () => {
+  it("judges the branch a kernel takes because its headers lack the macro, and no other: not the compiler's own names", async () => {
+    // from_timer left the headers in 7.2, NETIF_F_LLTX in 6.12 (where `lltx` is a member);
+    // gcc defines __has_builtin itself, whatever 5.10's headers say.
+    assert.deepEqual(await findings({ 'Kbuild': 'obj-m := demo.o\n', 'demo.c': DEMO, 'compat.h': '' }, '5.10,6.1,6.12,7.2'), [DEL_TIMER_ON_7_2]);
+  });
+
+  it("leaves it undecided where the driver may define the name out of sight: an include it did not find, or flags its Kbuild computes", async () => {
+    const files = { 'Kbuild': 'obj-m := demo.o\n', 'demo.c': DEMO, 'compat.h': '' };
+    assert.deepEqual(await findings({ ...files, 'compat.h': '#include "config-generated.h"\n' }, '6.12,7.2'), []);
+    assert.deepEqual(await findings({ ...files, 'Kbuild': 'obj-m := demo.o\nccflags-y += $(shell $(src)/detect.sh)\n' }, '6.12,7.2'), []);
+    assert.deepEqual(await findings({ ...files, 'Kbuild': 'obj-m := demo.o\ninclude $(src)/flags.mk\n' }, '6.12,7.2'), []);
+    // Literal options through a make function, and -I folders, hide no macro.
+    assert.deepEqual(await findings({ ...files, 'Kbuild': 'obj-m := demo.o\nccflags-y += -I$(src)/include $(call cc-option,-Wno-unused)\n' }, '6.12,7.2'), [DEL_TIMER_ON_7_2]);
+  });
+
+  it("follows the driver's own definition of the name before the test", async () => {
+    const compat = '#include <linux/version.h>\n#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 0, 0)\n#define from_timer timer_container_of\n#endif\n';
+    assert.deepEqual(await findings({ 'Kbuild': 'obj-m := demo.o\n', 'demo.c': DEMO, 'compat.h': compat }, '6.12,7.2'), []);
+  });
+});
