@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import { kbuildFlags } from '../../src/core/c/includes';
 
 /** kbuildFlags over an in-memory module folder /m holding one Makefile. */
-function flagsOf(makefile: string[], file = '/m/drv.c') {
-  const files: Record<string, string> = { '/m/Makefile': makefile.join('\n') };
+function flagsOf(makefile: string[], file = '/m/drv.c', others: Record<string, string> = {}) {
+  const files: Record<string, string> = { '/m/Makefile': makefile.join('\n'), ...others };
   return kbuildFlags(file, ['/m'], (path) => files[path]);
 }
 
@@ -24,6 +24,8 @@ describe('kbuildFlags: -D and -U', () => {
       { name: 'DRV_NAME', value: '"drv"', certain: true },
       { name: 'DEBUG', value: null, certain: true },
       { name: 'ONLY_DRV', value: '1', certain: true },
+      // Defined, with a value make works out: either way for `#if`, never left out.
+      { name: 'FROM_MAKE', value: '1', certain: false },
     ]);
   });
 
@@ -74,6 +76,30 @@ describe('kbuildFlags: -D and -U', () => {
       { name: 'HAVE_GENHD_H', value: '1', certain: false },
       { name: 'AFTER', value: '1', certain: true },
     ]);
+    // Each flag those functions may pass is named: nothing else is passed.
+    assert.equal(flags.unread, false);
+  });
+
+  it('knows when the flags may hold macros it cannot read: a script, a computed name, an unknown variable, an included make file', () => {
+    const unread = (line: string) => flagsOf(['obj-m := drv.o', line]).unread;
+    assert.equal(unread('ccflags-y += $(shell $(src)/conftest.sh $(srctree))'), true);
+    assert.equal(unread('EXTRA_CFLAGS += $(shell . /etc/os-release; echo "-D"$${ID})'), true);
+    assert.equal(unread('ccflags-y += $(VENDOR_DEFINES)'), true);
+    assert.equal(unread('include $(src)/flags.mk'), true);
+    // A make file it includes is read in place (AQtion's Kbuild.cflags), conditionals and all.
+    const included = flagsOf(['obj-m := drv.o', 'include $(src)/Kbuild.cflags'], '/m/drv.c', { '/m/Kbuild.cflags': 'ccflags-y += -DAQ_CFG\nifdef CONFIG_X\nccflags-y += -DAQ_X\nendif\n' });
+    assert.equal(included.unread, false);
+    assert.deepEqual(included.defines, [
+      { name: 'AQ_CFG', value: '1', certain: true },
+      { name: 'AQ_X', value: '1', certain: false },
+    ]);
+    // The folder's own Kbuild, read anyway; a flag variable, read from its own assignments.
+    assert.equal(unread('include $(src)/Kbuild'), false);
+    assert.equal(unread('ccflags-y += $(EXTRA_CFLAGS)'), false);
+    // Folders, literal options and a value make computes hide no macro name.
+    const read = flagsOf(['obj-m := drv.o', 'ccflags-y += -I$(KSRC)/include $(call cc-option,-Wno-unused) -DDRV_VERSION=\\"$(shell git describe)\\"']);
+    assert.equal(read.unread, false);
+    assert.deepEqual(read.defines, [{ name: 'DRV_VERSION', value: '1', certain: false }]);
   });
 
   it('knows the KERNELRELEASE test: the Kbuild pass is certain, the outer make adds nothing', () => {
@@ -108,7 +134,10 @@ describe('kbuildFlags: make variables and literal conditionals', () => {
     ]);
     assert.deepEqual(flags.includeDirs, ['/include', '/m/backport']);
     assert.deepEqual(flags.forcedIncludes, ['/compat.h']);
-    assert.deepEqual(flags.defines, [{ name: 'DRV_VERSION', value: '2.1', certain: true }]);
+    assert.deepEqual(flags.defines, [
+      { name: 'DRV_VERSION', value: '2.1', certain: true },
+      { name: 'FROM_SHELL', value: '1', certain: false },
+    ]);
   });
 
   it('reads $(srctree) as the root of the kernel tree the file lies in, and leaves it out elsewhere', () => {

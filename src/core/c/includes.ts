@@ -187,25 +187,35 @@ function macroFlags(value: string): { name: string; value: string | null; comput
       const quote = outerQuote || innerQuote;
       let raw = assigned ?? '1';
       if (quote && raw.endsWith(quote)) raw = raw.slice(0, -1);
-      if (raw.includes('$')) continue; // a make variable we do not evaluate
-      macros.push({ name, value: raw.replace(/^'(.*)'$/, '$1').replace(/\\(.)/g, '$1'), computed });
+      // A value made by make (`-DVERSION=$(shell git describe)`): defined, but its value is not known.
+      if (raw.includes('$')) macros.push({ name, value: '1', computed: true });
+      else macros.push({ name, value: raw.replace(/^'(.*)'$/, '$1').replace(/\\(.)/g, '$1'), computed });
     }
   }
   return macros;
 }
 
-const MAKE_INCLUDE = /^\s*(?:-|s)?include\s/;
+const MAKE_INCLUDE = /^\s*(?:-|s)?include\s+(.*?)\s*$/;
+/** Variables whose flags are read from their own assignments (FLAG_ASSIGNMENT): `ccflags-y += $(EXTRA_CFLAGS)` hides nothing. */
+const FLAG_VARIABLE = /^\$[({](ccflags-[\w-]*|subdir-ccflags-[\w-]*|EXTRA_CFLAGS|KBUILD_CFLAGS|KBUILD_CPPFLAGS|NOSTDINC_FLAGS|ccflags)[)}]$/;
 
 /**
- * Whether a flags value may hold flags nobody can read here: a `$(shell …)`, a variable left
- * unexpanded, or a make function with a `-D` in it. `-I` and `-include` paths are left out
- * (a folder is no macro), and so are calls that pass literal options (`$(call cc-option,-Wx)`).
+ * Whether a flags value may hold flags nobody can read here: a variable left unexpanded (but
+ * one of the flag variables, read from their own assignments), a
+ * `-D` whose name is computed (`echo "-D"$${val}`), or a `$(shell …)` that prints no literal
+ * `-D` (it runs a script, whose output may be any flag). A literal `-DHAVE_X` in a make
+ * function is read, as uncertain (macroFlags); so are `-I` and `-include` paths, the value of
+ * a `-DNAME=$(…)`, and calls that pass literal options (`$(call cc-option,-Wx)`).
  */
 function hasUnreadFlags(value: string): boolean {
   const withoutPaths = value.replace(/(?:-include|-I)\s*\S+/g, ' ');
   return unexpandedCalls(withoutPaths).some(([start, end]) => {
+    if (/-D\s*['"]?[A-Za-z_]\w*=\\?['"]?$/.test(withoutPaths.slice(0, start))) return false;
     const call = withoutPaths.slice(start, end);
-    return /^\$[({]shell\b/.test(call) || /^\$[({][A-Za-z_][\w.-]*[)}]$/.test(call) || call.includes('-D');
+    if (/^\$[({][A-Za-z_][\w.-]*[)}]$/.test(call)) return !FLAG_VARIABLE.test(call);
+    const flags = [...call.matchAll(/-D\s*['"]?(.)/g)];
+    if (flags.some(([, next]) => !/[A-Za-z_]/.test(next))) return true;
+    return /^\$[({]shell\b/.test(call) && flags.length === 0;
   });
 }
 
@@ -237,7 +247,8 @@ function inTree(value: string, kernelTree: string | undefined): string {
  * Reads the `Kbuild` and `Makefile` of each folder from the file's up to its workspace root
  * (at most the file's own folder when there is no root) for `-include`, `-I`, `-D` and `-U`
  * flags. Only paths relative to the module folder are understood; anything naming other make
- * variables is left out rather than guessed. A `-D` under a make conditional (other than the
+ * variables is left out rather than guessed; a make file they include is read in place. A `-D`
+ * under a make conditional (other than the
  * KERNELRELEASE test) or on a config-dependent variable (`ccflags-$(CONFIG_X)`) is uncertain.
  * `kernelTree`: the root of the kernel source tree the file lies in, which `$(srctree)` names
  * (drivers/usb/gadget/function: `-I$(srctree)/drivers/usb/gadget/` for u_f.h).
@@ -247,37 +258,76 @@ export function kbuildFlags(file: string, roots: readonly string[], read: TextRe
   const object = file.replace(/^.*\//, '').replace(/\.[ch]$/, '');
   for (const folder of foldersUpTo(dirname(file), rootOf(file, roots))) {
     for (const name of ['Kbuild', 'Makefile']) {
-      const text = read(join(folder, name));
+      const path = join(folder, name);
+      const text = read(path);
       if (text === undefined) continue;
       const variables = new MakeVariables(folder);
-      const conditionals = new MakeConditionals(variables);
-      for (const line of makeLines(text)) {
-        if (conditionals.read(line)) continue;
-        if (MAKE_INCLUDE.test(line)) {
-          if (conditionals.reach !== Reach.Never) flags.unread = true;
-          continue;
-        }
-        const assignment = FLAG_ASSIGNMENT.exec(line);
-        if (!assignment) {
-          variables.read(line, conditionals.reach);
-          continue;
-        }
-        if (assignment[2] !== undefined && assignment[2] !== object) continue;
-        const reach = conditionals.reach;
-        if (reach === Reach.Never) continue;
-        const certain = reach === Reach.Always && !assignment[1].includes('$');
-        const value = inTree(variables.expand(assignment[3]), kernelTree);
-        if (hasUnreadFlags(value)) flags.unread = true;
-        for (const { computed, ...macro } of macroFlags(value)) flags.defines.push({ ...macro, certain: certain && !computed });
-        for (const flag of value.matchAll(/(-include|-I)\s*(\S+)/g)) {
-          const path = flag[2];
-          if (path.includes('$')) continue;
-          const absolute = resolve(folder, path);
-          const list = flag[1] === '-include' ? flags.forcedIncludes : flags.includeDirs;
-          if (!list.includes(absolute)) list.push(absolute);
-        }
-      }
+      readFlagFile(text, { folder, object, kernelTree, read, flags, variables, conditionals: new MakeConditionals(variables), seen: new Set([path]) });
     }
   }
   return flags;
+}
+
+/** One make file being read for flags, with the files it includes. */
+interface FlagReading {
+  folder: string;
+  /** The object the flags are for: `CFLAGS_<object>.o` applies, other objects' do not. */
+  object: string;
+  kernelTree: string | undefined;
+  read: TextReader;
+  flags: BuildFlags;
+  variables: MakeVariables;
+  conditionals: MakeConditionals;
+  /** The make files read so far: an include cycle ends there. */
+  seen: Set<string>;
+}
+
+/** Make files one Kbuild file may include before the rest are counted as unread. */
+const MAX_INCLUDED_MAKE_FILES = 8;
+
+function readFlagFile(text: string, reading: FlagReading): void {
+  const { conditionals, variables } = reading;
+  for (const line of makeLines(text)) {
+    if (conditionals.read(line)) continue;
+    const included = MAKE_INCLUDE.exec(line);
+    if (included) readIncludedMakeFile(included[1], reading);
+    else {
+      const assignment = FLAG_ASSIGNMENT.exec(line);
+      if (assignment) readFlagAssignment(assignment, reading);
+      else variables.read(line, conditionals.reach);
+    }
+  }
+}
+
+/** `include X` is read in place, as make does; one that cannot be found or named may pass any flag. */
+function readIncludedMakeFile(spec: string, reading: FlagReading): void {
+  const { folder, conditionals, variables, flags, seen } = reading;
+  if (conditionals.reach === Reach.Never) return;
+  const path = resolve(folder, variables.expand(spec));
+  // The folder's own Kbuild and Makefile are read anyway (AQtion's Makefile includes its Kbuild).
+  if (seen.has(path) || ['Kbuild', 'Makefile'].some((own) => join(folder, own) === path)) return;
+  const text = path.includes('$') || seen.size > MAX_INCLUDED_MAKE_FILES ? undefined : reading.read(path);
+  if (text === undefined) {
+    flags.unread = true;
+    return;
+  }
+  seen.add(path);
+  readFlagFile(text, reading);
+}
+
+function readFlagAssignment(assignment: RegExpExecArray, { folder, object, kernelTree, flags, variables, conditionals }: FlagReading): void {
+  if (assignment[2] !== undefined && assignment[2] !== object) return;
+  const reach = conditionals.reach;
+  if (reach === Reach.Never) return;
+  const certain = reach === Reach.Always && !assignment[1].includes('$');
+  const value = inTree(variables.expand(assignment[3]), kernelTree);
+  if (hasUnreadFlags(value)) flags.unread = true;
+  for (const { computed, ...macro } of macroFlags(value)) flags.defines.push({ ...macro, certain: certain && !computed });
+  for (const flag of value.matchAll(/(-include|-I)\s*(\S+)/g)) {
+    const path = flag[2];
+    if (path.includes('$')) continue;
+    const absolute = resolve(folder, path);
+    const list = flag[1] === '-include' ? flags.forcedIncludes : flags.includeDirs;
+    if (!list.includes(absolute)) list.push(absolute);
+  }
 }
