@@ -17,7 +17,7 @@ import { LRUCache } from 'lru-cache';
 import { DEFINED_TOKEN, NOT_TOKEN, tokenize, TokenKind, type Token } from './preprocessor/tokens';
 import { leadingIdentifier, parseIncludeTarget, scanSource, testedUndefined, type Directive, type ScannedSource } from './preprocessor/directives';
 import { isZero, sameNum } from './preprocessor/numbers';
-import { EnvironmentView, type ConfigMacro } from './preprocessor/environment';
+import { EnvironmentView, isKernelNameSymbol, type ConfigMacro } from './preprocessor/environment';
 import { DEFINED_UNKNOWN_VALUE, ExpressionError, isBuiltinName, isConfigName, macroDefinitionOf, MacroRecording, MacroState, MacroTables, NonUniformMacro, UNDEFINED_MACRO, UNKNOWN_MACRO, type MacroEntry, type MacroSnapshot } from './preprocessor/macroTables';
 import { classifyIdentifiers, expandTokens, type ExpansionContext } from './preprocessor/expansion';
 import { evaluateNode, ExpressionParser } from './preprocessor/expressions';
@@ -44,9 +44,9 @@ export interface KernelEnvironment {
 }
 
 /**
- * The names a main file's `#if` may have decided per kernel from the kernel's headers: those
- * some kernels' headers define and others do not. The caller passes it only where nothing
- * else can define them (see kernelNameDecisions in the checker).
+ * The names an `#if` may decide per kernel from what the kernel's headers declare: those some
+ * kernels' headers define and others do not. The caller passes it only where nothing else can
+ * define them (see check/kernelNameDecisions.ts).
  */
 export type KernelNames = (name: string) => boolean;
 
@@ -109,7 +109,7 @@ export interface PreprocessResult {
   stoppedAt: Int32Array;
   /** The workspace headers read for the file, each with its lines' states per environment (over all its inclusions). */
   headers: IncludedHeader[];
-  /** Some condition of the main file was decided from what the kernels' headers define (see KernelNames). */
+  /** Some condition, of the file or a workspace header it reads, asked what the kernels' headers declare (see KernelNames). */
   decidedKernelNames: boolean;
 }
 
@@ -138,7 +138,7 @@ export function preprocess(
   forcedIncludes: readonly string[] = [],
   /** Macros the build defines on the command line (`-D` in Kbuild), applied first as gcc does. */
   commandLine: readonly CommandLineMacro[] = [],
-  /** Names the main file's conditions may decide per kernel (see KernelNames); none when absent. */
+  /** Names conditions may decide per kernel (see KernelNames); none when absent. */
   kernelNames?: KernelNames,
 ): PreprocessResult {
   const source = scanSource(text, true);
@@ -405,13 +405,14 @@ class SharedHeaders {
     sizeCalculation: (entry) => entry.source.lineCount + 1,
   });
 
-  readingsKey(resolver: IncludeResolver, path: string): string {
+  /** `decidesKernelNames`: a reading that may decide kernel names (see KernelNames) is never one that may not. */
+  readingsKey(resolver: IncludeResolver, path: string, decidesKernelNames: boolean): string {
     let id = this.resolverIds.get(resolver);
     if (id === undefined) {
       this.resolverIds.set(resolver, (id = this.nextResolverId++));
       this.forgetResolver.register(resolver, id);
     }
-    return `${id}\u0000${path}`;
+    return `${id}\u0000${decidesKernelNames ? 'k' : ''}${path}`;
   }
 }
 
@@ -459,23 +460,15 @@ class PreprocessRun {
   private readonly readingsInProgress: ReadingInProgress[] = [];
   /** Readings whose effects this call already has (made here, or replayed). */
   private readonly appliedReadings = new Set<HeaderReading>();
-  /** The main file's conditions ask it; header readings never do, so they stay shared. */
-  private readonly kernelName: KernelNames | undefined;
+  /** Some condition, of the file or a header it reads, asked what the kernels' headers declare. */
   private decidedKernelNames = false;
 
   constructor(
     private readonly fileName: string,
     envs: KernelEnvironment[],
     private readonly resolveInclude: IncludeResolver | undefined,
-    kernelNames: KernelNames | undefined,
+    private readonly kernelNames: KernelNames | undefined,
   ) {
-    this.kernelName =
-      kernelNames &&
-      ((name) => {
-        const decided = kernelNames(name);
-        if (decided) this.decidedKernelNames = true;
-        return decided;
-      });
     this.envCount = envs.length;
     this.views = envs.map((env) => new EnvironmentView(env));
     for (const view of this.views) view.onConfig = (symbol) => this.configAsked(symbol);
@@ -523,6 +516,7 @@ class PreprocessRun {
 
   /** Counts a config symbol as asked by every reading in progress. */
   private configAsked(symbol: string): void {
+    if (isKernelNameSymbol(symbol)) this.decidedKernelNames = true;
     // A reading that has it implies every reading around it has (they started earlier).
     for (let i = this.readingsInProgress.length - 1; i >= 0; i--) {
       const configs = this.readingsInProgress[i].configs;
@@ -697,7 +691,7 @@ class PreprocessRun {
       if (report) this.report(directive.line, tokens);
       return values;
     }
-    if (this.envCount > 0) this.evaluateForGroup(tokens, this.everyEnv, values, directive, report, wantAll);
+    if (this.envCount > 0) this.evaluateForGroup(tokens, this.everyEnv, values, directive, report);
     return values;
   }
 
@@ -707,17 +701,16 @@ class PreprocessRun {
     values: (boolean | undefined)[],
     directive: Directive,
     report: boolean,
-    main: boolean,
   ): void {
     const budget = Math.min(EXPANSION_STEPS_PER_CONDITION, this.expansionStepsLeft);
-    const cx: ExpansionContext = { macros: this.macros, group, stepsLeft: budget, ...(main && this.kernelName ? { kernelName: this.kernelName } : {}) };
+    const cx: ExpansionContext = { macros: this.macros, group, stepsLeft: budget, ...(this.kernelNames ? { kernelName: this.kernelNames } : {}) };
     const expanded = expandTokens(tokens, cx, 0);
     const classified = Array.isArray(expanded) ? classifyIdentifiers(expanded, cx) : expanded;
     this.expansionStepsLeft -= budget - Math.max(cx.stepsLeft, 0);
     if (classified instanceof NonUniformMacro) {
       // The environments disagree about a macro: evaluate each side on its own.
       for (const part of this.macros.partition(classified.name, group)) {
-        this.evaluateForGroup(tokens, part, values, directive, report, main);
+        this.evaluateForGroup(tokens, part, values, directive, report);
       }
       return;
     }
@@ -999,7 +992,7 @@ class PreprocessRun {
     // is undecided, which is again a state of its own. A replay spends nothing: it is cheap.
     const replayable = reading.replayable && (budgetSpent || this.expansionStepsLeft >= EXPANSION_STEPS_PER_CONDITION);
     if (replayable && this.resolveInclude) {
-      const key = sharedHeaders.readingsKey(this.resolveInclude, header.path);
+      const key = sharedHeaders.readingsKey(this.resolveInclude, header.path, this.kernelNames !== undefined);
       const kept = [finished, ...(sharedHeaders.readings.get(key) ?? [])].slice(0, READINGS_PER_HEADER);
       sharedHeaders.readings.set(key, kept);
     }
@@ -1009,7 +1002,7 @@ class PreprocessRun {
   /** Applies an earlier reading of the header made in the same state instead of reading it again; false when there is none. */
   private replayReading(path: string, text: string, base: StateVector, anchorLine: number): boolean {
     if (!this.resolveInclude) return false;
-    const kept = sharedHeaders.readings.get(sharedHeaders.readingsKey(this.resolveInclude, path));
+    const kept = sharedHeaders.readings.get(sharedHeaders.readingsKey(this.resolveInclude, path, this.kernelNames !== undefined));
     const reading = kept?.find((candidate) => this.canReplay(candidate, text, base));
     if (reading === undefined) return false;
     // Readings around this one depend on what it looked at, exactly as if it had been read.

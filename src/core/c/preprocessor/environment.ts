@@ -18,6 +18,20 @@ export const UNSET_CONFIG: ConfigMacro = { defined: false, value: 0, isOne: fals
 export const BUILTIN_CONFIG: ConfigMacro = { defined: true, value: 1, isOne: true };
 export const STRING_CONFIG: ConfigMacro = { defined: true, value: undefined, isOne: false };
 
+/**
+ * A kernel name's test is asked and answered as a config symbol of its own, so that a header
+ * reading records it with the configs it asked and is replayed only where the answers agree.
+ */
+const KERNEL_NAME = '\u0000kernel-name:';
+
+export function kernelNameSymbol(name: string): string {
+  return KERNEL_NAME + name;
+}
+
+export function isKernelNameSymbol(symbol: string): boolean {
+  return symbol.startsWith(KERNEL_NAME);
+}
+
 export class EnvironmentView {
   readonly versionCode: number | undefined;
   private readonly configMacros = new Map<string, ConfigMacro>();
@@ -48,15 +62,7 @@ export class EnvironmentView {
         return truthValue(this.configMacro(name).isOne);
       case LeafKind.KernelName:
         // gcc reads a name no macro defines as 0, whether `defined(X)` or `X`.
-        return this.kernelDeclares(name) === false ? 0 : undefined;
-    }
-  }
-
-  private kernelDeclares(name: string): boolean | undefined {
-    try {
-      return this.env.declares?.(name);
-    } catch {
-      return undefined;
+        return this.configMacro(kernelNameSymbol(name)).value;
     }
   }
 
@@ -72,6 +78,7 @@ export class EnvironmentView {
   }
 
   private computeConfigMacro(symbol: string): ConfigMacro {
+    if (isKernelNameSymbol(symbol)) return this.kernelDeclares(symbol.slice(KERNEL_NAME.length)) === false ? UNSET_CONFIG : UNKNOWN_CONFIG;
     const raw = this.rawConfig(symbol);
     if (raw === null) return UNKNOWN_CONFIG;
     if (raw === undefined || raw === '' || raw === 'n') {
@@ -90,6 +97,14 @@ export class EnvironmentView {
     const parsed = integerLiteralValue(negative ? text.slice(1).trim() : text);
     const value = typeof parsed === 'string' ? undefined : negative ? applyUnary('-', parsed) : parsed;
     return { defined: true, value, isOne: text === '1' };
+  }
+
+  private kernelDeclares(name: string): boolean | undefined {
+    try {
+      return this.env.declares?.(name);
+    } catch {
+      return undefined;
+    }
   }
 
   private rawConfig(symbol: string): string | undefined | null {
