@@ -73,6 +73,30 @@ describe('conditions on kernel macros', () => {
     assert.deepEqual(await findings({ ...files, 'Kbuild': 'obj-m := demo.o\nccflags-y += -I$(src)/include $(call cc-option,-Wno-unused)\n' }, '6.12,7.2'), [DEL_TIMER_ON_7_2]);
   });
 
+  it('decides the test in a compat header too, and what the file tests of the macros it sets', async () => {
+    // Kbuild with gcc-12 against Debian's 7.2 headers: "implicit declaration of function 'del_timer'" at 10:9.
+    const compat = '#include <linux/timer.h>\n#ifdef from_timer\n#define DEMO_HAVE_FROM_TIMER 1\n#endif\n';
+    const demo = [
+      '#include <linux/module.h>',
+      '#include "compat.h"',
+      '',
+      'static struct timer_list demo_timer;',
+      '',
+      '#ifndef DEMO_HAVE_FROM_TIMER',
+      'void demo_stop(void);',
+      'void demo_stop(void)',
+      '{',
+      '\tdel_timer(&demo_timer);',
+      '}',
+      '#endif',
+      'MODULE_LICENSE("GPL");',
+      '',
+    ].join('\n');
+    assert.deepEqual(await findings({ 'Kbuild': 'obj-m := demo.o\n', 'demo.c': demo, 'compat.h': compat }, '6.1,6.12,7.2'), [
+      'demo.c:10:2-11 missing-function [7.2] `del_timer` is not declared by the kernel headers of 7.2, so the call does not compile there: `timer_delete` took its place (the same parameters, declared from 6.1)',
+    ]);
+  });
+
   it("follows the driver's own definition of the name before the test", async () => {
     const compat = '#include <linux/version.h>\n#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 0, 0)\n#define from_timer timer_container_of\n#endif\n';
     assert.deepEqual(await findings({ 'Kbuild': 'obj-m := demo.o\n', 'demo.c': DEMO, 'compat.h': compat }, '6.12,7.2'), []);

@@ -1,12 +1,13 @@
 // Drivers test kernel macros as often as the version: `#ifdef NETIF_F_LLTX` /
-// `dev->features |= NETIF_F_LLTX;` / `#else` / `dev->lltx = true;`. No kernel header is read
-// here, so such a name was unknown and neither branch was judged. Where a kernel's headers
-// declare no macro (and no function) of the name, gcc reads it as undefined there, so the
-// condition is decided for that kernel, as long as nothing else can define it: the name is
-// none the compiler or Kbuild's own command line defines, the driver's build passes no flag its
-// files do not show, and every include the file and its headers compile was read (an include
-// left unread may define anything). Names every kernel with header data declares stay unknown:
-// whether the file's build reads the header that defines them is not known.
+// `dev->features |= NETIF_F_LLTX;` / `#else` / `dev->lltx = true;`, in a file or in the compat
+// header that sets the file's own HAVE_ macros. No kernel header is read here, so such a name
+// was unknown and neither branch was judged. Where a kernel's headers declare no macro (and
+// no function) of the name, gcc reads it as undefined there, so the condition is decided for
+// that kernel, as long as nothing else can define it: the name is none the compiler or
+// Kbuild's own command line defines, the driver's build passes no flag its files do not show,
+// and every include the file and its headers compile was read (an include left unread may
+// define anything). Names every kernel with header data declares stay unknown: whether the
+// file's build reads the header that defines them is not known.
 import type { KernelNames, PreprocessResult } from '../c/preprocessor';
 import type { HeaderIndex } from '../kernels/headerIndex';
 import { everyIncludeFollowed, type IncludeSight } from './followedIncludes';
