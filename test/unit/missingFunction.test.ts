@@ -42,6 +42,16 @@ describe('missing-function', () => {
     ]);
   });
 
+  it("words a use outside every function as gcc reads it: a declaration (MODULE_SUPPORTED_DEVICE, gone in 5.12)", () => {
+    // gcc-12 against Debian's 6.1 headers: "13:25: error: expected declaration specifiers or '...' before string constant".
+    const text = ['#include <linux/module.h>', 'static int demo_init(void)', '{', '\treturn 0;', '}', 'module_init(demo_init);', 'MODULE_LICENSE("GPL");', 'MODULE_SUPPORTED_DEVICE("demo");', ''].join('\n');
+    assert.deepEqual(rows(text, '5.10,6.1'), [
+      'warning 8:1-24 [6.1] `MODULE_SUPPORTED_DEVICE` is not declared by the kernel headers of 6.1, so the line does not compile there (outside a function, gcc reads it as a declaration with no type)',
+    ]);
+    const sites = callSites(maskCode('F(1);\nvoid g(void)\n{\n\tif (x) { h(2); }\n\tk(3);\n}\nstruct s v = { .a = m(4) };\n'), () => false);
+    assert.deepEqual(sites.map((site) => `${site.name}${site.fileScope ? ' file scope' : ''}`), ['F file scope', 'g file scope', 'h', 'k', 'm']);
+  });
+
   it('leaves alone a function that the .c files the file includes define, in whichever branch of an #if it cannot decide (amneziawg\'s poly1305-donna64.c or -donna32.c by __SIZEOF_INT128__)', () => {
     // gcc 7.2 builds it: the branch it takes includes a file that defines the static helper.
     const text = ['#include <linux/string.h>', '#if defined(__SIZEOF_INT128__)', '#include "copy64.c"', '#else', '#include "copy32.c"', '#endif', 'static void copy(char *dst, const char *src)', '{', '\tstrlcpy(dst, src, 16);', '}', ''].join('\n');

@@ -19,6 +19,8 @@ export interface CallSite {
   endColumn: number;
   /** A function named as a value, not called (`.llseek = no_llseek`): gcc needs its declaration all the same. */
   reference?: true;
+  /** Outside every function (`MODULE_SUPPORTED_DEVICE("…");`): gcc reads an undeclared name there as a declaration. */
+  fileScope?: true;
 }
 
 /**
@@ -76,8 +78,13 @@ function variableSyntax(name: string): RegExp {
 /** Call sites of `masked`, one line at a time, skipping the lines `skipLine` names (directives). */
 export function callSites(masked: string, skipLine: (line: number) => boolean): CallSite[] {
   const sites: CallSite[] = [];
+  // Braces open at the start of the line, outside directives: 0 is file scope.
+  let depth = 0;
   masked.split('\n').forEach((text, line) => {
-    if (skipLine(line) || !text.includes('(')) return;
+    if (skipLine(line)) return;
+    const depthAtStart = depth;
+    depth = Math.max(0, depth + braceBalance(text));
+    if (!text.includes('(')) return;
     for (const match of text.matchAll(CALL)) {
       const name = match[1];
       const start = match.index!;
@@ -87,10 +94,19 @@ export function callSites(masked: string, skipLine: (line: number) => boolean): 
       if (before.endsWith('.') || before.endsWith('->') || before.endsWith('(*') || /\b(?:struct|union|enum)$/.test(before)) continue;
       // A type before a pointer-to-function declarator (`u32 (*get_reg)(void *)`), not a call.
       if (/^\(\s*\*/.test(text.slice(start + match[0].length - 1))) continue;
-      sites.push({ line, name, startColumn: start, endColumn: start + name.length });
+      const fileScope = depthAtStart + braceBalance(before) <= 0;
+      sites.push({ line, name, startColumn: start, endColumn: start + name.length, ...(fileScope ? { fileScope: true as const } : {}) });
     }
   });
   return sites;
+}
+
+/** Opening minus closing braces of masked text (strings and comments are blanked there). */
+function braceBalance(text: string): number {
+  let balance = 0;
+  for (let at = text.indexOf('{'); at >= 0; at = text.indexOf('{', at + 1)) balance++;
+  for (let at = text.indexOf('}'); at >= 0; at = text.indexOf('}', at + 1)) balance--;
+  return balance;
 }
 
 /** A call's argument list: each argument's span in the text, and where the list closes. */

@@ -135,7 +135,7 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
       site,
       targets: missing,
       message: [
-        ...(undeclared.length > 0 ? [`\`${site.name}\` is not declared by the kernel headers of ${where}, so ${useWords(site)} does not compile there${took}`] : []),
+        ...(undeclared.length > 0 ? [`\`${site.name}\` is not declared by the kernel headers of ${where}, so ${useWords(site)} does not compile there${fileScopeReading(site)}${took}`] : []),
         ...(elsewhere.size > 0 ? [unreachedMessage(input, site, elsewhere)] : []),
       ].join('; '),
       ...(successor ? { successor: { replaces: site.name, name: successor.name, renamable: renamable === true } } : {}),
@@ -152,7 +152,12 @@ function unreachedMessage(input: MissingFunctionInput, site: CallSite, elsewhere
 }
 
 function useWords(site: CallSite): string {
-  return site.reference ? 'the reference to it' : 'the call';
+  return site.reference ? 'the reference to it' : site.fileScope ? 'the line' : 'the call';
+}
+
+/** Outside a function gcc takes an unknown `NAME("…");` for a declaration, and stops at its argument. */
+function fileScopeReading(site: CallSite): string {
+  return site.fileScope && !site.reference ? ' (outside a function, gcc reads it as a declaration with no type)' : '';
 }
 
 /**
