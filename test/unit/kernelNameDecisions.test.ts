@@ -69,6 +69,10 @@ describe('conditions on kernel macros', () => {
     assert.deepEqual(await findings({ ...files, 'compat.h': '#include "config-generated.h"\n' }, '6.12,7.2'), []);
     assert.deepEqual(await findings({ ...files, 'Kbuild': 'obj-m := demo.o\nccflags-y += $(shell $(src)/detect.sh)\n' }, '6.12,7.2'), []);
     assert.deepEqual(await findings({ ...files, 'Kbuild': 'obj-m := demo.o\ninclude $(src)/flags.mk\n' }, '6.12,7.2'), []);
+    // A forced header the build makes (not there to read), or one whose path make computes.
+    assert.deepEqual(await findings({ ...files, 'Kbuild': 'obj-m := demo.o\nccflags-y += -include $(src)/generated.h\n' }, '6.12,7.2'), []);
+    assert.deepEqual(await findings({ ...files, 'Kbuild': 'obj-m := demo.o\nccflags-y += -include $(CONFIG_HEADER)\n' }, '6.12,7.2'), []);
+    assert.deepEqual(await findings({ ...files, 'Kbuild': 'obj-m := demo.o\nccflags-y += -include $(src)/compat.h\n' }, '6.12,7.2'), [DEL_TIMER_ON_7_2]);
     // Literal options through a make function, and -I folders, hide no macro.
     assert.deepEqual(await findings({ ...files, 'Kbuild': 'obj-m := demo.o\nccflags-y += -I$(src)/include $(call cc-option,-Wno-unused)\n' }, '6.12,7.2'), [DEL_TIMER_ON_7_2]);
   });

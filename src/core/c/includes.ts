@@ -202,12 +202,15 @@ const FLAG_VARIABLE = /^\$[({](ccflags-[\w-]*|subdir-ccflags-[\w-]*|EXTRA_CFLAGS
 /**
  * Whether a flags value may hold flags nobody can read here: a variable left unexpanded (but
  * one of the flag variables, read from their own assignments), a
- * `-D` whose name is computed (`echo "-D"$${val}`), or a `$(shell …)` that prints no literal
+ * `-D` whose name is computed (`echo "-D"$${val}`), an `-include` of a header whose path make
+ * computes (left out), or a `$(shell …)` that prints no literal
  * `-D` (it runs a script, whose output may be any flag). A literal `-DHAVE_X` in a make
  * function is read, as uncertain (macroFlags); so are `-I` and `-include` paths, the value of
  * a `-DNAME=$(…)`, and calls that pass literal options (`$(call cc-option,-Wx)`).
  */
 function hasUnreadFlags(value: string): boolean {
+  // A forced header whose path make computes is left out (kbuildFlags), and it may define anything.
+  if (/-include\s*\S*\$/.test(value)) return true;
   const withoutPaths = value.replace(/(?:-include|-I)\s*\S+/g, ' ');
   return unexpandedCalls(withoutPaths).some(([start, end]) => {
     if (/-D\s*['"]?[A-Za-z_]\w*=\\?['"]?$/.test(withoutPaths.slice(0, start))) return false;

@@ -247,7 +247,7 @@ export class Checker {
     const pre = preprocessDecidingKernelNames(
       (kernelNames) => preprocess(text, options.fileName, environments, options.resolveInclude, options.forcedIncludes, commandLine, kernelNames),
       decidableKernelNames(headers),
-      { fileName: options.fileName, text, resolveInclude: options.resolveInclude, isKernelHeader: (name) => headers.isKernelHeader(name) },
+      { fileName: options.fileName, text, resolveInclude: options.resolveInclude, isKernelHeader: (name) => headers.isKernelHeader(name), forcedIncludes: options.forcedIncludes },
       options.unreadFlags === true,
     );
     // A target the build stops for at an #error is not built, so nothing breaks there.
@@ -420,6 +420,7 @@ export class Checker {
       headers: pre.headers,
       resolveInclude: options.resolveInclude,
       isKernelHeader: (name) => this.db.headers().isKernelHeader(name),
+      forcedIncludes: options.forcedIncludes,
       wholeUnit: options.namedByKbuild === true,
     });
     const definedByDriver = (name: string) =>

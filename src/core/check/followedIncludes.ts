@@ -13,6 +13,8 @@ export interface IncludeSight {
   resolveInclude?: IncludeResolver;
   /** Whether some kernel's headers have `<name>`. */
   isKernelHeader: (name: string) => boolean;
+  /** Headers the build includes before the file (`-include`), which every target reads. */
+  forcedIncludes?: readonly string[];
 }
 
 /**
@@ -28,7 +30,8 @@ const INCLUDE = /^[ \t]*#[ \t]*include(?:_next)?[ \t]*(?:"([^"\n]+)"|<([^>\n]+)>
  * Whether every `#include` of the file and its headers is certainly skipped, or read: a
  * quoted one found in the workspace, an angle one there or in the kernel's headers.
  */
-export function everyIncludeFollowed({ fileName, text, lineStates, headers, resolveInclude, isKernelHeader }: IncludeSight, undecided: UndecidedIncludes): boolean {
+export function everyIncludeFollowed({ fileName, text, lineStates, headers, resolveInclude, isKernelHeader, forcedIncludes = [] }: IncludeSight, undecided: UndecidedIncludes): boolean {
+  if (forcedIncludes.some((spec) => resolveInclude?.(spec, true, fileName) === undefined)) return false;
   const files = [{ path: fileName, text, lineStates }, ...headers];
   return files.every((file) => {
     const lineOf = lineFinder(file.text);
