@@ -175,7 +175,8 @@ function returnsVoid(prototype: string, name: string): boolean {
 
 /**
  * Where the count fits: an argument whose struct pointer type differs from the parameter's on
- * a target (`struct user_namespace *` where 6.3+ wants `struct mnt_idmap *`). The kernel
+ * a target (`struct user_namespace *` where 6.3+ wants `struct mnt_idmap *`, `struct file *`
+ * where 6.7+ wants `struct file **`). The kernel
  * builds with -Werror=incompatible-pointer-types, so gcc stops there. Only arguments whose
  * type the text states plainly are judged, and never a tag some target defines as a macro.
  */
@@ -196,8 +197,8 @@ function argumentTypeFindings(context: RuleContext, input: CallArgumentsInput, c
     parameters.forEach((parameter, index) => {
       const expected = structPointerOf(parameter);
       const passed = expected && index < call.arguments.spans.length ? passedType(index) : undefined;
-      // Another struct behind as many pointers; a count of pointers that differs is not judged (the argument's reading is plainer than that).
-      if (!expected || !passed || passed.depth !== expected.depth || passed.tag === expected.tag || input.isMacro(passed.tag) || input.isMacro(expected.tag)) return;
+      // Another struct, or as many pointers no more (`struct file *` where 6.7's get_file_rcu takes `struct file **`).
+      if (!expected || !passed || (passed.depth === expected.depth && passed.tag === expected.tag) || input.isMacro(passed.tag) || input.isMacro(expected.tag)) return;
       const key = `${index}\u0000${parameter}`;
       const entry = mismatches.get(key) ?? { index, passed, expected: parameter, prototype, images: [] };
       entry.images.push(image);
