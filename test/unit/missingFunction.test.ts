@@ -48,8 +48,9 @@ describe('missing-function', () => {
     assert.deepEqual(rows(text, '5.10,6.1'), [
       'warning 8:1-24 [6.1] `MODULE_SUPPORTED_DEVICE` is not declared by the kernel headers of 6.1, so the line does not compile there (outside a function, gcc reads it as a declaration with no type)',
     ]);
-    const sites = callSites(maskCode('F(1);\nvoid g(void)\n{\n\tif (x) { h(2); }\n\tk(3);\n}\nstruct s v = { .a = m(4) };\n'), () => false);
-    assert.deepEqual(sites.map((site) => `${site.name}${site.fileScope ? ' file scope' : ''}`), ['F file scope', 'g file scope', 'h', 'k', 'm']);
+    const text2 = 'F(1);\nvoid g(void)\n{\n\tif (x) { h(2); }\n\tk(3);\n}\nstruct s v = { .a = m(4) };\nstruct s w = INIT(5);\nstatic int\nd(void);\nG(6);\n';
+    const sites = callSites(maskCode(text2), () => false);
+    assert.deepEqual(sites.map((site) => `${site.name}${site.fileScope ? ' file scope' : ''}`), ['F file scope', 'g', 'h', 'k', 'm', 'INIT', 'd', 'G file scope']);
   });
 
   it('leaves alone a function that the .c files the file includes define, in whichever branch of an #if it cannot decide (amneziawg\'s poly1305-donna64.c or -donna32.c by __SIZEOF_INT128__)', () => {

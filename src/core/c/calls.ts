@@ -19,7 +19,10 @@ export interface CallSite {
   endColumn: number;
   /** A function named as a value, not called (`.llseek = no_llseek`): gcc needs its declaration all the same. */
   reference?: true;
-  /** Outside every function (`MODULE_SUPPORTED_DEVICE("…");`): gcc reads an undeclared name there as a declaration. */
+  /**
+   * A statement of its own outside every function (`MODULE_SUPPORTED_DEVICE("…");`): gcc reads
+   * an undeclared name there as a declaration. Not an initializer, nor a definition's name.
+   */
   fileScope?: true;
 }
 
@@ -80,10 +83,15 @@ export function callSites(masked: string, skipLine: (line: number) => boolean): 
   const sites: CallSite[] = [];
   // Braces open at the start of the line, outside directives: 0 is file scope.
   let depth = 0;
+  // The last character of code before the line: a statement starts after `;`, `}` or nothing.
+  let lastCode = '';
   masked.split('\n').forEach((text, line) => {
     if (skipLine(line)) return;
     const depthAtStart = depth;
+    const codeBefore = lastCode;
     depth = Math.max(0, depth + braceBalance(text));
+    const trimmed = text.trimEnd();
+    if (trimmed.trim() !== '') lastCode = trimmed[trimmed.length - 1];
     if (!text.includes('(')) return;
     for (const match of text.matchAll(CALL)) {
       const name = match[1];
@@ -94,7 +102,7 @@ export function callSites(masked: string, skipLine: (line: number) => boolean): 
       if (before.endsWith('.') || before.endsWith('->') || before.endsWith('(*') || /\b(?:struct|union|enum)$/.test(before)) continue;
       // A type before a pointer-to-function declarator (`u32 (*get_reg)(void *)`), not a call.
       if (/^\(\s*\*/.test(text.slice(start + match[0].length - 1))) continue;
-      const fileScope = depthAtStart + braceBalance(before) <= 0;
+      const fileScope = depthAtStart <= 0 && before === '' && (codeBefore === '' || codeBefore === ';' || codeBefore === '}');
       sites.push({ line, name, startColumn: start, endColumn: start + name.length, ...(fileScope ? { fileScope: true as const } : {}) });
     }
   });
