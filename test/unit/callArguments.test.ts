@@ -232,6 +232,20 @@ static bool demo_get(${declaration})
     assert.deepEqual(rows(getFile('struct file **f'), '6.12'), []);
   });
 
+  it("types `ptr->member` by the kernel struct's member on each kernel, never through the driver's own struct (amneziawg's sk->sk_socket)", () => {
+    // gcc-12 against Debian's 7.2 headers: "8:35: passing argument 1 of 'udp_tunnel_sock_release' from incompatible pointer type"; 6.12 builds it.
+    const release = (before: string, parameter: string, argument: string) =>
+      `#include <linux/module.h>\n#include <net/sock.h>\n#include <net/udp_tunnel.h>\n${before}\nvoid demo_release(${parameter});\nvoid demo_release(${parameter})\n{\n\tudp_tunnel_sock_release(${argument});\n}\n`;
+    assert.deepEqual(rows(release('', 'struct sock *sk', 'sk->sk_socket'), '6.1,6.12,7.2'), [
+      'warning 8:26-39 [7.2] `udp_tunnel_sock_release` takes `struct sock *` as argument 1 on 7.2 (`void udp_tunnel_sock_release(struct sock *)`); the call passes `sk->sk_socket`, a `struct socket *`, so it does not compile there',
+    ]);
+    // A struct of the driver's: its member's type is not the kernel's to read.
+    assert.deepEqual(rows(release('struct demo_tunnel { struct socket *sock; };', 'struct demo_tunnel *tun', 'tun->sock'), '7.2'), []);
+    // A member through something other than a declared pointer, or a member the struct lacks there.
+    assert.deepEqual(rows(release('', 'struct sock *sk', 'sk_of(sk)->sk_socket'), '7.2'), []);
+    assert.deepEqual(rows(release('', 'struct sock *sk', 'sk->sk_no_such_member'), '7.2'), []);
+  });
+
   it('types `&name` of a struct the file declares, and nothing declared inside another function', () => {
     const text = 'static const struct file_operations fops = { };\nstatic void f(void)\n{\n\tstruct inode *ip;\n\tg(&fops, ip, &other);\n}\nstatic void h(void) { struct dentry *d; }\n';
     const types = new ArgumentTypes(text, maskCode(text));

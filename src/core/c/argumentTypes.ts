@@ -1,8 +1,9 @@
 // The type of a call's argument where the text states it plainly: `&name` of a struct the file
 // declares (`static struct file_operations fops = {...}` gives `struct file_operations *`) or of
 // a well-known kernel global (`&init_user_ns`), or `name` declared as a struct pointer in the
-// enclosing function (a parameter or a local before the call). Anything else is not typed: a
-// guess would make a false warning.
+// enclosing function (a parameter or a local before the call); and `name->member` through such
+// a pointer, whose member's type the caller reads. Anything else is not typed: a guess would
+// make a false warning.
 
 /** A struct pointer type: its tag, whether the struct is const, and how many pointers lead to it (`struct page **` is 2). */
 export interface StructPointer {
@@ -49,6 +50,14 @@ export class ArgumentTypes {
     const name = /^[A-Za-z_]\w*$/.exec(argument);
     if (name) return this.declaredInFunction(argument, offset, false);
     return undefined;
+  }
+
+  /** `name->member` where `name` is declared as a pointer to a struct in the enclosing function: that struct's tag and the member. */
+  memberAccessOf(argument: string, offset: number): { tag: string; member: string } | undefined {
+    const access = /^([A-Za-z_]\w*)\s*->\s*([A-Za-z_]\w*)$/.exec(argument);
+    if (!access) return undefined;
+    const base = this.declaredInFunction(access[1], offset, false);
+    return base && base.depth === 1 ? { tag: base.tag, member: access[2] } : undefined;
   }
 
   /**

@@ -172,7 +172,7 @@ export class Checker {
       ...this.incompleteStructFindings(context, { code, file, includes, usages: judged.usages, mentions: reading.mentions, oracle }, closures),
       ...preprocessorFindings(context, file.pre, file.lines),
       ...deadGuardFindings(context, text, file.pre),
-      ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped),
+      ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped, this.kernelMemberTypes(context, oracle, reading.union)),
     ];
     const result = {
       findings: unsuppressedInOrder(findings, file.lines),
@@ -204,6 +204,21 @@ export class Checker {
     const histories = new JudgedHistories((ref, member) => this.judgedHistory(ref, member));
     for (const { usage, targets } of usages) notInImages.add({ usage, images: targets, history: histories.of(usage.aggregate, usage.member), signatures: new Map() });
     return notInImages.note(context);
+  }
+
+  /**
+   * A kernel struct member's type on a targeted image, as `call-arguments` reads `ptr->member`:
+   * never through a struct the driver defines (in the file or where the oracle sees it) or a
+   * kernel that does not make it public (judgedHistory).
+   */
+  private kernelMemberTypes(context: RuleContext, oracle: CheckTypeOracle, union: FileUsages): (tag: string, member: string, image: number) => string | undefined {
+    return (tag, member, image) => {
+      const ref = { kind: 'struct' as const, name: tag };
+      const slot = context.targets.indexOf(image);
+      if (slot < 0 || union.localAggregates.has(tag) || !oracle.isKernelAggregate(ref) || !oracle.kernelsOn(ref, slot)) return undefined;
+      const state = this.judgedHistory(ref, member)[image];
+      return state?.state === 'present' ? state.member.type : undefined;
+    };
   }
 
   /** Whether a driver header the file's build reads defines the struct: all of them are scanned once, on the first question. */
@@ -404,6 +419,7 @@ export class Checker {
     options: CheckOptions,
     includeClosure: (slot: number) => ReadonlySet<string> | undefined,
     dropped: readonly (readonly { start: number; end: number }[])[],
+    kernelMemberType: (tag: string, member: string, image: number) => string | undefined,
   ): Finding[] {
     const { pre } = file;
     const leftOut = (slot: number, site: CallSite) => {
@@ -455,6 +471,7 @@ export class Checker {
         leftOut,
         definedByDriver,
         isMacro: (name) => pre.definedMacros.has(name),
+        kernelMemberType,
       }),
       ...this.callbacks.judgeArguments(context, {
         masked,

@@ -40,6 +40,12 @@ export interface CallArgumentsInput {
   definedByDriver: (name: string) => boolean;
   /** Whether some target may see the name as a macro (`#define proc_ops file_operations`). */
   isMacro: (name: string) => boolean;
+  /**
+   * The type of a member of the kernel's struct on the image (`struct socket *` for `struct
+   * sock`'s `sk_socket`), for `ptr->member` arguments; undefined where the struct is the
+   * driver's there, or the data does not have it.
+   */
+  kernelMemberType?: (tag: string, member: string, image: number) => string | undefined;
 }
 
 /** What a `call-arguments` finding carries for its fix. */
@@ -182,13 +188,19 @@ function returnsVoid(prototype: string, name: string): boolean {
  */
 function argumentTypeFindings(context: RuleContext, input: CallArgumentsInput, call: CallWithArguments, fitting: readonly ImageVerdict[], types: ArgumentTypes): Finding[] {
   const mismatches = new Map<string, { index: number; passed: StructPointer; expected: string; prototype: string; images: number[] }>();
-  const passedTypes = new Map<number, StructPointer | undefined>();
-  const passedType = (index: number) => {
-    if (!passedTypes.has(index)) {
+  const stated = new Map<number, { type?: StructPointer; access?: { tag: string; member: string } }>();
+  const passedType = (index: number, image: number): StructPointer | undefined => {
+    let argument = stated.get(index);
+    if (!argument) {
       const span = call.arguments.spans[index];
-      passedTypes.set(index, types.typeOf(input.text.slice(span.start, span.end), span.start));
+      const text = input.text.slice(span.start, span.end);
+      const type = types.typeOf(text, span.start);
+      const access = type ? undefined : types.memberAccessOf(text, span.start);
+      stated.set(index, (argument = { ...(type ? { type } : {}), ...(access && !input.isMacro(access.tag) ? { access } : {}) }));
     }
-    return passedTypes.get(index);
+    if (argument.type || !argument.access) return argument.type;
+    const memberType = input.kernelMemberType?.(argument.access.tag, argument.access.member, image);
+    return memberType === undefined ? undefined : structPointerOf(memberType);
   };
   for (const { image, shapes } of fitting) {
     // One prototype on that kernel, read with its types: several would leave the choice open.
@@ -196,10 +208,10 @@ function argumentTypeFindings(context: RuleContext, input: CallArgumentsInput, c
     const { types: parameters, prototype } = shapes[0];
     parameters.forEach((parameter, index) => {
       const expected = structPointerOf(parameter);
-      const passed = expected && index < call.arguments.spans.length ? passedType(index) : undefined;
+      const passed = expected && index < call.arguments.spans.length ? passedType(index, image) : undefined;
       // Another struct, or as many pointers no more (`struct file *` where 6.7's get_file_rcu takes `struct file **`).
       if (!expected || !passed || (passed.depth === expected.depth && passed.tag === expected.tag) || input.isMacro(passed.tag) || input.isMacro(expected.tag)) return;
-      const key = `${index}\u0000${parameter}`;
+      const key = `${index}\u0000${parameter}\u0000${structPointerText(passed)}`;
       const entry = mismatches.get(key) ?? { index, passed, expected: parameter, prototype, images: [] };
       entry.images.push(image);
       mismatches.set(key, entry);
