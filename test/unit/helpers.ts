@@ -1,7 +1,10 @@
-// Shared fixtures for unit tests: one database instance per test run, and the shared data folder.
-import { existsSync } from 'node:fs';
+// Shared fixtures for unit tests: one database instance per test run, the shared data folder,
+// and `check` run on a driver folder written for the test.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openBundledDatabase } from '../../src/cli/database';
+import { run } from '../../src/cli/main';
 import { packageRoot } from '../../src/cli/paths';
 import type { KernelDatabase } from '../../src/core/kernels/database';
 
@@ -14,3 +17,27 @@ export function bundledDatabase(): KernelDatabase {
 export const fixturesDir = join(packageRoot, 'test', 'fixtures');
 export const sharedDataDir = resolve(packageRoot, '..', 'shared', 'data');
 export const sharedDataPresent = existsSync(join(sharedDataDir, 'depsurf', 'struct'));
+
+/** A finding as `check --format json` prints it, its file relative to the folder checked. */
+export interface ReportedFinding {
+  file: string;
+  line: number;
+  column: number;
+  endColumn: number;
+  code: string;
+  message: string;
+  targets: string[];
+}
+
+/** `check --format json --min-severity warning --targets <targets>` over a folder holding `files`. */
+export async function checkFolder(files: Record<string, string>, targets: string): Promise<ReportedFinding[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'kernel-compat-folder-'));
+  try {
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    let out = '';
+    await run(['check', '--format', 'json', '--min-severity', 'warning', '--targets', targets, dir], { out: (t) => (out += t), err: () => {} });
+    return (JSON.parse(out) as ReportedFinding[]).map((finding) => ({ ...finding, file: finding.file.slice(dir.length + 1) }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,22 +1,10 @@
 // A driver's test of a kernel macro is decided on the kernels whose headers have no such name
 // (kernelNameDecisions.ts), and only where nothing the checker did not read could define it.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { run } from '../../src/cli/main';
+import { checkFolder } from './helpers';
 
 async function findings(files: Record<string, string>, targets: string): Promise<string[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'kernel-compat-names-'));
-  try {
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-    let out = '';
-    await run(['check', '--format', 'json', '--min-severity', 'warning', '--targets', targets, dir], { out: (t) => (out += t), err: () => {} });
-    type Reported = { file: string; line: number; column: number; endColumn: number; code: string; targets: string[]; message: string };
-    return (JSON.parse(out) as Reported[]).map((f) => `${f.file.slice(dir.length + 1)}:${f.line}:${f.column}-${f.endColumn} ${f.code} [${f.targets.join(',')}] ${f.message}`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return (await checkFolder(files, targets)).map((f) => `${f.file}:${f.line}:${f.column}-${f.endColumn} ${f.code} [${f.targets.join(',')}] ${f.message}`);
 }
 
 /** Built with Kbuild and gcc-12 against Debian's headers: 7.2 fails at line 20 only; 6.1 and 6.12 build. */

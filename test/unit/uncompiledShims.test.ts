@@ -1,21 +1,10 @@
 // A compat header's own copy of a kernel function, for kernels older than every target, does not
 // stand in for the kernel's declaration on the targets (uncompiledShims.ts).
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { run } from '../../src/cli/main';
+import { checkFolder } from './helpers';
 
 async function findings(files: Record<string, string>, targets: string): Promise<string[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'kernel-compat-shims-'));
-  try {
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-    let out = '';
-    await run(['check', '--format', 'json', '--min-severity', 'warning', '--targets', targets, dir], { out: (t) => (out += t), err: () => {} });
-    return (JSON.parse(out) as { file: string; line: number; code: string; targets: string[] }[]).map((f) => `${f.file.slice(dir.length + 1)}:${f.line} ${f.code} [${f.targets.join(',')}]`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return (await checkFolder(files, targets)).map((f) => `${f.file}:${f.line} ${f.code} [${f.targets.join(',')}]`);
 }
 
 /** amneziawg's socket.c, cut down: it releases a `struct socket *`, which 7.2 no longer takes. */
