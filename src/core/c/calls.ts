@@ -100,8 +100,9 @@ export function callSites(masked: string, skipLine: (line: number) => boolean): 
       // Through a member or a pointer (`ops->open(`, `s.fn(`), or a declaration of a pointer to function (`(*name)(`).
       const before = text.slice(0, start).trimEnd();
       if (before.endsWith('.') || before.endsWith('->') || before.endsWith('(*') || /\b(?:struct|union|enum)$/.test(before)) continue;
-      // A type before a pointer-to-function declarator (`u32 (*get_reg)(void *)`), not a call.
-      if (/^\(\s*\*/.test(text.slice(start + match[0].length - 1))) continue;
+      // A type before a declarator of a pointer to a function or an array (`u32 (*get_reg)(void *)`,
+      // `int (*rows)[4]`), not a call; `kzalloc_obj(*h);` is one.
+      if (/^\(\s*\*\s*[A-Za-z_]\w*\s*\)\s*[([]/.test(text.slice(start + match[0].length - 1))) continue;
       const fileScope = depthAtStart <= 0 && before === '' && (codeBefore === '' || codeBefore === ';' || codeBefore === '}');
       sites.push({ line, name, startColumn: start, endColumn: start + name.length, ...(fileScope ? { fileScope: true as const } : {}) });
     }

@@ -12,6 +12,7 @@
 //   its object): a `.c` file that another includes is compiled after its includer's
 //   definitions, which this check does not see.
 import { LineState, type IncludedHeader } from '../c/preprocessor';
+import { maskCode } from '../c/statements';
 import { everyIncludeFollowed, lineFinder, type IncludeSight } from './followedIncludes';
 
 export interface ShimInputs extends IncludeSight {
@@ -22,14 +23,17 @@ export interface ShimInputs extends IncludeSight {
 /** Answers, for one check, whether a name the workspace defines is, for this file, the kernel's. */
 export function uncompiledShims(inputs: ShimInputs): (name: string) => boolean {
   let followed: boolean | undefined;
+  let codeOfHeaders: { text: string; lineStates: Uint8Array[] }[] | undefined;
   return (name) => {
-    const mentions = compiledMentions(name, inputs.headers);
+    // A comment that names the function (enhanceio's "We shouldn't use bio_set_op_attrs anymore") is no mention.
+    codeOfHeaders ??= inputs.headers.map((header) => ({ text: maskCode(header.text), lineStates: header.lineStates }));
+    const mentions = compiledMentions(name, codeOfHeaders);
     return mentions !== 'compiled' && (mentions === 'uncompiled' || inputs.wholeUnit) && (followed ??= everyIncludeFollowed(inputs, 'unread'));
   };
 }
 
 /** Whether the headers mention the name on a line some target may compile, only on lines none does, or nowhere. */
-function compiledMentions(name: string, headers: readonly IncludedHeader[]): 'compiled' | 'uncompiled' | 'none' {
+function compiledMentions(name: string, headers: readonly Pick<IncludedHeader, 'text' | 'lineStates'>[]): 'compiled' | 'uncompiled' | 'none' {
   let mentioned = false;
   for (const header of headers) {
     for (const line of mentionLines(header.text, name)) {
