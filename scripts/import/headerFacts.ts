@@ -103,9 +103,20 @@ const FUNCTION_MACRO = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)/gm;
  * spaces, arguments included, on top of blankAnnotations.
  */
 const ATTRIBUTES_WITH_ARGUMENTS =
-  /\b(?:__printf|__scanf|__alloc_size|__realloc_size|__aligned|__section|__must_hold|__must_not_hold|__acquires|__releases|__acquire|__release|__cond_acquires|__cond_releases|__acquires_shared|__releases_shared|__cond_acquires_shared|__must_hold_shared|__guarded_by|__pt_guarded_by|__counted_by|__counted_by_le|__counted_by_be|__counted_by_ptr|__sized_by|__free|__cleanup|__assume_aligned|__diagnose_as|__alias|__copy|__mode|__nonnull|__attribute_format__|ACPI_PRINTF_LIKE|__compiletime_error|__compiletime_warning)\s*\((?:[^()\n]|\((?:[^()\n]|\([^()\n]*\))*\))*\)/g;
+  /\b(?:__printf|__scanf|__alloc_size|__realloc_size|__aligned|__section|__must_hold|__must_not_hold|__acquires|__releases|__acquire|__release|__cond_acquires|__cond_releases|__acquires_shared|__releases_shared|__cond_acquires_shared|__must_hold_shared|__guarded_by|__pt_guarded_by|__counted_by|__counted_by_le|__counted_by_be|__counted_by_ptr|__sized_by|__free|__cleanup|__assume_aligned|__diagnose_as|__alias|__copy|__mode|__nonnull|__attribute_format__|ACPI_PRINTF_LIKE|__compiletime_error|__compiletime_warning|__pass_object_size|__pass_dynamic_object_size)\s*\((?:[^()\n]|\((?:[^()\n]|\([^()\n]*\))*\))*\)/g;
 const ATTRIBUTE_WORDS =
   /\b(?:__malloc|__pure|__attribute_const__|__noreturn|__deprecated|__cacheline_aligned|__cacheline_aligned_in_smp|____cacheline_aligned|____cacheline_aligned_in_smp|____cacheline_internodealigned_in_smp|__nonstring|__noclone|__used|__hot|noinstr|__noinstr|__flatten|__no_kcsan|__no_sanitize_address|__no_sanitize_thread|__no_sanitize_undefined|__no_profile|__meminit|__meminitdata|__meminitconst|__init_or_module|__initdata_or_module|__cpuidle|__irq_entry|__kprobes|__nocfi|__noendbr|__noscs|__nostackprotector|__attribute_used__|__designated_init|__no_randomize_layout|__aligned_largest|__bitwise|__private|__gnu_inline|__ksym|__bpf_kfunc|__no_context_analysis|__lockfunc|__exitcall|__initcall|__init_memblock|__initdata_memblock|__alloc_size__|__mustcheck|__naked|__no_stack_protector|__fix_address|__always_used|__no_sanitize_or_inline|__no_kasan_or_inline|rseq_inline|__list_valid_slowpath|__bpfcall|__nocfi_generic|__ostream_printf|__net_init|__net_exit|__net_initdata|__init_or_acpilib|__xipram|nokprobe_inline|__FORTIFY_INLINE|ACPI_INTERNAL_VAR_XFACE|ACPI_INIT_FUNCTION|ACPI_EXPORT_SYMBOL_INIT)\b/g;
+
+/**
+ * fortify-string.h writes its parameters `char * const POS p`, with `#define POS
+ * __pass_object_size(1)` (an attribute for clang, nothing for gcc): read as a type, POS made
+ * 6.1's inline `strscpy` take five parameters, and its calls were judged nowhere. The words go
+ * only in a header that defines them so, since other headers may use the names otherwise.
+ */
+function blankObjectSizeWords(text: string): string {
+  const words = [...text.matchAll(/^[ \t]*#[ \t]*define[ \t]+(\w+)[ \t]+__pass_(?:dynamic_)?object_size\b/gm)].map((match) => match[1]);
+  return words.length === 0 ? text : blank(text, new RegExp(`\\b(?:${words.join('|')})\\b(?![ \\t]+__pass_)`, 'g'));
+}
 
 function blank(text: string, pattern: RegExp): string {
   return text.replace(pattern, (match) => match.replace(/[^\n]/g, ' '));
@@ -931,7 +942,7 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
     // the next non-empty line after `#define NAME<spaces>` or `#define NAME \` + empty line as
     // the macro's value (`#define __head __section(".head.text")`, once blanked, swallowed the
     // declaration below it). Offsets do not matter here, only node texts.
-    const text = blankBareMacroCalls(blankAsm(unwrapAcpiPrototypes(blank(blank(blankAnnotations(raw), ATTRIBUTES_WITH_ARGUMENTS), ATTRIBUTE_WORDS))))
+    const text = blankBareMacroCalls(blankAsm(unwrapAcpiPrototypes(blank(blank(blankAnnotations(blankObjectSizeWords(raw)), ATTRIBUTES_WITH_ARGUMENTS), ATTRIBUTE_WORDS))))
       .replace(/[ \t]+(?=\r?$)/gm, '')
       .replace(/\\(?=\r?\n[ \t]*\r?\n)/g, '');
     const facts: FileFacts = { definitions: new Set(), functions: [] };

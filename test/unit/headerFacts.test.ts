@@ -233,6 +233,8 @@ describe('scanKernelHeaders', () => {
         fs_pick: [prototype('int (*)(struct file *, int)', ['int'], 'linux/fs.h')],
         // `extern int` + `fs_split_declaration(...);` on the next line, after `DECLARE_PER_CPU(...);`.
         fs_split_declaration: [prototype('int', ['struct file *', 'int'], 'linux/fs.h')],
+        // `char * const POS p`, with fortify-string.h's `#define POS __pass_object_size(1)`.
+        fortified_memchr: [prototype('int', ['const void * const', 'int'], 'linux/fortify-string.h', { inline: true })],
         get_unaligned_le16: [prototype('u16', ['const void *'], 'asm-generic/unaligned.h', { inline: true })],
         ioremap_cache: [prototype('void *', ['resource_size_t', 'unsigned long'], 'asm/io.h')],
         isa_virt_to_bus: [prototype('unsigned int', ['volatile void *'], 'asm/io.h', { inline: true })],
@@ -244,6 +246,7 @@ describe('scanKernelHeaders', () => {
         rep_nop: [prototype('void', [], 'asm/processor.h', { inline: true })],
         // After `#define __head __section(".head.text")`, whose value is blanked.
         startup_64_setup_env: [prototype('void', ['unsigned long'], 'asm/processor.h')],
+        strscpy: [prototype('ssize_t', ['char * const', 'const char * const', 'size_t'], 'linux/fortify-string.h', { inline: true })],
         // Bodies with `asm volatile("lock; " __ASM_SIZE(bts) " %1,%0" ...)`.
         sync_clear_bit: [prototype('void', ['long', 'volatile unsigned long *'], 'asm/sync_bitops.h', { inline: true })],
         sync_set_bit: [prototype('void', ['long', 'volatile unsigned long *'], 'asm/sync_bitops.h', { inline: true })],
