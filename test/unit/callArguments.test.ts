@@ -232,6 +232,14 @@ static bool demo_get(${declaration})
     assert.deepEqual(rows(getFile('struct file **f'), '6.12'), []);
   });
 
+  it("counts 6.1's fortified inline strscpy as its extern: the two-argument form of 6.8 does not compile there", () => {
+    // gcc-12 against Debian's 6.1 headers: "7:9: error: too few arguments to function 'strscpy'".
+    const text = '#include <linux/module.h>\n#include <linux/string.h>\nvoid demo_copy(const char *src);\nvoid demo_copy(const char *src)\n{\n\tchar buf[16];\n\tstrscpy(buf, src);\n}\n';
+    assert.deepEqual(rows(text, '5.10,6.1,6.12,7.2'), [
+      'warning 7:2-9 [5.10,6.1] `strscpy` takes 3 arguments on 5.10–6.1 (`ssize_t strscpy(char *, const char *, size_t)`); the call passes 2, so it does not compile there',
+    ]);
+  });
+
   it("types `ptr->member` by the kernel struct's member on each kernel, never through the driver's own struct (amneziawg's sk->sk_socket)", () => {
     // gcc-12 against Debian's 7.2 headers: "8:35: passing argument 1 of 'udp_tunnel_sock_release' from incompatible pointer type"; 6.12 builds it.
     const release = (before: string, parameter: string, argument: string) =>

@@ -261,11 +261,17 @@ function judgeCall(context: RuleContext, input: CallArgumentsInput, call: CallWi
 }
 
 /** "`class_create` takes 1 argument on 6.12–7.3 (`struct class *class_create(const char *)`); the call passes 2, so it does not compile there" */
+/**
+ * Kernels whose declarations take the same counts are named together, each count and each
+ * prototype once: 6.1's fortified inline `strscpy(char *const, const char *const, size_t)` is
+ * its extern `strscpy(char *, const char *, size_t)` to a caller.
+ */
 function messageOf(context: RuleContext, name: string, passed: number, failing: readonly ImageVerdict[]): string {
   const groups = new Map<string, { shapes: CallShape[]; images: number[] }>();
   for (const { image, shapes } of failing) {
-    const key = JSON.stringify(shapes);
-    const group = groups.get(key) ?? { shapes, images: [] };
+    const key = takesText(shapes);
+    const group = groups.get(key) ?? { shapes: [], images: [] };
+    group.shapes.push(...shapes);
     group.images.push(image);
     groups.set(key, group);
   }
@@ -273,11 +279,20 @@ function messageOf(context: RuleContext, name: string, passed: number, failing: 
   return `\`${name}\` ${parts.join('; ')}; the call passes ${passed}, so it does not compile there`;
 }
 
+function takesText(shapes: readonly CallShape[]): string {
+  const counts = [...new Set(shapes.map((shape) => `${shape.variadic ? 'at least ' : ''}${count(shape.parameters)}`))];
+  return `${shapes.every((shape) => shape.macro) ? 'is a macro of' : 'takes'} ${counts.join(' or ')}`;
+}
+
 function describeShapes(shapes: readonly CallShape[], on: string): string {
-  const takes = (shape: CallShape) => `${shape.variadic ? 'at least ' : ''}${count(shape.parameters)}`;
-  if (shapes.every((shape) => shape.macro)) return `is a macro of ${shapes.map(takes).join(' or ')} on ${on}`;
-  const prototypes = shapes.filter((shape) => shape.prototype).map((shape) => `\`${shape.prototype}\``);
-  return `takes ${shapes.map(takes).join(' or ')} on ${on} (${prototypes.join(', ')})`;
+  const byCaller = new Map<string, string>();
+  for (const { prototype } of shapes) if (prototype && !byCaller.has(asCallerSees(prototype))) byCaller.set(asCallerSees(prototype), `\`${prototype}\``);
+  return `${takesText(shapes)} on ${on}${byCaller.size > 0 ? ` (${[...byCaller.values()].join(', ')})` : ''}`;
+}
+
+/** A prototype without its parameters' own `const` (`char *const` is `char *` to a caller). */
+function asCallerSees(prototype: string): string {
+  return prototype.replace(/\*\s*const\b/g, '*').replace(/\s+/g, ' ');
 }
 
 function count(n: number): string {
