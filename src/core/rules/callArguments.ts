@@ -262,14 +262,14 @@ function judgeCall(context: RuleContext, input: CallArgumentsInput, call: CallWi
 
 /** "`class_create` takes 1 argument on 6.12–7.3 (`struct class *class_create(const char *)`); the call passes 2, so it does not compile there" */
 /**
- * Kernels whose declarations take the same counts are named together, each count and each
- * prototype once: 6.1's fortified inline `strscpy(char *const, const char *const, size_t)` is
- * its extern `strscpy(char *, const char *, size_t)` to a caller.
+ * Kernels whose declarations a caller sees alike are named together, each prototype once:
+ * 6.1's fortified inline `strscpy(char *const, const char *const, size_t)` is its extern
+ * `strscpy(char *, const char *, size_t)` to a caller, and so 5.10's.
  */
 function messageOf(context: RuleContext, name: string, passed: number, failing: readonly ImageVerdict[]): string {
   const groups = new Map<string, { shapes: CallShape[]; images: number[] }>();
   for (const { image, shapes } of failing) {
-    const key = takesText(shapes);
+    const key = `${takesText(shapes)}\u0000${[...new Set(shapes.map((shape) => (shape.prototype ? asCallerSees(shape.prototype) : '')))].sort().join('\u0000')}`;
     const group = groups.get(key) ?? { shapes: [], images: [] };
     group.shapes.push(...shapes);
     group.images.push(image);
