@@ -65,7 +65,7 @@ describe('call-arguments', () => {
     );
   });
 
-  it('warns where the code assigns, negates or tests the value of a function that returns void there (pwmchip_remove from 6.1), and only then', () => {
+  it('warns where the code assigns, negates, tests or compares the value of a function that returns void there (pwmchip_remove from 6.1), and only then', () => {
     const remove = (statement: string) => `#include <linux/pwm.h>\nint demo_remove(struct pwm_chip *chip)\n{\n\tint ret = 0;\n\t${statement}\n\treturn ret;\n}\n`;
     assert.deepEqual(rows(remove('ret = pwmchip_remove(chip);'), '5.10,6.1,6.12'), [
       'warning 5:8-22 [6.1,6.12] `pwmchip_remove` returns void on 6.1–6.12 (`void pwmchip_remove(struct pwm_chip *)`); the call\'s value is used, so it does not compile there',
@@ -75,7 +75,12 @@ describe('call-arguments', () => {
     const columns = (statement: string) => rows(remove(statement), '6.1').map((row) => row.slice(0, row.indexOf(' [')));
     assert.deepEqual(columns('if (pwmchip_remove(chip)) ret = 1;'), ['warning 5:6-20']);
     assert.deepEqual(columns('while (!pwmchip_remove(chip)) ret = 1;'), ['warning 5:10-24']);
-    assert.deepEqual(rows(remove('if (ret == pwmchip_remove(chip)) ret = 1;'), '6.1'), [], 'a comparison is not judged (the value is used, but the rule reads only plain uses)');
+    // An operand of an operator after it (xt_FULLCONENAT's `nf_conntrack_register_notifier(…) == 0`, void from 5.15).
+    assert.deepEqual(columns('if (pwmchip_remove(chip) == 0) ret = 1;'), ['warning 5:6-20']);
+    assert.deepEqual(columns('ret = pwmchip_remove(chip) < 0;'), ['warning 5:8-22']);
+    assert.deepEqual(rows(remove('if (ret == pwmchip_remove(chip)) ret = 1;'), '6.1'), [], 'an operand after an operator is not judged (the value is used, but the rule reads only the plainer uses)');
+    // Two void calls as the branches of a conditional are a statement gcc takes.
+    assert.deepEqual(rows(remove('ret ? pwmchip_remove(chip) : pwmchip_remove(chip);'), '6.1'), []);
     assert.deepEqual(rows(remove('if (ret) pwmchip_remove(chip);'), '6.1'), []);
     // The driver's compat macro keeps the old shape.
     assert.deepEqual(rows(`#define pwmchip_remove(c) (pwmchip_remove(c), 0)\n${remove('ret = pwmchip_remove(chip);')}`, '6.1'), []);

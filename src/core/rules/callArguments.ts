@@ -132,8 +132,10 @@ function voidResultFindings(context: RuleContext, input: CallArgumentsInput): Fi
 
 /**
  * Whether the call's value is plainly used: assigned (`x = f(…)`, `x |= f(…)`, `int x =
- * f(…)`: an `=` before it that is no comparison), negated (`!f(…)`), or the whole condition
- * of an `if`, `while` or `switch`.
+ * f(…)`: an `=` before it that is no comparison), negated (`!f(…)`), the whole condition of
+ * an `if`, `while` or `switch`, or an operand of an operator after it (`f(…) == 0`,
+ * `f(…) < 0`, `f(…) ? a : b`). Not a `,`, `:` or `?` before it: `c ? f(…) : g(…)` of two void
+ * calls is a statement gcc takes.
  */
 function valueUsed(input: CallArgumentsInput, site: CallSite): boolean {
   const { masked } = input;
@@ -141,11 +143,29 @@ function valueUsed(input: CallArgumentsInput, site: CallSite): boolean {
     while (at >= 0 && /\s/.test(masked[at])) at--;
     return at;
   };
-  const at = before(input.lineStartIndices[site.line] + site.startColumn - 1);
+  const start = input.lineStartIndices[site.line] + site.startColumn;
+  if (OPERATOR_AFTER.test(masked.slice(...spanAfterCall(masked, start)))) return true;
+  const at = before(start - 1);
   if (masked[at] === '=') return !'=!<>'.includes(masked[at - 1] ?? '');
   if (masked[at] === '!') return true;
   if (masked[at] !== '(') return false;
-  return CONDITION_KEYWORDS.has(wordEndingAt(masked, before(at - 1) + 1)) && closesCondition(masked, input.lineStartIndices[site.line] + site.startColumn);
+  return CONDITION_KEYWORDS.has(wordEndingAt(masked, before(at - 1) + 1)) && closesCondition(masked, start);
+}
+
+/** What follows a call's value when it is an operand: a comparison, arithmetic, a member or element of it, a test. */
+const OPERATOR_AFTER = /^\s*(?:[=!<>]=|&&|\|\||<<|>>|->|[<>+\-*/%|^&?.[])/;
+
+/** The few characters after the call's closing parenthesis (none when it does not close). */
+function spanAfterCall(masked: string, start: number): [number, number] {
+  const open = masked.indexOf('(', start);
+  if (open < 0) return [0, 0];
+  let depth = 0;
+  const limit = Math.min(masked.length, open + 20_000);
+  for (let i = open; i < limit; i++) {
+    if (masked[i] === '(') depth++;
+    else if (masked[i] === ')' && --depth === 0) return [i + 1, Math.min(masked.length, i + 40)];
+  }
+  return [0, 0];
 }
 
 const CONDITION_KEYWORDS = new Set(['if', 'while', 'switch']);
