@@ -53,6 +53,41 @@ describe('missing-function', () => {
     assert.deepEqual(sites.map((site) => `${site.name}${site.fileScope ? ' file scope' : ''}`), ['F file scope', 'g', 'h', 'k', 'm', 'INIT', 'd', 'G file scope']);
   });
 
+  it("warns at a call in the body of the driver's own macro where a target compiles an expansion of it, as gcc does (enhanceio's KPDE_DATA)", () => {
+    // gcc-12 against Debian's 6.1 headers: "7:30: error: implicit declaration of function 'PDE_DATA'", "20:45: note: in expansion of macro 'DEMO_PDE_DATA'".
+    const demo = (use: string) =>
+      [
+        '#include <linux/module.h>',
+        '#include <linux/proc_fs.h>',
+        '#include <linux/seq_file.h>',
+        '#include <linux/version.h>',
+        '',
+        '#if LINUX_VERSION_CODE >= KERNEL_VERSION(3, 10, 0)',
+        '#define DEMO_PDE_DATA(inode) PDE_DATA(inode)',
+        '#else',
+        '#define DEMO_PDE_DATA(inode) PDE(inode)->data',
+        '#endif',
+        '#define DEMO_UNUSED(inode) \\',
+        '\tPDE_DATA(inode)',
+        '',
+        'static int demo_show(struct seq_file *m, void *v)',
+        '{',
+        '\treturn 0;',
+        '}',
+        'static int demo_open(struct inode *inode, struct file *file)',
+        '{',
+        `\treturn single_open(file, demo_show, ${use});`,
+        '}',
+        '',
+      ].join('\n');
+    assert.deepEqual(rows(demo('DEMO_PDE_DATA(inode)'), '5.10,6.1'), [
+      "warning 7:30-38 [6.1] `PDE_DATA` is not declared by the kernel headers of 6.1, so the call does not compile there (in the body of the driver's macro `DEMO_PDE_DATA`, expanded at line 20): `pde_data` took its place (the same parameters, declared from 6.1)",
+    ]);
+    // A macro the file never expands is never compiled; the same call written out is reported where it is.
+    assert.deepEqual(rows(demo('NULL'), '6.1'), []);
+    assert.deepEqual(rows(demo('PDE_DATA(inode)'), '6.1').map((row) => row.slice(0, row.indexOf(' ['))), ['warning 20:38-46']);
+  });
+
   it('leaves alone a function that the .c files the file includes define, in whichever branch of an #if it cannot decide (amneziawg\'s poly1305-donna64.c or -donna32.c by __SIZEOF_INT128__)', () => {
     // gcc 7.2 builds it: the branch it takes includes a file that defines the static helper.
     const text = ['#include <linux/string.h>', '#if defined(__SIZEOF_INT128__)', '#include "copy64.c"', '#else', '#include "copy32.c"', '#endif', 'static void copy(char *dst, const char *src)', '{', '\tstrlcpy(dst, src, 16);', '}', ''].join('\n');

@@ -14,6 +14,7 @@ import { GCC_LINUX_TARGET } from '../c/compilerMacros';
 import { isMacroStyleName } from '../c/kernelMacros';
 import type { WorkspaceTypes } from '../c/workspaceTypes';
 import { IncludedSourceFunctions } from '../c/includedSources';
+import { macroBodyCalls } from '../c/macroBodyCalls';
 import { uncompiledShims } from './uncompiledShims';
 import { decidableKernelNames, preprocessDecidingKernelNames } from './kernelNameDecisions';
 import type { AggregateMention, FileUsages } from '../c/usages';
@@ -460,6 +461,12 @@ export class Checker {
         leftOut,
         definedByDriver,
         includeClosure,
+        macroSites: macroBodyCalls(text, masked, isDirectiveLine, (name) => this.isKernelCallable(name) && !definedByDriver(name)).map(({ site, macro, defineLine, expansions }) => ({
+          site,
+          macro,
+          // Where a target compiles both the #define and an expansion after it.
+          expandedAt: (slot: number) => (compiled(slot, defineLine) ? expansions.find((use) => compiled(slot, use.line)) : undefined),
+        })),
       }),
       ...callArgumentsFindings(context, {
         text,

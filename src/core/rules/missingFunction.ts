@@ -76,6 +76,22 @@ export interface MissingFunctionInput {
   definedByDriver: (name: string) => boolean;
   /** The kernel headers the file's build may read on the target in `slot`; undefined when not known. */
   includeClosure?: (slot: number) => ReadonlySet<string> | undefined;
+  /**
+   * Calls in the bodies of the file's own macros (macroBodyCalls.ts): reported at the body, in
+   * the order of the macro's first expansion a target compiles, where `compiled` holds.
+   */
+  macroSites?: readonly { site: CallSite; macro: string; expandedAt: (slot: number) => { line: number; column: number } | undefined }[];
+}
+
+/** A call as the loop below reads it: where gcc meets it first on each target, if it does. */
+interface OrderedSite {
+  site: CallSite;
+  /** Where the translation unit reaches the call on the target in `slot` (a macro's: its expansion), or undefined where it does not. */
+  reachedAt: (slot: number) => { line: number; column: number } | undefined;
+  /** The earliest such place, for file order. */
+  order: { line: number; column: number };
+  /** For a call in a macro's body: the macro, which the message names with where it is expanded. */
+  macro?: string;
 }
 
 export function findMissingFunctions(input: MissingFunctionInput): MissingFunction[] {
@@ -112,10 +128,10 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
     if (answer === undefined) functions.set(name, (answer = headers.isFunction(name)));
     return answer;
   };
-  for (const site of input.sites) {
+  for (const { site, reachedAt, order, macro } of orderedSites(input)) {
     if (!isCandidate(site.name) || (site.reference && !isFunction(site.name))) continue;
     const already = reported.get(site.name) ?? new Set<number>();
-    const compiledOn = input.targets.filter((image, slot) => !already.has(image) && input.compiled(slot, site.line) && !input.leftOut?.(slot, site));
+    const compiledOn = input.targets.filter((image, slot) => !already.has(image) && reachedAt(slot) !== undefined);
     const undeclared = compiledOn.filter((image) => headers.declares(site.name, image) === false);
     const elsewhere = new Map<number, string[]>();
     for (const image of compiledOn) {
@@ -128,9 +144,11 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
     reported.set(site.name, already);
     const where = describeImages(input.db.images, undeclared, input.targets);
     const successor = undeclared.length > 0 ? functionSuccessor(input.db, site.name, undeclared) : undefined;
-    const took = successor ? `: \`${successor.name}\` took its place (the same parameters, declared from ${input.db.images[successor.since].label})` : '';
+    const took =
+      (macro ? ` (in the body of the driver's macro \`${macro}\`, expanded at line ${order.line + 1})` : '') +
+      (successor ? `: \`${successor.name}\` took its place (the same parameters, declared from ${input.db.images[successor.since].label})` : '');
     // Renaming is a fix only where every target that compiles the call declares the successor.
-    const renamable = successor && input.targets.every((image, slot) => !input.compiled(slot, site.line) || headers.declares(successor.name, image) === true);
+    const renamable = successor && input.targets.every((image, slot) => reachedAt(slot) === undefined || headers.declares(successor.name, image) === true);
     found.push({
       site,
       targets: missing,
@@ -142,6 +160,27 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
     });
   }
   return found;
+}
+
+/**
+ * The file's calls and its macros' calls, in the order gcc meets them: a macro's call where the
+ * macro is first expanded. gcc reports an undeclared function once, at the first it meets.
+ */
+function orderedSites(input: MissingFunctionInput): OrderedSite[] {
+  const direct: OrderedSite[] = input.sites.map((site) => ({
+    site,
+    reachedAt: (slot) => (input.compiled(slot, site.line) && !input.leftOut?.(slot, site) ? { line: site.line, column: site.startColumn } : undefined),
+    order: { line: site.line, column: site.startColumn },
+  }));
+  if (!input.macroSites?.length) return direct;
+  const viaMacros: OrderedSite[] = [];
+  for (const { site, macro, expandedAt } of input.macroSites) {
+    const places = input.targets.map((_, slot) => expandedAt(slot)).filter((place) => place !== undefined);
+    if (places.length === 0) continue;
+    const order = places.reduce((first, place) => (place.line < first.line || (place.line === first.line && place.column < first.column) ? place : first));
+    viaMacros.push({ site, reachedAt: expandedAt, order, macro });
+  }
+  return [...direct, ...viaMacros].sort((a, b) => a.order.line - b.order.line || a.order.column - b.order.column);
 }
 
 function unreachedMessage(input: MissingFunctionInput, site: CallSite, elsewhere: ReadonlyMap<number, string[]>): string {

@@ -1,0 +1,66 @@
+// Calls a driver's own macro makes. `#define KPDE_DATA(inode) PDE_DATA(inode)` calls PDE_DATA
+// wherever the file expands KPDE_DATA, and gcc reports an undeclared function at the macro's
+// body ("implicit declaration of function 'PDE_DATA'" on the #define line, "in expansion of
+// macro 'KPDE_DATA'" where it is used). The call finder reads code lines only; this reads the
+// bodies of the file's own #defines, and where each macro is expanded after it.
+import type { CallSite } from './calls';
+import { blankCommentsAndLiterals } from './typeText';
+
+export interface MacroBodyCall {
+  /** The call, in the #define's body. */
+  site: CallSite;
+  macro: string;
+  /** The #define's first line. */
+  defineLine: number;
+  /** Where code lines (not directives) after the #define expand the macro, in file order. */
+  expansions: { line: number; column: number }[];
+}
+
+const DEFINE = /^\s*#\s*define\s+([A-Za-z_]\w*)(\([^)]*\))?/;
+const CALL = /([A-Za-z_]\w*)\s*\(/g;
+
+/**
+ * The calls of names `isCandidate` takes in the bodies of the file's #defines, each with where
+ * its macro is expanded; a macro never expanded on a code line is left out (gcc never reads its
+ * body). `masked`: the text with comments, literals and directives blanked (maskCode).
+ */
+export function macroBodyCalls(text: string, masked: string, isDirectiveLine: (line: number) => boolean, isCandidate: (name: string) => boolean): MacroBodyCall[] {
+  if (!text.includes('define')) return [];
+  const lines = blankCommentsAndLiterals(text).split('\n');
+  const calls: MacroBodyCall[] = [];
+  for (let line = 0; line < lines.length; line++) {
+    if (!isDirectiveLine(line)) continue;
+    const define = DEFINE.exec(lines[line]);
+    if (!define) continue;
+    const [head, macro, parameterList] = define;
+    const parameters = new Set((parameterList ?? '').slice(1, -1).split(',').map((word) => word.trim().replace(/\.\.\.$/, '')));
+    const sites: CallSite[] = [];
+    // The body: the rest of this line and its continuation lines.
+    for (let at = line, from = head.length; at < lines.length; at++, from = 0) {
+      for (const match of lines[at].slice(from).matchAll(CALL)) {
+        const name = match[1];
+        const column = from + match.index!;
+        const before = lines[at].slice(0, column).trimEnd();
+        if (name === macro || parameters.has(name) || before.endsWith('#') || before.endsWith('.') || before.endsWith('->') || !isCandidate(name)) continue;
+        sites.push({ line: at, name, startColumn: column, endColumn: column + name.length });
+      }
+      if (!lines[at].trimEnd().endsWith('\\')) break;
+    }
+    if (sites.length === 0) continue;
+    const expansions = expansionsOf(masked, macro, parameterList !== undefined, line, isDirectiveLine);
+    if (expansions.length === 0) continue;
+    for (const site of sites) calls.push({ site, macro, defineLine: line, expansions });
+  }
+  return calls;
+}
+
+/** Where code lines after `after` name the macro: followed by `(` for a function-like one. */
+function expansionsOf(masked: string, macro: string, functionLike: boolean, after: number, isDirectiveLine: (line: number) => boolean): { line: number; column: number }[] {
+  const use = new RegExp(`\\b${macro}\\b${functionLike ? '\\s*\\(' : ''}`, 'g');
+  const found: { line: number; column: number }[] = [];
+  masked.split('\n').forEach((text, line) => {
+    if (line <= after || isDirectiveLine(line) || !text.includes(macro)) return;
+    for (const match of text.matchAll(use)) found.push({ line, column: match.index! });
+  });
+  return found;
+}
