@@ -83,9 +83,18 @@ describe('missing-function', () => {
     assert.deepEqual(rows(demo('DEMO_PDE_DATA(inode)'), '5.10,6.1'), [
       "warning 7:30-38 [6.1] `PDE_DATA` is not declared by the kernel headers of 6.1, so the call does not compile there (in the body of the driver's macro `DEMO_PDE_DATA`, expanded at line 20): `pde_data` took its place (the same parameters, declared from 6.1)",
     ]);
+    // An expansion written in an argument a macro leaves out is not compiled either.
+    const dropped = `#include <linux/string.h>\n#define SELFTEST_ONLY(x) 0\n#define COPY(d, s) strlcpy(d, s, 16)\nstatic int copy(char *dst, const char *src)\n{\n\treturn SELFTEST_ONLY(COPY(dst, src));\n}\n`;
+    assert.deepEqual(rows(dropped, '6.12'), []);
+    assert.equal(rows(dropped.replace('SELFTEST_ONLY(x) 0', 'SELFTEST_ONLY(x) (x)'), '6.12').length, 1);
     // A macro the file never expands is never compiled; the same call written out is reported where it is.
     assert.deepEqual(rows(demo('NULL'), '6.1'), []);
     assert.deepEqual(rows(demo('PDE_DATA(inode)'), '6.1').map((row) => row.slice(0, row.indexOf(' ['))), ['warning 20:38-46']);
+  });
+
+  it("leaves va_start and its kin to gcc's <stdarg.h>, which 5.10's linux/kernel.h includes (the header data saw them only in ACPICA's acgcc.h there)", () => {
+    const text = '#include <linux/kernel.h>\n#include <linux/printk.h>\nvoid demo_log(const char *fmt, ...);\nvoid demo_log(const char *fmt, ...)\n{\n\tva_list args;\n\tva_start(args, fmt);\n\tvprintk(fmt, args);\n\tva_end(args);\n}\n';
+    assert.deepEqual(rows(text, '5.10,6.1,6.12'), []);
   });
 
   it('leaves alone a function that the .c files the file includes define, in whichever branch of an #if it cannot decide (amneziawg\'s poly1305-donna64.c or -donna32.c by __SIZEOF_INT128__)', () => {

@@ -13,3 +13,14 @@ export const GCC_LINUX_TARGET: readonly CommandLineMacro[] = [
   { name: '_MSC_VER', value: null, certain: true },
   { name: '_WIN32', value: null, certain: true },
 ];
+
+/**
+ * Names gcc's own headers give a kernel build: kernels before 5.15 took `va_start` and its kin
+ * from gcc's `<stdarg.h>` (linux/kernel.h includes it), which the header data does not read, so
+ * the data would say only ACPICA's acgcc.h declares them there. Never judged as a kernel's.
+ */
+export function isCompilerProvidedName(name: string): boolean {
+  return STDARG_NAMES.has(name) || name.startsWith('__builtin_');
+}
+
+const STDARG_NAMES = new Set(['va_start', 'va_end', 'va_arg', 'va_copy', '__va_copy']);

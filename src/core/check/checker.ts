@@ -464,8 +464,9 @@ export class Checker {
         macroSites: macroBodyCalls(text, masked, isDirectiveLine, (name) => this.isKernelCallable(name) && !definedByDriver(name)).map(({ site, macro, defineLine, expansions }) => ({
           site,
           macro,
-          // Where a target compiles both the #define and an expansion after it.
-          expandedAt: (slot: number) => (compiled(slot, defineLine) ? expansions.find((use) => compiled(slot, use.line)) : undefined),
+          // Where a target compiles both the #define and an expansion after it, one no kernel macro leaves out (`TP_fast_assign(DEV_ASSIGN;…)`).
+          expandedAt: (slot: number) =>
+            compiled(slot, defineLine) ? expansions.find((use) => compiled(slot, use.line) && !leftOut(slot, { line: use.line, name: macro, startColumn: use.column, endColumn: use.column + macro.length })) : undefined,
         })),
       }),
       ...callArgumentsFindings(context, {

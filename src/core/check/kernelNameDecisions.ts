@@ -11,6 +11,7 @@
 import type { KernelNames, PreprocessResult } from '../c/preprocessor';
 import type { HeaderIndex } from '../kernels/headerIndex';
 import { everyIncludeFollowed, type IncludeSight } from './followedIncludes';
+import { isCompilerProvidedName } from '../c/compilerMacros';
 
 /**
  * Names gcc or Kbuild's command line may define whatever the headers say: the reserved ones
@@ -18,7 +19,7 @@ import { everyIncludeFollowed, type IncludeSight } from './followedIncludes';
  * kernel's Makefiles give every module (`-DCC_USING_FENTRY`, `-DKBUILD_MODNAME=…`).
  */
 function isCompilerOrKbuildName(name: string): boolean {
-  return name.startsWith('_') || name.startsWith('CC_') || name.startsWith('KBUILD_') || COMMAND_LINE_NAMES.has(name);
+  return name.startsWith('_') || name.startsWith('CC_') || name.startsWith('KBUILD_') || COMMAND_LINE_NAMES.has(name) || isCompilerProvidedName(name);
 }
 
 const COMMAND_LINE_NAMES = new Set(['linux', 'unix', 'i386', 'MODULE', 'DISABLE_BRANCH_PROFILING']);

@@ -10,6 +10,7 @@ import type { QuickFix } from '../edits/textEdits';
 import type { RuleContext, RuleInfo } from './rule';
 import type { CallSite } from '../c/calls';
 import { prototypeParameters } from '../c/prototypes';
+import { isCompilerProvidedName } from '../c/compilerMacros';
 
 export const missingFunctionRule = {
   code: 'missing-function',
@@ -101,7 +102,7 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
   const known = new Map<string, boolean>();
   const isCandidate = (name: string) => {
     let candidate = known.get(name);
-    if (candidate === undefined) known.set(name, (candidate = (headers.isKernelCallable(name) || headers.isMovedCallable(name)) && !input.definedByDriver(name)));
+    if (candidate === undefined) known.set(name, (candidate = (headers.isKernelCallable(name) || headers.isMovedCallable(name)) && !isCompilerProvidedName(name) && !input.definedByDriver(name)));
     return candidate;
   };
   // A kernel that declares the name only in headers the file's build never reads: gcc sees no declaration either.
