@@ -87,6 +87,8 @@ describe('missing-function', () => {
     const dropped = `#include <linux/string.h>\n#define SELFTEST_ONLY(x) 0\n#define COPY(d, s) strlcpy(d, s, 16)\nstatic int copy(char *dst, const char *src)\n{\n\treturn SELFTEST_ONLY(COPY(dst, src));\n}\n`;
     assert.deepEqual(rows(dropped, '6.12'), []);
     assert.equal(rows(dropped.replace('SELFTEST_ONLY(x) 0', 'SELFTEST_ONLY(x) (x)'), '6.12').length, 1);
+    // Nor is one inside a kernel macro taking `...`, which may drop it (list_for_each_entry_rcu's cond without PROVE_RCU_LIST).
+    assert.deepEqual(rows(demo('NULL); pr_debug("%p", DEMO_PDE_DATA(inode)'), '6.1'), []);
     // A macro the file never expands is never compiled; the same call written out is reported where it is.
     assert.deepEqual(rows(demo('NULL'), '6.1'), []);
     assert.deepEqual(rows(demo('PDE_DATA(inode)'), '6.1').map((row) => row.slice(0, row.indexOf(' ['))), ['warning 20:38-46']);

@@ -12,8 +12,12 @@ export interface MacroBodyCall {
   macro: string;
   /** The #define's first line. */
   defineLine: number;
-  /** Where code lines (not directives) after the #define expand the macro, in file order. */
-  expansions: { line: number; column: number }[];
+  /**
+   * Where code lines (not directives) after the #define expand the macro, in file order, with
+   * the calls whose arguments hold each expansion, innermost first (a kernel macro may leave
+   * one out: `list_for_each_entry_rcu(…, cond...)` drops its condition without PROVE_RCU_LIST).
+   */
+  expansions: { line: number; column: number; within: string[] }[];
 }
 
 const DEFINE = /^\s*#\s*define\s+([A-Za-z_]\w*)(\([^)]*\))?/;
@@ -55,12 +59,33 @@ export function macroBodyCalls(text: string, masked: string, isDirectiveLine: (l
 }
 
 /** Where code lines after `after` name the macro: followed by `(` for a function-like one. */
-function expansionsOf(masked: string, macro: string, functionLike: boolean, after: number, isDirectiveLine: (line: number) => boolean): { line: number; column: number }[] {
+function expansionsOf(masked: string, macro: string, functionLike: boolean, after: number, isDirectiveLine: (line: number) => boolean): MacroBodyCall['expansions'] {
   const use = new RegExp(`\\b${macro}\\b${functionLike ? '\\s*\\(' : ''}`, 'g');
-  const found: { line: number; column: number }[] = [];
+  const found: MacroBodyCall['expansions'] = [];
+  let offset = 0;
   masked.split('\n').forEach((text, line) => {
-    if (line <= after || isDirectiveLine(line) || !text.includes(macro)) return;
-    for (const match of text.matchAll(use)) found.push({ line, column: match.index! });
+    if (line > after && !isDirectiveLine(line) && text.includes(macro)) {
+      for (const match of text.matchAll(use)) found.push({ line, column: match.index!, within: enclosingCalls(masked, offset + match.index!) });
+    }
+    offset += text.length + 1;
   });
   return found;
+}
+
+/** The names of the calls whose open argument lists hold `offset`, innermost first, back to the statement's start. */
+export function enclosingCalls(masked: string, offset: number): string[] {
+  const names: string[] = [];
+  let depth = 0;
+  for (let at = offset - 1, limit = Math.max(0, offset - 4000); at >= limit; at--) {
+    const c = masked[at];
+    if (c === ')') depth++;
+    else if (c === '(') {
+      if (depth > 0) depth--;
+      else {
+        const name = /([A-Za-z_]\w*)\s*$/.exec(masked.slice(Math.max(0, at - 80), at));
+        if (name) names.push(name[1]);
+      }
+    } else if (depth === 0 && (c === ';' || c === '{' || c === '}')) break;
+  }
+  return names;
 }

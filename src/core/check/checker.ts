@@ -464,9 +464,18 @@ export class Checker {
         macroSites: macroBodyCalls(text, masked, isDirectiveLine, (name) => this.isKernelCallable(name) && !definedByDriver(name)).map(({ site, macro, defineLine, expansions }) => ({
           site,
           macro,
-          // Where a target compiles both the #define and an expansion after it, one no kernel macro leaves out (`TP_fast_assign(DEV_ASSIGN;…)`).
+          // Where a target compiles both the #define and an expansion after it, one no kernel macro
+          // may leave out: none the data says drops it, and none inside a kernel macro taking
+          // `...`, whose forwarding the data does not follow (`list_for_each_entry_rcu(…, cond...)`).
           expandedAt: (slot: number) =>
-            compiled(slot, defineLine) ? expansions.find((use) => compiled(slot, use.line) && !leftOut(slot, { line: use.line, name: macro, startColumn: use.column, endColumn: use.column + macro.length })) : undefined,
+            compiled(slot, defineLine)
+              ? expansions.find(
+                  (use) =>
+                    compiled(slot, use.line) &&
+                    !leftOut(slot, { line: use.line, name: macro, startColumn: use.column, endColumn: use.column + macro.length }) &&
+                    !use.within.some((name) => this.db.headers().macros(name, context.targets[slot])?.some((shape) => shape.variadic) !== false),
+                )
+              : undefined,
         })),
       }),
       ...callArgumentsFindings(context, {
