@@ -18,6 +18,8 @@ export interface MacroBodyCall {
    * one out: `list_for_each_entry_rcu(…, cond...)` drops its condition without PROVE_RCU_LIST).
    */
   expansions: { line: number; column: number; within: string[] }[];
+  /** Lines of the file's other `#define`s and `#undef`s of the macro: past one, an expansion may use another body. */
+  redefinitions: number[];
 }
 
 const DEFINE = /^\s*#\s*define\s+([A-Za-z_]\w*)(\([^)]*\))?/;
@@ -32,6 +34,11 @@ export function macroBodyCalls(text: string, masked: string, isDirectiveLine: (l
   if (!text.includes('define')) return [];
   const lines = blankCommentsAndLiterals(text).split('\n');
   const calls: MacroBodyCall[] = [];
+  const definitionLines = new Map<string, number[]>();
+  for (let line = 0; line < lines.length; line++) {
+    const directive = isDirectiveLine(line) ? /^\s*#\s*(?:define|undef)\s+([A-Za-z_]\w*)/.exec(lines[line]) : null;
+    if (directive) definitionLines.set(directive[1], [...(definitionLines.get(directive[1]) ?? []), line]);
+  }
   for (let line = 0; line < lines.length; line++) {
     if (!isDirectiveLine(line)) continue;
     const define = DEFINE.exec(lines[line]);
@@ -53,7 +60,8 @@ export function macroBodyCalls(text: string, masked: string, isDirectiveLine: (l
     if (sites.length === 0) continue;
     const expansions = expansionsOf(masked, macro, parameterList !== undefined, line, isDirectiveLine);
     if (expansions.length === 0) continue;
-    for (const site of sites) calls.push({ site, macro, defineLine: line, expansions });
+    const redefinitions = (definitionLines.get(macro) ?? []).filter((other) => other !== line);
+    for (const site of sites) calls.push({ site, macro, defineLine: line, expansions, redefinitions });
   }
   return calls;
 }

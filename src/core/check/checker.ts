@@ -461,7 +461,7 @@ export class Checker {
         leftOut,
         definedByDriver,
         includeClosure,
-        macroSites: macroBodyCalls(text, masked, isDirectiveLine, (name) => this.isKernelCallable(name) && !definedByDriver(name)).map(({ site, macro, defineLine, expansions }) => ({
+        macroSites: macroBodyCalls(text, masked, isDirectiveLine, (name) => this.isKernelCallable(name) && !definedByDriver(name)).map(({ site, macro, defineLine, expansions, redefinitions }) => ({
           site,
           macro,
           // Where a target compiles both the #define and an expansion after it, one no kernel macro
@@ -472,6 +472,8 @@ export class Checker {
               ? expansions.find(
                   (use) =>
                     compiled(slot, use.line) &&
+                    // No other #define or #undef of it that the target may compile comes between (gcc expands the body in force).
+                    !redefinitions.some((other) => other > defineLine && other < use.line && pre.lineStates[slot][other] !== LineState.Inactive) &&
                     !leftOut(slot, { line: use.line, name: macro, startColumn: use.column, endColumn: use.column + macro.length }) &&
                     !use.within.some((name) => this.db.headers().macros(name, context.targets[slot])?.some((shape) => shape.variadic) !== false),
                 )
