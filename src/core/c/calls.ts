@@ -91,7 +91,7 @@ export function callSites(masked: string, skipLine: (line: number) => boolean): 
     const codeBefore = lastCode;
     depth = Math.max(0, depth + braceBalance(text));
     const trimmed = text.trimEnd();
-    if (trimmed.trim() !== '') lastCode = trimmed[trimmed.length - 1];
+    if (trimmed !== '') lastCode = trimmed[trimmed.length - 1];
     if (!text.includes('(')) return;
     for (const match of text.matchAll(CALL)) {
       const name = match[1];

@@ -201,12 +201,12 @@ const FLAG_VARIABLE = /^\$[({](ccflags-[\w-]*|subdir-ccflags-[\w-]*|EXTRA_CFLAGS
 
 /**
  * Whether a flags value may hold flags nobody can read here: a variable left unexpanded (but
- * one of the flag variables, read from their own assignments), a
- * `-D` whose name is computed (`echo "-D"$${val}`), an `-include` of a header whose path make
- * computes (left out), or a `$(shell …)` that prints no literal
- * `-D` (it runs a script, whose output may be any flag). A literal `-DHAVE_X` in a make
- * function is read, as uncertain (macroFlags); so are `-I` and `-include` paths, the value of
- * a `-DNAME=$(…)`, and calls that pass literal options (`$(call cc-option,-Wx)`).
+ * one of the flag variables, read from their own assignments), a `-D` whose name is computed
+ * (`echo "-D"$${val}`), an `-include` of a header whose path make computes (left out), or a
+ * `$(shell …)` that prints no literal `-D` (it runs a script, whose output may be any flag). A
+ * literal `-DHAVE_X` in a make function is read, as uncertain (macroFlags); so are `-I` and
+ * `-include` paths, the value of a `-DNAME=$(…)`, and calls that pass literal options
+ * (`$(call cc-option,-Wx)`).
  */
 function hasUnreadFlags(value: string): boolean {
   // A forced header whose path make computes is left out (kbuildFlags), and it may define anything.
@@ -251,8 +251,8 @@ function inTree(value: string, kernelTree: string | undefined): string {
  * (at most the file's own folder when there is no root) for `-include`, `-I`, `-D` and `-U`
  * flags. Only paths relative to the module folder are understood; anything naming other make
  * variables is left out rather than guessed; a make file they include is read in place. A `-D`
- * under a make conditional (other than the
- * KERNELRELEASE test) or on a config-dependent variable (`ccflags-$(CONFIG_X)`) is uncertain.
+ * under a make conditional (other than the KERNELRELEASE test) or on a config-dependent
+ * variable (`ccflags-$(CONFIG_X)`) is uncertain.
  * `kernelTree`: the root of the kernel source tree the file lies in, which `$(srctree)` names
  * (drivers/usb/gadget/function: `-I$(srctree)/drivers/usb/gadget/` for u_f.h).
  */

@@ -32,13 +32,24 @@ const CALL = /([A-Za-z_]\w*)\s*\(/g;
  */
 export function macroBodyCalls(text: string, masked: string, isDirectiveLine: (line: number) => boolean, isCandidate: (name: string) => boolean): MacroBodyCall[] {
   if (!text.includes('define')) return [];
+  // Checked on every keystroke, and most files' macros call no candidate: the raw lines settle
+  // that (comments and strings only add calls there, short of a comment between a name and its
+  // `(`), and only then is the file blanked.
+  if (definesWithCalls(text.split('\n'), isDirectiveLine, isCandidate).length === 0) return [];
   const lines = blankCommentsAndLiterals(text).split('\n');
   const calls: MacroBodyCall[] = [];
-  const definitionLines = new Map<string, number[]>();
-  for (let line = 0; line < lines.length; line++) {
-    const directive = isDirectiveLine(line) ? /^\s*#\s*(?:define|undef)\s+([A-Za-z_]\w*)/.exec(lines[line]) : null;
-    if (directive) definitionLines.set(directive[1], [...(definitionLines.get(directive[1]) ?? []), line]);
+  for (const { line, macro, functionLike, sites } of definesWithCalls(lines, isDirectiveLine, isCandidate)) {
+    const expansions = expansionsOf(masked, macro, functionLike, line, isDirectiveLine);
+    if (expansions.length === 0) continue;
+    const redefinitions = definitionLinesOf(lines, macro, isDirectiveLine).filter((other) => other !== line);
+    for (const site of sites) calls.push({ site, macro, defineLine: line, expansions, redefinitions });
   }
+  return calls;
+}
+
+/** The #defines whose bodies (continuation lines included) call names `isCandidate` takes, with those calls. */
+function definesWithCalls(lines: readonly string[], isDirectiveLine: (line: number) => boolean, isCandidate: (name: string) => boolean): { line: number; macro: string; functionLike: boolean; sites: CallSite[] }[] {
+  const found: { line: number; macro: string; functionLike: boolean; sites: CallSite[] }[] = [];
   for (let line = 0; line < lines.length; line++) {
     if (!isDirectiveLine(line)) continue;
     const define = DEFINE.exec(lines[line]);
@@ -46,7 +57,6 @@ export function macroBodyCalls(text: string, masked: string, isDirectiveLine: (l
     const [head, macro, parameterList] = define;
     const parameters = new Set((parameterList ?? '').slice(1, -1).split(',').map((word) => word.trim().replace(/\.\.\.$/, '')));
     const sites: CallSite[] = [];
-    // The body: the rest of this line and its continuation lines.
     for (let at = line, from = head.length; at < lines.length; at++, from = 0) {
       for (const match of lines[at].slice(from).matchAll(CALL)) {
         const name = match[1];
@@ -57,13 +67,19 @@ export function macroBodyCalls(text: string, masked: string, isDirectiveLine: (l
       }
       if (!lines[at].trimEnd().endsWith('\\')) break;
     }
-    if (sites.length === 0) continue;
-    const expansions = expansionsOf(masked, macro, parameterList !== undefined, line, isDirectiveLine);
-    if (expansions.length === 0) continue;
-    const redefinitions = (definitionLines.get(macro) ?? []).filter((other) => other !== line);
-    for (const site of sites) calls.push({ site, macro, defineLine: line, expansions, redefinitions });
+    if (sites.length > 0) found.push({ line, macro, functionLike: parameterList !== undefined, sites });
   }
-  return calls;
+  return found;
+}
+
+/** The lines of every `#define` and `#undef` of the macro. */
+function definitionLinesOf(lines: readonly string[], macro: string, isDirectiveLine: (line: number) => boolean): number[] {
+  const pattern = new RegExp(`^\\s*#\\s*(?:define|undef)\\s+${macro}\\b`);
+  const found: number[] = [];
+  lines.forEach((text, line) => {
+    if (isDirectiveLine(line) && pattern.test(text)) found.push(line);
+  });
+  return found;
 }
 
 /** Where code lines after `after` name the macro: followed by `(` for a function-like one. */

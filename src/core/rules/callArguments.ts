@@ -111,7 +111,8 @@ function voidResultFindings(context: RuleContext, input: CallArgumentsInput): Fi
     return prototypes;
   };
   for (const site of input.sites) {
-    if (site.reference || !valueUsed(input, site) || input.definedByDriver(site.name) || !headers.isFunction(site.name)) continue;
+    // The cheap questions first: reading the text around a call is for names some target declares void.
+    if (site.reference || input.definedByDriver(site.name) || !headers.isFunction(site.name) || voidOn(site.name).every((prototype) => prototype === undefined) || !valueUsed(input, site)) continue;
     const failing: { image: number; prototype: string }[] = [];
     voidOn(site.name).forEach((prototype, slot) => {
       if (prototype !== undefined && input.compiled(slot, site.line) && !input.leftOut?.(slot, site)) failing.push({ image: context.targets[slot], prototype });
@@ -280,9 +281,10 @@ function judgeCall(context: RuleContext, input: CallArgumentsInput, call: CallWi
   return { failing, fitting };
 }
 
-/** "`class_create` takes 1 argument on 6.12–7.3 (`struct class *class_create(const char *)`); the call passes 2, so it does not compile there" */
 /**
- * Kernels whose declarations a caller sees alike are named together, each prototype once:
+ * "`class_create` takes 1 argument on 6.12–7.3 (`struct class *class_create(const char *)`); the
+ * call passes 2, so it does not compile there". Kernels whose declarations a caller sees alike
+ * are named together, each prototype once:
  * 6.1's fortified inline `strscpy(char *const, const char *const, size_t)` is its extern
  * `strscpy(char *, const char *, size_t)` to a caller, and so 5.10's.
  */
