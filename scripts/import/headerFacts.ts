@@ -43,6 +43,12 @@ export interface HeaderFacts {
   forwardingMacros: Record<string, string>;
   /** Names of object-like macros (`#define strlcpy strscpy`): a call through one compiles as what it names. */
   objectMacros: string[];
+  /**
+   * Every name in capitals (`BIO_MAX_PAGES`, `QUEUE_FLAG_NONROT`) the headers' code or
+   * directives spell anywhere, under any condition: a name none of them spells is declared by
+   * none (no macro, enumerator, variable or type), so code using it does not compile.
+   */
+  spelledConstants: Set<string>;
   /** Functions made by token pasting in generator macros (`__PAGEFLAG(Slab, …)` makes PageSlab; pastedNames.ts). */
   pastedFunctions: string[];
   /** Name -> the headers that make it callable: a prototype, an inline definition, a function-like or object-like macro; sorted. */
@@ -802,6 +808,13 @@ function readTree(root: Node, into: FileFacts): void {
   }
 }
 
+const CONSTANT_WORD = /\b[A-Z_][A-Z0-9_]*[A-Z][A-Z0-9_]*\b/g;
+
+/** The words in capitals of `uncommented` (see HeaderFacts.spelledConstants), into `into`. */
+function readConstantWords(uncommented: string, into: Set<string>): void {
+  for (const match of uncommented.matchAll(CONSTANT_WORD)) into.add(match[0]);
+}
+
 const OBJECT_MACRO = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?![\w(])/gm;
 
 /** Names `#define NAME value` defines without parameters. */
@@ -893,6 +906,7 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
   const bodies: MacroBody[] = [];
   const generatorCalls: (LineStartCall & { header: string })[] = [];
   const objectMacros = new Set<string>();
+  const spelledConstants = new Set<string>();
   const callableHeaders = new Map<string, Set<string>>();
   const ts = parser.parser;
 
@@ -906,6 +920,8 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
     const raw = compiled ? compiled.text : read;
 
     const uncommented = blankComments(raw);
+    // Every branch counts: only a name no header spells at all is certainly undeclared.
+    readConstantWords(compiled ? blankComments(read) : uncommented, spelledConstants);
     for (const line of includeLines(uncommented, compiled?.states)) {
       const reached = includedHeaders(headerTree, line, file.path);
       // A header no search folder has, under an undecided condition (acenv.h's <stdlib.h> under
@@ -994,6 +1010,7 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
     droppingMacros: sortedRecord(new Map([...droppedParameters(bodies)].filter(([name]) => !functions.has(name))), (mask) => mask),
     forwardingMacros: sortedRecord(forwardingMacros(bodies), (target) => target),
     objectMacros: [...objectMacros].sort(compare),
+    spelledConstants,
     pastedFunctions: [...pasted].sort(compare),
     callableHeaders: sortedRecord(callableHeaders, (set) => [...set].sort(compare)),
     includes: sortedRecord(includes, (set) => [...set].sort(compare)),

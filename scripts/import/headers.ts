@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { SCHEMA_VERSION, type HeaderNamesFile, type HeadersFile, type IncludeGraph, type MemberAliasesFile, type TypedefsFile } from '../../src/core/kernels/schema';
 import type { FunctionPrototype, HeaderFacts } from './headerFacts';
 import { packNameMasks } from '../../src/core/kernels/nameMasks';
+import { isMacroStyleName } from '../../src/core/c/kernelMacros';
 
 function sortedRecord<T>(map: Map<string, T>): Record<string, T> {
   const record: Record<string, T> = {};
@@ -80,6 +81,26 @@ export function reshapedCalls(
   return reshaped;
 }
 
+/**
+ * The kernels' constants that some of them do not spell at all: each name in capitals some
+ * kernel defines as an object-like macro -> mask of the kernels whose headers spell it. Where
+ * no header spells it, nothing declares it (no macro, enumerator or variable), which is what
+ * `undeclared-constant` asks. Names every kernel spells are left out, and so are config symbols.
+ */
+export function vanishingConstants(facts: readonly HeaderFacts[]): Map<string, number> {
+  const all = (1 << facts.length) - 1;
+  const constants = new Map<string, number>();
+  for (const fact of facts) {
+    for (const name of fact.objectMacros) {
+      // Config symbols are tested (`IS_ENABLED(CONFIG_X)` pastes them), not used as values.
+      if (constants.has(name) || !isMacroStyleName(name) || name.startsWith('CONFIG_')) continue;
+      const mask = facts.reduce((spelled, other, i) => (other.spelledConstants.has(name) ? spelled | (1 << i) : spelled), 0);
+      if (mask !== all) constants.set(name, mask);
+    }
+  }
+  return constants;
+}
+
 /** `facts[i]` belongs to the kernel at database index `images[i]`. */
 export function headersFile(images: number[], facts: HeaderFacts[]): { file: HeadersFile; names: HeaderNamesFile; aliases: MemberAliasesFile } {
   if (images.length > 30) throw new Error('header masks hold 30 kernels at most');
@@ -146,6 +167,7 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
       callables: packNameMasks(changingCallables(callables, facts.length)),
       calls: sortedRecord(reshapedCalls(functions, macros, facts.length, facts.map((fact) => new Map(Object.entries(fact.forwardingMacros))))),
       declaredIn: movedCallables(facts, (name) => functions.has(name) || macros.has(name), ids),
+      constants: packNameMasks(vanishingConstants(facts)),
     },
     aliases: { schema: SCHEMA_VERSION, images, aliases: sortFacts(aliases) },
   };

@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { packageRoot } from '../../src/cli/paths';
 import { cacheRoot, fetchPinnedPackages, readManifest, type Manifest, type PinnedKernel } from '../debian/packages';
 import type { AptContext } from './debs';
+import { CLAIMS } from './score';
 import { driverName, prepareDriver, readDriverPins, type Driver, type DriverPin } from './drivers';
 import { oracleDir, prepareKernelTree, readKernelPins, type KernelTree, type OracleKernelPin } from './kernels';
 import { formatFindings, formatProblems, formatSummary, formatTable, reportJson } from './report';
@@ -83,7 +84,7 @@ function runAll(drivers: Driver[], kernels: KernelTree[], cache: string, cliPath
       const run = runDriverOnKernel(driver, kernel, cache, cliPath, jobs);
       const c = run.score?.counts;
       // All codes' warnings here; the table's column counts the struct-member ones.
-      const figures = c ? `, ${c['struct-member'].errorLines} struct error lines, ${c['struct-member'].warnings + c['missing-header'].warnings + c['missing-function'].warnings + c['call-arguments'].warnings + c['incomplete-struct'].warnings} warnings of all codes` : run.problem ? ` (${run.problem})` : '';
+      const figures = c ? `, ${c['struct-member'].errorLines} struct error lines, ${CLAIMS.reduce((sum, claim) => sum + c[claim].warnings, 0)} warnings of all codes` : run.problem ? ` (${run.problem})` : '';
       log(`${run.driver}@${run.kernel}: ${run.status}, ${run.objects} objects in ${run.buildSeconds.toFixed(0)} s${figures}`);
       runs.push(run);
     }

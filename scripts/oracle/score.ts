@@ -21,8 +21,8 @@ export interface CheckerWarning extends DriverLine {
 }
 
 /** The error classes the checker claims to foresee; struct members are the headline. */
-export type Claim = 'struct-member' | 'missing-header' | 'missing-function' | 'call-arguments' | 'incomplete-struct';
-export const CLAIMS: Claim[] = ['struct-member', 'missing-header', 'missing-function', 'call-arguments', 'incomplete-struct'];
+export type Claim = 'struct-member' | 'missing-header' | 'missing-function' | 'call-arguments' | 'incomplete-struct' | 'undeclared-constant';
+export const CLAIMS: Claim[] = ['struct-member', 'missing-header', 'missing-function', 'call-arguments', 'incomplete-struct', 'undeclared-constant'];
 
 /** The gcc error classes each claim foresees. */
 const CLAIMED_KINDS: Record<Claim, ErrorKind[]> = {
@@ -31,10 +31,11 @@ const CLAIMED_KINDS: Record<Claim, ErrorKind[]> = {
   'missing-function': ['implicit-declaration', 'undeclared-function'],
   'call-arguments': ['argument-count', 'argument-type'],
   'incomplete-struct': ['incomplete-type'],
+  'undeclared-constant': ['undeclared'],
 };
 
 export function claimOf(code: string): Claim {
-  return code === 'missing-header' || code === 'missing-function' || code === 'call-arguments' || code === 'incomplete-struct' ? code : 'struct-member';
+  return (CLAIMS as string[]).includes(code) ? (code as Claim) : 'struct-member';
 }
 
 export type Verdict = 'true-positive' | 'false-positive' | 'uncompiled' | 'on-other-error';
@@ -69,6 +70,7 @@ export interface Counts {
   'missing-function': ClaimCounts;
   'call-arguments': ClaimCounts;
   'incomplete-struct': ClaimCounts;
+  'undeclared-constant': ClaimCounts;
   /** Errors outside both claims, on lines without a struct-member error (those are its echoes). */
   otherErrors: number;
 }
@@ -165,13 +167,14 @@ export function score(errors: LocatedError[], compiled: CompiledLines, warnings:
       'missing-function': countClaim('missing-function', judged, claims['missing-function'].lines),
       'call-arguments': countClaim('call-arguments', judged, claims['call-arguments'].lines),
       'incomplete-struct': countClaim('incomplete-struct', judged, claims['incomplete-struct'].lines),
+      'undeclared-constant': countClaim('undeclared-constant', judged, claims['undeclared-constant'].lines),
       otherErrors: Object.values(otherErrors).reduce((a, b) => a + b, 0),
     },
   };
 }
 
 export const ZERO_CLAIM: ClaimCounts = { warnings: 0, truePositives: 0, falsePositives: 0, uncompiled: 0, onOtherError: 0, errorLines: 0, warnedErrorLines: 0 };
-export const ZERO_COUNTS: Counts = { 'struct-member': ZERO_CLAIM, 'missing-header': ZERO_CLAIM, 'missing-function': ZERO_CLAIM, 'call-arguments': ZERO_CLAIM, 'incomplete-struct': ZERO_CLAIM, otherErrors: 0 };
+export const ZERO_COUNTS: Counts = { 'struct-member': ZERO_CLAIM, 'missing-header': ZERO_CLAIM, 'missing-function': ZERO_CLAIM, 'call-arguments': ZERO_CLAIM, 'incomplete-struct': ZERO_CLAIM, 'undeclared-constant': ZERO_CLAIM, otherErrors: 0 };
 
 function addClaim(a: ClaimCounts, b: ClaimCounts): ClaimCounts {
   const sum = { ...a };
@@ -186,6 +189,7 @@ export function addCounts(a: Counts, b: Counts): Counts {
     'missing-function': addClaim(a['missing-function'], b['missing-function']),
     'call-arguments': addClaim(a['call-arguments'], b['call-arguments']),
     'incomplete-struct': addClaim(a['incomplete-struct'], b['incomplete-struct']),
+    'undeclared-constant': addClaim(a['undeclared-constant'] ?? ZERO_CLAIM, b['undeclared-constant'] ?? ZERO_CLAIM),
     otherErrors: a.otherErrors + b.otherErrors,
   };
 }

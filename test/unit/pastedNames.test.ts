@@ -60,6 +60,7 @@ describe('pasted names in the header data', () => {
       droppingMacros: {},
       forwardingMacros: {},
       objectMacros: [],
+      spelledConstants: new Set<string>(),
       pastedFunctions: pasted,
       callableHeaders: {},
       memberAliases: {},

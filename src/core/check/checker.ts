@@ -16,7 +16,10 @@ import type { WorkspaceTypes } from '../c/workspaceTypes';
 import { IncludedSourceFunctions } from '../c/includedSources';
 import { macroBodyCalls } from '../c/macroBodyCalls';
 import { uncompiledShims } from './uncompiledShims';
-import { decidableKernelNames, preprocessDecidingKernelNames } from './kernelNameDecisions';
+import { decidableKernelNames, isCompilerOrKbuildName, preprocessDecidingKernelNames } from './kernelNameDecisions';
+import { everyIncludeFollowed } from './followedIncludes';
+import { constantOccurrences, constantUses, type ConstantOccurrence, type ConstantUse } from '../c/constantUses';
+import { undeclaredConstantFindings } from '../rules/undeclaredConstant';
 import type { AggregateMention, FileUsages } from '../c/usages';
 import { DEFAULT_SEVERITIES, type Code } from '../rules';
 import { judgeAccessOperator } from '../rules/accessOperator';
@@ -157,12 +160,21 @@ export class Checker {
     const dropped = this.droppedArguments(text, code, file, context.targets);
     const evidence = new UsageEvidence(file.pre, context.targets, this.headerReadings, oracle, dropped);
     if (codeless && options.documentKey) this.trees.forget(options.documentKey);
+    const occurrences = codeless ? [] : this.constantOccurrences(text, code, file, options);
+    let constants: ConstantUse[] = [];
     const reading = codeless
       ? readCodeless(file, context.targets.length, layout)
       : readVariants(
           this.trees,
           file,
-          { targets: context.targets, oracle, documentKey: options.documentKey, workspaceGeneration: options.workspaceTypes?.generation, layout },
+          {
+            targets: context.targets,
+            oracle,
+            documentKey: options.documentKey,
+            workspaceGeneration: options.workspaceTypes?.generation,
+            layout,
+            ...(occurrences.length > 0 ? { readUnion: (tree) => (constants = constantUses(tree.rootNode, occurrences).uses) } : {}),
+          },
           (read) => evidence.record(read),
         );
     const judged = this.judgeUsages(context, evidence.usages());
@@ -173,7 +185,7 @@ export class Checker {
       ...this.incompleteStructFindings(context, { code, file, includes, usages: judged.usages, mentions: reading.mentions, oracle }, closures),
       ...preprocessorFindings(context, file.pre, file.lines),
       ...deadGuardFindings(context, text, file.pre),
-      ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped, this.kernelMemberTypes(context, oracle, reading.union)),
+      ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped, this.kernelMemberTypes(context, oracle, reading.union), constants),
     ];
     const result = {
       findings: unsuppressedInOrder(findings, file.lines),
@@ -193,6 +205,29 @@ export class Checker {
       variantsOf: (wholeText) => variantCount({ ...file, lines: parserText(wholeText).split('\n') }, context.targets.length),
       everyTargetCompiles: (line) => file.pre.lineStates.every((states, slot) => !file.built(slot) || states[line] === LineState.Active),
     };
+  }
+
+  /**
+   * Where the file may use a kernel constant that some targets' headers never spell (see
+   * undeclaredConstant.ts): none where the build may read what the check did not see, an
+   * include it could not follow or flags it could not read, which may define any name.
+   */
+  private constantOccurrences(text: string, code: CodeText, file: PreprocessedFile, options: CheckOptions): ConstantOccurrence[] {
+    const headers = this.db.headers();
+    const commandLine = new Set((options.defines ?? []).map((macro) => macro.name));
+    const known = new Map<string, boolean>();
+    const isCandidate = (name: string) => {
+      let candidate = known.get(name);
+      if (candidate === undefined) {
+        candidate = headers.isVanishingConstant(name) && !isCompilerOrKbuildName(name) && !file.pre.definedMacros.has(name) && !commandLine.has(name);
+        known.set(name, candidate);
+      }
+      return candidate;
+    };
+    const found = constantOccurrences(code.masked, code.isDirectiveLine, file.lineStartIndices, isCandidate);
+    if (found.length === 0 || options.unreadFlags) return [];
+    const sight = { fileName: options.fileName, text, lineStates: file.pre.lineStates, headers: file.pre.headers, resolveInclude: options.resolveInclude, isKernelHeader: (name: string) => headers.isKernelHeader(name), forcedIncludes: options.forcedIncludes };
+    return everyIncludeFollowed(sight, 'if-found') ? found : [];
   }
 
   private contextOf(options: CheckOptions): RuleContext {
@@ -421,6 +456,7 @@ export class Checker {
     includeClosure: (slot: number) => ReadonlySet<string> | undefined,
     dropped: readonly (readonly { start: number; end: number }[])[],
     kernelMemberType: (tag: string, member: string, image: number) => string | undefined,
+    constants: readonly ConstantUse[],
   ): Finding[] {
     const { pre } = file;
     const leftOut = (slot: number, site: CallSite) => {
@@ -491,6 +527,17 @@ export class Checker {
         definedByDriver,
         isMacro: (name) => pre.definedMacros.has(name),
         kernelMemberType,
+      }),
+      ...undeclaredConstantFindings(context, {
+        uses: constants.filter((use) => !definedByDriver(use.name)),
+        compiled,
+        mayBeMacro: (callee, slot) => {
+          if (pre.definedMacros.has(callee)) return true;
+          const headers = this.db.headers();
+          const image = context.targets[slot];
+          if ((headers.macros(callee, image)?.length ?? 1) > 0) return true;
+          return !union.functions.has(callee) && (headers.functions(callee, image)?.length ?? 0) === 0;
+        },
       }),
       ...this.callbacks.judgeArguments(context, {
         masked,

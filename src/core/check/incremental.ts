@@ -8,7 +8,8 @@
 // that could make that untrue falls back to the whole check: an edit touching a directive or a
 // brace of the body or list, a changed header, a function body that declares for the code after
 // it, a struct a body defines named by the edited declaration, a `missing-function` first call
-// the edit may move (gcc reports a name once per file, at its first call).
+// the edit may move (gcc reports a name once per file, at its first call), an `undeclared-constant`
+// outside every function (gcc then takes the name as declared for the rest of the file).
 import type { CheckResult } from './checker';
 import { EditShift, outside } from './editShift';
 import type { TopLevelDeclaration } from './declarationLayout';
@@ -16,6 +17,7 @@ import type { Finding, JudgedUsage } from './findings';
 import { spaces } from '../c/blanks';
 import { lineStarts, positionAt } from '../c/lineIndex';
 import type { FunctionSignature, SourceRange } from '../c/usages';
+import { isFileScopeConstantFinding } from '../rules/undeclaredConstant';
 
 /** What a check of a document leaves for the next one. */
 export interface DocumentCheck {
@@ -87,7 +89,8 @@ export class IncrementalChecks {
     const next = movedCheck(previous, input.text, edit, index);
     const slice = input.checkSlice(sliceText({ text: input.text, directiveLines: next.directiveLines, starts: edit.newLineStarts, macros: next.macros }, next.layout, index), next.layout[index].start);
     const repeated = this.sliceHolds(previous, slice, next.layout[index], next.directiveLines) ? repeatedFirstCalls(previous, slice, edit, index, input.text) : undefined;
-    if (!repeated) return undefined;
+    // A constant reported outside every function silences it for the rest of the file: only the whole check knows where.
+    if (!repeated || [previous.result, slice.result].some((result) => result.findings.some(isFileScopeConstantFinding))) return undefined;
     const result = merged(previous, edit, index, input, slice, repeated);
     this.documents.set(documentKey, { ...next, result, headers: slice.headers });
     return result;

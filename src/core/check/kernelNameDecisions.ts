@@ -18,7 +18,7 @@ import { isCompilerProvidedName } from '../c/compilerMacros';
  * (`__has_builtin`, `_LP64`), the GNU dialect's `linux` and `unix`, and the `-D` flags the
  * kernel's Makefiles give every module (`-DCC_USING_FENTRY`, `-DKBUILD_MODNAME=…`).
  */
-function isCompilerOrKbuildName(name: string): boolean {
+export function isCompilerOrKbuildName(name: string): boolean {
   return name.startsWith('_') || name.startsWith('CC_') || name.startsWith('KBUILD_') || COMMAND_LINE_NAMES.has(name) || isCompilerProvidedName(name);
 }
 

@@ -9,6 +9,7 @@ import type { AggregateMention, FileUsages, FunctionSignature, MemberUsage, Sour
 import { compactVariant, localTagDefinitions, PositionMap, spanContaining, topLevelSpans, withVariantGaps, type TopLevelSpan } from './compactText';
 import { declarationAt, declarationLayout, type TopLevelDeclaration } from './declarationLayout';
 import type { DocumentTrees } from './trees';
+import type { Tree } from 'web-tree-sitter';
 
 /** The file as the preprocessor left it for every target. */
 export interface PreprocessedFile {
@@ -48,6 +49,8 @@ export interface VariantOptions {
   workspaceGeneration?: number;
   /** Read the shared text's top-level declarations too: all of them, or the one starting at an offset. */
   layout?: 'all' | { at: number };
+  /** Whatever else the check reads from the shared text's tree, while it lives. */
+  readUnion?: (tree: Tree) => void;
 }
 
 /** Reads the file for every built target, handing each read to `record`. */
@@ -56,6 +59,7 @@ export function readVariants(trees: DocumentTrees, file: PreprocessedFile, optio
   const { documentKey, targets, oracle, workspaceGeneration } = options;
   const shared = sharedText(file);
   const unionTree = trees.parse(shared.unionText, documentKey, 'union');
+  options.readUnion?.(unionTree);
   const mentions = new Map<number, AggregateMention>();
   const keptKeys = new Set(['union']);
   let variants = 1;

@@ -618,7 +618,7 @@ export class KernelDatabase {
       };
       let names: HeaderNamesFile | undefined;
       const loadNames = () =>
-        (names ??= load<HeaderNamesFile>('header-names.json.gz', { ...empty, headers: {}, callables: { names: '', masks: [] } }, (f) => isObject(f.headers) && isNameMasks(f.callables)));
+        (names ??= load<HeaderNamesFile>('header-names.json.gz', { ...empty, headers: {}, callables: { names: '', masks: [] } }, (f) => isObject(f.headers) && isNameMasks(f.callables) && (f.constants === undefined || isNameMasks(f.constants))));
       const emptyGraph = { headers: 0, edges: [], open: [] };
       const validGraph = (f: HeaderGraphTables) => Boolean(isObject(f.structs) && isObject(f.includes) && Array.isArray(f.includes.edges) && Array.isArray(f.includes.open));
       // Header ids index header-names.json.gz's names: files of two builds would misname every header.

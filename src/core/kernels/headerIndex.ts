@@ -55,6 +55,7 @@ export class HeaderIndex {
   private callTables?: DeclarationTables;
   private namesFile?: HeaderNamesFile;
   private callableMasks?: NameMaskTable;
+  private constantMasks?: NameMaskTable;
 
   /** `images`: the kernels with header data, in the files' bit order; the loaders read each file. */
   constructor(
@@ -74,6 +75,10 @@ export class HeaderIndex {
     return (this.callableMasks ??= new NameMaskTable(this.names.callables));
   }
 
+  private get constants(): NameMaskTable {
+    return (this.constantMasks ??= new NameMaskTable(this.names.constants ?? { names: '', masks: [] }));
+  }
+
   private get graph(): Pick<HeadersFile, 'structs' | 'includes' | 'dropping'> {
     return (this.graphTables ??= this.loadGraph());
   }
@@ -88,6 +93,7 @@ export class HeaderIndex {
    */
   loadTables(): void {
     void this.callables;
+    void this.constants;
     void this.graph;
     void this.declarations;
   }
@@ -121,6 +127,24 @@ export class HeaderIndex {
     if (bit === undefined) return undefined;
     const mask = this.callables.get(name);
     return mask === undefined ? true : (mask & bit) !== 0;
+  }
+
+  /**
+   * Whether the image's headers spell the constant `name` anywhere (a macro, an enumerator, a
+   * mention under any condition), for the constants some kernels with header data do not
+   * spell at all; undefined for other names and without header data. False means nothing in
+   * those headers declares it.
+   */
+  spellsConstant(name: string, image: number): boolean | undefined {
+    const bit = this.bits.get(image);
+    if (bit === undefined) return undefined;
+    const mask = this.constants.get(name);
+    return mask === undefined ? undefined : (mask & bit) !== 0;
+  }
+
+  /** Whether `name` is a constant of some kernel's headers that others do not spell (see spellsConstant). */
+  isVanishingConstant(name: string): boolean {
+    return this.constants.get(name) !== undefined;
   }
 
   /** Whether some kernels with header data declare `name` and others do not: a kernel API that came or went. */

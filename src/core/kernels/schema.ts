@@ -194,6 +194,12 @@ export interface HeaderNamesFile {
    * through a file's include closure. Optional: older data has none.
    */
   declaredIn?: Record<string, number[]>;
+  /**
+   * The constants (names in capitals some of those kernels define as object-like macros) that
+   * some kernels' headers do not spell at all, under any condition -> mask of the kernels whose
+   * headers spell them: what `undeclared-constant` asks per use. Optional: older data has none.
+   */
+  constants?: NameMasks;
 }
 
 /**

@@ -12,6 +12,7 @@ import { missingMemberRule } from './missingMember';
 import { preprocessorRule } from './preprocessorProblem';
 import { readOnlyMemberRule } from './readOnlyMember';
 import { structNotInImageRule } from './structNotInImage';
+import { undeclaredConstantRule } from './undeclaredConstant';
 import type { RuleInfo } from './rule';
 
 /** Diagnostic codes: a contract shared by diagnostics, quick fixes, the CLI and SARIF rules. */
@@ -27,6 +28,7 @@ export const Codes = {
   missingFunction: missingFunctionRule.code,
   callArguments: callArgumentsRule.code,
   incompleteStruct: incompleteStructRule.code,
+  undeclaredConstant: undeclaredConstantRule.code,
 } as const;
 export type Code = (typeof Codes)[keyof typeof Codes];
 
@@ -42,6 +44,7 @@ export const RULES: readonly RuleInfo[] = [
   missingHeaderRule,
   callArgumentsRule,
   incompleteStructRule,
+  undeclaredConstantRule,
 ];
 
 export const DEFAULT_SEVERITIES = Object.fromEntries(RULES.map((rule) => [rule.code, rule.severity])) as Record<Code, Severity>;

@@ -1,0 +1,95 @@
+// Where a file uses a kernel constant as a value (`bio_alloc(bdev, BIO_MAX_PAGES, …)`,
+// `case FMODE_EXCL:`), for `undeclared-constant`. The masked text finds the few names worth a
+// look (the caller's `isCandidate`: constants some kernels' headers never spell); the parse
+// tree then tells a value from a declaration of the same name (an enumerator or a variable the
+// driver declares), and gives the function around each use and the calls it sits in, since gcc
+// reports an undeclared name once per function and a macro may paste or drop its arguments.
+import type { Node } from 'web-tree-sitter';
+
+/** A name in capitals, as kernel constants are spelled. */
+const CONSTANT_WORD = /\b[A-Z_][A-Z0-9_]*[A-Z][A-Z0-9_]*\b/g;
+
+/** A place in the text where a candidate name stands, not yet known to be a value. */
+export interface ConstantOccurrence {
+  name: string;
+  line: number;
+  startColumn: number;
+  /** Offset in the file's text. */
+  offset: number;
+}
+
+export interface ConstantUse extends ConstantOccurrence {
+  endColumn: number;
+  /** Where the function holding the use starts; undefined outside every function (an initializer at file scope). */
+  functionStart?: number;
+  /** The names of the calls the use is an argument of, innermost first: a macro among them may paste or leave it out. */
+  within: string[];
+}
+
+/**
+ * Occurrences of the names `isCandidate` takes in `masked` (comments and strings blanked),
+ * outside directive lines, not called (`NAME(`) and not reached through a member (`.NAME`,
+ * `->NAME`).
+ */
+export function constantOccurrences(masked: string, isDirectiveLine: (line: number) => boolean, lineStartIndices: readonly number[], isCandidate: (name: string) => boolean): ConstantOccurrence[] {
+  const found: ConstantOccurrence[] = [];
+  masked.split('\n').forEach((text, line) => {
+    if (isDirectiveLine(line)) return;
+    for (const match of text.matchAll(CONSTANT_WORD)) {
+      const name = match[0];
+      if (!isCandidate(name)) continue;
+      const start = match.index!;
+      if (/^\s*\(/.test(text.slice(start + name.length))) continue;
+      const before = text.slice(0, start).trimEnd();
+      if (before.endsWith('.') || before.endsWith('->')) continue;
+      found.push({ name, line, startColumn: start, offset: lineStartIndices[line] + start });
+    }
+  });
+  return found;
+}
+
+/** Declarator nodes whose `declarator` field names what they declare. */
+const DECLARING = new Set(['init_declarator', 'declaration', 'parameter_declaration', 'pointer_declarator', 'array_declarator', 'function_declarator', 'parenthesized_declarator', 'type_definition']);
+
+/**
+ * The occurrences that `root` (the parse of the same text) reads as values, and the candidate
+ * names the file itself declares (enumerators, variables, parameters): those are the driver's,
+ * whatever the kernel has. An occurrence the tree does not hold as an identifier (a type name,
+ * a label, text the shared parse leaves out) or under a parse error is neither.
+ */
+export function constantUses(root: Node, occurrences: readonly ConstantOccurrence[]): { uses: ConstantUse[]; declared: Set<string> } {
+  const uses: ConstantUse[] = [];
+  const declared = new Set<string>();
+  for (const occurrence of occurrences) {
+    const end = occurrence.offset + occurrence.name.length;
+    const node = root.descendantForIndex(occurrence.offset, end);
+    if (!node || node.startIndex !== occurrence.offset || node.endIndex !== end) continue;
+    const parent = node.parent;
+    if (!parent) continue;
+    // `typedef u32 NAME;`: a type of the driver's.
+    if (node.type === 'type_identifier' && parent.type === 'type_definition') declared.add(occurrence.name);
+    if (node.type !== 'identifier') continue;
+    if ((parent.type === 'enumerator' && parent.childForFieldName('name')?.id === node.id) || (DECLARING.has(parent.type) && parent.childrenForFieldName('declarator').some((declarator) => declarator?.id === node.id))) {
+      declared.add(occurrence.name);
+      continue;
+    }
+    const context = enclosing(node);
+    if (context) uses.push({ ...occurrence, endColumn: occurrence.startColumn + occurrence.name.length, ...context });
+  }
+  return { uses: uses.filter((use) => !declared.has(use.name)), declared };
+}
+
+/** The calls around `node` and the function holding it; undefined inside what the parser could not read. */
+function enclosing(node: Node): { functionStart?: number; within: string[] } | undefined {
+  const within: string[] = [];
+  for (let current = node.parent; current; current = current.parent) {
+    if (current.type === 'ERROR') return undefined;
+    if (current.type === 'function_definition') return { functionStart: current.startIndex, within };
+    if (current.type === 'call_expression') {
+      const callee = current.childForFieldName('function');
+      // Called through a pointer or a member: a function, which neither pastes nor drops.
+      if (callee?.type === 'identifier') within.push(callee.text);
+    }
+  }
+  return { within };
+}

@@ -1,0 +1,77 @@
+// Rule `undeclared-constant`: a kernel constant used as a value (`BIO_MAX_PAGES`, gone in 5.12;
+// `QUEUE_FLAG_NONROT`, gone in 6.11) on a targeted kernel whose headers do not spell the name
+// anywhere: no macro, enumerator or variable declares it there, and gcc stops ("undeclared").
+// Judged only on kernels whose headers were read (the Debian ones), on certainly compiled
+// lines, for names in capitals that some kernel's headers define as a macro; where the driver
+// declares or defines the name itself, where the build may read what the check did not see (an
+// include it could not follow, flags it could not read), and in an argument of a macro (which
+// may paste, stringify or leave it out), nothing is judged.
+import { describeImages } from '../kernels/history';
+import { lineRange, type Finding } from '../check/findings';
+import type { KernelDatabase } from '../kernels/database';
+import type { RuleContext, RuleInfo } from './rule';
+import type { ConstantUse } from '../c/constantUses';
+
+export const undeclaredConstantRule = {
+  code: 'undeclared-constant',
+  name: 'UndeclaredConstant',
+  severity: 'warning',
+  description: "A kernel constant that some targeted kernels' headers do not declare at all (no macro, enumerator or variable of the name): the build stops there.",
+} as const satisfies RuleInfo;
+
+const FILE_SCOPE_USE = 'the use outside a function';
+
+/** A finding at a use outside every function: after it gcc takes the name as declared, so what the file reports later depends on it. */
+export function isFileScopeConstantFinding(finding: Pick<Finding, 'code' | 'message'>): boolean {
+  return finding.code === undeclaredConstantRule.code && finding.message.includes(FILE_SCOPE_USE);
+}
+
+export interface UndeclaredConstantInput {
+  db: KernelDatabase;
+  targets: readonly number[];
+  /** The file's uses of candidate names, in file order (constantUses.ts). */
+  uses: readonly ConstantUse[];
+  compiled: (slot: number, line: number) => boolean;
+  /** Whether the call named `callee` may be a macro on the target in `slot` (the kernel's or the driver's). */
+  mayBeMacro: (callee: string, slot: number) => boolean;
+}
+
+export function undeclaredConstantFindings(context: RuleContext, input: Omit<UndeclaredConstantInput, 'db' | 'targets'>): Finding[] {
+  return findUndeclaredConstants({ ...input, db: context.db, targets: context.targets }).map(({ use, targets }) => ({
+    code: undeclaredConstantRule.code,
+    severity: context.severities[undeclaredConstantRule.code],
+    message: `\`${use.name}\` is declared by no kernel header of ${describeImages(context.db.images, targets, context.targets)} (no macro, enumerator or variable of that name), so ${use.functionStart === undefined ? FILE_SCOPE_USE : 'the use'} does not compile there`,
+    range: lineRange(use.line, use.startColumn, use.endColumn),
+    targets,
+  }));
+}
+
+/**
+ * The uses gcc reports, each with the kernels it reports it on. gcc reports an undeclared name
+ * once per function, at its first use there; a use outside every function is reported once,
+ * and declares the name for the rest of the file, so nothing after it is reported.
+ */
+export function findUndeclaredConstants(input: UndeclaredConstantInput): { use: ConstantUse; targets: number[] }[] {
+  const headers = input.db.headers();
+  const reported = new Map<ConstantUse, number[]>();
+  input.targets.forEach((image, slot) => {
+    if (!headers.covers(image)) return;
+    const declaredAtFileScope = new Set<string>();
+    const reportedInFunction = new Set<string>();
+    for (const use of input.uses) {
+      if (declaredAtFileScope.has(use.name) || !input.compiled(slot, use.line)) continue;
+      if (headers.spellsConstant(use.name, image) !== false) continue;
+      if (use.within.some((callee) => input.mayBeMacro(callee, slot))) continue;
+      if (use.functionStart === undefined) declaredAtFileScope.add(use.name);
+      else {
+        const key = `${use.functionStart} ${use.name}`;
+        if (reportedInFunction.has(key)) continue;
+        reportedInFunction.add(key);
+      }
+      const images = reported.get(use) ?? [];
+      images.push(image);
+      reported.set(use, images);
+    }
+  });
+  return [...reported].map(([use, targets]) => ({ use, targets }));
+}

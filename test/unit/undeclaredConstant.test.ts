@@ -1,0 +1,108 @@
+// Rule undeclared-constant: a kernel constant that a targeted kernel's headers do not spell at all.
+import * as assert from 'node:assert/strict';
+import { createChecker } from '../../src/cli/runtime';
+import type { Checker, CheckOptions } from '../../src/core/check/checker';
+import { parseTargets } from '../../src/core/kernels/targets';
+import { constantOccurrences } from '../../src/core/c/constantUses';
+import { maskCode } from '../../src/core/c/statements';
+import { bundledDatabase } from './helpers';
+
+const db = bundledDatabase();
+let checker: Checker;
+
+before(async () => {
+  checker = (await createChecker(db)).checker;
+});
+
+function rows(text: string, spec: string, options: Partial<CheckOptions> = {}): string[] {
+  const result = checker.check(text, { fileName: '/ws/drv.c', targets: parseTargets(spec, db.images).images, ...options });
+  return result.findings
+    .filter((f) => f.code === 'undeclared-constant')
+    .map((f) => `${f.severity} ${f.range.startLine + 1}:${f.range.startColumn + 1}-${f.range.endColumn + 1} [${f.targets.map((t) => db.images[t].label).join(',')}] ${f.message}`);
+}
+
+/**
+ * A module built with Kbuild and gcc-12 against Debian's headers: 6.1 stops at 9:26 and 21:16
+ * ("‘BIO_MAX_PAGES’ undeclared (first use in this function)"), 6.12 there and at 16:28
+ * ("‘QUEUE_FLAG_NONROT’ undeclared"); with `= BIO_MAX_PAGES` on line 5 both stop there
+ * ("undeclared here (not in a function)") and report no BIO_MAX_PAGES after it.
+ */
+const demo = (limit: string) =>
+  [
+    '#include <linux/module.h>',
+    '#include <linux/bio.h>',
+    '#include <linux/blkdev.h>',
+    '',
+    `static unsigned int demo_limit = ${limit};`,
+    '',
+    'static unsigned int demo_pages(void)',
+    '{',
+    '\tunsigned int n = BIO_MAX_PAGES;',
+    '',
+    '\treturn n + BIO_MAX_PAGES;',
+    '}',
+    '',
+    'static void demo_queue(struct request_queue *q)',
+    '{',
+    '\tblk_queue_flag_set(QUEUE_FLAG_NONROT, q);',
+    '}',
+    '',
+    'static unsigned int demo_more(void)',
+    '{',
+    '\treturn BIO_MAX_PAGES;',
+    '}',
+    '',
+  ].join('\n');
+
+const GONE_BIO = '`BIO_MAX_PAGES` is declared by no kernel header of 6.1–7.3 (no macro, enumerator or variable of that name)';
+const GONE_QUEUE = '`QUEUE_FLAG_NONROT` is declared by no kernel header of 6.12–7.3 (no macro, enumerator or variable of that name), so the use does not compile there';
+
+describe('undeclared-constant', () => {
+  it('warns at the first use in each function, on exactly the kernels whose headers never spell the name, as gcc does', () => {
+    assert.deepEqual(rows(demo('1'), '5.10,6.1,6.12,7.3'), [
+      `warning 9:19-32 [6.1,6.12,7.3] ${GONE_BIO}, so the use does not compile there`,
+      `warning 16:21-38 [6.12,7.3] ${GONE_QUEUE}`,
+      `warning 21:9-22 [6.1,6.12,7.3] ${GONE_BIO}, so the use does not compile there`,
+    ]);
+  });
+
+  it('reports a use outside every function once, and nothing of that name after it (gcc takes it as declared then)', () => {
+    assert.deepEqual(rows(demo('BIO_MAX_PAGES'), '5.10,6.1,6.12,7.3'), [
+      `warning 5:34-47 [6.1,6.12,7.3] ${GONE_BIO}, so the use outside a function does not compile there`,
+      `warning 16:21-38 [6.12,7.3] ${GONE_QUEUE}`,
+    ]);
+  });
+
+  it("is silent where the driver defines the name (a compat #define, an enumerator, a variable, a -D flag) or the line is not compiled", () => {
+    const compat = demo('1').replace('#include <linux/blkdev.h>', '#include <linux/blkdev.h>\n#ifndef BIO_MAX_PAGES\n#define BIO_MAX_PAGES BIO_MAX_VECS\n#endif');
+    assert.deepEqual(rows(compat, '6.12').map((row) => row.split(' ')[3]), ['`QUEUE_FLAG_NONROT`']);
+    const enumerated = demo('1').replace('#include <linux/blkdev.h>', '#include <linux/blkdev.h>\nenum { QUEUE_FLAG_NONROT = 6, BIO_MAX_PAGES = 256 };');
+    assert.deepEqual(rows(enumerated, '6.12'), []);
+    const variable = demo('1').replace('#include <linux/blkdev.h>', '#include <linux/blkdev.h>\nstatic int BIO_MAX_PAGES = 256, QUEUE_FLAG_NONROT;');
+    assert.deepEqual(rows(variable, '6.12'), []);
+    const flagged = rows(demo('1'), '6.12', { defines: [{ name: 'BIO_MAX_PAGES', value: '256', certain: true }] });
+    assert.deepEqual(flagged.map((row) => row.split(' ')[3]), ['`QUEUE_FLAG_NONROT`']);
+    const guarded = demo('1').replace('\tblk_queue_flag_set(QUEUE_FLAG_NONROT, q);', '#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 11, 0)\n\tblk_queue_flag_set(QUEUE_FLAG_NONROT, q);\n#endif').replace('#include <linux/module.h>', '#include <linux/module.h>\n#include <linux/version.h>');
+    assert.deepEqual(rows(guarded, '6.12').map((row) => row.split(' ')[3]), ['`BIO_MAX_PAGES`', '`BIO_MAX_PAGES`']);
+  });
+
+  it('leaves alone a constant in a macro argument (it may be pasted, stringified or left out) and on kernels without header data', () => {
+    const inMacro = demo('1').replace('\tunsigned int n = BIO_MAX_PAGES;', '\tunsigned int n = min(BIO_MAX_PAGES, 8);').replace('\treturn BIO_MAX_PAGES;', '\treturn __stringify(BIO_MAX_PAGES)[0];');
+    assert.deepEqual(rows(inMacro, '6.1').map((row) => row.split(' ')[1]), ['11:13-26']);
+    assert.deepEqual(rows(demo('1'), '4.4,5.4,6.8'), []);
+  });
+
+  it('judges nothing where the build may define the name unseen: an include it cannot follow, flags it cannot read', () => {
+    const unread = demo('1').replace('#include <linux/module.h>', '#include <linux/module.h>\n#include "compat.h"');
+    assert.deepEqual(rows(unread, '6.12'), []);
+    assert.deepEqual(rows(demo('1'), '6.12', { unreadFlags: true }), []);
+  });
+
+  it('finds candidate names in code only: not in directives, comments, strings, calls or member names', () => {
+    const text = ['#ifdef FOO_A', '/* FOO_A */ x = FOO_A + s.FOO_A + p->FOO_A + FOO_A(1);', 'y = "FOO_A";', '#define BAR FOO_A', ''].join('\n');
+    const masked = maskCode(text);
+    const directive = (line: number) => /^\s*#/.test(text.split('\n')[line]);
+    const found = constantOccurrences(masked, directive, [0, 13, 67, 80], (name) => name === 'FOO_A');
+    assert.deepEqual(found.map((o) => `${o.line}:${o.startColumn}`), ['1:16']);
+  });
+});
