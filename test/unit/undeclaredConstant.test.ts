@@ -5,6 +5,7 @@ import type { Checker, CheckOptions } from '../../src/core/check/checker';
 import { parseTargets } from '../../src/core/kernels/targets';
 import { constantOccurrences } from '../../src/core/c/constantUses';
 import { maskCode } from '../../src/core/c/statements';
+import { createIncludeResolver } from '../../src/core/c/includes';
 import { bundledDatabase } from './helpers';
 
 const db = bundledDatabase();
@@ -90,6 +91,16 @@ describe('undeclared-constant', () => {
     const inMacro = demo('1').replace('\tunsigned int n = BIO_MAX_PAGES;', '\tunsigned int n = min(BIO_MAX_PAGES, 8);').replace('\treturn BIO_MAX_PAGES;', '\treturn __stringify(BIO_MAX_PAGES)[0];');
     assert.deepEqual(rows(inMacro, '6.1').map((row) => row.split(' ')[1]), ['11:13-26']);
     assert.deepEqual(rows(demo('1'), '4.4,5.4,6.8'), []);
+  });
+
+  it("is silent on names the driver's own headers spell (tpm_tis_core.h's enumerator TPM_INTF_BURST_COUNT_STATIC), and in a header checked alone", () => {
+    const withHeader = demo('1').replace('#include <linux/module.h>', '#include <linux/module.h>\n#include "limits.h"');
+    const headers: Record<string, string> = { '/ws/limits.h': 'enum demo_limits {\n\tBIO_MAX_PAGES = 256,\n};\n' };
+    const resolveInclude = createIncludeResolver(['/ws'], (path) => headers[path]);
+    assert.deepEqual(rows(withHeader, '6.12', { resolveInclude }).map((row) => row.split(' ')[3]), ['`QUEUE_FLAG_NONROT`']);
+    const plain = createIncludeResolver(['/ws'], (path) => ({ '/ws/limits.h': '#define DEMO_LIMIT 4\n' })[path]);
+    assert.deepEqual(rows(withHeader, '6.12', { resolveInclude: plain }).map((row) => row.split(' ')[3]), ['`BIO_MAX_PAGES`', '`QUEUE_FLAG_NONROT`', '`BIO_MAX_PAGES`']);
+    assert.deepEqual(rows(demo('1'), '6.12', { fileName: '/ws/drv.h' }), []);
   });
 
   it('judges nothing where the build may define the name unseen: an include it cannot follow, flags it cannot read', () => {

@@ -219,13 +219,21 @@ export class Checker {
     const isCandidate = (name: string) => {
       let candidate = known.get(name);
       if (candidate === undefined) {
-        candidate = headers.isVanishingConstant(name) && !isCompilerOrKbuildName(name) && !file.pre.definedMacros.has(name) && !commandLine.has(name);
+        candidate =
+          headers.isVanishingConstant(name) &&
+          !isCompilerOrKbuildName(name) &&
+          !file.pre.definedMacros.has(name) &&
+          !commandLine.has(name) &&
+          // An enumerator or a variable of the driver's own headers (i915's INTEL_HASWELL): any spelling there counts.
+          !file.pre.headers.some((header) => spells(header.text, name));
         known.set(name, candidate);
       }
       return candidate;
     };
+    // A header is compiled only as part of the files that include it, after what they include first.
+    if (/\.h$/i.test(options.fileName) || options.unreadFlags) return [];
     const found = constantOccurrences(code.masked, code.isDirectiveLine, file.lineStartIndices, isCandidate);
-    if (found.length === 0 || options.unreadFlags) return [];
+    if (found.length === 0) return [];
     const sight = { fileName: options.fileName, text, lineStates: file.pre.lineStates, headers: file.pre.headers, resolveInclude: options.resolveInclude, isKernelHeader: (name: string) => headers.isKernelHeader(name), forcedIncludes: options.forcedIncludes };
     return everyIncludeFollowed(sight, 'if-found') ? found : [];
   }
@@ -550,6 +558,18 @@ export class Checker {
       }),
     ];
   }
+}
+
+/** Whether `text` holds `name` as a word. */
+function spells(text: string, name: string): boolean {
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    if (!isWordCharacter(text.charCodeAt(at - 1)) && !isWordCharacter(text.charCodeAt(at + name.length))) return true;
+  }
+  return false;
+}
+
+function isWordCharacter(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }
 
 /** Members' judged histories, worked out once per check: a file uses the same members many times. */
