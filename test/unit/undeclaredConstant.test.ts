@@ -109,6 +109,22 @@ describe('undeclared-constant', () => {
     assert.deepEqual(rows(demo('1'), '6.12', { unreadFlags: true }), []);
   });
 
+  it('re-checks an edit inside a function as a whole check does, also where a use outside every function silences later ones', () => {
+    const targets = parseTargets('6.1,6.12', db.images).images;
+    for (const limit of ['1', 'BIO_MAX_PAGES']) {
+      const before = demo(limit);
+      const after = before.replace('\treturn BIO_MAX_PAGES;', '\treturn BIO_MAX_PAGES + 1;');
+      const documentKey = `edit-${limit}`;
+      checker.check(before, { fileName: '/ws/drv.c', targets, documentKey });
+      const edited = checker.check(after, { fileName: '/ws/drv.c', targets, documentKey });
+      const whole = checker.check(after, { fileName: '/ws/drv.c', targets });
+      const constants = (findings: typeof whole.findings) => findings.filter((f) => f.code === 'undeclared-constant').map((f) => `${f.range.startLine + 1}:${f.range.startColumn + 1} ${f.targets.join(',')}`);
+      assert.deepEqual(constants(edited.findings), constants(whole.findings));
+      assert.equal(constants(whole.findings).length, limit === '1' ? 3 : 2);
+      checker.forget(documentKey);
+    }
+  });
+
   it('finds candidate names in code only: not in directives, comments, strings, calls or member names', () => {
     const text = ['#ifdef FOO_A', '/* FOO_A */ x = FOO_A + s.FOO_A + p->FOO_A + FOO_A(1);', 'y = "FOO_A";', '#define BAR FOO_A', ''].join('\n');
     const masked = maskCode(text);
