@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { AggregateRef } from '../core/kernels/database';
 import { toRange } from './convert';
+import { isMacroStyleName } from '../core/c/kernelMacros';
 import type { DiagnosticsController } from './diagnostics';
 import type { Engine } from './engine';
 import { SHOW_CHANGES_COMMAND } from './reportDocument';
@@ -28,6 +29,12 @@ function calledName(document: vscode.TextDocument, position: vscode.Position): v
   return /^\s*\(/.test(after) ? word : undefined;
 }
 
+/** A name in capitals under the pointer that is not called (`BIO_MAX_PAGES`), for a kernel constant's presence. */
+function constantName(document: vscode.TextDocument, position: vscode.Position): vscode.Range | undefined {
+  const word = document.getWordRangeAtPosition(position, /[A-Za-z_]\w*/);
+  return word && isMacroStyleName(document.getText(word)) ? word : undefined;
+}
+
 export class KernelHoverProvider implements vscode.HoverProvider {
   constructor(
     private readonly engine: Engine,
@@ -38,6 +45,7 @@ export class KernelHoverProvider implements vscode.HoverProvider {
     const current = this.diagnostics.resultFor(document);
     if (!current) return undefined;
     const call = calledName(document, position);
+    const constant = call ? undefined : constantName(document, position);
     const answer = await this.engine.request('hover', {
       key: document.uri.toString(),
       version: current.version,
@@ -45,9 +53,10 @@ export class KernelHoverProvider implements vscode.HoverProvider {
       line: position.line,
       character: position.character,
       ...(call ? { call: document.getText(call) } : {}),
+      ...(constant ? { constant: document.getText(constant) } : {}),
     });
     if (!answer) return undefined;
-    const range = answer.range ? toRange(answer.range) : call;
+    const range = answer.range ? toRange(answer.range) : (call ?? constant);
     if (!answer.aggregate) return new vscode.Hover(new vscode.MarkdownString(answer.markdown), range);
     const content = new vscode.MarkdownString(`${answer.markdown}\n\n${reportLink(answer.aggregate)}\n\n${changesLink(answer.aggregate, current.targetLabels)}`);
     content.isTrusted = { enabledCommands: [SHOW_REPORT_COMMAND, SHOW_CHANGES_COMMAND] };

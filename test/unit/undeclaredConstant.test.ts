@@ -7,6 +7,7 @@ import { constantOccurrences } from '../../src/core/c/constantUses';
 import { maskCode } from '../../src/core/c/statements';
 import { createIncludeResolver } from '../../src/core/c/includes';
 import { bundledDatabase } from './helpers';
+import { hoverAnswer } from '../../src/extension/worker/hoverAnswer';
 
 const db = bundledDatabase();
 let checker: Checker;
@@ -123,6 +124,27 @@ describe('undeclared-constant', () => {
       assert.equal(constants(whole.findings).length, limit === '1' ? 3 : 2);
       checker.forget(documentKey);
     }
+  });
+
+  it('hovers on a constant with how each targeted kernel has it', () => {
+    const targets = parseTargets('5.10,6.1,6.8,6.12', db.images).images;
+    const text = demo('1');
+    const result = checker.check(text, { fileName: '/ws/drv.c', targets });
+    const hover = (constant: string) => hoverAnswer(db, { version: 1, targets, result, text }, { key: 'k', version: 1, offset: 0, line: 8, character: 20, constant })?.markdown;
+    assert.equal(
+      hover('BIO_MAX_PAGES'),
+      [
+        '**`BIO_MAX_PAGES`** on the targeted kernels',
+        '',
+        '- 5.10: a macro of the kernel headers',
+        '- 6.1, 6.12: **not declared**: no kernel header spells it, so a use does not compile there',
+        '',
+        'Not known on 6.8: the data has no headers of those kernels.',
+      ].join('\n'),
+    );
+    // A name every kernel with header data spells, or none does: nothing to say.
+    assert.equal(hover('GFP_KERNEL'), undefined);
+    assert.equal(hover('DEMO_OWN_LIMIT'), undefined);
   });
 
   it('finds candidate names in code only: not in directives, comments, strings, calls or member names', () => {

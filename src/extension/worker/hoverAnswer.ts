@@ -1,7 +1,8 @@
 // What a hover says, from a document's latest check result: a struct member's history, a
-// struct's, an #error that stops the build, an <include>'s, or a called function's
-// declarations. The host adds the command links and turns it into a vscode.Hover.
+// struct's, an #error that stops the build, an <include>'s, a called function's
+// declarations, or a constant's presence. The host adds the command links and turns it into a vscode.Hover.
 import { callHover } from '../../core/check/callHover';
+import { constantHover } from '../../core/check/constantHover';
 import type { CheckResult } from '../../core/check/checker';
 import { aggregateHover, memberHover, stopHover } from '../../core/check/hover';
 import type { KernelDatabase } from '../../core/kernels/database';
@@ -33,8 +34,8 @@ export function hoverAnswer(db: KernelDatabase, document: CheckedDocument, reque
     const range = { startLine: include.line, startColumn: include.startColumn, endLine: include.line, endColumn: include.endColumn, startIndex: 0, endIndex: 0 };
     return { markdown: includeHover(db, include.name, targets), range };
   }
-  // On a call (`name(`): how each targeted kernel declares the function or macro.
-  const markdown = request.call === undefined ? undefined : callHover(db, request.call, targets);
+  // On a call (`name(`): how each targeted kernel declares the function or macro; on a constant, whether it has it.
+  const markdown = request.call !== undefined ? callHover(db, request.call, targets) : request.constant !== undefined ? constantHover(db, request.constant, targets) : undefined;
   return markdown === undefined ? undefined : { markdown };
 }
 

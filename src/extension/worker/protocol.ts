@@ -64,7 +64,7 @@ export type CheckAnswer =
       notJudged?: string;
     };
 
-/** A hover asked of a document's latest result; `call` is the called name under the pointer, if any. */
+/** A hover asked of a document's latest result; `call` is the called name under the pointer, if any, `constant` a name in capitals that is not called. */
 export interface HoverRequest {
   key: string;
   version: number;
@@ -72,6 +72,7 @@ export interface HoverRequest {
   line: number;
   character: number;
   call?: string;
+  constant?: string;
 }
 
 export interface HoverAnswer {
