@@ -88,9 +88,24 @@ describe('undeclared-constant', () => {
     assert.deepEqual(rows(guarded, '6.12').map((row) => row.split(' ')[3]), ['`BIO_MAX_PAGES`', '`BIO_MAX_PAGES`']);
   });
 
+  it('is silent on a name a macro of the driver may declare: one its #define bodies spell, one a macro outside every function is given (evaluator probes)', () => {
+    const probe = (lines: string[]) => rows(['#include <linux/module.h>', '#include <linux/spinlock.h>', ...lines, ''].join('\n'), '6.1,6.12');
+    assert.deepEqual(probe(['#define HCI_TYPES(X) X(HCI_PRIMARY) X(HCI_AMP)', '#define AS_ENUM(n) n,', 'enum hci_types { HCI_TYPES(AS_ENUM) };', 'int b(void) { return HCI_AMP; }']), []);
+    assert.deepEqual(probe(['#define DECLARE_CONST(n, v) static const int n = v', 'DECLARE_CONST(TTY_LDISC_MAGIC, 0x5403);', 'int a(void) { return TTY_LDISC_MAGIC; }']), []);
+    assert.deepEqual(probe(['static DEFINE_SPINLOCK(HCI_AMP);', 'void c(void) { spin_lock(&HCI_AMP); }']), []);
+    // The same uses with nothing declaring them: gcc-12 stops at each on 6.1 and 6.12.
+    assert.deepEqual(probe(['int b(void) { return HCI_AMP; }', 'int a(void) { return TTY_LDISC_MAGIC; }']).map((row) => row.split(' ').slice(1, 4).join(' ')), [
+      '3:22-29 [6.1,6.12] `HCI_AMP`',
+      '4:22-37 [6.1,6.12] `TTY_LDISC_MAGIC`',
+    ]);
+  });
+
   it('leaves alone a constant in a macro argument (it may be pasted, stringified or left out) and on kernels without header data', () => {
     const inMacro = demo('1').replace('\tunsigned int n = BIO_MAX_PAGES;', '\tunsigned int n = min(BIO_MAX_PAGES, 8);').replace('\treturn BIO_MAX_PAGES;', '\treturn __stringify(BIO_MAX_PAGES)[0];');
     assert.deepEqual(rows(inMacro, '6.1').map((row) => row.split(' ')[1]), ['11:13-26']);
+    // A function of the driver's, defined in another file (enhanceio's eio_ttc_get_device(…, mode | FMODE_EXCL, …)): judged.
+    const inFunction = demo('1').replace('\treturn BIO_MAX_PAGES;', '\treturn demo_elsewhere(BIO_MAX_PAGES);').replace('static unsigned int demo_more', 'unsigned int demo_elsewhere(unsigned int);\nstatic unsigned int demo_more');
+    assert.deepEqual(rows(inFunction, '6.1').map((row) => row.split(' ')[1]), ['9:19-32', '22:24-37']);
     assert.deepEqual(rows(demo('1'), '4.4,5.4,6.8'), []);
   });
 

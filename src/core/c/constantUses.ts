@@ -48,8 +48,26 @@ export function constantOccurrences(masked: string, isDirectiveLine: (line: numb
   return found;
 }
 
-/** Declarator nodes whose `declarator` field names what they declare. */
-const DECLARING = new Set(['init_declarator', 'declaration', 'parameter_declaration', 'pointer_declarator', 'array_declarator', 'function_declarator', 'parenthesized_declarator', 'type_definition']);
+/** Declarators around a declared name, each holding it in its `declarator` field (a parenthesized one has no fields). */
+const DECLARATORS = new Set(['init_declarator', 'pointer_declarator', 'array_declarator', 'function_declarator', 'parenthesized_declarator']);
+/** What declares the names of its declarators. */
+const DECLARATIONS = new Set(['declaration', 'parameter_declaration', 'type_definition']);
+
+/**
+ * Whether the identifier is a name being declared (`int NAME = 1;`, `int f(int NAME)`, and
+ * `static DEFINE_SPINLOCK(NAME);`, which the parser reads as a declaration of NAME), not a
+ * value inside a declarator (`int x[NAME]`, `int y = NAME`).
+ */
+function isDeclaredName(node: Node): boolean {
+  let child = node;
+  for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
+    const holds = (declarators: (Node | null)[]) => declarators.some((declarator) => declarator?.id === child.id);
+    if (DECLARATIONS.has(parent.type)) return holds(parent.childrenForFieldName('declarator'));
+    if (!DECLARATORS.has(parent.type)) return false;
+    if (parent.type !== 'parenthesized_declarator' && !holds(parent.childrenForFieldName('declarator'))) return false;
+  }
+  return false;
+}
 
 /**
  * The occurrences that `root` (the parse of the same text) reads as values, and the candidate
@@ -69,7 +87,7 @@ export function constantUses(root: Node, occurrences: readonly ConstantOccurrenc
     // `typedef u32 NAME;`: a type of the driver's.
     if (node.type === 'type_identifier' && parent.type === 'type_definition') declared.add(occurrence.name);
     if (node.type !== 'identifier') continue;
-    if ((parent.type === 'enumerator' && parent.childForFieldName('name')?.id === node.id) || (DECLARING.has(parent.type) && parent.childrenForFieldName('declarator').some((declarator) => declarator?.id === node.id))) {
+    if ((parent.type === 'enumerator' && parent.childForFieldName('name')?.id === node.id) || isDeclaredName(node)) {
       declared.add(occurrence.name);
       continue;
     }

@@ -216,6 +216,7 @@ export class Checker {
     const headers = this.db.headers();
     const commandLine = new Set((options.defines ?? []).map((macro) => macro.name));
     const known = new Map<string, boolean>();
+    let defines: string | undefined;
     const isCandidate = (name: string) => {
       let candidate = known.get(name);
       if (candidate === undefined) {
@@ -225,7 +226,9 @@ export class Checker {
           !file.pre.definedMacros.has(name) &&
           !commandLine.has(name) &&
           // An enumerator or a variable of the driver's own headers (i915's INTEL_HASWELL): any spelling there counts.
-          !file.pre.headers.some((header) => spells(header.text, name));
+          !file.pre.headers.some((header) => spells(header.text, name)) &&
+          // A name the file's own macros spell may be one they declare (`X(HCI_AMP)` in an X-macro list of enumerators).
+          !spells((defines ??= defineText(text.split('\n'), code.isDirectiveLine)), name);
         known.set(name, candidate);
       }
       return candidate;
@@ -539,13 +542,9 @@ export class Checker {
       ...undeclaredConstantFindings(context, {
         uses: constants.filter((use) => !definedByDriver(use.name)),
         compiled,
-        mayBeMacro: (callee, slot) => {
-          if (pre.definedMacros.has(callee)) return true;
-          const headers = this.db.headers();
-          const image = context.targets[slot];
-          if ((headers.macros(callee, image)?.length ?? 1) > 0) return true;
-          return !union.functions.has(callee) && (headers.functions(callee, image)?.length ?? 0) === 0;
-        },
+        // Uses are judged only where every include was followed (constantOccurrences), so a
+        // macro would be one the file or its headers define, or one of the kernel's.
+        mayBeMacro: (callee, slot) => pre.definedMacros.has(callee) || (this.db.headers().macros(callee, context.targets[slot])?.length ?? 1) > 0,
       }),
       ...this.callbacks.judgeArguments(context, {
         masked,
@@ -558,6 +557,19 @@ export class Checker {
       }),
     ];
   }
+}
+
+/** The text of the file's `#define` directives, continuation lines included. */
+function defineText(lines: readonly string[], isDirectiveLine: (line: number) => boolean): string {
+  const kept: string[] = [];
+  let inDefine = false;
+  lines.forEach((line, i) => {
+    if (!isDirectiveLine(i)) inDefine = false;
+    else if (/^\s*#\s*define\b/.test(line)) inDefine = true;
+    else if (!inDefine || !/\\\s*$/.test(lines[i - 1] ?? '')) inDefine = false;
+    if (inDefine) kept.push(line);
+  });
+  return kept.join('\n');
 }
 
 /** Whether `text` holds `name` as a word. */

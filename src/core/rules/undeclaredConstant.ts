@@ -3,9 +3,10 @@
 // anywhere: no macro, enumerator or variable declares it there, and gcc stops ("undeclared").
 // Judged only on kernels whose headers were read (the Debian ones), on certainly compiled
 // lines, for names in capitals that some kernel's headers define as a macro; where the driver
-// declares or defines the name itself, where the build may read what the check did not see (an
-// include it could not follow, flags it could not read), and in an argument of a macro (which
-// may paste, stringify or leave it out), nothing is judged.
+// declares or defines the name itself (also through a macro: one its #define bodies spell, one
+// a macro outside every function is given), where the build may read what the check did not
+// see (an include it could not follow, flags it could not read), and in an argument of a macro
+// (which may paste, stringify or leave it out), nothing is judged.
 import { describeImages } from '../kernels/history';
 import { lineRange, type Finding } from '../check/findings';
 import type { KernelDatabase } from '../kernels/database';
@@ -54,12 +55,16 @@ export function undeclaredConstantFindings(context: RuleContext, input: Omit<Und
 export function findUndeclaredConstants(input: UndeclaredConstantInput): { use: ConstantUse; targets: number[] }[] {
   const headers = input.db.headers();
   const reported = new Map<ConstantUse, number[]>();
+  // A macro outside every function may declare what it is given (`static DEFINE_SPINLOCK(NAME);`).
+  const declaredByMacros = new Set(
+    input.uses.filter((use) => use.functionStart === undefined && use.within.some((callee) => input.targets.some((_, slot) => input.mayBeMacro(callee, slot)))).map((use) => use.name),
+  );
   input.targets.forEach((image, slot) => {
     if (!headers.covers(image)) return;
     const declaredAtFileScope = new Set<string>();
     const reportedInFunction = new Set<string>();
     for (const use of input.uses) {
-      if (declaredAtFileScope.has(use.name) || !input.compiled(slot, use.line)) continue;
+      if (declaredByMacros.has(use.name) || declaredAtFileScope.has(use.name) || !input.compiled(slot, use.line)) continue;
       if (headers.spellsConstant(use.name, image) !== false) continue;
       if (use.within.some((callee) => input.mayBeMacro(callee, slot))) continue;
       if (use.functionStart === undefined) declaredAtFileScope.add(use.name);
