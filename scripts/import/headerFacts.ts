@@ -8,6 +8,7 @@
 // apart by their text. Each file is parsed once with tree-sitter-c; macros and member aliases
 // are read from the raw text by line rules, which tree-sitter's error recovery cannot upset.
 import { droppedParameters, macroBodies, type MacroBody } from './droppingMacros';
+import { valueParameters } from './valueMacros';
 import { forwardingMacros } from './forwardingMacros';
 import { lineStartCalls, PastedNames, type LineStartCall } from './pastedNames';
 import { closeSync, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
@@ -35,8 +36,12 @@ export interface HeaderFacts {
   definitions: Record<string, string[]>;
   /** Function name -> distinct prototypes (extern declarations and static inline definitions). */
   functions: Record<string, FunctionPrototype[]>;
-  /** Function-like macro name -> distinct parameter counts as {count, variadic, header}. Object-like macros are not here. */
-  macros: Record<string, { parameters: number; variadic: boolean; header: string }[]>;
+  /**
+   * Function-like macro name -> distinct parameter counts as {count, variadic, header}, with the
+   * parameters every definition of the name compiles as a plain value (`values`, bit i:
+   * parameter i, the variadic one last; valueMacros.ts). Object-like macros are not here.
+   */
+  macros: Record<string, { parameters: number; variadic: boolean; header: string; values?: number }[]>;
   /** Function-like macro name -> bit mask of the parameters its expansion leaves out with this kernel's config (droppingMacros.ts); only those that leave some out. */
   droppingMacros: Record<string, number>;
   /** Macros of only `...` that pass their arguments to one function -> that function (`kmalloc` -> `kmalloc_noprof` from 6.10). */
@@ -901,7 +906,7 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
   }
   const definitions = new Map<string, Set<string>>();
   const functions = new Map<string, Map<string, FunctionPrototype>>();
-  const macros = new Map<string, Map<string, { parameters: number; variadic: boolean; header: string }>>();
+  const macros = new Map<string, Map<string, { parameters: number; variadic: boolean; header: string; values?: number }>>();
   const aliases = new Map<string, Set<string>>();
   const bodies: MacroBody[] = [];
   const generatorCalls: (LineStartCall & { header: string })[] = [];
@@ -995,6 +1000,10 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
     }
   }
 
+  const dropped = droppedParameters(bodies);
+  const values = valueParameters(bodies, dropped);
+  for (const [name, variants] of macros) for (const variant of variants.values()) variant.values = values.get(name) ?? 0;
+
   const sortedRecord = <V, R>(map: Map<string, V>, convert: (value: V) => R): Record<string, R> =>
     Object.fromEntries([...map.keys()].sort(compare).map((key) => [key, convert(map.get(key)!)]));
   const byHeaderThenText = <T extends { header: string }>(values: Map<string, T>): T[] =>
@@ -1007,7 +1016,7 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
     macros: sortedRecord(macros, byHeaderThenText),
     memberAliases: sortedRecord(aliases, (set) => [...set].sort(compare)),
     // A name also declared as a function may be compiled as that function (a branch the config does not decide).
-    droppingMacros: sortedRecord(new Map([...droppedParameters(bodies)].filter(([name]) => !functions.has(name))), (mask) => mask),
+    droppingMacros: sortedRecord(new Map([...dropped].filter(([name]) => !functions.has(name))), (mask) => mask),
     forwardingMacros: sortedRecord(forwardingMacros(bodies), (target) => target),
     objectMacros: [...objectMacros].sort(compare),
     spelledConstants,

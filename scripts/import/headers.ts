@@ -50,7 +50,7 @@ function changingCallables(callables: Map<string, number>, kernels: number): Map
  */
 export function reshapedCalls(
   functions: Map<string, [string, number, number][]>,
-  macros: Map<string, [number, number, number][]>,
+  macros: Map<string, [number, number, number, ...number[]][]>,
   kernels: number,
   forwarding: readonly ReadonlyMap<string, string>[] = [],
 ): Map<string, [string, number][]> {
@@ -109,7 +109,7 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
   const includes = new Map<string, [string, number][]>();
   const openHeaders = new Map<string, number>();
   const functions = new Map<string, [string, number, number][]>();
-  const macros = new Map<string, [number, number, number][]>();
+  const macros = new Map<string, [number, number, number, number][]>();
   const dropping = new Map<string, [number, number][]>();
   const aliases = new Map<string, [string, number][]>();
   const callables = new Map<string, number>();
@@ -129,7 +129,7 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
       for (const prototype of prototypes) addFact(functions, name, [prototypeText(name, prototype), 0, prototype.inline ? 1 : 0], (f) => `${f[0]}\u0000${f[2]}`, 1, bit);
     }
     for (const [name, variants] of Object.entries(fact.macros)) {
-      for (const variant of variants) addFact(macros, name, [variant.parameters, variant.variadic ? 1 : 0, 0], (f) => `${f[0]}/${f[1]}`, 2, bit);
+      for (const variant of variants) addFact(macros, name, [variant.parameters, variant.variadic ? 1 : 0, 0, variant.values ?? 0], (f) => `${f[0]}/${f[1]}/${f[3]}`, 2, bit);
     }
     for (const [name, mask] of Object.entries(fact.droppingMacros)) addFact<[number, number]>(dropping, name, [mask, 0], (f) => String(f[0]), 1, bit);
     for (const name of [...Object.keys(fact.functions), ...Object.keys(fact.macros), ...fact.objectMacros]) callables.set(name, (callables.get(name) ?? 0) | bit);

@@ -46,7 +46,7 @@ describe('Debian kernels in the bundled database', () => {
     assert.deepEqual(headers.definingHeaders('struct file_lock', at('6.12')), ['linux/filelock.h']);
     assert.deepEqual(headers.definingHeaders('struct channel', at('6.12')), []);
     // class_create: a two-parameter macro on 6.1, a one-parameter function from 6.4.
-    assert.deepEqual(headers.macros('class_create', at('6.1')), [{ parameters: 2, variadic: false }]);
+    assert.deepEqual(headers.macros('class_create', at('6.1')), [{ parameters: 2, variadic: false, values: 0b11 }]);
     assert.deepEqual(headers.macros('class_create', at('6.12')), []);
     assert.deepEqual(headers.functions('class_create', at('6.12')), [{ prototype: 'struct class *class_create(const char *)', inline: false }]);
   });

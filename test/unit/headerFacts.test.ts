@@ -262,19 +262,20 @@ describe('scanKernelHeaders', () => {
   });
 
   describe('macros and member aliases', () => {
-    it('counts the parameters of function-like macros only, with ... and args... as variadic', () => {
+    it('counts the parameters of function-like macros only, with ... and args... as variadic, and which it compiles as values', () => {
+      // values: `__RENAME(x)` stringifies, `fs_none()` has none; `build_mmio_read`'s arguments make a function and its asm operands.
       assert.deepEqual(facts.macros, {
-        ACPI_EXTERNAL_RETURN_STATUS: [{ parameters: 1, variadic: false, header: 'acpi/acpixf.h' }],
-        ESTACKS_MEMBERS: [{ parameters: 2, variadic: false, header: 'asm/processor.h' }],
-        FS_IOC: [{ parameters: 1, variadic: false, header: 'uapi/linux/fs.h' }],
-        KERNEL_VERSION: [{ parameters: 3, variadic: false, header: 'linux/version.h' }],
-        __RENAME: [{ parameters: 1, variadic: false, header: 'linux/fortify-string.h' }],
-        build_mmio_read: [{ parameters: 5, variadic: false, header: 'asm/io.h' }],
-        class_create: [{ parameters: 2, variadic: false, header: 'linux/device.h' }],
-        fs_dbg: [{ parameters: 1, variadic: true, header: 'linux/fs.h' }],
-        fs_none: [{ parameters: 0, variadic: false, header: 'linux/fs.h' }],
-        fs_warn: [{ parameters: 1, variadic: true, header: 'linux/fs.h' }],
-        get_unaligned: [{ parameters: 1, variadic: false, header: 'asm-generic/unaligned.h' }],
+        ACPI_EXTERNAL_RETURN_STATUS: [{ parameters: 1, variadic: false, header: 'acpi/acpixf.h', values: 1 }],
+        ESTACKS_MEMBERS: [{ parameters: 2, variadic: false, header: 'asm/processor.h', values: 1 }],
+        FS_IOC: [{ parameters: 1, variadic: false, header: 'uapi/linux/fs.h', values: 1 }],
+        KERNEL_VERSION: [{ parameters: 3, variadic: false, header: 'linux/version.h', values: 7 }],
+        __RENAME: [{ parameters: 1, variadic: false, header: 'linux/fortify-string.h', values: 0 }],
+        build_mmio_read: [{ parameters: 5, variadic: false, header: 'asm/io.h', values: 0 }],
+        class_create: [{ parameters: 2, variadic: false, header: 'linux/device.h', values: 3 }],
+        fs_dbg: [{ parameters: 1, variadic: true, header: 'linux/fs.h', values: 3 }],
+        fs_none: [{ parameters: 0, variadic: false, header: 'linux/fs.h', values: 0 }],
+        fs_warn: [{ parameters: 1, variadic: true, header: 'linux/fs.h', values: 3 }],
+        get_unaligned: [{ parameters: 1, variadic: false, header: 'asm-generic/unaligned.h', values: 1 }],
       });
     });
 

@@ -18,12 +18,18 @@ export interface ConstantOccurrence {
   offset: number;
 }
 
+export interface EnclosingCall {
+  name: string;
+  /** Which argument (from 0) holds the use. */
+  argument: number;
+}
+
 export interface ConstantUse extends ConstantOccurrence {
   endColumn: number;
   /** Where the function holding the use starts; undefined outside every function (an initializer at file scope). */
   functionStart?: number;
-  /** The names of the calls the use is an argument of, innermost first: a macro among them may paste or leave it out. */
-  within: string[];
+  /** The calls the use is an argument of, innermost first, each with the argument it is in: a macro among them may paste or drop it. */
+  within: EnclosingCall[];
 }
 
 /**
@@ -98,15 +104,17 @@ export function constantUses(root: Node, occurrences: readonly ConstantOccurrenc
 }
 
 /** The calls around `node` and the function holding it; undefined inside what the parser could not read. */
-function enclosing(node: Node): { functionStart?: number; within: string[] } | undefined {
-  const within: string[] = [];
-  for (let current = node.parent; current; current = current.parent) {
+function enclosing(node: Node): { functionStart?: number; within: EnclosingCall[] } | undefined {
+  const within: EnclosingCall[] = [];
+  let argument = -1;
+  for (let child = node, current = node.parent; current; child = current, current = current.parent) {
     if (current.type === 'ERROR') return undefined;
     if (current.type === 'function_definition') return { functionStart: current.startIndex, within };
+    if (current.type === 'argument_list') argument = current.namedChildren.filter((arg) => arg !== null && arg.type !== 'comment').findIndex((arg) => arg!.id === child.id);
     if (current.type === 'call_expression') {
       const callee = current.childForFieldName('function');
       // Called through a pointer or a member: a function, which neither pastes nor drops.
-      if (callee?.type === 'identifier') within.push(callee.text);
+      if (callee?.type === 'identifier' && child.type === 'argument_list') within.push({ name: callee.text, argument });
     }
   }
   return { within };

@@ -4,6 +4,7 @@
 // (variants.ts), keep each usage for the targets that certainly compile it (evidence.ts), then
 // let the rules (../rules, one module per finding kind) judge what was found.
 import type { Parser } from 'web-tree-sitter';
+import type { MacroArity } from '../kernels/headerIndex';
 import { type AggregateRef, type KernelDatabase, type MemberState } from '../kernels/database';
 import { describeImages } from '../kernels/history';
 import { parserText } from '../c/parser';
@@ -544,7 +545,7 @@ export class Checker {
         compiled,
         // Uses are judged only where every include was followed (constantOccurrences), so a
         // macro would be one the file or its headers define, or one of the kernel's.
-        mayBeMacro: (callee, slot) => pre.definedMacros.has(callee) || (this.db.headers().macros(callee, context.targets[slot])?.length ?? 1) > 0,
+        swallows: (call, slot) => pre.definedMacros.has(call.name) || swallowedByKernelMacro(this.db.headers().macros(call.name, context.targets[slot]), call.argument),
       }),
       ...this.callbacks.judgeArguments(context, {
         masked,
@@ -557,6 +558,19 @@ export class Checker {
       }),
     ];
   }
+}
+
+/**
+ * Whether a call of a kernel name with these macro definitions (none: a function) may make
+ * something else of the argument than a plain value; so may one the data knows nothing of.
+ */
+function swallowedByKernelMacro(macros: readonly MacroArity[] | undefined, argument: number): boolean {
+  if (macros === undefined) return true;
+  return macros.some(({ parameters, variadic, values }) => {
+    const named = variadic ? parameters + 1 : parameters;
+    if (values === undefined || argument < 0 || (!variadic && argument >= parameters)) return true;
+    return (values & (1 << Math.min(argument, named - 1))) === 0;
+  });
 }
 
 /** The text of the file's `#define` directives, continuation lines included. */

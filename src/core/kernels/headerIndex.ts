@@ -18,6 +18,8 @@ export interface FunctionDeclaration {
 export interface MacroArity {
   parameters: number;
   variadic: boolean;
+  /** The parameters it compiles as plain values (bit i: parameter i, the variadic one last); undefined in older data. */
+  values?: number;
 }
 
 /** How a call of a name may be written on one kernel: one entry per declaration of it there. */
@@ -304,7 +306,7 @@ export class HeaderIndex {
   macros(name: string, image: number): MacroArity[] | undefined {
     const bit = this.bits.get(image);
     if (bit === undefined) return undefined;
-    return (this.declarations.macros.get(name) ?? []).filter(([, , mask]) => mask & bit).map(([parameters, variadic]) => ({ parameters, variadic: variadic === 1 }));
+    return (this.declarations.macros.get(name) ?? []).filter(([, , mask]) => mask & bit).map(([parameters, variadic, , values]) => ({ parameters, variadic: variadic === 1, ...(values !== undefined ? { values } : {}) }));
   }
 }
 

@@ -138,8 +138,12 @@ export interface HeadersFile {
   includes: IncludeGraph;
   /** Function name -> [prototype as C text, mask, inline (1) or extern (0)][]. */
   functions: Record<string, [string, number, number][]>;
-  /** Function-like macro name -> [parameter count, variadic (1/0), mask][]. */
-  macros: Record<string, [number, number, number][]>;
+  /**
+   * Function-like macro name -> [parameter count, variadic (1/0), mask, the parameters every
+   * definition compiles as a plain value (bit i: parameter i, the variadic one last; absent in
+   * older data)][].
+   */
+  macros: Record<string, [number, number, number, number?][]>;
   /**
    * Function-like macro name -> [bit mask of the parameters its expansion leaves out (bit i:
    * parameter i), mask of the kernels][], for the macros that leave some out with a kernel's

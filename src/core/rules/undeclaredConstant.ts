@@ -6,12 +6,13 @@
 // declares or defines the name itself (also through a macro: one its #define bodies spell, one
 // a macro outside every function is given), where the build may read what the check did not
 // see (an include it could not follow, flags it could not read), and in an argument of a macro
-// (which may paste, stringify or leave it out), nothing is judged.
+// that may paste, stringify or leave it out (the driver's; the kernel's unless the header data
+// says it compiles that argument as a plain value, as `min` and `BIT` do), nothing is judged.
 import { describeImages } from '../kernels/history';
 import { lineRange, type Finding } from '../check/findings';
 import type { KernelDatabase } from '../kernels/database';
 import type { RuleContext, RuleInfo } from './rule';
-import type { ConstantUse } from '../c/constantUses';
+import type { ConstantUse, EnclosingCall } from '../c/constantUses';
 
 export const undeclaredConstantRule = {
   code: 'undeclared-constant',
@@ -33,8 +34,8 @@ export interface UndeclaredConstantInput {
   /** The file's uses of candidate names, in file order (constantUses.ts). */
   uses: readonly ConstantUse[];
   compiled: (slot: number, line: number) => boolean;
-  /** Whether the call named `callee` may be a macro on the target in `slot` (the kernel's or the driver's). */
-  mayBeMacro: (callee: string, slot: number) => boolean;
+  /** Whether the call may make something else of the argument on the target in `slot`: a macro of the driver's, or of the kernel's that does not compile it as a plain value. */
+  swallows: (call: EnclosingCall, slot: number) => boolean;
 }
 
 export function undeclaredConstantFindings(context: RuleContext, input: Omit<UndeclaredConstantInput, 'db' | 'targets'>): Finding[] {
@@ -57,7 +58,7 @@ export function findUndeclaredConstants(input: UndeclaredConstantInput): { use: 
   const reported = new Map<ConstantUse, number[]>();
   // A macro outside every function may declare what it is given (`static DEFINE_SPINLOCK(NAME);`).
   const declaredByMacros = new Set(
-    input.uses.filter((use) => use.functionStart === undefined && use.within.some((callee) => input.targets.some((_, slot) => input.mayBeMacro(callee, slot)))).map((use) => use.name),
+    input.uses.filter((use) => use.functionStart === undefined && use.within.some((call) => input.targets.some((_, slot) => input.swallows(call, slot)))).map((use) => use.name),
   );
   input.targets.forEach((image, slot) => {
     if (!headers.covers(image)) return;
@@ -66,7 +67,7 @@ export function findUndeclaredConstants(input: UndeclaredConstantInput): { use: 
     for (const use of input.uses) {
       if (declaredByMacros.has(use.name) || declaredAtFileScope.has(use.name) || !input.compiled(slot, use.line)) continue;
       if (headers.spellsConstant(use.name, image) !== false) continue;
-      if (use.within.some((callee) => input.mayBeMacro(callee, slot))) continue;
+      if (use.within.some((call) => input.swallows(call, slot))) continue;
       if (use.functionStart === undefined) declaredAtFileScope.add(use.name);
       else {
         const key = `${use.functionStart} ${use.name}`;

@@ -1,0 +1,139 @@
+// Which parameters a kernel's function-like macros compile as plain values: `min(x, y)`,
+// `BIT(nr)`, `kmem_cache_create(name, size, align, flags, ctor)` on 6.12 (a `_Generic` macro)
+// put what is written there into an expression, so an undeclared constant there stops gcc as it
+// would outside the macro. A parameter only stringified (`#x`) or pasted (`x##_ops`), or ever
+// called (`x(…)`), declared (`spinlock_t x`) or left out may make anything of its argument, and
+// is not one.
+// Found to a fixed point, as droppingMacros.ts does: an argument another macro receives counts
+// only where that macro compiles it as a value too.
+import { callSites, withArguments } from '../../src/core/c/calls';
+import { maskCode } from '../../src/core/c/statements';
+import type { MacroBody } from './droppingMacros';
+
+/**
+ * Characters after which a name stands in an expression: an operator, an opening bracket, a
+ * separator. Not `)`: a cast without brackets is rare in a macro, while words laid side by side
+ * after one are not a value (`asm(… : "m" (*addr) barrier)`, a clobber list).
+ */
+const BEFORE_VALUE = new Set(['(', '[', '{', ',', '=', '+', '-', '/', '%', '&', '|', '^', '!', '~', '<', '>', '?', ':', ';']);
+
+interface Shape {
+  parameters: number;
+  variadic: boolean;
+}
+
+interface MacroCall {
+  /** The callee is a macro (of these headers) or a function. */
+  name: string;
+  open: number;
+  close: number;
+  spans: { start: number; end: number }[];
+}
+
+/**
+ * Per macro name, the bit mask of the parameters (bit i: parameter i, the variadic one last)
+ * that every definition compiles as a value; names with none are left out. `dropped` is what
+ * droppedParameters found: a parameter left out with the kernel's config is no value.
+ */
+export function valueParameters(definitions: readonly MacroBody[], dropped: ReadonlyMap<string, number>): Map<string, number> {
+  const byName = new Map<string, MacroBody[]>();
+  for (const definition of definitions) byName.set(definition.name, [...(byName.get(definition.name) ?? []), definition]);
+  const shaped = [...byName].filter(([, defs]) => defs.every((d) => d.parameters.length === defs[0].parameters.length && d.variadic === defs[0].variadic));
+  // Every macro name counts as a macro; one whose definitions differ in shape passes no value.
+  const arity = new Map([...byName.keys()].map((name) => [name, undefined as Shape | undefined]));
+  for (const [name, defs] of shaped) arity.set(name, { parameters: defs[0].parameters.length, variadic: defs[0].variadic });
+  const read = new Map(shaped.flatMap(([, defs]) => defs.map((d) => [d, readBody(d.body)] as const)));
+  const values = new Map<string, number>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [name, defs] of shaped) {
+      const mask = defs.map((d) => valuesOf(d, read.get(d)!, values, arity, dropped)).reduce((a, b) => a & b) & ~(dropped.get(name) ?? 0);
+      if (mask !== (values.get(name) ?? 0)) {
+        values.set(name, mask);
+        changed = true;
+      }
+    }
+  }
+  for (const [name, mask] of values) if (mask === 0) values.delete(name);
+  return values;
+}
+
+/** Builtins whose arguments name no value: `__builtin_offsetof(TYPE, MEMBER)` (offsetof, container_of) names a member. */
+const NAMING_BUILTINS = /\b(?:__builtin_offsetof|__builtin_types_compatible_p)\s*\(/g;
+
+function readBody(body: string): { masked: string; calls: MacroCall[] } {
+  // A builtin's arguments are blanked: nothing written there is a value.
+  const masked = blankBuiltinArguments(maskCode(body));
+  const calls = withArguments(masked, callSites(masked, () => false), [0], () => false).map(({ site, arguments: args }) => {
+    const open = masked.indexOf('(', site.startColumn + site.name.length);
+    const last = args.spans[args.spans.length - 1];
+    return { name: site.name, open, close: last ? last.end : open + 1, spans: args.spans };
+  });
+  return { masked, calls };
+}
+
+function blankBuiltinArguments(masked: string): string {
+  let text = masked;
+  for (const match of masked.matchAll(NAMING_BUILTINS)) {
+    const open = match.index! + match[0].length - 1;
+    let depth = 0;
+    let close = open;
+    for (; close < text.length; close++) {
+      if (text[close] === '(') depth++;
+      else if (text[close] === ')' && --depth === 0) break;
+    }
+    text = text.slice(0, open + 1) + ' '.repeat(Math.max(0, close - open - 1)) + text.slice(close);
+  }
+  return text;
+}
+
+/** The parameters one definition compiles as values, given what the other macros are known to. */
+function valuesOf(definition: MacroBody, body: { masked: string; calls: MacroCall[] }, values: ReadonlyMap<string, number>, arity: ReadonlyMap<string, Shape | undefined>, dropped: ReadonlyMap<string, number>): number {
+  const { masked, calls } = body;
+  let mask = 0;
+  definition.parameters.forEach((parameter, index) => {
+    if (index >= 30) return;
+    const variadic = definition.variadic && index === definition.parameters.length - 1;
+    const uses = [...masked.matchAll(new RegExp(`(?<![\\w#])(#\\s*|##\\s*)?\\b${parameter}\\b(\\s*##)?`, 'g'))];
+    // A stringified or pasted use makes a string or another name, but a plain one still compiles
+    // the argument (6.1's min() names its arguments in a message: `#x`). `, ##__VA_ARGS__` pastes
+    // nothing: it drops the comma when no arguments come.
+    const plain = uses.filter((m) => (!m[1] || (variadic && m[1].startsWith('##'))) && !m[2]);
+    if (plain.length === 0) return;
+    // From the match's start: `, ##__VA_ARGS__` stands after its comma.
+    const passed = plain.every((m) => standsAsValue(masked, m.index!, m.index! + m[0].length) && passedAsValue(calls, m.index!, values, arity, dropped));
+    if (passed) mask |= 1 << index;
+  });
+  return mask;
+}
+
+/** Whether the name from `at` to `end` sits where an expression's operand does: after an operator or bracket, before neither `(` nor a word. */
+function standsAsValue(masked: string, at: number, end: number): boolean {
+  let before = at - 1;
+  while (before >= 0 && /\s/.test(masked[before])) before--;
+  const previous = before < 0 ? '(' : masked[before];
+  // `p->x` and `s.x` name a member; `type *x` declares (a product `a * x` is taken for one too).
+  if (previous === '>' && masked[before - 1] === '-') return false;
+  if (previous === '*') {
+    let word = before - 1;
+    while (word >= 0 && /\s/.test(masked[word])) word--;
+    return word < 0 || !/[\w)\]]/.test(masked[word]);
+  }
+  if (!BEFORE_VALUE.has(previous)) return false;
+  let after = end;
+  while (after < masked.length && /\s/.test(masked[after])) after++;
+  return !/[(\w]/.test(masked[after] ?? '');
+}
+
+/** Whether every call around `at` in the body compiles its argument there as a value: a function's always, a macro's where the data says so. */
+function passedAsValue(calls: readonly MacroCall[], at: number, values: ReadonlyMap<string, number>, arity: ReadonlyMap<string, Shape | undefined>, dropped: ReadonlyMap<string, number>): boolean {
+  for (const call of calls) {
+    if (at <= call.open || at >= call.close || !arity.has(call.name)) continue;
+    const shape = arity.get(call.name);
+    const argument = call.spans.findIndex((span) => at >= span.start && at < span.end);
+    if (!shape || argument < 0 || (!shape.variadic && argument >= shape.parameters)) return false;
+    const bit = 1 << Math.min(argument, shape.parameters - 1);
+    if (((values.get(call.name) ?? 0) & bit) === 0 || ((dropped.get(call.name) ?? 0) & bit) !== 0) return false;
+  }
+  return true;
+}
