@@ -101,7 +101,7 @@ function valuesOf(definition: MacroBody, body: { masked: string; calls: MacroCal
     const plain = uses.filter((m) => (!m[1] || (variadic && m[1].startsWith('##'))) && !m[2]);
     if (plain.length === 0) return;
     // From the match's start: `, ##__VA_ARGS__` stands after its comma.
-    const passed = plain.every((m) => standsAsValue(masked, m.index!, m.index! + m[0].length) && passedAsValue(calls, m.index!, values, arity, dropped));
+    const passed = plain.every((m) => standsAsValue(masked, m.index!, m.index! + m[0].length) && passedAsValue(definition.name, calls, m.index!, values, arity, dropped));
     if (passed) mask |= 1 << index;
   });
   return mask;
@@ -122,13 +122,23 @@ function standsAsValue(masked: string, at: number, end: number): boolean {
   if (!BEFORE_VALUE.has(previous)) return false;
   let after = end;
   while (after < masked.length && /\s/.test(masked[after])) after++;
+  // `x = …` declares as often as it assigns (`enum { field = reg }`, 6.12's SUB_REG_NC): not a value.
+  if (masked[after] === '=' && masked[after + 1] !== '=') return false;
   return !/[(\w]/.test(masked[after] ?? '');
 }
 
-/** Whether every call around `at` in the body compiles its argument there as a value: a function's always, a macro's where the data says so. */
-function passedAsValue(calls: readonly MacroCall[], at: number, values: ReadonlyMap<string, number>, arity: ReadonlyMap<string, Shape | undefined>, dropped: ReadonlyMap<string, number>): boolean {
+/** Whether every call around `at` in the body of macro `own` compiles its argument there as a value: a function's always, a macro's where the data says so. */
+function passedAsValue(
+  own: string,
+  calls: readonly MacroCall[],
+  at: number,
+  values: ReadonlyMap<string, number>,
+  arity: ReadonlyMap<string, Shape | undefined>,
+  dropped: ReadonlyMap<string, number>,
+): boolean {
   for (const call of calls) {
-    if (at <= call.open || at >= call.close || !arity.has(call.name)) continue;
+    // A macro's own name in its body is not expanded again: `#define ndelay(x) ndelay(x)` calls the function.
+    if (at <= call.open || at >= call.close || call.name === own || !arity.has(call.name)) continue;
     const shape = arity.get(call.name);
     const argument = call.spans.findIndex((span) => at >= span.start && at < span.end);
     if (!shape || argument < 0 || (!shape.variadic && argument >= shape.parameters)) return false;

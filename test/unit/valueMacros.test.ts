@@ -45,6 +45,11 @@ describe('macros that compile their arguments as values', () => {
     assert.deepEqual(valuesOf(header, new Map([['trace', 0b1]])), { run: 0b10, member_of: 0b01, container_of: 0b001 });
   });
 
+  it("takes `x = …` for a declaration (6.12's SUB_REG_NC makes enumerators), and a macro's own name in its body for the function (ndelay)", () => {
+    const header = ['#define SUB_REG_NC(reg, field, mask) enum { field ## _MASK = mask, field = reg | 1 };', '#define ndelay(x) ndelay(x)', '#define set_to(v, x) v = (x)', ''].join('\n');
+    assert.deepEqual(valuesOf(header), { SUB_REG_NC: 0b101, ndelay: 0b1, set_to: 0b10 });
+  });
+
   it('passes no value through a name whose definitions differ in shape, and keeps only what every definition passes', () => {
     const header = ['#ifdef A', '#define pick(x) (x)', '#define two(x, y) (y)', '#else', '#define pick(x) #x', '#define two(x) (x)', '#endif', '#define use(v) two(v, 1)', ''].join('\n');
     assert.deepEqual(valuesOf(header), {});
