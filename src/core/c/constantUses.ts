@@ -30,6 +30,8 @@ export interface ConstantUse extends ConstantOccurrence {
   functionStart?: number;
   /** The calls the use is an argument of, innermost first, each with the argument it is in: a macro among them may paste or drop it. */
   within: EnclosingCall[];
+  /** Where the check cannot tell what the name is (a parse error, text the shared parse leaves out): never reported, though gcc may meet it first. */
+  opaque?: true;
 }
 
 /**
@@ -77,9 +79,10 @@ function isDeclaredName(node: Node): boolean {
 
 /**
  * The occurrences that `root` (the parse of the same text) reads as values, and the candidate
- * names the file itself declares (enumerators, variables, parameters): those are the driver's,
- * whatever the kernel has. An occurrence the tree does not hold as an identifier (a type name,
- * a label, text the shared parse leaves out) or under a parse error is neither.
+ * names the file itself declares (enumerators, variables, parameters, types): those are the
+ * driver's, whatever the kernel has. An occurrence the tree does not hold as an identifier (a
+ * type name, text the shared parse leaves out) or holds under a parse error comes back
+ * `opaque`: never reported, but gcc may meet it first.
  */
 export function constantUses(root: Node, occurrences: readonly ConstantOccurrence[]): { uses: ConstantUse[]; declared: Set<string> } {
   const uses: ConstantUse[] = [];
@@ -87,20 +90,30 @@ export function constantUses(root: Node, occurrences: readonly ConstantOccurrenc
   for (const occurrence of occurrences) {
     const end = occurrence.offset + occurrence.name.length;
     const node = root.descendantForIndex(occurrence.offset, end);
-    if (!node || node.startIndex !== occurrence.offset || node.endIndex !== end) continue;
+    const use = { ...occurrence, endColumn: occurrence.startColumn + occurrence.name.length };
+    if (!node) continue;
     const parent = node.parent;
-    if (!parent) continue;
     // `typedef u32 NAME;`: a type of the driver's.
-    if (node.type === 'type_identifier' && parent.type === 'type_definition') declared.add(occurrence.name);
-    if (node.type !== 'identifier') continue;
+    if (node.type === 'type_identifier' && parent?.type === 'type_definition') declared.add(occurrence.name);
+    if (node.type !== 'identifier' || node.startIndex !== occurrence.offset || node.endIndex !== end || !parent) {
+      uses.push({ ...use, within: [], opaque: true, ...functionAround(node) });
+      continue;
+    }
     if ((parent.type === 'enumerator' && parent.childForFieldName('name')?.id === node.id) || isDeclaredName(node)) {
       declared.add(occurrence.name);
       continue;
     }
-    const context = enclosing(node);
-    if (context) uses.push({ ...occurrence, endColumn: occurrence.startColumn + occurrence.name.length, ...context });
+    uses.push({ ...use, ...(enclosing(node) ?? { within: [], opaque: true as const, ...functionAround(node) }) });
   }
   return { uses: uses.filter((use) => !declared.has(use.name)), declared };
+}
+
+/** The start of the function definition around `node`, if one is. */
+function functionAround(node: Node): { functionStart?: number } {
+  for (let current: Node | null = node; current; current = current.parent) {
+    if (current.type === 'function_definition') return { functionStart: current.startIndex };
+  }
+  return {};
 }
 
 /** The calls around `node` and the function holding it; undefined inside what the parser could not read. */

@@ -543,6 +543,7 @@ export class Checker {
       ...undeclaredConstantFindings(context, {
         uses: constants.filter((use) => !definedByDriver(use.name)),
         compiled,
+        mayCompile: (slot, line) => file.built(slot) && pre.lineStates[slot][line] !== LineState.Inactive,
         // Uses are judged only where every include was followed (constantOccurrences), so a
         // macro would be one the file or its headers define, or one of the kernel's.
         swallows: (call, slot) => pre.definedMacros.has(call.name) || swallowedByKernelMacro(this.db.headers().macros(call.name, context.targets[slot]), call.argument),

@@ -33,7 +33,10 @@ export interface UndeclaredConstantInput {
   targets: readonly number[];
   /** The file's uses of candidate names, in file order (constantUses.ts). */
   uses: readonly ConstantUse[];
+  /** Whether the target in `slot` certainly compiles the line. */
   compiled: (slot: number, line: number) => boolean;
+  /** Whether it may (the line is not certainly left out). */
+  mayCompile: (slot: number, line: number) => boolean;
   /** Whether the call may make something else of the argument on the target in `slot`: a macro of the driver's, or of the kernel's that does not compile it as a plain value. */
   swallows: (call: EnclosingCall, slot: number) => boolean;
 }
@@ -51,7 +54,9 @@ export function undeclaredConstantFindings(context: RuleContext, input: Omit<Und
 /**
  * The uses gcc reports, each with the kernels it reports it on. gcc reports an undeclared name
  * once per function, at its first use there; a use outside every function is reported once,
- * and declares the name for the rest of the file, so nothing after it is reported.
+ * and declares the name for the rest of the file, so nothing after it is reported. A use the
+ * check does not judge (on a line the target may compile, in a macro's argument, opaque) may be
+ * the one gcc meets first: it is not reported, and nothing after it in its function is either.
  */
 export function findUndeclaredConstants(input: UndeclaredConstantInput): { use: ConstantUse; targets: number[] }[] {
   const headers = input.db.headers();
@@ -63,17 +68,17 @@ export function findUndeclaredConstants(input: UndeclaredConstantInput): { use: 
   input.targets.forEach((image, slot) => {
     if (!headers.covers(image)) return;
     const declaredAtFileScope = new Set<string>();
-    const reportedInFunction = new Set<string>();
+    const metInFunction = new Set<string>();
     for (const use of input.uses) {
-      if (declaredByMacros.has(use.name) || declaredAtFileScope.has(use.name) || !input.compiled(slot, use.line)) continue;
+      if (declaredByMacros.has(use.name) || declaredAtFileScope.has(use.name) || !input.mayCompile(slot, use.line)) continue;
       if (headers.spellsConstant(use.name, image) !== false) continue;
-      if (use.within.some((call) => input.swallows(call, slot))) continue;
       if (use.functionStart === undefined) declaredAtFileScope.add(use.name);
       else {
         const key = `${use.functionStart} ${use.name}`;
-        if (reportedInFunction.has(key)) continue;
-        reportedInFunction.add(key);
+        if (metInFunction.has(key)) continue;
+        metInFunction.add(key);
       }
+      if (use.opaque || !input.compiled(slot, use.line) || use.within.some((call) => input.swallows(call, slot))) continue;
       const images = reported.get(use) ?? [];
       images.push(image);
       reported.set(use, images);
