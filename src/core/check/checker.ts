@@ -122,7 +122,8 @@ export class Checker {
     this.includedSourceFunctions = new IncludedSourceFunctions(parser);
   }
 
-  check(text: string, options: CheckOptions): CheckResult {
+  check(text: string, given: CheckOptions): CheckResult {
+    const options = withoutForcedSelf(given);
     // A userspace program (it includes the C library) is never built against a kernel's headers.
     const userspace = hostedLibraryInclude(text);
     if (userspace !== undefined) {
@@ -559,6 +560,17 @@ export class Checker {
       }),
     ];
   }
+}
+
+/**
+ * The options without a forced include (`-include $(src)/compat.h`) that is the file checked:
+ * gcc forces it on the files it compiles, never into itself.
+ */
+function withoutForcedSelf(options: CheckOptions): CheckOptions {
+  const forced = options.forcedIncludes;
+  if (!forced?.length || !options.resolveInclude) return options;
+  const kept = forced.filter((spec) => options.resolveInclude!(spec, true, options.fileName)?.path !== options.fileName);
+  return kept.length === forced.length ? options : { ...options, forcedIncludes: kept };
 }
 
 /**
