@@ -2,7 +2,7 @@
 // declares it, grouped by declaration, so a changed parameter list shows where it changed.
 // Known only for the kernels with header data (the Debian ones); the others are named as such.
 import type { KernelDatabase } from '../kernels/database';
-import { describeImages } from '../kernels/history';
+import { perKernelHover } from './perKernelHover';
 import { prototypeParameters } from '../c/prototypes';
 
 /** The hover, or undefined when no kernel with header data declares the name (the driver's own). */
@@ -16,18 +16,7 @@ export function callHover(db: KernelDatabase, name: string, targets: readonly nu
     declarations.set(image, text);
   }
   if (![...declarations.values()].some((text) => text !== NOT_DECLARED)) return undefined;
-  const runs: { text: string; images: number[] }[] = [];
-  for (const image of covered) {
-    const text = declarations.get(image)!;
-    const run = runs.find((r) => r.text === text);
-    if (run) run.images.push(image);
-    else runs.push({ text, images: [image] });
-  }
-  const lines = [`**\`${name}\`** on the targeted kernels`, ''];
-  for (const run of runs) lines.push(`- ${describeImages(db.images, run.images, targets)}: ${run.text}`);
-  const unknown = targets.filter((image) => !headers.covers(image));
-  if (unknown.length > 0) lines.push('', `Not known on ${describeImages(db.images, unknown, targets)}: the data has no headers of those kernels.`);
-  return lines.join('\n');
+  return perKernelHover(db, `**\`${name}\`** on the targeted kernels`, targets, (image) => declarations.get(image)!);
 }
 
 const NOT_DECLARED = '**not declared**: a call does not compile there';
