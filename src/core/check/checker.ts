@@ -4,7 +4,6 @@
 // (variants.ts), keep each usage for the targets that certainly compile it (evidence.ts), then
 // let the rules (../rules, one module per finding kind) judge what was found.
 import type { Parser } from 'web-tree-sitter';
-import type { MacroArity } from '../kernels/headerIndex';
 import { type AggregateRef, type KernelDatabase, type MemberState } from '../kernels/database';
 import { describeImages } from '../kernels/history';
 import { parserText } from '../c/parser';
@@ -17,9 +16,9 @@ import type { WorkspaceTypes } from '../c/workspaceTypes';
 import { IncludedSourceFunctions } from '../c/includedSources';
 import { macroBodyCalls } from '../c/macroBodyCalls';
 import { uncompiledShims } from './uncompiledShims';
-import { decidableKernelNames, isCompilerOrKbuildName, preprocessDecidingKernelNames } from './kernelNameDecisions';
-import { everyIncludeFollowed } from './followedIncludes';
-import { constantOccurrences, constantUses, type ConstantOccurrence, type ConstantUse } from '../c/constantUses';
+import { decidableKernelNames, preprocessDecidingKernelNames } from './kernelNameDecisions';
+import { constantCandidates, swallowedByKernelMacro } from './constantCandidates';
+import { constantUses, type ConstantUse } from '../c/constantUses';
 import { undeclaredConstantFindings } from '../rules/undeclaredConstant';
 import type { AggregateMention, FileUsages } from '../c/usages';
 import { DEFAULT_SEVERITIES, type Code } from '../rules';
@@ -162,7 +161,7 @@ export class Checker {
     const dropped = this.droppedArguments(text, code, file, context.targets);
     const evidence = new UsageEvidence(file.pre, context.targets, this.headerReadings, oracle, dropped);
     if (codeless && options.documentKey) this.trees.forget(options.documentKey);
-    const occurrences = codeless ? [] : this.constantOccurrences(text, code, file, options);
+    const occurrences = codeless ? [] : constantCandidates(this.db.headers(), text, code, file, options);
     let constants: ConstantUse[] = [];
     const reading = codeless
       ? readCodeless(file, context.targets.length, layout)
@@ -207,40 +206,6 @@ export class Checker {
       variantsOf: (wholeText) => variantCount({ ...file, lines: parserText(wholeText).split('\n') }, context.targets.length),
       everyTargetCompiles: (line) => file.pre.lineStates.every((states, slot) => !file.built(slot) || states[line] === LineState.Active),
     };
-  }
-
-  /**
-   * Where the file may use a kernel constant that some targets' headers never spell (see
-   * undeclaredConstant.ts): none where the build may read what the check did not see, an
-   * include it could not follow or flags it could not read, which may define any name.
-   */
-  private constantOccurrences(text: string, code: CodeText, file: PreprocessedFile, options: CheckOptions): ConstantOccurrence[] {
-    const headers = this.db.headers();
-    const commandLine = new Set((options.defines ?? []).map((macro) => macro.name));
-    const known = new Map<string, boolean>();
-    let defines: string | undefined;
-    const isCandidate = (name: string) => {
-      let candidate = known.get(name);
-      if (candidate === undefined) {
-        candidate =
-          headers.isVanishingConstant(name) &&
-          !isCompilerOrKbuildName(name) &&
-          !file.pre.definedMacros.has(name) &&
-          !commandLine.has(name) &&
-          // An enumerator or a variable of the driver's own headers (i915's INTEL_HASWELL): any spelling there counts.
-          !file.pre.headers.some((header) => spells(header.text, name)) &&
-          // A name the file's own macros spell may be one they declare (`X(HCI_AMP)` in an X-macro list of enumerators).
-          !spells((defines ??= defineText(text.split('\n'), code.isDirectiveLine)), name);
-        known.set(name, candidate);
-      }
-      return candidate;
-    };
-    // A header is compiled only as part of the files that include it, after what they include first.
-    if (/\.h$/i.test(options.fileName) || options.unreadFlags) return [];
-    const found = constantOccurrences(code.masked, code.isDirectiveLine, file.lineStartIndices, isCandidate);
-    if (found.length === 0) return [];
-    const sight = { fileName: options.fileName, text, lineStates: file.pre.lineStates, headers: file.pre.headers, resolveInclude: options.resolveInclude, isKernelHeader: (name: string) => headers.isKernelHeader(name), forcedIncludes: options.forcedIncludes };
-    return everyIncludeFollowed(sight, 'if-found') ? found : [];
   }
 
   private contextOf(options: CheckOptions): RuleContext {
@@ -545,7 +510,7 @@ export class Checker {
         uses: constants.filter((use) => !definedByDriver(use.name)),
         compiled,
         mayCompile: (slot, line) => file.built(slot) && pre.lineStates[slot][line] !== LineState.Inactive,
-        // Uses are judged only where every include was followed (constantOccurrences), so a
+        // Uses are judged only where every include was followed (constantCandidates), so a
         // macro would be one the file or its headers define, or one of the kernel's.
         swallows: (call, slot) => pre.definedMacros.has(call.name) || swallowedByKernelMacro(this.db.headers().macros(call.name, context.targets[slot]), call.argument),
       }),
@@ -571,44 +536,6 @@ function withoutForcedSelf(options: CheckOptions): CheckOptions {
   if (!forced?.length || !options.resolveInclude) return options;
   const kept = forced.filter((spec) => options.resolveInclude!(spec, true, options.fileName)?.path !== options.fileName);
   return kept.length === forced.length ? options : { ...options, forcedIncludes: kept };
-}
-
-/**
- * Whether a call of a kernel name with these macro definitions (none: a function) may make
- * something else of the argument than a plain value; so may one the data knows nothing of.
- */
-function swallowedByKernelMacro(macros: readonly MacroArity[] | undefined, argument: number): boolean {
-  if (macros === undefined) return true;
-  return macros.some(({ parameters, variadic, values }) => {
-    const named = variadic ? parameters + 1 : parameters;
-    if (values === undefined || argument < 0 || (!variadic && argument >= parameters)) return true;
-    return (values & (1 << Math.min(argument, named - 1))) === 0;
-  });
-}
-
-/** The text of the file's `#define` directives, continuation lines included. */
-function defineText(lines: readonly string[], isDirectiveLine: (line: number) => boolean): string {
-  const kept: string[] = [];
-  let inDefine = false;
-  lines.forEach((line, i) => {
-    if (!isDirectiveLine(i)) inDefine = false;
-    else if (/^\s*#\s*define\b/.test(line)) inDefine = true;
-    else if (!inDefine || !/\\\s*$/.test(lines[i - 1] ?? '')) inDefine = false;
-    if (inDefine) kept.push(line);
-  });
-  return kept.join('\n');
-}
-
-/** Whether `text` holds `name` as a word. */
-function spells(text: string, name: string): boolean {
-  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
-    if (!isWordCharacter(text.charCodeAt(at - 1)) && !isWordCharacter(text.charCodeAt(at + name.length))) return true;
-  }
-  return false;
-}
-
-function isWordCharacter(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }
 
 /** Members' judged histories, worked out once per check: a file uses the same members many times. */
