@@ -78,50 +78,44 @@ function isDeclaredName(node: Node): boolean {
 }
 
 /**
- * The occurrences that `root` (the parse of the same text) reads as values, and the candidate
- * names the file itself declares (enumerators, variables, parameters, types): those are the
- * driver's, whatever the kernel has. An occurrence the tree does not hold as an identifier (a
- * type name, text the shared parse leaves out) or holds under a parse error comes back
- * `opaque`: never reported, but gcc may meet it first.
+ * The occurrences that `root` (the parse of the same text) reads as values. A name the file
+ * itself declares anywhere (an enumerator, a variable, a parameter, a type) is the driver's,
+ * whatever the kernel has: none of its occurrences is one. An occurrence the tree does not hold
+ * as an identifier (a type name, text the shared parse leaves out) or holds under a parse error
+ * comes back `opaque`: never reported, but gcc may meet it first.
  */
-export function constantUses(root: Node, occurrences: readonly ConstantOccurrence[]): { uses: ConstantUse[]; declared: Set<string> } {
+export function constantUses(root: Node, occurrences: readonly ConstantOccurrence[]): ConstantUse[] {
   const uses: ConstantUse[] = [];
   const declared = new Set<string>();
   for (const occurrence of occurrences) {
     const end = occurrence.offset + occurrence.name.length;
     const node = root.descendantForIndex(occurrence.offset, end);
-    const use = { ...occurrence, endColumn: occurrence.startColumn + occurrence.name.length };
     if (!node) continue;
+    const use = { ...occurrence, endColumn: occurrence.startColumn + occurrence.name.length };
     const parent = node.parent;
     // `typedef u32 NAME;`: a type of the driver's.
     if (node.type === 'type_identifier' && parent?.type === 'type_definition') declared.add(occurrence.name);
-    if (node.type !== 'identifier' || node.startIndex !== occurrence.offset || node.endIndex !== end || !parent) {
-      uses.push({ ...use, within: [], opaque: true, ...functionAround(node) });
-      continue;
-    }
-    if ((parent.type === 'enumerator' && parent.childForFieldName('name')?.id === node.id) || isDeclaredName(node)) {
-      declared.add(occurrence.name);
-      continue;
-    }
-    uses.push({ ...use, ...(enclosing(node) ?? { within: [], opaque: true as const, ...functionAround(node) }) });
+    if (node.type !== 'identifier' || node.startIndex !== occurrence.offset || node.endIndex !== end || !parent) uses.push({ ...use, ...opaqueAt(node) });
+    else if ((parent.type === 'enumerator' && parent.childForFieldName('name')?.id === node.id) || isDeclaredName(node)) declared.add(occurrence.name);
+    else uses.push({ ...use, ...enclosing(node) });
   }
-  return { uses: uses.filter((use) => !declared.has(use.name)), declared };
+  return uses.filter((use) => !declared.has(use.name));
 }
 
-/** The start of the function definition around `node`, if one is. */
-function functionAround(node: Node): { functionStart?: number } {
+/** An occurrence the check cannot read, with the function around it, if one is. */
+function opaqueAt(node: Node): { functionStart?: number; within: EnclosingCall[]; opaque: true } {
   for (let current: Node | null = node; current; current = current.parent) {
-    if (current.type === 'function_definition') return { functionStart: current.startIndex };
+    if (current.type === 'function_definition') return { functionStart: current.startIndex, within: [], opaque: true };
   }
-  return {};
+  return { within: [], opaque: true };
 }
 
-/** The calls around `node` and the function holding it; undefined inside what the parser could not read. */
-function enclosing(node: Node): { functionStart?: number; within: EnclosingCall[] } | undefined {
+/** The calls around `node` and the function holding it; opaque inside what the parser could not read. */
+function enclosing(node: Node): { functionStart?: number; within: EnclosingCall[]; opaque?: true } {
   const within: EnclosingCall[] = [];
   let argument = -1;
   for (let child = node, current = node.parent; current; child = current, current = current.parent) {
-    if (current.type === 'ERROR') return undefined;
+    if (current.type === 'ERROR') return opaqueAt(current);
     if (current.type === 'function_definition') return { functionStart: current.startIndex, within };
     if (current.type === 'argument_list') argument = current.namedChildren.filter((arg) => arg !== null && arg.type !== 'comment').findIndex((arg) => arg!.id === child.id);
     if (current.type === 'call_expression') {

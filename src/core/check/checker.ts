@@ -174,7 +174,7 @@ export class Checker {
             documentKey: options.documentKey,
             workspaceGeneration: options.workspaceTypes?.generation,
             layout,
-            ...(occurrences.length > 0 ? { readUnion: (tree) => (constants = constantUses(tree.rootNode, occurrences).uses) } : {}),
+            ...(occurrences.length > 0 ? { readUnion: (tree) => (constants = constantUses(tree.rootNode, occurrences)) } : {}),
           },
           (read) => evidence.record(read),
         );

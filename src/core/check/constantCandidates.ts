@@ -2,14 +2,17 @@
 // macro around one may do to it. A candidate is a constant some kernels' headers never spell,
 // that nothing of the driver's may define or declare (its macros, `-D` flags, the workspace
 // headers it reads, its own #define bodies); none are where the build may read what the check
-// did not see (an include it could not follow, flags it could not read) or in a header checked
-// alone (gcc compiles it only inside its includers, after what they include first).
+// did not see (an include it could not follow, flags it could not read) or in a file other than
+// a `.c` one (a header is compiled only inside its includers, after what they include first).
 import type { CheckOptions } from './checker';
 import type { HeaderIndex, MacroArity } from '../kernels/headerIndex';
 import type { PreprocessedFile } from './variants';
 import { constantOccurrences, type ConstantOccurrence } from '../c/constantUses';
 import { everyIncludeFollowed } from './followedIncludes';
 import { isCompilerOrKbuildName } from './kernelNameDecisions';
+import { macroTexts } from './incremental';
+import { holdsWord } from '../c/words';
+import { isSourceFile } from '../c/workspaceTypes';
 
 /** The file's occurrences of candidate names, in text order; `masked` is its text with comments and strings blanked. */
 export function constantCandidates(
@@ -19,7 +22,7 @@ export function constantCandidates(
   file: PreprocessedFile,
   options: Pick<CheckOptions, 'fileName' | 'defines' | 'unreadFlags' | 'resolveInclude' | 'forcedIncludes'>,
 ): ConstantOccurrence[] {
-  if (/\.h$/i.test(options.fileName) || options.unreadFlags) return [];
+  if (!isSourceFile(options.fileName) || options.unreadFlags) return [];
   const commandLine = new Set((options.defines ?? []).map((macro) => macro.name));
   const known = new Map<string, boolean>();
   let defines: string | undefined;
@@ -32,9 +35,9 @@ export function constantCandidates(
         !file.pre.definedMacros.has(name) &&
         !commandLine.has(name) &&
         // An enumerator or a variable of the driver's own headers (i915's INTEL_HASWELL): any spelling there counts.
-        !file.pre.headers.some((header) => spells(header.text, name)) &&
+        !file.pre.headers.some((header) => holdsWord(header.text, name)) &&
         // A name the file's own macros spell may be one they declare (`X(HCI_AMP)` in an X-macro list of enumerators).
-        !spells((defines ??= defineText(text.split('\n'), code.isDirectiveLine)), name);
+        !holdsWord((defines ??= [...macroTexts(text, file.pre.directiveLines).values()].flat().join('\n')), name);
       known.set(name, candidate);
     }
     return candidate;
@@ -56,29 +59,4 @@ export function swallowedByKernelMacro(macros: readonly MacroArity[] | undefined
     if (values === undefined || argument < 0 || (!variadic && argument >= parameters)) return true;
     return (values & (1 << Math.min(argument, named - 1))) === 0;
   });
-}
-
-/** The text of the file's `#define` directives, continuation lines included. */
-function defineText(lines: readonly string[], isDirectiveLine: (line: number) => boolean): string {
-  const kept: string[] = [];
-  let inDefine = false;
-  lines.forEach((line, i) => {
-    if (!isDirectiveLine(i)) inDefine = false;
-    else if (/^\s*#\s*define\b/.test(line)) inDefine = true;
-    else if (!inDefine || !/\\\s*$/.test(lines[i - 1] ?? '')) inDefine = false;
-    if (inDefine) kept.push(line);
-  });
-  return kept.join('\n');
-}
-
-/** Whether `text` holds `name` as a word. */
-function spells(text: string, name: string): boolean {
-  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
-    if (!isWordCharacter(text.charCodeAt(at - 1)) && !isWordCharacter(text.charCodeAt(at + name.length))) return true;
-  }
-  return false;
-}
-
-function isWordCharacter(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }

@@ -13,6 +13,7 @@
 //   definitions, which this check does not see.
 import { LineState, type IncludedHeader } from '../c/preprocessor';
 import { maskCode } from '../c/statements';
+import { wordOffsets } from '../c/words';
 import { everyIncludeFollowed, lineFinder, type IncludeSight } from './followedIncludes';
 
 export interface ShimInputs extends IncludeSight {
@@ -47,11 +48,5 @@ function compiledMentions(name: string, headers: readonly Pick<IncludedHeader, '
 /** The lines where `name` stands as a whole word. */
 function* mentionLines(text: string, name: string): Generator<number> {
   const lineOf = lineFinder(text);
-  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + name.length)) {
-    if (!isWordCharacter(text.charCodeAt(at - 1)) && !isWordCharacter(text.charCodeAt(at + name.length))) yield lineOf(at);
-  }
-}
-
-function isWordCharacter(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+  for (const at of wordOffsets(text, name)) yield lineOf(at);
 }
