@@ -73,7 +73,6 @@ export class FileRunner {
     private readonly workspace: IndexedWorkspace,
   ) {
     this.includeContext = includeContexts(job.roots, this.workspace.index, (spec) => db.headers().isKernelHeader(spec));
-    db.headers().loadTables();
     checker.check(WARM_UP, { fileName: 'warm-up.c', targets: job.targets, workspaceTypes: workspace.index });
   }
 
