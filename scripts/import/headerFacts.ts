@@ -133,7 +133,7 @@ function blank(text: string, pattern: RegExp): string {
   return text.replace(pattern, (match) => match.replace(/[^\n]/g, ' '));
 }
 
-/** Comments become spaces (newlines kept); string and character literals are skipped over intact. */
+/** Comments become spaces (line ends, and backslashes before them, kept); string and character literals are skipped over intact. */
 function blankComments(text: string): string {
   let out = '';
   let copied = 0;
@@ -146,7 +146,9 @@ function blankComments(text: string): string {
       if (next === 0x2a /* * */) {
         const end = text.indexOf('*/', i + 2);
         const stop = end < 0 ? n : end + 2;
-        out += text.slice(copied, i) + text.slice(i, stop).replace(/[^\n]/g, ' ');
+        // A backslash ending a line inside the comment still joins the lines (the compiler splices
+        // lines before it removes comments): a comment in a #define's body does not end it.
+        out += text.slice(copied, i) + text.slice(i, stop).replace(/[^\n\r\\]|\\(?!\r?\n)/g, ' ');
         copied = i = stop;
         continue;
       }
@@ -876,6 +878,24 @@ export function compiledText(text: string, name: string, kernel: KernelEnvironme
   return compiledHeader(text, name, kernel).text;
 }
 
+function shapeKey(macro: { parameters: number; variadic: boolean }): string {
+  return `${macro.parameters}/${macro.variadic}`;
+}
+
+/** The mask of every parameter of a macro shape (the variadic one last), as `values` counts them. */
+function everyParameter(macro: { parameters: number; variadic: boolean }): number {
+  const named = Math.min(30, macro.parameters + (macro.variadic ? 1 : 0));
+  return 2 ** named - 1;
+}
+
+/** `text` with the lines the kernel certainly does not compile emptied, `#define` lines among them. */
+function withoutInactiveLines(text: string, states: Uint8Array): string {
+  return text
+    .split('\n')
+    .map((line, i) => (states[i] === LineState.Inactive ? '' : line))
+    .join('\n');
+}
+
 /** compiledText, with the line states it was cut by (directive lines keep theirs: an `#include` under `#if 0` is Inactive). */
 function compiledHeader(text: string, name: string, kernel: KernelEnvironment): { text: string; states: Uint8Array } {
   const { lineStates, directiveLines } = preprocess(text, name, [kernel], undefined, [], MODULE_BUILD);
@@ -909,6 +929,9 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
   const macros = new Map<string, Map<string, { parameters: number; variadic: boolean; header: string; values?: number }>>();
   const aliases = new Map<string, Set<string>>();
   const bodies: MacroBody[] = [];
+  /** The definitions the kernel's module build may compile (every one without a kernel), and their shapes by name. */
+  const compiledBodies: MacroBody[] = [];
+  const compiledShapes = new Map<string, Set<string>>();
   const generatorCalls: (LineStartCall & { header: string })[] = [];
   const objectMacros = new Set<string>();
   const spelledConstants = new Set<string>();
@@ -941,6 +964,9 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
       addTo(callableHeaders, name, file.name);
     }
     bodies.push(...macroBodies(uncommented));
+    const active = compiled ? withoutInactiveLines(uncommented, compiled.states) : uncommented;
+    compiledBodies.push(...macroBodies(active));
+    for (const macro of readMacros(active)) addTo(compiledShapes, macro.name, shapeKey(macro));
     for (const call of lineStartCalls(uncommented)) generatorCalls.push({ ...call, header: file.name });
     for (const macro of readMacros(uncommented)) {
       const value = { parameters: macro.parameters, variadic: macro.variadic, header: file.name };
@@ -1000,9 +1026,17 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
     }
   }
 
+  // Of the definitions a module build may compile only: BUILD_BUG_ON_ZERO's `__CHECKER__` one
+  // and __compiletime_assert's `!__OPTIMIZE__` one drop their arguments, which the ones gcc
+  // compiles do not. (Which names a header declares, and what a macro may drop, count every
+  // definition: there, more is the cautious answer.)
+  const values = valueParameters(compiledBodies, droppedParameters(compiledBodies));
   const dropped = droppedParameters(bodies);
-  const values = valueParameters(bodies, dropped);
-  for (const [name, variants] of macros) for (const variant of variants.values()) variant.values = values.get(name) ?? 0;
+  // A definition the module build never compiles (mutex_lock's under CONFIG_DEBUG_LOCK_ALLOC, a
+  // userspace pr_info) hides no argument: every parameter counts as a value there.
+  for (const [name, variants] of macros) {
+    for (const variant of variants.values()) variant.values = compiledShapes.get(name)?.has(shapeKey(variant)) ? (values.get(name) ?? 0) : everyParameter(variant);
+  }
 
   const sortedRecord = <V, R>(map: Map<string, V>, convert: (value: V) => R): Record<string, R> =>
     Object.fromEntries([...map.keys()].sort(compare).map((key) => [key, convert(map.get(key)!)]));

@@ -2,8 +2,8 @@
 // `BIT(nr)`, `kmem_cache_create(name, size, align, flags, ctor)` on 6.12 (a `_Generic` macro)
 // put what is written there into an expression, so an undeclared constant there stops gcc as it
 // would outside the macro. A parameter only stringified (`#x`) or pasted (`x##_ops`), or ever
-// called (`x(…)`), declared (`spinlock_t x`) or left out may make anything of its argument, and
-// is not one.
+// called (`x(…)`) or declared (`spinlock_t x`), or left out, may make anything of its argument,
+// and is not one.
 // Found to a fixed point, as droppingMacros.ts does: an argument another macro receives counts
 // only where that macro compiles it as a value too.
 import { callSites, withArguments } from '../../src/core/c/calls';
@@ -34,6 +34,12 @@ interface MacroCall {
  * Per macro name, the bit mask of the parameters (bit i: parameter i, the variadic one last)
  * that every definition compiles as a value; names with none are left out. `dropped` is what
  * droppedParameters found: a parameter left out with the kernel's config is no value.
+ *
+ * One use compiled as a value is enough for gcc to look the argument up: GENMASK(h, l) hands
+ * `h` to an input check and compiles it in `__GENMASK(h, l)`. But a parameter some use may
+ * declare (`type x`, `x = …`, or handed to a macro that may) is none: every other use then
+ * names what was declared. So the parameters that may be declared are found first, to their
+ * own fixed point, then the values.
  */
 export function valueParameters(definitions: readonly MacroBody[], dropped: ReadonlyMap<string, number>): Map<string, number> {
   const byName = new Map<string, MacroBody[]>();
@@ -42,34 +48,66 @@ export function valueParameters(definitions: readonly MacroBody[], dropped: Read
   // Every macro name counts as a macro; one whose definitions differ in shape passes no value.
   const arity = new Map([...byName.keys()].map((name) => [name, undefined as Shape | undefined]));
   for (const [name, defs] of shaped) arity.set(name, { parameters: defs[0].parameters.length, variadic: defs[0].variadic });
-  const read = new Map(shaped.flatMap(([, defs]) => defs.map((d) => [d, readBody(d.body)] as const)));
-  const values = new Map<string, number>();
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const [name, defs] of shaped) {
-      const mask = defs.map((d) => valuesOf(d, read.get(d)!, values, arity, dropped)).reduce((a, b) => a & b) & ~(dropped.get(name) ?? 0);
-      if (mask !== (values.get(name) ?? 0)) {
-        values.set(name, mask);
-        changed = true;
+  const read = new Map(shaped.flatMap(([, defs]) => defs.map((d) => [d, readBody(d) as ReadBody] as const)));
+  const macros: Macros = { arity, dropped, declaring: new Map(), values: new Map() };
+  const toFixedPoint = (masks: Map<string, number>, maskOf: (name: string, defs: MacroBody[]) => number) => {
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const [name, defs] of shaped) {
+        const mask = maskOf(name, defs);
+        if (mask !== (masks.get(name) ?? 0)) {
+          masks.set(name, mask);
+          changed = true;
+        }
       }
     }
-  }
+  };
+  toFixedPoint(macros.declaring, (_, defs) => defs.map((d) => mayDeclare(read.get(d)!, macros)).reduce((a, b) => a | b));
+  toFixedPoint(macros.values, (name, defs) => defs.map((d) => valuesOf(read.get(d)!, macros)).reduce((a, b) => a & b) & ~(dropped.get(name) ?? 0) & ~(macros.declaring.get(name) ?? 0));
+  const values = macros.values;
   for (const [name, mask] of values) if (mask === 0) values.delete(name);
   return values;
+}
+
+/** What the fixed points know of every macro. */
+interface Macros {
+  arity: ReadonlyMap<string, Shape | undefined>;
+  dropped: ReadonlyMap<string, number>;
+  /** Per name, the parameters some definition may declare (or make a type, a member or a callee of). */
+  declaring: Map<string, number>;
+  values: Map<string, number>;
+}
+
+/** One definition's body read once: its masked text, the calls in it, and each parameter's plain uses. */
+interface ReadBody {
+  name: string;
+  masked: string;
+  calls: MacroCall[];
+  /** Per parameter (up to 30), where its plain uses start and end. */
+  uses: { start: number; end: number }[][];
 }
 
 /** Builtins whose arguments name no value: `__builtin_offsetof(TYPE, MEMBER)` (offsetof, container_of) names a member. */
 const NAMING_BUILTINS = /\b(?:__builtin_offsetof|__builtin_types_compatible_p)\s*\(/g;
 
-function readBody(body: string): { masked: string; calls: MacroCall[] } {
+function readBody(definition: MacroBody): ReadBody {
   // A builtin's arguments are blanked: nothing written there is a value.
-  const masked = blankBuiltinArguments(maskCode(body));
+  const masked = blankBuiltinArguments(maskCode(definition.body));
   const calls = withArguments(masked, callSites(masked, () => false), [0], () => false).map(({ site, arguments: args }) => {
     const open = masked.indexOf('(', site.startColumn + site.name.length);
     const last = args.spans[args.spans.length - 1];
     return { name: site.name, open, close: last ? last.end : open + 1, spans: args.spans };
   });
-  return { masked, calls };
+  const uses = definition.parameters.slice(0, 30).map((parameter, index) => {
+    const variadic = definition.variadic && index === definition.parameters.length - 1;
+    const found = [...masked.matchAll(new RegExp(`(?<![\\w#])(#\\s*|##\\s*)?\\b${parameter}\\b(\\s*##)?`, 'g'))];
+    // A stringified or pasted use makes a string or another name, but a plain one still compiles
+    // the argument (6.1's min() names its arguments in a message: `#x`). `, ##__VA_ARGS__` pastes
+    // nothing: it drops the comma when no arguments come. From the match's start: `, ##__VA_ARGS__`
+    // stands after its comma.
+    return found.filter((m) => (!m[1] || (variadic && m[1].startsWith('##'))) && !m[2]).map((m) => ({ start: m.index!, end: m.index! + m[0].length }));
+  });
+  return { name: definition.name, masked, calls, uses };
 }
 
 function blankBuiltinArguments(masked: string): string {
@@ -87,24 +125,50 @@ function blankBuiltinArguments(masked: string): string {
   return text;
 }
 
-/** The parameters one definition compiles as values, given what the other macros are known to. */
-function valuesOf(definition: MacroBody, body: { masked: string; calls: MacroCall[] }, values: ReadonlyMap<string, number>, arity: ReadonlyMap<string, Shape | undefined>, dropped: ReadonlyMap<string, number>): number {
-  const { masked, calls } = body;
+/**
+ * The parameters one use of which in this definition may be declared: it stands where a
+ * declarator, a type, a member name or a callee may (`type x`, `x = …`, `p->x`, `x(…)`), or a
+ * macro it is handed to may declare it there.
+ */
+function mayDeclare(body: ReadBody, macros: Macros): number {
   let mask = 0;
-  definition.parameters.forEach((parameter, index) => {
-    if (index >= 30) return;
-    const variadic = definition.variadic && index === definition.parameters.length - 1;
-    const uses = [...masked.matchAll(new RegExp(`(?<![\\w#])(#\\s*|##\\s*)?\\b${parameter}\\b(\\s*##)?`, 'g'))];
-    // A stringified or pasted use makes a string or another name, but a plain one still compiles
-    // the argument (6.1's min() names its arguments in a message: `#x`). `, ##__VA_ARGS__` pastes
-    // nothing: it drops the comma when no arguments come.
-    const plain = uses.filter((m) => (!m[1] || (variadic && m[1].startsWith('##'))) && !m[2]);
-    if (plain.length === 0) return;
-    // From the match's start: `, ##__VA_ARGS__` stands after its comma.
-    const passed = plain.every((m) => standsAsValue(masked, m.index!, m.index! + m[0].length) && passedAsValue(definition.name, calls, m.index!, values, arity, dropped));
-    if (passed) mask |= 1 << index;
+  body.uses.forEach((uses, index) => {
+    const declared = uses.some((use) => !standsAsValue(body.masked, use.start, use.end) || enclosingArguments(body, use.start, macros.arity).some((argument) => argument === undefined || (macros.declaring.get(argument.macro)! & argument.bit) !== 0));
+    if (declared) mask |= 1 << index;
   });
   return mask;
+}
+
+/** The parameters some use in this definition compiles as a value, given what the other macros are known to. */
+function valuesOf(body: ReadBody, macros: Macros): number {
+  let mask = 0;
+  body.uses.forEach((uses, index) => {
+    const compiled = uses.some((use) =>
+      enclosingArguments(body, use.start, macros.arity).every(
+        (argument) => argument !== undefined && ((macros.values.get(argument.macro) ?? 0) & argument.bit) !== 0 && ((macros.dropped.get(argument.macro) ?? 0) & argument.bit) === 0,
+      ),
+    );
+    if (compiled) mask |= 1 << index;
+  });
+  return mask;
+}
+
+/**
+ * The arguments of the macro calls around `at` in the body, each as its macro's parameter bit;
+ * undefined for one that cannot be told (a name whose definitions differ in shape, an argument
+ * past its parameters). Calls of functions are left out: a function compiles its arguments.
+ */
+function enclosingArguments(body: ReadBody, at: number, arity: ReadonlyMap<string, Shape | undefined>): ({ macro: string; bit: number } | undefined)[] {
+  const found: ({ macro: string; bit: number } | undefined)[] = [];
+  for (const call of body.calls) {
+    // A macro's own name in its body is not expanded again: `#define ndelay(x) ndelay(x)` calls the function.
+    if (at <= call.open || at >= call.close || call.name === body.name || !arity.has(call.name)) continue;
+    const shape = arity.get(call.name);
+    const argument = call.spans.findIndex((span) => at >= span.start && at < span.end);
+    if (!shape || argument < 0 || (!shape.variadic && argument >= shape.parameters)) found.push(undefined);
+    else found.push({ macro: call.name, bit: 1 << Math.min(argument, shape.parameters - 1) });
+  }
+  return found;
 }
 
 /** Whether the name from `at` to `end` sits where an expression's operand does: after an operator or bracket, before neither `(` nor a word. */
@@ -124,26 +188,7 @@ function standsAsValue(masked: string, at: number, end: number): boolean {
   while (after < masked.length && /\s/.test(masked[after])) after++;
   // `x = …` declares as often as it assigns (`enum { field = reg }`, 6.12's SUB_REG_NC): not a value.
   if (masked[after] === '=' && masked[after + 1] !== '=') return false;
+  // `(x *)` casts to a pointer to type x (container_of's `(type *)`).
+  if (/^\*[\s*]*\)/.test(masked.slice(after, after + 16))) return false;
   return !/[(\w]/.test(masked[after] ?? '');
-}
-
-/** Whether every call around `at` in the body of macro `own` compiles its argument there as a value: a function's always, a macro's where the data says so. */
-function passedAsValue(
-  own: string,
-  calls: readonly MacroCall[],
-  at: number,
-  values: ReadonlyMap<string, number>,
-  arity: ReadonlyMap<string, Shape | undefined>,
-  dropped: ReadonlyMap<string, number>,
-): boolean {
-  for (const call of calls) {
-    // A macro's own name in its body is not expanded again: `#define ndelay(x) ndelay(x)` calls the function.
-    if (at <= call.open || at >= call.close || call.name === own || !arity.has(call.name)) continue;
-    const shape = arity.get(call.name);
-    const argument = call.spans.findIndex((span) => at >= span.start && at < span.end);
-    if (!shape || argument < 0 || (!shape.variadic && argument >= shape.parameters)) return false;
-    const bit = 1 << Math.min(argument, shape.parameters - 1);
-    if (((values.get(call.name) ?? 0) & bit) === 0 || ((dropped.get(call.name) ?? 0) & bit) !== 0) return false;
-  }
-  return true;
 }

@@ -125,6 +125,43 @@ describe('scanKernelHeaders', () => {
     });
   });
 
+  describe('macros a module build compiles', () => {
+    it("judges which parameters are values by the definitions gcc compiles (optimized, not sparse, not assembly), through a comment inside a #define", async () => {
+      const root = join(dir, 'compiled-macros');
+      mkdirSync(join(root, 'include', 'linux'), { recursive: true });
+      const header = [
+        '#ifdef __OPTIMIZE__',
+        '# define check_cond(cond, msg) do { /* the call stops the build \\',
+        '   when cond is false */ if (!(cond)) stop_build(msg); } while (0)',
+        '#else',
+        '# define check_cond(cond, msg) do { } while (0)',
+        '#endif',
+        '#ifdef __CHECKER__',
+        '#define zero_if(e) (0)',
+        '#else',
+        '#define zero_if(e) ((int)(sizeof(struct { int:(-!!(e)); })))',
+        '#endif',
+        '#ifdef CONFIG_DEBUG_LOCK_ALLOC',
+        '#define lock_it(l) lock_nested(#l)',
+        '#endif',
+        '#if !defined(__ASSEMBLY__)',
+        '#define input_check(h, l) zero_if((l) > (h))',
+        '#else',
+        '#define input_check(h, l) 0',
+        '#endif',
+        '',
+      ].join('\n');
+      writeFileSync(join(root, 'include', 'linux', 'checks.h'), header);
+      const values = (facts: HeaderFacts) => Object.fromEntries(Object.entries(facts.macros).map(([name, variants]) => [name, variants.map((v) => v.values)]));
+      // With a kernel's build, the variants gcc never compiles (which drop their arguments) are left
+      // out of the values, and a macro defined only under an option the kernel turns off hides nothing.
+      const built = await scanKernelHeaders([root], parser, undefined, { versionCode: 0x060100, config: () => undefined });
+      assert.deepEqual(values(built), { check_cond: [3], input_check: [3], lock_it: [1], zero_if: [1] });
+      // Read without one, every definition counts, and every one of these drops its arguments somewhere.
+      assert.deepEqual(values(await scanKernelHeaders([root], parser)), { check_cond: [0], input_check: [0], lock_it: [0], zero_if: [0] });
+    });
+  });
+
   describe('definitions', () => {
     it('records struct, union, enum bodies and typedefs by the name gcc would reach the header with', () => {
       assert.deepEqual(facts.definitions, {

@@ -108,12 +108,19 @@ describe('undeclared-constant', () => {
     // gcc reports line 10 (its first use in the function, through DEMO_ID); the check judges no
     // driver macro's argument, so it reports nothing in that function rather than line 12.
     assert.deepEqual(rows(inOwnMacro, '6.1').map((row) => row.split(' ')[1]), ['22:9-22']);
-    // Likewise after a use in a kernel macro the data does not show passing it (6.1's BUILD_BUG_ON),
-    // and after one on a line the target may compile (an #ifdef on a compiler macro).
-    const afterBuildBug = demo('1').replace('\tunsigned int n = BIO_MAX_PAGES;', '\tunsigned int n = 1;\n\n\tBUILD_BUG_ON(BIO_MAX_PAGES > 1024);');
-    assert.deepEqual(rows(afterBuildBug, '6.1').map((row) => row.split(' ')[1]), ['23:9-22']);
-    const afterMaybe = demo('1').replace('\tunsigned int n = BIO_MAX_PAGES;', '#ifdef __OPTIMIZE__\n\tunsigned int n = BIO_MAX_PAGES;\n#else\n\tunsigned int n = 1;\n#endif');
+    // Likewise after a use in a kernel macro the data does not show passing it (sizeof_field's
+    // member, which gcc compiles, index and all), and after one on a line the target may compile
+    // (an #ifdef on the architecture: the targets span five).
+    const afterSizeofField = demo('1').replace('\tunsigned int n = BIO_MAX_PAGES;', '\tunsigned int n = sizeof_field(struct bio_vec, bv_len) * 0 + sizeof_field(struct demo_table, slots[BIO_MAX_PAGES]);').replace('static unsigned int demo_pages', 'struct demo_table { int slots[4]; };\nstatic unsigned int demo_pages');
+    assert.deepEqual(rows(afterSizeofField, '6.1').map((row) => row.split(' ')[1]), ['22:9-22']);
+    const afterMaybe = demo('1').replace('\tunsigned int n = BIO_MAX_PAGES;', '#ifdef __x86_64__\n\tunsigned int n = BIO_MAX_PAGES;\n#else\n\tunsigned int n = 1;\n#endif');
     assert.deepEqual(rows(afterMaybe, '6.1').map((row) => row.split(' ')[1]), ['25:9-22']);
+    // What Kbuild and gcc always do decides: -O2 defines __OPTIMIZE__, so BUILD_BUG_ON compiles
+    // its condition, and a line under #ifdef __OPTIMIZE__ is compiled (gcc-12, 6.1: 11:22 and 10:26).
+    const inBuildBug = demo('1').replace('\tunsigned int n = BIO_MAX_PAGES;', '\tunsigned int n = 1;\n\n\tBUILD_BUG_ON(BIO_MAX_PAGES > 1024);');
+    assert.deepEqual(rows(inBuildBug, '6.1').map((row) => row.split(' ')[1]), ['11:15-28', '23:9-22']);
+    const optimized = demo('1').replace('\tunsigned int n = BIO_MAX_PAGES;', '#ifdef __OPTIMIZE__\n\tunsigned int n = BIO_MAX_PAGES;\n#else\n\tunsigned int n = 1;\n#endif');
+    assert.deepEqual(rows(optimized, '6.1').map((row) => row.split(' ')[1]), ['10:19-32', '25:9-22']);
     // A function of the driver's, defined in another file (enhanceio's eio_ttc_get_device(…, mode | FMODE_EXCL, …)): judged.
     const inFunction = demo('1').replace('\treturn BIO_MAX_PAGES;', '\treturn demo_elsewhere(BIO_MAX_PAGES);').replace('static unsigned int demo_more', 'unsigned int demo_elsewhere(unsigned int);\nstatic unsigned int demo_more');
     assert.deepEqual(rows(inFunction, '6.1').map((row) => row.split(' ')[1]), ['9:19-32', '22:24-37']);

@@ -41,8 +41,22 @@ describe('macros that compile their arguments as values', () => {
       '#define container_of(ptr, type, member) ({ void *__mptr = (void *)(ptr); ((type *)(__mptr - offsetof(type, member))); })',
       '',
     ].join('\n');
-    // container_of: ptr only (`type *` declares nothing, but `(type *)` is taken for a product: not a value either).
+    // container_of: ptr only (`(type *)` casts to a type, and offsetof names a member).
     assert.deepEqual(valuesOf(header, new Map([['trace', 0b1]])), { run: 0b10, member_of: 0b01, container_of: 0b001 });
+  });
+
+  it("keeps a parameter one use compiles as a value while another is handed to a macro that may not (GENMASK's input check), unless a macro it is handed to may declare it", () => {
+    const header = [
+      '#define GENMASK_INPUT_CHECK(h, l) BUILD_BUG_ON_ZERO(__is_constexpr(h) ? #l : 0)',
+      '#define __GENMASK(h, l) (((~0UL) - (1UL << (l)) + 1) & (~0UL >> (63 - (h))))',
+      '#define GENMASK(h, l) (GENMASK_INPUT_CHECK(h, l) + __GENMASK(h, l))',
+      '#define DECLARE_FIFO(fifo, size) int fifo[size]',
+      '#define DEFINE_FIFO(fifo, size) DECLARE_FIFO(fifo, size); int fifo##_len = sizeof(fifo)',
+      '',
+    ].join('\n');
+    // GENMASK: both, though the check only stringifies `l`; DEFINE_FIFO: `size` only, since
+    // DECLARE_FIFO declares `fifo` and `sizeof(fifo)` then names that.
+    assert.deepEqual(valuesOf(header), { GENMASK_INPUT_CHECK: 0b01, __GENMASK: 0b11, GENMASK: 0b11, DECLARE_FIFO: 0b10, DEFINE_FIFO: 0b10 });
   });
 
   it("takes `x = …` for a declaration (6.12's SUB_REG_NC makes enumerators), and a macro's own name in its body for the function (ndelay)", () => {

@@ -1,8 +1,12 @@
 // What gcc itself tells a kernel build through macros: a Linux target, and no other compiler
 // or system. Code for those (`#ifdef _MSC_VER`, ACPICA's `#elif defined(__APPLE__)` chain
 // after `#if defined(__linux__)`) is then certainly not compiled, and an include under it
-// leaves nothing unknown. gcc's version (`__GNUC__`) is left unknown: Debian's kernels are
-// built by several.
+// leaves nothing unknown. gcc's version (`__GNUC__`) is left unknown (Debian's kernels are
+// built by several), and so is the architecture (`__x86_64__`: the targets span five).
+// A C file is compiled optimized and not as assembly: Kbuild always passes -O2 or -Os (the
+// kernel does not build without), and only .S files get -D__ASSEMBLY__. Left unknown, the
+// `!__OPTIMIZE__` and `__ASSEMBLY__` variants of BUILD_BUG_ON's and GENMASK's helpers, which
+// drop their arguments, hid every constant written in those macros.
 import type { CommandLineMacro } from './preprocessor';
 
 export const GCC_LINUX_TARGET: readonly CommandLineMacro[] = [
@@ -10,6 +14,8 @@ export const GCC_LINUX_TARGET: readonly CommandLineMacro[] = [
   { name: '__clang__', value: null, certain: true },
   { name: '__INTEL_COMPILER', value: null, certain: true },
   { name: '__CHECKER__', value: null, certain: true },
+  { name: '__OPTIMIZE__', value: '1', certain: true },
+  { name: '__ASSEMBLY__', value: null, certain: true },
   { name: '_MSC_VER', value: null, certain: true },
   { name: '_WIN32', value: null, certain: true },
 ];

@@ -18,7 +18,10 @@ export interface FunctionDeclaration {
 export interface MacroArity {
   parameters: number;
   variadic: boolean;
-  /** The parameters it compiles as plain values (bit i: parameter i, the variadic one last); undefined in older data. */
+  /**
+   * The parameters it compiles as plain values (bit i: parameter i, the variadic one last); every
+   * one where a module build never compiles the definition (it hides nothing); undefined in older data.
+   */
   values?: number;
 }
 

@@ -140,8 +140,9 @@ export interface HeadersFile {
   functions: Record<string, [string, number, number][]>;
   /**
    * Function-like macro name -> [parameter count, variadic (1/0), mask, the parameters every
-   * definition compiles as a plain value (bit i: parameter i, the variadic one last; absent in
-   * older data)][].
+   * definition a module build compiles passes as a plain value (bit i: parameter i, the variadic
+   * one last; every bit for a shape only definitions it never compiles have; absent in older
+   * data)][].
    */
   macros: Record<string, [number, number, number, number?][]>;
   /**
