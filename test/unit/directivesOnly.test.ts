@@ -53,7 +53,8 @@ describe('headers that hold only directives', () => {
     const targets = parseTargets('5.10,6.1', db.images).images;
     const header = ['#ifndef REGS_H', '#define REGS_H', '#include <linux/genhd.h>', '#if LINUX_VERSION_CODE < KERNEL_VERSION(3, 0, 0)', '#define REGS_OLD 1', '#endif', '#define mmREG 0x10', '#endif', ''].join('\n');
     const said = (result: CheckResult) => result.findings.map((f) => `${f.range.startLine + 1} ${f.code} ${f.targets.map((t) => db.images[t].label).join(',')}`);
-    assert.deepEqual(said(checker.check(header, { fileName: 'regs.h', targets })), ['3 missing-header 6.1', '4 dead-guard 5.10,6.1']);
+    // 6.1 lacks linux/genhd.h: gcc stops there, so the guard below is judged for 5.10 alone.
+    assert.deepEqual(said(checker.check(header, { fileName: 'regs.h', targets })), ['3 missing-header 6.1', '4 dead-guard 5.10']);
     // In an editor: the same header, then a function typed into it, each as a fresh check says.
     const withCode = header.replace('#define mmREG 0x10\n', '#define mmREG 0x10\nstatic inline int regs_flags(struct file *f) { return f->f_mode; }\n');
     for (const text of [header, withCode, header]) {

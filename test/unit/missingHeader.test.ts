@@ -38,6 +38,20 @@ describe('missing-header', () => {
     ]);
   });
 
+  it('judges nothing after the include on the kernels that lack it: gcc stops the file there', () => {
+    const text = ['#include <linux/module.h>', '#include <linux/bio.h>', '#include <linux/genhd.h>', '#include <asm/unaligned.h>', '', 'static unsigned int demo_pages(void)', '{', '\treturn BIO_MAX_PAGES;', '}', ''].join('\n');
+    const findingsOf = (source: string, spec: string) =>
+      checker.check(source, { fileName: '/ws/drv.c', targets: parseTargets(spec, db.images).images }).findings.map((f) => `${f.range.startLine + 1} ${f.code} [${f.targets.map((t) => db.images[t].label).join(',')}]`);
+    // gcc-12 on 6.1 and on 6.12: "3:10: fatal error: linux/genhd.h: No such file or directory", and nothing else
+    // (6.12 lacks asm/unaligned.h and both lack BIO_MAX_PAGES, which gcc never reaches).
+    assert.deepEqual(findingsOf(text, '5.10,6.1,6.12'), ['3 missing-header [6.1,6.12]']);
+    // Under a version guard that leaves it out there, that include stops nothing: 6.1 goes on to
+    // BIO_MAX_PAGES, 6.12 stops at asm/unaligned.h (gcc-12: 6.1 "11:16: error: ‘BIO_MAX_PAGES’
+    // undeclared", 6.12 "7:10: fatal error: asm/unaligned.h: No such file or directory").
+    const guarded = text.replace('#include <linux/genhd.h>', '#include <linux/version.h>\n#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 18, 0)\n#include <linux/genhd.h>\n#endif');
+    assert.deepEqual(findingsOf(guarded, '5.10,6.1,6.12'), ['7 missing-header [6.12]', '11 undeclared-constant [6.1]']);
+  });
+
   it('names the header that took its place (asm/unaligned.h became linux/unaligned.h in 6.12)', () => {
     assert.deepEqual(rows('#include <asm/unaligned.h>\n', '6.1,6.12,7.3'), [
       'warning 1:11-26 [6.12,7.3] `<asm/unaligned.h>` is not in the kernel headers of 6.12–7.3: `<linux/unaligned.h>` has its name there',

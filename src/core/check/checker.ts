@@ -47,6 +47,7 @@ import { DocumentTrees } from './trees';
 import { typeOracle, type CheckTypeOracle } from './typeOracle';
 import { readCodeless, readVariants, variantCount, type PreprocessedFile } from './variants';
 import { holdsOnlyDirectives } from '../c/directivesOnly';
+import { stopAtMissingHeaders } from './fatalIncludes';
 
 export interface CheckResult {
   findings: Finding[];
@@ -282,7 +283,14 @@ export class Checker {
     // A target the build stops for at an #error is not built, so nothing breaks there.
     const built = (slot: number) => pre.stoppedAt[slot] < 0;
     // The lines the parser reads; same lengths as the text's, so every offset holds.
-    return { lines: parserText(text).split('\n'), lineStartIndices: lineStarts(text), pre, built };
+    const lines = parserText(text).split('\n');
+    stopAtMissingHeaders(pre, {
+      db: this.db,
+      lines,
+      targets: options.targets,
+      providedByWorkspace: (include) => options.resolveInclude?.(include.name, false, options.fileName) !== undefined,
+    });
+    return { lines, lineStartIndices: lineStarts(text), pre, built };
   }
 
   /** The member rules, on every usage for the targets it counts for. */
