@@ -48,25 +48,27 @@ export function valueParameters(definitions: readonly MacroBody[], dropped: Read
   // Every macro name counts as a macro; one whose definitions differ in shape passes no value.
   const arity = new Map([...byName.keys()].map((name) => [name, undefined as Shape | undefined]));
   for (const [name, defs] of shaped) arity.set(name, { parameters: defs[0].parameters.length, variadic: defs[0].variadic });
-  const read = new Map(shaped.flatMap(([, defs]) => defs.map((d) => [d, readBody(d) as ReadBody] as const)));
+  const read = new Map(shaped.flatMap(([, defs]) => defs.map((d) => [d, readBody(d)] as const)));
   const macros: Macros = { arity, dropped, declaring: new Map(), values: new Map() };
-  const toFixedPoint = (masks: Map<string, number>, maskOf: (name: string, defs: MacroBody[]) => number) => {
-    for (let changed = true; changed; ) {
-      changed = false;
-      for (const [name, defs] of shaped) {
-        const mask = maskOf(name, defs);
-        if (mask !== (masks.get(name) ?? 0)) {
-          masks.set(name, mask);
-          changed = true;
-        }
-      }
-    }
-  };
-  toFixedPoint(macros.declaring, (_, defs) => defs.map((d) => mayDeclare(read.get(d)!, macros)).reduce((a, b) => a | b));
-  toFixedPoint(macros.values, (name, defs) => defs.map((d) => valuesOf(read.get(d)!, macros)).reduce((a, b) => a & b) & ~(dropped.get(name) ?? 0) & ~(macros.declaring.get(name) ?? 0));
+  toFixedPoint(shaped, macros.declaring, (_, defs) => defs.map((d) => mayDeclare(read.get(d)!, macros)).reduce((a, b) => a | b));
+  toFixedPoint(shaped, macros.values, (name, defs) => defs.map((d) => valuesOf(read.get(d)!, macros)).reduce((a, b) => a & b) & ~(dropped.get(name) ?? 0) & ~(macros.declaring.get(name) ?? 0));
   const values = macros.values;
   for (const [name, mask] of values) if (mask === 0) values.delete(name);
   return values;
+}
+
+/** Recomputes every name's mask until none changes (each only grows, so this ends). */
+function toFixedPoint(names: readonly [string, MacroBody[]][], masks: Map<string, number>, maskOf: (name: string, definitions: MacroBody[]) => number): void {
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [name, definitions] of names) {
+      const mask = maskOf(name, definitions);
+      if (mask !== (masks.get(name) ?? 0)) {
+        masks.set(name, mask);
+        changed = true;
+      }
+    }
+  }
 }
 
 /** What the fixed points know of every macro. */
