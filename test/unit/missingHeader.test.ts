@@ -52,6 +52,21 @@ describe('missing-header', () => {
     assert.deepEqual(findingsOf(guarded, '5.10,6.1,6.12'), ['7 missing-header [6.12]', '11 undeclared-constant [6.1]']);
   });
 
+  it("judges nothing after including a driver header that includes a header a kernel lacks: gcc stops inside it", () => {
+    const headers = { '/ws/driver.h': '#ifndef DRIVER_H\n#define DRIVER_H\n#include <linux/bio.h>\n#include <linux/genhd.h>\n#endif\n' };
+    const text = ['#include <linux/module.h>', '#include "driver.h"', '', 'static unsigned int demo_pages(void)', '{', '\treturn BIO_MAX_PAGES;', '}', ''].join('\n');
+    const findingsOf = (source: string) =>
+      checker
+        .check(source, { fileName: '/ws/drv.c', targets: parseTargets('5.10,6.1,6.12', db.images).images, resolveInclude: createIncludeResolver(['/ws'], (path) => headers[path as keyof typeof headers]) })
+        .findings.map((f) => `${f.range.startLine + 1} ${f.code} [${f.targets.map((t) => db.images[t].label).join(',')}]`);
+    // gcc-12, 6.1 and 6.12: "In file included from drv.c:2: driver.h:4:10: fatal error: linux/genhd.h:
+    // No such file or directory", nothing in drv.c; the header's own check reports that line.
+    assert.deepEqual(findingsOf(text), []);
+    // Without the include of genhd.h, 6.1 and 6.12 go on to BIO_MAX_PAGES (gone in 5.12).
+    headers['/ws/driver.h'] = headers['/ws/driver.h'].replace('#include <linux/genhd.h>\n', '');
+    assert.deepEqual(findingsOf(text), ['6 undeclared-constant [6.1,6.12]']);
+  });
+
   it('names the header that took its place (asm/unaligned.h became linux/unaligned.h in 6.12)', () => {
     assert.deepEqual(rows('#include <asm/unaligned.h>\n', '6.1,6.12,7.3'), [
       'warning 1:11-26 [6.12,7.3] `<asm/unaligned.h>` is not in the kernel headers of 6.12–7.3: `<linux/unaligned.h>` has its name there',

@@ -284,12 +284,7 @@ export class Checker {
     const built = (slot: number) => pre.stoppedAt[slot] < 0;
     // The lines the parser reads; same lengths as the text's, so every offset holds.
     const lines = parserText(text).split('\n');
-    stopAtMissingHeaders(pre, {
-      db: this.db,
-      lines,
-      targets: options.targets,
-      providedByWorkspace: (include) => options.resolveInclude?.(include.name, false, options.fileName) !== undefined,
-    });
+    stopAtMissingHeaders(pre, { db: this.db, lines, fileName: options.fileName, targets: options.targets, resolveInclude: options.resolveInclude });
     return { lines, lineStartIndices: lineStarts(text), pre, built };
   }
 

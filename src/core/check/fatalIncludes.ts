@@ -2,37 +2,82 @@
 // directory", then "compilation terminated"): on a kernel whose headers certainly lack a header
 // the file certainly includes there, no line after the include is compiled, so nothing after it
 // can break the build there, and the include's own missing-header finding is the only one. The
-// lines after it are taken out of that kernel's compiled lines before any rule reads them.
+// same holds where a workspace header the file includes (`#include "driver.h"`) certainly
+// includes such a header: gcc stops inside it, and the file's lines after that include are
+// never compiled (the header's own check reports the include). The lines after it are taken
+// out of that kernel's compiled lines before any rule reads them.
 import type { KernelDatabase } from '../kernels/database';
-import { LineState, type PreprocessResult } from '../c/preprocessor';
-import { angleIncludes, findMissingHeaders, type AngleInclude } from '../rules/missingHeader';
+import { LineState, type IncludeResolver, type IncludedHeader, type PreprocessResult } from '../c/preprocessor';
 
 export interface FatalIncludeInput {
   db: KernelDatabase;
+  /** The file's lines. */
   lines: readonly string[];
+  fileName: string;
   /** Image indices, by slot. */
   targets: readonly number[];
-  /** Whether the driver's workspace provides the header (then the kernel's does not matter). */
-  providedByWorkspace: (include: AngleInclude) => boolean;
+  resolveInclude?: IncludeResolver;
 }
 
-/** Marks, per target, every line after the first include its headers certainly lack as not compiled. */
+interface IncludeLine {
+  line: number;
+  spec: string;
+  quoted: boolean;
+}
+
+const INCLUDE = /^[ \t]*#[ \t]*include[ \t]*(?:<([^>\n]+)>|"([^"\n]+)")/;
+
+/** Marks, per target, every line after the first include that certainly stops its build as not compiled. */
 export function stopAtMissingHeaders(pre: PreprocessResult, input: FatalIncludeInput): void {
-  const built = (slot: number) => pre.stoppedAt[slot] < 0;
-  const missing = findMissingHeaders({
-    db: input.db,
-    includes: angleIncludes(input.lines),
-    targets: input.targets,
-    compiled: (slot, line) => built(slot) && pre.lineStates[slot][line] === LineState.Active,
-    providedByWorkspace: input.providedByWorkspace,
+  const headersByPath = new Map(pre.headers.map((header) => [header.path, header]));
+  const stops = new FatalIncludes(input, headersByPath);
+  input.targets.forEach((image, slot) => {
+    if (pre.stoppedAt[slot] >= 0) return;
+    const states = pre.lineStates[slot];
+    const stop = includeLines(input.lines).find((include) => states[include.line] === LineState.Active && stops.stops(include, input.fileName, image, slot, new Set()));
+    if (stop) states.fill(LineState.Inactive, stop.line + 1);
   });
-  const stopped = new Set<number>();
-  for (const { include, targets } of missing) {
-    for (const image of targets) {
-      const slot = input.targets.indexOf(image);
-      if (stopped.has(slot)) continue;
-      stopped.add(slot);
-      pre.lineStates[slot].fill(LineState.Inactive, include.line + 1);
+}
+
+class FatalIncludes {
+  private readonly linesOf = new Map<string, IncludeLine[]>();
+
+  constructor(
+    private readonly input: FatalIncludeInput,
+    private readonly headersByPath: ReadonlyMap<string, IncludedHeader>,
+  ) {}
+
+  /**
+   * Whether including `include` from `from` certainly stops the build on `image`: a kernel
+   * header its headers lack (and the workspace does not provide), or a workspace header the
+   * preprocessor read that certainly includes one.
+   */
+  stops(include: IncludeLine, from: string, image: number, slot: number, visited: Set<string>): boolean {
+    const provided = this.input.resolveInclude?.(include.spec, include.quoted, from);
+    if (!provided) {
+      const headers = this.input.db.headers();
+      return !include.quoted && headers.isKernelHeader(include.spec) && headers.hasHeader(include.spec, image) === false;
     }
+    const header = this.headersByPath.get(provided.path);
+    if (!header || visited.has(header.path)) return false;
+    visited.add(header.path);
+    const states = header.lineStates[slot];
+    return this.includesOf(header).some((inner) => states?.[inner.line] === LineState.Active && this.stops(inner, header.path, image, slot, visited));
   }
+
+  private includesOf(header: IncludedHeader): IncludeLine[] {
+    let found = this.linesOf.get(header.path);
+    if (!found) this.linesOf.set(header.path, (found = includeLines(header.text.split('\n'))));
+    return found;
+  }
+}
+
+function includeLines(lines: readonly string[]): IncludeLine[] {
+  const found: IncludeLine[] = [];
+  lines.forEach((text, line) => {
+    if (!text.includes('include')) return;
+    const match = INCLUDE.exec(text);
+    if (match) found.push({ line, spec: (match[1] ?? match[2]).trim(), quoted: match[2] !== undefined });
+  });
+  return found;
 }
