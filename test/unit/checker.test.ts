@@ -101,6 +101,18 @@ static const struct vfio_device_ops ops = {
     assert.deepEqual(rows(check(text, '5.13,5.15')), ['missing-member 3:3-14 [5.13] `open_device` is not in struct vfio_device_ops on 5.13: added in 5.15']);
   });
 
+  it("decides gcc's architecture macros per image from its kernel config", () => {
+    // An x86-only driver refuses the other architectures' kernels; the Debian and Ubuntu amd64 images build it.
+    const text = '#ifndef __x86_64__\n#error "x86-64 only"\n#endif\n#ifdef __aarch64__\n#error "never on arm64"\n#endif\n';
+    const targets = parseTargets('arm64,armhf,ppc64el,riscv64,5.15,6.1', db.images).images;
+    const label = (image: number) => db.images[image].label;
+    const { stops } = checker.check(text, { fileName: '/ws/x86.c', targets });
+    assert.deepEqual(
+      stops.map((stop) => `${stop.line + 1}: ${stop.targets.map(label).join(',')}`),
+      ['2: arm64,armhf,ppc64el,riscv64'],
+    );
+  });
+
   it('resolves member accesses through locals, parameters, chains and container_of', () => {
     const text = `struct my_state { struct vfio_device vdev; int n; };
 static int f(struct vfio_device *vdev)

@@ -67,6 +67,11 @@ export interface CommandLineMacro {
   /** The definition (`-DX` is `1`, `-DX=v` is `v`), or null for `-UX`. */
   value: string | null;
   certain: boolean;
+  /**
+   * Set only on kernels whose config sets this symbol, and certainly not on those whose config
+   * does not (gcc's architecture macros: `__x86_64__` where `CONFIG_X86_64` is set).
+   */
+  whereConfig?: string;
 }
 
 export interface ConditionInfo {
@@ -1057,10 +1062,14 @@ class PreprocessRun {
     const lines: string[] = [];
     for (const macro of macros) {
       if (!/^[A-Za-z_]\w*$/.test(macro.name) || (macro.value !== null && /[\r\n]/.test(macro.value))) continue;
-      // An identifier the file cannot define is unknown in #if, so what it guards is Maybe.
-      if (!macro.certain) lines.push('#if __kernel_compat_build_condition__');
+      // An identifier the file cannot define is unknown in #if, so what it guards is Maybe; one
+      // set by the kernel's config is decided per kernel (unknown where its config is).
+      const byConfig = macro.certain && macro.whereConfig !== undefined && /^CONFIG_\w+$/.test(macro.whereConfig);
+      const guard = !macro.certain ? '#if __kernel_compat_build_condition__' : byConfig ? `#ifdef ${macro.whereConfig}` : undefined;
+      if (guard) lines.push(guard);
       lines.push(macro.value === null ? `#undef ${macro.name}` : `#define ${macro.name} ${macro.value}`);
-      if (!macro.certain) lines.push('#endif');
+      if (byConfig) lines.push('#else', `#undef ${macro.name}`);
+      if (guard) lines.push('#endif');
     }
     const path = COMMAND_LINE_PATH;
     const outer = this.headerContext;

@@ -10,7 +10,7 @@ import { parserText } from '../c/parser';
 import { LineState, preprocess, type CommandLineMacro, type IncludeResolver, type KernelEnvironment } from '../c/preprocessor';
 import { lineStarts } from '../c/lineIndex';
 import { hostedLibraryInclude } from '../c/userspace';
-import { GCC_LINUX_TARGET } from '../c/compilerMacros';
+import { GCC_ARCHITECTURE, GCC_LINUX_TARGET } from '../c/compilerMacros';
 import { isMacroStyleName } from '../c/kernelMacros';
 import type { WorkspaceTypes } from '../c/workspaceTypes';
 import { IncludedSourceFunctions } from '../c/includedSources';
@@ -96,7 +96,7 @@ export interface CheckOptions {
 
 const IGNORE_MARK = 'kernel-compat-ignore';
 /** What Kbuild (and gcc, for a Linux target) defines for every file of an out-of-tree module (obj-m), before its own flags. */
-const KBUILD_MODULE_DEFINES: readonly CommandLineMacro[] = [{ name: '__KERNEL__', value: '1', certain: true }, { name: 'MODULE', value: '1', certain: true }, ...GCC_LINUX_TARGET];
+const KBUILD_MODULE_DEFINES: readonly CommandLineMacro[] = [{ name: '__KERNEL__', value: '1', certain: true }, { name: 'MODULE', value: '1', certain: true }, ...GCC_LINUX_TARGET, ...GCC_ARCHITECTURE];
 const UNKNOWN: MemberState = { state: 'unknown' };
 
 interface CodeText {
