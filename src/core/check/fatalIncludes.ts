@@ -29,18 +29,21 @@ const INCLUDE = /^[ \t]*#[ \t]*include[ \t]*(?:<([^>\n]+)>|"([^"\n]+)")/;
 
 /** Marks, per target, every line after the first include that certainly stops its build as not compiled. */
 export function stopAtMissingHeaders(pre: PreprocessResult, input: FatalIncludeInput): void {
-  const headersByPath = new Map(pre.headers.map((header) => [header.path, header]));
-  const stops = new FatalIncludes(input, headersByPath);
+  const includes = includeLines(input.lines);
+  if (includes.length === 0) return;
+  const stops = new FatalIncludes(input, new Map(pre.headers.map((header) => [header.path, header])));
   input.targets.forEach((image, slot) => {
     if (pre.stoppedAt[slot] >= 0) return;
     const states = pre.lineStates[slot];
-    const stop = includeLines(input.lines).find((include) => states[include.line] === LineState.Active && stops.stops(include, input.fileName, image, slot, new Set()));
+    const stop = includes.find((include) => states[include.line] === LineState.Active && stops.stops(include, input.fileName, image, slot, new Set()));
     if (stop) states.fill(LineState.Inactive, stop.line + 1);
   });
 }
 
 class FatalIncludes {
   private readonly linesOf = new Map<string, IncludeLine[]>();
+  /** Where each include resolves in the workspace, asked once for all targets. */
+  private readonly resolved = new Map<string, string | undefined>();
 
   constructor(
     private readonly input: FatalIncludeInput,
@@ -53,16 +56,22 @@ class FatalIncludes {
    * preprocessor read that certainly includes one.
    */
   stops(include: IncludeLine, from: string, image: number, slot: number, visited: Set<string>): boolean {
-    const provided = this.input.resolveInclude?.(include.spec, include.quoted, from);
-    if (!provided) {
+    const provided = this.workspacePath(include, from);
+    if (provided === undefined) {
       const headers = this.input.db.headers();
       return !include.quoted && headers.isKernelHeader(include.spec) && headers.hasHeader(include.spec, image) === false;
     }
-    const header = this.headersByPath.get(provided.path);
+    const header = this.headersByPath.get(provided);
     if (!header || visited.has(header.path)) return false;
     visited.add(header.path);
     const states = header.lineStates[slot];
     return this.includesOf(header).some((inner) => states?.[inner.line] === LineState.Active && this.stops(inner, header.path, image, slot, visited));
+  }
+
+  private workspacePath(include: IncludeLine, from: string): string | undefined {
+    const key = `${from}\u0000${include.quoted ? '"' : '<'}${include.spec}`;
+    if (!this.resolved.has(key)) this.resolved.set(key, this.input.resolveInclude?.(include.spec, include.quoted, from)?.path);
+    return this.resolved.get(key);
   }
 
   private includesOf(header: IncludedHeader): IncludeLine[] {
