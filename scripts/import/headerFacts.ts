@@ -888,8 +888,9 @@ function everyParameter(macro: { parameters: number; variadic: boolean }): numbe
   return 2 ** named - 1;
 }
 
-/** `text` with the lines the kernel certainly does not compile emptied, `#define` lines among them. */
+/** `text` with the lines the kernel certainly does not compile emptied, `#define` lines among them (`text` itself when there are none). */
 function withoutInactiveLines(text: string, states: Uint8Array): string {
+  if (!states.includes(LineState.Inactive)) return text;
   return text
     .split('\n')
     .map((line, i) => (states[i] === LineState.Inactive ? '' : line))
@@ -963,12 +964,15 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
       objectMacros.add(name);
       addTo(callableHeaders, name, file.name);
     }
-    bodies.push(...macroBodies(uncommented));
+    const fileBodies = macroBodies(uncommented);
+    const fileMacros = readMacros(uncommented);
+    bodies.push(...fileBodies);
+    // Most headers leave no #define out: then what the build compiles is what was read.
     const active = compiled ? withoutInactiveLines(uncommented, compiled.states) : uncommented;
-    compiledBodies.push(...macroBodies(active));
-    for (const macro of readMacros(active)) addTo(compiledShapes, macro.name, shapeKey(macro));
+    compiledBodies.push(...(active === uncommented ? fileBodies : macroBodies(active)));
+    for (const macro of active === uncommented ? fileMacros : readMacros(active)) addTo(compiledShapes, macro.name, shapeKey(macro));
     for (const call of lineStartCalls(uncommented)) generatorCalls.push({ ...call, header: file.name });
-    for (const macro of readMacros(uncommented)) {
+    for (const macro of fileMacros) {
       const value = { parameters: macro.parameters, variadic: macro.variadic, header: file.name };
       addTo(callableHeaders, macro.name, file.name);
       let byKey = macros.get(macro.name);

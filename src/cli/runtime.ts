@@ -7,8 +7,5 @@ import { wasmLocation } from './paths';
 
 export async function createChecker(db: KernelDatabase = openBundledDatabase()): Promise<{ checker: Checker; db: KernelDatabase }> {
   const { parser } = await loadCParser(wasmLocation());
-  // Before any check, not during the first: read while a check's garbage is live, the tables'
-  // decompressed texts raised a first check's peak, and the memory kept after it, by 15-25 MB.
-  db.headers().loadTables();
   return { checker: new Checker(db, parser), db };
 }

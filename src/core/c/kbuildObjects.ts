@@ -256,7 +256,7 @@ function readInclude(spec: string, folder: string, read: TextReader, state: Make
     const path = word.includes('$') ? undefined : isAbsolute(word) ? word : join(folder, word);
     const text = path !== undefined && depth < MAX_INCLUDE_DEPTH ? read(path) : undefined;
     // make stops at a required include that is not there: under a test the reader cannot decide
-    // (`ifeq (.depend,$(wildcard .depend))`, ldd3's), a build that works did not take it.
+    // (`ifeq (.depend,$(wildcard .depend))`, as many module Makefiles end), a build that works did not take it.
     if (text === undefined && path !== undefined && depth < MAX_INCLUDE_DEPTH && !optional && reach === Reach.Maybe) continue;
     if (text === undefined || text.length > MAX_MAKEFILE_CHARS || text.includes('\0')) {
       if (!optional) found.open = true;

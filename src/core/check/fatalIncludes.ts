@@ -8,11 +8,11 @@
 // out of that kernel's compiled lines before any rule reads them.
 import type { KernelDatabase } from '../kernels/database';
 import { LineState, type IncludeResolver, type IncludedHeader, type PreprocessResult } from '../c/preprocessor';
+import { includeDirectives } from './followedIncludes';
 
 export interface FatalIncludeInput {
   db: KernelDatabase;
-  /** The file's lines. */
-  lines: readonly string[];
+  text: string;
   fileName: string;
   /** Image indices, by slot. */
   targets: readonly number[];
@@ -25,11 +25,9 @@ interface IncludeLine {
   quoted: boolean;
 }
 
-const INCLUDE = /^[ \t]*#[ \t]*include[ \t]*(?:<([^>\n]+)>|"([^"\n]+)")/;
-
 /** Marks, per target, every line after the first include that certainly stops its build as not compiled. */
 export function stopAtMissingHeaders(pre: PreprocessResult, input: FatalIncludeInput): void {
-  const includes = includeLines(input.lines);
+  const includes = includeLines(input.text);
   if (includes.length === 0) return;
   const stops = new FatalIncludes(input, new Map(pre.headers.map((header) => [header.path, header])));
   input.targets.forEach((image, slot) => {
@@ -76,17 +74,12 @@ class FatalIncludes {
 
   private includesOf(header: IncludedHeader): IncludeLine[] {
     let found = this.linesOf.get(header.path);
-    if (!found) this.linesOf.set(header.path, (found = includeLines(header.text.split('\n'))));
+    if (!found) this.linesOf.set(header.path, (found = includeLines(header.text)));
     return found;
   }
 }
 
-function includeLines(lines: readonly string[]): IncludeLine[] {
-  const found: IncludeLine[] = [];
-  lines.forEach((text, line) => {
-    if (!text.includes('include')) return;
-    const match = INCLUDE.exec(text);
-    if (match) found.push({ line, spec: (match[1] ?? match[2]).trim(), quoted: match[2] !== undefined });
-  });
-  return found;
+/** The `#include <…>` and `#include "…"` lines with a written name. */
+function includeLines(text: string): IncludeLine[] {
+  return includeDirectives(text).flatMap(({ line, spec, quoted, next }) => (spec === undefined || next ? [] : [{ line, spec: spec.trim(), quoted }]));
 }

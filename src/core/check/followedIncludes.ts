@@ -24,7 +24,27 @@ export interface IncludeSight {
  */
 export type UndecidedIncludes = 'unread' | 'if-found';
 
-const INCLUDE = /^[ \t]*#[ \t]*include(?:_next)?[ \t]*(?:"([^"\n]+)"|<([^>\n]+)>|.*)/gm;
+const INCLUDE = /^[ \t]*#[ \t]*include(_next)?[ \t]*(?:"([^"\n]+)"|<([^>\n]+)>|.*)/gm;
+
+/** An `#include` line: its name as written, undefined where it is computed (`#include MACRO`). */
+export interface IncludeDirective {
+  line: number;
+  spec?: string;
+  quoted: boolean;
+  /** `#include_next`. */
+  next: boolean;
+}
+
+/** The `#include` and `#include_next` lines of a text, in order. */
+export function includeDirectives(text: string): IncludeDirective[] {
+  const lineOf = lineFinder(text);
+  return [...text.matchAll(INCLUDE)].map(([, next, quoted, angle], i, all) => ({
+    line: lineOf(all[i].index!),
+    spec: quoted ?? angle,
+    quoted: quoted !== undefined,
+    next: next !== undefined,
+  }));
+}
 
 /**
  * Whether every `#include` of the file and its headers is certainly skipped, or read: a
@@ -33,21 +53,15 @@ const INCLUDE = /^[ \t]*#[ \t]*include(?:_next)?[ \t]*(?:"([^"\n]+)"|<([^>\n]+)>
 export function everyIncludeFollowed({ fileName, text, lineStates, headers, resolveInclude, isKernelHeader, forcedIncludes = [] }: IncludeSight, undecided: UndecidedIncludes): boolean {
   if (forcedIncludes.some((spec) => resolveInclude?.(spec, true, fileName) === undefined)) return false;
   const files = [{ path: fileName, text, lineStates }, ...headers];
-  return files.every((file) => {
-    const lineOf = lineFinder(file.text);
-    for (const match of file.text.matchAll(INCLUDE)) {
-      const states = file.lineStates.map((perLine) => perLine[lineOf(match.index!)] ?? LineState.Maybe);
+  return files.every((file) =>
+    includeDirectives(file.text).every(({ line, spec, quoted }) => {
+      const states = file.lineStates.map((perLine) => perLine[line] ?? LineState.Maybe);
       if (undecided === 'unread' && states.some((state) => state === LineState.Maybe)) return false;
-      if (states.every((state) => state === LineState.Inactive)) continue;
-      const [, quoted, angle] = match;
-      const found =
-        quoted !== undefined
-          ? resolveInclude?.(quoted, true, file.path) !== undefined
-          : angle !== undefined && (isKernelHeader(angle) || resolveInclude?.(angle, false, file.path) !== undefined);
-      if (!found) return false;
-    }
-    return true;
-  });
+      if (states.every((state) => state === LineState.Inactive)) return true;
+      if (spec === undefined) return false;
+      return quoted ? resolveInclude?.(spec, true, file.path) !== undefined : isKernelHeader(spec) || resolveInclude?.(spec, false, file.path) !== undefined;
+    }),
+  );
 }
 
 /** The line of an offset, for offsets asked in increasing order. */

@@ -128,8 +128,6 @@ export class EngineService {
     const parser = await this.parser();
     const db = KernelDatabase.open((name) => readFileSync(join(this.init.dataDir, name)));
     if (this.init.importedKernelsFolder) this.addStoredKernels(db, this.init.importedKernelsFolder);
-    // Now rather than inside the first check, for the memory (see createChecker in src/cli/runtime.ts).
-    db.headers().loadTables();
     return { db, checker: new Checker(db, parser) };
   }
 
