@@ -166,11 +166,23 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
       headers: names,
       callables: packNameMasks(changingCallables(callables, facts.length)),
       calls: sortedRecord(reshapedCalls(functions, macros, facts.length, facts.map((fact) => new Map(Object.entries(fact.forwardingMacros))))),
+      objectLikeCalls: objectLikeCalls(facts, (name) => functions.has(name) || macros.has(name)),
       declaredIn: movedCallables(facts, (name) => functions.has(name) || macros.has(name), ids),
       constants: packNameMasks(vanishingConstants(facts)),
     },
     aliases: { schema: SCHEMA_VERSION, images, aliases: sortFacts(aliases) },
   };
+}
+
+/**
+ * The functions and function-like macros that some kernel defines as an object-like macro
+ * (`#define strlcpy strscpy`): a call of one compiles as whatever it names there, so the name's
+ * own prototype does not say how it is called.
+ */
+function objectLikeCalls(facts: readonly HeaderFacts[], isCallable: (name: string) => boolean): string[] {
+  const names = new Set<string>();
+  for (const fact of facts) for (const name of fact.objectMacros) if (isCallable(name)) names.add(name);
+  return [...names].sort();
 }
 
 /**

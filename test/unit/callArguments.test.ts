@@ -245,18 +245,104 @@ static bool demo_get(${declaration})
     ]);
   });
 
-  it("types `ptr->member` by the kernel struct's member on each kernel, never through the driver's own struct (amneziawg's sk->sk_socket)", () => {
+  it("types `ptr->member` by the kernel struct's member on each kernel, and by the driver's own definition of its struct (amneziawg's sk->sk_socket)", () => {
     // gcc-12 against Debian's 7.2 headers: "8:35: passing argument 1 of 'udp_tunnel_sock_release' from incompatible pointer type"; 6.12 builds it.
     const release = (before: string, parameter: string, argument: string) =>
       `#include <linux/module.h>\n#include <net/sock.h>\n#include <net/udp_tunnel.h>\n${before}\nvoid demo_release(${parameter});\nvoid demo_release(${parameter})\n{\n\tudp_tunnel_sock_release(${argument});\n}\n`;
     assert.deepEqual(rows(release('', 'struct sock *sk', 'sk->sk_socket'), '6.1,6.12,7.2'), [
       'warning 8:26-39 [7.2] `udp_tunnel_sock_release` takes `struct sock *` as argument 1 on 7.2 (`void udp_tunnel_sock_release(struct sock *)`); the call passes `sk->sk_socket`, a `struct socket *`, so it does not compile there',
     ]);
-    // A struct of the driver's: its member's type is not the kernel's to read.
-    assert.deepEqual(rows(release('struct demo_tunnel { struct socket *sock; };', 'struct demo_tunnel *tun', 'tun->sock'), '7.2'), []);
+    // A struct of the driver's: its own definition types the member, whatever the kernel's struct of that name holds.
+    assert.deepEqual(rows(release('struct demo_tunnel { struct socket *sock; };', 'struct demo_tunnel *tun', 'tun->sock'), '6.12,7.2'), [
+      'warning 8:26-35 [7.2] `udp_tunnel_sock_release` takes `struct sock *` as argument 1 on 7.2 (`void udp_tunnel_sock_release(struct sock *)`); the call passes `tun->sock`, a `struct socket *`, so it does not compile there',
+    ]);
+    // Unless the definition leaves the member's type open: two types under #if, or a second definition in a later branch.
+    const eitherType = 'struct demo_tunnel {\n#ifdef CONFIG_DEMO_OLD\n\tstruct socket *sock;\n#else\n\tstruct sock *sock;\n#endif\n};';
+    assert.deepEqual(rows(release(eitherType, 'struct demo_tunnel *tun', 'tun->sock'), '7.2'), []);
+    const eitherDefinition = '#ifdef CONFIG_DEMO_OLD\nstruct demo_tunnel { struct socket *sock; };\n#else\nstruct demo_tunnel { struct sock *sock; };\n#endif';
+    assert.deepEqual(rows(release(eitherDefinition, 'struct demo_tunnel *tun', 'tun->sock'), '7.2'), []);
     // A member through something other than a declared pointer, or a member the struct lacks there.
     assert.deepEqual(rows(release('', 'struct sock *sk', 'sk_of(sk)->sk_socket'), '7.2'), []);
     assert.deepEqual(rows(release('', 'struct sock *sk', 'sk->sk_no_such_member'), '7.2'), []);
+  });
+
+  it("judges calls of functions declared alike on every kernel with header data: a call in an older kernel's shape fails on all of them", () => {
+    // gcc-12 against Debian's 6.1 and 6.12 headers, on both: "21:41: macro "access_ok" passed 3
+    // arguments, but takes just 2", "24:38: passing argument 4 of 'proc_create' from incompatible
+    // pointer type", "25:48: passing argument 1 of 'security_binder_transaction' from incompatible
+    // pointer type" and "25:61: … argument 2 …". 6.12 builds udp_tunnel_sock_release's.
+    const text = [
+      '#include <linux/module.h>',
+      '#include <linux/proc_fs.h>',
+      '#include <linux/security.h>',
+      '#include <linux/uaccess.h>',
+      '#include <net/sock.h>',
+      '#include <net/udp_tunnel.h>',
+      '',
+      'struct demo_proc {',
+      '\tint pid;',
+      '\tstruct task_struct *tsk;',
+      '\tstruct socket *sock, *other;',
+      '};',
+      '',
+      'static const struct file_operations demo_fops = {',
+      '\t.owner = THIS_MODULE,',
+      '};',
+      '',
+      'int demo_check(struct demo_proc *proc, struct demo_proc *target, void __user *p);',
+      'int demo_check(struct demo_proc *proc, struct demo_proc *target, void __user *p)',
+      '{',
+      '\tif (!access_ok(VERIFY_READ, p, 4))',
+      '\t\treturn -EFAULT;',
+      '\tudp_tunnel_sock_release(proc->sock);',
+      '\tproc_create("demo", 0, NULL, &demo_fops);',
+      '\treturn security_binder_transaction(proc->tsk, target->tsk);',
+      '}',
+      'MODULE_LICENSE("GPL");',
+      '',
+    ].join('\n');
+    assert.deepEqual(rows(text, '6.1,6.12'), [
+      'warning 21:7-16 [6.1,6.12] `access_ok` is a macro of 2 arguments on 6.1–6.12; the call passes 3, so it does not compile there',
+      'warning 24:31-41 [6.1,6.12] `proc_create` takes `const struct proc_ops *` as argument 4 on 6.1–6.12 (`struct proc_dir_entry *proc_create(const char *, umode_t, struct proc_dir_entry *, const struct proc_ops *)`); the call passes `&demo_fops`, a `const struct file_operations *`, so it does not compile there',
+      'warning 25:37-46 [6.1,6.12] `security_binder_transaction` takes `const struct cred *` as argument 1 on 6.1–6.12 (`int security_binder_transaction(const struct cred *, const struct cred *)`); the call passes `proc->tsk`, a `struct task_struct *`, so it does not compile there',
+      'warning 25:48-59 [6.1,6.12] `security_binder_transaction` takes `const struct cred *` as argument 2 on 6.1–6.12 (`int security_binder_transaction(const struct cred *, const struct cred *)`); the call passes `target->tsk`, a `struct task_struct *`, so it does not compile there',
+    ]);
+    // The calls as these kernels take them.
+    const fixed = text
+      .replace('access_ok(VERIFY_READ, p, 4)', 'access_ok(p, 4)')
+      .replace('struct file_operations demo_fops = {\n\t.owner = THIS_MODULE,', 'struct proc_ops demo_fops = {\n\t.proc_open = NULL,')
+      .replace('struct task_struct *tsk;', 'const struct cred *tsk;');
+    assert.deepEqual(rows(fixed, '6.1,6.12'), []);
+  });
+
+  it("is silent where the count or the type is not the text's to read: a macro standing for two arguments, `M()`, an inline or a macro by config, a tag the kernel #defines", () => {
+    // gcc-12 builds this against Debian's 6.1 headers; against 6.12's it stops at line 14
+    // only: "passing argument 1 of 'spi_finalize_current_transfer' from incompatible pointer
+    // type", 6.12 no longer defining spi_master as spi_controller.
+    const text = [
+      '#include <linux/module.h>',
+      '#include <linux/delay.h>',
+      '#include <linux/ethtool.h>',
+      '#include <linux/spi/spi.h>',
+      '#include <asm/amd_nb.h>',
+      '',
+      '#define DEMO_SLEEP_RANGE 3000, 3300',
+      '',
+      'void demo_wait(struct spi_master *master);',
+      'void demo_wait(struct spi_master *master)',
+      '{',
+      '\tusleep_range(DEMO_SLEEP_RANGE);',
+      '\tpr_info("%zu %u\\n", sizeof(__ETHTOOL_DECLARE_LINK_MODE_MASK()), amd_nb_num());',
+      '\tspi_finalize_current_transfer(master);',
+      '}',
+      'MODULE_LICENSE("GPL");',
+      '',
+    ].join('\n');
+    assert.deepEqual(rows(text, '6.1,6.12'), [
+      'warning 14:32-38 [6.12] `spi_finalize_current_transfer` takes `struct spi_controller *` as argument 1 on 6.12 (`void spi_finalize_current_transfer(struct spi_controller *)`); the call passes `master`, a `struct spi_master *`, so it does not compile there',
+    ]);
+    // A macro of one value is one argument.
+    assert.deepEqual(rows(text.replace('3000, 3300', '3000'), '6.1').map((row) => row.split(' ').slice(0, 3).join(' ')), ['warning 12:2-14 [6.1]']);
   });
 
   it('types `&name` of a struct the file declares, and nothing declared inside another function', () => {

@@ -61,6 +61,33 @@ export class ArgumentTypes {
   }
 
   /**
+   * The type of a member of a struct this file defines (`struct binder_proc { … struct
+   * task_struct *tsk; … };` gives `tsk` a `struct task_struct *`), where every definition of the
+   * struct sits in the first branch of its `#if` chains and every declaration of the member
+   * directly in its body agrees on one struct pointer type; undefined otherwise (a member of a
+   * nested struct, one declared with a typedef, a struct also defined in a later branch).
+   */
+  fileStructMember(tag: string, member: string): StructPointer | undefined {
+    const definition = new RegExp(`\\bstruct\\s+${tag}\\s*\\{`, 'g');
+    const opens = [...this.masked.matchAll(definition)].map((match) => match.index! + match[0].length - 1);
+    if (opens.length === 0 || opens.some((open) => this.inLaterBranch(open))) return undefined;
+    const found: StructPointer[] = [];
+    for (const open of opens) {
+      const block = this.fileBlocks().find((candidate) => candidate.open === open);
+      if (!block) return undefined;
+      const body = this.masked.slice(block.open + 1, block.close);
+      const declared = declarationsOf(body, member).filter((declaration) => depthAt(body, declaration.at) === 0);
+      // Every declarator of that name in the body must be one of those: `struct page page;` or
+      // `int (*tsk)(void)` in another branch makes the member's type open.
+      const declarators = [...body.matchAll(new RegExp(`\\b${member}\\s*[;,[:)]`, 'g'))].filter((match) => depthAt(body, match.index!) === 0);
+      if (declarators.length !== declared.length) return undefined;
+      found.push(...declared);
+    }
+    if (found.length === 0 || found.some((type) => type.tag !== found[0].tag || type.depth !== found[0].depth)) return undefined;
+    return { tag: found[0].tag, constant: found.every((type) => type.constant), depth: found[0].depth };
+  }
+
+  /**
    * `struct TAG name = …;` or `struct TAG name;` outside every function, once, with one tag;
    * else one of the kernel's own globals that drivers pass by address.
    */
@@ -165,6 +192,34 @@ export class ArgumentTypes {
     this.blocks = blocks;
     return blocks;
   }
+}
+
+/** The declarations of `name` as a struct pointer in a struct's body (`struct task_struct *tsk;`, `struct file *a, *tsk;`), with where each stands. */
+function declarationsOf(body: string, name: string): (StructPointer & { at: number })[] {
+  const stars = '((?:\\*\\s*(?:const\\s+)?){1,2})';
+  const declarator = `\\b${name}\\s*[;,]`;
+  const depthOf = (stars: string) => stars.match(/\*/g)?.length ?? 0;
+  const found = [...body.matchAll(new RegExp(`\\b(const\\s+)?struct\\s+([A-Za-z_]\\w*)\\s*${stars}${declarator}`, 'g'))].map((match) => ({
+    tag: match[2],
+    constant: match[1] !== undefined,
+    depth: depthOf(match[3]),
+    at: match.index!,
+  }));
+  for (const match of body.matchAll(new RegExp(`,\\s*${stars}${declarator}`, 'g'))) {
+    const declaration = declarationBefore(body, match.index!);
+    if (declaration) found.push({ ...declaration, depth: depthOf(match[1]), at: match.index! });
+  }
+  return found;
+}
+
+/** How many braces are open at `offset` of `text`. */
+function depthAt(text: string, offset: number): number {
+  let depth = 0;
+  for (let i = 0; i < offset; i++) {
+    if (text[i] === '{') depth++;
+    else if (text[i] === '}') depth--;
+  }
+  return depth;
 }
 
 /**

@@ -103,11 +103,39 @@ export function callSites(masked: string, skipLine: (line: number) => boolean): 
       // A type before a declarator of a pointer to a function or an array (`u32 (*get_reg)(void *)`,
       // `int (*rows)[4]`), not a call; `kzalloc_obj(*h);` is one.
       if (/^\(\s*\*\s*[A-Za-z_]\w*\s*\)\s*[([]/.test(text.slice(start + match[0].length - 1))) continue;
+      // Not a macro-style name: `static DEFINE_SEMAPHORE(lock);` calls a kernel macro.
+      if (!isMacroStyleName(name) && isDeclaratorName(before, depthAtStart <= 0 ? codeBefore : ';') && PARAMETER_LIST.test(text.slice(start + match[0].length, start + match[0].length + 200))) continue;
       const fileScope = depthAtStart <= 0 && before === '' && (codeBefore === '' || codeBefore === ';' || codeBefore === '}');
       sites.push({ line, name, startColumn: start, endColumn: start + name.length, ...(fileScope ? { fileScope: true as const } : {}) });
     }
   });
   return sites;
+}
+
+/**
+ * The start of a parameter list, after the `(`: none (`)`, `void)`), a first parameter with a
+ * type and a name or a star (`u32 ceil`, `struct x *`), or the line's end. `data __free(kfree)`
+ * and `buf __aligned(8)` pass a single word or a number: attributes after a declarator.
+ */
+const PARAMETER_LIST = /^\s*(?:\)|void\s*\)|[A-Za-z_][\w\s]*?(?:\s|\*)\s*\**\s*[A-Za-z_]\w*\s*(?:\[[^\]]*\]\s*)?[,)]|[A-Za-z_][\w\s]*\*+\s*[,)]|$)/;
+
+/** Words that may stand before a call on its line without declaring it (`return f(x);`, `case F(1):`). */
+const BEFORE_A_CALL = new Set(['return', 'else', 'case', 'do', 'goto', 'sizeof', 'typeof', '__typeof__']);
+
+/**
+ * Whether the name after `before` (the line's code before it) is declared there, not called:
+ * only type words and stars before it (`bool acpi_quirk_skip(void)`, `static struct page
+ * *alloc(int n);`), or at file scope nothing before it on a line after a type
+ * (`static int\nname(void)`). `codeBefore` is the last character of code on earlier lines.
+ * Read from the text because the tree may not show it: a macro call with braces before it
+ * breaks tree-sitter's reading of the definitions after.
+ */
+function isDeclaratorName(before: string, codeBefore: string): boolean {
+  if (before === '') return /[\w*]/.test(codeBefore);
+  // A declaration's type words are few: a long line before the name is code.
+  if (before.length > 160) return false;
+  const words = before.split(/[\s*]+/).filter((word) => word !== '');
+  return words.length > 0 && words.every((word) => /^[A-Za-z_]\w*$/.test(word)) && !BEFORE_A_CALL.has(words[words.length - 1]);
 }
 
 /** Opening minus closing braces of masked text (strings and comments are blanked there). */

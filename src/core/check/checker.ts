@@ -12,6 +12,7 @@ import { lineStarts } from '../c/lineIndex';
 import { hostedLibraryInclude } from '../c/userspace';
 import { GCC_ARCHITECTURE, GCC_LINUX_TARGET } from '../c/compilerMacros';
 import { isMacroStyleName } from '../c/kernelMacros';
+import { mayStandForSeveral } from '../c/listMacros';
 import type { WorkspaceTypes } from '../c/workspaceTypes';
 import { IncludedSourceFunctions } from '../c/includedSources';
 import { macroBodyCalls } from '../c/macroBodyCalls';
@@ -190,7 +191,7 @@ export class Checker {
       ...this.incompleteStructFindings(context, { code, file, includes, usages: judged.usages, mentions: reading.mentions, oracle }, closures),
       ...preprocessorFindings(context, file.pre, file.lines),
       ...deadGuardFindings(context, text, file.pre),
-      ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped, this.kernelMemberTypes(context, oracle, reading.union), constants),
+      ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped, this.memberTypes(context, oracle, reading.union), constants),
     ];
     const result = {
       findings: unsuppressedInOrder(findings, file.lines),
@@ -225,15 +226,18 @@ export class Checker {
   }
 
   /**
-   * A kernel struct member's type on a targeted image, as `call-arguments` reads `ptr->member`:
-   * never through a struct the driver defines (in the file or where the oracle sees it) or a
-   * kernel that does not make it public (judgedHistory).
+   * A struct member's type on a targeted image, as `call-arguments` reads `ptr->member`: the
+   * kernel's struct's where the code means the kernel's there and that kernel makes it public
+   * (judgedHistory), else the driver's own definition in another of its files. A struct this
+   * file defines is left to the rule, which reads it in the file's text.
    */
-  private kernelMemberTypes(context: RuleContext, oracle: CheckTypeOracle, union: FileUsages): (tag: string, member: string, image: number) => string | undefined {
+  private memberTypes(context: RuleContext, oracle: CheckTypeOracle, union: FileUsages): (tag: string, member: string, image: number) => string | undefined {
     return (tag, member, image) => {
       const ref = { kind: 'struct' as const, name: tag };
       const slot = context.targets.indexOf(image);
-      if (slot < 0 || union.localAggregates.has(tag) || !oracle.isKernelAggregate(ref) || !oracle.kernelsOn(ref, slot)) return undefined;
+      if (slot < 0 || union.localAggregates.has(tag)) return undefined;
+      if (!oracle.isKernelAggregate(ref)) return oracle.driverMemberType(ref, member);
+      if (!oracle.kernelsOn(ref, slot)) return undefined;
       const state = this.judgedHistory(ref, member)[image];
       return state?.state === 'present' ? state.member.type : undefined;
     };
@@ -439,7 +443,7 @@ export class Checker {
     options: CheckOptions,
     includeClosure: (slot: number) => ReadonlySet<string> | undefined,
     dropped: readonly (readonly { start: number; end: number }[])[],
-    kernelMemberType: (tag: string, member: string, image: number) => string | undefined,
+    memberType: (tag: string, member: string, image: number) => string | undefined,
     constants: readonly ConstantUse[],
   ): Finding[] {
     const { pre } = file;
@@ -510,7 +514,8 @@ export class Checker {
         leftOut,
         definedByDriver,
         isMacro: (name) => pre.definedMacros.has(name),
-        kernelMemberType,
+        mayStandForSeveral: (argument) => /^[A-Za-z_]\w*$/.test(argument) && pre.definedMacros.has(argument) && mayStandForSeveral(argument, [text, ...pre.headers.map((header) => header.text)]),
+        memberType,
       }),
       ...undeclaredConstantFindings(context, {
         uses: constants.filter((use) => !definedByDriver(use.name)),

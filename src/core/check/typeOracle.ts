@@ -14,6 +14,8 @@ import { parseTypeText } from '../c/typeText';
 export interface CheckTypeOracle extends TypeOracle {
   /** Whether code naming `ref` means the kernel's struct on the target in `slot`: no definition of the driver's may be compiled there. */
   kernelsOn(ref: AggregateRef, slot: number): boolean;
+  /** A member's type in the driver's own definition of the struct in another of its files, where it has one on every target (not under `#if`). */
+  driverMemberType(ref: AggregateRef, member: string): string | undefined;
 }
 
 /** The driver's definition of a struct: its members' types, 'conditional' (compiled only under #if), or undefined (none: the kernel's). */
@@ -73,6 +75,10 @@ export function typeOracle(
       const own = driversOwn(ref);
       if (own === undefined || (own === 'conditional' && conditionalOn(ref)?.every((mayBe) => !mayBe))) return kernelMemberType(db, newestFirst, ref, member);
       return own === 'conditional' ? undefined : own.get(member);
+    },
+    driverMemberType: (ref, member) => {
+      const own = driversOwn(ref);
+      return own === undefined || own === 'conditional' ? undefined : own.get(member);
     },
     kernelsOn: (ref, slot) => {
       const own = driversOwn(ref);

@@ -61,6 +61,7 @@ export class HeaderIndex {
   private namesFile?: HeaderNamesFile;
   private callableMasks?: NameMaskTable;
   private constantMasks?: NameMaskTable;
+  private objectLikeNames?: ReadonlySet<string>;
 
   /** `images`: the kernels with header data, in the files' bit order; the loaders read each file. */
   constructor(
@@ -257,18 +258,45 @@ export class HeaderIndex {
   }
 
   /**
-   * The ways `name` can be called on the image, for a name whose ways differ between the
-   * kernels with header data (undefined for any other name, and without header data): its
-   * function-like macros where it has some, else its function prototypes. [] where no header
-   * declares it; undefined too when one of its prototypes cannot be read with confidence.
+   * Whether calls of `name` can be judged: its ways differ between the kernels with header data
+   * (`calls`), or it is a function or function-like macro of their headers that no kernel
+   * redirects with an object-like macro, whose declarations say how each kernel takes it.
+   */
+  isJudgedCall(name: string): boolean {
+    if (this.isReshapedCall(name)) return true;
+    const redirected = this.objectLikeCalls;
+    return redirected !== undefined && !redirected.has(name) && (this.declarations.functions.get(name) !== undefined || this.declarations.macros.get(name) !== undefined);
+  }
+
+  /** Names some kernel defines as an object-like macro; undefined with older data, which judges only reshaped calls. */
+  private get objectLikeCalls(): ReadonlySet<string> | undefined {
+    if (this.objectLikeNames === undefined && this.names.objectLikeCalls) this.objectLikeNames = new Set(this.names.objectLikeCalls);
+    return this.objectLikeNames;
+  }
+
+  /**
+   * The ways `name` can be called on the image, for a name whose calls are judged (undefined for
+   * any other name, and without header data): its function-like macros where it has some, else
+   * its function prototypes. [] where no header declares it; undefined too when one of its
+   * prototypes cannot be read with confidence.
    */
   callShapes(name: string, image: number): CallShape[] | undefined {
     const bit = this.bits.get(image);
-    const shapes = own(this.names.calls ?? {}, name);
-    if (bit === undefined || shapes === undefined) return undefined;
+    if (bit === undefined) return undefined;
+    const reshaped = own(this.names.calls ?? {}, name);
+    if (reshaped !== undefined) return this.shapesOf(reshaped.filter(([, mask]) => mask & bit).map(([text]) => text), name);
+    if (!this.isJudgedCall(name)) return undefined;
+    // The same on every kernel that declares it: read from the declarations themselves. A
+    // macro and a function both (`amd_nb_num`, an inline with CONFIG_AMD_NB and a macro of one
+    // parameter without) are two ways a build may take it: which one, the kernel's config says.
+    const macros = [...new Set((this.macros(name, image) ?? []).map((macro) => `#define ${name}(${macro.parameters}${macro.variadic ? ', ...' : ''})`))];
+    return this.shapesOf([...macros, ...new Set((this.functions(name, image) ?? []).map((declaration) => declaration.prototype))], name);
+  }
+
+  /** Call shapes of `#define name(2)` or prototype texts; undefined when one cannot be read with confidence. */
+  private shapesOf(texts: readonly string[], name: string): CallShape[] | undefined {
     const found: CallShape[] = [];
-    for (const [text, mask] of shapes) {
-      if (!(mask & bit)) continue;
+    for (const text of texts) {
       if (!this.shapesByText.has(text)) this.shapesByText.set(text, callShapeOf(text, name));
       const shape = this.shapesByText.get(text);
       if (!shape) return undefined;

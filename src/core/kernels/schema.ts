@@ -193,6 +193,13 @@ export interface HeaderNamesFile {
    */
   calls?: Record<string, [string, number][]>;
   /**
+   * The functions and function-like macros some of those kernels define as object-like macros
+   * (`#define strlcpy strscpy`), sorted: a call compiles as what the macro names, so the name's
+   * own declarations do not judge it. Optional: older data has none, and then only the names
+   * in `calls` are judged.
+   */
+  objectLikeCalls?: string[];
+  /**
    * The headers that make a name callable (a prototype, an inline definition, a macro), as flat
    * [header id, mask, …] over the keys of `headers`, for the functions and function-like macros
    * two kernels declare in no header in common (they moved): what `missing-function` follows

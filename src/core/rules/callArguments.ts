@@ -3,9 +3,12 @@
 // name)` from 6.4, where it takes the name only), or an argument whose struct pointer type the
 // function no longer takes (`struct user_namespace *` where 6.3+ wants `struct mnt_idmap *`).
 // gcc stops there ("too many arguments to function", "macro … requires 2 arguments, but only
-// 1 given", "passing argument 1 of … from incompatible pointer type"). Judged only for names whose
-// prototypes or macros differ between the kernels with header data (the Debian ones), only on
-// certainly compiled lines, never for a name the driver defines itself.
+// 1 given", "passing argument 1 of … from incompatible pointer type"). Judged for the kernel
+// functions and macros of the kernels with header data (the Debian ones): those whose
+// declarations differ between them, and those declared alike on all of them, where a call in an
+// older kernel's shape (`proc_create` with a `struct file_operations *`, 5.6) fails on every one.
+// Only on certainly compiled lines, never for a name the driver defines itself or one some
+// kernel redirects with an object-like macro.
 import { lineRange, type Finding } from '../check/findings';
 import { ArgumentTypes, structPointerOf, structPointerText, type StructPointer } from '../c/argumentTypes';
 import { withArguments, type CallSite, type CallWithArguments } from '../c/calls';
@@ -40,12 +43,15 @@ export interface CallArgumentsInput {
   definedByDriver: (name: string) => boolean;
   /** Whether some target may see the name as a macro (`#define proc_ops file_operations`). */
   isMacro: (name: string) => boolean;
+  /** Whether an argument's text is a macro of the driver's that may stand for several arguments (`#define RANGE 3000, 3300`). */
+  mayStandForSeveral?: (argument: string) => boolean;
   /**
-   * The type of a member of the kernel's struct on the image (`struct socket *` for `struct
-   * sock`'s `sk_socket`), for `ptr->member` arguments; undefined where the struct is the
-   * driver's there, or the data does not have it.
+   * The type of a struct's member on the image, for `ptr->member` arguments: the kernel's
+   * struct's (`struct socket *` for `struct sock`'s `sk_socket`) or the driver's own in its
+   * headers; undefined for a struct this file defines (read here from its text), or where the
+   * data does not have it.
    */
-  kernelMemberType?: (tag: string, member: string, image: number) => string | undefined;
+  memberType?: (tag: string, member: string, image: number) => string | undefined;
 }
 
 /** What a `call-arguments` finding carries for its fix. */
@@ -66,7 +72,7 @@ export function callArgumentsFindings(context: RuleContext, input: CallArguments
   const headers = context.db.headers();
   if (!context.targets.some((image) => headers.covers(image))) return [];
   const findings: Finding[] = [];
-  const candidates = input.sites.filter((site) => headers.isReshapedCall(site.name) && !input.definedByDriver(site.name));
+  const candidates = input.sites.filter((site) => headers.isJudgedCall(site.name) && !input.definedByDriver(site.name));
   const argumentTypes = new ArgumentTypes(input.text, input.masked);
   for (const call of withArguments(input.masked, candidates, input.lineStartIndices, input.isDirectiveLine)) {
     const { site } = call;
@@ -220,8 +226,9 @@ function argumentTypeFindings(context: RuleContext, input: CallArgumentsInput, c
       stated.set(index, (argument = { ...(type ? { type } : {}), ...(access && !input.isMacro(access.tag) ? { access } : {}) }));
     }
     if (argument.type || !argument.access) return argument.type;
-    const memberType = input.kernelMemberType?.(argument.access.tag, argument.access.member, image);
-    return memberType === undefined ? undefined : structPointerOf(memberType);
+    const { tag, member } = argument.access;
+    const memberType = input.memberType?.(tag, member, image);
+    return memberType === undefined ? types.fileStructMember(tag, member) : structPointerOf(memberType);
   };
   for (const { image, shapes } of fitting) {
     // One prototype on that kernel, read with its types: several would leave the choice open.
@@ -231,7 +238,10 @@ function argumentTypeFindings(context: RuleContext, input: CallArgumentsInput, c
       const expected = structPointerOf(parameter);
       const passed = expected && index < call.arguments.spans.length ? passedType(index, image) : undefined;
       // Another struct, or as many pointers no more (`struct file *` where 6.7's get_file_rcu takes `struct file **`).
-      if (!expected || !passed || (passed.depth === expected.depth && passed.tag === expected.tag) || input.isMacro(passed.tag) || input.isMacro(expected.tag)) return;
+      if (!expected || !passed || input.isMacro(passed.tag) || input.isMacro(expected.tag)) return;
+      // A tag the kernel's headers #define as another (`#define spi_master spi_controller`) is that other struct there.
+      const structOf = (tag: string) => context.db.renamedTo(tag, image) ?? tag;
+      if (passed.depth === expected.depth && structOf(passed.tag) === structOf(expected.tag)) return;
       const key = `${index}\u0000${parameter}\u0000${structPointerText(passed)}`;
       const entry = mismatches.get(key) ?? { index, passed, expected: parameter, prototype, images: [] };
       entry.images.push(image);
@@ -266,6 +276,8 @@ function judgeCall(context: RuleContext, input: CallArgumentsInput, call: CallWi
   const passed = call.arguments.spans.length;
   const failing: ImageVerdict[] = [];
   const fitting: ImageVerdict[] = [];
+  // An argument the driver's macro may make several of (`#define RANGE 3000, 3300`) leaves the count open.
+  if (call.arguments.spans.some((span) => input.mayStandForSeveral?.(input.text.slice(span.start, span.end)))) return { failing, fitting };
   for (let slot = 0; slot < context.targets.length; slot++) {
     const image = context.targets[slot];
     if (!input.compiled(slot, call.site.line) || input.leftOut?.(slot, call.site)) continue;
@@ -275,10 +287,16 @@ function judgeCall(context: RuleContext, input: CallArgumentsInput, call: CallWi
     if (shapes === undefined || shapes.length === 0) continue;
     // A macro splits its arguments at commas outside parentheses only: `{a, b}` is two there.
     if (shapes.some((shape) => shape.macro) && call.arguments.commaInBraces) continue;
-    const fits = shapes.some((shape) => (shape.variadic ? passed >= shape.parameters : passed === shape.parameters));
+    const fits = shapes.some((shape) => fitsCount(shape, passed));
     (fits ? fitting : failing).push({ image, shapes });
   }
   return { failing, fitting };
+}
+
+/** Whether a call passing `passed` arguments fits the shape: `M()` passes one empty argument to a macro of one parameter. */
+function fitsCount(shape: CallShape, passed: number): boolean {
+  if (shape.variadic) return passed >= shape.parameters;
+  return passed === shape.parameters || (shape.macro && shape.parameters === 1 && passed === 0);
 }
 
 /**
