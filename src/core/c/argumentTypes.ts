@@ -33,6 +33,9 @@ export class ArgumentTypes {
   private blocks?: { open: number; close: number }[];
   /** Offsets of the lines in later branches of `#if` chains (not counted for blocks). */
   private laterBranches: { start: number; end: number }[] = [];
+  private readonly fileMembers = new Map<string, StructPointer | undefined>();
+  private bodiesByTag?: Map<string, number[]>;
+  private readonly functionDeclarations = new Map<string, (StructPointer & { end: number })[]>();
 
   /**
    * `text`: the file; `masked`: the same with comments, string contents and directives
@@ -68,8 +71,14 @@ export class ArgumentTypes {
    * nested struct, one declared with a typedef, a struct also defined in a later branch).
    */
   fileStructMember(tag: string, member: string): StructPointer | undefined {
-    const definition = new RegExp(`\\bstruct\\s+${tag}\\s*\\{`, 'g');
-    const opens = [...this.masked.matchAll(definition)].map((match) => match.index! + match[0].length - 1);
+    // Asked per kernel for every `ptr->member` argument: read once.
+    const key = `${tag}\u0000${member}`;
+    if (!this.fileMembers.has(key)) this.fileMembers.set(key, this.readFileStructMember(tag, member));
+    return this.fileMembers.get(key);
+  }
+
+  private readFileStructMember(tag: string, member: string): StructPointer | undefined {
+    const opens = this.structBodies().get(tag) ?? [];
     if (opens.length === 0 || opens.some((open) => this.inLaterBranch(open))) return undefined;
     const found: StructPointer[] = [];
     for (const open of opens) {
@@ -112,20 +121,44 @@ export class ArgumentTypes {
   private declaredInFunction(name: string, offset: number, addressOf: boolean): StructPointer | undefined {
     const block = this.blockAt(offset);
     if (!block) return undefined;
-    const headerStart = Math.max(this.masked.lastIndexOf(';', block.open), this.previousBlockEnd(block.open));
-    const text = this.masked.slice(headerStart + 1, offset);
+    // A declaration counts where it ends before the call.
+    const found = this.declarationsInFunction(block, name, addressOf).filter((declaration) => declaration.end <= offset);
+    if (found.length === 0 || found.some((type) => type.tag !== found[0].tag || type.depth !== found[0].depth)) return undefined;
+    return { tag: found[0].tag, constant: found.every((type) => type.constant), depth: found[0].depth };
+  }
+
+  /** Every declaration of `name` as a struct (pointer) in the function whose body is `block`, its header included, with where each ends; read once per function and name. */
+  private declarationsInFunction(block: { open: number; close: number }, name: string, addressOf: boolean): (StructPointer & { end: number })[] {
+    const key = `${block.open}\u0000${name}\u0000${addressOf}`;
+    const known = this.functionDeclarations.get(key);
+    if (known) return known;
+    const headerStart = Math.max(this.masked.lastIndexOf(';', block.open), this.previousBlockEnd(block.open)) + 1;
+    const text = this.masked.slice(headerStart, block.close);
     const stars = `((?:\\*\\s*(?:const\\s+)?){${addressOf ? '0,1' : '1,2'}})`;
     const declarator = addressOf ? `\\b${name}\\s*[;=,)]` : `\\b${name}\\b(?!\\s*[\\[(])`;
     const pattern = new RegExp(`\\b(const\\s+)?struct\\s+([A-Za-z_]\\w*)\\s*${stars}${declarator}`, 'g');
     const depthOf = (stars: string) => (stars.match(/\*/g)?.length ?? 0) + (addressOf ? 1 : 0);
-    const found = [...text.matchAll(pattern)].map((match) => ({ tag: match[2], constant: match[1] !== undefined, depth: depthOf(match[3]) }));
+    const found = [...text.matchAll(pattern)].map((match) => ({ tag: match[2], constant: match[1] !== undefined, depth: depthOf(match[3]), end: headerStart + match.index! + match[0].length }));
     // A later declarator of the same declaration: `struct socket *new4 = NULL, *new6 = NULL;`.
     for (const match of text.matchAll(new RegExp(`,\\s*${stars}${declarator}`, 'g'))) {
       const declaration = declarationBefore(text, match.index!);
-      if (declaration) found.push({ ...declaration, depth: depthOf(match[1]) });
+      if (declaration) found.push({ ...declaration, depth: depthOf(match[1]), end: headerStart + match.index! + match[0].length });
     }
-    if (found.length === 0 || found.some((type) => type.tag !== found[0].tag || type.depth !== found[0].depth)) return undefined;
-    return { tag: found[0].tag, constant: found.every((type) => type.constant), depth: found[0].depth };
+    this.functionDeclarations.set(key, found);
+    return found;
+  }
+
+  /** Where each `struct TAG {` of the file opens its body, by tag: read once. */
+  private structBodies(): Map<string, number[]> {
+    if (!this.bodiesByTag) {
+      this.bodiesByTag = new Map();
+      for (const match of this.masked.matchAll(/\bstruct\s+([A-Za-z_]\w*)\s*\{/g)) {
+        const opens = this.bodiesByTag.get(match[1]) ?? [];
+        opens.push(match.index! + match[0].length - 1);
+        this.bodiesByTag.set(match[1], opens);
+      }
+    }
+    return this.bodiesByTag;
   }
 
   private inLaterBranch(offset: number): boolean {

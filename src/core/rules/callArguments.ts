@@ -74,9 +74,22 @@ export function callArgumentsFindings(context: RuleContext, input: CallArguments
   const findings: Finding[] = [];
   const candidates = input.sites.filter((site) => headers.isJudgedCall(site.name) && !input.definedByDriver(site.name));
   const argumentTypes = new ArgumentTypes(input.text, input.masked);
+  // Parameter types by their text: the same prototype is read for every target and every call.
+  const parameterTypes = new Map<string, StructPointer | undefined>();
+  const parameterType = (parameter: string) => {
+    if (!parameterTypes.has(parameter)) parameterTypes.set(parameter, structPointerOf(parameter));
+    return parameterTypes.get(parameter);
+  };
+  // Per name, each target's shapes: a file calls the same functions many times.
+  const shapesByName = new Map<string, (CallShape[] | undefined)[]>();
+  const shapesOf = (name: string) => {
+    let shapes = shapesByName.get(name);
+    if (!shapes) shapesByName.set(name, (shapes = context.targets.map((image) => headers.callShapes(name, image))));
+    return shapes;
+  };
   for (const call of withArguments(input.masked, candidates, input.lineStartIndices, input.isDirectiveLine)) {
     const { site } = call;
-    const verdicts = judgeCall(context, input, call);
+    const verdicts = judgeCall(context, input, call, shapesOf(site.name));
     if (verdicts.failing.length > 0) {
       findings.push({
         code: callArgumentsRule.code,
@@ -87,7 +100,7 @@ export function callArgumentsFindings(context: RuleContext, input: CallArguments
         call: factsOf(context.db, input.text, call, verdicts),
       });
     }
-    findings.push(...argumentTypeFindings(context, input, call, verdicts.fitting, argumentTypes));
+    findings.push(...argumentTypeFindings(context, input, call, verdicts.fitting, argumentTypes, parameterType));
   }
   return [...findings, ...voidResultFindings(context, input)];
 }
@@ -213,7 +226,14 @@ function returnsVoid(prototype: string, name: string): boolean {
  * builds with -Werror=incompatible-pointer-types, so gcc stops there. Only arguments whose
  * type the text states plainly are judged, and never a tag some target defines as a macro.
  */
-function argumentTypeFindings(context: RuleContext, input: CallArgumentsInput, call: CallWithArguments, fitting: readonly ImageVerdict[], types: ArgumentTypes): Finding[] {
+function argumentTypeFindings(
+  context: RuleContext,
+  input: CallArgumentsInput,
+  call: CallWithArguments,
+  fitting: readonly ImageVerdict[],
+  types: ArgumentTypes,
+  parameterType: (parameter: string) => StructPointer | undefined,
+): Finding[] {
   const mismatches = new Map<string, { index: number; passed: StructPointer; expected: string; prototype: string; images: number[] }>();
   const stated = new Map<number, { type?: StructPointer; access?: { tag: string; member: string } }>();
   const passedType = (index: number, image: number): StructPointer | undefined => {
@@ -235,7 +255,7 @@ function argumentTypeFindings(context: RuleContext, input: CallArgumentsInput, c
     if (shapes.length !== 1 || shapes[0].macro || !shapes[0].types || !shapes[0].prototype) continue;
     const { types: parameters, prototype } = shapes[0];
     parameters.forEach((parameter, index) => {
-      const expected = structPointerOf(parameter);
+      const expected = parameterType(parameter);
       const passed = expected && index < call.arguments.spans.length ? passedType(index, image) : undefined;
       // Another struct, or as many pointers no more (`struct file *` where 6.7's get_file_rcu takes `struct file **`).
       if (!expected || !passed || input.isMacro(passed.tag) || input.isMacro(expected.tag)) return;
@@ -271,8 +291,7 @@ interface ImageVerdict {
 }
 
 /** The compiled targets on which the call does not fit, and those on which it does. */
-function judgeCall(context: RuleContext, input: CallArgumentsInput, call: CallWithArguments): { failing: ImageVerdict[]; fitting: ImageVerdict[] } {
-  const headers = context.db.headers();
+function judgeCall(context: RuleContext, input: CallArgumentsInput, call: CallWithArguments, shapesPerSlot: readonly (CallShape[] | undefined)[]): { failing: ImageVerdict[]; fitting: ImageVerdict[] } {
   const passed = call.arguments.spans.length;
   const failing: ImageVerdict[] = [];
   const fitting: ImageVerdict[] = [];
@@ -281,7 +300,7 @@ function judgeCall(context: RuleContext, input: CallArgumentsInput, call: CallWi
   for (let slot = 0; slot < context.targets.length; slot++) {
     const image = context.targets[slot];
     if (!input.compiled(slot, call.site.line) || input.leftOut?.(slot, call.site)) continue;
-    const shapes = headers.callShapes(call.site.name, image);
+    const shapes = shapesPerSlot[slot];
     // No header data there, a prototype not read with confidence, or no declaration there
     // (missing-function's case): nothing to judge on that kernel.
     if (shapes === undefined || shapes.length === 0) continue;
