@@ -149,6 +149,8 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
   };
   const names = sortedRecord(headers);
   const ids = new Map(Object.keys(names).map((name, id) => [name, id]));
+  const declaredIn = movedCallables(facts, (name) => functions.has(name) || macros.has(name), ids);
+  const headerIds = unmovedDeclaringHeaders(facts, (name) => (functions.has(name) || macros.has(name)) && !Object.prototype.hasOwnProperty.call(declaredIn, name), ids);
   return {
     file: {
       schema: SCHEMA_VERSION,
@@ -157,8 +159,8 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
       includes: includeGraph(includes, openHeaders, ids),
       // Before the functions: read with the include graph, which checks read without the large tables behind.
       dropping: sortFacts(dropping),
-      functions: sortFacts(functions),
-      macros: sortFacts(macros),
+      functions: withHeaderIds(sortFacts(functions), headerIds),
+      macros: withHeaderIds(sortFacts(macros), headerIds),
     },
     names: {
       schema: SCHEMA_VERSION,
@@ -167,11 +169,44 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
       callables: packNameMasks(changingCallables(callables, facts.length)),
       calls: sortedRecord(reshapedCalls(functions, macros, facts.length, facts.map((fact) => new Map(Object.entries(fact.forwardingMacros))))),
       objectLikeCalls: objectLikeCalls(facts, (name) => functions.has(name) || macros.has(name)),
-      declaredIn: movedCallables(facts, (name) => functions.has(name) || macros.has(name), ids),
+      declaredIn,
       constants: packNameMasks(vanishingConstants(facts)),
     },
     aliases: { schema: SCHEMA_VERSION, images, aliases: sortFacts(aliases) },
   };
+}
+
+/**
+ * For the functions and function-like macros whose headers did not move (see movedCallables):
+ * the ids of every header that makes one callable on some kernel. A call compiles only where
+ * the file's build reads one of them (6.12's `<linux/gpio.h>` no longer reads
+ * `<linux/gpio/driver.h>`, which declares `gpiochip_add_data` on every kernel). All kernels'
+ * headers together: a header that declares it on one kernel only makes the answer cautious.
+ */
+function unmovedDeclaringHeaders(facts: readonly HeaderFacts[], isJudged: (name: string) => boolean, ids: ReadonlyMap<string, number>): Map<string, number[]> {
+  const found = new Map<string, Set<number>>();
+  for (const fact of facts) {
+    for (const [name, headers] of Object.entries(fact.callableHeaders)) {
+      if (!isJudged(name)) continue;
+      let set = found.get(name);
+      if (!set) found.set(name, (set = new Set()));
+      for (const header of headers) {
+        const id = ids.get(header);
+        if (id !== undefined) set.add(id);
+      }
+    }
+  }
+  return new Map([...found].map(([name, set]) => [name, [...set].sort((a, b) => a - b)]));
+}
+
+/** Each declaration of a name with its declaring headers' ids last (see unmovedDeclaringHeaders): read with the declaration, no table of its own. */
+function withHeaderIds<T extends unknown[]>(table: Record<string, T[]>, headerIds: ReadonlyMap<string, number[]>): Record<string, T[]> {
+  const out: Record<string, T[]> = {};
+  for (const [name, entries] of Object.entries(table)) {
+    const declaring = headerIds.get(name);
+    out[name] = declaring && declaring.length > 0 ? entries.map((entry) => [...entry, declaring] as unknown as T) : entries;
+  }
+  return out;
 }
 
 /**

@@ -138,6 +138,82 @@ static int gost_setkey(struct crypto_cipher *tfm, const u8 *key, unsigned int le
     assert.deepEqual(rows(cipher('#include "gost_compat.h"'), '6.1,6.12'), [], 'a header that cannot be read leaves the closure unknown');
   });
 
+  it("warns where a header the file includes no longer includes the one declaring the function, which did not move (6.12's <linux/gpio.h> and gpio/driver.h)", () => {
+    // gcc-12 builds this against Debian's 6.1 headers; against 6.12's: "7:19: error: implicit
+    // declaration of function 'gpiochip_add_data'", "10:17: … 'gpiochip_remove'".
+    const gpio = (includes: string) =>
+      [
+        '#include <linux/module.h>',
+        `#include <linux/gpio.h>${includes}`,
+        '',
+        'int demo_add(struct gpio_chip *chip);',
+        'int demo_add(struct gpio_chip *chip)',
+        '{',
+        '\tint ret = gpiochip_add_data(chip, NULL);',
+        '',
+        '\tif (ret)',
+        '\t\tgpiochip_remove(chip);',
+        '\treturn ret;',
+        '}',
+        'MODULE_LICENSE("GPL");',
+        '',
+      ].join('\n');
+    assert.deepEqual(rows(gpio(''), '6.1,6.12'), [
+      'warning 7:12-29 [6.12] `gpiochip_add_data` is declared by the kernel headers of 6.12 only in `<linux/gpio/driver.h>`, which this file does not include there, directly or through the headers it includes, so the call does not compile there',
+      'warning 10:3-18 [6.12] `gpiochip_remove` is declared by the kernel headers of 6.12 only in `<linux/gpio/driver.h>`, which this file does not include there, directly or through the headers it includes, so the call does not compile there',
+    ]);
+    assert.deepEqual(rows(gpio('\n#include <linux/gpio/driver.h>'), '6.1,6.12'), []);
+  });
+
+  it("reports an undeclared loop macro and nothing in the block gcc then passes over; no call through a pointer or a pasted argument", () => {
+    // gcc-12 builds this against Debian's 6.1 headers; against 6.12's it reports line 20 only:
+    // "implicit declaration of function 'for_each_available_child_of_node'", then "expected ';'
+    // before '{' token" and nothing of the block (of_property_read_bool, also in <linux/of.h>).
+    // `free` is the parameter and `MASK` pasted into DEMO_MASK by the macro demo_clear hands it to: no kernel function is called.
+    const text = [
+      '#include <linux/module.h>',
+      '#include <linux/device.h>',
+      '#include <linux/slab.h>',
+      '#include <linux/gpio.h>',
+      '',
+      '#define demo_write(reg, value) pr_info("%d %d\\n", DEMO_##reg, value)',
+      '#define DEMO_MASK(x) (0x310 + (x))',
+      '#define demo_clear(reg, value) demo_write(reg, value)',
+      'struct demo {',
+      '\tvoid (*free)(void *data);',
+      '\tvoid *data;',
+      '};',
+      '',
+      'int demo_count(struct device *dev);',
+      'int demo_count(struct device *dev)',
+      '{',
+      '\tstruct device_node *child;',
+      '\tint n = 0;',
+      '',
+      '\tfor_each_available_child_of_node(dev->of_node, child) {',
+      '\t\tif (of_property_read_bool(child, "demo"))',
+      '\t\t\tn++;',
+      '\t}',
+      '\treturn n;',
+      '}',
+      '',
+      'void demo_release(struct demo *d, void (*free)(void *data));',
+      'void demo_release(struct demo *d, void (*free)(void *data))',
+      '{',
+      '\tdemo_clear(MASK(1), 2);',
+      '\tfree(d->data);',
+      '\tkfree(d);',
+      '}',
+      'MODULE_LICENSE("GPL");',
+      '',
+    ].join('\n');
+    assert.deepEqual(rows(text, '6.1,6.12'), [
+      'warning 20:2-34 [6.12] `for_each_available_child_of_node` is declared by the kernel headers of 6.12 only in `<linux/of.h>`, which this file does not include there, directly or through the headers it includes, so the call does not compile there',
+    ]);
+    // With <linux/of.h> included, both are declared.
+    assert.deepEqual(rows(text.replace('#include <linux/gpio.h>', '#include <linux/gpio.h>\n#include <linux/of.h>'), '6.1,6.12'), []);
+  });
+
   it('warns on a function a member is set to that the kernel no longer declares, at its first use only (no_llseek left in 6.12)', () => {
     const text = [
       '#include <linux/fs.h>',
@@ -171,7 +247,7 @@ static int gost_setkey(struct crypto_cipher *tfm, const u8 *key, unsigned int le
   it('is silent where the driver defines it, where the line is not compiled, for unknown names, and without header data', () => {
     assert.deepEqual(rows(COPY('#define strlcpy strscpy'), '6.1,6.12,7.3'), []);
     assert.deepEqual(rows(COPY('static size_t strlcpy(char *d, const char *s, size_t n) { return 0; }'), '6.1,6.12,7.3'), []);
-    const guarded = '#include <linux/version.h>\n#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)\nstatic void c(char *d) { strlcpy(d, "x", 2); }\n#endif\n';
+    const guarded = '#include <linux/string.h>\n#include <linux/version.h>\n#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)\nstatic void c(char *d) { strlcpy(d, "x", 2); }\n#endif\n';
     assert.deepEqual(rows(guarded, '6.1,6.12,7.3'), []);
     assert.deepEqual(rows('static void c(void) { my_own_helper(1); }\n', '6.1,6.12'), []);
     assert.deepEqual(rows(COPY(''), '5.15,6.8'), [], 'the Ubuntu images have no header data');

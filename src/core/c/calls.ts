@@ -226,3 +226,75 @@ export function withArguments(masked: string, sites: readonly CallSite[], lineSt
   }
   return found;
 }
+
+/** How far back enclosingCallees reads: a statement longer than this is not followed outward. */
+const MAX_ENCLOSING_SPAN = 4_000;
+
+/**
+ * The names of the calls whose argument lists hold `offset` of the masked text, innermost
+ * first (`f(a, g(b, HERE))` gives g, f), read backwards to the start of the statement.
+ */
+export function enclosingCallees(masked: string, offset: number): string[] {
+  const names: string[] = [];
+  let depth = 0;
+  const limit = Math.max(0, offset - MAX_ENCLOSING_SPAN);
+  for (let i = offset - 1; i >= limit; i--) {
+    const character = masked[i];
+    if (character === ')' || character === ']') depth++;
+    else if (character === '[') depth--;
+    else if (character === '(') {
+      if (depth > 0) {
+        depth--;
+        continue;
+      }
+      let end = i;
+      while (end > 0 && /\s/.test(masked[end - 1])) end--;
+      let start = end;
+      while (start > 0 && /\w/.test(masked[start - 1])) start--;
+      if (start < end && /^[A-Za-z_]/.test(masked[start])) names.push(masked.slice(start, end));
+    } else if (depth === 0 && (character === ';' || character === '{' || character === '}')) break;
+  }
+  return names;
+}
+
+/**
+ * Whether the text declares `name` as a pointer to a function (`void (*free)(void *data)`, a
+ * parameter or a member): a call of that name there calls the pointer, whatever the kernel
+ * declares by the name.
+ */
+export function declaresFunctionPointer(masked: string, name: string): boolean {
+  return masked.includes(name) && new RegExp(`\\(\\s*\\*\\s*${name}\\s*\\)\\s*\\(`).test(masked);
+}
+
+/**
+ * The lines of the block right after the call's argument list, where the call stands as a loop
+ * header (`for_each_available_child_of_node(np, child) { … }`); undefined otherwise. Where the
+ * name is undeclared, gcc stops at the `{` ("expected ';'") and passes over the whole block.
+ */
+export function blockAfterCall(masked: string, lineStartIndices: readonly number[], site: CallSite): { startLine: number; endLine: number } | undefined {
+  const open = masked.indexOf('(', lineStartIndices[site.line] + site.startColumn + site.name.length);
+  if (open < 0) return undefined;
+  const args = callArguments(masked, open, site.line, () => false);
+  if (!args) return undefined;
+  let brace = args.end;
+  while (brace < masked.length && /\s/.test(masked[brace])) brace++;
+  if (masked[brace] !== '{') return undefined;
+  let depth = 0;
+  const limit = Math.min(masked.length, brace + MAX_CALL_LENGTH * 10);
+  for (let i = brace; i < limit; i++) {
+    if (masked[i] === '{') depth++;
+    else if (masked[i] === '}' && --depth === 0) return { startLine: lineOf(lineStartIndices, brace), endLine: lineOf(lineStartIndices, i) };
+  }
+  return undefined;
+}
+
+function lineOf(lineStartIndices: readonly number[], offset: number): number {
+  let low = 0;
+  let high = lineStartIndices.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (lineStartIndices[mid] <= offset) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}

@@ -12,7 +12,7 @@ import { lineStarts } from '../c/lineIndex';
 import { hostedLibraryInclude } from '../c/userspace';
 import { GCC_ARCHITECTURE, GCC_LINUX_TARGET } from '../c/compilerMacros';
 import { isMacroStyleName } from '../c/kernelMacros';
-import { mayStandForSeveral } from '../c/listMacros';
+import { mayPasteArguments, mayStandForSeveral } from '../c/driverMacros';
 import type { WorkspaceTypes } from '../c/workspaceTypes';
 import { IncludedSourceFunctions } from '../c/includedSources';
 import { macroBodyCalls } from '../c/macroBodyCalls';
@@ -27,7 +27,7 @@ import { judgeAccessOperator } from '../rules/accessOperator';
 import { CallbackSignatureJudge } from '../rules/callbackSignature';
 import { deadGuardFindings } from '../rules/deadGuard';
 import { missingFunctionFindings } from '../rules/missingFunction';
-import { assignedFunctionSites, callSites, withArguments, type CallSite } from '../c/calls';
+import { assignedFunctionSites, blockAfterCall, callSites, declaresFunctionPointer, enclosingCallees, withArguments, type CallSite } from '../c/calls';
 import { droppedArgumentSpans, macroDefinitions } from '../c/droppedArguments';
 import { callArgumentsFindings } from '../rules/callArguments';
 import { incompleteStructFindings, type WholeUse } from '../rules/incompleteStruct';
@@ -255,10 +255,10 @@ export class Checker {
     };
   }
 
-  /** The names `missing-function` judges: kernel functions and macros whose declaration, or the headers declaring them, differ between the kernels with header data. */
+  /** The names `missing-function` judges: kernel functions and macros whose declaration differs between the kernels with header data, or whose declaring headers the data name. */
   private isKernelCallable(name: string): boolean {
     const headers = this.db.headers();
-    return headers.isKernelCallable(name) || headers.isMovedCallable(name);
+    return headers.isKernelCallable(name) || headers.knowsDeclaringHeaders(name);
   }
 
   /** Drops the trees kept for a document (on close). */
@@ -447,9 +447,16 @@ export class Checker {
     constants: readonly ConstantUse[],
   ): Finding[] {
     const { pre } = file;
+    const driverTexts = () => [text, ...pre.headers.map((header) => header.text)];
+    // A call in an argument of the driver's macro that pastes or quotes its arguments may be no call at all.
+    const pastedAt = new Map<number, boolean>();
+    const inPastedArgument = (offset: number) => {
+      if (!pastedAt.has(offset)) pastedAt.set(offset, enclosingCallees(code.masked, offset).some((callee) => pre.definedMacros.has(callee) && mayPasteArguments(callee, driverTexts())));
+      return pastedAt.get(offset)!;
+    };
     const leftOut = (slot: number, site: CallSite) => {
       const offset = file.lineStartIndices[site.line] + site.startColumn;
-      return dropped[slot]?.some((span) => offset >= span.start && offset < span.end) === true;
+      return dropped[slot]?.some((span) => offset >= span.start && offset < span.end) === true || inPastedArgument(offset);
     };
     const compiled = (slot: number, line: number) => file.built(slot) && pre.lineStates[slot][line] === LineState.Active;
     let includedSources: ReadonlySet<string> | undefined;
@@ -464,11 +471,20 @@ export class Checker {
       forcedIncludes: options.forcedIncludes,
       wholeUnit: options.namedByKbuild === true,
     });
-    const definedByDriver = (name: string) =>
-      union.functions.has(name) ||
-      pre.definedMacros.has(name) ||
-      inIncludedSource(name) ||
-      (options.workspaceTypes?.definesCallable(name) === true && !onlyUncompiled(name));
+    const ownNames = new Map<string, boolean>();
+    const definedByDriver = (name: string) => {
+      let own = ownNames.get(name);
+      if (own === undefined) {
+        own =
+          union.functions.has(name) ||
+          pre.definedMacros.has(name) ||
+          declaresFunctionPointer(code.masked, name) ||
+          inIncludedSource(name) ||
+          (options.workspaceTypes?.definesCallable(name) === true && !onlyUncompiled(name));
+        ownNames.set(name, own);
+      }
+      return own;
+    };
     const { masked, isDirectiveLine, sites } = code;
     return [
       ...missingHeaderFindings(context, {
@@ -485,6 +501,7 @@ export class Checker {
         leftOut,
         definedByDriver,
         includeClosure,
+        blockAfter: (site: CallSite) => blockAfterCall(masked, file.lineStartIndices, site),
         macroSites: macroBodyCalls(text, masked, isDirectiveLine, (name) => this.isKernelCallable(name) && !definedByDriver(name)).map(({ site, macro, defineLine, expansions, redefinitions }) => ({
           site,
           macro,
@@ -514,7 +531,7 @@ export class Checker {
         leftOut,
         definedByDriver,
         isMacro: (name) => pre.definedMacros.has(name),
-        mayStandForSeveral: (argument) => /^[A-Za-z_]\w*$/.test(argument) && pre.definedMacros.has(argument) && mayStandForSeveral(argument, [text, ...pre.headers.map((header) => header.text)]),
+        mayStandForSeveral: (argument) => /^[A-Za-z_]\w*$/.test(argument) && pre.definedMacros.has(argument) && mayStandForSeveral(argument, driverTexts()),
         memberType,
       }),
       ...undeclaredConstantFindings(context, {

@@ -246,10 +246,21 @@ export class HeaderIndex {
    */
   declaringHeaders(name: string, image: number): string[] | undefined {
     const bit = this.bits.get(image);
-    const flat = own(this.names.declaredIn ?? {}, name);
-    if (bit === undefined || flat === undefined) return undefined;
+    if (bit === undefined) return undefined;
     const names = this.headerNames();
-    return idsOn(flat, bit).map((id) => names[id]);
+    const flat = own(this.names.declaredIn ?? {}, name);
+    if (flat !== undefined) return idsOn(flat, bit).map((id) => names[id]);
+    // A name whose headers did not move: the headers that declare it on any kernel, where this one declares it.
+    const entries = [...(this.declarations.functions.get(name) ?? []).filter(([, mask]) => mask & bit), ...(this.declarations.macros.get(name) ?? []).filter(([, , mask]) => mask & bit)];
+    const ids = entries.map((entry) => entry[entry.length - 1]).find((last): last is number[] => Array.isArray(last));
+    return ids === undefined ? (entries.length > 0 ? undefined : []) : ids.map((id) => names[id]);
+  }
+
+  /** Whether the data name the headers that declare `name` (see declaringHeaders): whether a call of it can be found unreached. */
+  knowsDeclaringHeaders(name: string): boolean {
+    if (this.isMovedCallable(name)) return true;
+    const entries = [...(this.declarations.functions.get(name) ?? []), ...(this.declarations.macros.get(name) ?? [])];
+    return entries.some((entry) => Array.isArray(entry[entry.length - 1]));
   }
 
   /** Whether the ways `name` can be called differ between the kernels with header data. */

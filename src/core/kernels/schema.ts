@@ -136,15 +136,19 @@ export interface HeadersFile {
   structs: Record<string, number[]>;
   /** Which headers each header may include, on which kernels: what `incomplete-struct` follows. */
   includes: IncludeGraph;
-  /** Function name -> [prototype as C text, mask, inline (1) or extern (0)][]. */
-  functions: Record<string, [string, number, number][]>;
+  /**
+   * Function name -> [prototype as C text, mask, inline (1) or extern (0), the ids of the
+   * headers that make the name callable on any kernel (for names whose headers did not move,
+   * see header-names.json.gz's `declaredIn`; absent in older data)][].
+   */
+  functions: Record<string, [string, number, number, number[]?][]>;
   /**
    * Function-like macro name -> [parameter count, variadic (1/0), mask, the parameters every
    * definition a module build compiles passes as a plain value (bit i: parameter i, the variadic
    * one last; every bit for a shape only definitions it never compiles have; absent in older
-   * data)][].
+   * data), the declaring headers' ids as for functions][].
    */
-  macros: Record<string, [number, number, number, number?][]>;
+  macros: Record<string, [number, number, number, number?, number[]?][]>;
   /**
    * Function-like macro name -> [bit mask of the parameters its expansion leaves out (bit i:
    * parameter i), mask of the kernels][], for the macros that leave some out with a kernel's

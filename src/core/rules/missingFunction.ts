@@ -82,6 +82,8 @@ export interface MissingFunctionInput {
    * the order of the macro's first expansion a target compiles, where `compiled` holds.
    */
   macroSites?: readonly { site: CallSite; macro: string; expandedAt: (slot: number) => { line: number; column: number } | undefined }[];
+  /** The lines of the block right after a call of the file, where the call heads a loop (see blockAfterCall). */
+  blockAfter?: (site: CallSite) => { startLine: number; endLine: number } | undefined;
 }
 
 /** A call as the loop below reads it: where gcc meets it first on each target, if it does. */
@@ -102,7 +104,7 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
   const known = new Map<string, boolean>();
   const isCandidate = (name: string) => {
     let candidate = known.get(name);
-    if (candidate === undefined) known.set(name, (candidate = (headers.isKernelCallable(name) || headers.isMovedCallable(name)) && !isCompilerProvidedName(name) && !input.definedByDriver(name)));
+    if (candidate === undefined) known.set(name, (candidate = (headers.isKernelCallable(name) || headers.knowsDeclaringHeaders(name)) && !isCompilerProvidedName(name) && !input.definedByDriver(name)));
     return candidate;
   };
   // A kernel that declares the name only in headers the file's build never reads: gcc sees no declaration either.
@@ -129,10 +131,13 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
     if (answer === undefined) functions.set(name, (answer = headers.isFunction(name)));
     return answer;
   };
+  // Per target, the blocks after undeclared loop headers, which gcc passes over.
+  const passedOver = new Map<number, { startLine: number; endLine: number }[]>();
+  const inPassedOver = (image: number, line: number) => passedOver.get(image)?.some((block) => line >= block.startLine && line <= block.endLine) === true;
   for (const { site, reachedAt, order, macro } of orderedSites(input)) {
     if (!isCandidate(site.name) || (site.reference && !isFunction(site.name))) continue;
     const already = reported.get(site.name) ?? new Set<number>();
-    const compiledOn = input.targets.filter((image, slot) => !already.has(image) && reachedAt(slot) !== undefined);
+    const compiledOn = input.targets.filter((image, slot) => !already.has(image) && reachedAt(slot) !== undefined && (macro !== undefined || !inPassedOver(image, site.line)));
     const undeclared = compiledOn.filter((image) => headers.declares(site.name, image) === false);
     const elsewhere = new Map<number, string[]>();
     for (const image of compiledOn) {
@@ -143,6 +148,8 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
     if (missing.length === 0) continue;
     for (const image of missing) already.add(image);
     reported.set(site.name, already);
+    const block = macro === undefined && !site.reference ? input.blockAfter?.(site) : undefined;
+    if (block) for (const image of missing) passedOver.set(image, [...(passedOver.get(image) ?? []), block]);
     const where = describeImages(input.db.images, undeclared, input.targets);
     const successor = undeclared.length > 0 ? functionSuccessor(input.db, site.name, undeclared) : undefined;
     const took =
