@@ -140,6 +140,32 @@ static int f(struct vfio_device *vdev)
     assert.equal(missing(check(text.replace('#include "uvc.h"\n', ''), '6.1', header)).length, 1, "without the header, the kernel's uvc_device is meant");
   });
 
+  it('reads `__exit_p(f)` as `f`, as a module build does (.remove returns void from 6.11)', () => {
+    // gcc-12 builds this against Debian's 6.1 headers; against 6.12's: "11:28: initialization of
+    // 'void (*)(struct platform_device *)' from incompatible pointer type 'int (*)(struct platform_device *)'".
+    const text = [
+      '#include <linux/module.h>',
+      '#include <linux/platform_device.h>',
+      '',
+      'static int demo_remove(struct platform_device *pdev)',
+      '{',
+      '\treturn 0;',
+      '}',
+      '',
+      'static struct platform_driver demo_driver = {',
+      '\t.driver = { .name = "demo" },',
+      '\t.remove = __exit_p(demo_remove),',
+      '};',
+      'module_platform_driver(demo_driver);',
+      'MODULE_LICENSE("GPL");',
+      '',
+    ].join('\n');
+    assert.deepEqual(
+      rows(check(text, '6.1,6.12')).filter((row) => row.startsWith('callback-signature')),
+      ['callback-signature 11:3-9 [6.12] `demo_remove` does not fit `.remove` of struct platform_driver on 6.12: it returns int, not void; the member there is void (*)(struct platform_device *)'],
+    );
+  });
+
   it('takes a struct tag the kernel headers #define as another word for that struct in a callback (struct sockaddr_storage)', () => {
     // linux/socket.h: `#define sockaddr_storage __kernel_sockaddr_storage`; BTF knows only the latter.
     const text = (parameter: string) => `#include <target/iscsi/iscsi_transport.h>

@@ -133,6 +133,9 @@ export function findUsages(tree: Tree, oracle: TypeOracle, skippedBodies: readon
 
 const IDENTIFIER_AT = /[A-Za-z_$][\w$]*/y;
 
+/** Kernel macros that stand for the function they are given, as a module is built: `.remove = __exit_p(demo_remove)`. */
+const PASSING_WRAPPERS = new Set(['__exit_p']);
+
 class UsageFinder {
   /** The text the tree covers, comments and literal contents blanked, read by tree index. */
   private readonly source: TreeText;
@@ -1182,7 +1185,15 @@ class UsageFinder {
       } else {
         IDENTIFIER_AT.lastIndex = position;
         const found = IDENTIFIER_AT.exec(text);
-        if (!found || text.slice(position + found[0].length).trim() !== '') return undefined;
+        if (!found) return undefined;
+        const after = position + found[0].length;
+        // `__exit_p(f)` is `f` in a module (the kernel's headers make it NULL only in built-in code).
+        if (PASSING_WRAPPERS.has(found[0])) {
+          const open = text.indexOf('(', after);
+          const close = open >= 0 && text.slice(after, open).trim() === '' ? closingBracketEnd(text, open) : -1;
+          return close >= 0 && text.slice(close).trim() === '' ? this.assignedFunctionName(start + open + 1, start + close - 1) : undefined;
+        }
+        if (text.slice(after).trim() !== '') return undefined;
         return this.lookupVariable(found[0]).found ? undefined : found[0];
       }
     }
