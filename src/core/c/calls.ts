@@ -2,6 +2,7 @@
 // same offsets) rather than its tree: a call's name and, where it closes, its arguments. The
 // header and function rules need no more, and the text is there before any parse.
 import { isMacroStyleName } from './kernelMacros';
+import { lineIndexAt } from './lineIndex';
 
 /** Words followed by `(` that are not calls. */
 const NOT_CALLS = new Set([
@@ -283,18 +284,7 @@ export function blockAfterCall(masked: string, lineStartIndices: readonly number
   const limit = Math.min(masked.length, brace + MAX_CALL_LENGTH * 10);
   for (let i = brace; i < limit; i++) {
     if (masked[i] === '{') depth++;
-    else if (masked[i] === '}' && --depth === 0) return { startLine: lineOf(lineStartIndices, brace), endLine: lineOf(lineStartIndices, i) };
+    else if (masked[i] === '}' && --depth === 0) return { startLine: lineIndexAt(lineStartIndices, brace), endLine: lineIndexAt(lineStartIndices, i) };
   }
   return undefined;
-}
-
-function lineOf(lineStartIndices: readonly number[], offset: number): number {
-  let low = 0;
-  let high = lineStartIndices.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if (lineStartIndices[mid] <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return low;
 }

@@ -448,7 +448,7 @@ export class Checker {
   ): Finding[] {
     const { pre } = file;
     const driverTexts = () => [text, ...pre.headers.map((header) => header.text)];
-    // A call in an argument of the driver's macro that pastes or quotes its arguments may be no call at all.
+    // A call in an argument the driver's macro pastes (`IDMA64_##reg`) may be no call at all.
     const pastedAt = new Map<number, boolean>();
     const inPastedArgument = (offset: number) => {
       if (!pastedAt.has(offset)) pastedAt.set(offset, enclosingCallees(code.masked, offset).some((callee) => pre.definedMacros.has(callee) && mayPasteArguments(callee, driverTexts())));

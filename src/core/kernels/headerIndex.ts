@@ -240,9 +240,10 @@ export class HeaderIndex {
   }
 
   /**
-   * The headers that make `name` callable on the image, for a name whose headers differ
-   * between the kernels with header data (undefined for any other name, and without header
-   * data); [] where no header declares it.
+   * The headers that make `name` callable on the image: for a name whose headers moved
+   * between the kernels with header data, that kernel's; for another function or macro, every
+   * header that declares it on some kernel (a superset: cautious). Undefined for other names,
+   * with older data and without header data; [] where no header declares it.
    */
   declaringHeaders(name: string, image: number): string[] | undefined {
     const bit = this.bits.get(image);
@@ -287,9 +288,10 @@ export class HeaderIndex {
 
   /**
    * The ways `name` can be called on the image, for a name whose calls are judged (undefined for
-   * any other name, and without header data): its function-like macros where it has some, else
-   * its function prototypes. [] where no header declares it; undefined too when one of its
-   * prototypes cannot be read with confidence.
+   * any other name, and without header data): for a reshaped name its function-like macros where
+   * it has some, else its function prototypes (as the data recorded them); for another, both.
+   * [] where no header declares it; undefined too when one of its prototypes cannot be read with
+   * confidence.
    */
   callShapes(name: string, image: number): CallShape[] | undefined {
     const bit = this.bits.get(image);
