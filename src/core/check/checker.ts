@@ -27,7 +27,7 @@ import { judgeAccessOperator } from '../rules/accessOperator';
 import { CallbackSignatureJudge } from '../rules/callbackSignature';
 import { deadGuardFindings } from '../rules/deadGuard';
 import { missingFunctionFindings } from '../rules/missingFunction';
-import { assignedFunctionSites, blockAfterCall, callSites, declaresFunctionPointer, enclosingCallees, withArguments, type CallSite } from '../c/calls';
+import { assignedFunctionSites, blockAfterCall, callSites, enclosingCallees, functionPointerNames, withArguments, type CallSite } from '../c/calls';
 import { droppedArgumentSpans, macroDefinitions } from '../c/droppedArguments';
 import { callArgumentsFindings } from '../rules/callArguments';
 import { incompleteStructFindings, type WholeUse } from '../rules/incompleteStruct';
@@ -472,13 +472,14 @@ export class Checker {
       wholeUnit: options.namedByKbuild === true,
     });
     const ownNames = new Map<string, boolean>();
+    let pointerNames: Set<string> | undefined;
     const definedByDriver = (name: string) => {
       let own = ownNames.get(name);
       if (own === undefined) {
         own =
           union.functions.has(name) ||
           pre.definedMacros.has(name) ||
-          declaresFunctionPointer(code.masked, name) ||
+          (pointerNames ??= functionPointerNames(code.masked)).has(name) ||
           inIncludedSource(name) ||
           (options.workspaceTypes?.definesCallable(name) === true && !onlyUncompiled(name));
         ownNames.set(name, own);
