@@ -35,6 +35,7 @@ export class ArgumentTypes {
   private laterBranches: { start: number; end: number }[] = [];
   private readonly fileMembers = new Map<string, StructPointer | undefined>();
   private bodiesByTag?: Map<string, number[]>;
+  private readonly fileScopeTypes = new Map<string, StructPointer | undefined>();
   private readonly functionDeclarations = new Map<string, (StructPointer & { end: number })[]>();
 
   /**
@@ -101,6 +102,12 @@ export class ArgumentTypes {
    * else one of the kernel's own globals that drivers pass by address.
    */
   private fileScopeStruct(name: string): StructPointer | undefined {
+    // Asked for every `&name` argument of a judged call: read once per name.
+    if (!this.fileScopeTypes.has(name)) this.fileScopeTypes.set(name, this.readFileScopeStruct(name));
+    return this.fileScopeTypes.get(name);
+  }
+
+  private readFileScopeStruct(name: string): StructPointer | undefined {
     const pattern = new RegExp(`\\b(const\\s+)?struct\\s+([A-Za-z_]\\w*)\\s+(?:const\\s+)?${name}\\s*[=;]`, 'g');
     const outside = [...this.masked.matchAll(pattern)].filter((match) => this.blockAt(match.index!) === undefined);
     // A later #if branch's braces are not counted, so a declaration there may be a function's

@@ -109,10 +109,10 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
   };
   // A kernel that declares the name only in headers the file's build never reads: gcc sees no declaration either.
   const unreached = (name: string, image: number, slot: number): string[] | undefined => {
-    const declaring = headers.declaringHeaders(name, image);
-    if (!declaring || declaring.length === 0) return undefined;
     const closure = input.includeClosure?.(slot);
-    return closure && !declaring.some((header) => closure.has(header)) ? declaring : undefined;
+    if (!closure) return undefined;
+    const declaring = headers.declaringHeaders(name, image);
+    return declaring && declaring.length > 0 && !declaring.some((header) => closure.has(header)) ? declaring : undefined;
   };
   // gcc reports an undeclared function once per file, at its first call; the calls after it
   // use the implicit declaration that first error made. So only the first call a kernel compiles is reported there.
