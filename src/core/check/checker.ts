@@ -363,7 +363,7 @@ export class Checker {
   private incompleteStructFindings(context: RuleContext, read: WholeUseReading, includeClosure: (slot: number) => ReadonlySet<string> | undefined): Finding[] {
     const { file } = read;
     // A struct a driver header defines is never among them: the type oracle knows it as the driver's.
-    const uses = wholeUses(context.targets, read);
+    const uses = [...wholeUses(context.targets, read), ...headerOnlyStructUses(this.db, context.targets, read)];
     if (uses.length === 0) return [];
     const compiled = (slot: number, line: number) => file.built(slot) && file.pre.lineStates[slot][line] === LineState.Active;
     return incompleteStructFindings(context, { uses, includeClosure, includes: read.includes, compiled });
@@ -619,6 +619,46 @@ function wholeUses(targets: readonly number[], read: WholeUseReading): WholeUse[
     if (images.length > 0) uses.push({ aggregate: mention.aggregate, range: mention.range, targets: images });
   }
   return uses.sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn);
+}
+
+/**
+ * The mentions that need the definition of a struct the type database never saw (no kernel's
+ * BTF has it: platform data such as `struct asoc_simple_card_info`, renamed in 6.12) but some
+ * kernel's headers define. The usage finder does not take such a struct for the kernel's, so
+ * its objects and `sizeof`s are read from the text; a struct the driver defines is left out.
+ */
+function headerOnlyStructUses(db: KernelDatabase, targets: readonly number[], read: WholeUseReading): WholeUse[] {
+  const headers = db.headers();
+  const covered = db.images.map((_, image) => image).filter((image) => headers.covers(image));
+  const known = new Map<string, boolean>();
+  const isHeaderOnly = (tag: string) => {
+    let answer = known.get(tag);
+    if (answer === undefined) {
+      const ref = { kind: 'struct' as const, name: tag };
+      answer =
+        !db.knows(ref) &&
+        !new RegExp(`\\bstruct\\s+${tag}\\s*\\{`).test(read.code.masked) &&
+        covered.some((image) => (headers.definingHeaders(`struct ${tag}`, image)?.length ?? 0) > 0);
+      known.set(tag, answer);
+    }
+    return answer;
+  };
+  const { pre } = read.file;
+  const uses: WholeUse[] = [];
+  read.code.masked.split('\n').forEach((line, startLine) => {
+    if (!line.includes('struct') || read.code.isDirectiveLine(startLine)) return;
+    for (const match of line.matchAll(/\bstruct\s+([A-Za-z_]\w*)/g)) {
+      const tag = match[1];
+      const startColumn = match.index! + match[0].length - tag.length;
+      const endColumn = startColumn + tag.length;
+      if (!needsDefinition(line, startColumn, endColumn) || !isHeaderOnly(tag)) continue;
+      const ref = { kind: 'struct' as const, name: tag };
+      const macro = pre.definedMacros.get(tag);
+      const images = targets.filter((_, slot) => read.file.built(slot) && pre.lineStates[slot][startLine] === LineState.Active && !macro?.[slot] && read.oracle.kernelsOn(ref, slot));
+      if (images.length > 0) uses.push({ aggregate: ref, range: { startLine, startColumn, endLine: startLine, endColumn, startIndex: 0, endIndex: 0 }, targets: images });
+    }
+  });
+  return uses;
 }
 
 /** A use as hovers and fixes see it: with the function assigned as the newest judged target compiles it. */
