@@ -8,7 +8,7 @@ import { type AggregateRef, type KernelDatabase, type MemberState } from '../ker
 import { describeImages } from '../kernels/history';
 import { parserText } from '../c/parser';
 import { LineState, preprocess, type CommandLineMacro, type IncludeResolver, type KernelEnvironment } from '../c/preprocessor';
-import { lineStarts } from '../c/lineIndex';
+import { lineStarts, positionAt } from '../c/lineIndex';
 import { hostedLibraryInclude } from '../c/userspace';
 import { GCC_ARCHITECTURE, GCC_LINUX_TARGET } from '../c/compilerMacros';
 import { isMacroStyleName } from '../c/kernelMacros';
@@ -655,10 +655,43 @@ function headerOnlyStructUses(db: KernelDatabase, targets: readonly number[], re
       const ref = { kind: 'struct' as const, name: tag };
       const macro = pre.definedMacros.get(tag);
       const images = targets.filter((_, slot) => read.file.built(slot) && pre.lineStates[slot][startLine] === LineState.Active && !macro?.[slot] && read.oracle.kernelsOn(ref, slot));
-      if (images.length > 0) uses.push({ aggregate: ref, range: { startLine, startColumn, endLine: startLine, endColumn, startIndex: 0, endIndex: 0 }, targets: images });
+      if (images.length === 0) continue;
+      uses.push({ aggregate: ref, range: { startLine, startColumn, endLine: startLine, endColumn, startIndex: 0, endIndex: 0 }, targets: images });
+      // gcc names each designator of its initializer too ("has no member named").
+      for (const designator of designatorsAfter(read.code.masked, read.file.lineStartIndices[startLine] + endColumn)) {
+        const at = positionAt(read.file.lineStartIndices, designator.offset);
+        const compiledOn = images.filter((image) => pre.lineStates[targets.indexOf(image)][at.line] === LineState.Active);
+        const range = { startLine: at.line, startColumn: at.column, endLine: at.line, endColumn: at.column + designator.member.length, startIndex: 0, endIndex: 0 };
+        if (compiledOn.length > 0) uses.push({ aggregate: ref, range, member: designator.member, targets: compiledOn });
+      }
     }
   });
   return uses;
+}
+
+/**
+ * The `.member` designators of the initializer of the declaration whose declarator follows
+ * `from` (`demo_info = { .name = …, .card = … }`), at its first level, with their offsets;
+ * none where the declaration has no brace initializer.
+ */
+function designatorsAfter(masked: string, from: number): { member: string; offset: number }[] {
+  const start = /^\s+[A-Za-z_]\w*(?:\s+__\w+)*\s*=\s*\{/.exec(masked.slice(from, from + 400));
+  if (!start) return [];
+  const open = from + start[0].length - 1;
+  const found: { member: string; offset: number }[] = [];
+  let depth = 0;
+  for (let i = open; i < masked.length && i < open + 100_000; i++) {
+    const character = masked[i];
+    if (character === '{' || character === '(' || character === '[') depth++;
+    else if (character === '}' || character === ')' || character === ']') {
+      if (--depth === 0) break;
+    } else if (character === '.' && depth === 1) {
+      const designator = /^\.\s*([A-Za-z_]\w*)\s*=/.exec(masked.slice(i, i + 200));
+      const before = masked.slice(Math.max(open, i - 200), i).trimEnd();
+      if (designator && (before.endsWith('{') || before.endsWith(','))) found.push({ member: designator[1], offset: i + designator[0].indexOf(designator[1]) });
+    }
+  }
+  return found;
 }
 
 /** A use as hovers and fixes see it: with the function assigned as the newest judged target compiles it. */
