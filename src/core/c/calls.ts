@@ -228,36 +228,6 @@ export function withArguments(masked: string, sites: readonly CallSite[], lineSt
   return found;
 }
 
-/** How far back enclosingCallees reads: a statement longer than this is not followed outward. */
-const MAX_ENCLOSING_SPAN = 4_000;
-
-/**
- * The names of the calls whose argument lists hold `offset` of the masked text, innermost
- * first (`f(a, g(b, HERE))` gives g, f), read backwards to the start of the statement.
- */
-export function enclosingCallees(masked: string, offset: number): string[] {
-  const names: string[] = [];
-  let depth = 0;
-  const limit = Math.max(0, offset - MAX_ENCLOSING_SPAN);
-  for (let i = offset - 1; i >= limit; i--) {
-    const character = masked[i];
-    if (character === ')' || character === ']') depth++;
-    else if (character === '[') depth--;
-    else if (character === '(') {
-      if (depth > 0) {
-        depth--;
-        continue;
-      }
-      let end = i;
-      while (end > 0 && /\s/.test(masked[end - 1])) end--;
-      let start = end;
-      while (start > 0 && /\w/.test(masked[start - 1])) start--;
-      if (start < end && /^[A-Za-z_]/.test(masked[start])) names.push(masked.slice(start, end));
-    } else if (depth === 0 && (character === ';' || character === '{' || character === '}')) break;
-  }
-  return names;
-}
-
 /**
  * The names the text declares as pointers to functions (`void (*free)(void *data)`, a
  * parameter or a member): a call of one there calls the pointer, whatever the kernel declares

@@ -2,9 +2,11 @@
 // macro uses it. An argument the macro leaves out (debug output compiled away, `#define
 // dbg(fmt, args...)` with an empty body; `#define COMPAT_OLD(x)` empty on new kernels), turns
 // into a string (`#x`) or pastes into a name (`x##_ops`) never reaches the compiler as written,
-// so a member use inside it proves nothing. Which definition applies is
-// decided per target, from the line states of the file or header that holds it.
-import { withArguments, type CallSite } from './calls';
+// so a member use inside it proves nothing. Neither does one the macro only hands on to another
+// of the driver's macros that leaves it out (`channel_clear_bit(d, reg, m)` passing `reg` to
+// `dma_writel`, which pastes it into `IDMA64_##reg`). Which definition applies is decided per
+// target, from the line states of the file or header that holds it.
+import { callArguments, withArguments, type CallSite } from './calls';
 
 /** One `#define NAME(params) body` of the driver. */
 export interface MacroDefinition {
@@ -16,7 +18,16 @@ export interface MacroDefinition {
   used: Set<number>;
   /** Whether the last parameter is variadic (`args...`, `...`): it takes every argument from its index on. */
   variadic: boolean;
+  /**
+   * Parameters the body uses plainly only as whole arguments of calls (`dma_writel(d, reg,
+   * m)`): index → each call's name and the argument's position. A call of another macro of the
+   * driver's that leaves that argument out leaves the parameter out too.
+   */
+  forwarded: Map<number, { callee: string; position: number }[]>;
 }
+
+/** How many of the driver's macros an argument is followed through. */
+const MAX_FORWARDING_DEPTH = 8;
 
 const DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)(.*)$/;
 
@@ -38,20 +49,44 @@ export function macroDefinitions(text: string): MacroDefinition[] {
     if (variadic) parameters[parameters.length - 1] = last.slice(0, -3).trim() || '__VA_ARGS__';
     // Half-typed (`#define F(a, (b`): the compiler refuses it, so it drops nothing.
     if (!parameters.every((parameter) => parameter === '' || /^[A-Za-z_]\w*$/.test(parameter))) continue;
+    const code = body.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/g, ' ');
     const used = new Set<number>();
-    parameters.forEach((parameter, index) => parameter !== '' && usesPlainly(body, parameter) && used.add(index));
-    found.push({ name: match[1], line, parameters: parameters.length, used, variadic });
+    const forwarded = new Map<number, { callee: string; position: number }[]>();
+    const wholeArguments = callArgumentsOf(code);
+    parameters.forEach((parameter, index) => {
+      const plainUses = parameter === '' ? 0 : plainUseCount(code, parameter);
+      if (plainUses === 0) return;
+      used.add(index);
+      const handedOn = wholeArguments.filter((argument) => argument.text === parameter);
+      if (handedOn.length === plainUses) forwarded.set(index, handedOn.map(({ callee, position }) => ({ callee, position })));
+    });
+    found.push({ name: match[1], line, parameters: parameters.length, used, variadic, forwarded });
   }
   return found;
 }
 
-/** Whether the body names the parameter other than stringified (`#x`) or pasted (`x##`, `##x`). */
-function usesPlainly(body: string, parameter: string): boolean {
-  const code = body.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/g, ' ');
+/** How many times the body names the parameter other than stringified (`#x`) or pasted (`x##`, `##x`). */
+function plainUseCount(code: string, parameter: string): number {
+  let count = 0;
   for (const match of code.matchAll(new RegExp(`(?<![\\w#])(#\\s*|##\\s*)?\\b${parameter}\\b(\\s*##)?`, 'g'))) {
-    if (!match[1] && !match[2]) return true;
+    if (!match[1] && !match[2]) count++;
   }
-  return false;
+  return count;
+}
+
+/** The arguments of the calls a macro body makes, each with the call's name and its position. */
+function callArgumentsOf(code: string): { callee: string; position: number; text: string }[] {
+  const found: { callee: string; position: number; text: string }[] = [];
+  for (const match of code.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
+    const args = callArguments(code, match.index! + match[0].length - 1, 0, () => false);
+    args?.spans.forEach((span, position) => found.push({ callee: match[1], position, text: code.slice(span.start, span.end) }));
+  }
+  return found;
+}
+
+/** The names of the macros `definitions` hand some parameter on to (see MacroDefinition.forwarded). */
+export function forwardedTo(definitions: readonly MacroDefinition[]): Set<string> {
+  return new Set(definitions.flatMap((definition) => [...definition.forwarded.values()].flat().map((call) => call.callee)));
 }
 
 /**
@@ -71,20 +106,47 @@ export function droppedArgumentSpans(
     const known = byName.get(definition.name);
     byName.set(definition.name, known === undefined ? definition : sameShape(known, definition) ? known : null);
   }
+  // Whether the macro leaves out its parameter at `index`: unused, or handed on only to macros that leave it out.
+  const drops = (macro: MacroDefinition, index: number, depth: number): boolean => {
+    if (!macro.used.has(index)) return true;
+    const calls = macro.forwarded.get(index);
+    return (
+      calls !== undefined &&
+      depth < MAX_FORWARDING_DEPTH &&
+      calls.every(({ callee, position }) => {
+        const next = byName.get(callee);
+        return next !== undefined && next !== null && (next.variadic || position < next.parameters) && drops(next, Math.min(position, next.parameters - 1), depth + 1);
+      })
+    );
+  };
+  const droppedOf = new Map<string, boolean[]>();
+  const droppedParameters = (macro: MacroDefinition) => {
+    let dropped = droppedOf.get(macro.name);
+    if (!dropped) droppedOf.set(macro.name, (dropped = Array.from({ length: macro.parameters }, (_, index) => drops(macro, index, 0))));
+    return dropped;
+  };
   const spans: { start: number; end: number }[] = [];
   const dropsSome = (site: CallSite) => {
     const macro = byName.get(site.name);
-    return macro !== undefined && macro !== null && macro.used.size < macro.parameters;
+    return macro !== undefined && macro !== null && droppedParameters(macro).includes(true);
   };
   for (const { site, arguments: args } of withArguments(masked, sites.filter(dropsSome), lineStartIndices, isDirectiveLine)) {
     const macro = byName.get(site.name)!;
     if (macro.variadic ? args.spans.length < macro.parameters - 1 : args.spans.length !== macro.parameters) continue;
     // Arguments from the variadic parameter's index on are all that parameter's.
-    args.spans.forEach((span, index) => !macro.used.has(Math.min(index, macro.parameters - 1)) && spans.push(span));
+    const dropped = droppedParameters(macro);
+    args.spans.forEach((span, index) => dropped[Math.min(index, macro.parameters - 1)] && spans.push(span));
   }
   return spans;
 }
 
 function sameShape(a: MacroDefinition | null, b: MacroDefinition): boolean {
-  return a !== null && a.parameters === b.parameters && a.variadic === b.variadic && a.used.size === b.used.size && [...a.used].every((index) => b.used.has(index));
+  return (
+    a !== null &&
+    a.parameters === b.parameters &&
+    a.variadic === b.variadic &&
+    a.used.size === b.used.size &&
+    [...a.used].every((index) => b.used.has(index)) &&
+    JSON.stringify([...a.forwarded]) === JSON.stringify([...b.forwarded])
+  );
 }

@@ -12,7 +12,7 @@ import { lineStarts, positionAt } from '../c/lineIndex';
 import { hostedLibraryInclude } from '../c/userspace';
 import { GCC_ARCHITECTURE, GCC_LINUX_TARGET } from '../c/compilerMacros';
 import { isMacroStyleName } from '../c/kernelMacros';
-import { mayPasteArguments, mayStandForSeveral } from '../c/driverMacros';
+import { mayStandForSeveral } from '../c/driverMacros';
 import type { WorkspaceTypes } from '../c/workspaceTypes';
 import { IncludedSourceFunctions } from '../c/includedSources';
 import { macroBodyCalls } from '../c/macroBodyCalls';
@@ -27,8 +27,8 @@ import { judgeAccessOperator } from '../rules/accessOperator';
 import { CallbackSignatureJudge } from '../rules/callbackSignature';
 import { deadGuardFindings } from '../rules/deadGuard';
 import { missingFunctionFindings } from '../rules/missingFunction';
-import { assignedFunctionSites, blockAfterCall, callSites, enclosingCallees, functionPointerNames, withArguments, type CallSite } from '../c/calls';
-import { droppedArgumentSpans, macroDefinitions } from '../c/droppedArguments';
+import { assignedFunctionSites, blockAfterCall, callSites, functionPointerNames, withArguments, type CallSite } from '../c/calls';
+import { droppedArgumentSpans, forwardedTo, macroDefinitions } from '../c/droppedArguments';
 import { callArgumentsFindings } from '../rules/callArguments';
 import { incompleteStructFindings, type WholeUse } from '../rules/incompleteStruct';
 import { needsDefinition } from '../c/sizedMentions';
@@ -413,12 +413,18 @@ export class Checker {
    */
   private ownMacroDroppedArguments(text: string, code: CodeText, file: PreprocessedFile): { start: number; end: number }[][] {
     const { pre } = file;
-    // Only the macros the file calls matter; a driver's headers define thousands (i915's).
-    const called = new Set(code.sites.map((site) => site.name));
-    const sources = [
+    // Only the macros the file calls matter, and those they hand arguments on to; a driver's
+    // headers define thousands (i915's).
+    const all = [
       { definitions: macroDefinitions(text), states: pre.lineStates },
       ...pre.headers.map((header) => ({ definitions: this.headerReadings.macrosOf(header), states: header.lineStates })),
-    ]
+    ];
+    const called = new Set(code.sites.map((site) => site.name));
+    for (let size = 0; size !== called.size; ) {
+      size = called.size;
+      for (const name of forwardedTo(all.flatMap(({ definitions }) => definitions.filter((definition) => called.has(definition.name))))) called.add(name);
+    }
+    const sources = all
       .map(({ definitions, states }) => ({ definitions: definitions.filter((definition) => called.has(definition.name)), states }))
       .filter((source) => source.definitions.length > 0);
     if (sources.length === 0) return [];
@@ -447,16 +453,9 @@ export class Checker {
     constants: readonly ConstantUse[],
   ): Finding[] {
     const { pre } = file;
-    const driverTexts = () => [text, ...pre.headers.map((header) => header.text)];
-    // A call in an argument the driver's macro pastes (`IDMA64_##reg`) may be no call at all.
-    const pastedAt = new Map<number, boolean>();
-    const inPastedArgument = (offset: number) => {
-      if (!pastedAt.has(offset)) pastedAt.set(offset, enclosingCallees(code.masked, offset).some((callee) => pre.definedMacros.has(callee) && mayPasteArguments(callee, driverTexts())));
-      return pastedAt.get(offset)!;
-    };
     const leftOut = (slot: number, site: CallSite) => {
       const offset = file.lineStartIndices[site.line] + site.startColumn;
-      return dropped[slot]?.some((span) => offset >= span.start && offset < span.end) === true || inPastedArgument(offset);
+      return dropped[slot]?.some((span) => offset >= span.start && offset < span.end) === true;
     };
     const compiled = (slot: number, line: number) => file.built(slot) && pre.lineStates[slot][line] === LineState.Active;
     let includedSources: ReadonlySet<string> | undefined;
@@ -532,7 +531,7 @@ export class Checker {
         leftOut,
         definedByDriver,
         isMacro: (name) => pre.definedMacros.has(name),
-        mayStandForSeveral: (argument) => /^[A-Za-z_]\w*$/.test(argument) && pre.definedMacros.has(argument) && mayStandForSeveral(argument, driverTexts()),
+        mayStandForSeveral: (argument) => /^[A-Za-z_]\w*$/.test(argument) && pre.definedMacros.has(argument) && mayStandForSeveral(argument, [text, ...pre.headers.map((header) => header.text)]),
         memberType,
       }),
       ...undeclaredConstantFindings(context, {
