@@ -8,7 +8,7 @@ import { type AggregateRef, type KernelDatabase, type MemberState } from '../ker
 import { describeImages } from '../kernels/history';
 import { parserText } from '../c/parser';
 import { LineState, preprocess, type CommandLineMacro, type IncludeResolver, type KernelEnvironment } from '../c/preprocessor';
-import { lineStarts, positionAt } from '../c/lineIndex';
+import { lineStarts } from '../c/lineIndex';
 import { hostedLibraryInclude } from '../c/userspace';
 import { GCC_ARCHITECTURE, GCC_LINUX_TARGET } from '../c/compilerMacros';
 import { isMacroStyleName } from '../c/kernelMacros';
@@ -32,6 +32,7 @@ import { droppedArgumentSpans, forwardedTo, macroDefinitions } from '../c/droppe
 import { callArgumentsFindings } from '../rules/callArguments';
 import { incompleteStructFindings, type WholeUse } from '../rules/incompleteStruct';
 import { needsDefinition } from '../c/sizedMentions';
+import { headerOnlyStructUses } from './headerOnlyStructs';
 import { angleIncludes, missingHeaderFindings, type AngleInclude } from '../rules/missingHeader';
 import { judgeMissingMember } from '../rules/missingMember';
 import { preprocessorFindings } from '../rules/preprocessorProblem';
@@ -188,7 +189,7 @@ export class Checker {
     const closures = this.includeClosures(context.targets, text, file, options);
     const findings = [
       ...judged.findings,
-      ...this.incompleteStructFindings(context, { code, file, includes, usages: judged.usages, mentions: reading.mentions, oracle }, closures),
+      ...this.incompleteStructFindings(context, { code, file, includes, usages: judged.usages, mentions: reading.mentions, oracle, localAggregates: reading.union.localAggregates }, closures),
       ...preprocessorFindings(context, file.pre, file.lines),
       ...deadGuardFindings(context, text, file.pre),
       ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped, this.memberTypes(context, oracle, reading.union), constants),
@@ -363,7 +364,15 @@ export class Checker {
   private incompleteStructFindings(context: RuleContext, read: WholeUseReading, includeClosure: (slot: number) => ReadonlySet<string> | undefined): Finding[] {
     const { file } = read;
     // A struct a driver header defines is never among them: the type oracle knows it as the driver's.
-    const uses = [...wholeUses(context.targets, read), ...headerOnlyStructUses(this.db, context.targets, read)];
+    const uses = [
+      ...wholeUses(context.targets, read),
+      ...headerOnlyStructUses(this.db, read.code.masked, read.file.lineStartIndices, {
+        isDirectiveLine: read.code.isDirectiveLine,
+        isDriversOwn: (tag) => read.localAggregates.has(tag),
+        targetsAt: (ref, line) => mentionTargets(context.targets, read, ref, line),
+        compiledAt: (image, line) => read.file.pre.lineStates[context.targets.indexOf(image)][line] === LineState.Active,
+      }),
+    ];
     if (uses.length === 0) return [];
     const compiled = (slot: number, line: number) => file.built(slot) && file.pre.lineStates[slot][line] === LineState.Active;
     return incompleteStructFindings(context, { uses, includeClosure, includes: read.includes, compiled });
@@ -589,6 +598,8 @@ interface WholeUseReading {
   usages: readonly JudgedUsage[];
   mentions: readonly AggregateMention[];
   oracle: CheckTypeOracle;
+  /** The structs and unions the file itself defines. */
+  localAggregates: ReadonlySet<string>;
 }
 
 /**
@@ -611,86 +622,17 @@ function wholeUses(targets: readonly number[], read: WholeUseReading): WholeUse[
     if (read.code.isDirectiveLine(startLine)) continue;
     codeLines ??= read.code.masked.split('\n');
     if (!needsDefinition(codeLines[startLine] ?? '', startColumn, endColumn)) continue;
-    const macro = pre.definedMacros.get(mention.aggregate.name);
-    const images = targets.filter(
-      (_, slot) => read.file.built(slot) && pre.lineStates[slot][startLine] === LineState.Active && !macro?.[slot] && read.oracle.kernelsOn(mention.aggregate, slot),
-    );
+    const images = mentionTargets(targets, read, mention.aggregate, startLine);
     if (images.length > 0) uses.push({ aggregate: mention.aggregate, range: mention.range, targets: images });
   }
   return uses.sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn);
 }
 
-/**
- * The mentions that need the definition of a struct the type database never saw (no kernel's
- * BTF has it: platform data such as `struct asoc_simple_card_info`, renamed in 6.12) but some
- * kernel's headers define. The usage finder does not take such a struct for the kernel's, so
- * its objects and `sizeof`s are read from the text; a struct the driver defines is left out.
- */
-function headerOnlyStructUses(db: KernelDatabase, targets: readonly number[], read: WholeUseReading): WholeUse[] {
-  const headers = db.headers();
-  const covered = db.images.map((_, image) => image).filter((image) => headers.covers(image));
-  const known = new Map<string, boolean>();
-  const isHeaderOnly = (tag: string) => {
-    let answer = known.get(tag);
-    if (answer === undefined) {
-      const ref = { kind: 'struct' as const, name: tag };
-      answer =
-        !db.knows(ref) &&
-        !new RegExp(`\\bstruct\\s+${tag}\\s*\\{`).test(read.code.masked) &&
-        covered.some((image) => (headers.definingHeaders(`struct ${tag}`, image)?.length ?? 0) > 0);
-      known.set(tag, answer);
-    }
-    return answer;
-  };
+/** The targets that certainly compile a mention of the struct on `line`, where its name is no macro of the driver's and means the kernel's struct. */
+function mentionTargets(targets: readonly number[], read: Pick<WholeUseReading, 'file' | 'oracle'>, ref: AggregateRef, line: number): number[] {
   const { pre } = read.file;
-  const uses: WholeUse[] = [];
-  read.code.masked.split('\n').forEach((line, startLine) => {
-    if (!line.includes('struct') || read.code.isDirectiveLine(startLine)) return;
-    for (const match of line.matchAll(/\bstruct\s+([A-Za-z_]\w*)/g)) {
-      const tag = match[1];
-      const startColumn = match.index! + match[0].length - tag.length;
-      const endColumn = startColumn + tag.length;
-      if (!needsDefinition(line, startColumn, endColumn) || !isHeaderOnly(tag)) continue;
-      const ref = { kind: 'struct' as const, name: tag };
-      const macro = pre.definedMacros.get(tag);
-      const images = targets.filter((_, slot) => read.file.built(slot) && pre.lineStates[slot][startLine] === LineState.Active && !macro?.[slot] && read.oracle.kernelsOn(ref, slot));
-      if (images.length === 0) continue;
-      uses.push({ aggregate: ref, range: { startLine, startColumn, endLine: startLine, endColumn, startIndex: 0, endIndex: 0 }, targets: images });
-      // gcc names each designator of its initializer too ("has no member named").
-      for (const designator of designatorsAfter(read.code.masked, read.file.lineStartIndices[startLine] + endColumn)) {
-        const at = positionAt(read.file.lineStartIndices, designator.offset);
-        const compiledOn = images.filter((image) => pre.lineStates[targets.indexOf(image)][at.line] === LineState.Active);
-        const range = { startLine: at.line, startColumn: at.column, endLine: at.line, endColumn: at.column + designator.member.length, startIndex: 0, endIndex: 0 };
-        if (compiledOn.length > 0) uses.push({ aggregate: ref, range, member: designator.member, targets: compiledOn });
-      }
-    }
-  });
-  return uses;
-}
-
-/**
- * The `.member` designators of the initializer of the declaration whose declarator follows
- * `from` (`demo_info = { .name = …, .card = … }`), at its first level, with their offsets;
- * none where the declaration has no brace initializer.
- */
-function designatorsAfter(masked: string, from: number): { member: string; offset: number }[] {
-  const start = /^\s+[A-Za-z_]\w*(?:\s+__\w+)*\s*=\s*\{/.exec(masked.slice(from, from + 400));
-  if (!start) return [];
-  const open = from + start[0].length - 1;
-  const found: { member: string; offset: number }[] = [];
-  let depth = 0;
-  for (let i = open; i < masked.length && i < open + 100_000; i++) {
-    const character = masked[i];
-    if (character === '{' || character === '(' || character === '[') depth++;
-    else if (character === '}' || character === ')' || character === ']') {
-      if (--depth === 0) break;
-    } else if (character === '.' && depth === 1) {
-      const designator = /^\.\s*([A-Za-z_]\w*)\s*=/.exec(masked.slice(i, i + 200));
-      const before = masked.slice(Math.max(open, i - 200), i).trimEnd();
-      if (designator && (before.endsWith('{') || before.endsWith(','))) found.push({ member: designator[1], offset: i + designator[0].indexOf(designator[1]) });
-    }
-  }
-  return found;
+  const macro = pre.definedMacros.get(ref.name);
+  return targets.filter((_, slot) => read.file.built(slot) && pre.lineStates[slot][line] === LineState.Active && !macro?.[slot] && read.oracle.kernelsOn(ref, slot));
 }
 
 /** A use as hovers and fixes see it: with the function assigned as the newest judged target compiles it. */
