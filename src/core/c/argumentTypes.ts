@@ -141,16 +141,8 @@ export class ArgumentTypes {
     if (known) return known;
     const headerStart = Math.max(this.masked.lastIndexOf(';', block.open), this.previousBlockEnd(block.open)) + 1;
     const text = this.masked.slice(headerStart, block.close);
-    const stars = `((?:\\*\\s*(?:const\\s+)?){${addressOf ? '0,1' : '1,2'}})`;
     const declarator = addressOf ? `\\b${name}\\s*[;=,)]` : `\\b${name}\\b(?!\\s*[\\[(])`;
-    const pattern = new RegExp(`\\b(const\\s+)?struct\\s+([A-Za-z_]\\w*)\\s*${stars}${declarator}`, 'g');
-    const depthOf = (stars: string) => (stars.match(/\*/g)?.length ?? 0) + (addressOf ? 1 : 0);
-    const found = [...text.matchAll(pattern)].map((match) => ({ tag: match[2], constant: match[1] !== undefined, depth: depthOf(match[3]), end: headerStart + match.index! + match[0].length }));
-    // A later declarator of the same declaration: `struct socket *new4 = NULL, *new6 = NULL;`.
-    for (const match of text.matchAll(new RegExp(`,\\s*${stars}${declarator}`, 'g'))) {
-      const declaration = declarationBefore(text, match.index!);
-      if (declaration) found.push({ ...declaration, depth: depthOf(match[1]), end: headerStart + match.index! + match[0].length });
-    }
+    const found = structDeclarations(text, declarator, addressOf ? 1 : 0).map(({ start, end, ...type }) => ({ ...type, end: headerStart + end }));
     this.functionDeclarations.set(key, found);
     return found;
   }
@@ -236,18 +228,28 @@ export class ArgumentTypes {
 
 /** The declarations of `name` as a struct pointer in a struct's body (`struct task_struct *tsk;`, `struct file *a, *tsk;`), with where each stands. */
 function declarationsOf(body: string, name: string): (StructPointer & { at: number })[] {
-  const stars = '((?:\\*\\s*(?:const\\s+)?){1,2})';
-  const declarator = `\\b${name}\\s*[;,]`;
-  const depthOf = (stars: string) => stars.match(/\*/g)?.length ?? 0;
-  const found = [...body.matchAll(new RegExp(`\\b(const\\s+)?struct\\s+([A-Za-z_]\\w*)\\s*${stars}${declarator}`, 'g'))].map((match) => ({
+  return structDeclarations(body, `\\b${name}\\s*[;,]`, 0).map(({ start, end, ...type }) => ({ ...type, at: start }));
+}
+
+/**
+ * The declarations in `text` of a struct or pointer(s) to one whose declarator `declarator`
+ * matches (a regex source), also as a later declarator of a declaration (`struct socket *new4
+ * = NULL, *new6 = NULL;`), with where each match starts and ends. `address` adds a level: one
+ * for `&name` (then no star or one is read, else one or two).
+ */
+function structDeclarations(text: string, declarator: string, address: 0 | 1): (StructPointer & { start: number; end: number })[] {
+  const stars = `((?:\\*\\s*(?:const\\s+)?){${address ? '0,1' : '1,2'}})`;
+  const depthOf = (written: string) => (written.match(/\*/g)?.length ?? 0) + address;
+  const found = [...text.matchAll(new RegExp(`\\b(const\\s+)?struct\\s+([A-Za-z_]\\w*)\\s*${stars}${declarator}`, 'g'))].map((match) => ({
     tag: match[2],
     constant: match[1] !== undefined,
     depth: depthOf(match[3]),
-    at: match.index!,
+    start: match.index!,
+    end: match.index! + match[0].length,
   }));
-  for (const match of body.matchAll(new RegExp(`,\\s*${stars}${declarator}`, 'g'))) {
-    const declaration = declarationBefore(body, match.index!);
-    if (declaration) found.push({ ...declaration, depth: depthOf(match[1]), at: match.index! });
+  for (const match of text.matchAll(new RegExp(`,\\s*${stars}${declarator}`, 'g'))) {
+    const declaration = declarationBefore(text, match.index!);
+    if (declaration) found.push({ ...declaration, depth: depthOf(match[1]), start: match.index!, end: match.index! + match[0].length });
   }
   return found;
 }
