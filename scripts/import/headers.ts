@@ -149,8 +149,9 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
   };
   const names = sortedRecord(headers);
   const ids = new Map(Object.keys(names).map((name, id) => [name, id]));
-  const declaredIn = movedCallables(facts, (name) => functions.has(name) || macros.has(name), ids);
-  const headerIds = unmovedDeclaringHeaders(facts, (name) => (functions.has(name) || macros.has(name)) && !Object.prototype.hasOwnProperty.call(declaredIn, name), ids);
+  const isCallable = (name: string) => functions.has(name) || macros.has(name);
+  const declaredIn = movedCallables(facts, isCallable, ids);
+  const headerIds = unmovedDeclaringHeaders(facts, (name) => isCallable(name) && !Object.prototype.hasOwnProperty.call(declaredIn, name), ids);
   return {
     file: {
       schema: SCHEMA_VERSION,
@@ -168,7 +169,7 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
       headers: names,
       callables: packNameMasks(changingCallables(callables, facts.length)),
       calls: sortedRecord(reshapedCalls(functions, macros, facts.length, facts.map((fact) => new Map(Object.entries(fact.forwardingMacros))))),
-      objectLikeCalls: objectLikeCalls(facts, (name) => functions.has(name) || macros.has(name)),
+      objectLikeCalls: objectLikeCalls(facts, isCallable),
       declaredIn,
       constants: packNameMasks(vanishingConstants(facts)),
     },

@@ -253,15 +253,14 @@ export class HeaderIndex {
     if (flat !== undefined) return idsOn(flat, bit).map((id) => names[id]);
     // A name whose headers did not move: the headers that declare it on any kernel, where this one declares it.
     const entries = [...(this.declarations.functions.get(name) ?? []).filter(([, mask]) => mask & bit), ...(this.declarations.macros.get(name) ?? []).filter(([, , mask]) => mask & bit)];
-    const ids = entries.map((entry) => entry[entry.length - 1]).find((last): last is number[] => Array.isArray(last));
+    const ids = declaringIds(entries);
     return ids === undefined ? (entries.length > 0 ? undefined : []) : ids.map((id) => names[id]);
   }
 
   /** Whether the data name the headers that declare `name` (see declaringHeaders): whether a call of it can be found unreached. */
   knowsDeclaringHeaders(name: string): boolean {
     if (this.isMovedCallable(name)) return true;
-    const entries = [...(this.declarations.functions.get(name) ?? []), ...(this.declarations.macros.get(name) ?? [])];
-    return entries.some((entry) => Array.isArray(entry[entry.length - 1]));
+    return declaringIds([...(this.declarations.functions.get(name) ?? []), ...(this.declarations.macros.get(name) ?? [])]) !== undefined;
   }
 
   /** Whether the ways `name` can be called differ between the kernels with header data. */
@@ -361,6 +360,11 @@ function idsOn(flat: readonly number[], bit: number): number[] {
   const ids: number[] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) if (flat[i + 1] & bit) ids.push(flat[i]);
   return ids;
+}
+
+/** The declaring headers' ids a function's or macro's declarations carry last (headers.json.gz); undefined in older data or for moved names. */
+function declaringIds(entries: readonly (readonly unknown[])[]): number[] | undefined {
+  return entries.map((entry) => entry[entry.length - 1]).find((last): last is number[] => Array.isArray(last));
 }
 
 const MACRO_SHAPE = /^#define \S+\((\d+)(, \.\.\.)?\)$/;
