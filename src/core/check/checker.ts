@@ -478,6 +478,7 @@ export class Checker {
       isKernelHeader: (name) => this.db.headers().isKernelHeader(name),
       forcedIncludes: options.forcedIncludes,
       wholeUnit: options.namedByKbuild === true,
+      codeLinesNaming: (header, name) => this.headerReadings.codeLinesNaming(header, name),
     });
     const ownNames = new Map<string, boolean>();
     let pointerNames: Set<string> | undefined;

@@ -8,7 +8,7 @@
 // out of that kernel's compiled lines before any rule reads them.
 import type { KernelDatabase } from '../kernels/database';
 import { LineState, type IncludeResolver, type IncludedHeader, type PreprocessResult } from '../c/preprocessor';
-import { includeDirectives } from './followedIncludes';
+import { headerIncludeDirectives, includeDirectives, type IncludeDirective } from './followedIncludes';
 
 export interface FatalIncludeInput {
   db: KernelDatabase;
@@ -27,7 +27,7 @@ interface IncludeLine {
 
 /** Marks, per target, every line after the first include that certainly stops its build as not compiled. */
 export function stopAtMissingHeaders(pre: PreprocessResult, input: FatalIncludeInput): void {
-  const includes = includeLines(input.text);
+  const includes = writtenIncludes(includeDirectives(input.text));
   if (includes.length === 0) return;
   const stops = new FatalIncludes(input, new Map(pre.headers.map((header) => [header.path, header])));
   input.targets.forEach((image, slot) => {
@@ -74,12 +74,12 @@ class FatalIncludes {
 
   private includesOf(header: IncludedHeader): IncludeLine[] {
     let found = this.linesOf.get(header.path);
-    if (!found) this.linesOf.set(header.path, (found = includeLines(header.text)));
+    if (!found) this.linesOf.set(header.path, (found = writtenIncludes(headerIncludeDirectives(header))));
     return found;
   }
 }
 
 /** The `#include <…>` and `#include "…"` lines with a written name. */
-function includeLines(text: string): IncludeLine[] {
-  return includeDirectives(text).flatMap(({ line, spec, quoted, next }) => (spec === undefined || next ? [] : [{ line, spec: spec.trim(), quoted }]));
+function writtenIncludes(directives: readonly IncludeDirective[]): IncludeLine[] {
+  return directives.flatMap(({ line, spec, quoted, next }) => (spec === undefined || next ? [] : [{ line, spec: spec.trim(), quoted }]));
 }

@@ -2,6 +2,7 @@
 // include it did not read (not found, computed, or a header only the build's own -I flags
 // find) may define any macro, so what a check concludes from "nothing defines X" needs every
 // include of the file and its headers followed.
+import { LRUCache } from 'lru-cache';
 import { LineState, type IncludedHeader, type IncludeResolver } from '../c/preprocessor';
 
 export interface IncludeSight {
@@ -35,8 +36,25 @@ export interface IncludeDirective {
   next: boolean;
 }
 
+/**
+ * Headers' include lines, by path: every check asks them of every header its file reads (a
+ * kernel tree's file reads hundreds), and the texts rarely change between checks.
+ */
+const headerDirectives = new LRUCache<string, { text: string; directives: IncludeDirective[] }>({ max: 4096 });
+
+/** `includeDirectives` of a header, read once per text. */
+export function headerIncludeDirectives(header: { path: string; text: string }): IncludeDirective[] {
+  const known = headerDirectives.get(header.path);
+  if (known && known.text === header.text) return known.directives;
+  const directives = includeDirectives(header.text);
+  headerDirectives.set(header.path, { text: header.text, directives });
+  return directives;
+}
+
 /** The `#include` and `#include_next` lines of a text, in order. */
 export function includeDirectives(text: string): IncludeDirective[] {
+  // Most register headers have none: one plain search instead of a pattern tried at every line.
+  if (!text.includes('include')) return [];
   const lineOf = lineFinder(text);
   return [...text.matchAll(INCLUDE)].map(([, next, quoted, angle], i, all) => ({
     line: lineOf(all[i].index!),
@@ -52,9 +70,9 @@ export function includeDirectives(text: string): IncludeDirective[] {
  */
 export function everyIncludeFollowed({ fileName, text, lineStates, headers, resolveInclude, isKernelHeader, forcedIncludes = [] }: IncludeSight, undecided: UndecidedIncludes): boolean {
   if (forcedIncludes.some((spec) => resolveInclude?.(spec, true, fileName) === undefined)) return false;
-  const files = [{ path: fileName, text, lineStates }, ...headers];
+  const files = [{ path: fileName, text, lineStates, directives: includeDirectives(text) }, ...headers.map((header) => ({ ...header, directives: headerIncludeDirectives(header) }))];
   return files.every((file) =>
-    includeDirectives(file.text).every(({ line, spec, quoted }) => {
+    file.directives.every(({ line, spec, quoted }) => {
       const states = file.lineStates.map((perLine) => perLine[line] ?? LineState.Maybe);
       if (undecided === 'unread' && states.some((state) => state === LineState.Maybe)) return false;
       if (states.every((state) => state === LineState.Inactive)) return true;
@@ -65,7 +83,7 @@ export function everyIncludeFollowed({ fileName, text, lineStates, headers, reso
 }
 
 /** The line of an offset, for offsets asked in increasing order. */
-export function lineFinder(text: string): (offset: number) => number {
+function lineFinder(text: string): (offset: number) => number {
   let line = 0;
   let counted = 0;
   return (offset) => {

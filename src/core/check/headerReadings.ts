@@ -29,6 +29,7 @@ export class HeaderReadings {
   private readonly tags = new BoundedByPath<ReadonlySet<string>>();
   private readonly includes = new BoundedByPath<readonly IncludeLine[]>();
   private readonly namesBeforeParenthesis = new BoundedByPath<ReadonlySet<string>>();
+  private readonly wordLines = new BoundedByPath<ReadonlyMap<string, readonly number[]>>();
 
   /** Per header as one check read it (prototypes and calls both ask): a scan, not kept past the check. */
   private readonly codeless = new WeakMap<IncludedHeader, boolean>();
@@ -101,6 +102,16 @@ export class HeaderReadings {
     });
   }
 
+  /**
+   * The lines on which `name` stands as a whole word in the header's code (comments, literals
+   * and directive lines masked). A kernel tree's file reads hundreds of headers and asks this of
+   * many names: each header's code is masked and indexed once, not once per check and name.
+   */
+  codeLinesNaming(header: IncludedHeader, name: string): readonly number[] {
+    if (this.holdsNoCode(header)) return NO_LINES;
+    return this.wordLines.get(header, () => linesOfWords(maskCode(header.text))).get(name) ?? NO_LINES;
+  }
+
   /** The include directives of a workspace header. */
   includesOf(header: IncludedHeader): readonly IncludeLine[] {
     return this.includes.get(header, () => includeLines(header.text));
@@ -120,6 +131,27 @@ export class HeaderReadings {
         .map((site) => ({ ...site, name: detached(site.name) })),
     );
   }
+}
+
+const NO_LINES: readonly number[] = [];
+/** Whole words (numbers among them, skipped) and line breaks. */
+const WORD_OR_LINE_BREAK = /\w+|\n/g;
+
+/** Each identifier of a (masked) text, with the lines it stands on, its name copied apart from the text. */
+function linesOfWords(code: string): Map<string, number[]> {
+  const lines = new Map<string, number[]>();
+  let line = 0;
+  for (const [word] of code.matchAll(WORD_OR_LINE_BREAK)) {
+    if (word === '\n') {
+      line++;
+      continue;
+    }
+    if (word.charCodeAt(0) <= 57) continue;
+    const known = lines.get(word);
+    if (!known) lines.set(detached(word), [line]);
+    else if (known[known.length - 1] !== line) known.push(line);
+  }
+  return lines;
 }
 
 /**

@@ -12,41 +12,35 @@
 //   its object): a `.c` file that another includes is compiled after its includer's
 //   definitions, which this check does not see.
 import { LineState, type IncludedHeader } from '../c/preprocessor';
-import { maskCode } from '../c/statements';
-import { wordOffsets } from '../c/words';
-import { everyIncludeFollowed, lineFinder, type IncludeSight } from './followedIncludes';
+import { everyIncludeFollowed, type IncludeSight } from './followedIncludes';
 
 export interface ShimInputs extends IncludeSight {
   /** The module's Kbuild names the file's object. */
   wholeUnit: boolean;
+  /**
+   * The lines of a header on which the name stands as a word in code: a comment that names the
+   * function (enhanceio's "We shouldn't use bio_set_op_attrs anymore") is no mention.
+   */
+  codeLinesNaming: (header: IncludedHeader, name: string) => readonly number[];
 }
 
 /** Answers, for one check, whether a name the workspace defines is, for this file, the kernel's. */
 export function uncompiledShims(inputs: ShimInputs): (name: string) => boolean {
   let followed: boolean | undefined;
-  let codeOfHeaders: { text: string; lineStates: Uint8Array[] }[] | undefined;
   return (name) => {
-    // A comment that names the function (enhanceio's "We shouldn't use bio_set_op_attrs anymore") is no mention.
-    codeOfHeaders ??= inputs.headers.map((header) => ({ text: maskCode(header.text), lineStates: header.lineStates }));
-    const mentions = compiledMentions(name, codeOfHeaders);
+    const mentions = compiledMentions(name, inputs);
     return mentions !== 'compiled' && (mentions === 'uncompiled' || inputs.wholeUnit) && (followed ??= everyIncludeFollowed(inputs, 'unread'));
   };
 }
 
 /** Whether the headers mention the name on a line some target may compile, only on lines none does, or nowhere. */
-function compiledMentions(name: string, headers: readonly Pick<IncludedHeader, 'text' | 'lineStates'>[]): 'compiled' | 'uncompiled' | 'none' {
+function compiledMentions(name: string, { headers, codeLinesNaming }: ShimInputs): 'compiled' | 'uncompiled' | 'none' {
   let mentioned = false;
   for (const header of headers) {
-    for (const line of mentionLines(header.text, name)) {
+    for (const line of codeLinesNaming(header, name)) {
       if (header.lineStates.some((states) => states[line] !== LineState.Inactive)) return 'compiled';
       mentioned = true;
     }
   }
   return mentioned ? 'uncompiled' : 'none';
-}
-
-/** The lines where `name` stands as a whole word. */
-function* mentionLines(text: string, name: string): Generator<number> {
-  const lineOf = lineFinder(text);
-  for (const at of wordOffsets(text, name)) yield lineOf(at);
 }
