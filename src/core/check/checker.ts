@@ -478,7 +478,7 @@ export class Checker {
       isKernelHeader: (name) => this.db.headers().isKernelHeader(name),
       forcedIncludes: options.forcedIncludes,
       wholeUnit: options.namedByKbuild === true,
-      codeLinesNaming: (header, name) => this.headerReadings.codeLinesNaming(header, name),
+      codeWordLines: (header) => this.headerReadings.codeWordLines(header),
     });
     const ownNames = new Map<string, boolean>();
     let pointerNames: Set<string> | undefined;

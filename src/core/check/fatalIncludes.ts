@@ -30,10 +30,17 @@ export function stopAtMissingHeaders(pre: PreprocessResult, input: FatalIncludeI
   const includes = writtenIncludes(includeDirectives(input.text));
   if (includes.length === 0) return;
   const stops = new FatalIncludes(input, new Map(pre.headers.map((header) => [header.path, header])));
+  const written = [includes, ...pre.headers.map((header) => stops.includesOf(header))];
   input.targets.forEach((image, slot) => {
     if (pre.stoppedAt[slot] >= 0) return;
+    // Only a kernel header this kernel lacks stops a build: where the file and its headers name
+    // none, no include need be followed (a kernel tree's file reads hundreds of headers).
+    if (!written.some((lines) => lines.some((include) => lacksKernelHeader(input.db, include, image)))) return;
     const states = pre.lineStates[slot];
-    const stop = includes.find((include) => states[include.line] === LineState.Active && stops.stops(include, input.fileName, image, slot, new Set()));
+    // One set for all of the file's includes: a header an earlier include reached stops nothing
+    // (had it, the search would have ended there), so it need not be searched again.
+    const visited = new Set<string>();
+    const stop = includes.find((include) => states[include.line] === LineState.Active && stops.stops(include, input.fileName, image, slot, visited));
     if (stop) states.fill(LineState.Inactive, stop.line + 1);
   });
 }
@@ -55,10 +62,7 @@ class FatalIncludes {
    */
   stops(include: IncludeLine, from: string, image: number, slot: number, visited: Set<string>): boolean {
     const provided = this.workspacePath(include, from);
-    if (provided === undefined) {
-      const headers = this.input.db.headers();
-      return !include.quoted && headers.isKernelHeader(include.spec) && headers.hasHeader(include.spec, image) === false;
-    }
+    if (provided === undefined) return lacksKernelHeader(this.input.db, include, image);
     const header = this.headersByPath.get(provided);
     if (!header || visited.has(header.path)) return false;
     visited.add(header.path);
@@ -72,11 +76,17 @@ class FatalIncludes {
     return this.resolved.get(key);
   }
 
-  private includesOf(header: IncludedHeader): IncludeLine[] {
+  includesOf(header: IncludedHeader): IncludeLine[] {
     let found = this.linesOf.get(header.path);
     if (!found) this.linesOf.set(header.path, (found = writtenIncludes(headerIncludeDirectives(header))));
     return found;
   }
+}
+
+/** Whether `#include <name>` names a kernel header that the image's headers lack. */
+function lacksKernelHeader(db: KernelDatabase, include: IncludeLine, image: number): boolean {
+  const headers = db.headers();
+  return !include.quoted && headers.isKernelHeader(include.spec) && headers.hasHeader(include.spec, image) === false;
 }
 
 /** The `#include <…>` and `#include "…"` lines with a written name. */

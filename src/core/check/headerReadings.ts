@@ -103,13 +103,14 @@ export class HeaderReadings {
   }
 
   /**
-   * The lines on which `name` stands as a whole word in the header's code (comments, literals
-   * and directive lines masked). A kernel tree's file reads hundreds of headers and asks this of
-   * many names: each header's code is masked and indexed once, not once per check and name.
+   * The lines on which each name stands as a whole word in the header's code (comments,
+   * literals and directive lines masked). A kernel tree's file reads hundreds of headers and
+   * asks this of many names: each header's code is masked and indexed once, not once per check
+   * and name.
    */
-  codeLinesNaming(header: IncludedHeader, name: string): readonly number[] {
-    if (this.holdsNoCode(header)) return NO_LINES;
-    return this.wordLines.get(header, () => linesOfWords(maskCode(header.text))).get(name) ?? NO_LINES;
+  codeWordLines(header: IncludedHeader): ReadonlyMap<string, readonly number[]> {
+    if (this.holdsNoCode(header)) return NO_WORDS;
+    return this.wordLines.get(header, () => linesOfWords(maskCode(header.text)));
   }
 
   /** The include directives of a workspace header. */
@@ -133,7 +134,7 @@ export class HeaderReadings {
   }
 }
 
-const NO_LINES: readonly number[] = [];
+const NO_WORDS: ReadonlyMap<string, readonly number[]> = new Map();
 /** Whole words (numbers among them, skipped) and line breaks. */
 const WORD_OR_LINE_BREAK = /\w+|\n/g;
 

@@ -55,12 +55,19 @@ export function includeRoots(input: IncludeRootsInput): (string[] | undefined)[]
     { path: input.fileName, includes: includeLines(input.text), lineStates: pre.lineStates },
     ...pre.headers.map((header: IncludedHeader) => ({ path: header.path, includes: input.includesOf?.(header) ?? includeLines(header.text), lineStates: header.lineStates })),
   ];
+  // Where the workspace finds an include does not depend on the target: asked once for all.
+  const resolved = new Map<string, ReturnType<IncludeResolver>>();
+  const resolve = (spec: string, quoted: boolean, from: string) => {
+    const key = `${quoted ? '"' : '<'}${spec}\u0000${from}`;
+    if (!resolved.has(key)) resolved.set(key, input.resolveInclude?.(spec, quoted, from));
+    return resolved.get(key);
+  };
   return targets.map((image, slot) => {
     if (!headers.covers(image)) return undefined;
     const roots = new Set(KBUILD_FORCED_HEADERS.filter((name) => headers.hasHeader(name, image) === true));
     const forced = roots.size;
     const kernelName = (spec: string, quoted: boolean, from: string, next = false): string | null | undefined => {
-      const own = input.resolveInclude?.(spec, quoted, from);
+      const own = resolve(spec, quoted, from);
       // The workspace's own, read by the preprocessor; but a backport layer's `#include_next
       // <linux/if_bridge.h>` in its own linux/if_bridge.h goes on to the kernel's.
       if (own !== undefined && !(next && own.path === from)) return null;

@@ -18,26 +18,34 @@ export interface ShimInputs extends IncludeSight {
   /** The module's Kbuild names the file's object. */
   wholeUnit: boolean;
   /**
-   * The lines of a header on which the name stands as a word in code: a comment that names the
-   * function (enhanceio's "We shouldn't use bio_set_op_attrs anymore") is no mention.
+   * The lines of a header on which each name stands as a word in code: a comment that names
+   * the function (enhanceio's "We shouldn't use bio_set_op_attrs anymore") is no mention.
    */
-  codeLinesNaming: (header: IncludedHeader, name: string) => readonly number[];
+  codeWordLines: (header: IncludedHeader) => ReadonlyMap<string, readonly number[]>;
+}
+
+/** A header the file reads, with the lines each word stands on in its code. */
+interface HeaderWords {
+  header: IncludedHeader;
+  lines: ReadonlyMap<string, readonly number[]>;
 }
 
 /** Answers, for one check, whether a name the workspace defines is, for this file, the kernel's. */
 export function uncompiledShims(inputs: ShimInputs): (name: string) => boolean {
   let followed: boolean | undefined;
+  let headerWords: HeaderWords[] | undefined;
   return (name) => {
-    const mentions = compiledMentions(name, inputs);
+    headerWords ??= inputs.headers.map((header) => ({ header, lines: inputs.codeWordLines(header) }));
+    const mentions = compiledMentions(name, headerWords);
     return mentions !== 'compiled' && (mentions === 'uncompiled' || inputs.wholeUnit) && (followed ??= everyIncludeFollowed(inputs, 'unread'));
   };
 }
 
 /** Whether the headers mention the name on a line some target may compile, only on lines none does, or nowhere. */
-function compiledMentions(name: string, { headers, codeLinesNaming }: ShimInputs): 'compiled' | 'uncompiled' | 'none' {
+function compiledMentions(name: string, headers: readonly HeaderWords[]): 'compiled' | 'uncompiled' | 'none' {
   let mentioned = false;
-  for (const header of headers) {
-    for (const line of codeLinesNaming(header, name)) {
+  for (const { header, lines } of headers) {
+    for (const line of lines.get(name) ?? []) {
       if (header.lineStates.some((states) => states[line] !== LineState.Inactive)) return 'compiled';
       mentioned = true;
     }
