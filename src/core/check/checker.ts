@@ -496,6 +496,13 @@ export class Checker {
       return own;
     };
     const { masked, isDirectiveLine, sites } = code;
+    // Asked for every call that passes one of the driver's macros: each is looked up once.
+    const listMacros = new Map<string, boolean>();
+    const standsForSeveral = (macro: string) => {
+      let several = listMacros.get(macro);
+      if (several === undefined) listMacros.set(macro, (several = mayStandForSeveral(macro, [text, ...pre.headers.map((header) => header.text)])));
+      return several;
+    };
     return [
       ...missingHeaderFindings(context, {
         includes,
@@ -541,7 +548,7 @@ export class Checker {
         leftOut,
         definedByDriver,
         isMacro: (name) => pre.definedMacros.has(name),
-        mayStandForSeveral: (argument) => /^[A-Za-z_]\w*$/.test(argument) && pre.definedMacros.has(argument) && mayStandForSeveral(argument, [text, ...pre.headers.map((header) => header.text)]),
+        mayStandForSeveral: (argument) => /^[A-Za-z_]\w*$/.test(argument) && pre.definedMacros.has(argument) && standsForSeveral(argument),
         memberType,
       }),
       ...undeclaredConstantFindings(context, {
