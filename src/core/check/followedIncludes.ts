@@ -38,12 +38,18 @@ export interface IncludeDirective {
 
 /**
  * Headers' include lines, by path: every check asks them of every header its file reads (a
- * kernel tree's file reads hundreds), and the texts rarely change between checks.
+ * kernel tree's file reads hundreds), and the texts rarely change between checks. Bounded by
+ * the texts' length, since each entry keeps its text to tell a changed one.
  */
-const headerDirectives = new LRUCache<string, { text: string; directives: IncludeDirective[] }>({ max: 4096 });
+const headerDirectives = new LRUCache<string, { text: string; directives: IncludeDirective[] }>({
+  maxSize: 8 * 1024 * 1024,
+  sizeCalculation: (entry, path) => entry.text.length + path.length + 64 * (entry.directives.length + 1),
+});
 
 /** `includeDirectives` of a header, read once per text. */
 export function headerIncludeDirectives(header: { path: string; text: string }): IncludeDirective[] {
+  // A header that includes nothing (most register headers) costs one search, and is not kept.
+  if (!header.text.includes('include')) return [];
   const known = headerDirectives.get(header.path);
   if (known && known.text === header.text) return known.directives;
   const directives = includeDirectives(header.text);

@@ -29,7 +29,8 @@ export class HeaderReadings {
   private readonly tags = new BoundedByPath<ReadonlySet<string>>();
   private readonly includes = new BoundedByPath<readonly IncludeLine[]>();
   private readonly namesBeforeParenthesis = new BoundedByPath<ReadonlySet<string>>();
-  private readonly wordLines = new BoundedByPath<ReadonlyMap<string, readonly number[]>>();
+  /** Each entry is a few times its header's text: counted as such. */
+  private readonly wordLines = new BoundedByPath<ReadonlyMap<string, readonly number[]>>((words) => 64 * words.size);
 
   /** Per header as one check read it (prototypes and calls both ask): a scan, not kept past the check. */
   private readonly codeless = new WeakMap<IncludedHeader, boolean>();
@@ -172,10 +173,12 @@ function detachedSignatures(functions: Map<string, FunctionSignature[]>): Map<st
 
 /** A value per header path, recomputed when the header's text changes. */
 class BoundedByPath<T> {
-  private readonly entries = new LRUCache<string, { text: string; value: T }>({
-    maxSize: MAX_KEPT_HEADER_CHARS,
-    sizeCalculation: (entry, path) => entry.text.length + path.length + 64,
-  });
+  private readonly entries: LRUCache<string, { text: string; value: T }>;
+
+  /** `weigh`: what a value costs beyond its text, in characters' worth, where it grows with the text. */
+  constructor(weigh: (value: T) => number = () => 0) {
+    this.entries = new LRUCache({ maxSize: MAX_KEPT_HEADER_CHARS, sizeCalculation: (entry, path) => entry.text.length + path.length + 64 + weigh(entry.value) });
+  }
 
   get(header: IncludedHeader, compute: () => T): T {
     const known = this.entries.get(header.path);
