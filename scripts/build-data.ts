@@ -16,6 +16,7 @@ import { DEBIAN_SOURCE_NOTE, debianImage, importDebianTypes } from './import/deb
 import { scanKernelHeaders, X86_SEARCH_FOLDERS, type HeaderFacts } from './import/headerFacts';
 import { headersFile, headersFileBytes, typedefsFile } from './import/headers';
 import { importUbuntuTypes, readUbuntuImages, UBUNTU_SOURCE_NOTE } from './import/ubuntu';
+import { droppedGlobalFunctions } from './import/olderFunctions';
 import { DatabaseWriter } from './import/writer';
 
 export { readStatusSection } from './import/ubuntu';
@@ -74,6 +75,8 @@ export async function buildDatabase(options: BuildOptions): Promise<BuildSummary
   const fallbackLines = importUbuntuTypes(options.source, ubuntu.images, parser.parser, writer, indexOf);
   ubuntu.images.forEach((image, i) => writer.config(indexOf(image.label), ubuntu.configs[i]));
 
+  // Watched for in every kernel's headers: those none spells are functions a driver can no longer call.
+  const olderFunctions = droppedGlobalFunctions(options.source, ubuntu.images);
   const headerImages: number[] = [];
   const facts: HeaderFacts[] = [];
   const typedefImages: number[] = [];
@@ -84,7 +87,7 @@ export async function buildDatabase(options: BuildOptions): Promise<BuildSummary
     log(`Debian ${pinned.label}: ${kernel.modules} modules with BTF, ${kernel.modulesWithoutBtf} without, ${kernel.definitions.size} names; headers`);
     if (kernel.modules === 0) images[indexOf(pinned.label)] = debianImage(pinned, false);
     const environment = { versionCode: images[indexOf(pinned.label)].versionCode, config: (symbol: string) => kernel.config.get(symbol) };
-    const kernelFacts = kernel.headerRoots.length > 0 ? await scanKernelHeaders(kernel.headerRoots, parser, X86_SEARCH_FOLDERS, environment) : undefined;
+    const kernelFacts = kernel.headerRoots.length > 0 ? await scanKernelHeaders(kernel.headerRoots, parser, X86_SEARCH_FOLDERS, environment, olderFunctions) : undefined;
     const publicNames = kernelFacts ? new Set(Object.keys(kernelFacts.definitions)) : undefined;
     importDebianTypes(kernel, indexOf(pinned.label), writer, publicNames);
     typedefImages.push(indexOf(pinned.label));
@@ -97,7 +100,7 @@ export async function buildDatabase(options: BuildOptions): Promise<BuildSummary
 
   const defined = new Set(facts.flatMap((fact) => Object.keys(fact.definitions)));
   if (facts.length > 0) writer.markUnheadered((key) => defined.has(key));
-  const headers = headersFile(headerImages, facts);
+  const headers = headersFile(headerImages, facts, olderFunctions);
   const bytes = writer.write(options.out, `${UBUNTU_SOURCE_NOTE}; ${DEBIAN_SOURCE_NOTE}`, {
     'headers.json.gz': headersFileBytes(headers.file),
     'header-names.json.gz': headersFileBytes(headers.names),

@@ -54,6 +54,12 @@ export interface HeaderFacts {
    * none (no macro, enumerator, variable or type), so code using it does not compile.
    */
   spelledConstants: Set<string>;
+  /**
+   * Of the names the caller watches (functions of older kernels), those the headers' code or
+   * directives spell anywhere, under any condition: a declaration in any form (a prototype, a
+   * macro, `extern fs_param_type fs_param_is_u32`) spells its name.
+   */
+  spelledWatched: Set<string>;
   /** Functions made by token pasting in generator macros (`__PAGEFLAG(Slab, …)` makes PageSlab; pastedNames.ts). */
   pastedFunctions: string[];
   /** Name -> the headers that make it callable: a prototype, an inline definition, a function-like or object-like macro; sorted. */
@@ -817,6 +823,14 @@ function readTree(root: Node, into: FileFacts): void {
 
 const CONSTANT_WORD = /\b[A-Z_][A-Z0-9_]*[A-Z][A-Z0-9_]*\b/g;
 
+const WORD = /\b[A-Za-z_]\w*/g;
+
+/** The words of `uncommented` that `watched` holds (see HeaderFacts.spelledWatched), into `into`. */
+function readWatchedWords(uncommented: string, watched: ReadonlySet<string>, into: Set<string>): void {
+  if (watched.size === 0) return;
+  for (const match of uncommented.matchAll(WORD)) if (watched.has(match[0])) into.add(match[0]);
+}
+
 /** The words in capitals of `uncommented` (see HeaderFacts.spelledConstants), into `into`. */
 function readConstantWords(uncommented: string, into: Set<string>): void {
   for (const match of uncommented.matchAll(CONSTANT_WORD)) into.add(match[0]);
@@ -915,7 +929,14 @@ function compiledHeader(text: string, name: string, kernel: KernelEnvironment): 
  * preprocessed with that kernel's version and config, and what it certainly leaves out is
  * not counted (a function declared only under an option the kernel turns off).
  */
-export async function scanKernelHeaders(roots: string[], parser: CParser, folders: string[] = X86_SEARCH_FOLDERS, kernel?: KernelEnvironment): Promise<HeaderFacts> {
+export async function scanKernelHeaders(
+  roots: string[],
+  parser: CParser,
+  folders: string[] = X86_SEARCH_FOLDERS,
+  kernel?: KernelEnvironment,
+  /** Names to look for anywhere in the headers (HeaderFacts.spelledWatched). */
+  watched: ReadonlySet<string> = new Set(),
+): Promise<HeaderFacts> {
   const headerTree = collectHeaders(roots, folders);
   const { names, files } = headerTree;
   const includes = new Map<string, Set<string>>();
@@ -936,6 +957,7 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
   const generatorCalls: (LineStartCall & { header: string })[] = [];
   const objectMacros = new Set<string>();
   const spelledConstants = new Set<string>();
+  const spelledWatched = new Set<string>();
   const callableHeaders = new Map<string, Set<string>>();
   const ts = parser.parser;
 
@@ -950,7 +972,9 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
 
     const uncommented = blankComments(raw);
     // Every branch counts: only a name no header spells at all is certainly undeclared.
-    readConstantWords(compiled ? blankComments(read) : uncommented, spelledConstants);
+    const everyBranch = compiled ? blankComments(read) : uncommented;
+    readConstantWords(everyBranch, spelledConstants);
+    readWatchedWords(everyBranch, watched, spelledWatched);
     for (const line of includeLines(uncommented, compiled?.states)) {
       const reached = includedHeaders(headerTree, line, file.path);
       // A header no search folder has, under an undecided condition (acenv.h's <stdlib.h> under
@@ -1058,6 +1082,7 @@ export async function scanKernelHeaders(roots: string[], parser: CParser, folder
     forwardingMacros: sortedRecord(forwardingMacros(bodies), (target) => target),
     objectMacros: [...objectMacros].sort(compare),
     spelledConstants,
+    spelledWatched,
     pastedFunctions: [...pasted].sort(compare),
     callableHeaders: sortedRecord(callableHeaders, (set) => [...set].sort(compare)),
     includes: sortedRecord(includes, (set) => [...set].sort(compare)),

@@ -101,8 +101,17 @@ export function vanishingConstants(facts: readonly HeaderFacts[]): Map<string, n
   return constants;
 }
 
-/** `facts[i]` belongs to the kernel at database index `images[i]`. */
-export function headersFile(images: number[], facts: HeaderFacts[]): { file: HeadersFile; names: HeaderNamesFile; aliases: MemberAliasesFile } {
+/**
+ * The watched older functions (see olderFunctions.ts) that no kernel's headers spell or make
+ * by token pasting: undeclared on every one of them.
+ */
+function retiredFunctions(facts: readonly HeaderFacts[], olderFunctions: ReadonlySet<string>): string[] {
+  const pasted = new Set(facts.flatMap((fact) => fact.pastedFunctions));
+  return [...olderFunctions].filter((name) => !pasted.has(name) && !facts.some((fact) => fact.spelledWatched.has(name))).sort();
+}
+
+/** `facts[i]` belongs to the kernel at database index `images[i]`; `olderFunctions` were watched for by every scan. */
+export function headersFile(images: number[], facts: HeaderFacts[], olderFunctions: ReadonlySet<string> = new Set()): { file: HeadersFile; names: HeaderNamesFile; aliases: MemberAliasesFile } {
   if (images.length > 30) throw new Error('header masks hold 30 kernels at most');
   const headers = new Map<string, number>();
   const definitions = new Map<string, [string, number][]>();
@@ -172,6 +181,7 @@ export function headersFile(images: number[], facts: HeaderFacts[]): { file: Hea
       objectLikeCalls: objectLikeCalls(facts, isCallable),
       declaredIn,
       constants: packNameMasks(vanishingConstants(facts)),
+      retiredFunctions: retiredFunctions(facts, olderFunctions),
     },
     aliases: { schema: SCHEMA_VERSION, images, aliases: sortFacts(aliases) },
   };

@@ -326,3 +326,31 @@ describe('scanKernelHeaders', () => {
     });
   });
 });
+
+describe('scanKernelHeaders: names of older kernels', () => {
+  it('finds which watched names the headers spell in code or directives, under any condition, and not in comments alone', async () => {
+    const cParser = await loadCParser(wasmLocation());
+    const root = mkdtempSync(join(tmpdir(), 'kernel-compat-watched-'));
+    try {
+      mkdirSync(join(root, 'common', 'include', 'linux'), { recursive: true });
+      mkdirSync(join(root, 'amd64', 'include'), { recursive: true });
+      writeFileSync(
+        join(root, 'common', 'include', 'linux', 'demo.h'),
+        [
+          '/* do_gettimeofday() is gone: use ktime_get_real_ts64() */',
+          'extern fs_param_type fs_param_is_u32;',
+          '#ifdef CONFIG_NEVER_SET',
+          'void blk_init_queue(void);',
+          '#endif',
+          '#define flush_tlb_mm_range(mm) do { } while (0)',
+          '',
+        ].join('\n'),
+      );
+      const watched = new Set(['do_gettimeofday', 'fs_param_is_u32', 'blk_init_queue', 'flush_tlb_mm_range', 'set_fs']);
+      const scanned = await scanKernelHeaders([join(root, 'common'), join(root, 'amd64')], cParser, undefined, { versionCode: 0x60100, config: () => undefined }, watched);
+      assert.deepEqual([...scanned.spelledWatched].sort(), ['blk_init_queue', 'flush_tlb_mm_range', 'fs_param_is_u32']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

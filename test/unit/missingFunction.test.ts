@@ -239,6 +239,41 @@ static int gost_setkey(struct crypto_cipher *tfm, const u8 *key, unsigned int le
     assert.deepEqual(rows(constant, '6.1,6.12'), []);
   });
 
+  it("warns at a call of a function older kernels had that no Debian kernel's headers declare (do_gettimeofday, gone in 5.0; blk_init_queue, gone in 5.0)", () => {
+    // gcc-12 against Debian's 6.1 and 6.12 headers: "9:9: error: implicit declaration of function 'do_gettimeofday'", "16:35: … 'blk_init_queue'".
+    const text = (guard: boolean) =>
+      [
+        '#include <linux/module.h>',
+        '#include <linux/ktime.h>',
+        '#include <linux/blkdev.h>',
+        '',
+        'static int demo_init(void)',
+        '{',
+        '\tstruct timespec64 ts;',
+        '',
+        ...(guard ? ['#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 0, 0)', '\tdo_gettimeofday(&ts);', '#endif'] : ['\tdo_gettimeofday(&ts);']),
+        '\tktime_get_real_ts64(&ts);',
+        '\treturn 0;',
+        '}',
+        '',
+        'static void demo_exit(void)',
+        '{',
+        '\tstruct request_queue *q = blk_init_queue(NULL, NULL);',
+        '\t(void)q;',
+        '}',
+        '',
+      ].join('\n');
+    assert.deepEqual(rows(text(false), '5.10,6.1,6.12,7.2,7.3'), [
+      'warning 9:2-17 [5.10,6.1,6.12,7.2,7.3] `do_gettimeofday` is not declared by the kernel headers of 5.10–7.3, so the call does not compile there',
+      'warning 16:28-42 [5.10,6.1,6.12,7.2,7.3] `blk_init_queue` is not declared by the kernel headers of 5.10–7.3, so the call does not compile there',
+    ]);
+    assert.deepEqual(rows(text(true), '5.10,6.1'), ['warning 18:28-42 [5.10,6.1] `blk_init_queue` is not declared by the kernel headers of 5.10–6.1, so the call does not compile there']);
+    // A function the kernel never had (the driver's own, in a file not shown) stays unjudged, and so does one the driver declares.
+    assert.deepEqual(rows('void f(void) { my_board_reset(1); }\n', '6.1'), []);
+    assert.deepEqual(rows('void do_gettimeofday(struct timespec64 *ts);\nvoid f(struct timespec64 *ts) { do_gettimeofday(ts); }\n', '6.1'), []);
+    assert.equal(db.headers().isRetiredFunction('ktime_get_real_ts64'), false, 'a function the kernels still declare');
+  });
+
   it('reports the first call only, as gcc reports an undeclared function once per file', () => {
     const text = '#include <linux/string.h>\nstatic void a(char *d) { strlcpy(d, "x", 2); }\nstatic void b(char *d) { strlcpy(d, "y", 2); }\n';
     assert.deepEqual(rows(text, '6.1,6.12'), ['warning 2:26-33 [6.12] `strlcpy` is not declared by the kernel headers of 6.12, so the call does not compile there']);

@@ -61,6 +61,7 @@ describe('pasted names in the header data', () => {
       forwardingMacros: {},
       objectMacros: [],
       spelledConstants: new Set<string>(),
+      spelledWatched: new Set<string>(),
       pastedFunctions: pasted,
       callableHeaders: {},
       memberAliases: {},

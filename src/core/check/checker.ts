@@ -256,10 +256,10 @@ export class Checker {
     };
   }
 
-  /** The names `missing-function` judges: kernel functions and macros whose declaration differs between the kernels with header data, or whose declaring headers the data name. */
+  /** The names `missing-function` judges: kernel functions and macros whose declaration differs between the kernels with header data, or whose declaring headers the data name, and older kernels' functions none of them declares. */
   private isKernelCallable(name: string): boolean {
     const headers = this.db.headers();
-    return headers.isKernelCallable(name) || headers.knowsDeclaringHeaders(name);
+    return headers.isKernelCallable(name) || headers.knowsDeclaringHeaders(name) || headers.isRetiredFunction(name);
   }
 
   /** Drops the trees kept for a document (on close). */

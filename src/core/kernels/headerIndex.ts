@@ -62,6 +62,7 @@ export class HeaderIndex {
   private callableMasks?: NameMaskTable;
   private constantMasks?: NameMaskTable;
   private objectLikeNames?: ReadonlySet<string>;
+  private retiredNames?: ReadonlySet<string>;
 
   /** `images`: the kernels with header data, in the files' bit order; the loaders read each file. */
   constructor(
@@ -125,14 +126,25 @@ export class HeaderIndex {
 
   /**
    * Whether the image's headers declare `name` as a function or a macro, for the names whose
-   * declaration changes between the kernels with header data (the others are true: every one
-   * of them declares it, or none does); undefined without header data.
+   * declaration changes between the kernels with header data, and for older kernels' functions
+   * none of them declares (see isRetiredFunction); true for others (every one of them declares
+   * it, or none does); undefined without header data.
    */
   declares(name: string, image: number): boolean | undefined {
     const bit = this.bits.get(image);
     if (bit === undefined) return undefined;
     const mask = this.callables.get(name);
-    return mask === undefined ? true : (mask & bit) !== 0;
+    if (mask === undefined) return !this.isRetiredFunction(name);
+    return (mask & bit) !== 0;
+  }
+
+  /**
+   * Whether `name` is a function older kernels had (a global of some Ubuntu image's vmlinux)
+   * that no header of any kernel with header data spells: `do_gettimeofday`, `blk_init_queue`.
+   */
+  isRetiredFunction(name: string): boolean {
+    this.retiredNames ??= new Set(this.names.retiredFunctions ?? []);
+    return this.retiredNames.has(name);
   }
 
   /**

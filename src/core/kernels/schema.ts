@@ -216,6 +216,12 @@ export interface HeaderNamesFile {
    * headers spell them: what `undeclared-constant` asks per use. Optional: older data has none.
    */
   constants?: NameMasks;
+  /**
+   * Functions of older kernels (global in some Ubuntu image's vmlinux BTF) that none of those
+   * kernels' headers spell at all, sorted: `do_gettimeofday`, `blk_init_queue`. A call of one
+   * does not compile on any of them. Optional: older data has none.
+   */
+  retiredFunctions?: string[];
 }
 
 /**

@@ -1,8 +1,9 @@
 // Rule `missing-function`: a call to a function or macro that a targeted kernel's headers do
 // not declare, where the driver does not define it either. gcc stops there ("implicit
 // declaration of function"). Judged only on kernels whose headers were read (the Debian ones),
-// only on certainly compiled lines, and only for names some kernel's headers do declare: a
-// name no kernel declares is the driver's own, or a builtin, and is left alone.
+// only on certainly compiled lines, and only for names some kernel's headers do declare, or
+// that older kernels had as functions (do_gettimeofday): another name no kernel declares is
+// the driver's own, or a builtin, and is left alone.
 import type { KernelDatabase } from '../kernels/database';
 import { describeImages } from '../kernels/history';
 import { lineRange, type Finding } from '../check/findings';
@@ -104,7 +105,7 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
   const known = new Map<string, boolean>();
   const isCandidate = (name: string) => {
     let candidate = known.get(name);
-    if (candidate === undefined) known.set(name, (candidate = (headers.isKernelCallable(name) || headers.knowsDeclaringHeaders(name)) && !isCompilerProvidedName(name) && !input.definedByDriver(name)));
+    if (candidate === undefined) known.set(name, (candidate = (headers.isKernelCallable(name) || headers.knowsDeclaringHeaders(name) || headers.isRetiredFunction(name)) && !isCompilerProvidedName(name) && !input.definedByDriver(name)));
     return candidate;
   };
   // A kernel that declares the name only in headers the file's build never reads: gcc sees no declaration either.
