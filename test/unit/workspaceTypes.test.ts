@@ -86,6 +86,17 @@ describe('the driver\'s own types across its workspace', () => {
     assert.deepEqual([...types.callables], ['probe']);
   });
 
+  it('keeps pointers to functions declared at file scope as callables, not a struct\'s members or a local', () => {
+    const helpers = [
+      'static int (*bpf_probe_read)(void *dst, int size, void *unsafe_ptr) = (void *)BPF_FUNC_probe_read;',
+      'static u64 (**table_entry)(void);',
+      'struct ops { int (*open)(void); };',
+      'static void run(void) { int (*local)(void) = 0; }',
+      '',
+    ].join('\n');
+    assert.deepEqual([...readFileTypes(checker.parser, helpers).callables], ['bpf_probe_read', 'table_entry', 'run']);
+  });
+
   it('keeps macros a call may reach as callables, not register numbers', () => {
     const registers = [
       '#define mmGRBM_STATUS 0x2004',

@@ -199,12 +199,19 @@ function isIncludeGuard(block: Node): boolean {
   return first?.type === 'preproc_def' && first.childForFieldName('name')?.text === name;
 }
 
-/** The name a function definition or prototype declares (`static int f(void) { … }`, `int g(int);`). */
+/**
+ * The name a function definition or prototype declares (`static int f(void) { … }`, `int
+ * g(int);`), or a pointer to function (`static u64 (*bpf_get_current_task)(void) = …;`, as BPF
+ * programs declare their helpers): a call of that name calls it.
+ */
 function readFunctionName(node: Node, found: FoundTypes): void {
   for (const declarator of node.childrenForFieldName('declarator')) {
     let current: Node | null = declarator;
     for (let depth = 0; current && depth < 8 && current.type !== 'function_declarator'; depth++) current = current.childForFieldName('declarator');
-    const name = current?.childForFieldName('declarator');
+    let name = current?.childForFieldName('declarator') ?? null;
+    for (let depth = 0; name && depth < 4 && (name.type === 'parenthesized_declarator' || name.type === 'pointer_declarator'); depth++) {
+      name = name.type === 'parenthesized_declarator' ? name.namedChildren.find((child) => child?.type !== 'comment') ?? null : name.childForFieldName('declarator');
+    }
     if (name?.type === 'identifier') found.callables.add(name.text);
   }
 }
