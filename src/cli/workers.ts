@@ -21,7 +21,8 @@ const BATCH_FILES = 16;
  * drivers/ on 2 threads. With the limit V8 collects sooner. Since the workspace index left the
  * threads' heaps, 640 MB costs no time: drivers/ peaked at 0.95-0.96 GB in 102.5-102.7 s, where
  * 1 GB gave 1.05-1.09 GB in 103.9-108.4 s (i915: 5.7 s either way); 512 MB saved nothing more
- * (0.97 GB).
+ * (0.97 GB). Later, on a slower machine: 384 MB peaked at 954 MB against 1,112 MB, but took
+ * 180.7 s against 164.6 s, the collector running that much more.
  */
 const WORKER_HEAP_MB = 640;
 /** Batches handed out beyond the oldest unfinished one: bounds the outcomes held back for ordering. */
