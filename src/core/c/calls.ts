@@ -80,7 +80,12 @@ function variableSyntax(name: string): RegExp {
 }
 
 /** Call sites of `masked`, one line at a time, skipping the lines `skipLine` names (directives). */
-export function callSites(masked: string, skipLine: (line: number) => boolean): CallSite[] {
+export function callSites(
+  masked: string,
+  skipLine: (line: number) => boolean,
+  /** Receives the names the text declares or defines as functions (`static int f(void) {`), which are no calls. */
+  declared?: Set<string>,
+): CallSite[] {
   const sites: CallSite[] = [];
   // Braces open at the start of the line, outside directives: 0 is file scope.
   let depth = 0;
@@ -105,7 +110,10 @@ export function callSites(masked: string, skipLine: (line: number) => boolean): 
       // `int (*rows)[4]`), not a call; `kzalloc_obj(*h);` is one.
       if (/^\(\s*\*\s*[A-Za-z_]\w*\s*\)\s*[([]/.test(text.slice(start + match[0].length - 1))) continue;
       // Not a macro-style name: `static DEFINE_SEMAPHORE(lock);` calls a kernel macro.
-      if (!isMacroStyleName(name) && isDeclaratorName(before, depthAtStart <= 0 ? codeBefore : ';') && PARAMETER_LIST.test(text.slice(start + match[0].length, start + match[0].length + 200))) continue;
+      if (!isMacroStyleName(name) && isDeclaratorName(before, depthAtStart <= 0 ? codeBefore : ';') && PARAMETER_LIST.test(text.slice(start + match[0].length, start + match[0].length + 200))) {
+        declared?.add(name);
+        continue;
+      }
       const fileScope = depthAtStart <= 0 && before === '' && (codeBefore === '' || codeBefore === ';' || codeBefore === '}');
       sites.push({ line, name, startColumn: start, endColumn: start + name.length, ...(fileScope ? { fileScope: true as const } : {}) });
     }

@@ -105,6 +105,11 @@ interface CodeText {
   masked: string;
   isDirectiveLine: (line: number) => boolean;
   sites: CallSite[];
+  /**
+   * The functions the text declares or defines, read from the text: where the parse of a broken
+   * file nests the definitions in an error, the parse tree does not give them (i915_cmd_parser.c).
+   */
+  declared: ReadonlySet<string>;
 }
 
 export class Checker {
@@ -382,7 +387,8 @@ export class Checker {
   private codeOf(text: string, file: PreprocessedFile): CodeText {
     const masked = maskCode(text);
     const isDirectiveLine = (line: number) => file.pre.directiveLines[line] === 1;
-    return { masked, isDirectiveLine, sites: callSites(masked, isDirectiveLine) };
+    const declared = new Set<string>();
+    return { masked, isDirectiveLine, sites: callSites(masked, isDirectiveLine, declared), declared };
   }
 
   /**
@@ -487,6 +493,7 @@ export class Checker {
       if (own === undefined) {
         own =
           union.functions.has(name) ||
+          code.declared.has(name) ||
           pre.definedMacros.has(name) ||
           (pointerNames ??= functionPointerNames(code.masked)).has(name) ||
           inIncludedSource(name) ||
@@ -658,7 +665,7 @@ function inFileOrder(sites: CallSite[]): CallSite[] {
 
 /** The code of a text that holds only directives, comments and blank lines: no call. The mask is read only around calls, usages and mentions, which it has none of. */
 function codelessCode(file: PreprocessedFile): CodeText {
-  return { masked: '', isDirectiveLine: (line) => file.pre.directiveLines[line] === 1, sites: [] };
+  return { masked: '', isDirectiveLine: (line) => file.pre.directiveLines[line] === 1, sites: [], declared: new Set() };
 }
 
 /** The key the trees of a document's re-check slices are kept under. */
