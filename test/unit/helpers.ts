@@ -7,6 +7,7 @@ import { openBundledDatabase } from '../../src/cli/database';
 import { run } from '../../src/cli/main';
 import { packageRoot } from '../../src/cli/paths';
 import type { KernelDatabase } from '../../src/core/kernels/database';
+import type { HeaderFacts } from '../../scripts/import/headerFacts';
 
 let database: KernelDatabase | undefined;
 
@@ -17,6 +18,27 @@ export function bundledDatabase(): KernelDatabase {
 export const fixturesDir = join(packageRoot, 'test', 'fixtures');
 export const sharedDataDir = resolve(packageRoot, '..', 'shared', 'data');
 export const sharedDataPresent = existsSync(join(sharedDataDir, 'depsurf', 'struct'));
+
+/** One kernel's header facts with nothing in them but `facts`: what the importer's tables read. */
+export function headerFacts(facts: Partial<HeaderFacts>): HeaderFacts {
+  return {
+    headers: [],
+    definitions: {},
+    functions: {},
+    macros: {},
+    droppingMacros: {},
+    forwardingMacros: {},
+    objectMacros: [],
+    spelledConstants: new Set(),
+    spelledWatched: new Set(),
+    pastedFunctions: [],
+    callableHeaders: {},
+    memberAliases: {},
+    includes: {},
+    openHeaders: [],
+    ...facts,
+  };
+}
 
 /** A finding as `check --format json` prints it, its file relative to the folder checked. */
 export interface ReportedFinding {

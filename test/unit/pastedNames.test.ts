@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { macroBodies } from '../../scripts/import/droppingMacros';
 import { lineStartCalls, PastedNames } from '../../scripts/import/pastedNames';
-import type { HeaderFacts } from '../../scripts/import/headerFacts';
+import { headerFacts } from './helpers';
 import { headersFile } from '../../scripts/import/headers';
 import { NameMaskTable } from '../../src/core/kernels/nameMasks';
 
@@ -52,22 +52,10 @@ describe('functions made by token pasting in kernel headers', () => {
 describe('pasted names in the header data', () => {
   /** One kernel's facts: only what the callables table reads. */
   const facts = (functions: string[], pasted: string[]) =>
-    ({
-      headers: [],
-      definitions: {},
+    headerFacts({
       functions: Object.fromEntries(functions.map((name) => [name, [{ returnType: 'int', parameters: ['struct page *'], variadic: false, inline: true, header: 'linux/page-flags.h' }]])),
-      macros: {},
-      droppingMacros: {},
-      forwardingMacros: {},
-      objectMacros: [],
-      spelledConstants: new Set<string>(),
-      spelledWatched: new Set<string>(),
       pastedFunctions: pasted,
-      callableHeaders: {},
-      memberAliases: {},
-      includes: {},
-      openHeaders: [],
-    }) as HeaderFacts;
+    });
 
   it('counts a pasted name as declared where a generator makes it, and never makes a name the kernel\'s by itself', () => {
     // 6.1 pastes PageSlab and PageActive; 6.12 declares PageSlab outright and lacks PageActive.

@@ -6,29 +6,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { HeaderFacts } from '../../scripts/import/headerFacts';
+import { headerFacts } from './helpers';
 import { headersFile } from '../../scripts/import/headers';
 import { droppedGlobalFunctions } from '../../scripts/import/olderFunctions';
 import type { KernelImage } from '../../src/core/kernels/schema';
 
 /** One kernel's facts: only what the retired list reads. */
-const facts = (spelled: string[], pasted: string[] = []) =>
-  ({
-    headers: [],
-    definitions: {},
-    functions: {},
-    macros: {},
-    droppingMacros: {},
-    forwardingMacros: {},
-    objectMacros: [],
-    spelledConstants: new Set<string>(),
-    spelledWatched: new Set(spelled),
-    pastedFunctions: pasted,
-    callableHeaders: {},
-    memberAliases: {},
-    includes: {},
-    openHeaders: [],
-  }) as HeaderFacts;
+const facts = (spelled: string[], pasted: string[] = []) => headerFacts({ spelledWatched: new Set(spelled), pastedFunctions: pasted });
 
 describe('retired functions in the header data', () => {
   it('lists the older kernels\' functions that no kernel spells or pastes', () => {
