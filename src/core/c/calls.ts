@@ -83,8 +83,8 @@ function variableSyntax(name: string): RegExp {
 export function callSites(
   masked: string,
   skipLine: (line: number) => boolean,
-  /** Receives the names the text declares or defines as functions (`static int f(void) {`), which are no calls. */
-  declared?: Set<string>,
+  /** Told of each name the text declares or defines as a function (`static int f(void) {`), which is no call. */
+  declared?: (name: string, line: number) => void,
 ): CallSite[] {
   const sites: CallSite[] = [];
   // Braces open at the start of the line, outside directives: 0 is file scope.
@@ -111,7 +111,7 @@ export function callSites(
       if (/^\(\s*\*\s*[A-Za-z_]\w*\s*\)\s*[([]/.test(text.slice(start + match[0].length - 1))) continue;
       // Not a macro-style name: `static DEFINE_SEMAPHORE(lock);` calls a kernel macro.
       if (!isMacroStyleName(name) && isDeclaratorName(before, depthAtStart <= 0 ? codeBefore : ';') && PARAMETER_LIST.test(text.slice(start + match[0].length, start + match[0].length + 200))) {
-        declared?.add(name);
+        declared?.(name, line);
         continue;
       }
       const fileScope = depthAtStart <= 0 && before === '' && (codeBefore === '' || codeBefore === ';' || codeBefore === '}');

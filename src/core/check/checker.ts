@@ -106,10 +106,11 @@ interface CodeText {
   isDirectiveLine: (line: number) => boolean;
   sites: CallSite[];
   /**
-   * The functions the text declares or defines, read from the text: where the parse of a broken
-   * file nests the definitions in an error, the parse tree does not give them (i915_cmd_parser.c).
+   * The lines on which the text declares or defines each function, read from the text: where
+   * the parse of a broken file nests the definitions in an error, the parse tree does not give
+   * them (i915_cmd_parser.c).
    */
-  declared: ReadonlySet<string>;
+  declared: ReadonlyMap<string, readonly number[]>;
 }
 
 export class Checker {
@@ -387,8 +388,9 @@ export class Checker {
   private codeOf(text: string, file: PreprocessedFile): CodeText {
     const masked = maskCode(text);
     const isDirectiveLine = (line: number) => file.pre.directiveLines[line] === 1;
-    const declared = new Set<string>();
-    return { masked, isDirectiveLine, sites: callSites(masked, isDirectiveLine, declared), declared };
+    const declared = new Map<string, number[]>();
+    const sites = callSites(masked, isDirectiveLine, (name, line) => declared.set(name, [...(declared.get(name) ?? []), line]));
+    return { masked, isDirectiveLine, sites, declared };
   }
 
   /**
@@ -493,7 +495,8 @@ export class Checker {
       if (own === undefined) {
         own =
           union.functions.has(name) ||
-          code.declared.has(name) ||
+          // Not a compat definition no target compiles (`#if LINUX_VERSION_CODE < KERNEL_VERSION(4, 0, 0)`).
+          (code.declared.get(name)?.some((line) => pre.lineStates.some((states) => states[line] !== LineState.Inactive)) ?? false) ||
           pre.definedMacros.has(name) ||
           (pointerNames ??= functionPointerNames(code.masked)).has(name) ||
           inIncludedSource(name) ||
@@ -665,7 +668,7 @@ function inFileOrder(sites: CallSite[]): CallSite[] {
 
 /** The code of a text that holds only directives, comments and blank lines: no call. The mask is read only around calls, usages and mentions, which it has none of. */
 function codelessCode(file: PreprocessedFile): CodeText {
-  return { masked: '', isDirectiveLine: (line) => file.pre.directiveLines[line] === 1, sites: [], declared: new Set() };
+  return { masked: '', isDirectiveLine: (line) => file.pre.directiveLines[line] === 1, sites: [], declared: new Map() };
 }
 
 /** The key the trees of a document's re-check slices are kept under. */
