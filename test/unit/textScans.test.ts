@@ -1,10 +1,12 @@
-// The two scans every check makes over a file's text before parsing: the directive scan of
-// the preprocessor and the code mask of the call readers. Both jump over blank stretches
+// The scans every check makes over a file's text before parsing: the directive scan of the
+// preprocessor, the code mask of the call readers and the include lines of the include rules. Both jump over blank stretches
 // (an editor re-check blanks most of a file to spaces); what they find must not change.
 import * as assert from 'node:assert/strict';
 import { scanSource } from '../../src/core/c/preprocessor/directives';
 import { maskCode } from '../../src/core/c/statements';
 import { pushBlanked } from '../../src/core/c/blanks';
+import { includeLines } from '../../src/core/check/includeRoots';
+import { includeDirectives } from '../../src/core/check/followedIncludes';
 
 describe('text scans', () => {
   describe('pushBlanked', () => {
@@ -94,6 +96,35 @@ describe('text scans', () => {
       );
       assert.deepEqual(Array.from(scanned.directiveLines), [1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 0, 1]);
       assert.equal(scanned.guard, 'GUARD');
+    });
+  });
+
+  describe('include lines', () => {
+    const text = [
+      '#include <linux/module.h>',
+      '  #  include_next "local.h"\r',
+      'int x; #include <not/an/include.h>',
+      '#includes <no.h>',
+      '#include_nextx <no.h>',
+      '#include DEMO_HEADER',
+      ' '.repeat(300),
+      '\t#include<linux/pci.h>',
+    ].join('\n');
+
+    it('finds lines that start with #include or #include_next, with what they name, for the closure rules', () => {
+      assert.deepEqual(includeLines(text), [
+        { line: 0, target: { spec: 'linux/module.h', quoted: false } },
+        { line: 1, target: { spec: 'local.h', quoted: true }, next: true },
+        { line: 5, target: undefined },
+        { line: 7, target: { spec: 'linux/pci.h', quoted: false } },
+      ]);
+    });
+
+    it('counts a keyword run on into a word (gcc: invalid directive) as an include it cannot follow, which only makes the include checks judge less', () => {
+      assert.deepEqual(
+        includeDirectives(text).map(({ line, spec, quoted, next }) => `${line} ${spec ?? '-'} ${quoted} ${next}`),
+        ['0 linux/module.h false false', '1 local.h true true', '3 - false false', '4 - false true', '5 - false false', '7 linux/pci.h false false'],
+      );
     });
   });
 });

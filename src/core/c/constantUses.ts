@@ -5,6 +5,7 @@
 // driver declares), and gives the function around each use and the calls it sits in, since gcc
 // reports an undeclared name once per function and a macro may paste or drop its arguments.
 import type { Node } from 'web-tree-sitter';
+import { lineIndexAt } from './lineIndex';
 
 /** A name in capitals, as kernel constants are spelled. */
 const CONSTANT_WORD = /\b[A-Z_][A-Z0-9_]*[A-Z][A-Z0-9_]*\b/g;
@@ -41,18 +42,19 @@ export interface ConstantUse extends ConstantOccurrence {
  */
 export function constantOccurrences(masked: string, isDirectiveLine: (line: number) => boolean, lineStartIndices: readonly number[], isCandidate: (name: string) => boolean): ConstantOccurrence[] {
   const found: ConstantOccurrence[] = [];
-  masked.split('\n').forEach((text, line) => {
-    if (isDirectiveLine(line)) return;
-    for (const match of text.matchAll(CONSTANT_WORD)) {
-      const name = match[0];
-      if (!isCandidate(name)) continue;
-      const start = match.index!;
-      if (/^\s*\(/.test(text.slice(start + name.length))) continue;
-      const before = text.slice(0, start).trimEnd();
-      if (before.endsWith('.') || before.endsWith('->')) continue;
-      found.push({ name, line, startColumn: start, offset: lineStartIndices[line] + start });
-    }
-  });
+  // One pass over the whole text: a re-check's slice is mostly blank lines, which a pass per line pays for.
+  for (const match of masked.matchAll(CONSTANT_WORD)) {
+    const name = match[0];
+    if (!isCandidate(name)) continue;
+    const offset = match.index!;
+    const line = lineIndexAt(lineStartIndices, offset);
+    if (isDirectiveLine(line)) continue;
+    const lineEnd = (lineStartIndices[line + 1] ?? masked.length + 1) - 1;
+    if (/^\s*\(/.test(masked.slice(offset + name.length, lineEnd))) continue;
+    const before = masked.slice(lineStartIndices[line], offset).trimEnd();
+    if (before.endsWith('.') || before.endsWith('->')) continue;
+    found.push({ name, line, startColumn: offset - lineStartIndices[line], offset });
+  }
   return found;
 }
 

@@ -4,6 +4,7 @@
 // include of the file and its headers followed.
 import { LRUCache } from 'lru-cache';
 import { LineState, type IncludedHeader, type IncludeResolver } from '../c/preprocessor';
+import { includeKeywordLines } from '../c/includeKeywordLines';
 
 export interface IncludeSight {
   fileName: string;
@@ -25,7 +26,8 @@ export interface IncludeSight {
  */
 export type UndecidedIncludes = 'unread' | 'if-found';
 
-const INCLUDE = /^[ \t]*#[ \t]*include(_next)?[ \t]*(?:"([^"\n]+)"|<([^>\n]+)>|.*)/gm;
+/** What an include names after its keyword: a quoted or an angle name (else it is computed, `#include MACRO`). */
+const INCLUDE_NAME = /^[ \t]*(?:"([^"\n]+)"|<([^>\n]+)>)/;
 
 /** An `#include` line: its name as written, undefined where it is computed (`#include MACRO`). */
 export interface IncludeDirective {
@@ -59,15 +61,10 @@ export function headerIncludeDirectives(header: { path: string; text: string }):
 
 /** The `#include` and `#include_next` lines of a text, in order. */
 export function includeDirectives(text: string): IncludeDirective[] {
-  // Most register headers have none: one plain search instead of a pattern tried at every line.
-  if (!text.includes('include')) return [];
-  const lineOf = lineFinder(text);
-  return [...text.matchAll(INCLUDE)].map(([, next, quoted, angle], i, all) => ({
-    line: lineOf(all[i].index!),
-    spec: quoted ?? angle,
-    quoted: quoted !== undefined,
-    next: next !== undefined,
-  }));
+  return includeKeywordLines(text).map(({ line, next, rest }) => {
+    const [, quoted, angle] = INCLUDE_NAME.exec(rest) ?? [];
+    return { line, spec: quoted ?? angle, quoted: quoted !== undefined, next };
+  });
 }
 
 /**
@@ -88,15 +85,3 @@ export function everyIncludeFollowed({ fileName, text, lineStates, headers, reso
   );
 }
 
-/** The line of an offset, for offsets asked in increasing order. */
-function lineFinder(text: string): (offset: number) => number {
-  let line = 0;
-  let counted = 0;
-  return (offset) => {
-    for (let newline = text.indexOf('\n', counted); newline >= 0 && newline < offset; newline = text.indexOf('\n', newline + 1)) {
-      line++;
-      counted = newline + 1;
-    }
-    return line;
-  };
-}

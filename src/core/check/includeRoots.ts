@@ -8,6 +8,7 @@
 // roots unknown: a rule that needs the closure then judges nothing there.
 import { LineState, type IncludedHeader, type IncludeResolver, type PreprocessResult } from '../c/preprocessor';
 import { parseIncludeTarget } from '../c/preprocessor/directives';
+import { includeKeywordLines } from '../c/includeKeywordLines';
 import type { HeaderIndex } from '../kernels/headerIndex';
 import { COMPILER_HEADERS } from '../c/compilerHeaders';
 
@@ -19,8 +20,8 @@ import { COMPILER_HEADERS } from '../c/compilerHeaders';
  */
 const KBUILD_FORCED_HEADERS = ['linux/kconfig.h', 'linux/compiler_types.h'];
 
-/** An include directive; `[^\n]` rather than `.`, so a CRLF file's `\r` cannot hide one. */
-const INCLUDE_LINE = /^[ \t]*#[ \t]*include(_next)?\b([^\n]*)$/;
+/** A word goes on past the keyword. */
+const WORD_CHARACTER = /^\w/;
 /** Problems after which the preprocessor did not read some workspace header. */
 const UNREAD_HEADER = /^(?:could not read|#include nested more than)/;
 
@@ -101,11 +102,8 @@ export function includeRoots(input: IncludeRootsInput): (string[] | undefined)[]
 
 /** The include directives of a text. */
 export function includeLines(text: string): IncludeLine[] {
-  const found: IncludeLine[] = [];
-  if (!text.includes('include')) return found;
-  text.split('\n').forEach((content, line) => {
-    const match = INCLUDE_LINE.exec(content);
-    if (match) found.push({ line, target: parseIncludeTarget(match[2]), ...(match[1] ? { next: true as const } : {}) });
-  });
-  return found;
+  // `#includes` or `#include_nextx` is no include.
+  return includeKeywordLines(text)
+    .filter(({ rest }) => !WORD_CHARACTER.test(rest))
+    .map(({ line, next, rest }) => ({ line, target: parseIncludeTarget(rest), ...(next ? { next: true as const } : {}) }));
 }
