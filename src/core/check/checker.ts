@@ -201,7 +201,7 @@ export class Checker {
       ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped, this.memberTypes(context, oracle, reading.union), constants),
     ];
     const result = {
-      findings: unsuppressedInOrder(findings, file.lines),
+      findings: unsuppressedInOrder(findings, (line) => file.lines[line]),
       usages: judged.usages,
       mentions: reading.mentions,
       variants: reading.variants,
@@ -683,8 +683,8 @@ function optionsKeyOf(options: CheckOptions): string {
 }
 
 /** Findings in file order, without those on or under a line marked `kernel-compat-ignore`. */
-function unsuppressedInOrder(findings: Finding[], lines: readonly string[]): Finding[] {
-  const ignored = (line: number) => (lines[line] ?? '').includes(IGNORE_MARK) || (line > 0 && (lines[line - 1] ?? '').includes(IGNORE_MARK));
+function unsuppressedInOrder(findings: Finding[], lineAt: (line: number) => string | undefined): Finding[] {
+  const ignored = (line: number) => (lineAt(line) ?? '').includes(IGNORE_MARK) || (line > 0 && (lineAt(line - 1) ?? '').includes(IGNORE_MARK));
   return findings
     .filter((finding) => !ignored(finding.range.startLine))
     .sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn || a.code.localeCompare(b.code));

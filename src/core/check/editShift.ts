@@ -63,6 +63,19 @@ export class EditShift {
     if (this.endsBefore(range)) return range;
     // Ranges read from lines carry no offsets (both 0).
     const noOffsets = range.startIndex === 0 && range.endIndex === 0;
+    // Most moved ranges lie on lines after the edit's: their columns stay (a re-check moves hundreds).
+    if (range.startLine > this.oldEndPosition.line) {
+      const lineDelta = this.lineDelta;
+      const delta = this.delta;
+      return {
+        startLine: range.startLine + lineDelta,
+        startColumn: range.startColumn,
+        endLine: range.endLine + lineDelta,
+        endColumn: range.endColumn,
+        startIndex: noOffsets ? 0 : range.startIndex + delta,
+        endIndex: noOffsets ? 0 : range.endIndex + delta,
+      };
+    }
     return {
       startLine: this.movedLine(range.startLine, range.startColumn),
       startColumn: this.movedColumn(range.startLine, range.startColumn),

@@ -58,8 +58,8 @@ export interface RecheckInput {
   checkSlice: (slice: string, declarationStart: number) => SliceCheck;
   /** The file's one `struct-not-in-image` note for these usages, if they call for one. */
   noteFor: (usages: readonly JudgedUsage[]) => Finding | undefined;
-  /** The findings in file order without those the file's ignore marks silence. */
-  ordered: (findings: Finding[], lines: readonly string[]) => Finding[];
+  /** The findings in file order without those the file's ignore marks silence (read from the lines asked for). */
+  ordered: (findings: Finding[], lineAt: (line: number) => string | undefined) => Finding[];
 }
 
 const NOTE_CODE = 'struct-not-in-image';
@@ -351,7 +351,7 @@ function merged(previous: DocumentCheck, edit: EditShift, index: number, input: 
   if (note) findings.push(note);
   return {
     ...slice,
-    findings: input.ordered(findings, input.text.split('\n')),
+    findings: input.ordered(findings, (line) => (line < newStarts.length ? lineText(input.text, newStarts, line) : undefined)),
     variants: sameVariants(edit, sliceCheck) ? previous.result.variants : sliceCheck.variantsOf(input.text),
     usages,
     mentions: inOrder([...kept(previous.result.mentions, (m) => m.range, (m) => ({ ...m, range: edit.range(m.range) })), ...inside(slice.mentions, (m) => m.range)], (m) => m.range),

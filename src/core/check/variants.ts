@@ -150,9 +150,7 @@ interface SharedText {
 
 function sharedText({ lines, pre, built }: PreprocessedFile): SharedText {
   const compiledBySome = new Uint8Array(lines.length);
-  pre.lineStates.forEach((states, slot) => {
-    if (built(slot)) for (let i = 0; i < lines.length; i++) if (states[i] !== LineState.Inactive) compiledBySome[i] = 1;
-  });
+  for (const { states } of builtStates(pre, built)) for (let i = 0; i < lines.length; i++) if (states[i] !== LineState.Inactive) compiledBySome[i] = 1;
   const inUnion = compiledBySome.slice();
   for (const line of alternativeBranchLines(lines, pre, compiledBySome)) inUnion[line] = 0;
   const codeLines = lines.map((line, i) => (pre.directiveLines[i] || !compiledBySome[i] ? blank(line) : line));
@@ -168,23 +166,39 @@ function sharedText({ lines, pre, built }: PreprocessedFile): SharedText {
 function groupTargets({ lines, pre, built }: PreprocessedFile, targetCount: number, shared: SharedText): { exact: number[]; groups: { slots: number[]; changed: number[] }[] } {
   const groups = new Map<string, { slots: number[]; changed: number[] }>();
   const exact: number[] = [];
-  for (let slot = 0; slot < targetCount; slot++) {
-    if (!built(slot)) continue;
-    const states = pre.lineStates[slot];
+  for (const { states, slots } of builtStates(pre, built, targetCount)) {
     const changed: number[] = [];
     for (let i = 0; i < lines.length; i++) {
       if (shared.compiledBySome[i] && !pre.directiveLines[i] && (states[i] !== LineState.Inactive) !== (shared.inUnion[i] === 1) && !isBlank(lines[i])) changed.push(i);
     }
     if (changed.length === 0) {
-      exact.push(slot);
+      exact.push(...slots);
       continue;
     }
     const key = changed.join(',');
     const group = groups.get(key);
-    if (group) group.slots.push(slot);
-    else groups.set(key, { slots: [slot], changed });
+    if (group) group.slots.push(...slots);
+    else groups.set(key, { slots: [...slots], changed });
   }
-  return { exact, groups: [...groups.values()] };
+  for (const group of groups.values()) group.slots.sort((a, b) => a - b);
+  return { exact: exact.sort((a, b) => a - b), groups: [...groups.values()] };
+}
+
+/**
+ * The built targets' line states, each distinct one once with the slots that have it (in
+ * order): most targets of a file compile the same lines, and a pass over every line per target
+ * is what a re-check of a slice would spend its time on.
+ */
+function builtStates(pre: PreprocessResult, built: (slot: number) => boolean, targetCount = pre.lineStates.length): { states: Uint8Array; slots: number[] }[] {
+  const distinct: { states: Uint8Array; slots: number[] }[] = [];
+  for (let slot = 0; slot < targetCount; slot++) {
+    if (!built(slot)) continue;
+    const states = pre.lineStates[slot];
+    const same = distinct.find((entry) => entry.states === states || Buffer.compare(entry.states, states) === 0);
+    if (same) same.slots.push(slot);
+    else distinct.push({ states, slots: [slot] });
+  }
+  return distinct;
 }
 
 /**
