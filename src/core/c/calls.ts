@@ -93,12 +93,14 @@ export function callSites(
   let lastCode = '';
   masked.split('\n').forEach((text, line) => {
     if (skipLine(line)) return;
+    const trimmed = text.trimEnd();
+    // A blank line (most of a re-check's slice) changes nothing.
+    if (trimmed === '') return;
     const depthAtStart = depth;
     const codeBefore = lastCode;
-    depth = Math.max(0, depth + braceBalance(text));
-    const trimmed = text.trimEnd();
-    if (trimmed !== '') lastCode = trimmed[trimmed.length - 1];
-    if (!text.includes('(')) return;
+    depth = Math.max(0, depth + braceBalance(trimmed));
+    lastCode = trimmed[trimmed.length - 1];
+    if (!trimmed.includes('(')) return;
     for (const match of text.matchAll(CALL)) {
       const name = match[1];
       const start = match.index!;
