@@ -178,13 +178,17 @@ export class ArgumentTypes {
     return undefined;
   }
 
+  /** Where the last block closing before `open` closes, or -1: blocks are in file order, so a binary search (a large file asks once per function and name). */
   private previousBlockEnd(open: number): number {
-    let end = -1;
-    for (const block of this.fileBlocks()) {
-      if (block.close >= open) break;
-      end = block.close;
+    const blocks = this.fileBlocks();
+    let low = 0;
+    let high = blocks.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (blocks[middle].close < open) low = middle + 1;
+      else high = middle;
     }
-    return end;
+    return low > 0 ? blocks[low - 1].close : -1;
   }
 
   /**
@@ -209,11 +213,12 @@ export class ArgumentTypes {
       } else if (branches.includes(true)) {
         this.laterBranches.push({ start: offset, end: offset + line.length });
       } else {
-        for (let i = 0; i < line.length; i++) {
-          if (line[i] === '{') {
+        // From brace to brace by a native search: a large file is mostly other characters.
+        for (let i = nextBrace(line, 0); i >= 0; i = nextBrace(line, i + 1)) {
+          if (line.charCodeAt(i) === 123 /* { */) {
             if (depth === 0) open = offset + i;
             depth++;
-          } else if (line[i] === '}' && depth > 0) {
+          } else if (depth > 0) {
             depth--;
             if (depth === 0) blocks.push({ open, close: offset + i });
           }
@@ -224,6 +229,14 @@ export class ArgumentTypes {
     this.blocks = blocks;
     return blocks;
   }
+}
+
+const BRACE = /[{}]/g;
+
+/** Where the next `{` or `}` of the line is, from `from`, or -1. */
+function nextBrace(line: string, from: number): number {
+  BRACE.lastIndex = from;
+  return BRACE.exec(line)?.index ?? -1;
 }
 
 /** The declarations of `name` as a struct pointer in a struct's body (`struct task_struct *tsk;`, `struct file *a, *tsk;`), with where each stands. */
