@@ -104,8 +104,9 @@ export class EditShift {
   /** A usage moved; the assigned function's signature only when `inText` (a workspace header may have given it). */
   usage(judged: JudgedUsage, inText: (signature: FunctionSignature) => boolean): JudgedUsage {
     const { usage } = judged;
+    // Before the edit, nothing moves (the text check is left for the usages that may).
+    if (this.endsBefore(usage.range) && (!judged.assigned || this.endsBefore(judged.assigned.range)) && (!usage.evidence || usage.evidence.every((place) => this.endsBefore(place)))) return judged;
     const assigned = judged.assigned && inText(judged.assigned) ? judged.assigned : undefined;
-    if (this.endsBefore(usage.range) && (!assigned || this.endsBefore(assigned.range)) && (!usage.evidence || usage.evidence.every((place) => this.endsBefore(place)))) return judged;
     return {
       ...judged,
       usage: {

@@ -42,6 +42,8 @@ const ANGLE_INCLUDE = /^([ \t]*#[ \t]*include[ \t]*<)([^>\n]+)>/;
 export function angleIncludes(lines: readonly string[]): AngleInclude[] {
   const found: AngleInclude[] = [];
   lines.forEach((text, line) => {
+    // Most lines hold no `#`: one native search each instead of the pattern.
+    if (!text.includes('#')) return;
     const match = ANGLE_INCLUDE.exec(text);
     if (!match) return;
     const name = match[2].trim();
