@@ -13,8 +13,8 @@ import type { KernelImage } from '../src/core/kernels/schema';
 import { readDebianKernel } from './debian/kernel';
 import { cacheRoot, fetchPinnedPackages, PinError, readManifest, type Manifest } from './debian/packages';
 import { DEBIAN_SOURCE_NOTE, debianImage, importDebianTypes } from './import/debian';
-import { scanKernelHeaders, X86_SEARCH_FOLDERS, type HeaderFacts } from './import/headerFacts';
-import { headersFile, headersFileBytes, typedefsFile } from './import/headers';
+import { scanKernelHeaders, spelledWords, X86_SEARCH_FOLDERS, type HeaderFacts } from './import/headerFacts';
+import { headersFile, headersFileBytes, typedefsFile, typedefsLacking } from './import/headers';
 import { importUbuntuTypes, readUbuntuImages, UBUNTU_SOURCE_NOTE } from './import/ubuntu';
 import { droppedGlobalFunctions } from './import/olderFunctions';
 import { DatabaseWriter } from './import/writer';
@@ -79,6 +79,7 @@ export async function buildDatabase(options: BuildOptions): Promise<BuildSummary
   const olderFunctions = droppedGlobalFunctions(options.source, ubuntu.images);
   const headerImages: number[] = [];
   const facts: HeaderFacts[] = [];
+  const factRoots: string[][] = [];
   const typedefImages: number[] = [];
   const functionTypedefs: Map<string, { pointer: string; isPointer: boolean }>[] = [];
   for (const pinned of options.manifest.kernels) {
@@ -95,12 +96,15 @@ export async function buildDatabase(options: BuildOptions): Promise<BuildSummary
     if (kernelFacts) {
       headerImages.push(indexOf(pinned.label));
       facts.push(kernelFacts);
+      factRoots.push(kernel.headerRoots);
     }
   }
 
   const defined = new Set(facts.flatMap((fact) => Object.keys(fact.definitions)));
   if (facts.length > 0) writer.markUnheadered((key) => defined.has(key));
-  const headers = headersFile(headerImages, facts, olderFunctions);
+  log('Debian headers: typedefs some kernels lack');
+  const unsureTypedefs = new Set(typedefsLacking(facts).flatMap((lacking, i) => [...spelledWords(factRoots[i], lacking)]));
+  const headers = headersFile(headerImages, facts, olderFunctions, unsureTypedefs);
   const bytes = writer.write(options.out, `${UBUNTU_SOURCE_NOTE}; ${DEBIAN_SOURCE_NOTE}`, {
     'headers.json.gz': headersFileBytes(headers.file),
     'header-names.json.gz': headersFileBytes(headers.names),

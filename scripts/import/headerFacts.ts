@@ -925,6 +925,21 @@ function compiledHeader(text: string, name: string, kernel: KernelEnvironment): 
 }
 
 /**
+ * Which of `names` the headers' code or directives spell anywhere, under any condition (comments
+ * left out): a second, light pass over a kernel's headers for names only known once every
+ * kernel was scanned (typedefs some kernels define and others do not).
+ */
+export function spelledWords(roots: string[], names: ReadonlySet<string>, folders: string[] = X86_SEARCH_FOLDERS): Set<string> {
+  const spelled = new Set<string>();
+  if (names.size === 0) return spelled;
+  for (const file of collectHeaders(roots, folders).files) {
+    const read = readHeader(file.path);
+    if (read !== undefined) readWatchedWords(blankComments(read), names, spelled);
+  }
+  return spelled;
+}
+
+/**
  * Everything the headers tree under `roots` declares. With `kernel`, each header is first
  * preprocessed with that kernel's version and config, and what it certainly leaves out is
  * not counted (a function declared only under an option the kernel turns off).

@@ -8,6 +8,9 @@ import type { FunctionPrototype, HeaderFacts } from './headerFacts';
 import { packNameMasks } from '../../src/core/kernels/nameMasks';
 import { isMacroStyleName } from '../../src/core/c/kernelMacros';
 
+/** How the facts name a typedef's definition: 'typedef blk_opf_t'. */
+const TYPEDEF_KEY = 'typedef ';
+
 function sortedRecord<T>(map: Map<string, T>): Record<string, T> {
   const record: Record<string, T> = {};
   for (const key of [...map.keys()].sort()) record[key] = map.get(key)!;
@@ -110,8 +113,29 @@ function retiredFunctions(facts: readonly HeaderFacts[], olderFunctions: Readonl
   return [...olderFunctions].filter((name) => !pasted.has(name) && !facts.some((fact) => fact.spelledWatched.has(name))).sort();
 }
 
-/** `facts[i]` belongs to the kernel at database index `images[i]`; `olderFunctions` were watched for by every scan. */
-export function headersFile(images: number[], facts: HeaderFacts[], olderFunctions: ReadonlySet<string> = new Set()): { file: HeadersFile; names: HeaderNamesFile; aliases: MemberAliasesFile } {
+/**
+ * Per kernel (in `facts`' order), the typedef names other kernels' headers define and its own
+ * define nowhere: a declaration of that type would not compile there, unless the headers make
+ * the name some other way (a macro that pastes it), which `spelledWords` looks for.
+ */
+export function typedefsLacking(facts: readonly HeaderFacts[]): Set<string>[] {
+  const typedefsOf = (fact: HeaderFacts) => new Set(Object.keys(fact.definitions).filter((key) => key.startsWith(TYPEDEF_KEY)).map((key) => key.slice(TYPEDEF_KEY.length)));
+  const defined = facts.map(typedefsOf);
+  const anywhere = new Set(defined.flatMap((names) => [...names]));
+  return defined.map((names) => new Set([...anywhere].filter((name) => !names.has(name))));
+}
+
+/**
+ * `facts[i]` belongs to the kernel at database index `images[i]`; `olderFunctions` were watched
+ * for by every scan; `unsureTypedefs` are typedefs some kernel lacking their definition spells
+ * anyway (see typedefsLacking), whose definitions are left out.
+ */
+export function headersFile(
+  images: number[],
+  facts: HeaderFacts[],
+  olderFunctions: ReadonlySet<string> = new Set(),
+  unsureTypedefs: ReadonlySet<string> = new Set(),
+): { file: HeadersFile; names: HeaderNamesFile; aliases: MemberAliasesFile } {
   if (images.length > 30) throw new Error('header masks hold 30 kernels at most');
   const headers = new Map<string, number>();
   const definitions = new Map<string, [string, number][]>();
@@ -127,7 +151,10 @@ export function headersFile(images: number[], facts: HeaderFacts[], olderFunctio
     const bit = 1 << i;
     for (const header of fact.headers) headers.set(header, (headers.get(header) ?? 0) | bit);
     for (const [key, files] of Object.entries(fact.definitions)) {
-      if (!key.startsWith('struct ') && !key.startsWith('union ')) continue;
+      // Enums are left out: no rule asks where one is defined.
+      const typedef = key.startsWith(TYPEDEF_KEY);
+      if (!key.startsWith('struct ') && !key.startsWith('union ') && !typedef) continue;
+      if (typedef && unsureTypedefs.has(key.slice(TYPEDEF_KEY.length))) continue;
       for (const file of files) addFact<[string, number]>(definitions, key, [file, 0], (f) => f[0], 1, bit);
     }
     for (const [header, included] of Object.entries(fact.includes)) {

@@ -104,6 +104,7 @@ export function formatSummary(runs: RunResult[], seconds: number): string {
     claimSummary('Call arguments (argument counts and pointer types)', c['call-arguments']),
     claimSummary('Incomplete structs (undefined types)', c['incomplete-struct']),
     claimSummary('Undeclared constants', c['undeclared-constant']),
+    claimSummary('Unknown types (declarations)', c['unknown-type']),
     `Other errors, by kind, on lines without a struct-member error: ${OTHER_KINDS.map((k) => `${k} ${other[k]}`).join(', ')}.`,
     `Run time ${formatDuration(seconds)}.`,
   ].join('\n');
@@ -127,6 +128,7 @@ export function formatFindings(runs: RunResult[]): string {
   const callMisses: string[] = [];
   const incompleteMisses: string[] = [];
   const constantMisses: string[] = [];
+  const typeMisses: string[] = [];
   const onOther: string[] = [];
   for (const r of runs) {
     if (!r.score) continue;
@@ -146,6 +148,7 @@ export function formatFindings(runs: RunResult[]): string {
     for (const l of r.score.errorLines['call-arguments']) if (!l.warned) callMisses.push(`  ${tag}  ${where(l)}  ${l.messages.join(' | ')}`);
     for (const l of r.score.errorLines['incomplete-struct']) if (!l.warned) incompleteMisses.push(`  ${tag}  ${where(l)}  ${l.messages.join(' | ')}`);
     for (const l of r.score.errorLines['undeclared-constant']) if (!l.warned) constantMisses.push(`  ${tag}  ${where(l)}  ${l.messages.join(' | ')}`);
+    for (const l of r.score.errorLines['unknown-type']) if (!l.warned) typeMisses.push(`  ${tag}  ${where(l)}  ${l.messages.join(' | ')}`);
   }
   return [
     ...section('False positives', fps),
@@ -155,6 +158,7 @@ export function formatFindings(runs: RunResult[]): string {
     ...section('Argument-count and argument-type error lines without a call-arguments warning', callMisses),
     ...section('Incomplete-type error lines without an incomplete-struct warning', incompleteMisses),
     ...section('Undeclared-name error lines without an undeclared-constant warning', constantMisses),
+    ...section('Unknown-type-name error lines without an unknown-type warning', typeMisses),
     ...section('Warnings on lines that have only other errors', onOther),
   ].join('\n');
 }

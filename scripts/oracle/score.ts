@@ -21,8 +21,8 @@ export interface CheckerWarning extends DriverLine {
 }
 
 /** The error classes the checker claims to foresee; struct members are the headline. */
-export type Claim = 'struct-member' | 'missing-header' | 'missing-function' | 'call-arguments' | 'incomplete-struct' | 'undeclared-constant';
-export const CLAIMS: Claim[] = ['struct-member', 'missing-header', 'missing-function', 'call-arguments', 'incomplete-struct', 'undeclared-constant'];
+export type Claim = 'struct-member' | 'missing-header' | 'missing-function' | 'call-arguments' | 'incomplete-struct' | 'undeclared-constant' | 'unknown-type';
+export const CLAIMS: Claim[] = ['struct-member', 'missing-header', 'missing-function', 'call-arguments', 'incomplete-struct', 'undeclared-constant', 'unknown-type'];
 
 /** The gcc error classes each claim foresees. */
 const CLAIMED_KINDS: Record<Claim, ErrorKind[]> = {
@@ -32,6 +32,7 @@ const CLAIMED_KINDS: Record<Claim, ErrorKind[]> = {
   'call-arguments': ['argument-count', 'argument-type'],
   'incomplete-struct': ['incomplete-type'],
   'undeclared-constant': ['undeclared'],
+  'unknown-type': ['unknown-type'],
 };
 
 export function claimOf(code: string): Claim {
@@ -71,6 +72,7 @@ export interface Counts {
   'call-arguments': ClaimCounts;
   'incomplete-struct': ClaimCounts;
   'undeclared-constant': ClaimCounts;
+  'unknown-type': ClaimCounts;
   /** Errors outside both claims, on lines without a struct-member error (those are its echoes). */
   otherErrors: number;
 }
@@ -168,13 +170,14 @@ export function score(errors: LocatedError[], compiled: CompiledLines, warnings:
       'call-arguments': countClaim('call-arguments', judged, claims['call-arguments'].lines),
       'incomplete-struct': countClaim('incomplete-struct', judged, claims['incomplete-struct'].lines),
       'undeclared-constant': countClaim('undeclared-constant', judged, claims['undeclared-constant'].lines),
+      'unknown-type': countClaim('unknown-type', judged, claims['unknown-type'].lines),
       otherErrors: Object.values(otherErrors).reduce((a, b) => a + b, 0),
     },
   };
 }
 
 export const ZERO_CLAIM: ClaimCounts = { warnings: 0, truePositives: 0, falsePositives: 0, uncompiled: 0, onOtherError: 0, errorLines: 0, warnedErrorLines: 0 };
-export const ZERO_COUNTS: Counts = { 'struct-member': ZERO_CLAIM, 'missing-header': ZERO_CLAIM, 'missing-function': ZERO_CLAIM, 'call-arguments': ZERO_CLAIM, 'incomplete-struct': ZERO_CLAIM, 'undeclared-constant': ZERO_CLAIM, otherErrors: 0 };
+export const ZERO_COUNTS: Counts = { 'struct-member': ZERO_CLAIM, 'missing-header': ZERO_CLAIM, 'missing-function': ZERO_CLAIM, 'call-arguments': ZERO_CLAIM, 'incomplete-struct': ZERO_CLAIM, 'undeclared-constant': ZERO_CLAIM, 'unknown-type': ZERO_CLAIM, otherErrors: 0 };
 
 function addClaim(a: ClaimCounts, b: ClaimCounts): ClaimCounts {
   const sum = { ...a };
@@ -190,6 +193,8 @@ export function addCounts(a: Counts, b: Counts): Counts {
     'call-arguments': addClaim(a['call-arguments'], b['call-arguments']),
     'incomplete-struct': addClaim(a['incomplete-struct'], b['incomplete-struct']),
     'undeclared-constant': addClaim(a['undeclared-constant'] ?? ZERO_CLAIM, b['undeclared-constant'] ?? ZERO_CLAIM),
+    // Runs cached before the claim existed have no counts for it.
+    'unknown-type': addClaim(a['unknown-type'] ?? ZERO_CLAIM, b['unknown-type'] ?? ZERO_CLAIM),
     otherErrors: a.otherErrors + b.otherErrors,
   };
 }

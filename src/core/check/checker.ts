@@ -18,6 +18,8 @@ import { IncludedSourceFunctions } from '../c/includedSources';
 import { macroBodyCalls } from '../c/macroBodyCalls';
 import { uncompiledShims } from './uncompiledShims';
 import { decidableKernelNames, preprocessDecidingKernelNames } from './kernelNameDecisions';
+import { typedefCandidates } from './typedefCandidates';
+import { unknownTypeFindings } from '../rules/unknownType';
 import { constantCandidates, swallowedByKernelMacro } from './constantCandidates';
 import { constantUses, type ConstantUse } from '../c/constantUses';
 import { undeclaredConstantFindings } from '../rules/undeclaredConstant';
@@ -198,6 +200,7 @@ export class Checker {
       ...this.incompleteStructFindings(context, { code, file, includes, usages: judged.usages, mentions: reading.mentions, oracle, localAggregates: reading.union.localAggregates }, closures),
       ...preprocessorFindings(context, file.pre, file.lines),
       ...deadGuardFindings(context, text, file.pre),
+      ...(codeless ? [] : unknownTypeFindings(context, { uses: typedefCandidates(this.db.headers(), code, file, options, text), compiled: (slot, line) => file.built(slot) && file.pre.lineStates[slot][line] === LineState.Active })),
       ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped, this.memberTypes(context, oracle, reading.union), constants),
     ];
     const result = {

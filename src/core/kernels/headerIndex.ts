@@ -63,6 +63,7 @@ export class HeaderIndex {
   private constantMasks?: NameMaskTable;
   private objectLikeNames?: ReadonlySet<string>;
   private retiredNames?: ReadonlySet<string>;
+  private typedefMasks?: ReadonlyMap<string, number>;
 
   /** `images`: the kernels with header data, in the files' bit order; the loaders read each file. */
   constructor(
@@ -163,6 +164,39 @@ export class HeaderIndex {
   /** Whether `name` is a constant of some kernel's headers that others do not spell (see spellsConstant). */
   isVanishingConstant(name: string): boolean {
     return this.constants.get(name) !== undefined;
+  }
+
+  /**
+   * Whether some kernels with header data define the typedef `name` and the headers of others
+   * define it nowhere (`blk_opf_t`, new in 6.0; `mm_segment_t`, gone in 5.18): a
+   * declaration naming it as a type does not compile on those ("unknown type name").
+   */
+  isChangingTypedef(name: string): boolean {
+    return this.changingTypedefs.has(name);
+  }
+
+  /** Whether some header of the image defines the typedef, for the changing ones (see isChangingTypedef); undefined for others and without header data. */
+  definesTypedef(name: string, image: number): boolean | undefined {
+    const bit = this.bits.get(image);
+    if (bit === undefined) return undefined;
+    const mask = this.changingTypedefs.get(name);
+    return mask === undefined ? undefined : (mask & bit) !== 0;
+  }
+
+  /** The typedefs not every kernel with header data defines, with the mask of those that do: read once from the definitions' headers. */
+  private get changingTypedefs(): ReadonlyMap<string, number> {
+    if (!this.typedefMasks) {
+      const every = [...this.bits.values()].reduce((all, bit) => all | bit, 0);
+      const masks = new Map<string, number>();
+      for (const [key, flat] of Object.entries(this.graph.structs)) {
+        if (!key.startsWith(TYPEDEF_KEY)) continue;
+        let mask = 0;
+        for (let i = 1; i < flat.length; i += 2) mask |= flat[i];
+        if ((mask & every) !== every) masks.set(key.slice(TYPEDEF_KEY.length), mask);
+      }
+      this.typedefMasks = masks;
+    }
+    return this.typedefMasks;
   }
 
   /** Whether some kernels with header data declare `name` and others do not: a kernel API that came or went. */
@@ -368,6 +402,9 @@ export class HeaderIndex {
 const MAX_KEPT_CLOSURES = 64;
 
 /** The header ids of a flat [id, mask, …] list whose mask has `bit`. */
+/** How the definitions' table names a typedef: 'typedef blk_opf_t'. */
+const TYPEDEF_KEY = 'typedef ';
+
 function idsOn(flat: readonly number[], bit: number): number[] {
   const ids: number[] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) if (flat[i + 1] & bit) ids.push(flat[i]);

@@ -129,7 +129,8 @@ export interface HeadersFile {
   /** Image indices (into kernels.json) of the kernels whose headers were read. */
   images: number[];
   /**
-   * 'struct file_lock' / 'union sigval' -> the headers that define it (a body), as flat
+   * 'struct file_lock' / 'union sigval' / 'typedef blk_opf_t' -> the headers that define it
+   * (a body; for a typedef, its declaration), as flat
    * [header id, mask, …]: a header id is the index of its name among the keys of
    * header-names.json.gz's `headers`.
    */

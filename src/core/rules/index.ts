@@ -13,6 +13,7 @@ import { preprocessorRule } from './preprocessorProblem';
 import { readOnlyMemberRule } from './readOnlyMember';
 import { structNotInImageRule } from './structNotInImage';
 import { undeclaredConstantRule } from './undeclaredConstant';
+import { unknownTypeRule } from './unknownType';
 import type { RuleInfo } from './rule';
 
 /** Diagnostic codes: a contract shared by diagnostics, quick fixes, the CLI and SARIF rules. */
@@ -29,6 +30,7 @@ export const Codes = {
   callArguments: callArgumentsRule.code,
   incompleteStruct: incompleteStructRule.code,
   undeclaredConstant: undeclaredConstantRule.code,
+  unknownType: unknownTypeRule.code,
 } as const;
 export type Code = (typeof Codes)[keyof typeof Codes];
 
@@ -45,6 +47,7 @@ export const RULES: readonly RuleInfo[] = [
   callArgumentsRule,
   incompleteStructRule,
   undeclaredConstantRule,
+  unknownTypeRule,
 ];
 
 export const DEFAULT_SEVERITIES = Object.fromEntries(RULES.map((rule) => [rule.code, rule.severity])) as Record<Code, Severity>;

@@ -1,0 +1,60 @@
+// Which declarations of a file `unknown-type` judges: those typed by a typedef some kernels'
+// headers define and others' do not, where nothing of the driver's may define the name (its
+// macros, `-D` flags, typedefs in the file, any workspace header the file reads spelling it,
+// another workspace file's typedef), and where the build reads nothing the check did not see (an
+// include it could not follow, flags it could not read). Only `.c` files: a header is compiled
+// inside its includers, after whatever they define first.
+import type { CheckOptions } from './checker';
+import type { HeaderIndex } from '../kernels/headerIndex';
+import type { PreprocessedFile } from './variants';
+import { typedefUses, type TypedefUse } from '../c/typedefUses';
+import { everyIncludeFollowed } from './followedIncludes';
+import { holdsWord } from '../c/words';
+import { isSourceFile } from '../c/workspaceTypes';
+
+const IDENTIFIER = /[A-Za-z_]\w*/g;
+
+export function typedefCandidates(
+  headers: HeaderIndex,
+  code: { masked: string; isDirectiveLine: (line: number) => boolean },
+  file: PreprocessedFile,
+  options: Pick<CheckOptions, 'fileName' | 'defines' | 'unreadFlags' | 'resolveInclude' | 'forcedIncludes' | 'workspaceTypes'>,
+  text: string,
+): TypedefUse[] {
+  if (!isSourceFile(options.fileName) || options.unreadFlags) return [];
+  const commandLine = new Set((options.defines ?? []).map((macro) => macro.name));
+  const known = new Map<string, boolean>();
+  const isCandidate = (name: string) => {
+    let candidate = known.get(name);
+    if (candidate === undefined) {
+      candidate =
+        headers.isChangingTypedef(name) &&
+        // Reserved names are the compiler's (`__int128`) or under it.
+        !name.startsWith('_') &&
+        !file.pre.definedMacros.has(name) &&
+        !commandLine.has(name) &&
+        !definesTypedef(code.masked, name) &&
+        !file.pre.headers.some((header) => holdsWord(header.text, name)) &&
+        options.workspaceTypes?.typedef(name, options.fileName) === undefined;
+      known.set(name, candidate);
+    }
+    return candidate;
+  };
+  const offsets: { name: string; offset: number }[] = [];
+  for (const match of code.masked.matchAll(IDENTIFIER)) if (isCandidate(match[0])) offsets.push({ name: match[0], offset: match.index! });
+  if (offsets.length === 0) return [];
+  const uses = typedefUses(code.masked, code.isDirectiveLine, file.lineStartIndices, offsets);
+  if (uses.length === 0) return [];
+  const sight = { fileName: options.fileName, text, lineStates: file.pre.lineStates, headers: file.pre.headers, resolveInclude: options.resolveInclude, isKernelHeader: (name: string) => headers.isKernelHeader(name), forcedIncludes: options.forcedIncludes };
+  return everyIncludeFollowed(sight, 'if-found') ? uses : [];
+}
+
+/**
+ * Whether the text defines the typedef itself, under any condition: `typedef unsigned int
+ * blk_opf_t;`, `typedef void (*fn_t)(void);`, `typedef struct { … } mm_segment_t;` (a compat
+ * definition for the kernels that lack it).
+ */
+function definesTypedef(masked: string, name: string): boolean {
+  if (!masked.includes('typedef')) return false;
+  return new RegExp(`\\btypedef\\b[^;{}]*\\b${name}\\b|\\}\\s*${name}\\s*[;,\\[]`).test(masked);
+}

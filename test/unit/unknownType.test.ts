@@ -1,0 +1,130 @@
+// Rule unknown-type: a kernel typedef named as a declaration's type on a kernel whose headers
+// define no typedef of that name.
+import * as assert from 'node:assert/strict';
+import { createChecker } from '../../src/cli/runtime';
+import type { Checker, CheckOptions } from '../../src/core/check/checker';
+import { parseTargets } from '../../src/core/kernels/targets';
+import { typedefUses } from '../../src/core/c/typedefUses';
+import { maskCode } from '../../src/core/c/statements';
+import { lineStarts } from '../../src/core/c/lineIndex';
+import { typedefsLacking } from '../../scripts/import/headers';
+import { bundledDatabase, headerFacts } from './helpers';
+
+const db = bundledDatabase();
+let checker: Checker;
+
+before(async () => {
+  checker = (await createChecker(db)).checker;
+});
+
+function rows(text: string, spec: string, options: Partial<CheckOptions> = {}): string[] {
+  const result = checker.check(text, { fileName: '/ws/demo.c', targets: parseTargets(spec, db.images).images, ...options });
+  return result.findings
+    .filter((f) => f.code === 'unknown-type')
+    .map((f) => `${f.severity} ${f.range.startLine + 1}:${f.range.startColumn + 1}-${f.range.endColumn + 1} [${f.targets.map((t) => db.images[t].label).join(',')}] ${f.message}`);
+}
+
+/**
+ * Built with Kbuild and gcc-12 against Debian's headers: 6.1 stops with "unknown type name" at
+ * 12:9, 16:8, 18:9, 22:44, 31:9, 32:9 and 33:9 (tabs count 8 there) and, for the cast, with
+ * "'fop_flags_t' undeclared" at 34:43; nothing in demo_open's body (gcc dropped the function
+ * at its parameter), and no error for pfn_t or the compat blk_opf_t; 6.12 builds it.
+ */
+const DEMO = [
+  '#include <linux/module.h>',
+  '#include <linux/version.h>',
+  '#include <linux/blkdev.h>',
+  '#include <linux/fs.h>',
+  '#include <linux/pfn.h>',
+  '',
+  '#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 0, 0)',
+  'typedef unsigned int blk_opf_t;',
+  '#endif',
+  '',
+  'struct demo_req {',
+  '\tblk_mode_t mode;',
+  '\tpfn_t pfn;',
+  '};',
+  '',
+  'static blk_mode_t demo_mode(struct demo_req *r)',
+  '{',
+  '\tfop_flags_t inner = 0;',
+  '\treturn r->mode + inner;',
+  '}',
+  '',
+  'static int demo_open(struct gendisk *disk, blk_mode_t mode)',
+  '{',
+  '\tfop_flags_t flags = 0;',
+  '\treturn (int)flags + (int)mode;',
+  '}',
+  '',
+  'static int demo_flags(void)',
+  '{',
+  '\tblk_opf_t opf = 0;',
+  '\tfop_flags_t flags = 0;',
+  '\tfop_flags_t more = 1;',
+  '\tintptr_t p = 0;',
+  '\tunsigned long x = (unsigned long)(fop_flags_t)flags;',
+  '',
+  '\treturn (int)opf + (int)p + (int)x + (int)more;',
+  '}',
+  '',
+].join('\n');
+
+const message = (name: string, lacking: string, having: string, headers: string) =>
+  `\`${name}\` is a type no kernel header of ${lacking} defines, so the declaration does not compile there (gcc: unknown type name); ${having} ${/[–,]/.test(having) ? 'define' : 'defines'} it in ${headers}`;
+const BLK_MODE = message('blk_mode_t', '6.1', '6.12', '<linux/blkdev.h>');
+const FOP_FLAGS = message('fop_flags_t', '6.1', '6.12', '<linux/fs.h>');
+
+describe('unknown-type', () => {
+  it("warns at each declaration typed by a typedef the kernel's headers lack, as gcc does, and nothing in a function gcc dropped at a parameter", () => {
+    assert.deepEqual(rows(DEMO, '6.1,6.12'), [
+      `warning 12:2-12 [6.1] ${BLK_MODE}`,
+      `warning 16:8-18 [6.1] ${BLK_MODE}`,
+      `warning 18:2-13 [6.1] ${FOP_FLAGS}`,
+      `warning 22:44-54 [6.1] ${BLK_MODE}`,
+      `warning 31:2-13 [6.1] ${FOP_FLAGS}`,
+      `warning 32:2-13 [6.1] ${FOP_FLAGS}`,
+      `warning 33:2-10 [6.1] ${message('intptr_t', '6.1', '6.12', '<linux/types.h>')}`,
+    ]);
+  });
+
+  it('names every kernel that lacks the type, old ones for a type that went (mm_segment_t, gone in 5.18)', () => {
+    const text = ['#include <linux/module.h>', '#include <linux/uaccess.h>', '', 'static void demo(void)', '{', '\tmm_segment_t old = get_fs();', '\t(void)old;', '}', ''].join('\n');
+    assert.deepEqual(
+      rows(text, '5.10,6.1,7.3'),
+      [`warning 6:2-14 [6.1,7.3] ${message('mm_segment_t', '6.1–7.3', '5.10', '<linux/uaccess.h>')}`],
+    );
+  });
+
+  it("is silent on the driver's own typedef, macro or -D flag of the name, on lines a target does not compile, and in a header", () => {
+    const own = DEMO.replace('#include <linux/pfn.h>', '#include <linux/pfn.h>\ntypedef unsigned int fop_flags_t;');
+    assert.deepEqual(rows(own, '6.1').map((row) => row.split(' ')[3]), ['`blk_mode_t`', '`blk_mode_t`', '`blk_mode_t`', '`intptr_t`']);
+    const macro = DEMO.replace('#include <linux/pfn.h>', '#include <linux/pfn.h>\n#define blk_mode_t fmode_t');
+    assert.ok(!rows(macro, '6.1').some((row) => row.includes('`blk_mode_t`')));
+    assert.ok(!rows(DEMO, '6.1', { defines: [{ name: 'intptr_t', value: 'long', certain: true }] }).some((row) => row.includes('`intptr_t`')));
+    const guarded = ['#include <linux/version.h>', '#include <linux/blkdev.h>', '#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)', 'static blk_mode_t demo_mode;', '#endif', ''].join('\n');
+    assert.deepEqual(rows(guarded, '6.1,6.12'), []);
+    assert.deepEqual(rows(DEMO, '6.1', { fileName: '/ws/demo.h' }), []);
+  });
+
+  it('takes only declarations: not a cast, a call, a member, a tag or a variable of the name', () => {
+    const text = ['x = (blk_opf_t)y;', 'f(blk_opf_t);', 's.blk_opf_t = 1;', 'struct blk_opf_t *p;', 'blk_opf_t(q);', 'blk_opf_t = 2;', 'static const blk_opf_t *const op;', 'int g(int a, blk_opf_t (*cb)(void));', ''].join('\n');
+    const masked = maskCode(text);
+    const offsets = [...text.matchAll(/blk_opf_t/g)].map((match) => ({ name: 'blk_opf_t', offset: match.index! }));
+    assert.deepEqual(
+      typedefUses(masked, () => false, lineStarts(text), offsets).map((use) => `${use.line}:${use.startColumn}${use.block ? ` ${use.block.parameter}` : ''}`),
+      ['6:13', '7:13'],
+    );
+  });
+});
+
+describe('unknown-type data', () => {
+  it('lists, per kernel, the typedefs other kernels define and it does not', () => {
+    const lacking = typedefsLacking([
+      headerFacts({ definitions: { 'typedef mm_segment_t': ['asm/uaccess.h'], 'struct file': ['linux/fs.h'], 'typedef u32': ['linux/types.h'] } }),
+      headerFacts({ definitions: { 'typedef blk_opf_t': ['linux/blk_types.h'], 'typedef u32': ['linux/types.h'] } }),
+    ]);
+    assert.deepEqual(lacking.map((names) => [...names]), [['blk_opf_t'], ['mm_segment_t']]);
+  });
+});
