@@ -46,6 +46,7 @@ export class KernelHoverProvider implements vscode.HoverProvider {
     if (!current) return undefined;
     const call = calledName(document, position);
     const constant = call ? undefined : constantName(document, position);
+    const typeName = call || constant ? undefined : document.getWordRangeAtPosition(position, /[A-Za-z_]\w*/);
     const answer = await this.engine.request('hover', {
       key: document.uri.toString(),
       version: current.version,
@@ -54,9 +55,10 @@ export class KernelHoverProvider implements vscode.HoverProvider {
       character: position.character,
       ...(call ? { call: document.getText(call) } : {}),
       ...(constant ? { constant: document.getText(constant) } : {}),
+      ...(typeName ? { typeName: document.getText(typeName) } : {}),
     });
     if (!answer) return undefined;
-    const range = answer.range ? toRange(answer.range) : (call ?? constant);
+    const range = answer.range ? toRange(answer.range) : (call ?? constant ?? typeName);
     if (!answer.aggregate) return new vscode.Hover(new vscode.MarkdownString(answer.markdown), range);
     const content = new vscode.MarkdownString(`${answer.markdown}\n\n${reportLink(answer.aggregate)}\n\n${changesLink(answer.aggregate, current.targetLabels)}`);
     content.isTrusted = { enabledCommands: [SHOW_REPORT_COMMAND, SHOW_CHANGES_COMMAND] };

@@ -9,6 +9,7 @@ import { maskCode } from '../../src/core/c/statements';
 import { lineStarts } from '../../src/core/c/lineIndex';
 import { typedefsLacking } from '../../scripts/import/headers';
 import { bundledDatabase, headerFacts } from './helpers';
+import { hoverAnswer } from '../../src/extension/worker/hoverAnswer';
 
 const db = bundledDatabase();
 let checker: Checker;
@@ -106,6 +107,26 @@ describe('unknown-type', () => {
     const guarded = ['#include <linux/version.h>', '#include <linux/blkdev.h>', '#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)', 'static blk_mode_t demo_mode;', '#endif', ''].join('\n');
     assert.deepEqual(rows(guarded, '6.1,6.12'), []);
     assert.deepEqual(rows(DEMO, '6.1', { fileName: '/ws/demo.h' }), []);
+  });
+
+  it('hovers, per targeted kernel, where its headers define the typedef or that none does', () => {
+    const targets = parseTargets('5.10,6.1,6.8,6.12', db.images).images;
+    const result = checker.check(DEMO, { fileName: '/ws/demo.c', targets });
+    const hover = (typeName: string) => hoverAnswer(db, { version: 1, targets, result, text: DEMO }, { key: 'k', version: 1, offset: 0, line: 29, character: 3, typeName })?.markdown;
+    assert.equal(
+      hover('blk_opf_t'),
+      [
+        '**`blk_opf_t`** on the targeted kernels',
+        '',
+        '- 5.10: **not defined**: no kernel header defines a typedef of that name, so a declaration of that type does not compile there',
+        '- 6.1, 6.12: a typedef of `<linux/blk_types.h>`',
+        '',
+        'Not known on 6.8: the data has no headers of those kernels.',
+      ].join('\n'),
+    );
+    // A typedef every kernel with header data defines, and a name that is none: nothing to say.
+    assert.equal(hover('u32'), undefined);
+    assert.equal(hover('opf'), undefined);
   });
 
   it('takes only declarations: not a cast, a call, a member, a tag or a variable of the name', () => {

@@ -1,8 +1,9 @@
 // What a hover says, from a document's latest check result: a struct member's history, a
 // struct's, an #error that stops the build, an <include>'s, a called function's
-// declarations, or a constant's presence. The host adds the command links and turns it into a vscode.Hover.
+// declarations, or a constant's or a typedef's presence. The host adds the command links and turns it into a vscode.Hover.
 import { callHover } from '../../core/check/callHover';
 import { constantHover } from '../../core/check/constantHover';
+import { typedefHover } from '../../core/check/typedefHover';
 import type { CheckResult } from '../../core/check/checker';
 import { aggregateHover, memberHover, stopHover } from '../../core/check/hover';
 import type { KernelDatabase } from '../../core/kernels/database';
@@ -34,8 +35,15 @@ export function hoverAnswer(db: KernelDatabase, document: CheckedDocument, reque
     const range = { startLine: include.line, startColumn: include.startColumn, endLine: include.line, endColumn: include.endColumn, startIndex: 0, endIndex: 0 };
     return { markdown: includeHover(db, include.name, targets), range };
   }
-  // On a call (`name(`): how each targeted kernel declares the function or macro; on a constant, whether it has it.
-  const markdown = request.call !== undefined ? callHover(db, request.call, targets) : request.constant !== undefined ? constantHover(db, request.constant, targets) : undefined;
+  // On a call (`name(`): how each targeted kernel declares the function or macro; on a constant or a typedef, whether it has it.
+  const markdown =
+    request.call !== undefined
+      ? callHover(db, request.call, targets)
+      : request.constant !== undefined
+        ? constantHover(db, request.constant, targets)
+        : request.typeName !== undefined
+          ? typedefHover(db, request.typeName, targets)
+          : undefined;
   return markdown === undefined ? undefined : { markdown };
 }
 

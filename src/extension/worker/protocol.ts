@@ -64,7 +64,10 @@ export type CheckAnswer =
       notJudged?: string;
     };
 
-/** A hover asked of a document's latest result; `call` is the called name under the pointer, if any, `constant` a name in capitals that is not called. */
+/**
+ * A hover asked of a document's latest result; `call` is the called name under the pointer, if
+ * any, `constant` a name in capitals that is not called, `typeName` any other name not called.
+ */
 export interface HoverRequest {
   key: string;
   version: number;
@@ -73,6 +76,7 @@ export interface HoverRequest {
   character: number;
   call?: string;
   constant?: string;
+  typeName?: string;
 }
 
 export interface HoverAnswer {
