@@ -17,6 +17,7 @@ import { scanKernelHeaders, spelledWords, X86_SEARCH_FOLDERS, type HeaderFacts }
 import { headersFile, headersFileBytes, typedefsFile, typedefsLacking } from './import/headers';
 import { importUbuntuTypes, readUbuntuImages, UBUNTU_SOURCE_NOTE } from './import/ubuntu';
 import { droppedGlobalFunctions } from './import/olderFunctions';
+import { olderTypedefNames } from './import/olderTypedefs';
 import { DatabaseWriter } from './import/writer';
 
 export { readStatusSection } from './import/ubuntu';
@@ -77,6 +78,9 @@ export async function buildDatabase(options: BuildOptions): Promise<BuildSummary
 
   // Watched for in every kernel's headers: those none spells are functions a driver can no longer call.
   const olderFunctions = droppedGlobalFunctions(options.source, ubuntu.images);
+  // And the typedefs their functions were declared with: those none spells are types a driver can no longer name.
+  const olderTypedefs = olderTypedefNames(options.source, ubuntu.images);
+  const watched = new Set([...olderFunctions, ...olderTypedefs]);
   const headerImages: number[] = [];
   const facts: HeaderFacts[] = [];
   const factRoots: string[][] = [];
@@ -88,7 +92,7 @@ export async function buildDatabase(options: BuildOptions): Promise<BuildSummary
     log(`Debian ${pinned.label}: ${kernel.modules} modules with BTF, ${kernel.modulesWithoutBtf} without, ${kernel.definitions.size} names; headers`);
     if (kernel.modules === 0) images[indexOf(pinned.label)] = debianImage(pinned, false);
     const environment = { versionCode: images[indexOf(pinned.label)].versionCode, config: (symbol: string) => kernel.config.get(symbol) };
-    const kernelFacts = kernel.headerRoots.length > 0 ? await scanKernelHeaders(kernel.headerRoots, parser, X86_SEARCH_FOLDERS, environment, olderFunctions) : undefined;
+    const kernelFacts = kernel.headerRoots.length > 0 ? await scanKernelHeaders(kernel.headerRoots, parser, X86_SEARCH_FOLDERS, environment, watched) : undefined;
     const publicNames = kernelFacts ? new Set(Object.keys(kernelFacts.definitions)) : undefined;
     importDebianTypes(kernel, indexOf(pinned.label), writer, publicNames);
     typedefImages.push(indexOf(pinned.label));
@@ -104,7 +108,7 @@ export async function buildDatabase(options: BuildOptions): Promise<BuildSummary
   if (facts.length > 0) writer.markUnheadered((key) => defined.has(key));
   log('Debian headers: typedefs some kernels lack');
   const unsureTypedefs = new Set(typedefsLacking(facts).flatMap((lacking, i) => [...spelledWords(factRoots[i], lacking)]));
-  const headers = headersFile(headerImages, facts, olderFunctions, unsureTypedefs);
+  const headers = headersFile(headerImages, facts, { olderFunctions, olderTypedefs, unsureTypedefs });
   const bytes = writer.write(options.out, `${UBUNTU_SOURCE_NOTE}; ${DEBIAN_SOURCE_NOTE}`, {
     'headers.json.gz': headersFileBytes(headers.file),
     'header-names.json.gz': headersFileBytes(headers.names),

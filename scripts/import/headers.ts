@@ -125,16 +125,21 @@ export function typedefsLacking(facts: readonly HeaderFacts[]): Set<string>[] {
   return defined.map((names) => new Set([...anywhere].filter((name) => !names.has(name))));
 }
 
-/**
- * `facts[i]` belongs to the kernel at database index `images[i]`; `olderFunctions` were watched
- * for by every scan; `unsureTypedefs` are typedefs some kernel lacking their definition spells
- * anyway (see typedefsLacking), whose definitions are left out.
- */
+/** What the importer knows beyond the kernels' header facts. */
+export interface OlderNames {
+  /** Functions of older kernels (olderFunctions.ts), watched for by every scan. */
+  olderFunctions?: ReadonlySet<string>;
+  /** Typedefs of older kernels (olderTypedefs.ts), watched for by every scan. */
+  olderTypedefs?: ReadonlySet<string>;
+  /** Typedefs some kernel lacking their definition spells anyway (see typedefsLacking): their definitions are left out. */
+  unsureTypedefs?: ReadonlySet<string>;
+}
+
+/** `facts[i]` belongs to the kernel at database index `images[i]`. */
 export function headersFile(
   images: number[],
   facts: HeaderFacts[],
-  olderFunctions: ReadonlySet<string> = new Set(),
-  unsureTypedefs: ReadonlySet<string> = new Set(),
+  { olderFunctions = new Set(), olderTypedefs = new Set(), unsureTypedefs = new Set() }: OlderNames = {},
 ): { file: HeadersFile; names: HeaderNamesFile; aliases: MemberAliasesFile } {
   if (images.length > 30) throw new Error('header masks hold 30 kernels at most');
   const headers = new Map<string, number>();
@@ -209,6 +214,7 @@ export function headersFile(
       declaredIn,
       constants: packNameMasks(vanishingConstants(facts)),
       retiredFunctions: retiredFunctions(facts, olderFunctions),
+      retiredTypedefs: [...olderTypedefs].filter((name) => !facts.some((fact) => fact.spelledWatched.has(name))).sort(),
     },
     aliases: { schema: SCHEMA_VERSION, images, aliases: sortFacts(aliases) },
   };

@@ -17,7 +17,7 @@ const facts = (spelled: string[], pasted: string[] = []) => headerFacts({ spelle
 describe('retired functions in the header data', () => {
   it('lists the older kernels\' functions that no kernel spells or pastes', () => {
     const older = new Set(['do_gettimeofday', 'blk_init_queue', 'PageActive', 'fs_param_is_u32']);
-    const { names } = headersFile([0, 1], [facts(['fs_param_is_u32'], ['PageActive']), facts([])], older);
+    const { names } = headersFile([0, 1], [facts(['fs_param_is_u32'], ['PageActive']), facts([])], { olderFunctions: older });
     assert.deepEqual(names.retiredFunctions, ['blk_init_queue', 'do_gettimeofday']);
   });
 

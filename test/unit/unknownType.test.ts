@@ -7,7 +7,13 @@ import { parseTargets } from '../../src/core/kernels/targets';
 import { typedefUses } from '../../src/core/c/typedefUses';
 import { maskCode } from '../../src/core/c/statements';
 import { lineStarts } from '../../src/core/c/lineIndex';
-import { typedefsLacking } from '../../scripts/import/headers';
+import { headersFile, typedefsLacking } from '../../scripts/import/headers';
+import { olderTypedefNames, typeWords } from '../../scripts/import/olderTypedefs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { KernelImage } from '../../src/core/kernels/schema';
 import { bundledDatabase, headerFacts } from './helpers';
 import { hoverAnswer } from '../../src/extension/worker/hoverAnswer';
 
@@ -98,6 +104,13 @@ describe('unknown-type', () => {
     );
   });
 
+  it("warns on every Debian kernel for an older kernel's typedef no Debian header spells (make_request_fn, gone in 5.9)", () => {
+    const text = ['#include <linux/module.h>', '#include <linux/blkdev.h>', '', 'static make_request_fn *demo_orig;', ''].join('\n');
+    assert.deepEqual(rows(text, '5.10,6.1,7.3'), [
+      'warning 4:8-23 [5.10,6.1,7.3] `make_request_fn` is a type no kernel header of 5.10–7.3 defines, so the declaration does not compile there (gcc: unknown type name); older kernels declared functions with it, and no kernel with header data spells it',
+    ]);
+  });
+
   it("is silent on the driver's own typedef, macro or -D flag of the name, on lines a target does not compile, and in a header", () => {
     const own = DEMO.replace('#include <linux/pfn.h>', '#include <linux/pfn.h>\ntypedef unsigned int fop_flags_t;');
     assert.deepEqual(rows(own, '6.1').map((row) => row.split(' ')[3]), ['`blk_mode_t`', '`blk_mode_t`', '`blk_mode_t`', '`intptr_t`']);
@@ -147,5 +160,25 @@ describe('unknown-type data', () => {
       headerFacts({ definitions: { 'typedef blk_opf_t': ['linux/blk_types.h'], 'typedef u32': ['linux/types.h'] } }),
     ]);
     assert.deepEqual(lacking.map((names) => [...names]), [['blk_opf_t'], ['mm_segment_t']]);
+  });
+
+  it("reads older kernels' typedefs from the words in a type's place of their prototypes: no C word, tag, parameter or function name", () => {
+    assert.deepEqual(typeWords('void blk_queue_make_request(struct request_queue *q, make_request_fn *mfn);'), ['make_request_fn']);
+    assert.deepEqual(typeWords('static inline gfp_t f(const struct foo *a, unsigned long b, u32 (*cb)(void *), mm_segment_t fs, __u64 x);'), ['gfp_t', 'u32', 'mm_segment_t']);
+    const dir = mkdtempSync(join(tmpdir(), 'kernel-compat-typedefs-'));
+    try {
+      const line = (proto: string | null, images: string[]) => JSON.stringify({ name: 'f', variants: [{ proto, inline: 'No', collision: 'Unique Global', transformation: 'False', images }] });
+      writeFileSync(join(dir, 'functions.jsonl.gz'), gzipSync([line('void f(request_fn_proc *rfn);', ['4.4']), line('void f(arm_only_t x);', ['arm64']), line(null, ['4.4'])].join('\n') + '\n'));
+      const image = (label: string, arch: string) => ({ label, arch, group: 'version', versionCode: 0 }) as KernelImage;
+      assert.deepEqual([...olderTypedefNames(dir, [image('4.4', 'amd64'), image('arm64', 'arm64')])], ['request_fn_proc']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps the older kernels' typedefs no kernel with header data spells", () => {
+    const facts = (spelled: string[]) => headerFacts({ spelledWatched: new Set(spelled) });
+    const { names } = headersFile([0, 1], [facts(['gfp_t']), facts(['gfp_t', 'mm_segment_t'])], { olderTypedefs: new Set(['make_request_fn', 'gfp_t', 'mm_segment_t']) });
+    assert.deepEqual(names.retiredTypedefs, ['make_request_fn']);
   });
 });

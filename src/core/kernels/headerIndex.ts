@@ -64,6 +64,7 @@ export class HeaderIndex {
   private objectLikeNames?: ReadonlySet<string>;
   private retiredNames?: ReadonlySet<string>;
   private typedefMasks?: ReadonlyMap<string, number>;
+  private retiredTypedefNames?: ReadonlySet<string>;
 
   /** `images`: the kernels with header data, in the files' bit order; the loaders read each file. */
   constructor(
@@ -172,14 +173,23 @@ export class HeaderIndex {
    * declaration naming it as a type does not compile on those ("unknown type name").
    */
   isChangingTypedef(name: string): boolean {
-    return this.changingTypedefs.has(name);
+    return this.changingTypedefs.has(name) || this.isRetiredTypedef(name);
   }
 
-  /** Whether some header of the image defines the typedef, for the changing ones (see isChangingTypedef); undefined for others and without header data. */
+  /**
+   * Whether `name` is a typedef older kernels declared their functions with that no header of
+   * any kernel with header data spells: `make_request_fn`, gone in 5.9.
+   */
+  isRetiredTypedef(name: string): boolean {
+    this.retiredTypedefNames ??= new Set(this.names.retiredTypedefs ?? []);
+    return this.retiredTypedefNames.has(name);
+  }
+
+  /** Whether some header of the image defines the typedef, for the changing and the retired ones (see isChangingTypedef); undefined for others and without header data. */
   definesTypedef(name: string, image: number): boolean | undefined {
     const bit = this.bits.get(image);
     if (bit === undefined) return undefined;
-    const mask = this.changingTypedefs.get(name);
+    const mask = this.changingTypedefs.get(name) ?? (this.isRetiredTypedef(name) ? 0 : undefined);
     return mask === undefined ? undefined : (mask & bit) !== 0;
   }
 

@@ -223,6 +223,13 @@ export interface HeaderNamesFile {
    * does not compile on any of them. Optional: older data has none.
    */
   retiredFunctions?: string[];
+  /**
+   * Typedefs older kernels declared their functions with (a type's word in a prototype of some
+   * Ubuntu image's BTF) that none of those kernels' headers spell at all, sorted:
+   * `make_request_fn`, `request_fn_proc`. A declaration of that type does not compile on any of
+   * them. Optional: older data has none.
+   */
+  retiredTypedefs?: string[];
 }
 
 /**

@@ -1,11 +1,12 @@
 // Rule `unknown-type`: a kernel typedef named as the type of a declaration (`blk_opf_t opf`, new
-// in 6.0; `mm_segment_t old_fs`, gone in 5.18; `blk_mode_t mode`, new in 6.5) on a
-// targeted kernel none of whose headers define a typedef of that name, nor spell the name at
-// all: gcc stops at the declaration ("unknown type name"). Judged only on kernels whose headers
-// were read (the Debian ones), on certainly compiled lines, in `.c` files whose includes were
-// all followed and whose build flags were all read; a name the driver defines or declares
-// (its macros, typedefs, `-D` flags, any workspace header the file reads spelling it, another
-// workspace file's typedef) is its own and never judged.
+// in 6.0; `mm_segment_t old_fs`, gone in 5.18; `blk_mode_t mode`, new in 6.5; `make_request_fn
+// *orig`, an older kernel's, which no Debian kernel's headers spell) on a targeted kernel none
+// of whose headers define a typedef of that name, nor spell the name at all: gcc stops at the
+// declaration ("unknown type name"). Judged only on kernels whose headers were read (the Debian
+// ones), on certainly compiled lines, in `.c` files whose includes were all followed and whose
+// build flags were all read; a name the driver defines or declares (its macros, typedefs, `-D`
+// flags, any workspace header the file reads spelling it, another workspace file's typedef) is
+// its own and never judged.
 import { describeImages } from '../kernels/history';
 import { lineRange, type Finding } from '../check/findings';
 import type { TypedefUse } from '../c/typedefUses';
@@ -43,7 +44,12 @@ export function unknownTypeFindings(context: RuleContext, input: UnknownTypeInpu
     if (lacking.length === 0) continue;
     const having = context.targets.filter((image) => headers.definesTypedef(use.name, image) === true);
     const where = [...new Set(having.flatMap((image) => headers.definingHeaders(`typedef ${use.name}`, image) ?? []))].sort();
-    const elsewhere = having.length > 0 ? `; ${describeImages(context.db.images, having, context.targets)} define${having.length === 1 ? 's' : ''} it in ${where.map((header) => `<${header}>`).join(', ')}` : '';
+    const elsewhere =
+      having.length > 0
+        ? `; ${describeImages(context.db.images, having, context.targets)} define${having.length === 1 ? 's' : ''} it in ${where.map((header) => `<${header}>`).join(', ')}`
+        : headers.isRetiredTypedef(use.name)
+          ? '; older kernels declared functions with it, and no kernel with header data spells it'
+          : '';
     findings.push({
       code: unknownTypeRule.code,
       severity: context.severities[unknownTypeRule.code],
