@@ -4,15 +4,8 @@
 // *mfn);`) names a typedef there, since BTF prints a typedef's name and a struct's tag with its
 // keyword. The importer keeps those no Debian kernel's headers spell (headers.ts): a driver
 // still declaring one (`make_request_fn *orig;`, gone in 5.9) does not build on any Debian kernel.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { KernelImage } from '../../src/core/kernels/schema';
-
-interface FunctionLine {
-  name: string;
-  variants: { proto: string | null; images: string[] }[];
-}
+import { readDepsurfFunctions } from './depsurfFunctions';
 
 /** C's own type words and qualifiers: never a typedef. */
 const C_WORDS = new Set(['void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', 'unsigned', 'const', 'volatile', 'restrict', 'struct', 'union', 'enum', 'inline', 'static', 'extern']);
@@ -21,25 +14,15 @@ const TYPE_WORD = /(?<![\w.>])([A-Za-z_]\w*)\b(?=\s*\*|\s*\(\s*\*|\s+[A-Za-z_])/
 
 /** Words some prototype of some of `images` (the amd64 Ubuntu images) types a parameter or its result with; empty without the file. */
 export function olderTypedefNames(depsurfDir: string, images: readonly KernelImage[]): Set<string> {
-  const path = join(depsurfDir, 'functions.jsonl.gz');
   const names = new Set<string>();
   const amd64 = new Set(images.filter((image) => image.arch === 'amd64').map((image) => image.label));
-  if (!existsSync(path)) return names;
-  const lines = gunzipSync(readFileSync(path)).toString('utf8').split('\n');
-  lines.forEach((line, index) => {
-    if (line.trim() === '') return;
-    let parsed: FunctionLine;
-    try {
-      parsed = JSON.parse(line) as FunctionLine;
-    } catch {
-      throw new Error(`${path}: line ${index + 1} is not JSON`);
-    }
+  for (const parsed of readDepsurfFunctions(depsurfDir)) {
     for (const variant of parsed.variants) {
       // A variant BTF gave no prototype for has nothing to read.
       if (variant.proto === null || !variant.images.some((label) => amd64.has(label))) continue;
       for (const word of typeWords(variant.proto)) names.add(word);
     }
-  });
+  }
   return names;
 }
 
