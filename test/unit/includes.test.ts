@@ -100,6 +100,10 @@ describe('kbuildFlags: -D and -U', () => {
     const read = flagsOf(['obj-m := drv.o', 'ccflags-y += -I$(KSRC)/include $(call cc-option,-Wno-unused) -DDRV_VERSION=\\"$(shell git describe)\\"']);
     assert.equal(read.unread, false);
     assert.deepEqual(read.defines, [{ name: 'DRV_VERSION', value: '1', certain: false }]);
+    // A value quoted for C, then for the shell, around a variable make fills from a shell call (EnhanceIO's COMMIT_REV).
+    const quoted = flagsOf(['COMMIT_REV ?= $(shell echo)', 'obj-m := drv.o', 'EXTRA_CFLAGS += -I$(src) -DCOMMIT_REV="\\"$(COMMIT_REV)\\""']);
+    assert.equal(quoted.unread, false);
+    assert.deepEqual(quoted.defines, [{ name: 'COMMIT_REV', value: '1', certain: false }]);
   });
 
   it('knows the KERNELRELEASE test: the Kbuild pass is certain, the outer make adds nothing', () => {

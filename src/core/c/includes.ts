@@ -213,7 +213,8 @@ function hasUnreadFlags(value: string): boolean {
   if (/-include\s*\S*\$/.test(value)) return true;
   const withoutPaths = value.replace(/(?:-include|-I)\s*\S+/g, ' ');
   return unexpandedCalls(withoutPaths).some(([start, end]) => {
-    if (/-D\s*['"]?[A-Za-z_]\w*=\\?['"]?$/.test(withoutPaths.slice(0, start))) return false;
+    // The value of a `-DNAME=…` (`-DCOMMIT_REV="\"$(COMMIT_REV)\""`): the name is read, only the value is make's.
+    if (/-D\s*['"]?[A-Za-z_]\w*=[\\'"]*$/.test(withoutPaths.slice(0, start))) return false;
     const call = withoutPaths.slice(start, end);
     if (/^\$[({][A-Za-z_][\w.-]*[)}]$/.test(call)) return !FLAG_VARIABLE.test(call);
     const flags = [...call.matchAll(/-D\s*['"]?(.)/g)];
