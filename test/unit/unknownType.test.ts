@@ -142,13 +142,13 @@ describe('unknown-type', () => {
     assert.equal(hover('opf'), undefined);
   });
 
-  it('takes only declarations: not a cast, a call, a member, a tag or a variable of the name', () => {
-    const text = ['x = (blk_opf_t)y;', 'f(blk_opf_t);', 's.blk_opf_t = 1;', 'struct blk_opf_t *p;', 'blk_opf_t(q);', 'blk_opf_t = 2;', 'static const blk_opf_t *const op;', 'int g(int a, blk_opf_t (*cb)(void));', ''].join('\n');
+  it('takes only declarations, unnamed parameters among them: not a cast, a call, a member, a tag or a variable of the name', () => {
+    const text = ['x = (blk_opf_t)y;', 'f(blk_opf_t);', 's.blk_opf_t = 1;', 'struct blk_opf_t *p;', 'blk_opf_t(q);', 'blk_opf_t = 2;', 'static const blk_opf_t *const op;', 'int g(int a, blk_opf_t (*cb)(void));', 'void h(int, blk_opf_t *, int);', 'void k(int, blk_opf_t *);', 'y = f((blk_opf_t *)p);', ''].join('\n');
     const masked = maskCode(text);
     const offsets = [...text.matchAll(/blk_opf_t/g)].map((match) => ({ name: 'blk_opf_t', offset: match.index! }));
     assert.deepEqual(
       typedefUses(masked, () => false, lineStarts(text), offsets).map((use) => `${use.line}:${use.startColumn}${use.block ? ` ${use.block.parameter}` : ''}`),
-      ['6:13', '7:13'],
+      ['6:13', '7:13', '8:12', '9:12'],
     );
   });
 });

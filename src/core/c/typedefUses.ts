@@ -20,6 +20,15 @@ export interface TypedefUse {
 
 /** The name, then a declarator: stars and qualifiers, then the declared name (or a parenthesized one, `(*handler)`). */
 const DECLARATOR_AFTER = /^(?:[ \t*]|\b(?:const|volatile|__user|__iomem|__rcu|__percpu|__force)\b)*\(?[ \t*]*[A-Za-z_]/;
+/**
+ * A prototype's parameter without a name (`int, make_request_fn *, unsigned op`): stars, then
+ * the next parameter or the list's end. A cast (`(make_request_fn *)p`) is neither followed by
+ * a comma nor preceded by one.
+ */
+function isUnnamedParameter(before: string, after: string): boolean {
+  return /^[ \t]*\*[ \t*]*,/.test(after) || (/^[ \t]*\*[ \t*]*\)/.test(after) && /,[ \t]*$/.test(before));
+}
+
 /** What before the name makes it no type of its own: a member (`.x`, `->x`) or a tag (`struct x`). */
 const NOT_A_TYPE_BEFORE = /(?:\.|->|\b(?:struct|union|enum))[ \t]*$/;
 
@@ -36,10 +45,11 @@ export function typedefUses(masked: string, isDirectiveLine: (line: number) => b
     if (isDirectiveLine(line)) continue;
     const lineStart = lineStartIndices[line];
     const lineEnd = (lineStartIndices[line + 1] ?? masked.length + 1) - 1;
-    if (NOT_A_TYPE_BEFORE.test(masked.slice(lineStart, offset))) continue;
+    const before = masked.slice(lineStart, offset);
+    if (NOT_A_TYPE_BEFORE.test(before)) continue;
     const after = masked.slice(offset + name.length, lineEnd);
     // `name(` is a call, or a macro of the driver's.
-    if (after.startsWith('(') || !DECLARATOR_AFTER.test(after)) continue;
+    if (after.startsWith('(') || !(DECLARATOR_AFTER.test(after) || isUnnamedParameter(before, after))) continue;
     const block = blockOf(blocks ??= topLevelBlocks(masked, isDirectiveLine, lineStartIndices), offset, masked);
     found.push({ name, line, startColumn: offset - lineStart, ...(block ? { block } : {}) });
   }
