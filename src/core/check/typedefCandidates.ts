@@ -12,8 +12,6 @@ import { everyIncludeFollowed } from './followedIncludes';
 import { holdsWord } from '../c/words';
 import { isSourceFile } from '../c/workspaceTypes';
 
-const IDENTIFIER = /[A-Za-z_]\w*/g;
-
 export function typedefCandidates(
   headers: HeaderIndex,
   code: { masked: string; isDirectiveLine: (line: number) => boolean },
@@ -28,7 +26,6 @@ export function typedefCandidates(
     let candidate = known.get(name);
     if (candidate === undefined) {
       candidate =
-        headers.isChangingTypedef(name) &&
         // Reserved names are the compiler's (`__int128`) or under it.
         !name.startsWith('_') &&
         !file.pre.definedMacros.has(name) &&
@@ -41,7 +38,7 @@ export function typedefCandidates(
     return candidate;
   };
   const offsets: { name: string; offset: number }[] = [];
-  for (const match of code.masked.matchAll(IDENTIFIER)) if (isCandidate(match[0])) offsets.push({ name: match[0], offset: match.index! });
+  for (const match of code.masked.matchAll(headers.typedefWords())) if (isCandidate(match[0])) offsets.push({ name: match[0], offset: match.index! });
   if (offsets.length === 0) return [];
   const uses = typedefUses(code.masked, code.isDirectiveLine, file.lineStartIndices, offsets);
   if (uses.length === 0) return [];
