@@ -3,13 +3,10 @@
 // (the member names headers define as macros, per kernel), and data/typedefs.json.gz (typedefs
 // of function types, from BTF).
 import { gzipSync } from 'node:zlib';
-import { SCHEMA_VERSION, type HeaderNamesFile, type HeadersFile, type IncludeGraph, type MemberAliasesFile, type TypedefsFile } from '../../src/core/kernels/schema';
+import { SCHEMA_VERSION, TYPEDEF_KEY, type HeaderNamesFile, type HeadersFile, type IncludeGraph, type MemberAliasesFile, type TypedefsFile } from '../../src/core/kernels/schema';
 import type { FunctionPrototype, HeaderFacts } from './headerFacts';
 import { packNameMasks } from '../../src/core/kernels/nameMasks';
 import { isMacroStyleName } from '../../src/core/c/kernelMacros';
-
-/** How the facts name a typedef's definition: 'typedef blk_opf_t'. */
-const TYPEDEF_KEY = 'typedef ';
 
 function sortedRecord<T>(map: Map<string, T>): Record<string, T> {
   const record: Record<string, T> = {};
@@ -110,7 +107,12 @@ export function vanishingConstants(facts: readonly HeaderFacts[]): Map<string, n
  */
 function retiredFunctions(facts: readonly HeaderFacts[], olderFunctions: ReadonlySet<string>): string[] {
   const pasted = new Set(facts.flatMap((fact) => fact.pastedFunctions));
-  return [...olderFunctions].filter((name) => !pasted.has(name) && !facts.some((fact) => fact.spelledWatched.has(name))).sort();
+  return spelledByNone(facts, olderFunctions).filter((name) => !pasted.has(name));
+}
+
+/** Of the watched names, those no kernel's headers spell anywhere, sorted. */
+function spelledByNone(facts: readonly HeaderFacts[], watched: ReadonlySet<string>): string[] {
+  return [...watched].filter((name) => !facts.some((fact) => fact.spelledWatched.has(name))).sort();
 }
 
 /**
@@ -214,7 +216,7 @@ export function headersFile(
       declaredIn,
       constants: packNameMasks(vanishingConstants(facts)),
       retiredFunctions: retiredFunctions(facts, olderFunctions),
-      retiredTypedefs: [...olderTypedefs].filter((name) => !facts.some((fact) => fact.spelledWatched.has(name))).sort(),
+      retiredTypedefs: spelledByNone(facts, olderTypedefs),
     },
     aliases: { schema: SCHEMA_VERSION, images, aliases: sortFacts(aliases) },
   };

@@ -50,7 +50,7 @@ export function typedefUses(masked: string, isDirectiveLine: (line: number) => b
     const after = masked.slice(offset + name.length, lineEnd);
     // `name(` is a call, or a macro of the driver's.
     if (after.startsWith('(') || !(DECLARATOR_AFTER.test(after) || isUnnamedParameter(before, after))) continue;
-    const block = blockOf(blocks ??= topLevelBlocks(masked, isDirectiveLine, lineStartIndices), offset, masked);
+    const block = blockOf(blocks ??= topLevelBlocks(masked), offset, masked);
     found.push({ name, line, startColumn: offset - lineStart, ...(block ? { block } : {}) });
   }
   return found.sort((a, b) => a.line - b.line || a.startColumn - b.startColumn);
@@ -63,8 +63,8 @@ interface TopLevelBlock {
   close: number;
 }
 
-/** The braces outside every other brace, in order; directive lines are passed over. */
-function topLevelBlocks(masked: string, isDirectiveLine: (line: number) => boolean, lineStartIndices: readonly number[]): TopLevelBlock[] {
+/** The braces outside every other brace, in order (the masked text has its directives blanked). */
+function topLevelBlocks(masked: string): TopLevelBlock[] {
   const blocks: TopLevelBlock[] = [];
   let depth = 0;
   let headerStart = 0;
@@ -72,11 +72,6 @@ function topLevelBlocks(masked: string, isDirectiveLine: (line: number) => boole
   const mark = /[{};]/g;
   for (let match = mark.exec(masked); match; match = mark.exec(masked)) {
     const at = match.index;
-    const line = lineIndexAt(lineStartIndices, at);
-    if (isDirectiveLine(line)) {
-      mark.lastIndex = lineStartIndices[line + 1] ?? masked.length;
-      continue;
-    }
     const character = match[0];
     if (character === '{') {
       if (depth === 0) open = at;

@@ -11,7 +11,7 @@ export function typedefHover(db: KernelDatabase, name: string, targets: readonly
   if (!headers.isChangingTypedef(name)) return undefined;
   return perKernelHover(db, `**\`${name}\`** on the targeted kernels`, targets, (image) => {
     if (headers.definesTypedef(name, image) === false) return NOT_DEFINED;
-    const defining = headers.definingHeaders(`typedef ${name}`, image) ?? [];
+    const defining = headers.typedefHeaders(name, image) ?? [];
     return `a typedef of ${defining.map((header) => `\`<${header}>\``).join(', ')}`;
   });
 }

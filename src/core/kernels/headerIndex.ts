@@ -2,7 +2,7 @@
 // and data/headers.json.gz for the kernels whose headers packages were read (the Debian ones).
 // Every answer is undefined for a kernel without header data: "not known" must never read as
 // "not there". Each file is read on its first question.
-import type { HeaderNamesFile, HeadersFile } from './schema';
+import { TYPEDEF_KEY, type HeaderNamesFile, type HeadersFile } from './schema';
 import type { MemberLookup } from './lazyMembers';
 import { prototypeParameters } from '../c/prototypes';
 import { NameMaskTable } from './nameMasks';
@@ -194,6 +194,11 @@ export class HeaderIndex {
   isRetiredTypedef(name: string): boolean {
     this.retiredTypedefNames ??= new Set(this.names.retiredTypedefs ?? []);
     return this.retiredTypedefNames.has(name);
+  }
+
+  /** The headers that define the typedef `name` on the image; [] when none does. */
+  typedefHeaders(name: string, image: number): string[] | undefined {
+    return this.definingHeaders(`${TYPEDEF_KEY}${name}`, image);
   }
 
   /** Whether some header of the image defines the typedef, for the changing and the retired ones (see isChangingTypedef); undefined for others and without header data. */
@@ -423,9 +428,6 @@ export class HeaderIndex {
 const MAX_KEPT_CLOSURES = 64;
 
 /** The header ids of a flat [id, mask, …] list whose mask has `bit`. */
-/** How the definitions' table names a typedef: 'typedef blk_opf_t'. */
-const TYPEDEF_KEY = 'typedef ';
-
 function idsOn(flat: readonly number[], bit: number): number[] {
   const ids: number[] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) if (flat[i + 1] & bit) ids.push(flat[i]);

@@ -29,21 +29,21 @@ export interface UnknownTypeInput {
 export function unknownTypeFindings(context: RuleContext, input: UnknownTypeInput): Finding[] {
   const headers = context.db.headers();
   const findings: Finding[] = [];
-  const lackingOn = (use: TypedefUse) => context.targets.filter((image, slot) => headers.definesTypedef(use.name, image) === false && input.compiled(slot, use.line));
+  const lackingOn = new Map(input.uses.map((use) => [use, context.targets.filter((image, slot) => headers.definesTypedef(use.name, image) === false && input.compiled(slot, use.line))]));
   // Per function, the kernels on which a parameter's type is unknown: gcc drops the function there and reads nothing of its body.
   const droppedFunctions = new Map<number, Set<number>>();
   for (const use of input.uses) {
     if (!use.block?.parameter) continue;
     const dropped = droppedFunctions.get(use.block.open) ?? new Set<number>();
-    for (const image of lackingOn(use)) dropped.add(image);
+    for (const image of lackingOn.get(use)!) dropped.add(image);
     droppedFunctions.set(use.block.open, dropped);
   }
   for (const use of input.uses) {
     const dropped = use.block && !use.block.parameter ? droppedFunctions.get(use.block.open) : undefined;
-    const lacking = lackingOn(use).filter((image) => !dropped?.has(image));
+    const lacking = lackingOn.get(use)!.filter((image) => !dropped?.has(image));
     if (lacking.length === 0) continue;
     const having = context.targets.filter((image) => headers.definesTypedef(use.name, image) === true);
-    const where = [...new Set(having.flatMap((image) => headers.definingHeaders(`typedef ${use.name}`, image) ?? []))].sort();
+    const where = [...new Set(having.flatMap((image) => headers.typedefHeaders(use.name, image) ?? []))].sort();
     const elsewhere =
       having.length > 0
         ? `; ${describeImages(context.db.images, having, context.targets)} define${having.length === 1 ? 's' : ''} it in ${where.map((header) => `<${header}>`).join(', ')}`
