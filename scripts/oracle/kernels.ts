@@ -14,6 +14,12 @@ export interface OracleKernelPin {
   /** The manifest's label, which is also the checker's target label: '6.12'. */
   label: string;
   kbuild: PinnedDeb;
+  /**
+   * The compiler's own packages, unpacked into the private root beside the headers, for a
+   * kernel whose compiler this machine's release does not carry (5.10 is built with bullseye's
+   * gcc-10). Without it the compiler the headers name is installed with the system's apt.
+   */
+  compiler?: PinnedDeb[];
 }
 
 export interface KernelTree {
@@ -21,7 +27,10 @@ export interface KernelTree {
   uname: string;
   /** `make -C` goes here: the arch headers folder inside the private root. */
   headersDir: string;
-  /** The compiler the headers' .kernelvariables name: 'gcc-12', 'x86_64-linux-gnu-gcc-12'. */
+  /**
+   * The compiler the headers' .kernelvariables name: 'gcc-12', 'x86_64-linux-gnu-gcc-12', or
+   * its path in the private root when the pin unpacks it there.
+   */
   cc: string;
 }
 
@@ -48,15 +57,22 @@ function headersDebs(cache: string, kernel: PinnedKernel): { path: string; sha25
     .map((p) => ({ path: join(cache, 'apt', 'archives', p.file), sha256: p.sha256 }));
 }
 
+/** The compiler `cc` names, as unpacked into the root (`usr/bin/gcc-10`); gcc finds its cc1 beside itself. */
+function unpackedCompiler(root: string, cc: string): string {
+  const path = join(root, 'usr', 'bin', cc);
+  if (!existsSync(path)) throw new Error(`the headers name ${cc}, which the pinned compiler packages do not hold (${path})`);
+  return path;
+}
+
 /**
  * Unpacks the kernel's headers and Kbuild packages into `<cache>/oracle/root` (once: a stamp
- * names the packages' SHA-256), points the headers' include at the root, and makes sure the
- * compiler the headers ask for is installed.
+ * names the packages' SHA-256), with the compiler's packages when pinned, points the headers'
+ * include at the root, and makes sure the compiler the headers ask for is there.
  */
 export function prepareKernelTree(apt: AptContext, kernel: PinnedKernel, pin: OracleKernelPin): KernelTree {
   const root = join(oracleDir(apt.cache), 'root');
-  const kbuild = ensureDeb(apt, pin.kbuild, join(oracleDir(apt.cache), 'debs'), KERNELS_PATH);
-  const debs = [...headersDebs(apt.cache, kernel), { path: kbuild, sha256: pin.kbuild.sha256 }];
+  const pinned = (deb: PinnedDeb) => ({ path: ensureDeb(apt, deb, join(oracleDir(apt.cache), 'debs'), KERNELS_PATH), sha256: deb.sha256 });
+  const debs = [...headersDebs(apt.cache, kernel), pinned(pin.kbuild), ...(pin.compiler ?? []).map(pinned)];
   const stamp = join(root, `.${kernel.uname}.complete`);
   const expected = debs.map((d) => d.sha256).join('\n');
   if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== expected) {
@@ -72,7 +88,7 @@ export function prepareKernelTree(apt: AptContext, kernel: PinnedKernel, pin: Or
   const text = readFileSync(makefile, 'utf8');
   const rewritten = rewriteHeadersInclude(text, root);
   if (rewritten !== text) writeFileSync(makefile, rewritten);
-  const cc = kernelCompiler(headersDir);
-  ensureCompiler(cc, apt.log);
+  const cc = pin.compiler ? unpackedCompiler(root, kernelCompiler(headersDir)) : kernelCompiler(headersDir);
+  if (!pin.compiler) ensureCompiler(cc, apt.log);
   return { label: kernel.label, uname: kernel.uname, headersDir, cc };
 }
