@@ -2,6 +2,7 @@
 // headers' .kernelvariables (`CC = $(CROSS_COMPILE)gcc-12`, with 6.12 setting CROSS_COMPILE
 // to x86_64-linux-gnu-); make itself evaluates that file, so its conditionals are honoured.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export function kernelCompiler(headersDir: string): string {
@@ -35,4 +36,51 @@ export function ensureCompiler(cc: string, log: (line: string) => void): void {
     result = install();
   }
   if (result.status !== 0 || !installed(cc)) throw new Error(`${cc} is needed to build for these headers and could not be installed (apt-get install -y ${pkg}: ${result.stderr?.trim().split('\n').pop() ?? 'failed'})`);
+}
+
+/** Where a compiler root that carries its own C library keeps its dynamic loader (merged /usr). */
+const OWN_LOADER = join('usr', 'lib', 'x86_64-linux-gnu', 'ld-linux-x86-64.so.2');
+
+/**
+ * Makes the compiler unpacked in `root` runnable here, and returns the path of `cc` in it.
+ *
+ * A compiler from an older release (bullseye's gcc-10) runs as it is: its driver finds `cc1`
+ * beside itself and links this machine's libraries. One from a newer release (trixie's gcc-14,
+ * sid's gcc-16) needs a newer C library than this machine's, so the root holds that release's
+ * libc and libraries too, and each program the build runs (the driver, `cc1`, the assembler)
+ * is replaced by a script that starts the original under the root's own loader and libraries.
+ * The assembler is the root's as well, since the kernel's Kconfig chose its features with that
+ * release's binutils. The driver's `argv[0]` stays the script's path, so it still finds its
+ * `cc1` and headers relative to itself.
+ */
+export function prepareUnpackedCompiler(root: string, cc: string): string {
+  const driver = join(root, 'usr', 'bin', cc);
+  if (!existsSync(driver)) throw new Error(`the headers name ${cc}, which the pinned compiler packages do not hold (${driver})`);
+  if (!existsSync(join(root, OWN_LOADER))) return driver;
+  const triplet = 'x86_64-linux-gnu';
+  const assembler = join(root, 'usr', 'bin', `${triplet}-as`);
+  if (!existsSync(assembler)) throw new Error(`${root} carries its own C library but no ${triplet}-as: pin that release's binutils too`);
+  runUnderOwnLoader(root, driver);
+  runUnderOwnLoader(root, assembler);
+  for (const version of readdirSync(join(root, 'usr', 'libexec', 'gcc', triplet))) {
+    const libexec = join(root, 'usr', 'libexec', 'gcc', triplet, version);
+    runUnderOwnLoader(root, join(libexec, 'cc1'));
+    // gcc looks for `as` in its libexec folder first: there it finds the root's.
+    writeLauncher(root, join(libexec, 'as'), `${assembler}.real`);
+  }
+  return driver;
+}
+
+/** Moves `program` to `<program>.real` (once) and puts a launcher for it in its place. */
+function runUnderOwnLoader(root: string, program: string): void {
+  const real = `${program}.real`;
+  if (!existsSync(real)) renameSync(program, real);
+  writeLauncher(root, program, real);
+}
+
+function writeLauncher(root: string, path: string, real: string): void {
+  const library = join(root, 'usr', 'lib', 'x86_64-linux-gnu');
+  const script = `#!/bin/sh\nexec '${join(root, OWN_LOADER)}' --library-path '${library}' --argv0 "$0" '${real}' "$@"\n`;
+  writeFileSync(path, script);
+  chmodSync(path, 0o755);
 }

@@ -2,7 +2,7 @@
 // driver's lines each object compiled: every compile command is run again with -E.
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { driverPath } from './gccDiagnostics';
 import { addCompiledLines, addContinuationLines, type CompiledLines } from './lineMarkers';
@@ -138,15 +138,23 @@ export interface Preprocessed {
 }
 
 /**
- * Runs each command's -E twin where Kbuild ran it (the headers folder: its paths are
- * relative to it) and collects the driver lines that came out. A source that stops at a
+ * Where Kbuild ran a compile command. Up to 6.12 it ran in the headers folder, with the source
+ * named by its absolute path and include folders relative to that folder; from 6.13 it runs
+ * external modules in their own folder, with the source named relative to it.
+ */
+export function compileDirectory(c: CompileCommand, headersDir: string, root: string): string {
+  return isAbsolute(c.source) ? headersDir : root;
+}
+
+/**
+ * Runs each command's -E twin where Kbuild ran it and collects the driver lines that came out. A source that stops at a
  * missing header still yields the lines before it, which is what the compiler saw.
  */
 export function preprocess(commands: CompileCommand[], headersDir: string, root: string): Preprocessed {
   const compiled: CompiledLines = new Map();
   const failures: Preprocessed['failures'] = [];
   for (const c of commands.filter((command) => isDriverObject(command, root))) {
-    const run = spawnSync('sh', ['-c', preprocessCommand(c)], { cwd: headersDir, env: buildEnvironment(), encoding: 'utf8', maxBuffer: 1 << 30 });
+    const run = spawnSync('sh', ['-c', preprocessCommand(c)], { cwd: compileDirectory(c, headersDir, root), env: buildEnvironment(), encoding: 'utf8', maxBuffer: 1 << 30 });
     if (run.error || !run.stdout) {
       failures.push({ object: c.object, reason: run.error?.message ?? (run.stderr.trim().split('\n').pop() || `exit ${run.status}`) });
       continue;

@@ -35,7 +35,9 @@ export function addCompiledLines(preprocessed: string, root: string, into: Compi
 }
 
 function fileLines(into: CompiledLines, root: string, file: string): Set<number> | undefined {
-  if (file.startsWith('<')) return undefined;
+  // `<built-in>`, `<command-line>`; and with -g, the folder gcc ran in (`"/build/x//"`), which
+  // is the driver's own from 6.13, when Kbuild compiles there.
+  if (file.startsWith('<') || file.endsWith('//')) return undefined;
   const rel = driverPath(root, file);
   if (rel === undefined) return undefined;
   let lines = into.get(rel);

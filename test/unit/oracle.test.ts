@@ -3,14 +3,15 @@
 // and the scoring. No network, no builds: the fixtures are excerpts of real runs (paths
 // shortened to /cache/oracle) and gcc-12's output on small files of our own.
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/cli/paths';
 import { parseCheckerJson } from '../../scripts/oracle/checker';
-import { compilerPackage } from '../../scripts/oracle/compiler';
+import { compilerPackage, prepareUnpackedCompiler } from '../../scripts/oracle/compiler';
 import { makeArgsFor, readDriverPins, type DriverPin } from '../../scripts/oracle/drivers';
 import { classifyError, driverErrors, parseDiagnostics, type LocatedError } from '../../scripts/oracle/gccDiagnostics';
-import { compileCommands, isDriverObject, preprocessCommand } from '../../scripts/oracle/kbuild';
+import { compileCommands, compileDirectory, isDriverObject, preprocessCommand } from '../../scripts/oracle/kbuild';
 import { readKernelPins, rewriteHeadersInclude } from '../../scripts/oracle/kernels';
 import { skippedBody } from '../../scripts/oracle/skippedBodies';
 import { addCompiledLines, addContinuationLines, type CompiledLines } from '../../scripts/oracle/lineMarkers';
@@ -139,6 +140,17 @@ describe('oracle: Kbuild commands', () => {
     assert.match(commands[0].command, /^gcc-12 /);
   });
 
+  it("finds 7.3's compile command, run in the driver's folder with the source named relative to it, and preprocesses it there", () => {
+    const [c, ...rest] = compileCommands(fixture('v4l2loopback-7.3.log'));
+    assert.equal(rest.length, 0);
+    assert.equal(c.source, 'v4l2loopback.c');
+    assert.match(c.command, /^\/cache\/oracle\/compilers\/7\.3\/usr\/bin\/x86_64-linux-gnu-gcc-14 /);
+    const headers = '/cache/oracle/root/usr/src/linux-headers-7.3.4+deb13-amd64';
+    assert.equal(compileDirectory(c, headers, '/cache/oracle/build/7.3/v4l2loopback'), '/cache/oracle/build/7.3/v4l2loopback');
+    const [older] = compileCommands(fixture('xtrx-6.12.log'));
+    assert.equal(compileDirectory(older, '/cache/oracle/root/usr/src/linux-headers-6.12', XTRX), '/cache/oracle/root/usr/src/linux-headers-6.12');
+  });
+
   it('preprocesses to standard output with -fdirectives-only and leaves the dependency file alone', () => {
     const [c] = compileCommands(fixture('xtrx-6.12.log'));
     const e = preprocessCommand(c);
@@ -182,6 +194,13 @@ describe('oracle: line markers', () => {
     const compiled = addCompiledLines(fixture('drv.i'), root);
     addContinuationLines(compiled, (file) => readFileSync(join(fixtures, 'drv', file), 'utf8'));
     assert.deepEqual(sorted(compiled.get('drv.h')), [1, 5, 6, 7]);
+  });
+
+  it("skips the marker of the folder gcc ran in, which is the driver's own when Kbuild compiles there (6.13+)", () => {
+    const preprocessed = ['# 0 "drv.c"', '# 0 "/work/drv//"', '# 0 "<built-in>"', '# 1 "drv.c"', 'int a;'].join('\n');
+    const compiled = addCompiledLines(preprocessed, root);
+    assert.deepEqual([...compiled.keys()], ['drv.c']);
+    assert.deepEqual(sorted(compiled.get('drv.c')), [1]);
   });
 
   it('joins the objects of one build: a line is compiled where any object compiled it', () => {
@@ -310,9 +329,55 @@ describe('oracle: inputs', () => {
     assert.equal(rewriteHeadersInclude(rewriteHeadersInclude(makefile, '/r'), '/r'), 'include /r/usr/src/linux-headers-6.1.0-57-common/Makefile\n');
   });
 
+  it("points 7.x's KBUILD_OUTPUT, the headers' own folder, into the private root as well", () => {
+    const makefile = 'KBUILD_OUTPUT=/usr/src/linux-headers-7.3.4+deb13-amd64\ninclude /usr/src/linux-headers-7.3.4+deb13-common/Makefile\n';
+    assert.equal(
+      rewriteHeadersInclude(makefile, '/r'),
+      'KBUILD_OUTPUT=/r/usr/src/linux-headers-7.3.4+deb13-amd64\ninclude /r/usr/src/linux-headers-7.3.4+deb13-common/Makefile\n',
+    );
+  });
+
   it('passes the build copy to make variables that name it', () => {
     const pin = { makeArgs: ['XA_ABSTOPSRCDIR=${SOURCE}', 'VERSION=1'] } as DriverPin;
     assert.deepEqual(makeArgsFor(pin, '/b/xtables'), ['XA_ABSTOPSRCDIR=/b/xtables', 'VERSION=1']);
+  });
+
+  describe('an unpacked compiler', () => {
+    let root: string;
+    const put = (path: string, text: string) => {
+      mkdirSync(join(root, path, '..'), { recursive: true });
+      writeFileSync(join(root, path), text);
+    };
+    const cc = 'x86_64-linux-gnu-gcc-14';
+    beforeEach(() => {
+      root = mkdtempSync(join(tmpdir(), 'kc-compiler-'));
+      put(`usr/bin/${cc}`, 'driver');
+      put('usr/bin/x86_64-linux-gnu-as', 'assembler');
+      put('usr/libexec/gcc/x86_64-linux-gnu/14/cc1', 'cc1');
+    });
+    afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+    it('runs as it is when its root has no C library of its own (bullseye gcc-10 here)', () => {
+      assert.equal(prepareUnpackedCompiler(root, cc), join(root, 'usr/bin', cc));
+      assert.equal(readFileSync(join(root, 'usr/bin', cc), 'utf8'), 'driver');
+    });
+
+    it("starts its driver, cc1 and assembler under its root's own loader, once however often it is prepared", () => {
+      put('usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2', 'loader');
+      prepareUnpackedCompiler(root, cc);
+      assert.equal(prepareUnpackedCompiler(root, cc), join(root, 'usr/bin', cc));
+      const loader = join(root, 'usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2');
+      const launches = (real: string) => `#!/bin/sh\nexec '${loader}' --library-path '${join(root, 'usr/lib/x86_64-linux-gnu')}' --argv0 "$0" '${join(root, real)}' "$@"\n`;
+      assert.equal(readFileSync(join(root, 'usr/bin', cc), 'utf8'), launches(`usr/bin/${cc}.real`));
+      assert.equal(readFileSync(join(root, 'usr/bin', `${cc}.real`), 'utf8'), 'driver');
+      assert.equal(readFileSync(join(root, 'usr/libexec/gcc/x86_64-linux-gnu/14/cc1'), 'utf8'), launches('usr/libexec/gcc/x86_64-linux-gnu/14/cc1.real'));
+      assert.equal(readFileSync(join(root, 'usr/libexec/gcc/x86_64-linux-gnu/14/as'), 'utf8'), launches('usr/bin/x86_64-linux-gnu-as.real'));
+      assert.equal(readFileSync(join(root, 'usr/bin/x86_64-linux-gnu-as.real'), 'utf8'), 'assembler');
+    });
+
+    it('names the compiler the headers ask for when the pinned packages lack it', () => {
+      assert.throws(() => prepareUnpackedCompiler(root, 'x86_64-linux-gnu-gcc-16'), /the headers name x86_64-linux-gnu-gcc-16, which the pinned compiler packages do not hold/);
+    });
   });
 
   it("installs a cross-named compiler from Debian's package of the plain name", () => {
@@ -324,6 +389,6 @@ describe('oracle: inputs', () => {
     const drivers = readDriverPins();
     assert.ok(drivers.length >= 9);
     for (const d of drivers) assert.match(d.sha256, /^[0-9a-f]{64}$/, d.name);
-    assert.deepEqual(readKernelPins().map((k) => k.label), ['6.1', '6.12']);
+    assert.deepEqual(readKernelPins().map((k) => k.label), ['5.10', '6.1', '6.12', '7.2', '7.3']);
   });
 });
