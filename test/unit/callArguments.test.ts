@@ -207,6 +207,17 @@ describe('call-arguments: argument types', () => {
     assert.deepEqual(rows(RELEASE('void *new6 = NULL; struct socket *new4 = max(net, *new6)'), '7.2'), []);
   });
 
+  it("types the parameters of a whole function under #else, the newer kernels' version of it (apfs's fileattr_fill_flags on 7.2+)", () => {
+    // gcc-14 against Debian's 7.3 headers: "passing argument 1 of 'fileattr_fill_flags' from incompatible pointer type".
+    const GET = (older: string) =>
+      `#include <linux/fs.h>\n#include <linux/fileattr.h>\n#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 13, 0)\n${older}\n#else\nint demo_fileattr_get(struct dentry *dentry, struct fileattr *fa)\n{\n\tfileattr_fill_flags(fa, 0);\n\treturn 0;\n}\n#endif\n`;
+    const why = "`fileattr_fill_flags` takes `struct file_kattr *` as argument 1 on 7.2–7.3 (`void fileattr_fill_flags(struct file_kattr *, u32)`); the call passes `fa`, a `struct fileattr *`, so it does not compile there";
+    assert.deepEqual(rows(GET('static int demo_old(void)\n{\n\treturn 0;\n}'), '6.12,7.2,7.3'), [`warning 11:22-24 [7.2,7.3] ${why}`]);
+    // Alternative headers of one body: the #else branch opens a brace it does not close, so its parameter is not typed from it.
+    const shared = '#include <linux/fs.h>\n#include <linux/fileattr.h>\n#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 13, 0)\nint demo_fileattr_get(struct dentry *dentry, struct file_kattr *fa) {\n#else\nint demo_fileattr_get(struct dentry *dentry, struct fileattr *fa) {\n#endif\n\tfileattr_fill_flags(fa, 0);\n\treturn 0;\n}\n';
+    assert.deepEqual(rows(shared, '7.2,7.3'), []);
+  });
+
   it('is silent where the argument has the right type, where its type is not plain, and where a target renames the tag', () => {
     assert.deepEqual(rows(SETATTR('struct mnt_idmap'), '6.12,7.3'), []);
     assert.deepEqual(rows(SETATTR('void'), '6.12,7.3'), []);
@@ -399,7 +410,7 @@ static bool demo_get(${declaration})
     ]);
   });
 
-  it('types `&name` by the local declaration first, and never by one in a later #if branch', () => {
+  it("types `&name` by its own function's declaration, in the first #if branch and in a whole function under #else alike", () => {
     const text = [
       '#if LINUX_VERSION_CODE >= KERNEL_VERSION(4, 10, 0)',
       'static int enc(struct skcipher_request *req)',
@@ -417,6 +428,6 @@ static bool demo_get(${declaration})
     ].join('\n');
     const types = new ArgumentTypes(text, maskCode(text));
     assert.deepEqual(types.typeOf('&walk', text.indexOf('&walk, req')), { tag: 'skcipher_walk', constant: false, depth: 1 });
-    assert.equal(types.typeOf('&walk', text.indexOf('&walk);')), undefined);
+    assert.deepEqual(types.typeOf('&walk', text.indexOf('&walk);')), { tag: 'blkcipher_walk', constant: false, depth: 1 });
   });
 });

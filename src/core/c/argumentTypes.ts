@@ -192,16 +192,20 @@ export class ArgumentTypes {
   }
 
   /**
-   * The file-level blocks, braces counted in the first branch of every `#if` chain only:
-   * `#if` / `f(a) {` / `#else` / `f(a, b) {` / `#endif` opens one body, not two.
+   * The file-level blocks, braces counted in the first branch of every `#if` chain:
+   * `#if` / `f(a) {` / `#else` / `f(a, b) {` / `#endif` opens one body, not two. A run of later
+   * branches outside every block whose braces close all they open (a whole function under
+   * `#else`, the newer kernels' version of it) adds its blocks as well.
    */
   private fileBlocks(): { open: number; close: number }[] {
     if (this.blocks) return this.blocks;
     const blocks: { open: number; close: number }[] = [];
-    let depth = 0;
-    let open = -1;
+    const counter = new BraceCounter(blocks);
     /** Per open conditional: whether its current branch is a later one (skipped). */
     const branches: boolean[] = [];
+    /** The later-branch lines seen since the last first-branch line: one run. */
+    let run: { offset: number; line: string }[] = [];
+    const laterRuns: (typeof run)[] = [];
     let offset = 0;
     const written = this.text.split('\n');
     this.masked.split('\n').forEach((line, index) => {
@@ -212,23 +216,55 @@ export class ArgumentTypes {
         else if (branches.length > 0) branches[branches.length - 1] = true;
       } else if (branches.includes(true)) {
         this.laterBranches.push({ start: offset, end: offset + line.length });
+        if (counter.depth === 0) run.push({ offset, line });
       } else {
-        // From brace to brace by a native search: a large file is mostly other characters.
-        for (let i = nextBrace(line, 0); i >= 0; i = nextBrace(line, i + 1)) {
-          if (line.charCodeAt(i) === 123 /* { */) {
-            if (depth === 0) open = offset + i;
-            depth++;
-          } else if (depth > 0) {
-            depth--;
-            if (depth === 0) blocks.push({ open, close: offset + i });
-          }
-        }
+        if (run.length > 0) laterRuns.push(run);
+        run = [];
+        counter.count(line, offset);
       }
       offset += line.length + 1;
     });
-    this.blocks = blocks;
-    return blocks;
+    if (run.length > 0) laterRuns.push(run);
+    for (const later of laterRuns) blocks.push(...closedBlocks(later));
+    this.blocks = blocks.sort((a, b) => a.open - b.open);
+    return this.blocks;
   }
+}
+
+/** Counts braces line by line and records each top-level `{ … }` block as it closes. */
+class BraceCounter {
+  depth = 0;
+  /** Set when a `}` closes more than was opened. */
+  unbalanced = false;
+  private open = -1;
+
+  constructor(private readonly blocks: { open: number; close: number }[]) {}
+
+  count(line: string, offset: number): void {
+    // From brace to brace by a native search: a large file is mostly other characters.
+    for (let i = nextBrace(line, 0); i >= 0; i = nextBrace(line, i + 1)) {
+      if (line.charCodeAt(i) === 123 /* { */) {
+        if (this.depth === 0) this.open = offset + i;
+        this.depth++;
+      } else if (this.depth > 0) {
+        this.depth--;
+        if (this.depth === 0) this.blocks.push({ open: this.open, close: offset + i });
+      } else {
+        this.unbalanced = true;
+      }
+    }
+  }
+}
+
+/**
+ * The blocks of a run of later-branch lines at file level, if its braces close everything they
+ * open; none otherwise (alternative headers of one body, `{` under `#if` and `#else` alike).
+ */
+function closedBlocks(run: { offset: number; line: string }[]): { open: number; close: number }[] {
+  const found: { open: number; close: number }[] = [];
+  const counter = new BraceCounter(found);
+  for (const { offset, line } of run) counter.count(line, offset);
+  return counter.depth === 0 && !counter.unbalanced ? found : [];
 }
 
 const BRACE = /[{}]/g;
