@@ -2,7 +2,7 @@
 // checker claims to foresee (a struct member that is missing, typed differently, const, or a
 // pointer where it was embedded) and the kinds it does not (missing headers, removed
 // functions, ...). Pure: text in, records out, so it is tested on real gcc lines.
-import { isAbsolute, normalize, relative } from 'node:path';
+import { isAbsolute, join, normalize, relative } from 'node:path';
 
 export type Severity = 'error' | 'fatal error' | 'warning' | 'note';
 
@@ -154,10 +154,13 @@ export interface LocatedError {
 
 const MACRO_NOTE = /^in (expansion|definition) of macro ‘[^’]*’$/;
 
-/** The path of `file` inside `root`, or undefined when it is outside (a kernel header). */
-export function driverPath(root: string, file: string): string | undefined {
-  if (!isAbsolute(file)) return normalize(file);
-  const rel = relative(root, normalize(file));
+/**
+ * The path of `file` inside `root`, or undefined when it is outside (a kernel header). gcc
+ * names a file relative to where it ran: from 6.13 Kbuild compiles an external module in its
+ * build folder (`build`, the driver's folder or one inside it), and names the sources from there.
+ */
+export function driverPath(root: string, file: string, build = root): string | undefined {
+  const rel = relative(root, isAbsolute(file) ? normalize(file) : join(build, file));
   return rel.startsWith('..') || isAbsolute(rel) ? undefined : rel;
 }
 
@@ -166,12 +169,12 @@ export function driverPath(root: string, file: string): string | undefined {
  * with a member that left) at the kernel header, then one note per macro expansion out to
  * the driver's own line; that line is where a developer, and the checker, see the usage.
  */
-export function locateError(d: GccDiagnostic, root: string): LocatedError {
-  const own = driverPath(root, d.file);
+export function locateError(d: GccDiagnostic, root: string, build = root): LocatedError {
+  const own = driverPath(root, d.file, build);
   const sites: DriverLine[] = [];
   for (const note of d.notes) {
     if (!MACRO_NOTE.test(note.message)) continue;
-    const file = driverPath(root, note.file);
+    const file = driverPath(root, note.file, build);
     if (file !== undefined) sites.push({ file, line: note.line });
   }
   const at = own !== undefined ? { file: own, line: d.line } : sites.shift();
@@ -184,7 +187,7 @@ export function locateError(d: GccDiagnostic, root: string): LocatedError {
  * object that includes it. The same error inside a kernel macro reached from two driver
  * lines is two errors, so the key includes the notes' places.
  */
-export function driverErrors(log: string, root: string): LocatedError[] {
+export function driverErrors(log: string, root: string, build = root): LocatedError[] {
   const seen = new Set<string>();
   const errors: LocatedError[] = [];
   for (const d of parseDiagnostics(log)) {
@@ -192,7 +195,7 @@ export function driverErrors(log: string, root: string): LocatedError[] {
     const key = [d.file, d.line, d.column, d.message, ...d.notes.map((n) => `${n.file}:${n.line}:${n.column}`)].join('\u0000');
     if (seen.has(key)) continue;
     seen.add(key);
-    errors.push(locateError(d, root));
+    errors.push(locateError(d, root, build));
   }
   return errors;
 }

@@ -127,8 +127,8 @@ export function runKbuild(request: BuildRequest): BuildOutcome {
  * An object built from the driver's own code: not Kbuild's (6.12's .module-common.c) nor
  * modpost's generated <module>.mod.c.
  */
-export function isDriverObject(c: CompileCommand, root: string): boolean {
-  return driverPath(root, c.source) !== undefined && !c.source.endsWith('.mod.c');
+export function isDriverObject(c: CompileCommand, root: string, build = root): boolean {
+  return driverPath(root, c.source, build) !== undefined && !c.source.endsWith('.mod.c');
 }
 
 export interface Preprocessed {
@@ -140,26 +140,26 @@ export interface Preprocessed {
 /**
  * Where Kbuild ran a compile command. Up to 6.12 it ran in the headers folder, with the source
  * named by its absolute path and include folders relative to that folder; from 6.13 it runs
- * external modules in their own folder, with the source named relative to it.
+ * an external module in its build folder (`M=`), with the source named relative to it.
  */
-export function compileDirectory(c: CompileCommand, headersDir: string, root: string): string {
-  return isAbsolute(c.source) ? headersDir : root;
+export function compileDirectory(c: CompileCommand, headersDir: string, build: string): string {
+  return isAbsolute(c.source) ? headersDir : build;
 }
 
 /**
  * Runs each command's -E twin where Kbuild ran it and collects the driver lines that came out. A source that stops at a
  * missing header still yields the lines before it, which is what the compiler saw.
  */
-export function preprocess(commands: CompileCommand[], headersDir: string, root: string): Preprocessed {
+export function preprocess(commands: CompileCommand[], headersDir: string, root: string, build = root): Preprocessed {
   const compiled: CompiledLines = new Map();
   const failures: Preprocessed['failures'] = [];
-  for (const c of commands.filter((command) => isDriverObject(command, root))) {
-    const run = spawnSync('sh', ['-c', preprocessCommand(c)], { cwd: compileDirectory(c, headersDir, root), env: buildEnvironment(), encoding: 'utf8', maxBuffer: 1 << 30 });
+  for (const c of commands.filter((command) => isDriverObject(command, root, build))) {
+    const run = spawnSync('sh', ['-c', preprocessCommand(c)], { cwd: compileDirectory(c, headersDir, build), env: buildEnvironment(), encoding: 'utf8', maxBuffer: 1 << 30 });
     if (run.error || !run.stdout) {
       failures.push({ object: c.object, reason: run.error?.message ?? (run.stderr.trim().split('\n').pop() || `exit ${run.status}`) });
       continue;
     }
-    addCompiledLines(run.stdout, root, compiled);
+    addCompiledLines(run.stdout, root, compiled, build);
   }
   addContinuationLines(compiled, (file) => (existsSync(join(root, file)) ? readFileSync(join(root, file), 'utf8') : undefined));
   return { compiled, failures };

@@ -17,7 +17,7 @@ const MARKER = /^# (\d+) "((?:[^"\\]|\\.)*)"((?: \d+)*)$/;
  * a header counts as compiled where any object compiled it). Files outside `root` (kernel
  * headers, `<built-in>`) are skipped.
  */
-export function addCompiledLines(preprocessed: string, root: string, into: CompiledLines = new Map()): CompiledLines {
+export function addCompiledLines(preprocessed: string, root: string, into: CompiledLines = new Map(), build = root): CompiledLines {
   let lines: Set<number> | undefined;
   let next = 0;
   for (const text of preprocessed.split('\n')) {
@@ -25,7 +25,7 @@ export function addCompiledLines(preprocessed: string, root: string, into: Compi
     if (marker) {
       if (lines && marker[3].split(' ').includes('1')) lines.add(next);
       next = Number(marker[1]);
-      lines = fileLines(into, root, unescape(marker[2]));
+      lines = fileLines(into, root, unescape(marker[2]), build);
       continue;
     }
     if (lines && text.trim() !== '') lines.add(next);
@@ -34,11 +34,11 @@ export function addCompiledLines(preprocessed: string, root: string, into: Compi
   return into;
 }
 
-function fileLines(into: CompiledLines, root: string, file: string): Set<number> | undefined {
+function fileLines(into: CompiledLines, root: string, file: string, build: string): Set<number> | undefined {
   // `<built-in>`, `<command-line>`; and with -g, the folder gcc ran in (`"/build/x//"`), which
   // is the driver's own from 6.13, when Kbuild compiles there.
   if (file.startsWith('<') || file.endsWith('//')) return undefined;
-  const rel = driverPath(root, file);
+  const rel = driverPath(root, file, build);
   if (rel === undefined) return undefined;
   let lines = into.get(rel);
   if (!lines) into.set(rel, (lines = new Set()));

@@ -96,15 +96,15 @@ export function runDriverOnKernel(driver: Driver, kernel: KernelTree, cache: str
   const commands = compileCommands(outcome.log);
   result.exitCode = outcome.exitCode;
   result.buildSeconds = outcome.seconds;
-  result.objects = commands.filter((c) => isDriverObject(c, copy)).length;
+  result.objects = commands.filter((c) => isDriverObject(c, copy, buildDir)).length;
   if (commands.length === 0) {
     return { ...result, problem: outcome.failure ?? `make compiled nothing (exit ${outcome.exitCode}): ${makeProblem(outcome.log)}` };
   }
-  result.errors = driverErrors(outcome.log, copy);
+  result.errors = driverErrors(outcome.log, copy, buildDir);
   result.status = buildStatus(result.errors, outcome);
   if (result.status === 'failed-after-compile') result.problem = outcome.failure ?? makeProblem(outcome.log);
 
-  const { compiled, failures } = preprocess(commands, kernel.headersDir, copy);
+  const { compiled, failures } = preprocess(commands, kernel.headersDir, copy, buildDir);
   result.preprocessFailures = failures;
   try {
     result.score = score(result.errors, withoutSkippedBodies(compiled, result.errors, copy), runChecker(cliPath, driver.sourceDir, kernel.label));

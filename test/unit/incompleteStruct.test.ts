@@ -52,6 +52,14 @@ describe('incomplete-struct', () => {
     assert.deepEqual(rows(text('struct asoc_simple_card_info { const char *name; const char *card; };'), '6.1,6.12'), []);
   });
 
+  it("says nothing of a nested initializer's designators where the struct around them is incomplete itself (acpi_driver and acpi_device_ops, gone in 7.3)", () => {
+    // gcc-14 against Debian's 7.3 headers: "4:15: variable 'demo_driver' has initializer but
+    // incomplete type", then "has no member named" at 5 and 6, and nothing at 7 or 8.
+    const text = '#include <linux/module.h>\n#include <linux/acpi.h>\nstatic int demo_add(struct acpi_device *device) { return 0; }\nstatic struct acpi_driver demo_driver = {\n\t.name = "demo",\n\t.ops = {\n\t\t.add = demo_add,\n\t},\n};\nMODULE_LICENSE("GPL");\n';
+    const why = (struct: string) => `\`struct ${struct}\` is an incomplete type here with the kernel headers of 7.3: no header there defines it or #defines its name (7.2's headers define it in \`<acpi/acpi_bus.h>\`)`;
+    assert.deepEqual(rows(text, '7.2,7.3'), [`warning 4:15-26 [7.3] ${why('acpi_driver')}`, `warning 5:3-7 [7.3] ${why('acpi_driver')}`, `warning 6:3-6 [7.3] ${why('acpi_driver')}`]);
+  });
+
   it('warns where struct file_lock is defined only in linux/filelock.h, which linux/fs.h does not include (6.9+)', () => {
     assert.deepEqual(rows(LOCK_HANDLER(FS_ONLY), '5.10,6.1,6.12,7.3'), [
       'warning 6:10-18 [6.12,7.3] `struct file_lock` is an incomplete type here with the kernel headers of 6.12–7.3: only `<linux/filelock.h>` defines it there, and this file does not include it, directly or through the headers it includes',

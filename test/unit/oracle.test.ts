@@ -10,7 +10,7 @@ import { packageRoot } from '../../src/cli/paths';
 import { parseCheckerJson } from '../../scripts/oracle/checker';
 import { compilerPackage, prepareUnpackedCompiler } from '../../scripts/oracle/compiler';
 import { makeArgsFor, readDriverPins, type DriverPin } from '../../scripts/oracle/drivers';
-import { classifyError, driverErrors, parseDiagnostics, type LocatedError } from '../../scripts/oracle/gccDiagnostics';
+import { classifyError, driverErrors, driverPath, parseDiagnostics, type LocatedError } from '../../scripts/oracle/gccDiagnostics';
 import { compileCommands, compileDirectory, isDriverObject, preprocessCommand } from '../../scripts/oracle/kbuild';
 import { readKernelPins, rewriteHeadersInclude } from '../../scripts/oracle/kernels';
 import { skippedBody } from '../../scripts/oracle/skippedBodies';
@@ -149,6 +149,18 @@ describe('oracle: Kbuild commands', () => {
     assert.equal(compileDirectory(c, headers, '/cache/oracle/build/7.3/v4l2loopback'), '/cache/oracle/build/7.3/v4l2loopback');
     const [older] = compileCommands(fixture('xtrx-6.12.log'));
     assert.equal(compileDirectory(older, '/cache/oracle/root/usr/src/linux-headers-6.12', XTRX), '/cache/oracle/root/usr/src/linux-headers-6.12');
+  });
+
+  it("places 7.x's relative file names in the build folder, which may be one inside the driver's (xtables-addons' extensions/)", () => {
+    const root = '/cache/oracle/build/7.3/xtables-addons';
+    assert.equal(driverPath(root, 'xt_quota2.c', `${root}/extensions`), 'extensions/xt_quota2.c');
+    assert.equal(driverPath(root, '../common/kds_core.c', `${root}/extensions/sub`), 'extensions/common/kds_core.c');
+    assert.equal(driverPath(root, '../../outside.c', `${root}/extensions`), undefined);
+    assert.equal(driverPath(root, '/cache/oracle/root/usr/src/linux-headers-7.3.4+deb13-common/include/linux/printk.h', `${root}/extensions`), undefined);
+    const log = 'xt_quota2.c: In function ‘q2_get’:\nxt_quota2.c:145:3: error: implicit declaration of function ‘strncpy’ [-Wimplicit-function-declaration]\n';
+    assert.deepEqual(driverErrors(log, root, `${root}/extensions`).map((e) => e.at), [{ file: 'extensions/xt_quota2.c', line: 145 }]);
+    const [c] = compileCommands(fixture('v4l2loopback-7.3.log'));
+    assert.equal(compileDirectory(c, '/headers', `${root}/extensions`), `${root}/extensions`);
   });
 
   it('preprocesses to standard output with -fdirectives-only and leaves the dependency file alone', () => {

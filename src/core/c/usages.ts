@@ -59,6 +59,12 @@ export interface MemberUsage {
    * certain as they are: where one of them is guarded differently, the type may differ.
    */
   evidence?: SourceRange[];
+  /**
+   * initializer only: the member of a kernel aggregate whose type this designator's aggregate
+   * is (`.ops = { .add = f }`: `add` is within `ops` of `struct acpi_driver`). gcc judges the
+   * inner designators only where that outer aggregate is complete.
+   */
+  within?: { aggregate: AggregateRef; member: string };
 }
 
 /** A `struct NAME` / `union NAME` reference to a kernel aggregate (the range covers NAME). */
@@ -1093,7 +1099,7 @@ class UsageFinder {
   }
 
   /** Reports the designated members of a brace list that initializes a value of `type`. */
-  private visitInitializerList(list: Node, type: ValueType): void {
+  private visitInitializerList(list: Node, type: ValueType, within?: MemberUsage['within']): void {
     const layer = type.layers[0];
     // Braces initialize arrays and aggregates only, never what a pointer points to.
     if (layer === '*') return;
@@ -1104,8 +1110,8 @@ class UsageFinder {
     for (const child of list.namedChildren) {
       if (!child) continue;
       const childType = child.type;
-      if (childType === 'initializer_pair') this.visitInitializerPair(child, type);
-      else if (element && childType === 'initializer_list') this.visitInitializerList(child, element);
+      if (childType === 'initializer_pair') this.visitInitializerPair(child, type, within);
+      else if (element && childType === 'initializer_list') this.visitInitializerList(child, element, within);
       // Positional values in an aggregate are not tied to a member name; skipped.
     }
   }
@@ -1114,8 +1120,10 @@ class UsageFinder {
    * One `.a.b[2].c = value` (or the old GNU `name: value`) pair. The designators are read from
    * the text; the value node is fetched only when it is a nested brace list.
    */
-  private visitInitializerPair(pair: Node, type: ValueType): void {
+  private visitInitializerPair(pair: Node, type: ValueType, within?: MemberUsage['within']): void {
     let current: ValueType | undefined = type;
+    /** The kernel aggregate's member the current type came from (`.a.b`: `b` is within `a`). */
+    let outer = within;
     let statementRange: SourceRange | undefined;
     // The usage of the member named by the last designator: the value is assigned to it.
     let finalUsage: MemberUsage | undefined;
@@ -1151,13 +1159,15 @@ class UsageFinder {
         statementRange ??= this.source.rangeOf(pair);
         finalUsage = this.report('initializer', current.aggregate, member, nameStart, current.from);
         finalUsage.statementRange = statementRange;
+        if (outer) finalUsage.within = outer;
       }
+      outer = this.isKernel(current.aggregate) ? { aggregate: current.aggregate.ref, member } : undefined;
       current = alsoFrom(this.memberOf(current.aggregate, member), current.from);
     }
     if (valueStart < 0) return;
     if (this.source.charAt(valueStart) === '{') {
       const value = pair.childForFieldName('value');
-      if (current && value?.type === 'initializer_list') this.visitInitializerList(value, current);
+      if (current && value?.type === 'initializer_list') this.visitInitializerList(value, current, outer);
     } else if (finalUsage) {
       const assigned = this.assignedFunctionName(valueStart, finalUsage.statementRange!.endIndex);
       if (assigned !== undefined) finalUsage.assignedFunction = assigned;

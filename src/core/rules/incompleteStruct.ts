@@ -37,6 +37,12 @@ export interface WholeUse {
    * reports one by one even where the object's declaration failed.
    */
   typedAt?: readonly number[];
+  /**
+   * A designator in a nested brace list (`.ops = { .add = f }`): the aggregate of the member it
+   * is within. Where that aggregate is incomplete itself, gcc stops at its designator and says
+   * nothing of the inner ones.
+   */
+  within?: AggregateRef;
 }
 
 export interface IncompleteStructInput {
@@ -75,7 +81,8 @@ export function incompleteStructFindings(context: RuleContext, input: Incomplete
     if (reported.has(place)) continue;
     const incomplete = incompleteOn(key);
     const followsFailed = (image: number) => usage.typedAt?.some((line) => failedObjects.get(`${key}\u0000${line}`)?.has(image)) === true;
-    const failing = targets.filter((image) => incomplete.has(image) && !followsFailed(image));
+    const outerIncomplete = usage.within ? incompleteOn(aggregateKey(usage.within)) : undefined;
+    const failing = targets.filter((image) => incomplete.has(image) && !followsFailed(image) && !outerIncomplete?.has(image));
     if (failing.length === 0) continue;
     reported.add(place);
     if (usage.member === undefined) failedObjects.set(place, new Set(failing));
