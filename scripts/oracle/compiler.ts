@@ -2,7 +2,7 @@
 // headers' .kernelvariables (`CC = $(CROSS_COMPILE)gcc-12`, with 6.12 setting CROSS_COMPILE
 // to x86_64-linux-gnu-); make itself evaluates that file, so its conditionals are honoured.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, readdirSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export function kernelCompiler(headersDir: string): string {
@@ -70,6 +70,34 @@ export function prepareUnpackedCompiler(root: string, cc: string): string {
   }
   return driver;
 }
+
+/**
+ * Starts every ELF program of a Kbuild tools folder (`usr/lib/linux-kbuild-7.2.13+deb14`:
+ * objtool, modpost, genksyms) under the compiler root's loader, where that root carries its
+ * own C library: they were built for the same release as the compiler, and objtool runs after
+ * every compile (a failure there would hide nothing gcc said, but fail the build).
+ */
+export function runKbuildToolsUnderLoader(compilerRoot: string, kbuildTools: string): void {
+  if (!existsSync(join(compilerRoot, OWN_LOADER)) || !existsSync(kbuildTools)) return;
+  for (const entry of readdirSync(kbuildTools, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || entry.name.endsWith('.real')) continue;
+    const path = join(entry.parentPath, entry.name);
+    if (isElfProgram(path)) runUnderOwnLoader(compilerRoot, path);
+  }
+}
+
+function isElfProgram(path: string): boolean {
+  if ((statSync(path).mode & 0o111) === 0) return false;
+  const fd = openSync(path, 'r');
+  try {
+    const magic = Buffer.alloc(4);
+    return readSync(fd, magic, 0, 4, 0) === 4 && magic.equals(ELF_MAGIC);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
 
 /** Moves `program` to `<program>.real` (once) and puts a launcher for it in its place. */
 function runUnderOwnLoader(root: string, program: string): void {

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/cli/paths';
 import type { PinnedKernel } from '../debian/packages';
-import { ensureCompiler, kernelCompiler, prepareUnpackedCompiler } from './compiler';
+import { ensureCompiler, kernelCompiler, prepareUnpackedCompiler, runKbuildToolsUnderLoader } from './compiler';
 import { ensureDeb, unpackInto, type AptContext, type PinnedDeb } from './debs';
 
 export const KERNELS_PATH = join(packageRoot, 'scripts', 'oracle', 'kernels.json');
@@ -98,6 +98,7 @@ export function prepareKernelTree(apt: AptContext, kernel: PinnedKernel, pin: Or
     const compilerRoot = join(oracleDir(apt.cache), 'compilers', pin.label);
     unpackStamped(apt, pin.compiler.map(pinned), compilerRoot, join(compilerRoot, '.complete'), true);
     cc = prepareUnpackedCompiler(compilerRoot, named);
+    runKbuildToolsUnderLoader(compilerRoot, join(root, 'usr', 'lib', pin.kbuild.name));
   }
   return { label: kernel.label, uname: kernel.uname, headersDir, cc };
 }

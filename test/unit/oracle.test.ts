@@ -3,12 +3,12 @@
 // and the scoring. No network, no builds: the fixtures are excerpts of real runs (paths
 // shortened to /cache/oracle) and gcc-12's output on small files of our own.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/cli/paths';
 import { parseCheckerJson } from '../../scripts/oracle/checker';
-import { compilerPackage, prepareUnpackedCompiler } from '../../scripts/oracle/compiler';
+import { compilerPackage, prepareUnpackedCompiler, runKbuildToolsUnderLoader } from '../../scripts/oracle/compiler';
 import { makeArgsFor, readDriverPins, type DriverPin } from '../../scripts/oracle/drivers';
 import { classifyError, driverErrors, driverPath, parseDiagnostics, type LocatedError } from '../../scripts/oracle/gccDiagnostics';
 import { compileCommands, compileDirectory, isDriverObject, preprocessCommand } from '../../scripts/oracle/kbuild';
@@ -385,6 +385,24 @@ describe('oracle: inputs', () => {
       assert.equal(readFileSync(join(root, 'usr/libexec/gcc/x86_64-linux-gnu/14/cc1'), 'utf8'), launches('usr/libexec/gcc/x86_64-linux-gnu/14/cc1.real'));
       assert.equal(readFileSync(join(root, 'usr/libexec/gcc/x86_64-linux-gnu/14/as'), 'utf8'), launches('usr/bin/x86_64-linux-gnu-as.real'));
       assert.equal(readFileSync(join(root, 'usr/bin/x86_64-linux-gnu-as.real'), 'utf8'), 'assembler');
+    });
+
+    it("starts the Kbuild tools' ELF programs under that loader too, and leaves their scripts and other files alone", () => {
+      put('usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2', 'loader');
+      const tools = join(root, 'kbuild');
+      const program = (path: string, text: string, mode: number) => {
+        put(`kbuild/${path}`, text);
+        chmodSync(join(tools, path), mode);
+      };
+      program('tools/objtool/objtool', '#!/bin/sh\nexec "$0.real-x86" "$@"\n', 0o755);
+      program('tools/objtool/objtool.real-x86', '\x7fELF objtool', 0o755);
+      program('scripts/module.lds', '\x7fELF not a program', 0o644);
+      runKbuildToolsUnderLoader(root, tools);
+      runKbuildToolsUnderLoader(root, tools);
+      assert.match(readFileSync(join(tools, 'tools/objtool/objtool.real-x86'), 'utf8'), /--argv0 "\$0" '.*\/tools\/objtool\/objtool\.real-x86\.real' "\$@"\n$/);
+      assert.equal(readFileSync(join(tools, 'tools/objtool/objtool.real-x86.real'), 'utf8'), '\x7fELF objtool');
+      assert.equal(readFileSync(join(tools, 'tools/objtool/objtool'), 'utf8'), '#!/bin/sh\nexec "$0.real-x86" "$@"\n');
+      assert.equal(readFileSync(join(tools, 'scripts/module.lds'), 'utf8'), '\x7fELF not a program');
     });
 
     it('names the compiler the headers ask for when the pinned packages lack it', () => {
