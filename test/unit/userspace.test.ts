@@ -2,15 +2,20 @@
 import * as assert from 'node:assert/strict';
 import { createChecker } from '../../src/cli/runtime';
 import { parseTargets } from '../../src/core/kernels/targets';
-import { hostedLibraryInclude } from '../../src/core/c/userspace';
+import { hostedLibraryIncludes } from '../../src/core/c/userspace';
 import { bundledDatabase } from './helpers';
 
 describe('userspace programs', () => {
-  it('recognises the C library by its hosted headers, not by freestanding or quoted ones', () => {
-    assert.equal(hostedLibraryInclude('#include <linux/input.h>\n#include <stdio.h>\n'), 'stdio.h');
-    assert.equal(hostedLibraryInclude('# include <sys/ioctl.h>\n'), 'sys/ioctl.h');
-    assert.equal(hostedLibraryInclude('#include <linux/module.h>\n#include <stdarg.h>\n#include <net/sock.h>\n'), undefined);
-    assert.equal(hostedLibraryInclude('#include "string.h"\n'), undefined);
+  it('recognises the C library by its hosted headers, not by freestanding or quoted ones, and tells those inside a conditional', () => {
+    const first = (text: string) => hostedLibraryIncludes(text)[0];
+    assert.deepEqual(first('#include <linux/input.h>\n#include <stdio.h>\n'), { name: 'stdio.h', line: 1, conditional: false });
+    assert.deepEqual(first('# include <sys/ioctl.h>\n'), { name: 'sys/ioctl.h', line: 0, conditional: false });
+    assert.deepEqual(hostedLibraryIncludes('#include <linux/module.h>\n#include <stdarg.h>\n#include <net/sock.h>\n#include <linux/time.h>\n'), []);
+    assert.deepEqual(hostedLibraryIncludes('#include "string.h"\n'), []);
+    assert.deepEqual(hostedLibraryIncludes('#ifndef UDIG\n#include <linux/kernel.h>\n#else\n#ifndef WDIG\n#include <inttypes.h>\n#endif\n#endif\n#include <stdio.h>\n'), [
+      { name: 'inttypes.h', line: 4, conditional: true },
+      { name: 'stdio.h', line: 7, conditional: false },
+    ]);
   });
 
   it('gets no findings on glibc\'s struct stat, struct tm and struct sigaction', async () => {
@@ -32,5 +37,23 @@ describe('userspace programs', () => {
     const result = checker.check(program, { fileName: '/ws/tool.c', targets: parseTargets('versions', db.images).images });
     assert.deepEqual(result.findings, []);
     assert.equal(result.userspace, 'stdio.h');
+  });
+
+  it("checks shared code built by Kbuild whose C library includes sit in a branch the build cannot take (falco's `#ifndef UDIG` … `#else` `#include <inttypes.h>`)", async () => {
+    const db = bundledDatabase();
+    const { checker } = await createChecker(db);
+    const shared = (guard: string) =>
+      [guard, '#include <linux/module.h>', '#include <linux/string.h>', '#else', '#include <inttypes.h>', '#include <string.h>', '#endif', 'void demo_copy(char *dst, const char *src)', '{', '\tstrlcpy(dst, src, 8);', '}', ''].join('\n');
+    const targets = parseTargets('6.1,6.12', db.images).images;
+    const built = checker.check(shared('#ifndef UDIG'), { fileName: '/ws/events.c', targets, namedByKbuild: true });
+    assert.equal(built.userspace, undefined);
+    assert.deepEqual(
+      built.findings.map((f) => `${f.code} ${f.range.startLine + 1} [${f.targets.map((t) => db.images[t].label).join(',')}]`),
+      ['missing-function 10 [6.12]'],
+    );
+    // Not known to be built, the undecided branch may be a program's: not judged, as before.
+    assert.equal(checker.check(shared('#ifndef UDIG'), { fileName: '/ws/events.c', targets }).userspace, 'inttypes.h');
+    // A branch no target takes is left out either way.
+    assert.equal(checker.check(shared('#if 1'), { fileName: '/ws/events.c', targets }).userspace, undefined);
   });
 });

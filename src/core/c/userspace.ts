@@ -17,13 +17,38 @@ const HOSTED_HEADERS = new Set([
 /** Folders only the C library has: the kernel has `<net/…>` too, but not these. */
 const HOSTED_FOLDERS = /^(?:sys|netinet|arpa|bits|gnu)\//;
 
-const ANGLE_INCLUDE = /^[ \t]*#[ \t]*include[ \t]*<([^>\n]+)>/gm;
-
-/** The first C library header the text includes, or undefined when it includes none (kernel code). */
-export function hostedLibraryInclude(text: string): string | undefined {
-  for (const match of text.matchAll(ANGLE_INCLUDE)) {
-    const name = match[1].trim();
-    if (HOSTED_HEADERS.has(name) || HOSTED_FOLDERS.test(name)) return name;
-  }
-  return undefined;
+/** A C library include of the text, and whether it sits inside an `#if` (which a kernel build may skip). */
+export interface HostedInclude {
+  name: string;
+  /** 0-based. */
+  line: number;
+  conditional: boolean;
 }
+
+const ANGLE_INCLUDE = /^[ \t]*#[ \t]*include[ \t]*<([^>\n]+)>/;
+const CONDITIONAL = /^[ \t]*#[ \t]*(if|ifdef|ifndef|endif)\b/;
+
+/**
+ * The C library headers the text includes, in order, each with whether it is inside a
+ * conditional: shared code often has `#ifdef __KERNEL__` / `#include <linux/…>` / `#else` /
+ * `#include <stdio.h>` (falco's `#ifndef UDIG`), which a kernel build never takes.
+ */
+export function hostedLibraryIncludes(text: string): HostedInclude[] {
+  const found: HostedInclude[] = [];
+  // Most files include nothing of the C library: one search answers for them.
+  if (!HOSTED_ANYWHERE.test(text)) return found;
+  let depth = 0;
+  text.split('\n').forEach((line, index) => {
+    if (!line.includes('#')) return;
+    const conditional = CONDITIONAL.exec(line);
+    if (conditional) depth = Math.max(0, depth + (conditional[1] === 'endif' ? -1 : 1));
+    const include = ANGLE_INCLUDE.exec(line);
+    if (!include) return;
+    const name = include[1].trim();
+    if (HOSTED_HEADERS.has(name) || HOSTED_FOLDERS.test(name)) found.push({ name, line: index, conditional: depth > 0 });
+  });
+  return found;
+}
+
+/** A cheap first look: some include of a hosted header's name or folder. */
+const HOSTED_ANYWHERE = new RegExp(`<[ \t]*(?:${[...HOSTED_HEADERS].map((name) => name.replace('.', '\\.')).join('|')}|sys/|netinet/|arpa/|bits/|gnu/)`);

@@ -9,7 +9,7 @@ import { describeImages } from '../kernels/history';
 import { parserText } from '../c/parser';
 import { LineState, preprocess, type CommandLineMacro, type IncludeResolver, type KernelEnvironment } from '../c/preprocessor';
 import { lineStarts } from '../c/lineIndex';
-import { hostedLibraryInclude } from '../c/userspace';
+import { hostedLibraryIncludes } from '../c/userspace';
 import { GCC_ARCHITECTURE, GCC_LINUX_TARGET } from '../c/compilerMacros';
 import { isMacroStyleName } from '../c/kernelMacros';
 import { mayStandForSeveral } from '../c/driverMacros';
@@ -138,7 +138,7 @@ export class Checker {
   check(text: string, given: CheckOptions): CheckResult {
     const options = withoutForcedSelf(given);
     // A userspace program (it includes the C library) is never built against a kernel's headers.
-    const userspace = hostedLibraryInclude(text);
+    const userspace = this.compiledHostedInclude(text, options);
     if (userspace !== undefined) {
       if (options.documentKey) this.incremental.forget(options.documentKey);
       return { findings: [], usages: [], mentions: [], variants: 0, stops: [], userspace };
@@ -221,6 +221,25 @@ export class Checker {
       variantsOf: (wholeText) => variantCount({ ...file, lines: parserText(wholeText).split('\n') }, context.targets.length),
       everyTargetCompiles: (line) => file.pre.lineStates.every((states, slot) => !file.built(slot) || states[line] === LineState.Active),
     };
+  }
+
+  /**
+   * The C library header the file includes where a kernel build would read it: one outside
+   * every conditional, or one inside that some built target's preprocessing may take. Shared
+   * code's userspace branch (falco's `#ifndef UDIG` … `#else` `#include <inttypes.h>`) hangs on a
+   * macro the preprocessor cannot see, so it is undecided; but where the module's Kbuild names
+   * the file, Kbuild compiles it with -nostdinc, and reaching that include would stop the build:
+   * its branch is not the one taken.
+   */
+  private compiledHostedInclude(text: string, options: CheckOptions): string | undefined {
+    const hosted = hostedLibraryIncludes(text);
+    if (hosted.length === 0) return undefined;
+    const unconditional = hosted.find((include) => !include.conditional);
+    if (unconditional) return unconditional.name;
+    const file = this.preprocessFile(text, options, this.environments(options.targets));
+    const mayRead = (state: number) => state === LineState.Active || (state === LineState.Maybe && options.namedByKbuild !== true);
+    const compiled = (line: number) => file.pre.lineStates.some((states, slot) => file.built(slot) && mayRead(states[line]));
+    return hosted.find((include) => compiled(include.line))?.name;
   }
 
   private contextOf(options: CheckOptions): RuleContext {
