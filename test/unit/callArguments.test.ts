@@ -213,6 +213,29 @@ describe('call-arguments: argument types', () => {
       `#include <linux/fs.h>\n#include <linux/fileattr.h>\n#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 13, 0)\n${older}\n#else\nint demo_fileattr_get(struct dentry *dentry, struct fileattr *fa)\n{\n\tfileattr_fill_flags(fa, 0);\n\treturn 0;\n}\n#endif\n`;
     const why = "`fileattr_fill_flags` takes `struct file_kattr *` as argument 1 on 7.2–7.3 (`void fileattr_fill_flags(struct file_kattr *, u32)`); the call passes `fa`, a `struct fileattr *`, so it does not compile there";
     assert.deepEqual(rows(GET('static int demo_old(void)\n{\n\treturn 0;\n}'), '6.12,7.2,7.3'), [`warning 11:22-24 [7.2,7.3] ${why}`]);
+    // A whole file under `#if … #error #else` (spi-ch341-usb), alternative headers of another function inside it.
+    const wholeFile = [
+      '#include <linux/fs.h>',
+      '#include <linux/fileattr.h>',
+      '#if LINUX_VERSION_CODE < KERNEL_VERSION(3, 10, 0)',
+      '#error too old',
+      '#else',
+      '#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 13, 0)',
+      'int demo_other(struct dentry *dentry, int x) {',
+      '#else',
+      'int demo_other(struct dentry *dentry, long x) {',
+      '#endif',
+      '\treturn 0;',
+      '}',
+      'int demo_fileattr_get(struct dentry *dentry, struct fileattr *fa)',
+      '{',
+      '\tfileattr_fill_flags(fa, 0);',
+      '\treturn 0;',
+      '}',
+      '#endif',
+      '',
+    ].join('\n');
+    assert.deepEqual(rows(wholeFile, '6.12,7.2,7.3'), [`warning 15:22-24 [7.2,7.3] ${why}`]);
     // Alternative headers of one body: the #else branch opens a brace it does not close, so its parameter is not typed from it.
     const shared = '#include <linux/fs.h>\n#include <linux/fileattr.h>\n#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 13, 0)\nint demo_fileattr_get(struct dentry *dentry, struct file_kattr *fa) {\n#else\nint demo_fileattr_get(struct dentry *dentry, struct fileattr *fa) {\n#endif\n\tfileattr_fill_flags(fa, 0);\n\treturn 0;\n}\n';
     assert.deepEqual(rows(shared, '7.2,7.3'), []);

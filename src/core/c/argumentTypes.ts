@@ -193,42 +193,75 @@ export class ArgumentTypes {
 
   /**
    * The file-level blocks, braces counted in the first branch of every `#if` chain:
-   * `#if` / `f(a) {` / `#else` / `f(a, b) {` / `#endif` opens one body, not two. A run of later
-   * branches outside every block whose braces close all they open (a whole function under
-   * `#else`, the newer kernels' version of it) adds its blocks as well.
+   * `#if` / `f(a) {` / `#else` / `f(a, b) {` / `#endif` opens one body, not two. A later branch
+   * outside every block whose braces close all they open (a whole function under `#else`, the
+   * newer kernels' version of it; a whole file under `#if … #error #else`) adds its blocks as
+   * well, read the same way.
    */
   private fileBlocks(): { open: number; close: number }[] {
     if (this.blocks) return this.blocks;
-    const blocks: { open: number; close: number }[] = [];
-    const counter = new BraceCounter(blocks);
-    /** Per open conditional: whether its current branch is a later one (skipped). */
-    const branches: boolean[] = [];
-    /** The later-branch lines seen since the last first-branch line: one run. */
-    let run: { offset: number; line: string }[] = [];
-    const laterRuns: (typeof run)[] = [];
-    let offset = 0;
     const written = this.text.split('\n');
-    this.masked.split('\n').forEach((line, index) => {
-      const directive = /^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b/.exec(written[index] ?? '');
-      if (directive) {
-        if (directive[1].startsWith('if')) branches.push(false);
-        else if (directive[1] === 'endif') branches.pop();
-        else if (branches.length > 0) branches[branches.length - 1] = true;
-      } else if (branches.includes(true)) {
-        this.laterBranches.push({ start: offset, end: offset + line.length });
-        if (counter.depth === 0) run.push({ offset, line });
-      } else {
-        if (run.length > 0) laterRuns.push(run);
-        run = [];
-        counter.count(line, offset);
-      }
-      offset += line.length + 1;
+    const lines: SourceLine[] = [];
+    let offset = 0;
+    this.masked.split('\n').forEach((masked, index) => {
+      const directive = /^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b/.exec(written[index] ?? '')?.[1];
+      lines.push({ offset, masked, ...(directive ? { directive: directive.startsWith('if') ? 'if' : directive === 'endif' ? 'endif' : 'else' } : {}) });
+      offset += masked.length + 1;
     });
-    if (run.length > 0) laterRuns.push(run);
-    for (const later of laterRuns) blocks.push(...closedBlocks(later));
+    const blocks: { open: number; close: number }[] = [];
+    countBlocks(lines, blocks, this.laterBranches);
     this.blocks = blocks.sort((a, b) => a.open - b.open);
     return this.blocks;
   }
+}
+
+/** A line of the file: where it starts, its masked text, and the kind of conditional directive it is. */
+interface SourceLine {
+  offset: number;
+  masked: string;
+  directive?: 'if' | 'else' | 'endif';
+}
+
+/**
+ * Counts the blocks of `lines` into `blocks`, braces in the first branch of every `#if` chain;
+ * each later branch outside every block is read the same way apart, and its blocks kept when it
+ * closes all it opens. `laterBranches` collects the later branches' lines (the top level only).
+ */
+function countBlocks(lines: readonly SourceLine[], blocks: { open: number; close: number }[], laterBranches?: { start: number; end: number }[]): BraceCounter {
+  const counter = new BraceCounter(blocks);
+  /** Per open conditional: whether its current branch is a later one (skipped). */
+  const branches: boolean[] = [];
+  /** The later branch being collected, and the nesting of the chain it belongs to. */
+  let run: SourceLine[] = [];
+  let runLevel = 0;
+  const flush = () => {
+    if (run.length > 0) {
+      const found: { open: number; close: number }[] = [];
+      const inner = countBlocks(run, found);
+      if (inner.depth === 0 && !inner.unbalanced) blocks.push(...found);
+    }
+    run = [];
+  };
+  for (const line of lines) {
+    if (line.directive) {
+      // A directive of the run's own chain ends the run; one nested inside it belongs to it.
+      const ownChain = line.directive !== 'if' && branches.length === runLevel;
+      if (ownChain) flush();
+      else if (branches.includes(true) && counter.depth === 0) run.push(line);
+      if (line.directive === 'if') branches.push(false);
+      else if (line.directive === 'endif') branches.pop();
+      else if (branches.length > 0) branches[branches.length - 1] = true;
+      if (run.length === 0) runLevel = branches.indexOf(true) + 1;
+    } else if (branches.includes(true)) {
+      laterBranches?.push({ start: line.offset, end: line.offset + line.masked.length });
+      if (counter.depth === 0) run.push(line);
+    } else {
+      flush();
+      counter.count(line.masked, line.offset);
+    }
+  }
+  flush();
+  return counter;
 }
 
 /** Counts braces line by line and records each top-level `{ … }` block as it closes. */
@@ -254,17 +287,6 @@ class BraceCounter {
       }
     }
   }
-}
-
-/**
- * The blocks of a run of later-branch lines at file level, if its braces close everything they
- * open; none otherwise (alternative headers of one body, `{` under `#if` and `#else` alike).
- */
-function closedBlocks(run: { offset: number; line: string }[]): { open: number; close: number }[] {
-  const found: { open: number; close: number }[] = [];
-  const counter = new BraceCounter(found);
-  for (const { offset, line } of run) counter.count(line, offset);
-  return counter.depth === 0 && !counter.unbalanced ? found : [];
 }
 
 const BRACE = /[{}]/g;
