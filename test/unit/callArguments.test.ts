@@ -232,10 +232,17 @@ describe('call-arguments: argument types', () => {
       '\tfileattr_fill_flags(fa, 0);',
       '\treturn 0;',
       '}',
+      'struct demo_dev { struct fileattr *attr; };',
+      'int demo_dev_get(struct demo_dev* dev)',
+      '{',
+      '\tfileattr_fill_flags(dev->attr, 0);',
+      '\treturn 0;',
+      '}',
       '#endif',
       '',
     ].join('\n');
-    assert.deepEqual(rows(wholeFile, '6.12,7.2,7.3'), [`warning 15:22-24 [7.2,7.3] ${why}`]);
+    // The driver's struct, defined only in that branch, types its member (spi-ch341-usb's ch341_dev->master).
+    assert.deepEqual(rows(wholeFile, '6.12,7.2,7.3'), [`warning 15:22-24 [7.2,7.3] ${why}`, `warning 21:22-31 [7.2,7.3] ${why.replace('passes `fa`', 'passes `dev->attr`')}`]);
     // Alternative headers of one body: the #else branch opens a brace it does not close, so its parameter is not typed from it.
     const shared = '#include <linux/fs.h>\n#include <linux/fileattr.h>\n#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 13, 0)\nint demo_fileattr_get(struct dentry *dentry, struct file_kattr *fa) {\n#else\nint demo_fileattr_get(struct dentry *dentry, struct fileattr *fa) {\n#endif\n\tfileattr_fill_flags(fa, 0);\n\treturn 0;\n}\n';
     assert.deepEqual(rows(shared, '7.2,7.3'), []);

@@ -67,9 +67,10 @@ export class ArgumentTypes {
   /**
    * The type of a member of a struct this file defines (`struct binder_proc { … struct
    * task_struct *tsk; … };` gives `tsk` a `struct task_struct *`), where every definition of the
-   * struct sits in the first branch of its `#if` chains and every declaration of the member
-   * directly in its body agrees on one struct pointer type; undefined otherwise (a member of a
-   * nested struct, one declared with a typedef, a struct also defined in a later branch).
+   * struct is a block the file's reading counts (in any branch of its `#if` chains, see
+   * fileBlocks) and every declaration of the member directly in their bodies agrees on one struct
+   * pointer type; undefined otherwise (a member of a nested struct, one declared with a typedef,
+   * definitions in two branches that disagree).
    */
   fileStructMember(tag: string, member: string): StructPointer | undefined {
     // Asked per kernel for every `ptr->member` argument: read once.
@@ -80,7 +81,7 @@ export class ArgumentTypes {
 
   private readFileStructMember(tag: string, member: string): StructPointer | undefined {
     const opens = this.structBodies().get(tag) ?? [];
-    if (opens.length === 0 || opens.some((open) => this.inLaterBranch(open))) return undefined;
+    if (opens.length === 0) return undefined;
     const found: StructPointer[] = [];
     for (const open of opens) {
       const block = this.fileBlocks().find((candidate) => candidate.open === open);
