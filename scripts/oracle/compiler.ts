@@ -38,8 +38,10 @@ export function ensureCompiler(cc: string, log: (line: string) => void): void {
   if (result.status !== 0 || !installed(cc)) throw new Error(`${cc} is needed to build for these headers and could not be installed (apt-get install -y ${pkg}: ${result.stderr?.trim().split('\n').pop() ?? 'failed'})`);
 }
 
-/** Where a compiler root that carries its own C library keeps its dynamic loader (merged /usr). */
-const OWN_LOADER = join('usr', 'lib', 'x86_64-linux-gnu', 'ld-linux-x86-64.so.2');
+const TRIPLET = 'x86_64-linux-gnu';
+/** Where a compiler root that carries its own C library keeps it (merged /usr), and its dynamic loader there. */
+const OWN_LIBRARIES = join('usr', 'lib', TRIPLET);
+const OWN_LOADER = join(OWN_LIBRARIES, 'ld-linux-x86-64.so.2');
 
 /**
  * Makes the compiler unpacked in `root` runnable here, and returns the path of `cc` in it.
@@ -57,13 +59,12 @@ export function prepareUnpackedCompiler(root: string, cc: string): string {
   const driver = join(root, 'usr', 'bin', cc);
   if (!existsSync(driver)) throw new Error(`the headers name ${cc}, which the pinned compiler packages do not hold (${driver})`);
   if (!existsSync(join(root, OWN_LOADER))) return driver;
-  const triplet = 'x86_64-linux-gnu';
-  const assembler = join(root, 'usr', 'bin', `${triplet}-as`);
-  if (!existsSync(assembler)) throw new Error(`${root} carries its own C library but no ${triplet}-as: pin that release's binutils too`);
+  const assembler = join(root, 'usr', 'bin', `${TRIPLET}-as`);
+  if (!existsSync(assembler)) throw new Error(`${root} carries its own C library but no ${TRIPLET}-as: pin that release's binutils too`);
   runUnderOwnLoader(root, driver);
   runUnderOwnLoader(root, assembler);
-  for (const version of readdirSync(join(root, 'usr', 'libexec', 'gcc', triplet))) {
-    const libexec = join(root, 'usr', 'libexec', 'gcc', triplet, version);
+  for (const version of readdirSync(join(root, 'usr', 'libexec', 'gcc', TRIPLET))) {
+    const libexec = join(root, 'usr', 'libexec', 'gcc', TRIPLET, version);
     runUnderOwnLoader(root, join(libexec, 'cc1'));
     // gcc looks for `as` in its libexec folder first: there it finds the root's.
     writeLauncher(root, join(libexec, 'as'), `${assembler}.real`);
@@ -107,8 +108,7 @@ function runUnderOwnLoader(root: string, program: string): void {
 }
 
 function writeLauncher(root: string, path: string, real: string): void {
-  const library = join(root, 'usr', 'lib', 'x86_64-linux-gnu');
-  const script = `#!/bin/sh\nexec '${join(root, OWN_LOADER)}' --library-path '${library}' --argv0 "$0" '${real}' "$@"\n`;
+  const script = `#!/bin/sh\nexec '${join(root, OWN_LOADER)}' --library-path '${join(root, OWN_LIBRARIES)}' --argv0 "$0" '${real}' "$@"\n`;
   writeFileSync(path, script);
   chmodSync(path, 0o755);
 }

@@ -147,8 +147,9 @@ export function compileDirectory(c: CompileCommand, headersDir: string, build: s
 }
 
 /**
- * Runs each command's -E twin where Kbuild ran it and collects the driver lines that came out. A source that stops at a
- * missing header still yields the lines before it, which is what the compiler saw.
+ * Runs each command's -E twin where Kbuild ran it and collects the driver lines that came out.
+ * A source that stops at a missing header still yields the lines before it, which is what the
+ * compiler saw.
  */
 export function preprocess(commands: CompileCommand[], headersDir: string, root: string, build = root): Preprocessed {
   const compiled: CompiledLines = new Map();

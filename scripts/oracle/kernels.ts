@@ -91,14 +91,13 @@ export function prepareKernelTree(apt: AptContext, kernel: PinnedKernel, pin: Or
   const rewritten = rewriteHeadersInclude(text, root);
   if (rewritten !== text) writeFileSync(makefile, rewritten);
   const named = kernelCompiler(headersDir);
-  if (!pin.compiler) ensureCompiler(named, apt.log);
-  let cc = named;
-  if (pin.compiler) {
-    // A root of its own per kernel: two releases' C libraries cannot share one.
-    const compilerRoot = join(oracleDir(apt.cache), 'compilers', pin.label);
-    unpackStamped(apt, pin.compiler.map(pinned), compilerRoot, join(compilerRoot, '.complete'), true);
-    cc = prepareUnpackedCompiler(compilerRoot, named);
-    runKbuildToolsUnderLoader(compilerRoot, join(root, 'usr', 'lib', pin.kbuild.name));
+  if (!pin.compiler) {
+    ensureCompiler(named, apt.log);
+    return { label: kernel.label, uname: kernel.uname, headersDir, cc: named };
   }
-  return { label: kernel.label, uname: kernel.uname, headersDir, cc };
+  // A root of its own per kernel: two releases' C libraries cannot share one.
+  const compilerRoot = join(oracleDir(apt.cache), 'compilers', pin.label);
+  unpackStamped(apt, pin.compiler.map(pinned), compilerRoot, join(compilerRoot, '.complete'), true);
+  runKbuildToolsUnderLoader(compilerRoot, join(root, 'usr', 'lib', pin.kbuild.name));
+  return { label: kernel.label, uname: kernel.uname, headersDir, cc: prepareUnpackedCompiler(compilerRoot, named) };
 }

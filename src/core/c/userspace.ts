@@ -15,7 +15,10 @@ const HOSTED_HEADERS = new Set([
   'wchar.h', 'wctype.h', 'ifaddrs.h', 'libintl.h', 'paths.h', 'sysexits.h', 'utmp.h',
 ]);
 /** Folders only the C library has: the kernel has `<net/…>` too, but not these. */
-const HOSTED_FOLDERS = /^(?:sys|netinet|arpa|bits|gnu)\//;
+const HOSTED_FOLDER_NAMES = ['sys', 'netinet', 'arpa', 'bits', 'gnu'];
+const HOSTED_FOLDERS = new RegExp(`^(?:${HOSTED_FOLDER_NAMES.join('|')})/`);
+/** A cheap first look: some include of a hosted header's name or folder. */
+const HOSTED_ANYWHERE = new RegExp(`<[ \t]*(?:${[...HOSTED_HEADERS].map((name) => name.replace('.', '\\.')).join('|')}|(?:${HOSTED_FOLDER_NAMES.join('|')})/)`);
 
 /** A C library include of the text, and whether it sits inside an `#if` (which a kernel build may skip). */
 export interface HostedInclude {
@@ -49,6 +52,3 @@ export function hostedLibraryIncludes(text: string): HostedInclude[] {
   });
   return found;
 }
-
-/** A cheap first look: some include of a hosted header's name or folder. */
-const HOSTED_ANYWHERE = new RegExp(`<[ \t]*(?:${[...HOSTED_HEADERS].map((name) => name.replace('.', '\\.')).join('|')}|sys/|netinet/|arpa/|bits/|gnu/)`);

@@ -120,13 +120,13 @@ export interface ConfigsFile {
   symbols: Record<string, number[]>;
 }
 
+/** How `HeadersFile.structs` names a typedef's definition: 'typedef blk_opf_t'. */
+export const TYPEDEF_KEY = 'typedef ';
+
 /**
  * data/headers.json.gz: what the headers packages of the kernels with header data declare.
  * Every fact carries a bit mask over `images` (bit i: images[i] has it).
  */
-/** How `HeadersFile.structs` names a typedef's definition: 'typedef blk_opf_t'. */
-export const TYPEDEF_KEY = 'typedef ';
-
 export interface HeadersFile {
   schema: number;
   /** Image indices (into kernels.json) of the kernels whose headers were read. */
