@@ -24,6 +24,8 @@ import { findingsWriter, type OutputFormat } from './formats';
 export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
+/** 128 + SIGPIPE, what a shell reports for a writer whose reader closed the pipe. */
+const EXIT_READER_LEFT = 141;
 
 const USAGE = `Usage:
   kernel-compat check [--targets <spec>] [--format text|json|sarif] [--db <dir>] [--workspace <dir>]
@@ -344,6 +346,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
 }
 
 export function main(): void {
+  stopQuietlyWhenReaderLeaves(process.stdout);
   // Write through the stream and set exitCode (no process.exit) so piped output is never cut short.
   run(process.argv.slice(2), {
     out: (text) => process.stdout.write(text),
@@ -355,6 +358,17 @@ export function main(): void {
       process.exitCode = EXIT_USAGE;
     },
   );
+}
+
+/**
+ * `kernel-compat check … | head` closes the pipe while findings are still being written: like
+ * the Unix tools, end at once, with the exit status a SIGPIPE gives, instead of a stack trace.
+ */
+function stopQuietlyWhenReaderLeaves(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(EXIT_READER_LEFT);
+  });
 }
 
 // A worker thread loads this same file (the bundle) to check its share: it must not run the command.

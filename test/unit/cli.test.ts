@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -159,6 +160,17 @@ describe('kernel-compat check', () => {
     const bad = await cli(['check', '--min-severity', 'note', legacy]);
     assert.equal(bad.code, 2);
     assert.match(bad.err, /--min-severity must be one of error, warning, information, hint, not 'note'/);
+  });
+
+  it('stops quietly with the SIGPIPE status when its reader closes the pipe (check … | head)', async () => {
+    // The bundled launcher, as a shell runs it: `pretest` builds it.
+    const child = spawn(process.execPath, [join(packageRoot, 'bin', 'kernel-compat.js'), 'check', '--format', 'json', example('vfio-mtty')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(err, '');
+    assert.equal(code, 141);
   });
 
   it('refuses unknown targets, formats and paths with exit 2', async () => {
