@@ -64,9 +64,17 @@ export function decodeSource(bytes: Uint8Array): { text: string; valid: boolean 
 
 /** Reads a source file, or says why it is skipped (too big, not text). */
 export function readSource(path: string): SourceFile | Skipped {
-  const size = statSync(path).size;
-  if (size > MAX_FILE_BYTES) return { path, reason: `skipped: ${(size / 1048576).toFixed(1)} MB is over the ${MAX_FILE_BYTES / 1048576} MB limit` };
-  const bytes = readFileSync(path);
+  let bytes: Buffer;
+  try {
+    const stat = statSync(path);
+    // A pipe or a device named on the command line would block the read or never end it.
+    if (!stat.isFile()) return { path, reason: 'skipped: not a regular file (a pipe, socket or device)' };
+    if (stat.size > MAX_FILE_BYTES) return { path, reason: `skipped: ${(stat.size / 1048576).toFixed(1)} MB is over the ${MAX_FILE_BYTES / 1048576} MB limit` };
+    bytes = readFileSync(path);
+  } catch (error) {
+    // Gone or unreadable since it was listed: the run goes on with the other files.
+    return { path, reason: `skipped: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+  }
   if (bytes.includes(0)) return { path, reason: 'skipped: not a text file (it contains NUL bytes)' };
   return { path, text: decodeSource(bytes).text };
 }

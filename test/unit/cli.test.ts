@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { run } from '../../src/cli/main';
 import { packageRoot } from '../../src/cli/paths';
+import { readSource } from '../../src/cli/files';
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -207,6 +208,12 @@ describe('kernel-compat check', () => {
       writeFileSync(join(dir, 'huge.c'), 'int x;\n'.repeat(400_000));
       const huge = await cli(['check', dir]);
       assert.match(huge.err, /huge\.c: skipped: 2\.7 MB is over the 2 MB limit/);
+      // A device named on the command line never ends: it is refused, not read.
+      const device = await cli(['check', '/dev/zero']);
+      assert.equal(device.code, 2);
+      assert.match(device.err, /\/dev\/zero: skipped: not a regular file \(a pipe, socket or device\)/);
+      // Listed, then gone before its turn (a build cleaning up): skipped with the reason, no throw.
+      assert.deepEqual(readSource(join(dir, 'gone.c')), { path: join(dir, 'gone.c'), reason: 'skipped: cannot be read (ENOENT)' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
