@@ -1,6 +1,6 @@
 // `kernel-compat`: the command-line twin of the extension. Parses arguments, reads files,
 // prints, and maps outcomes to exit codes; every answer comes from src/core.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism, release as unameRelease } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -141,6 +141,10 @@ async function runImportBtf(args: string[], io: Io): Promise<number> {
   const modulePaths = paths.filter((p) => p !== kernelPath);
   const missing = [kernelPath, ...modulePaths, ...(values.config ? [resolve(values.config)] : [])].filter((p) => !existsSync(p));
   if (missing.length > 0) throw new UsageError(`no such file: ${missing.join(', ')}`);
+  for (const path of [kernelPath, ...modulePaths, ...(values.config ? [resolve(values.config)] : [])]) {
+    const refused = notReadableWhole(path);
+    if (refused) throw new UsageError(`${path}: ${refused}`);
+  }
 
   const running = kernelPath.startsWith(`${RUNNING_KERNEL_BTF_DIR}/`);
   const uname = running ? unameRelease() : undefined;
@@ -358,6 +362,17 @@ export function main(): void {
       process.exitCode = EXIT_USAGE;
     },
   );
+}
+
+/**
+ * Why a file named to import-btf cannot be read whole, if it cannot: a folder, or a device
+ * (/dev/zero never ends). Pipes stay allowed, for `<(xzcat vmlinux.btf.xz)`.
+ */
+function notReadableWhole(path: string): string | undefined {
+  const stat = statSync(path);
+  if (stat.isDirectory()) return 'is a folder: name the BTF files in it (e.g. /sys/kernel/btf/*)';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'is a device, not a file';
+  return undefined;
 }
 
 /**

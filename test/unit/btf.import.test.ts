@@ -250,6 +250,10 @@ describe('imported kernels', () => {
       assert.deepEqual([notBtf.code, /not BTF, an ELF file/.test(notBtf.err)], [2, true]);
       const splitAlone = await cli('import-btf', join(btfDir, 'module.btf'), '--label', 'x', '--release', '6.1', '--out', dir);
       assert.equal(splitAlone.code, 2);
+      const folder = await cli('import-btf', btfDir, '--label', 'x', '--release', '6.1', '--out', dir);
+      assert.deepEqual([folder.code, folder.err], [2, `kernel-compat: ${btfDir}: is a folder: name the BTF files in it (e.g. /sys/kernel/btf/*)\n`]);
+      const device = await cli('import-btf', '/dev/zero', '--label', 'x', '--release', '6.1', '--out', dir);
+      assert.deepEqual([device.code, device.err], [2, 'kernel-compat: /dev/zero: is a device, not a file\n']);
       const missingDb = await cli('report', 'list_head', '--db', join(dir, 'nowhere'));
       assert.deepEqual([missingDb.code, /no such folder/.test(missingDb.err)], [2, true]);
       writeFileSync(join(dir, 'broken.kernel.json.gz'), 'not gzip');
