@@ -82,12 +82,14 @@ export type ErrorKind =
   | 'argument-count'
   | 'argument-type'
   | 'unknown-type'
+  /** `‘for’ loop initial declarations are only allowed in C99 or C11 mode`: a `for (int i …)` under -std=gnu89. */
+  | 'loop-declaration'
   | 'undeclared'
   | 'incomplete-type'
   | 'incompatible-type'
   | 'other';
 
-export const OTHER_KINDS: ErrorKind[] = ['missing-header', 'implicit-declaration', 'undeclared-function', 'argument-count', 'argument-type', 'unknown-type', 'undeclared', 'incomplete-type', 'incompatible-type', 'other'];
+export const OTHER_KINDS: ErrorKind[] = ['missing-header', 'implicit-declaration', 'undeclared-function', 'argument-count', 'argument-type', 'unknown-type', 'loop-declaration', 'undeclared', 'incomplete-type', 'incompatible-type', 'other'];
 
 /**
  * Messages that are about a member of a struct (or union) whatever the code around them.
@@ -127,6 +129,7 @@ export function classifyError(d: GccDiagnostic): ErrorKind {
   if (/implicit declaration of function/.test(m)) return 'implicit-declaration';
   if (/too (few|many) arguments to function/.test(m) || /^macro "[^"]+" (requires \d+ arguments?, but only \d+ given|passed \d+ arguments?, but takes just \d+)/.test(m)) return 'argument-count';
   if (/unknown type name/.test(m)) return 'unknown-type';
+  if (/^‘for’ loop initial declarations are only allowed in C99/.test(m)) return 'loop-declaration';
   if (/^‘[A-Za-z_]*[a-z][A-Za-z0-9_]*’ undeclared/.test(m)) return 'undeclared-function';
   if (/undeclared/.test(m)) return 'undeclared';
   if (/invalid use of undefined type|has incomplete type|storage size of .* isn’t known|dereferencing pointer to incomplete type|invalid application of ‘sizeof’ to incomplete type/.test(m)) return 'incomplete-type';

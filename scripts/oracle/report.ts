@@ -105,6 +105,7 @@ export function formatSummary(runs: RunResult[], seconds: number): string {
     claimSummary('Incomplete structs (undefined types)', c['incomplete-struct']),
     claimSummary('Undeclared constants', c['undeclared-constant']),
     claimSummary('Unknown types (declarations)', c['unknown-type']),
+    claimSummary('Loop declarations (-std=gnu89)', c['for-loop-declaration']),
     `Other errors, by kind, on lines without a struct-member error: ${OTHER_KINDS.map((k) => `${k} ${other[k]}`).join(', ')}.`,
     `Run time ${formatDuration(seconds)}.`,
   ].join('\n');
@@ -129,6 +130,7 @@ export function formatFindings(runs: RunResult[]): string {
   const incompleteMisses: string[] = [];
   const constantMisses: string[] = [];
   const typeMisses: string[] = [];
+  const loopMisses: string[] = [];
   const onOther: string[] = [];
   for (const r of runs) {
     if (!r.score) continue;
@@ -149,6 +151,7 @@ export function formatFindings(runs: RunResult[]): string {
     for (const l of r.score.errorLines['incomplete-struct']) if (!l.warned) incompleteMisses.push(`  ${tag}  ${where(l)}  ${l.messages.join(' | ')}`);
     for (const l of r.score.errorLines['undeclared-constant']) if (!l.warned) constantMisses.push(`  ${tag}  ${where(l)}  ${l.messages.join(' | ')}`);
     for (const l of r.score.errorLines['unknown-type']) if (!l.warned) typeMisses.push(`  ${tag}  ${where(l)}  ${l.messages.join(' | ')}`);
+    for (const l of r.score.errorLines['for-loop-declaration'] ?? []) if (!l.warned) loopMisses.push(`  ${tag}  ${where(l)}  ${l.messages.join(' | ')}`);
   }
   return [
     ...section('False positives', fps),
@@ -159,6 +162,7 @@ export function formatFindings(runs: RunResult[]): string {
     ...section('Incomplete-type error lines without an incomplete-struct warning', incompleteMisses),
     ...section('Undeclared-name error lines without an undeclared-constant warning', constantMisses),
     ...section('Unknown-type-name error lines without an unknown-type warning', typeMisses),
+    ...section('Loop-declaration error lines without a for-loop-declaration warning', loopMisses),
     ...section('Warnings on lines that have only other errors', onOther),
   ].join('\n');
 }

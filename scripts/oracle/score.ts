@@ -21,8 +21,8 @@ export interface CheckerWarning extends DriverLine {
 }
 
 /** The error classes the checker claims to foresee; struct members are the headline. */
-export type Claim = 'struct-member' | 'missing-header' | 'missing-function' | 'call-arguments' | 'incomplete-struct' | 'undeclared-constant' | 'unknown-type';
-export const CLAIMS: Claim[] = ['struct-member', 'missing-header', 'missing-function', 'call-arguments', 'incomplete-struct', 'undeclared-constant', 'unknown-type'];
+export type Claim = 'struct-member' | 'missing-header' | 'missing-function' | 'call-arguments' | 'incomplete-struct' | 'undeclared-constant' | 'unknown-type' | 'for-loop-declaration';
+export const CLAIMS: Claim[] = ['struct-member', 'missing-header', 'missing-function', 'call-arguments', 'incomplete-struct', 'undeclared-constant', 'unknown-type', 'for-loop-declaration'];
 
 /** The gcc error classes each claim foresees. */
 const CLAIMED_KINDS: Record<Claim, ErrorKind[]> = {
@@ -33,6 +33,7 @@ const CLAIMED_KINDS: Record<Claim, ErrorKind[]> = {
   'incomplete-struct': ['incomplete-type'],
   'undeclared-constant': ['undeclared'],
   'unknown-type': ['unknown-type'],
+  'for-loop-declaration': ['loop-declaration'],
 };
 
 export function claimOf(code: string): Claim {
@@ -65,17 +66,10 @@ export interface ClaimCounts {
   warnedErrorLines: number;
 }
 
-export interface Counts {
-  'struct-member': ClaimCounts;
-  'missing-header': ClaimCounts;
-  'missing-function': ClaimCounts;
-  'call-arguments': ClaimCounts;
-  'incomplete-struct': ClaimCounts;
-  'undeclared-constant': ClaimCounts;
-  'unknown-type': ClaimCounts;
+export type Counts = Record<Claim, ClaimCounts> & {
   /** Errors outside both claims, on lines without a struct-member error (those are its echoes). */
   otherErrors: number;
-}
+};
 
 export interface Score {
   warnings: JudgedWarning[];
@@ -164,20 +158,18 @@ export function score(errors: LocatedError[], compiled: CompiledLines, warnings:
     unlocatedStructErrors: errors.filter((e) => e.kind === 'struct-member' && !e.at),
     otherErrors,
     counts: {
-      'struct-member': countClaim('struct-member', judged, claims['struct-member'].lines),
-      'missing-header': countClaim('missing-header', judged, claims['missing-header'].lines),
-      'missing-function': countClaim('missing-function', judged, claims['missing-function'].lines),
-      'call-arguments': countClaim('call-arguments', judged, claims['call-arguments'].lines),
-      'incomplete-struct': countClaim('incomplete-struct', judged, claims['incomplete-struct'].lines),
-      'undeclared-constant': countClaim('undeclared-constant', judged, claims['undeclared-constant'].lines),
-      'unknown-type': countClaim('unknown-type', judged, claims['unknown-type'].lines),
+      ...perClaim((claim) => countClaim(claim, judged, claims[claim].lines)),
       otherErrors: Object.values(otherErrors).reduce((a, b) => a + b, 0),
     },
   };
 }
 
 export const ZERO_CLAIM: ClaimCounts = { warnings: 0, truePositives: 0, falsePositives: 0, uncompiled: 0, onOtherError: 0, errorLines: 0, warnedErrorLines: 0 };
-export const ZERO_COUNTS: Counts = { 'struct-member': ZERO_CLAIM, 'missing-header': ZERO_CLAIM, 'missing-function': ZERO_CLAIM, 'call-arguments': ZERO_CLAIM, 'incomplete-struct': ZERO_CLAIM, 'undeclared-constant': ZERO_CLAIM, 'unknown-type': ZERO_CLAIM, otherErrors: 0 };
+export const ZERO_COUNTS: Counts = { ...perClaim(() => ZERO_CLAIM), otherErrors: 0 };
+
+function perClaim<T>(value: (claim: Claim) => T): Record<Claim, T> {
+  return Object.fromEntries(CLAIMS.map((claim) => [claim, value(claim)])) as Record<Claim, T>;
+}
 
 function addClaim(a: ClaimCounts, b: ClaimCounts): ClaimCounts {
   const sum = { ...a };
@@ -187,14 +179,8 @@ function addClaim(a: ClaimCounts, b: ClaimCounts): ClaimCounts {
 
 export function addCounts(a: Counts, b: Counts): Counts {
   return {
-    'struct-member': addClaim(a['struct-member'], b['struct-member']),
-    'missing-header': addClaim(a['missing-header'], b['missing-header']),
-    'missing-function': addClaim(a['missing-function'], b['missing-function']),
-    'call-arguments': addClaim(a['call-arguments'], b['call-arguments']),
-    'incomplete-struct': addClaim(a['incomplete-struct'], b['incomplete-struct']),
-    'undeclared-constant': addClaim(a['undeclared-constant'] ?? ZERO_CLAIM, b['undeclared-constant'] ?? ZERO_CLAIM),
-    // Runs cached before the claim existed have no counts for it.
-    'unknown-type': addClaim(a['unknown-type'] ?? ZERO_CLAIM, b['unknown-type'] ?? ZERO_CLAIM),
+    // Runs cached before a claim existed have no counts for it.
+    ...perClaim((claim) => addClaim(a[claim] ?? ZERO_CLAIM, b[claim] ?? ZERO_CLAIM)),
     otherErrors: a.otherErrors + b.otherErrors,
   };
 }

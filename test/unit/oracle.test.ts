@@ -64,11 +64,13 @@ describe('oracle: gcc diagnostics', () => {
     const log = [
       "probe.c:4:27: error: storage size of 'test' isn't known",
       "probe.c:6:9: error: 'struct uart_state' has no member named 'xmit'",
+      "probe.c:9:2: error: 'for' loop initial declarations are only allowed in C99 or C11 mode",
     ].join('\n');
     const kinds = parseDiagnostics(log).map((d) => [d.message, classifyError(d)]);
     assert.deepEqual(kinds, [
       ['storage size of ‘test’ isn’t known', 'incomplete-type'],
       ['‘struct uart_state’ has no member named ‘xmit’', 'struct-member'],
+      ['‘for’ loop initial declarations are only allowed in C99 or C11 mode', 'loop-declaration'],
     ]);
   });
 

@@ -161,6 +161,8 @@ export interface BuildFlags {
    * expand among the flags, or a make file they include. Any macro may then be defined.
    */
   unread: boolean;
+  /** Some make file read names a C standard (`-std=gnu99`), in a flag variable or on a make command line. */
+  namesStandard: boolean;
 }
 
 /**
@@ -258,7 +260,7 @@ function inTree(value: string, kernelTree: string | undefined): string {
  * (drivers/usb/gadget/function: `-I$(srctree)/drivers/usb/gadget/` for u_f.h).
  */
 export function kbuildFlags(file: string, roots: readonly string[], read: TextReader, kernelTree?: string): BuildFlags {
-  const flags: BuildFlags = { forcedIncludes: [], includeDirs: [], defines: [], unread: false };
+  const flags: BuildFlags = { forcedIncludes: [], includeDirs: [], defines: [], unread: false, namesStandard: false };
   const object = file.replace(/^.*\//, '').replace(/\.[ch]$/, '');
   for (const folder of foldersUpTo(dirname(file), rootOf(file, roots))) {
     for (const name of ['Kbuild', 'Makefile']) {
@@ -292,6 +294,8 @@ const MAX_INCLUDED_MAKE_FILES = 8;
 function readFlagFile(text: string, reading: FlagReading): void {
   const { conditionals, variables } = reading;
   for (const line of makeLines(text)) {
+    // Wherever it stands (`$(MAKE) … EXTRA_CFLAGS=-std=gnu99`), whatever the conditionals: a build may use it.
+    if (line.includes('-std=')) reading.flags.namesStandard = true;
     if (conditionals.read(line)) continue;
     const included = MAKE_INCLUDE.exec(line);
     if (included) readIncludedMakeFile(included[1], reading);

@@ -20,6 +20,8 @@ import { uncompiledShims } from './uncompiledShims';
 import { decidableKernelNames, preprocessDecidingKernelNames } from './kernelNameDecisions';
 import { typedefCandidates } from './typedefCandidates';
 import { unknownTypeFindings } from '../rules/unknownType';
+import { forLoopDeclarationFindings } from '../rules/forLoopDeclaration';
+import { loopDeclarations, type LoopDeclaration } from '../c/loopDeclarations';
 import { constantCandidates, swallowedByKernelMacro } from './constantCandidates';
 import { constantUses, type ConstantUse } from '../c/constantUses';
 import { undeclaredConstantFindings } from '../rules/undeclaredConstant';
@@ -68,7 +70,7 @@ export interface CheckResult {
 }
 
 /** The flags a driver's build adds to a file (see kbuildFlags), as the CLI and the extension find them. */
-export type BuildContext = Required<Pick<CheckOptions, 'resolveInclude' | 'forcedIncludes' | 'defines' | 'unreadFlags'>>;
+export type BuildContext = Required<Pick<CheckOptions, 'resolveInclude' | 'forcedIncludes' | 'defines' | 'unreadFlags' | 'namesCStandard'>>;
 
 /** The line `check` and the extension's log give for kernels a file refuses with #error. */
 export function describeStop(db: KernelDatabase, stopped: readonly number[], targets: readonly number[]): string {
@@ -86,6 +88,8 @@ export interface CheckOptions {
   defines?: readonly CommandLineMacro[];
   /** The build may pass flags its files do not show (BuildFlags.unread): then any macro may be defined. */
   unreadFlags?: boolean;
+  /** The module's make files name a C standard of their own (see kbuildFlags): not the kernel's default one. */
+  namesCStandard?: boolean;
   severities?: Partial<Record<Code, Severity>>;
   /** A key under which parse trees are kept for incremental re-parsing (an editor's document URI). */
   documentKey?: string;
@@ -177,6 +181,10 @@ export class Checker {
     if (codeless && options.documentKey) this.trees.forget(options.documentKey);
     const occurrences = codeless ? [] : constantCandidates(this.db.headers(), text, code, file, options);
     let constants: ConstantUse[] = [];
+    let loops: LoopDeclaration[] = [];
+    // Only where Kbuild's own rule compiles the file with the kernel's flags: a header may also
+    // be read by a compile of another recipe (falco's BPF probe: clang, KBUILD_CPPFLAGS only).
+    const judgesLoops = options.namedByKbuild === true && !options.namesCStandard && !options.unreadFlags && !codeless && /\bfor\s*\(/.test(code.masked);
     const reading = codeless
       ? readCodeless(file, context.targets.length, layout)
       : readVariants(
@@ -188,10 +196,14 @@ export class Checker {
             documentKey: options.documentKey,
             workspaceGeneration: options.workspaceTypes?.generation,
             layout,
-            ...(occurrences.length > 0 ? { readUnion: (tree) => (constants = constantUses(tree.rootNode, occurrences)) } : {}),
+            readUnion: (tree) => {
+              if (occurrences.length > 0) constants = constantUses(tree.rootNode, occurrences);
+              if (judgesLoops) loops = loopDeclarations(tree.rootNode, code.masked);
+            },
           },
           (read) => evidence.record(read),
         );
+    const certainlyCompiled = (slot: number, line: number) => file.built(slot) && file.pre.lineStates[slot][line] === LineState.Active;
     const judged = this.judgeUsages(context, evidence.usages());
     const includes = angleIncludes(file.lines);
     const closures = this.includeClosures(context.targets, text, file, options);
@@ -200,7 +212,8 @@ export class Checker {
       ...this.incompleteStructFindings(context, { code, file, includes, usages: judged.usages, mentions: reading.mentions, oracle, localAggregates: reading.union.localAggregates }, closures),
       ...preprocessorFindings(context, file.pre, file.lines),
       ...deadGuardFindings(context, text, file.pre),
-      ...(codeless ? [] : unknownTypeFindings(context, { uses: typedefCandidates(this.db.headers(), code, file, options, text), compiled: (slot, line) => file.built(slot) && file.pre.lineStates[slot][line] === LineState.Active })),
+      ...(codeless ? [] : unknownTypeFindings(context, { uses: typedefCandidates(this.db.headers(), code, file, options, text), compiled: certainlyCompiled })),
+      ...forLoopDeclarationFindings(context, { loops, compiled: certainlyCompiled }),
       ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped, this.memberTypes(context, oracle, reading.union), constants),
     ];
     const result = {
@@ -701,8 +714,8 @@ function sliceKey(documentKey: string): string {
 
 /** What a re-check may reuse a check under: the options but for the document and its text. */
 function optionsKeyOf(options: CheckOptions): string {
-  const { fileName, targets, forcedIncludes, defines, unreadFlags, severities, workspaceTypes } = options;
-  return JSON.stringify([fileName, targets, forcedIncludes ?? [], defines ?? [], unreadFlags ?? false, severities ?? {}, workspaceTypes?.generation ?? -1]);
+  const { fileName, targets, forcedIncludes, defines, unreadFlags, namesCStandard, severities, workspaceTypes } = options;
+  return JSON.stringify([fileName, targets, forcedIncludes ?? [], defines ?? [], unreadFlags ?? false, namesCStandard ?? false, severities ?? {}, workspaceTypes?.generation ?? -1]);
 }
 
 /** Findings in file order, without those on or under a line marked `kernel-compat-ignore`. */

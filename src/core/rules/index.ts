@@ -5,6 +5,7 @@ import { accessOperatorRule } from './accessOperator';
 import { callArgumentsRule } from './callArguments';
 import { callbackSignatureRule } from './callbackSignature';
 import { deadGuardRule } from './deadGuard';
+import { forLoopDeclarationRule } from './forLoopDeclaration';
 import { incompleteStructRule } from './incompleteStruct';
 import { missingFunctionRule } from './missingFunction';
 import { missingHeaderRule } from './missingHeader';
@@ -31,6 +32,7 @@ export const Codes = {
   incompleteStruct: incompleteStructRule.code,
   undeclaredConstant: undeclaredConstantRule.code,
   unknownType: unknownTypeRule.code,
+  forLoopDeclaration: forLoopDeclarationRule.code,
 } as const;
 export type Code = (typeof Codes)[keyof typeof Codes];
 
@@ -48,6 +50,7 @@ export const RULES: readonly RuleInfo[] = [
   incompleteStructRule,
   undeclaredConstantRule,
   unknownTypeRule,
+  forLoopDeclarationRule,
 ];
 
 export const DEFAULT_SEVERITIES = Object.fromEntries(RULES.map((rule) => [rule.code, rule.severity])) as Record<Code, Severity>;
