@@ -36,8 +36,11 @@ const CLAIMED_KINDS: Record<Claim, ErrorKind[]> = {
   'for-loop-declaration': ['loop-declaration'],
 };
 
+/** Finding codes that claim what another claim's gcc errors are: a header EXTRA_CFLAGS alone finds is a missing header to gcc. */
+const CLAIM_OF_CODE: Readonly<Record<string, Claim>> = { 'extra-cflags': 'missing-header' };
+
 export function claimOf(code: string): Claim {
-  return (CLAIMS as string[]).includes(code) ? (code as Claim) : 'struct-member';
+  return CLAIM_OF_CODE[code] ?? ((CLAIMS as string[]).includes(code) ? (code as Claim) : 'struct-member');
 }
 
 export type Verdict = 'true-positive' | 'false-positive' | 'uncompiled' | 'on-other-error';

@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { kbuildFlags } from '../../src/core/c/includes';
+import { EXTRA_CFLAGS_IGNORED_FROM, kbuildFlags } from '../../src/core/c/includes';
+
+/** EXTRA_CFLAGS' flags are set only on kernels before 6.15, whose Kbuild still reads it. */
+const BEFORE_6_15 = EXTRA_CFLAGS_IGNORED_FROM;
 
 /** kbuildFlags over an in-memory module folder /m holding one Makefile. */
 function flagsOf(makefile: string[], file = '/m/drv.c', others: Record<string, string> = {}) {
@@ -18,8 +21,8 @@ describe('kbuildFlags: -D and -U', () => {
       'ccflags-y += -DFROM_MAKE=$(VERSION)',
     ]);
     assert.deepEqual(flags.defines, [
-      { name: 'CONFIG_IOCTL_CFG80211', value: '1', certain: true },
-      { name: 'RTW_USE_CFG80211_STA_EVENT', value: '1', certain: true },
+      { name: 'CONFIG_IOCTL_CFG80211', value: '1', certain: true, untilVersion: BEFORE_6_15 },
+      { name: 'RTW_USE_CFG80211_STA_EVENT', value: '1', certain: true, untilVersion: BEFORE_6_15 },
       { name: 'DRV_MODE', value: '2', certain: true },
       { name: 'DRV_NAME', value: '"drv"', certain: true },
       { name: 'DEBUG', value: null, certain: true },
@@ -57,10 +60,10 @@ describe('kbuildFlags: -D and -U', () => {
       'EXTRA_CFLAGS += -DAFTER',
     ]);
     assert.deepEqual(flags.defines, [
-      { name: 'CONFIG_LITTLE_ENDIAN', value: '1', certain: false },
-      { name: 'CONFIG_BIG_ENDIAN', value: '1', certain: false },
+      { name: 'CONFIG_LITTLE_ENDIAN', value: '1', certain: false, untilVersion: BEFORE_6_15 },
+      { name: 'CONFIG_BIG_ENDIAN', value: '1', certain: false, untilVersion: BEFORE_6_15 },
       { name: 'DRV_DEBUG', value: '1', certain: false },
-      { name: 'AFTER', value: '1', certain: true },
+      { name: 'AFTER', value: '1', certain: true, untilVersion: BEFORE_6_15 },
     ]);
   });
 
@@ -71,8 +74,8 @@ describe('kbuildFlags: -D and -U', () => {
       'ccflags-y += $(if $(wildcard $(srctree)/include/linux/genhd.h),-DHAVE_GENHD_H) -DAFTER',
     ]);
     assert.deepEqual(flags.defines, [
-      { name: 'PLAIN', value: '1', certain: true },
-      { name: 'HAVE_BLK_HOLDER_OPS', value: '1', certain: false },
+      { name: 'PLAIN', value: '1', certain: true, untilVersion: BEFORE_6_15 },
+      { name: 'HAVE_BLK_HOLDER_OPS', value: '1', certain: false, untilVersion: BEFORE_6_15 },
       { name: 'HAVE_GENHD_H', value: '1', certain: false },
       { name: 'AFTER', value: '1', certain: true },
     ]);
@@ -103,7 +106,7 @@ describe('kbuildFlags: -D and -U', () => {
     // A value quoted for C, then for the shell, around a variable make fills from a shell call (EnhanceIO's COMMIT_REV).
     const quoted = flagsOf(['COMMIT_REV ?= $(shell echo)', 'obj-m := drv.o', 'EXTRA_CFLAGS += -I$(src) -DCOMMIT_REV="\\"$(COMMIT_REV)\\""']);
     assert.equal(quoted.unread, false);
-    assert.deepEqual(quoted.defines, [{ name: 'COMMIT_REV', value: '1', certain: false }]);
+    assert.deepEqual(quoted.defines, [{ name: 'COMMIT_REV', value: '1', certain: false, untilVersion: BEFORE_6_15 }]);
   });
 
   it('knows the KERNELRELEASE test: the Kbuild pass is certain, the outer make adds nothing', () => {
@@ -179,12 +182,12 @@ describe('kbuildFlags: make variables and literal conditionals', () => {
       'CONFIG_SET_LATER = y',
     ]);
     assert.deepEqual(flags.defines, [
-      { name: 'CONFIG_LITTLE_ENDIAN', value: '1', certain: true },
-      { name: 'NOT_RPI', value: '1', certain: true },
-      { name: 'HAS_PC', value: '1', certain: true },
+      { name: 'CONFIG_LITTLE_ENDIAN', value: '1', certain: true, untilVersion: BEFORE_6_15 },
+      { name: 'NOT_RPI', value: '1', certain: true, untilVersion: BEFORE_6_15 },
+      { name: 'HAS_PC', value: '1', certain: true, untilVersion: BEFORE_6_15 },
       // ARCH comes from the command line or the environment; CONFIG_SET_LATER is not set yet when make reads the test.
-      { name: 'FROM_ENVIRONMENT', value: '1', certain: false },
-      { name: 'SET_LATER', value: '1', certain: false },
+      { name: 'FROM_ENVIRONMENT', value: '1', certain: false, untilVersion: BEFORE_6_15 },
+      { name: 'SET_LATER', value: '1', certain: false, untilVersion: BEFORE_6_15 },
     ]);
   });
 });

@@ -52,6 +52,17 @@ describe('missing-header', () => {
     assert.deepEqual(findingsOf(guarded, '5.10,6.1,6.12'), ['7 missing-header [6.12]', '11 undeclared-constant [6.1]']);
   });
 
+  it('reports the include where gcc stops at it before an #error further down', () => {
+    const text = ['#include <linux/module.h>', '#include <linux/version.h>', '#include <linux/genhd.h>', '#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 0, 0)', '#error "not ported to 6.0 yet"', '#endif', 'MODULE_LICENSE("GPL");', ''].join('\n');
+    const result = checker.check(text, { fileName: '/ws/drv.c', targets: parseTargets('5.10,6.1', db.images).images });
+    // gcc-12 on 6.1: "3:10: fatal error: linux/genhd.h: No such file or directory", and no #error.
+    assert.deepEqual(
+      result.findings.filter((f) => f.severity === 'warning').map((f) => `${f.range.startLine + 1} ${f.code} [${f.targets.map((t) => db.images[t].label).join(',')}]`),
+      ['3 missing-header [6.1]'],
+    );
+    assert.deepEqual(result.stops, []);
+  });
+
   it("judges nothing after including a driver header that includes a header a kernel lacks: gcc stops inside it", () => {
     const headers = { '/ws/driver.h': '#ifndef DRIVER_H\n#define DRIVER_H\n#include <linux/bio.h>\n#include <linux/genhd.h>\n#endif\n' };
     const text = ['#include <linux/module.h>', '#include "driver.h"', '', 'static unsigned int demo_pages(void)', '{', '\treturn BIO_MAX_PAGES;', '}', ''].join('\n');

@@ -104,17 +104,8 @@ export function createIncludeResolver(
     const text = texts.read(path);
     return text === undefined ? undefined : { path, text };
   };
-  const search = (spec: string, quoted: boolean, from: string, includingFile: string) => {
-    const candidates = isAbsolute(spec)
-      ? [spec]
-      : [
-          ...(quoted ? [join(from, spec)] : []),
-          ...foldersUpTo(from, rootOf(includingFile, roots)).map((folder) => join(folder, 'include', spec)),
-          ...roots.flatMap((root) => [join(root, 'include', spec), join(root, spec)]),
-          ...includeDirs.map((dir) => join(dir, spec)),
-        ];
-    return candidates.find((candidate) => !isKernelHeader(candidate) && texts.read(candidate) !== undefined);
-  };
+  const search = (spec: string, quoted: boolean, from: string, includingFile: string) =>
+    searchCandidates(spec, quoted, includingFile, roots, includeDirs).find((candidate) => !isKernelHeader(candidate) && texts.read(candidate) !== undefined);
   // The nearest of the workspace's files with that path, when the folders above explain nothing:
   // a -I the build computes in a way we do not read (a shell call, an included makefile).
   // Never the including file itself: net/nfc/nfc.h's `#include <net/nfc/nfc.h>` is the kernel's.
@@ -143,6 +134,36 @@ export function createIncludeResolver(
   };
 }
 
+/** The paths the search tries for an include, in order: the including file's folder for a quoted one, the workspace's include folders, then the `-I` folders. */
+function searchCandidates(spec: string, quoted: boolean, includingFile: string, roots: readonly string[], includeDirs: readonly string[]): string[] {
+  if (isAbsolute(spec)) return [spec];
+  const from = dirname(includingFile);
+  return [
+    ...(quoted ? [join(from, spec)] : []),
+    ...foldersUpTo(from, rootOf(includingFile, roots)).map((folder) => join(folder, 'include', spec)),
+    ...roots.flatMap((root) => [join(root, 'include', spec), join(root, spec)]),
+    ...includeDirs.map((dir) => join(dir, spec)),
+  ];
+}
+
+/**
+ * The EXTRA_CFLAGS `-I` folder through which alone an include is found (see
+ * BuildFlags.ignoredIncludeDirs), or undefined: found elsewhere, or not at all. Kbuild ignores
+ * EXTRA_CFLAGS from 6.15, and gcc then stops at such an include.
+ */
+export type ExtraCflagsFolder = (spec: string, quoted: boolean, includingFile: string) => string | undefined;
+
+/** Undefined where the build has no such folders. */
+export function extraCflagsFolder(roots: readonly string[], read: TextReader, flags: Pick<BuildFlags, 'includeDirs' | 'ignoredIncludeDirs'>): ExtraCflagsFolder | undefined {
+  const { includeDirs, ignoredIncludeDirs } = flags;
+  if (ignoredIncludeDirs.length === 0) return undefined;
+  const kept = includeDirs.filter((dir) => !ignoredIncludeDirs.includes(dir));
+  return (spec, quoted, includingFile) => {
+    if (searchCandidates(spec, quoted, includingFile, roots, kept).some((candidate) => read(candidate) !== undefined)) return undefined;
+    return ignoredIncludeDirs.find((dir) => read(join(dir, spec)) !== undefined);
+  };
+}
+
 function sharedPrefix(a: string, b: string): number {
   let n = 0;
   while (n < a.length && n < b.length && a[n] === b[n]) n++;
@@ -163,7 +184,16 @@ export interface BuildFlags {
   unread: boolean;
   /** Some make file read names a C standard (`-std=gnu99`), in a flag variable or on a make command line. */
   namesStandard: boolean;
+  /**
+   * The `-I` folders (also in `includeDirs`) that only EXTRA_CFLAGS gives, where no flag variable
+   * folds it in (`ccflags-y += $(EXTRA_CFLAGS)`): Kbuild ignores EXTRA_CFLAGS from 6.15. Its
+   * `-D`/`-U` flags carry `untilVersion` for the same reason.
+   */
+  ignoredIncludeDirs: string[];
 }
+
+/** The first LINUX_VERSION_CODE whose Kbuild no longer reads EXTRA_CFLAGS (6.15). */
+export const EXTRA_CFLAGS_IGNORED_FROM = (6 << 16) | (15 << 8);
 
 /**
  * The make variables whose flags reach a module's compiles. A module's Kbuild file is read
@@ -260,18 +290,33 @@ function inTree(value: string, kernelTree: string | undefined): string {
  * (drivers/usb/gadget/function: `-I$(srctree)/drivers/usb/gadget/` for u_f.h).
  */
 export function kbuildFlags(file: string, roots: readonly string[], read: TextReader, kernelTree?: string): BuildFlags {
-  const flags: BuildFlags = { forcedIncludes: [], includeDirs: [], defines: [], unread: false, namesStandard: false };
+  const flags: BuildFlags = { forcedIncludes: [], includeDirs: [], defines: [], unread: false, namesStandard: false, ignoredIncludeDirs: [] };
   const object = file.replace(/^.*\//, '').replace(/\.[ch]$/, '');
+  const extraCflags: ExtraCflagsReading = { dirs: new Set(), otherDirs: new Set(), folded: false, unreadElsewhere: false };
   for (const folder of foldersUpTo(dirname(file), rootOf(file, roots))) {
     for (const name of ['Kbuild', 'Makefile']) {
       const path = join(folder, name);
       const text = read(path);
       if (text === undefined) continue;
       const variables = new MakeVariables(folder);
-      readFlagFile(text, { folder, object, kernelTree, read, flags, variables, conditionals: new MakeConditionals(variables), seen: new Set([path]) });
+      readFlagFile(text, { folder, object, kernelTree, read, flags, variables, conditionals: new MakeConditionals(variables), seen: new Set([path]), extraCflags });
     }
   }
+  if (extraCflags.folded) for (const macro of flags.defines) delete macro.untilVersion;
+  // Flags unread elsewhere may give the same folder on every kernel; unread ones of EXTRA_CFLAGS go with it.
+  else if (!extraCflags.unreadElsewhere) flags.ignoredIncludeDirs = [...extraCflags.dirs].filter((dir) => !extraCflags.otherDirs.has(dir));
   return flags;
+}
+
+/**
+ * What the make files do with EXTRA_CFLAGS: the `-I` folders it gives, those other variables
+ * give, whether one folds it in, and whether flags outside it went unread.
+ */
+interface ExtraCflagsReading {
+  dirs: Set<string>;
+  otherDirs: Set<string>;
+  folded: boolean;
+  unreadElsewhere: boolean;
 }
 
 /** One make file being read for flags, with the files it includes. */
@@ -286,6 +331,7 @@ interface FlagReading {
   conditionals: MakeConditionals;
   /** The make files read so far: an include cycle ends there. */
   seen: Set<string>;
+  extraCflags: ExtraCflagsReading;
 }
 
 /** Make files one Kbuild file may include before the rest are counted as unread. */
@@ -317,25 +363,32 @@ function readIncludedMakeFile(spec: string, reading: FlagReading): void {
   const text = path.includes('$') || seen.size > MAX_INCLUDED_MAKE_FILES ? undefined : reading.read(path);
   if (text === undefined) {
     flags.unread = true;
+    reading.extraCflags.unreadElsewhere = true;
     return;
   }
   seen.add(path);
   readFlagFile(text, reading);
 }
 
-function readFlagAssignment(assignment: RegExpExecArray, { folder, object, kernelTree, flags, variables, conditionals }: FlagReading): void {
+function readFlagAssignment(assignment: RegExpExecArray, { folder, object, kernelTree, flags, variables, conditionals, extraCflags }: FlagReading): void {
   if (assignment[2] !== undefined && assignment[2] !== object) return;
   const reach = conditionals.reach;
   if (reach === Reach.Never) return;
   const certain = reach === Reach.Always && !assignment[1].includes('$');
+  const viaExtraCflags = assignment[1] === 'EXTRA_CFLAGS';
+  if (!viaExtraCflags && /\$[({]EXTRA_CFLAGS[)}]/.test(assignment[3])) extraCflags.folded = true;
   const value = inTree(variables.expand(assignment[3]), kernelTree);
-  if (hasUnreadFlags(value)) flags.unread = true;
-  for (const { computed, ...macro } of macroFlags(value)) flags.defines.push({ ...macro, certain: certain && !computed });
+  if (hasUnreadFlags(value)) {
+    flags.unread = true;
+    if (!viaExtraCflags) extraCflags.unreadElsewhere = true;
+  }
+  for (const { computed, ...macro } of macroFlags(value)) flags.defines.push({ ...macro, certain: certain && !computed, ...(viaExtraCflags ? { untilVersion: EXTRA_CFLAGS_IGNORED_FROM } : {}) });
   for (const flag of value.matchAll(/(-include|-I)\s*(\S+)/g)) {
     const path = flag[2];
     if (path.includes('$')) continue;
     const absolute = resolve(folder, path);
     const list = flag[1] === '-include' ? flags.forcedIncludes : flags.includeDirs;
     if (!list.includes(absolute)) list.push(absolute);
+    if (flag[1] === '-I') (viaExtraCflags ? extraCflags.dirs : extraCflags.otherDirs).add(absolute);
   }
 }

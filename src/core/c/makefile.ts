@@ -2,6 +2,7 @@
 // be done without running it: the variables it sets literally, and which of its lines an
 // `ifeq`/`ifdef` lets through. Shared by the build flags (includes.ts) and the object lists
 // (kbuildObjects.ts).
+import { isAbsolute, resolve } from 'node:path';
 
 /** Variables that name the module's own folder in out-of-tree Kbuild files. */
 export const FOLDER_VARIABLES = /\$[({](?:src|obj|M|PWD|CURDIR|KBUILD_EXTMOD|srctree\)\/\$\(src)[)}]/g;
@@ -127,7 +128,7 @@ export class MakeVariables {
     const [, exported, name, operator, raw] = assignment;
     if (reach === Reach.Never) return true;
     if (exported && reach === Reach.Always) this.exportedNames.add(name);
-    const value = raw.trim();
+    const value = this.withFolderShells(raw.trim());
     const appendsToUnknown = this.unknownFromAbove.has(name) && (operator === '+=' || operator === '?=');
     this.unknownFromAbove.delete(name);
     if (reach === Reach.Maybe || /\$[({]shell\b/.test(value) || this.unknown.has(name) || appendsToUnknown) {
@@ -139,6 +140,19 @@ export class MakeVariables {
     const expanded = operator === ':=' || operator === '::=' ? this.expand(value) : value;
     this.values.set(name, operator === '+=' && this.values.has(name) ? `${this.values.get(name)} ${expanded}` : expanded);
     return true;
+  }
+
+  /**
+   * `$(shell cd $(src)/.. && pwd)` (Xilinx's `topdir`) as the folder it prints, where the `cd`
+   * names one from the module's folder or an absolute path: the idiom for a folder above the
+   * module. Any other shell call stays, and leaves its variable unknown. (A bare `$(shell pwd)`
+   * prints the kernel's folder in the Kbuild pass, which `make -C` runs in.)
+   */
+  private withFolderShells(value: string): string {
+    return value.replace(/\$\(shell\s+cd\s+([^;&()]*(?:\$[({][\w.-]+[)}][^;&()]*)*?)\s*(?:&&|;)\s*pwd(?:\s+-[LP])?\s*\)/g, (whole, target: string) => {
+      const folder = this.expand(target.trim());
+      return isAbsolute(folder) && !folder.includes('$') ? resolve(folder) : whole;
+    });
   }
 
   /** The exported variables with their values now (undefined where not known): what the make runs in subfolders start from. */

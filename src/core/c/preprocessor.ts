@@ -72,6 +72,8 @@ export interface CommandLineMacro {
    * does not (gcc's architecture macros: `__x86_64__` where `CONFIG_X86_64` is set).
    */
   whereConfig?: string;
+  /** Set only on kernels whose LINUX_VERSION_CODE is below this (EXTRA_CFLAGS' flags, which Kbuild ignores from 6.15). */
+  untilVersion?: number;
 }
 
 export interface ConditionInfo {
@@ -1066,10 +1068,13 @@ class PreprocessRun {
       // set by the kernel's config is decided per kernel (unknown where its config is).
       const byConfig = macro.certain && macro.whereConfig !== undefined && /^CONFIG_\w+$/.test(macro.whereConfig);
       const guard = !macro.certain ? '#if __kernel_compat_build_condition__' : byConfig ? `#ifdef ${macro.whereConfig}` : undefined;
+      const byVersion = macro.untilVersion !== undefined && Number.isInteger(macro.untilVersion);
+      if (byVersion) lines.push(`#if LINUX_VERSION_CODE < ${macro.untilVersion}`);
       if (guard) lines.push(guard);
       lines.push(macro.value === null ? `#undef ${macro.name}` : `#define ${macro.name} ${macro.value}`);
       if (byConfig) lines.push('#else', `#undef ${macro.name}`);
       if (guard) lines.push('#endif');
+      if (byVersion) lines.push('#endif');
     }
     const path = COMMAND_LINE_PATH;
     const outer = this.headerContext;

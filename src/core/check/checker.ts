@@ -21,7 +21,9 @@ import { decidableKernelNames, preprocessDecidingKernelNames } from './kernelNam
 import { typedefCandidates } from './typedefCandidates';
 import { unknownTypeFindings } from '../rules/unknownType';
 import { forLoopDeclarationFindings } from '../rules/forLoopDeclaration';
+import { extraCflagsFindings } from '../rules/extraCflags';
 import { loopDeclarations, type LoopDeclaration } from '../c/loopDeclarations';
+import type { ExtraCflagsFolder } from '../c/includes';
 import { constantCandidates, swallowedByKernelMacro } from './constantCandidates';
 import { constantUses, type ConstantUse } from '../c/constantUses';
 import { undeclaredConstantFindings } from '../rules/undeclaredConstant';
@@ -70,7 +72,7 @@ export interface CheckResult {
 }
 
 /** The flags a driver's build adds to a file (see kbuildFlags), as the CLI and the extension find them. */
-export type BuildContext = Required<Pick<CheckOptions, 'resolveInclude' | 'forcedIncludes' | 'defines' | 'unreadFlags' | 'namesCStandard'>>;
+export type BuildContext = Required<Pick<CheckOptions, 'resolveInclude' | 'forcedIncludes' | 'defines' | 'unreadFlags' | 'namesCStandard'>> & Pick<CheckOptions, 'extraCflagsFolder'>;
 
 /** The line `check` and the extension's log give for kernels a file refuses with #error. */
 export function describeStop(db: KernelDatabase, stopped: readonly number[], targets: readonly number[]): string {
@@ -90,6 +92,8 @@ export interface CheckOptions {
   unreadFlags?: boolean;
   /** The module's make files name a C standard of their own (see kbuildFlags): not the kernel's default one. */
   namesCStandard?: boolean;
+  /** Where an include is found only through EXTRA_CFLAGS' -I folders (see kbuildFlags), which Kbuild ignores from 6.15. */
+  extraCflagsFolder?: ExtraCflagsFolder;
   severities?: Partial<Record<Code, Severity>>;
   /** A key under which parse trees are kept for incremental re-parsing (an editor's document URI). */
   documentKey?: string;
@@ -214,6 +218,7 @@ export class Checker {
       ...deadGuardFindings(context, text, file.pre),
       ...(codeless ? [] : unknownTypeFindings(context, { uses: typedefCandidates(this.db.headers(), code, file, options, text), compiled: certainlyCompiled })),
       ...forLoopDeclarationFindings(context, { loops, compiled: certainlyCompiled }),
+      ...(options.extraCflagsFolder ? extraCflagsFindings(context, { fileName: options.fileName, text, folderOf: options.extraCflagsFolder, compiled: certainlyCompiled }) : []),
       ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped, this.memberTypes(context, oracle, reading.union), constants),
     ];
     const result = {
@@ -333,7 +338,7 @@ export class Checker {
     const built = (slot: number) => pre.stoppedAt[slot] < 0;
     // The lines the parser reads; same lengths as the text's, so every offset holds.
     const lines = parserText(text).split('\n');
-    stopAtMissingHeaders(pre, { db: this.db, text, fileName: options.fileName, targets: options.targets, resolveInclude: options.resolveInclude });
+    stopAtMissingHeaders(pre, { db: this.db, text, fileName: options.fileName, targets: options.targets, resolveInclude: options.resolveInclude, extraCflagsFolder: options.extraCflagsFolder });
     return { lines, lineStartIndices: lineStarts(text), pre, built };
   }
 

@@ -4,10 +4,12 @@
 // can break the build there, and the include's own missing-header finding is the only one. The
 // same holds where a workspace header the file includes (`#include "driver.h"`) certainly
 // includes such a header: gcc stops inside it, and the file's lines after that include are
-// never compiled (the header's own check reports the include). The lines after it are taken
-// out of that kernel's compiled lines before any rule reads them.
+// never compiled (the header's own check reports the include). So does an include found only
+// through an `-I` folder of EXTRA_CFLAGS on kernels from 6.15, whose Kbuild ignores it. The
+// lines after it are taken out of that kernel's compiled lines before any rule reads them.
 import type { KernelDatabase } from '../kernels/database';
 import { LineState, type IncludeResolver, type IncludedHeader, type PreprocessResult } from '../c/preprocessor';
+import { EXTRA_CFLAGS_IGNORED_FROM, type ExtraCflagsFolder } from '../c/includes';
 import { headerIncludeDirectives, includeDirectives, type IncludeDirective } from './followedIncludes';
 
 export interface FatalIncludeInput {
@@ -17,6 +19,8 @@ export interface FatalIncludeInput {
   /** Image indices, by slot. */
   targets: readonly number[];
   resolveInclude?: IncludeResolver;
+  /** Where an include is found only through EXTRA_CFLAGS' -I folders, which 6.15's Kbuild ignores: the build stops there on those kernels. */
+  extraCflagsFolder?: ExtraCflagsFolder;
 }
 
 interface IncludeLine {
@@ -32,16 +36,20 @@ export function stopAtMissingHeaders(pre: PreprocessResult, input: FatalIncludeI
   const stops = new FatalIncludes(input, new Map(pre.headers.map((header) => [header.path, header])));
   const written = [includes, ...pre.headers.map((header) => stops.includesOf(header))];
   input.targets.forEach((image, slot) => {
-    if (pre.stoppedAt[slot] >= 0) return;
-    // Only a kernel header this kernel lacks stops a build: where the file and its headers name
-    // none, no include need be followed (a kernel tree's file reads hundreds of headers).
-    if (!written.some((lines) => lines.some((include) => lacksKernelHeader(input.db, include, image)))) return;
+    // Only a kernel header this kernel lacks, or one found through EXTRA_CFLAGS alone, stops a
+    // build: where the file and its headers name none, no include need be followed (a kernel
+    // tree's file reads hundreds of headers).
+    if (!ignoresExtraCflags(input, image) && !written.some((lines) => lines.some((include) => lacksKernelHeader(input.db, include, image)))) return;
     const states = pre.lineStates[slot];
+    const errorLine = pre.stoppedAt[slot];
     // One set for all of the file's includes: a header an earlier include reached stops nothing
     // (had it, the search would have ended there), so it need not be searched again.
     const visited = new Set<string>();
-    const stop = includes.find((include) => states[include.line] === LineState.Active && stops.stops(include, input.fileName, image, slot, visited));
-    if (stop) states.fill(LineState.Inactive, stop.line + 1);
+    const stop = includes.find((include) => (errorLine < 0 || include.line < errorLine) && states[include.line] === LineState.Active && stops.stops(include, input.fileName, image, slot, visited));
+    if (!stop) return;
+    // gcc stops at the include before it reaches an #error further down.
+    pre.stoppedAt[slot] = -1;
+    states.fill(LineState.Inactive, stop.line + 1);
   });
 }
 
@@ -61,6 +69,7 @@ class FatalIncludes {
    * preprocessor read that certainly includes one.
    */
   stops(include: IncludeLine, from: string, image: number, slot: number, visited: Set<string>): boolean {
+    if (ignoresExtraCflags(this.input, image) && this.input.extraCflagsFolder!(include.spec, include.quoted, from) !== undefined) return true;
     const provided = this.workspacePath(include, from);
     if (provided === undefined) return lacksKernelHeader(this.input.db, include, image);
     const header = this.headersByPath.get(provided);
@@ -81,6 +90,11 @@ class FatalIncludes {
     if (!found) this.linesOf.set(header.path, (found = writtenIncludes(headerIncludeDirectives(header))));
     return found;
   }
+}
+
+/** Whether the image's Kbuild ignores EXTRA_CFLAGS where the file's build has folders only it gives. */
+function ignoresExtraCflags(input: FatalIncludeInput, image: number): boolean {
+  return input.extraCflagsFolder !== undefined && input.db.images[image].versionCode >= EXTRA_CFLAGS_IGNORED_FROM;
 }
 
 /** Whether `#include <name>` names a kernel header that the image's headers lack. */

@@ -5,6 +5,7 @@ import { accessOperatorRule } from './accessOperator';
 import { callArgumentsRule } from './callArguments';
 import { callbackSignatureRule } from './callbackSignature';
 import { deadGuardRule } from './deadGuard';
+import { extraCflagsRule } from './extraCflags';
 import { forLoopDeclarationRule } from './forLoopDeclaration';
 import { incompleteStructRule } from './incompleteStruct';
 import { missingFunctionRule } from './missingFunction';
@@ -33,6 +34,7 @@ export const Codes = {
   undeclaredConstant: undeclaredConstantRule.code,
   unknownType: unknownTypeRule.code,
   forLoopDeclaration: forLoopDeclarationRule.code,
+  extraCflags: extraCflagsRule.code,
 } as const;
 export type Code = (typeof Codes)[keyof typeof Codes];
 
@@ -51,6 +53,7 @@ export const RULES: readonly RuleInfo[] = [
   undeclaredConstantRule,
   unknownTypeRule,
   forLoopDeclarationRule,
+  extraCflagsRule,
 ];
 
 export const DEFAULT_SEVERITIES = Object.fromEntries(RULES.map((rule) => [rule.code, rule.severity])) as Record<Code, Severity>;

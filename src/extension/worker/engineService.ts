@@ -8,7 +8,7 @@ import { setImmediate as afterQueuedMessages } from 'node:timers/promises';
 import type { Parser } from 'web-tree-sitter';
 import { buildScope } from '../../core/check/buildScope';
 import { Checker, describeStop, type BuildContext } from '../../core/check/checker';
-import { createIncludeResolver, kbuildFlags, outsideKernelNames, type TextReader } from '../../core/c/includes';
+import { createIncludeResolver, extraCflagsFolder, kbuildFlags, outsideKernelNames, type TextReader } from '../../core/c/includes';
 import { IncludedSources } from '../../core/c/includedSources';
 import { loadCParser } from '../../core/c/parser';
 import type { WorkspaceTypeIndex } from '../../core/c/workspaceTypeIndex';
@@ -232,7 +232,7 @@ function buildInputReader(request: CheckRequest): TextReader {
  * unsaved editors and the disk, never the document's own text, which changes with each check.
  */
 function includeContext(request: CheckRequest, read: TextReader, workspace: WorkspaceTypeIndex, db: KernelDatabase, resolvers: KeptResolvers): BuildContext {
-  const flags = request.onDisk ? kbuildFlags(request.fileName, request.roots, read, workspace.kernelTreeOf(request.fileName)) : { forcedIncludes: [], includeDirs: [], defines: [], unread: false, namesStandard: false };
+  const flags = request.onDisk ? kbuildFlags(request.fileName, request.roots, read, workspace.kernelTreeOf(request.fileName)) : { forcedIncludes: [], includeDirs: [], defines: [], unread: false, namesStandard: false, ignoredIncludeDirs: [] };
   const unsaved = Object.entries(request.openTexts).sort(([a], [b]) => (a < b ? -1 : 1));
   const setting = JSON.stringify([request.roots, flags.includeDirs, workspace.generation, unsaved]);
   const resolveInclude = resolvers.resolver(
@@ -243,5 +243,5 @@ function includeContext(request: CheckRequest, read: TextReader, workspace: Work
       return createIncludeResolver(request.roots, stamped, flags.includeDirs, findInWorkspace, (path) => !workspace.covers(path));
     },
   );
-  return { resolveInclude, forcedIncludes: flags.forcedIncludes, defines: flags.defines, unreadFlags: flags.unread, namesCStandard: flags.namesStandard };
+  return { resolveInclude, forcedIncludes: flags.forcedIncludes, defines: flags.defines, unreadFlags: flags.unread, namesCStandard: flags.namesStandard, extraCflagsFolder: extraCflagsFolder(request.roots, read, flags) };
 }

@@ -1,0 +1,92 @@
+// Rule extra-cflags: the module's EXTRA_CFLAGS, which Kbuild ignores from 6.15: an include found
+// only through its -I folders stops the build there, and its -D flags are not set there.
+import * as assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { run } from '../../src/cli/main';
+import { EXTRA_CFLAGS_IGNORED_FROM, kbuildFlags } from '../../src/core/c/includes';
+
+/** kbuildFlags of /m/demo.c over an in-memory module folder /m (and the folders beside it). */
+function flagsOf(makefile: string[], files: Record<string, string> = {}) {
+  const all: Record<string, string> = { '/m/Makefile': makefile.join('\n'), ...files };
+  return kbuildFlags('/m/demo.c', ['/m'], (path) => all[path]);
+}
+
+/**
+ * A module whose header sits in a folder beside it. Built with Kbuild against Debian's headers:
+ * 6.12 (gcc-12) builds it; 7.3 (gcc-14) stops with "3:10: fatal error: demo_api.h: No such file
+ * or directory" and never reaches the #error. With the -I in ccflags-y and only the -D in
+ * EXTRA_CFLAGS, 7.3 stops at the #error instead ("6:2: error: #error …").
+ */
+const DEMO = ['#include <linux/module.h>', '#include <linux/kernel.h>', '#include "demo_api.h"', '', '#ifndef DEMO_LEGACY', '#error "build with the module\'s Makefile"', '#endif', '', 'static int __init demo_init(void)', '{', '\treturn demo_api() - 1;', '}', 'module_init(demo_init);', 'MODULE_LICENSE("GPL");', ''].join('\n');
+
+describe('extra-cflags', () => {
+  describe('reading the make files', () => {
+    it('keeps the -I folders only EXTRA_CFLAGS gives, and marks its -D flags as set before 6.15', () => {
+      const flags = flagsOf(['obj-m += demo.o', 'EXTRA_CFLAGS += -I$(src)/../include -DDEMO_LEGACY', 'ccflags-y += -I$(src)/common -DDEMO_ALWAYS']);
+      assert.deepEqual(flags.includeDirs, ['/include', '/m/common']);
+      assert.deepEqual(flags.ignoredIncludeDirs, ['/include']);
+      assert.deepEqual(flags.defines, [
+        { name: 'DEMO_LEGACY', value: '1', certain: true, untilVersion: EXTRA_CFLAGS_IGNORED_FROM },
+        { name: 'DEMO_ALWAYS', value: '1', certain: true },
+      ]);
+    });
+
+    it('ignores nothing where a flag variable folds EXTRA_CFLAGS in, gives the same folder, or holds flags it cannot read', () => {
+      const folded = flagsOf(['EXTRA_CFLAGS += -I$(src)/../include -DDEMO_LEGACY', 'ccflags-y += $(EXTRA_CFLAGS)']);
+      assert.deepEqual([folded.ignoredIncludeDirs, folded.defines[0].untilVersion], [[], undefined]);
+      assert.deepEqual(flagsOf(['EXTRA_CFLAGS += -I$(src)/../include', 'ccflags-y += -I$(src)/../include']).ignoredIncludeDirs, []);
+      assert.deepEqual(flagsOf(['EXTRA_CFLAGS += -I$(src)/../include', 'ccflags-y += $(shell ./flags.sh)']).ignoredIncludeDirs, []);
+      // Flags EXTRA_CFLAGS cannot show go with it: Xilinx's `$(XVC_FLAGS)`, set from make's command line.
+      assert.deepEqual(flagsOf(['ifneq ($(xvc_bar_num),)', 'XVC_FLAGS += -D__XVC_BAR_NUM__=$(xvc_bar_num)', 'endif', 'EXTRA_CFLAGS := -I$(src)/../include $(XVC_FLAGS)']).ignoredIncludeDirs, ['/include']);
+    });
+
+    it('reads the folder a `$(shell cd … && pwd)` prints from the module folder', () => {
+      const flags = flagsOf(['topdir := $(shell cd $(src)/.. && pwd)', 'EXTRA_CFLAGS := -I$(topdir)/include']);
+      assert.deepEqual(flags.includeDirs, ['/include']);
+      // Relative to make's own folder (the kernel's, in the Kbuild pass): not known.
+      assert.deepEqual(flagsOf(['topdir := $(shell cd .. && pwd)', 'EXTRA_CFLAGS := -I$(topdir)/include']).includeDirs, []);
+    });
+  });
+
+  describe('checking the module', () => {
+    let dir: string;
+    const check = async (makefile: string) => {
+      writeFileSync(join(dir, 'mod', 'Makefile'), makefile);
+      let out = '';
+      let err = '';
+      await run(['check', '--targets', '6.12,7.2,7.3', join(dir, 'mod')], { out: (text) => (out += text), err: (text) => (err += text) });
+      return { out: out.split(dir + '/').join(''), err: err.split(dir + '/').join('') };
+    };
+
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'kc-extra-'));
+      mkdirSync(join(dir, 'mod'));
+      mkdirSync(join(dir, 'include'));
+      writeFileSync(join(dir, 'include', 'demo_api.h'), 'static inline int demo_api(void)\n{\n\treturn 1;\n}\n');
+      writeFileSync(join(dir, 'mod', 'demo.c'), DEMO);
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('warns at the include that only EXTRA_CFLAGS finds, on the kernels from 6.15, where gcc stops before the #error', async () => {
+      const { out, err } = await check('obj-m += demo.o\nEXTRA_CFLAGS += -I$(src)/../include -DDEMO_LEGACY\n');
+      assert.equal(
+        out,
+        'mod/demo.c:3:11: warning: `demo_api.h` is found only through `-I../include` of EXTRA_CFLAGS, which Kbuild ignores from 6.15: the build stops here on 7.2–7.3 (No such file or directory); give the folder in ccflags-y [extra-cflags]\n',
+      );
+      assert.doesNotMatch(err, /#error/);
+    });
+
+    it('drops EXTRA_CFLAGS\' -D flags on those kernels: the #error the define kept out stops them', async () => {
+      const { out, err } = await check('obj-m += demo.o\nccflags-y += -I$(src)/../include\nEXTRA_CFLAGS += -DDEMO_LEGACY\n');
+      assert.equal(out, '');
+      assert.match(err, /mod\/demo\.c:6: not checked on 7\.2–7\.3: the build stops at an #error there/);
+    });
+
+    it('is silent where the flags reach every kernel: in ccflags-y, or folded in from EXTRA_CFLAGS', async () => {
+      assert.deepEqual(await check('obj-m += demo.o\nccflags-y += -I$(src)/../include -DDEMO_LEGACY\n'), { out: '', err: 'kernel-compat: 1 file(s) checked against 3 kernel(s), 0 finding(s)\n' });
+      assert.deepEqual(await check('obj-m += demo.o\nEXTRA_CFLAGS += -I$(src)/../include -DDEMO_LEGACY\nccflags-y += $(EXTRA_CFLAGS)\n'), { out: '', err: 'kernel-compat: 1 file(s) checked against 3 kernel(s), 0 finding(s)\n' });
+    });
+  });
+});
