@@ -36,8 +36,11 @@ const CLAIMED_KINDS: Record<Claim, ErrorKind[]> = {
   'for-loop-declaration': ['loop-declaration'],
 };
 
-/** Finding codes that claim what another claim's gcc errors are: a header EXTRA_CFLAGS alone finds is a missing header to gcc. */
-const CLAIM_OF_CODE: Readonly<Record<string, Claim>> = { 'extra-cflags': 'missing-header' };
+/**
+ * Finding codes that claim what another claim's gcc errors are: a header EXTRA_CFLAGS alone
+ * finds is a missing header to gcc, a bare namespace word an undeclared name.
+ */
+const CLAIM_OF_CODE: Readonly<Record<string, Claim>> = { 'extra-cflags': 'missing-header', 'symbol-namespace': 'undeclared-constant' };
 
 export function claimOf(code: string): Claim {
   return CLAIM_OF_CODE[code] ?? ((CLAIMS as string[]).includes(code) ? (code as Claim) : 'struct-member');

@@ -1131,3 +1131,33 @@ describe('preprocessor: conditions on kernel macros', () => {
     assert.deepEqual(inHeader(kernelNames), { define: [M, M, I, M], decided: true });
   });
 });
+
+describe('preprocessor: __has_include', () => {
+  // linux/genhd.h left the headers in 5.18; the fourth kernel has no header data.
+  const headersOn: Record<string, boolean | undefined>[] = [{ 'linux/genhd.h': true }, { 'linux/genhd.h': true }, { 'linux/genhd.h': false }, {}];
+  const envs = ENVS.map((env, i) => ({ ...env, hasHeader: (name: string) => headersOn[i][name] }));
+  const states = (condition: string, files: Record<string, string> = {}) => {
+    const result = preprocess([condition, 'int marker;', '#else', 'int other;', '#endif'].join('\n'), '/ws/drv.c', envs, headers(files));
+    return { taken: at(result, 1), other: at(result, 3), problems: result.problems.map((p) => p.message) };
+  };
+
+  it("decides a kernel header per kernel from its headers, unknown where they are not known", () => {
+    assert.deepEqual(states('#if __has_include(<linux/genhd.h>)'), { taken: [A, A, I, M], other: [I, I, A, M], problems: [] });
+    assert.deepEqual(states('#if !__has_include("linux/genhd.h") || LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)').taken, [A, I, A, M]);
+    // A name no kernel's headers are known to have: a -I the check cannot see may provide it.
+    assert.deepEqual(states('#if __has_include(<linux/nowhere.h>)').taken, [M, M, M, M]);
+  });
+
+  it("is true everywhere for a header the including file's search finds in the workspace", () => {
+    assert.deepEqual(states('#if __has_include("compat.h")', { '/ws/compat.h': '' }).taken, [A, A, A, A]);
+    assert.deepEqual(states('#if __has_include(<linux/genhd.h>)', { '/ws/linux/genhd.h': '' }).taken, [A, A, A, A]);
+  });
+
+  it('leaves __has_include_next undecided and says what is wrong with a malformed test', () => {
+    assert.deepEqual(states('#if __has_include_next(<linux/genhd.h>)').taken, [M, M, M, M]);
+    const broken = states('#if __has_include(<linux/genhd.h)');
+    assert.deepEqual(broken.taken, [M, M, M, M]);
+    assert.equal(broken.problems.length, 1);
+    assert.match(broken.problems[0], /__has_include/);
+  });
+});

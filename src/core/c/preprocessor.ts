@@ -14,7 +14,7 @@
 // evaluated per environment. Pure module: no file system, no editor API.
 
 import { LRUCache } from 'lru-cache';
-import { DEFINED_TOKEN, NOT_TOKEN, tokenize, TokenKind, type Token } from './preprocessor/tokens';
+import { DEFINED_TOKEN, LeafKind, leafToken, NOT_TOKEN, ONE_TOKEN, tokenize, TokenKind, type Token } from './preprocessor/tokens';
 import { leadingIdentifier, parseIncludeTarget, scanSource, testedUndefined, type Directive, type ScannedSource } from './preprocessor/directives';
 import { isZero, sameNum } from './preprocessor/numbers';
 import { EnvironmentView, isKernelNameSymbol, type ConfigMacro } from './preprocessor/environment';
@@ -41,6 +41,11 @@ export interface KernelEnvironment {
    * known (no header data for the image). Asked only of the names `KernelNames` accepts.
    */
   declares?(name: string): boolean | undefined;
+  /**
+   * Whether the image's headers have the header `<name>`; undefined when not known (no header
+   * data, or a name no kernel's headers have: a -I the check cannot see may provide it).
+   */
+  hasHeader?(name: string): boolean | undefined;
 }
 
 /**
@@ -710,7 +715,13 @@ class PreprocessRun {
     report: boolean,
   ): void {
     const budget = Math.min(EXPANSION_STEPS_PER_CONDITION, this.expansionStepsLeft);
-    const cx: ExpansionContext = { macros: this.macros, group, stepsLeft: budget, ...(this.kernelNames ? { kernelName: this.kernelNames } : {}) };
+    const cx: ExpansionContext = {
+      macros: this.macros,
+      group,
+      stepsLeft: budget,
+      hasInclude: (spec, quoted) => this.hasInclude(spec, quoted),
+      ...(this.kernelNames ? { kernelName: this.kernelNames } : {}),
+    };
     const expanded = expandTokens(tokens, cx, 0);
     const classified = Array.isArray(expanded) ? classifyIdentifiers(expanded, cx) : expanded;
     this.expansionStepsLeft -= budget - Math.max(cx.stepsLeft, 0);
@@ -734,6 +745,17 @@ class PreprocessRun {
       const value = evaluateNode(tree, this.views[env]);
       values[env] = value === undefined ? undefined : !isZero(value);
     }
+  }
+
+  /**
+   * `__has_include`: 1 where the search from the file being read finds the header in the
+   * workspace (a driver's -I comes after the kernel's include folders, so `<linux/x.h>` it has
+   * is found either way), else what each kernel's headers say.
+   */
+  private hasInclude(spec: string, quoted: boolean): Token {
+    const from = this.includeStack[this.includeStack.length - 1];
+    if (this.resolveInclude?.(spec, quoted, from) !== undefined) return ONE_TOKEN;
+    return leafToken(LeafKind.KernelHeader, spec);
   }
 
   /**

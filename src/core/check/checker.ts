@@ -22,6 +22,8 @@ import { typedefCandidates } from './typedefCandidates';
 import { unknownTypeFindings } from '../rules/unknownType';
 import { forLoopDeclarationFindings } from '../rules/forLoopDeclaration';
 import { extraCflagsFindings } from '../rules/extraCflags';
+import { symbolNamespaceFindings } from '../rules/symbolNamespace';
+import { bareNamespaceImports } from '../c/namespaceImports';
 import { loopDeclarations, type LoopDeclaration } from '../c/loopDeclarations';
 import type { ExtraCflagsFolder } from '../c/includes';
 import { constantCandidates, swallowedByKernelMacro } from './constantCandidates';
@@ -321,6 +323,7 @@ export class Checker {
       versionCode: this.db.images[image].versionCode,
       config: (symbol: string) => this.db.configValue(image, symbol),
       declares: (name: string) => this.db.headers().declares(name, image),
+      hasHeader: (name: string) => (this.db.headers().isKernelHeader(name) ? this.db.headers().hasHeader(name, image) : undefined),
     }));
   }
 
@@ -554,6 +557,7 @@ export class Checker {
       return several;
     };
     return [
+      ...symbolNamespaceFindings(context, { imports: bareNamespaceImports(masked, isDirectiveLine), compiled, definedByDriver }),
       ...missingHeaderFindings(context, {
         includes,
         compiled,

@@ -14,6 +14,7 @@ import { missingMemberRule } from './missingMember';
 import { preprocessorRule } from './preprocessorProblem';
 import { readOnlyMemberRule } from './readOnlyMember';
 import { structNotInImageRule } from './structNotInImage';
+import { symbolNamespaceRule } from './symbolNamespace';
 import { undeclaredConstantRule } from './undeclaredConstant';
 import { unknownTypeRule } from './unknownType';
 import type { RuleInfo } from './rule';
@@ -35,6 +36,7 @@ export const Codes = {
   unknownType: unknownTypeRule.code,
   forLoopDeclaration: forLoopDeclarationRule.code,
   extraCflags: extraCflagsRule.code,
+  symbolNamespace: symbolNamespaceRule.code,
 } as const;
 export type Code = (typeof Codes)[keyof typeof Codes];
 
@@ -54,6 +56,7 @@ export const RULES: readonly RuleInfo[] = [
   unknownTypeRule,
   forLoopDeclarationRule,
   extraCflagsRule,
+  symbolNamespaceRule,
 ];
 
 export const DEFAULT_SEVERITIES = Object.fromEntries(RULES.map((rule) => [rule.code, rule.severity])) as Record<Code, Severity>;

@@ -32,6 +32,13 @@ export function isKernelNameSymbol(symbol: string): boolean {
   return symbol.startsWith(KERNEL_NAME);
 }
 
+/** `__has_include(<name>)`'s kernel side, asked and answered as a config symbol for the same reason. */
+const KERNEL_HEADER = '\u0000kernel-header:';
+
+export function kernelHeaderSymbol(name: string): string {
+  return KERNEL_HEADER + name;
+}
+
 export class EnvironmentView {
   readonly versionCode: number | undefined;
   private readonly configMacros = new Map<string, ConfigMacro>();
@@ -63,6 +70,8 @@ export class EnvironmentView {
       case LeafKind.KernelName:
         // gcc reads a name no macro defines as 0, whether `defined(X)` or `X`.
         return this.configMacro(kernelNameSymbol(name)).value;
+      case LeafKind.KernelHeader:
+        return this.configMacro(kernelHeaderSymbol(name)).value;
     }
   }
 
@@ -79,6 +88,10 @@ export class EnvironmentView {
 
   private computeConfigMacro(symbol: string): ConfigMacro {
     if (isKernelNameSymbol(symbol)) return this.kernelDeclares(symbol.slice(KERNEL_NAME.length)) === false ? UNSET_CONFIG : UNKNOWN_CONFIG;
+    if (symbol.startsWith(KERNEL_HEADER)) {
+      const has = this.kernelHas(symbol.slice(KERNEL_HEADER.length));
+      return has === undefined ? UNKNOWN_CONFIG : has ? BUILTIN_CONFIG : UNSET_CONFIG;
+    }
     const raw = this.rawConfig(symbol);
     if (raw === null) return UNKNOWN_CONFIG;
     if (raw === undefined || raw === '' || raw === 'n') {
@@ -97,6 +110,14 @@ export class EnvironmentView {
     const parsed = integerLiteralValue(negative ? text.slice(1).trim() : text);
     const value = typeof parsed === 'string' ? undefined : negative ? applyUnary('-', parsed) : parsed;
     return { defined: true, value, isOne: text === '1' };
+  }
+
+  private kernelHas(header: string): boolean | undefined {
+    try {
+      return this.env.hasHeader?.(header);
+    } catch {
+      return undefined;
+    }
   }
 
   private kernelDeclares(name: string): boolean | undefined {

@@ -16,6 +16,11 @@ export interface ExpansionContext {
    * kernels only, to be decided per kernel (see LeafKind.KernelName); absent, it stays unknown.
    */
   readonly kernelName?: (name: string) => boolean;
+  /**
+   * `__has_include` of a header: 1 where the including file's search finds it in the workspace,
+   * else a per-kernel leaf (LeafKind.KernelHeader); absent, the test stays unknown.
+   */
+  readonly hasInclude?: (spec: string, quoted: boolean) => Token;
 }
 
 export const EXPANSION_LIMIT_MESSAGE = 'macro expansion too long; condition left undecided';
@@ -57,6 +62,12 @@ export function expandTokens(input: readonly Token[], cx: ExpansionContext, nest
     }
     if (token.hiddenNames !== undefined && token.hiddenNames.includes(name)) {
       out.push(token);
+      continue;
+    }
+    if ((name === '__has_include' || name === '__has_include_next') && isPunctuator(pending[pending.length - 1], '(')) {
+      const result = hasIncludeOperator(name, pending, cx);
+      if (isFailure(result)) return result;
+      out.push(result);
       continue;
     }
     const entry = cx.macros.uniform(name, cx.group);
@@ -133,6 +144,31 @@ export function definedOperator(pending: Token[], cx: ExpansionContext): Token |
   if (isBuiltinName(name)) return ONE_TOKEN;
   if (isConfigName(name)) return leafToken(LeafKind.ConfigDefined, name);
   return cx.kernelName?.(name) ? leafToken(LeafKind.KernelName, name) : unknownToken(name);
+}
+
+/**
+ * Handles `__has_include(<a/b.h>)` / `__has_include("b.h")` (the operand is never expanded).
+ * `__has_include_next` searches from the folder after the current file's, which is not modelled.
+ */
+function hasIncludeOperator(name: string, pending: Token[], cx: ExpansionContext): Token | Failure {
+  pending.pop();
+  const first = pending.pop();
+  let spec: string | undefined;
+  let quoted = false;
+  if (first?.kind === TokenKind.StringLiteral) {
+    spec = first.text.slice(1, -1);
+    quoted = true;
+  } else if (isPunctuator(first, '<')) {
+    const parts: string[] = [];
+    for (let token = pending.pop(); !isPunctuator(token, '>'); token = pending.pop()) {
+      if (token === undefined || isPunctuator(token, ')')) return new ExpressionError(`missing '>' in "${name}"`);
+      parts.push(token.text);
+    }
+    spec = parts.join('');
+  }
+  if (spec === undefined || !isPunctuator(pending.pop(), ')')) return new ExpressionError(`operator "${name}" requires a header name`);
+  if (name === '__has_include_next' || !cx.hasInclude || spec === '') return unknownToken(name);
+  return cx.hasInclude(spec, quoted);
 }
 
 /** Reads `( a, b, ... )` off the pending stack; the '(' is on top. */

@@ -34,6 +34,11 @@ export const enum LeafKind {
    * and not on others: 0 where they declare no macro or function of it, else unknown.
    */
   KernelName,
+  /**
+   * `__has_include(<name>)` for a kernel header the workspace does not provide: 1 where the
+   * kernel's headers have it, 0 where they do not, unknown without header data.
+   */
+  KernelHeader,
 }
 
 export interface Token {
