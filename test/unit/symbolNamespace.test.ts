@@ -3,6 +3,8 @@ import * as assert from 'node:assert/strict';
 import { createChecker } from '../../src/cli/runtime';
 import type { Checker } from '../../src/core/check/checker';
 import { parseTargets } from '../../src/core/kernels/targets';
+import { quickFixesFor } from '../../src/core/edits/quickFixes';
+import { applyEdits } from '../../src/core/edits/textEdits';
 import { bundledDatabase } from './helpers';
 
 const db = bundledDatabase();
@@ -21,7 +23,10 @@ function rows(text: string, spec: string): string[] {
 
 /**
  * Built with Kbuild against Debian's headers: 6.12 (gcc-12) builds it; 7.3 (gcc-14) stops with
- * "11:18: error: 'DMA_BUF' undeclared here (not in a function)" and nothing at the export.
+ * "11:18: error: 'DMA_BUF' undeclared here (not in a function)" and nothing at the export. With
+ * the import guarded as the fix below guards it, 7.3 compiles the file and its assembler
+ * refuses the export's bare word ("Error: junk at end of line", at no line of demo.c); with the
+ * export's namespace a string too, 7.3 builds it.
  */
 const DEMO = [
   '#include <linux/module.h>',
@@ -62,5 +67,24 @@ describe('symbol-namespace', () => {
     );
     assert.deepEqual(rows(guarded, '6.12,7.2,7.3'), []);
     assert.deepEqual(rows(DEMO.replace('MODULE_IMPORT_NS(DMA_BUF);', '#define DEMO_IMPORTED "DMA_BUF"\nMODULE_IMPORT_NS(DEMO_IMPORTED);'), '7.2,7.3'), []);
+  });
+
+  it('fixes it with a version guard that builds everywhere, or with the string alone for 6.13 and later', () => {
+    const targets = parseTargets('6.12,7.2,7.3', db.images).images;
+    const finding = checker.check(DEMO, { fileName: '/ws/demo.c', targets }).findings.find((f) => f.code === 'symbol-namespace')!;
+    const [guard, string] = quickFixesFor(finding, DEMO, [], db);
+    assert.deepEqual([guard.title, guard.preferred, string.title, string.preferred], [
+      'Guard by kernel version: `"DMA_BUF"` from 6.13, the bare word before',
+      true,
+      'Pass the namespace as a string (builds on 6.13 and later only)',
+      false,
+    ]);
+    const guarded = applyEdits(DEMO, guard.edits);
+    assert.ok(guarded.includes('#include <linux/version.h>\n'));
+    assert.ok(guarded.includes('#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)\nMODULE_IMPORT_NS("DMA_BUF");\n#else\nMODULE_IMPORT_NS(DMA_BUF);\n#endif\nMODULE_LICENSE("GPL");'));
+    assert.deepEqual(rows(guarded, '6.12,7.2,7.3'), []);
+    const quoted = applyEdits(DEMO, string.edits);
+    assert.ok(quoted.includes('MODULE_IMPORT_NS("DMA_BUF");'));
+    assert.deepEqual(rows(quoted, '7.2,7.3'), []);
   });
 });

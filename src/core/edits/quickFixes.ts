@@ -8,6 +8,7 @@ import { deadGuardFix } from '../rules/deadGuard';
 import { missingFunctionFixes } from '../rules/missingFunction';
 import { missingHeaderFixes } from '../rules/missingHeader';
 import { incompleteStructFixes } from '../rules/incompleteStruct';
+import { symbolNamespaceFixes } from '../rules/symbolNamespace';
 import { ignoreFix, missingMemberFixes } from './fixes';
 import { TextLines, type QuickFix } from './textEdits';
 import { versionIncludeEdit } from './versionGuard';
@@ -25,6 +26,7 @@ export function quickFixesFor(finding: Finding, text: string, usages: readonly J
   if (finding.code === Codes.incompleteStruct && finding.incomplete) {
     fixes.push(...incompleteStructFixes(text, finding.incomplete));
   }
+  if (finding.code === Codes.symbolNamespace) fixes.push(...symbolNamespaceFixes(text, finding.range));
   fixes.push(ignoreFix(text, finding.range.startLine));
   return fixes;
 }
