@@ -10,6 +10,8 @@ import type { Checker, CheckOptions } from '../../src/core/check/checker';
 import { kbuildFlags } from '../../src/core/c/includes';
 import { parseTargets } from '../../src/core/kernels/targets';
 import { bundledDatabase } from './helpers';
+import { quickFixesFor } from '../../src/core/edits/quickFixes';
+import { applyEdits } from '../../src/core/edits/textEdits';
 
 const db = bundledDatabase();
 let checker: Checker;
@@ -91,6 +93,55 @@ describe('for-loop-declaration', () => {
     assert.deepEqual(rows(DEMO, '5.10', { ...NAMED, unreadFlags: true }), []);
     // A header, or a .c file built by a recipe of its own (falco's BPF probe: clang, no -std).
     assert.deepEqual(rows(DEMO, '5.10', {}), []);
+  });
+
+  it('fixes each loop with a block that declares its variables first; the result builds on 5.10 with no warning', () => {
+    const targets = parseTargets('5.10', db.images).images;
+    let text = DEMO;
+    const titles: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      const finding = checker.check(text, { fileName: '/ws/demo.c', targets, namedByKbuild: true }).findings.find((f) => f.code === 'for-loop-declaration');
+      if (!finding) break;
+      const [fix] = quickFixesFor(finding, text, [], db);
+      titles.push(`${fix.title} ${fix.preferred}`);
+      text = applyEdits(text, fix.edits);
+    }
+    assert.deepEqual(titles, [
+      'Declare int k in a block around the loop (C89, as kernels before 5.18 compile) true',
+      'Declare unsigned int a, b in a block around the loop (C89, as kernels before 5.18 compile) true',
+    ]);
+    // Kbuild with gcc-10 against Debian's 5.10 headers builds this text without a diagnostic.
+    assert.equal(
+      text.split('\n').slice(10, 24).join('\n'),
+      [
+        '\t{',
+        '\t\tint k;',
+        '',
+        '\t\tfor (k = 0; k < 4; k++)',
+        '\t\t\ttotal += demo_table[k];',
+        '\t}',
+        '\tfor (i = 0; i < 4; i++)',
+        '\t\ttotal += demo_table[i];',
+        '\t{',
+        '\t\tunsigned int a, b;',
+        '',
+        '\t\tfor (a = 0, b = 3; a < b; a++, b--)',
+        '\t\t\ttotal += demo_table[a] - demo_table[b];',
+        '\t}',
+      ].join('\n'),
+    );
+    assert.deepEqual(rows(text, '5.10'), []);
+  });
+
+  it('keeps the fix right after an edit above the loop, which the editor re-checks in part', () => {
+    const targets = parseTargets('5.10', db.images).images;
+    const options = { fileName: '/ws/demo.c', targets, namedByKbuild: true, documentKey: 'demo' };
+    checker.check(DEMO, options);
+    const edited = DEMO.replace('static int demo_table[4];', 'static int demo_table[4];\nstatic int demo_unused;');
+    const finding = checker.check(edited, options).findings.find((f) => f.code === 'for-loop-declaration')!;
+    assert.equal(finding.range.startLine, 11);
+    const fixed = applyEdits(edited, quickFixesFor(finding, edited, [], db)[0].edits);
+    assert.ok(fixed.includes('\t{\n\t\tint k;\n\n\t\tfor (k = 0; k < 4; k++)\n\t\t\ttotal += demo_table[k];\n\t}\n'));
   });
 
   it('reads a C standard named anywhere in the module\'s make files', () => {

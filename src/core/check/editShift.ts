@@ -122,7 +122,7 @@ export class EditShift {
   /** A finding and the places its facts name (the quick fixes are built from them). */
   finding(finding: Finding): Finding {
     const moved: Finding = { ...finding, range: this.range(finding.range) };
-    const { guard, call, incomplete } = finding;
+    const { guard, call, incomplete, loop } = finding;
     if (guard) {
       moved.guard = {
         ...guard,
@@ -135,6 +135,13 @@ export class EditShift {
     }
     if (call) moved.call = { ...call, start: this.offset(call.start), end: this.offset(call.end) };
     if (incomplete && incomplete.afterLine >= 0) moved.incomplete = { ...incomplete, afterLine: this.line(incomplete.afterLine) };
+    if (loop) {
+      moved.loop = {
+        ...loop,
+        statement: { start: this.offset(loop.statement.start), end: this.offset(loop.statement.end) },
+        clause: { start: this.offset(loop.clause.start), end: this.offset(loop.clause.end) },
+      };
+    }
     return moved;
   }
 

@@ -8,6 +8,7 @@ import type { CallArgumentFacts } from '../rules/callArguments';
 import type { FunctionSuccessor } from '../rules/missingFunction';
 import type { IncompleteStructFacts } from '../rules/incompleteStruct';
 import type { FunctionSignature, MemberUsage, SourceRange } from '../c/usages';
+import type { LoopRewrite } from '../c/loopDeclarations';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
@@ -30,6 +31,8 @@ export interface Finding {
   successor?: FunctionSuccessor;
   /** incomplete-struct only: the header that defines the struct, for the include. */
   incomplete?: IncompleteStructFacts;
+  /** for-loop-declaration only: the loop as C89 writes it, for the fix. */
+  loop?: LoopRewrite;
 }
 
 /** A usage together with the targets on which its line is certainly compiled. */

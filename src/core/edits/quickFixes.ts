@@ -9,6 +9,7 @@ import { missingFunctionFixes } from '../rules/missingFunction';
 import { missingHeaderFixes } from '../rules/missingHeader';
 import { incompleteStructFixes } from '../rules/incompleteStruct';
 import { symbolNamespaceFixes } from '../rules/symbolNamespace';
+import { forLoopDeclarationFixes } from '../rules/forLoopDeclaration';
 import { ignoreFix, missingMemberFixes } from './fixes';
 import { TextLines, type QuickFix } from './textEdits';
 import { versionIncludeEdit } from './versionGuard';
@@ -27,6 +28,7 @@ export function quickFixesFor(finding: Finding, text: string, usages: readonly J
     fixes.push(...incompleteStructFixes(text, finding.incomplete));
   }
   if (finding.code === Codes.symbolNamespace) fixes.push(...symbolNamespaceFixes(text, finding.range));
+  if (finding.code === Codes.forLoopDeclaration && finding.loop) fixes.push(...forLoopDeclarationFixes(text, finding.loop));
   fixes.push(ignoreFix(text, finding.range.startLine));
   return fixes;
 }

@@ -7,7 +7,8 @@
 // were read in full: the checker passes no loops otherwise.
 import { imagesOf, type RuleContext, type RuleInfo } from './rule';
 import type { Finding } from '../check/findings';
-import type { LoopDeclaration } from '../c/loopDeclarations';
+import type { LoopDeclaration, LoopRewrite } from '../c/loopDeclarations';
+import { TextLines, type QuickFix } from '../edits/textEdits';
 
 export const forLoopDeclarationRule = {
   code: 'for-loop-declaration',
@@ -38,7 +39,32 @@ export function forLoopDeclarationFindings(context: RuleContext, input: ForLoopD
       message: `\`for\` declares ${names} in its first clause, which -std=gnu89 refuses: ${imagesOf(context, refusing)} compile${refusing.length === 1 ? 's' : ''} modules with it (kernels before 5.18), so the loop does not compile there; declare ${names} before the loop`,
       range: loop.range,
       targets: refusing,
+      ...(loop.rewrite ? { loop: loop.rewrite } : {}),
     });
   }
   return findings;
+}
+
+/**
+ * The fix: the loop in a block of its own that declares its variables first, so that their scope
+ * stays the loop's (a name declared before it, or by a later loop, is untouched), every line of
+ * the loop one level deeper. C89 compiles it on every kernel.
+ */
+export function forLoopDeclarationFixes(text: string, loop: LoopRewrite): QuickFix[] {
+  const lines = new TextLines(text);
+  const forLine = lines.position(loop.statement.start).line;
+  const indentation = lines.indentation(forLine);
+  const unit = indentation.includes(' ') && !indentation.includes('\t') ? '    ' : '\t';
+  const rewritten = text.slice(loop.statement.start, loop.clause.start) + `${loop.initializer};` + text.slice(loop.clause.end, loop.statement.end);
+  const eol = lines.eol;
+  const deeper = rewritten.split(/\r?\n/).join(eol + unit);
+  const block = ['{', `${indentation}${unit}${loop.declaration}`, '', `${indentation}${unit}${deeper}`, `${indentation}}`].join(eol);
+  return [
+    {
+      title: `Declare ${loop.declaration.replace(/;$/, '')} in a block around the loop (C89, as kernels before 5.18 compile)`,
+      kind: 'guard',
+      preferred: true,
+      edits: [{ range: lines.rangeOf(loop.statement.start, loop.statement.end), newText: block }],
+    },
+  ];
 }
