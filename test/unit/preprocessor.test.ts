@@ -1155,6 +1155,7 @@ describe('preprocessor: __has_include', () => {
 
   it('leaves __has_include_next undecided and says what is wrong with a malformed test', () => {
     assert.deepEqual(states('#if __has_include_next(<linux/genhd.h>)').taken, [M, M, M, M]);
+    assert.deepEqual(states('#if __has_include(COMPAT_HEADER) && 1'), { taken: [M, M, M, M], other: [M, M, M, M], problems: [] });
     const broken = states('#if __has_include(<linux/genhd.h)');
     assert.deepEqual(broken.taken, [M, M, M, M]);
     assert.equal(broken.problems.length, 1);

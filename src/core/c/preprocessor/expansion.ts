@@ -165,6 +165,14 @@ function hasIncludeOperator(name: string, pending: Token[], cx: ExpansionContext
       parts.push(token.text);
     }
     spec = parts.join('');
+  } else if (first !== undefined && !isPunctuator(first, ')')) {
+    // A macro that names the header (`__has_include(COMPAT_HEADER)`): gcc expands it; left unknown.
+    let depth = 0;
+    for (let token: Token | undefined = first; token !== undefined; token = pending.pop()) {
+      if (isPunctuator(token, '(')) depth++;
+      else if (isPunctuator(token, ')') && depth-- === 0) return unknownToken(name);
+    }
+    return new ExpressionError(`missing ')' after "${name}"`);
   }
   if (spec === undefined || !isPunctuator(pending.pop(), ')')) return new ExpressionError(`operator "${name}" requires a header name`);
   if (name === '__has_include_next' || !cx.hasInclude || spec === '') return unknownToken(name);
