@@ -69,7 +69,7 @@ class FatalIncludes {
    * preprocessor read that certainly includes one.
    */
   stops(include: IncludeLine, from: string, image: number, slot: number, visited: Set<string>): boolean {
-    if (ignoresExtraCflags(this.input, image) && this.input.extraCflagsFolder!(include.spec, include.quoted, from) !== undefined) return true;
+    if (ignoresExtraCflags(this.input, image) && this.input.extraCflagsFolder!(include.spec, include.quoted, from) !== undefined && !kernelHas(this.input.db, include.spec, image)) return true;
     const provided = this.workspacePath(include, from);
     if (provided === undefined) return lacksKernelHeader(this.input.db, include, image);
     const header = this.headersByPath.get(provided);
@@ -95,6 +95,11 @@ class FatalIncludes {
 /** Whether the image's Kbuild ignores EXTRA_CFLAGS where the file's build has folders only it gives. */
 function ignoresExtraCflags(input: FatalIncludeInput, image: number): boolean {
   return input.extraCflagsFolder !== undefined && input.db.images[image].versionCode >= EXTRA_CFLAGS_IGNORED_FROM;
+}
+
+/** Whether the image's own include folders have the header, which the search reaches after the driver's: not known counts as yes. */
+export function kernelHas(db: KernelDatabase, spec: string, image: number): boolean {
+  return db.headers().hasHeader(spec, image) !== false;
 }
 
 /** Whether `#include <name>` names a kernel header that the image's headers lack. */

@@ -10,6 +10,7 @@ import { dirname, relative } from 'node:path';
 import { imagesOf, type RuleContext, type RuleInfo } from './rule';
 import { lineRange, type Finding } from '../check/findings';
 import { includeDirectives } from '../check/followedIncludes';
+import { kernelHas } from '../check/fatalIncludes';
 import { EXTRA_CFLAGS_IGNORED_FROM, type ExtraCflagsFolder } from '../c/includes';
 
 export const extraCflagsRule = {
@@ -34,7 +35,7 @@ export function extraCflagsFindings(context: RuleContext, input: ExtraCflagsInpu
   const findings: Finding[] = [];
   for (const { line, spec, quoted, next } of includeDirectives(input.text)) {
     if (spec === undefined || next) continue;
-    const targets = context.targets.filter((_, slot) => ignoring[slot] && input.compiled(slot, line));
+    const targets = context.targets.filter((image, slot) => ignoring[slot] && input.compiled(slot, line) && !kernelHas(context.db, spec, image));
     if (targets.length === 0) continue;
     const folder = input.folderOf(spec, quoted, input.fileName);
     if (folder === undefined) continue;
