@@ -179,6 +179,6 @@ export function includeContexts(roots: readonly string[], workspace?: WorkspaceT
     const key = flags.includeDirs.join('\n');
     let resolveInclude = resolvers.get(key);
     if (!resolveInclude) resolvers.set(key, (resolveInclude = createIncludeResolver(roots, readTextFile, flags.includeDirs, findInWorkspace, kernelHeader, texts)));
-    return { resolveInclude, forcedIncludes: flags.forcedIncludes, defines: flags.defines, unreadFlags: flags.unread, namesCStandard: flags.namesStandard, extraCflagsFolder: extraCflagsFolder(file, read, flags) };
+    return { resolveInclude, forcedIncludes: flags.forcedIncludes, defines: flags.defines, unreadFlags: flags.unread, namesCStandard: flags.namesStandard, extraCflagsFolder: extraCflagsFolder(read, flags) };
   };
 }

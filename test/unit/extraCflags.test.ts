@@ -78,6 +78,17 @@ describe('extra-cflags', () => {
       assert.doesNotMatch(err, /#error/);
     });
 
+    it('knows the module folder is no -I of Kbuild: `<linux/x.h>` beside the file needs EXTRA_CFLAGS\' -I$(src), a quoted include does not', async () => {
+      // gcc-14 against Debian's 7.3 headers: "2:10: fatal error: linux/demo_local.h: No such file or directory" (dm-vdo's kvdo).
+      mkdirSync(join(dir, 'mod', 'linux'));
+      writeFileSync(join(dir, 'mod', 'linux', 'demo_local.h'), '#define DEMO_LOCAL 1\n');
+      writeFileSync(join(dir, 'mod', 'demo.c'), '#include <linux/module.h>\n#include <linux/demo_local.h>\nMODULE_LICENSE("GPL");\n');
+      const angle = await check('obj-m += demo.o\nEXTRA_CFLAGS += -I$(src)\n');
+      assert.match(angle.out, /^mod\/demo\.c:2:11: warning: `linux\/demo_local\.h` is found only through `-I\.` of EXTRA_CFLAGS, which Kbuild ignores from 6\.15: the build stops here on 7\.2–7\.3 /);
+      writeFileSync(join(dir, 'mod', 'demo.c'), '#include <linux/module.h>\n#include "linux/demo_local.h"\nMODULE_LICENSE("GPL");\n');
+      assert.equal((await check('obj-m += demo.o\nEXTRA_CFLAGS += -I$(src)\n')).out, '');
+    });
+
     it('drops EXTRA_CFLAGS\' -D flags on those kernels: the #error the define kept out stops them', async () => {
       const { out, err } = await check('obj-m += demo.o\nccflags-y += -I$(src)/../include\nEXTRA_CFLAGS += -DDEMO_LEGACY\n');
       assert.equal(out, '');

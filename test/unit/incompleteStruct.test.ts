@@ -60,6 +60,33 @@ describe('incomplete-struct', () => {
     assert.deepEqual(rows(text, '7.2,7.3'), [`warning 4:15-26 [7.3] ${why('acpi_driver')}`, `warning 5:3-7 [7.3] ${why('acpi_driver')}`, `warning 6:3-6 [7.3] ${why('acpi_driver')}`]);
   });
 
+  it("warns at the driver's own struct's member of the incomplete type, and not at the designators of its nested initializer", () => {
+    // gcc-12 against Debian's 6.12 headers (linux/fb.h no longer includes linux/backlight.h):
+    // "5:30: error: field 'backlight_ops' has incomplete type", and nothing at 11; 6.1 builds it.
+    const text = [
+      '#include <linux/module.h>',
+      '#include <linux/fb.h>',
+      'struct dd {',
+      '\tint x;',
+      '\tstruct backlight_ops backlight_ops;',
+      '};',
+      'static int g(struct backlight_device *b) { return 0; }',
+      'static struct dd d1 = {',
+      '\t.x = 1,',
+      '\t.backlight_ops = {',
+      '\t\t.get_brightness = g,',
+      '\t}',
+      '};',
+      'void *p = &d1;',
+      'MODULE_LICENSE("GPL");',
+      '',
+    ].join('\n');
+    assert.deepEqual(
+      rows(text, '6.1,6.12').map((row) => row.slice(0, row.indexOf(']') + 1)),
+      ['warning 5:9-22 [6.12]'],
+    );
+  });
+
   it('warns where struct file_lock is defined only in linux/filelock.h, which linux/fs.h does not include (6.9+)', () => {
     assert.deepEqual(rows(LOCK_HANDLER(FS_ONLY), '5.10,6.1,6.12,7.3'), [
       'warning 6:10-18 [6.12,7.3] `struct file_lock` is an incomplete type here with the kernel headers of 6.12–7.3: only `<linux/filelock.h>` defines it there, and this file does not include it, directly or through the headers it includes',

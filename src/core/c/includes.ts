@@ -154,19 +154,21 @@ function searchCandidates(spec: string, quoted: boolean, includingFile: string, 
 export type ExtraCflagsFolder = (spec: string, quoted: boolean, includingFile: string) => string | undefined;
 
 /**
- * For the file `file` compiles; undefined where its build has no such folders. Every flag
- * outside EXTRA_CFLAGS was read (kbuildFlags sets no ignored folders otherwise), so the search
- * of those kernels is known: the including file's folder, Kbuild's `-I$(src)` (the compiled
- * file's folder), the other `-I` folders, then the kernel's. The workspace folders the resolver
- * also tries stand for flags it could not read, and there are none.
+ * Undefined where the build has no such folders. Every flag outside EXTRA_CFLAGS was read
+ * (kbuildFlags sets no ignored folders otherwise), so the search of those kernels is known: the
+ * including file's folder for a quoted include, the other `-I` folders, then the kernel's (an
+ * external module's own folder is no `-I` of Kbuild's: `<linux/x.h>` beside the file needs
+ * one). The workspace folders the resolver also tries stand for flags it could not read, and
+ * there are none.
  */
-export function extraCflagsFolder(file: string, read: TextReader, flags: Pick<BuildFlags, 'includeDirs' | 'ignoredIncludeDirs'>): ExtraCflagsFolder | undefined {
+export function extraCflagsFolder(read: TextReader, flags: Pick<BuildFlags, 'includeDirs' | 'ignoredIncludeDirs'>): ExtraCflagsFolder | undefined {
   const { includeDirs, ignoredIncludeDirs } = flags;
   if (ignoredIncludeDirs.length === 0) return undefined;
-  const kept = [dirname(file), ...includeDirs.filter((dir) => !ignoredIncludeDirs.includes(dir))];
-  return (spec, _quoted, includingFile) => {
+  const kept = includeDirs.filter((dir) => !ignoredIncludeDirs.includes(dir));
+  return (spec, quoted, includingFile) => {
     if (isAbsolute(spec)) return undefined;
-    if ([dirname(includingFile), ...kept].some((dir) => read(join(dir, spec)) !== undefined)) return undefined;
+    const searched = quoted ? [dirname(includingFile), ...kept] : kept;
+    if (searched.some((dir) => read(join(dir, spec)) !== undefined)) return undefined;
     return ignoredIncludeDirs.find((dir) => read(join(dir, spec)) !== undefined);
   };
 }

@@ -60,11 +60,13 @@ export interface MemberUsage {
    */
   evidence?: SourceRange[];
   /**
-   * initializer only: the member of a kernel aggregate whose type this designator's aggregate
-   * is (`.ops = { .add = f }`: `add` is within `ops` of `struct acpi_driver`). gcc judges the
-   * inner designators only where that outer aggregate is complete.
+   * initializer only: the member of an aggregate whose type this designator's aggregate is
+   * (`.ops = { .add = f }`: `add` is within `ops` of `struct acpi_driver`). gcc judges the
+   * inner designators only where that outer aggregate is complete; `own` where it is the
+   * driver's (`aggregate` undefined), whose definition gcc refuses, at the member, where the
+   * member's type is incomplete.
    */
-  within?: { aggregate: AggregateRef; member: string };
+  within?: { aggregate?: AggregateRef; member: string };
 }
 
 /** A `struct NAME` / `union NAME` reference to a kernel aggregate (the range covers NAME). */
@@ -1122,7 +1124,7 @@ class UsageFinder {
    */
   private visitInitializerPair(pair: Node, type: ValueType, within?: MemberUsage['within']): void {
     let current: ValueType | undefined = type;
-    /** The kernel aggregate's member the current type came from (`.a.b`: `b` is within `a`). */
+    /** The aggregate's member the current type came from (`.a.b`: `b` is within `a`). */
     let outer = within;
     let statementRange: SourceRange | undefined;
     // The usage of the member named by the last designator: the value is assigned to it.
@@ -1161,7 +1163,7 @@ class UsageFinder {
         finalUsage.statementRange = statementRange;
         if (outer) finalUsage.within = outer;
       }
-      outer = this.isKernel(current.aggregate) ? { aggregate: current.aggregate.ref, member } : undefined;
+      outer = this.isKernel(current.aggregate) ? { aggregate: current.aggregate.ref, member } : { member };
       current = alsoFrom(this.memberOf(current.aggregate, member), current.from);
     }
     if (valueStart < 0) return;

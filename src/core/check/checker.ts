@@ -676,7 +676,7 @@ function wholeUses(targets: readonly number[], read: WholeUseReading): WholeUse[
     member: usage.member,
     targets: images,
     ...(usage.evidence && usage.kind !== 'initializer' ? { typedAt: usage.evidence.map((place) => place.startLine) } : {}),
-    ...(usage.within ? { within: usage.within.aggregate } : {}),
+    ...(usage.within ? (usage.within.aggregate ? { within: usage.within.aggregate } : { withinOwn: true as const }) : {}),
   }));
   const { pre } = read.file;
   let codeLines: string[] | undefined;

@@ -43,6 +43,12 @@ export interface WholeUse {
    * nothing of the inner ones.
    */
   within?: AggregateRef;
+  /**
+   * A designator in a nested brace list for a member of the driver's own struct. Where the
+   * member's type is incomplete, gcc refuses the struct's definition at the member ("field has
+   * incomplete type") and says nothing of the initializers.
+   */
+  withinOwn?: true;
 }
 
 export interface IncompleteStructInput {
@@ -74,6 +80,7 @@ export function incompleteStructFindings(context: RuleContext, input: Incomplete
   // gcc gives that object an erroneous type, and says nothing more where the code uses it.
   const failedObjects = new Map<string, Set<number>>();
   for (const usage of input.uses) {
+    if (usage.withinOwn) continue;
     const { targets } = usage;
     const key = aggregateKey(usage.aggregate);
     // One finding per struct and line: gcc repeats itself for every use on it, one include fixes them all.

@@ -243,5 +243,5 @@ function includeContext(request: CheckRequest, read: TextReader, workspace: Work
       return createIncludeResolver(request.roots, stamped, flags.includeDirs, findInWorkspace, (path) => !workspace.covers(path));
     },
   );
-  return { resolveInclude, forcedIncludes: flags.forcedIncludes, defines: flags.defines, unreadFlags: flags.unread, namesCStandard: flags.namesStandard, extraCflagsFolder: extraCflagsFolder(request.fileName, read, flags) };
+  return { resolveInclude, forcedIncludes: flags.forcedIncludes, defines: flags.defines, unreadFlags: flags.unread, namesCStandard: flags.namesStandard, extraCflagsFolder: extraCflagsFolder(read, flags) };
 }
