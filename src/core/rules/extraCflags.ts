@@ -2,10 +2,11 @@
 // module's make files give in EXTRA_CFLAGS. Kbuild folded EXTRA_CFLAGS into every compile until
 // 6.14 and ignores it from 6.15, so on those kernels gcc stops there ("No such file or
 // directory"). Judged on certainly compiled lines; the folder counts only where nothing else
-// the search tries has the header (the including file's folder, the workspace's include
-// folders, another `-I`), and not at all where a flag variable folds EXTRA_CFLAGS in
-// (`ccflags-y += $(EXTRA_CFLAGS)`), see kbuildFlags. Its `-D` flags are dropped on those
-// kernels by the preprocessor (CommandLineMacro.untilVersion), which every rule then reads.
+// gcc searches there has the header (the including file's folder for a quoted include, another
+// `-I`, the kernel's own headers: see extraCflagsFolder), and not at all where a flag variable
+// folds EXTRA_CFLAGS in (`ccflags-y += $(EXTRA_CFLAGS)`) or flags outside it went unread (see
+// kbuildFlags). Its `-D` flags are dropped on those kernels by the preprocessor
+// (CommandLineMacro.untilVersion), which every rule then reads.
 import { dirname, relative } from 'node:path';
 import { imagesOf, type RuleContext, type RuleInfo } from './rule';
 import { lineRange, type Finding } from '../check/findings';
