@@ -7,6 +7,7 @@ import type { KernelDatabase } from '../core/kernels/database';
 import type { Checker } from '../core/check/checker';
 import { buildScope } from '../core/check/buildScope';
 import { IncludedSources } from '../core/c/includedSources';
+import { expandsElsewhere, MacroUsesElsewhere } from '../core/c/macroUsesElsewhere';
 import type { Parser } from 'web-tree-sitter';
 import { includeContexts, indexWorkspace, folderEntries, readSource, readTextFile, type IndexedWorkspace } from './files';
 import { openDatabase } from './kernels';
@@ -65,6 +66,8 @@ export class FileRunner {
   private readonly makefiles = new Map<string, string | undefined>();
   /** Which .c files other .c files include, read once per folder. */
   private readonly includedSources = new IncludedSources(folderEntries, readTextFile);
+  /** Where the .c files that include a header expand its macros. */
+  private readonly macroUses = new MacroUsesElsewhere(folderEntries, readTextFile);
 
   private constructor(
     private readonly checker: Checker,
@@ -107,7 +110,14 @@ export class FileRunner {
     );
     const judged = { path, targets: scope.targets, problems: scope.problems, ...(scope.configuredOff ? { configuredOff: scope.configuredOff.why } : {}) };
     if (scope.notBuilt !== undefined) return { ...judged, findings: [], stops: [], notBuilt: scope.notBuilt, milliseconds: elapsed() };
-    const result = this.checker.check(source.text, { fileName: path, targets: scope.targets, workspaceTypes: this.workspace.index, namedByKbuild: scope.named, ...this.includeContext(path) });
+    const result = this.checker.check(source.text, {
+      fileName: path,
+      targets: scope.targets,
+      workspaceTypes: this.workspace.index,
+      namedByKbuild: scope.named,
+      ...this.includeContext(path),
+      ...(expandsElsewhere(path, this.workspace.index) ? { macroExpandingSource: (macro, functionLike, callee) => this.macroUses.expandingSource(path, macro, functionLike, callee) } : {}),
+    });
     return {
       ...judged,
       findings: result.findings.map(plainFinding),

@@ -20,7 +20,15 @@ export interface MacroBodyCall {
   expansions: { line: number; column: number; within: string[] }[];
   /** Lines of the file's other `#define`s and `#undef`s of the macro: past one, an expansion may use another body. */
   redefinitions: number[];
+  /**
+   * For a header's macro the header never expands: the .c file that includes it and expands it
+   * for certain (see macroUsesElsewhere.ts). gcc reports the call at the body all the same.
+   */
+  expandedIn?: string;
 }
+
+/** Where a macro the file never expands is expanded by a file that includes it (see macroUsesElsewhere.ts). */
+export type ExpandingSource = (macro: string, functionLike: boolean, callee: string) => string | undefined;
 
 const DEFINE = /^\s*#\s*define\s+([A-Za-z_]\w*)(\([^)]*\))?/;
 const CALL = /([A-Za-z_]\w*)\s*\(/g;
@@ -30,7 +38,13 @@ const CALL = /([A-Za-z_]\w*)\s*\(/g;
  * its macro is expanded; a macro never expanded on a code line is left out (gcc never reads its
  * body). `masked`: the text with comments, literals and directives blanked (maskCode).
  */
-export function macroBodyCalls(text: string, masked: string, isDirectiveLine: (line: number) => boolean, isCandidate: (name: string) => boolean): MacroBodyCall[] {
+export function macroBodyCalls(
+  text: string,
+  masked: string,
+  isDirectiveLine: (line: number) => boolean,
+  isCandidate: (name: string) => boolean,
+  expandingSource?: ExpandingSource,
+): MacroBodyCall[] {
   if (!text.includes('define')) return [];
   // Checked on every keystroke, and most files' macros call no candidate: the raw lines settle
   // that (comments and strings only add calls there, short of a comment between a name and its
@@ -40,9 +54,16 @@ export function macroBodyCalls(text: string, masked: string, isDirectiveLine: (l
   const calls: MacroBodyCall[] = [];
   for (const { line, macro, functionLike, sites } of definesWithCalls(lines, isDirectiveLine, isCandidate)) {
     const expansions = expansionsOf(masked, macro, functionLike, line, isDirectiveLine);
-    if (expansions.length === 0) continue;
     const redefinitions = definitionLinesOf(lines, macro, isDirectiveLine).filter((other) => other !== line);
-    for (const site of sites) calls.push({ site, macro, defineLine: line, expansions, redefinitions });
+    if (expansions.length > 0) {
+      for (const site of sites) calls.push({ site, macro, defineLine: line, expansions, redefinitions });
+      continue;
+    }
+    if (!expandingSource) continue;
+    for (const site of sites) {
+      const expandedIn = expandingSource(macro, functionLike, site.name);
+      if (expandedIn !== undefined) calls.push({ site, macro, defineLine: line, expansions: [], redefinitions, expandedIn });
+    }
   }
   return calls;
 }

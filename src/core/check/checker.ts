@@ -26,6 +26,7 @@ import { symbolNamespaceFindings } from '../rules/symbolNamespace';
 import { bareNamespaceImports } from '../c/namespaceImports';
 import { loopDeclarations, type LoopDeclaration } from '../c/loopDeclarations';
 import type { ExtraCflagsFolder } from '../c/includes';
+import type { ExpandingSource } from '../c/macroBodyCalls';
 import { constantCandidates, swallowedByKernelMacro } from './constantCandidates';
 import { constantUses, type ConstantUse } from '../c/constantUses';
 import { undeclaredConstantFindings } from '../rules/undeclaredConstant';
@@ -96,6 +97,8 @@ export interface CheckOptions {
   namesCStandard?: boolean;
   /** Where an include is found only through EXTRA_CFLAGS' -I folders (see kbuildFlags), which Kbuild ignores from 6.15. */
   extraCflagsFolder?: ExtraCflagsFolder;
+  /** For a header: where a .c file that includes it expands one of its macros (see macroUsesElsewhere.ts). */
+  macroExpandingSource?: ExpandingSource;
   severities?: Partial<Record<Code, Severity>>;
   /** A key under which parse trees are kept for incremental re-parsing (an editor's document URI). */
   documentKey?: string;
@@ -573,14 +576,20 @@ export class Checker {
         definedByDriver,
         includeClosure,
         blockAfter: (site: CallSite) => blockAfterCall(masked, file.lineStartIndices, site),
-        macroSites: macroBodyCalls(text, masked, isDirectiveLine, (name) => this.isKernelCallable(name) && !definedByDriver(name)).map(({ site, macro, defineLine, expansions, redefinitions }) => ({
+        macroSites: macroBodyCalls(text, masked, isDirectiveLine, (name) => this.isKernelCallable(name) && !definedByDriver(name), options.macroExpandingSource).map(({ site, macro, defineLine, expansions, redefinitions, expandedIn }) => ({
           site,
           macro,
+          ...(expandedIn !== undefined ? { expandedIn } : {}),
           // Where a target compiles both the #define and an expansion after it, one no kernel macro
           // may leave out: none the data says drops it, and none inside a kernel macro taking
           // `...`, whose forwarding the data does not follow (`list_for_each_entry_rcu(…, cond...)`).
           expandedAt: (slot: number) =>
-            compiled(slot, defineLine)
+            expandedIn !== undefined
+              ? // Expanded after the whole header: the definition in force is the last one the target may compile.
+                compiled(slot, defineLine) && !redefinitions.some((other) => other > defineLine && pre.lineStates[slot][other] !== LineState.Inactive)
+                ? { line: defineLine, column: site.startColumn }
+                : undefined
+              : compiled(slot, defineLine)
               ? expansions.find(
                   (use) =>
                     compiled(slot, use.line) &&

@@ -82,7 +82,7 @@ export interface MissingFunctionInput {
    * Calls in the bodies of the file's own macros (macroBodyCalls.ts): reported at the body, in
    * the order of the macro's first expansion a target compiles, where `compiled` holds.
    */
-  macroSites?: readonly { site: CallSite; macro: string; expandedAt: (slot: number) => { line: number; column: number } | undefined }[];
+  macroSites?: readonly { site: CallSite; macro: string; expandedAt: (slot: number) => { line: number; column: number } | undefined; expandedIn?: string }[];
   /** The lines of the block right after a call of the file, where the call heads a loop (see blockAfterCall). */
   blockAfter?: (site: CallSite) => { startLine: number; endLine: number } | undefined;
 }
@@ -96,6 +96,11 @@ interface OrderedSite {
   order: { line: number; column: number };
   /** For a call in a macro's body: the macro, which the message names with where it is expanded. */
   macro?: string;
+  /**
+   * For a header's macro that a .c file including it expands: that file. Its include closure is
+   * not the header's, so only kernels that declare the name nowhere are judged.
+   */
+  expandedIn?: string;
 }
 
 export function findMissingFunctions(input: MissingFunctionInput): MissingFunction[] {
@@ -135,13 +140,13 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
   // Per target, the blocks after undeclared loop headers, which gcc passes over.
   const passedOver = new Map<number, { startLine: number; endLine: number }[]>();
   const inPassedOver = (image: number, line: number) => passedOver.get(image)?.some((block) => line >= block.startLine && line <= block.endLine) === true;
-  for (const { site, reachedAt, order, macro } of orderedSites(input)) {
+  for (const { site, reachedAt, order, macro, expandedIn } of orderedSites(input)) {
     if (!isCandidate(site.name) || (site.reference && !isFunction(site.name))) continue;
     const already = reported.get(site.name) ?? new Set<number>();
     const compiledOn = input.targets.filter((image, slot) => !already.has(image) && reachedAt(slot) !== undefined && (macro !== undefined || !inPassedOver(image, site.line)));
     const undeclared = compiledOn.filter((image) => headers.declares(site.name, image) === false);
     const elsewhere = new Map<number, string[]>();
-    for (const image of compiledOn) {
+    for (const image of expandedIn === undefined ? compiledOn : []) {
       const declaring = headers.declares(site.name, image) === true ? unreached(site.name, image, input.targets.indexOf(image)) : undefined;
       if (declaring) elsewhere.set(image, declaring);
     }
@@ -154,7 +159,7 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
     const where = describeImages(input.db.images, undeclared, input.targets);
     const successor = undeclared.length > 0 ? functionSuccessor(input.db, site.name, undeclared) : undefined;
     const took =
-      (macro ? ` (in the body of the driver's macro \`${macro}\`, expanded at line ${order.line + 1})` : '') +
+      (macro ? ` (in the body of the driver's macro \`${macro}\`, expanded ${expandedIn !== undefined ? `in ${expandedIn}` : `at line ${order.line + 1}`})` : '') +
       (successor ? `: \`${successor.name}\` took its place (the same parameters, declared from ${input.db.images[successor.since].label})` : '');
     // Renaming is a fix only where every target that compiles the call declares the successor.
     const renamable = successor && input.targets.every((image, slot) => reachedAt(slot) === undefined || headers.declares(successor.name, image) === true);
@@ -183,14 +188,17 @@ function orderedSites(input: MissingFunctionInput): OrderedSite[] {
   }));
   if (!input.macroSites?.length) return direct;
   const viaMacros: OrderedSite[] = [];
-  for (const { site, macro, expandedAt } of input.macroSites) {
+  for (const { site, macro, expandedAt, expandedIn } of input.macroSites) {
     const places = input.targets.map((_, slot) => expandedAt(slot)).filter((place) => place !== undefined);
     if (places.length === 0) continue;
-    const order = places.reduce((first, place) => (place.line < first.line || (place.line === first.line && place.column < first.column) ? place : first));
-    viaMacros.push({ site, reachedAt: expandedAt, order, macro });
+    // A file that includes the header expands the macro after all of the header: last.
+    const order = expandedIn !== undefined ? AFTER_THE_FILE : places.reduce((first, place) => (place.line < first.line || (place.line === first.line && place.column < first.column) ? place : first));
+    viaMacros.push({ site, reachedAt: expandedAt, order, macro, ...(expandedIn !== undefined ? { expandedIn } : {}) });
   }
   return [...direct, ...viaMacros].sort((a, b) => a.order.line - b.order.line || a.order.column - b.order.column);
 }
+
+const AFTER_THE_FILE = { line: Number.MAX_SAFE_INTEGER, column: 0 };
 
 function unreachedMessage(input: MissingFunctionInput, site: CallSite, elsewhere: ReadonlyMap<number, string[]>): string {
   const images = [...elsewhere.keys()];

@@ -10,6 +10,8 @@ import { buildScope } from '../../core/check/buildScope';
 import { Checker, describeStop, type BuildContext } from '../../core/check/checker';
 import { createIncludeResolver, extraCflagsFolder, kbuildFlags, outsideKernelNames, type TextReader } from '../../core/c/includes';
 import { IncludedSources } from '../../core/c/includedSources';
+import { expandsElsewhere, MacroUsesElsewhere } from '../../core/c/macroUsesElsewhere';
+import type { ExpandingSource } from '../../core/c/macroBodyCalls';
 import { loadCParser } from '../../core/c/parser';
 import type { WorkspaceTypeIndex } from '../../core/c/workspaceTypeIndex';
 import { quickFixesFor } from '../../core/edits/quickFixes';
@@ -183,6 +185,7 @@ export class EngineService {
       documentKey: request.key,
       workspaceTypes,
       namedByKbuild: scope?.named,
+      ...(request.onDisk && expandsElsewhere(request.fileName, workspaceTypes) ? { macroExpandingSource: expandingSourceOf(request.fileName, read) } : {}),
     });
     this.documents.set(request.key, { version: request.version, targets, result, text: request.text });
     if (result.userspace !== undefined) log(`${request.fileName}: not kernel code (it includes <${result.userspace}>): not checked`);
@@ -223,6 +226,12 @@ function folderEntries(folder: string): string[] {
 /** A header's or make file's text: the host's unsaved editors win over the disk. */
 function buildInputReader(request: CheckRequest): TextReader {
   return (path) => (path === request.fileName ? request.text : (request.openTexts[path] ?? readSmallFile(path)));
+}
+
+/** Where the .c files that include the header expand its macros, read afresh on every check (an includer may be open and edited). */
+function expandingSourceOf(header: string, read: TextReader): ExpandingSource {
+  const uses = new MacroUsesElsewhere(folderEntries, read);
+  return (macro, functionLike, callee) => uses.expandingSource(header, macro, functionLike, callee);
 }
 
 /**
