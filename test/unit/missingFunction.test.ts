@@ -110,6 +110,21 @@ describe('missing-function', () => {
     assert.deepEqual(rows(text, '5.10,6.1,6.12'), []);
   });
 
+  it('leaves alone a function that a driver header the file reads declares, from outside the workspace root too (surface\'s "../include/linux/surface_aggregator/controller.h")', () => {
+    const text = ['#include <linux/string.h>', '#include "../include/compat.h"', 'static void copy(char *dst, const char *src)', '{', '\tstrlcpy(dst, src, 16);', '}', ''].join('\n');
+    // The workspace is /ws/src; the header lies beside it, so no index of the workspace has it.
+    const check = (header: string) =>
+      checker
+        .check(text, { fileName: '/ws/src/drv.c', targets: parseTargets('6.12', db.images).images, resolveInclude: createIncludeResolver(['/ws/src'], (path) => (path === '/ws/include/compat.h' ? header : undefined)) })
+        .findings.filter((f) => f.code === 'missing-function')
+        .map((f) => `${f.range.startLine + 1} ${f.message}`);
+    assert.deepEqual(check('size_t strlcpy(char *dst, const char *src, size_t size);\n'), []);
+    // A declaration no target compiles declares nothing; a header that only calls the name, neither.
+    const warned = ['5 `strlcpy` is not declared by the kernel headers of 6.12, so the call does not compile there'];
+    assert.deepEqual(check('#if 0\nsize_t strlcpy(char *dst, const char *src, size_t size);\n#endif\n'), warned);
+    assert.deepEqual(check('#define COMPAT_COPY(d, s) strlcpy(d, s, 8)\n'), warned);
+  });
+
   it('leaves alone a function that the .c files the file includes define, in whichever branch of an #if it cannot decide (amneziawg\'s poly1305-donna64.c or -donna32.c by __SIZEOF_INT128__)', () => {
     // gcc 7.2 builds it: the branch it takes includes a file that defines the static helper.
     const text = ['#include <linux/string.h>', '#if defined(__SIZEOF_INT128__)', '#include "copy64.c"', '#else', '#include "copy32.c"', '#endif', 'static void copy(char *dst, const char *src)', '{', '\tstrlcpy(dst, src, 16);', '}', ''].join('\n');

@@ -30,7 +30,7 @@ import type { ExpandingSource } from '../c/macroBodyCalls';
 import { constantCandidates, swallowedByKernelMacro } from './constantCandidates';
 import { constantUses, type ConstantUse } from '../c/constantUses';
 import { undeclaredConstantFindings } from '../rules/undeclaredConstant';
-import type { AggregateMention, FileUsages } from '../c/usages';
+import type { AggregateMention, FileUsages, TypeOracle } from '../c/usages';
 import { DEFAULT_SEVERITIES, type Code } from '../rules';
 import { judgeAccessOperator } from '../rules/accessOperator';
 import { CallbackSignatureJudge } from '../rules/callbackSignature';
@@ -224,7 +224,7 @@ export class Checker {
       ...(codeless ? [] : unknownTypeFindings(context, { uses: typedefCandidates(this.db.headers(), code, file, options, text), compiled: certainlyCompiled })),
       ...forLoopDeclarationFindings(context, { loops, compiled: certainlyCompiled }),
       ...(options.extraCflagsFolder ? extraCflagsFindings(context, { fileName: options.fileName, text, folderOf: options.extraCflagsFolder, compiled: certainlyCompiled }) : []),
-      ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped, this.memberTypes(context, oracle, reading.union), constants),
+      ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped, this.memberTypes(context, oracle, reading.union), constants, this.declaredInReadHeaders(file, oracle)),
     ];
     const result = {
       findings: unsuppressedInOrder(findings, (line) => file.lines[line]),
@@ -305,6 +305,22 @@ export class Checker {
       }
       return tags.has(`${ref.kind} ${ref.name}`);
     };
+  }
+
+  /**
+   * Whether a workspace header the file reads declares or defines the function where some target
+   * may compile it (`ssam_controller_put` in a driver's own copy of
+   * linux/surface_aggregator/controller.h, read through `"../include/…"` from outside the
+   * workspace root, so no index has it). Asked per name; a header is parsed for its prototypes
+   * only where it spells the name before a `(`.
+   */
+  private declaredInReadHeaders(file: PreprocessedFile, oracle: TypeOracle): (name: string) => boolean {
+    return (name) =>
+      file.pre.headers.some((header) => {
+        if (!this.headerReadings.mayDeclareFunction(header, name)) return false;
+        const versions = this.headerReadings.functionsOf(header, oracle).get(name);
+        return versions?.some((signature) => header.lineStates.some((states) => states[signature.range.startLine] !== LineState.Inactive)) === true;
+      });
   }
 
   /** The names `missing-function` judges: kernel functions and macros whose declaration differs between the kernels with header data, or whose declaring headers the data name, and older kernels' functions none of them declares. */
@@ -514,6 +530,7 @@ export class Checker {
     dropped: readonly (readonly { start: number; end: number }[])[],
     memberType: (tag: string, member: string, image: number) => string | undefined,
     constants: readonly ConstantUse[],
+    declaredInHeaders: (name: string) => boolean,
   ): Finding[] {
     const { pre } = file;
     const leftOut = (slot: number, site: CallSite) => {
@@ -544,6 +561,7 @@ export class Checker {
           // Not a compat definition no target compiles (`#if LINUX_VERSION_CODE < KERNEL_VERSION(4, 0, 0)`).
           (code.declared.get(name)?.some((line) => pre.lineStates.some((states) => states[line] !== LineState.Inactive)) ?? false) ||
           pre.definedMacros.has(name) ||
+          declaredInHeaders(name) ||
           (pointerNames ??= functionPointerNames(code.masked)).has(name) ||
           inIncludedSource(name) ||
           (options.workspaceTypes?.definesCallable(name) === true && !onlyUncompiled(name));
