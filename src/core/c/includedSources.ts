@@ -57,6 +57,16 @@ export class IncludedSourceFunctions {
   }
 }
 
+/** Where the files that include `file` (a full path) are looked for: its folder and the folders above, nearest first. */
+export function includerFolders(file: string): string[] {
+  const folders: string[] = [];
+  for (let folder = dirname(file); folders.length <= FOLDERS_ABOVE; folder = dirname(folder)) {
+    folders.push(folder);
+    if (dirname(folder) === folder) break;
+  }
+  return folders;
+}
+
 const NO_NAMES: ReadonlySet<string> = new Set();
 /** Included sources kept read: a driver has a few; a tree's run meets many, once each. */
 const MAX_KEPT = 64;
@@ -73,13 +83,9 @@ export class IncludedSources {
   /** The .c file that includes `file`, when one in its folder or the folders above does. */
   includerOf(file: string): string | undefined {
     const target = resolve(file);
-    let folder = dirname(target);
-    for (let level = 0; level <= FOLDERS_ABOVE; level++) {
+    for (const folder of includerFolders(target)) {
       const includer = this.includersIn(folder).get(target);
       if (includer !== undefined && includer !== target) return includer;
-      const parent = dirname(folder);
-      if (parent === folder) break;
-      folder = parent;
     }
     return undefined;
   }

@@ -6,15 +6,14 @@
 // where such includes point from) that includes it with a quoted path outside every
 // conditional, and expands the macro on a code line outside every conditional.
 import { basename, dirname, join, resolve } from 'node:path';
-import type { FolderLister } from './includedSources';
+import { includerFolders, type FolderLister } from './includedSources';
 import type { TextReader } from './includes';
 import { blankCommentsAndLiterals } from './typeText';
 import { countedCache } from '../countedCache';
 
-/** How many folders above a header its includers are looked for. */
-const FOLDERS_ABOVE = 2;
-/** Folders whose sources are kept read: a run checks a folder's files together, and a tree has thousands of folders. */
+/** Folders and sources kept read: a run checks a folder's files together, and a tree has thousands of folders. */
 const FOLDERS_KEPT = 8;
+const SOURCES_KEPT = 256;
 const QUOTED_INCLUDE = /^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"/;
 const CONDITIONAL_OPEN = /^[ \t]*#[ \t]*if/;
 const CONDITIONAL_CLOSE = /^[ \t]*#[ \t]*endif\b/;
@@ -27,13 +26,30 @@ interface ReadSource {
   code: string;
 }
 
+/**
+ * The .c files read, by path, each with the text it was read from: the editor asks again on
+ * every keystroke in a header, and a source whose text is unchanged is not read again.
+ */
+export class ReadSources {
+  private readonly byPath = countedCache<string, { text: string; source: ReadSource }>(SOURCES_KEPT);
+
+  get(path: string, text: string): ReadSource {
+    const kept = this.byPath.get(path);
+    if (kept?.text === text) return kept.source;
+    const source = readSource(path, text);
+    this.byPath.set(path, { text, source });
+    return source;
+  }
+}
+
 export class MacroUsesElsewhere {
-  /** Per folder: its .c files, read; the most recently used folders only. */
+  /** Per folder: its .c files as this instance read them (the editor makes one per check: the texts may change between checks). */
   private readonly byFolder = countedCache<string, readonly ReadSource[]>(FOLDERS_KEPT);
 
   constructor(
     private readonly list: FolderLister,
     private readonly read: TextReader,
+    private readonly sources: ReadSources = new ReadSources(),
   ) {}
 
   /**
@@ -44,13 +60,9 @@ export class MacroUsesElsewhere {
     const target = resolve(header);
     const use = new RegExp(`\\b${macro}\\b${functionLike ? '\\s*\\(' : ''}`);
     const spelled = new RegExp(`\\b${callee}\\b`);
-    let folder = dirname(target);
-    for (let level = 0; level <= FOLDERS_ABOVE; level++) {
+    for (const folder of includerFolders(target)) {
       const found = this.sourcesIn(folder).find((source) => source.includes.has(target) && use.test(source.code) && !spelled.test(source.code));
       if (found) return basename(found.path);
-      const parent = dirname(folder);
-      if (parent === folder) break;
-      folder = parent;
     }
     return undefined;
   }
@@ -63,7 +75,7 @@ export class MacroUsesElsewhere {
         .map((name) => join(folder, name))
         .flatMap((path) => {
           const text = this.read(path);
-          return text === undefined ? [] : [readSource(path, text)];
+          return text === undefined ? [] : [this.sources.get(path, text)];
         });
       this.byFolder.set(folder, sources);
     }

@@ -10,7 +10,7 @@ import { buildScope } from '../../core/check/buildScope';
 import { Checker, describeStop, type BuildContext } from '../../core/check/checker';
 import { createIncludeResolver, extraCflagsFolder, kbuildFlags, outsideKernelNames, type TextReader } from '../../core/c/includes';
 import { IncludedSources } from '../../core/c/includedSources';
-import { expandsElsewhere, MacroUsesElsewhere } from '../../core/c/macroUsesElsewhere';
+import { expandsElsewhere, MacroUsesElsewhere, ReadSources } from '../../core/c/macroUsesElsewhere';
 import type { ExpandingSource } from '../../core/c/macroBodyCalls';
 import { loadCParser } from '../../core/c/parser';
 import type { WorkspaceTypeIndex } from '../../core/c/workspaceTypeIndex';
@@ -48,6 +48,8 @@ export class EngineService {
   private readonly latestCheck = new Map<string, number>();
   /** Include resolvers kept from check to check while the files they read are unchanged. */
   private readonly resolvers = new KeptResolvers();
+  /** The .c files read for header macros, kept across checks by their texts: a keystroke in a header blanks none of them again. */
+  private readonly includerSources = new ReadSources();
   /** A kernel read from BTF, waiting for the label the user gives it. */
   private readKernel?: ImportedKernel;
 
@@ -185,7 +187,7 @@ export class EngineService {
       documentKey: request.key,
       workspaceTypes,
       namedByKbuild: scope?.named,
-      ...(request.onDisk && expandsElsewhere(request.fileName, workspaceTypes) ? { macroExpandingSource: expandingSourceOf(request.fileName, read) } : {}),
+      ...(request.onDisk && expandsElsewhere(request.fileName, workspaceTypes) ? { macroExpandingSource: expandingSourceOf(request.fileName, read, this.includerSources) } : {}),
     });
     this.documents.set(request.key, { version: request.version, targets, result, text: request.text });
     if (result.userspace !== undefined) log(`${request.fileName}: not kernel code (it includes <${result.userspace}>): not checked`);
@@ -228,9 +230,9 @@ function buildInputReader(request: CheckRequest): TextReader {
   return (path) => (path === request.fileName ? request.text : (request.openTexts[path] ?? readSmallFile(path)));
 }
 
-/** Where the .c files that include the header expand its macros, read afresh on every check (an includer may be open and edited). */
-function expandingSourceOf(header: string, read: TextReader): ExpandingSource {
-  const uses = new MacroUsesElsewhere(folderEntries, read);
+/** Where the .c files that include the header expand its macros, their texts read afresh on every check (an includer may be open and edited). */
+function expandingSourceOf(header: string, read: TextReader, kept: ReadSources): ExpandingSource {
+  const uses = new MacroUsesElsewhere(folderEntries, read, kept);
   return (macro, functionLike, callee) => uses.expandingSource(header, macro, functionLike, callee);
 }
 
