@@ -99,6 +99,9 @@ describe('kbuildFlags: -D and -U', () => {
     // The folder's own Kbuild, read anyway; a flag variable, read from its own assignments.
     assert.equal(unread('include $(src)/Kbuild'), false);
     assert.equal(unread('ccflags-y += $(EXTRA_CFLAGS)'), false);
+    // Debian's hardening options are code generation and warnings; its CPPFLAGS define macros.
+    assert.equal(unread('EXTRA_CFLAGS += $(shell DEB_BUILD_MAINT_OPTIONS=hardening=-stackprotector dpkg-buildflags --get CFLAGS)'), false);
+    assert.equal(unread('ccflags-y += $(shell dpkg-buildflags --get CPPFLAGS)'), true);
     // Folders, literal options and a value make computes hide no macro name.
     const read = flagsOf(['obj-m := drv.o', 'ccflags-y += -I$(KSRC)/include $(call cc-option,-Wno-unused) -DDRV_VERSION=\\"$(shell git describe)\\"']);
     assert.equal(read.unread, false);

@@ -16,6 +16,7 @@ import { gzipSync } from 'node:zlib';
 import type { KernelImage } from '../../src/core/kernels/schema';
 import { bundledDatabase, headerFacts } from './helpers';
 import { hoverAnswer } from '../../src/extension/worker/hoverAnswer';
+import { createIncludeResolver } from '../../src/core/c/includes';
 
 const db = bundledDatabase();
 let checker: Checker;
@@ -109,6 +110,19 @@ describe('unknown-type', () => {
     assert.deepEqual(rows(text, '5.10,6.1,7.3'), [
       'warning 4:8-23 [5.10,6.1,7.3] `make_request_fn` is a type no kernel header of 5.10–7.3 defines, so the declaration does not compile there (gcc: unknown type name); older kernels declared functions with it, and no kernel with header data spells it',
     ]);
+  });
+
+  it("warns where a workspace header the file reads only declares with the type, and is silent where the header may define it", () => {
+    // enhanceio: eio.h has `make_request_fn *origmfn;` in a struct, and eio_ttc.c declares with
+    // the type too; gcc-12 reports "unknown type name" at the .c file's line on 6.1.
+    const text = ['#include <linux/module.h>', '#include <linux/blkdev.h>', '#include "eio.h"', '', 'static make_request_fn *demo_orig;', ''].join('\n');
+    const withHeader = (header: string) => rows(text, '6.1', { resolveInclude: createIncludeResolver(['/ws'], (path) => (path === '/ws/eio.h' ? header : undefined)) });
+    assert.deepEqual(withHeader('struct cache_c {\n\tmake_request_fn *origmfn; /* make_request_fn */\n};\n'), [
+      'warning 5:8-23 [6.1] `make_request_fn` is a type no kernel header of 6.1 defines, so the declaration does not compile there (gcc: unknown type name); older kernels declared functions with it, and no kernel with header data spells it',
+    ]);
+    assert.deepEqual(withHeader('typedef void (make_request_fn)(struct request_queue *, struct bio *);\n'), []);
+    assert.deepEqual(withHeader('DEMO_FN_TYPE(make_request_fn);\n'), []);
+    assert.deepEqual(withHeader('#define DEMO_TYPE make_request_fn\n'), []);
   });
 
   it("is silent on the driver's own typedef, macro or -D flag of the name, on lines a target does not compile, and in a header", () => {

@@ -258,11 +258,18 @@ function hasUnreadFlags(value: string): boolean {
     if (/-D\s*['"]?[A-Za-z_]\w*=[\\'"]*$/.test(withoutPaths.slice(0, start))) return false;
     const call = withoutPaths.slice(start, end);
     if (/^\$[({][A-Za-z_][\w.-]*[)}]$/.test(call)) return !FLAG_VARIABLE.test(call);
+    if (COMPILER_OPTIONS_ONLY.test(call)) return false;
     const flags = [...call.matchAll(/-D\s*['"]?(.)/g)];
     if (flags.some(([, next]) => !/[A-Za-z_]/.test(next))) return true;
     return /^\$[({]shell\b/.test(call) && flags.length === 0;
   });
 }
+
+/**
+ * Debian's hardening options (`$(shell DEB_BUILD_MAINT_OPTIONS=… dpkg-buildflags --get CFLAGS)`):
+ * code generation and warning options only; the macros are CPPFLAGS', which stays unread.
+ */
+const COMPILER_OPTIONS_ONLY = /^\$[({]shell\s+(?:[A-Za-z_]\w*=\S*\s+)*dpkg-buildflags\s+--get\s+(?:CFLAGS|LDFLAGS)\s*[)}]$/;
 
 /** The [start, end) spans of the `$(…)` / `${…}` calls left in a value, outermost only. */
 function unexpandedCalls(value: string): [number, number][] {

@@ -1,7 +1,7 @@
 // Which declarations of a file `unknown-type` judges: those typed by a typedef some kernels'
 // headers define and others' do not, where nothing of the driver's may define the name (its
-// macros, `-D` flags, typedefs in the file, any workspace header the file reads spelling it,
-// another workspace file's typedef), and where the build reads nothing the check did not see (an
+// macros, `-D` flags, typedefs in the file, any workspace header the file reads spelling it other
+// than as a declaration's type, another workspace file's typedef), and where the build reads nothing the check did not see (an
 // include it could not follow, flags it could not read). Only `.c` files: a header is compiled
 // inside its includers, after whatever they define first.
 import type { CheckOptions } from './checker';
@@ -9,7 +9,10 @@ import type { HeaderIndex } from '../kernels/headerIndex';
 import type { PreprocessedFile } from './variants';
 import { typedefUses, type TypedefUse } from '../c/typedefUses';
 import { everyIncludeFollowed } from './followedIncludes';
-import { holdsWord } from '../c/words';
+import { holdsWord, wordOffsets } from '../c/words';
+import { blankCommentsAndLiterals } from '../c/typeText';
+import { lineStarts } from '../c/lineIndex';
+import type { IncludedHeader } from '../c/preprocessor';
 import { isSourceFile } from '../c/workspaceTypes';
 
 export function typedefCandidates(
@@ -31,7 +34,7 @@ export function typedefCandidates(
         !file.pre.definedMacros.has(name) &&
         !commandLine.has(name) &&
         !definesTypedef(code.masked, name) &&
-        !file.pre.headers.some((header) => holdsWord(header.text, name)) &&
+        !file.pre.headers.some((header) => headerMayDefine(header, name)) &&
         options.workspaceTypes?.typedef(name, options.fileName) === undefined;
       known.set(name, candidate);
     }
@@ -54,4 +57,19 @@ export function typedefCandidates(
 function definesTypedef(masked: string, name: string): boolean {
   if (!masked.includes('typedef')) return false;
   return new RegExp(`\\btypedef\\b[^;{}]*\\b${name}\\b|\\}\\s*${name}\\s*[;,\\[]`).test(masked);
+}
+
+/**
+ * Whether a workspace header the file reads may define `name`: it spells it in a typedef, on a
+ * directive line (a macro), or anywhere else than as the type of a declaration (a macro's
+ * argument may declare it). A header that only declares things with it (enhanceio's `eio.h`:
+ * `make_request_fn *origmfn;` in a struct) defines nothing, and fails with the file.
+ */
+function headerMayDefine(header: IncludedHeader, name: string): boolean {
+  if (!holdsWord(header.text, name)) return false;
+  const code = blankCommentsAndLiterals(header.text);
+  if (definesTypedef(code, name)) return true;
+  const offsets = [...wordOffsets(code, name)].map((offset) => ({ name, offset }));
+  const isDirectiveLine = (line: number) => header.directiveLines[line] === 1;
+  return typedefUses(code, isDirectiveLine, lineStarts(code), offsets).length < offsets.length;
 }
