@@ -60,8 +60,21 @@ export interface HeaderFacts {
    * macro, `extern fs_param_type fs_param_is_u32`) spells its name.
    */
   spelledWatched: Set<string>;
+  /**
+   * Of the watched names, those the headers may make a type of for a module build: spelled on a
+   * code line the kernel's module build may compile, or by a directive (under any condition)
+   * that `#define`s the name or holds a `typedef`. Spellings a module never compiles do not
+   * count: `#ifndef __KERNEL__` parts (uapi/sound/asound.h's `sizeof(time_t)`) and macro
+   * bodies that only use the name (`#define SO_TIMESTAMP (sizeof(time_t) == …)`), which would
+   * not compile in a module either.
+   */
+  typedefWatched: Set<string>;
   /** Functions made by token pasting in generator macros (`__PAGEFLAG(Slab, …)` makes PageSlab; pastedNames.ts). */
   pastedFunctions: string[];
+  /** Per pasted function, the words of the generator calls that the name holds (`SetPageError`: `Error`, from `PAGEFLAG(Error, error, PF_NO_TAIL)`). */
+  pastedFrom: Record<string, string[]>;
+  /** Every plain-word argument of the generator-style calls (see lineStartCalls) the kernel's module build may compile. */
+  generatorWords: Set<string>;
   /** Name -> the headers that make it callable: a prototype, an inline definition, a function-like or object-like macro; sorted. */
   callableHeaders: Record<string, string[]>;
   /** Object-like macros that rename a member: `#define d_lock d_lockref.lock` -> alias 'd_lock' -> ['d_lockref.lock']. */
@@ -831,6 +844,23 @@ function readWatchedWords(uncommented: string, watched: ReadonlySet<string>, int
   for (const match of uncommented.matchAll(WORD)) if (watched.has(match[0])) into.add(match[0]);
 }
 
+/**
+ * The watched words of a header that may make a type for a module build (HeaderFacts.typedefWatched),
+ * into `into`: `compiled` is the header with the lines the build leaves out blanked, `everyBranch`
+ * the whole header (comments blanked in both).
+ */
+function readTypedefWords(compiled: string, everyBranch: string, directiveLines: Uint8Array | undefined, watched: ReadonlySet<string>, into: Set<string>): void {
+  if (watched.size === 0) return;
+  const compiledLines = compiled.split('\n');
+  everyBranch.split('\n').forEach((line, i) => {
+    if (directiveLines?.[i] || /^\s*#/.test(line)) {
+      const defined = /^\s*#\s*define\s+([A-Za-z_]\w*)/.exec(line)?.[1];
+      if (defined !== undefined && watched.has(defined)) into.add(defined);
+      if (/\btypedef\b/.test(line)) readWatchedWords(line, watched, into);
+    } else readWatchedWords(compiledLines[i] ?? '', watched, into);
+  });
+}
+
 /** The words in capitals of `uncommented` (see HeaderFacts.spelledConstants), into `into`. */
 function readConstantWords(uncommented: string, into: Set<string>): void {
   for (const match of uncommented.matchAll(CONSTANT_WORD)) into.add(match[0]);
@@ -912,7 +942,7 @@ function withoutInactiveLines(text: string, states: Uint8Array): string {
 }
 
 /** compiledText, with the line states it was cut by (directive lines keep theirs: an `#include` under `#if 0` is Inactive). */
-function compiledHeader(text: string, name: string, kernel: KernelEnvironment): { text: string; states: Uint8Array } {
+function compiledHeader(text: string, name: string, kernel: KernelEnvironment): { text: string; states: Uint8Array; directiveLines: Uint8Array } {
   const { lineStates, directiveLines } = preprocess(text, name, [kernel], undefined, [], MODULE_BUILD);
   const states = lineStates[0];
   let changed = false;
@@ -921,7 +951,7 @@ function compiledHeader(text: string, name: string, kernel: KernelEnvironment): 
     changed = true;
     return '';
   });
-  return { text: changed ? lines.join('\n') : text, states };
+  return { text: changed ? lines.join('\n') : text, states, directiveLines };
 }
 
 /**
@@ -973,6 +1003,7 @@ export async function scanKernelHeaders(
   const objectMacros = new Set<string>();
   const spelledConstants = new Set<string>();
   const spelledWatched = new Set<string>();
+  const typedefWatched = new Set<string>();
   const callableHeaders = new Map<string, Set<string>>();
   const ts = parser.parser;
 
@@ -990,6 +1021,7 @@ export async function scanKernelHeaders(
     const everyBranch = compiled ? blankComments(read) : uncommented;
     readConstantWords(everyBranch, spelledConstants);
     readWatchedWords(everyBranch, watched, spelledWatched);
+    readTypedefWords(uncommented, everyBranch, compiled?.directiveLines, watched, typedefWatched);
     for (const line of includeLines(uncommented, compiled?.states)) {
       const reached = includedHeaders(headerTree, line, file.path);
       // A header no search folder has, under an undecided condition (acenv.h's <stdlib.h> under
@@ -1061,11 +1093,16 @@ export async function scanKernelHeaders(
 
   // After every header: a generator may be defined in another header than the one calling it.
   const pasted = new Set<string>();
+  const pastedFrom = new Map<string, Set<string>>();
+  const generatorWords = new Set<string>();
   const generators = new PastedNames(bodies);
   for (const call of generatorCalls) {
+    const words = call.arguments.filter((argument) => /^[A-Za-z_]\w+$/.test(argument));
+    for (const word of words) generatorWords.add(word);
     for (const name of generators.of(call)) {
       pasted.add(name);
       addTo(callableHeaders, name, call.header);
+      for (const word of words) if (name.includes(word)) addTo(pastedFrom, name, word);
     }
   }
 
@@ -1098,7 +1135,10 @@ export async function scanKernelHeaders(
     objectMacros: [...objectMacros].sort(compare),
     spelledConstants,
     spelledWatched,
+    typedefWatched,
     pastedFunctions: [...pasted].sort(compare),
+    pastedFrom: sortedRecord(pastedFrom, (set) => [...set].sort(compare)),
+    generatorWords,
     callableHeaders: sortedRecord(callableHeaders, (set) => [...set].sort(compare)),
     includes: sortedRecord(includes, (set) => [...set].sort(compare)),
     openHeaders: [...openHeaders].sort(compare),

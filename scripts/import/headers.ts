@@ -102,6 +102,30 @@ export function vanishingConstants(facts: readonly HeaderFacts[]): Map<string, n
 }
 
 /**
+ * The functions only generator macros make (no prototype or macro of any kernel names them:
+ * `SetPageError`, from `PAGEFLAG(Error, …)` up to 6.1), with the kernels that make them, where
+ * some do not. A kernel whose headers still pass a generator call one of the words that made
+ * the name counts as making it: the generator may be one the reader does not follow.
+ */
+export function pastedCallables(facts: readonly HeaderFacts[], callables: ReadonlyMap<string, number>): Map<string, number> {
+  const all = (1 << facts.length) - 1;
+  const masks = new Map<string, number>();
+  facts.forEach((fact, i) => {
+    for (const name of fact.pastedFunctions) if (!callables.has(name)) masks.set(name, (masks.get(name) ?? 0) | (1 << i));
+  });
+  for (const [name, mask] of masks) {
+    const words = new Set(facts.flatMap((fact) => fact.pastedFrom[name] ?? []));
+    let widened = mask;
+    facts.forEach((fact, i) => {
+      if ((mask & (1 << i)) === 0 && (words.size === 0 || [...words].some((word) => fact.generatorWords.has(word)))) widened |= 1 << i;
+    });
+    if (widened === all) masks.delete(name);
+    else masks.set(name, widened);
+  }
+  return masks;
+}
+
+/**
  * The watched older functions (see olderFunctions.ts) that no kernel's headers spell or make
  * by token pasting: undeclared on every one of them.
  */
@@ -215,8 +239,9 @@ export function headersFile(
       objectLikeCalls: objectLikeCalls(facts, isCallable),
       declaredIn,
       constants: packNameMasks(vanishingConstants(facts)),
+      pastedCallables: packNameMasks(pastedCallables(facts, callables)),
       retiredFunctions: retiredFunctions(facts, olderFunctions),
-      retiredTypedefs: spelledByNone(facts, olderTypedefs),
+      retiredTypedefs: [...olderTypedefs].filter((name) => !facts.some((fact) => fact.typedefWatched.has(name))).sort(),
     },
     aliases: { schema: SCHEMA_VERSION, images, aliases: sortFacts(aliases) },
   };

@@ -2,7 +2,7 @@
 // the folders the user named (the workspace, for the CLI).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createIncludeResolver, extraCflagsFolder, HeaderTexts, kbuildFlags, outsideKernelNames } from '../core/c/includes';
+import { computedForcedIncludes, computedIncludeFolderHas, createIncludeResolver, extraCflagsFolder, HeaderTexts, kbuildFlags, outsideKernelNames } from '../core/c/includes';
 import { countedCache } from '../core/countedCache';
 import type { BuildContext } from '../core/check/checker';
 import type { IncludeResolver } from '../core/c/preprocessor';
@@ -179,6 +179,15 @@ export function includeContexts(roots: readonly string[], workspace?: WorkspaceT
     const key = flags.includeDirs.join('\n');
     let resolveInclude = resolvers.get(key);
     if (!resolveInclude) resolvers.set(key, (resolveInclude = createIncludeResolver(roots, readTextFile, flags.includeDirs, findInWorkspace, kernelHeader, texts)));
-    return { resolveInclude, forcedIncludes: flags.forcedIncludes, defines: flags.defines, unreadFlags: flags.unread, namesCStandard: flags.namesStandard, extraCflagsFolder: extraCflagsFolder(read, flags) };
+    const computedFolderHas = workspace && computedIncludeFolderHas(flags, (spec) => workspace.pathsEndingWith(spec));
+    return {
+      resolveInclude,
+      forcedIncludes: workspace ? [...flags.forcedIncludes, ...computedForcedIncludes(flags, file, (spec) => workspace.pathsEndingWith(spec))] : flags.forcedIncludes,
+      defines: flags.defines,
+      unreadFlags: flags.unread,
+      namesCStandard: flags.namesStandard,
+      extraCflagsFolder: extraCflagsFolder(read, flags),
+      ...(computedFolderHas ? { computedIncludeFolderHas: computedFolderHas } : {}),
+    };
   };
 }

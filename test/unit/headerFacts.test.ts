@@ -353,4 +353,39 @@ describe('scanKernelHeaders: names of older kernels', () => {
       rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it('finds which watched names the headers may make a type of for a module build: not under #ifndef __KERNEL__ or a config the kernel turns off, nor in a macro body that only uses them', async () => {
+    const cParser = await loadCParser(wasmLocation());
+    const root = mkdtempSync(join(tmpdir(), 'kernel-compat-watched-'));
+    try {
+      mkdirSync(join(root, 'common', 'include', 'uapi', 'linux'), { recursive: true });
+      mkdirSync(join(root, 'amd64', 'include'), { recursive: true });
+      // Shaped like 5.10's uapi/sound/asound.h and uapi/asm-generic/socket.h, which spell time_t
+      // only where a module never compiles it: gcc-10 says "unknown type name 'time_t'" there.
+      writeFileSync(
+        join(root, 'common', 'include', 'uapi', 'linux', 'demo.h'),
+        [
+          '#ifndef __KERNEL__',
+          'typedef struct { unsigned char pad[sizeof(time_t) - sizeof(int)]; } __time_pad;',
+          '#endif',
+          '#define SO_DEMO (sizeof(time_t) == sizeof(long) ? \\',
+          '\t1 : sizeof(suseconds_t))',
+          '#ifdef CONFIG_NEVER_SET',
+          'typedef long old_clock_t;',
+          '#endif',
+          '#define DEMO_TYPEDEF(n) typedef int n##_t; typedef n##_t request_fn_proc',
+          '#define mm_segment_t unsigned long',
+          'extern make_request_fn *demo_fn;',
+          '',
+        ].join('\n'),
+      );
+      const watched = new Set(['time_t', 'suseconds_t', 'old_clock_t', 'request_fn_proc', 'mm_segment_t', 'make_request_fn', 'blk_qc_t']);
+      const scanned = await scanKernelHeaders([join(root, 'common'), join(root, 'amd64')], cParser, undefined, { versionCode: 0x50a00, config: () => undefined }, watched);
+      // A typedef under a config the kernel turns off is not made for its modules either.
+      assert.deepEqual([...scanned.typedefWatched].sort(), ['make_request_fn', 'mm_segment_t', 'request_fn_proc']);
+      assert.deepEqual([...scanned.spelledWatched].sort(), [...watched].filter((name) => name !== 'blk_qc_t').sort());
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

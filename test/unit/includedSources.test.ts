@@ -58,4 +58,20 @@ describe('.c files included by other .c files', () => {
     // Same name elsewhere: not the file main.c includes.
     assert.equal(sources.includerOf('/t/a/b/c/near.c'), undefined);
   });
+
+  it("finds an includer in a folder beside the file's (wireguard's zinc/chacha20/chacha20.c includes \"../selftest/chacha20.c\")", () => {
+    const texts = new Map([
+      ['/z/chacha20/chacha20.c', '#include <linux/vmalloc.h>\n#include "../selftest/chacha20.c"\n'],
+      ['/z/selftest/chacha20.c', 'static bool chacha20_selftest(void) { return vzalloc(1) != NULL; }\n'],
+      ['/z/selftest/run.h', ''],
+      ['/z/selftest/lonely.c', ''],
+    ]);
+    const list = (dir: string) => {
+      const below = [...texts.keys()].filter((path) => path.startsWith(`${dir}/`)).map((path) => path.slice(dir.length + 1).split('/')[0]);
+      return [...new Set(below)];
+    };
+    const sources = new IncludedSources(list, (path) => texts.get(path));
+    assert.equal(sources.includerOf('/z/selftest/chacha20.c'), '/z/chacha20/chacha20.c');
+    assert.equal(sources.includerOf('/z/selftest/lonely.c'), undefined);
+  });
 });

@@ -99,6 +99,12 @@ describe('kbuildFlags: -D and -U', () => {
     // The folder's own Kbuild, read anyway; a flag variable, read from its own assignments.
     assert.equal(unread('include $(src)/Kbuild'), false);
     assert.equal(unread('ccflags-y += $(EXTRA_CFLAGS)'), false);
+    // A folder or forced header whose path make computes from a variable the reader does not
+    // know (wireguard's kbuild-dir, set under `ifeq ($(shell …))`): its tail is kept.
+    const computed = flagsOf(['obj-m := drv.o', 'ifeq ($(wildcard $(srctree)/include/crypto/utils.h),)', 'ccflags-y += -I$(kbuild-dir)/compat/crypto/utils/include/', 'endif', 'ccflags-y += -include $(kbuild-dir)/compat/compat.h']);
+    assert.deepEqual(computed.computedIncludeTails, ['/compat/crypto/utils/include']);
+    assert.deepEqual(computed.computedForcedIncludeTails, ['/compat/compat.h']);
+    assert.equal(computed.unread, true);
     // Debian's hardening options are code generation and warnings; its CPPFLAGS define macros.
     assert.equal(unread('EXTRA_CFLAGS += $(shell DEB_BUILD_MAINT_OPTIONS=hardening=-stackprotector dpkg-buildflags --get CFLAGS)'), false);
     assert.equal(unread('ccflags-y += $(shell dpkg-buildflags --get CPPFLAGS)'), true);

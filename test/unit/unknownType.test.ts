@@ -108,7 +108,7 @@ describe('unknown-type', () => {
   it("warns on every Debian kernel for an older kernel's typedef no Debian header spells (make_request_fn, gone in 5.9)", () => {
     const text = ['#include <linux/module.h>', '#include <linux/blkdev.h>', '', 'static make_request_fn *demo_orig;', ''].join('\n');
     assert.deepEqual(rows(text, '5.10,6.1,7.3'), [
-      'warning 4:8-23 [5.10,6.1,7.3] `make_request_fn` is a type no kernel header of 5.10–7.3 defines, so the declaration does not compile there (gcc: unknown type name); older kernels declared functions with it, and no kernel with header data spells it',
+      'warning 4:8-23 [5.10,6.1,7.3] `make_request_fn` is a type no kernel header of 5.10–7.3 defines, so the declaration does not compile there (gcc: unknown type name); older kernels declared functions with it, and no kernel with header data makes it a type',
     ]);
   });
 
@@ -118,7 +118,7 @@ describe('unknown-type', () => {
     const text = ['#include <linux/module.h>', '#include <linux/blkdev.h>', '#include "eio.h"', '', 'static make_request_fn *demo_orig;', ''].join('\n');
     const withHeader = (header: string) => rows(text, '6.1', { resolveInclude: createIncludeResolver(['/ws'], (path) => (path === '/ws/eio.h' ? header : undefined)) });
     assert.deepEqual(withHeader('struct cache_c {\n\tmake_request_fn *origmfn; /* make_request_fn */\n};\n'), [
-      'warning 5:8-23 [6.1] `make_request_fn` is a type no kernel header of 6.1 defines, so the declaration does not compile there (gcc: unknown type name); older kernels declared functions with it, and no kernel with header data spells it',
+      'warning 5:8-23 [6.1] `make_request_fn` is a type no kernel header of 6.1 defines, so the declaration does not compile there (gcc: unknown type name); older kernels declared functions with it, and no kernel with header data makes it a type',
     ]);
     assert.deepEqual(withHeader('typedef void (make_request_fn)(struct request_queue *, struct bio *);\n'), []);
     assert.deepEqual(withHeader('DEMO_FN_TYPE(make_request_fn);\n'), []);
@@ -190,8 +190,8 @@ describe('unknown-type data', () => {
     }
   });
 
-  it("keeps the older kernels' typedefs no kernel with header data spells", () => {
-    const facts = (spelled: string[]) => headerFacts({ spelledWatched: new Set(spelled) });
+  it("keeps the older kernels' typedefs no kernel with header data makes a type of", () => {
+    const facts = (typed: string[]) => headerFacts({ typedefWatched: new Set(typed) });
     const { names } = headersFile([0, 1], [facts(['gfp_t']), facts(['gfp_t', 'mm_segment_t'])], { olderTypedefs: new Set(['make_request_fn', 'gfp_t', 'mm_segment_t']) });
     assert.deepEqual(names.retiredTypedefs, ['make_request_fn']);
   });

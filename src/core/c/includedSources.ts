@@ -2,8 +2,9 @@
 // the end of i915_scatterlist.c, a driver's `#include "compat.c"`) is compiled as part of its
 // includer, after the includer's headers, macros and types: alone it is no translation unit,
 // and what it seems to lack there (a struct its includer's headers define, a helper its
-// includer declares) proves nothing. Includers are looked for in the file's folder and the
-// folders just above it, where such includes point from.
+// includer declares) proves nothing. Includers are looked for in the file's folder, the
+// folders just above it and the folders beside it, where such includes point from (wireguard's
+// zinc/chacha20/chacha20.c includes "../selftest/chacha20.c").
 import { dirname, join, resolve } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import type { TextReader } from './includes';
@@ -80,10 +81,13 @@ export class IncludedSources {
     private readonly read: TextReader,
   ) {}
 
-  /** The .c file that includes `file`, when one in its folder or the folders above does. */
+  /** The .c file that includes `file`, when one in its folder, the folders above or those beside it does. */
   includerOf(file: string): string | undefined {
     const target = resolve(file);
-    for (const folder of includerFolders(target)) {
+    const own = dirname(target);
+    const parent = dirname(own);
+    const besides = parent === own ? [] : this.list(parent).map((name) => join(parent, name)).filter((folder) => folder !== own && !/\.\w+$/.test(folder));
+    for (const folder of [...includerFolders(target), ...besides]) {
       const includer = this.includersIn(folder).get(target);
       if (includer !== undefined && includer !== target) return includer;
     }

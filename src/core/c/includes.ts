@@ -173,6 +173,37 @@ export function extraCflagsFolder(read: TextReader, flags: Pick<BuildFlags, 'inc
   };
 }
 
+/**
+ * Whether a `-I` folder the build computes in a way the reader does not follow (see
+ * BuildFlags.computedIncludeTails) may give the header: some workspace file has its path under a
+ * folder ending so. Undefined where the build has no such folders.
+ */
+export function computedIncludeFolderHas(flags: Pick<BuildFlags, 'computedIncludeTails'>, pathsEndingWith: (spec: string) => readonly string[]): ((spec: string) => boolean) | undefined {
+  const tails = flags.computedIncludeTails;
+  if (tails.length === 0) return undefined;
+  return (spec) => pathsEndingWith(spec).some((path) => tails.some((tail) => path.endsWith(`${tail}/${spec}`)));
+}
+
+/**
+ * The workspace headers that the `-include` flags whose paths the build computes most likely
+ * name (see BuildFlags.computedForcedIncludeTails): for each, the workspace file ending so that
+ * is nearest to the file compiled. wireguard's compat layer, `-include
+ * $(kbuild-dir)/compat/compat.h`, defines the names newer kernels renamed (`#define blake2s_ctx
+ * blake2s_state`); left unread, every use of them looked like the kernel's.
+ */
+export function computedForcedIncludes(flags: Pick<BuildFlags, 'computedForcedIncludeTails'>, file: string, pathsEndingWith: (spec: string) => readonly string[]): string[] {
+  const found: string[] = [];
+  for (const tail of flags.computedForcedIncludeTails) {
+    const spec = tail.replace(/^\/+/, '');
+    if (spec === '') continue;
+    const nearest = pathsEndingWith(spec)
+      .filter((path) => path.endsWith(`/${spec}`))
+      .sort((a, b) => sharedPrefix(b, file) - sharedPrefix(a, file) || (a < b ? -1 : 1))[0];
+    if (nearest !== undefined && !found.includes(nearest)) found.push(nearest);
+  }
+  return found;
+}
+
 function sharedPrefix(a: string, b: string): number {
   let n = 0;
   while (n < a.length && n < b.length && a[n] === b[n]) n++;
@@ -199,6 +230,14 @@ export interface BuildFlags {
    * `-D`/`-U` flags carry `untilVersion` for the same reason.
    */
   ignoredIncludeDirs: string[];
+  /**
+   * What follows the last make call in each `-I` folder the reader could not expand (`/compat/crypto/utils/include`
+   * of wireguard's `-I$(kbuild-dir)/compat/crypto/utils/include`, set under `ifeq ($(wildcard …),)`):
+   * a workspace folder ending so may give a header the kernel lacks. '' where nothing follows.
+   */
+  computedIncludeTails: string[];
+  /** The same for `-include` headers (`-include $(kbuild-dir)/compat/compat.h`): '/compat/compat.h'. */
+  computedForcedIncludeTails: string[];
 }
 
 /** The first LINUX_VERSION_CODE whose Kbuild no longer reads EXTRA_CFLAGS (6.15). */
@@ -306,7 +345,7 @@ function inTree(value: string, kernelTree: string | undefined): string {
  * (drivers/usb/gadget/function: `-I$(srctree)/drivers/usb/gadget/` for u_f.h).
  */
 export function kbuildFlags(file: string, roots: readonly string[], read: TextReader, kernelTree?: string): BuildFlags {
-  const flags: BuildFlags = { forcedIncludes: [], includeDirs: [], defines: [], unread: false, namesStandard: false, ignoredIncludeDirs: [] };
+  const flags: BuildFlags = { forcedIncludes: [], includeDirs: [], defines: [], unread: false, namesStandard: false, ignoredIncludeDirs: [], computedIncludeTails: [], computedForcedIncludeTails: [] };
   const object = file.replace(/^.*\//, '').replace(/\.[ch]$/, '');
   const extraCflags: ExtraCflagsReading = { dirs: new Set(), otherDirs: new Set(), folded: false, unreadElsewhere: false };
   for (const folder of foldersUpTo(dirname(file), rootOf(file, roots))) {
@@ -401,7 +440,12 @@ function readFlagAssignment(assignment: RegExpExecArray, { folder, object, kerne
   for (const { computed, ...macro } of macroFlags(value)) flags.defines.push({ ...macro, certain: certain && !computed, ...(viaExtraCflags ? { untilVersion: EXTRA_CFLAGS_IGNORED_FROM } : {}) });
   for (const flag of value.matchAll(/(-include|-I)\s*(\S+)/g)) {
     const path = flag[2];
-    if (path.includes('$')) continue;
+    if (path.includes('$')) {
+      const tail = path.slice(Math.max(path.lastIndexOf(')'), path.lastIndexOf('}')) + 1).replace(/\/+$/, '');
+      const tails = flag[1] === '-I' ? flags.computedIncludeTails : flags.computedForcedIncludeTails;
+      if (!tails.includes(tail)) tails.push(tail);
+      continue;
+    }
     const absolute = resolve(folder, path);
     const list = flag[1] === '-include' ? flags.forcedIncludes : flags.includeDirs;
     if (!list.includes(absolute)) list.push(absolute);

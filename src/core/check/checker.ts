@@ -19,6 +19,7 @@ import { macroBodyCalls } from '../c/macroBodyCalls';
 import { uncompiledShims } from './uncompiledShims';
 import { decidableKernelNames, preprocessDecidingKernelNames } from './kernelNameDecisions';
 import { typedefCandidates } from './typedefCandidates';
+import { driverMayPaste } from '../c/pastedCallNames';
 import { unknownTypeFindings } from '../rules/unknownType';
 import { forLoopDeclarationFindings } from '../rules/forLoopDeclaration';
 import { extraCflagsFindings } from '../rules/extraCflags';
@@ -75,7 +76,7 @@ export interface CheckResult {
 }
 
 /** The flags a driver's build adds to a file (see kbuildFlags), as the CLI and the extension find them. */
-export type BuildContext = Required<Pick<CheckOptions, 'resolveInclude' | 'forcedIncludes' | 'defines' | 'unreadFlags' | 'namesCStandard'>> & Pick<CheckOptions, 'extraCflagsFolder'>;
+export type BuildContext = Required<Pick<CheckOptions, 'resolveInclude' | 'forcedIncludes' | 'defines' | 'unreadFlags' | 'namesCStandard'>> & Pick<CheckOptions, 'extraCflagsFolder' | 'computedIncludeFolderHas'>;
 
 /** The line `check` and the extension's log give for kernels a file refuses with #error. */
 export function describeStop(db: KernelDatabase, stopped: readonly number[], targets: readonly number[]): string {
@@ -93,6 +94,11 @@ export interface CheckOptions {
   defines?: readonly CommandLineMacro[];
   /** The build may pass flags its files do not show (BuildFlags.unread): then any macro may be defined. */
   unreadFlags?: boolean;
+  /**
+   * Whether an `-I` folder the build computes in a way its files do not show may give an
+   * `#include <…>` (includes.ts computedIncludeFolderHas): then a kernel lacking the header is no proof the build stops.
+   */
+  computedIncludeFolderHas?: (spec: string) => boolean;
   /** The module's make files name a C standard of their own (see kbuildFlags): not the kernel's default one. */
   namesCStandard?: boolean;
   /** Where an include is found only through EXTRA_CFLAGS' -I folders (see kbuildFlags), which Kbuild ignores from 6.15. */
@@ -570,6 +576,7 @@ export class Checker {
       return own;
     };
     const { masked, isDirectiveLine, sites } = code;
+    let mayPaste: ((name: string) => boolean) | undefined;
     // Asked for every call that passes one of the driver's macros: each is looked up once.
     const listMacros = new Map<string, boolean>();
     const standsForSeveral = (macro: string) => {
@@ -582,7 +589,7 @@ export class Checker {
       ...missingHeaderFindings(context, {
         includes,
         compiled,
-        providedByWorkspace: (include) => options.resolveInclude?.(include.name, false, options.fileName) !== undefined,
+        providedByWorkspace: (include) => options.resolveInclude?.(include.name, false, options.fileName) !== undefined || options.computedIncludeFolderHas?.(include.name) === true,
       }),
       ...missingFunctionFindings(context, {
         sites: inFileOrder([...sites, ...assignedFunctionSites(union.usages, masked, (name) => this.isKernelCallable(name) && !definedByDriver(name))]),
@@ -592,6 +599,8 @@ export class Checker {
         compiled,
         leftOut,
         definedByDriver,
+        // Read only when a call names a function only generators make: most files have none.
+        driverMayPaste: (name: string) => (mayPaste ??= driverMayPaste([text, ...pre.headers.map((header) => header.text)]))(name),
         includeClosure,
         blockAfter: (site: CallSite) => blockAfterCall(masked, file.lineStartIndices, site),
         macroSites: macroBodyCalls(text, masked, isDirectiveLine, (name) => this.isKernelCallable(name) && !definedByDriver(name), options.macroExpandingSource).map(({ site, macro, defineLine, expansions, redefinitions, expandedIn }) => ({

@@ -61,6 +61,7 @@ export class HeaderIndex {
   private namesFile?: HeaderNamesFile;
   private callableMasks?: NameMaskTable;
   private constantMasks?: NameMaskTable;
+  private pastedMasks?: NameMaskTable;
   private objectLikeNames?: ReadonlySet<string>;
   private retiredNames?: ReadonlySet<string>;
   private typedefMasks?: ReadonlyMap<string, number>;
@@ -85,6 +86,10 @@ export class HeaderIndex {
     return (this.callableMasks ??= new NameMaskTable(this.names.callables));
   }
 
+  private get pasted(): NameMaskTable {
+    return (this.pastedMasks ??= new NameMaskTable(this.names.pastedCallables ?? { names: '', masks: [] }));
+  }
+
   private get constants(): NameMaskTable {
     return (this.constantMasks ??= new NameMaskTable(this.names.constants ?? { names: '', masks: [] }));
   }
@@ -104,6 +109,7 @@ export class HeaderIndex {
   loadTables(): void {
     void this.callables;
     void this.constants;
+    void this.pasted;
     void this.graph;
     void this.declarations;
   }
@@ -130,13 +136,14 @@ export class HeaderIndex {
   /**
    * Whether the image's headers declare `name` as a function or a macro, for the names whose
    * declaration changes between the kernels with header data, and for older kernels' functions
-   * none of them declares (see isRetiredFunction); true for others (every one of them declares
+   * none of them declares (see isRetiredFunction), and for the functions only generator macros
+   * make (see isPastedCallable); true for others (every one of them declares
    * it, or none does); undefined without header data.
    */
   declares(name: string, image: number): boolean | undefined {
     const bit = this.bits.get(image);
     if (bit === undefined) return undefined;
-    const mask = this.callables.get(name);
+    const mask = this.callables.get(name) ?? this.pasted.get(name);
     if (mask === undefined) return !this.isRetiredFunction(name);
     return (mask & bit) !== 0;
   }
@@ -223,6 +230,15 @@ export class HeaderIndex {
       this.typedefMasks = masks;
     }
     return this.typedefMasks;
+  }
+
+  /**
+   * Whether `name` is a function only the kernels' generator macros make, some kernels and not
+   * others (see HeaderNamesFile.pastedCallables): the kernel's where the driver pastes nothing
+   * that could make it.
+   */
+  isPastedCallable(name: string): boolean {
+    return this.pasted.get(name) !== undefined;
   }
 
   /** Whether some kernels with header data declare `name` and others do not: a kernel API that came or went. */

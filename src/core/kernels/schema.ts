@@ -194,6 +194,13 @@ export interface HeaderNamesFile {
    */
   callables: NameMasks;
   /**
+   * The functions only generator macros make (`SetPageError`, pasted by `PAGEFLAG(Error, …)` up
+   * to 6.1) -> mask of the kernels that make them, where some do not. Kept apart from
+   * `callables`: a driver may paste the same name itself, which a check asks of the driver's
+   * files first. Optional: older data has none.
+   */
+  pastedCallables?: NameMasks;
+  /**
    * The ways a name can be called (`#define class_create(2)` for a function-like macro of 2
    * parameters, `, ...` when variadic; else a function's prototype) -> mask of the kernels
    * where it can be called so, for the names whose ways differ between the kernels that declare

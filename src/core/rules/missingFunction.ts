@@ -76,6 +76,11 @@ export interface MissingFunctionInput {
   leftOut?: (slot: number, site: CallSite) => boolean;
   /** Whether the driver defines or declares the name (the file, its macros, its other files). */
   definedByDriver: (name: string) => boolean;
+  /**
+   * Whether the driver may make the name by token pasting (pastedCallNames.ts). Names only the
+   * kernel's generator macros make are judged only where this is given and says no.
+   */
+  driverMayPaste?: (name: string) => boolean;
   /** The kernel headers the file's build may read on the target in `slot`; undefined when not known. */
   includeClosure?: (slot: number) => ReadonlySet<string> | undefined;
   /**
@@ -110,7 +115,11 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
   const known = new Map<string, boolean>();
   const isCandidate = (name: string) => {
     let candidate = known.get(name);
-    if (candidate === undefined) known.set(name, (candidate = (headers.isKernelCallable(name) || headers.knowsDeclaringHeaders(name) || headers.isRetiredFunction(name)) && !isCompilerProvidedName(name) && !input.definedByDriver(name)));
+    if (candidate === undefined) {
+      const kernels = headers.isKernelCallable(name) || headers.knowsDeclaringHeaders(name) || headers.isRetiredFunction(name);
+      const pasted = !kernels && headers.isPastedCallable(name) && input.driverMayPaste !== undefined && !input.driverMayPaste(name);
+      known.set(name, (candidate = (kernels || pasted) && !isCompilerProvidedName(name) && !input.definedByDriver(name)));
+    }
     return candidate;
   };
   // A kernel that declares the name only in headers the file's build never reads: gcc sees no declaration either.

@@ -48,7 +48,7 @@ export function unknownTypeFindings(context: RuleContext, input: UnknownTypeInpu
       having.length > 0
         ? `; ${describeImages(context.db.images, having, context.targets)} define${having.length === 1 ? 's' : ''} it in ${where.map((header) => `<${header}>`).join(', ')}`
         : headers.isRetiredTypedef(use.name)
-          ? '; older kernels declared functions with it, and no kernel with header data spells it'
+          ? '; older kernels declared functions with it, and no kernel with header data makes it a type'
           : '';
     findings.push({
       code: unknownTypeRule.code,
