@@ -17,7 +17,7 @@ import { scanKernelHeaders, spelledWords, X86_SEARCH_FOLDERS, type HeaderFacts }
 import { headersFile, headersFileBytes, typedefsFile, typedefsLacking } from './import/headers';
 import { importUbuntuTypes, readUbuntuImages, UBUNTU_SOURCE_NOTE } from './import/ubuntu';
 import { droppedGlobalFunctions } from './import/olderFunctions';
-import { olderTypedefNames } from './import/olderTypedefs';
+import { olderStructTags, olderTypedefNames } from './import/olderTypedefs';
 import { DatabaseWriter } from './import/writer';
 
 export { readStatusSection } from './import/ubuntu';
@@ -80,7 +80,9 @@ export async function buildDatabase(options: BuildOptions): Promise<BuildSummary
   const olderFunctions = droppedGlobalFunctions(options.source, ubuntu.images);
   // And the typedefs their functions were declared with: those none spells are types a driver can no longer name.
   const olderTypedefs = olderTypedefNames(options.source, ubuntu.images);
-  const watched = new Set([...olderFunctions, ...olderTypedefs]);
+  // And the struct tags their global functions named: those no kernel defines are structs a driver can no longer use whole.
+  const olderStructs = olderStructTags(options.source, ubuntu.images);
+  const watched = new Set([...olderFunctions, ...olderTypedefs, ...olderStructs]);
   const headerImages: number[] = [];
   const facts: HeaderFacts[] = [];
   const factRoots: string[][] = [];
@@ -108,7 +110,7 @@ export async function buildDatabase(options: BuildOptions): Promise<BuildSummary
   if (facts.length > 0) writer.markUnheadered((key) => defined.has(key));
   log('Debian headers: typedefs some kernels lack');
   const unsureTypedefs = new Set(typedefsLacking(facts).flatMap((lacking, i) => [...spelledWords(factRoots[i], lacking)]));
-  const headers = headersFile(headerImages, facts, { olderFunctions, olderTypedefs, unsureTypedefs });
+  const headers = headersFile(headerImages, facts, { olderFunctions, olderTypedefs, olderStructs, unsureTypedefs });
   const bytes = writer.write(options.out, `${UBUNTU_SOURCE_NOTE}; ${DEBIAN_SOURCE_NOTE}`, {
     'headers.json.gz': headersFileBytes(headers.file),
     'header-names.json.gz': headersFileBytes(headers.names),

@@ -48,6 +48,8 @@ export interface HeaderFacts {
   forwardingMacros: Record<string, string>;
   /** Names of object-like macros (`#define strlcpy strscpy`): a call through one compiles as what it names. */
   objectMacros: string[];
+  /** Enumerators in capitals of the enums the module build may compile (`BLK_MQ_F_SHOULD_MERGE`), sorted: constants as the macros are. */
+  enumConstants: string[];
   /**
    * Every name in capitals (`BIO_MAX_PAGES`, `QUEUE_FLAG_NONROT`) the headers' code or
    * directives spell anywhere, under any condition: a name none of them spells is declared by
@@ -69,6 +71,13 @@ export interface HeaderFacts {
    * not compile in a module either.
    */
   typedefWatched: Set<string>;
+  /**
+   * Of the watched names, those the headers may make a struct tag of in a way the definitions
+   * (`definitions`) do not show: spelled by a directive (under any condition), or on a code line
+   * the module build may compile other than right after `struct`, `union` or `enum` (an argument
+   * of a macro that may define the struct). `struct timespec;` alone makes nothing.
+   */
+  tagWatched: Set<string>;
   /** Functions made by token pasting in generator macros (`__PAGEFLAG(Slab, …)` makes PageSlab; pastedNames.ts). */
   pastedFunctions: string[];
   /** Per pasted function, the words of the generator calls that the name holds (`SetPageError`: `Error`, from `PAGEFLAG(Error, error, PF_NO_TAIL)`). */
@@ -861,12 +870,60 @@ function readTypedefWords(compiled: string, everyBranch: string, directiveLines:
   });
 }
 
+/**
+ * The watched words of a header that may make a struct tag otherwise than its definitions show
+ * (HeaderFacts.tagWatched), into `into`: a `#define` of the tag under any condition, another
+ * directive spelling it that the module build may take (`#define __snd_timespec timespec`
+ * counts only where userspace's branch is not left out), other than right after `struct` with
+ * something but a body or the line's end after it (`sizeof(struct timeval)` makes nothing), or a code line the build may compile
+ * where the tag stands as a bare argument or at the line's start (a macro that may define the
+ * struct), not as a declared name (`bool timeval,`, `__user *timespec`) or after `struct`.
+ */
+function readTagWords(compiled: string, everyBranch: string, directiveLines: Uint8Array | undefined, states: Uint8Array | undefined, watched: ReadonlySet<string>, into: Set<string>): void {
+  if (watched.size === 0) return;
+  const compiledLines = compiled.split('\n');
+  everyBranch.split('\n').forEach((line, i) => {
+    if (directiveLines?.[i] || /^\s*#/.test(line)) {
+      const defined = /^\s*#\s*define\s+([A-Za-z_]\w*)/.exec(line)?.[1];
+      if (defined !== undefined && watched.has(defined)) into.add(defined);
+      if (states?.[i] === LineState.Inactive) return;
+      // A macro body naming the struct (`sizeof(struct timeval)`) makes nothing; one that may
+      // define it does (`struct timeval {`, or `struct rusage` at the body's end, before a `{` where it is expanded).
+      for (const match of line.matchAll(WORD)) {
+        if (!watched.has(match[0])) continue;
+        const after = line.slice(match.index! + match[0].length);
+        if (!/\b(?:struct|union|enum)\s+$/.test(line.slice(0, match.index)) || /^\s*(?:\{|\\?\s*$)/.test(after)) into.add(match[0]);
+      }
+      return;
+    }
+    const code = compiledLines[i] ?? '';
+    for (const match of code.matchAll(WORD)) {
+      if (!watched.has(match[0])) continue;
+      const before = code.slice(0, match.index).trimEnd();
+      if (before === '' || before.endsWith('(') || before.endsWith(',')) into.add(match[0]);
+    }
+  });
+}
+
 /** The words in capitals of `uncommented` (see HeaderFacts.spelledConstants), into `into`. */
 function readConstantWords(uncommented: string, into: Set<string>): void {
   for (const match of uncommented.matchAll(CONSTANT_WORD)) into.add(match[0]);
 }
 
 const OBJECT_MACRO = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(?![\w(])/gm;
+
+/** An enum's body: `enum [tag] { … }` with no brace inside. */
+const ENUM_BODY = /\benum\b[\w\s]*\{([^{}]*)\}/g;
+/** An enumerator in capitals at the start of a line of the body, before `=`, `,` or the line's end. */
+const ENUMERATOR = /^[ \t]*([A-Z_][A-Z0-9_]*[A-Z][A-Z0-9_]*)[ \t]*(?:=|,|$)/gm;
+
+/** The enumerators in capitals of the enums in `uncommented`, one per line as kernel headers write them. */
+function readEnumConstants(uncommented: string): string[] {
+  if (!uncommented.includes('enum')) return [];
+  const names: string[] = [];
+  for (const [, body] of uncommented.matchAll(ENUM_BODY)) for (const [, name] of body.matchAll(ENUMERATOR)) names.push(name);
+  return names;
+}
 
 /** Names `#define NAME value` defines without parameters. */
 function readObjectMacros(uncommented: string): string[] {
@@ -1001,9 +1058,11 @@ export async function scanKernelHeaders(
   const compiledShapes = new Map<string, Set<string>>();
   const generatorCalls: (LineStartCall & { header: string })[] = [];
   const objectMacros = new Set<string>();
+  const enumConstants = new Set<string>();
   const spelledConstants = new Set<string>();
   const spelledWatched = new Set<string>();
   const typedefWatched = new Set<string>();
+  const tagWatched = new Set<string>();
   const callableHeaders = new Map<string, Set<string>>();
   const ts = parser.parser;
 
@@ -1022,6 +1081,7 @@ export async function scanKernelHeaders(
     readConstantWords(everyBranch, spelledConstants);
     readWatchedWords(everyBranch, watched, spelledWatched);
     readTypedefWords(uncommented, everyBranch, compiled?.directiveLines, watched, typedefWatched);
+    readTagWords(uncommented, everyBranch, compiled?.directiveLines, compiled?.states, watched, tagWatched);
     for (const line of includeLines(uncommented, compiled?.states)) {
       const reached = includedHeaders(headerTree, line, file.path);
       // A header no search folder has, under an undecided condition (acenv.h's <stdlib.h> under
@@ -1035,6 +1095,7 @@ export async function scanKernelHeaders(
       objectMacros.add(name);
       addTo(callableHeaders, name, file.name);
     }
+    for (const name of readEnumConstants(uncommented)) enumConstants.add(name);
     const fileBodies = macroBodies(uncommented);
     const fileMacros = readMacros(uncommented);
     bodies.push(...fileBodies);
@@ -1133,9 +1194,11 @@ export async function scanKernelHeaders(
     droppingMacros: sortedRecord(new Map([...dropped].filter(([name]) => !functions.has(name))), (mask) => mask),
     forwardingMacros: sortedRecord(forwardingMacros(bodies), (target) => target),
     objectMacros: [...objectMacros].sort(compare),
+    enumConstants: [...enumConstants].sort(compare),
     spelledConstants,
     spelledWatched,
     typedefWatched,
+    tagWatched,
     pastedFunctions: [...pasted].sort(compare),
     pastedFrom: sortedRecord(pastedFrom, (set) => [...set].sort(compare)),
     generatorWords,

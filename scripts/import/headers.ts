@@ -83,7 +83,7 @@ export function reshapedCalls(
 
 /**
  * The kernels' constants that some of them do not spell at all: each name in capitals some
- * kernel defines as an object-like macro -> mask of the kernels whose headers spell it. Where
+ * kernel defines as an object-like macro or an enumerator -> mask of the kernels whose headers spell it. Where
  * no header spells it, nothing declares it (no macro, enumerator or variable), which is what
  * `undeclared-constant` asks. Names every kernel spells are left out, and so are config symbols.
  */
@@ -91,7 +91,7 @@ export function vanishingConstants(facts: readonly HeaderFacts[]): Map<string, n
   const all = (1 << facts.length) - 1;
   const constants = new Map<string, number>();
   for (const fact of facts) {
-    for (const name of fact.objectMacros) {
+    for (const name of [...fact.objectMacros, ...fact.enumConstants]) {
       // Config symbols are tested (`IS_ENABLED(CONFIG_X)` pastes them), not used as values.
       if (constants.has(name) || !isMacroStyleName(name) || name.startsWith('CONFIG_')) continue;
       const mask = facts.reduce((spelled, other, i) => (other.spelledConstants.has(name) ? spelled | (1 << i) : spelled), 0);
@@ -157,6 +157,8 @@ export interface OlderNames {
   olderFunctions?: ReadonlySet<string>;
   /** Typedefs of older kernels (olderTypedefs.ts), watched for by every scan. */
   olderTypedefs?: ReadonlySet<string>;
+  /** Struct tags of older kernels' global functions (olderTypedefs.ts olderStructTags), watched for by every scan. */
+  olderStructs?: ReadonlySet<string>;
   /** Typedefs some kernel lacking their definition spells anyway (see typedefsLacking): their definitions are left out. */
   unsureTypedefs?: ReadonlySet<string>;
 }
@@ -165,7 +167,7 @@ export interface OlderNames {
 export function headersFile(
   images: number[],
   facts: HeaderFacts[],
-  { olderFunctions = new Set(), olderTypedefs = new Set(), unsureTypedefs = new Set() }: OlderNames = {},
+  { olderFunctions = new Set(), olderTypedefs = new Set(), olderStructs = new Set(), unsureTypedefs = new Set() }: OlderNames = {},
 ): { file: HeadersFile; names: HeaderNamesFile; aliases: MemberAliasesFile } {
   if (images.length > 30) throw new Error('header masks hold 30 kernels at most');
   const headers = new Map<string, number>();
@@ -242,6 +244,7 @@ export function headersFile(
       pastedCallables: packNameMasks(pastedCallables(facts, callables)),
       retiredFunctions: retiredFunctions(facts, olderFunctions),
       retiredTypedefs: [...olderTypedefs].filter((name) => !facts.some((fact) => fact.typedefWatched.has(name))).sort(),
+      retiredStructs: [...olderStructs].filter((tag) => !facts.some((fact) => fact.tagWatched.has(tag) || Object.prototype.hasOwnProperty.call(fact.definitions, `struct ${tag}`))).sort(),
     },
     aliases: { schema: SCHEMA_VERSION, images, aliases: sortFacts(aliases) },
   };

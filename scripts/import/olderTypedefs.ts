@@ -37,3 +37,22 @@ export function typeWords(prototype: string): string[] {
   }
   return words;
 }
+
+/**
+ * The struct tags the global functions of some of `images` (the amd64 Ubuntu images) name in
+ * their prototypes (`struct timespec` in `void getnstimeofday(struct timespec *ts);`): the
+ * structs older kernels' APIs were written with. The importer keeps those no Debian kernel's
+ * headers define or could make (headers.ts): a driver still declaring one (`struct timespec ts;`,
+ * gone from the kernel's headers in 5.6) does not build on any Debian kernel.
+ */
+export function olderStructTags(depsurfDir: string, images: readonly KernelImage[]): Set<string> {
+  const tags = new Set<string>();
+  const amd64 = new Set(images.filter((image) => image.arch === 'amd64').map((image) => image.label));
+  for (const parsed of readDepsurfFunctions(depsurfDir)) {
+    for (const variant of parsed.variants) {
+      if (variant.proto === null || !variant.collision.endsWith('Global') || !variant.images.some((label) => amd64.has(label))) continue;
+      for (const match of variant.proto.matchAll(/\bstruct\s+([A-Za-z_]\w*)/g)) if (!match[1].startsWith('_')) tags.add(match[1]);
+    }
+  }
+  return tags;
+}

@@ -389,3 +389,38 @@ describe('scanKernelHeaders: names of older kernels', () => {
     }
   });
 });
+
+describe('scanKernelHeaders: struct tags of older kernels', () => {
+  it("finds which watched tags the headers may make otherwise than a definition shows: a directive the build may take or a macro argument, not `struct timespec;` nor a parameter's name", async () => {
+    const cParser = await loadCParser(wasmLocation());
+    const root = mkdtempSync(join(tmpdir(), 'kernel-compat-tags-'));
+    try {
+      mkdirSync(join(root, 'common', 'include', 'linux'), { recursive: true });
+      mkdirSync(join(root, 'amd64', 'include'), { recursive: true });
+      // Shaped like 5.10's linux/syscalls.h and uapi/linux/time.h: `struct timespec` is declared,
+      // defined only for userspace; gcc-10 says "storage size of 'ts' isn't known" in a module.
+      writeFileSync(
+        join(root, 'common', 'include', 'linux', 'demo.h'),
+        [
+          'struct timespec;',
+          'long demo_time(struct timespec __user *tp);',
+          '#ifndef __KERNEL__',
+          'struct timeval { long tv_sec; long tv_usec; };',
+          '#define __demo_timespec timespec',
+          '#endif',
+          'int demo_stamp(bool timeval, struct __kernel_timespec __user *timespec);',
+          'DEMO_DEFINE_STAMP(itimerval);',
+          '#define SIOCGSTAMP ((sizeof(struct timeval)) == 8 ? 1 : 2)',
+          '#define DEMO_OLD_STAMP struct timezone { int tz_minuteswest; }',
+          '#define DEMO_STAMP_TYPE struct rusage',
+          '',
+        ].join('\n'),
+      );
+      const watched = new Set(['timespec', 'timeval', 'itimerval', 'rusage', 'timezone']);
+      const scanned = await scanKernelHeaders([join(root, 'common'), join(root, 'amd64')], cParser, undefined, { versionCode: 0x50a00, config: () => undefined }, watched);
+      assert.deepEqual([...scanned.tagWatched].sort(), ['itimerval', 'rusage', 'timezone']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

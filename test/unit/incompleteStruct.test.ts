@@ -239,6 +239,40 @@ static int lockfs_getlk(struct file *filp, struct file_lock *fl)
     );
   });
 
+  it("warns where no kernel with header data defines an older kernels' struct (timespec, timeval, gone in 5.6), as gcc does: at objects, fields and uses through pointers, not after a failed declaration", () => {
+    // gcc-10 on 5.10 and gcc-14 on 7.3: errors at 6 (field 'when' has incomplete type), 11
+    // (storage size of 'now' isn't known) and 14 (invalid use of undefined type), none at 13 or 19.
+    const text = [
+      '#include <linux/module.h>',
+      '#include <linux/time.h>',
+      '#include <linux/ktime.h>',
+      '',
+      'struct demo_stamp {',
+      '\tstruct timeval when;',
+      '};',
+      '',
+      'static long demo_age(const struct timespec *then)',
+      '{',
+      '\tstruct timespec now;',
+      '',
+      '\tnow.tv_sec = ktime_get_real_seconds();',
+      '\treturn now.tv_sec - then->tv_sec;',
+      '}',
+      '',
+      'static long demo_usec(struct demo_stamp *s)',
+      '{',
+      '\treturn s->when.tv_usec;',
+      '}',
+      '',
+    ].join('\n');
+    const why = "no header there defines it or #defines its name (older kernels' functions were declared with it, and no kernel with header data defines it)";
+    assert.deepEqual(rows(text, '5.10,7.3'), [
+      `warning 6:9-16 [5.10,7.3] \`struct timeval\` is an incomplete type here with the kernel headers of 5.10–7.3: ${why}`,
+      `warning 11:9-17 [5.10,7.3] \`struct timespec\` is an incomplete type here with the kernel headers of 5.10–7.3: ${why}`,
+      `warning 14:28-34 [5.10,7.3] \`struct timespec\` is an incomplete type here with the kernel headers of 5.10–7.3: ${why}`,
+    ]);
+  });
+
   it('warns once per line and struct, at its first use there', () => {
     const findings = check(LOCK_HANDLER(FS_ONLY), '6.12').findings.filter((f) => f.code === 'incomplete-struct');
     assert.equal(findings.length, 1);

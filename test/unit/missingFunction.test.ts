@@ -58,6 +58,12 @@ describe('missing-function', () => {
     // The names declared are the driver's wherever the parse tree loses them (a broken file's
     // definitions nested in an error: i915_cmd_parser.c's own init_hash_table was taken for the kernel's).
     assert.deepEqual(declared, ['alloc_one:3']);
+    // A prototype whose attribute macro ends the line before (rtw88's copy of linux/bitfield.h),
+    // and calls at file scope after a line ending with a call's parenthesis.
+    const text4 = 'extern void __compiletime_error("value doesn\'t fit into mask")\n__field_overflow(void);\nmodule_init(demo_init)\nmodule_exit(demo_exit)\n';
+    const declared4: string[] = [];
+    assert.deepEqual(callSites(maskCode(text4), () => false, (name) => declared4.push(name)).map((site) => site.name), ['__compiletime_error', 'module_init', 'module_exit']);
+    assert.deepEqual(declared4, ['__field_overflow']);
   });
 
   it("warns at a call in the body of the driver's own macro where a target compiles an expansion of it, as gcc does (enhanceio's KPDE_DATA)", () => {

@@ -1,12 +1,13 @@
 // Rule undeclared-constant: a kernel constant that a targeted kernel's headers do not spell at all.
 import * as assert from 'node:assert/strict';
+import { vanishingConstants } from '../../scripts/import/headers';
 import { createChecker } from '../../src/cli/runtime';
 import type { Checker, CheckOptions } from '../../src/core/check/checker';
 import { parseTargets } from '../../src/core/kernels/targets';
 import { constantOccurrences } from '../../src/core/c/constantUses';
 import { maskCode } from '../../src/core/c/statements';
 import { createIncludeResolver } from '../../src/core/c/includes';
-import { bundledDatabase } from './helpers';
+import { bundledDatabase, headerFacts } from './helpers';
 import { hoverAnswer } from '../../src/extension/worker/hoverAnswer';
 
 const db = bundledDatabase();
@@ -65,6 +66,26 @@ describe('undeclared-constant', () => {
       `warning 9:19-32 [6.1,6.12,7.3] ${GONE_BIO}, so the use does not compile there`,
       `warning 16:21-38 [6.12,7.3] ${GONE_QUEUE}`,
       `warning 21:9-22 [6.1,6.12,7.3] ${GONE_BIO}, so the use does not compile there`,
+    ]);
+  });
+
+  it('judges enumerators as it judges macros (BLK_MQ_F_SHOULD_MERGE, gone in 7.2), and not one every kernel spells', () => {
+    // gcc-16 on 7.2 and gcc-14 on 7.3: "8:26: error: 'BLK_MQ_F_SHOULD_MERGE' undeclared"; 6.12 builds it.
+    const text = [
+      '#include <linux/module.h>',
+      '#include <linux/blk-mq.h>',
+      '',
+      'static struct blk_mq_tag_set demo_set;',
+      '',
+      'static void demo_setup(void)',
+      '{',
+      '\tdemo_set.flags = BLK_MQ_F_SHOULD_MERGE;',
+      '\tdemo_set.flags |= BLK_MQ_F_BLOCKING;',
+      '}',
+      '',
+    ].join('\n');
+    assert.deepEqual(rows(text, '6.12,7.2,7.3'), [
+      'warning 8:19-40 [7.2,7.3] `BLK_MQ_F_SHOULD_MERGE` is declared by no kernel header of 7.2–7.3 (no macro, enumerator or variable of that name), so the use does not compile there',
     ]);
   });
 
@@ -189,5 +210,15 @@ describe('undeclared-constant', () => {
     const directive = (line: number) => /^\s*#/.test(text.split('\n')[line]);
     const found = constantOccurrences(masked, directive, [0, 13, 67, 80], (name) => name === 'FOO_A');
     assert.deepEqual(found.map((o) => `${o.line}:${o.startColumn}`), ['1:16']);
+  });
+});
+
+describe('undeclared-constant data: enumerators', () => {
+  it('takes enumerators in capitals as constants too (BLK_MQ_F_SHOULD_MERGE, an enumerator up to 6.12, spelled nowhere in 7.2)', () => {
+    const facts = [
+      headerFacts({ enumConstants: ['BLK_MQ_F_SHOULD_MERGE', 'BLK_MQ_F_BLOCKING'], spelledConstants: new Set(['BLK_MQ_F_SHOULD_MERGE', 'BLK_MQ_F_BLOCKING']) }),
+      headerFacts({ enumConstants: ['BLK_MQ_F_BLOCKING'], spelledConstants: new Set(['BLK_MQ_F_BLOCKING']) }),
+    ];
+    assert.deepEqual([...vanishingConstants(facts)], [['BLK_MQ_F_SHOULD_MERGE', 0b01]]);
   });
 });

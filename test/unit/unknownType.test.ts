@@ -8,7 +8,7 @@ import { typedefUses } from '../../src/core/c/typedefUses';
 import { maskCode } from '../../src/core/c/statements';
 import { lineStarts } from '../../src/core/c/lineIndex';
 import { headersFile, typedefsLacking } from '../../scripts/import/headers';
-import { olderTypedefNames, typeWords } from '../../scripts/import/olderTypedefs';
+import { olderStructTags, olderTypedefNames, typeWords } from '../../scripts/import/olderTypedefs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -188,6 +188,30 @@ describe('unknown-type data', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("reads older kernels' struct tags from their global functions' prototypes on amd64 images", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kernel-compat-tags-'));
+    try {
+      const line = (proto: string | null, collision: string, images: string[]) => JSON.stringify({ name: 'f', variants: [{ proto, inline: 'No', collision, transformation: 'False', images }] });
+      const lines = [
+        line('void getnstimeofday(struct timespec *ts);', 'Unique Global', ['4.4']),
+        line('static int f(struct private_state *s, struct __reserved *r);', 'Unique Static', ['4.4']),
+        line('void g(struct arm_only *a);', 'Unique Global', ['arm64']),
+        line(null, 'Unique Global', ['4.4']),
+      ];
+      writeFileSync(join(dir, 'functions.jsonl.gz'), gzipSync(lines.join('\n') + '\n'));
+      const image = (label: string, arch: string) => ({ label, arch, group: 'version', versionCode: 0 }) as KernelImage;
+      assert.deepEqual([...olderStructTags(dir, [image('4.4', 'amd64'), image('arm64', 'arm64')])], ['timespec']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps the older kernels' struct tags no kernel with header data defines or could make", () => {
+    const facts = (tags: string[], defined: string[]) => headerFacts({ headers: ['linux/demo.h'], tagWatched: new Set(tags), definitions: Object.fromEntries(defined.map((tag) => [`struct ${tag}`, ['linux/demo.h']])) });
+    const { names } = headersFile([0, 1], [facts(['itimerval'], ['timespec64']), facts([], ['rusage'])], { olderStructs: new Set(['timespec', 'timeval', 'itimerval', 'rusage', 'timespec64']) });
+    assert.deepEqual(names.retiredStructs, ['timespec', 'timeval']);
   });
 
   it("keeps the older kernels' typedefs no kernel with header data makes a type of", () => {

@@ -137,12 +137,14 @@ const BEFORE_A_CALL = new Set(['return', 'else', 'case', 'do', 'goto', 'sizeof',
  * Whether the name after `before` (the line's code before it) is declared there, not called:
  * only type words and stars before it (`bool acpi_quirk_skip(void)`, `static struct page
  * *alloc(int n);`), or at file scope nothing before it on a line after a type
- * (`static int\nname(void)`). `codeBefore` is the last character of code on earlier lines.
+ * (`static int\nname(void)`) or after an attribute macro's parentheses (`extern void
+ * __compiletime_error("…")\n__field_overflow(void);`, as bitfield.h has it; the caller asks
+ * only where a parameter list follows). `codeBefore` is the last character of code on earlier lines.
  * Read from the text because the tree may not show it: a macro call with braces before it
  * breaks tree-sitter's reading of the definitions after.
  */
 function isDeclaratorName(before: string, codeBefore: string): boolean {
-  if (before === '') return /[\w*]/.test(codeBefore);
+  if (before === '') return /[\w*)]/.test(codeBefore);
   // A declaration's type words are few: a long line before the name is code.
   if (before.length > 160) return false;
   const words = before.split(/[\s*]+/).filter((word) => word !== '');

@@ -66,6 +66,7 @@ export class HeaderIndex {
   private retiredNames?: ReadonlySet<string>;
   private typedefMasks?: ReadonlyMap<string, number>;
   private retiredTypedefNames?: ReadonlySet<string>;
+  private retiredStructTags?: ReadonlySet<string>;
   private typedefWordPattern?: RegExp;
 
   /** `images`: the kernels with header data, in the files' bit order; the loaders read each file. */
@@ -201,6 +202,15 @@ export class HeaderIndex {
   isRetiredTypedef(name: string): boolean {
     this.retiredTypedefNames ??= new Set(this.names.retiredTypedefs ?? []);
     return this.retiredTypedefNames.has(name);
+  }
+
+  /**
+   * Whether `tag` is a struct older kernels' functions were declared with that no kernel with
+   * header data defines or could make: `timespec`, `timeval`, gone from the headers in 5.6.
+   */
+  isRetiredStruct(tag: string): boolean {
+    this.retiredStructTags ??= new Set(this.names.retiredStructs ?? []);
+    return this.retiredStructTags.has(tag);
   }
 
   /** The headers that define the typedef `name` on the image; [] when none does. */

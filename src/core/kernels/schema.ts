@@ -235,11 +235,18 @@ export interface HeaderNamesFile {
   retiredFunctions?: string[];
   /**
    * Typedefs older kernels declared their functions with (a type's word in a prototype of some
-   * Ubuntu image's BTF) that none of those kernels' headers spell at all, sorted:
-   * `make_request_fn`, `request_fn_proc`. A declaration of that type does not compile on any of
-   * them. Optional: older data has none.
+   * Ubuntu image's BTF) that none of those kernels' headers make a type of for a module, sorted:
+   * `make_request_fn`, `request_fn_proc`, `time_t`. A declaration of that type does not compile
+   * on any of them. Optional: older data has none.
    */
   retiredTypedefs?: string[];
+  /**
+   * Struct tags older kernels' global functions named in their prototypes that none of those
+   * kernels' headers define, nor could make some other way (a macro's argument, a directive),
+   * sorted: `timespec`, `timeval`. A use of one as a complete type does not compile on any of
+   * them. Optional: older data has none.
+   */
+  retiredStructs?: string[];
 }
 
 /**

@@ -141,12 +141,15 @@ function incompleteTargets(context: RuleContext, input: IncompleteStructInput): 
  * another kernel with header data does: the struct is new (`struct platform_profile_ops`,
  * 6.14), gone, or its name was only a `#define` for another struct (`#define spi_master
  * spi_controller`, up to 6.11). gcc knows it only by name there, whatever the file includes.
- * A struct that no header of any kernel defines (`struct mnt_idmap`, in a .c file) is not
+ * So is an older kernels' struct that no kernel with header data defines or could make
+ * (`struct timespec`, gone in 5.6; HeaderIndex.isRetiredStruct). Another struct that no header
+ * of any kernel defines (`struct mnt_idmap`, in a .c file) is not
  * judged: the data cannot tell it from one its headers make in a way they do not read.
  */
 function isGoneFromHeaders(db: KernelDatabase, key: string, image: number): boolean {
   const { kind, name } = refOf(key);
   if (db.renames(name, image)) return false;
+  if (kind === 'struct' && db.headers().isRetiredStruct(name)) return true;
   return db.images.some((_, other) => other !== image && headerDefinition(db, kind, name, other) !== undefined);
 }
 
@@ -182,6 +185,7 @@ function whyIncomplete(context: RuleContext, aggregate: AggregateRef, defining: 
     const given = headerDefinition(context.db, aggregate.kind, aggregate.name, index);
     if (given) elsewhere = 'renamedTo' in given ? `${image.label}'s headers have \`#define ${aggregate.name} ${given.renamedTo}\`` : `${image.label}'s headers define it in \`<${given.header}>\``;
   });
+  if (!elsewhere && aggregate.kind === 'struct' && context.db.headers().isRetiredStruct(aggregate.name)) elsewhere = "older kernels' functions were declared with it, and no kernel with header data defines it";
   return `no header there defines it or #defines its name${elsewhere ? ` (${elsewhere})` : ''}`;
 }
 
