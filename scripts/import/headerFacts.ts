@@ -854,54 +854,66 @@ function readWatchedWords(uncommented: string, watched: ReadonlySet<string>, int
 }
 
 /**
- * The watched words of a header that may make a type for a module build (HeaderFacts.typedefWatched),
- * into `into`: `compiled` is the header with the lines the build leaves out blanked, `everyBranch`
- * the whole header (comments blanked in both).
+ * Walks a header's lines for the watched-word readers below: each directive line (under any
+ * condition, from `everyBranch`, the whole header) with the name it `#define`s, and each code
+ * line as the module build may compile it (from `compiled`, the header with the lines the build
+ * leaves out blanked). Comments are blanked in both.
  */
-function readTypedefWords(compiled: string, everyBranch: string, directiveLines: Uint8Array | undefined, watched: ReadonlySet<string>, into: Set<string>): void {
-  if (watched.size === 0) return;
+function forEachHeaderLine(
+  compiled: string,
+  everyBranch: string,
+  directiveLines: Uint8Array | undefined,
+  visit: { directive: (line: string, index: number, defined: string | undefined) => void; code: (line: string) => void },
+): void {
   const compiledLines = compiled.split('\n');
   everyBranch.split('\n').forEach((line, i) => {
-    if (directiveLines?.[i] || /^\s*#/.test(line)) {
-      const defined = /^\s*#\s*define\s+([A-Za-z_]\w*)/.exec(line)?.[1];
+    if (directiveLines?.[i] || /^\s*#/.test(line)) visit.directive(line, i, /^\s*#\s*define\s+([A-Za-z_]\w*)/.exec(line)?.[1]);
+    else visit.code(compiledLines[i] ?? '');
+  });
+}
+
+/** The watched words of a header that may make a type for a module build (HeaderFacts.typedefWatched), into `into`. */
+function readTypedefWords(compiled: string, everyBranch: string, directiveLines: Uint8Array | undefined, watched: ReadonlySet<string>, into: Set<string>): void {
+  if (watched.size === 0) return;
+  forEachHeaderLine(compiled, everyBranch, directiveLines, {
+    directive: (line, _index, defined) => {
       if (defined !== undefined && watched.has(defined)) into.add(defined);
       if (/\btypedef\b/.test(line)) readWatchedWords(line, watched, into);
-    } else readWatchedWords(compiledLines[i] ?? '', watched, into);
+    },
+    code: (line) => readWatchedWords(line, watched, into),
   });
 }
 
 /**
  * The watched words of a header that may make a struct tag otherwise than its definitions show
- * (HeaderFacts.tagWatched), into `into`: a `#define` of the tag under any condition, another
- * directive spelling it that the module build may take (`#define __snd_timespec timespec`
- * counts only where userspace's branch is not left out), other than right after `struct` with
- * something but a body or the line's end after it (`sizeof(struct timeval)` makes nothing), or a code line the build may compile
- * where the tag stands as a bare argument or at the line's start (a macro that may define the
- * struct), not as a declared name (`bool timeval,`, `__user *timespec`) or after `struct`.
+ * (HeaderFacts.tagWatched), into `into`:
+ * - a `#define` of the tag, under any condition;
+ * - another directive the module build may take that spells it (`#define __snd_timespec
+ *   timespec` counts only where userspace's branch is not left out), other than right after
+ *   `struct` with something but a body or the line's end after it (`sizeof(struct timeval)`);
+ * - a code line the build may compile where the tag stands as a bare argument or at the line's
+ *   start (a macro that may define the struct), not as a declared name (`bool timeval,`,
+ *   `__user *timespec`) nor after `struct`.
  */
 function readTagWords(compiled: string, everyBranch: string, directiveLines: Uint8Array | undefined, states: Uint8Array | undefined, watched: ReadonlySet<string>, into: Set<string>): void {
   if (watched.size === 0) return;
-  const compiledLines = compiled.split('\n');
-  everyBranch.split('\n').forEach((line, i) => {
-    if (directiveLines?.[i] || /^\s*#/.test(line)) {
-      const defined = /^\s*#\s*define\s+([A-Za-z_]\w*)/.exec(line)?.[1];
+  forEachHeaderLine(compiled, everyBranch, directiveLines, {
+    directive: (line, index, defined) => {
       if (defined !== undefined && watched.has(defined)) into.add(defined);
-      if (states?.[i] === LineState.Inactive) return;
-      // A macro body naming the struct (`sizeof(struct timeval)`) makes nothing; one that may
-      // define it does (`struct timeval {`, or `struct rusage` at the body's end, before a `{` where it is expanded).
+      if (states?.[index] === LineState.Inactive) return;
       for (const match of line.matchAll(WORD)) {
         if (!watched.has(match[0])) continue;
         const after = line.slice(match.index! + match[0].length);
         if (!/\b(?:struct|union|enum)\s+$/.test(line.slice(0, match.index)) || /^\s*(?:\{|\\?\s*$)/.test(after)) into.add(match[0]);
       }
-      return;
-    }
-    const code = compiledLines[i] ?? '';
-    for (const match of code.matchAll(WORD)) {
-      if (!watched.has(match[0])) continue;
-      const before = code.slice(0, match.index).trimEnd();
-      if (before === '' || before.endsWith('(') || before.endsWith(',')) into.add(match[0]);
-    }
+    },
+    code: (line) => {
+      for (const match of line.matchAll(WORD)) {
+        if (!watched.has(match[0])) continue;
+        const before = line.slice(0, match.index).trimEnd();
+        if (before === '' || before.endsWith('(') || before.endsWith(',')) into.add(match[0]);
+      }
+    },
   });
 }
 
