@@ -2,7 +2,8 @@
 // the folders the user named (the workspace, for the CLI).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { computedForcedIncludes, computedIncludeFolderHas, createIncludeResolver, extraCflagsFolder, HeaderTexts, kbuildFlags, outsideKernelNames } from '../core/c/includes';
+import { createIncludeResolver, HeaderTexts, kbuildFlags, outsideKernelNames } from '../core/c/includes';
+import { buildContextOf } from '../core/check/buildContext';
 import { countedCache } from '../core/countedCache';
 import type { BuildContext } from '../core/check/checker';
 import type { IncludeResolver } from '../core/c/preprocessor';
@@ -179,15 +180,6 @@ export function includeContexts(roots: readonly string[], workspace?: WorkspaceT
     const key = flags.includeDirs.join('\n');
     let resolveInclude = resolvers.get(key);
     if (!resolveInclude) resolvers.set(key, (resolveInclude = createIncludeResolver(roots, readTextFile, flags.includeDirs, findInWorkspace, kernelHeader, texts)));
-    const computedFolderHas = workspace && computedIncludeFolderHas(flags, (spec) => workspace.pathsEndingWith(spec));
-    return {
-      resolveInclude,
-      forcedIncludes: workspace ? [...flags.forcedIncludes, ...computedForcedIncludes(flags, file, (spec) => workspace.pathsEndingWith(spec))] : flags.forcedIncludes,
-      defines: flags.defines,
-      unreadFlags: flags.unread,
-      namesCStandard: flags.namesStandard,
-      extraCflagsFolder: extraCflagsFolder(read, flags),
-      ...(computedFolderHas ? { computedIncludeFolderHas: computedFolderHas } : {}),
-    };
+    return buildContextOf(flags, file, resolveInclude, read, workspace && ((spec) => workspace.pathsEndingWith(spec)));
   };
 }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { scanKernelHeaders, type FunctionPrototype, type HeaderFacts } from '../../scripts/import/headerFacts';
 import { packageRoot, wasmLocation } from '../../src/cli/paths';
 import { loadCParser, type CParser } from '../../src/core/c/parser';
@@ -327,100 +327,93 @@ describe('scanKernelHeaders', () => {
   });
 });
 
+/** Scans one header, at `include/<name>` of a kernel tree's common part, for the watched names (no config set). */
+async function scanWatched(name: string, lines: string[], versionCode: number, watched: ReadonlySet<string>): Promise<HeaderFacts> {
+  const cParser = await loadCParser(wasmLocation());
+  const root = mkdtempSync(join(tmpdir(), 'kernel-compat-watched-'));
+  try {
+    mkdirSync(join(root, 'common', 'include', dirname(name)), { recursive: true });
+    mkdirSync(join(root, 'amd64', 'include'), { recursive: true });
+    writeFileSync(join(root, 'common', 'include', name), lines.join('\n'));
+    return await scanKernelHeaders([join(root, 'common'), join(root, 'amd64')], cParser, undefined, { versionCode, config: () => undefined }, watched);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
 describe('scanKernelHeaders: names of older kernels', () => {
   it('finds which watched names the headers spell in code or directives, under any condition, and not in comments alone', async () => {
-    const cParser = await loadCParser(wasmLocation());
-    const root = mkdtempSync(join(tmpdir(), 'kernel-compat-watched-'));
-    try {
-      mkdirSync(join(root, 'common', 'include', 'linux'), { recursive: true });
-      mkdirSync(join(root, 'amd64', 'include'), { recursive: true });
-      writeFileSync(
-        join(root, 'common', 'include', 'linux', 'demo.h'),
-        [
-          '/* do_gettimeofday() is gone: use ktime_get_real_ts64() */',
-          'extern fs_param_type fs_param_is_u32;',
-          '#ifdef CONFIG_NEVER_SET',
-          'void blk_init_queue(void);',
-          '#endif',
-          '#define flush_tlb_mm_range(mm) do { } while (0)',
-          '',
-        ].join('\n'),
-      );
-      const watched = new Set(['do_gettimeofday', 'fs_param_is_u32', 'blk_init_queue', 'flush_tlb_mm_range', 'set_fs']);
-      const scanned = await scanKernelHeaders([join(root, 'common'), join(root, 'amd64')], cParser, undefined, { versionCode: 0x60100, config: () => undefined }, watched);
-      assert.deepEqual([...scanned.spelledWatched].sort(), ['blk_init_queue', 'flush_tlb_mm_range', 'fs_param_is_u32']);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
+    const watched = new Set(['do_gettimeofday', 'fs_param_is_u32', 'blk_init_queue', 'flush_tlb_mm_range', 'set_fs']);
+    const scanned = await scanWatched(
+      'linux/demo.h',
+      [
+        '/* do_gettimeofday() is gone: use ktime_get_real_ts64() */',
+        'extern fs_param_type fs_param_is_u32;',
+        '#ifdef CONFIG_NEVER_SET',
+        'void blk_init_queue(void);',
+        '#endif',
+        '#define flush_tlb_mm_range(mm) do { } while (0)',
+        '',
+      ],
+      0x60100,
+      watched,
+    );
+    assert.deepEqual([...scanned.spelledWatched].sort(), ['blk_init_queue', 'flush_tlb_mm_range', 'fs_param_is_u32']);
   });
 
   it('finds which watched names the headers may make a type of for a module build: not under #ifndef __KERNEL__ or a config the kernel turns off, nor in a macro body that only uses them', async () => {
-    const cParser = await loadCParser(wasmLocation());
-    const root = mkdtempSync(join(tmpdir(), 'kernel-compat-watched-'));
-    try {
-      mkdirSync(join(root, 'common', 'include', 'uapi', 'linux'), { recursive: true });
-      mkdirSync(join(root, 'amd64', 'include'), { recursive: true });
-      // Shaped like 5.10's uapi/sound/asound.h and uapi/asm-generic/socket.h, which spell time_t
-      // only where a module never compiles it: gcc-10 says "unknown type name 'time_t'" there.
-      writeFileSync(
-        join(root, 'common', 'include', 'uapi', 'linux', 'demo.h'),
-        [
-          '#ifndef __KERNEL__',
-          'typedef struct { unsigned char pad[sizeof(time_t) - sizeof(int)]; } __time_pad;',
-          '#endif',
-          '#define SO_DEMO (sizeof(time_t) == sizeof(long) ? \\',
-          '\t1 : sizeof(suseconds_t))',
-          '#ifdef CONFIG_NEVER_SET',
-          'typedef long old_clock_t;',
-          '#endif',
-          '#define DEMO_TYPEDEF(n) typedef int n##_t; typedef n##_t request_fn_proc',
-          '#define mm_segment_t unsigned long',
-          'extern make_request_fn *demo_fn;',
-          '',
-        ].join('\n'),
-      );
-      const watched = new Set(['time_t', 'suseconds_t', 'old_clock_t', 'request_fn_proc', 'mm_segment_t', 'make_request_fn', 'blk_qc_t']);
-      const scanned = await scanKernelHeaders([join(root, 'common'), join(root, 'amd64')], cParser, undefined, { versionCode: 0x50a00, config: () => undefined }, watched);
-      // A typedef under a config the kernel turns off is not made for its modules either.
-      assert.deepEqual([...scanned.typedefWatched].sort(), ['make_request_fn', 'mm_segment_t', 'request_fn_proc']);
-      assert.deepEqual([...scanned.spelledWatched].sort(), [...watched].filter((name) => name !== 'blk_qc_t').sort());
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
+    // Shaped like 5.10's uapi/sound/asound.h and uapi/asm-generic/socket.h, which spell time_t
+    // only where a module never compiles it: gcc-10 says "unknown type name 'time_t'" there.
+    const watched = new Set(['time_t', 'suseconds_t', 'old_clock_t', 'request_fn_proc', 'mm_segment_t', 'make_request_fn', 'blk_qc_t']);
+    const scanned = await scanWatched(
+      'uapi/linux/demo.h',
+      [
+        '#ifndef __KERNEL__',
+        'typedef struct { unsigned char pad[sizeof(time_t) - sizeof(int)]; } __time_pad;',
+        '#endif',
+        '#define SO_DEMO (sizeof(time_t) == sizeof(long) ? \\',
+        '\t1 : sizeof(suseconds_t))',
+        '#ifdef CONFIG_NEVER_SET',
+        'typedef long old_clock_t;',
+        '#endif',
+        '#define DEMO_TYPEDEF(n) typedef int n##_t; typedef n##_t request_fn_proc',
+        '#define mm_segment_t unsigned long',
+        'extern make_request_fn *demo_fn;',
+        '',
+      ],
+      0x50a00,
+      watched,
+    );
+    // A typedef under a config the kernel turns off is not made for its modules either.
+    assert.deepEqual([...scanned.typedefWatched].sort(), ['make_request_fn', 'mm_segment_t', 'request_fn_proc']);
+    assert.deepEqual([...scanned.spelledWatched].sort(), [...watched].filter((name) => name !== 'blk_qc_t').sort());
   });
 });
 
 describe('scanKernelHeaders: struct tags of older kernels', () => {
   it("finds which watched tags the headers may make otherwise than a definition shows: a directive the build may take or a macro argument, not `struct timespec;` nor a parameter's name", async () => {
-    const cParser = await loadCParser(wasmLocation());
-    const root = mkdtempSync(join(tmpdir(), 'kernel-compat-tags-'));
-    try {
-      mkdirSync(join(root, 'common', 'include', 'linux'), { recursive: true });
-      mkdirSync(join(root, 'amd64', 'include'), { recursive: true });
-      // Shaped like 5.10's linux/syscalls.h and uapi/linux/time.h: `struct timespec` is declared,
-      // defined only for userspace; gcc-10 says "storage size of 'ts' isn't known" in a module.
-      writeFileSync(
-        join(root, 'common', 'include', 'linux', 'demo.h'),
-        [
-          'struct timespec;',
-          'long demo_time(struct timespec __user *tp);',
-          '#ifndef __KERNEL__',
-          'struct timeval { long tv_sec; long tv_usec; };',
-          '#define __demo_timespec timespec',
-          '#endif',
-          'int demo_stamp(bool timeval, struct __kernel_timespec __user *timespec);',
-          'DEMO_DEFINE_STAMP(itimerval);',
-          '#define SIOCGSTAMP ((sizeof(struct timeval)) == 8 ? 1 : 2)',
-          '#define DEMO_OLD_STAMP struct timezone { int tz_minuteswest; }',
-          '#define DEMO_STAMP_TYPE struct rusage',
-          '',
-        ].join('\n'),
-      );
-      const watched = new Set(['timespec', 'timeval', 'itimerval', 'rusage', 'timezone']);
-      const scanned = await scanKernelHeaders([join(root, 'common'), join(root, 'amd64')], cParser, undefined, { versionCode: 0x50a00, config: () => undefined }, watched);
-      assert.deepEqual([...scanned.tagWatched].sort(), ['itimerval', 'rusage', 'timezone']);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
+    // Shaped like 5.10's linux/syscalls.h and uapi/linux/time.h: `struct timespec` is declared,
+    // defined only for userspace; gcc-10 says "storage size of 'ts' isn't known" in a module.
+    const watched = new Set(['timespec', 'timeval', 'itimerval', 'rusage', 'timezone']);
+    const scanned = await scanWatched(
+      'linux/demo.h',
+      [
+        'struct timespec;',
+        'long demo_time(struct timespec __user *tp);',
+        '#ifndef __KERNEL__',
+        'struct timeval { long tv_sec; long tv_usec; };',
+        '#define __demo_timespec timespec',
+        '#endif',
+        'int demo_stamp(bool timeval, struct __kernel_timespec __user *timespec);',
+        'DEMO_DEFINE_STAMP(itimerval);',
+        '#define SIOCGSTAMP ((sizeof(struct timeval)) == 8 ? 1 : 2)',
+        '#define DEMO_OLD_STAMP struct timezone { int tz_minuteswest; }',
+        '#define DEMO_STAMP_TYPE struct rusage',
+        '',
+      ],
+      0x50a00,
+      watched,
+    );
+    assert.deepEqual([...scanned.tagWatched].sort(), ['itimerval', 'rusage', 'timezone']);
   });
 });

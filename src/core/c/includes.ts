@@ -240,6 +240,11 @@ export interface BuildFlags {
   computedForcedIncludeTails: string[];
 }
 
+/** The flags of a file no make file covers (an editor's unsaved text): none. */
+export function noBuildFlags(): BuildFlags {
+  return { forcedIncludes: [], includeDirs: [], defines: [], unread: false, namesStandard: false, ignoredIncludeDirs: [], computedIncludeTails: [], computedForcedIncludeTails: [] };
+}
+
 /** The first LINUX_VERSION_CODE whose Kbuild no longer reads EXTRA_CFLAGS (6.15). */
 export const EXTRA_CFLAGS_IGNORED_FROM = (6 << 16) | (15 << 8);
 
@@ -345,7 +350,7 @@ function inTree(value: string, kernelTree: string | undefined): string {
  * (drivers/usb/gadget/function: `-I$(srctree)/drivers/usb/gadget/` for u_f.h).
  */
 export function kbuildFlags(file: string, roots: readonly string[], read: TextReader, kernelTree?: string): BuildFlags {
-  const flags: BuildFlags = { forcedIncludes: [], includeDirs: [], defines: [], unread: false, namesStandard: false, ignoredIncludeDirs: [], computedIncludeTails: [], computedForcedIncludeTails: [] };
+  const flags = noBuildFlags();
   const object = file.replace(/^.*\//, '').replace(/\.[ch]$/, '');
   const extraCflags: ExtraCflagsReading = { dirs: new Set(), otherDirs: new Set(), folded: false, unreadElsewhere: false };
   for (const folder of foldersUpTo(dirname(file), rootOf(file, roots))) {

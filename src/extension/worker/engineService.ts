@@ -8,7 +8,8 @@ import { setImmediate as afterQueuedMessages } from 'node:timers/promises';
 import type { Parser } from 'web-tree-sitter';
 import { buildScope } from '../../core/check/buildScope';
 import { Checker, describeStop, type BuildContext } from '../../core/check/checker';
-import { computedForcedIncludes, computedIncludeFolderHas, createIncludeResolver, extraCflagsFolder, kbuildFlags, outsideKernelNames, type TextReader } from '../../core/c/includes';
+import { createIncludeResolver, kbuildFlags, noBuildFlags, outsideKernelNames, type TextReader } from '../../core/c/includes';
+import { buildContextOf } from '../../core/check/buildContext';
 import { IncludedSources } from '../../core/c/includedSources';
 import { expandsElsewhere, MacroUsesElsewhere, ReadSources } from '../../core/c/macroUsesElsewhere';
 import type { ExpandingSource } from '../../core/c/macroBodyCalls';
@@ -243,7 +244,7 @@ function expandingSourceOf(header: string, read: TextReader, kept: ReadSources):
  * unsaved editors and the disk, never the document's own text, which changes with each check.
  */
 function includeContext(request: CheckRequest, read: TextReader, workspace: WorkspaceTypeIndex, db: KernelDatabase, resolvers: KeptResolvers): BuildContext {
-  const flags = request.onDisk ? kbuildFlags(request.fileName, request.roots, read, workspace.kernelTreeOf(request.fileName)) : { forcedIncludes: [], includeDirs: [], defines: [], unread: false, namesStandard: false, ignoredIncludeDirs: [], computedIncludeTails: [], computedForcedIncludeTails: [] };
+  const flags = request.onDisk ? kbuildFlags(request.fileName, request.roots, read, workspace.kernelTreeOf(request.fileName)) : noBuildFlags();
   const unsaved = Object.entries(request.openTexts).sort(([a], [b]) => (a < b ? -1 : 1));
   const setting = JSON.stringify([request.roots, flags.includeDirs, workspace.generation, unsaved]);
   const resolveInclude = resolvers.resolver(
@@ -254,14 +255,5 @@ function includeContext(request: CheckRequest, read: TextReader, workspace: Work
       return createIncludeResolver(request.roots, stamped, flags.includeDirs, findInWorkspace, (path) => !workspace.covers(path));
     },
   );
-  const computedFolderHas = computedIncludeFolderHas(flags, (spec) => workspace.pathsEndingWith(spec));
-  return {
-    resolveInclude,
-    forcedIncludes: [...flags.forcedIncludes, ...computedForcedIncludes(flags, request.fileName, (spec) => workspace.pathsEndingWith(spec))],
-    defines: flags.defines,
-    unreadFlags: flags.unread,
-    namesCStandard: flags.namesStandard,
-    extraCflagsFolder: extraCflagsFolder(read, flags),
-    ...(computedFolderHas ? { computedIncludeFolderHas: computedFolderHas } : {}),
-  };
+  return buildContextOf(flags, request.fileName, resolveInclude, read, (spec) => workspace.pathsEndingWith(spec));
 }
