@@ -149,6 +149,8 @@ describe('for-loop-declaration', () => {
     assert.equal(standardOf('obj-m += demo.o\nccflags-y += -std=gnu99\n'), true);
     assert.equal(standardOf('obj-m += demo.o\nall:\n\t$(MAKE) -C $(KDIR) M=$(PWD) EXTRA_CFLAGS="-std=gnu11" modules\n'), true);
     assert.equal(standardOf('obj-m += demo.o\nccflags-y += -DDEMO -Wall\n'), false);
+    // A daemon's flags beside the module (uniwill-laptop's Makefile) are not the module's.
+    assert.equal(standardOf('obj-m += demo.o\nHOSTCFLAGS ?= -O2 -g -Wall -std=c11 -pthread\nHOSTCXXFLAGS_tool += -std=c++17\n'), false);
   });
 
   it('is judged end to end from the module folder: its Kbuild names the object, and a -std flag there silences it', async () => {

@@ -394,14 +394,19 @@ interface FlagReading {
   extraCflags: ExtraCflagsReading;
 }
 
+/** An assignment to the flags make and Kbuild give host programs (HOSTCFLAGS, HOSTCXXFLAGS_tool, …), not modules. */
+const HOST_PROGRAM_FLAGS = /^\s*(?:override\s+|export\s+)?HOST(?:C|CXX)FLAGS\w*\s*[:+?]?=/;
+
 /** Make files one Kbuild file may include before the rest are counted as unread. */
 const MAX_INCLUDED_MAKE_FILES = 8;
 
 function readFlagFile(text: string, reading: FlagReading): void {
   const { conditionals, variables } = reading;
   for (const line of makeLines(text)) {
-    // Wherever it stands (`$(MAKE) … EXTRA_CFLAGS=-std=gnu99`), whatever the conditionals: a build may use it.
-    if (line.includes('-std=')) reading.flags.namesStandard = true;
+    // Wherever it stands (`$(MAKE) … EXTRA_CFLAGS=-std=gnu99`), whatever the conditionals: a build
+    // may use it. Only the flags of the host programs beside the module (`HOSTCFLAGS ?= -std=c11`
+    // for a daemon) never reach its compile.
+    if (line.includes('-std=') && !HOST_PROGRAM_FLAGS.test(line)) reading.flags.namesStandard = true;
     if (conditionals.read(line)) continue;
     const included = MAKE_INCLUDE.exec(line);
     if (included) readIncludedMakeFile(included[1], reading);

@@ -171,9 +171,15 @@ function detachedSignatures(functions: Map<string, FunctionSignature[]>): Map<st
   return kept;
 }
 
-/** A value per header path, recomputed when the header's text changes. */
+/**
+ * A value per header path, recomputed when the header's text changes. Within one check each
+ * header is read once whatever the bound: a file whose headers outgrow it (a vendor Wi-Fi tree's
+ * register headers, 2.7 MB each) would otherwise evict and re-read them for every name asked.
+ */
 class BoundedByPath<T> {
   private readonly entries: LRUCache<string, { text: string; value: T }>;
+  /** Keyed by the header as one preprocessing read it, so it lives as long as that check's result. */
+  private readonly thisCheck = new WeakMap<IncludedHeader, T>();
 
   /** `weigh`: what a value costs beyond its text, in characters' worth, where it grows with the text. */
   constructor(weigh: (value: T) => number = () => 0) {
@@ -181,10 +187,11 @@ class BoundedByPath<T> {
   }
 
   get(header: IncludedHeader, compute: () => T): T {
+    if (this.thisCheck.has(header)) return this.thisCheck.get(header)!;
     const known = this.entries.get(header.path);
-    if (known && known.text === header.text) return known.value;
-    const value = compute();
-    this.entries.set(header.path, { text: header.text, value });
+    const value = known && known.text === header.text ? known.value : compute();
+    if (value !== known?.value) this.entries.set(header.path, { text: header.text, value });
+    this.thisCheck.set(header, value);
     return value;
   }
 }
