@@ -121,6 +121,25 @@ static int lockfs_getlk(struct file *filp, struct file_lock *fl)
     );
   });
 
+  it("warns on sizeof of what a struct pointer the function declares points to, not on the pointer's own size, another expression's, or the driver's own struct", () => {
+    const text = `${FS_ONLY}
+struct lockfs_state { int held; };
+
+static int lockfs_copy(struct file *filp, struct file_lock *fl, struct lockfs_state *state)
+{
+	struct file_lock *copy = kmalloc(sizeof(*copy), GFP_KERNEL);
+
+	memcpy(copy, fl, sizeof *fl);
+	memset(state, 0, sizeof(*state));
+	return sizeof(fl) + sizeof(*filp);
+}
+`;
+    assert.deepEqual(
+      rows(text, '6.1,6.12').map((row) => row.slice(0, row.indexOf(' `'))),
+      ['warning 8:35-47 [6.12]', 'warning 10:19-29 [6.12]'],
+    );
+  });
+
   it('is silent where the file includes the defining header, itself or through a workspace header', () => {
     const guarded = `${FS_ONLY}#include <linux/version.h>\n#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)\n#include <linux/filelock.h>\n#endif\n`;
     assert.deepEqual(rows(LOCK_HANDLER(guarded), '5.10,6.1,6.12,7.3'), []);

@@ -42,6 +42,9 @@ import { droppedArgumentSpans, forwardedTo, macroDefinitions } from '../c/droppe
 import { callArgumentsFindings } from '../rules/callArguments';
 import { incompleteStructFindings, type WholeUse } from '../rules/incompleteStruct';
 import { needsDefinition } from '../c/sizedMentions';
+import { sizeofDereferences } from '../c/sizeofDereferences';
+import { ArgumentTypes } from '../c/argumentTypes';
+import { lineIndexAt } from '../c/lineIndex';
 import { headerOnlyStructUses } from './headerOnlyStructs';
 import { angleIncludes, missingHeaderFindings, type AngleInclude } from '../rules/missingHeader';
 import { judgeMissingMember } from '../rules/missingMember';
@@ -724,7 +727,26 @@ function wholeUses(targets: readonly number[], read: WholeUseReading): WholeUse[
     const images = mentionTargets(targets, read, mention.aggregate, startLine);
     if (images.length > 0) uses.push({ aggregate: mention.aggregate, range: mention.range, targets: images });
   }
+  uses.push(...dereferencedSizeUses(targets, read));
   return uses.sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn);
+}
+
+/** `sizeof(*p)` of a kernel struct pointer the enclosing function declares: a use of the struct's size. */
+function dereferencedSizeUses(targets: readonly number[], read: WholeUseReading): WholeUse[] {
+  const { masked } = read.code;
+  if (!/\bsizeof\s*\(?\s*\*/.test(masked)) return [];
+  const { lineStartIndices } = read.file;
+  const uses: WholeUse[] = [];
+  for (const { tag, start, end } of sizeofDereferences(masked, new ArgumentTypes(read.file.lines.join('\n'), masked))) {
+    const line = lineIndexAt(lineStartIndices, start);
+    if (read.code.isDirectiveLine(line) || lineIndexAt(lineStartIndices, end) !== line) continue;
+    const aggregate: AggregateRef = { kind: 'struct', name: tag };
+    if (read.localAggregates.has(tag)) continue;
+    const images = mentionTargets(targets, read, aggregate, line);
+    const columns = { startColumn: start - lineStartIndices[line], endColumn: end - lineStartIndices[line] };
+    if (images.length > 0) uses.push({ aggregate, range: { startLine: line, endLine: line, ...columns, startIndex: start, endIndex: end }, targets: images });
+  }
+  return uses;
 }
 
 /** The targets that certainly compile a mention of the struct on `line`, where its name is no macro of the driver's and means the kernel's struct. */
