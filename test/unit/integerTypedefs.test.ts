@@ -28,6 +28,20 @@ static const struct tty_operations t_ops = {
 };
 `;
 
+/** A protocol family's setsockopt of the shape before 5.9, which took the option as a user pointer. */
+const SOCKOPT = (optval: string) => `#include <linux/module.h>
+#include <linux/net.h>
+
+static int s_setsockopt(struct socket *sock, int level, int optname, ${optval} optval, unsigned int optlen)
+{
+	return -ENOPROTOOPT;
+}
+
+static const struct proto_ops s_ops = {
+	.setsockopt = s_setsockopt,
+};
+`;
+
 describe('integer typedefs in callback comparisons', () => {
   it('resolves the size types by architecture and sparse-only types to what gcc sees', () => {
     assert.equal(canonicalType('ssize_t', integerTypedefs('amd64')), 'long');
@@ -44,6 +58,19 @@ describe('integer typedefs in callback comparisons', () => {
     assert.equal(signatureMismatch(old, member), undefined, 'without the typedefs nothing is known');
     const fitting = { name: 'w', returnType: 'long', parameterTypes: ['struct tty_struct *', 'const unsigned char *', 'unsigned long'] };
     assert.equal(signatureMismatch(fitting, member, { typedefs: integerTypedefs('amd64') }), undefined);
+  });
+
+  it("takes sockptr_t for a struct passed by value: a user pointer does not fit .setsockopt where it takes one (5.9 on)", () => {
+    const rows = (optval: string) =>
+      checker
+        .check(SOCKOPT(optval), { fileName: '/ws/sock.c', targets: parseTargets('5.4,5.10,7.3', db.images).images })
+        .findings.filter((f) => f.code === 'callback-signature')
+        .map((f) => `${f.range.startLine + 1} [${f.targets.map((t) => db.images[t].label).join(',')}] ${f.message}`);
+    assert.deepEqual(rows('char __user *'), [
+      '10 [5.10,7.3] `s_setsockopt` does not fit `.setsockopt` of struct proto_ops on 5.10–7.3: its parameter 4 is char *, not sockptr_t; the member there is int (*)(struct socket *, int, int, sockptr_t, unsigned int)',
+    ]);
+    assert.deepEqual(rows('sockptr_t'), ['10 [5.4] `s_setsockopt` does not fit `.setsockopt` of struct proto_ops on 5.4: its parameter 4 is sockptr_t, not char *; the member there is int (*)(struct socket *, int, int, char *, unsigned int)']);
+    assert.equal(canonicalType('sockptr_t', integerTypedefs('amd64')), 'struct sockptr_t');
   });
 
   it("reports a tty write callback of the old shape on the kernels whose .write returns ssize_t", () => {

@@ -1,4 +1,4 @@
-// The kernel's integer typedefs, as gcc sees them: what `u8`, `size_t` or `__le32` name. They
+// The kernel's integer typedefs, as gcc sees them (and the few struct typedefs passed by value): what `u8`, `size_t` or `__le32` name. They
 // are the same on every kernel of the data (kernel code uses the long-long 64-bit types on
 // every architecture); only the size types differ on 32-bit architectures. Sparse's
 // `__bitwise` means nothing to gcc, so `__le32` is plain `unsigned int` there. A callback whose
@@ -19,14 +19,25 @@ const FIXED: Record<string, string> = {
   gfp_t: 'unsigned int', fmode_t: 'unsigned int', vm_fault_t: 'unsigned int', umode_t: 'unsigned short', dev_t: 'unsigned int', pid_t: 'int', blk_status_t: 'unsigned char',
 };
 
+/**
+ * Typedefs of structs passed by value, the same struct on every kernel and architecture that has
+ * them: a callback whose `char __user *optval` meets `.setsockopt`'s `sockptr_t optval` (5.9)
+ * does not fit, and gcc refuses it. Each stands for a struct of its own name, which no other
+ * type shares.
+ */
+const STRUCTS: Record<string, string> = {
+  sockptr_t: 'struct sockptr_t', kuid_t: 'struct kuid_t', kgid_t: 'struct kgid_t', atomic_t: 'struct atomic_t', atomic64_t: 'struct atomic64_t',
+  refcount_t: 'struct refcount_t', uuid_t: 'struct uuid_t', guid_t: 'struct guid_t',
+};
+
 const SIZES_64: Record<string, string> = { size_t: 'unsigned long', ssize_t: 'long', __kernel_size_t: 'unsigned long', __kernel_ssize_t: 'long', ptrdiff_t: 'long' };
 const SIZES_32: Record<string, string> = { size_t: 'unsigned int', ssize_t: 'int', __kernel_size_t: 'unsigned int', __kernel_ssize_t: 'int', ptrdiff_t: 'int' };
 const ARCHES_32 = new Set(['armhf', 'i386', 'armel']);
 
-/** The integer type a typedef names on the architecture (`amd64`, `armhf`, ...), or undefined. */
+/** The integer type (or by-value struct, see STRUCTS) a typedef names on the architecture (`amd64`, `armhf`, ...), or undefined. */
 export type IntegerTypedefs = (name: string) => string | undefined;
 
 export function integerTypedefs(arch: string): IntegerTypedefs {
   const sizes = ARCHES_32.has(arch) ? SIZES_32 : SIZES_64;
-  return (name) => (Object.prototype.hasOwnProperty.call(FIXED, name) ? FIXED[name] : Object.prototype.hasOwnProperty.call(sizes, name) ? sizes[name] : undefined);
+  return (name) => [FIXED, STRUCTS, sizes].find((table) => Object.prototype.hasOwnProperty.call(table, name))?.[name];
 }
