@@ -180,6 +180,6 @@ export function includeContexts(roots: readonly string[], workspace?: WorkspaceT
     const key = flags.includeDirs.join('\n');
     let resolveInclude = resolvers.get(key);
     if (!resolveInclude) resolvers.set(key, (resolveInclude = createIncludeResolver(roots, readTextFile, flags.includeDirs, findInWorkspace, kernelHeader, texts)));
-    return buildContextOf(flags, file, resolveInclude, read, workspace && ((spec) => workspace.pathsEndingWith(spec)));
+    return buildContextOf(flags, file, resolveInclude, read, workspace && { pathsEndingWith: (spec) => workspace.pathsEndingWith(spec), roots, inKernelTree: workspace.kernelTreeOf(file) !== undefined });
   };
 }

@@ -1,8 +1,8 @@
 // Shared fixtures for unit tests: one database instance per test run, the shared data folder,
 // and `check` run on a driver folder written for the test.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { openBundledDatabase } from '../../src/cli/database';
 import { run } from '../../src/cli/main';
 import { packageRoot } from '../../src/cli/paths';
@@ -60,7 +60,10 @@ export interface ReportedFinding {
 export async function checkFolder(files: Record<string, string>, targets: string): Promise<ReportedFinding[]> {
   const dir = mkdtempSync(join(tmpdir(), 'kernel-compat-folder-'));
   try {
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), text);
+    }
     let out = '';
     await run(['check', '--format', 'json', '--min-severity', 'warning', '--targets', targets, dir], { out: (t) => (out += t), err: () => {} });
     return (JSON.parse(out) as ReportedFinding[]).map((finding) => ({ ...finding, file: finding.file.slice(dir.length + 1) }));

@@ -7,7 +7,7 @@ import { versionIncludeEdit } from '../../src/core/edits/versionGuard';
 import { angleIncludes, includeHover, missingHeaderFixes } from '../../src/core/rules/missingHeader';
 import { applyEdits, TextLines } from '../../src/core/edits/textEdits';
 import { parseTargets } from '../../src/core/kernels/targets';
-import { bundledDatabase } from './helpers';
+import { bundledDatabase, checkFolder } from './helpers';
 
 const db = bundledDatabase();
 let checker: Checker;
@@ -90,6 +90,22 @@ describe('missing-header', () => {
     assert.deepEqual(rows('#include <linux/genhd.h>\n', '6.1', { '/ws/include/linux/genhd.h': '/* the driver\'s own backport */\n' }), []);
     assert.deepEqual(rows('#include <linux/genhd.h>\n', '5.19,6.8'), [], 'the Ubuntu images have no header data');
     assert.deepEqual(rows('#include <mydev_features.h>\n', '6.1,6.12'), [], 'a header no kernel has is the driver\'s, behind flags not read');
+  });
+
+  it("warns on an older kernel's header no Debian kernel has, in a Kbuild-built file whose build searches only the workspace, and nowhere else", async () => {
+    const source = '#include <linux/module.h>\n#include <drm/drmP.h>\n#include <vendor/api.h>\n\nMODULE_LICENSE("GPL");\n';
+    const rows = async (files: Record<string, string>) =>
+      (await checkFolder({ 'demo.c': source, ...files }, 'debian'))
+        .filter((finding) => finding.code === 'missing-header')
+        .map((finding) => `${finding.file}:${finding.line}:${finding.column} [${finding.targets.join(',')}] ${finding.message}`);
+    assert.deepEqual(await rows({ Kbuild: 'obj-m += demo.o\nccflags-y += -I$(src)/include\n' }), [
+      'demo.c:2:11 [5.10,6.1,6.12,7.2,7.3] `<drm/drmP.h>` is not in the kernel headers of 5.10–7.3, nor in any folder the build searches',
+    ]);
+    // The driver has it; a -I folder outside the workspace may; flags not read may add one; no object list names the file.
+    assert.deepEqual(await rows({ Kbuild: 'obj-m += demo.o\n', 'compat/drm/drmP.h': '#include <drm/drm_drv.h>\n' }), []);
+    assert.deepEqual(await rows({ Kbuild: 'obj-m += demo.o\nccflags-y += -I/opt/vendor-drm/include\n' }), []);
+    assert.deepEqual(await rows({ Kbuild: 'obj-m += demo.o\nccflags-y += $(shell pkg-config --cflags vendor)\n' }), []);
+    assert.deepEqual(await rows({}), []);
   });
 
   it('hovers an include with the kernels that have it', () => {

@@ -79,7 +79,8 @@ export interface CheckResult {
 }
 
 /** The flags a driver's build adds to a file (see kbuildFlags), as the CLI and the extension find them. */
-export type BuildContext = Required<Pick<CheckOptions, 'resolveInclude' | 'forcedIncludes' | 'defines' | 'unreadFlags' | 'namesCStandard'>> & Pick<CheckOptions, 'extraCflagsFolder' | 'computedIncludeFolderHas'>;
+export type BuildContext = Required<Pick<CheckOptions, 'resolveInclude' | 'forcedIncludes' | 'defines' | 'unreadFlags' | 'namesCStandard'>> &
+  Pick<CheckOptions, 'extraCflagsFolder' | 'computedIncludeFolderHas' | 'angleIncludesKnown'>;
 
 /** The line `check` and the extension's log give for kernels a file refuses with #error. */
 export function describeStop(db: KernelDatabase, stopped: readonly number[], targets: readonly number[]): string {
@@ -102,6 +103,12 @@ export interface CheckOptions {
    * `#include <…>` (includes.ts computedIncludeFolderHas): then a kernel lacking the header is no proof the build stops.
    */
   computedIncludeFolderHas?: (spec: string) => boolean;
+  /**
+   * Every folder the build searches for `#include <…>` besides the kernel's was searched (see
+   * buildContext.ts everyIncludeFolderKnown): a header of the kernel's namespace that no kernel
+   * with header data has and none of them holds then stops the build.
+   */
+  angleIncludesKnown?: boolean;
   /** The module's make files name a C standard of their own (see kbuildFlags): not the kernel's default one. */
   namesCStandard?: boolean;
   /** Where an include is found only through EXTRA_CFLAGS' -I folders (see kbuildFlags), which Kbuild ignores from 6.15. */
@@ -593,6 +600,8 @@ export class Checker {
         includes,
         compiled,
         providedByWorkspace: (include) => options.resolveInclude?.(include.name, false, options.fileName) !== undefined || options.computedIncludeFolderHas?.(include.name) === true,
+        // Only in a file an object list names: its make files were read, so its flags are known.
+        includeFoldersKnown: options.angleIncludesKnown === true && options.namedByKbuild === true,
       }),
       ...missingFunctionFindings(context, {
         sites: inFileOrder([...sites, ...assignedFunctionSites(union.usages, masked, (name) => this.isKernelCallable(name) && !definedByDriver(name))]),

@@ -44,6 +44,9 @@ export interface DeclarationTables {
   macros: MemberLookup<HeadersFile['macros'][string]>;
 }
 
+/** Include folders of every architecture or build rather than of the kernel's API (see inKernelNamespace). */
+const NOT_NAMESPACES = new Set(['asm', 'asm-generic', 'uapi', 'generated']);
+
 export class HeaderIndex {
   /** Database image index → bit in the file's masks. */
   private readonly bits = new Map<number, number>();
@@ -261,6 +264,19 @@ export class HeaderIndex {
     return (own(this.names.headers, name) ?? 0) !== 0;
   }
 
+  /**
+   * Whether `name` lies in a folder of the kernel's own include namespace (`drm/drmP.h`,
+   * `linux/pci-aspm.h`), though no kernel with header data may have it: an older kernel's
+   * header. `asm/` is left out (another architecture's headers are not known), and so are the
+   * uapi and generated folders.
+   */
+  inKernelNamespace(name: string): boolean {
+    const slash = name.indexOf('/');
+    if (slash <= 0) return false;
+    this.namespaces ??= new Set(this.headerNames().map((header) => header.slice(0, Math.max(0, header.indexOf('/')))).filter((folder) => folder !== '' && !NOT_NAMESPACES.has(folder)));
+    return this.namespaces.has(name.slice(0, slash));
+  }
+
   /** Whether `#include <name>` finds a header on the image. */
   hasHeader(name: string, image: number): boolean | undefined {
     const bit = this.bits.get(image);
@@ -312,6 +328,8 @@ export class HeaderIndex {
   }
 
   /** Include names by header id (the order of header-names.json.gz's `headers`). */
+  private namespaces?: Set<string>;
+
   private headerNames(): readonly string[] {
     return (this.namesById ??= Object.keys(this.names.headers));
   }

@@ -1,9 +1,10 @@
 // Rule `missing-header`: `#include <x>` of a kernel header that a targeted kernel's headers do
 // not have. gcc stops there ("No such file or directory"), so the whole file fails to build
 // on that kernel. Judged only on kernels whose headers packages were read (the Debian ones),
-// only where the line is certainly compiled, only for names some kernel's headers have, and
-// never for a header the driver's own workspace provides (its `include/`, a `-I` folder of
-// its Kbuild).
+// only where the line is certainly compiled, and never for a header the driver's own workspace
+// provides (its `include/`, a `-I` folder of its Kbuild). A name no kernel's headers have is
+// judged only in the kernel's own folders (`drm/drmP.h`), and only where every folder the build
+// searches is known and indexed.
 import type { KernelDatabase } from '../kernels/database';
 import { describeImages } from '../kernels/history';
 import { TextLines, type QuickFix, type TextEdit } from '../edits/textEdits';
@@ -70,6 +71,11 @@ export interface MissingHeaderInput {
   compiled: (slot: number, line: number) => boolean;
   /** Whether the driver's workspace provides the header (then the kernel's does not matter). */
   providedByWorkspace: (include: AngleInclude) => boolean;
+  /**
+   * Every folder the build searches besides the kernel's is known (CheckOptions.angleIncludesKnown):
+   * a header of the kernel's namespace that no kernel with header data has is then judged too.
+   */
+  includeFoldersKnown?: boolean;
 }
 
 export function findMissingHeaders(input: MissingHeaderInput): MissingHeader[] {
@@ -78,14 +84,19 @@ export function findMissingHeaders(input: MissingHeaderInput): MissingHeader[] {
   const found: MissingHeader[] = [];
   for (const include of input.includes) {
     const missing = targets.filter((image, slot) => input.compiled(slot, include.line) && headers.hasHeader(include.name, image) === false);
-    // A name no kernel's headers have is the driver's own, reached through flags not read here.
-    if (missing.length === 0 || !headers.isKernelHeader(include.name) || input.providedByWorkspace(include)) continue;
+    if (missing.length === 0 || input.providedByWorkspace(include)) continue;
+    // A name no kernel's headers have is the driver's own, reached through flags not read here,
+    // unless every folder the build searches is known: then it is an older kernel's header
+    // (`drm/drmP.h`, gone in 5.5) where it lies in the kernel's own folders.
+    const known = headers.isKernelHeader(include.name);
+    if (!known && !(input.includeFoldersKnown === true && headers.inKernelNamespace(include.name))) continue;
     const successor = successorOf(db, include.name, missing);
     const where = describeImages(db.images, missing, targets);
+    const unknownHere = known ? '' : ', nor in any folder the build searches';
     found.push({
       include,
       targets: missing,
-      message: `\`<${include.name}>\` is not in the kernel headers of ${where}${successor ? `: \`<${successor}>\` has its name there` : ''}`,
+      message: `\`<${include.name}>\` is not in the kernel headers of ${where}${unknownHere}${successor ? `: \`<${successor}>\` has its name there` : ''}`,
       facts: { name: include.name, ...(successor ? { successor } : {}), boundary: boundaryOf(db, missing) },
     });
   }

@@ -255,5 +255,9 @@ function includeContext(request: CheckRequest, read: TextReader, workspace: Work
       return createIncludeResolver(request.roots, stamped, flags.includeDirs, findInWorkspace, (path) => !workspace.covers(path));
     },
   );
-  return buildContextOf(flags, request.fileName, resolveInclude, read, (spec) => workspace.pathsEndingWith(spec));
+  return buildContextOf(flags, request.fileName, resolveInclude, read, {
+    pathsEndingWith: (spec) => workspace.pathsEndingWith(spec),
+    roots: request.roots,
+    inKernelTree: workspace.kernelTreeOf(request.fileName) !== undefined,
+  });
 }
