@@ -52,8 +52,10 @@ export interface HeaderFacts {
   enumConstants: string[];
   /**
    * Every name in capitals (`BIO_MAX_PAGES`, `QUEUE_FLAG_NONROT`) the headers' code or
-   * directives spell anywhere, under any condition: a name none of them spells is declared by
-   * none (no macro, enumerator, variable or type), so code using it does not compile.
+   * directives spell where the kernel's module build may compile them (undecided conditions
+   * count; `#ifndef __KERNEL__` parts and configs turned off do not): a name none of them spells
+   * is declared by none for a module (no macro, enumerator, variable or type), so code using it
+   * does not compile.
    */
   spelledConstants: Set<string>;
   /**
@@ -1088,9 +1090,13 @@ export async function scanKernelHeaders(
     const raw = compiled ? compiled.text : read;
 
     const uncommented = blankComments(raw);
-    // Every branch counts: only a name no header spells at all is certainly undeclared.
     const everyBranch = compiled ? blankComments(read) : uncommented;
-    readConstantWords(everyBranch, spelledConstants);
+    // What the kernel's module build may compile, #define lines included: a name spelled only
+    // where it certainly does not (`#ifndef __KERNEL__`, uapi/linux/tty_flags.h's
+    // ASYNCB_INITIALIZED; a config the kernel turns off) is declared for userspace only. An
+    // undecided condition keeps its lines, so only a certainly undeclared name is left unspelled.
+    const active = compiled ? withoutInactiveLines(uncommented, compiled.states) : uncommented;
+    readConstantWords(active, spelledConstants);
     readWatchedWords(everyBranch, watched, spelledWatched);
     readTypedefWords(uncommented, everyBranch, compiled?.directiveLines, watched, typedefWatched);
     readTagWords(uncommented, everyBranch, compiled?.directiveLines, compiled?.states, watched, tagWatched);
@@ -1112,7 +1118,6 @@ export async function scanKernelHeaders(
     const fileMacros = readMacros(uncommented);
     bodies.push(...fileBodies);
     // Most headers leave no #define out: then what the build compiles is what was read.
-    const active = compiled ? withoutInactiveLines(uncommented, compiled.states) : uncommented;
     compiledBodies.push(...(active === uncommented ? fileBodies : macroBodies(active)));
     for (const macro of active === uncommented ? fileMacros : readMacros(active)) addTo(compiledShapes, macro.name, shapeKey(macro));
     for (const call of lineStartCalls(uncommented)) generatorCalls.push({ ...call, header: file.name });

@@ -89,6 +89,31 @@ describe('undeclared-constant', () => {
     ]);
   });
 
+  it("counts only what a module build compiles: a uapi name under #ifndef __KERNEL__ (ASYNCB_INITIALIZED) and one under a config the kernel turns off (5.10's KERNEL_DS, CONFIG_SET_FS off on x86)", () => {
+    // gcc-12 on 6.12 and gcc-14 on 7.3: "7:17: error: 'ASYNCB_INITIALIZED' undeclared (first use in this function)".
+    const text = [
+      '#include <linux/module.h>',
+      '#include <linux/tty.h>',
+      '#include <linux/serial.h>',
+      '',
+      'int demo_flag(struct tty_port *port)',
+      '{',
+      '\tint x = ASYNCB_INITIALIZED;',
+      '',
+      '\treturn x + test_bit(ASYNCB_INITIALIZED, &port->flags);',
+      '}',
+      '',
+      'static void demo_fs(void)',
+      '{',
+      '\tset_fs(KERNEL_DS);',
+      '}',
+    ].join('\n');
+    assert.deepEqual(
+      rows(text, '5.10,6.1,6.12,7.3').map((row) => row.slice(0, row.indexOf(' (no macro'))),
+      ['warning 7:10-28 [5.10,6.1,6.12,7.3] `ASYNCB_INITIALIZED` is declared by no kernel header of 5.10–7.3', 'warning 14:9-18 [5.10,6.1,6.12,7.3] `KERNEL_DS` is declared by no kernel header of 5.10–7.3'],
+    );
+  });
+
   it('reports a use outside every function once, and nothing of that name after it (gcc takes it as declared then)', () => {
     assert.deepEqual(rows(demo('BIO_MAX_PAGES'), '5.10,6.1,6.12,7.3'), [
       `warning 5:34-47 [6.1,6.12,7.3] ${GONE_BIO}, so the use outside a function does not compile there`,

@@ -223,7 +223,7 @@ export interface HeaderNamesFile {
   declaredIn?: Record<string, number[]>;
   /**
    * The constants (names in capitals some of those kernels define as object-like macros) that
-   * some kernels' headers do not spell at all, under any condition -> mask of the kernels whose
+   * some kernels' headers do not spell on any line a module build may compile -> mask of the kernels whose
    * headers spell them: what `undeclared-constant` asks per use. Optional: older data has none.
    */
   constants?: NameMasks;
