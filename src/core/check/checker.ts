@@ -142,6 +142,8 @@ interface CodeText {
    * them (i915_cmd_parser.c).
    */
   declared: ReadonlyMap<string, readonly number[]>;
+  /** The types the text states plainly (argumentTypes.ts), read on the first question. */
+  argumentTypes: () => ArgumentTypes;
 }
 
 export class Checker {
@@ -468,7 +470,8 @@ export class Checker {
     const isDirectiveLine = (line: number) => file.pre.directiveLines[line] === 1;
     const declared = new Map<string, number[]>();
     const sites = callSites(masked, isDirectiveLine, (name, line) => declared.set(name, [...(declared.get(name) ?? []), line]));
-    return { masked, isDirectiveLine, sites, declared };
+    let types: ArgumentTypes | undefined;
+    return { masked, isDirectiveLine, sites, declared, argumentTypes: () => (types ??= new ArgumentTypes(text, masked)) };
   }
 
   /**
@@ -643,6 +646,7 @@ export class Checker {
       ...callArgumentsFindings(context, {
         text,
         masked,
+        argumentTypes: code.argumentTypes(),
         sites,
         lineStartIndices: file.lineStartIndices,
         isDirectiveLine,
@@ -746,7 +750,7 @@ function dereferencedSizeUses(targets: readonly number[], read: WholeUseReading)
   if (!/\bsizeof\s*\(?\s*\*/.test(masked)) return [];
   const { lineStartIndices } = read.file;
   const uses: WholeUse[] = [];
-  for (const { tag, start, end } of sizeofDereferences(masked, new ArgumentTypes(read.file.lines.join('\n'), masked))) {
+  for (const { tag, start, end } of sizeofDereferences(masked, read.code.argumentTypes())) {
     const line = lineIndexAt(lineStartIndices, start);
     if (read.code.isDirectiveLine(line) || lineIndexAt(lineStartIndices, end) !== line) continue;
     const aggregate: AggregateRef = { kind: 'struct', name: tag };
@@ -780,7 +784,7 @@ function inFileOrder(sites: CallSite[]): CallSite[] {
 
 /** The code of a text that holds only directives, comments and blank lines: no call. The mask is read only around calls, usages and mentions, which it has none of. */
 function codelessCode(file: PreprocessedFile): CodeText {
-  return { masked: '', isDirectiveLine: (line) => file.pre.directiveLines[line] === 1, sites: [], declared: new Map() };
+  return { masked: '', isDirectiveLine: (line) => file.pre.directiveLines[line] === 1, sites: [], declared: new Map(), argumentTypes: () => new ArgumentTypes('', '') };
 }
 
 /** The key the trees of a document's re-check slices are kept under. */

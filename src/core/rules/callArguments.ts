@@ -10,7 +10,7 @@
 // Only on certainly compiled lines, never for a name the driver defines itself or one some
 // kernel redirects with an object-like macro.
 import { lineRange, type Finding } from '../check/findings';
-import { ArgumentTypes, structPointerOf, structPointerText, type StructPointer } from '../c/argumentTypes';
+import { structPointerOf, structPointerText, type ArgumentTypes, type StructPointer } from '../c/argumentTypes';
 import { withArguments, type CallSite, type CallWithArguments } from '../c/calls';
 import { positionAt } from '../c/lineIndex';
 import { enclosingStatement } from '../c/statements';
@@ -32,6 +32,8 @@ export interface CallArgumentsInput {
   /** The file's text, for the arguments' words, and the same with comments and strings blanked. */
   text: string;
   masked: string;
+  /** The types the file states plainly, read from that text (one reading per check, shared with the other rules that ask). */
+  argumentTypes: ArgumentTypes;
   sites: readonly CallSite[];
   lineStartIndices: readonly number[];
   isDirectiveLine: (line: number) => boolean;
@@ -73,7 +75,7 @@ export function callArgumentsFindings(context: RuleContext, input: CallArguments
   if (!context.targets.some((image) => headers.covers(image))) return [];
   const findings: Finding[] = [];
   const candidates = input.sites.filter((site) => headers.isJudgedCall(site.name) && !input.definedByDriver(site.name));
-  const argumentTypes = new ArgumentTypes(input.text, input.masked);
+  const { argumentTypes } = input;
   // Parameter types by their text: the same prototype is read for every target and every call.
   const parameterTypes = new Map<string, StructPointer | undefined>();
   const parameterType = (parameter: string) => {
