@@ -238,6 +238,12 @@ export interface BuildFlags {
   computedIncludeTails: string[];
   /** The same for `-include` headers (`-include $(kbuild-dir)/compat/compat.h`): '/compat/compat.h'. */
   computedForcedIncludeTails: string[];
+  /**
+   * Some make file may turn off Kbuild's `-Werror=date-time` (`-Wno-date-time`,
+   * `-Wno-error=date-time`, or every warning or error: `-w`, `-Wno-error`), wherever it stands:
+   * 'always', or 'extra-cflags' where only EXTRA_CFLAGS does, which Kbuild ignores from 6.15.
+   */
+  dateTimeAllowed?: 'always' | 'extra-cflags';
 }
 
 /** The flags of a file no make file covers (an editor's unsaved text): none. */
@@ -362,7 +368,10 @@ export function kbuildFlags(file: string, roots: readonly string[], read: TextRe
       readFlagFile(text, { folder, object, kernelTree, read, flags, variables, conditionals: new MakeConditionals(variables), seen: new Set([path]), extraCflags });
     }
   }
-  if (extraCflags.folded) for (const macro of flags.defines) delete macro.untilVersion;
+  if (extraCflags.folded) {
+    for (const macro of flags.defines) delete macro.untilVersion;
+    if (flags.dateTimeAllowed) flags.dateTimeAllowed = 'always';
+  }
   // Flags unread elsewhere may give the same folder on every kernel; unread ones of EXTRA_CFLAGS go with it.
   else if (!extraCflags.unreadElsewhere) flags.ignoredIncludeDirs = [...extraCflags.dirs].filter((dir) => !extraCflags.otherDirs.has(dir));
   return flags;
@@ -397,6 +406,9 @@ interface FlagReading {
 /** An assignment to the flags make and Kbuild give host programs (HOSTCFLAGS, HOSTCXXFLAGS_tool, …), not modules. */
 const HOST_PROGRAM_FLAGS = /^\s*(?:override\s+|export\s+)?HOST(?:C|CXX)FLAGS\w*\s*[:+?]?=/;
 
+/** A flag that may let `__DATE__` through: the date-time warning or its error turned off, or all warnings or errors. */
+const DATE_TIME_ALLOWED = /date-time|-Wno-error\b|(?:^|[\s"'=])-w(?=$|[\s"'])/;
+
 /** Make files one Kbuild file may include before the rest are counted as unread. */
 const MAX_INCLUDED_MAKE_FILES = 8;
 
@@ -407,6 +419,10 @@ function readFlagFile(text: string, reading: FlagReading): void {
     // may use it. Only the flags of the host programs beside the module (`HOSTCFLAGS ?= -std=c11`
     // for a daemon) never reach its compile.
     if (line.includes('-std=') && !HOST_PROGRAM_FLAGS.test(line)) reading.flags.namesStandard = true;
+    if (DATE_TIME_ALLOWED.test(line) && !HOST_PROGRAM_FLAGS.test(line)) {
+      const onlyExtraCflags = FLAG_ASSIGNMENT.exec(line)?.[1] === 'EXTRA_CFLAGS';
+      reading.flags.dateTimeAllowed = onlyExtraCflags && reading.flags.dateTimeAllowed !== 'always' ? 'extra-cflags' : 'always';
+    }
     if (conditionals.read(line)) continue;
     const included = MAKE_INCLUDE.exec(line);
     if (included) readIncludedMakeFile(included[1], reading);

@@ -25,6 +25,7 @@ export function buildContextOf(flags: BuildFlags, file: string, resolveInclude: 
     defines: flags.defines,
     unreadFlags: flags.unread,
     namesCStandard: flags.namesStandard,
+    ...(flags.dateTimeAllowed ? { dateTimeAllowed: flags.dateTimeAllowed } : {}),
     extraCflagsFolder: extraCflagsFolder(read, flags),
     ...(computedFolderHas ? { computedIncludeFolderHas: computedFolderHas } : {}),
     ...(workspace && everyIncludeFolderKnown(flags, workspace) ? { angleIncludesKnown: true } : {}),

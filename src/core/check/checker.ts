@@ -22,11 +22,13 @@ import { typedefCandidates } from './typedefCandidates';
 import { driverMayPaste } from '../c/pastedCallNames';
 import { unknownTypeFindings } from '../rules/unknownType';
 import { forLoopDeclarationFindings } from '../rules/forLoopDeclaration';
+import { dateTimeFindings } from '../rules/dateTime';
+import { dateTimeUses } from '../c/dateTimeUses';
 import { extraCflagsFindings } from '../rules/extraCflags';
 import { symbolNamespaceFindings } from '../rules/symbolNamespace';
 import { bareNamespaceImports } from '../c/namespaceImports';
 import { loopDeclarations, type LoopDeclaration } from '../c/loopDeclarations';
-import type { ExtraCflagsFolder } from '../c/includes';
+import type { BuildFlags, ExtraCflagsFolder } from '../c/includes';
 import type { ExpandingSource } from '../c/macroBodyCalls';
 import { constantCandidates, swallowedByKernelMacro } from './constantCandidates';
 import { constantUses, type ConstantUse } from '../c/constantUses';
@@ -80,7 +82,7 @@ export interface CheckResult {
 
 /** The flags a driver's build adds to a file (see kbuildFlags), as the CLI and the extension find them. */
 export type BuildContext = Required<Pick<CheckOptions, 'resolveInclude' | 'forcedIncludes' | 'defines' | 'unreadFlags' | 'namesCStandard'>> &
-  Pick<CheckOptions, 'extraCflagsFolder' | 'computedIncludeFolderHas' | 'angleIncludesKnown'>;
+  Pick<CheckOptions, 'extraCflagsFolder' | 'computedIncludeFolderHas' | 'angleIncludesKnown' | 'dateTimeAllowed'>;
 
 /** The line `check` and the extension's log give for kernels a file refuses with #error. */
 export function describeStop(db: KernelDatabase, stopped: readonly number[], targets: readonly number[]): string {
@@ -109,6 +111,8 @@ export interface CheckOptions {
    * with header data has and none of them holds then stops the build.
    */
   angleIncludesKnown?: boolean;
+  /** Whether the module's make files turn off Kbuild's -Werror=date-time, and where (see BuildFlags.dateTimeAllowed). */
+  dateTimeAllowed?: BuildFlags['dateTimeAllowed'];
   /** The module's make files name a C standard of their own (see kbuildFlags): not the kernel's default one. */
   namesCStandard?: boolean;
   /** Where an include is found only through EXTRA_CFLAGS' -I folders (see kbuildFlags), which Kbuild ignores from 6.15. */
@@ -241,6 +245,7 @@ export class Checker {
       ...deadGuardFindings(context, text, file.pre),
       ...(codeless ? [] : unknownTypeFindings(context, { uses: typedefCandidates(this.db.headers(), code, file, options, text), compiled: certainlyCompiled })),
       ...forLoopDeclarationFindings(context, { loops, compiled: certainlyCompiled }),
+      ...(options.namedByKbuild === true && !options.unreadFlags ? dateTimeFindings(context, { uses: dateTimeUses(text, code.masked), compiled: certainlyCompiled, mayCompile: (slot, line) => file.built(slot) && file.pre.lineStates[slot][line] !== LineState.Inactive, allowed: options.dateTimeAllowed }) : []),
       ...(options.extraCflagsFolder ? extraCflagsFindings(context, { fileName: options.fileName, text, folderOf: options.extraCflagsFolder, compiled: certainlyCompiled }) : []),
       ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped, this.memberTypes(context, oracle, reading.union), constants, this.declaredInReadHeaders(file, oracle)),
     ];
@@ -794,8 +799,9 @@ function sliceKey(documentKey: string): string {
 
 /** What a re-check may reuse a check under: the options but for the document and its text. */
 function optionsKeyOf(options: CheckOptions): string {
-  const { fileName, targets, forcedIncludes, defines, unreadFlags, namesCStandard, severities, workspaceTypes } = options;
-  return JSON.stringify([fileName, targets, forcedIncludes ?? [], defines ?? [], unreadFlags ?? false, namesCStandard ?? false, severities ?? {}, workspaceTypes?.generation ?? -1]);
+  const { fileName, targets, forcedIncludes, defines, unreadFlags, namesCStandard, dateTimeAllowed, angleIncludesKnown, severities, workspaceTypes } = options;
+  const flags = [unreadFlags ?? false, namesCStandard ?? false, dateTimeAllowed ?? null, angleIncludesKnown ?? false];
+  return JSON.stringify([fileName, targets, forcedIncludes ?? [], defines ?? [], flags, severities ?? {}, workspaceTypes?.generation ?? -1]);
 }
 
 /** Findings in file order, without those on or under a line marked `kernel-compat-ignore`. */

@@ -4,6 +4,7 @@ import type { Severity } from '../check/findings';
 import { accessOperatorRule } from './accessOperator';
 import { callArgumentsRule } from './callArguments';
 import { callbackSignatureRule } from './callbackSignature';
+import { dateTimeRule } from './dateTime';
 import { deadGuardRule } from './deadGuard';
 import { extraCflagsRule } from './extraCflags';
 import { forLoopDeclarationRule } from './forLoopDeclaration';
@@ -37,6 +38,7 @@ export const Codes = {
   forLoopDeclaration: forLoopDeclarationRule.code,
   extraCflags: extraCflagsRule.code,
   symbolNamespace: symbolNamespaceRule.code,
+  dateTime: dateTimeRule.code,
 } as const;
 export type Code = (typeof Codes)[keyof typeof Codes];
 
@@ -57,6 +59,7 @@ export const RULES: readonly RuleInfo[] = [
   forLoopDeclarationRule,
   extraCflagsRule,
   symbolNamespaceRule,
+  dateTimeRule,
 ];
 
 export const DEFAULT_SEVERITIES = Object.fromEntries(RULES.map((rule) => [rule.code, rule.severity])) as Record<Code, Severity>;
