@@ -407,7 +407,7 @@ interface FlagReading {
 const HOST_PROGRAM_FLAGS = /^\s*(?:override\s+|export\s+)?HOST(?:C|CXX)FLAGS\w*\s*[:+?]?=/;
 
 /** A flag that may let `__DATE__` through: the date-time warning or its error turned off, or all warnings or errors. */
-const DATE_TIME_ALLOWED = /date-time|-Wno-error\b|(?:^|[\s"'=])-w(?=$|[\s"'])/;
+const DATE_TIME_ALLOWED = /date-time|-Wno-error(?![=\w-])|(?:^|[\s"'=])-w(?=$|[\s"'])/;
 
 /** Make files one Kbuild file may include before the rest are counted as unread. */
 const MAX_INCLUDED_MAKE_FILES = 8;
