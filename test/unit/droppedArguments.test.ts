@@ -66,6 +66,24 @@ describe('arguments of driver macros', () => {
     );
   });
 
+  it("judges no argument that one of the macro's definitions of another shape leaves out, where the target may take either (seeed-voicecard's AC101_DBG under #ifdef AC101_DEBG)", () => {
+    const text = [
+      '#include <linux/blkdev.h>',
+      '#ifdef DEMO_DEBUG',
+      '#define demo_dbg(fmt, ...) printk(fmt, __VA_ARGS__)',
+      '#else',
+      '#define demo_dbg(...)',
+      '#endif',
+      'static void f(struct block_device *b)',
+      '{',
+      '\tdemo_dbg("part %p\\n", b->bd_part);',
+      '}',
+      '',
+    ].join('\n');
+    assert.deepEqual(rows(text, '6.1'), []);
+    assert.deepEqual(rows(text.replace('#define demo_dbg(...)', '#define demo_dbg(...) printk(__VA_ARGS__)'), '6.1'), ['9 [6.1] bd_part']);
+  });
+
   it('judges an argument only on the targets whose definition of the macro compiles it', () => {
     assert.deepEqual(rows(DRIVER, '6.1,6.12'), []);
     assert.deepEqual(rows(DRIVER.replace('#define OLD_CTIME(x)\n', '#define OLD_CTIME(x) x\n'), '6.1,6.12'), ['13 [6.12] i_ctime']);

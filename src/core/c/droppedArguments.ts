@@ -102,9 +102,11 @@ export function droppedArgumentSpans(
   isDirectiveLine: (line: number) => boolean,
 ): { start: number; end: number }[] {
   const byName = new Map<string, MacroDefinition | null>();
+  const everyDefinition = new Map<string, MacroDefinition[]>();
   for (const definition of definitions) {
     const known = byName.get(definition.name);
     byName.set(definition.name, known === undefined ? definition : sameShape(known, definition) ? known : null);
+    everyDefinition.set(definition.name, [...(everyDefinition.get(definition.name) ?? []), definition]);
   }
   // Whether the macro leaves out its parameter at `index`: unused, or handed on only to macros that leave it out.
   const drops = (macro: MacroDefinition, index: number, depth: number): boolean => {
@@ -119,23 +121,27 @@ export function droppedArgumentSpans(
       })
     );
   };
-  const droppedOf = new Map<string, boolean[]>();
+  const droppedOf = new Map<MacroDefinition, boolean[]>();
   const droppedParameters = (macro: MacroDefinition) => {
-    let dropped = droppedOf.get(macro.name);
-    if (!dropped) droppedOf.set(macro.name, (dropped = Array.from({ length: macro.parameters }, (_, index) => drops(macro, index, 0))));
+    let dropped = droppedOf.get(macro);
+    if (!dropped) droppedOf.set(macro, (dropped = Array.from({ length: macro.parameters }, (_, index) => drops(macro, index, 0))));
     return dropped;
   };
+  // Definitions of other shapes (`#ifdef DEBUG` / `#define dbg(fmt, args...) printk(…)` /
+  // `#else` / `#define dbg(...)`) where the target may take either: an argument one of them
+  // leaves out may not be compiled.
+  const definitionsOf = (name: string) => everyDefinition.get(name) ?? [];
+  const dropsSome = (site: CallSite) => definitionsOf(site.name).some((macro) => droppedParameters(macro).includes(true));
   const spans: { start: number; end: number }[] = [];
-  const dropsSome = (site: CallSite) => {
-    const macro = byName.get(site.name);
-    return macro !== undefined && macro !== null && droppedParameters(macro).includes(true);
-  };
   for (const { site, arguments: args } of withArguments(masked, sites.filter(dropsSome), lineStartIndices, isDirectiveLine)) {
-    const macro = byName.get(site.name)!;
-    if (macro.variadic ? args.spans.length < macro.parameters - 1 : args.spans.length !== macro.parameters) continue;
-    // Arguments from the variadic parameter's index on are all that parameter's.
-    const dropped = droppedParameters(macro);
-    args.spans.forEach((span, index) => dropped[Math.min(index, macro.parameters - 1)] && spans.push(span));
+    const leftOut = new Set<number>();
+    for (const macro of definitionsOf(site.name)) {
+      if (macro.variadic ? args.spans.length < macro.parameters - 1 : args.spans.length !== macro.parameters) continue;
+      // Arguments from the variadic parameter's index on are all that parameter's.
+      const dropped = droppedParameters(macro);
+      args.spans.forEach((_, index) => dropped[Math.min(index, macro.parameters - 1)] && leftOut.add(index));
+    }
+    for (const index of [...leftOut].sort((a, b) => a - b)) spans.push(args.spans[index]);
   }
   return spans;
 }

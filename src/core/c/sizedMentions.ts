@@ -10,8 +10,12 @@ const SIZEOF_BEFORE = /\bsizeof\s*\(\s*(?:(?:const|volatile)\s+)*(?:struct|union
 const CLOSE_AFTER = /^\s*\)/;
 /** The line up to the name holds only storage words before `struct`: a declaration starts there. */
 const DECLARATION_BEFORE = /^\s*(?:(?:static|const|volatile|register)\s+)*(?:struct|union)\s+$/;
-/** A declarator of the struct itself: a name, kernel attributes (`__initdata`), then `=`, `;` or an array bound. */
-const OBJECT_AFTER = /^\s+[A-Za-z_]\w*(?:\s+__\w+)*\s*(?:=|;|\[)/;
+/**
+ * A declarator of the struct itself: a name, kernel attributes (`__initdata`), then `=`, `;`, an
+ * array bound, or further declarators that end the statement on the line (`struct timespec
+ * ts_start, ts_end;`; a parameter list's `struct timespec ts,` is not one).
+ */
+const OBJECT_AFTER = /^\s+[A-Za-z_]\w*(?:\s+__\w+)*\s*(?:=|;|\[|,[^();]*;)/;
 
 /** Whether the mention at [startColumn, endColumn) of a code line (comments and strings blanked) needs the struct's definition. */
 export function needsDefinition(line: string, startColumn: number, endColumn: number): boolean {

@@ -727,7 +727,13 @@ interface WholeUseReading {
  * that certainly compile their line, where the name is no macro and is the kernel's.
  */
 function wholeUses(targets: readonly number[], read: WholeUseReading): WholeUse[] {
-  const uses: WholeUse[] = read.usages.map(({ usage, targets: images }) => ({
+  // `ts.tv_sec`, `par->update_time.tv_sec`: an object of the struct declared by the driver (a
+  // variable, a parameter, a field of its own struct). Where the struct is incomplete gcc
+  // refuses that declaration and says nothing at the object's uses. A field of a kernel struct
+  // (`bd->props.power`) is reported where it is used.
+  const kernelMemberEnds = new Set(read.usages.map(({ usage }) => usage.range.endIndex));
+  const objects = read.usages.filter(({ usage }) => !(usage.kind === 'access' && onDriversObject(read.code.masked, usage.range.startIndex, kernelMemberEnds)));
+  const uses: WholeUse[] = objects.map(({ usage, targets: images }) => ({
     aggregate: usage.aggregate,
     range: usage.range,
     member: usage.member,
@@ -747,6 +753,22 @@ function wholeUses(targets: readonly number[], read: WholeUseReading): WholeUse[
   }
   uses.push(...dereferencedSizeUses(targets, read));
   return uses.sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn);
+}
+
+/**
+ * Whether the member at `memberStart` follows a `.` on an object the driver declares: a name or
+ * an element of one, or a field that is no kernel struct's member (`kernelMemberEnds`: where the
+ * judged kernel members end). `->` and `(*p).` dereference a pointer instead.
+ */
+function onDriversObject(masked: string, memberStart: number, kernelMemberEnds: ReadonlySet<number>): boolean {
+  let at = memberStart - 1;
+  while (at >= 0 && /\s/.test(masked[at])) at--;
+  if (masked[at] !== '.' || masked[at - 1] === '.') return false;
+  at--;
+  while (at >= 0 && /\s/.test(masked[at])) at--;
+  // A parenthesis may hold a dereference (`(*p).m`): not known to be an object.
+  if (masked[at] === ')') return false;
+  return !kernelMemberEnds.has(at + 1);
 }
 
 /** `sizeof(*p)` of a kernel struct pointer the enclosing function declares: a use of the struct's size. */
