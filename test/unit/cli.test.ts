@@ -72,7 +72,7 @@ describe('kernel-compat check', () => {
     assert.equal(sarif.version, '2.1.0');
     const run0 = sarif.runs[0];
     assert.equal(run0.tool.driver.name, 'kernel-compat');
-    assert.deepEqual(run0.tool.driver.rules.map((r: { id: string }) => r.id), ['missing-member', 'struct-not-in-image', 'callback-signature', 'access-operator', 'read-only-member', 'preprocessor', 'dead-guard', 'missing-function', 'missing-header', 'call-arguments', 'incomplete-struct', 'undeclared-constant', 'unknown-type', 'for-loop-declaration', 'extra-cflags', 'symbol-namespace', 'date-time']);
+    assert.deepEqual(run0.tool.driver.rules.map((r: { id: string }) => r.id), ['missing-member', 'struct-not-in-image', 'callback-signature', 'access-operator', 'read-only-member', 'preprocessor', 'dead-guard', 'missing-function', 'missing-header', 'call-arguments', 'incomplete-struct', 'undeclared-constant', 'unknown-type', 'for-loop-declaration', 'extra-cflags', 'symbol-namespace', 'date-time', 'error-directive']);
     assert.deepEqual(
       run0.results.map((r: { ruleId: string; level: string; locations: { physicalLocation: { region: { startLine: number; startColumn: number } } }[] }) => [
         r.ruleId,
@@ -184,14 +184,18 @@ describe('kernel-compat check', () => {
     assert.match(missing.err, /no such file or folder: no\/such\/dir/);
   });
 
-  it('says on stderr which kernels a file refuses with #error, and reports nothing for them', async () => {
+  it('says on stderr which kernels a file refuses with #error, and reports the #error alone for them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kc-error-'));
     try {
       const refusing = ['#include <linux/version.h>', '#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 13, 0)', '#error "needs 5.13"', '#endif', ''];
       writeFileSync(join(dir, 'new.c'), [...refusing, 'static const struct vfio_device_ops ops = {', '\t.open = 0,', '};', ''].join('\n'));
       const result = await cli(['check', '--targets', '5.11..5.15', dir]);
       assert.equal(result.code, 1);
-      assert.equal(result.out, `${join(dir, 'new.c')}:7:3: warning: \`open\` is not in struct vfio_device_ops on 5.15: replaced by \`open_device\` in 5.15 [missing-member]\n`);
+      assert.equal(
+        result.out,
+        `${join(dir, 'new.c')}:3:1: warning: This #error is reached on 5.11, so the build fails there: "needs 5.13"; nothing else in the file is judged on that kernel [error-directive]\n` +
+          `${join(dir, 'new.c')}:7:3: warning: \`open\` is not in struct vfio_device_ops on 5.15: replaced by \`open_device\` in 5.15 [missing-member]\n`,
+      );
       assert.match(result.err, /new\.c:3: not checked on 5\.11: the build stops at an #error there/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -389,9 +389,9 @@ describe('regressions from real drivers', () => {
         .check(text, { fileName: 'inline.c', targets: parseTargets('4.4..6.8', db.images).images, ...options })
         .stops.map((stop) => `${stop.line + 1} [${stop.targets.map((t) => db.images[t].label).join(',')}]`);
 
-    it('judges nothing on the kernels the build stops for, and says which those are', () => {
+    it('judges nothing but the #error on the kernels the build stops for, and says which those are', () => {
       assert.deepEqual(findings('inline.c', touch([])), ['missing-member 5:9 [6.8]']);
-      assert.deepEqual(findings('inline.c', touch(refuseNew)), []);
+      assert.deepEqual(findings('inline.c', touch(refuseNew)), ['error-directive 4:1 [5.8,5.10,5.11,5.13,5.15,5.19,6.1,6.2,6.5,6.8]']);
       assert.deepEqual(stops(touch(refuseNew)), ['4 [5.8,5.10,5.11,5.13,5.15,5.19,6.1,6.2,6.5,6.8]']);
     });
 

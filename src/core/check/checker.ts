@@ -23,6 +23,7 @@ import { driverMayPaste } from '../c/pastedCallNames';
 import { unknownTypeFindings } from '../rules/unknownType';
 import { forLoopDeclarationFindings } from '../rules/forLoopDeclaration';
 import { dateTimeFindings } from '../rules/dateTime';
+import { errorDirectiveFindings } from '../rules/errorDirective';
 import { dateTimeUses } from '../c/dateTimeUses';
 import { extraCflagsFindings } from '../rules/extraCflags';
 import { symbolNamespaceFindings } from '../rules/symbolNamespace';
@@ -249,12 +250,14 @@ export class Checker {
       ...(options.extraCflagsFolder ? extraCflagsFindings(context, { fileName: options.fileName, text, folderOf: options.extraCflagsFolder, compiled: certainlyCompiled }) : []),
       ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped, this.memberTypes(context, oracle, reading.union), constants, this.declaredInReadHeaders(file, oracle)),
     ];
+    const stops = stopsOf(file, context.targets);
+    findings.push(...errorDirectiveFindings(context, file.lines, stops));
     const result = {
       findings: unsuppressedInOrder(findings, (line) => file.lines[line]),
       usages: judged.usages,
       mentions: reading.mentions,
       variants: reading.variants,
-      stops: stopsOf(file, context.targets),
+      stops,
       includes,
     };
     return {

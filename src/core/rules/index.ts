@@ -6,6 +6,7 @@ import { callArgumentsRule } from './callArguments';
 import { callbackSignatureRule } from './callbackSignature';
 import { dateTimeRule } from './dateTime';
 import { deadGuardRule } from './deadGuard';
+import { errorDirectiveRule } from './errorDirective';
 import { extraCflagsRule } from './extraCflags';
 import { forLoopDeclarationRule } from './forLoopDeclaration';
 import { incompleteStructRule } from './incompleteStruct';
@@ -39,6 +40,7 @@ export const Codes = {
   extraCflags: extraCflagsRule.code,
   symbolNamespace: symbolNamespaceRule.code,
   dateTime: dateTimeRule.code,
+  errorDirective: errorDirectiveRule.code,
 } as const;
 export type Code = (typeof Codes)[keyof typeof Codes];
 
@@ -60,6 +62,7 @@ export const RULES: readonly RuleInfo[] = [
   extraCflagsRule,
   symbolNamespaceRule,
   dateTimeRule,
+  errorDirectiveRule,
 ];
 
 export const DEFAULT_SEVERITIES = Object.fromEntries(RULES.map((rule) => [rule.code, rule.severity])) as Record<Code, Severity>;
