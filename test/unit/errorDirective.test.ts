@@ -1,9 +1,9 @@
-// Rule error-directive: an #error the targeted kernels certainly reach.
+// Rule error-directive: an #error that the targeted kernels certainly reach in a .c file.
 import * as assert from 'node:assert/strict';
 import { checkFolder } from './helpers';
 
-/** gcc-12 on 6.1 and gcc-14 on 7.3 report "compat.h:5:2: error: #error "v5.8+ is not supported, use the kernel's own driver"". */
-const COMPAT = `#include <linux/version.h>
+/** gcc-12 on 6.1 and gcc-14 on 7.3 report "demo.c:5:2: error: #error "v5.8+ is not supported, use the kernel's own driver"". */
+const REFUSING = `#include <linux/version.h>
 #if LINUX_VERSION_CODE < KERNEL_VERSION(5, 8, 0)
 #define DEMO_HAS_OWN_DRIVER 0
 #else
@@ -13,16 +13,19 @@ const COMPAT = `#include <linux/version.h>
 `;
 
 describe('error-directive', () => {
-  it('reports the #error a header reaches on every targeted kernel, its text joined, and the .c file that includes it says nothing more', async () => {
-    const findings = await checkFolder({ 'compat.h': COMPAT, 'demo.c': '#include "compat.h"\n#include <linux/genhd.h>\n', Kbuild: 'obj-m += demo.o\n' }, '5.10,6.1,7.3');
+  it('reports the #error a .c file reaches on every targeted kernel, its text joined', async () => {
+    const findings = await checkFolder({ 'demo.c': REFUSING, Kbuild: 'obj-m += demo.o\n' }, '5.10,6.1,7.3');
     assert.deepEqual(
       findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.code} [${f.targets.join(',')}] ${f.message}`),
-      [`compat.h:5:1 error-directive [5.10,6.1,7.3] This #error is reached on 5.10–7.3, so the build fails there: "v5.8+ is not supported, " "use the kernel's own driver"; nothing else in the file is judged on those kernels`],
+      [`demo.c:5:1 error-directive [5.10,6.1,7.3] This #error is reached on 5.10–7.3, so the build fails there: "v5.8+ is not supported, " "use the kernel's own driver"; nothing else in the file is judged on those kernels`],
     );
   });
 
-  it('is silent where a targeted kernel takes the other branch', async () => {
-    const findings = await checkFolder({ 'compat.h': COMPAT.replace('KERNEL_VERSION(5, 8, 0)', 'KERNEL_VERSION(6, 2, 0)'), Kbuild: 'obj-m += demo.o\n' }, '5.10,6.1,7.3');
-    assert.deepEqual(findings.map((f) => `${f.line} ${f.code} [${f.targets.join(',')}]`), ['5 error-directive [7.3]']);
+  it('is silent where a targeted kernel takes the other branch, and in a header checked alone', async () => {
+    const later = REFUSING.replace('KERNEL_VERSION(5, 8, 0)', 'KERNEL_VERSION(6, 2, 0)');
+    const findings = await checkFolder({ 'demo.c': later, Kbuild: 'obj-m += demo.o\n' }, '5.10,6.1,7.3');
+    assert.deepEqual(findings.filter((f) => f.code === 'error-directive').map((f) => `${f.line} [${f.targets.join(',')}]`), ['5 [7.3]']);
+    const header = await checkFolder({ 'compat.h': '#ifndef DEMO_CONFIG_READ\n#error "include demo_config.h first"\n#endif\n', Kbuild: 'obj-m += demo.o\n' }, '6.1');
+    assert.deepEqual(header, []);
   });
 });

@@ -251,7 +251,9 @@ export class Checker {
       ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped, this.memberTypes(context, oracle, reading.union), constants, this.declaredInReadHeaders(file, oracle)),
     ];
     const stops = stopsOf(file, context.targets);
-    findings.push(...errorDirectiveFindings(context, file.lines, stops));
+    // A header checked alone does not know what its includers define before it (`#ifndef
+    // CONFIG_H_READ` / `#error "include config.h first"`): only a .c file's #error is reported.
+    if (options.fileName.endsWith('.c')) findings.push(...errorDirectiveFindings(context, file.lines, stops));
     const result = {
       findings: unsuppressedInOrder(findings, (line) => file.lines[line]),
       usages: judged.usages,

@@ -1,8 +1,9 @@
 // Rule `error-directive`: an `#error` of the file that a targeted kernel certainly reaches (a
 // driver refusing kernels it does not support: `#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 8, 0)`
 // / `#error "…"`). gcc reports it as an error and the build fails there. Nothing else in the
-// file is judged on those kernels (see PreprocessResult.stoppedAt); an `#error` reached through
-// a workspace header is reported where that header is checked itself.
+// file is judged on those kernels (see PreprocessResult.stoppedAt). Judged in `.c` files only: a
+// header checked alone does not know what its includers define first, and an `#error` a .c file
+// reaches through a header is reported by gcc in the header, not at the `#include`.
 import { imagesOf, type RuleContext, type RuleInfo } from './rule';
 import { lineRange, type Finding } from '../check/findings';
 
