@@ -3,24 +3,15 @@
 // workspace by the rest of its path, and a folder `-I` adds under a condition may give a header
 // the kernel lacks.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { run } from '../../src/cli/main';
+import { inFolder } from './helpers';
 
 async function check(files: Record<string, string>): Promise<string[]> {
-  const root = mkdtempSync(join(tmpdir(), 'kernel-compat-computed-'));
-  try {
-    for (const [name, text] of Object.entries(files)) {
-      mkdirSync(dirname(join(root, name)), { recursive: true });
-      writeFileSync(join(root, name), text);
-    }
+  return inFolder(files, async (root) => {
     let out = '';
     await run(['check', '--targets', '5.10,6.1,6.12,7.3', root], { out: (t) => (out += t), err: () => undefined });
     return out.split('\n').filter(Boolean).map((line) => line.slice(root.length + 1).replace(/ \(7\.3's.*$/, ''));
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  });
 }
 
 /** Built with Kbuild against Debian's 5.10, 6.1, 6.12 and 7.3 headers (gcc-10, gcc-12, gcc-12, gcc-14): no error on any. */

@@ -56,18 +56,25 @@ export interface ReportedFinding {
   targets: string[];
 }
 
-/** `check --format json --min-severity warning --targets <targets>` over a folder holding `files`. */
-export async function checkFolder(files: Record<string, string>, targets: string): Promise<ReportedFinding[]> {
+/** Runs `action` on a new temporary folder holding `files` (paths relative to it, folders made), then removes the folder. */
+export async function inFolder<T>(files: Record<string, string>, action: (dir: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'kernel-compat-folder-'));
   try {
     for (const [name, text] of Object.entries(files)) {
       mkdirSync(dirname(join(dir, name)), { recursive: true });
       writeFileSync(join(dir, name), text);
     }
-    let out = '';
-    await run(['check', '--format', 'json', '--min-severity', 'warning', '--targets', targets, dir], { out: (t) => (out += t), err: () => {} });
-    return (JSON.parse(out) as ReportedFinding[]).map((finding) => ({ ...finding, file: finding.file.slice(dir.length + 1) }));
+    return await action(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** `check --format json --min-severity warning --targets <targets>` over a folder holding `files`. */
+export async function checkFolder(files: Record<string, string>, targets: string): Promise<ReportedFinding[]> {
+  return inFolder(files, async (dir) => {
+    let out = '';
+    await run(['check', '--format', 'json', '--min-severity', 'warning', '--targets', targets, dir], { out: (t) => (out += t), err: () => {} });
+    return (JSON.parse(out) as ReportedFinding[]).map((finding) => ({ ...finding, file: finding.file.slice(dir.length + 1) }));
+  });
 }

@@ -1,6 +1,7 @@
-// The kernel's integer typedefs, as gcc sees them (and the few struct typedefs passed by value): what `u8`, `size_t` or `__le32` name. They
-// are the same on every kernel of the data (kernel code uses the long-long 64-bit types on
-// every architecture); only the size types differ on 32-bit architectures. Sparse's
+// The kernel's integer typedefs (and a few struct typedefs passed by value), as gcc sees them:
+// what `u8`, `size_t` or `__le32` name. They are the same on every kernel of the data (kernel
+// code uses the long-long 64-bit types on every architecture); only the size types differ on
+// 32-bit architectures. Sparse's
 // `__bitwise` means nothing to gcc, so `__le32` is plain `unsigned int` there. A callback whose
 // `int count` meets a `size_t count` is then a real mismatch, one whose `u32` meets an
 // `unsigned int` is not.

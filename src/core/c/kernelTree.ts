@@ -1,7 +1,8 @@
 // A workspace can be a kernel source tree itself (someone working on an in-tree driver opens
 // the whole tree). Its include/ and arch/<arch>/include/ are then the kernel's headers, the
 // very ones the database describes: the structs they define are the kernel's, not a driver's.
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { isWithin } from '../paths';
 import type { TextReader } from './includes';
 
 /** Whether `root` is a kernel source tree: a Kbuild, a top Makefile that sets `VERSION =`, include/linux/ and arch/. */
@@ -33,7 +34,6 @@ export function enclosingKernelTree(folder: string, read: TextReader, isDirector
 
 /** Whether `path` lies in the kernel's own headers of the tree at `root`: include/ or arch/<arch>/include/. */
 export function inKernelHeaders(path: string, root: string): boolean {
-  const inside = relative(root, path);
-  if (inside.startsWith('..') || isAbsolute(inside)) return false;
-  return /^(?:include|arch\/[^/]+\/include)\//.test(inside.split('\\').join('/'));
+  if (!isWithin(path, root)) return false;
+  return /^(?:include|arch\/[^/]+\/include)\//.test(relative(root, path).split('\\').join('/'));
 }

@@ -2,9 +2,10 @@
 // the extension read the make files alike; they differ only in how includes are resolved and
 // where the workspace's files are listed.
 import { computedForcedIncludes, computedIncludeFolderHas, extraCflagsFolder, type BuildFlags, type TextReader } from '../c/includes';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { IncludeResolver } from '../c/preprocessor';
 import type { BuildContext } from './checker';
+import { isWithin } from '../paths';
 
 /** What the shell knows of the workspace a file is checked in, where it keeps an index of its files. */
 export interface WorkspaceSight {
@@ -42,7 +43,3 @@ function everyIncludeFolderKnown(flags: BuildFlags, workspace: WorkspaceSight): 
   return flags.includeDirs.every((dir) => workspace.roots.some((root) => isWithin(resolve(dir), resolve(root))));
 }
 
-function isWithin(path: string, folder: string): boolean {
-  const inside = relative(folder, path);
-  return inside === '' || (!inside.startsWith('..') && !isAbsolute(inside));
-}

@@ -246,7 +246,14 @@ export class Checker {
       ...deadGuardFindings(context, text, file.pre),
       ...(codeless ? [] : unknownTypeFindings(context, { uses: typedefCandidates(this.db.headers(), code, file, options, text), compiled: certainlyCompiled })),
       ...forLoopDeclarationFindings(context, { loops, compiled: certainlyCompiled }),
-      ...(options.namedByKbuild === true && !options.unreadFlags ? dateTimeFindings(context, { uses: dateTimeUses(text, code.masked), compiled: certainlyCompiled, mayCompile: (slot, line) => file.built(slot) && file.pre.lineStates[slot][line] !== LineState.Inactive, allowed: options.dateTimeAllowed }) : []),
+      ...(options.namedByKbuild === true && !options.unreadFlags
+        ? dateTimeFindings(context, {
+            uses: dateTimeUses(text, code.masked),
+            compiled: certainlyCompiled,
+            mayCompile: (slot, line) => file.built(slot) && file.pre.lineStates[slot][line] !== LineState.Inactive,
+            allowed: options.dateTimeAllowed,
+          })
+        : []),
       ...(options.extraCflagsFolder ? extraCflagsFindings(context, { fileName: options.fileName, text, folderOf: options.extraCflagsFolder, compiled: certainlyCompiled }) : []),
       ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped, this.memberTypes(context, oracle, reading.union), constants, this.declaredInReadHeaders(file, oracle)),
     ];
@@ -785,8 +792,8 @@ function dereferencedSizeUses(targets: readonly number[], read: WholeUseReading)
   for (const { tag, start, end } of sizeofDereferences(masked, read.code.argumentTypes())) {
     const line = lineIndexAt(lineStartIndices, start);
     if (read.code.isDirectiveLine(line) || lineIndexAt(lineStartIndices, end) !== line) continue;
-    const aggregate: AggregateRef = { kind: 'struct', name: tag };
     if (read.localAggregates.has(tag)) continue;
+    const aggregate: AggregateRef = { kind: 'struct', name: tag };
     const images = mentionTargets(targets, read, aggregate, line);
     const columns = { startColumn: start - lineStartIndices[line], endColumn: end - lineStartIndices[line] };
     if (images.length > 0) uses.push({ aggregate, range: { startLine: line, endLine: line, ...columns, startIndex: start, endIndex: end }, targets: images });

@@ -189,8 +189,9 @@ class BoundedByPath<T> {
   get(header: IncludedHeader, compute: () => T): T {
     if (this.thisCheck.has(header)) return this.thisCheck.get(header)!;
     const known = this.entries.get(header.path);
-    const value = known && known.text === header.text ? known.value : compute();
-    if (value !== known?.value) this.entries.set(header.path, { text: header.text, value });
+    let value: T;
+    if (known && known.text === header.text) value = known.value;
+    else this.entries.set(header.path, { text: header.text, value: (value = compute()) });
     this.thisCheck.set(header, value);
     return value;
   }

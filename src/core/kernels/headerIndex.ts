@@ -327,9 +327,9 @@ export class HeaderIndex {
     return new Set([...seen].map((id) => names[id]));
   }
 
-  /** Include names by header id (the order of header-names.json.gz's `headers`). */
   private namespaces?: Set<string>;
 
+  /** Include names by header id (the order of header-names.json.gz's `headers`). */
   private headerNames(): readonly string[] {
     return (this.namesById ??= Object.keys(this.names.headers));
   }
