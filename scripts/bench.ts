@@ -489,6 +489,7 @@ async function main(): Promise<void> {
   const childArgs = (flag: string) => process.argv.slice(process.argv.indexOf(flag) + 1);
   if (process.argv.includes('--parse-child')) return parseChild(childArgs('--parse-child')[0]);
   if (process.argv.includes('--root-workspace-child')) return rootWorkspaceChild(childArgs('--root-workspace-child')[0], childArgs('--root-workspace-child')[1]);
+  if (process.argv.includes('--checker-only')) return benchChecker();
   if (process.argv.includes('--editor-only')) return benchEditorPath();
   if (process.argv.includes('--tree-only')) {
     benchKernelTree();

@@ -95,6 +95,89 @@ describe('extra-cflags', () => {
       assert.match(err, /mod\/demo\.c:6: not checked on 7\.2–7\.3: the build stops at an #error there/);
     });
 
+    /**
+     * Built with Kbuild against Debian's headers: 6.12 (gcc-12) builds it; 7.2 (gcc-16) and 7.3
+     * (gcc-14) stop at 6:17 and 11:13 ("undeclared (first use in this function)"), at 16:30
+     * (`DRIVERVERSION`) and at 23:16, once per function: not at 8 or 17.
+     */
+    const VALUES = [
+      '#include <linux/module.h>',
+      '#include <linux/kernel.h>',
+      '',
+      'static int demo_count(void)',
+      '{',
+      '\tint n = DEMO_RETRIES;',
+      '',
+      '\tn += DEMO_RETRIES;',
+      '#ifdef DEMO_FLAG',
+      '\tn++;',
+      '#endif',
+      '\tif (DEMO_DEBUG)',
+      '\t\tn--;',
+      '\treturn n;',
+      '}',
+      '',
+      'static int demo_name(char *buf, size_t len)',
+      '{',
+      '\tpr_info("demo %s\\n", DRIVERVERSION);',
+      '\treturn snprintf(buf, len, "%s", DRIVERVERSION);',
+      '}',
+      '',
+      'static int __init demo_init(void)',
+      '{',
+      '\tchar buf[16];',
+      '',
+      '\tpr_info("demo %d %d\\n", demo_count(), demo_name(buf, sizeof(buf)));',
+      '\treturn DEMO_RETRIES - 3;',
+      '}',
+      'module_init(demo_init);',
+      'MODULE_LICENSE("GPL");',
+      '',
+    ];
+    const VALUE_FLAGS = '-DDRIVERVERSION=\\"1.2\\" -DDEMO_RETRIES=3 -DDEMO_FLAG -DDEMO_DEBUG=0';
+
+    it("warns where a macro only EXTRA_CFLAGS' -D defines is used as a value, on the kernels from 6.15, once per function as gcc does", async () => {
+      writeFileSync(join(dir, 'mod', 'demo.c'), VALUES.join('\n'));
+      const { out } = await check(`obj-m += demo.o\nEXTRA_CFLAGS += ${VALUE_FLAGS}\n`);
+      const tail = 'of EXTRA_CFLAGS, which Kbuild ignores from 6.15: the use is undeclared on 7.2–7.3 and the build stops here; give the flag in ccflags-y [extra-cflags]';
+      assert.equal(
+        out,
+        [
+          `mod/demo.c:6:10: warning: \`DEMO_RETRIES\` is defined only by \`-DDEMO_RETRIES\` ${tail}`,
+          `mod/demo.c:12:6: warning: \`DEMO_DEBUG\` is defined only by \`-DDEMO_DEBUG\` ${tail}`,
+          `mod/demo.c:19:23: warning: \`DRIVERVERSION\` is defined only by \`-DDRIVERVERSION\` ${tail}`,
+          `mod/demo.c:28:9: warning: \`DEMO_RETRIES\` is defined only by \`-DDEMO_RETRIES\` ${tail}`,
+          '',
+        ].join('\n'),
+      );
+    });
+
+    it('reports such a macro outside every function once: gcc then takes it as declared for the rest of the file', async () => {
+      writeFileSync(join(dir, 'mod', 'demo.c'), ['static int retries = DEMO_RETRIES;', ...VALUES].join('\n'));
+      const { out } = await check(`obj-m += demo.o\nEXTRA_CFLAGS += ${VALUE_FLAGS}\n`);
+      const tail = 'of EXTRA_CFLAGS, which Kbuild ignores from 6.15: the use';
+      const ending = 'is undeclared on 7.2–7.3 and the build stops here; give the flag in ccflags-y [extra-cflags]';
+      assert.equal(
+        out,
+        [
+          `mod/demo.c:1:22: warning: \`DEMO_RETRIES\` is defined only by \`-DDEMO_RETRIES\` ${tail} outside a function ${ending}`,
+          `mod/demo.c:13:6: warning: \`DEMO_DEBUG\` is defined only by \`-DDEMO_DEBUG\` ${tail} ${ending}`,
+          `mod/demo.c:20:23: warning: \`DRIVERVERSION\` is defined only by \`-DDRIVERVERSION\` ${tail} ${ending}`,
+          '',
+        ].join('\n'),
+      );
+    });
+
+    it('is silent on such a macro where another flag, the file or a workspace header defines it, or an #ifdef guards the use', async () => {
+      writeFileSync(join(dir, 'mod', 'demo.c'), VALUES.join('\n'));
+      assert.equal((await check(`obj-m += demo.o\nEXTRA_CFLAGS += ${VALUE_FLAGS}\nccflags-y += ${VALUE_FLAGS}\n`)).out, '');
+      writeFileSync(join(dir, 'mod', 'demo.c'), ['#include "demo_version.h"', ...VALUES].join('\n'));
+      writeFileSync(join(dir, 'mod', 'demo_version.h'), '#ifndef DRIVERVERSION\n#define DRIVERVERSION "0"\n#endif\n#define DEMO_RETRIES 3\n#define DEMO_DEBUG 0\n');
+      assert.equal((await check(`obj-m += demo.o\nEXTRA_CFLAGS += ${VALUE_FLAGS}\n`)).out, '');
+      writeFileSync(join(dir, 'mod', 'demo.c'), ['#ifdef DEMO_FLAG', 'static int flagged = DEMO_RETRIES;', '#endif', 'MODULE_LICENSE("GPL");', ''].join('\n'));
+      assert.equal((await check(`obj-m += demo.o\nEXTRA_CFLAGS += ${VALUE_FLAGS}\n`)).out, '');
+    });
+
     it('is silent where the flags reach every kernel: in ccflags-y, or folded in from EXTRA_CFLAGS', async () => {
       assert.deepEqual(await check('obj-m += demo.o\nccflags-y += -I$(src)/../include -DDEMO_LEGACY\n'), { out: '', err: 'kernel-compat: 1 file(s) checked against 3 kernel(s), 0 finding(s)\n' });
       assert.deepEqual(await check('obj-m += demo.o\nEXTRA_CFLAGS += -I$(src)/../include -DDEMO_LEGACY\nccflags-y += $(EXTRA_CFLAGS)\n'), { out: '', err: 'kernel-compat: 1 file(s) checked against 3 kernel(s), 0 finding(s)\n' });

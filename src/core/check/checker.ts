@@ -25,14 +25,14 @@ import { forLoopDeclarationFindings } from '../rules/forLoopDeclaration';
 import { dateTimeFindings } from '../rules/dateTime';
 import { errorDirectiveFindings } from '../rules/errorDirective';
 import { dateTimeUses } from '../c/dateTimeUses';
-import { extraCflagsFindings } from '../rules/extraCflags';
+import { extraCflagsFindings, extraCflagsMacroFindings } from '../rules/extraCflags';
 import { symbolNamespaceFindings } from '../rules/symbolNamespace';
 import { bareNamespaceImports } from '../c/namespaceImports';
 import { loopDeclarations, type LoopDeclaration } from '../c/loopDeclarations';
 import type { BuildFlags, ExtraCflagsFolder } from '../c/includes';
 import type { ExpandingSource } from '../c/macroBodyCalls';
 import { constantCandidates, swallowedByKernelMacro } from './constantCandidates';
-import { constantUses, type ConstantUse } from '../c/constantUses';
+import { constantUses, type ConstantUse, type EnclosingCall } from '../c/constantUses';
 import { undeclaredConstantFindings } from '../rules/undeclaredConstant';
 import type { AggregateMention, FileUsages, TypeOracle } from '../c/usages';
 import { DEFAULT_SEVERITIES, type Code } from '../rules';
@@ -211,7 +211,7 @@ export class Checker {
     const dropped = this.droppedArguments(text, code, file, context.targets);
     const evidence = new UsageEvidence(file.pre, context.targets, this.headerReadings, oracle, dropped);
     if (codeless && options.documentKey) this.trees.forget(options.documentKey);
-    const occurrences = codeless ? [] : constantCandidates(this.db.headers(), text, code, file, options);
+    const candidates = codeless ? undefined : constantCandidates(this.db.headers(), text, code, file, options);
     let constants: ConstantUse[] = [];
     let loops: LoopDeclaration[] = [];
     // Only where Kbuild's own rule compiles the file with the kernel's flags: a header may also
@@ -229,7 +229,7 @@ export class Checker {
             workspaceGeneration: options.workspaceTypes?.generation,
             layout,
             readUnion: (tree) => {
-              if (occurrences.length > 0) constants = constantUses(tree.rootNode, occurrences);
+              if (candidates && candidates.occurrences.length > 0) constants = constantUses(tree.rootNode, candidates.occurrences);
               if (judgesLoops) loops = loopDeclarations(tree.rootNode, code.masked);
             },
           },
@@ -255,7 +255,7 @@ export class Checker {
           })
         : []),
       ...(options.extraCflagsFolder ? extraCflagsFindings(context, { fileName: options.fileName, text, folderOf: options.extraCflagsFolder, compiled: certainlyCompiled }) : []),
-      ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped, this.memberTypes(context, oracle, reading.union), constants, this.declaredInReadHeaders(file, oracle)),
+      ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped, this.memberTypes(context, oracle, reading.union), { uses: constants, extraCflagsNames: candidates?.extraCflagsNames ?? new Set() }, this.declaredInReadHeaders(file, oracle)),
     ];
     const stops = stopsOf(file, context.targets);
     // A header checked alone does not know what its includers define before it (`#ifndef
@@ -565,7 +565,7 @@ export class Checker {
     includeClosure: (slot: number) => ReadonlySet<string> | undefined,
     dropped: readonly (readonly { start: number; end: number }[])[],
     memberType: (tag: string, member: string, image: number) => string | undefined,
-    constants: readonly ConstantUse[],
+    constants: { uses: readonly ConstantUse[]; extraCflagsNames: ReadonlySet<string> },
     declaredInHeaders: (name: string) => boolean,
   ): Finding[] {
     const { pre } = file;
@@ -589,14 +589,14 @@ export class Checker {
     });
     const ownNames = new Map<string, boolean>();
     let pointerNames: Set<string> | undefined;
-    const definedByDriver = (name: string) => {
+    // Declared or defined by the driver otherwise than as a macro.
+    const declaredByDriver = (name: string) => {
       let own = ownNames.get(name);
       if (own === undefined) {
         own =
           union.functions.has(name) ||
           // Not a compat definition no target compiles (`#if LINUX_VERSION_CODE < KERNEL_VERSION(4, 0, 0)`).
           (code.declared.get(name)?.some((line) => pre.lineStates.some((states) => states[line] !== LineState.Inactive)) ?? false) ||
-          pre.definedMacros.has(name) ||
           declaredInHeaders(name) ||
           (pointerNames ??= functionPointerNames(code.masked)).has(name) ||
           inIncludedSource(name) ||
@@ -605,7 +605,12 @@ export class Checker {
       }
       return own;
     };
+    const definedByDriver = (name: string) => pre.definedMacros.has(name) || declaredByDriver(name);
     const { masked, isDirectiveLine, sites } = code;
+    const mayCompile = (slot: number, line: number) => file.built(slot) && pre.lineStates[slot][line] !== LineState.Inactive;
+    // Constant uses are judged only where every include was followed (constantCandidates), so a
+    // macro would be one the file or its headers define, or one of the kernel's.
+    const swallows = (call: EnclosingCall, slot: number) => pre.definedMacros.has(call.name) || swallowedByKernelMacro(this.db.headers().macros(call.name, context.targets[slot]), call.argument);
     let mayPaste: ((name: string) => boolean) | undefined;
     // Asked for every call that passes one of the driver's macros: each is looked up once.
     const listMacros = new Map<string, boolean>();
@@ -675,12 +680,17 @@ export class Checker {
         memberType,
       }),
       ...undeclaredConstantFindings(context, {
-        uses: constants.filter((use) => !definedByDriver(use.name)),
+        uses: constants.uses.filter((use) => !constants.extraCflagsNames.has(use.name) && !definedByDriver(use.name)),
         compiled,
-        mayCompile: (slot, line) => file.built(slot) && pre.lineStates[slot][line] !== LineState.Inactive,
-        // Uses are judged only where every include was followed (constantCandidates), so a
-        // macro would be one the file or its headers define, or one of the kernel's.
-        swallows: (call, slot) => pre.definedMacros.has(call.name) || swallowedByKernelMacro(this.db.headers().macros(call.name, context.targets[slot]), call.argument),
+        mayCompile,
+        swallows,
+      }),
+      ...extraCflagsMacroFindings(context, {
+        uses: constants.uses.filter((use) => constants.extraCflagsNames.has(use.name) && !declaredByDriver(use.name)),
+        compiled,
+        mayCompile,
+        swallows,
+        definedOn: (name, slot) => (pre.definedMacros.get(name)?.[slot] ?? 0) !== 0,
       }),
       ...this.callbacks.judgeArguments(context, {
         masked,

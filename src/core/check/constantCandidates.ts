@@ -1,11 +1,14 @@
-// Which words in capitals of a file are worth the `undeclared-constant` rule's look, and what a
-// macro around one may do to it. A candidate is a constant some kernels' headers never spell,
-// that nothing of the driver's may define or declare (its macros, `-D` flags, the workspace
-// headers it reads, its own #define bodies); none are where the build may read what the check
-// did not see (an include it could not follow, flags it could not read) or in a file other than
-// a `.c` one (a header is compiled only inside its includers, after what they include first).
+// Which words in capitals of a file are worth a look as undeclared names, and what a macro
+// around one may do to it. Two kinds of name are: a constant some kernels' headers never spell
+// (`undeclared-constant`), and a macro only the module's EXTRA_CFLAGS `-D` flags define, which
+// Kbuild ignores from 6.15 (`extra-cflags`). Neither counts where something else of the
+// driver's may define or declare it (its macros, other `-D` flags, the workspace headers it
+// reads, its own #define bodies), where the build may read what the check did not see (an
+// include it could not follow, flags it could not read), or in a file other than a `.c` one (a
+// header is compiled only inside its includers, after what they include first).
 import type { CheckOptions } from './checker';
 import type { HeaderIndex, MacroArity } from '../kernels/headerIndex';
+import type { CommandLineMacro } from '../c/preprocessor';
 import type { PreprocessedFile } from './variants';
 import { constantOccurrences, type ConstantOccurrence } from '../c/constantUses';
 import { everyIncludeFollowed } from './followedIncludes';
@@ -14,26 +17,36 @@ import { macroTexts } from './incremental';
 import { holdsWord } from '../c/words';
 import { isSourceFile } from '../c/workspaceTypes';
 
-/** The file's occurrences of candidate names, in text order; `masked` is its text with comments and strings blanked. */
+export interface ConstantCandidates {
+  /** The file's occurrences of candidate names, in text order. */
+  occurrences: ConstantOccurrence[];
+  /** Of their names, those only EXTRA_CFLAGS defines (see extraCflagsOnlyMacros); the others are kernel constants. */
+  extraCflagsNames: ReadonlySet<string>;
+}
+
+const NONE: ConstantCandidates = { occurrences: [], extraCflagsNames: new Set() };
+
+/** The file's occurrences of candidate names; `masked` is its text with comments and strings blanked. */
 export function constantCandidates(
   headers: HeaderIndex,
   text: string,
   code: { masked: string; isDirectiveLine: (line: number) => boolean },
   file: PreprocessedFile,
   options: Pick<CheckOptions, 'fileName' | 'defines' | 'unreadFlags' | 'resolveInclude' | 'forcedIncludes'>,
-): ConstantOccurrence[] {
-  if (!isSourceFile(options.fileName) || options.unreadFlags) return [];
+): ConstantCandidates {
+  if (!isSourceFile(options.fileName) || options.unreadFlags) return NONE;
+  const extraOnly = extraCflagsOnlyMacros(options.defines ?? []);
   const commandLine = new Set((options.defines ?? []).map((macro) => macro.name));
   const known = new Map<string, boolean>();
   let defines: string | undefined;
   const isCandidate = (name: string) => {
     let candidate = known.get(name);
     if (candidate === undefined) {
+      // The preprocessor defines an EXTRA_CFLAGS macro only below 6.15 (CommandLineMacro.untilVersion): the rule asks it where.
+      const ownKind = extraOnly.has(name) ? !headers.isVanishingConstant(name) && !headers.isKernelCallable(name) : headers.isVanishingConstant(name) && !file.pre.definedMacros.has(name) && !commandLine.has(name);
       candidate =
-        headers.isVanishingConstant(name) &&
+        ownKind &&
         !isCompilerOrKbuildName(name) &&
-        !file.pre.definedMacros.has(name) &&
-        !commandLine.has(name) &&
         // An enumerator or a variable of the driver's own headers (i915's INTEL_HASWELL): any spelling there counts.
         !file.pre.headers.some((header) => holdsWord(header.text, name)) &&
         // A name the file's own macros spell may be one they declare (`X(HCI_AMP)` in an X-macro list of enumerators).
@@ -43,9 +56,21 @@ export function constantCandidates(
     return candidate;
   };
   const found = constantOccurrences(code.masked, code.isDirectiveLine, file.lineStartIndices, isCandidate);
-  if (found.length === 0) return [];
+  if (found.length === 0) return NONE;
   const sight = { fileName: options.fileName, text, lineStates: file.pre.lineStates, headers: file.pre.headers, resolveInclude: options.resolveInclude, isKernelHeader: (name: string) => headers.isKernelHeader(name), forcedIncludes: options.forcedIncludes };
-  return everyIncludeFollowed(sight, 'if-found') ? found : [];
+  if (!everyIncludeFollowed(sight, 'if-found')) return NONE;
+  return { occurrences: found, extraCflagsNames: new Set(found.map((occurrence) => occurrence.name).filter((name) => extraOnly.has(name))) };
+}
+
+/**
+ * The macros that only EXTRA_CFLAGS' `-D` flags define (`-DDRIVERVERSION=\"1.2\"`): no other
+ * flag defines or undefines them. A `CONFIG_` name is left out: the kernel's own config may
+ * define it too.
+ */
+export function extraCflagsOnlyMacros(defines: readonly CommandLineMacro[]): Set<string> {
+  const names = new Set(defines.filter((macro) => macro.untilVersion !== undefined && macro.value !== null && !macro.name.startsWith('CONFIG_')).map((macro) => macro.name));
+  for (const macro of defines) if (macro.untilVersion === undefined) names.delete(macro.name);
+  return names;
 }
 
 /**

@@ -39,6 +39,12 @@ export interface UndeclaredConstantInput {
   mayCompile: (slot: number, line: number) => boolean;
   /** Whether the call may make something else of the argument on the target in `slot`: a macro of the driver's, or of the kernel's that does not compile it as a plain value. */
   swallows: (call: EnclosingCall, slot: number) => boolean;
+  /**
+   * Whether the name is declared on the target in `slot`: false where nothing declares it,
+   * undefined where that is not known (nothing is judged there). By default, whether the
+   * kernel's headers spell it, on the kernels with header data.
+   */
+  declared?: (name: string, slot: number) => boolean | undefined;
 }
 
 export function undeclaredConstantFindings(context: RuleContext, input: Omit<UndeclaredConstantInput, 'db' | 'targets'>): Finding[] {
@@ -65,13 +71,13 @@ export function findUndeclaredConstants(input: UndeclaredConstantInput): { use: 
   const declaredByMacros = new Set(
     input.uses.filter((use) => use.functionStart === undefined && use.within.some((call) => input.targets.some((_, slot) => input.swallows(call, slot)))).map((use) => use.name),
   );
+  const declared = input.declared ?? ((name: string, slot: number) => headers.spellsConstant(name, input.targets[slot]));
   input.targets.forEach((image, slot) => {
-    if (!headers.covers(image)) return;
     const declaredAtFileScope = new Set<string>();
     const metInFunction = new Set<string>();
     for (const use of input.uses) {
       if (declaredByMacros.has(use.name) || declaredAtFileScope.has(use.name) || !input.mayCompile(slot, use.line)) continue;
-      if (headers.spellsConstant(use.name, image) !== false) continue;
+      if (declared(use.name, slot) !== false) continue;
       if (use.functionStart === undefined) declaredAtFileScope.add(use.name);
       else {
         const key = `${use.functionStart} ${use.name}`;
