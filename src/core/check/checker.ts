@@ -24,6 +24,8 @@ import { unknownTypeFindings } from '../rules/unknownType';
 import { forLoopDeclarationFindings } from '../rules/forLoopDeclaration';
 import { dateTimeFindings } from '../rules/dateTime';
 import { errorDirectiveFindings } from '../rules/errorDirective';
+import { undefinedMacroFindings } from '../rules/undefinedMacro';
+import { driverMacroCalls } from './driverMacroCalls';
 import { dateTimeUses } from '../c/dateTimeUses';
 import { extraCflagsFindings, extraCflagsMacroFindings } from '../rules/extraCflags';
 import { symbolNamespaceFindings } from '../rules/symbolNamespace';
@@ -587,11 +589,11 @@ export class Checker {
       wholeUnit: options.namedByKbuild === true,
       codeWordLines: (header) => this.headerReadings.codeWordLines(header),
     });
-    const ownNames = new Map<string, boolean>();
+    const unitNames = new Map<string, boolean>();
     let pointerNames: Set<string> | undefined;
-    // Declared or defined by the driver otherwise than as a macro.
-    const declaredByDriver = (name: string) => {
-      let own = ownNames.get(name);
+    // Declared by the translation unit otherwise than as a macro: the file, the headers it reads, a source it includes.
+    const declaredInUnit = (name: string) => {
+      let own = unitNames.get(name);
       if (own === undefined) {
         own =
           union.functions.has(name) ||
@@ -599,12 +601,13 @@ export class Checker {
           (code.declared.get(name)?.some((line) => pre.lineStates.some((states) => states[line] !== LineState.Inactive)) ?? false) ||
           declaredInHeaders(name) ||
           (pointerNames ??= functionPointerNames(code.masked)).has(name) ||
-          inIncludedSource(name) ||
-          (options.workspaceTypes?.definesCallable(name) === true && !onlyUncompiled(name));
-        ownNames.set(name, own);
+          inIncludedSource(name);
+        unitNames.set(name, own);
       }
       return own;
     };
+    // Or by the driver's other files, which a header the check could not follow may bring in.
+    const declaredByDriver = (name: string) => declaredInUnit(name) || (options.workspaceTypes?.definesCallable(name) === true && !onlyUncompiled(name));
     const definedByDriver = (name: string) => pre.definedMacros.has(name) || declaredByDriver(name);
     const { masked, isDirectiveLine, sites } = code;
     const mayCompile = (slot: number, line: number) => file.built(slot) && pre.lineStates[slot][line] !== LineState.Inactive;
@@ -684,6 +687,13 @@ export class Checker {
         compiled,
         mayCompile,
         swallows,
+      }),
+      ...undefinedMacroFindings(context, {
+        ...driverMacroCalls(this.db.headers(), text, code, file, options, { declaredInUnit, headerWords: (header) => this.headerReadings.definitionWordsOf(header) }),
+        definedOn: (name, slot) => (pre.definedMacros.get(name)?.[slot] ?? 0) !== 0,
+        compiled,
+        mayCompile,
+        leftOut,
       }),
       ...extraCflagsMacroFindings(context, {
         uses: constants.uses.filter((use) => constants.extraCflagsNames.has(use.name) && !declaredByDriver(use.name)),

@@ -33,6 +33,7 @@ export class HeaderReadings {
   private readonly wordLines = new BoundedByPath<ReadonlyMap<string, readonly number[]>>((words) => 64 * words.size);
 
   /** Per header as one check read it (prototypes and calls both ask): a scan, not kept past the check. */
+  private readonly definitionWords = new BoundedByPath<DefinitionWords>((words) => 32 * (words.spelledElsewhere.size + words.definedAt.size));
   private readonly codeless = new WeakMap<IncludedHeader, boolean>();
 
   /** `isKernelCallable`: whether a name is one `missing-function` judges (see kernelCallSitesOf). */
@@ -112,6 +113,11 @@ export class HeaderReadings {
   codeWordLines(header: IncludedHeader): ReadonlyMap<string, readonly number[]> {
     if (this.holdsNoCode(header)) return NO_WORDS;
     return this.wordLines.get(header, () => linesOfWords(maskCode(header.text)));
+  }
+
+  /** Where a workspace header #defines each name, and the words it spells anywhere else (driverMacroCalls.ts asks of every call of a driver's macro). */
+  definitionWordsOf(header: IncludedHeader): DefinitionWords {
+    return this.definitionWords.get(header, () => definitionWords(header.text));
   }
 
   /** The include directives of a workspace header. */
@@ -195,4 +201,26 @@ class BoundedByPath<T> {
     this.thisCheck.set(header, value);
     return value;
   }
+}
+
+/** A text's words split by whether a #define names them (see definitionWords). */
+export interface DefinitionWords {
+  /** The first line (0-based) of each name a `#define` defines. */
+  definedAt: ReadonlyMap<string, number>;
+  /** Every word the text spells other than as the name a `#define` defines: bodies, code, comments, conditions. */
+  spelledElsewhere: ReadonlySet<string>;
+}
+
+const DEFINE_HEAD = /^\s*#\s*define\s+([A-Za-z_]\w*)/;
+const WORD = /[A-Za-z_]\w*/g;
+
+export function definitionWords(text: string): DefinitionWords {
+  const definedAt = new Map<string, number>();
+  const spelledElsewhere = new Set<string>();
+  text.split('\n').forEach((line, index) => {
+    const head = DEFINE_HEAD.exec(line);
+    if (head && !definedAt.has(head[1])) definedAt.set(head[1], index);
+    for (const match of (head ? line.slice(head[0].length) : line).matchAll(WORD)) spelledElsewhere.add(match[0]);
+  });
+  return { definedAt, spelledElsewhere };
 }

@@ -259,6 +259,22 @@ export class HeaderIndex {
     return (this.callables.get(name) ?? 0) !== 0;
   }
 
+  /**
+   * Whether `name` may be called as the kernel's on some kernel with header data: a function or
+   * function-like macro its headers declare, an object-like macro it calls through, one a
+   * generator macro makes, or an older kernel's function. A name none of them has is a driver's.
+   */
+  mayBeKernelCallable(name: string): boolean {
+    return (
+      this.isKernelCallable(name) ||
+      this.isPastedCallable(name) ||
+      this.isRetiredFunction(name) ||
+      this.objectLikeCalls?.has(name) === true ||
+      this.declarations.functions.get(name) !== undefined ||
+      this.declarations.macros.get(name) !== undefined
+    );
+  }
+
   /** Whether some kernel with header data has `name`: a kernel header, not a driver's own. */
   isKernelHeader(name: string): boolean {
     return (own(this.names.headers, name) ?? 0) !== 0;

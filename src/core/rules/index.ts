@@ -18,6 +18,7 @@ import { readOnlyMemberRule } from './readOnlyMember';
 import { structNotInImageRule } from './structNotInImage';
 import { symbolNamespaceRule } from './symbolNamespace';
 import { undeclaredConstantRule } from './undeclaredConstant';
+import { undefinedMacroRule } from './undefinedMacro';
 import { unknownTypeRule } from './unknownType';
 import type { RuleInfo } from './rule';
 
@@ -41,6 +42,7 @@ export const Codes = {
   symbolNamespace: symbolNamespaceRule.code,
   dateTime: dateTimeRule.code,
   errorDirective: errorDirectiveRule.code,
+  undefinedMacro: undefinedMacroRule.code,
 } as const;
 export type Code = (typeof Codes)[keyof typeof Codes];
 
@@ -63,6 +65,7 @@ export const RULES: readonly RuleInfo[] = [
   symbolNamespaceRule,
   dateTimeRule,
   errorDirectiveRule,
+  undefinedMacroRule,
 ];
 
 export const DEFAULT_SEVERITIES = Object.fromEntries(RULES.map((rule) => [rule.code, rule.severity])) as Record<Code, Severity>;

@@ -1,0 +1,60 @@
+// Rule `undefined-macro`: a call of a function-like macro of the driver's own on a targeted
+// kernel where none of its #defines is compiled: every one stands under a condition that kernel
+// does not meet (`#ifdef ESP_USE_SDIO`, set by an EXTRA_CFLAGS flag that Kbuild ignores from
+// 6.15; `#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 0, 0)`). gcc then reads the call as one of an
+// undeclared function and stops ("implicit declaration of function"), at the first call a
+// kernel compiles, once per file. Judged only on certainly compiled lines and for the calls
+// driverMacroCalls.ts picks (names nothing else may give, every include followed, every flag
+// read); where the first call a target may compile is not certainly compiled, nothing is
+// reported for that name there.
+import { basename } from 'node:path';
+import { imagesOf, type RuleContext, type RuleInfo } from './rule';
+import { lineRange, type Finding } from '../check/findings';
+import type { CallSite } from '../c/calls';
+import type { MacroDefinition } from '../check/driverMacroCalls';
+
+export const undefinedMacroRule = {
+  code: 'undefined-macro',
+  name: 'UndefinedDriverMacro',
+  severity: 'warning',
+  description: "A call of one of the driver's own function-like macros on targets where none of its #defines is compiled (each stands under a condition they do not meet): gcc takes it for an undeclared function and the build stops.",
+} as const satisfies RuleInfo;
+
+export interface UndefinedMacroInput {
+  /** The file's calls of the macros judged, in file order (driverMacroCalls). */
+  sites: readonly CallSite[];
+  definitions: ReadonlyMap<string, MacroDefinition>;
+  /** Whether some #define of the name may be compiled on the target in `slot`. */
+  definedOn: (name: string, slot: number) => boolean;
+  compiled: (slot: number, line: number) => boolean;
+  mayCompile: (slot: number, line: number) => boolean;
+  /** Whether the call sits in an argument a macro leaves out on the target in `slot`: gcc never sees it there. */
+  leftOut: (slot: number, site: CallSite) => boolean;
+}
+
+export function undefinedMacroFindings(context: RuleContext, input: UndefinedMacroInput): Finding[] {
+  if (input.sites.length === 0) return [];
+  const reported = new Map<CallSite, number[]>();
+  context.targets.forEach((image, slot) => {
+    const met = new Set<string>();
+    for (const site of input.sites) {
+      if (met.has(site.name) || !input.mayCompile(slot, site.line) || input.leftOut(slot, site)) continue;
+      // gcc meets this call first: reported here or nowhere on this target.
+      met.add(site.name);
+      if (!input.compiled(slot, site.line) || input.definedOn(site.name, slot)) continue;
+      reported.set(site, [...(reported.get(site) ?? []), image]);
+    }
+  });
+  return [...reported].map(([site, targets]) => {
+    const definition = input.definitions.get(site.name)!;
+    const where = `${basename(definition.path)}:${definition.line + 1}`;
+    return {
+      code: undefinedMacroRule.code,
+      severity: context.severities[undefinedMacroRule.code],
+      message: `\`${site.name}\` is a macro of the driver's (${where}) that no #define compiled on ${imagesOf(context, targets)} defines: each stands under a condition those kernels do not meet, so gcc takes ${site.fileScope ? 'the line for a declaration with no type' : 'the call for one of an undeclared function'} and the build stops there`,
+      range: lineRange(site.line, site.startColumn, site.endColumn),
+      targets,
+    };
+  });
+}
+

@@ -1,0 +1,121 @@
+// Rule undefined-macro: a call of one of the driver's own function-like macros where none of
+// its #defines is compiled (each under a condition the kernel does not meet): gcc takes it for an
+// undeclared function and stops.
+import * as assert from 'node:assert/strict';
+import { checkFolder, type ReportedFinding } from './helpers';
+
+/**
+ * Built with Kbuild against Debian's headers: 5.10 (gcc-10) builds it; 6.1 (gcc-12) stops at
+ * 35:16 ("implicit declaration of function 'demo_old_helper'"); 7.3 (gcc-14) at 19:9
+ * (`DEMO_CHECK`, whose #define needs the EXTRA_CFLAGS flag Kbuild ignores from 6.15), 20:16
+ * (`DEMO_TO_CTRL`) and 35:16, and at what follows from them (19:23 and 27:23, "'out'
+ * undeclared"; 20:31), which the rule does not claim. The second call of `DEMO_CHECK`, at 27, gets no
+ * implicit declaration error: gcc reports one per file.
+ */
+const MODULE = {
+  Makefile: 'obj-m += demo.o\nEXTRA_CFLAGS += -DDEMO_USE_SDIO\n',
+  'demo.h': [
+    "#ifndef DEMO_H",
+    "#define DEMO_H",
+    "#ifdef DEMO_USE_SDIO",
+    "#define DEMO_CHECK(p, label) do { if (!(p)) goto label; } while (0)",
+    "#define DEMO_TO_CTRL(p) ((struct demo_ctrl *)(p)->priv)",
+    "#else",
+    "#define DEMO_BUS_NAME \"spi\"",
+    "#endif",
+    "#endif",
+    '',
+  ].join('\n'),
+  'demo.c': [
+    "#include <linux/module.h>",
+    "#include <linux/version.h>",
+    "#include \"demo.h\"",
+    "",
+    "struct demo_ctrl {",
+    "\tint n;",
+    "};",
+    "",
+    "struct demo {",
+    "\tvoid *priv;",
+    "};",
+    "",
+    "#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 0, 0)",
+    "#define demo_old_helper(x) ((x) + 1)",
+    "#endif",
+    "",
+    "static int demo_a(struct demo *d)",
+    "{",
+    "\tDEMO_CHECK(d, out);",
+    "\treturn DEMO_TO_CTRL(d)->n;",
+    "out:",
+    "\treturn -1;",
+    "}",
+    "",
+    "static int demo_b(struct demo *d)",
+    "{",
+    "\tDEMO_CHECK(d, out);",
+    "\treturn 0;",
+    "out:",
+    "\treturn -1;",
+    "}",
+    "",
+    "static int demo_c(int x)",
+    "{",
+    "\treturn demo_old_helper(x);",
+    "}",
+    "",
+    "static int __init demo_init(void)",
+    "{",
+    "\tstruct demo d = { 0 };",
+    "",
+    "\treturn demo_a(&d) + demo_b(&d) + demo_c(1);",
+    "}",
+    "",
+    "static void __exit demo_exit(void)",
+    "{",
+    "}",
+    "",
+    "module_init(demo_init);",
+    "module_exit(demo_exit);",
+    "MODULE_LICENSE(\"GPL\");",
+    '',
+  ].join('\n'),
+};
+
+const TARGETS = '5.10,6.1,6.12,7.2,7.3';
+
+function brief(findings: ReportedFinding[]): string[] {
+  return findings.filter((finding) => finding.code === 'undefined-macro').map((finding) => `${finding.file}:${finding.line}:${finding.column} ${finding.targets.join(',')}`);
+}
+
+describe('undefined-macro', () => {
+  it("reports the first call of a driver's macro that no compiled #define defines, on exactly the kernels where none is", async () => {
+    const findings = await checkFolder(MODULE, TARGETS);
+    assert.deepEqual(brief(findings), ['demo.c:19:2 7.2,7.3', 'demo.c:20:9 7.2,7.3', 'demo.c:35:9 6.1,6.12,7.2,7.3']);
+    assert.equal(
+      findings.find((finding) => finding.line === 35)?.message,
+      "`demo_old_helper` is a macro of the driver's (demo.c:14) that no #define compiled on 6.1–7.3 defines: each stands under a condition those kernels do not meet, so gcc takes the call for one of an undeclared function and the build stops there",
+    );
+    assert.match(findings.find((finding) => finding.line === 19)!.message, /^`DEMO_CHECK` is a macro of the driver's \(demo\.h:4\) that no #define compiled on 7\.2–7\.3 defines/);
+  });
+
+  it('is silent where the flag reaches every kernel, and where something else may give the name', async () => {
+    const silent = async (files: Record<string, string>) => assert.deepEqual(brief(await checkFolder({ ...MODULE, ...files }, TARGETS)), []);
+    const c = MODULE['demo.c'];
+    // The flag in ccflags-y; and no old helper.
+    await silent({ Makefile: 'obj-m += demo.o\nccflags-y += -DDEMO_USE_SDIO\n', 'demo.c': c.replace('demo_old_helper(x)', 'x') });
+    const withoutHeaderCalls = c.replace(/\tDEMO_CHECK\(d, out\);\n/g, '').replace('DEMO_TO_CTRL(d)->n', '0');
+    // What each case below changes is reported otherwise.
+    assert.deepEqual(brief(await checkFolder({ ...MODULE, 'demo.c': withoutHeaderCalls }, TARGETS)), ['demo.c:33:9 6.1,6.12,7.2,7.3']);
+    // A condition that tests the name expects someone else to define it.
+    await silent({ 'demo.c': withoutHeaderCalls.replace('#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 0, 0)', '#ifndef demo_old_helper') });
+    // A name the kernel's headers have (a compat #define of `timer_setup`).
+    await silent({ 'demo.c': withoutHeaderCalls.replace(/demo_old_helper/g, 'timer_setup') });
+    // Another macro's body calls it: gcc meets it where that macro is expanded.
+    await silent({ 'demo.c': withoutHeaderCalls.replace('#endif\n\nstatic int demo_a', '#endif\n#define demo_twice(x) demo_old_helper(demo_old_helper(x))\n\nstatic int demo_a') });
+    // The file declares a function of that name.
+    await silent({ 'demo.c': withoutHeaderCalls.replace('static int demo_c(int x)', 'int demo_old_helper(int x);\n\nstatic int demo_c(int x)') });
+    // An include the check cannot follow may define anything.
+    await silent({ 'demo.c': withoutHeaderCalls.replace('#include "demo.h"', '#include "demo.h"\n#include "generated_by_make.h"') });
+  });
+});
