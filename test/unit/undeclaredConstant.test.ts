@@ -192,6 +192,11 @@ describe('undeclared-constant', () => {
     assert.deepEqual(rows(demo('1'), '6.12', { unreadFlags: true }), []);
   });
 
+  it('follows a quoted include of a kernel header that the workspace lacks: gcc finds it through the kernel\'s -I folders (AQtion\'s "net/macsec.h")', () => {
+    const quoted = demo('1').replace('#include <linux/bio.h>', '#include "linux/bio.h"');
+    assert.deepEqual(rows(quoted, '6.12').map((row) => row.split(' ')[1]), ['9:19-32', '16:21-38', '21:9-22']);
+  });
+
   it('re-checks an edit inside a function as a whole check does, also where a use outside every function silences later ones', () => {
     const targets = parseTargets('6.1,6.12', db.images).images;
     for (const limit of ['1', 'BIO_MAX_PAGES']) {

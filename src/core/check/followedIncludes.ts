@@ -80,7 +80,8 @@ export function everyIncludeFollowed({ fileName, text, lineStates, headers, reso
       if (undecided === 'unread' && states.some((state) => state === LineState.Maybe)) return false;
       if (states.every((state) => state === LineState.Inactive)) return true;
       if (spec === undefined) return false;
-      return quoted ? resolveInclude?.(spec, true, file.path) !== undefined : isKernelHeader(spec) || resolveInclude?.(spec, false, file.path) !== undefined;
+      // gcc looks for a quoted name beside the file, then where it looks for an angle one: Kbuild's -I folders hold the kernel's headers.
+      return resolveInclude?.(spec, quoted, file.path) !== undefined || isKernelHeader(spec);
     }),
   );
 }
