@@ -110,7 +110,9 @@ interface OrderedSite {
 
 export function findMissingFunctions(input: MissingFunctionInput): MissingFunction[] {
   const headers = input.db.headers();
-  if (!input.targets.some((image) => headers.covers(image))) return [];
+  // Only kernels with header data say what their headers declare: the others are never asked.
+  const judged = input.targets.map((image) => headers.covers(image));
+  if (!judged.some(Boolean)) return [];
   const found: MissingFunction[] = [];
   const known = new Map<string, boolean>();
   const isCandidate = (name: string) => {
@@ -152,7 +154,7 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
   for (const { site, reachedAt, order, macro, expandedIn } of orderedSites(input)) {
     if (!isCandidate(site.name) || (site.reference && !isFunction(site.name))) continue;
     const already = reported.get(site.name) ?? new Set<number>();
-    const compiledOn = input.targets.filter((image, slot) => !already.has(image) && reachedAt(slot) !== undefined && (macro !== undefined || !inPassedOver(image, site.line)));
+    const compiledOn = input.targets.filter((image, slot) => judged[slot] && !already.has(image) && reachedAt(slot) !== undefined && (macro !== undefined || !inPassedOver(image, site.line)));
     const undeclared = compiledOn.filter((image) => headers.declares(site.name, image) === false);
     const elsewhere = new Map<number, string[]>();
     for (const image of expandedIn === undefined ? compiledOn : []) {
