@@ -292,9 +292,9 @@ static int lockfs_copy(struct file *filp, struct file_lock *fl, struct lockfs_st
     ]);
   });
 
-  it("warns at a declaration of several objects, and never at a use through an object the driver declares (a parameter by value, whose declaration gcc refuses)", () => {
+  it("warns at a declaration of several objects and at a definition's parameter by value, never at a use through an object the driver declares", () => {
     // gcc-12 on 6.1: errors at 4 (parameter 1 ('t') has incomplete type) and 6 (storage size of
-    // 'start' and of 'end' isn't known), none at 8; the parameter is a miss, not a false warning.
+    // 'start' and of 'end' isn't known), none at 8.
     const text = [
       '#include <linux/module.h>',
       '#include <linux/time.h>',
@@ -308,7 +308,52 @@ static int lockfs_copy(struct file *filp, struct file_lock *fl, struct lockfs_st
     ].join('\n');
     assert.deepEqual(
       rows(text, '6.1').map((row) => row.slice(0, row.indexOf(' `'))),
-      ['warning 6:9-17 [6.1]'],
+      ['warning 4:23-31 [6.1]', 'warning 6:9-17 [6.1]'],
+    );
+  });
+
+  it("warns at a function definition's parameter and return type by value, not at a prototype's, a function pointer's or a pointer", () => {
+    // gcc-12 on 6.1: errors at 9 (parameter 1 ('ts') has incomplete type), 15 (parameter 2
+    // ('start')), 23 (return type is an incomplete type); also at 14 (the function's name: its
+    // declaration isn't a prototype) and 27 (invalid use of undefined type), which the rule does
+    // not claim; none at 20, 21 or 30.
+    const text = [
+      '#include <linux/module.h>',
+      '#include <linux/time.h>',
+      '',
+      'struct demo_stamp {',
+      '	int id;',
+      '};',
+      '',
+      '',
+      'static long demo_seconds(struct timespec ts)',
+      '{',
+      '	return ts.tv_sec;',
+      '}',
+      '',
+      'static long demo_both(int id,',
+      '		      const struct timespec start, struct timespec *end)',
+      '{',
+      '	return id;',
+      '}',
+      '',
+      'long demo_declared(struct timespec ts);',
+      'typedef void (*demo_cb)(struct timespec ts);',
+      '',
+      'static struct timespec demo_now(void)',
+      '{',
+      '	struct timespec *none = NULL;',
+      '',
+      '	return *none;',
+      '}',
+      '',
+      'static void demo_call(void (*cb)(struct timespec ts), int n)',
+      '{',
+      '}',
+    ].join('\n');
+    assert.deepEqual(
+      rows(text, '6.1').map((row) => row.slice(0, row.indexOf(' `'))),
+      ['warning 9:33-41 [6.1]', 'warning 15:22-30 [6.1]', 'warning 23:15-23 [6.1]'],
     );
   });
 

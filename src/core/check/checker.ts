@@ -46,7 +46,7 @@ import { assignedFunctionSites, blockAfterCall, callSites, functionPointerNames,
 import { droppedArgumentSpans, forwardedTo, macroDefinitions } from '../c/droppedArguments';
 import { callArgumentsFindings } from '../rules/callArguments';
 import { incompleteStructFindings, type WholeUse } from '../rules/incompleteStruct';
-import { needsDefinition } from '../c/sizedMentions';
+import { byValueInDefinition, needsDefinition } from '../c/sizedMentions';
 import { sizeofDereferences } from '../c/sizeofDereferences';
 import { ArgumentTypes } from '../c/argumentTypes';
 import { lineIndexAt } from '../c/lineIndex';
@@ -779,7 +779,8 @@ function wholeUses(targets: readonly number[], read: WholeUseReading): WholeUse[
     const { startLine, startColumn, endColumn } = mention.range;
     if (read.code.isDirectiveLine(startLine)) continue;
     codeLines ??= read.code.masked.split('\n');
-    if (!needsDefinition(codeLines[startLine] ?? '', startColumn, endColumn)) continue;
+    const line = codeLines[startLine] ?? '';
+    if (!needsDefinition(line, startColumn, endColumn) && !byValueInDefinition(read.code.masked, mention.range.startIndex, mention.range.endIndex, line.slice(0, startColumn))) continue;
     const images = mentionTargets(targets, read, mention.aggregate, startLine);
     if (images.length > 0) uses.push({ aggregate: mention.aggregate, range: mention.range, targets: images });
   }
