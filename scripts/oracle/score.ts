@@ -38,12 +38,17 @@ const CLAIMED_KINDS: Record<Claim, ErrorKind[]> = {
 
 /**
  * Finding codes that claim what another claim's gcc errors are: a header EXTRA_CFLAGS alone
- * finds is a missing header to gcc, a bare namespace word an undeclared name.
+ * finds is a missing header to gcc, a bare namespace word an undeclared name, a call of a macro
+ * no compiled #define defines an implicit declaration.
  */
-const CLAIM_OF_CODE: Readonly<Record<string, Claim>> = { 'extra-cflags': 'missing-header', 'symbol-namespace': 'undeclared-constant' };
+const CLAIM_OF_CODE: Readonly<Record<string, Claim>> = { 'extra-cflags': 'missing-header', 'symbol-namespace': 'undeclared-constant', 'undefined-macro': 'missing-function' };
 
-export function claimOf(code: string): Claim {
-  return CLAIM_OF_CODE[code] ?? ((CLAIMS as string[]).includes(code) ? (code as Claim) : 'struct-member');
+/** `extra-cflags` also claims a -D macro it alone defines, used as a value: undeclared to gcc. */
+const EXTRA_CFLAGS_MACRO = /^`\w+` is defined only by `-D/;
+
+export function claimOf(warning: Pick<CheckerWarning, 'code' | 'message'>): Claim {
+  if (warning.code === 'extra-cflags' && EXTRA_CFLAGS_MACRO.test(warning.message)) return 'undeclared-constant';
+  return CLAIM_OF_CODE[warning.code] ?? ((CLAIMS as string[]).includes(warning.code) ? (warning.code as Claim) : 'struct-member');
 }
 
 export type Verdict = 'true-positive' | 'false-positive' | 'uncompiled' | 'on-other-error';
@@ -123,7 +128,7 @@ class ClaimLines {
 }
 
 function judge(w: CheckerWarning, claims: Record<Claim, ClaimLines>, errorKeys: Set<string>, compiled: CompiledLines): JudgedWarning {
-  const claim = claimOf(w.code);
+  const claim = claimOf(w);
   const own = claims[claim].own.get(key(w));
   if (own) {
     own.warned = true;

@@ -295,6 +295,22 @@ describe('oracle: scoring', () => {
     assert.deepEqual(result.errorLines['missing-function'].map((l) => `${l.file}:${l.line} ${l.warned}`), ['a.c:30 false']);
     assert.match(text, /Implicit-declaration error lines without a missing-function warning \(1\):\n {2}drv@6\.12 {2}a\.c:30 /);
   });
+
+  it("scores an undefined driver macro's call as an implicit declaration, and extra-cflags' -D macro as an undeclared name", () => {
+    const judged = score(
+      [error('b.c', 3, 'implicit-declaration'), error('b.c', 4, 'undeclared'), error('b.c', 5, 'missing-header')],
+      new Map([['b.c', new Set([3, 4, 5])]]),
+      [
+        warning('b.c', 3, 'undefined-macro'),
+        { ...warning('b.c', 4, 'extra-cflags'), message: '`DEMO_RETRIES` is defined only by `-DDEMO_RETRIES` of EXTRA_CFLAGS, which Kbuild ignores from 6.15' },
+        { ...warning('b.c', 5, 'extra-cflags'), message: '`demo.h` is found only through `-I../include` of EXTRA_CFLAGS' },
+      ],
+    );
+    assert.deepEqual(
+      judged.warnings.map((w) => `${w.line} ${w.claim} ${w.verdict}`),
+      ['3 missing-function true-positive', '4 undeclared-constant true-positive', '5 missing-header true-positive'],
+    );
+  });
 });
 
 describe('oracle: argument counts', () => {
