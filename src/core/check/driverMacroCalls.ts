@@ -49,8 +49,9 @@ export function driverMacroCalls(
   const judged = (name: string) => {
     if (!definitions.has(name)) {
       const mayBeOwn = pre.definedMacros.has(name) && !isCompilerOrKbuildName(name) && !isCompilerProvidedName(name) && !reads.declaredInUnit(name) && !headers.mayBeKernelCallable(name);
-      directives ??= definitionWords(text.split('\n').map((line, index) => (code.isDirectiveLine(index) ? line : '')).join('\n'));
-      definitions.set(name, mayBeOwn ? onlyDefinedAndCalled(name, options.fileName, directives, pre.headers, reads.headerWords) : undefined);
+      // The file's directive lines alone: its code spells the calls.
+      if (mayBeOwn) directives ??= definitionWords(text.split('\n').map((line, index) => (code.isDirectiveLine(index) ? line : '')).join('\n'));
+      definitions.set(name, mayBeOwn ? onlyDefinedAndCalled(name, options.fileName, directives!, pre.headers, reads.headerWords) : undefined);
     }
     return definitions.get(name) !== undefined;
   };
