@@ -118,4 +118,82 @@ describe('undefined-macro', () => {
     // An include the check cannot follow may define anything.
     await silent({ 'demo.c': withoutHeaderCalls.replace('#include "demo.h"', '#include "demo.h"\n#include "generated_by_make.h"') });
   });
+
+  /**
+   * Built with Kbuild against Debian's headers: 6.1 (gcc-12) builds it; 6.12 (gcc-12) stops at
+   * 8:9 (`strlcpy`, gone in 6.8); 7.3 (gcc-14) at 5:8 ("unknown type name 'VOID'"), 5:23 and 6:23
+   * ('IN'), 13:9 (`strlcpy`: gcc passed over demo_fill's body, whose parameters it could not
+   * read) and 17:8, and at 20:1 and 26:9, which follow from those and are not claimed.
+   */
+  const TYPES = {
+    Makefile: 'obj-m += demo.o\nEXTRA_CFLAGS += -DDEMO_PLATFORM_LINUX\n',
+    'demo_types.h': [
+    "#ifndef DEMO_TYPES_H",
+    "#define DEMO_TYPES_H",
+    "#ifdef DEMO_PLATFORM_LINUX",
+    "#define IN",
+    "#define OUT",
+    "#define VOID void",
+    "#endif",
+    "#endif",
+    '',
+  ].join('\n'),
+    'demo.c': [
+    "#include <linux/module.h>",
+    "#include <linux/string.h>",
+    "#include \"demo_types.h\"",
+    "",
+    "static VOID demo_fill(IN char *buf,",
+    "\t\t      IN size_t len)",
+    "{",
+    "\tstrlcpy(buf, \"demo\", len);",
+    "}",
+    "",
+    "static int demo_copy(char *buf, size_t len)",
+    "{",
+    "\tstrlcpy(buf, \"copy\", len);",
+    "\treturn 0;",
+    "}",
+    "",
+    "static VOID demo_clear(char *buf)",
+    "{",
+    "\tbuf[0] = 0;",
+    "}",
+    "",
+    "static int __init demo_init(void)",
+    "{",
+    "\tchar buf[8];",
+    "",
+    "\tdemo_fill(buf, sizeof(buf));",
+    "\tdemo_clear(buf);",
+    "\treturn demo_copy(buf, sizeof(buf));",
+    "}",
+    "",
+    "module_init(demo_init);",
+    "MODULE_LICENSE(\"GPL\");",
+    '',
+  ].join('\n'),
+  };
+
+  it("reports the driver's macros read as types where no #define is compiled, and judges nothing in a body gcc passes over", async () => {
+    const findings = await checkFolder(TYPES, '6.1,6.12,7.3');
+    assert.deepEqual(
+      findings.map((finding) => `${finding.line}:${finding.column} ${finding.code} ${finding.targets.join(',')}`),
+      ['5:8 undefined-macro 7.3', '5:23 undefined-macro 7.3', '6:9 undefined-macro 7.3', '8:2 missing-function 6.12', '13:2 missing-function 7.3', '17:8 undefined-macro 7.3'],
+    );
+    assert.equal(
+      findings[1].message,
+      "`IN` is a macro of the driver's (demo_types.h:4) that no #define compiled on 7.3 defines: each stands under a condition those kernels do not meet, so gcc reads an unknown type name here and passes over the function's body there, and the build stops",
+    );
+  });
+
+  it('judges nothing in a body whose parameter types may or may not be defined (flags it cannot read), reports none of them, nor a later call gcc may not meet first', async () => {
+    // Where the unread flags define DEMO_PLATFORM_LINUX, gcc reports strlcpy at line 8, not 13.
+    const unread = { ...TYPES, Makefile: 'obj-m += demo.o\nEXTRA_CFLAGS += $(shell ./platform-flags.sh)\n' };
+    const findings = await checkFolder(unread, '6.1,6.12,7.3');
+    assert.deepEqual(
+      findings.map((finding) => `${finding.line}:${finding.column} ${finding.code} ${finding.targets.join(',')}`),
+      [],
+    );
+  });
 });

@@ -59,6 +59,72 @@ export function emptyFunctionBodies(text: string): EmptiedBodies {
   return { text: parts.join(''), openings };
 }
 
+/** Where a function definition's parts stand in the text (offsets). */
+export interface DefinitionSpan {
+  /** The start of its declaration: after the `;`, `}` or directive before it. */
+  start: number;
+  /** The function's name. */
+  name: { start: number; end: number };
+  /** Inside the parameter list's parentheses. */
+  parameters: { start: number; end: number };
+  /** The body's `{` and `}`. */
+  body: { open: number; close: number };
+}
+
+/**
+ * The function definitions of a masked text (comments, literals and directive lines blanked:
+ * maskCode), found as emptyFunctionBodies finds bodies: a `{` at top level after a `)`, closed in
+ * kernel style.
+ */
+export function definitionSpans(masked: string): DefinitionSpan[] {
+  const spans: DefinitionSpan[] = [];
+  let depth = 0;
+  for (let i = 0; i < masked.length; i++) {
+    const c = masked.charCodeAt(i);
+    if (c === OPEN) {
+      if (depth === 0 && previousCodeChar(masked, i) === ')') {
+        const close = bodyEnd(masked, i);
+        const header = close === undefined ? undefined : headerBefore(masked, i);
+        if (close !== undefined && header) {
+          spans.push({ ...header, body: { open: i, close } });
+          i = close;
+          continue;
+        }
+      }
+      depth++;
+    } else if (c === CLOSE) {
+      depth = Math.max(0, depth - 1);
+    } else if (c === NEWLINE && depth > 0 && startsTopLevelLine(masked, i + 1)) {
+      depth = 0;
+    }
+  }
+  return spans;
+}
+
+/** The declaration before a body's `{`: its start, the function's name and its parameter list; undefined where that is not `name(…)`. */
+function headerBefore(masked: string, open: number): Omit<DefinitionSpan, 'body'> | undefined {
+  const closeParen = masked.lastIndexOf(')', open);
+  let depth = 0;
+  let openParen = -1;
+  for (let i = closeParen; i >= 0; i--) {
+    const c = masked[i];
+    if (c === ')') depth++;
+    else if (c === '(' && --depth === 0) {
+      openParen = i;
+      break;
+    } else if (c === ';' || c === '{' || c === '}') return undefined;
+  }
+  if (openParen < 0) return undefined;
+  let nameEnd = openParen;
+  while (nameEnd > 0 && masked.charCodeAt(nameEnd - 1) <= 0x20) nameEnd--;
+  let nameStart = nameEnd;
+  while (nameStart > 0 && isIdentifierCode(masked.charCodeAt(nameStart - 1))) nameStart--;
+  if (nameStart === nameEnd) return undefined;
+  let start = nameStart;
+  while (start > 0 && !';{}'.includes(masked[start - 1])) start--;
+  return { start, name: { start: nameStart, end: nameEnd }, parameters: { start: openParen + 1, end: closeParen } };
+}
+
 function countLineBreaks(text: string, from: number, to: number): number {
   let count = 0;
   for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) count++;

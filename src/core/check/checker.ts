@@ -7,7 +7,7 @@ import type { Parser } from 'web-tree-sitter';
 import { type AggregateRef, type KernelDatabase, type MemberState } from '../kernels/database';
 import { describeImages } from '../kernels/history';
 import { parserText } from '../c/parser';
-import { LineState, preprocess, type CommandLineMacro, type IncludeResolver, type KernelEnvironment } from '../c/preprocessor';
+import { LineState, preprocess, type CommandLineMacro, type IncludedHeader, type IncludeResolver, type KernelEnvironment } from '../c/preprocessor';
 import { lineStarts } from '../c/lineIndex';
 import { hostedLibraryIncludes } from '../c/userspace';
 import { GCC_ARCHITECTURE, GCC_LINUX_TARGET } from '../c/compilerMacros';
@@ -25,7 +25,8 @@ import { forLoopDeclarationFindings } from '../rules/forLoopDeclaration';
 import { dateTimeFindings } from '../rules/dateTime';
 import { errorDirectiveFindings } from '../rules/errorDirective';
 import { undefinedMacroFindings } from '../rules/undefinedMacro';
-import { driverMacroCalls } from './driverMacroCalls';
+import { driverMacroCalls, firstDefinition } from './driverMacroCalls';
+import { passOverBodies, undefinedTypeWords, type UndefinedTypeWord } from './undefinedTypeWords';
 import { dateTimeUses } from '../c/dateTimeUses';
 import { extraCflagsFindings, extraCflagsMacroFindings } from '../rules/extraCflags';
 import { symbolNamespaceFindings } from '../rules/symbolNamespace';
@@ -79,6 +80,12 @@ export interface CheckResult {
   stops: { line: number; targets: number[] }[];
   /** Set when the file is not kernel code (it includes this C library header): nothing in it is judged. */
   userspace?: string;
+  /**
+   * Functions the headers lack whose call on a line a target may or may not compile was left
+   * unjudged, and kept the later calls unjudged too: gcc reports only the first it meets. A
+   * re-check of an edit that calls one of them is a whole check (see incremental.ts).
+   */
+  unsureCalls?: string[];
   /** The file's `#include <…>` lines, for hovers. */
   includes?: AngleInclude[];
 }
@@ -210,6 +217,9 @@ export class Checker {
     // A register header (only directives, comments and blank lines) has no code to mask, parse or judge: only its directives are.
     const codeless = holdsOnlyDirectives(text);
     const code = codeless ? codelessCode(file) : this.codeOf(text, file);
+    // Before anything reads the line states: gcc compiles no body whose parameter list it cannot read.
+    const typeWords = codeless ? undefined : undefinedTypeWords(this.db.headers(), text, code, file, options, (header) => this.headerReadings.definitionWordsOf(header));
+    if (typeWords) passOverBodies(file.pre, typeWords);
     const dropped = this.droppedArguments(text, code, file, context.targets);
     const evidence = new UsageEvidence(file.pre, context.targets, this.headerReadings, oracle, dropped);
     if (codeless && options.documentKey) this.trees.forget(options.documentKey);
@@ -239,6 +249,7 @@ export class Checker {
         );
     const certainlyCompiled = (slot: number, line: number) => file.built(slot) && file.pre.lineStates[slot][line] === LineState.Active;
     const judged = this.judgeUsages(context, evidence.usages());
+    const unsureCalls = new Set<string>();
     const includes = angleIncludes(file.lines);
     const closures = this.includeClosures(context.targets, text, file, options);
     const findings = [
@@ -257,7 +268,7 @@ export class Checker {
           })
         : []),
       ...(options.extraCflagsFolder ? extraCflagsFindings(context, { fileName: options.fileName, text, folderOf: options.extraCflagsFolder, compiled: certainlyCompiled }) : []),
-      ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped, this.memberTypes(context, oracle, reading.union), { uses: constants, extraCflagsNames: candidates?.extraCflagsNames ?? new Set() }, this.declaredInReadHeaders(file, oracle)),
+      ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped, this.memberTypes(context, oracle, reading.union), { uses: constants, extraCflagsNames: candidates?.extraCflagsNames ?? new Set() }, this.declaredInReadHeaders(file, oracle), typeWords?.words ?? [], unsureCalls),
     ];
     const stops = stopsOf(file, context.targets);
     // A header checked alone does not know what its includers define before it (`#ifndef
@@ -270,6 +281,7 @@ export class Checker {
       variants: reading.variants,
       stops,
       includes,
+      ...(unsureCalls.size > 0 ? { unsureCalls: [...unsureCalls] } : {}),
     };
     return {
       result,
@@ -569,6 +581,8 @@ export class Checker {
     memberType: (tag: string, member: string, image: number) => string | undefined,
     constants: { uses: readonly ConstantUse[]; extraCflagsNames: ReadonlySet<string> },
     declaredInHeaders: (name: string) => boolean,
+    typeWords: readonly UndefinedTypeWord[],
+    unsureCalls: Set<string>,
   ): Finding[] {
     const { pre } = file;
     const leftOut = (slot: number, site: CallSite) => {
@@ -610,6 +624,7 @@ export class Checker {
     const declaredByDriver = (name: string) => declaredInUnit(name) || (options.workspaceTypes?.definesCallable(name) === true && !onlyUncompiled(name));
     const definedByDriver = (name: string) => pre.definedMacros.has(name) || declaredByDriver(name);
     const { masked, isDirectiveLine, sites } = code;
+    const headerWords = (header: IncludedHeader) => this.headerReadings.definitionWordsOf(header);
     const mayCompile = (slot: number, line: number) => file.built(slot) && pre.lineStates[slot][line] !== LineState.Inactive;
     // Constant uses are judged only where every include was followed (constantCandidates), so a
     // macro would be one the file or its headers define, or one of the kernel's.
@@ -637,6 +652,8 @@ export class Checker {
           this.headerReadings.kernelCallSitesOf(header).map((site) => ({ site, compiled: (slot: number) => header.lineStates[slot]?.[site.line] === LineState.Active })),
         ),
         compiled,
+        mayCompile,
+        onUnsureCall: (name) => unsureCalls.add(name),
         leftOut,
         definedByDriver,
         // Read only when a call names a function only generators make: most files have none.
@@ -689,11 +706,15 @@ export class Checker {
         swallows,
       }),
       ...undefinedMacroFindings(context, {
-        ...driverMacroCalls(this.db.headers(), text, code, file, options, { declaredInUnit, headerWords: (header) => this.headerReadings.definitionWordsOf(header) }),
+        ...driverMacroCalls(this.db.headers(), text, code, file, options, { declaredInUnit, headerWords }),
         definedOn: (name, slot) => (pre.definedMacros.get(name)?.[slot] ?? 0) !== 0,
         compiled,
         mayCompile,
         leftOut,
+        typeWords: typeWords.flatMap((word) => {
+          const definition = firstDefinition(word.name, options.fileName, text, isDirectiveLine, pre.headers, headerWords);
+          return definition ? [{ ...word, definition }] : [];
+        }),
       }),
       ...extraCflagsMacroFindings(context, {
         uses: constants.uses.filter((use) => constants.extraCflagsNames.has(use.name) && !declaredByDriver(use.name)),

@@ -50,7 +50,7 @@ export function driverMacroCalls(
     if (!definitions.has(name)) {
       const mayBeOwn = pre.definedMacros.has(name) && !isCompilerOrKbuildName(name) && !isCompilerProvidedName(name) && !reads.declaredInUnit(name) && !headers.mayBeKernelCallable(name);
       // The file's directive lines alone: its code spells the calls.
-      if (mayBeOwn) directives ??= definitionWords(text.split('\n').map((line, index) => (code.isDirectiveLine(index) ? line : '')).join('\n'));
+      if (mayBeOwn) directives ??= directiveWords(text, code.isDirectiveLine);
       definitions.set(name, mayBeOwn ? onlyDefinedAndCalled(name, options.fileName, directives!, pre.headers, reads.headerWords) : undefined);
     }
     return definitions.get(name) !== undefined;
@@ -77,14 +77,37 @@ function onlyDefinedAndCalled(
   headerWords: (header: IncludedHeader) => DefinitionWords,
 ): MacroDefinition | undefined {
   if (directives.spelledElsewhere.has(name)) return undefined;
-  const inFile = directives.definedAt.get(name);
+  const inFile = directives.definedAt.get(name)?.[0];
   let first: MacroDefinition | undefined = inFile !== undefined ? { path: fileName, line: inFile } : undefined;
   for (const header of included) {
     const words = headerWords(header);
     if (words.spelledElsewhere.has(name)) return undefined;
-    const line = words.definedAt.get(name);
+    const line = words.definedAt.get(name)?.[0];
     if (!first && line !== undefined) first = { path: header.path, line };
   }
   return first;
 }
 
+
+/** The first #define of `name` in the file (its directive lines) or the workspace headers it reads, for messages. */
+export function firstDefinition(
+  name: string,
+  fileName: string,
+  text: string,
+  isDirectiveLine: (line: number) => boolean,
+  included: readonly IncludedHeader[],
+  headerWords: (header: IncludedHeader) => DefinitionWords,
+): MacroDefinition | undefined {
+  const inFile = directiveWords(text, isDirectiveLine).definedAt.get(name)?.[0];
+  if (inFile !== undefined) return { path: fileName, line: inFile };
+  for (const header of included) {
+    const line = headerWords(header).definedAt.get(name)?.[0];
+    if (line !== undefined) return { path: header.path, line };
+  }
+  return undefined;
+}
+
+/** definitionWords of the file's directive lines alone: its code spells calls and types, not definitions. */
+export function directiveWords(text: string, isDirectiveLine: (line: number) => boolean): DefinitionWords {
+  return definitionWords(text.split('\n').map((line, index) => (isDirectiveLine(index) ? line : '')).join('\n'));
+}

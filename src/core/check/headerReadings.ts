@@ -205,22 +205,28 @@ class BoundedByPath<T> {
 
 /** A text's words split by whether a #define names them (see definitionWords). */
 export interface DefinitionWords {
-  /** The first line (0-based) of each name a `#define` defines. */
-  definedAt: ReadonlyMap<string, number>;
+  /** The lines (0-based, in order) of each name's `#define`s. */
+  definedAt: ReadonlyMap<string, readonly number[]>;
+  /** The names an `#undef` names. */
+  undefined: ReadonlySet<string>;
   /** Every word the text spells other than as the name a `#define` defines: bodies, code, comments, conditions. */
   spelledElsewhere: ReadonlySet<string>;
 }
 
 const DEFINE_HEAD = /^\s*#\s*define\s+([A-Za-z_]\w*)/;
+const UNDEF = /^\s*#\s*undef\s+([A-Za-z_]\w*)/;
 const WORD = /[A-Za-z_]\w*/g;
 
 export function definitionWords(text: string): DefinitionWords {
-  const definedAt = new Map<string, number>();
+  const definedAt = new Map<string, number[]>();
+  const undefined = new Set<string>();
   const spelledElsewhere = new Set<string>();
   text.split('\n').forEach((line, index) => {
     const head = DEFINE_HEAD.exec(line);
-    if (head && !definedAt.has(head[1])) definedAt.set(head[1], index);
+    if (head) definedAt.set(head[1], [...(definedAt.get(head[1]) ?? []), index]);
+    const undef = UNDEF.exec(line);
+    if (undef) undefined.add(undef[1]);
     for (const match of (head ? line.slice(head[0].length) : line).matchAll(WORD)) spelledElsewhere.add(match[0]);
   });
-  return { definedAt, spelledElsewhere };
+  return { definedAt, undefined, spelledElsewhere };
 }

@@ -143,6 +143,9 @@ function movedCheck(previous: DocumentCheck, text: string, edit: EditShift, inde
 function repeatedFirstCalls(previous: DocumentCheck, slice: SliceCheck, edit: EditShift, index: number, text: string): Set<Finding> | undefined {
   const before = previous.layout[index];
   const after = { start: before.start, end: before.end + edit.delta };
+  // A call left unjudged (CheckResult.unsureCalls) decides which later call gcc meets first: only the whole file tells.
+  const unsure = [...(previous.result.unsureCalls ?? []), ...(slice.result.unsureCalls ?? [])];
+  if (unsure.some((name) => callsIn(previous.text, before, name) || callsIn(text, after, name))) return undefined;
   const previousCalls = missingFunctionCalls(previous.result, previous.text, edit.oldLineStarts);
   const earlier = kernelsByName(previousCalls.filter((call) => call.offset < before.start));
   const later = kernelsByName(previousCalls.filter((call) => call.offset >= before.end));
@@ -162,6 +165,11 @@ function repeatedFirstCalls(previous: DocumentCheck, slice: SliceCheck, edit: Ed
     if (!standing.has(`${call.name} ${edit.offset(call.offset)} ${call.finding.targets.join(',')}`)) return undefined;
   }
   return repeated;
+}
+
+/** Whether text[span] calls `name` (`name(`). */
+function callsIn(text: string, span: { start: number; end: number }, name: string): boolean {
+  return new RegExp(`\\b${name}\\s*\\(`).test(text.slice(span.start, span.end));
 }
 
 /** The kernels each name is reported on by these calls. */
@@ -349,8 +357,10 @@ function merged(previous: DocumentCheck, edit: EditShift, index: number, input: 
   ];
   const note = input.noteFor(usages);
   if (note) findings.push(note);
+  const unsureCalls = [...new Set([...(previous.result.unsureCalls ?? []), ...(slice.unsureCalls ?? [])])];
   return {
     ...slice,
+    ...(unsureCalls.length > 0 ? { unsureCalls } : {}),
     findings: input.ordered(findings, (line) => (line < newStarts.length ? lineText(input.text, newStarts, line) : undefined)),
     variants: sameVariants(edit, sliceCheck) ? previous.result.variants : sliceCheck.variantsOf(input.text),
     usages,

@@ -72,6 +72,13 @@ export interface MissingFunctionInput {
   headerSites?: readonly { site: CallSite; compiled: (slot: number) => boolean }[];
   targets: readonly number[];
   compiled: (slot: number, line: number) => boolean;
+  /**
+   * Whether the target in `slot` may compile the line: a call there that is not certainly
+   * compiled may be the one gcc meets first, so no later call of the name is reported there.
+   */
+  mayCompile?: (slot: number, line: number) => boolean;
+  /** Told of each name whose call on such a line hid the later calls' reports (see CheckResult.unsureCalls). */
+  onUnsureCall?: (name: string) => void;
   /** Whether the call sits in an argument a macro leaves out on the target in `slot` (`I915_SELFTEST_ONLY(should_fail(…))`): not compiled there. */
   leftOut?: (slot: number, site: CallSite) => boolean;
   /** Whether the driver defines or declares the name (the file, its macros, its other files). */
@@ -154,7 +161,15 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
   for (const { site, reachedAt, order, macro, expandedIn } of orderedSites(input)) {
     if (!isCandidate(site.name) || (site.reference && !isFunction(site.name))) continue;
     const already = reported.get(site.name) ?? new Set<number>();
+    reported.set(site.name, already);
     const compiledOn = input.targets.filter((image, slot) => judged[slot] && !already.has(image) && reachedAt(slot) !== undefined && (macro !== undefined || !inPassedOver(image, site.line)));
+    if (macro === undefined && input.mayCompile) {
+      input.targets.forEach((image, slot) => {
+        if (!judged[slot] || already.has(image) || reachedAt(slot) !== undefined || !input.mayCompile!(slot, site.line) || input.leftOut?.(slot, site)) return;
+        already.add(image);
+        input.onUnsureCall?.(site.name);
+      });
+    }
     const undeclared = compiledOn.filter((image) => headers.declares(site.name, image) === false);
     const elsewhere = new Map<number, string[]>();
     for (const image of expandedIn === undefined ? compiledOn : []) {
@@ -164,7 +179,6 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
     const missing = compiledOn.filter((image) => undeclared.includes(image) || elsewhere.has(image));
     if (missing.length === 0) continue;
     for (const image of missing) already.add(image);
-    reported.set(site.name, already);
     const block = macro === undefined && !site.reference ? input.blockAfter?.(site) : undefined;
     if (block) for (const image of missing) passedOver.set(image, [...(passedOver.get(image) ?? []), block]);
     const where = describeImages(input.db.images, undeclared, input.targets);

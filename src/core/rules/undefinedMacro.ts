@@ -20,6 +20,17 @@ export const undefinedMacroRule = {
   description: "A call of one of the driver's own function-like macros on targets where none of its #defines is compiled (each stands under a condition they do not meet): gcc takes it for an undeclared function and the build stops.",
 } as const satisfies RuleInfo;
 
+/** A driver's macro read as a type where no #define of it is compiled (undefinedTypeWords.ts). */
+export interface TypeWordUse {
+  name: string;
+  line: number;
+  column: number;
+  /** The slots where no #define of it is compiled. */
+  slots: readonly number[];
+  inParameters: boolean;
+  definition: MacroDefinition;
+}
+
 export interface UndefinedMacroInput {
   /** The file's calls of the macros judged, in file order (driverMacroCalls). */
   sites: readonly CallSite[];
@@ -30,9 +41,36 @@ export interface UndefinedMacroInput {
   mayCompile: (slot: number, line: number) => boolean;
   /** Whether the call sits in an argument a macro leaves out on the target in `slot`: gcc never sees it there. */
   leftOut: (slot: number, site: CallSite) => boolean;
+  /** Its macros read as types, each reported where a target certainly compiles the line. */
+  typeWords?: readonly TypeWordUse[];
 }
 
 export function undefinedMacroFindings(context: RuleContext, input: UndefinedMacroInput): Finding[] {
+  return [...callFindings(context, input), ...typeWordFindings(context, input)];
+}
+
+function typeWordFindings(context: RuleContext, input: UndefinedMacroInput): Finding[] {
+  return (input.typeWords ?? []).flatMap((word) => {
+    const targets = word.slots.filter((slot) => input.compiled(slot, word.line)).map((slot) => context.targets[slot]);
+    if (targets.length === 0) return [];
+    const skipped = word.inParameters ? ' and passes over the function\'s body there' : '';
+    return [
+      {
+        code: undefinedMacroRule.code,
+        severity: context.severities[undefinedMacroRule.code],
+        message: `\`${word.name}\` is a macro of the driver's (${where(word.definition)}) that no #define compiled on ${imagesOf(context, targets)} defines: each stands under a condition those kernels do not meet, so gcc reads an unknown type name here${skipped}, and the build stops`,
+        range: lineRange(word.line, word.column, word.column + word.name.length),
+        targets,
+      },
+    ];
+  });
+}
+
+function where(definition: MacroDefinition): string {
+  return `${basename(definition.path)}:${definition.line + 1}`;
+}
+
+function callFindings(context: RuleContext, input: UndefinedMacroInput): Finding[] {
   if (input.sites.length === 0) return [];
   const reported = new Map<CallSite, number[]>();
   context.targets.forEach((image, slot) => {
@@ -47,11 +85,10 @@ export function undefinedMacroFindings(context: RuleContext, input: UndefinedMac
   });
   return [...reported].map(([site, targets]) => {
     const definition = input.definitions.get(site.name)!;
-    const where = `${basename(definition.path)}:${definition.line + 1}`;
     return {
       code: undefinedMacroRule.code,
       severity: context.severities[undefinedMacroRule.code],
-      message: `\`${site.name}\` is a macro of the driver's (${where}) that no #define compiled on ${imagesOf(context, targets)} defines: each stands under a condition those kernels do not meet, so gcc takes ${site.fileScope ? 'the line for a declaration with no type' : 'the call for one of an undeclared function'} and the build stops there`,
+      message: `\`${site.name}\` is a macro of the driver's (${where(definition)}) that no #define compiled on ${imagesOf(context, targets)} defines: each stands under a condition those kernels do not meet, so gcc takes ${site.fileScope ? 'the line for a declaration with no type' : 'the call for one of an undeclared function'} and the build stops there`,
       range: lineRange(site.line, site.startColumn, site.endColumn),
       targets,
     };

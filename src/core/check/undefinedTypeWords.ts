@@ -1,0 +1,184 @@
+// Where a function definition names one of the driver's own macros as a type (`IN u1Byte len`,
+// `VOID`: a vendor driver's `#define IN` and `#define VOID void`) on a target where none of its
+// #defines is compiled, as when they stand under `#ifdef PLATFORM_LINUX` and only EXTRA_CFLAGS,
+// which Kbuild ignores from 6.15, sets that. gcc reads "unknown type name" there, and where that
+// is in the parameter list it passes over the whole body: nothing in it is compiled on that
+// target, so no rule may judge it there (a call in it is no implicit declaration gcc reports).
+// Where a #define of it may or may not be compiled, the body may be passed over: none of it is
+// certainly compiled. Reported only with the same care as the driver's macros called as
+// functions (driverMacroCalls.ts): a `.c` file a Kbuild list names, every flag read, every
+// include followed, and names no kernel's headers have and the driver does not typedef.
+import type { CheckOptions } from './checker';
+import type { HeaderIndex } from '../kernels/headerIndex';
+import type { PreprocessedFile } from './variants';
+import { LineState, type IncludedHeader, type PreprocessResult } from '../c/preprocessor';
+import { everyIncludeFollowed } from './followedIncludes';
+import { isCompilerOrKbuildName } from './kernelNameDecisions';
+import { isSourceFile } from '../c/workspaceTypes';
+import { definitionSpans } from '../c/functionBodies';
+import { splitTopLevel } from '../c/typeText';
+import { lineIndexAt } from '../c/lineIndex';
+import { TYPEDEF_KEY } from '../kernels/schema';
+import { directiveWords } from './driverMacroCalls';
+import type { DefinitionWords } from './headerReadings';
+
+/** One place where gcc reads a driver's macro as an unknown type name. */
+export interface UndefinedTypeWord {
+  name: string;
+  line: number;
+  column: number;
+  /** The targets (slots) where no #define of it is compiled there. */
+  slots: number[];
+  /** In a parameter list: gcc passes over the body on those targets. */
+  inParameters: boolean;
+}
+
+/** Per target slot, line ranges of function bodies. */
+type BodiesBySlot = Map<number, { startLine: number; endLine: number }[]>;
+
+export interface UndefinedTypeWords {
+  words: UndefinedTypeWord[];
+  /** The bodies gcc passes over, where it does. */
+  skipped: BodiesBySlot;
+  /** The bodies gcc may pass over (a #define of a parameter's type word may or may not be compiled). */
+  unsure: BodiesBySlot;
+}
+
+const IDENTIFIER = /[A-Za-z_]\w*/g;
+const TAG_KEYWORDS = new Set(['struct', 'union', 'enum']);
+
+/** Whether a #define of a macro is compiled on a target: certainly, certainly not, or either. */
+const enum Definition {
+  Certain,
+  None,
+  Unsure,
+}
+
+export function undefinedTypeWords(
+  headers: HeaderIndex,
+  text: string,
+  code: { masked: string; isDirectiveLine: (line: number) => boolean },
+  file: PreprocessedFile,
+  options: Pick<CheckOptions, 'fileName' | 'unreadFlags' | 'namedByKbuild' | 'resolveInclude' | 'forcedIncludes' | 'targets'>,
+  headerWords: (header: IncludedHeader) => DefinitionWords,
+): UndefinedTypeWords {
+  const { pre } = file;
+  const found: UndefinedTypeWords = { words: [], skipped: new Map(), unsure: new Map() };
+  let typedefNames: Set<string> | undefined;
+  const known = new Map<string, boolean>();
+  const isDriverMacro = (name: string) => {
+    let own = known.get(name);
+    if (own === undefined) {
+      own = pre.definedMacros.has(name) && !isCompilerOrKbuildName(name) && !isKernelName(headers, options.targets, name);
+      if (own) own = !(typedefNames ??= typedefsDeclared([text, ...pre.headers.map((header) => header.text)])).has(name);
+      known.set(name, own);
+    }
+    return own;
+  };
+  let fileWords: DefinitionWords | undefined;
+  const definitionOn = (name: string, slot: number): Definition => {
+    if (!pre.definedMacros.get(name)?.[slot]) return Definition.None;
+    fileWords ??= directiveWords(text, code.isDirectiveLine);
+    const sources = [{ words: fileWords, states: pre.lineStates[slot] }, ...pre.headers.map((header) => ({ words: headerWords(header), states: header.lineStates[slot] }))];
+    if (sources.some(({ words }) => words.undefined.has(name))) return Definition.Unsure;
+    return sources.some(({ words, states }) => words.definedAt.get(name)?.some((line) => states?.[line] === LineState.Active)) ? Definition.Certain : Definition.Unsure;
+  };
+  const lineOf = (offset: number) => lineIndexAt(file.lineStartIndices, offset);
+  const add = (table: BodiesBySlot, slot: number, body: { startLine: number; endLine: number }) => table.set(slot, [...(table.get(slot) ?? []), body]);
+  const words: UndefinedTypeWord[] = [];
+  for (const span of definitionSpans(code.masked)) {
+    const returned = firstDriverMacro(code.masked, span.start, span.name.start, isDriverMacro);
+    if (returned) words.push(typeWord(returned, false));
+    const body = { startLine: lineOf(span.body.open), endLine: lineOf(span.body.close) };
+    const list = code.masked.slice(span.parameters.start, span.parameters.end);
+    for (const [from, to] of splitTopLevel(list, ',')) {
+      const parameter = list.slice(from, to);
+      // A pointer to a function (`void (*cb)(IN int)`) is left alone: its words are not read here.
+      if (parameter.includes('(')) continue;
+      const start = span.parameters.start + from;
+      const word = firstDriverMacro(code.masked, start, start + typeLength(parameter), isDriverMacro);
+      if (!word) continue;
+      words.push(typeWord(word, true));
+      options.targets.forEach((_, slot) => {
+        const state = definitionOn(word.name, slot);
+        if (state === Definition.None) add(found.skipped, slot, body);
+        else if (state === Definition.Unsure) add(found.unsure, slot, body);
+      });
+    }
+  }
+  function typeWord(word: { name: string; offset: number }, inParameters: boolean): UndefinedTypeWord {
+    const line = lineOf(word.offset);
+    const slots = options.targets.flatMap((_, slot) => (definitionOn(word.name, slot) === Definition.None ? [slot] : []));
+    return { name: word.name, line, column: word.offset - file.lineStartIndices[line], slots, inParameters };
+  }
+  const reported = words.filter((word) => word.slots.length > 0);
+  if (reported.length === 0) return found;
+  // "None" stands only where the preprocessor saw all that gcc sees; else those bodies are unsure too.
+  const sight = { fileName: options.fileName, text, lineStates: pre.lineStates, headers: pre.headers, resolveInclude: options.resolveInclude, isKernelHeader: (name: string) => headers.isKernelHeader(name), forcedIncludes: options.forcedIncludes };
+  if (isSourceFile(options.fileName) && options.namedByKbuild === true && !options.unreadFlags && everyIncludeFollowed(sight, 'if-found')) return { ...found, words: reported };
+  for (const [slot, bodies] of found.skipped) for (const body of bodies) add(found.unsure, slot, body);
+  return { words: [], skipped: new Map(), unsure: found.unsure };
+}
+
+/**
+ * Marks the bodies gcc passes over as not compiled, and those it may pass over as not certainly
+ * compiled, on the targets where it does.
+ */
+export function passOverBodies(pre: PreprocessResult, bodies: Pick<UndefinedTypeWords, 'skipped' | 'unsure'>): void {
+  const own = new Set<number>();
+  const statesOf = (slot: number) => {
+    // Line states may be shared between targets: this target's are its own from here on.
+    if (!own.has(slot)) {
+      own.add(slot);
+      pre.lineStates[slot] = pre.lineStates[slot].slice();
+    }
+    return pre.lineStates[slot];
+  };
+  for (const [slot, list] of bodies.unsure) {
+    const states = statesOf(slot);
+    for (const { startLine, endLine } of list) for (let line = startLine; line <= endLine; line++) if (states[line] === LineState.Active) states[line] = LineState.Maybe;
+  }
+  for (const [slot, list] of bodies.skipped) {
+    const states = statesOf(slot);
+    for (const { startLine, endLine } of list) states.fill(LineState.Inactive, startLine, endLine + 1);
+  }
+}
+
+/** The first of the driver's macros in masked[from, to), skipping struct, union and enum tags. */
+function firstDriverMacro(masked: string, from: number, to: number, isCandidate: (name: string) => boolean): { name: string; offset: number } | undefined {
+  let afterTagKeyword = false;
+  for (const match of masked.slice(from, to).matchAll(IDENTIFIER)) {
+    const name = match[0];
+    if (!afterTagKeyword && isCandidate(name)) return { name, offset: from + match.index! };
+    afterTagKeyword = TAG_KEYWORDS.has(name);
+  }
+  return undefined;
+}
+
+/** How much of a parameter is its type: all but the last word where it holds two or more (the parameter's name). */
+function typeLength(parameter: string): number {
+  const names = [...parameter.matchAll(IDENTIFIER)];
+  if (names.length < 2) return parameter.length;
+  return names[names.length - 1].index!;
+}
+
+/** Whether some kernel with header data may have the name: a function or macro, a constant, a typedef. */
+function isKernelName(headers: HeaderIndex, targets: readonly number[], name: string): boolean {
+  if (headers.mayBeKernelCallable(name) || headers.isVanishingConstant(name) || headers.isChangingTypedef(name)) return true;
+  return targets.some((image) => (headers.definingHeaders(`${TYPEDEF_KEY}${name}`, image)?.length ?? 0) > 0);
+}
+
+/** The names typedefs of these texts declare: the last word before the `;`, or the `(*name)` of a pointer to a function. */
+function typedefsDeclared(texts: readonly string[]): Set<string> {
+  const names = new Set<string>();
+  for (const text of texts) {
+    for (const match of text.matchAll(/\btypedef\b([^;]*);/g)) {
+      const body = match[1];
+      const pointer = /\(\s*\*\s*([A-Za-z_]\w*)\s*\)/.exec(body);
+      if (pointer) names.add(pointer[1]);
+      const last = /([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*$/.exec(body);
+      if (last) names.add(last[1]);
+    }
+  }
+  return names;
+}
