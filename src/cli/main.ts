@@ -9,7 +9,6 @@ import { isMainThread } from 'node:worker_threads';
 import { BtfError } from '../core/kernels/btf/errors';
 import { DatabaseError, type AggregateKind, type AggregateRef, type KernelDatabase } from '../core/kernels/database';
 import { configCandidates, findConfig, imageNameFromFile, importKernel, labelProblem, releaseFromName, RUNNING_KERNEL_BTF_DIR } from '../core/kernels/importedKernels';
-import { describeStop } from '../core/check/checker';
 import type { Severity } from '../core/check/findings';
 import { closestNames, reportJson, reportText } from '../core/kernels/report';
 import { DEFAULT_TARGETS, parseTargets } from '../core/kernels/targets';
@@ -279,12 +278,6 @@ async function runCheck(args: string[], io: Io): Promise<number> {
     serious ||= findings.some((f) => f.severity === 'warning' || f.severity === 'error');
     writer.file({ path, findings });
     if (outcome.userspace !== undefined && format === 'text') io.err(`kernel-compat: ${path}: not kernel code (it includes <${outcome.userspace}>): not checked\n`);
-    // Not a finding (the code is fine), but a silent gap would read as "checked and clean".
-    if (format === 'text') {
-      for (const stop of outcome.stops) {
-        io.err(`kernel-compat: ${path}:${stop.line + 1}: ${describeStop(db, stop.targets, outcome.targets)}\n`);
-      }
-    }
     if (values.timings) keepSlowest(slowest, outcome);
   };
   if (threads > 1) {

@@ -82,7 +82,7 @@ describe('Kernel Compat in VS Code', () => {
     assert.deepEqual(seenDiagnostics(guarded), []);
   });
 
-  it('reports only the #error on the kernels a driver refuses with it, and says so on the #error line', async () => {
+  it('reports the #error on the kernels a driver refuses with it, and what fails after it there (gcc goes on), and says so on the #error line', async () => {
     const refused = fixtureUri('vfio_refused.c');
     const { api } = await activateExtension();
     await checkedAfter(api, refused, () => openInEditor(refused));
@@ -92,15 +92,17 @@ describe('Kernel Compat in VS Code', () => {
         severity: 'Warning',
         code: 'error-directive',
         source: 'kernel-compat',
-        message: 'This #error is reached on 5.13–5.19, so the build fails there: "this driver supports kernels before 5.13 only"; nothing else in the file is judged on those kernels',
+        message: 'This #error is reached on 5.13–5.19, so the build fails there: "this driver supports kernels before 5.13 only"',
       },
+      { ...OPEN_SIGNATURE_ON_5_13, range: [20, 2, 20, 6] },
+      { ...openMissingOn('5.15–5.19'), range: [20, 2, 20, 6] },
     ]);
     const document = await vscode.workspace.openTextDocument(refused);
     const text = await hoverText(refused, positionOf(document, '#error "this driver', 2));
     assert.equal(
       text,
-      '**Kernel Compat** · the build stops here on 5.13–5.19 (an `#error` that is certainly reached).\n\n' +
-        'Nothing in this file is checked for those kernels: the driver does not build there.',
+      '**Kernel Compat** · the build fails here on 5.13–5.19 (an `#error` that is certainly reached).\n\n' +
+        'gcc goes on compiling the rest of the file there, and the rest is checked as it compiles it.',
     );
   });
 

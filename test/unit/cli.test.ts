@@ -184,7 +184,7 @@ describe('kernel-compat check', () => {
     assert.match(missing.err, /no such file or folder: no\/such\/dir/);
   });
 
-  it('says on stderr which kernels a file refuses with #error, and reports the #error alone for them', async () => {
+  it('reports the #error of a file that refuses kernels, and what fails after it there, as gcc goes on', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kc-error-'));
     try {
       const refusing = ['#include <linux/version.h>', '#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 13, 0)', '#error "needs 5.13"', '#endif', ''];
@@ -193,10 +193,10 @@ describe('kernel-compat check', () => {
       assert.equal(result.code, 1);
       assert.equal(
         result.out,
-        `${join(dir, 'new.c')}:3:1: warning: This #error is reached on 5.11, so the build fails there: "needs 5.13"; nothing else in the file is judged on that kernel [error-directive]\n` +
+        `${join(dir, 'new.c')}:3:1: warning: This #error is reached on 5.11, so the build fails there: "needs 5.13" [error-directive]\n` +
           `${join(dir, 'new.c')}:7:3: warning: \`open\` is not in struct vfio_device_ops on 5.15: replaced by \`open_device\` in 5.15 [missing-member]\n`,
       );
-      assert.match(result.err, /new\.c:3: not checked on 5\.11: the build stops at an #error there/);
+      assert.doesNotMatch(result.err, /not checked/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -91,8 +91,8 @@ describe('extra-cflags', () => {
 
     it('drops EXTRA_CFLAGS\' -D flags on those kernels: the #error the define kept out stops them', async () => {
       const { out, err } = await check('obj-m += demo.o\nccflags-y += -I$(src)/../include\nEXTRA_CFLAGS += -DDEMO_LEGACY\n');
-      assert.equal(out, 'mod/demo.c:6:1: warning: This #error is reached on 7.2–7.3, so the build fails there: "build with the module\'s Makefile"; nothing else in the file is judged on those kernels [error-directive]\n');
-      assert.match(err, /mod\/demo\.c:6: not checked on 7\.2–7\.3: the build stops at an #error there/);
+      assert.equal(out, 'mod/demo.c:6:1: warning: This #error is reached on 7.2–7.3, so the build fails there: "build with the module\'s Makefile" [error-directive]\n');
+      assert.doesNotMatch(err, /not checked/);
     });
 
     /**

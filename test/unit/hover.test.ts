@@ -77,12 +77,12 @@ describe('hover text', () => {
     assert.match(aggregateHover(db, { kind: 'struct', name: 'channel' }, parseTargets('7.3', db.images).images), /No public header defines it on 7\.3: private to a module or a \.c file there\./);
   });
 
-  it('says on an #error line which targeted kernels the build stops for', () => {
+  it('says on an #error line which targeted kernels the build fails for', () => {
     const stopped = parseTargets('5.8..6.8', db.images).images;
     assert.equal(
       stopHover(db, stopped, versions),
-      '**Kernel Compat** · the build stops here on 5.8–6.8 (an `#error` that is certainly reached).\n\n' +
-        'Nothing in this file is checked for those kernels: the driver does not build there.',
+      '**Kernel Compat** · the build fails here on 5.8–6.8 (an `#error` that is certainly reached).\n\n' +
+        'gcc goes on compiling the rest of the file there, and the rest is checked as it compiles it.',
     );
   });
 

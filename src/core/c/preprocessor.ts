@@ -114,9 +114,9 @@ export interface PreprocessResult {
    */
   definedMacros: Map<string, Uint8Array>;
   /**
-   * Per environment: the line of the main file where the build certainly stops at an #error
+   * Per environment: the line of the main file where the build certainly fails at an #error
    * (the #include line when the #error is in a header), or -1. A driver that refuses a kernel
-   * (`#error "v5.8+ is not supported"`) is not built there, so nothing in it breaks there.
+   * (`#error "v5.8+ is not supported"`) fails there; gcc still compiles the rest of the file.
    */
   stoppedAt: Int32Array;
   /** The workspace headers read for the file, each with its lines' states per environment (over all its inclusions). */

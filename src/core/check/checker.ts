@@ -76,7 +76,7 @@ export interface CheckResult {
   mentions: AggregateMention[];
   /** How many distinct compiled-line sets the targets produced (each parsed once). */
   variants: number;
-  /** Targets (image indices) the file refuses with an #error it certainly reaches, by that line: nothing is judged for them. */
+  /** Targets (image indices) the file refuses with an #error it certainly reaches, by that line (the #error of a header: the #include's line). */
   stops: { line: number; targets: number[] }[];
   /** Set when the file is not kernel code (it includes this C library header): nothing in it is judged. */
   userspace?: string;
@@ -94,9 +94,9 @@ export interface CheckResult {
 export type BuildContext = Required<Pick<CheckOptions, 'resolveInclude' | 'forcedIncludes' | 'defines' | 'unreadFlags' | 'namesCStandard'>> &
   Pick<CheckOptions, 'extraCflagsFolder' | 'computedIncludeFolderHas' | 'angleIncludesKnown' | 'dateTimeAllowed'>;
 
-/** The line `check` and the extension's log give for kernels a file refuses with #error. */
+/** The line the extension's log gives for kernels a file refuses with #error. */
 export function describeStop(db: KernelDatabase, stopped: readonly number[], targets: readonly number[]): string {
-  return `not checked on ${describeImages(db.images, stopped, targets)}: the build stops at an #error there`;
+  return `the build fails at an #error on ${describeImages(db.images, stopped, targets)}`;
 }
 
 export interface CheckOptions {
@@ -247,7 +247,7 @@ export class Checker {
           },
           (read) => evidence.record(read),
         );
-    const certainlyCompiled = (slot: number, line: number) => file.built(slot) && file.pre.lineStates[slot][line] === LineState.Active;
+    const certainlyCompiled = (slot: number, line: number) => file.pre.lineStates[slot][line] === LineState.Active;
     const judged = this.judgeUsages(context, evidence.usages());
     const unsureCalls = new Set<string>();
     const includes = angleIncludes(file.lines);
@@ -263,7 +263,7 @@ export class Checker {
         ? dateTimeFindings(context, {
             uses: dateTimeUses(text, code.masked),
             compiled: certainlyCompiled,
-            mayCompile: (slot, line) => file.built(slot) && file.pre.lineStates[slot][line] !== LineState.Inactive,
+            mayCompile: (slot, line) => file.pre.lineStates[slot][line] !== LineState.Inactive,
             allowed: options.dateTimeAllowed,
           })
         : []),
@@ -291,13 +291,13 @@ export class Checker {
       inseparable: reading.union.bodiesInseparable === true,
       bodyTags: reading.union.bodyTags ?? [],
       variantsOf: (wholeText) => variantCount({ ...file, lines: parserText(wholeText).split('\n') }, context.targets.length),
-      everyTargetCompiles: (line) => file.pre.lineStates.every((states, slot) => !file.built(slot) || states[line] === LineState.Active),
+      everyTargetCompiles: (line) => file.pre.lineStates.every((states, slot) => states[line] === LineState.Active),
     };
   }
 
   /**
    * The C library header the file includes where a kernel build would read it: one outside
-   * every conditional, or one inside that some built target's preprocessing may take. Shared
+   * every conditional, or one inside that some target's preprocessing may take. Shared
    * code's userspace branch (falco's `#ifndef UDIG` … `#else` `#include <inttypes.h>`) hangs on a
    * macro the preprocessor cannot see, so it is undecided; but where the module's Kbuild names
    * the file, Kbuild compiles it with -nostdinc, and reaching that include would stop the build:
@@ -310,7 +310,7 @@ export class Checker {
     if (unconditional) return unconditional.name;
     const file = this.preprocessFile(text, options, this.environments(options.targets));
     const mayRead = (state: number) => state === LineState.Active || (state === LineState.Maybe && options.namedByKbuild !== true);
-    const compiled = (line: number) => file.pre.lineStates.some((states, slot) => file.built(slot) && mayRead(states[line]));
+    const compiled = (line: number) => file.pre.lineStates.some((states, slot) => mayRead(states[line]));
     return hosted.find((include) => compiled(include.line))?.name;
   }
 
@@ -405,12 +405,10 @@ export class Checker {
       { fileName: options.fileName, text, resolveInclude: options.resolveInclude, isKernelHeader: (name) => headers.isKernelHeader(name), forcedIncludes: options.forcedIncludes },
       options.unreadFlags === true,
     );
-    // A target the build stops for at an #error is not built, so nothing breaks there.
-    const built = (slot: number) => pre.stoppedAt[slot] < 0;
     // The lines the parser reads; same lengths as the text's, so every offset holds.
     const lines = parserText(text).split('\n');
     stopAtMissingHeaders(pre, { db: this.db, text, fileName: options.fileName, targets: options.targets, resolveInclude: options.resolveInclude, extraCflagsFolder: options.extraCflagsFolder });
-    return { lines, lineStartIndices: lineStarts(text), pre, built };
+    return { lines, lineStartIndices: lineStarts(text), pre };
   }
 
   /** The member rules, on every usage for the targets it counts for. */
@@ -491,7 +489,7 @@ export class Checker {
       }),
     ];
     if (uses.length === 0) return [];
-    const compiled = (slot: number, line: number) => file.built(slot) && file.pre.lineStates[slot][line] === LineState.Active;
+    const compiled = (slot: number, line: number) => file.pre.lineStates[slot][line] === LineState.Active;
     return incompleteStructFindings(context, { uses, includeClosure, includes: read.includes, compiled });
   }
 
@@ -589,7 +587,7 @@ export class Checker {
       const offset = file.lineStartIndices[site.line] + site.startColumn;
       return dropped[slot]?.some((span) => offset >= span.start && offset < span.end) === true;
     };
-    const compiled = (slot: number, line: number) => file.built(slot) && pre.lineStates[slot][line] === LineState.Active;
+    const compiled = (slot: number, line: number) => pre.lineStates[slot][line] === LineState.Active;
     let includedSources: ReadonlySet<string> | undefined;
     const inIncludedSource = (name: string) => (includedSources ??= this.includedSourceFunctions.namesFor(options.fileName, text, options.resolveInclude)).has(name);
     const onlyUncompiled = uncompiledShims({
@@ -625,7 +623,7 @@ export class Checker {
     const definedByDriver = (name: string) => pre.definedMacros.has(name) || declaredByDriver(name);
     const { masked, isDirectiveLine, sites } = code;
     const headerWords = (header: IncludedHeader) => this.headerReadings.definitionWordsOf(header);
-    const mayCompile = (slot: number, line: number) => file.built(slot) && pre.lineStates[slot][line] !== LineState.Inactive;
+    const mayCompile = (slot: number, line: number) => pre.lineStates[slot][line] !== LineState.Inactive;
     // Constant uses are judged only where every include was followed (constantCandidates), so a
     // macro would be one the file or its headers define, or one of the kernel's.
     const swallows = (call: EnclosingCall, slot: number) => pre.definedMacros.has(call.name) || swallowedByKernelMacro(this.db.headers().macros(call.name, context.targets[slot]), call.argument);
@@ -847,7 +845,7 @@ function dereferencedSizeUses(targets: readonly number[], read: WholeUseReading)
 function mentionTargets(targets: readonly number[], read: Pick<WholeUseReading, 'file' | 'oracle'>, ref: AggregateRef, line: number): number[] {
   const { pre } = read.file;
   const macro = pre.definedMacros.get(ref.name);
-  return targets.filter((_, slot) => read.file.built(slot) && pre.lineStates[slot][line] === LineState.Active && !macro?.[slot] && read.oracle.kernelsOn(ref, slot));
+  return targets.filter((_, slot) => pre.lineStates[slot][line] === LineState.Active && !macro?.[slot] && read.oracle.kernelsOn(ref, slot));
 }
 
 /** A use as hovers and fixes see it: with the function assigned as the newest judged target compiles it. */
@@ -892,8 +890,8 @@ function unsuppressedInOrder(findings: Finding[], lineAt: (line: number) => stri
 function stopsOf(file: PreprocessedFile, targets: readonly number[]): CheckResult['stops'] {
   const stops = new Map<number, number[]>();
   targets.forEach((image, slot) => {
-    if (file.built(slot)) return;
     const line = file.pre.stoppedAt[slot];
+    if (line < 0) return;
     stops.set(line, [...(stops.get(line) ?? []), image]);
   });
   return [...stops].sort((a, b) => a[0] - b[0]).map(([line, images]) => ({ line, targets: images.sort((a, b) => a - b) }));

@@ -45,10 +45,10 @@ export function stopAtMissingHeaders(pre: PreprocessResult, input: FatalIncludeI
     // One set for all of the file's includes: a header an earlier include reached stops nothing
     // (had it, the search would have ended there), so it need not be searched again.
     const visited = new Set<string>();
-    const stop = includes.find((include) => (errorLine < 0 || include.line < errorLine) && states[include.line] === LineState.Active && stops.stops(include, input.fileName, image, slot, visited));
+    const stop = includes.find((include) => states[include.line] === LineState.Active && stops.stops(include, input.fileName, image, slot, visited));
     if (!stop) return;
-    // gcc stops at the include before it reaches an #error further down.
-    pre.stoppedAt[slot] = -1;
+    // gcc stops at the include: an #error further down is never reached (one above is, and gcc goes on after it).
+    if (errorLine < 0 || stop.line < errorLine) pre.stoppedAt[slot] = -1;
     states.fill(LineState.Inactive, stop.line + 1);
   });
 }

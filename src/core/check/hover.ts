@@ -125,7 +125,7 @@ export function aggregateHover(db: KernelDatabase, ref: AggregateRef, targets: r
 /** Hover on a line where the build stops for some targets (an #error, or the #include reaching one). */
 export function stopHover(db: KernelDatabase, stopped: readonly number[], targets: readonly number[]): string {
   return (
-    `**Kernel Compat** · the build stops here on ${describeImages(db.images, stopped, targets)} (an \`#error\` that is certainly reached).\n\n` +
-    'Nothing in this file is checked for those kernels: the driver does not build there.'
+    `**Kernel Compat** · the build fails here on ${describeImages(db.images, stopped, targets)} (an \`#error\` that is certainly reached).\n\n` +
+    'gcc goes on compiling the rest of the file there, and the rest is checked as it compiles it.'
   );
 }

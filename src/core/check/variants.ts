@@ -19,7 +19,6 @@ export interface PreprocessedFile {
   /** Offsets at which the lines start. */
   lineStartIndices: number[];
   /** Whether the target in `slot` builds the file (no #error stops it). */
-  built: (slot: number) => boolean;
 }
 
 /** What one read found, and the targets (slots) it speaks for. */
@@ -53,7 +52,7 @@ export interface VariantOptions {
   readUnion?: (tree: Tree) => void;
 }
 
-/** Reads the file for every built target, handing each read to `record`. */
+/** Reads the file for every target, handing each read to `record`. */
 export function readVariants(trees: DocumentTrees, file: PreprocessedFile, options: VariantOptions, record: (read: VariantRead) => void): VariantReading {
   const { lines, pre } = file;
   const { documentKey, targets, oracle, workspaceGeneration } = options;
@@ -139,7 +138,7 @@ export function variantCount(file: PreprocessedFile, targetCount: number): numbe
 }
 
 interface SharedText {
-  /** Lines some built target compiles. */
+  /** Lines some target compiles. */
   compiledBySome: Uint8Array;
   /** Lines of the shared text (compiledBySome minus later alternative branches). */
   inUnion: Uint8Array;
@@ -148,9 +147,9 @@ interface SharedText {
   unionText: string;
 }
 
-function sharedText({ lines, pre, built }: PreprocessedFile): SharedText {
+function sharedText({ lines, pre }: PreprocessedFile): SharedText {
   const compiledBySome = new Uint8Array(lines.length);
-  for (const { states } of builtStates(pre, built)) for (let i = 0; i < lines.length; i++) if (states[i] !== LineState.Inactive) compiledBySome[i] = 1;
+  for (const { states } of distinctStates(pre)) for (let i = 0; i < lines.length; i++) if (states[i] !== LineState.Inactive) compiledBySome[i] = 1;
   const inUnion = compiledBySome.slice();
   for (const line of alternativeBranchLines(lines, pre, compiledBySome)) inUnion[line] = 0;
   const codeLines = lines.map((line, i) => (pre.directiveLines[i] || !compiledBySome[i] ? blank(line) : line));
@@ -163,10 +162,10 @@ function sharedText({ lines, pre, built }: PreprocessedFile): SharedText {
  * that differ (dropped from the union, or an alternative branch the union left out). A line
  * with no code differs in nothing a read sees.
  */
-function groupTargets({ lines, pre, built }: PreprocessedFile, targetCount: number, shared: SharedText): { exact: number[]; groups: { slots: number[]; changed: number[] }[] } {
+function groupTargets({ lines, pre }: PreprocessedFile, targetCount: number, shared: SharedText): { exact: number[]; groups: { slots: number[]; changed: number[] }[] } {
   const groups = new Map<string, { slots: number[]; changed: number[] }>();
   const exact: number[] = [];
-  for (const { states, slots } of builtStates(pre, built, targetCount)) {
+  for (const { states, slots } of distinctStates(pre, targetCount)) {
     const changed: number[] = [];
     for (let i = 0; i < lines.length; i++) {
       if (shared.compiledBySome[i] && !pre.directiveLines[i] && (states[i] !== LineState.Inactive) !== (shared.inUnion[i] === 1) && !isBlank(lines[i])) changed.push(i);
@@ -185,14 +184,13 @@ function groupTargets({ lines, pre, built }: PreprocessedFile, targetCount: numb
 }
 
 /**
- * The built targets' line states, each distinct one once with the slots that have it (in
+ * The targets' line states, each distinct one once with the slots that have it (in
  * order): most targets of a file compile the same lines, and a pass over every line per target
  * is what a re-check of a slice would spend its time on.
  */
-function builtStates(pre: PreprocessResult, built: (slot: number) => boolean, targetCount = pre.lineStates.length): { states: Uint8Array; slots: number[] }[] {
+function distinctStates(pre: PreprocessResult, targetCount = pre.lineStates.length): { states: Uint8Array; slots: number[] }[] {
   const distinct: { states: Uint8Array; slots: number[] }[] = [];
   for (let slot = 0; slot < targetCount; slot++) {
-    if (!built(slot)) continue;
     const states = pre.lineStates[slot];
     const same = distinct.find((entry) => entry.states === states || Buffer.compare(entry.states, states) === 0);
     if (same) same.slots.push(slot);

@@ -1,7 +1,7 @@
 // Rule `error-directive`: an `#error` of the file that a targeted kernel certainly reaches (a
 // driver refusing kernels it does not support: `#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 8, 0)`
-// / `#error "…"`). gcc reports it as an error and the build fails there. Nothing else in the
-// file is judged on those kernels (see PreprocessResult.stoppedAt). Judged in `.c` files only: a
+// / `#error "…"`). gcc reports it as an error and the build fails there; it goes on compiling
+// the rest of the file, and so does the check (see PreprocessResult.stoppedAt). Judged in `.c` files only: a
 // header checked alone does not know what its includers define first, and an `#error` a .c file
 // reaches through a header is reported by gcc in the header, not at the `#include`.
 import { imagesOf, type RuleContext, type RuleInfo } from './rule';
@@ -11,7 +11,7 @@ export const errorDirectiveRule = {
   code: 'error-directive',
   name: 'ErrorDirective',
   severity: 'warning',
-  description: 'An #error that targeted kernels certainly reach: the build fails there, and the rest of the file is not judged on them.',
+  description: 'An #error that targeted kernels certainly reach: the build fails there.',
 } as const satisfies RuleInfo;
 
 const ERROR_DIRECTIVE = /^(\s*#\s*error\b)\s*(.*?)\s*$/;
@@ -28,7 +28,7 @@ export function errorDirectiveFindings(context: RuleContext, lines: readonly str
       {
         code: errorDirectiveRule.code,
         severity: context.severities[errorDirectiveRule.code],
-        message: `This #error is reached on ${imagesOf(context, targets)}, so the build fails there${said}; nothing else in the file is judged on ${targets.length === 1 ? 'that kernel' : 'those kernels'}`,
+        message: `This #error is reached on ${imagesOf(context, targets)}, so the build fails there${said}`,
         range: lineRange(line, start, lines[line].trimEnd().length),
         targets,
       },
