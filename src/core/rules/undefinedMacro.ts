@@ -3,7 +3,8 @@
 // does not meet (`#ifdef ESP_USE_SDIO`, set by an EXTRA_CFLAGS flag that Kbuild ignores from
 // 6.15; `#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 0, 0)`). gcc then reads the call as one of an
 // undeclared function and stops ("implicit declaration of function"), at the first call a
-// kernel compiles, once per file. Judged only on certainly compiled lines and for the calls
+// kernel compiles, once per file. Also such a macro named as a type in a function definition
+// (undefinedTypeWords.ts): "unknown type name", at every such place. Judged only on certainly compiled lines and for the calls
 // driverMacroCalls.ts picks (names nothing else may give, every include followed, every flag
 // read); where the first call a target may compile is not certainly compiled, nothing is
 // reported for that name there.
@@ -17,7 +18,7 @@ export const undefinedMacroRule = {
   code: 'undefined-macro',
   name: 'UndefinedDriverMacro',
   severity: 'warning',
-  description: "A call of one of the driver's own function-like macros on targets where none of its #defines is compiled (each stands under a condition they do not meet): gcc takes it for an undeclared function and the build stops.",
+  description: "A call of one of the driver's own function-like macros, or one of its macros named as a type in a function definition, on targets where none of its #defines is compiled (each stands under a condition they do not meet): gcc takes it for an undeclared function or an unknown type name and the build stops.",
 } as const satisfies RuleInfo;
 
 /** A driver's macro read as a type where no #define of it is compiled (undefinedTypeWords.ts). */
