@@ -291,7 +291,7 @@ export class Checker {
       inseparable: reading.union.bodiesInseparable === true,
       bodyTags: reading.union.bodyTags ?? [],
       variantsOf: (wholeText) => variantCount({ ...file, lines: parserText(wholeText).split('\n') }, context.targets.length),
-      everyTargetCompiles: (line) => file.pre.lineStates.every((states, slot) => states[line] === LineState.Active),
+      everyTargetCompiles: (line) => file.pre.lineStates.every((states) => states[line] === LineState.Active),
     };
   }
 
@@ -310,7 +310,7 @@ export class Checker {
     if (unconditional) return unconditional.name;
     const file = this.preprocessFile(text, options, this.environments(options.targets));
     const mayRead = (state: number) => state === LineState.Active || (state === LineState.Maybe && options.namedByKbuild !== true);
-    const compiled = (line: number) => file.pre.lineStates.some((states, slot) => mayRead(states[line]));
+    const compiled = (line: number) => file.pre.lineStates.some((states) => mayRead(states[line]));
     return hosted.find((include) => compiled(include.line))?.name;
   }
 
