@@ -29,6 +29,20 @@ export function emptyFunctionBodies(text: string): EmptiedBodies {
   const openings: number[] = [];
   let length = 0;
   let copiedUpTo = 0;
+  for (const { open, close } of topLevelBodies(masked)) {
+    const head = text.slice(copiedUpTo, open + 1);
+    const lineBreaks = '\n'.repeat(countLineBreaks(masked, open + 1, close));
+    openings.push(length + head.length - 1);
+    parts.push(head, lineBreaks);
+    length += head.length + lineBreaks.length;
+    copiedUpTo = close;
+  }
+  parts.push(text.slice(copiedUpTo));
+  return { text: parts.join(''), openings };
+}
+
+/** The function bodies of a masked text, in order: a `{` at top level after a `)`, closed in kernel style. */
+function* topLevelBodies(masked: string): Generator<{ open: number; close: number }> {
   let depth = 0;
   for (let i = 0; i < masked.length; i++) {
     const c = masked.charCodeAt(i);
@@ -36,12 +50,7 @@ export function emptyFunctionBodies(text: string): EmptiedBodies {
       if (depth === 0 && previousCodeChar(masked, i) === ')') {
         const close = bodyEnd(masked, i);
         if (close !== undefined) {
-          const head = text.slice(copiedUpTo, i + 1);
-          const lineBreaks = '\n'.repeat(countLineBreaks(masked, i + 1, close));
-          openings.push(length + head.length - 1);
-          parts.push(head, lineBreaks);
-          length += head.length + lineBreaks.length;
-          copiedUpTo = close;
+          yield { open: i, close };
           i = close;
           continue;
         }
@@ -55,8 +64,6 @@ export function emptyFunctionBodies(text: string): EmptiedBodies {
       depth = 0;
     }
   }
-  parts.push(text.slice(copiedUpTo));
-  return { text: parts.join(''), openings };
 }
 
 /** Where a function definition's parts stand in the text (offsets). */
@@ -71,32 +78,12 @@ export interface DefinitionSpan {
   body: { open: number; close: number };
 }
 
-/**
- * The function definitions of a masked text (comments, literals and directive lines blanked:
- * maskCode), found as emptyFunctionBodies finds bodies: a `{` at top level after a `)`, closed in
- * kernel style.
- */
+/** The function definitions of a masked text (comments, literals and directive lines blanked: maskCode), by their bodies (topLevelBodies). */
 export function definitionSpans(masked: string): DefinitionSpan[] {
   const spans: DefinitionSpan[] = [];
-  let depth = 0;
-  for (let i = 0; i < masked.length; i++) {
-    const c = masked.charCodeAt(i);
-    if (c === OPEN) {
-      if (depth === 0 && previousCodeChar(masked, i) === ')') {
-        const close = bodyEnd(masked, i);
-        const header = close === undefined ? undefined : headerBefore(masked, i);
-        if (close !== undefined && header) {
-          spans.push({ ...header, body: { open: i, close } });
-          i = close;
-          continue;
-        }
-      }
-      depth++;
-    } else if (c === CLOSE) {
-      depth = Math.max(0, depth - 1);
-    } else if (c === NEWLINE && depth > 0 && startsTopLevelLine(masked, i + 1)) {
-      depth = 0;
-    }
+  for (const body of topLevelBodies(masked)) {
+    const header = headerBefore(masked, body.open);
+    if (header) spans.push({ ...header, body });
   }
   return spans;
 }
