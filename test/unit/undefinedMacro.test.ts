@@ -188,6 +188,14 @@ describe('undefined-macro', () => {
     );
   });
 
+  it('judges the kernels from 6.15 where the only flags it cannot read are in EXTRA_CFLAGS, which those kernels ignore (Realtek\'s $(USER_EXTRA_CFLAGS))', async () => {
+    const userFlags = { ...TYPES, Makefile: 'obj-m += demo.o\nEXTRA_CFLAGS += $(USER_EXTRA_CFLAGS)\nEXTRA_CFLAGS += -DDEMO_PLATFORM_LINUX\n' };
+    const rows = (findings: ReportedFinding[]) => findings.map((finding) => `${finding.line}:${finding.column} ${finding.code} ${finding.targets.join(',')}`);
+    assert.deepEqual(rows(await checkFolder(userFlags, '6.1,6.12,7.3')), rows(await checkFolder(TYPES, '6.1,6.12,7.3')));
+    const elsewhere = { ...TYPES, Makefile: 'obj-m += demo.o\nccflags-y += $(USER_EXTRA_CFLAGS)\nEXTRA_CFLAGS += -DDEMO_PLATFORM_LINUX\n' };
+    assert.deepEqual(rows(await checkFolder(elsewhere, '6.1,6.12,7.3')).filter((row) => row.includes('undefined-macro')), []);
+  });
+
   it('judges nothing in a body whose parameter types may or may not be defined (flags it cannot read), reports none of them, nor a later call gcc may not meet first', async () => {
     // Where the unread flags define DEMO_PLATFORM_LINUX, gcc reports strlcpy at line 8, not 13.
     const unread = { ...TYPES, Makefile: 'obj-m += demo.o\nEXTRA_CFLAGS += $(shell ./platform-flags.sh)\n' };

@@ -222,6 +222,12 @@ export interface BuildFlags {
    * expand among the flags, or a make file they include. Any macro may then be defined.
    */
   unread: boolean;
+  /**
+   * Set where every flag left unread is one of EXTRA_CFLAGS (Realtek's `EXTRA_CFLAGS +=
+   * $(USER_EXTRA_CFLAGS)`) and no flag variable folds it in: the kernels from this version code
+   * ignore EXTRA_CFLAGS, so there every flag the build passes is known.
+   */
+  unreadUntil?: number;
   /** Some make file read names a C standard (`-std=gnu99`), in a flag variable or on a make command line. */
   namesStandard: boolean;
   /**
@@ -373,7 +379,10 @@ export function kbuildFlags(file: string, roots: readonly string[], read: TextRe
     if (flags.dateTimeAllowed) flags.dateTimeAllowed = 'always';
   }
   // Flags unread elsewhere may give the same folder on every kernel; unread ones of EXTRA_CFLAGS go with it.
-  else if (!extraCflags.unreadElsewhere) flags.ignoredIncludeDirs = [...extraCflags.dirs].filter((dir) => !extraCflags.otherDirs.has(dir));
+  else if (!extraCflags.unreadElsewhere) {
+    flags.ignoredIncludeDirs = [...extraCflags.dirs].filter((dir) => !extraCflags.otherDirs.has(dir));
+    if (flags.unread) flags.unreadUntil = EXTRA_CFLAGS_IGNORED_FROM;
+  }
   return flags;
 }
 

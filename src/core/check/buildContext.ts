@@ -25,6 +25,7 @@ export function buildContextOf(flags: BuildFlags, file: string, resolveInclude: 
     forcedIncludes: pathsEndingWith ? [...flags.forcedIncludes, ...computedForcedIncludes(flags, file, pathsEndingWith)] : flags.forcedIncludes,
     defines: flags.defines,
     unreadFlags: flags.unread,
+    ...(flags.unreadUntil !== undefined ? { unreadFlagsUntil: flags.unreadUntil } : {}),
     namesCStandard: flags.namesStandard,
     ...(flags.dateTimeAllowed ? { dateTimeAllowed: flags.dateTimeAllowed } : {}),
     extraCflagsFolder: extraCflagsFolder(read, flags),

@@ -92,7 +92,7 @@ export interface CheckResult {
 
 /** The flags a driver's build adds to a file (see kbuildFlags), as the CLI and the extension find them. */
 export type BuildContext = Required<Pick<CheckOptions, 'resolveInclude' | 'forcedIncludes' | 'defines' | 'unreadFlags' | 'namesCStandard'>> &
-  Pick<CheckOptions, 'extraCflagsFolder' | 'computedIncludeFolderHas' | 'angleIncludesKnown' | 'dateTimeAllowed'>;
+  Pick<CheckOptions, 'extraCflagsFolder' | 'computedIncludeFolderHas' | 'angleIncludesKnown' | 'dateTimeAllowed' | 'unreadFlagsUntil'>;
 
 /** The line the extension's log gives for kernels a file refuses with #error. */
 export function describeStop(db: KernelDatabase, stopped: readonly number[], targets: readonly number[]): string {
@@ -110,6 +110,8 @@ export interface CheckOptions {
   defines?: readonly CommandLineMacro[];
   /** The build may pass flags its files do not show (BuildFlags.unread): then any macro may be defined. */
   unreadFlags?: boolean;
+  /** With `unreadFlags`: the flags not read reach only the kernels below this version code (BuildFlags.unreadUntil). */
+  unreadFlagsUntil?: number;
   /**
    * Whether an `-I` folder the build computes in a way its files do not show may give an
    * `#include <…>` (includes.ts computedIncludeFolderHas): then a kernel lacking the header is no proof the build stops.
@@ -218,7 +220,8 @@ export class Checker {
     const codeless = holdsOnlyDirectives(text);
     const code = codeless ? codelessCode(file) : this.codeOf(text, file);
     // Before anything reads the line states: gcc compiles no body whose parameter list it cannot read.
-    const typeWords = codeless ? undefined : undefinedTypeWords(this.db.headers(), text, code, file, options, (header) => this.headerReadings.definitionWordsOf(header));
+    const flagsKnown = (slot: number) => !options.unreadFlags || (options.unreadFlagsUntil !== undefined && this.db.images[context.targets[slot]].versionCode >= options.unreadFlagsUntil);
+    const typeWords = codeless ? undefined : undefinedTypeWords(this.db.headers(), text, code, file, options, { headerWords: (header) => this.headerReadings.definitionWordsOf(header), flagsKnown });
     if (typeWords) passOverBodies(file.pre, typeWords);
     const dropped = this.droppedArguments(text, code, file, context.targets);
     const evidence = new UsageEvidence(file.pre, context.targets, this.headerReadings, oracle, dropped);
@@ -268,7 +271,7 @@ export class Checker {
           })
         : []),
       ...(options.extraCflagsFolder ? extraCflagsFindings(context, { fileName: options.fileName, text, folderOf: options.extraCflagsFolder, compiled: certainlyCompiled }) : []),
-      ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped, this.memberTypes(context, oracle, reading.union), { uses: constants, extraCflagsNames: candidates?.extraCflagsNames ?? new Set() }, this.declaredInReadHeaders(file, oracle), typeWords?.words ?? [], unsureCalls),
+      ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped, this.memberTypes(context, oracle, reading.union), { uses: constants, extraCflagsNames: candidates?.extraCflagsNames ?? new Set() }, this.declaredInReadHeaders(file, oracle), typeWords?.words ?? [], unsureCalls, flagsKnown),
     ];
     const stops = stopsOf(file, context.targets);
     // A header checked alone does not know what its includers define before it (`#ifndef
@@ -581,6 +584,7 @@ export class Checker {
     declaredInHeaders: (name: string) => boolean,
     typeWords: readonly UndefinedTypeWord[],
     unsureCalls: Set<string>,
+    flagsKnown: (slot: number) => boolean,
   ): Finding[] {
     const { pre } = file;
     const leftOut = (slot: number, site: CallSite) => {
@@ -706,6 +710,7 @@ export class Checker {
       ...undefinedMacroFindings(context, {
         ...driverMacroCalls(this.db.headers(), text, code, file, options, { declaredInUnit, headerWords }),
         definedOn: (name, slot) => (pre.definedMacros.get(name)?.[slot] ?? 0) !== 0,
+        flagsKnown,
         compiled,
         mayCompile,
         leftOut,

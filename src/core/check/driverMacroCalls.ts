@@ -39,10 +39,11 @@ export function driverMacroCalls(
   text: string,
   code: { sites: readonly CallSite[]; isDirectiveLine: (line: number) => boolean },
   file: PreprocessedFile,
-  options: Pick<CheckOptions, 'fileName' | 'unreadFlags' | 'namedByKbuild' | 'resolveInclude' | 'forcedIncludes'>,
+  options: Pick<CheckOptions, 'fileName' | 'unreadFlags' | 'unreadFlagsUntil' | 'namedByKbuild' | 'resolveInclude' | 'forcedIncludes'>,
   reads: { declaredInUnit: (name: string) => boolean; headerWords: (header: IncludedHeader) => DefinitionWords },
 ): DriverMacroCalls {
-  if (!isSourceFile(options.fileName) || options.namedByKbuild !== true || options.unreadFlags) return NONE;
+  // Flags not read that reach every target may define anything anywhere (see flagsKnown for the others).
+  if (!isSourceFile(options.fileName) || options.namedByKbuild !== true || (options.unreadFlags && options.unreadFlagsUntil === undefined)) return NONE;
   const { pre } = file;
   let directives: DefinitionWords | undefined;
   const definitions = new Map<string, MacroDefinition | undefined>();

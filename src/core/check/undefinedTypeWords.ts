@@ -6,8 +6,9 @@
 // target, so no rule may judge it there (a call in it is no implicit declaration gcc reports).
 // Where a #define of it may or may not be compiled, the body may be passed over: none of it is
 // certainly compiled. Reported only with the same care as the driver's macros called as
-// functions (driverMacroCalls.ts): a `.c` file a Kbuild list names, every flag read, every
-// include followed, and names no kernel's headers have and the driver does not typedef.
+// functions (driverMacroCalls.ts): a `.c` file a Kbuild list names, every include followed,
+// every flag the target's build passes read, and names no kernel's headers have and the driver
+// does not typedef.
 import type { CheckOptions } from './checker';
 import type { HeaderIndex } from '../kernels/headerIndex';
 import type { PreprocessedFile } from './variants';
@@ -59,8 +60,12 @@ export function undefinedTypeWords(
   text: string,
   code: { masked: string; isDirectiveLine: (line: number) => boolean },
   file: PreprocessedFile,
-  options: Pick<CheckOptions, 'fileName' | 'unreadFlags' | 'namedByKbuild' | 'resolveInclude' | 'forcedIncludes' | 'targets'>,
-  headerWords: (header: IncludedHeader) => DefinitionWords,
+  options: Pick<CheckOptions, 'fileName' | 'namedByKbuild' | 'resolveInclude' | 'forcedIncludes' | 'targets'>,
+  reads: {
+    headerWords: (header: IncludedHeader) => DefinitionWords;
+    /** Whether every flag the build passes is known on the target in `slot` (CheckOptions.unreadFlags, unreadFlagsUntil). */
+    flagsKnown: (slot: number) => boolean;
+  },
 ): UndefinedTypeWords {
   const { pre } = file;
   const found: UndefinedTypeWords = { words: [], skipped: new Map(), unsure: new Map() };
@@ -79,7 +84,7 @@ export function undefinedTypeWords(
   const definitionOn = (name: string, slot: number): Definition => {
     if (!pre.definedMacros.get(name)?.[slot]) return Definition.None;
     fileWords ??= directiveWords(text, code.isDirectiveLine);
-    const sources = [{ words: fileWords, states: pre.lineStates[slot] }, ...pre.headers.map((header) => ({ words: headerWords(header), states: header.lineStates[slot] }))];
+    const sources = [{ words: fileWords, states: pre.lineStates[slot] }, ...pre.headers.map((header) => ({ words: reads.headerWords(header), states: header.lineStates[slot] }))];
     if (sources.some(({ words }) => words.undefined.has(name))) return Definition.Unsure;
     return sources.some(({ words, states }) => words.definedAt.get(name)?.some((line) => states?.[line] === LineState.Active)) ? Definition.Certain : Definition.Unsure;
   };
@@ -111,13 +116,18 @@ export function undefinedTypeWords(
     const slots = options.targets.flatMap((_, slot) => (definitionOn(word.name, slot) === Definition.None ? [slot] : []));
     return { name: word.name, line, column: word.offset - file.lineStartIndices[line], slots, inParameters };
   }
-  const reported = words.filter((word) => word.slots.length > 0);
-  if (reported.length === 0) return found;
+  if (!words.some((word) => word.slots.length > 0)) return found;
   // "None" stands only where the preprocessor saw all that gcc sees; else those bodies are unsure too.
   const sight = { fileName: options.fileName, text, lineStates: pre.lineStates, headers: pre.headers, resolveInclude: options.resolveInclude, isKernelHeader: (name: string) => headers.isKernelHeader(name), forcedIncludes: options.forcedIncludes };
-  if (isSourceFile(options.fileName) && options.namedByKbuild === true && !options.unreadFlags && everyIncludeFollowed(sight, 'if-found')) return { ...found, words: reported };
-  for (const [slot, bodies] of found.skipped) for (const body of bodies) add(found.unsure, slot, body);
-  return { words: [], skipped: new Map(), unsure: found.unsure };
+  const seenAll = isSourceFile(options.fileName) && options.namedByKbuild === true && everyIncludeFollowed(sight, 'if-found');
+  const judged = (slot: number) => seenAll && reads.flagsKnown(slot);
+  for (const [slot, bodies] of [...found.skipped]) {
+    if (judged(slot)) continue;
+    for (const body of bodies) add(found.unsure, slot, body);
+    found.skipped.delete(slot);
+  }
+  const reported = words.map((word) => ({ ...word, slots: word.slots.filter(judged) })).filter((word) => word.slots.length > 0);
+  return { ...found, words: reported };
 }
 
 /**

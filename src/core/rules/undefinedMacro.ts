@@ -38,6 +38,8 @@ export interface UndefinedMacroInput {
   definitions: ReadonlyMap<string, MacroDefinition>;
   /** Whether some #define of the name may be compiled on the target in `slot`. */
   definedOn: (name: string, slot: number) => boolean;
+  /** Whether every flag the build passes is known on the target in `slot`: calls are judged only there. */
+  flagsKnown?: (slot: number) => boolean;
   compiled: (slot: number, line: number) => boolean;
   mayCompile: (slot: number, line: number) => boolean;
   /** Whether the call sits in an argument a macro leaves out on the target in `slot`: gcc never sees it there. */
@@ -75,6 +77,7 @@ function callFindings(context: RuleContext, input: UndefinedMacroInput): Finding
   if (input.sites.length === 0) return [];
   const reported = new Map<CallSite, number[]>();
   context.targets.forEach((image, slot) => {
+    if (input.flagsKnown && !input.flagsKnown(slot)) return;
     const met = new Set<string>();
     for (const site of input.sites) {
       if (met.has(site.name) || !input.mayCompile(slot, site.line) || input.leftOut(slot, site)) continue;
