@@ -25,7 +25,7 @@ import { forLoopDeclarationFindings } from '../rules/forLoopDeclaration';
 import { dateTimeFindings } from '../rules/dateTime';
 import { errorDirectiveFindings } from '../rules/errorDirective';
 import { undefinedMacroFindings } from '../rules/undefinedMacro';
-import { driverMacroCalls, firstDefinition } from './driverMacroCalls';
+import { driverMacroCalls } from './driverMacroCalls';
 import { passOverBodies, undefinedTypeWords, type UndefinedTypeWord } from './undefinedTypeWords';
 import { dateTimeUses } from '../c/dateTimeUses';
 import { extraCflagsFindings, extraCflagsMacroFindings } from '../rules/extraCflags';
@@ -714,10 +714,7 @@ export class Checker {
         compiled,
         mayCompile,
         leftOut,
-        typeWords: typeWords.flatMap((word) => {
-          const definition = firstDefinition(word.name, options.fileName, text, isDirectiveLine, pre.headers, headerWords);
-          return definition ? [{ ...word, definition }] : [];
-        }),
+        typeWords,
       }),
       ...extraCflagsMacroFindings(context, {
         uses: constants.uses.filter((use) => constants.extraCflagsNames.has(use.name) && !declaredByDriver(use.name)),

@@ -77,29 +77,19 @@ function onlyDefinedAndCalled(
   included: readonly IncludedHeader[],
   headerWords: (header: IncludedHeader) => DefinitionWords,
 ): MacroDefinition | undefined {
-  if (directives.spelledElsewhere.has(name)) return undefined;
-  const inFile = directives.definedAt.get(name)?.[0];
-  let first: MacroDefinition | undefined = inFile !== undefined ? { path: fileName, line: inFile } : undefined;
-  for (const header of included) {
-    const words = headerWords(header);
-    if (words.spelledElsewhere.has(name)) return undefined;
-    const line = words.definedAt.get(name)?.[0];
-    if (!first && line !== undefined) first = { path: header.path, line };
-  }
-  return first;
+  if (directives.spelledElsewhere.has(name) || included.some((header) => headerWords(header).spelledElsewhere.has(name))) return undefined;
+  return firstDefinition(name, fileName, directives, included, headerWords);
 }
 
-
-/** The first #define of `name` in the file (its directive lines) or the workspace headers it reads, for messages. */
+/** The first #define of `name` in the file (`directives`: directiveWords of it) or the workspace headers it reads, for messages. */
 export function firstDefinition(
   name: string,
   fileName: string,
-  text: string,
-  isDirectiveLine: (line: number) => boolean,
+  directives: DefinitionWords,
   included: readonly IncludedHeader[],
   headerWords: (header: IncludedHeader) => DefinitionWords,
 ): MacroDefinition | undefined {
-  const inFile = directiveWords(text, isDirectiveLine).definedAt.get(name)?.[0];
+  const inFile = directives.definedAt.get(name)?.[0];
   if (inFile !== undefined) return { path: fileName, line: inFile };
   for (const header of included) {
     const line = headerWords(header).definedAt.get(name)?.[0];

@@ -115,7 +115,7 @@ export class HeaderReadings {
     return this.wordLines.get(header, () => linesOfWords(maskCode(header.text)));
   }
 
-  /** Where a workspace header #defines each name, and the words it spells anywhere else (driverMacroCalls.ts asks of every call of a driver's macro). */
+  /** Where a workspace header #defines each name, the words it spells anywhere else and the typedefs it declares (driverMacroCalls.ts and undefinedTypeWords.ts ask of the driver's macros). */
   definitionWordsOf(header: IncludedHeader): DefinitionWords {
     return this.definitionWords.get(header, () => definitionWords(header.text));
   }
@@ -211,6 +211,8 @@ export interface DefinitionWords {
   undefined: ReadonlySet<string>;
   /** Every word the text spells other than as the name a `#define` defines: bodies, code, comments, conditions. */
   spelledElsewhere: ReadonlySet<string>;
+  /** The names its typedefs declare (see typedefsDeclared). */
+  typedefs: ReadonlySet<string>;
 }
 
 const DEFINE_HEAD = /^\s*#\s*define\s+([A-Za-z_]\w*)/;
@@ -228,5 +230,18 @@ export function definitionWords(text: string): DefinitionWords {
     if (undef) undefined.add(undef[1]);
     for (const match of (head ? line.slice(head[0].length) : line).matchAll(WORD)) spelledElsewhere.add(match[0]);
   });
-  return { definedAt, undefined, spelledElsewhere };
+  return { definedAt, undefined, spelledElsewhere, typedefs: typedefsDeclared(text) };
+}
+
+/** The names a text's typedefs declare: the last word before the `;`, or the `(*name)` of a pointer to a function. */
+export function typedefsDeclared(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const match of text.matchAll(/\btypedef\b([^;]*);/g)) {
+    const body = match[1];
+    const pointer = /\(\s*\*\s*([A-Za-z_]\w*)\s*\)/.exec(body);
+    if (pointer) names.add(pointer[1]);
+    const last = /([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*$/.exec(body);
+    if (last) names.add(last[1]);
+  }
+  return names;
 }

@@ -20,8 +20,8 @@ import { definitionSpans } from '../c/functionBodies';
 import { splitTopLevel } from '../c/typeText';
 import { lineIndexAt } from '../c/lineIndex';
 import { TYPEDEF_KEY } from '../kernels/schema';
-import { directiveWords } from './driverMacroCalls';
-import type { DefinitionWords } from './headerReadings';
+import { directiveWords, firstDefinition, type MacroDefinition } from './driverMacroCalls';
+import { typedefsDeclared, type DefinitionWords } from './headerReadings';
 
 /** One place where gcc reads a driver's macro as an unknown type name. */
 export interface UndefinedTypeWord {
@@ -32,6 +32,8 @@ export interface UndefinedTypeWord {
   slots: number[];
   /** In a parameter list: gcc passes over the body on those targets. */
   inParameters: boolean;
+  /** Its first #define, for the message. */
+  definition: MacroDefinition;
 }
 
 /** Per target slot, line ranges of function bodies. */
@@ -69,28 +71,35 @@ export function undefinedTypeWords(
 ): UndefinedTypeWords {
   const { pre } = file;
   const found: UndefinedTypeWords = { words: [], skipped: new Map(), unsure: new Map() };
-  let typedefNames: Set<string> | undefined;
+  let fileTypedefs: Set<string> | undefined;
   const known = new Map<string, boolean>();
   const isDriverMacro = (name: string) => {
     let own = known.get(name);
     if (own === undefined) {
       own = pre.definedMacros.has(name) && !isCompilerOrKbuildName(name) && !isKernelName(headers, options.targets, name);
-      if (own) own = !(typedefNames ??= typedefsDeclared([text, ...pre.headers.map((header) => header.text)])).has(name);
+      if (own) own = !(fileTypedefs ??= typedefsDeclared(text)).has(name) && !pre.headers.some((header) => reads.headerWords(header).typedefs.has(name));
       known.set(name, own);
     }
     return own;
   };
   let fileWords: DefinitionWords | undefined;
+  const directives = () => (fileWords ??= directiveWords(text, code.isDirectiveLine));
+  // Per name, whether a #define of it is compiled on each target: asked at every word, worked out once.
+  const definitionsOf = new Map<string, Definition[]>();
   const definitionOn = (name: string, slot: number): Definition => {
+    let states = definitionsOf.get(name);
+    if (!states) definitionsOf.set(name, (states = options.targets.map((_, each) => compiledDefinition(name, each))));
+    return states[slot];
+  };
+  const compiledDefinition = (name: string, slot: number): Definition => {
     if (!pre.definedMacros.get(name)?.[slot]) return Definition.None;
-    fileWords ??= directiveWords(text, code.isDirectiveLine);
-    const sources = [{ words: fileWords, states: pre.lineStates[slot] }, ...pre.headers.map((header) => ({ words: reads.headerWords(header), states: header.lineStates[slot] }))];
+    const sources = [{ words: directives(), states: pre.lineStates[slot] }, ...pre.headers.map((header) => ({ words: reads.headerWords(header), states: header.lineStates[slot] }))];
     if (sources.some(({ words }) => words.undefined.has(name))) return Definition.Unsure;
     return sources.some(({ words, states }) => words.definedAt.get(name)?.some((line) => states?.[line] === LineState.Active)) ? Definition.Certain : Definition.Unsure;
   };
   const lineOf = (offset: number) => lineIndexAt(file.lineStartIndices, offset);
   const add = (table: BodiesBySlot, slot: number, body: { startLine: number; endLine: number }) => table.set(slot, [...(table.get(slot) ?? []), body]);
-  const words: UndefinedTypeWord[] = [];
+  const words: ReturnType<typeof typeWord>[] = [];
   for (const span of definitionSpans(code.masked)) {
     const returned = firstDriverMacro(code.masked, span.start, span.name.start, isDriverMacro);
     if (returned) words.push(typeWord(returned, false));
@@ -111,10 +120,11 @@ export function undefinedTypeWords(
       });
     }
   }
-  function typeWord(word: { name: string; offset: number }, inParameters: boolean): UndefinedTypeWord {
+  function typeWord(word: { name: string; offset: number }, inParameters: boolean): Omit<UndefinedTypeWord, 'definition'> & { definition?: MacroDefinition } {
     const line = lineOf(word.offset);
     const slots = options.targets.flatMap((_, slot) => (definitionOn(word.name, slot) === Definition.None ? [slot] : []));
-    return { name: word.name, line, column: word.offset - file.lineStartIndices[line], slots, inParameters };
+    const definition = slots.length > 0 ? firstDefinition(word.name, options.fileName, directives(), pre.headers, reads.headerWords) : undefined;
+    return { name: word.name, line, column: word.offset - file.lineStartIndices[line], slots, inParameters, ...(definition ? { definition } : {}) };
   }
   if (!words.some((word) => word.slots.length > 0)) return found;
   // "None" stands only where the preprocessor saw all that gcc sees; else those bodies are unsure too.
@@ -126,7 +136,11 @@ export function undefinedTypeWords(
     for (const body of bodies) add(found.unsure, slot, body);
     found.skipped.delete(slot);
   }
-  const reported = words.map((word) => ({ ...word, slots: word.slots.filter(judged) })).filter((word) => word.slots.length > 0);
+  // A word only a -D flag defines has no #define line to name: not reported.
+  const reported = words.flatMap(({ definition, ...word }) => {
+    const slots = word.slots.filter(judged);
+    return definition && slots.length > 0 ? [{ ...word, slots, definition }] : [];
+  });
   return { ...found, words: reported };
 }
 
@@ -176,19 +190,4 @@ function typeLength(parameter: string): number {
 function isKernelName(headers: HeaderIndex, targets: readonly number[], name: string): boolean {
   if (headers.mayBeKernelCallable(name) || headers.isVanishingConstant(name) || headers.isChangingTypedef(name)) return true;
   return targets.some((image) => (headers.definingHeaders(`${TYPEDEF_KEY}${name}`, image)?.length ?? 0) > 0);
-}
-
-/** The names typedefs of these texts declare: the last word before the `;`, or the `(*name)` of a pointer to a function. */
-function typedefsDeclared(texts: readonly string[]): Set<string> {
-  const names = new Set<string>();
-  for (const text of texts) {
-    for (const match of text.matchAll(/\btypedef\b([^;]*);/g)) {
-      const body = match[1];
-      const pointer = /\(\s*\*\s*([A-Za-z_]\w*)\s*\)/.exec(body);
-      if (pointer) names.add(pointer[1]);
-      const last = /([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*$/.exec(body);
-      if (last) names.add(last[1]);
-    }
-  }
-  return names;
 }

@@ -1,18 +1,21 @@
-// Rule `undefined-macro`: a call of a function-like macro of the driver's own on a targeted
-// kernel where none of its #defines is compiled: every one stands under a condition that kernel
-// does not meet (`#ifdef ESP_USE_SDIO`, set by an EXTRA_CFLAGS flag that Kbuild ignores from
-// 6.15; `#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 0, 0)`). gcc then reads the call as one of an
-// undeclared function and stops ("implicit declaration of function"), at the first call a
-// kernel compiles, once per file. Also such a macro named as a type in a function definition
-// (undefinedTypeWords.ts): "unknown type name", at every such place. Judged only on certainly compiled lines and for the calls
-// driverMacroCalls.ts picks (names nothing else may give, every include followed, every flag
-// read); where the first call a target may compile is not certainly compiled, nothing is
-// reported for that name there.
+// Rule `undefined-macro`: a macro of the driver's own used on a targeted kernel where none of its
+// #defines is compiled: every one stands under a condition that kernel does not meet
+// (`#ifdef ESP_USE_SDIO`, set by an EXTRA_CFLAGS flag that Kbuild ignores from 6.15;
+// `#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 0, 0)`).
+// - A call of it: gcc reads one of an undeclared function and stops ("implicit declaration of
+//   function"), at the first call a kernel compiles, once per file. Judged for the calls
+//   driverMacroCalls.ts picks (names nothing else may give, every include followed, the
+//   target's flags all read); where the first call a target may compile is not certainly
+//   compiled, nothing is reported for that name there.
+// - It named as a type in a function definition (undefinedTypeWords.ts): "unknown type name",
+//   at every such place.
+// Both only on certainly compiled lines.
 import { basename } from 'node:path';
 import { imagesOf, type RuleContext, type RuleInfo } from './rule';
 import { lineRange, type Finding } from '../check/findings';
 import type { CallSite } from '../c/calls';
 import type { MacroDefinition } from '../check/driverMacroCalls';
+import type { UndefinedTypeWord } from '../check/undefinedTypeWords';
 
 export const undefinedMacroRule = {
   code: 'undefined-macro',
@@ -20,17 +23,6 @@ export const undefinedMacroRule = {
   severity: 'warning',
   description: "A call of one of the driver's own function-like macros, or one of its macros named as a type in a function definition, on targets where none of its #defines is compiled (each stands under a condition they do not meet): gcc takes it for an undeclared function or an unknown type name and the build stops.",
 } as const satisfies RuleInfo;
-
-/** A driver's macro read as a type where no #define of it is compiled (undefinedTypeWords.ts). */
-export interface TypeWordUse {
-  name: string;
-  line: number;
-  column: number;
-  /** The slots where no #define of it is compiled. */
-  slots: readonly number[];
-  inParameters: boolean;
-  definition: MacroDefinition;
-}
 
 export interface UndefinedMacroInput {
   /** The file's calls of the macros judged, in file order (driverMacroCalls). */
@@ -45,7 +37,7 @@ export interface UndefinedMacroInput {
   /** Whether the call sits in an argument a macro leaves out on the target in `slot`: gcc never sees it there. */
   leftOut: (slot: number, site: CallSite) => boolean;
   /** Its macros read as types, each reported where a target certainly compiles the line. */
-  typeWords?: readonly TypeWordUse[];
+  typeWords?: readonly UndefinedTypeWord[];
 }
 
 export function undefinedMacroFindings(context: RuleContext, input: UndefinedMacroInput): Finding[] {
@@ -98,4 +90,3 @@ function callFindings(context: RuleContext, input: UndefinedMacroInput): Finding
     };
   });
 }
-
