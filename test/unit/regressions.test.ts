@@ -283,6 +283,29 @@ describe('regressions from real drivers', () => {
     assert.deepEqual(findings('inline.c', mmap(true)), []);
   });
 
+  it('reports writes through net_device.dev_addr where it points to const (5.17 on), not memcpy into it, reads or other members', () => {
+    const text = [
+      '#include <linux/netdevice.h>',
+      'static void set_mac(struct net_device *dev, const u8 *mac)',
+      '{',
+      '\tint i;',
+      '\tfor (i = 0; i < 6; i++)',
+      '\t\tdev->dev_addr[i] = mac[i];',
+      '\tdev->dev_addr[0] |= 2;',
+      '\t*dev->dev_addr = 0;',
+      '\tdev->dev_addr[5]++;',
+      '\tmemcpy(dev->dev_addr, mac, 6);',
+      '\tif (dev->dev_addr[0] == mac[0])',
+      '\t\tdev->perm_addr[0] = mac[0];',
+      '\tmac = dev->dev_addr;',
+      '}',
+    ].join('\n');
+    const on = '[5.19,6.1,6.2,6.5,6.8]';
+    assert.deepEqual(findings('inline.c', text), [`read-only-member 6:8 ${on}`, `read-only-member 7:7 ${on}`, `read-only-member 8:8 ${on}`, `read-only-member 9:7 ${on}`]);
+    const message = checker.check(text, { fileName: 'inline.c', targets: parseTargets('6.1', db.images).images }).findings[0]?.message;
+    assert.equal(message, '`dev_addr` of struct net_device points to const data on 6.1, where it is `const unsigned char *dev_addr`: what it points to cannot be assigned there');
+  });
+
   it('reports `.` on a member that is a pointer on some kernels, and `->` where it is embedded (kvmfr pgmap.res)', () => {
     const probe = (guard: string, access: string) =>
       [

@@ -49,6 +49,8 @@ export interface MemberUsage {
   assignedFunction?: string;
   /** access only: the member itself is written (`p->m = v`, `p->m |= v`, `p->m++`), which a const member refuses. */
   written?: boolean;
+  /** access only: what the member points to is written (`p->m[i] = v`, `*p->m = v`, `p->m[i]++`), which a pointer to const refuses. */
+  writtenThrough?: boolean;
   /** access only: the operator applied to the member's value (`p->m.x` is '.', `p->m->x` is '->'). */
   followedBy?: '.' | '->';
   /** initializer only: range of the whole `.member = value` pair (for quick fixes) */
@@ -1317,6 +1319,7 @@ class UsageFinder {
       const usage = this.report('access', aggregate, member, fieldStart, argumentType.from);
       this.accessUsages.set(node.id, usage);
       const parent = node.parent;
+      if (parent && isWrittenThrough(node, parent)) usage.writtenThrough = true;
       if (parent?.type === 'assignment_expression' && parent.childForFieldName('left')?.startIndex === start) {
         usage.written = true;
         // `p->callback = f;` stores a function just as `.callback = f` does.
@@ -1464,4 +1467,18 @@ class UsageFinder {
     const chain = this.memberChain({ start: comma + 1, text: this.source.between(comma + 1, close - 1) });
     if (chain) this.reportMemberChain('offsetof', type, chain);
   }
+}
+
+/** Whether `node` is what an assignment (`=`, `|=`, …) or `++`/`--` writes. */
+function isWrittenExpression(node: Node): boolean {
+  const parent = node.parent;
+  if (parent?.type === 'update_expression') return true;
+  return parent?.type === 'assignment_expression' && parent.childForFieldName('left')?.startIndex === node.startIndex;
+}
+
+/** `p->m[i] = v`, `p->m[i]++`, `*p->m = v`: the code writes what the member `node` points to. */
+function isWrittenThrough(node: Node, parent: Node): boolean {
+  const indexed = parent.type === 'subscript_expression' && parent.childForFieldName('argument')?.startIndex === node.startIndex;
+  const dereferenced = parent.type === 'pointer_expression' && parent.childForFieldName('operator')?.type === '*';
+  return (indexed || dereferenced) && isWrittenExpression(parent);
 }
