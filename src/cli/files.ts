@@ -13,6 +13,7 @@ import { WorkspaceTypeIndex } from '../core/c/workspaceTypeIndex';
 import type { WorkspaceTypeLookup } from '../core/c/workspaceTypeLookup';
 import type { PlacedFile } from '../core/c/packedWorkspaceTypes';
 import type { Parser } from 'web-tree-sitter';
+import { withLoneCarriageReturnsAsLineFeeds } from '../core/c/lineBreaks';
 
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 const SOURCE_EXTENSIONS = /\.(c|h)$/i;
@@ -57,9 +58,12 @@ export function folderEntries(folder: string): string[] {
   }
 }
 
-/** Decodes bytes as UTF-8; invalid bytes become U+FFFD, so positions stay stable and nothing throws. */
+/**
+ * Decodes bytes as UTF-8; invalid bytes become U+FFFD, so positions stay stable and nothing
+ * throws. Lines end where gcc ends them (lineBreaks.ts).
+ */
 export function decodeSource(bytes: Uint8Array): { text: string; valid: boolean } {
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  const text = withLoneCarriageReturnsAsLineFeeds(new TextDecoder('utf-8', { fatal: false }).decode(bytes));
   return { text, valid: !text.includes('\uFFFD') };
 }
 

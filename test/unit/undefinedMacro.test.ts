@@ -196,6 +196,62 @@ describe('undefined-macro', () => {
     assert.deepEqual(rows(await checkFolder(elsewhere, '6.1,6.12,7.3')).filter((row) => row.includes('undefined-macro')), []);
   });
 
+  /**
+   * A vendor driver's ways, each of which had hidden the findings: flags it cannot read
+   * ($(USER_EXTRA_CFLAGS)) leave a FreeBSD include undecided on the kernels they reach, a body
+   * opens its `if` in both branches of an #if (the braces of all branches do not balance), and a
+   * comment line ends in an old Mac line break. gcc-14 (7.3) errors at 7:8, 7:23 and 7:37, passes
+   * over demo_fill's body and meets strlcpy at 20:9 (and at 28:9 calls demo_fill, which it could
+   * not declare: not claimed); gcc-12 on 6.12 at 14:10; 6.1 builds it.
+   */
+  const VENDOR = {
+    Makefile: 'obj-m += demo.o\nEXTRA_CFLAGS += $(USER_EXTRA_CFLAGS)\nEXTRA_CFLAGS += -DDEMO_PLATFORM_LINUX\n',
+    'demo_types.h': ['#ifndef DEMO_TYPES_H', '#define DEMO_TYPES_H', '#ifdef DEMO_PLATFORM_LINUX', '#ifdef DEMO_PLATFORM_FREEBSD', '#include <sys/cdefs.h>', '#endif', '#define IN', '#define VOID void', '#endif', '#endif', ''].join('\n'),
+    'demo.c': [
+      '#include <linux/module.h>',
+      '#include <linux/string.h>',
+      '#include "demo_types.h"',
+      '',
+      '/* An old Mac line break ends this comment line:\r the lines below are numbered as gcc numbers them. */',
+      'static VOID demo_fill(IN char *buf, IN size_t len)',
+      '{',
+      '#ifdef DEMO_PLATFORM_LINUX',
+      '\tif (len > 4) {',
+      '#else',
+      '\tif (len > 8) {',
+      '#endif',
+      '\t\tstrlcpy(buf, "demo", len);',
+      '\t}',
+      '}',
+      '',
+      'static int demo_copy(char *buf, size_t len)',
+      '{',
+      '\tstrlcpy(buf, "copy", len);',
+      '\treturn 0;',
+      '}',
+      '',
+      'static int __init demo_init(void)',
+      '{',
+      '\tchar buf[8];',
+      '',
+      '\tdemo_fill(buf, sizeof(buf));',
+      '\treturn demo_copy(buf, sizeof(buf));',
+      '}',
+      '',
+      'module_init(demo_init);',
+      'MODULE_LICENSE("GPL");',
+      '',
+    ].join('\n'),
+  };
+
+  it("judges a vendor driver's kernels that its undecided includes, unbalanced branches and old Mac line breaks do not reach", async () => {
+    const findings = await checkFolder(VENDOR, '6.1,6.12,7.3');
+    assert.deepEqual(
+      findings.map((finding) => `${finding.file} ${finding.line}:${finding.column} ${finding.code} ${finding.targets.join(',')}`),
+      ['demo.c 7:8 undefined-macro 7.3', 'demo.c 7:23 undefined-macro 7.3', 'demo.c 7:37 undefined-macro 7.3', 'demo.c 14:3 missing-function 6.12', 'demo.c 20:2 missing-function 7.3'],
+    );
+  });
+
   it('judges nothing in a body whose parameter types may or may not be defined (flags it cannot read), reports none of them, nor a later call gcc may not meet first', async () => {
     // Where the unread flags define DEMO_PLATFORM_LINUX, gcc reports strlcpy at line 8, not 13.
     const unread = { ...TYPES, Makefile: 'obj-m += demo.o\nEXTRA_CFLAGS += $(shell ./platform-flags.sh)\n' };

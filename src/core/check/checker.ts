@@ -69,6 +69,7 @@ import { typeOracle, type CheckTypeOracle } from './typeOracle';
 import { readCodeless, readVariants, variantCount, type PreprocessedFile } from './variants';
 import { holdsOnlyDirectives } from '../c/directivesOnly';
 import { stopAtMissingHeaders } from './fatalIncludes';
+import { withLoneCarriageReturnsAsLineFeeds } from '../c/lineBreaks';
 
 export interface CheckResult {
   findings: Finding[];
@@ -182,8 +183,10 @@ export class Checker {
     db.headers().loadTables();
   }
 
-  check(text: string, given: CheckOptions): CheckResult {
-    const options = withoutForcedSelf(given);
+  check(given: string, givenOptions: CheckOptions): CheckResult {
+    // The editor's texts come with their line breaks normalized, a file read from disk may not.
+    const text = withLoneCarriageReturnsAsLineFeeds(given);
+    const options = withoutForcedSelf(givenOptions);
     // A userspace program (it includes the C library) is never built against a kernel's headers.
     const userspace = this.compiledHostedInclude(text, options);
     if (userspace !== undefined) {

@@ -11,7 +11,7 @@ import type { CheckOptions } from './checker';
 import type { HeaderIndex } from '../kernels/headerIndex';
 import type { CallSite } from '../c/calls';
 import type { PreprocessedFile } from './variants';
-import { everyIncludeFollowed } from './followedIncludes';
+import { includesFollowedBySlot } from './followedIncludes';
 import { isCompilerOrKbuildName } from './kernelNameDecisions';
 import { isCompilerProvidedName } from '../c/compilerMacros';
 import { isSourceFile } from '../c/workspaceTypes';
@@ -30,9 +30,11 @@ export interface DriverMacroCalls {
   sites: CallSite[];
   /** The first #define of each name judged. */
   definitions: ReadonlyMap<string, MacroDefinition>;
+  /** Whether the preprocessor saw every header the target in `slot` reads: the calls are judged only there. */
+  judgedOn: (slot: number) => boolean;
 }
 
-const NONE: DriverMacroCalls = { sites: [], definitions: new Map() };
+const NONE: DriverMacroCalls = { sites: [], definitions: new Map(), judgedOn: () => false };
 
 export function driverMacroCalls(
   headers: HeaderIndex,
@@ -59,10 +61,11 @@ export function driverMacroCalls(
   const sites = code.sites.filter((site) => judged(site.name));
   if (sites.length === 0) return NONE;
   const sight = { fileName: options.fileName, text, lineStates: pre.lineStates, headers: pre.headers, resolveInclude: options.resolveInclude, isKernelHeader: (name: string) => headers.isKernelHeader(name), forcedIncludes: options.forcedIncludes };
-  if (!everyIncludeFollowed(sight, 'if-found')) return NONE;
+  const followed = includesFollowedBySlot(sight, 'if-found');
+  if (!followed.some(Boolean)) return NONE;
   const found = new Map<string, MacroDefinition>();
   for (const site of sites) found.set(site.name, definitions.get(site.name)!);
-  return { sites, definitions: found };
+  return { sites, definitions: found, judgedOn: (slot) => followed[slot] };
 }
 
 /**

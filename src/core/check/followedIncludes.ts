@@ -71,18 +71,31 @@ export function includeDirectives(text: string): IncludeDirective[] {
  * Whether every `#include` of the file and its headers is certainly skipped, or read: a
  * quoted one found in the workspace, an angle one there or in the kernel's headers.
  */
-export function everyIncludeFollowed({ fileName, text, lineStates, headers, resolveInclude, isKernelHeader, forcedIncludes = [] }: IncludeSight, undecided: UndecidedIncludes): boolean {
-  if (forcedIncludes.some((spec) => resolveInclude?.(spec, true, fileName) === undefined)) return false;
-  const files = [{ path: fileName, text, lineStates, directives: includeDirectives(text) }, ...headers.map((header) => ({ ...header, directives: headerIncludeDirectives(header) }))];
-  return files.every((file) =>
-    file.directives.every(({ line, spec, quoted }) => {
-      const states = file.lineStates.map((perLine) => perLine[line] ?? LineState.Maybe);
-      if (undecided === 'unread' && states.some((state) => state === LineState.Maybe)) return false;
-      if (states.every((state) => state === LineState.Inactive)) return true;
-      if (spec === undefined) return false;
-      // gcc looks for a quoted name beside the file, then where it looks for an angle one: Kbuild's -I folders hold the kernel's headers.
-      return resolveInclude?.(spec, quoted, file.path) !== undefined || isKernelHeader(spec);
-    }),
-  );
+export function everyIncludeFollowed(sight: IncludeSight, undecided: UndecidedIncludes): boolean {
+  return includesFollowedBySlot(sight, undecided).every(Boolean);
 }
 
+/**
+ * `everyIncludeFollowed` per target (slot): an include only other targets may compile does not
+ * count (a vendor driver's `#ifdef PLATFORM_FREEBSD` header, undecided where unread flags may
+ * define the name, is skipped on the kernels those flags do not reach).
+ */
+export function includesFollowedBySlot({ fileName, text, lineStates, headers, resolveInclude, isKernelHeader, forcedIncludes = [] }: IncludeSight, undecided: UndecidedIncludes): boolean[] {
+  const followed = lineStates.map(() => true);
+  if (forcedIncludes.some((spec) => resolveInclude?.(spec, true, fileName) === undefined)) return followed.fill(false);
+  const files = [{ path: fileName, text, lineStates, directives: includeDirectives(text) }, ...headers.map((header) => ({ ...header, directives: headerIncludeDirectives(header) }))];
+  for (const file of files) {
+    for (const { line, spec, quoted } of file.directives) {
+      // gcc looks for a quoted name beside the file, then where it looks for an angle one: Kbuild's -I folders hold the kernel's headers.
+      let found: boolean | undefined;
+      const isFound = () => (found ??= spec !== undefined && (resolveInclude?.(spec, quoted, file.path) !== undefined || isKernelHeader(spec)));
+      followed.forEach((stillFollowed, slot) => {
+        if (!stillFollowed) return;
+        const state = file.lineStates[slot]?.[line] ?? LineState.Maybe;
+        if (state === LineState.Inactive) return;
+        if ((undecided === 'unread' && state === LineState.Maybe) || !isFound()) followed[slot] = false;
+      });
+    }
+  }
+  return followed;
+}

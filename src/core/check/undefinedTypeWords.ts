@@ -13,10 +13,10 @@ import type { CheckOptions } from './checker';
 import type { HeaderIndex } from '../kernels/headerIndex';
 import type { PreprocessedFile } from './variants';
 import { LineState, type IncludedHeader, type PreprocessResult } from '../c/preprocessor';
-import { everyIncludeFollowed } from './followedIncludes';
+import { includesFollowedBySlot } from './followedIncludes';
 import { isCompilerOrKbuildName } from './kernelNameDecisions';
 import { isSourceFile } from '../c/workspaceTypes';
-import { definitionSpans } from '../c/functionBodies';
+import { definitionSpans, type DefinitionSpan } from '../c/functionBodies';
 import { splitTopLevel } from '../c/typeText';
 import { lineIndexAt } from '../c/lineIndex';
 import { TYPEDEF_KEY } from '../kernels/schema';
@@ -99,45 +99,61 @@ export function undefinedTypeWords(
   };
   const lineOf = (offset: number) => lineIndexAt(file.lineStartIndices, offset);
   const add = (table: BodiesBySlot, slot: number, body: { startLine: number; endLine: number }) => table.set(slot, [...(table.get(slot) ?? []), body]);
-  const words: ReturnType<typeof typeWord>[] = [];
-  for (const span of definitionSpans(code.masked)) {
-    const returned = firstDriverMacro(code.masked, span.start, span.name.start, isDriverMacro);
-    if (returned) words.push(typeWord(returned, false));
-    const body = { startLine: lineOf(span.body.open), endLine: lineOf(span.body.close) };
-    const list = code.masked.slice(span.parameters.start, span.parameters.end);
+  const words = new Map<number, ReturnType<typeof typeWord>>();
+  // Read per set of compiled lines: a vendor function's `if (x) {` in both branches of an #if
+  // leaves the braces of the text with every branch unbalanced, and its bodies unfound.
+  const groups = targetsByLineStates(pre.lineStates);
+  for (const { states, slots } of groups) {
+    const masked = groups.length > 1 ? withInactiveLinesBlanked(code.masked, states, file.lineStartIndices) : code.masked;
+    for (const span of definitionSpans(masked)) {
+      const body = { startLine: lineOf(span.body.open), endLine: lineOf(span.body.close) };
+      for (const { word, inParameters } of typeWordsOf(span, masked)) {
+        const known = words.get(word.offset);
+        const here = typeWord(word, inParameters, slots);
+        words.set(word.offset, known ? { ...known, slots: [...known.slots, ...here.slots].sort((a, b) => a - b), definition: known.definition ?? here.definition } : here);
+        if (!inParameters) continue;
+        for (const slot of slots) {
+          const state = definitionOn(word.name, slot);
+          if (state === Definition.None) add(found.skipped, slot, body);
+          else if (state === Definition.Unsure) add(found.unsure, slot, body);
+        }
+      }
+    }
+  }
+  /** The driver macros the definition names as types: the first of its return type, and of each parameter. */
+  function typeWordsOf(span: DefinitionSpan, masked = code.masked): { word: { name: string; offset: number }; inParameters: boolean }[] {
+    const found: { word: { name: string; offset: number }; inParameters: boolean }[] = [];
+    const returned = firstDriverMacro(masked, span.start, span.name.start, isDriverMacro);
+    if (returned) found.push({ word: returned, inParameters: false });
+    const list = masked.slice(span.parameters.start, span.parameters.end);
     for (const [from, to] of splitTopLevel(list, ',')) {
       const parameter = list.slice(from, to);
       // A pointer to a function (`void (*cb)(IN int)`) is left alone: its words are not read here.
       if (parameter.includes('(')) continue;
       const start = span.parameters.start + from;
-      const word = firstDriverMacro(code.masked, start, start + typeLength(parameter), isDriverMacro);
-      if (!word) continue;
-      words.push(typeWord(word, true));
-      options.targets.forEach((_, slot) => {
-        const state = definitionOn(word.name, slot);
-        if (state === Definition.None) add(found.skipped, slot, body);
-        else if (state === Definition.Unsure) add(found.unsure, slot, body);
-      });
+      const word = firstDriverMacro(masked, start, start + typeLength(parameter), isDriverMacro);
+      if (word) found.push({ word, inParameters: true });
     }
+    return found;
   }
-  function typeWord(word: { name: string; offset: number }, inParameters: boolean): Omit<UndefinedTypeWord, 'definition'> & { definition?: MacroDefinition } {
+  function typeWord(word: { name: string; offset: number }, inParameters: boolean, among: readonly number[]): Omit<UndefinedTypeWord, 'definition'> & { definition?: MacroDefinition } {
     const line = lineOf(word.offset);
-    const slots = options.targets.flatMap((_, slot) => (definitionOn(word.name, slot) === Definition.None ? [slot] : []));
+    const slots = among.filter((slot) => definitionOn(word.name, slot) === Definition.None);
     const definition = slots.length > 0 ? firstDefinition(word.name, options.fileName, directives(), pre.headers, reads.headerWords) : undefined;
     return { name: word.name, line, column: word.offset - file.lineStartIndices[line], slots, inParameters, ...(definition ? { definition } : {}) };
   }
-  if (!words.some((word) => word.slots.length > 0)) return found;
+  if (![...words.values()].some((word) => word.slots.length > 0)) return found;
   // "None" stands only where the preprocessor saw all that gcc sees; else those bodies are unsure too.
   const sight = { fileName: options.fileName, text, lineStates: pre.lineStates, headers: pre.headers, resolveInclude: options.resolveInclude, isKernelHeader: (name: string) => headers.isKernelHeader(name), forcedIncludes: options.forcedIncludes };
-  const seenAll = isSourceFile(options.fileName) && options.namedByKbuild === true && everyIncludeFollowed(sight, 'if-found');
-  const judged = (slot: number) => seenAll && reads.flagsKnown(slot);
+  const seenAll = isSourceFile(options.fileName) && options.namedByKbuild === true ? includesFollowedBySlot(sight, 'if-found') : [];
+  const judged = (slot: number) => seenAll[slot] === true && reads.flagsKnown(slot);
   for (const [slot, bodies] of [...found.skipped]) {
     if (judged(slot)) continue;
     for (const body of bodies) add(found.unsure, slot, body);
     found.skipped.delete(slot);
   }
   // A word only a -D flag defines has no #define line to name: not reported.
-  const reported = words.flatMap(({ definition, ...word }) => {
+  const reported = [...words.values()].sort((a, b) => a.line - b.line || a.column - b.column).flatMap(({ definition, ...word }) => {
     const slots = word.slots.filter(judged);
     return definition && slots.length > 0 ? [{ ...word, slots, definition }] : [];
   });
@@ -190,4 +206,32 @@ function typeLength(parameter: string): number {
 function isKernelName(headers: HeaderIndex, targets: readonly number[], name: string): boolean {
   if (headers.mayBeKernelCallable(name) || headers.isVanishingConstant(name) || headers.isChangingTypedef(name)) return true;
   return targets.some((image) => (headers.definingHeaders(`${TYPEDEF_KEY}${name}`, image)?.length ?? 0) > 0);
+}
+
+/** The targets (slots) grouped by their compiled lines: most kernels compile the same ones. */
+function targetsByLineStates(lineStates: readonly Uint8Array[]): { states: Uint8Array; slots: number[] }[] {
+  const groups = new Map<string, { states: Uint8Array; slots: number[] }>();
+  lineStates.forEach((states, slot) => {
+    const key = Buffer.from(states.buffer, states.byteOffset, states.length).toString('latin1');
+    const group = groups.get(key);
+    if (group) group.slots.push(slot);
+    else groups.set(key, { states, slots: [slot] });
+  });
+  return [...groups.values()];
+}
+
+/** The masked text with the lines these line states leave out blanked (line breaks kept, so offsets hold). */
+function withInactiveLinesBlanked(masked: string, states: Uint8Array, lineStartIndices: readonly number[]): string {
+  const parts: string[] = [];
+  let from = 0;
+  states.forEach((state, line) => {
+    if (state !== LineState.Inactive) return;
+    const start = lineStartIndices[line];
+    const end = line + 1 < lineStartIndices.length ? lineStartIndices[line + 1] - 1 : masked.length;
+    if (start === undefined || start < from) return;
+    parts.push(masked.slice(from, start), ' '.repeat(end - start));
+    from = end;
+  });
+  parts.push(masked.slice(from));
+  return parts.join('');
 }

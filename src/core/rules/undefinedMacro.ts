@@ -28,6 +28,8 @@ export interface UndefinedMacroInput {
   /** The file's calls of the macros judged, in file order (driverMacroCalls). */
   sites: readonly CallSite[];
   definitions: ReadonlyMap<string, MacroDefinition>;
+  /** Whether the preprocessor saw every header the target in `slot` reads: the calls are judged only there. */
+  judgedOn: (slot: number) => boolean;
   /** Whether some #define of the name may be compiled on the target in `slot`. */
   definedOn: (name: string, slot: number) => boolean;
   /** Whether every flag the build passes is known on the target in `slot`: calls are judged only there. */
@@ -69,7 +71,7 @@ function callFindings(context: RuleContext, input: UndefinedMacroInput): Finding
   if (input.sites.length === 0) return [];
   const reported = new Map<CallSite, number[]>();
   context.targets.forEach((image, slot) => {
-    if (input.flagsKnown && !input.flagsKnown(slot)) return;
+    if (!input.judgedOn(slot) || (input.flagsKnown && !input.flagsKnown(slot))) return;
     const met = new Set<string>();
     for (const site of input.sites) {
       if (met.has(site.name) || !input.mayCompile(slot, site.line) || input.leftOut(slot, site)) continue;

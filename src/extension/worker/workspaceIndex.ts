@@ -4,15 +4,16 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Parser } from 'web-tree-sitter';
 import { enclosingKernelTree } from '../../core/c/kernelTree';
+import { withLoneCarriageReturnsAsLineFeeds } from '../../core/c/lineBreaks';
 import { WorkspaceTypeIndex } from '../../core/c/workspaceTypeIndex';
 import { MAX_INDEXED_FILES, type WorkspaceFiles } from './protocol';
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
-/** A file's text from disk, or undefined when it is missing or too large to be a driver's source. */
+/** A file's text from disk (lines ending where gcc ends them), or undefined when it is missing or too large to be a driver's source. */
 export function readSmallFile(path: string): string | undefined {
   try {
     const stat = statSync(path);
-    return stat.isFile() && stat.size <= MAX_FILE_BYTES ? readFileSync(path, 'utf8') : undefined;
+    return stat.isFile() && stat.size <= MAX_FILE_BYTES ? withLoneCarriageReturnsAsLineFeeds(readFileSync(path, 'utf8')) : undefined;
   } catch {
     return undefined;
   }
