@@ -39,6 +39,8 @@ export interface FileOutcome {
   notBuilt?: string;
   /** Why some targets do not compile it (an `obj-$(CONFIG_X)` their config turns off). */
   configuredOff?: string;
+  /** Findings at lines of the workspace headers the file reads (CheckResult.headerFindings). */
+  headerFindings?: { path: string; findings: Finding[] }[];
   /** Problems reading the build's files (an unreadable Makefile), for stderr. */
   problems: string[];
   milliseconds: number;
@@ -123,6 +125,7 @@ export class FileRunner {
       findings: result.findings.map(plainFinding),
       stops: result.stops,
       userspace: result.userspace,
+      ...(result.headerFindings ? { headerFindings: result.headerFindings.map(({ path: header, findings }) => ({ path: header, findings: findings.map(plainFinding) })) } : {}),
       milliseconds: elapsed(),
     };
   }

@@ -19,6 +19,7 @@ import { checkInWorkers } from './workers';
 import { nodeFileSystem, openDatabase, openFileSource, writeImportedKernel, type OpenFile } from './kernels';
 import { packageRoot } from './paths';
 import { findingsWriter, type OutputFormat } from './formats';
+import { HeaderFindings } from './headerFindings';
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
@@ -257,7 +258,9 @@ async function runCheck(args: string[], io: Io): Promise<number> {
   const slowest: FileOutcome[] = [];
   const started = performance.now();
   const reportedProblems = new Set<string>();
+  const headerFindings = new HeaderFindings();
   const report = (outcome: FileOutcome) => {
+    for (const { path, findings } of outcome.headerFindings ?? []) headerFindings.add(path, findings);
     const { path } = outcome;
     if (outcome.skipped !== undefined) {
       io.err(`kernel-compat: ${path}: ${outcome.skipped}\n`);
@@ -285,6 +288,14 @@ async function runCheck(args: string[], io: Io): Promise<number> {
   } else {
     const runner = await FileRunner.create(job, db);
     for (const path of files) report(runner.check(path));
+  }
+  // Many files read the same header: its findings are written once, after the files'.
+  for (const { path, findings: all } of headerFindings.byHeader()) {
+    const findings = all.filter((f) => shown.has(f.severity));
+    findingCount += findings.length;
+    hiddenCount += all.length - findings.length;
+    serious ||= findings.some((f) => f.severity === 'warning' || f.severity === 'error');
+    writer.file({ path, findings });
   }
   writer.end();
   // In every format: JSON and SARIF readers see a run that judged nothing for what it is.
@@ -381,3 +392,4 @@ function stopQuietlyWhenReaderLeaves(stream: NodeJS.WriteStream): void {
 
 // A worker thread loads this same file (the bundle) to check its share: it must not run the command.
 if (require.main === module && isMainThread) main();
+

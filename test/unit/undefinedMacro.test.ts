@@ -252,6 +252,98 @@ describe('undefined-macro', () => {
     );
   });
 
+  /**
+   * The same words in declarations, and in the headers a file reads, where gcc reports them for
+   * every file that includes the header. gcc-14 (7.3) errors at demo_hal.h 4:9, 5:9, 7:24, 10:1,
+   * 11:9, 12:9 and 16:34, and at demo.c 5:14 and 9:9 (and 19:41, the inline function it could
+   * not declare); 6.12 builds it. Not claimed: a function pointer's parameter (7:24) and that call.
+   */
+  const HEADERS = {
+    Makefile: 'obj-m += demo.o\nEXTRA_CFLAGS += -DDEMO_PLATFORM_LINUX\n',
+    'demo_types.h': [
+      '#ifndef DEMO_TYPES_H',
+      '#define DEMO_TYPES_H',
+      '#ifdef DEMO_PLATFORM_LINUX',
+      '#define IN',
+      '#define VOID void',
+      '#define u1Byte unsigned char',
+      '#endif',
+      '#endif',
+      '',
+    ].join('\n'),
+    'demo_hal.h': [
+      '#ifndef DEMO_HAL_H',
+      '#define DEMO_HAL_H',
+      'struct demo_hal {',
+      '\tu1Byte\trate;',
+      '\tu1Byte\t*table;',
+      '\tint\tcount;',
+      '\tvoid (*notify)(IN int reason);',
+      '};',
+      '',
+      'VOID demo_hal_init(',
+      '\tIN struct demo_hal *hal,',
+      '\tIN int count',
+      '\t);',
+      'int demo_hal_rate(struct demo_hal *hal, int index);',
+      '',
+      'static inline int demo_hal_count(IN struct demo_hal *hal)',
+      '{',
+      '\tu1Byte unused = 0;',
+      '\treturn hal->count + unused;',
+      '}',
+      '#endif',
+      '',
+    ].join('\n'),
+    'demo.c': [
+      '#include <linux/module.h>',
+      '#include "demo_types.h"',
+      '#include "demo_hal.h"',
+      '',
+      'static const u1Byte demo_rates[4] = { 1, 2, 5, 11 };',
+      '',
+      'int demo_hal_rate(struct demo_hal *hal, int index)',
+      '{',
+      '\tu1Byte rate = demo_rates[index];',
+      '',
+      '\thal->rate = rate;',
+      '\treturn rate;',
+      '}',
+      '',
+      'static int __init demo_init(void)',
+      '{',
+      '\tstruct demo_hal hal = { 0 };',
+      '',
+      '\treturn demo_hal_rate(&hal, 1) + demo_hal_count(&hal) - 3;',
+      '}',
+      '',
+      'module_init(demo_init);',
+      'MODULE_LICENSE("GPL");',
+      '',
+    ].join('\n'),
+  };
+
+  it("reports them in declarations, prototypes and struct members, and at the lines of the headers the file reads, outside function bodies", async () => {
+    const findings = await checkFolder(HEADERS, '6.12,7.3');
+    assert.deepEqual(
+      findings.map((finding) => `${finding.file} ${finding.line}:${finding.column} ${finding.code} ${finding.targets.join(',')}`),
+      [
+        'demo.c 5:14 undefined-macro 7.3',
+        'demo.c 9:2 undefined-macro 7.3',
+        'demo_hal.h 4:2 undefined-macro 7.3',
+        'demo_hal.h 5:2 undefined-macro 7.3',
+        'demo_hal.h 10:1 undefined-macro 7.3',
+        'demo_hal.h 11:2 undefined-macro 7.3',
+        'demo_hal.h 12:2 undefined-macro 7.3',
+        'demo_hal.h 16:34 undefined-macro 7.3',
+      ],
+    );
+    assert.equal(
+      findings[2].message,
+      "`u1Byte` is a macro of the driver's (demo_types.h:6) that no #define compiled on 7.3 defines: each stands under a condition those kernels do not meet, so gcc reads an unknown type name here, and the build stops",
+    );
+  });
+
   it('judges nothing in a body whose parameter types may or may not be defined (flags it cannot read), reports none of them, nor a later call gcc may not meet first', async () => {
     // Where the unread flags define DEMO_PLATFORM_LINUX, gcc reports strlcpy at line 8, not 13.
     const unread = { ...TYPES, Makefile: 'obj-m += demo.o\nEXTRA_CFLAGS += $(shell ./platform-flags.sh)\n' };

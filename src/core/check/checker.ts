@@ -24,7 +24,7 @@ import { unknownTypeFindings } from '../rules/unknownType';
 import { forLoopDeclarationFindings } from '../rules/forLoopDeclaration';
 import { dateTimeFindings } from '../rules/dateTime';
 import { errorDirectiveFindings } from '../rules/errorDirective';
-import { undefinedMacroFindings } from '../rules/undefinedMacro';
+import { headerTypeWordFindings, undefinedMacroFindings } from '../rules/undefinedMacro';
 import { driverMacroCalls } from './driverMacroCalls';
 import { passOverBodies, undefinedTypeWords, type UndefinedTypeWord } from './undefinedTypeWords';
 import { dateTimeUses } from '../c/dateTimeUses';
@@ -89,6 +89,11 @@ export interface CheckResult {
   unsureCalls?: string[];
   /** The file's `#include <…>` lines, for hovers. */
   includes?: AngleInclude[];
+  /**
+   * Findings at lines of the workspace headers the file reads, which gcc reports there for
+   * every file that includes them (undefined-macro's type words): the CLI merges them by header.
+   */
+  headerFindings?: { path: string; findings: Finding[] }[];
 }
 
 /** The flags a driver's build adds to a file (see kbuildFlags), as the CLI and the extension find them. */
@@ -288,6 +293,7 @@ export class Checker {
       stops,
       includes,
       ...(unsureCalls.size > 0 ? { unsureCalls: [...unsureCalls] } : {}),
+      ...(typeWords && typeWords.headerWords.length > 0 ? { headerFindings: headerTypeWordFindings(context, typeWords.headerWords) } : {}),
     };
     return {
       result,

@@ -17,8 +17,11 @@ import { includesFollowedBySlot } from './followedIncludes';
 import { isCompilerOrKbuildName } from './kernelNameDecisions';
 import { isSourceFile } from '../c/workspaceTypes';
 import { definitionSpans, type DefinitionSpan } from '../c/functionBodies';
+import { declarationWords } from '../c/declarationWords';
+import { maskCode } from '../c/statements';
+import { LRUCache } from 'lru-cache';
 import { splitTopLevel } from '../c/typeText';
-import { lineIndexAt } from '../c/lineIndex';
+import { lineIndexAt, lineStarts } from '../c/lineIndex';
 import { TYPEDEF_KEY } from '../kernels/schema';
 import { directiveWords, firstDefinition, type MacroDefinition } from './driverMacroCalls';
 import { typedefsDeclared, type DefinitionWords } from './headerReadings';
@@ -41,6 +44,11 @@ type BodiesBySlot = Map<number, { startLine: number; endLine: number }[]>;
 
 export interface UndefinedTypeWords {
   words: UndefinedTypeWord[];
+  /**
+   * The same in the workspace headers the file reads, on the targets that compile those lines
+   * (outside function bodies: gcc reports them for every file that includes the header).
+   */
+  headerWords: { path: string; words: UndefinedTypeWord[] }[];
   /** The bodies gcc passes over, where it does. */
   skipped: BodiesBySlot;
   /** The bodies gcc may pass over (a #define of a parameter's type word may or may not be compiled). */
@@ -70,7 +78,7 @@ export function undefinedTypeWords(
   },
 ): UndefinedTypeWords {
   const { pre } = file;
-  const found: UndefinedTypeWords = { words: [], skipped: new Map(), unsure: new Map() };
+  const found: UndefinedTypeWords = { words: [], headerWords: [], skipped: new Map(), unsure: new Map() };
   let fileTypedefs: Set<string> | undefined;
   const known = new Map<string, boolean>();
   const isDriverMacro = (name: string) => {
@@ -103,14 +111,17 @@ export function undefinedTypeWords(
   // Read per set of compiled lines: a vendor function's `if (x) {` in both branches of an #if
   // leaves the braces of the text with every branch unbalanced, and its bodies unfound.
   const groups = targetsByLineStates(pre.lineStates);
+  const keep = (offset: number, word: ReturnType<typeof typeWord>) => {
+    const known = words.get(offset);
+    words.set(offset, known ? { ...known, slots: [...new Set([...known.slots, ...word.slots])].sort((a, b) => a - b), inParameters: known.inParameters || word.inParameters, definition: known.definition ?? word.definition } : word);
+  };
   for (const { states, slots } of groups) {
     const masked = groups.length > 1 ? withInactiveLinesBlanked(code.masked, states, file.lineStartIndices) : code.masked;
-    for (const span of definitionSpans(masked)) {
+    const spans = definitionSpans(masked);
+    for (const span of spans) {
       const body = { startLine: lineOf(span.body.open), endLine: lineOf(span.body.close) };
       for (const { word, inParameters } of typeWordsOf(span, masked)) {
-        const known = words.get(word.offset);
-        const here = typeWord(word, inParameters, slots);
-        words.set(word.offset, known ? { ...known, slots: [...known.slots, ...here.slots].sort((a, b) => a - b), definition: known.definition ?? here.definition } : here);
+        keep(word.offset, typeWord(word, inParameters, slots));
         if (!inParameters) continue;
         for (const slot of slots) {
           const state = definitionOn(word.name, slot);
@@ -118,6 +129,10 @@ export function undefinedTypeWords(
           else if (state === Definition.Unsure) add(found.unsure, slot, body);
         }
       }
+    }
+    // Declarations and prototypes too (`u1Byte len;`); a body's statements are judged where gcc compiles them.
+    for (const word of declarationWords(masked, isDriverMacro, spans.map((span) => span.body))) {
+      if (!(word.inBody && word.inParameterList)) keep(word.offset, typeWord(word, false, slots));
     }
   }
   /** The driver macros the definition names as types: the first of its return type, and of each parameter. */
@@ -157,7 +172,56 @@ export function undefinedTypeWords(
     const slots = word.slots.filter(judged);
     return definition && slots.length > 0 ? [{ ...word, slots, definition }] : [];
   });
-  return { ...found, words: reported };
+  const judgedSlots = options.targets.flatMap((_, slot) => (judged(slot) ? [slot] : []));
+  const headerWords = judgedSlots.length > 0 && reported.length > 0 ? wordsOfHeaders(pre.headers, judgedSlots, { isDriverMacro, isUndefined: (name, slot) => definitionOn(name, slot) === Definition.None, definition: (name) => firstDefinition(name, options.fileName, directives(), pre.headers, reads.headerWords) }) : [];
+  return { ...found, words: reported, headerWords };
+}
+
+/**
+ * The driver's macros read as types in the headers' declarations, outside function bodies (a
+ * body gcc may pass over, and the file's own judges what it compiles), on the judged targets
+ * that compile the line.
+ */
+function wordsOfHeaders(
+  included: readonly IncludedHeader[],
+  judgedSlots: readonly number[],
+  names: { isDriverMacro: (name: string) => boolean; isUndefined: (name: string, slot: number) => boolean; definition: (name: string) => MacroDefinition | undefined },
+): { path: string; words: UndefinedTypeWord[] }[] {
+  const result: { path: string; words: UndefinedTypeWord[] }[] = [];
+  for (const header of included) {
+    const { masked, lineStartIndices } = maskedHeader(header);
+    const words = new Map<number, UndefinedTypeWord>();
+    for (const { states, slots } of targetsByLineStates(judgedSlots.map((slot) => header.lineStates[slot]))) {
+      const among = slots.map((index) => judgedSlots[index]);
+      if (!states.includes(LineState.Active)) continue;
+      const text = withInactiveLinesBlanked(masked, states, lineStartIndices);
+      for (const word of declarationWords(text, names.isDriverMacro, definitionSpans(text).map((span) => span.body))) {
+        if (word.inBody) continue;
+        const line = lineIndexAt(lineStartIndices, word.offset);
+        const undefinedOn = among.filter((slot) => header.lineStates[slot][line] === LineState.Active && names.isUndefined(word.name, slot));
+        const definition = undefinedOn.length > 0 ? names.definition(word.name) : undefined;
+        if (!definition) continue;
+        const known = words.get(word.offset);
+        words.set(word.offset, { name: word.name, line, column: word.offset - lineStartIndices[line], slots: [...(known?.slots ?? []), ...undefinedOn].sort((a, b) => a - b), inParameters: false, definition });
+      }
+    }
+    if (words.size > 0) result.push({ path: header.path, words: [...words.values()].sort((a, b) => a.line - b.line || a.column - b.column) });
+  }
+  return result;
+}
+
+/** A header's masked text and line starts, kept per text: every file of a vendor driver reads the same headers. */
+const maskedHeaders = new LRUCache<string, { text: string; masked: string; lineStartIndices: number[] }>({
+  maxSize: 16 * 1024 * 1024,
+  sizeCalculation: (entry) => 2 * entry.text.length + 8 * entry.lineStartIndices.length + 64,
+});
+
+function maskedHeader(header: IncludedHeader): { masked: string; lineStartIndices: number[] } {
+  const known = maskedHeaders.get(header.path);
+  if (known && known.text === header.text) return known;
+  const entry = { text: header.text, masked: maskCode(header.text), lineStartIndices: lineStarts(header.text) };
+  maskedHeaders.set(header.path, entry);
+  return entry;
 }
 
 /**

@@ -15,7 +15,7 @@ import { imagesOf, type RuleContext, type RuleInfo } from './rule';
 import { lineRange, type Finding } from '../check/findings';
 import type { CallSite } from '../c/calls';
 import type { MacroDefinition } from '../check/driverMacroCalls';
-import type { UndefinedTypeWord } from '../check/undefinedTypeWords';
+import type { UndefinedTypeWord, UndefinedTypeWords } from '../check/undefinedTypeWords';
 
 export const undefinedMacroRule = {
   code: 'undefined-macro',
@@ -49,18 +49,27 @@ export function undefinedMacroFindings(context: RuleContext, input: UndefinedMac
 function typeWordFindings(context: RuleContext, input: UndefinedMacroInput): Finding[] {
   return (input.typeWords ?? []).flatMap((word) => {
     const targets = word.slots.filter((slot) => input.compiled(slot, word.line)).map((slot) => context.targets[slot]);
-    if (targets.length === 0) return [];
-    const skipped = word.inParameters ? ' and passes over the function\'s body there' : '';
-    return [
-      {
-        code: undefinedMacroRule.code,
-        severity: context.severities[undefinedMacroRule.code],
-        message: `\`${word.name}\` is a macro of the driver's (${where(word.definition)}) that no #define compiled on ${imagesOf(context, targets)} defines: each stands under a condition those kernels do not meet, so gcc reads an unknown type name here${skipped}, and the build stops`,
-        range: lineRange(word.line, word.column, word.column + word.name.length),
-        targets,
-      },
-    ];
+    return targets.length > 0 ? [typeWordFinding(context, word, targets)] : [];
   });
+}
+
+/**
+ * The findings in the workspace headers a file reads (UndefinedTypeWords.headerWords): gcc
+ * reports them at the header's line in every file that includes it, so they are the header's.
+ */
+export function headerTypeWordFindings(context: RuleContext, headers: UndefinedTypeWords['headerWords']): { path: string; findings: Finding[] }[] {
+  return headers.map(({ path, words }) => ({ path, findings: words.map((word) => typeWordFinding(context, word, word.slots.map((slot) => context.targets[slot]))) }));
+}
+
+function typeWordFinding(context: RuleContext, word: UndefinedTypeWord, targets: number[]): Finding {
+  const skipped = word.inParameters ? " and passes over the function's body there" : '';
+  return {
+    code: undefinedMacroRule.code,
+    severity: context.severities[undefinedMacroRule.code],
+    message: `\`${word.name}\` is a macro of the driver's (${where(word.definition)}) that no #define compiled on ${imagesOf(context, targets)} defines: each stands under a condition those kernels do not meet, so gcc reads an unknown type name here${skipped}, and the build stops`,
+    range: lineRange(word.line, word.column, word.column + word.name.length),
+    targets,
+  };
 }
 
 function where(definition: MacroDefinition): string {
