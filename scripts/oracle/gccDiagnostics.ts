@@ -87,9 +87,11 @@ export type ErrorKind =
   | 'undeclared'
   | 'incomplete-type'
   | 'incompatible-type'
+  /** `conflicting types for ‘f’`, `redefinition of ‘f’`, `static declaration of ‘f’ follows non-static declaration`. */
+  | 'conflicting-declaration'
   | 'other';
 
-export const OTHER_KINDS: ErrorKind[] = ['missing-header', 'implicit-declaration', 'undeclared-function', 'argument-count', 'argument-type', 'unknown-type', 'loop-declaration', 'undeclared', 'incomplete-type', 'incompatible-type', 'other'];
+export const OTHER_KINDS: ErrorKind[] = ['missing-header', 'implicit-declaration', 'undeclared-function', 'argument-count', 'argument-type', 'unknown-type', 'loop-declaration', 'undeclared', 'incomplete-type', 'incompatible-type', 'conflicting-declaration', 'other'];
 
 /**
  * Messages that are about a member of a struct (or union) whatever the code around them.
@@ -134,6 +136,7 @@ export function classifyError(d: GccDiagnostic): ErrorKind {
   if (/undeclared/.test(m)) return 'undeclared';
   if (/invalid use of undefined type|has incomplete type|storage size of .* isn’t known|dereferencing pointer to incomplete type|invalid application of ‘sizeof’ to incomplete type/.test(m)) return 'incomplete-type';
   if (/incompatible (pointer )?type/.test(m)) return 'incompatible-type';
+  if (/^(conflicting types for|redefinition of) ‘[^’]+’|^static declaration of ‘[^’]+’ follows non-static declaration/.test(m)) return 'conflicting-declaration';
   return 'other';
 }
 

@@ -106,6 +106,7 @@ export function formatSummary(runs: RunResult[], seconds: number): string {
     claimSummary('Undeclared constants', c['undeclared-constant']),
     claimSummary('Unknown types (declarations)', c['unknown-type']),
     claimSummary('Loop declarations (-std=gnu89)', c['for-loop-declaration']),
+    claimSummary('Conflicting functions (a name the kernel declares too)', c['conflicting-function']),
     `Other errors, by kind, on lines without a struct-member error: ${OTHER_KINDS.map((k) => `${k} ${other[k]}`).join(', ')}.`,
     `Run time ${formatDuration(seconds)}.`,
   ].join('\n');

@@ -21,8 +21,8 @@ export interface CheckerWarning extends DriverLine {
 }
 
 /** The error classes the checker claims to foresee; struct members are the headline. */
-export type Claim = 'struct-member' | 'missing-header' | 'missing-function' | 'call-arguments' | 'incomplete-struct' | 'undeclared-constant' | 'unknown-type' | 'for-loop-declaration';
-export const CLAIMS: Claim[] = ['struct-member', 'missing-header', 'missing-function', 'call-arguments', 'incomplete-struct', 'undeclared-constant', 'unknown-type', 'for-loop-declaration'];
+export type Claim = 'struct-member' | 'missing-header' | 'missing-function' | 'call-arguments' | 'incomplete-struct' | 'undeclared-constant' | 'unknown-type' | 'for-loop-declaration' | 'conflicting-function';
+export const CLAIMS: Claim[] = ['struct-member', 'missing-header', 'missing-function', 'call-arguments', 'incomplete-struct', 'undeclared-constant', 'unknown-type', 'for-loop-declaration', 'conflicting-function'];
 
 /** The gcc error classes each claim foresees. */
 const CLAIMED_KINDS: Record<Claim, ErrorKind[]> = {
@@ -34,6 +34,7 @@ const CLAIMED_KINDS: Record<Claim, ErrorKind[]> = {
   'undeclared-constant': ['undeclared'],
   'unknown-type': ['unknown-type'],
   'for-loop-declaration': ['loop-declaration'],
+  'conflicting-function': ['conflicting-declaration'],
 };
 
 /**

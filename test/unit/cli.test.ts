@@ -72,7 +72,7 @@ describe('kernel-compat check', () => {
     assert.equal(sarif.version, '2.1.0');
     const run0 = sarif.runs[0];
     assert.equal(run0.tool.driver.name, 'kernel-compat');
-    assert.deepEqual(run0.tool.driver.rules.map((r: { id: string }) => r.id), ['missing-member', 'struct-not-in-image', 'callback-signature', 'access-operator', 'read-only-member', 'preprocessor', 'dead-guard', 'missing-function', 'missing-header', 'call-arguments', 'incomplete-struct', 'undeclared-constant', 'unknown-type', 'for-loop-declaration', 'extra-cflags', 'symbol-namespace', 'date-time', 'error-directive', 'undefined-macro']);
+    assert.deepEqual(run0.tool.driver.rules.map((r: { id: string }) => r.id), ['missing-member', 'struct-not-in-image', 'callback-signature', 'access-operator', 'read-only-member', 'preprocessor', 'dead-guard', 'missing-function', 'missing-header', 'call-arguments', 'incomplete-struct', 'undeclared-constant', 'unknown-type', 'for-loop-declaration', 'extra-cflags', 'symbol-namespace', 'date-time', 'error-directive', 'undefined-macro', 'conflicting-function']);
     assert.deepEqual(
       run0.results.map((r: { ruleId: string; level: string; locations: { physicalLocation: { region: { startLine: number; startColumn: number } } }[] }) => [
         r.ruleId,

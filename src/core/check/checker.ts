@@ -25,6 +25,8 @@ import { forLoopDeclarationFindings } from '../rules/forLoopDeclaration';
 import { dateTimeFindings } from '../rules/dateTime';
 import { errorDirectiveFindings } from '../rules/errorDirective';
 import { headerTypeWordFindings, undefinedMacroFindings } from '../rules/undefinedMacro';
+import { conflictingFunctionFindings } from '../rules/conflictingFunction';
+import { driverFunctionDeclarations } from './driverFunctionDeclarations';
 import { driverMacroCalls } from './driverMacroCalls';
 import { passOverBodies, undefinedTypeWords, type UndefinedTypeWord } from './undefinedTypeWords';
 import { dateTimeUses } from '../c/dateTimeUses';
@@ -270,6 +272,7 @@ export class Checker {
       ...deadGuardFindings(context, text, file.pre),
       ...(codeless ? [] : unknownTypeFindings(context, { uses: typedefCandidates(this.db.headers(), code, file, options, text), compiled: certainlyCompiled })),
       ...forLoopDeclarationFindings(context, { loops, compiled: certainlyCompiled }),
+      ...conflictingFunctionFindings(context, { declarations: driverFunctionDeclarations(text, file.lines, reading.union), compiled: certainlyCompiled, definedAsMacro: (name, slot) => (file.pre.definedMacros.get(name)?.[slot] ?? 0) !== 0, includeClosure: closures }),
       ...(options.namedByKbuild === true && !options.unreadFlags
         ? dateTimeFindings(context, {
             uses: dateTimeUses(text, code.masked),

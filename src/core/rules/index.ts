@@ -4,6 +4,7 @@ import type { Severity } from '../check/findings';
 import { accessOperatorRule } from './accessOperator';
 import { callArgumentsRule } from './callArguments';
 import { callbackSignatureRule } from './callbackSignature';
+import { conflictingFunctionRule } from './conflictingFunction';
 import { dateTimeRule } from './dateTime';
 import { deadGuardRule } from './deadGuard';
 import { errorDirectiveRule } from './errorDirective';
@@ -43,6 +44,7 @@ export const Codes = {
   dateTime: dateTimeRule.code,
   errorDirective: errorDirectiveRule.code,
   undefinedMacro: undefinedMacroRule.code,
+  conflictingFunction: conflictingFunctionRule.code,
 } as const;
 export type Code = (typeof Codes)[keyof typeof Codes];
 
@@ -66,6 +68,7 @@ export const RULES: readonly RuleInfo[] = [
   dateTimeRule,
   errorDirectiveRule,
   undefinedMacroRule,
+  conflictingFunctionRule,
 ];
 
 export const DEFAULT_SEVERITIES = Object.fromEntries(RULES.map((rule) => [rule.code, rule.severity])) as Record<Code, Severity>;
