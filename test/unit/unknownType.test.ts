@@ -125,6 +125,36 @@ describe('unknown-type', () => {
     assert.deepEqual(withHeader('#define DEMO_TYPE make_request_fn\n'), []);
   });
 
+  it("reports a header's declarations at the header's lines, from the check of a file that includes it, an inline function's body gcc compiles among them", () => {
+    // gcc-12 on 6.1 errors at demo.h 6:9, 10:44 and 14:9, and at demo.c 4:44; 6.12 builds it.
+    const header = [
+      '#ifndef DEMO_H',
+      '#define DEMO_H',
+      '#include <linux/blkdev.h>',
+      '',
+      'struct demo_dev {',
+      '\tblk_mode_t mode;',
+      '\tint users;',
+      '};',
+      '',
+      'static int demo_open(struct gendisk *disk, blk_mode_t mode);',
+      '',
+      'static inline int demo_users(struct demo_dev *dev)',
+      '{',
+      '\tblk_mode_t mode = dev->mode;',
+      '\treturn dev->users + (mode != 0);',
+      '}',
+      '#endif',
+      '',
+    ].join('\n');
+    const text = ['#include <linux/module.h>', '#include "demo.h"', '', 'static int demo_open(struct gendisk *disk, blk_mode_t mode)', '{', '\treturn 0;', '}', ''].join('\n');
+    const result = checker.check(text, { fileName: '/ws/demo.c', targets: parseTargets('6.1,6.12', db.images).images, resolveInclude: createIncludeResolver(['/ws'], (path) => (path === '/ws/demo.h' ? header : undefined)) });
+    const at = (findings: readonly { code: string; range: { startLine: number; startColumn: number }; targets: number[] }[]) =>
+      findings.map((f) => `${f.code} ${f.range.startLine + 1}:${f.range.startColumn + 1} [${f.targets.map((t) => db.images[t].label).join(',')}]`);
+    assert.deepEqual(at(result.findings), ['unknown-type 4:44 [6.1]']);
+    assert.deepEqual(result.headerFindings?.map(({ path, findings }) => [path, at(findings)]), [['/ws/demo.h', ['unknown-type 6:2 [6.1]', 'unknown-type 10:44 [6.1]', 'unknown-type 14:2 [6.1]']]]);
+  });
+
   it("is silent on the driver's own typedef, macro or -D flag of the name, on lines a target does not compile, and in a header", () => {
     const own = DEMO.replace('#include <linux/pfn.h>', '#include <linux/pfn.h>\ntypedef unsigned int fop_flags_t;');
     assert.deepEqual(rows(own, '6.1').map((row) => row.split(' ')[3]), ['`blk_mode_t`', '`blk_mode_t`', '`blk_mode_t`', '`intptr_t`']);

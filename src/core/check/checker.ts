@@ -24,7 +24,8 @@ import { unknownTypeFindings } from '../rules/unknownType';
 import { forLoopDeclarationFindings } from '../rules/forLoopDeclaration';
 import { dateTimeFindings } from '../rules/dateTime';
 import { errorDirectiveFindings } from '../rules/errorDirective';
-import { headerTypeWordFindings, undefinedMacroFindings } from '../rules/undefinedMacro';
+import { undefinedMacroFindings } from '../rules/undefinedMacro';
+import { headerFindingsOf } from './headerFindings';
 import { conflictingFunctionFindings } from '../rules/conflictingFunction';
 import { driverFunctionDeclarations } from './driverFunctionDeclarations';
 import { driverMacroCalls } from './driverMacroCalls';
@@ -261,6 +262,7 @@ export class Checker {
           (read) => evidence.record(read),
         );
     const certainlyCompiled = (slot: number, line: number) => file.pre.lineStates[slot][line] === LineState.Active;
+    const typedefs = codeless ? undefined : typedefCandidates(this.db.headers(), code, file, options, text);
     const judged = this.judgeUsages(context, evidence.usages());
     const unsureCalls = new Set<string>();
     const includes = angleIncludes(file.lines);
@@ -270,7 +272,7 @@ export class Checker {
       ...this.incompleteStructFindings(context, { code, file, includes, usages: judged.usages, mentions: reading.mentions, oracle, localAggregates: reading.union.localAggregates }, closures),
       ...preprocessorFindings(context, file.pre, file.lines),
       ...deadGuardFindings(context, text, file.pre),
-      ...(codeless ? [] : unknownTypeFindings(context, { uses: typedefCandidates(this.db.headers(), code, file, options, text), compiled: certainlyCompiled })),
+      ...(typedefs ? unknownTypeFindings(context, { uses: typedefs.uses, compiled: certainlyCompiled }) : []),
       ...forLoopDeclarationFindings(context, { loops, compiled: certainlyCompiled }),
       ...conflictingFunctionFindings(context, { declarations: driverFunctionDeclarations(text, file.lines, reading.union), compiled: certainlyCompiled, definedAsMacro: (name, slot) => (file.pre.definedMacros.get(name)?.[slot] ?? 0) !== 0, includeClosure: closures }),
       ...(options.namedByKbuild === true && !options.unreadFlags
@@ -296,7 +298,7 @@ export class Checker {
       stops,
       includes,
       ...(unsureCalls.size > 0 ? { unsureCalls: [...unsureCalls] } : {}),
-      ...(typeWords && typeWords.headerWords.length > 0 ? { headerFindings: headerTypeWordFindings(context, typeWords.headerWords) } : {}),
+      ...headerFindingsOf(context, stops, typeWords?.headerWords ?? [], typedefs?.headerUses ?? []),
     };
     return {
       result,
@@ -910,3 +912,4 @@ function stopsOf(file: PreprocessedFile, targets: readonly number[]): CheckResul
   });
   return [...stops].sort((a, b) => a[0] - b[0]).map(([line, images]) => ({ line, targets: images.sort((a, b) => a - b) }));
 }
+

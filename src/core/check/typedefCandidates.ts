@@ -3,7 +3,8 @@
 // macros, `-D` flags, typedefs in the file, any workspace header the file reads spelling it other
 // than as a declaration's type, another workspace file's typedef), and where the build reads nothing the check did not see (an
 // include it could not follow, flags it could not read). Only `.c` files: a header is compiled
-// inside its includers, after whatever they define first.
+// inside its includers, after whatever they define first; its declarations are judged with the
+// file that includes it, and reported at the header's lines.
 import type { CheckOptions } from './checker';
 import type { HeaderIndex } from '../kernels/headerIndex';
 import type { PreprocessedFile } from './variants';
@@ -14,6 +15,15 @@ import { blankCommentsAndLiterals } from '../c/typeText';
 import { lineStarts } from '../c/lineIndex';
 import type { IncludedHeader } from '../c/preprocessor';
 import { isSourceFile } from '../c/workspaceTypes';
+import { maskedHeader } from '../c/maskedHeaders';
+
+/** The declarations judged: the file's, and those of the workspace headers it reads, outside their function bodies' statements. */
+export interface TypedefCandidates {
+  uses: TypedefUse[];
+  headerUses: { header: IncludedHeader; uses: TypedefUse[] }[];
+}
+
+const NONE: TypedefCandidates = { uses: [], headerUses: [] };
 
 export function typedefCandidates(
   headers: HeaderIndex,
@@ -21,8 +31,8 @@ export function typedefCandidates(
   file: PreprocessedFile,
   options: Pick<CheckOptions, 'fileName' | 'defines' | 'unreadFlags' | 'resolveInclude' | 'forcedIncludes' | 'workspaceTypes'>,
   text: string,
-): TypedefUse[] {
-  if (!isSourceFile(options.fileName) || options.unreadFlags) return [];
+): TypedefCandidates {
+  if (!isSourceFile(options.fileName) || options.unreadFlags) return NONE;
   const commandLine = new Set((options.defines ?? []).map((macro) => macro.name));
   const known = new Map<string, boolean>();
   const isCandidate = (name: string) => {
@@ -40,13 +50,21 @@ export function typedefCandidates(
     }
     return candidate;
   };
-  const offsets: { name: string; offset: number }[] = [];
-  for (const match of code.masked.matchAll(headers.typedefWords())) if (isCandidate(match[0])) offsets.push({ name: match[0], offset: match.index! });
-  if (offsets.length === 0) return [];
-  const uses = typedefUses(code.masked, code.isDirectiveLine, file.lineStartIndices, offsets);
-  if (uses.length === 0) return [];
+  const usesIn = (masked: string, isDirectiveLine: (line: number) => boolean, lineStartIndices: readonly number[]) => {
+    const offsets: { name: string; offset: number }[] = [];
+    for (const match of masked.matchAll(headers.typedefWords())) if (isCandidate(match[0])) offsets.push({ name: match[0], offset: match.index! });
+    return offsets.length === 0 ? [] : typedefUses(masked, isDirectiveLine, lineStartIndices, offsets);
+  };
+  const uses = usesIn(code.masked, code.isDirectiveLine, file.lineStartIndices);
+  // A header's declarations fail in every file that includes it: gcc reports them at the header's lines.
+  const headerUses = file.pre.headers.flatMap((header) => {
+    const { masked, lineStartIndices } = maskedHeader(header);
+    const found = usesIn(masked, (line) => header.directiveLines[line] === 1, lineStartIndices);
+    return found.length > 0 ? [{ header, uses: found }] : [];
+  });
+  if (uses.length === 0 && headerUses.length === 0) return NONE;
   const sight = { fileName: options.fileName, text, lineStates: file.pre.lineStates, headers: file.pre.headers, resolveInclude: options.resolveInclude, isKernelHeader: (name: string) => headers.isKernelHeader(name), forcedIncludes: options.forcedIncludes };
-  return everyIncludeFollowed(sight, 'if-found') ? uses : [];
+  return everyIncludeFollowed(sight, 'if-found') ? { uses, headerUses } : NONE;
 }
 
 /**

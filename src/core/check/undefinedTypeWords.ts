@@ -18,10 +18,9 @@ import { isCompilerOrKbuildName } from './kernelNameDecisions';
 import { isSourceFile } from '../c/workspaceTypes';
 import { definitionSpans, type DefinitionSpan } from '../c/functionBodies';
 import { declarationWords } from '../c/declarationWords';
-import { maskCode } from '../c/statements';
-import { LRUCache } from 'lru-cache';
 import { splitTopLevel } from '../c/typeText';
-import { lineIndexAt, lineStarts } from '../c/lineIndex';
+import { lineIndexAt } from '../c/lineIndex';
+import { maskedHeader } from '../c/maskedHeaders';
 import { TYPEDEF_KEY } from '../kernels/schema';
 import { directiveWords, firstDefinition, type MacroDefinition } from './driverMacroCalls';
 import { typedefsDeclared, type DefinitionWords } from './headerReadings';
@@ -210,19 +209,6 @@ function wordsOfHeaders(
   return result;
 }
 
-/** A header's masked text and line starts, kept per text: every file of a vendor driver reads the same headers. */
-const maskedHeaders = new LRUCache<string, { text: string; masked: string; lineStartIndices: number[] }>({
-  maxSize: 16 * 1024 * 1024,
-  sizeCalculation: (entry) => 2 * entry.text.length + 8 * entry.lineStartIndices.length + 64,
-});
-
-function maskedHeader(header: IncludedHeader): { masked: string; lineStartIndices: number[] } {
-  const known = maskedHeaders.get(header.path);
-  if (known && known.text === header.text) return known;
-  const entry = { text: header.text, masked: maskCode(header.text), lineStartIndices: lineStarts(header.text) };
-  maskedHeaders.set(header.path, entry);
-  return entry;
-}
 
 /**
  * Marks the bodies gcc passes over as not compiled, and those it may pass over as not certainly

@@ -1,0 +1,33 @@
+// Findings at the lines of the workspace headers a file reads, found by the file's check: gcc
+// compiles a header inside each file that includes it and reports its errors at the header's
+// lines. A header checked alone cannot know what its includers define first; the file that
+// includes it does.
+import type { Finding } from './findings';
+import type { CheckResult } from './checker';
+import type { RuleContext } from '../rules/rule';
+import type { TypedefCandidates } from './typedefCandidates';
+import type { UndefinedTypeWords } from './undefinedTypeWords';
+import { headerTypeWordFindings } from '../rules/undefinedMacro';
+import { unknownTypeFindings } from '../rules/unknownType';
+import { LineState } from '../c/preprocessor';
+
+/**
+ * What the file's check finds at the lines of the workspace headers it reads (CheckResult.headerFindings):
+ * the driver's macros and the kernel's typedefs a target lacks, named as types there. Only on
+ * targets whose build of the file goes on to the end: a fatal include before the header's may
+ * keep gcc from ever reading it.
+ */
+export function headerFindingsOf(
+  context: RuleContext,
+  stops: CheckResult['stops'],
+  typeWords: UndefinedTypeWords['headerWords'],
+  typedefUses: TypedefCandidates['headerUses'],
+): Pick<CheckResult, 'headerFindings'> {
+  const stopped = new Set(stops.flatMap((stop) => stop.targets));
+  const goesOn = (slot: number) => !stopped.has(context.targets[slot]);
+  const byPath = new Map<string, Finding[]>();
+  const add = (path: string, findings: Finding[]) => findings.length > 0 && byPath.set(path, [...(byPath.get(path) ?? []), ...findings]);
+  for (const { path, findings } of headerTypeWordFindings(context, typeWords.map(({ path: header, words }) => ({ path: header, words: words.map((word) => ({ ...word, slots: word.slots.filter(goesOn) })).filter((word) => word.slots.length > 0) })))) add(path, findings);
+  for (const { header, uses } of typedefUses) add(header.path, unknownTypeFindings(context, { uses, compiled: (slot, line) => goesOn(slot) && header.lineStates[slot]?.[line] === LineState.Active }));
+  return byPath.size > 0 ? { headerFindings: [...byPath].map(([path, findings]) => ({ path, findings: findings.sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn) })) } : {};
+}
