@@ -248,6 +248,24 @@ describe('call-arguments: argument types', () => {
     assert.deepEqual(rows(shared, '7.2,7.3'), []);
   });
 
+  it('types an argument cast to a struct pointer (kecho\'s `(struct sockaddr *) &addr` to kernel_bind, which takes `struct sockaddr_unsized *` from 7.2)', () => {
+    // gcc-14 on 7.3 errors at 6:35 and 8:37 ("passing argument 2 ... from incompatible pointer type"); 6.12 builds it.
+    const text = [
+      '#include <linux/net.h>',
+      '#include <linux/in.h>',
+      'int demo_bind(struct socket *sock, struct sockaddr_in *sin)',
+      '{',
+      '\tstruct sockaddr_in addr = { 0 };',
+      '\tint error = kernel_bind(sock, (struct sockaddr *) &addr, sizeof(addr));',
+      '\tif (!error)',
+      '\t\terror = kernel_connect(sock, (struct sockaddr *)sin, sizeof(*sin), 0) + kernel_bind(sock, (void *)sin, 4) + kernel_bind(sock, (struct sockaddr *)sin + 1, 4);',
+      '\treturn error;',
+      '}',
+      '',
+    ].join('\n');
+    assert.deepEqual(rows(text, '6.12,7.3').map((row) => row.split(' ').slice(0, 4).join(' ')), ['warning 6:32-57 [7.3] `kernel_bind`', 'warning 8:32-54 [7.3] `kernel_connect`']);
+  });
+
   it('is silent where the argument has the right type, where its type is not plain, and where a target renames the tag', () => {
     assert.deepEqual(rows(SETATTR('struct mnt_idmap'), '6.12,7.3'), []);
     assert.deepEqual(rows(SETATTR('void'), '6.12,7.3'), []);

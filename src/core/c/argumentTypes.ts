@@ -49,6 +49,9 @@ export class ArgumentTypes {
 
   /** The argument's type, from its text and the offset where it starts. */
   typeOf(argument: string, offset: number): StructPointer | undefined {
+    // `(struct sockaddr *)&addr`: a cast of a plain operand states the type whatever the operand's.
+    const cast = /^\(\s*((?:const\s+)?struct\s+[A-Za-z_]\w*\s*\*+)\s*\)\s*&?\s*[A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)*$/.exec(argument);
+    if (cast) return structPointerOf(cast[1]);
     const address = /^&\s*([A-Za-z_]\w*)$/.exec(argument);
     if (address) return this.declaredInFunction(address[1], offset, true) ?? this.fileScopeStruct(address[1]);
     const name = /^[A-Za-z_]\w*$/.exec(argument);
