@@ -57,6 +57,14 @@ describe('Kbuild object lists', () => {
     assert.equal(verdict('core/main.h', files).kind, 'unknown');
   });
 
+  it("applies make's text functions to the lists (ayaneo-platform's obj-m = $(patsubst %,%.o,$(DRIVER)))", () => {
+    const built = { kind: 'built', makefile: '/m/Makefile', when: [[]], problems: [] };
+    assert.deepEqual(verdict('q.c', { Makefile: 'DRIVER := q\nobj-m = $(patsubst %,%.o,$(DRIVER))\n' }), built);
+    assert.deepEqual(verdict('q.c', { Makefile: 'NAMES := q r\nobj-m += $(addsuffix .o,$(strip $(NAMES)))\n' }), built);
+    assert.deepEqual(verdict('q.c', { Makefile: 'obj-m += $(subst x,q,x.o)\n' }), built);
+    assert.equal(verdict('r.c', { Makefile: 'DRIVER := q\nobj-m = $(patsubst %,%.o,$(DRIVER))\n' }).kind, 'not-built');
+  });
+
   it('knows nothing where the lists cannot be read in full, and says why', () => {
     assert.deepEqual(verdict('tool.c', { Makefile: 'all:\n\tgcc -o tool tool.c\n' }), { kind: 'unknown', problems: [] });
     assert.equal(verdict('a.c', { Makefile: 'obj-m += $(shell ls *.o)\n' }).kind, 'unknown');

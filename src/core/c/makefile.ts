@@ -166,15 +166,68 @@ export class MakeVariables {
     return undefined;
   }
 
-  /** `$(NAME)` and `${NAME}` replaced where known, the module-folder variables by the folder; the rest left as written. */
+  /**
+   * `$(NAME)` and `${NAME}` replaced where known, the module-folder variables by the folder, and
+   * make's text functions (textFunctions) applied where their arguments are known; the rest left
+   * as written.
+   */
   expand(text: string, depth = 0): string {
     const withFolder = text.replace(FOLDER_VARIABLES, this.folder);
     if (depth > 8) return withFolder;
-    return withFolder.replace(/\$[({]([A-Za-z_][\w.-]*)[)}]/g, (whole, name: string) => {
+    const expanded = withFolder.replace(/\$[({]([A-Za-z_][\w.-]*)[)}]/g, (whole, name: string) => {
       const value = this.values.get(name);
       return value === undefined ? whole : this.expand(value, depth + 1);
     });
+    return expanded.includes('$(') ? textFunctions(expanded) : expanded;
   }
+}
+
+/** A call of one of make's text functions whose arguments hold nothing left to expand. */
+const TEXT_FUNCTION = /\$\((patsubst|addsuffix|addprefix|subst|strip)\s+([^$()]*)\)/g;
+
+/**
+ * make's text functions that only rewrite words (`obj-m = $(patsubst %,%.o,$(DRIVER))`), applied
+ * innermost first; every other function (a shell call, `$(call …)`, `$(wildcard …)`) stays.
+ */
+function textFunctions(text: string): string {
+  let current = text;
+  for (let round = 0; round < 8; round++) {
+    const next = current.replace(TEXT_FUNCTION, (whole, name: string, rest: string) => applyTextFunction(name, rest) ?? whole);
+    if (next === current) return next;
+    current = next;
+  }
+  return current;
+}
+
+function applyTextFunction(name: string, rest: string): string | undefined {
+  const words = (list: string) => list.trim().split(/\s+/).filter(Boolean);
+  const [first, second, ...others] = rest.split(',');
+  const third = others.join(',');
+  switch (name) {
+    case 'strip':
+      return words(rest).join(' ');
+    case 'addsuffix':
+      return second === undefined ? undefined : words(second).map((word) => word + first.trim()).join(' ');
+    case 'addprefix':
+      return second === undefined ? undefined : words(second).map((word) => first.trim() + word).join(' ');
+    case 'subst':
+      return second === undefined || others.length === 0 ? undefined : third.split(first).join(second);
+    case 'patsubst': {
+      if (second === undefined || others.length === 0) return undefined;
+      const pattern = first.trim();
+      const replacement = second.trim();
+      const percent = pattern.indexOf('%');
+      return words(third)
+        .map((word) => {
+          if (percent < 0) return word === pattern ? replacement : word;
+          const [prefix, suffix] = [pattern.slice(0, percent), pattern.slice(percent + 1)];
+          if (!word.startsWith(prefix) || !word.endsWith(suffix) || word.length < prefix.length + suffix.length) return word;
+          return replacement.replace('%', word.slice(prefix.length, word.length - suffix.length));
+        })
+        .join(' ');
+    }
+  }
+  return undefined;
 }
 
 /** Whether a make test is true in the Kbuild pass, when it only asks whether KERNELRELEASE is set. */
