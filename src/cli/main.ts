@@ -19,7 +19,7 @@ import { checkInWorkers } from './workers';
 import { nodeFileSystem, openDatabase, openFileSource, writeImportedKernel, type OpenFile } from './kernels';
 import { packageRoot } from './paths';
 import { findingsWriter, type OutputFormat } from './formats';
-import { HeaderFindings } from './headerFindings';
+import { IncluderFindings } from '../core/check/includerFindings';
 
 export const EXIT_CLEAN = 0;
 export const EXIT_FINDINGS = 1;
@@ -258,10 +258,10 @@ async function runCheck(args: string[], io: Io): Promise<number> {
   const slowest: FileOutcome[] = [];
   const started = performance.now();
   const reportedProblems = new Set<string>();
-  const headerFindings = new HeaderFindings();
+  const headerFindings = new IncluderFindings();
   const report = (outcome: FileOutcome) => {
-    for (const { path, findings } of outcome.headerFindings ?? []) headerFindings.add(path, findings);
     const { path } = outcome;
+    if (outcome.headerFindings) headerFindings.set(path, outcome.headerFindings);
     if (outcome.skipped !== undefined) {
       io.err(`kernel-compat: ${path}: ${outcome.skipped}\n`);
       inputProblems++;
@@ -290,12 +290,13 @@ async function runCheck(args: string[], io: Io): Promise<number> {
     for (const path of files) report(runner.check(path));
   }
   // Many files read the same header: its findings are written once, after the files'.
-  for (const { path, findings: all } of headerFindings.byHeader()) {
+  for (const header of headerFindings.headers()) {
+    const all = headerFindings.of(header);
     const findings = all.filter((f) => shown.has(f.severity));
     findingCount += findings.length;
     hiddenCount += all.length - findings.length;
     serious ||= findings.some((f) => f.severity === 'warning' || f.severity === 'error');
-    writer.file({ path, findings });
+    writer.file({ path: header, findings });
   }
   writer.end();
   // In every format: JSON and SARIF readers see a run that judged nothing for what it is.

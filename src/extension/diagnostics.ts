@@ -6,6 +6,7 @@
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { Finding } from '../core/check/findings';
+import { IncluderFindings } from '../core/check/includerFindings';
 import { toDiagnostic } from './convert';
 import type { Engine } from './engine';
 import { readSettings } from './settings';
@@ -57,6 +58,9 @@ function unsavedTexts(except: vscode.TextDocument): Record<string, string> {
 
 export class DiagnosticsController implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('kernel-compat');
+  /** What the checks of open .c files find at lines of the headers they read: a header checked alone cannot know its includers' macros. */
+  readonly headerCollection = vscode.languages.createDiagnosticCollection('kernel-compat-includers');
+  private readonly includerFindings = new IncluderFindings();
   private readonly results = new Map<string, DocumentResult>();
   private readonly pending = new Map<string, NodeJS.Timeout>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -76,6 +80,7 @@ export class DiagnosticsController implements vscode.Disposable {
       // A struct or typedef the driver defines changed: accesses through it read differently.
       new WorkspaceTypesController(engine, () => this.recheckOthers(undefined), reportError),
       this.collection,
+      this.headerCollection,
       this.checking,
       this.changed,
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
@@ -130,6 +135,7 @@ export class DiagnosticsController implements vscode.Disposable {
     const settings = readSettings(document.uri);
     if (!settings.enable || document.isClosed) {
       this.collection.delete(document.uri);
+      this.showHeaderFindings(key, []);
       this.results.delete(key);
       return;
     }
@@ -137,6 +143,7 @@ export class DiagnosticsController implements vscode.Disposable {
     if (text.length > MAX_DOCUMENT_CHARS) {
       this.log.appendLine(`${document.uri.fsPath}: not checked, ${text.length} characters is over the ${MAX_DOCUMENT_CHARS} limit`);
       this.collection.delete(document.uri);
+      this.showHeaderFindings(key, []);
       return;
     }
     const version = document.version;
@@ -158,10 +165,16 @@ export class DiagnosticsController implements vscode.Disposable {
       const { targets, targetLabels, findings, notJudged } = answer;
       this.results.set(key, { version, targets, targetLabels, findings, ...(notJudged !== undefined ? { notJudged } : {}) });
       this.collection.set(document.uri, findings.map(toDiagnostic));
+      this.showHeaderFindings(key, answer.headerFindings ?? []);
       this.changed.fire(document.uri);
     } catch (error) {
       this.reportError(error);
     }
+  }
+
+  /** Replaces what the check of the file under `key` found at headers' lines, in the headers' diagnostics. */
+  private showHeaderFindings(key: string, found: readonly { path: string; findings: Finding[] }[]): void {
+    for (const path of this.includerFindings.set(key, found)) this.headerCollection.set(vscode.Uri.file(path), this.includerFindings.of(path).map(toDiagnostic));
   }
 
   private forget(document: vscode.TextDocument): void {
@@ -170,6 +183,7 @@ export class DiagnosticsController implements vscode.Disposable {
     this.pending.delete(key);
     this.results.delete(key);
     this.collection.delete(document.uri);
+    this.showHeaderFindings(key, []);
     this.engine.requestIfRunning('forget', { key })?.catch(() => undefined);
   }
 

@@ -22,12 +22,12 @@ export function headerFindingsOf(
   stops: CheckResult['stops'],
   typeWords: UndefinedTypeWords['headerWords'],
   typedefUses: TypedefCandidates['headerUses'],
-): Pick<CheckResult, 'headerFindings'> {
+): Required<Pick<CheckResult, 'headerFindings'>> {
   const stopped = new Set(stops.flatMap((stop) => stop.targets));
   const goesOn = (slot: number) => !stopped.has(context.targets[slot]);
   const byPath = new Map<string, Finding[]>();
   const add = (path: string, findings: Finding[]) => findings.length > 0 && byPath.set(path, [...(byPath.get(path) ?? []), ...findings]);
   for (const { path, findings } of headerTypeWordFindings(context, typeWords.map(({ path: header, words }) => ({ path: header, words: words.map((word) => ({ ...word, slots: word.slots.filter(goesOn) })).filter((word) => word.slots.length > 0) })))) add(path, findings);
   for (const { header, uses } of typedefUses) add(header.path, unknownTypeFindings(context, { uses, compiled: (slot, line) => goesOn(slot) && header.lineStates[slot]?.[line] === LineState.Active }));
-  return byPath.size > 0 ? { headerFindings: [...byPath].map(([path, findings]) => ({ path, findings: findings.sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn) })) } : {};
+  return { headerFindings: [...byPath].map(([path, findings]) => ({ path, findings: findings.sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn) })) };
 }

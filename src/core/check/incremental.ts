@@ -361,6 +361,8 @@ function merged(previous: DocumentCheck, edit: EditShift, index: number, input: 
   return {
     ...slice,
     ...(unsureCalls.length > 0 ? { unsureCalls } : {}),
+    // What the headers' lines hold comes of the file's includes and macros, which an edit inside one declaration leaves as they were.
+    headerFindings: previous.result.headerFindings ?? [],
     findings: input.ordered(findings, (line) => (line < newStarts.length ? lineText(input.text, newStarts, line) : undefined)),
     variants: sameVariants(edit, sliceCheck) ? previous.result.variants : sliceCheck.variantsOf(input.text),
     usages,

@@ -194,7 +194,13 @@ export class EngineService {
     if (result.userspace !== undefined) log(`${request.fileName}: not kernel code (it includes <${result.userspace}>): not checked`);
     else log(`${request.fileName}: ${result.findings.length} finding(s), ${result.variants} variant(s), ${Date.now() - started} ms`);
     for (const stop of result.stops) log(`  line ${stop.line + 1}: ${describeStop(db, stop.targets, targets)}`);
-    return { targets, targetLabels: labels(targets), findings: result.findings, ...(result.userspace !== undefined ? { notJudged: 'not kernel code' } : {}) };
+    return {
+      targets,
+      targetLabels: labels(targets),
+      findings: result.findings,
+      ...(result.headerFindings ? { headerFindings: result.headerFindings } : {}),
+      ...(result.userspace !== undefined ? { notJudged: 'not kernel code' } : {}),
+    };
   }
 
   private async forget(key: string): Promise<void> {

@@ -60,6 +60,8 @@ export type CheckAnswer =
       targets: number[];
       targetLabels: string[];
       findings: Finding[];
+      /** Findings at lines of the workspace headers the file reads (CheckResult.headerFindings). */
+      headerFindings?: { path: string; findings: Finding[] }[];
       /** Why nothing in the file is judged (`not kernel code`, `not built by Kbuild (…)`). */
       notJudged?: string;
     };
