@@ -20,6 +20,11 @@ const HOSTED_FOLDERS = new RegExp(`^(?:${HOSTED_FOLDER_NAMES.join('|')})/`);
 /** A cheap first look: some include of a hosted header's name or folder. */
 const HOSTED_ANYWHERE = new RegExp(`<[ \t]*(?:${[...HOSTED_HEADERS].map((name) => name.replace('.', '\\.')).join('|')}|(?:${HOSTED_FOLDER_NAMES.join('|')})/)`);
 
+/** Whether `<name>` is a header only the C library has: a kernel build, with -nostdinc, finds it nowhere. */
+export function isHostedLibraryHeader(name: string): boolean {
+  return HOSTED_HEADERS.has(name) || HOSTED_FOLDERS.test(name);
+}
+
 /** A C library include of the text, and whether it sits inside an `#if` (which a kernel build may skip). */
 export interface HostedInclude {
   name: string;
@@ -48,7 +53,7 @@ export function hostedLibraryIncludes(text: string): HostedInclude[] {
     const include = ANGLE_INCLUDE.exec(line);
     if (!include) return;
     const name = include[1].trim();
-    if (HOSTED_HEADERS.has(name) || HOSTED_FOLDERS.test(name)) found.push({ name, line: index, conditional: depth > 0 });
+    if (isHostedLibraryHeader(name)) found.push({ name, line: index, conditional: depth > 0 });
   });
   return found;
 }

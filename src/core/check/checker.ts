@@ -284,7 +284,7 @@ export class Checker {
           })
         : []),
       ...(options.extraCflagsFolder ? extraCflagsFindings(context, { fileName: options.fileName, text, folderOf: options.extraCflagsFolder, compiled: certainlyCompiled }) : []),
-      ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped, this.memberTypes(context, oracle, reading.union), { uses: constants, extraCflagsNames: candidates?.extraCflagsNames ?? new Set() }, this.declaredInReadHeaders(file, oracle), typeWords?.words ?? [], unsureCalls, flagsKnown),
+      ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped, this.memberTypes(context, oracle, reading.union), { uses: constants, extraCflagsNames: candidates?.extraCflagsNames ?? new Set(), judgedOn: candidates?.judgedOn ?? (() => false) }, this.declaredInReadHeaders(file, oracle), typeWords?.words ?? [], unsureCalls, flagsKnown),
     ];
     const stops = stopsOf(file, context.targets);
     // A header checked alone does not know what its includers define before it (`#ifndef
@@ -594,7 +594,7 @@ export class Checker {
     includeClosure: (slot: number) => ReadonlySet<string> | undefined,
     dropped: readonly (readonly { start: number; end: number }[])[],
     memberType: (tag: string, member: string, image: number) => string | undefined,
-    constants: { uses: readonly ConstantUse[]; extraCflagsNames: ReadonlySet<string> },
+    constants: { uses: readonly ConstantUse[]; extraCflagsNames: ReadonlySet<string>; judgedOn: (slot: number) => boolean },
     declaredInHeaders: (name: string) => boolean,
     typeWords: readonly UndefinedTypeWord[],
     unsureCalls: Set<string>,
@@ -717,7 +717,7 @@ export class Checker {
       }),
       ...undeclaredConstantFindings(context, {
         uses: constants.uses.filter((use) => !constants.extraCflagsNames.has(use.name) && !definedByDriver(use.name)),
-        compiled,
+        compiled: (slot, line) => constants.judgedOn(slot) && compiled(slot, line),
         mayCompile,
         swallows,
       }),
@@ -732,7 +732,7 @@ export class Checker {
       }),
       ...extraCflagsMacroFindings(context, {
         uses: constants.uses.filter((use) => constants.extraCflagsNames.has(use.name) && !declaredByDriver(use.name)),
-        compiled,
+        compiled: (slot, line) => constants.judgedOn(slot) && compiled(slot, line),
         mayCompile,
         swallows,
         definedOn: (name, slot) => (pre.definedMacros.get(name)?.[slot] ?? 0) !== 0,

@@ -11,7 +11,7 @@ import type { HeaderIndex, MacroArity } from '../kernels/headerIndex';
 import type { CommandLineMacro } from '../c/preprocessor';
 import type { PreprocessedFile } from './variants';
 import { constantOccurrences, type ConstantOccurrence } from '../c/constantUses';
-import { everyIncludeFollowed } from './followedIncludes';
+import { includesFollowedBySlot } from './followedIncludes';
 import { isCompilerOrKbuildName } from './kernelNameDecisions';
 import { macroTexts } from './incremental';
 import { holdsWord } from '../c/words';
@@ -22,9 +22,11 @@ export interface ConstantCandidates {
   occurrences: ConstantOccurrence[];
   /** Of their names, those only EXTRA_CFLAGS defines (see extraCflagsOnlyMacros); the others are kernel constants. */
   extraCflagsNames: ReadonlySet<string>;
+  /** Whether every include the target in `slot` compiles was followed: only there is a name no header spells undeclared. */
+  judgedOn: (slot: number) => boolean;
 }
 
-const NONE: ConstantCandidates = { occurrences: [], extraCflagsNames: new Set() };
+const NONE: ConstantCandidates = { occurrences: [], extraCflagsNames: new Set(), judgedOn: () => false };
 
 /** The file's occurrences of candidate names; `masked` is its text with comments and strings blanked. */
 export function constantCandidates(
@@ -58,8 +60,9 @@ export function constantCandidates(
   const found = constantOccurrences(code.masked, code.isDirectiveLine, file.lineStartIndices, isCandidate);
   if (found.length === 0) return NONE;
   const sight = { fileName: options.fileName, text, lineStates: file.pre.lineStates, headers: file.pre.headers, resolveInclude: options.resolveInclude, isKernelHeader: (name: string) => headers.isKernelHeader(name), forcedIncludes: options.forcedIncludes };
-  if (!everyIncludeFollowed(sight, 'if-found')) return NONE;
-  return { occurrences: found, extraCflagsNames: new Set(found.map((occurrence) => occurrence.name).filter((name) => extraOnly.has(name))) };
+  const followed = includesFollowedBySlot(sight, 'if-found');
+  if (!followed.some(Boolean)) return NONE;
+  return { occurrences: found, extraCflagsNames: new Set(found.map((occurrence) => occurrence.name).filter((name) => extraOnly.has(name))), judgedOn: (slot) => followed[slot] };
 }
 
 /**

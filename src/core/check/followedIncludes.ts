@@ -5,6 +5,7 @@
 import { LRUCache } from 'lru-cache';
 import { LineState, type IncludedHeader, type IncludeResolver } from '../c/preprocessor';
 import { includeKeywordLines } from '../c/includeKeywordLines';
+import { isHostedLibraryHeader } from '../c/userspace';
 
 export interface IncludeSight {
   fileName: string;
@@ -89,10 +90,12 @@ export function includesFollowedBySlot({ fileName, text, lineStates, headers, re
       // gcc looks for a quoted name beside the file, then where it looks for an angle one: Kbuild's -I folders hold the kernel's headers.
       let found: boolean | undefined;
       const isFound = () => (found ??= spec !== undefined && (resolveInclude?.(spec, quoted, file.path) !== undefined || isKernelHeader(spec)));
+      // A C library header (`#ifdef PLATFORM_FREEBSD` / `#include <sys/cdefs.h>`) a kernel build may skip defines nothing it could read: compiled, it stops the build.
+      const hostedOnly = !quoted && spec !== undefined && isHostedLibraryHeader(spec);
       followed.forEach((stillFollowed, slot) => {
         if (!stillFollowed) return;
         const state = file.lineStates[slot]?.[line] ?? LineState.Maybe;
-        if (state === LineState.Inactive) return;
+        if (state === LineState.Inactive || (undecided === 'if-found' && state === LineState.Maybe && hostedOnly)) return;
         if ((undecided === 'unread' && state === LineState.Maybe) || !isFound()) followed[slot] = false;
       });
     }
