@@ -118,13 +118,6 @@ describe('kbuildFlags: -D and -U', () => {
     assert.deepEqual(quoted.defines, [{ name: 'COMMIT_REV', value: '1', certain: false, untilVersion: BEFORE_6_15 }]);
   });
 
-  it("takes Realtek's command-line hook $(USER_EXTRA_CFLAGS) for empty, unless a make file or dkms.conf sets it", () => {
-    assert.equal(flagsOf(['ccflags-y += $(USER_EXTRA_CFLAGS)', 'obj-m := drv.o']).unread, false);
-    assert.equal(flagsOf(['EXTRA_CFLAGS += $(USER_EXTRA_CFLAGS)', 'obj-m := drv.o']).unread, false);
-    assert.equal(flagsOf(['ccflags-y += $(USER_EXTRA_CFLAGS)', 'obj-m := drv.o', 'all:', '\t$(MAKE) -C $(KSRC) M=$(PWD) USER_EXTRA_CFLAGS=-DCONFIG_X modules']).unread, true);
-    assert.equal(flagsOf(['ccflags-y += $(USER_EXTRA_CFLAGS)', 'obj-m := drv.o'], '/m/drv.c', { '/m/dkms.conf': 'MAKE="make USER_EXTRA_CFLAGS=-DCONFIG_X"\n' }).unread, true);
-  });
-
   it('knows the KERNELRELEASE test: the Kbuild pass is certain, the outer make adds nothing', () => {
     const flags = flagsOf([
       'ifneq ($(KERNELRELEASE),)',

@@ -188,24 +188,24 @@ describe('undefined-macro', () => {
     );
   });
 
-  it('judges the kernels from 6.15 where the only flags it cannot read are in EXTRA_CFLAGS, which those kernels ignore (a $(PLATFORM_FLAGS) the outer build sets)', async () => {
-    const userFlags = { ...TYPES, Makefile: 'obj-m += demo.o\nEXTRA_CFLAGS += $(PLATFORM_FLAGS)\nEXTRA_CFLAGS += -DDEMO_PLATFORM_LINUX\n' };
+  it('judges the kernels from 6.15 where the only flags it cannot read are in EXTRA_CFLAGS, which those kernels ignore (Realtek\'s $(USER_EXTRA_CFLAGS))', async () => {
+    const userFlags = { ...TYPES, Makefile: 'obj-m += demo.o\nEXTRA_CFLAGS += $(USER_EXTRA_CFLAGS)\nEXTRA_CFLAGS += -DDEMO_PLATFORM_LINUX\n' };
     const rows = (findings: ReportedFinding[]) => findings.map((finding) => `${finding.line}:${finding.column} ${finding.code} ${finding.targets.join(',')}`);
     assert.deepEqual(rows(await checkFolder(userFlags, '6.1,6.12,7.3')), rows(await checkFolder(TYPES, '6.1,6.12,7.3')));
-    const elsewhere = { ...TYPES, Makefile: 'obj-m += demo.o\nccflags-y += $(PLATFORM_FLAGS)\nEXTRA_CFLAGS += -DDEMO_PLATFORM_LINUX\n' };
+    const elsewhere = { ...TYPES, Makefile: 'obj-m += demo.o\nccflags-y += $(USER_EXTRA_CFLAGS)\nEXTRA_CFLAGS += -DDEMO_PLATFORM_LINUX\n' };
     assert.deepEqual(rows(await checkFolder(elsewhere, '6.1,6.12,7.3')).filter((row) => row.includes('undefined-macro')), []);
   });
 
   /**
    * A vendor driver's ways, each of which had hidden the findings: flags it cannot read
-   * ($(PLATFORM_FLAGS)) leave a FreeBSD include undecided on the kernels they reach, a body
+   * ($(USER_EXTRA_CFLAGS)) leave a FreeBSD include undecided on the kernels they reach, a body
    * opens its `if` in both branches of an #if (the braces of all branches do not balance), and a
    * comment line ends in an old Mac line break. gcc-14 (7.3) errors at 7:8, 7:23 and 7:37, passes
    * over demo_fill's body and meets strlcpy at 20:9 (and at 28:9 calls demo_fill, which it could
    * not declare: not claimed); gcc-12 on 6.12 at 14:10; 6.1 builds it.
    */
   const VENDOR = {
-    Makefile: 'obj-m += demo.o\nEXTRA_CFLAGS += $(PLATFORM_FLAGS)\nEXTRA_CFLAGS += -DDEMO_PLATFORM_LINUX\n',
+    Makefile: 'obj-m += demo.o\nEXTRA_CFLAGS += $(USER_EXTRA_CFLAGS)\nEXTRA_CFLAGS += -DDEMO_PLATFORM_LINUX\n',
     'demo_types.h': ['#ifndef DEMO_TYPES_H', '#define DEMO_TYPES_H', '#ifdef DEMO_PLATFORM_LINUX', '#ifdef DEMO_PLATFORM_FREEBSD', '#include <sys/cdefs.h>', '#endif', '#define IN', '#define VOID void', '#endif', '#endif', ''].join('\n'),
     'demo.c': [
       '#include <linux/module.h>',

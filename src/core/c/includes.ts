@@ -223,8 +223,8 @@ export interface BuildFlags {
    */
   unread: boolean;
   /**
-   * Set where every flag left unread is one of EXTRA_CFLAGS (`EXTRA_CFLAGS += $(PLATFORM_FLAGS)`,
-   * a variable the outer build sets) and no flag variable folds it in: the kernels from this version code
+   * Set where every flag left unread is one of EXTRA_CFLAGS (Realtek's `EXTRA_CFLAGS +=
+   * $(USER_EXTRA_CFLAGS)`) and no flag variable folds it in: the kernels from this version code
    * ignore EXTRA_CFLAGS, so there every flag the build passes is known.
    */
   unreadUntil?: number;
@@ -305,7 +305,7 @@ const FLAG_VARIABLE = /^\$[({](ccflags-[\w-]*|subdir-ccflags-[\w-]*|EXTRA_CFLAGS
  * `-include` paths, the value of a `-DNAME=$(…)`, and calls that pass literal options
  * (`$(call cc-option,-Wx)`).
  */
-function hasUnreadFlags(value: string, emptyHooks: ReadonlySet<string>): boolean {
+function hasUnreadFlags(value: string): boolean {
   // A forced header whose path make computes is left out (kbuildFlags), and it may define anything.
   if (/-include\s*\S*\$/.test(value)) return true;
   const withoutPaths = value.replace(/(?:-include|-I)\s*\S+/g, ' ');
@@ -313,7 +313,7 @@ function hasUnreadFlags(value: string, emptyHooks: ReadonlySet<string>): boolean
     // The value of a `-DNAME=…` (`-DCOMMIT_REV="\"$(COMMIT_REV)\""`): the name is read, only the value is make's.
     if (/-D\s*['"]?[A-Za-z_]\w*=[\\'"]*$/.test(withoutPaths.slice(0, start))) return false;
     const call = withoutPaths.slice(start, end);
-    if (/^\$[({][A-Za-z_][\w.-]*[)}]$/.test(call)) return !FLAG_VARIABLE.test(call) && !emptyHooks.has(call.slice(2, -1));
+    if (/^\$[({][A-Za-z_][\w.-]*[)}]$/.test(call)) return !FLAG_VARIABLE.test(call);
     if (COMPILER_OPTIONS_ONLY.test(call)) return false;
     const flags = [...call.matchAll(/-D\s*['"]?(.)/g)];
     if (flags.some(([, next]) => !/[A-Za-z_]/.test(next))) return true;
@@ -365,15 +365,13 @@ export function kbuildFlags(file: string, roots: readonly string[], read: TextRe
   const flags = noBuildFlags();
   const object = file.replace(/^.*\//, '').replace(/\.[ch]$/, '');
   const extraCflags: ExtraCflagsReading = { dirs: new Set(), otherDirs: new Set(), folded: false, unreadElsewhere: false };
-  const folders = foldersUpTo(dirname(file), rootOf(file, roots));
-  const emptyHooks = userFlagHooksLeftEmpty(folders, read);
-  for (const folder of folders) {
+  for (const folder of foldersUpTo(dirname(file), rootOf(file, roots))) {
     for (const name of ['Kbuild', 'Makefile']) {
       const path = join(folder, name);
       const text = read(path);
       if (text === undefined) continue;
       const variables = new MakeVariables(folder);
-      readFlagFile(text, { folder, object, kernelTree, read, flags, variables, conditionals: new MakeConditionals(variables), seen: new Set([path]), extraCflags, emptyHooks });
+      readFlagFile(text, { folder, object, kernelTree, read, flags, variables, conditionals: new MakeConditionals(variables), seen: new Set([path]), extraCflags });
     }
   }
   if (extraCflags.folded) {
@@ -386,20 +384,6 @@ export function kbuildFlags(file: string, roots: readonly string[], read: TextRe
     if (flags.unread) flags.unreadUntil = EXTRA_CFLAGS_IGNORED_FROM;
   }
   return flags;
-}
-
-/**
- * Variables a driver's make files leave for flags typed on make's command line: Realtek's
- * `ccflags-y += $(USER_EXTRA_CFLAGS)` (`make USER_EXTRA_CFLAGS=-DCONFIG_X`). DKMS and a plain
- * `make` set nothing there, so where no make file and no dkms.conf of the driver's folders
- * names the variable with an `=`, it is empty, as make leaves an unset variable, and its
- * flags are read rather than unknown.
- */
-const USER_FLAG_HOOKS = ['USER_EXTRA_CFLAGS'];
-
-function userFlagHooksLeftEmpty(folders: readonly string[], read: TextReader): Set<string> {
-  const texts = folders.flatMap((folder) => ['Kbuild', 'Makefile', 'dkms.conf'].map((name) => read(join(folder, name)) ?? ''));
-  return new Set(USER_FLAG_HOOKS.filter((name) => !texts.some((text) => new RegExp(`\\b${name}\\s*[:+?]?=`).test(text))));
 }
 
 /**
@@ -426,8 +410,6 @@ interface FlagReading {
   /** The make files read so far: an include cycle ends there. */
   seen: Set<string>;
   extraCflags: ExtraCflagsReading;
-  /** Command-line hooks nothing sets (userFlagHooksLeftEmpty): empty as make leaves them. */
-  emptyHooks: ReadonlySet<string>;
 }
 
 /** An assignment to the flags make and Kbuild give host programs (HOSTCFLAGS, HOSTCXXFLAGS_tool, …), not modules. */
@@ -478,7 +460,7 @@ function readIncludedMakeFile(spec: string, reading: FlagReading): void {
   readFlagFile(text, reading);
 }
 
-function readFlagAssignment(assignment: RegExpExecArray, { folder, object, kernelTree, flags, variables, conditionals, extraCflags, emptyHooks }: FlagReading): void {
+function readFlagAssignment(assignment: RegExpExecArray, { folder, object, kernelTree, flags, variables, conditionals, extraCflags }: FlagReading): void {
   if (assignment[2] !== undefined && assignment[2] !== object) return;
   const reach = conditionals.reach;
   if (reach === Reach.Never) return;
@@ -486,7 +468,7 @@ function readFlagAssignment(assignment: RegExpExecArray, { folder, object, kerne
   const viaExtraCflags = assignment[1] === 'EXTRA_CFLAGS';
   if (!viaExtraCflags && /\$[({]EXTRA_CFLAGS[)}]/.test(assignment[3])) extraCflags.folded = true;
   const value = inTree(variables.expand(assignment[3]), kernelTree);
-  if (hasUnreadFlags(value, emptyHooks)) {
+  if (hasUnreadFlags(value)) {
     flags.unread = true;
     if (!viaExtraCflags) extraCflags.unreadElsewhere = true;
   }
