@@ -107,15 +107,16 @@ export function undefinedTypeWords(
   const lineOf = (offset: number) => lineIndexAt(file.lineStartIndices, offset);
   const add = (table: BodiesBySlot, slot: number, body: { startLine: number; endLine: number }) => table.set(slot, [...(table.get(slot) ?? []), body]);
   const words = new Map<number, ReturnType<typeof typeWord>>();
-  // Read per set of compiled lines: a vendor function's `if (x) {` in both branches of an #if
-  // leaves the braces of the text with every branch unbalanced, and its bodies unfound.
-  const groups = targetsByLineStates(pre.lineStates);
+  // Read per set of compiled lines where needed: a vendor function's `if (x) {` in both branches
+  // of an #if leaves the braces of the text with every branch unbalanced, and its bodies unfound.
+  // Where the text with every branch balances its braces, one read of it finds what each set would.
+  const groups = bracesBalance(code.masked) ? [{ states: undefined, slots: options.targets.map((_, slot) => slot) }] : targetsByLineStates(pre.lineStates);
   const keep = (offset: number, word: ReturnType<typeof typeWord>) => {
     const known = words.get(offset);
     words.set(offset, known ? { ...known, slots: [...new Set([...known.slots, ...word.slots])].sort((a, b) => a - b), inParameters: known.inParameters || word.inParameters, definition: known.definition ?? word.definition } : word);
   };
   for (const { states, slots } of groups) {
-    const masked = groups.length > 1 ? withInactiveLinesBlanked(code.masked, states, file.lineStartIndices) : code.masked;
+    const masked = states && groups.length > 1 ? withInactiveLinesBlanked(code.masked, states, file.lineStartIndices) : code.masked;
     const spans = definitionSpans(masked);
     for (const span of spans) {
       const body = { startLine: lineOf(span.body.open), endLine: lineOf(span.body.close) };
@@ -256,6 +257,17 @@ function typeLength(parameter: string): number {
 function isKernelName(headers: HeaderIndex, targets: readonly number[], name: string): boolean {
   if (headers.mayBeKernelCallable(name) || headers.isVanishingConstant(name) || headers.isChangingTypedef(name)) return true;
   return targets.some((image) => (headers.definingHeaders(`${TYPEDEF_KEY}${name}`, image)?.length ?? 0) > 0);
+}
+
+/** Whether every `}` of the masked text closes a `{` before it, and every `{` is closed. */
+function bracesBalance(masked: string): boolean {
+  let depth = 0;
+  for (let at = 0; at < masked.length; at++) {
+    const code = masked.charCodeAt(at);
+    if (code === 0x7b) depth++;
+    else if (code === 0x7d && --depth < 0) return false;
+  }
+  return depth === 0;
 }
 
 /** The targets (slots) grouped by their compiled lines: most kernels compile the same ones. */
