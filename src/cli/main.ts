@@ -393,4 +393,3 @@ function stopQuietlyWhenReaderLeaves(stream: NodeJS.WriteStream): void {
 
 // A worker thread loads this same file (the bundle) to check its share: it must not run the command.
 if (require.main === module && isMainThread) main();
-

@@ -5,8 +5,9 @@
 // there that is no type is gcc's "unknown type name" on that line: what undefinedTypeWords.ts
 // asks of the driver's macros. Pure text scan over a masked text (statements.ts maskCode).
 
-/** Words that may stand before a declaration's type. */
-const DECLARATION_PREFIXES = new Set(['static', 'extern', 'const', 'volatile', 'inline', '__inline', '__inline__', 'register', 'typedef']);
+import { DECLARATION_PREFIX_WORDS } from './kernelMacros';
+import { isIdentifierCode, isSpaceCode, skipSpaces } from './typeText';
+
 const IDENTIFIER = /[A-Za-z_]\w*/g;
 
 export interface DeclarationWord {
@@ -43,12 +44,13 @@ export function declarationWords(masked: string, isCandidate: (name: string) => 
 function charBeforeDeclaration(masked: string, offset: number): string | undefined {
   let at = offset;
   for (;;) {
-    while (at > 0 && masked.charCodeAt(at - 1) <= 0x20) at--;
+    while (at > 0 && isSpaceCode(masked.charCodeAt(at - 1))) at--;
     if (at === 0) return undefined;
     if (!isIdentifierCode(masked.charCodeAt(at - 1))) return masked[at - 1];
     let start = at;
     while (start > 0 && isIdentifierCode(masked.charCodeAt(start - 1))) start--;
-    if (!DECLARATION_PREFIXES.has(masked.slice(start, at))) return masked[at - 1];
+    const word = masked.slice(start, at);
+    if (word !== 'typedef' && !DECLARATION_PREFIX_WORDS.has(word)) return masked[at - 1];
     at = start;
   }
 }
@@ -66,7 +68,7 @@ function opensParameterList(masked: string, offset: number): boolean {
     else if (c === '(') {
       if (depth-- > 0) continue;
       let at = i;
-      while (at > 0 && masked.charCodeAt(at - 1) <= 0x20) at--;
+      while (at > 0 && isSpaceCode(masked.charCodeAt(at - 1))) at--;
       return at > 0 && isIdentifierCode(masked.charCodeAt(at - 1));
     } else if (c === ';' || c === '{' || c === '}') return false;
   }
@@ -83,14 +85,4 @@ function insideBody(bodies: readonly { open: number; close: number }[], offset: 
     else return true;
   }
   return false;
-}
-
-function skipSpaces(text: string, from: number): number {
-  let at = from;
-  while (at < text.length && text.charCodeAt(at) <= 0x20) at++;
-  return at;
-}
-
-function isIdentifierCode(code: number): boolean {
-  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code === 0x5f;
 }

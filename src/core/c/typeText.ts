@@ -23,6 +23,13 @@ export function isSpaceCode(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13 || code === 11 || code === 12;
 }
 
+/** The first offset at or after `from` that is not white space (the text's length where none is). */
+export function skipSpaces(text: string, from: number): number {
+  let at = from;
+  while (at < text.length && isSpaceCode(text.charCodeAt(at))) at++;
+  return at;
+}
+
 /**
  * The text with comments and the insides of string and character literals replaced by spaces,
  * so offsets stay valid while brackets, commas and words in them stop counting.

@@ -912,4 +912,3 @@ function stopsOf(file: PreprocessedFile, targets: readonly number[]): CheckResul
   });
   return [...stops].sort((a, b) => a[0] - b[0]).map(([line, images]) => ({ line, targets: images.sort((a, b) => a - b) }));
 }
-

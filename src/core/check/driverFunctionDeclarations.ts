@@ -5,6 +5,7 @@
 // reports any clash in the kernel's header.
 import type { FileUsages } from '../c/usages';
 import type { DriverFunctionDeclaration } from '../rules/conflictingFunction';
+import { skipSpaces } from '../c/typeText';
 
 const INCLUDE_LINE = /^\s*#\s*include\b/;
 
@@ -31,10 +32,4 @@ export function driverFunctionDeclarations(text: string, lines: readonly string[
     }
   }
   return found;
-}
-
-function skipSpaces(text: string, from: number): number {
-  let at = from;
-  while (at < text.length && /\s/.test(text.charAt(at))) at++;
-  return at;
 }

@@ -26,8 +26,11 @@ export function headerFindingsOf(
   const stopped = new Set(stops.flatMap((stop) => stop.targets));
   const goesOn = (slot: number) => !stopped.has(context.targets[slot]);
   const byPath = new Map<string, Finding[]>();
-  const add = (path: string, findings: Finding[]) => findings.length > 0 && byPath.set(path, [...(byPath.get(path) ?? []), ...findings]);
-  for (const { path, findings } of headerTypeWordFindings(context, typeWords.map(({ path: header, words }) => ({ path: header, words: words.map((word) => ({ ...word, slots: word.slots.filter(goesOn) })).filter((word) => word.slots.length > 0) })))) add(path, findings);
+  const add = (path: string, findings: Finding[]) => {
+    if (findings.length > 0) byPath.set(path, [...(byPath.get(path) ?? []), ...findings]);
+  };
+  const reachedWords = typeWords.map(({ path, words }) => ({ path, words: words.map((word) => ({ ...word, slots: word.slots.filter(goesOn) })).filter((word) => word.slots.length > 0) }));
+  for (const { path, findings } of headerTypeWordFindings(context, reachedWords)) add(path, findings);
   for (const { header, uses } of typedefUses) add(header.path, unknownTypeFindings(context, { uses, compiled: (slot, line) => goesOn(slot) && header.lineStates[slot]?.[line] === LineState.Active }));
   return { headerFindings: [...byPath].map(([path, findings]) => ({ path, findings: findings.sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn) })) };
 }

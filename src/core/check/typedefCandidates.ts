@@ -50,21 +50,40 @@ export function typedefCandidates(
     }
     return candidate;
   };
-  const usesIn = (masked: string, isDirectiveLine: (line: number) => boolean, lineStartIndices: readonly number[]) => {
-    const offsets: { name: string; offset: number }[] = [];
-    for (const match of masked.matchAll(headers.typedefWords())) if (isCandidate(match[0])) offsets.push({ name: match[0], offset: match.index! });
+  const usesIn = (masked: string, words: readonly TypedefWord[], isDirectiveLine: (line: number) => boolean, lineStartIndices: readonly number[]) => {
+    const offsets = words.filter(({ name }) => isCandidate(name));
     return offsets.length === 0 ? [] : typedefUses(masked, isDirectiveLine, lineStartIndices, offsets);
   };
-  const uses = usesIn(code.masked, code.isDirectiveLine, file.lineStartIndices);
+  const uses = usesIn(code.masked, typedefWordsIn(code.masked, headers.typedefWords()), code.isDirectiveLine, file.lineStartIndices);
   // A header's declarations fail in every file that includes it: gcc reports them at the header's lines.
   const headerUses = file.pre.headers.flatMap((header) => {
-    const { masked, lineStartIndices } = maskedHeader(header);
-    const found = usesIn(masked, (line) => header.directiveLines[line] === 1, lineStartIndices);
+    const masked = maskedHeader(header);
+    const found = usesIn(masked.masked, headerTypedefWords(masked, headers.typedefWords()), (line) => header.directiveLines[line] === 1, masked.lineStartIndices);
     return found.length > 0 ? [{ header, uses: found }] : [];
   });
   if (uses.length === 0 && headerUses.length === 0) return NONE;
   const sight = { fileName: options.fileName, text, lineStates: file.pre.lineStates, headers: file.pre.headers, resolveInclude: options.resolveInclude, isKernelHeader: (name: string) => headers.isKernelHeader(name), forcedIncludes: options.forcedIncludes };
   return everyIncludeFollowed(sight, 'if-found') ? { uses, headerUses } : NONE;
+}
+
+interface TypedefWord {
+  name: string;
+  offset: number;
+}
+
+function typedefWordsIn(masked: string, pattern: RegExp): TypedefWord[] {
+  return [...masked.matchAll(pattern)].map((match) => ({ name: match[0], offset: match.index! }));
+}
+
+/** A header's typedef words, found once per masked text (maskedHeader keeps it while the header is unchanged): every file of a driver reads the same headers. */
+const typedefWordsOfHeaders = new WeakMap<object, { pattern: RegExp; words: TypedefWord[] }>();
+
+function headerTypedefWords(masked: { masked: string }, pattern: RegExp): TypedefWord[] {
+  const known = typedefWordsOfHeaders.get(masked);
+  if (known?.pattern === pattern) return known.words;
+  const words = typedefWordsIn(masked.masked, pattern);
+  typedefWordsOfHeaders.set(masked, { pattern, words });
+  return words;
 }
 
 /**

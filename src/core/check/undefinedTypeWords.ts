@@ -210,7 +210,6 @@ function wordsOfHeaders(
   return result;
 }
 
-
 /**
  * Marks the bodies gcc passes over as not compiled, and those it may pass over as not certainly
  * compiled, on the targets where it does.
