@@ -108,6 +108,32 @@ describe('missing-header', () => {
     assert.deepEqual(await rows({}), []);
   });
 
+  it("reports such a header at the driver header's line that includes it, and judges nothing after it in the file", async () => {
+    // drm_fbdev_generic.h was in 6.2-6.10 only. gcc-10 on 5.10, gcc-12 on 6.1 and 6.12, gcc-14 on
+    // 7.3: "In file included from demo.c:2: demo.h:3:10: fatal error: drm/drm_fbdev_generic.h: No
+    // such file or directory", and nothing about demo.c's BIO_MAX_PAGES, which gcc never reaches.
+    const files = {
+      Kbuild: 'obj-m += demo.o\n',
+      'demo.h': '#ifndef DEMO_H\n#define DEMO_H\n#include <drm/drm_fbdev_generic.h>\n#include <drm/drm_gem_dma_helper.h>\n#endif\n',
+      'demo.c': '#include <linux/module.h>\n#include "demo.h"\n#include <linux/bio.h>\n\nstatic unsigned int demo_pages(void)\n{\n\treturn BIO_MAX_PAGES;\n}\nMODULE_LICENSE("GPL");\n',
+    };
+    const reported = async (given: Record<string, string>) =>
+      (await checkFolder(given, '5.10,6.1,6.12,7.3')).map((finding) => `${finding.file}:${finding.line}:${finding.column} ${finding.code} [${finding.targets.join(',')}] ${finding.message}`);
+    assert.deepEqual(await reported(files), [
+      // The header's own check: drm_gem_dma_helper.h came in 6.1.
+      'demo.h:4:11 missing-header [5.10] `<drm/drm_gem_dma_helper.h>` is not in the kernel headers of 5.10',
+      'demo.h:3:11 missing-header [5.10,6.1,6.12,7.3] `<drm/drm_fbdev_generic.h>` is not in the kernel headers of 5.10–7.3, nor in any folder the build searches',
+    ]);
+    // Without that include, the build goes on to BIO_MAX_PAGES (gone in 5.12) where drm_gem_dma_helper.h
+    // is found: gcc-12 and gcc-14, "demo.c:7:16: error: 'BIO_MAX_PAGES' undeclared"; gcc-10 on 5.10
+    // stops at demo.h:4.
+    const without = { ...files, 'demo.h': files['demo.h'].replace('#include <drm/drm_fbdev_generic.h>\n', '') };
+    assert.deepEqual(await reported(without), [
+      'demo.c:7:9 undeclared-constant [6.1,6.12,7.3] `BIO_MAX_PAGES` is declared by no kernel header of 6.1–7.3 (no macro, enumerator or variable of that name), so the use does not compile there',
+      'demo.h:3:11 missing-header [5.10] `<drm/drm_gem_dma_helper.h>` is not in the kernel headers of 5.10',
+    ]);
+  });
+
   it('hovers an include with the kernels that have it', () => {
     assert.equal(
       includeHover(db, 'linux/genhd.h', parseTargets('5.10,6.1,6.8,6.12', db.images).images),

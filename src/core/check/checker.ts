@@ -55,7 +55,7 @@ import { sizeofDereferences } from '../c/sizeofDereferences';
 import { ArgumentTypes } from '../c/argumentTypes';
 import { lineIndexAt } from '../c/lineIndex';
 import { headerOnlyStructUses } from './headerOnlyStructs';
-import { angleIncludes, missingHeaderFindings, type AngleInclude } from '../rules/missingHeader';
+import { angleIncludes, includedHeaderMissingHeaders, missingHeaderFindings, type AngleInclude } from '../rules/missingHeader';
 import { judgeMissingMember } from '../rules/missingMember';
 import { preprocessorFindings } from '../rules/preprocessorProblem';
 import { judgeReadOnlyMember } from '../rules/readOnlyMember';
@@ -298,7 +298,7 @@ export class Checker {
       stops,
       includes,
       ...(unsureCalls.size > 0 ? { unsureCalls: [...unsureCalls] } : {}),
-      ...headerFindingsOf(context, stops, typeWords?.headerWords ?? [], typedefs?.headerUses ?? []),
+      ...headerFindingsOf(context, stops, typeWords?.headerWords ?? [], typedefs?.headerUses ?? [], this.includedHeaderMissingHeaders(context, file, options), file.fatalStops),
     };
     return {
       result,
@@ -412,6 +412,13 @@ export class Checker {
     }));
   }
 
+  /** missing-header at the includes inside the workspace headers the file reads where a target's build stops. */
+  private includedHeaderMissingHeaders(context: RuleContext, file: PreprocessedFile, options: CheckOptions): ReturnType<typeof includedHeaderMissingHeaders> {
+    if (file.fatalStops.length === 0) return [];
+    const texts = new Map(file.pre.headers.map((header) => [header.path, header.text]));
+    return includedHeaderMissingHeaders(context, file.fatalStops, options.fileName, (path) => texts.get(path)?.split('\n'));
+  }
+
   /** Runs the preprocessor for every target, from what Kbuild passes a module plus the driver's own flags. */
   private preprocessFile(text: string, options: CheckOptions, environments: KernelEnvironment[]): PreprocessedFile {
     const commandLine = [...KBUILD_MODULE_DEFINES, ...(options.defines ?? [])];
@@ -424,8 +431,16 @@ export class Checker {
     );
     // The lines the parser reads; same lengths as the text's, so every offset holds.
     const lines = parserText(text).split('\n');
-    stopAtMissingHeaders(pre, { db: this.db, text, fileName: options.fileName, targets: options.targets, resolveInclude: options.resolveInclude, extraCflagsFolder: options.extraCflagsFolder });
-    return { lines, lineStartIndices: lineStarts(text), pre };
+    const fatalStops = stopAtMissingHeaders(pre, {
+      db: this.db,
+      text,
+      fileName: options.fileName,
+      targets: options.targets,
+      resolveInclude: options.resolveInclude,
+      extraCflagsFolder: options.extraCflagsFolder,
+      includeFoldersKnown: includeFoldersKnown(options),
+    });
+    return { lines, lineStartIndices: lineStarts(text), pre, fatalStops };
   }
 
   /** The member rules, on every usage for the targets it counts for. */
@@ -659,8 +674,7 @@ export class Checker {
         includes,
         compiled,
         providedByWorkspace: (include) => options.resolveInclude?.(include.name, false, options.fileName) !== undefined || options.computedIncludeFolderHas?.(include.name) === true,
-        // Only in a file an object list names: its make files were read, so its flags are known.
-        includeFoldersKnown: options.angleIncludesKnown === true && options.namedByKbuild === true,
+        includeFoldersKnown: includeFoldersKnown(options),
       }),
       ...missingFunctionFindings(context, {
         sites: inFileOrder([...sites, ...assignedFunctionSites(union.usages, masked, (name) => this.isKernelCallable(name) && !definedByDriver(name))]),
@@ -880,6 +894,14 @@ function inFileOrder(sites: CallSite[]): CallSite[] {
 /** The code of a text that holds only directives, comments and blank lines: no call. The mask is read only around calls, usages and mentions, which it has none of. */
 function codelessCode(file: PreprocessedFile): CodeText {
   return { masked: '', isDirectiveLine: (line) => file.pre.directiveLines[line] === 1, sites: [], declared: new Map(), argumentTypes: () => new ArgumentTypes('', '') };
+}
+
+/**
+ * Whether every folder the build searches for `#include <…>` is known: only in a file an object
+ * list names, whose make files were read, so its flags are known.
+ */
+function includeFoldersKnown(options: CheckOptions): boolean {
+  return options.angleIncludesKnown === true && options.namedByKbuild === true;
 }
 
 /** The key the trees of a document's re-check slices are kept under. */

@@ -7,6 +7,9 @@
 // never compiled (the header's own check reports the include). So does an include found only
 // through an `-I` folder of EXTRA_CFLAGS on kernels from 6.15, whose Kbuild ignores it. The
 // lines after it are taken out of that kernel's compiled lines before any rule reads them.
+// Where every folder the build searches is known, a header of the kernel's namespace that no
+// kernel with header data has (`drm/drm_fbdev_generic.h`, 6.2-6.10 only) stops it too, as
+// missing-header judges it.
 import type { KernelDatabase } from '../kernels/database';
 import { LineState, type IncludeResolver, type IncludedHeader, type PreprocessResult } from '../c/preprocessor';
 import { EXTRA_CFLAGS_IGNORED_FROM, type ExtraCflagsFolder } from '../c/includes';
@@ -21,6 +24,17 @@ export interface FatalIncludeInput {
   resolveInclude?: IncludeResolver;
   /** Where an include is found only through EXTRA_CFLAGS' -I folders, which 6.15's Kbuild ignores: the build stops there on those kernels. */
   extraCflagsFolder?: ExtraCflagsFolder;
+  /** Every folder the build searches is known (missing-header's includeFoldersKnown): a kernel-namespace name no kernel has stops the build. */
+  includeFoldersKnown?: boolean;
+}
+
+/** Where a target's build stops: the include gcc cannot find, in the file or in a workspace header it reads. */
+export interface FatalStop {
+  slot: number;
+  /** The file's line whose include leads there (the include itself, or the `#include "header.h"`). */
+  line: number;
+  /** The include gcc reports: the file or header that writes it, its line and name. */
+  at: { path: string; line: number; spec: string };
 }
 
 interface IncludeLine {
@@ -29,28 +43,35 @@ interface IncludeLine {
   quoted: boolean;
 }
 
-/** Marks, per target, every line after the first include that certainly stops its build as not compiled. */
-export function stopAtMissingHeaders(pre: PreprocessResult, input: FatalIncludeInput): void {
+/** Marks, per target, every line after the first include that certainly stops its build as not compiled; returns those stops. */
+export function stopAtMissingHeaders(pre: PreprocessResult, input: FatalIncludeInput): FatalStop[] {
   const includes = writtenIncludes(includeDirectives(input.text));
-  if (includes.length === 0) return;
+  if (includes.length === 0) return [];
   const stops = new FatalIncludes(input, new Map(pre.headers.map((header) => [header.path, header])));
   const written = [includes, ...pre.headers.map((header) => stops.includesOf(header))];
+  const found: FatalStop[] = [];
   input.targets.forEach((image, slot) => {
     // Only a kernel header this kernel lacks, or one found through EXTRA_CFLAGS alone, stops a
     // build: where the file and its headers name none, no include need be followed (a kernel
     // tree's file reads hundreds of headers).
-    if (!ignoresExtraCflags(input, image) && !written.some((lines) => lines.some((include) => lacksKernelHeader(input.db, include, image)))) return;
+    if (!ignoresExtraCflags(input, image) && !written.some((lines) => lines.some((include) => lacksKernelHeader(input, include, image)))) return;
     const states = pre.lineStates[slot];
     const errorLine = pre.stoppedAt[slot];
     // One set for all of the file's includes: a header an earlier include reached stops nothing
     // (had it, the search would have ended there), so it need not be searched again.
     const visited = new Set<string>();
-    const stop = includes.find((include) => states[include.line] === LineState.Active && stops.stops(include, input.fileName, image, slot, visited));
-    if (!stop) return;
-    // gcc stops at the include: an #error further down is never reached (one above is, and gcc goes on after it).
-    if (errorLine < 0 || stop.line < errorLine) pre.stoppedAt[slot] = -1;
-    states.fill(LineState.Inactive, stop.line + 1);
+    for (const include of includes) {
+      if (states[include.line] !== LineState.Active) continue;
+      const at = stops.stopAt(include, input.fileName, image, slot, visited);
+      if (!at) continue;
+      // gcc stops at the include: an #error further down is never reached (one above is, and gcc goes on after it).
+      if (errorLine < 0 || include.line < errorLine) pre.stoppedAt[slot] = -1;
+      states.fill(LineState.Inactive, include.line + 1);
+      found.push({ slot, line: include.line, at });
+      return;
+    }
   });
+  return found;
 }
 
 class FatalIncludes {
@@ -64,19 +85,24 @@ class FatalIncludes {
   ) {}
 
   /**
-   * Whether including `include` from `from` certainly stops the build on `image`: a kernel
-   * header its headers lack (and the workspace does not provide), or a workspace header the
-   * preprocessor read that certainly includes one.
+   * Where including `include` from `from` certainly stops the build on `image`, if it does: at
+   * the include itself for a kernel header its headers lack (and the workspace does not
+   * provide), or inside a workspace header the preprocessor read that certainly includes one.
    */
-  stops(include: IncludeLine, from: string, image: number, slot: number, visited: Set<string>): boolean {
-    if (ignoresExtraCflags(this.input, image) && this.input.extraCflagsFolder!(include.spec, include.quoted, from) !== undefined && !kernelHas(this.input.db, include.spec, image)) return true;
+  stopAt(include: IncludeLine, from: string, image: number, slot: number, visited: Set<string>): FatalStop['at'] | undefined {
+    const here = { path: from, line: include.line, spec: include.spec };
+    if (ignoresExtraCflags(this.input, image) && this.input.extraCflagsFolder!(include.spec, include.quoted, from) !== undefined && !kernelHas(this.input.db, include.spec, image)) return here;
     const provided = this.workspacePath(include, from);
-    if (provided === undefined) return lacksKernelHeader(this.input.db, include, image);
+    if (provided === undefined) return lacksKernelHeader(this.input, include, image) ? here : undefined;
     const header = this.headersByPath.get(provided);
-    if (!header || visited.has(header.path)) return false;
+    if (!header || visited.has(header.path)) return undefined;
     visited.add(header.path);
     const states = header.lineStates[slot];
-    return this.includesOf(header).some((inner) => states?.[inner.line] === LineState.Active && this.stops(inner, header.path, image, slot, visited));
+    for (const inner of this.includesOf(header)) {
+      const at = states?.[inner.line] === LineState.Active ? this.stopAt(inner, header.path, image, slot, visited) : undefined;
+      if (at) return at;
+    }
+    return undefined;
   }
 
   private workspacePath(include: IncludeLine, from: string): string | undefined {
@@ -102,10 +128,14 @@ export function kernelHas(db: KernelDatabase, spec: string, image: number): bool
   return db.headers().hasHeader(spec, image) !== false;
 }
 
-/** Whether `#include <name>` names a kernel header that the image's headers lack. */
-function lacksKernelHeader(db: KernelDatabase, include: IncludeLine, image: number): boolean {
-  const headers = db.headers();
-  return !include.quoted && headers.isKernelHeader(include.spec) && headers.hasHeader(include.spec, image) === false;
+/**
+ * Whether `#include <name>` names a kernel header that the image's headers lack: one some
+ * kernel has, or, where the build's folders are all known, a name of the kernel's namespace.
+ */
+function lacksKernelHeader(input: FatalIncludeInput, include: IncludeLine, image: number): boolean {
+  const headers = input.db.headers();
+  if (include.quoted || headers.hasHeader(include.spec, image) !== false) return false;
+  return headers.isKernelHeader(include.spec) || (input.includeFoldersKnown === true && headers.inKernelNamespace(include.spec));
 }
 
 /** The `#include <…>` and `#include "…"` lines with a written name. */

@@ -10,27 +10,33 @@ import type { UndefinedTypeWords } from './undefinedTypeWords';
 import { headerTypeWordFindings } from '../rules/undefinedMacro';
 import { unknownTypeFindings } from '../rules/unknownType';
 import { LineState } from '../c/preprocessor';
+import { includedHeaderMissingHeaders } from '../rules/missingHeader';
+import type { FatalStop } from './fatalIncludes';
 
 /**
  * What the file's check finds at the lines of the workspace headers it reads (CheckResult.headerFindings):
- * the driver's macros and the kernel's typedefs a target lacks, named as types there. Only on
- * targets whose build of the file goes on to the end: a fatal include before the header's may
- * keep gcc from ever reading it.
+ * the driver's macros and the kernel's typedefs a target lacks, named as types there, only on
+ * targets whose build of the file goes on to the end (an include gcc cannot find may keep it
+ * from ever reading them); and such an include itself, where it lies in a header.
  */
 export function headerFindingsOf(
   context: RuleContext,
   stops: CheckResult['stops'],
   typeWords: UndefinedTypeWords['headerWords'],
   typedefUses: TypedefCandidates['headerUses'],
+  missingHeaders: ReturnType<typeof includedHeaderMissingHeaders>,
+  fatalStops: readonly FatalStop[],
 ): Required<Pick<CheckResult, 'headerFindings'>> {
   const stopped = new Set(stops.flatMap((stop) => stop.targets));
-  const goesOn = (slot: number) => !stopped.has(context.targets[slot]);
+  const stoppedByInclude = new Set(fatalStops.map((stop) => stop.slot));
+  const goesOn = (slot: number) => !stopped.has(context.targets[slot]) && !stoppedByInclude.has(slot);
   const byPath = new Map<string, Finding[]>();
   const add = (path: string, findings: Finding[]) => {
     if (findings.length > 0) byPath.set(path, [...(byPath.get(path) ?? []), ...findings]);
   };
   const reachedWords = typeWords.map(({ path, words }) => ({ path, words: words.map((word) => ({ ...word, slots: word.slots.filter(goesOn) })).filter((word) => word.slots.length > 0) }));
   for (const { path, findings } of headerTypeWordFindings(context, reachedWords)) add(path, findings);
+  for (const { path, findings } of missingHeaders) add(path, findings);
   for (const { header, uses } of typedefUses) add(header.path, unknownTypeFindings(context, { uses, compiled: (slot, line) => goesOn(slot) && header.lineStates[slot]?.[line] === LineState.Active }));
   return { headerFindings: [...byPath].map(([path, findings]) => ({ path, findings: findings.sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn) })) };
 }

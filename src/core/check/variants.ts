@@ -10,6 +10,7 @@ import { compactVariant, localTagDefinitions, PositionMap, spanContaining, topLe
 import { declarationAt, declarationLayout, type TopLevelDeclaration } from './declarationLayout';
 import type { DocumentTrees } from './trees';
 import type { Tree } from 'web-tree-sitter';
+import type { FatalStop } from './fatalIncludes';
 
 /** The file as the preprocessor left it for every target. */
 export interface PreprocessedFile {
@@ -18,7 +19,8 @@ export interface PreprocessedFile {
   pre: PreprocessResult;
   /** Offsets at which the lines start. */
   lineStartIndices: number[];
-  /** Whether the target in `slot` builds the file (no #error stops it). */
+  /** Where an include gcc cannot find stops a target's build (fatalIncludes.ts): nothing after it is compiled. */
+  fatalStops: FatalStop[];
 }
 
 /** What one read found, and the targets (slots) it speaks for. */

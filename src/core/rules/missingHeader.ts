@@ -10,6 +10,7 @@ import { describeImages } from '../kernels/history';
 import { TextLines, type QuickFix, type TextEdit } from '../edits/textEdits';
 import { lineRange, type Finding } from '../check/findings';
 import type { RuleContext, RuleInfo } from './rule';
+import type { FatalStop } from '../check/fatalIncludes';
 
 export const missingHeaderRule = {
   code: 'missing-header',
@@ -19,14 +20,53 @@ export const missingHeaderRule = {
 } as const satisfies RuleInfo;
 
 export function missingHeaderFindings(context: RuleContext, input: Omit<MissingHeaderInput, 'db' | 'targets'>): Finding[] {
-  return findMissingHeaders({ ...input, db: context.db, targets: context.targets }).map(({ include, message, targets, facts }) => ({
+  return findMissingHeaders({ ...input, db: context.db, targets: context.targets }).map((missing) => findingOf(context, missing));
+}
+
+/**
+ * What a file's check reports at the lines of the workspace headers it reads: the `#include
+ * <…>` inside one of them where a target's build stops (fatalIncludes.ts), when it names a
+ * header no kernel with header data has. Only the file knows that every folder its build
+ * searches is known, so the header's own check leaves such a name alone; a header some kernel
+ * has is the header's own check's to report.
+ */
+export function includedHeaderMissingHeaders(context: RuleContext, stops: readonly FatalStop[], fileName: string, headerLines: (path: string) => readonly string[] | undefined): { path: string; findings: Finding[] }[] {
+  const slotsByInclude = new Map<string, { path: string; line: number; slots: Set<number> }>();
+  for (const { slot, at } of stops) {
+    if (at.path === fileName || context.db.headers().isKernelHeader(at.spec)) continue;
+    const key = `${at.path}\u0000${at.line}`;
+    const entry = slotsByInclude.get(key) ?? { path: at.path, line: at.line, slots: new Set<number>() };
+    entry.slots.add(slot);
+    slotsByInclude.set(key, entry);
+  }
+  const found: { path: string; findings: Finding[] }[] = [];
+  for (const { path, line, slots } of slotsByInclude.values()) {
+    const text = headerLines(path)?.[line];
+    const include = text === undefined ? undefined : angleIncludes([text])[0];
+    if (!include) continue;
+    const missing = findMissingHeaders({
+      db: context.db,
+      targets: context.targets,
+      includes: [{ ...include, line }],
+      compiled: (slot) => slots.has(slot),
+      // The stop was found where neither the workspace nor the kernel has the header.
+      providedByWorkspace: () => false,
+      includeFoldersKnown: true,
+    });
+    if (missing.length > 0) found.push({ path, findings: missing.map((header) => findingOf(context, header)) });
+  }
+  return found;
+}
+
+function findingOf(context: RuleContext, { include, message, targets, facts }: MissingHeader): Finding {
+  return {
     code: missingHeaderRule.code,
     severity: context.severities[missingHeaderRule.code],
     message,
     range: lineRange(include.line, include.startColumn, include.endColumn),
     targets,
     header: facts,
-  }));
+  };
 }
 
 /** An `#include <…>` line: the name and where it is written. */
