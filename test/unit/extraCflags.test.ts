@@ -48,6 +48,15 @@ describe('extra-cflags', () => {
       // Relative to make's own folder (the kernel's, in the Kbuild pass): not known.
       assert.deepEqual(flagsOf(['topdir := $(shell cd .. && pwd)', 'EXTRA_CFLAGS := -I$(topdir)/include']).includeDirs, []);
     });
+
+    it("takes an exported `?= $(shell pwd)` for the module folder, which the first pass run there hands to Kbuild's, and reads the make file it names", () => {
+      const makefile = ['export TopDIR ?= $(shell pwd)', 'EXTRA_CFLAGS += -I$(TopDIR)/include', 'include $(TopDIR)/hal/phydm.mk'];
+      const flags = flagsOf(makefile, { '/m/hal/phydm.mk': 'EXTRA_CFLAGS += -I$(src)/hal/phydm\n' });
+      assert.deepEqual([flags.includeDirs, flags.unread], [['/m/include', '/m/hal/phydm'], false]);
+      // Not exported, or set outright, it is the folder `make -C` runs Kbuild's pass in: the kernel's.
+      assert.equal(flagsOf(['TopDIR ?= $(shell pwd)', 'include $(TopDIR)/hal/phydm.mk']).unread, true);
+      assert.equal(flagsOf(['export TopDIR := $(shell pwd)', 'include $(TopDIR)/hal/phydm.mk']).unread, true);
+    });
   });
 
   describe('checking the module', () => {

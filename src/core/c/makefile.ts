@@ -88,6 +88,13 @@ export function comparedSides(rest: string): [string, string] | undefined {
 }
 
 /**
+ * `export TopDIR ?= $(shell pwd)` (Realtek's vendor drivers): run as documented, `make` in the
+ * module's folder, the first pass sets it to that folder and exports it, and the Kbuild pass
+ * (`make -C <kernel> M=…`, run in the kernel's folder) keeps the inherited value.
+ */
+const EXPORTED_WORKING_FOLDER = /^\s*\$\(shell\s+pwd\)\s*$/;
+
+/**
  * The variables a make file sets literally, as make would see them while reading it: `:=`,
  * `=`, `?=` and `+=` at a certainly reached line. A variable set under an undecided test, or
  * from `$(shell …)`, is unknown, and so is anything that names it.
@@ -128,7 +135,7 @@ export class MakeVariables {
     const [, exported, name, operator, raw] = assignment;
     if (reach === Reach.Never) return true;
     if (exported && reach === Reach.Always) this.exportedNames.add(name);
-    const value = this.withFolderShells(raw.trim());
+    const value = exported && operator === '?=' && EXPORTED_WORKING_FOLDER.test(raw) ? this.folder : this.withFolderShells(raw.trim());
     const appendsToUnknown = this.unknownFromAbove.has(name) && (operator === '+=' || operator === '?=');
     this.unknownFromAbove.delete(name);
     if (reach === Reach.Maybe || /\$[({]shell\b/.test(value) || this.unknown.has(name) || appendsToUnknown) {
