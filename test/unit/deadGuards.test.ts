@@ -130,8 +130,16 @@ describe('dead guards', () => {
       '#if 0\nint a;\n#endif\n',
       // Unterminated: there is no #endif the fix could rely on.
       '#if LINUX_VERSION_CODE < KERNEL_VERSION(4, 0, 0)\nint a;\n',
+      // The driver refuses every target: the guard is what error-directive reports, not a leftover.
+      '#if LINUX_VERSION_CODE >= KERNEL_VERSION(4, 0, 0)\n#error "v4.0+ is not supported"\n#endif\n',
     ];
     for (const text of cases) assert.deepEqual(deadGuards(text, VFIO_TARGETS), [], text);
+    // Of an always-false #if and an always-true #elif holding an #error, only the #if.
+    const refusingElif = '#if LINUX_VERSION_CODE < KERNEL_VERSION(4, 0, 0)\nint a;\n#elif LINUX_VERSION_CODE >= KERNEL_VERSION(4, 0, 0)\n#error "v4.0+ is not supported"\n#endif\n';
+    assert.deepEqual(
+      deadGuards(refusingElif, VFIO_TARGETS).map((f) => f.range.startLine),
+      [0],
+    );
     // Only the outer of two nested dead guards: the inner one goes with it.
     const nested = '#if LINUX_VERSION_CODE < KERNEL_VERSION(4, 0, 0)\n#if LINUX_VERSION_CODE < KERNEL_VERSION(3, 0, 0)\nint a;\n#endif\n#endif\n';
     assert.deepEqual(

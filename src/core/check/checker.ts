@@ -298,7 +298,7 @@ export class Checker {
       stops,
       includes,
       ...(unsureCalls.size > 0 ? { unsureCalls: [...unsureCalls] } : {}),
-      ...headerFindingsOf(context, stops, typeWords?.headerWords ?? [], typedefs?.headerUses ?? [], this.includedHeaderMissingHeaders(context, file, options), file.fatalStops),
+      ...headerFindingsOf(context, stops, typeWords?.headerWords ?? [], typedefs?.headerUses ?? [], this.includedHeaderMissingHeaders(context, file, options), file.fatalStops, options.fileName.endsWith('.c') ? file.pre.headers : []),
     };
     return {
       result,

@@ -9,7 +9,8 @@ import type { TypedefCandidates } from './typedefCandidates';
 import type { UndefinedTypeWords } from './undefinedTypeWords';
 import { headerTypeWordFindings } from '../rules/undefinedMacro';
 import { unknownTypeFindings } from '../rules/unknownType';
-import { LineState } from '../c/preprocessor';
+import { LineState, type IncludedHeader } from '../c/preprocessor';
+import { includedHeaderErrorFindings } from '../rules/errorDirective';
 import { includedHeaderMissingHeaders } from '../rules/missingHeader';
 import type { FatalStop } from './fatalIncludes';
 
@@ -17,7 +18,8 @@ import type { FatalStop } from './fatalIncludes';
  * What the file's check finds at the lines of the workspace headers it reads (CheckResult.headerFindings):
  * the driver's macros and the kernel's typedefs a target lacks, named as types there, only on
  * targets whose build of the file goes on to the end (an include gcc cannot find may keep it
- * from ever reading them); and such an include itself, where it lies in a header.
+ * from ever reading them); such an include itself, where it lies in a header; and the headers'
+ * `#error`s the build certainly reaches.
  */
 export function headerFindingsOf(
   context: RuleContext,
@@ -26,6 +28,7 @@ export function headerFindingsOf(
   typedefUses: TypedefCandidates['headerUses'],
   missingHeaders: ReturnType<typeof includedHeaderMissingHeaders>,
   fatalStops: readonly FatalStop[],
+  headers: readonly IncludedHeader[],
 ): Required<Pick<CheckResult, 'headerFindings'>> {
   const stopped = new Set(stops.flatMap((stop) => stop.targets));
   const stoppedByInclude = new Set(fatalStops.map((stop) => stop.slot));
@@ -37,6 +40,8 @@ export function headerFindingsOf(
   const reachedWords = typeWords.map(({ path, words }) => ({ path, words: words.map((word) => ({ ...word, slots: word.slots.filter(goesOn) })).filter((word) => word.slots.length > 0) }));
   for (const { path, findings } of headerTypeWordFindings(context, reachedWords)) add(path, findings);
   for (const { path, findings } of missingHeaders) add(path, findings);
+  const reached = (slot: number) => !stoppedByInclude.has(slot);
+  for (const header of headers) add(header.path, includedHeaderErrorFindings(context, header, reached));
   for (const { header, uses } of typedefUses) add(header.path, unknownTypeFindings(context, { uses, compiled: (slot, line) => goesOn(slot) && header.lineStates[slot]?.[line] === LineState.Active }));
   return { headerFindings: [...byPath].map(([path, findings]) => ({ path, findings: findings.sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn) })) };
 }

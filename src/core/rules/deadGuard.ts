@@ -59,6 +59,14 @@ function lastContinuationLine(lines: TextLines, line: number): number {
 
 const ENDIF = /^[ \t]*#[ \t]*endif\b/;
 
+const ERROR = /^[ \t]*#[ \t]*error\b/;
+
+/** Whether the lines from `first` up to `end` hold an `#error`. */
+function refuses(lines: TextLines, first: number, end: number): boolean {
+  for (let line = first; line < end; line++) if (ERROR.test(lines.content(line))) return true;
+  return false;
+}
+
 /**
  * Every #if/#elif on the kernel version that is decided the same way on all targets reaching
  * it. A target reaches an #elif unless an earlier branch of its group is certainly taken; a
@@ -87,6 +95,9 @@ export function findDeadGuards(text: string, pre: PreprocessResult, targets: rea
     const value = info.values[reaching[0]];
     if (value === undefined || reaching.some((slot) => info.values[slot] !== value)) continue;
     const lastLine = lastContinuationLine(lines, info.line);
+    // A driver refusing every target (`#if … >= KERNEL_VERSION(5, 8, 0)` / `#error`) needs its
+    // guard: error-directive reports the #error, and keeping only the branch would keep only it.
+    if (value && refuses(lines, lastLine + 1, info.branchLines[0] ?? info.endLine)) continue;
     const startColumn = lines.content(info.line).indexOf('#');
     const endColumn = lines.content(lastLine).length;
     guards.push({
