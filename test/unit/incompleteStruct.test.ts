@@ -157,8 +157,35 @@ static int lockfs_copy(struct file *filp, struct file_lock *fl, struct lockfs_st
     assert.deepEqual(rows(LOCK_HANDLER(`${FS_ONLY}#include "lockfs_compat.h"\n`), '6.12'), [], 'a workspace header that cannot be read');
     assert.deepEqual(rows(LOCK_HANDLER(`${FS_ONLY}#define LOCKFS_EXTRA <linux/filelock.h>\n#include LOCKFS_EXTRA\n`), '6.12'), [], 'a computed include');
     assert.deepEqual(rows(LOCK_HANDLER(`${FS_ONLY}#include <lockfs/backport.h>\n`), '6.12'), [], 'a header neither the workspace nor the kernel has');
-    assert.deepEqual(rows(LOCK_HANDLER(`${FS_ONLY}#include <trace/define_trace.h>\n`), '6.12'), [], 'a kernel header with computed includes');
+    assert.deepEqual(rows(LOCK_HANDLER(`${FS_ONLY}#include <trace/define_trace.h>\n`), '6.12'), [], 'a kernel header with computed includes, included by the file itself');
     assert.deepEqual(rows(LOCK_HANDLER('#include "lockfs_compat.h"\n'), '6.12', { '/ws/lockfs_compat.h': '#define LOCKFS_MAX 4\n' }), [], 'no kernel include: a file built as part of another one');
+  });
+
+  it("follows a closure through the driver's trace header: define_trace.h's computed include reads that header again", () => {
+    // gcc-12 on 6.12, with and without CREATE_TRACE_POINTS: "error: invalid use of undefined type
+    // 'struct file_lock'" at fl->fl_start, as without the trace header.
+    const trace = [
+      '#undef TRACE_SYSTEM',
+      '#define TRACE_SYSTEM lockfs',
+      '#if !defined(_LOCKFS_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)',
+      '#define _LOCKFS_TRACE_H',
+      '#include <linux/tracepoint.h>',
+      'TRACE_EVENT(lockfs_lock, TP_PROTO(int cmd), TP_ARGS(cmd), TP_STRUCT__entry(__field(int, cmd)), TP_fast_assign(__entry->cmd = cmd;), TP_printk("%d", __entry->cmd));',
+      '#endif',
+      '#undef TRACE_INCLUDE_PATH',
+      '#define TRACE_INCLUDE_PATH .',
+      '#undef TRACE_INCLUDE_FILE',
+      '#define TRACE_INCLUDE_FILE lockfs_trace',
+      '#include <trace/define_trace.h>',
+      '',
+    ].join('\n');
+    for (const before of ['', '#define CREATE_TRACE_POINTS\n']) {
+      assert.deepEqual(
+        rows(LOCK_HANDLER(`${FS_ONLY}${before}#include "lockfs_trace.h"\n`), '6.12', { '/ws/lockfs_trace.h': trace }).map((row) => row.split(' ').slice(0, 3).join(' ')),
+        [`warning ${before === '' ? 7 : 8}:10-18 [6.12]`],
+        before,
+      );
+    }
   });
 
   it('follows a closure past a header nobody has under a guard the build may not take: taken, it would stop the build', () => {

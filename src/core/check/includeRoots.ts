@@ -9,7 +9,7 @@
 import { LineState, type IncludedHeader, type IncludeResolver, type PreprocessResult } from '../c/preprocessor';
 import { parseIncludeTarget } from '../c/preprocessor/directives';
 import { includeKeywordLines } from '../c/includeKeywordLines';
-import type { HeaderIndex } from '../kernels/headerIndex';
+import { rereadsItsIncluder, type HeaderIndex } from '../kernels/headerIndex';
 import { COMPILER_HEADERS } from '../c/compilerHeaders';
 
 /**
@@ -91,6 +91,8 @@ export function includeRoots(input: IncludeRootsInput): (string[] | undefined)[]
         // so a build that goes on does not take it.
         if (name === undefined && states[line] === LineState.Maybe) continue;
         if (name === undefined) return undefined;
+        // Included from the file itself, the trace machinery reads again whatever its macros name.
+        if (name !== null && source.path === input.fileName && rereadsItsIncluder(name)) return undefined;
         if (name !== null) roots.add(name);
       }
     }

@@ -8,6 +8,21 @@ import { prototypeParameters } from '../c/prototypes';
 import { NameMaskTable } from './nameMasks';
 import { detached } from '../detached';
 
+/**
+ * The tracepoint machinery's headers, whose only computed include is `#include
+ * TRACE_INCLUDE(TRACE_INCLUDE_FILE)`: it reads again the trace header that included
+ * `<trace/define_trace.h>` (the driver's own, or a kernel `trace/events/` one), whose includes
+ * the closure already holds. Counted as open, they left every file with tracepoints without a
+ * closure (applespi's `struct efivar_entry` went unjudged on 6.1). Included by a `.c` file
+ * itself, what they read again is not known (see includeRoots.ts).
+ */
+const TRACE_REREADERS: ReadonlySet<string> = new Set(['trace/define_trace.h', 'trace/trace_events.h', 'trace/perf.h', 'trace/bpf_probe.h', 'trace/define_custom_trace.h', 'trace/trace_custom_events.h']);
+
+/** Whether the header's computed includes read again the trace header that included it (TRACE_REREADERS). */
+export function rereadsItsIncluder(name: string): boolean {
+  return TRACE_REREADERS.has(name);
+}
+
 export interface FunctionDeclaration {
   /** `struct class *class_create(const char *)`. */
   prototype: string;
@@ -337,7 +352,7 @@ export class HeaderIndex {
     }
     while (pending.length > 0) {
       const id = pending.pop()!;
-      if (openIds.has(id)) return undefined;
+      if (openIds.has(id) && !TRACE_REREADERS.has(names[id])) return undefined;
       for (const next of idsOn(edges[id] ?? [], bit)) if (!seen.has(next)) seen.add(next), pending.push(next);
     }
     return new Set([...seen].map((id) => names[id]));
