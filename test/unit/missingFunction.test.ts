@@ -304,6 +304,42 @@ static int gost_setkey(struct crypto_cipher *tfm, const u8 *key, unsigned int le
     assert.deepEqual(rows(text, '6.1,6.12'), ['warning 2:26-33 [6.12] `strlcpy` is not declared by the kernel headers of 6.12, so the call does not compile there']);
   });
 
+  it('reports a later call whose int result is stored in a pointer, on the kernels built with gcc 14 and later', () => {
+    // gcc-12 on 6.12: "implicit declaration" at 6:23, then only warnings (-Wint-conversion) at
+    // 12:11 and 17:23; gcc-16 on 7.2 and gcc-14 on 7.3 refuse each: "assignment to 'struct d *'
+    // from 'int' makes pointer from integer without a cast". The comparison (18) and the cast (19)
+    // are warnings with all three.
+    const text = [
+      '#include <linux/module.h>',
+      '#include <linux/spi/spi.h>',
+      'struct d { int x; };',
+      'static int f1(struct spi_controller *m)',
+      '{',
+      '\tstruct d *a = spi_master_get_devdata(m);',
+      '\treturn a->x;',
+      '}',
+      'static int f2(struct spi_controller *m)',
+      '{',
+      '\tstruct d *b;',
+      '\tb = spi_master_get_devdata(m);',
+      '\treturn b->x;',
+      '}',
+      'static int f3(struct spi_controller *m)',
+      '{',
+      '\tstruct d *c = spi_master_get_devdata(m);',
+      '\tint n = spi_master_get_devdata(m) != NULL;',
+      '\tc = (struct d *)spi_master_get_devdata(m);',
+      '\treturn c->x + n + f1(m) + f2(m);',
+      '}',
+      '',
+    ].join('\n');
+    assert.deepEqual(rows(text, '6.1,6.12,7.2,7.3'), [
+      'warning 6:16-38 [6.12,7.2,7.3] `spi_master_get_devdata` is not declared by the kernel headers of 6.12–7.3, so the call does not compile there',
+      'warning 12:6-28 [7.2,7.3] `spi_master_get_devdata` is not declared by the kernel headers of 7.2–7.3: after its first call there it returns `int`, and their gcc (14 and later) refuses an `int` stored in the pointer `b`',
+      'warning 17:16-38 [7.2,7.3] `spi_master_get_devdata` is not declared by the kernel headers of 7.2–7.3: after its first call there it returns `int`, and their gcc (14 and later) refuses an `int` stored in the pointer `c`',
+    ]);
+  });
+
   it('is silent where the driver defines it, where the line is not compiled, for unknown names, and without header data', () => {
     assert.deepEqual(rows(COPY('#define strlcpy strscpy'), '6.1,6.12,7.3'), []);
     assert.deepEqual(rows(COPY('static size_t strlcpy(char *d, const char *s, size_t n) { return 0; }'), '6.1,6.12,7.3'), []);

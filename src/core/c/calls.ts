@@ -3,6 +3,7 @@
 // header and function rules need no more, and the text is there before any parse.
 import { isMacroStyleName } from './kernelMacros';
 import { lineIndexAt } from './lineIndex';
+import type { ArgumentTypes } from './argumentTypes';
 
 /** Words followed by `(` that are not calls. */
 const NOT_CALLS = new Set([
@@ -270,4 +271,30 @@ export function blockAfterCall(masked: string, lineStartIndices: readonly number
     else if (masked[i] === '}' && --depth === 0) return { startLine: lineIndexAt(lineStartIndices, brace), endLine: lineIndexAt(lineStartIndices, i) };
   }
   return undefined;
+}
+
+/** `p = ` or `struct t *p = ` right before a call: the variable (and the declared type, when the line declares it). */
+const STORED_BEFORE = /(?:^|[;{}]|\n)\s*(?:((?:const\s+)?struct\s+[A-Za-z_]\w*\s*\*+)\s*)?([A-Za-z_]\w*)\s*=\s*$/;
+/** How far before a call the text is read for what its value is stored in. */
+const STORED_LOOKBACK = 200;
+
+/**
+ * The variable a call's value is stored in, where the text types it plainly as a pointer: a
+ * whole statement `p = f(…);` with `p` declared as a struct pointer in the enclosing function
+ * (argumentTypes.ts), or a declaration `struct t *p = f(…)`. A cast, a member, or any other
+ * type is left alone: nothing is guessed.
+ */
+export function pointerStoringCall(masked: string, lineStartIndices: readonly number[], site: CallSite, types: ArgumentTypes): string | undefined {
+  const start = lineStartIndices[site.line] + site.startColumn;
+  const before = masked.slice(Math.max(0, start - STORED_LOOKBACK), start);
+  const stored = STORED_BEFORE.exec(before);
+  if (!stored) return undefined;
+  // The call is the whole value: `p = f(…);`, not `p = f(…) ? a : b`.
+  const open = masked.indexOf('(', start + site.name.length);
+  const args = open < 0 ? undefined : callArguments(masked, open, site.line, () => false);
+  if (!args || !/^\s*;/.test(masked.slice(args.end, args.end + 80))) return undefined;
+  const [, declaredType, variable] = stored;
+  if (declaredType !== undefined) return variable;
+  const offset = start - before.length + stored.index + stored[0].lastIndexOf(variable, stored[0].indexOf('='));
+  return (types.typeOf(variable, offset)?.depth ?? 0) > 0 ? variable : undefined;
 }

@@ -46,7 +46,7 @@ import { judgeAccessOperator } from '../rules/accessOperator';
 import { CallbackSignatureJudge } from '../rules/callbackSignature';
 import { deadGuardFindings } from '../rules/deadGuard';
 import { missingFunctionFindings } from '../rules/missingFunction';
-import { assignedFunctionSites, blockAfterCall, callSites, functionPointerNames, withArguments, type CallSite } from '../c/calls';
+import { assignedFunctionSites, blockAfterCall, callSites, pointerStoringCall, functionPointerNames, withArguments, type CallSite } from '../c/calls';
 import { droppedArgumentSpans, forwardedTo, macroDefinitions } from '../c/droppedArguments';
 import { callArgumentsFindings } from '../rules/callArguments';
 import { incompleteStructFindings, type WholeUse } from '../rules/incompleteStruct';
@@ -153,6 +153,8 @@ export interface CheckOptions {
 }
 
 const IGNORE_MARK = 'kernel-compat-ignore';
+/** CONFIG_GCC_VERSION from which gcc makes -Wint-conversion an error (gcc 14). */
+const GCC_REFUSING_INT_IN_POINTER = 140000;
 /** What Kbuild (and gcc, for a Linux target) defines for every file of an out-of-tree module (obj-m), before its own flags. */
 const KBUILD_MODULE_DEFINES: readonly CommandLineMacro[] = [{ name: '__KERNEL__', value: '1', certain: true }, { name: 'MODULE', value: '1', certain: true }, ...GCC_LINUX_TARGET, ...GCC_ARCHITECTURE];
 const UNKNOWN: MemberState = { state: 'unknown' };
@@ -690,6 +692,8 @@ export class Checker {
         driverMayPaste: (name: string) => (mayPaste ??= driverMayPaste([text, ...pre.headers.map((header) => header.text)]))(name),
         includeClosure,
         blockAfter: (site: CallSite) => blockAfterCall(masked, file.lineStartIndices, site),
+        storedInPointer: (site: CallSite) => pointerStoringCall(masked, file.lineStartIndices, site, code.argumentTypes()),
+        refusesIntInPointer: (image: number) => Number(this.db.configValue(image, 'CONFIG_GCC_VERSION') ?? 0) >= GCC_REFUSING_INT_IN_POINTER,
         macroSites: macroBodyCalls(text, masked, isDirectiveLine, (name) => this.isKernelCallable(name) && !definedByDriver(name), options.macroExpandingSource).map(({ site, macro, defineLine, expansions, redefinitions, expandedIn }) => ({
           site,
           macro,

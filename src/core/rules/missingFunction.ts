@@ -97,6 +97,10 @@ export interface MissingFunctionInput {
   macroSites?: readonly { site: CallSite; macro: string; expandedAt: (slot: number) => { line: number; column: number } | undefined; expandedIn?: string }[];
   /** The lines of the block right after a call of the file, where the call heads a loop (see blockAfterCall). */
   blockAfter?: (site: CallSite) => { startLine: number; endLine: number } | undefined;
+  /** The variable a call's value is stored in, where the file types it plainly as a pointer (`p = f(…);`, `struct t *p = f(…);`). */
+  storedInPointer?: (site: CallSite) => string | undefined;
+  /** Whether the kernel's compiler refuses an `int` stored in a pointer (gcc 14 and later: -Wint-conversion is an error). */
+  refusesIntInPointer?: (image: number) => boolean;
 }
 
 /** A call as the loop below reads it: where gcc meets it first on each target, if it does. */
@@ -177,6 +181,8 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
       if (declaring) elsewhere.set(image, declaring);
     }
     const missing = compiledOn.filter((image) => undeclared.includes(image) || elsewhere.has(image));
+    const later = macro === undefined ? laterCallRefused(input, site, (image, slot) => judged[slot] && already.has(image) && reachedAt(slot) !== undefined && !inPassedOver(image, site.line) && !missing.includes(image)) : undefined;
+    if (later) found.push(later);
     if (missing.length === 0) continue;
     for (const image of missing) already.add(image);
     const block = macro === undefined && !site.reference ? input.blockAfter?.(site) : undefined;
@@ -199,6 +205,28 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
     });
   }
   return found;
+}
+
+/**
+ * A later call of a name the kernel lacks, on the kernels where an earlier call was reported:
+ * gcc reports the implicit declaration once, and the calls after it return `int`. Where that
+ * `int` is stored in a pointer, gcc 14 and later refuse each such call ("makes pointer from
+ * integer without a cast", -Wint-conversion); older ones only warn. `reachedAgain(image, slot)`:
+ * the target compiles this call after reporting an earlier one.
+ */
+function laterCallRefused(input: MissingFunctionInput, site: CallSite, reachedAgain: (image: number, slot: number) => boolean): MissingFunction | undefined {
+  if (!input.refusesIntInPointer || site.reference) return undefined;
+  const headers = input.db.headers();
+  const refused = input.targets.filter((image, slot) => reachedAgain(image, slot) && input.refusesIntInPointer!(image) && headers.declares(site.name, image) === false);
+  if (refused.length === 0) return undefined;
+  const variable = input.storedInPointer?.(site);
+  if (variable === undefined) return undefined;
+  const where = describeImages(input.db.images, refused, input.targets);
+  return {
+    site,
+    targets: refused,
+    message: `\`${site.name}\` is not declared by the kernel headers of ${where}: after its first call there it returns \`int\`, and their gcc (14 and later) refuses an \`int\` stored in the pointer \`${variable}\``,
+  };
 }
 
 /**
