@@ -324,6 +324,29 @@ describe('re-check after an edit, around a removed function gcc reports once', (
     checker.forget(key);
   });
 
+  it('reports a later call stored in a pointer that an edit writes, as a fresh check does (gcc 14 and later refuse it)', () => {
+    const key = 'incremental-stored-later-call';
+    const text = [
+      '#include <linux/spi/spi.h>',
+      'struct d { int x; };',
+      'static struct d *first(struct spi_controller *m)',
+      '{',
+      '\treturn spi_master_get_devdata(m);',
+      '}',
+      'static int second(struct spi_controller *m)',
+      '{',
+      '\tstruct d *b = NULL;',
+      '\treturn b ? b->x : 0;',
+      '}',
+      '',
+    ].join('\n');
+    assert.deepEqual(reports(assertSameAsFresh(key, text, '6.1,6.12,7.3', 'one call')), ['5: 6.12,7.3']);
+    const stored = text.replace('\tstruct d *b = NULL;\n', '\tstruct d *b = NULL;\n\tb = spi_master_get_devdata(m);\n');
+    assert.deepEqual(reports(assertSameAsFresh(key, stored, '6.1,6.12,7.3', 'a later call stored in the pointer')), ['5: 6.12,7.3', '10: 7.3']);
+    assert.deepEqual(reports(assertSameAsFresh(key, text, '6.1,6.12,7.3', 'the later call deleted')), ['5: 6.12,7.3']);
+    checker.forget(key);
+  });
+
   it('checks the whole file when an edited body holds the first call on some of its kernels', () => {
     // The first body's call compiles only below 7.3: on 7.3 the second body's call is the first.
     const key = 'incremental-partly-first-call';

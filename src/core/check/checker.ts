@@ -214,6 +214,7 @@ export class Checker {
       checkSlice: (slice, declarationStart) => this.checkWhole(slice, { ...options, documentKey: sliceKey(documentKey) }, { at: declarationStart }),
       noteFor: (usages) => this.notInImagesNote(context, usages),
       ordered: unsuppressedInOrder,
+      refusesIntInPointer: (image) => this.refusesIntInPointer(image),
     });
     if (quick) return quick;
     const whole = this.checkWhole(text, options, 'all');
@@ -412,6 +413,11 @@ export class Checker {
       declares: (name: string) => this.db.headers().declares(name, image),
       hasHeader: (name: string) => (this.db.headers().isKernelHeader(name) ? this.db.headers().hasHeader(name, image) : undefined),
     }));
+  }
+
+  /** Whether the kernel was built with gcc 14 or later, which refuses an `int` stored in a pointer (-Wint-conversion). */
+  private refusesIntInPointer(image: number): boolean {
+    return Number(this.db.configValue(image, 'CONFIG_GCC_VERSION') ?? 0) >= GCC_REFUSING_INT_IN_POINTER;
   }
 
   /** missing-header at the includes inside the workspace headers the file reads where a target's build stops. */
@@ -693,7 +699,7 @@ export class Checker {
         includeClosure,
         blockAfter: (site: CallSite) => blockAfterCall(masked, file.lineStartIndices, site),
         storedInPointer: (site: CallSite) => pointerStoringCall(masked, file.lineStartIndices, site, code.argumentTypes()),
-        refusesIntInPointer: (image: number) => Number(this.db.configValue(image, 'CONFIG_GCC_VERSION') ?? 0) >= GCC_REFUSING_INT_IN_POINTER,
+        refusesIntInPointer: (image: number) => this.refusesIntInPointer(image),
         macroSites: macroBodyCalls(text, masked, isDirectiveLine, (name) => this.isKernelCallable(name) && !definedByDriver(name), options.macroExpandingSource).map(({ site, macro, defineLine, expansions, redefinitions, expandedIn }) => ({
           site,
           macro,

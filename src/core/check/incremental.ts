@@ -60,9 +60,13 @@ export interface RecheckInput {
   noteFor: (usages: readonly JudgedUsage[]) => Finding | undefined;
   /** The findings in file order without those the file's ignore marks silence (read from the lines asked for). */
   ordered: (findings: Finding[], lineAt: (line: number) => string | undefined) => Finding[];
+  /** Whether a kernel's compiler refuses an `int` stored in a pointer: there a later call of an undeclared function may be reported too (missingFunction.ts). */
+  refusesIntInPointer: (image: number) => boolean;
 }
 
 const NOTE_CODE = 'struct-not-in-image';
+/** Text ending in an assignment: the call after it stores its value. */
+const STORED_VALUE = /=\s*$/;
 const IDENTIFIER = /[A-Za-z_]\w*/g;
 const DEFINE = /^\s*#\s*define\s+([A-Za-z_]\w*)/;
 
@@ -88,7 +92,7 @@ export class IncrementalChecks {
     if (index === undefined || !directiveFree(previous, input.text, edit) || namesBodyTag(previous, input.text, edit, index)) return undefined;
     const next = movedCheck(previous, input.text, edit, index);
     const slice = input.checkSlice(sliceText({ text: input.text, directiveLines: next.directiveLines, starts: edit.newLineStarts, macros: next.macros }, next.layout, index), next.layout[index].start);
-    const repeated = this.sliceHolds(previous, slice, next.layout[index], next.directiveLines) ? repeatedFirstCalls(previous, slice, edit, index, input.text) : undefined;
+    const repeated = this.sliceHolds(previous, slice, next.layout[index], next.directiveLines) ? repeatedFirstCalls(previous, slice, edit, index, input) : undefined;
     // A constant reported outside every function silences it for the rest of the file: only the whole check knows where.
     if (!repeated || [previous.result, slice.result].some((result) => result.findings.some(isFileScopeConstantFinding))) return undefined;
     const result = merged(previous, edit, index, input, slice, repeated);
@@ -133,14 +137,17 @@ function movedCheck(previous: DocumentCheck, text: string, edit: EditShift, inde
  * the whole file. gcc reports a function no header declares once per file, at the first call a
  * kernel compiles, and the slice blanks the calls before the edited declaration, so its report
  * of a call there is the whole file's only where no earlier call is reported on its kernels:
- * - reported earlier on all its kernels, it is not a first call: left out;
+ * - reported earlier on all its kernels, it is not a first call: left out, unless its value is
+ *   stored (`p = f(…)`) and a kernel's gcc refuses a later call's `int` stored in a pointer: then
+ *   the whole file is checked;
  * - reported earlier or later on some of them, the first calls may move or be worded
  *   otherwise: the whole file is checked;
  * - else it is the first call, and stands.
  * Each finding the previous check made in the declaration must be made again by the slice,
  * where the edit moved it and on the same kernels: else the first call moved.
  */
-function repeatedFirstCalls(previous: DocumentCheck, slice: SliceCheck, edit: EditShift, index: number, text: string): Set<Finding> | undefined {
+function repeatedFirstCalls(previous: DocumentCheck, slice: SliceCheck, edit: EditShift, index: number, input: RecheckInput): Set<Finding> | undefined {
+  const { text } = input;
   const before = previous.layout[index];
   const after = { start: before.start, end: before.end + edit.delta };
   // A call left unjudged (CheckResult.unsureCalls) decides which later call gcc meets first: only the whole file tells.
@@ -156,7 +163,11 @@ function repeatedFirstCalls(previous: DocumentCheck, slice: SliceCheck, edit: Ed
     const kernels = call.finding.targets;
     const reportedEarlier = earlier.get(call.name);
     const reportedLater = later.get(call.name);
-    if (reportedEarlier && kernels.every((kernel) => reportedEarlier.has(kernel))) repeated.add(call.finding);
+    if (reportedEarlier && kernels.every((kernel) => reportedEarlier.has(kernel))) {
+      // A later call whose value is stored, which some compilers refuse where it goes into a pointer: the whole file tells.
+      if (STORED_VALUE.test(text.slice(Math.max(0, call.offset - 100), call.offset)) && kernels.some((kernel) => input.refusesIntInPointer(kernel))) return undefined;
+      repeated.add(call.finding);
+    }
     else if (kernels.some((kernel) => reportedEarlier?.has(kernel) || reportedLater?.has(kernel))) return undefined;
     else standing.add(`${call.name} ${call.offset} ${kernels.join(',')}`);
   }
