@@ -325,6 +325,38 @@ static bool demo_get(${declaration})
     assert.deepEqual(rows(release('', 'struct sock *sk', 'sk->sk_no_such_member'), '7.2'), []);
   });
 
+
+  it("types `ptr->a->member` through the driver's own structs, their anonymous unions and structs included (vwifi's vif->ap->ndev)", () => {
+    // gcc-16 against Debian's 7.2 headers and gcc-14 against 7.3's: "14:26: passing argument 1 of
+    // 'cfg80211_del_sta' from incompatible pointer type"; 6.12 builds it.
+    const text = (members: string) =>
+      [
+        '#include <linux/module.h>',
+        '#include <net/cfg80211.h>',
+        '',
+        'struct demo_vif {',
+        '\tstruct net_device *ndev;',
+        members,
+        '};',
+        '',
+        'void demo_leave(struct demo_vif *vif, const u8 *mac);',
+        'void demo_leave(struct demo_vif *vif, const u8 *mac)',
+        '{',
+        '\tif (vif->ap)',
+        '\t\tcfg80211_del_sta(vif->ap->ndev, mac, GFP_KERNEL);',
+        '}',
+        'MODULE_LICENSE("GPL");',
+        '',
+      ].join('\n');
+    const anonymous = '\tunion {\n\t\tstruct {\n\t\t\tstruct demo_vif *ap;\n\t\t};\n\t\tint mode;\n\t};';
+    assert.deepEqual(rows(text(anonymous), '6.12,7.2,7.3'), [
+      'warning 18:20-33 [7.2,7.3] `cfg80211_del_sta` takes `struct wireless_dev *` as argument 1 on 7.2–7.3 (`void cfg80211_del_sta(struct wireless_dev *, const u8 *, gfp_t)`); the call passes `vif->ap->ndev`, a `struct net_device *`, so it does not compile there',
+    ]);
+    // A member of a named inner struct is not the struct's own (`vif->ap` does not reach it), nor
+    // is it another declaration of the struct's own member.
+    assert.deepEqual(rows(text('\tstruct {\n\t\tstruct demo_vif *ap;\n\t} peer;'), '7.2'), []);
+    assert.deepEqual(rows(text('\tstruct demo_vif *ap;\n\tstruct {\n\t\tint ap;\n\t} peer;'), '7.2').map((row) => row.split(' ').slice(0, 3).join(' ')), ['warning 16:20-33 [7.2]']);
+  });
   it("judges calls of functions declared alike on every kernel with header data: a call in an older kernel's shape fails on all of them", () => {
     // gcc-12 against Debian's 6.1 and 6.12 headers, on both: "21:41: macro "access_ok" passed 3
     // arguments, but takes just 2", "24:38: passing argument 4 of 'proc_create' from incompatible

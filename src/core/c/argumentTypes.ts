@@ -59,12 +59,25 @@ export class ArgumentTypes {
     return undefined;
   }
 
-  /** `name->member` where `name` is declared as a pointer to a struct in the enclosing function: that struct's tag and the member. */
+  /**
+   * `name->member` where `name` is declared as a pointer to a struct in the enclosing function:
+   * that struct's tag and the member. Also `name->a->b->member`, where each step before the
+   * last is a struct pointer member of a struct this file defines (fileStructMember): the tag
+   * is then the struct the last step is read from.
+   */
   memberAccessOf(argument: string, offset: number): { tag: string; member: string } | undefined {
-    const access = /^([A-Za-z_]\w*)\s*->\s*([A-Za-z_]\w*)$/.exec(argument);
+    const access = /^([A-Za-z_]\w*)((?:\s*->\s*[A-Za-z_]\w*)+)$/.exec(argument);
     if (!access) return undefined;
     const base = this.declaredInFunction(access[1], offset, false);
-    return base && base.depth === 1 ? { tag: base.tag, member: access[2] } : undefined;
+    if (!base || base.depth !== 1) return undefined;
+    const members = access[2].split('->').map((member) => member.trim()).filter(Boolean);
+    let tag = base.tag;
+    for (const member of members.slice(0, -1)) {
+      const step = this.fileStructMember(tag, member);
+      if (!step || step.depth !== 1) return undefined;
+      tag = step.tag;
+    }
+    return { tag, member: members[members.length - 1] };
   }
 
   /**
@@ -90,10 +103,10 @@ export class ArgumentTypes {
       const block = this.fileBlocks().find((candidate) => candidate.open === open);
       if (!block) return undefined;
       const body = this.masked.slice(block.open + 1, block.close);
-      const declared = declarationsOf(body, member).filter((declaration) => depthAt(body, declaration.at) === 0);
+      const declared = declarationsOf(body, member).filter((declaration) => isDirectMember(body, declaration.at));
       // Every declarator of that name in the body must be one of those: `struct page page;` or
       // `int (*tsk)(void)` in another branch makes the member's type open.
-      const declarators = [...body.matchAll(new RegExp(`\\b${member}\\s*[;,[:)]`, 'g'))].filter((match) => depthAt(body, match.index!) === 0);
+      const declarators = [...body.matchAll(new RegExp(`\\b${member}\\s*[;,[:)]`, 'g'))].filter((match) => isDirectMember(body, match.index!));
       if (declarators.length !== declared.length) return undefined;
       found.push(...declared);
     }
@@ -329,14 +342,28 @@ function structDeclarations(text: string, declarator: string, address: 0 | 1): (
   return found;
 }
 
-/** How many braces are open at `offset` of `text`. */
-function depthAt(text: string, offset: number): number {
-  let depth = 0;
+/**
+ * Whether the declaration at `offset` of a struct's body declares a member of the struct itself:
+ * outside every brace, or inside anonymous structs and unions only (`union { struct { struct
+ * vwifi_vif *ap; }; };`), whose members C reaches as the struct's own.
+ */
+function isDirectMember(body: string, offset: number): boolean {
+  const open: number[] = [];
   for (let i = 0; i < offset; i++) {
-    if (text[i] === '{') depth++;
-    else if (text[i] === '}') depth--;
+    if (body[i] === '{') open.push(i);
+    else if (body[i] === '}') open.pop();
   }
-  return depth;
+  return open.every((brace) => /\b(?:struct|union)\s*$/.test(body.slice(Math.max(0, brace - 20), brace)) && /^\s*;/.test(body.slice(closingBrace(body, brace) + 1)));
+}
+
+/** The `}` that closes the `{` at `open`, or the text's end. */
+function closingBrace(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '{') depth++;
+    else if (text[i] === '}' && --depth === 0) return i;
+  }
+  return text.length;
 }
 
 /**
