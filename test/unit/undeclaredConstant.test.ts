@@ -176,6 +176,17 @@ describe('undeclared-constant', () => {
     assert.deepEqual(rows(demo('1'), '4.4,5.4,6.8'), []);
   });
 
+
+  it("judges the argument of an attribute macro the parser takes for a type (`u8 buffer[16] __aligned(IIO_DMA_MINALIGN);`, IIO_DMA_MINALIGN from 6.0), not a driver macro's", () => {
+    const text = (member: string) =>
+      ['#include <linux/module.h>', '#include <linux/iio/iio.h>', '', 'struct demo_state {', '\tint x;', member, '};', '', 'int demo_size(void);', 'int demo_size(void)', '{', '\treturn sizeof(struct demo_state);', '}', ''].join('\n');
+    // gcc-10 on 5.10: "6:26: error: 'IIO_DMA_MINALIGN' undeclared here (not in a function)"; gcc-12 builds it on 6.1.
+    assert.deepEqual(rows(text('\tu8 buffer[16] __aligned(IIO_DMA_MINALIGN);'), '5.10,6.1'), [
+      'warning 6:26-42 [5.10] `IIO_DMA_MINALIGN` is declared by no kernel header of 5.10 (no macro, enumerator or variable of that name), so the use outside a function does not compile there',
+    ]);
+    const ownMacro = text('\tu8 buffer[16] DEMO_ALIGNED(IIO_DMA_MINALIGN);').replace('struct demo_state {', '#define DEMO_ALIGNED(x)\nstruct demo_state {');
+    assert.deepEqual(rows(ownMacro, '5.10,6.1'), []);
+  });
   it("is silent on names the driver's own headers spell (tpm_tis_core.h's enumerator TPM_INTF_BURST_COUNT_STATIC), and in a header checked alone", () => {
     const withHeader = demo('1').replace('#include <linux/module.h>', '#include <linux/module.h>\n#include "limits.h"');
     const headers: Record<string, string> = { '/ws/limits.h': 'enum demo_limits {\n\tBIO_MAX_PAGES = 256,\n};\n' };

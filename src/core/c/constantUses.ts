@@ -97,11 +97,29 @@ export function constantUses(root: Node, occurrences: readonly ConstantOccurrenc
     const parent = node.parent;
     // `typedef u32 NAME;`: a type of the driver's.
     if (node.type === 'type_identifier' && parent?.type === 'type_definition') declared.add(occurrence.name);
-    if (node.type !== 'identifier' || node.startIndex !== occurrence.offset || node.endIndex !== end || !parent) uses.push({ ...use, ...opaqueAt(node) });
+    const macroArgument = node.type === 'type_identifier' ? macroTypeArgument(node) : undefined;
+    if (macroArgument) uses.push({ ...use, ...macroArgument });
+    else if (node.type !== 'identifier' || node.startIndex !== occurrence.offset || node.endIndex !== end || !parent) uses.push({ ...use, ...opaqueAt(node) });
     else if ((parent.type === 'enumerator' && parent.childForFieldName('name')?.id === node.id) || isDeclaredName(node)) declared.add(occurrence.name);
     else uses.push({ ...use, ...enclosing(node) });
   }
   return uses.filter((use) => !declared.has(use.name));
+}
+
+/**
+ * A name the parser took for the type in `MACRO(NAME)` (`u8 buf[16] __aligned(IIO_DMA_MINALIGN);`
+ * reads as a field of type `__aligned(IIO_DMA_MINALIGN)`): gcc expands the macro, so the name is
+ * its argument, which the caller judges as any call's (a macro that may drop or paste it
+ * leaves it alone).
+ */
+function macroTypeArgument(node: Node): { functionStart?: number; within: EnclosingCall[]; opaque?: true } | undefined {
+  const descriptor = node.parent;
+  const specifier = descriptor?.parent;
+  if (descriptor?.type !== 'type_descriptor' || specifier?.type !== 'macro_type_specifier' || descriptor.namedChildCount !== 1) return undefined;
+  const macro = specifier.childForFieldName('name');
+  if (macro?.type !== 'identifier') return undefined;
+  const around = enclosing(specifier);
+  return around.opaque ? around : { ...around, within: [{ name: macro.text, argument: 0 }, ...around.within] };
 }
 
 /** An occurrence the check cannot read, with the function around it, if one is. */
