@@ -8,6 +8,9 @@ import { prototypeParameters } from '../c/prototypes';
 import { NameMaskTable } from './nameMasks';
 import { detached } from '../detached';
 
+/** Names whose declaration masks are kept (see declarationMask); past it the cache starts over. */
+const MAX_KEPT_DECLARATION_MASKS = 50_000;
+
 /**
  * The tracepoint machinery's headers, whose only computed include is `#include
  * TRACE_INCLUDE(TRACE_INCLUDE_FILE)`: it reads again the trace header that included
@@ -86,6 +89,7 @@ export class HeaderIndex {
   private retiredTypedefNames?: ReadonlySet<string>;
   private retiredStructTags?: ReadonlySet<string>;
   private typedefWordPattern?: RegExp;
+  private readonly declarationMasks = new Map<string, number | null>();
 
   /** `images`: the kernels with header data, in the files' bit order; the loaders read each file. */
   constructor(
@@ -162,9 +166,22 @@ export class HeaderIndex {
   declares(name: string, image: number): boolean | undefined {
     const bit = this.bits.get(image);
     if (bit === undefined) return undefined;
-    const mask = this.callables.get(name) ?? this.pasted.get(name);
-    if (mask === undefined) return !this.isRetiredFunction(name);
+    const mask = this.declarationMask(name);
+    if (mask === null) return !this.isRetiredFunction(name);
     return (mask & bit) !== 0;
+  }
+
+  /**
+   * The kernels that declare a changing name (callables, else pasted), null for none: asked for
+   * every call a check judges, on every kernel, so each name is searched for once.
+   */
+  private declarationMask(name: string): number | null {
+    let mask = this.declarationMasks.get(name);
+    if (mask === undefined) {
+      if (this.declarationMasks.size >= MAX_KEPT_DECLARATION_MASKS) this.declarationMasks.clear();
+      this.declarationMasks.set(detached(name), (mask = this.callables.get(name) ?? this.pasted.get(name) ?? null));
+    }
+    return mask;
   }
 
   /**
