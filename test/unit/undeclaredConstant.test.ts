@@ -7,7 +7,7 @@ import { parseTargets } from '../../src/core/kernels/targets';
 import { constantOccurrences } from '../../src/core/c/constantUses';
 import { maskCode } from '../../src/core/c/statements';
 import { createIncludeResolver } from '../../src/core/c/includes';
-import { bundledDatabase, headerFacts } from './helpers';
+import { bundledDatabase, checkFolder, headerFacts } from './helpers';
 import { hoverAnswer } from '../../src/extension/worker/hoverAnswer';
 
 const db = bundledDatabase();
@@ -187,6 +187,34 @@ describe('undeclared-constant', () => {
     const ownMacro = text('\tu8 buffer[16] DEMO_ALIGNED(IIO_DMA_MINALIGN);').replace('struct demo_state {', '#define DEMO_ALIGNED(x)\nstruct demo_state {');
     assert.deepEqual(rows(ownMacro, '5.10,6.1'), []);
   });
+  it("reports a use in a workspace header at the header's line, from the check of the .c file that reads it", async () => {
+    // gcc-10 on 5.10: "In file included from demo.c:2: demo.h:4:12: error: 'IIO_DMA_MINALIGN'
+    // undeclared here (not in a function)", and nothing at line 8, which then counts as declared;
+    // 6.1 builds it. Without the member, line 8 is the first use.
+    const header = [
+      '#include <linux/iio/iio.h>',
+      'struct demo_state {',
+      '\tint x;',
+      '\tu8 buffer[IIO_DMA_MINALIGN];',
+      '};',
+      'static inline unsigned int demo_align(void)',
+      '{',
+      '\treturn IIO_DMA_MINALIGN;',
+      '}',
+      '',
+    ].join('\n');
+    const files = { Kbuild: 'obj-m += demo.o\n', 'demo.h': header, 'demo.c': '#include <linux/module.h>\n#include "demo.h"\n\nMODULE_LICENSE("GPL");\n' };
+    const reported = async (given: Record<string, string>) =>
+      (await checkFolder(given, '5.10,6.1')).map((finding) => `${finding.file}:${finding.line}:${finding.column} ${finding.code} [${finding.targets.join(',')}]`);
+    assert.deepEqual(await reported(files), ['demo.h:4:12 undeclared-constant [5.10]']);
+    assert.deepEqual(await reported({ ...files, 'demo.h': header.replace('\tu8 buffer[IIO_DMA_MINALIGN];\n', '') }), ['demo.h:7:9 undeclared-constant [5.10]']);
+    // The driver's own: the .c file or another header spells the name, or a #define of the header's body does.
+    assert.deepEqual(await reported({ ...files, 'demo.c': files['demo.c'].replace('MODULE_LICENSE', '#ifndef IIO_DMA_MINALIGN\n#define IIO_DMA_MINALIGN 8\n#endif\nMODULE_LICENSE') }), []);
+    assert.deepEqual(await reported({ ...files, 'demo.h': `#define DEMO_LIST(X) X(IIO_DMA_MINALIGN)\n${header}` }), []);
+    // No .c file reads it: nothing says what comes before it.
+    assert.deepEqual(await reported({ Kbuild: files.Kbuild, 'demo.h': header }), []);
+  });
+
   it("is silent on names the driver's own headers spell (tpm_tis_core.h's enumerator TPM_INTF_BURST_COUNT_STATIC), and in a header checked alone", () => {
     const withHeader = demo('1').replace('#include <linux/module.h>', '#include <linux/module.h>\n#include "limits.h"');
     const headers: Record<string, string> = { '/ws/limits.h': 'enum demo_limits {\n\tBIO_MAX_PAGES = 256,\n};\n' };

@@ -37,7 +37,7 @@ import { bareNamespaceImports } from '../c/namespaceImports';
 import { loopDeclarations, type LoopDeclaration } from '../c/loopDeclarations';
 import type { BuildFlags, ExtraCflagsFolder } from '../c/includes';
 import type { ExpandingSource } from '../c/macroBodyCalls';
-import { constantCandidates, swallowedByKernelMacro } from './constantCandidates';
+import { constantCandidates, swallowedByKernelMacro, type ConstantCandidates } from './constantCandidates';
 import { constantUses, type ConstantUse, type EnclosingCall } from '../c/constantUses';
 import { undeclaredConstantFindings } from '../rules/undeclaredConstant';
 import type { AggregateMention, FileUsages, TypeOracle } from '../c/usages';
@@ -240,7 +240,7 @@ export class Checker {
     const dropped = this.droppedArguments(text, code, file, context.targets);
     const evidence = new UsageEvidence(file.pre, context.targets, this.headerReadings, oracle, dropped);
     if (codeless && options.documentKey) this.trees.forget(options.documentKey);
-    const candidates = codeless ? undefined : constantCandidates(this.db.headers(), text, code, file, options);
+    const candidates = codeless ? undefined : constantCandidates(this.db.headers(), text, code, file, options, (header, isCandidate) => this.headerReadings.constantUsesOf(header, isCandidate));
     let constants: ConstantUse[] = [];
     let loops: LoopDeclaration[] = [];
     // Only where Kbuild's own rule compiles the file with the kernel's flags: a header may also
@@ -301,7 +301,14 @@ export class Checker {
       stops,
       includes,
       ...(unsureCalls.size > 0 ? { unsureCalls: [...unsureCalls] } : {}),
-      ...headerFindingsOf(context, stops, typeWords?.headerWords ?? [], typedefs?.headerUses ?? [], this.includedHeaderMissingHeaders(context, file, options), file.fatalStops, options.fileName.endsWith('.c') ? file.pre.headers : []),
+      ...headerFindingsOf(context, stops, {
+        typeWords: typeWords?.headerWords ?? [],
+        typedefUses: typedefs?.headerUses ?? [],
+        missingHeaders: this.includedHeaderMissingHeaders(context, file, options),
+        fatalStops: file.fatalStops,
+        headers: options.fileName.endsWith('.c') ? file.pre.headers : [],
+        constantsIn: (goesOn) => this.includedHeaderConstantFindings(context, file, candidates, goesOn),
+      }),
     };
     return {
       result,
@@ -412,6 +419,20 @@ export class Checker {
       config: (symbol: string) => this.db.configValue(image, symbol),
       declares: (name: string) => this.db.headers().declares(name, image),
       hasHeader: (name: string) => (this.db.headers().isKernelHeader(name) ? this.db.headers().hasHeader(name, image) : undefined),
+    }));
+  }
+
+  /** undeclared-constant at the uses in the workspace headers the file reads, on the targets whose build goes on to them (`goesOn`). */
+  private includedHeaderConstantFindings(context: RuleContext, file: PreprocessedFile, candidates: ConstantCandidates | undefined, goesOn: (slot: number) => boolean): { path: string; findings: Finding[] }[] {
+    const { pre } = file;
+    return (candidates?.headerUses ?? []).map(({ header, uses }) => ({
+      path: header.path,
+      findings: undeclaredConstantFindings(context, {
+        uses,
+        compiled: (slot, line) => candidates!.judgedOn(slot) && goesOn(slot) && header.lineStates[slot]?.[line] === LineState.Active,
+        mayCompile: (slot, line) => (header.lineStates[slot]?.[line] ?? LineState.Inactive) !== LineState.Inactive,
+        swallows: (call, slot) => pre.definedMacros.has(call.name) || swallowedByKernelMacro(this.db.headers().macros(call.name, context.targets[slot]), call.argument),
+      }),
     }));
   }
 

@@ -5,12 +5,13 @@
 // driver's may define or declare it (its macros, other `-D` flags, the workspace headers it
 // reads, its own #define bodies), where the build may read what the check did not see (an
 // include it could not follow, flags it could not read), or in a file other than a `.c` one (a
-// header is compiled only inside its includers, after what they include first).
+// header is compiled only inside its includers, after what they include first: a .c file's
+// check judges the uses in the headers it reads, at their lines).
 import type { CheckOptions } from './checker';
 import type { HeaderIndex, MacroArity } from '../kernels/headerIndex';
-import type { CommandLineMacro } from '../c/preprocessor';
+import type { CommandLineMacro, IncludedHeader } from '../c/preprocessor';
 import type { PreprocessedFile } from './variants';
-import { constantOccurrences, type ConstantOccurrence } from '../c/constantUses';
+import { constantOccurrences, type ConstantOccurrence, type ConstantUse } from '../c/constantUses';
 import { includesFollowedBySlot } from './followedIncludes';
 import { isCompilerOrKbuildName } from './kernelNameDecisions';
 import { macroTexts } from './incremental';
@@ -20,13 +21,18 @@ import { isSourceFile } from '../c/workspaceTypes';
 export interface ConstantCandidates {
   /** The file's occurrences of candidate names, in text order. */
   occurrences: ConstantOccurrence[];
+  /**
+   * The uses of kernel constants in the workspace headers the file reads, per header, where no
+   * other text of the driver's spells the name: gcc reports them at the header's lines.
+   */
+  headerUses: { header: IncludedHeader; uses: readonly ConstantUse[] }[];
   /** Of their names, those only EXTRA_CFLAGS defines (see extraCflagsOnlyMacros); the others are kernel constants. */
   extraCflagsNames: ReadonlySet<string>;
   /** Whether every include the target in `slot` compiles was followed: only there is a name no header spells undeclared. */
   judgedOn: (slot: number) => boolean;
 }
 
-const NONE: ConstantCandidates = { occurrences: [], extraCflagsNames: new Set(), judgedOn: () => false };
+const NONE: ConstantCandidates = { occurrences: [], headerUses: [], extraCflagsNames: new Set(), judgedOn: () => false };
 
 /** The file's occurrences of candidate names; `masked` is its text with comments and strings blanked. */
 export function constantCandidates(
@@ -35,6 +41,8 @@ export function constantCandidates(
   code: { masked: string; isDirectiveLine: (line: number) => boolean },
   file: PreprocessedFile,
   options: Pick<CheckOptions, 'fileName' | 'defines' | 'unreadFlags' | 'resolveInclude' | 'forcedIncludes'>,
+  /** A workspace header's uses of the names given (HeaderReadings.constantUsesOf). */
+  headerUsesOf: (header: IncludedHeader, isCandidate: (name: string) => boolean) => readonly ConstantUse[],
 ): ConstantCandidates {
   if (!isSourceFile(options.fileName) || options.unreadFlags) return NONE;
   const extraOnly = extraCflagsOnlyMacros(options.defines ?? []);
@@ -58,11 +66,50 @@ export function constantCandidates(
     return candidate;
   };
   const found = constantOccurrences(code.masked, code.isDirectiveLine, file.lineStartIndices, isCandidate);
-  if (found.length === 0) return NONE;
+  const inHeaders = headerConstantUses(headers, text, file, commandLine, headerUsesOf);
+  if (found.length === 0 && inHeaders.length === 0) return NONE;
   const sight = { fileName: options.fileName, text, lineStates: file.pre.lineStates, headers: file.pre.headers, resolveInclude: options.resolveInclude, isKernelHeader: (name: string) => headers.isKernelHeader(name), forcedIncludes: options.forcedIncludes };
   const followed = includesFollowedBySlot(sight, 'if-found');
   if (!followed.some(Boolean)) return NONE;
-  return { occurrences: found, extraCflagsNames: new Set(found.map((occurrence) => occurrence.name).filter((name) => extraOnly.has(name))), judgedOn: (slot) => followed[slot] };
+  return { occurrences: found, headerUses: inHeaders, extraCflagsNames: new Set(found.map((occurrence) => occurrence.name).filter((name) => extraOnly.has(name))), judgedOn: (slot) => followed[slot] };
+}
+
+/**
+ * Per workspace header the file reads, its uses of kernel constants that nothing else of the
+ * driver's may define or declare: no macro the preprocessor saw, no `-D` flag, no spelling in
+ * the file, in another header, or in the header's own `#define` bodies (an X-macro list).
+ */
+function headerConstantUses(
+  headers: HeaderIndex,
+  text: string,
+  file: PreprocessedFile,
+  commandLine: ReadonlySet<string>,
+  headerUsesOf: (header: IncludedHeader, isCandidate: (name: string) => boolean) => readonly ConstantUse[],
+): ConstantCandidates['headerUses'] {
+  const kernelConstant = (name: string) => headers.isVanishingConstant(name) && !isCompilerOrKbuildName(name);
+  const found: ConstantCandidates['headerUses'] = [];
+  for (const header of file.pre.headers) {
+    const read = headerUsesOf(header, kernelConstant);
+    if (read.length === 0) continue;
+    let defines: string | undefined;
+    const driversOwn = new Map<string, boolean>();
+    const isDriversOwn = (name: string) => {
+      let own = driversOwn.get(name);
+      if (own === undefined) {
+        own =
+          file.pre.definedMacros.has(name) ||
+          commandLine.has(name) ||
+          holdsWord(text, name) ||
+          file.pre.headers.some((other) => other !== header && holdsWord(other.text, name)) ||
+          holdsWord((defines ??= [...macroTexts(header.text, header.directiveLines).values()].flat().join('\n')), name);
+        driversOwn.set(name, own);
+      }
+      return own;
+    };
+    const uses = read.filter((use) => !isDriversOwn(use.name));
+    if (uses.length > 0) found.push({ header, uses });
+  }
+  return found;
 }
 
 /**

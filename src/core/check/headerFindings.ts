@@ -18,18 +18,22 @@ import type { FatalStop } from './fatalIncludes';
  * What the file's check finds at the lines of the workspace headers it reads (CheckResult.headerFindings):
  * the driver's macros and the kernel's typedefs a target lacks, named as types there, only on
  * targets whose build of the file goes on to the end (an include gcc cannot find may keep it
- * from ever reading them); such an include itself, where it lies in a header; and the headers'
- * `#error`s the build certainly reaches.
+ * from ever reading them), and the kernel constants a target lacks, used there; such an include
+ * itself, where it lies in a header; and the headers' `#error`s the build certainly reaches.
  */
-export function headerFindingsOf(
-  context: RuleContext,
-  stops: CheckResult['stops'],
-  typeWords: UndefinedTypeWords['headerWords'],
-  typedefUses: TypedefCandidates['headerUses'],
-  missingHeaders: ReturnType<typeof includedHeaderMissingHeaders>,
-  fatalStops: readonly FatalStop[],
-  headers: readonly IncludedHeader[],
-): Required<Pick<CheckResult, 'headerFindings'>> {
+export interface HeaderFindingInputs {
+  typeWords: UndefinedTypeWords['headerWords'];
+  typedefUses: TypedefCandidates['headerUses'];
+  missingHeaders: ReturnType<typeof includedHeaderMissingHeaders>;
+  fatalStops: readonly FatalStop[];
+  /** The headers whose `#error`s are judged (a .c file's, none for a header's check). */
+  headers: readonly IncludedHeader[];
+  /** undeclared-constant's findings at the headers' lines, on the targets `goesOn` takes. */
+  constantsIn: (goesOn: (slot: number) => boolean) => { path: string; findings: Finding[] }[];
+}
+
+export function headerFindingsOf(context: RuleContext, stops: CheckResult['stops'], inputs: HeaderFindingInputs): Required<Pick<CheckResult, 'headerFindings'>> {
+  const { typeWords, typedefUses, missingHeaders, fatalStops, headers } = inputs;
   const stopped = new Set(stops.flatMap((stop) => stop.targets));
   const stoppedByInclude = new Set(fatalStops.map((stop) => stop.slot));
   const goesOn = (slot: number) => !stopped.has(context.targets[slot]) && !stoppedByInclude.has(slot);
@@ -42,6 +46,7 @@ export function headerFindingsOf(
   for (const { path, findings } of missingHeaders) add(path, findings);
   const reached = (slot: number) => !stoppedByInclude.has(slot);
   for (const header of headers) add(header.path, includedHeaderErrorFindings(context, header, reached));
+  for (const { path, findings } of inputs.constantsIn(goesOn)) add(path, findings);
   for (const { header, uses } of typedefUses) add(header.path, unknownTypeFindings(context, { uses, compiled: (slot, line) => goesOn(slot) && header.lineStates[slot]?.[line] === LineState.Active }));
   return { headerFindings: [...byPath].map(([path, findings]) => ({ path, findings: findings.sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn) })) };
 }

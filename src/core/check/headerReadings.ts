@@ -13,6 +13,8 @@ import { callSites, type CallSite } from '../c/calls';
 import { macroDefinitions, type MacroDefinition } from '../c/droppedArguments';
 import { includeLines, type IncludeLine } from './includeRoots';
 import { detached } from '../detached';
+import { constantOccurrences, constantUses, type ConstantUse } from '../c/constantUses';
+import { maskedHeader } from '../c/maskedHeaders';
 
 /**
  * Bounded by the headers' length: what is read from a header grows with it, and a register
@@ -31,6 +33,8 @@ export class HeaderReadings {
   private readonly namesBeforeParenthesis = new BoundedByPath<ReadonlySet<string>>();
   /** Each entry is a few times its header's text: counted as such. */
   private readonly wordLines = new BoundedByPath<ReadonlyMap<string, readonly number[]>>((words) => 64 * words.size);
+
+  private readonly constantUses = new BoundedByPath<readonly ConstantUse[]>((uses) => 16 * uses.length);
 
   /** Per header as one check read it (prototypes and calls both ask): a scan, not kept past the check. */
   private readonly definitionWords = new BoundedByPath<DefinitionWords>((words) => 32 * (words.spelledElsewhere.size + words.definedAt.size));
@@ -57,14 +61,32 @@ export class HeaderReadings {
     // A register header: nothing to parse, and nothing to keep (kept, it would crowd out the rest).
     if (this.holdsNoCode(header)) return new Map();
     return this.declarations.get(header, () => {
-      const text = parserText(header.text)
-        .split('\n')
-        .map((line, i) => (header.directiveLines[i] ? spaces(line.length) : line))
-        .join('\n');
-      const tree = this.parser.parse(text);
+      const tree = this.parser.parse(withDirectivesBlanked(header));
       if (!tree) throw new Error('the C parser returned no tree');
       try {
         return detachedSignatures(findUsages(tree, oracle).functionVersions);
+      } finally {
+        tree.delete();
+      }
+    });
+  }
+
+  /**
+   * The header's uses, as values, of the names `isCandidate` takes (the kernel constants some
+   * kernels' headers never spell: the same for every file, so kept per header text), read from
+   * its parse as a .c file's are (constantUses.ts): a name the header itself declares is none.
+   * Only headers that spell such a name outside their directives are parsed.
+   */
+  constantUsesOf(header: IncludedHeader, isCandidate: (name: string) => boolean): readonly ConstantUse[] {
+    if (this.holdsNoCode(header)) return [];
+    return this.constantUses.get(header, () => {
+      const { masked, lineStartIndices } = maskedHeader(header);
+      const occurrences = constantOccurrences(masked, (line) => header.directiveLines[line] === 1, lineStartIndices, isCandidate);
+      if (occurrences.length === 0) return [];
+      const tree = this.parser.parse(withDirectivesBlanked(header));
+      if (!tree) throw new Error('the C parser returned no tree');
+      try {
+        return constantUses(tree.rootNode, occurrences).map((use) => ({ ...use, name: detached(use.name), within: use.within.map((call) => ({ ...call, name: detached(call.name) })) }));
       } finally {
         tree.delete();
       }
@@ -182,6 +204,14 @@ function detachedSignatures(functions: Map<string, FunctionSignature[]>): Map<st
  * header is read once whatever the bound: a file whose headers outgrow it (a vendor Wi-Fi tree's
  * register headers, 2.7 MB each) would otherwise evict and re-read them for every name asked.
  */
+/** The header's text as the parser reads it, its directive lines blanked (same offsets). */
+function withDirectivesBlanked(header: IncludedHeader): string {
+  return parserText(header.text)
+    .split('\n')
+    .map((line, i) => (header.directiveLines[i] ? spaces(line.length) : line))
+    .join('\n');
+}
+
 class BoundedByPath<T> {
   private readonly entries: LRUCache<string, { text: string; value: T }>;
   /** Keyed by the header as one preprocessing read it, so it lives as long as that check's result. */
