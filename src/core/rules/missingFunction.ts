@@ -217,10 +217,13 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
 function laterCallRefused(input: MissingFunctionInput, site: CallSite, reachedAgain: (image: number, slot: number) => boolean): MissingFunction | undefined {
   if (!input.refusesIntInPointer || site.reference) return undefined;
   const headers = input.db.headers();
-  const refused = input.targets.filter((image, slot) => reachedAgain(image, slot) && input.refusesIntInPointer!(image) && headers.declares(site.name, image) === false);
-  if (refused.length === 0) return undefined;
+  const again = input.targets.filter((image, slot) => reachedAgain(image, slot) && headers.declares(site.name, image) === false);
+  if (again.length === 0) return undefined;
+  // The text first: most later calls store nothing, and no kernel need be asked for them.
   const variable = input.storedInPointer?.(site);
   if (variable === undefined) return undefined;
+  const refused = again.filter((image) => input.refusesIntInPointer!(image));
+  if (refused.length === 0) return undefined;
   const where = describeImages(input.db.images, refused, input.targets);
   return {
     site,
