@@ -22,6 +22,14 @@ describe('findings at header lines from the files that include them', () => {
     assert.deepEqual(kept.headers(), ['g.h', 'h.h']);
   });
 
+  it("gives one finding where one file's kernels are among another's at the same place, and keeps those that overlap only", () => {
+    const kept = new IncluderFindings();
+    // a.c reaches the header's line on 3 and 4 only (an include before it stops the build on 5); b.c on all three.
+    kept.set('a.c', [{ path: 'h.h', findings: [at(2, [3, 4]), at(7, [3, 4])] }]);
+    kept.set('b.c', [{ path: 'h.h', findings: [at(2, [3, 4, 5]), at(7, [4, 5])] }]);
+    assert.deepEqual(lines(kept.of('h.h')), ['2 [3,4,5]', '7 [3,4]', '7 [4,5]']);
+  });
+
   it("replaces what a file found when it is checked again, and tells which headers' findings changed", () => {
     const kept = new IncluderFindings();
     kept.set('a.c', [{ path: 'h.h', findings: [at(2, [4])] }]);

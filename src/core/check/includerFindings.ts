@@ -16,17 +16,30 @@ export class IncluderFindings {
     return [...new Set([...(before?.keys() ?? []), ...now.keys()])].sort();
   }
 
-  /** What every including file found at the header's lines, in line order; files that agree on the kernels give one finding. */
+  /**
+   * What every including file found at the header's lines, in line order. Files that agree on
+   * the kernels give one finding; where one file's kernels are among another's at the same place
+   * (an include before the header stops the first file's build on the others), the wider one
+   * says it all.
+   */
   of(path: string): Finding[] {
     const kept = new Map<string, Finding>();
     for (const headers of this.byIncluder.values()) {
-      for (const finding of headers.get(path) ?? []) kept.set(`${finding.range.startLine}:${finding.range.startColumn}:${finding.code}:${finding.targets.join(',')}`, finding);
+      for (const finding of headers.get(path) ?? []) kept.set(`${placeOf(finding)}:${finding.targets.join(',')}`, finding);
     }
-    return [...kept.values()].sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn);
+    const found = [...kept.values()];
+    const coveredByAnother = (finding: Finding) =>
+      found.some((other) => other !== finding && placeOf(other) === placeOf(finding) && other.targets.length > finding.targets.length && finding.targets.every((target) => other.targets.includes(target)));
+    return found.filter((finding) => !coveredByAnother(finding)).sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn);
   }
 
   /** Every header some including file found something at. */
   headers(): string[] {
     return [...new Set([...this.byIncluder.values()].flatMap((headers) => [...headers.keys()]))].sort();
   }
+}
+
+/** Where a finding stands and what it is, whatever kernels it names. */
+function placeOf(finding: Finding): string {
+  return `${finding.range.startLine}:${finding.range.startColumn}:${finding.code}`;
 }
