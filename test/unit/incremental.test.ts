@@ -379,6 +379,26 @@ describe('re-check after an edit, with a workspace header', () => {
   });
 });
 
+describe("re-check after an edit, with findings at a header's lines", () => {
+  it("keeps what the whole check found at the header's lines while a body is edited, as a fresh check finds it", () => {
+    const headers: Record<string, string> = {
+      '/ws/drv.h': '#include <linux/version.h>\n#include <linux/iio/iio.h>\nstruct drv_state {\n\tu8 buffer[IIO_DMA_MINALIGN];\n};\n#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 0, 0)\n#error "drv is not ported to 7.x"\n#endif\n',
+    };
+    const resolveInclude = createIncludeResolver(['/ws'], (path) => headers[path]);
+    const text = ['#include <linux/module.h>', '#include "drv.h"', '', 'static int drv_size(void)', '{', '\treturn sizeof(struct drv_state);', '}', ''].join('\n');
+    const options = { fileName: '/ws/drv.c', targets: parseTargets('5.10,6.1,7.3', db.images).images, resolveInclude };
+    const key = 'incremental-header-findings';
+    const header = (result: CheckResult) => result.headerFindings?.flatMap(({ path, findings }) => findings.map((f) => `${path}:${f.range.startLine + 1} ${f.code} [${f.targets.map((t) => db.images[t].label).join(',')}]`));
+    assert.deepEqual(header(checker.check(text, { ...options, documentKey: key })), ['/ws/drv.h:4 undeclared-constant [5.10]', '/ws/drv.h:7 error-directive [7.3]']);
+    for (const edited of [text.replace('\treturn sizeof', '\t\treturn sizeof'), text]) {
+      const kept = checker.check(edited, { ...options, documentKey: key });
+      assert.deepEqual(said(kept), said(checker.check(edited, options)));
+      assert.equal(header(kept)?.length, 2);
+    }
+    checker.forget(key);
+  });
+});
+
 describe('re-check of an unchanged file whose header changed', () => {
   it('says what a fresh check says with the new header, for the same text and after an edit in a body', () => {
     const headers: Record<string, string> = { '/ws/compat.h': '#include <linux/version.h>\n#define HAS_OPEN_DEVICE (LINUX_VERSION_CODE >= KERNEL_VERSION(5, 15, 0))\n' };

@@ -7,7 +7,7 @@ import type { Parser } from 'web-tree-sitter';
 import { type AggregateRef, type KernelDatabase, type MemberState } from '../kernels/database';
 import { describeImages } from '../kernels/history';
 import { parserText } from '../c/parser';
-import { LineState, preprocess, type CommandLineMacro, type IncludedHeader, type IncludeResolver, type KernelEnvironment } from '../c/preprocessor';
+import { LineState, preprocess, type CommandLineMacro, type IncludedHeader, type IncludeResolver, type KernelEnvironment, type PreprocessResult } from '../c/preprocessor';
 import { lineStarts } from '../c/lineIndex';
 import { hostedLibraryIncludes } from '../c/userspace';
 import { GCC_ARCHITECTURE, GCC_LINUX_TARGET } from '../c/compilerMacros';
@@ -94,7 +94,7 @@ export interface CheckResult {
   includes?: AngleInclude[];
   /**
    * Findings at lines of the workspace headers the file reads, which gcc reports there for
-   * every file that includes them (undefined-macro's type words): the CLI merges them by header.
+   * every file that includes them (see headerFindings.ts): the CLI and the editor merge them by header.
    */
   headerFindings?: { path: string; findings: Finding[] }[];
 }
@@ -227,6 +227,8 @@ export class Checker {
   /** The check of the whole text; with `layout`, also what a re-check of an edit in one of its declarations needs (incremental.ts). */
   private checkWhole(text: string, options: CheckOptions, layout?: 'all' | { at: number }): SliceCheck {
     const context = this.contextOf(options);
+    // A re-check's slice keeps what the whole check found at the headers' lines (incremental.ts): it reads no header for that.
+    const judgesHeaders = typeof layout !== 'object';
     const environments = this.environments(context.targets);
     const file = this.preprocessFile(text, options, environments);
     const oracle = typeOracle(this.db, context.targets, environments, options.workspaceTypes, options.fileName, new Set(file.pre.headers.map((header) => header.path)), this.definedInReadHeaders(file));
@@ -235,12 +237,12 @@ export class Checker {
     const code = codeless ? codelessCode(file) : this.codeOf(text, file);
     // Before anything reads the line states: gcc compiles no body whose parameter list it cannot read.
     const flagsKnown = (slot: number) => !options.unreadFlags || (options.unreadFlagsUntil !== undefined && this.db.images[context.targets[slot]].versionCode >= options.unreadFlagsUntil);
-    const typeWords = codeless ? undefined : undefinedTypeWords(this.db.headers(), text, code, file, options, { headerWords: (header) => this.headerReadings.definitionWordsOf(header), flagsKnown });
+    const typeWords = codeless ? undefined : undefinedTypeWords(this.db.headers(), text, code, file, options, { headerWords: (header) => this.headerReadings.definitionWordsOf(header), flagsKnown, judgesHeaders });
     if (typeWords) passOverBodies(file.pre, typeWords);
     const dropped = this.droppedArguments(text, code, file, context.targets);
     const evidence = new UsageEvidence(file.pre, context.targets, this.headerReadings, oracle, dropped);
     if (codeless && options.documentKey) this.trees.forget(options.documentKey);
-    const candidates = codeless ? undefined : constantCandidates(this.db.headers(), text, code, file, options, (header, isCandidate) => this.headerReadings.constantUsesOf(header, isCandidate));
+    const candidates = codeless ? undefined : constantCandidates(this.db.headers(), text, code, file, options, judgesHeaders ? (header, isCandidate) => this.headerReadings.constantUsesOf(header, isCandidate) : undefined);
     let constants: ConstantUse[] = [];
     let loops: LoopDeclaration[] = [];
     // Only where Kbuild's own rule compiles the file with the kernel's flags: a header may also
@@ -265,7 +267,7 @@ export class Checker {
           (read) => evidence.record(read),
         );
     const certainlyCompiled = (slot: number, line: number) => file.pre.lineStates[slot][line] === LineState.Active;
-    const typedefs = codeless ? undefined : typedefCandidates(this.db.headers(), code, file, options, text);
+    const typedefs = codeless ? undefined : typedefCandidates(this.db.headers(), code, file, options, text, judgesHeaders);
     const judged = this.judgeUsages(context, evidence.usages());
     const unsureCalls = new Set<string>();
     const includes = angleIncludes(file.lines);
@@ -301,14 +303,16 @@ export class Checker {
       stops,
       includes,
       ...(unsureCalls.size > 0 ? { unsureCalls: [...unsureCalls] } : {}),
-      ...headerFindingsOf(context, stops, {
-        typeWords: typeWords?.headerWords ?? [],
-        typedefUses: typedefs?.headerUses ?? [],
-        missingHeaders: this.includedHeaderMissingHeaders(context, file, options),
-        fatalStops: file.fatalStops,
-        headers: options.fileName.endsWith('.c') ? file.pre.headers : [],
-        constantsIn: (goesOn) => this.includedHeaderConstantFindings(context, file, candidates, goesOn),
-      }),
+      ...(judgesHeaders
+        ? headerFindingsOf(context, stops, {
+          typeWords: typeWords?.headerWords ?? [],
+          typedefUses: typedefs?.headerUses ?? [],
+          missingHeaders: this.includedHeaderMissingHeaders(context, file, options),
+          fatalStops: file.fatalStops,
+          headers: options.fileName.endsWith('.c') ? file.pre.headers : [],
+          constantsIn: (goesOn) => this.includedHeaderConstantFindings(context, file, candidates, goesOn),
+          })
+        : {}),
     };
     return {
       result,
@@ -431,9 +435,14 @@ export class Checker {
         uses,
         compiled: (slot, line) => candidates!.judgedOn(slot) && goesOn(slot) && header.lineStates[slot]?.[line] === LineState.Active,
         mayCompile: (slot, line) => (header.lineStates[slot]?.[line] ?? LineState.Inactive) !== LineState.Inactive,
-        swallows: (call, slot) => pre.definedMacros.has(call.name) || swallowedByKernelMacro(this.db.headers().macros(call.name, context.targets[slot]), call.argument),
+        swallows: this.swallowsArgument(context, pre),
       }),
     }));
+  }
+
+  /** Whether a call may make something else of its argument than a value: a macro of the driver's, or of the kernel's that does not compile it as a plain value there. */
+  private swallowsArgument(context: RuleContext, pre: PreprocessResult): (call: EnclosingCall, slot: number) => boolean {
+    return (call, slot) => pre.definedMacros.has(call.name) || swallowedByKernelMacro(this.db.headers().macros(call.name, context.targets[slot]), call.argument);
   }
 
   /** Whether the kernel was built with gcc 14 or later, which refuses an `int` stored in a pointer (-Wint-conversion). */
@@ -688,7 +697,7 @@ export class Checker {
     const mayCompile = (slot: number, line: number) => pre.lineStates[slot][line] !== LineState.Inactive;
     // Constant uses are judged only where every include was followed (constantCandidates), so a
     // macro would be one the file or its headers define, or one of the kernel's.
-    const swallows = (call: EnclosingCall, slot: number) => pre.definedMacros.has(call.name) || swallowedByKernelMacro(this.db.headers().macros(call.name, context.targets[slot]), call.argument);
+    const swallows = this.swallowsArgument(context, pre);
     let mayPaste: ((name: string) => boolean) | undefined;
     // Asked for every call that passes one of the driver's macros: each is looked up once.
     const listMacros = new Map<string, boolean>();

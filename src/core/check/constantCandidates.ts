@@ -41,8 +41,8 @@ export function constantCandidates(
   code: { masked: string; isDirectiveLine: (line: number) => boolean },
   file: PreprocessedFile,
   options: Pick<CheckOptions, 'fileName' | 'defines' | 'unreadFlags' | 'resolveInclude' | 'forcedIncludes'>,
-  /** A workspace header's uses of the names given (HeaderReadings.constantUsesOf). */
-  headerUsesOf: (header: IncludedHeader, isCandidate: (name: string) => boolean) => readonly ConstantUse[],
+  /** A workspace header's uses of the names given (HeaderReadings.constantUsesOf); none where the headers are not judged (a re-check's slice keeps the whole check's). */
+  headerUsesOf?: (header: IncludedHeader, isCandidate: (name: string) => boolean) => readonly ConstantUse[],
 ): ConstantCandidates {
   if (!isSourceFile(options.fileName) || options.unreadFlags) return NONE;
   const extraOnly = extraCflagsOnlyMacros(options.defines ?? []);
@@ -66,7 +66,7 @@ export function constantCandidates(
     return candidate;
   };
   const found = constantOccurrences(code.masked, code.isDirectiveLine, file.lineStartIndices, isCandidate);
-  const inHeaders = headerConstantUses(headers, text, file, commandLine, headerUsesOf);
+  const inHeaders = headerUsesOf ? headerConstantUses(headers, text, file, commandLine, headerUsesOf) : [];
   if (found.length === 0 && inHeaders.length === 0) return NONE;
   const sight = { fileName: options.fileName, text, lineStates: file.pre.lineStates, headers: file.pre.headers, resolveInclude: options.resolveInclude, isKernelHeader: (name: string) => headers.isKernelHeader(name), forcedIncludes: options.forcedIncludes };
   const followed = includesFollowedBySlot(sight, 'if-found');

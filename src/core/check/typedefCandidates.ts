@@ -31,6 +31,8 @@ export function typedefCandidates(
   file: PreprocessedFile,
   options: Pick<CheckOptions, 'fileName' | 'defines' | 'unreadFlags' | 'resolveInclude' | 'forcedIncludes' | 'workspaceTypes'>,
   text: string,
+  /** Judge the workspace headers' declarations too (not in a re-check's slice, which keeps the whole check's). */
+  judgesHeaders: boolean,
 ): TypedefCandidates {
   if (!isSourceFile(options.fileName) || options.unreadFlags) return NONE;
   const commandLine = new Set((options.defines ?? []).map((macro) => macro.name));
@@ -56,7 +58,7 @@ export function typedefCandidates(
   };
   const uses = usesIn(code.masked, typedefWordsIn(code.masked, headers.typedefWords()), code.isDirectiveLine, file.lineStartIndices);
   // A header's declarations fail in every file that includes it: gcc reports them at the header's lines.
-  const headerUses = file.pre.headers.flatMap((header) => {
+  const headerUses = (judgesHeaders ? file.pre.headers : []).flatMap((header) => {
     const masked = maskedHeader(header);
     const found = usesIn(masked.masked, headerTypedefWords(masked, headers.typedefWords()), (line) => header.directiveLines[line] === 1, masked.lineStartIndices);
     return found.length > 0 ? [{ header, uses: found }] : [];

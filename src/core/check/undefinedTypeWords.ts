@@ -74,6 +74,8 @@ export function undefinedTypeWords(
     headerWords: (header: IncludedHeader) => DefinitionWords;
     /** Whether every flag the build passes is known on the target in `slot` (CheckOptions.unreadFlags, unreadFlagsUntil). */
     flagsKnown: (slot: number) => boolean;
+    /** Judge the workspace headers' declarations too (not in a re-check's slice, which keeps the whole check's). */
+    judgesHeaders: boolean;
   },
 ): UndefinedTypeWords {
   const { pre } = file;
@@ -173,7 +175,7 @@ export function undefinedTypeWords(
     return definition && slots.length > 0 ? [{ ...word, slots, definition }] : [];
   });
   const judgedSlots = options.targets.flatMap((_, slot) => (judged(slot) ? [slot] : []));
-  const headerWords = judgedSlots.length > 0 && reported.length > 0 ? wordsOfHeaders(pre.headers, judgedSlots, { isDriverMacro, isUndefined: (name, slot) => definitionOn(name, slot) === Definition.None, definition: (name) => firstDefinition(name, options.fileName, directives(), pre.headers, reads.headerWords) }) : [];
+  const headerWords = reads.judgesHeaders && judgedSlots.length > 0 && reported.length > 0 ? wordsOfHeaders(pre.headers, judgedSlots, { isDriverMacro, isUndefined: (name, slot) => definitionOn(name, slot) === Definition.None, definition: (name) => firstDefinition(name, options.fileName, directives(), pre.headers, reads.headerWords) }) : [];
   return { ...found, words: reported, headerWords };
 }
 
