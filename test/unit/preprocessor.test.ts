@@ -791,6 +791,20 @@ describe('preprocessor: includes', () => {
     assert.deepEqual(at(result, 2), [A, A, A, A]);
   });
 
+  it('reads a header again whose guard follows an include that comes back to it, as gcc does', () => {
+    // ath11k's hal_desc.h opens with `#include "core.h"` before its guard; core.h includes
+    // hal.h, which includes hal_desc.h again. That second reading defines hal_desc.h's macros
+    // before hal.h tests them (gcc -E keeps `int x;`).
+    const files = {
+      '/ws/desc.h': '#include "core.h"\n#ifndef DESC_H\n#define DESC_H\n#define DESC_MASK 3\n#endif\n',
+      '/ws/core.h': '#ifndef CORE_H\n#define CORE_H\n#include "hal.h"\n#endif\n',
+      '/ws/hal.h': '#ifndef HAL_H\n#define HAL_H\n#include "desc.h"\n#if DESC_MASK == 3\n#define HAL_SEES_DESC 1\n#endif\n#endif\n',
+    };
+    const result = run(['#include "desc.h"', '#if HAL_SEES_DESC', 'int x;', '#endif'], headers(files));
+    assert.deepEqual(result.problems, []);
+    assert.deepEqual(at(result, 2), [A, A, A, A]);
+  });
+
   it('stops following includes deeper than 200 levels, as gcc does', () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 210; i++) files[`/ws/h${i}.h`] = `#include "h${i + 1}.h"\n#define LEVEL_${i} 1\n`;

@@ -544,7 +544,8 @@ class PreprocessRun {
 
   /** Reads the directives of one file; `main` for the file being checked (its conditions are recorded). */
   private processSource(source: ScannedSource, base: StateVector, path: string, output: LineOutput | undefined, main: boolean): void {
-    if (source.guard !== undefined) this.assumeGuardUnset(source.guard);
+    const guard = source.guard ?? source.guardAfterIncludes;
+    if (guard !== undefined) this.assumeGuardUnset(guard);
     const groups: ConditionalGroup[] = [];
     let current = base;
     for (const directive of source.directives) {
@@ -921,7 +922,7 @@ class PreprocessRun {
     }
     if (resolved === undefined || typeof resolved.text !== 'string') return;
     const source = this.headerSource(resolved.path, resolved.text);
-    if (this.includeStack.includes(resolved.path)) {
+    if (this.stopsAsOpen(resolved.path, source)) {
       // The reading around this one stopped here because the header is open further up: it
       // may be replayed only where that header is open again (see canReplay's ancestors).
       this.readingsInProgress[this.readingsInProgress.length - 1]?.paths.add(resolved.path);
@@ -971,6 +972,20 @@ class PreprocessRun {
       const finished = this.finishReading(resolved, base, stackAtStart, reading, macros, output, source, stepsLeftBefore <= 0);
       this.readingsInProgress[this.readingsInProgress.length - 1]?.children.push(finished);
     }
+  }
+
+  /**
+   * Whether an include of a header open further up stops here. A guarded header (or one with
+   * `#pragma once`) stops, as the compiler's second reading finds nothing new. One whose guard
+   * comes after an include (ath11k's hal_desc.h opens with `#include "core.h"`, which comes back
+   * to it) is read once more, as gcc does: that inner reading is the one that defines its
+   * macros, before the headers between use them. A third opening is a cycle nothing stops.
+   */
+  private stopsAsOpen(path: string, source: ScannedSource): boolean {
+    let open = 0;
+    for (const header of this.includeStack) if (header === path) open++;
+    if (open === 0) return false;
+    return source.guard !== undefined || source.pragmaOnce || open >= 2;
   }
 
   /** Hands what a reading did to the reading around it, and keeps it for replays when it can be replayed. */

@@ -23,6 +23,12 @@ export interface ScannedSource {
   readonly directiveLines: Uint8Array;
   /** Macro of an `#ifndef X / #define X / ... / #endif` include guard wrapping the whole file. */
   readonly guard: string | undefined;
+  /**
+   * Such a guard wrapping all but the file's first includes (`#include "core.h"` before
+   * `#ifndef HAL_DESC_H`): those includes run at every reading, so the header is not one a
+   * second reading skips whole, but its guard is still its own.
+   */
+  readonly guardAfterIncludes: string | undefined;
   readonly pragmaOnce: boolean;
 }
 
@@ -154,6 +160,7 @@ export function scanSource(text: string, markDirectiveLines: boolean): ScannedSo
     directives,
     directiveLines,
     guard: findIncludeGuard(directives),
+    guardAfterIncludes: guardAfterLeadingIncludes(directives),
     pragmaOnce: directives.some((d) => d.name === 'pragma' && /^\s*once\b/.test(d.body)),
   };
 }
@@ -203,6 +210,12 @@ function traceHeaderGuard(directives: Directive[]): string | undefined {
     if (guard !== undefined && directives[i + 1].name === 'define' && leadingIdentifier(directives[i + 1].body) === guard) return guard;
   }
   return undefined;
+}
+
+function guardAfterLeadingIncludes(directives: Directive[]): string | undefined {
+  let includes = 0;
+  while (includes < directives.length && directives[includes].name === 'include') includes++;
+  return includes > 0 ? wholeFileGuard(directives.slice(includes)) : undefined;
 }
 
 function wholeFileGuard(directives: Directive[]): string | undefined {
