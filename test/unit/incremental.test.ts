@@ -344,6 +344,8 @@ describe('re-check after an edit, around a removed function gcc reports once', (
     const stored = text.replace('\tstruct d *b = NULL;\n', '\tstruct d *b = NULL;\n\tb = spi_master_get_devdata(m);\n');
     assert.deepEqual(reports(assertSameAsFresh(key, stored, '6.1,6.12,7.3', 'a later call stored in the pointer')), ['5: 6.12,7.3', '10: 7.3']);
     assert.deepEqual(reports(assertSameAsFresh(key, text, '6.1,6.12,7.3', 'the later call deleted')), ['5: 6.12,7.3']);
+    const passed = text.replace('\tstruct d *b = NULL;\n', '\tstruct d *b = NULL;\n\tspi_controller_put(spi_master_get_devdata(m));\n');
+    assert.deepEqual(reports(assertSameAsFresh(key, passed, '6.1,6.12,7.3', 'a later call passed to a pointer parameter')), ['5: 6.12,7.3', '10: 7.3']);
     checker.forget(key);
   });
 

@@ -340,6 +340,63 @@ static int gost_setkey(struct crypto_cipher *tfm, const u8 *key, unsigned int le
     ]);
   });
 
+  it('reports a later call whose int result is passed to a pointer parameter of a kernel function, or stored in a struct pointer member, on gcc 14 and later', () => {
+    // gcc-16 on 7.2 and gcc-14 on 7.3: "passing argument 3 of 'single_open' makes pointer from
+    // integer without a cast" at 18:45 and 23:45, "assignment to 'struct ctl_table_header *'
+    // from 'int' makes pointer from integer" at 33:19 and 38:19; the cast at 28 compiles. gcc-12
+    // on 6.1 and 6.12 reports only the implicit declarations (18:45; 33:21 on 6.12).
+    const text = [
+      '#include <linux/module.h>',
+      '#include <linux/proc_fs.h>',
+      '#include <linux/seq_file.h>',
+      '#include <linux/sysctl.h>',
+      '',
+      'struct demo_tables {',
+      '\tstruct ctl_table_header *header;',
+      '\tstruct ctl_table *root;',
+      '};',
+      '',
+      'static int demo_show(struct seq_file *m, void *v)',
+      '{',
+      '\treturn 0;',
+      '}',
+      '',
+      'static int demo_open(struct inode *inode, struct file *file)',
+      '{',
+      '\treturn single_open(file, demo_show, PDE_DATA(inode));',
+      '}',
+      '',
+      'static int demo_open_again(struct inode *inode, struct file *file)',
+      '{',
+      '\treturn single_open(file, demo_show, PDE_DATA(inode));',
+      '}',
+      '',
+      'static int demo_count(struct inode *inode)',
+      '{',
+      '\treturn (long)PDE_DATA(inode) > 0;',
+      '}',
+      '',
+      'void demo_register(struct demo_tables *t)',
+      '{',
+      '\tt->header = register_sysctl_table(t->root);',
+      '}',
+      '',
+      'void demo_register_again(struct demo_tables *t)',
+      '{',
+      '\tt->header = register_sysctl_table(t->root);',
+      '}',
+      'MODULE_LICENSE("GPL");',
+      '',
+    ].join('\n');
+    const later = (name: string) => `\`${name}\` is not declared by the kernel headers of 7.2–7.3: after its first call there it returns \`int\`, and their gcc (14 and later) refuses an \`int\``;
+    assert.deepEqual(rows(text, '5.10,6.1,6.12,7.2,7.3'), [
+      'warning 18:38-46 [6.1,6.12,7.2,7.3] `PDE_DATA` is not declared by the kernel headers of 6.1–7.3, so the call does not compile there: `pde_data` took its place (the same parameters, declared from 6.1)',
+      `warning 23:38-46 [7.2,7.3] ${later('PDE_DATA')} passed as parameter 3 of \`single_open\`, a pointer`,
+      'warning 33:14-35 [6.12,7.2,7.3] `register_sysctl_table` is not declared by the kernel headers of 6.12–7.3, so the call does not compile there',
+      `warning 38:14-35 [7.2,7.3] ${later('register_sysctl_table')} stored in the pointer \`t->header\``,
+    ]);
+  });
+
   it('is silent where the driver defines it, where the line is not compiled, for unknown names, and without header data', () => {
     assert.deepEqual(rows(COPY('#define strlcpy strscpy'), '6.1,6.12,7.3'), []);
     assert.deepEqual(rows(COPY('static size_t strlcpy(char *d, const char *s, size_t n) { return 0; }'), '6.1,6.12,7.3'), []);

@@ -273,28 +273,86 @@ export function blockAfterCall(masked: string, lineStartIndices: readonly number
   return undefined;
 }
 
-/** `p = ` or `struct t *p = ` right before a call: the variable (and the declared type, when the line declares it). */
-const STORED_BEFORE = /(?:^|[;{}]|\n)\s*(?:((?:const\s+)?struct\s+[A-Za-z_]\w*\s*\*+)\s*)?([A-Za-z_]\w*)\s*=\s*$/;
+/** `p = `, `p->member = ` or `struct t *p = ` right before a call: what is stored to (and the declared type, when the line declares it). */
+const STORED_BEFORE = /(?:^|[;{}]|\n)\s*(?:((?:const\s+)?struct\s+[A-Za-z_]\w*\s*\*+)\s*)?([A-Za-z_]\w*(?:\s*->\s*[A-Za-z_]\w*)*)\s*=\s*$/;
 /** How far before a call the text is read for what its value is stored in. */
 const STORED_LOOKBACK = 200;
 
+/** Where a call's value goes into a pointer, as a phrase (`stored in the pointer \`p\``), and on which kernels, where that depends on them. */
+export interface PointerDestination {
+  phrase: string;
+  /** Whether the destination is a pointer on the kernel; absent: on every kernel. */
+  on?: (image: number) => boolean;
+}
+
 /**
- * The variable a call's value is stored in, where the text types it plainly as a pointer: a
- * whole statement `p = f(…);` with `p` declared as a struct pointer in the enclosing function
- * (argumentTypes.ts), or a declaration `struct t *p = f(…)`. A cast, a member, or any other
- * type is left alone: nothing is guessed.
+ * Where a call's value goes into a pointer, where the text types it plainly: a whole statement
+ * `p = f(…);` with `p` declared as a struct pointer in the enclosing function, or `p->m = f(…);`
+ * with `m` a struct pointer member of a struct the file defines (argumentTypes.ts); a
+ * declaration `struct t *p = f(…)`; or a whole argument of a call `g(…, f(…), …)`, where
+ * `pointerParameter` says whether `g`'s parameter there is a pointer on a kernel. A cast, or
+ * any other type, is left alone: nothing is guessed.
  */
-export function pointerStoringCall(masked: string, lineStartIndices: readonly number[], site: CallSite, types: ArgumentTypes): string | undefined {
+export function pointerStoringCall(
+  masked: string,
+  lineStartIndices: readonly number[],
+  site: CallSite,
+  types: ArgumentTypes,
+  pointerParameter?: (callee: string, position: number, image: number) => boolean,
+): PointerDestination | undefined {
   const start = lineStartIndices[site.line] + site.startColumn;
-  const before = masked.slice(Math.max(0, start - STORED_LOOKBACK), start);
-  const stored = STORED_BEFORE.exec(before);
-  if (!stored) return undefined;
-  // The call is the whole value: `p = f(…);`, not `p = f(…) ? a : b`.
   const open = masked.indexOf('(', start + site.name.length);
   const args = open < 0 ? undefined : callArguments(masked, open, site.line, () => false);
-  if (!args || !/^\s*;/.test(masked.slice(args.end, args.end + 80))) return undefined;
-  const [, declaredType, variable] = stored;
-  if (declaredType !== undefined) return variable;
-  const offset = start - before.length + stored.index + stored[0].lastIndexOf(variable, stored[0].indexOf('='));
-  return (types.typeOf(variable, offset)?.depth ?? 0) > 0 ? variable : undefined;
+  if (!args) return undefined;
+  const asArgument = pointerParameter ? enclosingArgument(masked, lineStartIndices, start, args.end) : undefined;
+  if (asArgument) {
+    const { callee, position } = asArgument;
+    return { phrase: `passed as parameter ${position + 1} of \`${callee}\`, a pointer`, on: (image) => pointerParameter!(callee, position, image) };
+  }
+  const before = masked.slice(Math.max(0, start - STORED_LOOKBACK), start);
+  const stored = STORED_BEFORE.exec(before);
+  // The call is the whole value: `p = f(…);`, not `p = f(…) ? a : b`.
+  if (!stored || !/^\s*;/.test(masked.slice(args.end, args.end + 80))) return undefined;
+  const [, declaredType, destination] = stored;
+  const phrase = `stored in the pointer \`${destination.replace(/\s+/g, '')}\``;
+  if (declaredType !== undefined) return destination.includes('->') ? undefined : { phrase };
+  const offset = start - before.length + stored.index + stored[0].lastIndexOf(destination, stored[0].indexOf('='));
+  if (destination.includes('->')) {
+    const access = types.memberAccessOf(destination, offset);
+    return access && (types.fileStructMember(access.tag, access.member)?.depth ?? 0) > 0 ? { phrase } : undefined;
+  }
+  return (types.typeOf(destination, offset)?.depth ?? 0) > 0 ? { phrase } : undefined;
 }
+
+/** How far before a call the text is read for a call it is an argument of. */
+const ENCLOSING_LOOKBACK = 400;
+
+/**
+ * The call whose whole argument the text from `start` to `end` is (`single_open(file, show,
+ * PDE_DATA(inode))`), by name and argument position, when the call is by a plain name.
+ */
+function enclosingArgument(masked: string, lineStartIndices: readonly number[], start: number, end: number): { callee: string; position: number } | undefined {
+  let depth = 0;
+  for (let i = start - 1; i >= Math.max(0, start - ENCLOSING_LOOKBACK); i--) {
+    const char = masked[i];
+    if (char === ')' || char === ']' || char === '}') depth++;
+    else if (char === '[' || char === '{' || char === ';') {
+      if (depth === 0) return undefined;
+      depth--;
+    } else if (char === '(') {
+      if (depth > 0) {
+        depth--;
+        continue;
+      }
+      const callee = /([A-Za-z_]\w*)\s*$/.exec(masked.slice(Math.max(0, i - 80), i))?.[1];
+      if (callee === undefined || CONTROL_WORDS.has(callee)) return undefined;
+      const outer = callArguments(masked, i, lineIndexAt(lineStartIndices, i), () => false);
+      const position = outer?.spans.findIndex((span) => span.start === start && span.end === end) ?? -1;
+      return position >= 0 ? { callee, position } : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** Words a `(` follows that are not calls. */
+const CONTROL_WORDS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', 'defined']);

@@ -445,6 +445,12 @@ export class Checker {
     return (call, slot) => pre.definedMacros.has(call.name) || swallowedByKernelMacro(this.db.headers().macros(call.name, context.targets[slot]), call.argument);
   }
 
+  /** Whether every way the kernel's headers declare `callee` is a function whose parameter at `position` is a pointer. */
+  private takesPointerAt(callee: string, position: number, image: number): boolean {
+    const shapes = this.db.headers().callShapes(callee, image);
+    return shapes !== undefined && shapes.length > 0 && shapes.every((shape) => !shape.macro && shape.types !== undefined && position < shape.types.length && shape.types[position].includes('*'));
+  }
+
   /** Whether the kernel was built with gcc 14 or later, which refuses an `int` stored in a pointer (-Wint-conversion). */
   private refusesIntInPointer(image: number): boolean {
     return Number(this.db.configValue(image, 'CONFIG_GCC_VERSION') ?? 0) >= GCC_REFUSING_INT_IN_POINTER;
@@ -728,7 +734,8 @@ export class Checker {
         driverMayPaste: (name: string) => (mayPaste ??= driverMayPaste([text, ...pre.headers.map((header) => header.text)]))(name),
         includeClosure,
         blockAfter: (site: CallSite) => blockAfterCall(masked, file.lineStartIndices, site),
-        storedInPointer: (site: CallSite) => pointerStoringCall(masked, file.lineStartIndices, site, code.argumentTypes()),
+        storedInPointer: (site: CallSite) =>
+          pointerStoringCall(masked, file.lineStartIndices, site, code.argumentTypes(), (callee, position, image) => !definedByDriver(callee) && this.takesPointerAt(callee, position, image)),
         refusesIntInPointer: (image: number) => this.refusesIntInPointer(image),
         macroSites: macroBodyCalls(text, masked, isDirectiveLine, (name) => this.isKernelCallable(name) && !definedByDriver(name), options.macroExpandingSource).map(({ site, macro, defineLine, expansions, redefinitions, expandedIn }) => ({
           site,

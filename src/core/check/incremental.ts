@@ -65,8 +65,8 @@ export interface RecheckInput {
 }
 
 const NOTE_CODE = 'struct-not-in-image';
-/** Text ending in an assignment: the call after it stores its value. */
-const STORED_VALUE = /=\s*$/;
+/** Text ending in an assignment or an argument's start: the call after it stores its value, or passes it on. */
+const STORED_VALUE = /[=(,]\s*$/;
 const IDENTIFIER = /[A-Za-z_]\w*/g;
 const DEFINE = /^\s*#\s*define\s+([A-Za-z_]\w*)/;
 
@@ -138,8 +138,8 @@ function movedCheck(previous: DocumentCheck, text: string, edit: EditShift, inde
  * kernel compiles, and the slice blanks the calls before the edited declaration, so its report
  * of a call there is the whole file's only where no earlier call is reported on its kernels:
  * - reported earlier on all its kernels, it is not a first call: left out, unless its value is
- *   stored (`p = f(…)`) and a kernel's gcc refuses a later call's `int` stored in a pointer: then
- *   the whole file is checked;
+ *   stored or passed on (`p = f(…)`, `g(f(…))`) and a kernel's gcc refuses a later call's `int`
+ *   stored in a pointer: then the whole file is checked;
  * - reported earlier or later on some of them, the first calls may move or be worded
  *   otherwise: the whole file is checked;
  * - else it is the first call, and stands.
@@ -164,7 +164,7 @@ function repeatedFirstCalls(previous: DocumentCheck, slice: SliceCheck, edit: Ed
     const reportedEarlier = earlier.get(call.name);
     const reportedLater = later.get(call.name);
     if (reportedEarlier && kernels.every((kernel) => reportedEarlier.has(kernel))) {
-      // A later call whose value is stored, which some compilers refuse where it goes into a pointer: the whole file tells.
+      // A later call whose value is stored or passed on, which some compilers refuse where it goes into a pointer: the whole file tells.
       if (STORED_VALUE.test(text.slice(Math.max(0, call.offset - 100), call.offset)) && kernels.some((kernel) => input.refusesIntInPointer(kernel))) return undefined;
       repeated.add(call.finding);
     }

@@ -9,7 +9,7 @@ import { describeImages } from '../kernels/history';
 import { lineRange, type Finding } from '../check/findings';
 import type { QuickFix } from '../edits/textEdits';
 import type { RuleContext, RuleInfo } from './rule';
-import type { CallSite } from '../c/calls';
+import type { CallSite, PointerDestination } from '../c/calls';
 import { prototypeParameters } from '../c/prototypes';
 import { isCompilerProvidedName } from '../c/compilerMacros';
 
@@ -97,8 +97,8 @@ export interface MissingFunctionInput {
   macroSites?: readonly { site: CallSite; macro: string; expandedAt: (slot: number) => { line: number; column: number } | undefined; expandedIn?: string }[];
   /** The lines of the block right after a call of the file, where the call heads a loop (see blockAfterCall). */
   blockAfter?: (site: CallSite) => { startLine: number; endLine: number } | undefined;
-  /** The variable a call's value is stored in, where the file types it plainly as a pointer (`p = f(…);`, `struct t *p = f(…);`). */
-  storedInPointer?: (site: CallSite) => string | undefined;
+  /** Where a call's value goes into a pointer the file types plainly (`p = f(…);`, `struct t *p = f(…);`, `g(f(…))` for a pointer parameter of `g`). */
+  storedInPointer?: (site: CallSite) => PointerDestination | undefined;
   /** Whether the kernel's compiler refuses an `int` stored in a pointer (gcc 14 and later: -Wint-conversion is an error). */
   refusesIntInPointer?: (image: number) => boolean;
 }
@@ -220,15 +220,15 @@ function laterCallRefused(input: MissingFunctionInput, site: CallSite, reachedAg
   const again = input.targets.filter((image, slot) => reachedAgain(image, slot) && headers.declares(site.name, image) === false);
   if (again.length === 0) return undefined;
   // The text first: most later calls store nothing, and no kernel need be asked for them.
-  const variable = input.storedInPointer?.(site);
-  if (variable === undefined) return undefined;
-  const refused = again.filter((image) => input.refusesIntInPointer!(image));
+  const destination = input.storedInPointer?.(site);
+  if (destination === undefined) return undefined;
+  const refused = again.filter((image) => input.refusesIntInPointer!(image) && (destination.on?.(image) ?? true));
   if (refused.length === 0) return undefined;
   const where = describeImages(input.db.images, refused, input.targets);
   return {
     site,
     targets: refused,
-    message: `\`${site.name}\` is not declared by the kernel headers of ${where}: after its first call there it returns \`int\`, and their gcc (14 and later) refuses an \`int\` stored in the pointer \`${variable}\``,
+    message: `\`${site.name}\` is not declared by the kernel headers of ${where}: after its first call there it returns \`int\`, and their gcc (14 and later) refuses an \`int\` ${destination.phrase}`,
   };
 }
 
