@@ -115,6 +115,7 @@ export async function buildDatabase(options: BuildOptions): Promise<BuildSummary
     'headers.json.gz': headersFileBytes(headers.file),
     'header-names.json.gz': headersFileBytes(headers.names),
     'typedefs.json.gz': headersFileBytes(typedefsFile(typedefImages, functionTypedefs)),
+    'spelled-words.json.gz': headersFileBytes(headers.words),
     'member-aliases.json': Buffer.from(JSON.stringify(headers.aliases, null, 1) + '\n'),
   });
   return { images: images.length, ...writer.counts(), fallbackLines, bytes };

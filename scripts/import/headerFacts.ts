@@ -20,6 +20,7 @@ import { normalizeTypeText } from '../../src/core/c/typeText';
 import { parseIncludeTarget } from '../../src/core/c/preprocessor/directives';
 import { COMPILER_HEADERS } from '../../src/core/c/compilerHeaders';
 import { GCC_LINUX_TARGET } from '../../src/core/c/compilerMacros';
+import { addPastingFragments, noPastingFragments, type PastingFragments } from '../../src/core/c/pastingFragments';
 
 export interface FunctionPrototype {
   returnType: string;
@@ -58,6 +59,12 @@ export interface HeaderFacts {
    * does not compile.
    */
   spelledConstants: Set<string>;
+  /**
+   * The pieces in capitals the headers' macros paste names from (`NETIF_F_` of `NETIF_F_##x`),
+   * under any condition. Their `joinsParameters` is not used: the kernel's two-parameter pastes
+   * (`__PASTE`, `CONCATENATE`) make the internal names of other macros.
+   */
+  pastingFragments: PastingFragments;
   /**
    * Of the names the caller watches (functions of older kernels), those the headers' code or
    * directives spell anywhere, under any condition: a declaration in any form (a prototype, a
@@ -1074,6 +1081,7 @@ export async function scanKernelHeaders(
   const objectMacros = new Set<string>();
   const enumConstants = new Set<string>();
   const spelledConstants = new Set<string>();
+  const pastingFragments = noPastingFragments();
   const spelledWatched = new Set<string>();
   const typedefWatched = new Set<string>();
   const tagWatched = new Set<string>();
@@ -1117,6 +1125,7 @@ export async function scanKernelHeaders(
     const fileBodies = macroBodies(uncommented);
     const fileMacros = readMacros(uncommented);
     bodies.push(...fileBodies);
+    addPastingFragments(uncommented, pastingFragments);
     // Most headers leave no #define out: then what the build compiles is what was read.
     compiledBodies.push(...(active === uncommented ? fileBodies : macroBodies(active)));
     for (const macro of active === uncommented ? fileMacros : readMacros(active)) addTo(compiledShapes, macro.name, shapeKey(macro));
@@ -1213,6 +1222,7 @@ export async function scanKernelHeaders(
     objectMacros: [...objectMacros].sort(compare),
     enumConstants: [...enumConstants].sort(compare),
     spelledConstants,
+    pastingFragments,
     spelledWatched,
     typedefWatched,
     tagWatched,

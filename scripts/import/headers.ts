@@ -3,10 +3,11 @@
 // (the member names headers define as macros, per kernel), and data/typedefs.json.gz (typedefs
 // of function types, from BTF).
 import { gzipSync } from 'node:zlib';
-import { SCHEMA_VERSION, TYPEDEF_KEY, type HeaderNamesFile, type HeadersFile, type IncludeGraph, type MemberAliasesFile, type TypedefsFile } from '../../src/core/kernels/schema';
+import { SCHEMA_VERSION, TYPEDEF_KEY, type HeaderNamesFile, type HeadersFile, type IncludeGraph, type MemberAliasesFile, type SpelledWordsFile, type TypedefsFile } from '../../src/core/kernels/schema';
 import type { FunctionPrototype, HeaderFacts } from './headerFacts';
 import { packNameMasks } from '../../src/core/kernels/nameMasks';
 import { isMacroStyleName } from '../../src/core/c/kernelMacros';
+import { WordFilter } from '../../src/core/kernels/wordFilter';
 
 function sortedRecord<T>(map: Map<string, T>): Record<string, T> {
   const record: Record<string, T> = {};
@@ -168,7 +169,7 @@ export function headersFile(
   images: number[],
   facts: HeaderFacts[],
   { olderFunctions = new Set(), olderTypedefs = new Set(), olderStructs = new Set(), unsureTypedefs = new Set() }: OlderNames = {},
-): { file: HeadersFile; names: HeaderNamesFile; aliases: MemberAliasesFile } {
+): { file: HeadersFile; names: HeaderNamesFile; aliases: MemberAliasesFile; words: SpelledWordsFile } {
   if (images.length > 30) throw new Error('header masks hold 30 kernels at most');
   const headers = new Map<string, number>();
   const definitions = new Map<string, [string, number][]>();
@@ -247,6 +248,32 @@ export function headersFile(
       retiredStructs: [...olderStructs].filter((tag) => !facts.some((fact) => fact.tagWatched.has(tag) || Object.prototype.hasOwnProperty.call(fact.definitions, `struct ${tag}`))).sort(),
     },
     aliases: { schema: SCHEMA_VERSION, images, aliases: sortFacts(aliases) },
+    words: spelledWordsFile(images, facts),
+  };
+}
+
+/**
+ * How often the filter holds a name no kernel spells: such a name is then left alone. One in
+ * 200 keeps the file near 600 KB for the 450 k names.
+ */
+const SPELLED_WORDS_FALSE_RATE = 0.005;
+
+/** Every kernel's spelled names in capitals, as a filter, and the pieces their macros paste names from. */
+export function spelledWordsFile(images: number[], facts: readonly HeaderFacts[]): SpelledWordsFile {
+  const words = new Set<string>();
+  const prefixes = new Set<string>();
+  const suffixes = new Set<string>();
+  for (const fact of facts) {
+    for (const word of fact.spelledConstants) words.add(word);
+    for (const piece of fact.pastingFragments.prefixes) prefixes.add(piece);
+    for (const piece of fact.pastingFragments.suffixes) suffixes.add(piece);
+  }
+  return {
+    schema: SCHEMA_VERSION,
+    images,
+    filter: WordFilter.of([...words].sort(), SPELLED_WORDS_FALSE_RATE).pack(),
+    pastedPrefixes: [...prefixes].sort(),
+    pastedSuffixes: [...suffixes].sort(),
   };
 }
 
@@ -362,6 +389,6 @@ export function typedefsFile(images: number[], typedefs: Map<string, { pointer: 
   return { schema: SCHEMA_VERSION, images, functions: sortedRecord(functions) };
 }
 
-export function headersFileBytes(file: HeadersFile | HeaderNamesFile | TypedefsFile): Buffer {
+export function headersFileBytes(file: HeadersFile | HeaderNamesFile | TypedefsFile | SpelledWordsFile): Buffer {
   return gzipSync(JSON.stringify(file), { level: 9 });
 }

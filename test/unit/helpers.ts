@@ -31,6 +31,7 @@ export function headerFacts(facts: Partial<HeaderFacts>): HeaderFacts {
     objectMacros: [],
     enumConstants: [],
     spelledConstants: new Set(),
+    pastingFragments: { prefixes: new Set(), suffixes: new Set(), joinsParameters: false },
     spelledWatched: new Set(),
     typedefWatched: new Set(),
     tagWatched: new Set(),

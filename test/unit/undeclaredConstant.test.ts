@@ -1,6 +1,8 @@
 // Rule undeclared-constant: a kernel constant that a targeted kernel's headers do not spell at all.
 import * as assert from 'node:assert/strict';
-import { vanishingConstants } from '../../scripts/import/headers';
+import { spelledWordsFile, vanishingConstants } from '../../scripts/import/headers';
+import { WordFilter } from '../../src/core/kernels/wordFilter';
+import { addPastingFragments, mayBePasted, noPastingFragments } from '../../src/core/c/pastingFragments';
 import { createChecker } from '../../src/cli/runtime';
 import type { Checker, CheckOptions } from '../../src/core/check/checker';
 import { parseTargets } from '../../src/core/kernels/targets';
@@ -279,6 +281,108 @@ describe('undeclared-constant', () => {
     const directive = (line: number) => /^\s*#/.test(text.split('\n')[line]);
     const found = constantOccurrences(masked, directive, [0, 13, 67, 80], (name) => name === 'FOO_A');
     assert.deepEqual(found.map((o) => `${o.line}:${o.startColumn}`), ['1:16']);
+  });
+});
+
+/**
+ * A module built with Kbuild against Debian's headers, each with its kernel's gcc (10, 12, 12,
+ * 16, 14): 5.10-7.3 stop at 15:25 ("‘RX_FLAG_HT’ undeclared (first use in this function)",
+ * gone from mac80211.h in 4.12) and 21:16 (RX_FLAG_SHORTPRE), not at 16; 6.12-7.3 also at 8:9
+ * (implicit declaration of X86_MATCH_INTEL_FAM6_MODEL, gone in 6.12), 8:36 and 9:36
+ * ("‘CORE2_MEROM’ undeclared here (not in a function)"). Lines 24-31 compile everywhere: the
+ * driver's macro pastes DEMO_REG_CTRL, and DEFINE_WAIT declares WAITER.
+ */
+const NEVER_SPELLED = [
+  '#include <linux/module.h>',
+  '#include <linux/wait.h>',
+  '#include <asm/cpu_device_id.h>',
+  '#include <asm/intel-family.h>',
+  '#include <net/mac80211.h>',
+  '',
+  'static const struct x86_cpu_id demo_ids[] = {',
+  '\tX86_MATCH_INTEL_FAM6_MODEL(CORE_YONAH, NULL),',
+  '\tX86_MATCH_INTEL_FAM6_MODEL(CORE2_MEROM, NULL),',
+  '\t{}',
+  '};',
+  '',
+  'void demo_rx(struct ieee80211_rx_status *status)',
+  '{',
+  '\tstatus->flag |= RX_FLAG_HT;',
+  '\tstatus->flag |= RX_FLAG_HT;',
+  '}',
+  '',
+  'int demo_other(void)',
+  '{',
+  '\treturn RX_FLAG_SHORTPRE;',
+  '}',
+  '',
+  '#define DEMO_REG(x) DEMO_REG_##x',
+  'enum { DEMO_REG(CTRL) = 1 };',
+  '',
+  'int demo_reg(void)',
+  '{',
+  '\tDEFINE_WAIT(WAITER);',
+  '\tfinish_wait(NULL, &WAITER);',
+  '\treturn DEMO_REG_CTRL + (int)demo_ids[0].family;',
+  '}',
+  'MODULE_LICENSE("GPL");',
+  '',
+].join('\n');
+
+describe('undeclared-constant: names no kernel spells', () => {
+  const NO_MACRO = '(no macro, enumerator or variable of that name)';
+  const GONE_MATCH = 'it is an argument of `X86_MATCH_INTEL_FAM6_MODEL`, which those kernels do not define';
+
+  it('warns on a constant every targeted kernel dropped (RX_FLAG_HT, gone in 4.12) and on the arguments of a pasting macro where the macro is gone, as gcc does', () => {
+    assert.deepEqual(rows(NEVER_SPELLED, '5.10,6.1,6.12,7.2,7.3'), [
+      `warning 8:29-39 [6.12,7.2,7.3] \`CORE_YONAH\` is declared by no kernel header of 6.12–7.3 ${NO_MACRO}, so the use outside a function does not compile there; ${GONE_MATCH}`,
+      `warning 9:29-40 [6.12,7.2,7.3] \`CORE2_MEROM\` is declared by no kernel header of 6.12–7.3 ${NO_MACRO}, so the use outside a function does not compile there; ${GONE_MATCH}`,
+      `warning 15:18-28 [5.10,6.1,6.12,7.2,7.3] \`RX_FLAG_HT\` is declared by no kernel header of 5.10–7.3 ${NO_MACRO}, so the use does not compile there`,
+      `warning 21:9-25 [5.10,6.1,6.12,7.2,7.3] \`RX_FLAG_SHORTPRE\` is declared by no kernel header of 5.10–7.3 ${NO_MACRO}, so the use does not compile there`,
+    ]);
+  });
+
+  it('judges such a name only on kernels with header data, and not where the driver may make it: a macro of its own that joins two parameters', () => {
+    assert.deepEqual(rows(NEVER_SPELLED, '4.15,5.4'), []);
+    const joining = NEVER_SPELLED.replace('#define DEMO_REG(x) DEMO_REG_##x', '#define DEMO_REG(x) DEMO_REG_##x\n#define DEMO_JOIN(a, b) a##b');
+    assert.deepEqual(rows(joining, '6.12'), []);
+    const unfollowed = NEVER_SPELLED.replace('#include <linux/wait.h>', '#include "generated_regs.h"');
+    assert.deepEqual(rows(unfollowed, '6.12'), []);
+    assert.deepEqual(rows(NEVER_SPELLED, '6.12', { unreadFlags: true }), []);
+  });
+});
+
+describe('undeclared-constant data: names no kernel spells', () => {
+  it('keeps every name the kernels spell, and the pieces their macros paste names from', () => {
+    const facts = [
+      headerFacts({ spelledConstants: new Set(['NETIF_F_SG', 'GFP_KERNEL']), pastingFragments: { prefixes: new Set(['NETIF_F_']), suffixes: new Set(['_BIT']), joinsParameters: true } }),
+      headerFacts({ spelledConstants: new Set(['GFP_ATOMIC']), pastingFragments: { prefixes: new Set(['PGALLOC_']), suffixes: new Set(), joinsParameters: false } }),
+    ];
+    const file = spelledWordsFile([3, 5], facts);
+    const filter = WordFilter.unpack(file.filter);
+    assert.deepEqual(['NETIF_F_SG', 'GFP_KERNEL', 'GFP_ATOMIC'].map((name) => filter.mayHold(name)), [true, true, true]);
+    assert.deepEqual([file.images, file.pastedPrefixes, file.pastedSuffixes], [[3, 5], ['NETIF_F_', 'PGALLOC_'], ['_BIT']]);
+    const pieces = { prefixes: new Set(file.pastedPrefixes), suffixes: new Set(file.pastedSuffixes) };
+    assert.deepEqual(['PGALLOC_NORMAL', 'NETIF_F_LLTX', 'DEMO_ENABLE_BIT', 'RX_FLAG_HT'].map((name) => mayBePasted(name, pieces)), [true, true, true, false]);
+  });
+
+  it('reads the pieces a driver macro pastes: literals beside ## in capitals, not its parameters; two parameters joined leave every name open', () => {
+    const fragments = noPastingFragments();
+    addPastingFragments(['#define REG(x) MYDEV_##x', '#define SHOW(name) name##_show', '#define FIELD(f) \\', '\t(f##_MASK | f ## _SHIFT)', '#define ONE 1'].join('\n'), fragments);
+    assert.deepEqual([[...fragments.prefixes], [...fragments.suffixes].sort(), fragments.joinsParameters], [['MYDEV_'], ['_MASK', '_SHIFT'], false]);
+    addPastingFragments('#define LOG(lvl, fmt, ...) pr_##lvl(fmt, ##__VA_ARGS__)\n#define SIZE_C(n) n##ULL', fragments);
+    assert.deepEqual([...fragments.suffixes].sort(), ['_MASK', '_SHIFT']);
+    assert.equal(fragments.joinsParameters, false);
+    addPastingFragments('#define CAT(a, b) a ## b', fragments);
+    assert.equal(fragments.joinsParameters, true);
+  });
+
+  it('answers "maybe" for every word it was built from, and "no" for most others', () => {
+    const words = Array.from({ length: 5000 }, (_, i) => `KERNEL_NAME_${i}`);
+    const filter = WordFilter.unpack(WordFilter.of(words, 0.01).pack());
+    assert.equal(words.every((word) => filter.mayHold(word)), true);
+    const strangers = Array.from({ length: 5000 }, (_, i) => `DRIVER_NAME_${i}`).filter((word) => filter.mayHold(word));
+    assert.ok(strangers.length < 150, `${strangers.length} of 5000 other words read as held`);
   });
 });
 

@@ -1,6 +1,6 @@
 // Which words in capitals of a file are worth a look as undeclared names, and what a macro
-// around one may do to it. Two kinds of name are: a constant some kernels' headers never spell
-// (`undeclared-constant`), and a macro only the module's EXTRA_CFLAGS `-D` flags define, which
+// around one may do to it. Two kinds of name are: a constant some kernels' headers never spell,
+// or that none spells at all (`undeclared-constant`), and a macro only the module's EXTRA_CFLAGS `-D` flags define, which
 // Kbuild ignores from 6.15 (`extra-cflags`). Neither counts where something else of the
 // driver's may define or declare it (its macros, other `-D` flags, the workspace headers it
 // reads, its own #define bodies), where the build may read what the check did not see (an
@@ -17,6 +17,7 @@ import { isCompilerOrKbuildName } from './kernelNameDecisions';
 import { macroTexts } from './incremental';
 import { holdsWord } from '../c/words';
 import { isSourceFile } from '../c/workspaceTypes';
+import { addPastingFragments, mayBePasted, noPastingFragments, type PastingFragments } from '../c/pastingFragments';
 
 export interface ConstantCandidates {
   /** The file's occurrences of candidate names, in text order. */
@@ -49,11 +50,22 @@ export function constantCandidates(
   const commandLine = new Set((options.defines ?? []).map((macro) => macro.name));
   const known = new Map<string, boolean>();
   let defines: string | undefined;
+  let driverPastes: PastingFragments | undefined;
+  // A name no kernel spells is undeclared unless the driver may make it: a macro of its own
+  // that pastes names, from pieces it or the macro's callers spell.
+  const driverMayPaste = (name: string) => {
+    driverPastes ??= pastingFragmentsOf([text, ...file.pre.headers.map((header) => header.text)]);
+    return driverPastes.joinsParameters || mayBePasted(name, driverPastes);
+  };
   const isCandidate = (name: string) => {
     let candidate = known.get(name);
     if (candidate === undefined) {
+      // The kernel's side first, from the data: most names a file spells are constants every kernel has.
+      const spelledByNone = () => !name.startsWith('CONFIG_') && headers.isSpelledByNoKernel(name);
       // The preprocessor defines an EXTRA_CFLAGS macro only below 6.15 (CommandLineMacro.untilVersion): the rule asks it where.
-      const ownKind = extraOnly.has(name) ? !headers.isVanishingConstant(name) && !headers.isKernelCallable(name) : headers.isVanishingConstant(name) && !file.pre.definedMacros.has(name) && !commandLine.has(name);
+      const ownKind = extraOnly.has(name)
+        ? !headers.isVanishingConstant(name) && !headers.isKernelCallable(name)
+        : !file.pre.definedMacros.has(name) && !commandLine.has(name) && (headers.isVanishingConstant(name) || (spelledByNone() && !driverMayPaste(name)));
       candidate =
         ownKind &&
         !isCompilerOrKbuildName(name) &&
@@ -72,6 +84,13 @@ export function constantCandidates(
   const followed = includesFollowedBySlot(sight, 'if-found');
   if (!followed.some(Boolean)) return NONE;
   return { occurrences: found, headerUses: inHeaders, extraCflagsNames: new Set(found.map((occurrence) => occurrence.name).filter((name) => extraOnly.has(name))), judgedOn: (slot) => followed[slot] };
+}
+
+/** The pieces the driver's own macros paste names from, in the file and the headers it reads. */
+function pastingFragmentsOf(texts: readonly string[]): PastingFragments {
+  const fragments = noPastingFragments();
+  for (const text of texts) addPastingFragments(text, fragments);
+  return fragments;
 }
 
 /**

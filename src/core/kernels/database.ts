@@ -19,6 +19,7 @@ import {
   type HeaderNamesFile,
   type HeadersFile,
   type TypedefsFile,
+  type SpelledWordsFile,
   type KernelImage,
   type KernelsFile,
   type MemberAliasesFile,
@@ -89,6 +90,11 @@ export class DatabaseError extends Error {}
 
 function isObject(value: unknown): value is object {
   return typeof value === 'object' && value !== null;
+}
+
+function isSpelledWordsFile(file: SpelledWordsFile): boolean {
+  const pieces = (list: unknown) => Array.isArray(list) && list.every((piece) => typeof piece === 'string');
+  return isObject(file.filter) && typeof file.filter.bits === 'string' && file.filter.bits.length > 0 && Number.isInteger(file.filter.hashes) && file.filter.hashes > 0 && pieces(file.pastedPrefixes) && pieces(file.pastedSuffixes);
 }
 
 /** The part of headers.json.gz every check with kernel includes reads: the include graph and the structs' headers. */
@@ -643,7 +649,17 @@ export class KernelDatabase {
         return { functions: recordLookup(file.functions), macros: recordLookup(file.macros) };
       };
       const loadGraph = () => sameBuild(load<HeaderGraphTables>('headers.json.gz', { ...empty, structs: {}, includes: emptyGraph }, validGraph, { before: ',"functions":', keys: ['schema', 'images', 'structs', 'includes', 'dropping'] }));
-      this.headerIndex = new HeaderIndex(images, loadNames, loadGraph, loadDeclarations);
+      // Older data has no such file: then no name counts as spelled by no kernel.
+      const loadSpelledWords = (): SpelledWordsFile | undefined => {
+        const name = 'spelled-words.json.gz';
+        const bytes = images.length > 0 ? this.optional(name) : undefined;
+        if (!bytes) return undefined;
+        const file = parseJsonText<SpelledWordsFile>(name, decompressedText(name, bytes));
+        checkImages(name, file.images);
+        if (!isSpelledWordsFile(file)) throw new DatabaseError(`the kernel database file ${name} is missing tables; reinstall, or run 'npm run build:data'`);
+        return file;
+      };
+      this.headerIndex = new HeaderIndex(images, loadNames, loadGraph, loadDeclarations, loadSpelledWords);
     }
     return this.headerIndex;
   }

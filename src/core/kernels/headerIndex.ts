@@ -2,11 +2,13 @@
 // and data/headers.json.gz for the kernels whose headers packages were read (the Debian ones).
 // Every answer is undefined for a kernel without header data: "not known" must never read as
 // "not there". Each file is read on its first question.
-import { TYPEDEF_KEY, type HeaderNamesFile, type HeadersFile } from './schema';
+import { TYPEDEF_KEY, type HeaderNamesFile, type HeadersFile, type SpelledWordsFile } from './schema';
 import type { MemberLookup } from './lazyMembers';
 import { prototypeParameters } from '../c/prototypes';
 import { NameMaskTable } from './nameMasks';
 import { detached } from '../detached';
+import { WordFilter } from './wordFilter';
+import { mayBePasted } from '../c/pastingFragments';
 
 /** Names whose declaration masks are kept (see declarationMask); past it the cache starts over. */
 const MAX_KEPT_DECLARATION_MASKS = 50_000;
@@ -90,6 +92,7 @@ export class HeaderIndex {
   private retiredStructTags?: ReadonlySet<string>;
   private typedefWordPattern?: RegExp;
   private readonly declarationMasks = new Map<string, number | null>();
+  private spelledWords?: { filter: WordFilter; prefixes: ReadonlySet<string>; suffixes: ReadonlySet<string> } | null;
 
   /** `images`: the kernels with header data, in the files' bit order; the loaders read each file. */
   constructor(
@@ -97,6 +100,8 @@ export class HeaderIndex {
     private readonly loadNames: () => HeaderNamesFile,
     private readonly loadGraph: () => Pick<HeadersFile, 'structs' | 'includes' | 'dropping'>,
     private readonly loadDeclarations: () => DeclarationTables,
+    /** data/spelled-words.json.gz, undefined in older data. */
+    private readonly loadSpelledWords: () => SpelledWordsFile | undefined = () => undefined,
   ) {
     images.forEach((image, i) => this.bits.set(image, 1 << i));
   }
@@ -203,7 +208,24 @@ export class HeaderIndex {
     const bit = this.bits.get(image);
     if (bit === undefined) return undefined;
     const mask = this.constants.get(name);
-    return mask === undefined ? undefined : (mask & bit) !== 0;
+    if (mask === undefined) return this.isSpelledByNoKernel(name) ? false : undefined;
+    return (mask & bit) !== 0;
+  }
+
+  /**
+   * Whether no kernel with header data spells `name` on a line a module build may compile, and
+   * none of their macros could have pasted it (see SpelledWordsFile): nothing there declares it
+   * (`RX_FLAG_HT`, gone in 4.12; `CORE2_MEROM`, which only `X86_MATCH_INTEL_FAM6_MODEL`'s
+   * pasting made a name of). False where that is not known.
+   */
+  isSpelledByNoKernel(name: string): boolean {
+    if (this.bits.size === 0 || this.constants.get(name) !== undefined) return false;
+    if (this.spelledWords === undefined) {
+      const file = this.loadSpelledWords();
+      this.spelledWords = file ? { filter: WordFilter.unpack(file.filter), prefixes: new Set(file.pastedPrefixes), suffixes: new Set(file.pastedSuffixes) } : null;
+    }
+    const words = this.spelledWords;
+    return words !== null && !words.filter.mayHold(name) && !mayBePasted(name, words);
   }
 
   /** Whether `name` is a constant of some kernel's headers that others do not spell (see spellsConstant). */

@@ -4,6 +4,7 @@
 // changed in one file is told apart by its shape (an old header-names.json.gz is refused as
 // missing tables).
 import type { NameMasks } from './nameMasks';
+import type { PackedWordFilter } from './wordFilter';
 
 export const SCHEMA_VERSION = 3;
 
@@ -247,6 +248,22 @@ export interface HeaderNamesFile {
    * them. Optional: older data has none.
    */
   retiredStructs?: string[];
+}
+
+/**
+ * data/spelled-words.json.gz: the names in capitals that the kernels with header data spell on
+ * some line a module build may compile, all kernels together, as a Bloom filter (wordFilter.ts):
+ * a name it does not hold is declared by none of them (no macro, enumerator, variable or type),
+ * which `undeclared-constant` asks of names no kernel defines (`RX_FLAG_HT`, gone in 4.12). Read
+ * only when a check meets such a name. Optional: older data has none.
+ */
+export interface SpelledWordsFile {
+  schema: number;
+  images: number[];
+  filter: PackedWordFilter;
+  /** Pieces in capitals those headers' macros paste names from (pastingFragments.ts), sorted: a name one may have made is left alone. */
+  pastedPrefixes: string[];
+  pastedSuffixes: string[];
 }
 
 /**

@@ -2,7 +2,9 @@
 // `QUEUE_FLAG_NONROT`, gone in 6.11) on a targeted kernel whose headers do not spell the name
 // anywhere: no macro, enumerator or variable declares it there, and gcc stops ("undeclared").
 // Judged only on kernels whose headers were read (the Debian ones), on certainly compiled
-// lines, for names in capitals that some kernel's headers define as a macro; where the driver
+// lines, for names in capitals that some kernel's headers define as a macro, and for those no
+// kernel's headers spell at all (`RX_FLAG_HT`, gone in 4.12; `CORE2_MEROM` where
+// `X86_MATCH_INTEL_FAM6_MODEL`, which pasted it, is gone) unless a macro may have made them; where the driver
 // declares or defines the name itself (also through a macro: one its #define bodies spell, one
 // a macro outside every function is given), where the build may read what the check did not
 // see (an include it could not follow, flags it could not read), and in an argument of a macro
@@ -45,16 +47,27 @@ export interface UndeclaredConstantInput {
    * kernel's headers spell it, on the kernels with header data.
    */
   declared?: (name: string, slot: number) => boolean | undefined;
+  /** Whether no kernel's headers spell the name at all (HeaderIndex.isSpelledByNoKernel); by default, asked of the database. */
+  spelledByNoKernel?: (name: string) => boolean;
 }
 
 export function undeclaredConstantFindings(context: RuleContext, input: Omit<UndeclaredConstantInput, 'db' | 'targets'>): Finding[] {
   return findUndeclaredConstants({ ...input, db: context.db, targets: context.targets }).map(({ use, targets }) => ({
     code: undeclaredConstantRule.code,
     severity: context.severities[undeclaredConstantRule.code],
-    message: `\`${use.name}\` is declared by no kernel header of ${describeImages(context.db.images, targets, context.targets)} (no macro, enumerator or variable of that name), so ${use.functionStart === undefined ? FILE_SCOPE_USE : 'the use'} does not compile there`,
+    message: messageOf(context, use, targets),
     range: lineRange(use.line, use.startColumn, use.endColumn),
     targets,
   }));
+}
+
+function messageOf(context: RuleContext, use: ConstantUse, targets: number[]): string {
+  const where = describeImages(context.db.images, targets, context.targets);
+  const message = `\`${use.name}\` is declared by no kernel header of ${where} (no macro, enumerator or variable of that name), so ${use.functionStart === undefined ? FILE_SCOPE_USE : 'the use'} does not compile there`;
+  // A macro those kernels lack that is given the name (`X86_MATCH_INTEL_FAM6_MODEL(CORE2_MEROM, …)`), which made something else of it elsewhere.
+  const headers = context.db.headers();
+  const gone = use.within.find((call) => targets.every((image) => headers.declares(call.name, image) === false));
+  return gone ? `${message}; it is an argument of \`${gone.name}\`, which those kernels do not define` : message;
 }
 
 /**
@@ -67,16 +80,22 @@ export function undeclaredConstantFindings(context: RuleContext, input: Omit<Und
 export function findUndeclaredConstants(input: UndeclaredConstantInput): { use: ConstantUse; targets: number[] }[] {
   const headers = input.db.headers();
   const reported = new Map<ConstantUse, number[]>();
+  const spelledByNoKernel = input.spelledByNoKernel ?? ((name: string) => headers.isSpelledByNoKernel(name));
+  const swallowedOn = (use: ConstantUse, slot: number) => use.within.some((call) => input.swallows(call, slot));
   // A macro outside every function may declare what it is given (`static DEFINE_SPINLOCK(NAME);`).
   const declaredByMacros = new Set(
-    input.uses.filter((use) => use.functionStart === undefined && use.within.some((call) => input.targets.some((_, slot) => input.swallows(call, slot)))).map((use) => use.name),
+    input.uses.filter((use) => use.functionStart === undefined && !spelledByNoKernel(use.name) && input.targets.some((_, slot) => swallowedOn(use, slot))).map((use) => use.name),
   );
   const declared = input.declared ?? ((name: string, slot: number) => headers.spellsConstant(name, input.targets[slot]));
   input.targets.forEach((image, slot) => {
+    // A name no kernel spells is the driver's own wherever a macro is given it (`DEFINE_WAIT(WAIT)`
+    // declares WAIT), on the kernels whose macro that is: where the macro is gone
+    // (`X86_MATCH_INTEL_FAM6_MODEL(CORE2_MEROM, …)` from 6.12), the name is a value of its own.
+    const declaredByMacrosHere = new Set(input.uses.filter((use) => spelledByNoKernel(use.name) && swallowedOn(use, slot)).map((use) => use.name));
     const declaredAtFileScope = new Set<string>();
     const metInFunction = new Set<string>();
     for (const use of input.uses) {
-      if (declaredByMacros.has(use.name) || declaredAtFileScope.has(use.name) || !input.mayCompile(slot, use.line)) continue;
+      if (declaredByMacros.has(use.name) || declaredByMacrosHere.has(use.name) || declaredAtFileScope.has(use.name) || !input.mayCompile(slot, use.line)) continue;
       if (declared(use.name, slot) !== false) continue;
       if (use.functionStart === undefined) declaredAtFileScope.add(use.name);
       else {
