@@ -212,6 +212,25 @@ static int lockfs_copy(struct file *filp, struct file_lock *fl, struct lockfs_st
     assert.equal(rows(inline, '6.12').length, 1, 'the same text as a .c file');
   });
 
+  it("reports a field of an incomplete struct in a driver header at the header's line, from the check of the .c file that reads it (flashcache.h's struct timeval)", () => {
+    // gcc-10 on 5.10 and gcc-14 on 7.3: "demo.h:7: error: field 'start_time' has incomplete
+    // type", "demo.h:9: error: array type has incomplete element type 'struct timespec'"; the
+    // pointer at 8 compiles.
+    const header = ['#ifndef DEMO_H', '#define DEMO_H', '#include <linux/time.h>', '', 'struct demo_job {', '\tint id;', '\tstruct timeval start_time;', '\tstruct timespec *stamp;', '\tstruct timespec done[2];', '};', '#endif', ''].join('\n');
+    const text = '#include <linux/module.h>\n#include "demo.h"\n\nint demo_id(struct demo_job *job)\n{\n\treturn job->id;\n}\n';
+    const inHeaders = (headerText: string, spec: string) =>
+      (check(text, spec, { '/ws/demo.h': headerText }).headerFindings ?? []).flatMap(({ path, findings }) =>
+        findings.filter((f) => f.code === 'incomplete-struct').map((f) => `${path}:${f.range.startLine + 1}:${f.range.startColumn + 1} [${f.targets.map((t) => db.images[t].label).join(',')}] ${f.message.slice(0, f.message.indexOf(':'))}`),
+      );
+    assert.deepEqual(inHeaders(header, '5.10,6.12,7.3,6.8'), [
+      '/ws/demo.h:7:9 [5.10,6.12,7.3] `struct timeval` is an incomplete type here with the kernel headers of 5.10, 6.12–7.3',
+      '/ws/demo.h:9:9 [5.10,6.12,7.3] `struct timespec` is an incomplete type here with the kernel headers of 5.10, 6.12–7.3',
+    ]);
+    // The driver's own struct, or its #define of the name as another struct, is no kernel's.
+    assert.deepEqual(inHeaders(header.replace('struct demo_job {', 'struct timeval { long tv_sec; };\nstruct demo_job {'), '6.12').map((row) => row.split(' ')[0]), ['/ws/demo.h:10:9']);
+    assert.deepEqual(inHeaders(header.replace('#include <linux/time.h>', '#include <linux/time.h>\n#define timeval __kernel_old_timeval\n#define timespec timespec64'), '6.12'), []);
+  });
+
   it('says nothing more where the code uses a field whose declaration already failed (gcc gives it an erroneous type)', () => {
     const text = '#include <linux/module.h>\n#include <linux/fs.h>\nstruct lockfs_dev {\n\tint id;\n\tstruct file_lock lock;\n};\nstatic struct lockfs_dev dev;\nint lockfs_start(void)\n{\n\treturn dev.lock.fl_start;\n}\n';
     assert.deepEqual(

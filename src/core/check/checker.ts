@@ -311,6 +311,7 @@ export class Checker {
           fatalStops: file.fatalStops,
           headers: options.fileName.endsWith('.c') ? file.pre.headers : [],
           constantsIn: (goesOn) => this.includedHeaderConstantFindings(context, file, candidates, goesOn),
+          incompleteStructsIn: (goesOn) => (options.fileName.endsWith('.c') ? this.includedHeaderIncompleteStructs(context, file, reading.union.localAggregates, closures, goesOn) : []),
           })
         : {}),
     };
@@ -438,6 +439,43 @@ export class Checker {
         swallows: this.swallowsArgument(context, pre),
       }),
     }));
+  }
+
+  /**
+   * incomplete-struct at the workspace headers' mentions of a kernel struct that need its
+   * definition (a field `struct timeval start;`, an array of one), on the targets whose build of
+   * the file goes on to them (`goesOn`) and compiles the line, where the file's include closure
+   * has no header that defines the struct. A tag the driver defines anywhere it reads, or
+   * #defines, is its own.
+   */
+  private includedHeaderIncompleteStructs(
+    context: RuleContext,
+    file: PreprocessedFile,
+    fileTags: ReadonlySet<string>,
+    includeClosure: (slot: number) => ReadonlySet<string> | undefined,
+    goesOn: (slot: number) => boolean,
+  ): { path: string; findings: Finding[] }[] {
+    const { headers } = file.pre;
+    let driversTags: ReadonlySet<string> | undefined;
+    // Or a name it #defines as another tag (r8125.h's `#define ethtool_keee ethtool_eee` below 6.9).
+    const isDriversOwn = (tag: string) =>
+      file.pre.definedMacros.has(tag) || (driversTags ??= new Set([...fileTags, ...headers.flatMap((header) => [...this.headerReadings.tagsDefinedIn(header)].map((key) => key.slice(key.indexOf(' ') + 1)))])).has(tag);
+    return headers.flatMap((header) => {
+      const compiled = (slot: number, line: number) => goesOn(slot) && header.lineStates[slot]?.[line] === LineState.Active;
+      const uses: WholeUse[] = this.headerReadings
+        .wholeStructMentionsOf(header)
+        .filter((mention) => !isDriversOwn(mention.tag))
+        .map(({ tag, line, startColumn, endColumn }) => ({
+          aggregate: { kind: 'struct' as const, name: tag },
+          range: { startLine: line, startColumn, endLine: line, endColumn, startIndex: 0, endIndex: 0 },
+          targets: context.targets.filter((_, slot) => compiled(slot, line)),
+        }))
+        .filter((use) => use.targets.length > 0);
+      if (uses.length === 0) return [];
+      // The fix would add an include to the .c file, which the header's reader may not see first: none is offered.
+      const findings = incompleteStructFindings(context, { uses, includeClosure, includes: [], compiled }).map(({ incomplete: _fix, ...finding }) => finding);
+      return findings.length > 0 ? [{ path: header.path, findings }] : [];
+    });
   }
 
   /** Whether a call may make something else of its argument than a value: a macro of the driver's, or of the kernel's that does not compile it as a plain value there. */

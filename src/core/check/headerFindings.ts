@@ -18,8 +18,9 @@ import type { FatalStop } from './fatalIncludes';
  * What the file's check finds at the lines of the workspace headers it reads (CheckResult.headerFindings):
  * the driver's macros and the kernel's typedefs a target lacks, named as types there, only on
  * targets whose build of the file goes on to the end (an include gcc cannot find may keep it
- * from ever reading them), and the kernel constants a target lacks, used there; such an include
- * itself, where it lies in a header; and the headers' `#error`s the build certainly reaches.
+ * from ever reading them), and the kernel constants a target lacks, used there, and the kernel
+ * structs used whole there that no header the build reads defines; such an include itself,
+ * where it lies in a header; and the headers' `#error`s the build certainly reaches.
  */
 export interface HeaderFindingInputs {
   typeWords: UndefinedTypeWords['headerWords'];
@@ -30,6 +31,8 @@ export interface HeaderFindingInputs {
   headers: readonly IncludedHeader[];
   /** undeclared-constant's findings at the headers' lines, on the targets `goesOn` takes. */
   constantsIn: (goesOn: (slot: number) => boolean) => { path: string; findings: Finding[] }[];
+  /** incomplete-struct's findings at the headers' lines (a field of a struct no header the build reads defines), on the targets `goesOn` takes. */
+  incompleteStructsIn: (goesOn: (slot: number) => boolean) => { path: string; findings: Finding[] }[];
 }
 
 export function headerFindingsOf(context: RuleContext, stops: CheckResult['stops'], inputs: HeaderFindingInputs): Required<Pick<CheckResult, 'headerFindings'>> {
@@ -47,6 +50,7 @@ export function headerFindingsOf(context: RuleContext, stops: CheckResult['stops
   const reached = (slot: number) => !stoppedByInclude.has(slot);
   for (const header of headers) add(header.path, includedHeaderErrorFindings(context, header, reached));
   for (const { path, findings } of inputs.constantsIn(goesOn)) add(path, findings);
+  for (const { path, findings } of inputs.incompleteStructsIn(goesOn)) add(path, findings);
   for (const { header, uses } of typedefUses) add(header.path, unknownTypeFindings(context, { uses, compiled: (slot, line) => goesOn(slot) && header.lineStates[slot]?.[line] === LineState.Active }));
   return { headerFindings: [...byPath].map(([path, findings]) => ({ path, findings: findings.sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn) })) };
 }

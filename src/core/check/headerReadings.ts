@@ -15,6 +15,7 @@ import { includeLines, type IncludeLine } from './includeRoots';
 import { detached } from '../detached';
 import { constantOccurrences, constantUses, type ConstantUse } from '../c/constantUses';
 import { maskedHeader } from '../c/maskedHeaders';
+import { needsDefinition } from '../c/sizedMentions';
 
 /**
  * Bounded by the headers' length: what is read from a header grows with it, and a register
@@ -23,6 +24,15 @@ import { maskedHeader } from '../c/maskedHeaders';
 const MAX_KEPT_HEADER_CHARS = 8 * 1024 * 1024;
 const NAME_BEFORE_PARENTHESIS = /\b([A-Za-z_]\w*)\s*\(/g;
 const TAG_WITH_BODY = /\b(struct|union|enum)\s+([A-Za-z_]\w*)\s*\{/g;
+const STRUCT_MENTION = /\bstruct\s+([A-Za-z_]\w*)/g;
+
+/** A header's `struct x` that needs the struct's definition there (see wholeStructMentionsOf). */
+export interface WholeStructMention {
+  tag: string;
+  line: number;
+  startColumn: number;
+  endColumn: number;
+}
 
 export class HeaderReadings {
   private readonly declarations = new BoundedByPath<Map<string, FunctionSignature[]>>();
@@ -35,6 +45,7 @@ export class HeaderReadings {
   private readonly wordLines = new BoundedByPath<ReadonlyMap<string, readonly number[]>>((words) => 64 * words.size);
 
   private readonly constantUses = new BoundedByPath<readonly ConstantUse[]>((uses) => 16 * uses.length);
+  private readonly wholeStructs = new BoundedByPath<readonly WholeStructMention[]>((mentions) => 16 * mentions.length);
 
   /** Per header as one check read it (prototypes and calls both ask): a scan, not kept past the check. */
   private readonly definitionWords = new BoundedByPath<DefinitionWords>((words) => 32 * (words.spelledElsewhere.size + words.definedAt.size));
@@ -122,6 +133,28 @@ export class HeaderReadings {
     return this.tags.get(header, () => {
       const found = new Set<string>();
       for (const match of header.text.matchAll(TAG_WITH_BODY)) found.add(`${match[1]} ${match[2]}`);
+      return found;
+    });
+  }
+
+  /**
+   * The header's mentions of a struct that need its definition (`struct timeval start;` in a
+   * struct's body, an array of it, `sizeof(struct x)`), outside its directives: gcc reports an
+   * incomplete one at the header's line, in every file that reads it.
+   */
+  wholeStructMentionsOf(header: IncludedHeader): readonly WholeStructMention[] {
+    if (this.holdsNoCode(header) || !header.text.includes('struct')) return [];
+    return this.wholeStructs.get(header, () => {
+      const { masked } = maskedHeader(header);
+      const found: WholeStructMention[] = [];
+      masked.split('\n').forEach((line, lineIndex) => {
+        if (!line.includes('struct') || header.directiveLines[lineIndex] === 1) return;
+        for (const match of line.matchAll(STRUCT_MENTION)) {
+          const startColumn = match.index! + match[0].length - match[1].length;
+          const endColumn = startColumn + match[1].length;
+          if (needsDefinition(line, startColumn, endColumn)) found.push({ tag: detached(match[1]), line: lineIndex, startColumn, endColumn });
+        }
+      });
       return found;
     });
   }
