@@ -346,6 +346,9 @@ describe('re-check after an edit, around a removed function gcc reports once', (
     assert.deepEqual(reports(assertSameAsFresh(key, text, '6.1,6.12,7.3', 'the later call deleted')), ['5: 6.12,7.3']);
     const passed = text.replace('\tstruct d *b = NULL;\n', '\tstruct d *b = NULL;\n\tspi_controller_put(spi_master_get_devdata(m));\n');
     assert.deepEqual(reports(assertSameAsFresh(key, passed, '6.1,6.12,7.3', 'a later call passed to a pointer parameter')), ['5: 6.12,7.3', '10: 7.3']);
+    assert.deepEqual(reports(assertSameAsFresh(key, text, '6.1,6.12,7.3', 'back to one call')), ['5: 6.12,7.3']);
+    const read = text.replace('\tstruct d *b = NULL;\n', '\tstruct d *b = NULL;\n\t(void)spi_master_get_devdata(m)[0];\n');
+    assert.deepEqual(reports(assertSameAsFresh(key, read, '6.1,6.12,7.3', 'a later call whose result is subscripted')), ['5: 6.12,7.3', '10: 6.12,7.3']);
     checker.forget(key);
   });
 

@@ -397,6 +397,41 @@ static int gost_setkey(struct crypto_cipher *tfm, const u8 *key, unsigned int le
     ]);
   });
 
+  it("reports a later call whose int result is read as a pointer (udptun's NAPI_GRO_CB(skb)->flush), on every kernel that lacks the name, and not through a cast", () => {
+    // gcc-12 on 6.1 and 6.12, gcc-16 on 7.2, gcc-14 on 7.3: "9:16: implicit declaration of
+    // function 'NAPI_GRO_CB'", "9:32" and "14:25: invalid type argument of '->' (have 'int')";
+    // 5.10 builds it (netdevice.h still defines the macro); the cast at 20 compiles.
+    const text = [
+      '#include <linux/module.h>',
+      '#include <linux/netdevice.h>',
+      '',
+      'struct demo_cb { int count; int flush; };',
+      '#define DEMO_CB(skb) ((struct demo_cb *)(skb)->cb)',
+      '',
+      'int demo_first(struct sk_buff *skb)',
+      '{',
+      '\treturn NAPI_GRO_CB(skb)->count;',
+      '}',
+      '',
+      'int demo_second(struct sk_buff *skb)',
+      '{',
+      '\tNAPI_GRO_CB(skb)->flush = 1;',
+      '\treturn DEMO_CB(skb)->count;',
+      '}',
+      '',
+      'int demo_third(struct sk_buff *skb)',
+      '{',
+      '\treturn (int)(long)NAPI_GRO_CB(skb);',
+      '}',
+      'MODULE_LICENSE("GPL");',
+      '',
+    ].join('\n');
+    assert.deepEqual(rows(text, '5.10,6.1,6.12,7.2,7.3'), [
+      'warning 9:9-20 [6.1,6.12,7.2,7.3] `NAPI_GRO_CB` is declared by the kernel headers of 6.1–7.3 only in `<net/gro.h>`, which this file does not include there, directly or through the headers it includes, so the call does not compile there',
+      'warning 14:2-13 [6.1,6.12,7.2,7.3] `NAPI_GRO_CB` is not declared by the headers this file reads on 6.1–7.3: after its first call there it returns `int`, which has no members to read with `->`',
+    ]);
+  });
+
   it('is silent where the driver defines it, where the line is not compiled, for unknown names, and without header data', () => {
     assert.deepEqual(rows(COPY('#define strlcpy strscpy'), '6.1,6.12,7.3'), []);
     assert.deepEqual(rows(COPY('static size_t strlcpy(char *d, const char *s, size_t n) { return 0; }'), '6.1,6.12,7.3'), []);

@@ -324,6 +324,26 @@ export function pointerStoringCall(
   return (types.typeOf(destination, offset)?.depth ?? 0) > 0 ? { phrase } : undefined;
 }
 
+/**
+ * How the text reads the call's result right after it, where that needs a pointer, a struct or
+ * an array (`NAPI_GRO_CB(skb)->count`, `f(x).field`, `f(x)[0]`): `->`, `.` or `[`; undefined
+ * otherwise. On an `int` (an undeclared function's result) gcc refuses each: "invalid type
+ * argument of '->'". `text` may be the plain text: strings holding parentheses are rare there.
+ */
+export function resultReadAs(text: string, nameOffset: number, name: string): '->' | '.' | '[' | undefined {
+  const open = text.indexOf('(', nameOffset + name.length);
+  if (open < 0 || text.slice(nameOffset + name.length, open).trim() !== '') return undefined;
+  let depth = 0;
+  for (let i = open; i < text.length && i < open + MAX_CALL_LENGTH; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) {
+      const after = /^\s*(->|\.(?!\.)|\[)/.exec(text.slice(i + 1, i + 81));
+      return after ? (after[1] as '->' | '.' | '[') : undefined;
+    }
+  }
+  return undefined;
+}
+
 /** How far before a call the text is read for a call it is an argument of. */
 const ENCLOSING_LOOKBACK = 400;
 

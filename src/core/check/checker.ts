@@ -46,7 +46,7 @@ import { judgeAccessOperator } from '../rules/accessOperator';
 import { CallbackSignatureJudge } from '../rules/callbackSignature';
 import { deadGuardFindings } from '../rules/deadGuard';
 import { missingFunctionFindings } from '../rules/missingFunction';
-import { assignedFunctionSites, blockAfterCall, callSites, pointerStoringCall, functionPointerNames, withArguments, type CallSite } from '../c/calls';
+import { assignedFunctionSites, blockAfterCall, callSites, pointerStoringCall, functionPointerNames, resultReadAs, withArguments, type CallSite } from '../c/calls';
 import { droppedArgumentSpans, forwardedTo, macroDefinitions } from '../c/droppedArguments';
 import { callArgumentsFindings } from '../rules/callArguments';
 import { incompleteStructFindings, type WholeUse } from '../rules/incompleteStruct';
@@ -775,6 +775,7 @@ export class Checker {
         storedInPointer: (site: CallSite) =>
           pointerStoringCall(masked, file.lineStartIndices, site, code.argumentTypes(), (callee, position, image) => !definedByDriver(callee) && this.takesPointerAt(callee, position, image)),
         refusesIntInPointer: (image: number) => this.refusesIntInPointer(image),
+        resultRead: (site: CallSite) => resultReadAs(masked, file.lineStartIndices[site.line] + site.startColumn, site.name),
         macroSites: macroBodyCalls(text, masked, isDirectiveLine, (name) => this.isKernelCallable(name) && !definedByDriver(name), options.macroExpandingSource).map(({ site, macro, defineLine, expansions, redefinitions, expandedIn }) => ({
           site,
           macro,

@@ -18,6 +18,7 @@ import { spaces } from '../c/blanks';
 import { lineStarts, positionAt } from '../c/lineIndex';
 import type { FunctionSignature, SourceRange } from '../c/usages';
 import { isFileScopeConstantFinding } from '../rules/undeclaredConstant';
+import { resultReadAs } from '../c/calls';
 
 /** What a check of a document leaves for the next one. */
 export interface DocumentCheck {
@@ -139,7 +140,8 @@ function movedCheck(previous: DocumentCheck, text: string, edit: EditShift, inde
  * of a call there is the whole file's only where no earlier call is reported on its kernels:
  * - reported earlier on all its kernels, it is not a first call: left out, unless its value is
  *   stored or passed on (`p = f(…)`, `g(f(…))`) and a kernel's gcc refuses a later call's `int`
- *   stored in a pointer: then the whole file is checked;
+ *   stored in a pointer, or its result is read as a pointer (`f(x)->m`): then the whole file is
+ *   checked;
  * - reported earlier or later on some of them, the first calls may move or be worded
  *   otherwise: the whole file is checked;
  * - else it is the first call, and stands.
@@ -166,6 +168,8 @@ function repeatedFirstCalls(previous: DocumentCheck, slice: SliceCheck, edit: Ed
     if (reportedEarlier && kernels.every((kernel) => reportedEarlier.has(kernel))) {
       // A later call whose value is stored or passed on, which some compilers refuse where it goes into a pointer: the whole file tells.
       if (STORED_VALUE.test(text.slice(Math.max(0, call.offset - 100), call.offset)) && kernels.some((kernel) => input.refusesIntInPointer(kernel))) return undefined;
+      // One whose result is read as a pointer, struct or array, which every compiler refuses: so does the whole file.
+      if (resultReadAs(text, call.offset, call.name) !== undefined) return undefined;
       repeated.add(call.finding);
     }
     else if (kernels.some((kernel) => reportedEarlier?.has(kernel) || reportedLater?.has(kernel))) return undefined;

@@ -101,6 +101,8 @@ export interface MissingFunctionInput {
   storedInPointer?: (site: CallSite) => PointerDestination | undefined;
   /** Whether the kernel's compiler refuses an `int` stored in a pointer (gcc 14 and later: -Wint-conversion is an error). */
   refusesIntInPointer?: (image: number) => boolean;
+  /** How the text reads a call's result right after it, where only a pointer, struct or array can be read so (see resultReadAs). */
+  resultRead?: (site: CallSite) => '->' | '.' | '[' | undefined;
 }
 
 /** A call as the loop below reads it: where gcc meets it first on each target, if it does. */
@@ -181,7 +183,9 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
       if (declaring) elsewhere.set(image, declaring);
     }
     const missing = compiledOn.filter((image) => undeclared.includes(image) || elsewhere.has(image));
-    const later = macro === undefined ? laterCallRefused(input, site, (image, slot) => judged[slot] && already.has(image) && reachedAt(slot) !== undefined && !inPassedOver(image, site.line) && !missing.includes(image)) : undefined;
+    // Where no header the build reads declares it: none at all, or only headers it does not read.
+    const lacking = (image: number, slot: number) => headers.declares(site.name, image) === false || (expandedIn === undefined && unreached(site.name, image, slot) !== undefined);
+    const later = macro === undefined ? laterCallRefused(input, site, (image, slot) => judged[slot] && already.has(image) && reachedAt(slot) !== undefined && !inPassedOver(image, site.line) && !missing.includes(image) && lacking(image, slot)) : undefined;
     if (later) found.push(later);
     if (missing.length === 0) continue;
     for (const image of missing) already.add(image);
@@ -209,26 +213,38 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
 
 /**
  * A later call of a name the kernel lacks, on the kernels where an earlier call was reported:
- * gcc reports the implicit declaration once, and the calls after it return `int`. Where that
- * `int` is stored in a pointer, gcc 14 and later refuse each such call ("makes pointer from
- * integer without a cast", -Wint-conversion); older ones only warn. `reachedAgain(image, slot)`:
- * the target compiles this call after reporting an earlier one.
+ * gcc reports the implicit declaration once, and the calls after it return `int`. Where the
+ * code reads a member or an element of that `int`, every gcc refuses the call's line; where it
+ * is stored in a pointer, gcc 14 and later refuse it ("makes pointer from integer without a
+ * cast", -Wint-conversion); older ones only warn. `reachedAgain(image, slot)`:
+ * the target compiles this call after reporting an earlier one, and its build reads no
+ * declaration of the name.
  */
 function laterCallRefused(input: MissingFunctionInput, site: CallSite, reachedAgain: (image: number, slot: number) => boolean): MissingFunction | undefined {
-  if (!input.refusesIntInPointer || site.reference) return undefined;
-  const headers = input.db.headers();
-  const again = input.targets.filter((image, slot) => reachedAgain(image, slot) && headers.declares(site.name, image) === false);
+  if (site.reference) return undefined;
+  const again = input.targets.filter((image, slot) => reachedAgain(image, slot));
   if (again.length === 0) return undefined;
+  const headers = input.db.headers();
+  const undeclared = (images: readonly number[]) => {
+    const where = describeImages(input.db.images, images, input.targets);
+    return images.every((image) => headers.declares(site.name, image) === false) ? `is not declared by the kernel headers of ${where}` : `is not declared by the headers this file reads on ${where}`;
+  };
+  // A member or an element of the `int`: every gcc refuses that ("invalid type argument of '->'").
+  const read = input.resultRead?.(site);
+  if (read !== undefined) {
+    const what = read === '[' ? 'which cannot be subscripted' : `which has no members to read with \`${read}\``;
+    return { site, targets: again, message: `\`${site.name}\` ${undeclared(again)}: after its first call there it returns \`int\`, ${what}` };
+  }
+  if (!input.refusesIntInPointer) return undefined;
   // The text first: most later calls store nothing, and no kernel need be asked for them.
   const destination = input.storedInPointer?.(site);
   if (destination === undefined) return undefined;
   const refused = again.filter((image) => input.refusesIntInPointer!(image) && (destination.on?.(image) ?? true));
   if (refused.length === 0) return undefined;
-  const where = describeImages(input.db.images, refused, input.targets);
   return {
     site,
     targets: refused,
-    message: `\`${site.name}\` is not declared by the kernel headers of ${where}: after its first call there it returns \`int\`, and their gcc (14 and later) refuses an \`int\` ${destination.phrase}`,
+    message: `\`${site.name}\` ${undeclared(refused)}: after its first call there it returns \`int\`, and their gcc (14 and later) refuses an \`int\` ${destination.phrase}`,
   };
 }
 
