@@ -101,6 +101,11 @@ describe('missing-header', () => {
     assert.deepEqual(await rows({ Kbuild: 'obj-m += demo.o\nccflags-y += -I$(src)/include\n' }), [
       'demo.c:2:11 [5.10,6.1,6.12,7.2,7.3] `<drm/drmP.h>` is not in the kernel headers of 5.10–7.3, nor in any folder the build searches',
     ]);
+    // And another architecture's (sd151.h's <asm/gpio.h>): gcc on every amd64 kernel, "fatal error: asm/gpio.h: No such file or directory".
+    const asm = async (files: Record<string, string>) =>
+      (await checkFolder({ 'demo.c': source.replace('drm/drmP.h', 'asm/gpio.h'), ...files }, 'debian')).filter((finding) => finding.code === 'missing-header').map((finding) => `${finding.file}:${finding.line}:${finding.column} ${finding.message}`);
+    assert.deepEqual(await asm({ Kbuild: 'obj-m += demo.o\n' }), ['demo.c:2:11 `<asm/gpio.h>` is not in the kernel headers of 5.10–7.3, nor in any folder the build searches']);
+    assert.deepEqual(await asm({ Kbuild: 'obj-m += demo.o\nccflags-y += $(shell pkg-config --cflags vendor)\n' }), []);
     // The driver has it; a -I folder outside the workspace may; flags not read may add one; no object list names the file.
     assert.deepEqual(await rows({ Kbuild: 'obj-m += demo.o\n', 'compat/drm/drmP.h': '#include <drm/drm_drv.h>\n' }), []);
     assert.deepEqual(await rows({ Kbuild: 'obj-m += demo.o\nccflags-y += -I/opt/vendor-drm/include\n' }), []);

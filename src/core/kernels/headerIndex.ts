@@ -64,8 +64,13 @@ export interface DeclarationTables {
   macros: MemberLookup<HeadersFile['macros'][string]>;
 }
 
-/** Include folders of every architecture or build rather than of the kernel's API (see inKernelNamespace). */
-const NOT_NAMESPACES = new Set(['asm', 'asm-generic', 'uapi', 'generated']);
+/**
+ * Include folders of every architecture or build rather than of the kernel's API (see
+ * inKernelNamespace). `asm/` is not among them: every kernel with header data is an amd64 one,
+ * whose package holds x86's asm headers, the generated ones too, so an `<asm/gpio.h>` none of
+ * them has is another architecture's, which their builds do not find.
+ */
+const NOT_NAMESPACES = new Set(['asm-generic', 'uapi', 'generated']);
 
 export class HeaderIndex {
   /** Database image index → bit in the file's masks. */
@@ -337,8 +342,7 @@ export class HeaderIndex {
   /**
    * Whether `name` lies in a folder of the kernel's own include namespace (`drm/drmP.h`,
    * `linux/pci-aspm.h`), though no kernel with header data may have it: an older kernel's
-   * header. `asm/` is left out (another architecture's headers are not known), and so are the
-   * uapi and generated folders.
+   * header, or another architecture's (`asm/gpio.h`). The uapi and generated folders are left out.
    */
   inKernelNamespace(name: string): boolean {
     const slash = name.indexOf('/');
