@@ -364,6 +364,9 @@ describe('undeclared-constant data: names no kernel spells', () => {
     assert.deepEqual([file.images, file.pastedPrefixes, file.pastedSuffixes], [[3, 5], ['NETIF_F_', 'PGALLOC_'], ['_BIT']]);
     const pieces = { prefixes: new Set(file.pastedPrefixes), suffixes: new Set(file.pastedSuffixes) };
     assert.deepEqual(['PGALLOC_NORMAL', 'NETIF_F_LLTX', 'DEMO_ENABLE_BIT', 'RX_FLAG_HT'].map((name) => mayBePasted(name, pieces)), [true, true, true, false]);
+    // Only onto a piece some caller spells (or digits): a header passing DEMO_ENABLE makes DEMO_ENABLE_BIT, nothing makes RX_FLAG_STBC_BIT.
+    const spelled = (piece: string) => ['DEMO_ENABLE', 'PGALLOC'].includes(piece);
+    assert.deepEqual(['DEMO_ENABLE_BIT', 'RX_FLAG_STBC_BIT', 'PGALLOC_NORMAL', 'NETIF_F_32'].map((name) => mayBePasted(name, { prefixes: new Set(['NETIF_F_']), suffixes: new Set(['_BIT', '_NORMAL']) }, spelled)), [true, false, true, true]);
   });
 
   it('reads the pieces a driver macro pastes: literals beside ## in capitals, not its parameters; two parameters joined leave every name open', () => {

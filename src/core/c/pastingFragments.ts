@@ -44,10 +44,17 @@ export function addPastingFragments(text: string, into: PastingFragments): void 
   }
 }
 
-/** Whether pasting one of the pieces onto something could have made `name`. */
-export function mayBePasted(name: string, fragments: { prefixes: ReadonlySet<string>; suffixes: ReadonlySet<string> }): boolean {
+/**
+ * Whether pasting one of the pieces onto something could have made `name`. With `given`, only
+ * onto a piece it takes: a macro's caller spells what it pastes (`FOR_ALL_ZONES(PGALLOC)`
+ * makes `PGALLOC_DMA`, and PGALLOC is spelled), so `RX_FLAG_STBC_SHIFT` is no `x##_SHIFT` where
+ * nothing spells `RX_FLAG_STBC`. A piece of digits alone is always taken (`BITS(32)`).
+ */
+export function mayBePasted(name: string, fragments: { prefixes: ReadonlySet<string>; suffixes: ReadonlySet<string> }, given: (piece: string) => boolean = () => true): boolean {
+  const taken = (piece: string) => /^[0-9]+$/.test(piece) || given(piece);
   for (let end = 1; end < name.length; end++) {
-    if (fragments.prefixes.has(name.slice(0, end)) || fragments.suffixes.has(name.slice(end))) return true;
+    if (fragments.prefixes.has(name.slice(0, end)) && taken(name.slice(end))) return true;
+    if (fragments.suffixes.has(name.slice(end)) && taken(name.slice(0, end))) return true;
   }
   return false;
 }

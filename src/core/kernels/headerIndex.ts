@@ -230,7 +230,8 @@ export class HeaderIndex {
       this.spelledWords = file ? { filter: WordFilter.unpack(file.filter), prefixes: new Set(file.pastedPrefixes), suffixes: new Set(file.pastedSuffixes) } : null;
     }
     const words = this.spelledWords;
-    return words !== null && !words.filter.mayHold(name) && !mayBePasted(name, words);
+    // What a kernel macro pastes, its caller in some header spells: the filter holds it.
+    return words !== null && !words.filter.mayHold(name) && !mayBePasted(name, words, (piece) => words.filter.mayHold(piece));
   }
 
   /** Whether `name` is a constant of some kernel's headers that others do not spell (see spellsConstant). */
