@@ -272,6 +272,27 @@ describe('kernel database', () => {
     assert.equal(withCallables({ names: 'a\nb', masks: [1, 2] }).isKernelCallable('b'), true);
   });
 
+  it('refuses a spelled-words.json.gz without a usable filter or of another build, and reads older data without one as knowing no such name', () => {
+    const files: Record<string, Uint8Array> = {
+      'kernels.json': readFileSync(join(bundledDataDir, 'kernels.json')),
+      'header-names.json.gz': readFileSync(join(bundledDataDir, 'header-names.json.gz')),
+    };
+    const words = JSON.parse(gunzipSync(readFileSync(join(bundledDataDir, 'spelled-words.json.gz'))).toString('utf8'));
+    const headersWith = (file: unknown) => {
+      if (file === undefined) delete files['spelled-words.json.gz'];
+      else files['spelled-words.json.gz'] = gzipSync(JSON.stringify(file));
+      return KernelDatabase.open((name) => {
+        if (!files[name]) throw new Error(`ENOENT: ${name}`);
+        return files[name];
+      }).headers();
+    };
+    assert.equal(headersWith(words).isSpelledByNoKernel('RX_FLAG_HT'), true);
+    assert.throws(() => headersWith({ ...words, filter: { bits: '', hashes: 8 } }).isSpelledByNoKernel('RX_FLAG_HT'), /spelled-words\.json\.gz is missing tables; reinstall, or run 'npm run build:data'/);
+    assert.throws(() => headersWith({ ...words, pastedPrefixes: 'NETIF_F_' }).isSpelledByNoKernel('RX_FLAG_HT'), /spelled-words\.json\.gz is missing tables/);
+    assert.throws(() => headersWith({ ...words, images: [1, 2] }).isSpelledByNoKernel('RX_FLAG_HT'), /spelled-words\.json\.gz does not match kernels\.json/);
+    assert.equal(headersWith(undefined).isSpelledByNoKernel('RX_FLAG_HT'), false);
+  });
+
   it('reads headers.json.gz the same whatever the order of its tables (the include graph is read apart when it comes first)', () => {
     const files: Record<string, Uint8Array> = {
       'kernels.json': readFileSync(join(bundledDataDir, 'kernels.json')),
