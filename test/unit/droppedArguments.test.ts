@@ -37,12 +37,17 @@ function rows(text: string, spec: string): string[] {
 
 describe('arguments of driver macros', () => {
   it('reads which parameters a macro uses as code', () => {
-    const found = macroDefinitions('#define A(x, y) f(x) + #y\n#define B(p) p##_ops\n#define C(a, b) a + \\\n  b\n#define V(...) g(__VA_ARGS__)\n');
+    const found = macroDefinitions(
+      '#define A(x, y) f(x) + #y\n#define B(p) p##_ops\n#define C(a, b) a + \\\n  b\n#define V(...) g(__VA_ARGS__)\n#define W(fmt, arg...) h(fmt, ##arg)\n#define P(x, ...) x##__VA_ARGS__\n',
+    );
     assert.deepEqual(found.map((m) => [m.name, m.line, m.parameters, [...m.used], m.variadic]), [
       ['A', 0, 2, [0], false],
       ['B', 1, 1, [], false],
       ['C', 2, 2, [0, 1], false],
       ['V', 4, 1, [0], true],
+      // `, ##arg` drops only the comma before empty arguments: they are code.
+      ['W', 5, 2, [0, 1], true],
+      ['P', 6, 2, [], true],
     ]);
   });
 
@@ -64,6 +69,30 @@ describe('arguments of driver macros', () => {
       result.findings.map((f) => `${f.code} ${f.range.startLine + 1}:${f.range.startColumn + 1}`),
       ['missing-member 7:55'],
     );
+  });
+
+  it("judges the arguments a variadic debug macro passes on after `, ##` (fbtft's fbtft_par_dbg), also on a call's later lines", () => {
+    // gcc-12 on 6.1: "14:21" and "15:34: error: 'struct block_device' has no member named 'bd_part'"; 5.10 builds it.
+    const text = [
+      '#include <linux/module.h>',
+      '#include <linux/blkdev.h>',
+      '#define demo_dbg(level, dev, format, arg...) \\',
+      'do { \\',
+      '\tif (level) \\',
+      '\t\tdev_info(dev, format, ##arg); \\',
+      '} while (0)',
+      '#define demo_log(format, ...) pr_info(format, ## __VA_ARGS__)',
+      '#define demo_pasted(x, ...) x##__VA_ARGS__',
+      '',
+      'void f(struct block_device *b, struct device *dev)',
+      '{',
+      '\tdemo_dbg(1, dev, "part %p\\n",',
+      '\t\t b->bd_part);',
+      '\tdemo_log("part %p\\n", b->bd_part);',
+      '}',
+      '',
+    ].join('\n');
+    assert.deepEqual(rows(text, '5.10,6.1'), ['14 [6.1] bd_part', '15 [6.1] bd_part']);
   });
 
   it("judges no argument that one of the macro's definitions of another shape leaves out, where the target may take either (seeed-voicecard's AC101_DBG under #ifdef AC101_DEBG)", () => {

@@ -54,7 +54,7 @@ export function macroDefinitions(text: string): MacroDefinition[] {
     const forwarded = new Map<number, { callee: string; position: number }[]>();
     const wholeArguments = callArgumentsOf(code);
     parameters.forEach((parameter, index) => {
-      const plainUses = parameter === '' ? 0 : plainUseCount(code, parameter);
+      const plainUses = parameter === '' ? 0 : plainUseCount(code, parameter, variadic && index === parameters.length - 1);
       if (plainUses === 0) return;
       used.add(index);
       const handedOn = wholeArguments.filter((argument) => argument.text === parameter);
@@ -65,11 +65,16 @@ export function macroDefinitions(text: string): MacroDefinition[] {
   return found;
 }
 
-/** How many times the body names the parameter other than stringified (`#x`) or pasted (`x##`, `##x`). */
-function plainUseCount(code: string, parameter: string): number {
+/**
+ * How many times the body names the parameter other than stringified (`#x`) or pasted (`x##`,
+ * `##x`). The variadic one after `, ##` (`dev_info(dev, fmt, ##arg)`) is no paste: GNU C drops
+ * the comma before empty arguments and compiles the others as written.
+ */
+function plainUseCount(code: string, parameter: string, variadic: boolean): number {
   let count = 0;
   for (const match of code.matchAll(new RegExp(`(?<![\\w#])(#\\s*|##\\s*)?\\b${parameter}\\b(\\s*##)?`, 'g'))) {
-    if (!match[1] && !match[2]) count++;
+    const afterComma = variadic && match[1]?.startsWith('##') === true && /,\s*$/.test(code.slice(0, match.index));
+    if ((!match[1] || afterComma) && !match[2]) count++;
   }
   return count;
 }
