@@ -233,12 +233,16 @@ export function withArguments(masked: string, sites: readonly CallSite[], lineSt
   const found: CallWithArguments[] = [];
   for (const site of sites) {
     const start = lineStartIndices[site.line] + site.startColumn;
-    const open = masked.indexOf('(', start + site.name.length);
-    if (open < 0) continue;
-    const args = callArguments(masked, open, site.line, isDirectiveLine);
+    const args = argumentsAfter(masked, start + site.name.length, site.line, isDirectiveLine);
     if (args) found.push({ site, start, arguments: args });
   }
   return found;
+}
+
+/** The argument list of the call whose name ends at `nameEnd`, on line `line`; undefined where it does not close (before a directive line). */
+function argumentsAfter(text: string, nameEnd: number, line: number, crossesDirective: (line: number) => boolean = () => false): CallArguments | undefined {
+  const open = text.indexOf('(', nameEnd);
+  return open < 0 ? undefined : callArguments(text, open, line, crossesDirective);
 }
 
 /**
@@ -257,9 +261,7 @@ export function functionPointerNames(masked: string): Set<string> {
  * name is undeclared, gcc stops at the `{` ("expected ';'") and passes over the whole block.
  */
 export function blockAfterCall(masked: string, lineStartIndices: readonly number[], site: CallSite): { startLine: number; endLine: number } | undefined {
-  const open = masked.indexOf('(', lineStartIndices[site.line] + site.startColumn + site.name.length);
-  if (open < 0) return undefined;
-  const args = callArguments(masked, open, site.line, () => false);
+  const args = argumentsAfter(masked, lineStartIndices[site.line] + site.startColumn + site.name.length, site.line);
   if (!args) return undefined;
   let brace = args.end;
   while (brace < masked.length && /\s/.test(masked[brace])) brace++;
@@ -301,8 +303,7 @@ export function pointerStoringCall(
   pointerParameter?: (callee: string, position: number, image: number) => boolean,
 ): PointerDestination | undefined {
   const start = lineStartIndices[site.line] + site.startColumn;
-  const open = masked.indexOf('(', start + site.name.length);
-  const args = open < 0 ? undefined : callArguments(masked, open, site.line, () => false);
+  const args = argumentsAfter(masked, start + site.name.length, site.line);
   if (!args) return undefined;
   const asArgument = pointerParameter ? enclosingArgument(masked, lineStartIndices, start, args.end) : undefined;
   if (asArgument) {
@@ -331,17 +332,11 @@ export function pointerStoringCall(
  * argument of '->'". `text` may be the plain text: strings holding parentheses are rare there.
  */
 export function resultReadAs(text: string, nameOffset: number, name: string): '->' | '.' | '[' | undefined {
-  const open = text.indexOf('(', nameOffset + name.length);
-  if (open < 0 || text.slice(nameOffset + name.length, open).trim() !== '') return undefined;
-  let depth = 0;
-  for (let i = open; i < text.length && i < open + MAX_CALL_LENGTH; i++) {
-    if (text[i] === '(') depth++;
-    else if (text[i] === ')' && --depth === 0) {
-      const after = /^\s*(->|\.(?!\.)|\[)/.exec(text.slice(i + 1, i + 81));
-      return after ? (after[1] as '->' | '.' | '[') : undefined;
-    }
-  }
-  return undefined;
+  // A function named as a value (`.llseek = no_llseek`) has no argument list of its own.
+  if (!/^\s*\(/.test(text.slice(nameOffset + name.length, nameOffset + name.length + 80))) return undefined;
+  const args = argumentsAfter(text, nameOffset + name.length, 0);
+  const after = args && /^\s*(->|\.(?!\.)|\[)/.exec(text.slice(args.end, args.end + 80));
+  return after ? (after[1] as '->' | '.' | '[') : undefined;
 }
 
 /** How far before a call the text is read for a call it is an argument of. */
@@ -365,7 +360,7 @@ function enclosingArgument(masked: string, lineStartIndices: readonly number[], 
         continue;
       }
       const callee = /([A-Za-z_]\w*)\s*$/.exec(masked.slice(Math.max(0, i - 80), i))?.[1];
-      if (callee === undefined || CONTROL_WORDS.has(callee)) return undefined;
+      if (callee === undefined || NOT_CALLS.has(callee)) return undefined;
       const outer = callArguments(masked, i, lineIndexAt(lineStartIndices, i), () => false);
       const position = outer?.spans.findIndex((span) => span.start === start && span.end === end) ?? -1;
       return position >= 0 ? { callee, position } : undefined;
@@ -373,6 +368,3 @@ function enclosingArgument(masked: string, lineStartIndices: readonly number[], 
   }
   return undefined;
 }
-
-/** Words a `(` follows that are not calls. */
-const CONTROL_WORDS = new Set(['if', 'while', 'for', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', 'defined']);

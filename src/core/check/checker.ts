@@ -242,7 +242,12 @@ export class Checker {
     const dropped = this.droppedArguments(text, code, file, context.targets);
     const evidence = new UsageEvidence(file.pre, context.targets, this.headerReadings, oracle, dropped);
     if (codeless && options.documentKey) this.trees.forget(options.documentKey);
-    const candidates = codeless ? undefined : constantCandidates(this.db.headers(), text, code, file, options, judgesHeaders ? (header, isCandidate) => this.headerReadings.constantUsesOf(header, isCandidate) : undefined);
+    const candidates = codeless
+      ? undefined
+      : constantCandidates(this.db.headers(), text, code, file, options, {
+          pastesOf: (header) => this.headerReadings.pastingFragmentsOf(header),
+          ...(judgesHeaders ? { usesOf: (header: IncludedHeader, isCandidate: (name: string) => boolean) => this.headerReadings.constantUsesOf(header, isCandidate) } : {}),
+        });
     let constants: ConstantUse[] = [];
     let loops: LoopDeclaration[] = [];
     // Only where Kbuild's own rule compiles the file with the kernel's flags: a header may also

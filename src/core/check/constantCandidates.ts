@@ -42,8 +42,13 @@ export function constantCandidates(
   code: { masked: string; isDirectiveLine: (line: number) => boolean },
   file: PreprocessedFile,
   options: Pick<CheckOptions, 'fileName' | 'defines' | 'unreadFlags' | 'resolveInclude' | 'forcedIncludes'>,
-  /** A workspace header's uses of the names given (HeaderReadings.constantUsesOf); none where the headers are not judged (a re-check's slice keeps the whole check's). */
-  headerUsesOf?: (header: IncludedHeader, isCandidate: (name: string) => boolean) => readonly ConstantUse[],
+  /** What the workspace headers are read for, kept per header text (HeaderReadings). */
+  fromHeaders: {
+    /** The pieces a header's macros paste names from (HeaderReadings.pastingFragmentsOf). */
+    pastesOf: (header: IncludedHeader) => PastingFragments;
+    /** A header's uses of the names given (HeaderReadings.constantUsesOf); none where the headers are not judged (a re-check's slice keeps the whole check's). */
+    usesOf?: (header: IncludedHeader, isCandidate: (name: string) => boolean) => readonly ConstantUse[];
+  },
 ): ConstantCandidates {
   if (!isSourceFile(options.fileName) || options.unreadFlags) return NONE;
   const extraOnly = extraCflagsOnlyMacros(options.defines ?? []);
@@ -54,7 +59,7 @@ export function constantCandidates(
   // A name no kernel spells is undeclared unless the driver may make it: a macro of its own
   // that pastes names, from pieces it or the macro's callers spell.
   const driverMayPaste = (name: string) => {
-    driverPastes ??= pastingFragmentsOf([text, ...file.pre.headers.map((header) => header.text)]);
+    driverPastes ??= driversPastingFragments(text, file.pre.headers.map(fromHeaders.pastesOf));
     return driverPastes.joinsParameters || mayBePasted(name, driverPastes);
   };
   const isCandidate = (name: string) => {
@@ -78,7 +83,7 @@ export function constantCandidates(
     return candidate;
   };
   const found = constantOccurrences(code.masked, code.isDirectiveLine, file.lineStartIndices, isCandidate);
-  const inHeaders = headerUsesOf ? headerConstantUses(headers, text, file, commandLine, headerUsesOf) : [];
+  const inHeaders = fromHeaders.usesOf ? headerConstantUses(headers, text, file, commandLine, fromHeaders.usesOf) : [];
   if (found.length === 0 && inHeaders.length === 0) return NONE;
   const sight = { fileName: options.fileName, text, lineStates: file.pre.lineStates, headers: file.pre.headers, resolveInclude: options.resolveInclude, isKernelHeader: (name: string) => headers.isKernelHeader(name), forcedIncludes: options.forcedIncludes };
   const followed = includesFollowedBySlot(sight, 'if-found');
@@ -86,10 +91,15 @@ export function constantCandidates(
   return { occurrences: found, headerUses: inHeaders, extraCflagsNames: new Set(found.map((occurrence) => occurrence.name).filter((name) => extraOnly.has(name))), judgedOn: (slot) => followed[slot] };
 }
 
-/** The pieces the driver's own macros paste names from, in the file and the headers it reads. */
-function pastingFragmentsOf(texts: readonly string[]): PastingFragments {
+/** The pieces the driver's own macros paste names from, in the file and the headers it reads (each header's read once per text). */
+function driversPastingFragments(text: string, inHeaders: readonly PastingFragments[]): PastingFragments {
   const fragments = noPastingFragments();
-  for (const text of texts) addPastingFragments(text, fragments);
+  addPastingFragments(text, fragments);
+  for (const header of inHeaders) {
+    for (const piece of header.prefixes) fragments.prefixes.add(piece);
+    for (const piece of header.suffixes) fragments.suffixes.add(piece);
+    fragments.joinsParameters ||= header.joinsParameters;
+  }
   return fragments;
 }
 

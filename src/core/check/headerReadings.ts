@@ -16,6 +16,9 @@ import { detached } from '../detached';
 import { constantOccurrences, constantUses, type ConstantUse } from '../c/constantUses';
 import { maskedHeader } from '../c/maskedHeaders';
 import { needsDefinition } from '../c/sizedMentions';
+import { addPastingFragments, noPastingFragments, type PastingFragments } from '../c/pastingFragments';
+
+const NO_PASTES: PastingFragments = Object.freeze({ prefixes: new Set<string>(), suffixes: new Set<string>(), joinsParameters: false });
 
 /**
  * Bounded by the headers' length: what is read from a header grows with it, and a register
@@ -46,6 +49,7 @@ export class HeaderReadings {
 
   private readonly constantUses = new BoundedByPath<readonly ConstantUse[]>((uses) => 16 * uses.length);
   private readonly wholeStructs = new BoundedByPath<readonly WholeStructMention[]>((mentions) => 16 * mentions.length);
+  private readonly pastes = new BoundedByPath<PastingFragments>((pieces) => 16 * (pieces.prefixes.size + pieces.suffixes.size));
 
   /** Per header as one check read it (prototypes and calls both ask): a scan, not kept past the check. */
   private readonly definitionWords = new BoundedByPath<DefinitionWords>((words) => 32 * (words.spelledElsewhere.size + words.definedAt.size));
@@ -134,6 +138,16 @@ export class HeaderReadings {
       const found = new Set<string>();
       for (const match of header.text.matchAll(TAG_WITH_BODY)) found.add(`${match[1]} ${match[2]}`);
       return found;
+    });
+  }
+
+  /** The pieces the header's function-like macros paste names from (pastingFragments.ts): asked by every check, also a re-check's. */
+  pastingFragmentsOf(header: IncludedHeader): PastingFragments {
+    if (!header.text.includes('##')) return NO_PASTES;
+    return this.pastes.get(header, () => {
+      const fragments = noPastingFragments();
+      addPastingFragments(header.text, fragments);
+      return fragments;
     });
   }
 
@@ -232,11 +246,6 @@ function detachedSignatures(functions: Map<string, FunctionSignature[]>): Map<st
   return kept;
 }
 
-/**
- * A value per header path, recomputed when the header's text changes. Within one check each
- * header is read once whatever the bound: a file whose headers outgrow it (a vendor Wi-Fi tree's
- * register headers, 2.7 MB each) would otherwise evict and re-read them for every name asked.
- */
 /** The header's text as the parser reads it, its directive lines blanked (same offsets). */
 function withDirectivesBlanked(header: IncludedHeader): string {
   return parserText(header.text)
@@ -245,6 +254,11 @@ function withDirectivesBlanked(header: IncludedHeader): string {
     .join('\n');
 }
 
+/**
+ * A value per header path, recomputed when the header's text changes. Within one check each
+ * header is read once whatever the bound: a file whose headers outgrow it (a vendor Wi-Fi tree's
+ * register headers, 2.7 MB each) would otherwise evict and re-read them for every name asked.
+ */
 class BoundedByPath<T> {
   private readonly entries: LRUCache<string, { text: string; value: T }>;
   /** Keyed by the header as one preprocessing read it, so it lives as long as that check's result. */

@@ -47,8 +47,6 @@ export interface UndeclaredConstantInput {
    * kernel's headers spell it, on the kernels with header data.
    */
   declared?: (name: string, slot: number) => boolean | undefined;
-  /** Whether no kernel's headers spell the name at all (HeaderIndex.isSpelledByNoKernel); by default, asked of the database. */
-  spelledByNoKernel?: (name: string) => boolean;
 }
 
 export function undeclaredConstantFindings(context: RuleContext, input: Omit<UndeclaredConstantInput, 'db' | 'targets'>): Finding[] {
@@ -80,7 +78,7 @@ function messageOf(context: RuleContext, use: ConstantUse, targets: number[]): s
 export function findUndeclaredConstants(input: UndeclaredConstantInput): { use: ConstantUse; targets: number[] }[] {
   const headers = input.db.headers();
   const reported = new Map<ConstantUse, number[]>();
-  const spelledByNoKernel = input.spelledByNoKernel ?? ((name: string) => headers.isSpelledByNoKernel(name));
+  const spelledByNoKernel = (name: string) => headers.isSpelledByNoKernel(name);
   const swallowedOn = (use: ConstantUse, slot: number) => use.within.some((call) => input.swallows(call, slot));
   // A macro outside every function may declare what it is given (`static DEFINE_SPINLOCK(NAME);`).
   const declaredByMacros = new Set(
