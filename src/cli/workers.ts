@@ -9,22 +9,27 @@ import type { Parser } from 'web-tree-sitter';
 import { isMainThread, parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
 import { FileRunner, type CheckJob, type FileOutcome } from './checkFiles';
 import { packWorkspaceTypes, PackedWorkspaceTypes } from '../core/c/packedWorkspaceTypes';
+import { shareCaches } from '../core/cacheBudget';
 import { planWorkspaceIndex, readPlannedFiles, type IndexedWorkspace, type WorkspacePlan } from './files';
 
 const WORKER_ROLE = 'kernel-compat-check';
 /** Files per batch at most: small enough to balance the load, large enough to keep a folder together. */
 const BATCH_FILES = 16;
 /**
- * A worker's old-generation heap, at most. What a worker keeps is bounded (type shards, header
- * readings, the database's caches: about 200 MB live at the end of half of drivers/), but
- * without a limit V8 lets garbage grow to four times that before collecting: 4.5 GB over
- * drivers/ on 2 threads. With the limit V8 collects sooner. Since the workspace index left the
- * threads' heaps, 640 MB costs no time: drivers/ peaked at 0.95-0.96 GB in 102.5-102.7 s, where
- * 1 GB gave 1.05-1.09 GB in 103.9-108.4 s (i915: 5.7 s either way); 512 MB saved nothing more
- * (0.97 GB). Later, on a slower machine: 384 MB peaked at 954 MB against 1,112 MB, but took
- * 180.7 s against 164.6 s, the collector running that much more.
+ * A worker's old-generation heap, at most. Without a limit V8 lets garbage grow to several
+ * times what a worker keeps before collecting (4.5 GB over drivers/ on 2 threads). What it
+ * keeps is bounded: the checker (about 40 MB), its caches' share (below), one file's work.
+ *
+ * Each worker's caches take 1/threads of their default sizes (cacheBudget.ts), so the threads
+ * together keep what one thread would. A worker checks a folder's files together and needs that
+ * folder's headers at once, not a driver's whole closure from file to file as the editor does.
+ * Over all of drivers/ of Debian's 6.1 source on 2 threads (one run each, one after the other):
+ * whole caches and 640 MB peaked at 1,278 MB in 179 s (337 s of CPU); half caches and 384 MB at
+ * 954 MB in 194 s (364 s); quartered caches at 921 MB in 209 s (395 s) with 640 MB, and at 732
+ * MB in 233 s (411 s) with 256 MB. The caches' share costs time where the files of a run read
+ * more different headers than its caches hold, so the middle was chosen.
  */
-const WORKER_HEAP_MB = 640;
+const WORKER_HEAP_MB = 384;
 /** Batches handed out beyond the oldest unfinished one: bounds the outcomes held back for ordering. */
 const BATCHES_AHEAD = 64;
 
@@ -142,6 +147,7 @@ export function checkInWorkers(job: CheckJob, files: readonly string[], threads:
 /** The worker side: load once, read its share of the index, then check each batch handed over. */
 async function serveBatches({ job, plan, share }: WorkerStart): Promise<void> {
   const port = parentPort!;
+  shareCaches(1 / share.threads);
   let runner: FileRunner;
   try {
     runner = await FileRunner.withWorkspace(job, (parser) => sharedWorkspace(plan, share, parser, port));

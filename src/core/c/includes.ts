@@ -7,6 +7,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { countedCache } from '../countedCache';
 import { detached } from '../detached';
+import { cacheSize } from '../cacheBudget';
 import { MakeConditionals, makeLines, MakeVariables, Reach } from './makefile';
 import type { CommandLineMacro, IncludeResolver } from './preprocessor';
 
@@ -68,7 +69,7 @@ export class HeaderTexts {
 
   constructor(
     private readonly readFile: TextReader,
-    maxChars = DEFAULT_TEXT_CACHE_CHARS,
+    maxChars = cacheSize(DEFAULT_TEXT_CACHE_CHARS),
   ) {
     this.texts = new LRUCache({ maxSize: maxChars, sizeCalculation: (entry, path) => (entry.text?.length ?? 0) + path.length + 64 });
   }

@@ -4,17 +4,24 @@ import { LRUCache } from 'lru-cache';
 import { lineStarts } from './lineIndex';
 import type { IncludedHeader } from './preprocessor';
 import { maskCode } from './statements';
+import { cacheSize } from '../cacheBudget';
 
-/** A header's masked text and line starts, kept per text: every file of a vendor driver reads the same headers. */
-const maskedHeaders = new LRUCache<string, { text: string; masked: string; lineStartIndices: number[] }>({
-  maxSize: 16 * 1024 * 1024,
-  sizeCalculation: (entry) => 2 * entry.text.length + 8 * entry.lineStartIndices.length + 64,
-});
+type MaskedHeader = { text: string; masked: string; lineStartIndices: number[] };
+
+/** A header's masked text and line starts, kept per text: every file of a vendor driver reads the same headers. Made at first use (cacheBudget.ts). */
+let maskedHeaders: LRUCache<string, MaskedHeader> | undefined;
+
+function kept(): LRUCache<string, MaskedHeader> {
+  return (maskedHeaders ??= new LRUCache<string, MaskedHeader>({
+    maxSize: cacheSize(16 * 1024 * 1024),
+    sizeCalculation: (entry) => 2 * entry.text.length + 8 * entry.lineStartIndices.length + 64,
+  }));
+}
 
 export function maskedHeader(header: IncludedHeader): { masked: string; lineStartIndices: number[] } {
-  const known = maskedHeaders.get(header.path);
+  const known = kept().get(header.path);
   if (known && known.text === header.text) return known;
   const entry = { text: header.text, masked: maskCode(header.text), lineStartIndices: lineStarts(header.text) };
-  maskedHeaders.set(header.path, entry);
+  kept().set(header.path, entry);
   return entry;
 }

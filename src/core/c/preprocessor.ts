@@ -14,6 +14,7 @@
 // evaluated per environment. Pure module: no file system, no editor API.
 
 import { LRUCache } from 'lru-cache';
+import { cacheSize } from '../cacheBudget';
 import { DEFINED_TOKEN, LeafKind, leafToken, NOT_TOKEN, ONE_TOKEN, tokenize, TokenKind, type Token } from './preprocessor/tokens';
 import { leadingIdentifier, parseIncludeTarget, scanSource, testedUndefined, type Directive, type ScannedSource } from './preprocessor/directives';
 import { isZero, sameNum } from './preprocessor/numbers';
@@ -408,12 +409,12 @@ class SharedHeaders {
     for (const key of [...this.readings.keys()]) if (key.startsWith(prefix)) this.readings.delete(key);
   });
   readonly readings = new LRUCache<string, HeaderReading[]>({
-    maxSize: SHARED_READING_UNITS,
+    maxSize: cacheSize(SHARED_READING_UNITS),
     sizeCalculation: (kept) => kept.reduce((sum, reading) => sum + readingUnits(reading), 1),
   });
   /** Scanned once, so a #define yields the same MacroDef in every call (identity is what readings compare). */
   readonly scanned = new LRUCache<string, { text: string; source: ScannedSource }>({
-    maxSize: SHARED_SCANNED_LINES,
+    maxSize: cacheSize(SHARED_SCANNED_LINES),
     sizeCalculation: (entry) => entry.source.lineCount + 1,
   });
 
@@ -428,7 +429,12 @@ class SharedHeaders {
   }
 }
 
-const sharedHeaders = new SharedHeaders();
+let sharedStore: SharedHeaders | undefined;
+
+/** The thread's shared header store, made at first use: its size follows the thread's cache share (cacheBudget.ts). */
+function sharedHeaders(): SharedHeaders {
+  return (sharedStore ??= new SharedHeaders());
+}
 
 function sameStates(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
@@ -456,7 +462,7 @@ class PreprocessRun {
   private readonly macros: MacroTables;
   private readonly problems: { line: number; message: string }[] = [];
   private readonly problemKeys = new Set<string>();
-  /** Scanned command-line directives (headers are scanned once in `sharedHeaders`). */
+  /** Scanned command-line directives (headers are scanned once in `sharedHeaders()`). */
   private readonly headers = new Map<string, { text: string; source: ScannedSource }>();
   private readonly includeStack: string[];
   /** Per environment: headers with #pragma once that were definitely included. */
@@ -1036,9 +1042,9 @@ class PreprocessRun {
     // is undecided, which is again a state of its own. A replay spends nothing: it is cheap.
     const replayable = reading.replayable && (budgetSpent || this.expansionStepsLeft >= EXPANSION_STEPS_PER_CONDITION);
     if (replayable && this.resolveInclude) {
-      const key = sharedHeaders.readingsKey(this.resolveInclude, header.path, this.kernelNames !== undefined);
-      const kept = [finished, ...(sharedHeaders.readings.get(key) ?? [])].slice(0, READINGS_PER_HEADER);
-      sharedHeaders.readings.set(key, kept);
+      const key = sharedHeaders().readingsKey(this.resolveInclude, header.path, this.kernelNames !== undefined);
+      const kept = [finished, ...(sharedHeaders().readings.get(key) ?? [])].slice(0, READINGS_PER_HEADER);
+      sharedHeaders().readings.set(key, kept);
     }
     return finished;
   }
@@ -1046,7 +1052,7 @@ class PreprocessRun {
   /** Applies an earlier reading of the header made in the same state instead of reading it again; false when there is none. */
   private replayReading(path: string, text: string, base: StateVector, anchorLine: number): boolean {
     if (!this.resolveInclude) return false;
-    const kept = sharedHeaders.readings.get(sharedHeaders.readingsKey(this.resolveInclude, path, this.kernelNames !== undefined));
+    const kept = sharedHeaders().readings.get(sharedHeaders().readingsKey(this.resolveInclude, path, this.kernelNames !== undefined));
     const reading = kept?.find((candidate) => this.canReplay(candidate, text, base));
     if (reading === undefined) return false;
     // Readings around this one depend on what it looked at, exactly as if it had been read.
@@ -1139,12 +1145,12 @@ class PreprocessRun {
 
   private headerSource(path: string, text: string): ScannedSource {
     const own = path === COMMAND_LINE_PATH;
-    const cached = own ? this.headers.get(path) : sharedHeaders.scanned.get(path);
+    const cached = own ? this.headers.get(path) : sharedHeaders().scanned.get(path);
     if (cached !== undefined && cached.text === text) return cached.source;
     // Directive lines are marked: the checker blanks them when it reads the header's declarations.
     const source = scanSource(text, true);
     if (own) this.headers.set(path, { text, source });
-    else sharedHeaders.scanned.set(path, { text, source });
+    else sharedHeaders().scanned.set(path, { text, source });
     return source;
   }
 }

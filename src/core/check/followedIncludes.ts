@@ -6,6 +6,7 @@ import { LRUCache } from 'lru-cache';
 import { LineState, type IncludedHeader, type IncludeResolver } from '../c/preprocessor';
 import { includeKeywordLines } from '../c/includeKeywordLines';
 import { isHostedLibraryHeader } from '../c/userspace';
+import { cacheSize } from '../cacheBudget';
 
 export interface IncludeSight {
   fileName: string;
@@ -39,24 +40,31 @@ export interface IncludeDirective {
   next: boolean;
 }
 
+type KeptDirectives = { text: string; directives: IncludeDirective[] };
+
 /**
  * Headers' include lines, by path: every check asks them of every header its file reads (a
  * kernel tree's file reads hundreds), and the texts rarely change between checks. Bounded by
  * the texts' length, since each entry keeps its text to tell a changed one.
  */
-const headerDirectives = new LRUCache<string, { text: string; directives: IncludeDirective[] }>({
-  maxSize: 8 * 1024 * 1024,
-  sizeCalculation: (entry, path) => entry.text.length + path.length + 64 * (entry.directives.length + 1),
-});
+let headerDirectives: LRUCache<string, KeptDirectives> | undefined;
+
+/** headerDirectives, made at first use: its size follows the thread's cache share (cacheBudget.ts). */
+function keptDirectives(): LRUCache<string, KeptDirectives> {
+  return (headerDirectives ??= new LRUCache<string, KeptDirectives>({
+    maxSize: cacheSize(8 * 1024 * 1024),
+    sizeCalculation: (entry, path) => entry.text.length + path.length + 64 * (entry.directives.length + 1),
+  }));
+}
 
 /** `includeDirectives` of a header, read once per text. */
 export function headerIncludeDirectives(header: { path: string; text: string }): IncludeDirective[] {
   // A header that includes nothing (most register headers) costs one search, and is not kept.
   if (!header.text.includes('include')) return [];
-  const known = headerDirectives.get(header.path);
+  const known = keptDirectives().get(header.path);
   if (known && known.text === header.text) return known.directives;
   const directives = includeDirectives(header.text);
-  headerDirectives.set(header.path, { text: header.text, directives });
+  keptDirectives().set(header.path, { text: header.text, directives });
   return directives;
 }
 

@@ -13,6 +13,7 @@ import { callSites, type CallSite } from '../c/calls';
 import { macroDefinitions, type MacroDefinition } from '../c/droppedArguments';
 import { includeLines, type IncludeLine } from './includeRoots';
 import { detached } from '../detached';
+import { cacheSize } from '../cacheBudget';
 import { constantOccurrences, constantUses, type ConstantUse } from '../c/constantUses';
 import { maskedHeader } from '../c/maskedHeaders';
 import { needsDefinition } from '../c/sizedMentions';
@@ -266,7 +267,7 @@ class BoundedByPath<T> {
 
   /** `weigh`: what a value costs beyond its text, in characters' worth, where it grows with the text. */
   constructor(weigh: (value: T) => number = () => 0) {
-    this.entries = new LRUCache({ maxSize: MAX_KEPT_HEADER_CHARS, sizeCalculation: (entry, path) => entry.text.length + path.length + 64 + weigh(entry.value) });
+    this.entries = new LRUCache({ maxSize: cacheSize(MAX_KEPT_HEADER_CHARS), sizeCalculation: (entry, path) => entry.text.length + path.length + 64 + weigh(entry.value) });
   }
 
   get(header: IncludedHeader, compute: () => T): T {

@@ -8,6 +8,7 @@ import { HeaderIndex, type DeclarationTables } from './headerIndex';
 import { LazyMembers, recordLookup, scanObject } from './lazyMembers';
 import { ShardLines } from './shardLines';
 import { detached } from '../detached';
+import { cacheSize } from '../cacheBudget';
 import {
   SCHEMA_VERSION,
   shardFileName,
@@ -238,10 +239,10 @@ export class KernelDatabase {
    * parsed one by one. The answers per name are kept below: holding every shard a big tree
    * touched cost a checking thread 150 MB (i915 read 203 of 256 shards for 408 names).
    */
-  private readonly shardTables = new LRUCache<number, ShardLines>({ max: MAX_SHARD_TABLES });
-  private readonly shardNames = new LRUCache<number, ShardLines>({ max: MAX_SHARD_NAMES });
+  private readonly shardTables = new LRUCache<number, ShardLines>({ max: cacheSize(MAX_SHARD_TABLES) });
+  private readonly shardNames = new LRUCache<number, ShardLines>({ max: cacheSize(MAX_SHARD_NAMES) });
   /** Records are read for a name's facts (kept below) and for reports and hovers: few are asked again. */
-  private readonly records = new LRUCache<string, NameRecord>({ max: MAX_KEPT_RECORDS });
+  private readonly records = new LRUCache<string, NameRecord>({ max: cacheSize(MAX_KEPT_RECORDS) });
   /**
    * Each name's layout per image, false where no bundled image lists it: every tag a file
    * mentions asks. (Caches are sized for what is asked again: an LRU allocates its `max` up
@@ -249,11 +250,11 @@ export class KernelDatabase {
    * they fill instead (countedCache), these caches grew a cold start's memory by 15-20 MB in
    * half the runs, for no faster first diagnostics.)
    */
-  private readonly layoutsByName = new LRUCache<string, ShardNamesLine | false>({ max: MAX_KEPT_NAMES });
+  private readonly layoutsByName = new LRUCache<string, ShardNamesLine | false>({ max: cacheSize(MAX_KEPT_NAMES) });
   private configsFile?: ConfigsFile;
   /** What checks ask about a name, read from its shard at once: a later question needs no shard. */
-  private readonly nameFacts = new LRUCache<string, NameFacts>({ max: MAX_KEPT_NAMES });
-  private readonly historyCache = new LRUCache<string, MemberState[]>({ max: MAX_KEPT_NAMES * 4 });
+  private readonly nameFacts = new LRUCache<string, NameFacts>({ max: cacheSize(MAX_KEPT_NAMES) });
+  private readonly historyCache = new LRUCache<string, MemberState[]>({ max: cacheSize(MAX_KEPT_NAMES * 4) });
   private memberAliases?: { file: MemberAliasesFile; bits: Map<number, number> };
   private headerIndex?: HeaderIndex;
   private typedefs?: { file: TypedefsFile; bits: Map<number, number> };
