@@ -237,7 +237,7 @@ export class Checker {
     const code = codeless ? codelessCode(file) : this.codeOf(text, file);
     // Before anything reads the line states: gcc compiles no body whose parameter list it cannot read.
     const flagsKnown = (slot: number) => !options.unreadFlags || (options.unreadFlagsUntil !== undefined && this.db.images[context.targets[slot]].versionCode >= options.unreadFlagsUntil);
-    const typeWords = codeless ? undefined : undefinedTypeWords(this.db.headers(), text, code, file, options, { headerWords: (header) => this.headerReadings.definitionWordsOf(header), flagsKnown, judgesHeaders });
+    const typeWords = codeless ? undefined : undefinedTypeWords(this.db.headers(), text, code, file, options, { headerWords: (header) => this.headerReadings.definitionWordsOf(header), headerTypedefs: (header) => this.headerReadings.typedefsOf(header), flagsKnown, judgesHeaders });
     if (typeWords) passOverBodies(file.pre, typeWords);
     const dropped = this.droppedArguments(text, code, file, context.targets);
     const evidence = new UsageEvidence(file.pre, context.targets, this.headerReadings, oracle, dropped);

@@ -19,6 +19,7 @@ import { maskedHeader } from '../c/maskedHeaders';
 import { needsDefinition } from '../c/sizedMentions';
 import { addPastingFragments, noPastingFragments, type PastingFragments } from '../c/pastingFragments';
 
+const NO_TYPEDEFS: ReadonlySet<string> = new Set();
 const NO_PASTES: PastingFragments = Object.freeze({ prefixes: new Set<string>(), suffixes: new Set<string>(), joinsParameters: false });
 
 /**
@@ -54,6 +55,12 @@ export class HeaderReadings {
 
   /** Per header as one check read it (prototypes and calls both ask): a scan, not kept past the check. */
   private readonly definitionWords = new BoundedByPath<DefinitionWords>((words) => 32 * (words.spelledElsewhere.size + words.definedAt.size));
+  /**
+   * Apart from definitionWords, which holds every word of a header: whether a driver macro is
+   * also a typedef is asked of every header a file reads, and amdgpu's register headers (several
+   * MB of #defines each, whose words outgrow the cache) were scanned word by word on every file.
+   */
+  private readonly typedefs = new BoundedByPath<ReadonlySet<string>>((names) => 32 * names.size);
   private readonly codeless = new WeakMap<IncludedHeader, boolean>();
 
   /** `isKernelCallable`: whether a name is one `missing-function` judges (see kernelCallSitesOf). */
@@ -185,9 +192,14 @@ export class HeaderReadings {
     return this.wordLines.get(header, () => linesOfWords(maskCode(header.text)));
   }
 
-  /** Where a workspace header #defines each name, the words it spells anywhere else and the typedefs it declares (driverMacroCalls.ts and undefinedTypeWords.ts ask of the driver's macros). */
+  /** Where a workspace header #defines each name and the words it spells anywhere else (driverMacroCalls.ts and undefinedTypeWords.ts ask of the driver's macros). */
   definitionWordsOf(header: IncludedHeader): DefinitionWords {
     return this.definitionWords.get(header, () => definitionWords(header.text));
+  }
+
+  /** The names a workspace header's typedefs declare (see typedefsDeclared). */
+  typedefsOf(header: IncludedHeader): ReadonlySet<string> {
+    return this.typedefs.get(header, () => (header.text.includes('typedef') ? typedefsDeclared(header.text) : NO_TYPEDEFS));
   }
 
   /** The include directives of a workspace header. */
@@ -289,8 +301,6 @@ export interface DefinitionWords {
   undefined: ReadonlySet<string>;
   /** Every word the text spells other than as the name a `#define` defines: bodies, code, comments, conditions. */
   spelledElsewhere: ReadonlySet<string>;
-  /** The names its typedefs declare (see typedefsDeclared). */
-  typedefs: ReadonlySet<string>;
 }
 
 const DEFINE_HEAD = /^\s*#\s*define\s+([A-Za-z_]\w*)/;
@@ -308,7 +318,7 @@ export function definitionWords(text: string): DefinitionWords {
     if (undef) undefined.add(undef[1]);
     for (const match of (head ? line.slice(head[0].length) : line).matchAll(WORD)) spelledElsewhere.add(match[0]);
   });
-  return { definedAt, undefined, spelledElsewhere, typedefs: typedefsDeclared(text) };
+  return { definedAt, undefined, spelledElsewhere };
 }
 
 /** The names a text's typedefs declare: the last word before the `;`, or the `(*name)` of a pointer to a function. */

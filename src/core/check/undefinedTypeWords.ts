@@ -72,6 +72,8 @@ export function undefinedTypeWords(
   options: Pick<CheckOptions, 'fileName' | 'namedByKbuild' | 'resolveInclude' | 'forcedIncludes' | 'targets'>,
   reads: {
     headerWords: (header: IncludedHeader) => DefinitionWords;
+    /** The names a header's typedefs declare: a cheaper reading than headerWords, asked of every header. */
+    headerTypedefs: (header: IncludedHeader) => ReadonlySet<string>;
     /** Whether every flag the build passes is known on the target in `slot` (CheckOptions.unreadFlags, unreadFlagsUntil). */
     flagsKnown: (slot: number) => boolean;
     /** Judge the workspace headers' declarations too (not in a re-check's slice, which keeps the whole check's). */
@@ -86,7 +88,7 @@ export function undefinedTypeWords(
     let own = known.get(name);
     if (own === undefined) {
       own = pre.definedMacros.has(name) && !isCompilerOrKbuildName(name) && !isKernelName(headers, options.targets, name);
-      if (own) own = !(fileTypedefs ??= typedefsDeclared(text)).has(name) && !pre.headers.some((header) => reads.headerWords(header).typedefs.has(name));
+      if (own) own = !(fileTypedefs ??= typedefsDeclared(text)).has(name) && !pre.headers.some((header) => reads.headerTypedefs(header).has(name));
       known.set(name, own);
     }
     return own;
