@@ -52,9 +52,12 @@ export function macroBodyCalls(
   if (definesWithCalls(text.split('\n'), isDirectiveLine, isCandidate).length === 0) return [];
   const lines = blankCommentsAndLiterals(text).split('\n');
   const calls: MacroBodyCall[] = [];
+  // Read once for all the macros: a vendor file has thousands of #defines.
+  const maskedLines = masked.split('\n');
+  const definitionLines = definitionLinesByName(lines, isDirectiveLine);
   for (const { line, macro, functionLike, sites } of definesWithCalls(lines, isDirectiveLine, isCandidate)) {
-    const expansions = expansionsOf(masked, macro, functionLike, line, isDirectiveLine);
-    const redefinitions = definitionLinesOf(lines, macro, isDirectiveLine).filter((other) => other !== line);
+    const expansions = expansionsOf(masked, maskedLines, macro, functionLike, line, isDirectiveLine);
+    const redefinitions = (definitionLines.get(macro) ?? []).filter((other) => other !== line);
     if (expansions.length > 0) {
       for (const site of sites) calls.push({ site, macro, defineLine: line, expansions, redefinitions });
       continue;
@@ -93,22 +96,27 @@ function definesWithCalls(lines: readonly string[], isDirectiveLine: (line: numb
   return found;
 }
 
-/** The lines of every `#define` and `#undef` of the macro. */
-function definitionLinesOf(lines: readonly string[], macro: string, isDirectiveLine: (line: number) => boolean): number[] {
-  const pattern = new RegExp(`^\\s*#\\s*(?:define|undef)\\s+${macro}\\b`);
-  const found: number[] = [];
+const DEFINE_OR_UNDEF = /^\s*#\s*(?:define|undef)\s+([A-Za-z_]\w*)/;
+
+/** The lines of every `#define` and `#undef`, by the macro they name. */
+function definitionLinesByName(lines: readonly string[], isDirectiveLine: (line: number) => boolean): Map<string, number[]> {
+  const found = new Map<string, number[]>();
   lines.forEach((text, line) => {
-    if (isDirectiveLine(line) && pattern.test(text)) found.push(line);
+    const name = isDirectiveLine(line) ? DEFINE_OR_UNDEF.exec(text)?.[1] : undefined;
+    if (name === undefined) return;
+    const known = found.get(name);
+    if (known) known.push(line);
+    else found.set(name, [line]);
   });
   return found;
 }
 
 /** Where code lines after `after` name the macro: followed by `(` for a function-like one. */
-function expansionsOf(masked: string, macro: string, functionLike: boolean, after: number, isDirectiveLine: (line: number) => boolean): MacroBodyCall['expansions'] {
+function expansionsOf(masked: string, maskedLines: readonly string[], macro: string, functionLike: boolean, after: number, isDirectiveLine: (line: number) => boolean): MacroBodyCall['expansions'] {
   const use = new RegExp(`\\b${macro}\\b${functionLike ? '\\s*\\(' : ''}`, 'g');
   const found: MacroBodyCall['expansions'] = [];
   let offset = 0;
-  masked.split('\n').forEach((text, line) => {
+  maskedLines.forEach((text, line) => {
     if (line > after && !isDirectiveLine(line) && text.includes(macro)) {
       for (const match of text.matchAll(use)) found.push({ line, column: match.index!, within: enclosingCalls(masked, offset + match.index!) });
     }
