@@ -14,6 +14,12 @@ export function shareCaches(fraction: number): void {
   share = fraction;
 }
 
+/** A module-level cache made at its first use, when the thread's share is set: `made()` returns the one cache. */
+export function madeAtFirstUse<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => (made ??= make());
+}
+
 /** `defaultSize` (entries or characters) scaled by this thread's share: a whole number, at least 1. */
 export function cacheSize(defaultSize: number): number {
   return Math.max(1, Math.ceil(defaultSize * share));

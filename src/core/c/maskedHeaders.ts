@@ -4,19 +4,18 @@ import { LRUCache } from 'lru-cache';
 import { lineStarts } from './lineIndex';
 import type { IncludedHeader } from './preprocessor';
 import { maskCode } from './statements';
-import { cacheSize } from '../cacheBudget';
+import { cacheSize, madeAtFirstUse } from '../cacheBudget';
 
 type MaskedHeader = { text: string; masked: string; lineStartIndices: number[] };
 
-/** A header's masked text and line starts, kept per text: every file of a vendor driver reads the same headers. Made at first use (cacheBudget.ts). */
-let maskedHeaders: LRUCache<string, MaskedHeader> | undefined;
-
-function kept(): LRUCache<string, MaskedHeader> {
-  return (maskedHeaders ??= new LRUCache<string, MaskedHeader>({
-    maxSize: cacheSize(16 * 1024 * 1024),
-    sizeCalculation: (entry) => 2 * entry.text.length + 8 * entry.lineStartIndices.length + 64,
-  }));
-}
+/** A header's masked text and line starts, kept per text: every file of a vendor driver reads the same headers. */
+const kept = madeAtFirstUse(
+  () =>
+    new LRUCache<string, MaskedHeader>({
+      maxSize: cacheSize(16 * 1024 * 1024),
+      sizeCalculation: (entry) => 2 * entry.text.length + 8 * entry.lineStartIndices.length + 64,
+    }),
+);
 
 export function maskedHeader(header: IncludedHeader): { masked: string; lineStartIndices: number[] } {
   const known = kept().get(header.path);

@@ -14,7 +14,7 @@
 // evaluated per environment. Pure module: no file system, no editor API.
 
 import { LRUCache } from 'lru-cache';
-import { cacheSize } from '../cacheBudget';
+import { cacheSize, madeAtFirstUse } from '../cacheBudget';
 import { DEFINED_TOKEN, LeafKind, leafToken, NOT_TOKEN, ONE_TOKEN, tokenize, TokenKind, type Token } from './preprocessor/tokens';
 import { leadingIdentifier, parseIncludeTarget, scanSource, testedUndefined, type Directive, type ScannedSource } from './preprocessor/directives';
 import { isZero, sameNum } from './preprocessor/numbers';
@@ -429,12 +429,8 @@ class SharedHeaders {
   }
 }
 
-let sharedStore: SharedHeaders | undefined;
-
-/** The thread's shared header store, made at first use: its size follows the thread's cache share (cacheBudget.ts). */
-function sharedHeaders(): SharedHeaders {
-  return (sharedStore ??= new SharedHeaders());
-}
+/** The thread's shared header store. */
+const sharedHeaders = madeAtFirstUse(() => new SharedHeaders());
 
 function sameStates(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;

@@ -6,7 +6,7 @@ import { LRUCache } from 'lru-cache';
 import { LineState, type IncludedHeader, type IncludeResolver } from '../c/preprocessor';
 import { includeKeywordLines } from '../c/includeKeywordLines';
 import { isHostedLibraryHeader } from '../c/userspace';
-import { cacheSize } from '../cacheBudget';
+import { cacheSize, madeAtFirstUse } from '../cacheBudget';
 
 export interface IncludeSight {
   fileName: string;
@@ -47,15 +47,13 @@ type KeptDirectives = { text: string; directives: IncludeDirective[] };
  * kernel tree's file reads hundreds), and the texts rarely change between checks. Bounded by
  * the texts' length, since each entry keeps its text to tell a changed one.
  */
-let headerDirectives: LRUCache<string, KeptDirectives> | undefined;
-
-/** headerDirectives, made at first use: its size follows the thread's cache share (cacheBudget.ts). */
-function keptDirectives(): LRUCache<string, KeptDirectives> {
-  return (headerDirectives ??= new LRUCache<string, KeptDirectives>({
-    maxSize: cacheSize(8 * 1024 * 1024),
-    sizeCalculation: (entry, path) => entry.text.length + path.length + 64 * (entry.directives.length + 1),
-  }));
-}
+const keptDirectives = madeAtFirstUse(
+  () =>
+    new LRUCache<string, KeptDirectives>({
+      maxSize: cacheSize(8 * 1024 * 1024),
+      sizeCalculation: (entry, path) => entry.text.length + path.length + 64 * (entry.directives.length + 1),
+    }),
+);
 
 /** `includeDirectives` of a header, read once per text. */
 export function headerIncludeDirectives(header: { path: string; text: string }): IncludeDirective[] {
