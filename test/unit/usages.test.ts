@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { packageRoot, wasmLocation } from '../../src/cli/paths';
 import { blankAnnotations, loadCParser } from '../../src/core/c/parser';
-import { findUsages, type FileUsages, type MemberUsage, type TypeOracle } from '../../src/core/c/usages';
+import { findFunctionSignatures, findUsages, type FileUsages, type FunctionSignature, type MemberUsage, type TypeOracle } from '../../src/core/c/usages';
+import { parseDeclarations } from '../../src/core/c/declarationsTree';
 import { normalizeTypeText } from '../../src/core/c/typeText';
 
 /** A tiny stand-in for the kernel struct database: member types by aggregate. */
@@ -732,6 +733,36 @@ describe('findUsages', () => {
         startIndex: source.indexOf('mtty_open(struct mdev_device *mdev)\n'),
         endIndex: source.indexOf('mtty_open(struct mdev_device *mdev)\n') + 9,
       });
+    });
+
+    it('reads the same signatures for a header alone, its inline bodies emptied', () => {
+      const source = [
+        'struct my_dev { struct pci_dev *pdev; };',
+        'static const struct file_operations my_fops = { .open = my_open };',
+        '#ifdef CONFIG_PM',
+        'int my_suspend(struct device *dev);',
+        '#else',
+        'static inline int my_suspend(struct device *dev) { return dev->parent ? 0 : 1; }',
+        '#endif',
+        'static inline struct my_dev *to_my(struct pci_dev *pdev)',
+        '{',
+        '\tstruct my_dev *my = container_of(pdev, struct my_dev, pdev);',
+        '\treturn my;',
+        '}',
+        'void __iomem *map_bar(struct pci_dev *pdev, int bar);',
+      ].join('\n');
+      const header = source.split('\n').map((line) => (line.startsWith('#') ? ' '.repeat(line.length) : line)).join('\n');
+      const read = (signatures: Map<string, FunctionSignature[]>) => [...signatures].map(([name, versions]) => versions.map((version) => `${name}: ${version.returnType} (${version.parameterTypes.join(', ')}) line ${version.range.startLine}, header lines ${version.header.startLine}-${version.header.endLine}`)).flat();
+      const declarations = parseDeclarations(parser, header)!;
+      const alone = read(findFunctionSignatures(declarations, oracle));
+      declarations.delete();
+      assert.deepEqual(alone, [
+        'my_suspend: int (struct device *) line 3, header lines 3-3',
+        'my_suspend: int (struct device *) line 5, header lines 5-5',
+        'to_my: struct my_dev * (struct pci_dev *) line 7, header lines 7-7',
+        'map_bar: void __iomem * (struct pci_dev *, int) line 12, header lines 12-12',
+      ]);
+      assert.deepEqual(alone, read(analyze(header).functionVersions));
     });
 
     it('recovers a parameter name followed by an attribute where the tree is needed', () => {

@@ -138,8 +138,21 @@ export interface SkippedBody {
 
 /** The usages in a parsed file; `skippedBodies` (in file order) are passed over. */
 export function findUsages(tree: Tree, oracle: TypeOracle, skippedBodies: readonly SkippedBody[] = []): FileUsages {
-  return new UsageFinder(tree, oracle, skippedBodies).run();
+  return new UsageFinder(tree, oracle, skippedBodies, true).run();
 }
+
+/**
+ * Every signature of the functions a parsed file declares or defines (`functionVersions`),
+ * read without its usages: what a workspace header is parsed for. The walk visits only
+ * declarations, definitions and the blocks that scope them; a header's initializers, member
+ * accesses and struct tags are passed over (most of the time of a full read).
+ */
+export function findFunctionSignatures(tree: Tree, oracle: TypeOracle): Map<string, FunctionSignature[]> {
+  return new UsageFinder(tree, oracle, [], false).run().functionVersions;
+}
+
+/** What a read for signatures only visits: declarations, definitions, and the blocks that tell file scope from a body. */
+const SIGNATURE_NODE_TYPES = ['declaration', 'function_definition', 'compound_statement', 'for_statement'];
 
 const IDENTIFIER_AT = /[A-Za-z_$][\w$]*/y;
 
@@ -185,13 +198,15 @@ class UsageFinder {
     private readonly tree: Tree,
     private readonly oracle: TypeOracle,
     private readonly skippedBodies: readonly SkippedBody[],
+    /** False: signatures only (see findFunctionSignatures). */
+    private readonly readsUsages: boolean,
   ) {
     this.source = new TreeText(tree.rootNode);
   }
 
   run(): FileUsages {
     try {
-      this.scanTags();
+      if (this.readsUsages) this.scanTags();
       this.walk();
     } catch (error) {
       // A surprise in a broken tree must not cost the caller everything found so far; a
@@ -290,7 +305,7 @@ class UsageFinder {
     // nodes so that the scopes are right for them.
     const macroCalls: { index: number; name: string }[] = [];
     MACRO_CALL_PATTERN.lastIndex = 0;
-    for (let match = MACRO_CALL_PATTERN.exec(this.source.text); match; match = MACRO_CALL_PATTERN.exec(this.source.text)) {
+    for (let match = this.readsUsages ? MACRO_CALL_PATTERN.exec(this.source.text) : null; match; match = MACRO_CALL_PATTERN.exec(this.source.text)) {
       const index = match.index + this.source.base;
       if (!this.isSkipped(index)) macroCalls.push({ index, name: match[1] });
     }
@@ -341,7 +356,7 @@ class UsageFinder {
     const root = this.tree.rootNode;
     const nodes: Node[] = [];
     if (this.skippedBodies.length === 0) {
-      for (const node of root.descendantsOfType(COLLECTED_NODE_TYPES)) if (node) nodes.push(node);
+      for (const node of root.descendantsOfType(this.readsUsages ? COLLECTED_NODE_TYPES : SIGNATURE_NODE_TYPES)) if (node) nodes.push(node);
       return nodes;
     }
     // Top-level node by top-level node: one walk of the whole tree would step through every
@@ -709,7 +724,7 @@ class UsageFinder {
       }
       const type = wrap(base, info.layers);
       this.declareVariable(info.name, type, declaration.startIndex);
-      if (type && declaratorType === 'init_declarator' && this.bracedInitializerFollows(info)) {
+      if (type && this.readsUsages && declaratorType === 'init_declarator' && this.bracedInitializerFollows(info)) {
         const value = declarator.childForFieldName('value');
         if (value?.type === 'initializer_list') this.visitInitializerList(value, alsoFrom(type, declaration.startIndex)!);
       }
@@ -742,7 +757,7 @@ class UsageFinder {
       if (!parsed) continue;
       const type = alsoFrom(this.resolveTextualType({ ...base, layers: parsed.layers }), start);
       this.declareVariable(parsed.name, type);
-      if (type && declarators[i].braced) {
+      if (type && this.readsUsages && declarators[i].braced) {
         const value = declaration.childrenForFieldName('declarator')[i]?.childForFieldName('value');
         if (value?.type === 'initializer_list') this.visitInitializerList(value, type);
       }

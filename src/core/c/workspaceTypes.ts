@@ -12,8 +12,8 @@
 // header; one that another includes is read there as text by the preprocessor), so parsing it
 // bought nothing but time (indexing i915, ext4, ipv4 and sound/core: 2.3-2.8 s with .c files
 // parsed, 1.0 s scanned).
-import type { Node, Parser, Tree } from 'web-tree-sitter';
-import { emptyFunctionBodies } from './functionBodies';
+import type { Node, Parser } from 'web-tree-sitter';
+import { parseDeclarations } from './declarationsTree';
 import { typeWithoutName } from './ctype';
 import type { AggregateRef } from '../kernels/database';
 import type { KernelEnvironment } from './preprocessor';
@@ -121,24 +121,6 @@ export function readFileTypes(parser: Parser, text: string): FileTypes {
   }
   if (found.rows.size > 0) found.directives = directivesOnly(text);
   return detachedTypes(found);
-}
-
-/**
- * The file's syntax tree with function bodies emptied (nothing here reads them, and they are
- * most of a .c file); of the whole text when an emptied range was not a function's body.
- */
-function parseDeclarations(parser: Parser, text: string): Tree | null {
-  const emptied = emptyFunctionBodies(text);
-  if (emptied.openings.length === 0) return parser.parse(text);
-  const tree = parser.parse(emptied.text);
-  if (!tree || emptied.openings.every((open) => opensFunctionBody(tree.rootNode, open))) return tree;
-  tree.delete();
-  return parser.parse(text);
-}
-
-function opensFunctionBody(root: Node, offset: number): boolean {
-  const brace = root.descendantForIndex(offset);
-  return brace?.type === '{' && brace.parent?.type === 'compound_statement' && brace.parent.parent?.type === 'function_definition';
 }
 
 function detachedTypes(found: FoundTypes): FileTypes {

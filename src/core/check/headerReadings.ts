@@ -8,7 +8,8 @@ import { parserText } from '../c/parser';
 import type { IncludedHeader } from '../c/preprocessor';
 import { maskCode } from '../c/statements';
 import { holdsOnlyDirectives } from '../c/directivesOnly';
-import { findUsages, type FunctionSignature, type TypeOracle } from '../c/usages';
+import { parseDeclarations } from '../c/declarationsTree';
+import { findFunctionSignatures, type FunctionSignature, type TypeOracle } from '../c/usages';
 import { callSites, type CallSite } from '../c/calls';
 import { macroDefinitions, type MacroDefinition } from '../c/droppedArguments';
 import { includeLines, type IncludeLine } from './includeRoots';
@@ -78,16 +79,17 @@ export class HeaderReadings {
   /**
    * The function declarations of a workspace header (`int apfs_rename(...);` in apfs.h).
    * Directive lines are blanked; which declarations a target compiles is decided from the
-   * header's line states.
+   * header's line states, by row (the only place the signatures' ranges are read: the
+   * header's inline function bodies are emptied before parsing, which moves offsets).
    */
   functionsOf(header: IncludedHeader, oracle: TypeOracle): Map<string, FunctionSignature[]> {
     // A register header: nothing to parse, and nothing to keep (kept, it would crowd out the rest).
     if (this.holdsNoCode(header)) return new Map();
     return this.declarations.get(header, () => {
-      const tree = this.parser.parse(withDirectivesBlanked(header));
+      const tree = parseDeclarations(this.parser, withDirectivesBlanked(header));
       if (!tree) throw new Error('the C parser returned no tree');
       try {
-        return detachedSignatures(findUsages(tree, oracle).functionVersions);
+        return detachedSignatures(findFunctionSignatures(tree, oracle));
       } finally {
         tree.delete();
       }
