@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { createChecker } from '../../src/cli/runtime';
 import type { Checker } from '../../src/core/check/checker';
-import { callSites } from '../../src/core/c/calls';
+import { callSites, initializerElementNames } from '../../src/core/c/calls';
 import { maskCode } from '../../src/core/c/statements';
 import { parseTargets } from '../../src/core/kernels/targets';
 import { createIncludeResolver } from '../../src/core/c/includes';
@@ -430,6 +430,62 @@ static int gost_setkey(struct crypto_cipher *tfm, const u8 *key, unsigned int le
       'warning 9:9-20 [6.1,6.12,7.2,7.3] `NAPI_GRO_CB` is declared by the kernel headers of 6.1–7.3 only in `<net/gro.h>`, which this file does not include there, directly or through the headers it includes, so the call does not compile there',
       'warning 14:2-13 [6.1,6.12,7.2,7.3] `NAPI_GRO_CB` is not declared by the headers this file reads on 6.1–7.3: after its first call there it returns `int`, which has no members to read with `->`',
     ]);
+  });
+
+  it("reports each later call that is an element of a table outside a function (tuxedo's X86_MATCH_INTEL_FAM6_MODEL, gone in 6.12), but not one whose argument gcc already reported", () => {
+    // Kbuild against Debian's headers: 5.10 (gcc-10) and 6.1 (gcc-12) build it; 6.12 (gcc-12),
+    // 7.2 (gcc-16) and 7.3 (gcc-14) stop at "6:9: implicit declaration of function
+    // 'X86_MATCH_INTEL_FAM6_MODEL'", "7:36: 'KABYLAKE' undeclared here (not in a function)" and
+    // "9:36: 'ICELAKE_L' undeclared here", and say nothing of line 8, whose SKYLAKE they reported at 6.
+    const text = [
+      '#include <linux/module.h>',
+      '#include <asm/cpu_device_id.h>',
+      '#include <asm/intel-family.h>',
+      '',
+      'static const struct x86_cpu_id demo_ids[] = {',
+      '\tX86_MATCH_INTEL_FAM6_MODEL(SKYLAKE, NULL),',
+      '\tX86_MATCH_INTEL_FAM6_MODEL(KABYLAKE, NULL),',
+      '\tX86_MATCH_INTEL_FAM6_MODEL(SKYLAKE, NULL),',
+      '\tX86_MATCH_INTEL_FAM6_MODEL(ICELAKE_L, NULL),',
+      '\t{}',
+      '};',
+      'MODULE_DEVICE_TABLE(x86cpu, demo_ids);',
+      'MODULE_LICENSE("GPL");',
+      '',
+    ].join('\n');
+    const later = '`X86_MATCH_INTEL_FAM6_MODEL` is not declared by the kernel headers of 6.12–7.3: after its first call there it is taken for a function returning `int`, and outside a function a call is no constant, so gcc refuses this element of the initializer ("initializer element is not constant", or first an undeclared name among its arguments)';
+    assert.deepEqual(rows(text, '5.10,6.1,6.12,7.2,7.3'), [
+      'warning 6:2-28 [6.12,7.2,7.3] `X86_MATCH_INTEL_FAM6_MODEL` is not declared by the kernel headers of 6.12–7.3, so the call does not compile there',
+      `warning 7:2-28 [6.12,7.2,7.3] ${later}`,
+      `warning 9:2-28 [6.12,7.2,7.3] ${later}`,
+    ]);
+  });
+
+  it('takes as an element of an initializer outside a function only a whole element: not one under sizeof, inside another call or an expression, nor one outside the initializers', () => {
+    const text = [
+      'static const struct id a[] = { F(A, 1), { .x = F(B, 2) }, F(C, 3) | 1, G(F(D, 4)), [2] = F(E, 5) };',
+      'static int b = F(e, 6);',
+      'static int c = sizeof(F(g, 7));',
+      'static int d(void)',
+      '{',
+      '\tstatic const struct id local[] = { F(h, 8) };',
+      '\treturn local[0].x;',
+      '}',
+      'F(i, 9);',
+    ].join('\n');
+    const masked = maskCode(text);
+    const sites = callSites(masked, () => false).filter((site) => site.name === 'F');
+    const initializers = [
+      { start: text.indexOf('{ F(A'), end: text.indexOf(';') + 1 },
+      { start: text.indexOf('F(e'), end: text.indexOf('F(e') + 8 },
+      { start: text.indexOf('sizeof'), end: text.indexOf('sizeof') + 16 },
+    ];
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    assert.deepEqual(
+      sites.map((site) => `${site.line + 1}:${site.startColumn + 1} ${JSON.stringify(initializerElementNames(masked, starts, site, initializers) ?? null)}`),
+      ['1:32 ["A"]', '1:48 ["B"]', '1:59 null', '1:74 null', '1:90 ["E"]', '2:16 ["e"]', '3:23 null', '6:37 null', '9:1 null'],
+    );
   });
 
   it('is silent where the driver defines it, where the line is not compiled, for unknown names, and without header data', () => {

@@ -339,6 +339,70 @@ export function resultReadAs(text: string, nameOffset: number, name: string): '-
   return after ? (after[1] as '->' | '.' | '[') : undefined;
 }
 
+/** Words of C, and macros every kernel build defines, that an argument may spell without naming anything the file declares. */
+const NOT_DECLARED_NAMES = new Set([...NOT_CALLS, 'NULL', 'true', 'false']);
+
+/**
+ * The names a call uses as values in its arguments, when the call is a whole element of an
+ * initializer outside every function (`{ X86_MATCH_INTEL_FAM6_MODEL(CORE2_MEROM, NULL), … }`,
+ * `static int x = f(1);`); undefined for any other call. `initializers`: where the file's
+ * top-level declarations hold their initializers, in file order.
+ *
+ * There no call is a constant: after the first call of an undeclared function, gcc refuses every
+ * later one ("initializer element is not constant"), or first an undeclared name in its
+ * arguments ("undeclared here (not in a function)"). Not a name it reported already: gcc binds
+ * that to an error and says nothing more about the call. Not a call under `sizeof` or inside
+ * another call or a subscript, which the scan leaves out by asking for the whole element.
+ */
+export function initializerElementNames(masked: string, lineStartIndices: readonly number[], site: CallSite, initializers: readonly { start: number; end: number }[]): string[] | undefined {
+  if (site.reference || site.fileScope) return undefined;
+  const offset = lineStartIndices[site.line] + site.startColumn;
+  const initializer = initializers.find((span) => span.start <= offset && offset < span.end);
+  if (!initializer) return undefined;
+  const args = argumentsAfter(masked, offset + site.name.length, site.line);
+  if (!args || args.end > initializer.end || !'{,='.includes(codeBefore(masked, offset)) || !',};'.includes(codeAfter(masked, args.end))) return undefined;
+  if (!onlyBracesAround(masked, initializer.start, offset)) return undefined;
+  const names = new Set<string>();
+  for (const { start, end } of args.spans) {
+    for (const match of masked.slice(start, end).matchAll(/\b[A-Za-z_]\w*/g)) {
+      const at = start + match.index!;
+      const name = match[0];
+      // A member (`.x`, `->x`), a tag (`struct x`), a call's name (its own call reports it), a C word.
+      if (NOT_DECLARED_NAMES.has(name) || /(?:\.|->|\b(?:struct|union|enum))\s*$/.test(masked.slice(Math.max(0, at - 16), at)) || /^\s*\(/.test(masked.slice(at + name.length, at + name.length + 40))) continue;
+      names.add(name);
+    }
+  }
+  return [...names];
+}
+
+/** The last character of code before `offset` ('' at the start). */
+function codeBefore(masked: string, offset: number): string {
+  let i = offset - 1;
+  while (i >= 0 && masked.charCodeAt(i) <= 0x20) i--;
+  return i >= 0 ? masked[i] : '';
+}
+
+/** The first character of code from `offset` ('' at the end). */
+function codeAfter(masked: string, offset: number): string {
+  let i = offset;
+  while (i < masked.length && masked.charCodeAt(i) <= 0x20) i++;
+  return i < masked.length ? masked[i] : '';
+}
+
+/** Whether every bracket left open between `start` and `offset` is a brace (an initializer list's). */
+function onlyBracesAround(masked: string, start: number, offset: number): boolean {
+  let depth = 0;
+  for (let i = offset - 1; i >= start; i--) {
+    const char = masked[i];
+    if (char === ')' || char === ']' || char === '}') depth++;
+    else if (char === '(' || char === '[' || char === '{') {
+      if (depth > 0) depth--;
+      else if (char !== '{') return false;
+    }
+  }
+  return true;
+}
+
 /** How far before a call the text is read for a call it is an argument of. */
 const ENCLOSING_LOOKBACK = 400;
 

@@ -46,7 +46,7 @@ import { judgeAccessOperator } from '../rules/accessOperator';
 import { CallbackSignatureJudge } from '../rules/callbackSignature';
 import { deadGuardFindings } from '../rules/deadGuard';
 import { missingFunctionFindings } from '../rules/missingFunction';
-import { assignedFunctionSites, blockAfterCall, callSites, pointerStoringCall, functionPointerNames, resultReadAs, withArguments, type CallSite } from '../c/calls';
+import { assignedFunctionSites, blockAfterCall, callSites, initializerElementNames, pointerStoringCall, functionPointerNames, resultReadAs, withArguments, type CallSite } from '../c/calls';
 import { droppedArgumentSpans, forwardedTo, macroDefinitions } from '../c/droppedArguments';
 import { callArgumentsFindings } from '../rules/callArguments';
 import { incompleteStructFindings, type WholeUse } from '../rules/incompleteStruct';
@@ -69,7 +69,7 @@ import { includeRoots } from './includeRoots';
 import { IncrementalChecks, type SliceCheck } from './incremental';
 import { DocumentTrees } from './trees';
 import { typeOracle, type CheckTypeOracle } from './typeOracle';
-import { readCodeless, readVariants, variantCount, type PreprocessedFile } from './variants';
+import { readCodeless, readVariants, variantCount, type PreprocessedFile, type VariantReading } from './variants';
 import { holdsOnlyDirectives } from '../c/directivesOnly';
 import { stopAtMissingHeaders } from './fatalIncludes';
 import { withLoneCarriageReturnsAsLineFeeds } from '../c/lineBreaks';
@@ -294,7 +294,7 @@ export class Checker {
           })
         : []),
       ...(options.extraCflagsFolder ? extraCflagsFindings(context, { fileName: options.fileName, text, folderOf: options.extraCflagsFolder, compiled: certainlyCompiled }) : []),
-      ...this.headerAndCallFindings(context, text, code, file, includes, reading.union, options, closures, dropped, this.memberTypes(context, oracle, reading.union), { uses: constants, extraCflagsNames: candidates?.extraCflagsNames ?? new Set(), judgedOn: candidates?.judgedOn ?? (() => false) }, this.declaredInReadHeaders(file, oracle), typeWords?.words ?? [], unsureCalls, flagsKnown),
+      ...this.headerAndCallFindings(context, text, code, file, includes, reading, options, closures, dropped, this.memberTypes(context, oracle, reading.union), { uses: constants, extraCflagsNames: candidates?.extraCflagsNames ?? new Set(), judgedOn: candidates?.judgedOn ?? (() => false) }, this.declaredInReadHeaders(file, oracle), typeWords?.words ?? [], unsureCalls, flagsKnown),
     ];
     const stops = stopsOf(file, context.targets);
     // A header checked alone does not know what its includers define before it (`#ifndef
@@ -691,7 +691,7 @@ export class Checker {
     code: CodeText,
     file: PreprocessedFile,
     includes: readonly AngleInclude[],
-    union: FileUsages,
+    { union, initializers }: VariantReading,
     options: CheckOptions,
     includeClosure: (slot: number) => ReadonlySet<string> | undefined,
     dropped: readonly (readonly { start: number; end: number }[])[],
@@ -781,6 +781,15 @@ export class Checker {
           pointerStoringCall(masked, file.lineStartIndices, site, code.argumentTypes(), (callee, position, image) => !definedByDriver(callee) && this.takesPointerAt(callee, position, image)),
         refusesIntInPointer: (image: number) => this.refusesIntInPointer(image),
         resultRead: (site: CallSite) => resultReadAs(masked, file.lineStartIndices[site.line] + site.startColumn, site.name),
+        initializerElement: (site: CallSite) => {
+          const names = initializerElementNames(masked, file.lineStartIndices, site, initializers);
+          if (!names) return undefined;
+          const offset = file.lineStartIndices[site.line] + site.startColumn;
+          // A name spelled before may be one gcc reported already, after which it says nothing of the call: only the driver's macros and earlier declarations are sure.
+          const earlier = names.filter((name) => new RegExp(`\\b${name}\\b`).test(masked.slice(0, offset)));
+          const declaredBefore = (name: string) => union.functionVersions.get(name)?.some((version) => version.range.startIndex < offset) === true;
+          return (slot: number) => earlier.every((name) => pre.definedMacros.get(name)?.[slot] === 1 || declaredBefore(name));
+        },
         macroSites: macroBodyCalls(text, masked, isDirectiveLine, (name) => this.isKernelCallable(name) && !definedByDriver(name), options.macroExpandingSource).map(({ site, macro, defineLine, expansions, redefinitions, expandedIn }) => ({
           site,
           macro,

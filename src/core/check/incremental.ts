@@ -145,6 +145,8 @@ function movedCheck(previous: DocumentCheck, text: string, edit: EditShift, inde
  * - reported earlier or later on some of them, the first calls may move or be worded
  *   otherwise: the whole file is checked;
  * - else it is the first call, and stands.
+ * In a declaration outside every function (a table's initializer), where later calls are
+ * refused too, any call reported in it before or after the edit means the whole file is checked.
  * Each finding the previous check made in the declaration must be made again by the slice,
  * where the edit moved it and on the same kernels: else the first call moved.
  */
@@ -156,11 +158,14 @@ function repeatedFirstCalls(previous: DocumentCheck, slice: SliceCheck, edit: Ed
   const unsure = [...(previous.result.unsureCalls ?? []), ...(slice.result.unsureCalls ?? [])];
   if (unsure.some((name) => callsIn(previous.text, before, name) || callsIn(text, after, name))) return undefined;
   const previousCalls = missingFunctionCalls(previous.result, previous.text, edit.oldLineStarts);
+  const sliceCalls = missingFunctionCalls(slice.result, text, edit.newLineStarts);
+  // Outside every function a later call is refused too (an initializer's element), where the calls before it in the declaration decide: the whole file tells.
+  if (before.kind !== 'function' && (previousCalls.some((call) => call.offset >= before.start && call.offset < before.end) || sliceCalls.some((call) => call.offset >= after.start && call.offset < after.end))) return undefined;
   const earlier = kernelsByName(previousCalls.filter((call) => call.offset < before.start));
   const later = kernelsByName(previousCalls.filter((call) => call.offset >= before.end));
   const repeated = new Set<Finding>();
   const standing = new Set<string>();
-  for (const call of missingFunctionCalls(slice.result, text, edit.newLineStarts)) {
+  for (const call of sliceCalls) {
     if (call.offset < after.start || call.offset >= after.end) continue;
     const kernels = call.finding.targets;
     const reportedEarlier = earlier.get(call.name);

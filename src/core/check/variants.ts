@@ -41,6 +41,8 @@ export interface VariantReading {
   variants: number;
   /** The shared text's top-level declarations, when asked for (see incremental.ts). */
   layout?: TopLevelDeclaration[];
+  /** Where the top-level declarations of a single declarator hold its initializer, [start, end) to the declaration's end, in file order. */
+  initializers: { start: number; end: number }[];
 }
 
 export interface VariantOptions {
@@ -117,6 +119,7 @@ export function readVariants(trees: DocumentTrees, file: PreprocessedFile, optio
       union,
       mentions: [...mentions.values()].sort((a, b) => a.range.startIndex - b.range.startIndex),
       variants,
+      initializers: topLevel.flatMap((span) => (span.initializerStart !== undefined ? [{ start: span.initializerStart, end: span.endIndex }] : [])),
       ...(options.layout === 'all' ? { layout: declarationLayout(unionTree) } : options.layout ? { layout: declarationAt(unionTree, options.layout.at) } : {}),
     };
   } finally {
@@ -131,7 +134,7 @@ export function readVariants(trees: DocumentTrees, file: PreprocessedFile, optio
  */
 export function readCodeless(file: PreprocessedFile, targetCount: number, layout: VariantOptions['layout']): VariantReading {
   const union: FileUsages = { usages: [], mentions: [], functions: new Map(), functionVersions: new Map(), localAggregates: new Set() };
-  return { union, mentions: [], variants: variantCount(file, targetCount), ...(layout ? { layout: [] } : {}) };
+  return { union, mentions: [], variants: variantCount(file, targetCount), initializers: [], ...(layout ? { layout: [] } : {}) };
 }
 
 /** How many distinct compiled-line sets the targets produce: what `readVariants` reports, without reading. */

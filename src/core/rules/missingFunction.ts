@@ -103,6 +103,12 @@ export interface MissingFunctionInput {
   refusesIntInPointer?: (image: number) => boolean;
   /** How the text reads a call's result right after it, where only a pointer, struct or array can be read so (see resultReadAs). */
   resultRead?: (site: CallSite) => '->' | '.' | '[' | undefined;
+  /**
+   * For a call that is a whole element of an initializer outside every function: whether the
+   * target in a slot refuses it as a later call (initializerElementNames: not where one of its
+   * arguments is a name gcc already reported). Undefined for other calls.
+   */
+  initializerElement?: (site: CallSite) => ((slot: number) => boolean) | undefined;
 }
 
 /** A call as the loop below reads it: where gcc meets it first on each target, if it does. */
@@ -214,8 +220,8 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
 /**
  * A later call of a name the kernel lacks, on the kernels where an earlier call was reported:
  * gcc reports the implicit declaration once, and the calls after it return `int`. Where the
- * code reads a member or an element of that `int`, every gcc refuses the call's line; where it
- * is stored in a pointer, gcc 14 and later refuse it ("makes pointer from integer without a
+ * code reads a member or an element of that `int`, or the call is an element of an initializer
+ * outside a function, every gcc refuses the call's line; where it is stored in a pointer, gcc 14 and later refuse it ("makes pointer from integer without a
  * cast", -Wint-conversion); older ones only warn. `reachedAgain(image, slot)`:
  * the target compiles this call after reporting an earlier one, and its build reads no
  * declaration of the name.
@@ -234,6 +240,12 @@ function laterCallRefused(input: MissingFunctionInput, site: CallSite, reachedAg
   if (read !== undefined) {
     const what = read === '[' ? 'which cannot be subscripted' : `which has no members to read with \`${read}\``;
     return { site, targets: again, message: `\`${site.name}\` ${undeclared(again)}: after its first call there it returns \`int\`, ${what}` };
+  }
+  // No call is a constant: every gcc refuses one in a static object's initializer.
+  const refusedThere = input.initializerElement?.(site);
+  if (refusedThere) {
+    const refused = again.filter((image) => refusedThere(input.targets.indexOf(image)));
+    if (refused.length > 0) return { site, targets: refused, message: `\`${site.name}\` ${undeclared(refused)}: after its first call there it is taken for a function returning \`int\`, and outside a function a call is no constant, so gcc refuses this element of the initializer ("initializer element is not constant", or first an undeclared name among its arguments)` };
   }
   if (!input.refusesIntInPointer) return undefined;
   // The text first: most later calls store nothing, and no kernel need be asked for them.
