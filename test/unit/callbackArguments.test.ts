@@ -64,3 +64,48 @@ describe('callback-signature: functions passed to kernel functions', () => {
     assert.deepEqual(rows(HASH(own)), []);
   });
 });
+
+describe("callback-signature: functions passed to the driver's own functions", () => {
+  /** flashcache's wrapper of dm_io: a parameter of the kernel's io_notify_fn, which took an `unsigned long` more in 7.2. */
+  const text = (ownType: string) =>
+    [
+      '#include <linux/module.h>',
+      '#include <linux/dm-io.h>',
+      '',
+      ownType,
+      '',
+      'static int submit(struct dm_io_region *where, io_notify_fn fn, void *context)',
+      '{',
+      '\tstruct dm_io_request req = { .notify.fn = fn, .notify.context = context };',
+      '',
+      '\treturn where && req.notify.fn ? 0 : 1;',
+      '}',
+      '',
+      'static int submit_own(demo_notify fn, void *context)',
+      '{',
+      '\treturn fn ? 0 : 1;',
+      '}',
+      '',
+      'static void done(unsigned long error, void *context)',
+      '{',
+      '}',
+      '',
+      'int demo(struct dm_io_region *where)',
+      '{',
+      '\treturn submit(where, done, NULL) + submit_own(done, NULL);',
+      '}',
+      'EXPORT_SYMBOL(demo);',
+      'MODULE_LICENSE("GPL");',
+      '',
+    ].join('\n');
+
+  it('judges a parameter typed by a kernel typedef of a function as the kernel defines it, and leaves the driver’s own typedef alone', () => {
+    // Kbuild against Debian's headers: 5.10 (gcc-10), 6.1 and 6.12 (gcc-12) build it; 7.2 (gcc-16) and 7.3 (gcc-14)
+    // stop at "24:30: passing argument 2 of 'submit' from incompatible pointer type".
+    assert.deepEqual(rows(text('typedef void (*demo_notify)(unsigned long error, void *context);')), [
+      'warning 24:23-27 [7.2,7.3] `done` does not fit parameter 2 of `submit` on 7.2–7.3: it takes 2 parameters, not 3; the parameter there is void (*)(long unsigned int, long unsigned int, void *)',
+    ]);
+    // A driver that defines the name itself (a compat typedef) gets its own type: nothing is judged.
+    assert.deepEqual(rows(text('typedef void (*demo_notify)(unsigned long error, void *context);\ntypedef void (*io_notify_fn)(unsigned long error, void *context);').replace('#include <linux/dm-io.h>', '#include <linux/types.h>\nstruct dm_io_region;')), []);
+  });
+});

@@ -62,7 +62,8 @@ import { judgeReadOnlyMember } from '../rules/readOnlyMember';
 import type { MemberUse, RuleContext } from '../rules/rule';
 import { StructsNotInImages } from '../rules/structNotInImage';
 import { maskCode } from '../c/statements';
-import { certainFileFunction, UsageEvidence, type CollectedUsage } from './evidence';
+import { certainFileFunction, certainKernelTypedParameter, UsageEvidence, type CollectedUsage } from './evidence';
+import { typedefWords } from '../c/words';
 import type { Finding, JudgedUsage, Severity } from './findings';
 import { HeaderReadings } from './headerReadings';
 import { includeRoots } from './includeRoots';
@@ -748,6 +749,8 @@ export class Checker {
     // macro would be one the file or its headers define, or one of the kernel's.
     const swallows = this.swallowsArgument(context, pre);
     let mayPaste: ((name: string) => boolean) | undefined;
+    // The words of the typedefs the file and its headers write: a parameter's type named there may be the driver's own.
+    let typedefsWritten: Set<string> | undefined;
     // Asked for every call that passes one of the driver's macros: each is looked up once.
     const listMacros = new Map<string, boolean>();
     const standsForSeveral = (macro: string) => {
@@ -859,6 +862,8 @@ export class Checker {
         compiled: (slot, site) => compiled(slot, site.line) && !leftOut(slot, site),
         definedByDriver,
         fileFunction: (name, slot) => certainFileFunction(union, pre, name, slot),
+        ownParameters: (name) => (pre.definedMacros.has(name) ? undefined : union.functionVersions.get(name)?.[0]?.parameterTypes),
+        ownParameter: (name, index, slot) => certainKernelTypedParameter(union, pre, name, index, slot, (typeName) => (typedefsWritten ??= typedefWords([masked, ...pre.headers.map((header) => header.text)])).has(typeName)),
       }),
     ];
   }

@@ -171,6 +171,33 @@ export function certainFileFunction(union: FileUsages, pre: PreprocessResult, na
   return signature;
 }
 
+/**
+ * Parameter `index` of the file's function `name` as the target in `slot` certainly compiles
+ * it, where it is a type name the driver neither defines as a type nor as a macro there
+ * (`io_notify_fn`: then the kernel's). Unlike certainFileFunction, a header may hold
+ * directives (`#if` around one parameter): every other line of it must be compiled by the
+ * target, or by none, so the shared text's parameter list is the target's.
+ */
+export function certainKernelTypedParameter(union: FileUsages, pre: PreprocessResult, name: string, index: number, slot: number, definesType: (name: string) => boolean): string | undefined {
+  const versions = union.functionVersions.get(name);
+  if (!versions || versions.length === 0 || pre.definedMacros.get(name)?.[slot] === 1) return undefined;
+  const type = versions[0].parameterTypes[index];
+  if (type === undefined || !TYPE_NAME.test(type) || versions.some((version) => version.parameterTypes.length !== versions[0].parameterTypes.length || version.parameterTypes[index] !== type)) return undefined;
+  const typeName = /[A-Za-z_]\w*(?=\s*\*?$)/.exec(type)![0];
+  if (definesType(typeName) || pre.definedMacros.get(typeName)?.[slot] === 1) return undefined;
+  const states = pre.lineStates[slot];
+  const noneCompiles = (line: number) => pre.lineStates.every((each) => each[line] === LineState.Inactive);
+  for (const version of versions) {
+    for (let line = version.header.startLine; line <= version.header.endLine; line++) {
+      if (!pre.directiveLines[line] && states[line] !== LineState.Active && !noneCompiles(line)) return undefined;
+    }
+  }
+  return signatureWords(versions[0]).some((word) => pre.definedMacros.get(word)?.[slot] === 1) ? undefined : type;
+}
+
+/** A parameter typed by a name alone, or a pointer to one (`io_notify_fn`, `proc_handler *`). */
+const TYPE_NAME = /^(?:const\s+)?[A-Za-z_]\w*(?:\s*\*)?$/;
+
 /** Whether one of the marks is set for the slot. */
 function marksSlot(marks: readonly Uint8Array[], slot: number): boolean {
   for (const mark of marks) if (mark[slot] === 1) return true;

@@ -36,6 +36,14 @@ export interface CallbackArgumentsInput {
   definedByDriver: (name: string) => boolean;
   /** The file's function of that name as the target in `slot` certainly compiles its header; undefined for any other name. */
   fileFunction: (name: string, slot: number) => FunctionSignature | undefined;
+  /**
+   * The parameter types of a function the file defines or declares, as its shared text reads
+   * them (undefined for other names): a parameter of a kernel typedef of a function
+   * (`io_notify_fn fn` of flashcache's `dm_io_async_bvec`) is judged as a kernel function's is.
+   */
+  ownParameters?: (name: string) => readonly string[] | undefined;
+  /** Parameter `index` of the file's own function as the target in `slot` certainly compiles it, where the driver does not define its type's name itself. */
+  ownParameter?: (name: string, index: number, slot: number) => string | undefined;
 }
 
 /** Why a function does not fit a function-pointer type, and that type. */
@@ -97,13 +105,21 @@ export class CallbackSignatureJudge {
    * (`ahash_request_set_callback(req, flags, my_complete, data)`): gcc stops at one that does
    * not fit ("passing argument 3 … from incompatible pointer type"). Judged where the target has
    * one prototype of the called function and no macro of its name, and the argument is the
-   * name of a function the file defines with one header.
+   * name of a function the file defines with one header. So are those passed to a parameter of
+   * the file's own function typed by a kernel typedef of a function (`io_notify_fn`, which
+   * took an `unsigned short` more in 7.2), as the target compiles that parameter.
    */
   judgeArguments(context: RuleContext, input: CallbackArgumentsInput): Finding[] {
     const headers = this.db.headers();
     const targets = context.targets.map((image, slot) => ({ image, slot })).filter(({ image }) => headers.covers(image));
     if (targets.length === 0) return [];
-    const sites = input.sites.filter((site) => !site.reference && this.takesCallbacks(site.name, targets) && !input.definedByDriver(site.name));
+    const ownTakers = new Map<string, boolean>();
+    const takesOwnCallbacks = (name: string) => {
+      let taking = ownTakers.get(name);
+      if (taking === undefined) ownTakers.set(name, (taking = (input.ownParameters?.(name) ?? []).some((type) => targets.some(({ image }) => this.db.functionTypedef(type, image) !== undefined))));
+      return taking;
+    };
+    const sites = input.sites.filter((site) => !site.reference && (input.definedByDriver(site.name) ? takesOwnCallbacks(site.name) : this.takesCallbacks(site.name, targets)));
     const findings: Finding[] = [];
     for (const { site, arguments: args } of withArguments(input.masked, sites, input.lineStartIndices, input.isDirectiveLine)) {
       args.spans.forEach((span, index) => {
@@ -113,7 +129,7 @@ export class CallbackSignatureJudge {
         for (const { image, slot } of targets) {
           const signature = input.fileFunction(passed, slot);
           if (!signature || !input.compiled(slot, site)) continue;
-          const parameter = this.parameterType(site.name, index, image);
+          const parameter = input.definedByDriver(site.name) ? input.ownParameter?.(site.name, index, slot) : this.parameterType(site.name, index, image);
           const mismatch = parameter && this.verdictOn(image, signature, parameter);
           if (typeof mismatch !== 'object') continue;
           const key = `${mismatch.type}\u0000${mismatch.why}`;
