@@ -3,6 +3,7 @@
 // header and function rules need no more, and the text is there before any parse.
 import { isMacroStyleName } from './kernelMacros';
 import { lineIndexAt } from './lineIndex';
+import { previousCodeChar } from './functionBodies';
 import type { ArgumentTypes } from './argumentTypes';
 
 /** Words followed by `(` that are not calls. */
@@ -360,7 +361,7 @@ export function initializerElementNames(masked: string, lineStartIndices: readon
   const initializer = initializers.find((span) => span.start <= offset && offset < span.end);
   if (!initializer) return undefined;
   const args = argumentsAfter(masked, offset + site.name.length, site.line);
-  if (!args || args.end > initializer.end || !'{,='.includes(codeBefore(masked, offset)) || !',};'.includes(codeAfter(masked, args.end))) return undefined;
+  if (!args || args.end > initializer.end || !ELEMENT_BEFORE.has(previousCodeChar(masked, offset)) || !ELEMENT_AFTER.has(nextCodeChar(masked, args.end))) return undefined;
   if (!onlyBracesAround(masked, initializer.start, offset)) return undefined;
   const names = new Set<string>();
   for (const { start, end } of args.spans) {
@@ -375,18 +376,15 @@ export function initializerElementNames(masked: string, lineStartIndices: readon
   return [...names];
 }
 
-/** The last character of code before `offset` ('' at the start). */
-function codeBefore(masked: string, offset: number): string {
-  let i = offset - 1;
-  while (i >= 0 && masked.charCodeAt(i) <= 0x20) i--;
-  return i >= 0 ? masked[i] : '';
-}
+/** What stands before and after a whole element of an initializer: a brace, a comma, a designator's `=`; a comma, a brace, the declaration's end. */
+const ELEMENT_BEFORE = new Set<string | undefined>(['{', ',', '=']);
+const ELEMENT_AFTER = new Set<string | undefined>([',', '}', ';']);
 
-/** The first character of code from `offset` ('' at the end). */
-function codeAfter(masked: string, offset: number): string {
+/** The first character of code from `offset` (white space skipped), if any. */
+function nextCodeChar(masked: string, offset: number): string | undefined {
   let i = offset;
   while (i < masked.length && masked.charCodeAt(i) <= 0x20) i++;
-  return i < masked.length ? masked[i] : '';
+  return i < masked.length ? masked[i] : undefined;
 }
 
 /** Whether every bracket left open between `start` and `offset` is a brace (an initializer list's). */

@@ -118,7 +118,8 @@ function countLineBreaks(text: string, from: number, to: number): number {
   return count;
 }
 
-function previousCodeChar(masked: string, index: number): string | undefined {
+/** The last character of code before `index` (white space skipped), if any. */
+export function previousCodeChar(masked: string, index: number): string | undefined {
   for (let i = index - 1; i >= 0; i--) {
     if (masked.charCodeAt(i) > 0x20) return masked[i];
   }
