@@ -2,7 +2,8 @@
 import * as assert from 'node:assert/strict';
 import { createChecker } from '../../src/cli/runtime';
 import type { Checker } from '../../src/core/check/checker';
-import { callSites, initializerElementNames } from '../../src/core/c/calls';
+import { callSites } from '../../src/core/c/calls';
+import { InitializerElements } from '../../src/core/c/initializerElements';
 import { maskCode } from '../../src/core/c/statements';
 import { parseTargets } from '../../src/core/kernels/targets';
 import { createIncludeResolver } from '../../src/core/c/includes';
@@ -482,8 +483,9 @@ static int gost_setkey(struct crypto_cipher *tfm, const u8 *key, unsigned int le
     ];
     const starts = [0];
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    const elements = new InitializerElements(masked, starts, initializers);
     assert.deepEqual(
-      sites.map((site) => `${site.line + 1}:${site.startColumn + 1} ${JSON.stringify(initializerElementNames(masked, starts, site, initializers) ?? null)}`),
+      sites.map((site) => `${site.line + 1}:${site.startColumn + 1} ${JSON.stringify(elements.namesOf(site) ?? null)}`),
       ['1:32 ["A"]', '1:48 ["B"]', '1:59 null', '1:74 null', '1:90 ["E"]', '2:16 ["e"]', '3:23 null', '6:37 null', '9:1 null'],
     );
   });

@@ -3,11 +3,10 @@
 // header and function rules need no more, and the text is there before any parse.
 import { isMacroStyleName } from './kernelMacros';
 import { lineIndexAt } from './lineIndex';
-import { previousCodeChar } from './functionBodies';
 import type { ArgumentTypes } from './argumentTypes';
 
 /** Words followed by `(` that are not calls. */
-const NOT_CALLS = new Set([
+export const NOT_CALLS: ReadonlySet<string> = new Set([
   'if', 'for', 'while', 'switch', 'return', 'sizeof', 'typeof', '__typeof__', '__typeof', 'alignof', '_Alignof', '__alignof__',
   'asm', '__asm__', '__asm', 'defined', '__attribute__', '__builtin_offsetof', 'case', 'do', 'else', 'goto', '_Static_assert', 'static_assert',
   // Type words before a declarator in parentheses (`int (*cb)(int)`).
@@ -241,7 +240,7 @@ export function withArguments(masked: string, sites: readonly CallSite[], lineSt
 }
 
 /** The argument list of the call whose name ends at `nameEnd`, on line `line`; undefined where it does not close (before a directive line). */
-function argumentsAfter(text: string, nameEnd: number, line: number, crossesDirective: (line: number) => boolean = () => false): CallArguments | undefined {
+export function argumentsAfter(text: string, nameEnd: number, line: number, crossesDirective: (line: number) => boolean = () => false): CallArguments | undefined {
   const open = text.indexOf('(', nameEnd);
   return open < 0 ? undefined : callArguments(text, open, line, crossesDirective);
 }
@@ -338,67 +337,6 @@ export function resultReadAs(text: string, nameOffset: number, name: string): '-
   const args = argumentsAfter(text, nameOffset + name.length, 0);
   const after = args && /^\s*(->|\.(?!\.)|\[)/.exec(text.slice(args.end, args.end + 80));
   return after ? (after[1] as '->' | '.' | '[') : undefined;
-}
-
-/** Words of C, and macros every kernel build defines, that an argument may spell without naming anything the file declares. */
-const NOT_DECLARED_NAMES = new Set([...NOT_CALLS, 'NULL', 'true', 'false']);
-
-/**
- * The names a call uses as values in its arguments, when the call is a whole element of an
- * initializer outside every function (`{ X86_MATCH_INTEL_FAM6_MODEL(CORE2_MEROM, NULL), … }`,
- * `static int x = f(1);`); undefined for any other call. `initializers`: where the file's
- * top-level declarations hold their initializers, in file order.
- *
- * There no call is a constant: after the first call of an undeclared function, gcc refuses every
- * later one ("initializer element is not constant"), or first an undeclared name in its
- * arguments ("undeclared here (not in a function)"). Not a name it reported already: gcc binds
- * that to an error and says nothing more about the call. Not a call under `sizeof` or inside
- * another call or a subscript, which the scan leaves out by asking for the whole element.
- */
-export function initializerElementNames(masked: string, lineStartIndices: readonly number[], site: CallSite, initializers: readonly { start: number; end: number }[]): string[] | undefined {
-  if (site.reference || site.fileScope) return undefined;
-  const offset = lineStartIndices[site.line] + site.startColumn;
-  const initializer = initializers.find((span) => span.start <= offset && offset < span.end);
-  if (!initializer) return undefined;
-  const args = argumentsAfter(masked, offset + site.name.length, site.line);
-  if (!args || args.end > initializer.end || !ELEMENT_BEFORE.has(previousCodeChar(masked, offset)) || !ELEMENT_AFTER.has(nextCodeChar(masked, args.end))) return undefined;
-  if (!onlyBracesAround(masked, initializer.start, offset)) return undefined;
-  const names = new Set<string>();
-  for (const { start, end } of args.spans) {
-    for (const match of masked.slice(start, end).matchAll(/\b[A-Za-z_]\w*/g)) {
-      const at = start + match.index!;
-      const name = match[0];
-      // A member (`.x`, `->x`), a tag (`struct x`), a call's name (its own call reports it), a C word.
-      if (NOT_DECLARED_NAMES.has(name) || /(?:\.|->|\b(?:struct|union|enum))\s*$/.test(masked.slice(Math.max(0, at - 16), at)) || /^\s*\(/.test(masked.slice(at + name.length, at + name.length + 40))) continue;
-      names.add(name);
-    }
-  }
-  return [...names];
-}
-
-/** What stands before and after a whole element of an initializer: a brace, a comma, a designator's `=`; a comma, a brace, the declaration's end. */
-const ELEMENT_BEFORE = new Set<string | undefined>(['{', ',', '=']);
-const ELEMENT_AFTER = new Set<string | undefined>([',', '}', ';']);
-
-/** The first character of code from `offset` (white space skipped), if any. */
-function nextCodeChar(masked: string, offset: number): string | undefined {
-  let i = offset;
-  while (i < masked.length && masked.charCodeAt(i) <= 0x20) i++;
-  return i < masked.length ? masked[i] : undefined;
-}
-
-/** Whether every bracket left open between `start` and `offset` is a brace (an initializer list's). */
-function onlyBracesAround(masked: string, start: number, offset: number): boolean {
-  let depth = 0;
-  for (let i = offset - 1; i >= start; i--) {
-    const char = masked[i];
-    if (char === ')' || char === ']' || char === '}') depth++;
-    else if (char === '(' || char === '[' || char === '{') {
-      if (depth > 0) depth--;
-      else if (char !== '{') return false;
-    }
-  }
-  return true;
 }
 
 /** How far before a call the text is read for a call it is an argument of. */

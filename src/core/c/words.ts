@@ -33,3 +33,10 @@ export function typedefWords(texts: readonly string[]): Set<string> {
   }
   return words;
 }
+
+/** The offset at which each word of `text` is first spelled, found in one pass. */
+export function firstWordOffsets(text: string): Map<string, number> {
+  const first = new Map<string, number>();
+  for (const match of text.matchAll(/\b[A-Za-z_]\w*/g)) if (!first.has(match[0])) first.set(match[0], match.index!);
+  return first;
+}

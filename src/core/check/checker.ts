@@ -46,7 +46,7 @@ import { judgeAccessOperator } from '../rules/accessOperator';
 import { CallbackSignatureJudge } from '../rules/callbackSignature';
 import { deadGuardFindings } from '../rules/deadGuard';
 import { missingFunctionFindings } from '../rules/missingFunction';
-import { assignedFunctionSites, blockAfterCall, callSites, initializerElementNames, pointerStoringCall, functionPointerNames, resultReadAs, withArguments, type CallSite } from '../c/calls';
+import { assignedFunctionSites, blockAfterCall, callSites, pointerStoringCall, functionPointerNames, resultReadAs, withArguments, type CallSite } from '../c/calls';
 import { droppedArgumentSpans, forwardedTo, macroDefinitions } from '../c/droppedArguments';
 import { callArgumentsFindings } from '../rules/callArguments';
 import { incompleteStructFindings, type WholeUse } from '../rules/incompleteStruct';
@@ -63,7 +63,9 @@ import type { MemberUse, RuleContext } from '../rules/rule';
 import { StructsNotInImages } from '../rules/structNotInImage';
 import { maskCode } from '../c/statements';
 import { certainFileFunction, certainKernelTypedParameter, UsageEvidence, type CollectedUsage } from './evidence';
-import { typedefWords } from '../c/words';
+import { firstWordOffsets, typedefWords } from '../c/words';
+import { InitializerElements } from '../c/initializerElements';
+import { SpanSet } from '../c/spanSet';
 import type { Finding, JudgedUsage, Severity } from './findings';
 import { HeaderReadings } from './headerReadings';
 import { includeRoots } from './includeRoots';
@@ -627,12 +629,11 @@ export class Checker {
    * Per target slot, the arguments the file passes to macros that leave them out of what is
    * compiled: the driver's own and the kernel's.
    */
-  private droppedArguments(text: string, code: CodeText, file: PreprocessedFile, targets: readonly number[]): { start: number; end: number }[][] {
+  private droppedArguments(text: string, code: CodeText, file: PreprocessedFile, targets: readonly number[]): SpanSet[] {
     if (code.sites.length === 0) return []; // no call passes anything
     const own = this.ownMacroDroppedArguments(text, code, file);
     const kernel = this.kernelMacroDroppedArguments(code, file, targets);
-    if (kernel.length === 0) return own;
-    return targets.map((_, slot) => [...(own[slot] ?? []), ...kernel[slot]]);
+    return targets.map((_, slot) => new SpanSet([...(own[slot] ?? []), ...(kernel[slot] ?? [])]));
   }
 
   /**
@@ -695,7 +696,7 @@ export class Checker {
     { union, initializers }: VariantReading,
     options: CheckOptions,
     includeClosure: (slot: number) => ReadonlySet<string> | undefined,
-    dropped: readonly (readonly { start: number; end: number }[])[],
+    dropped: readonly SpanSet[],
     memberType: (tag: string, member: string, image: number) => string | undefined,
     constants: { uses: readonly ConstantUse[]; extraCflagsNames: ReadonlySet<string>; judgedOn: (slot: number) => boolean },
     declaredInHeaders: (name: string) => boolean,
@@ -706,7 +707,7 @@ export class Checker {
     const { pre } = file;
     const leftOut = (slot: number, site: CallSite) => {
       const offset = file.lineStartIndices[site.line] + site.startColumn;
-      return dropped[slot]?.some((span) => offset >= span.start && offset < span.end) === true;
+      return dropped[slot]?.holds(offset) === true;
     };
     const compiled = (slot: number, line: number) => pre.lineStates[slot][line] === LineState.Active;
     let includedSources: ReadonlySet<string> | undefined;
@@ -751,6 +752,9 @@ export class Checker {
     let mayPaste: ((name: string) => boolean) | undefined;
     // The words of the typedefs the file and its headers write: a parameter's type named there may be the driver's own.
     let typedefsWritten: Set<string> | undefined;
+    // Asked for every row of a table that calls a missing function: each is read once.
+    let elements: InitializerElements | undefined;
+    let firstSpellings: Map<string, number> | undefined;
     // Asked for every call that passes one of the driver's macros: each is looked up once.
     const listMacros = new Map<string, boolean>();
     const standsForSeveral = (macro: string) => {
@@ -785,11 +789,12 @@ export class Checker {
         refusesIntInPointer: (image: number) => this.refusesIntInPointer(image),
         resultRead: (site: CallSite) => resultReadAs(masked, file.lineStartIndices[site.line] + site.startColumn, site.name),
         initializerElement: (site: CallSite) => {
-          const names = initializerElementNames(masked, file.lineStartIndices, site, initializers);
+          const names = (elements ??= new InitializerElements(masked, file.lineStartIndices, initializers)).namesOf(site);
           if (!names) return undefined;
           const offset = file.lineStartIndices[site.line] + site.startColumn;
           // A name spelled before may be one gcc reported already, after which it says nothing of the call: only the driver's macros and earlier declarations are sure.
-          const earlier = names.filter((name) => new RegExp(`\\b${name}\\b`).test(masked.slice(0, offset)));
+          firstSpellings ??= firstWordOffsets(masked);
+          const earlier = names.filter((name) => (firstSpellings!.get(name) ?? Infinity) < offset);
           const declaredBefore = (name: string) => union.functionVersions.get(name)?.some((version) => version.range.startIndex < offset) === true;
           return (slot: number) => earlier.every((name) => pre.definedMacros.get(name)?.[slot] === 1 || declaredBefore(name));
         },

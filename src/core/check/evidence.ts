@@ -8,6 +8,7 @@ import type { FileUsages, FunctionSignature, MemberUsage, SourceRange } from '..
 import type { CheckTypeOracle } from './typeOracle';
 import type { HeaderReadings } from './headerReadings';
 import type { VariantRead } from './variants';
+import type { SpanSet } from '../c/spanSet';
 
 /** A usage and, per target slot, whether it counts there and the assigned function's header. */
 export interface CollectedUsage {
@@ -30,7 +31,7 @@ export class UsageEvidence {
     private readonly headers: HeaderReadings,
     private readonly oracle: CheckTypeOracle,
     /** Per target slot, arguments of driver macros that drop, stringify or paste them: code there is not compiled as written. */
-    private readonly droppedArguments: readonly (readonly { start: number; end: number }[])[] = [],
+    private readonly droppedArguments: readonly SpanSet[] = [],
   ) {}
 
   /** Records the usages of one read for its targets. */
@@ -76,7 +77,7 @@ export class UsageEvidence {
   private counts(usage: MemberUsage, slot: number): boolean {
     if (this.pre.lineStates[slot][usage.range.startLine] !== LineState.Active) return false;
     // `dbg("%d", p->m)` where this target's dbg compiles to nothing: the compiler never sees `p->m`.
-    if (this.droppedArguments[slot]?.some((span) => usage.range.startIndex >= span.start && usage.range.startIndex < span.end)) return false;
+    if (this.droppedArguments[slot]?.holds(usage.range.startIndex)) return false;
     // A compat definition of the driver's may stand in for the kernel's struct on this target.
     if (!this.oracle.kernelsOn(usage.aggregate, slot)) return false;
     return !usage.evidence || usage.evidence.every((range) => this.allActive(slot, range));
