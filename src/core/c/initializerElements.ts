@@ -8,12 +8,7 @@
 // brackets is read once for it, and each row's question costs its own length.
 import { argumentsAfter, NOT_CALLS, type CallSite } from './calls';
 import { previousCodeChar } from './functionBodies';
-
-/** A top-level declaration's initializer, [start, end) to the declaration's end. */
-export interface InitializerSpan {
-  start: number;
-  end: number;
-}
+import type { Span } from './spanSet';
 
 /** Words of C, and macros every kernel build defines, that an argument may spell without naming anything the file declares. */
 const NOT_DECLARED_NAMES: ReadonlySet<string> = new Set([...NOT_CALLS, 'NULL', 'true', 'false']);
@@ -26,11 +21,11 @@ export class InitializerElements {
   /** Per initializer (by start), how many parentheses and square brackets are open at each of its offsets. */
   private readonly openParentheses = new Map<number, Uint32Array>();
 
-  /** `initializers`: in file order, as the shared parse's top-level declarations hold them. */
+  /** `initializers`: where top-level declarations hold their initializers, [start, end) to the declaration's end, in file order. */
   constructor(
     private readonly masked: string,
     private readonly lineStartIndices: readonly number[],
-    private readonly initializers: readonly InitializerSpan[],
+    private readonly initializers: readonly Span[],
   ) {}
 
   /**
@@ -61,7 +56,7 @@ export class InitializerElements {
     return [...names];
   }
 
-  private initializerAt(offset: number): InitializerSpan | undefined {
+  private initializerAt(offset: number): Span | undefined {
     const spans = this.initializers;
     let low = 0;
     let high = spans.length - 1;
@@ -75,7 +70,7 @@ export class InitializerElements {
   }
 
   /** How many parentheses and square brackets are open at `offset` of the initializer (braces are the lists'). */
-  private parenthesesOpenAt(initializer: InitializerSpan, offset: number): number {
+  private parenthesesOpenAt(initializer: Span, offset: number): number {
     let open = this.openParentheses.get(initializer.start);
     if (!open) this.openParentheses.set(initializer.start, (open = openParenthesesOf(this.masked, initializer)));
     return open[offset - initializer.start];
@@ -83,7 +78,7 @@ export class InitializerElements {
 }
 
 /** At each offset of the span, the parentheses and square brackets opened before it and not closed, where braces count as the lists' own. */
-function openParenthesesOf(masked: string, span: InitializerSpan): Uint32Array {
+function openParenthesesOf(masked: string, span: Span): Uint32Array {
   const open = new Uint32Array(span.end - span.start);
   const stack: string[] = [];
   let parentheses = 0;

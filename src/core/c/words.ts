@@ -17,23 +17,6 @@ function isWordCharacter(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }
 
-/**
- * Every word the typedefs of the texts spell (`typedef void (*my_fn)(int);` gives `void`,
- * `my_fn`, `int`): a superset of the type names they define, for asking whether a driver may
- * define a name as a type itself.
- */
-export function typedefWords(texts: readonly string[]): Set<string> {
-  const words = new Set<string>();
-  for (const text of texts) {
-    for (let at = text.indexOf('typedef'); at >= 0; at = text.indexOf('typedef', at + 7)) {
-      if (isWordCharacter(text.charCodeAt(at - 1)) || isWordCharacter(text.charCodeAt(at + 7))) continue;
-      const end = text.indexOf(';', at);
-      for (const match of text.slice(at + 7, end < 0 ? text.length : end).matchAll(/[A-Za-z_]\w*/g)) words.add(match[0]);
-    }
-  }
-  return words;
-}
-
 /** The offset at which each word of `text` is first spelled, found in one pass. */
 export function firstWordOffsets(text: string): Map<string, number> {
   const first = new Map<string, number>();

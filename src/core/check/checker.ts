@@ -63,11 +63,11 @@ import type { MemberUse, RuleContext } from '../rules/rule';
 import { StructsNotInImages } from '../rules/structNotInImage';
 import { maskCode } from '../c/statements';
 import { certainFileFunction, certainKernelTypedParameter, UsageEvidence, type CollectedUsage } from './evidence';
-import { firstWordOffsets, typedefWords } from '../c/words';
+import { firstWordOffsets } from '../c/words';
 import { InitializerElements } from '../c/initializerElements';
 import { SpanSet } from '../c/spanSet';
 import type { Finding, JudgedUsage, Severity } from './findings';
-import { HeaderReadings } from './headerReadings';
+import { HeaderReadings, typedefsDeclared } from './headerReadings';
 import { includeRoots } from './includeRoots';
 import { IncrementalChecks, type SliceCheck } from './incremental';
 import { DocumentTrees } from './trees';
@@ -750,8 +750,9 @@ export class Checker {
     // macro would be one the file or its headers define, or one of the kernel's.
     const swallows = this.swallowsArgument(context, pre);
     let mayPaste: ((name: string) => boolean) | undefined;
-    // The words of the typedefs the file and its headers write: a parameter's type named there may be the driver's own.
-    let typedefsWritten: Set<string> | undefined;
+    // The typedefs the file writes: a parameter's type named there (or in a header it reads) is the driver's own.
+    let fileTypedefs: Set<string> | undefined;
+    const definesType = (name: string) => (fileTypedefs ??= typedefsDeclared(masked)).has(name) || pre.headers.some((header) => this.headerReadings.typedefsOf(header).has(name));
     // Asked for every row of a table that calls a missing function: each is read once.
     let elements: InitializerElements | undefined;
     let firstSpellings: Map<string, number> | undefined;
@@ -868,7 +869,7 @@ export class Checker {
         definedByDriver,
         fileFunction: (name, slot) => certainFileFunction(union, pre, name, slot),
         ownParameters: (name) => (pre.definedMacros.has(name) ? undefined : union.functionVersions.get(name)?.[0]?.parameterTypes),
-        ownParameter: (name, index, slot) => certainKernelTypedParameter(union, pre, name, index, slot, (typeName) => (typedefsWritten ??= typedefWords([masked, ...pre.headers.map((header) => header.text)])).has(typeName)),
+        ownParameter: (name, index, slot) => certainKernelTypedParameter(union, pre, name, index, slot, definesType),
       }),
     ];
   }

@@ -11,6 +11,7 @@ import { declarationAt, declarationLayout, type TopLevelDeclaration } from './de
 import type { DocumentTrees } from './trees';
 import type { Tree } from 'web-tree-sitter';
 import type { FatalStop } from './fatalIncludes';
+import type { Span } from '../c/spanSet';
 
 /** The file as the preprocessor left it for every target. */
 export interface PreprocessedFile {
@@ -42,7 +43,7 @@ export interface VariantReading {
   /** The shared text's top-level declarations, when asked for (see incremental.ts). */
   layout?: TopLevelDeclaration[];
   /** Where the top-level declarations of a single declarator hold its initializer, [start, end) to the declaration's end, in file order. */
-  initializers: { start: number; end: number }[];
+  initializers: Span[];
 }
 
 export interface VariantOptions {

@@ -107,7 +107,7 @@ export class CallbackSignatureJudge {
    * one prototype of the called function and no macro of its name, and the argument is the
    * name of a function the file defines with one header. So are those passed to a parameter of
    * the file's own function typed by a kernel typedef of a function (`io_notify_fn`, which
-   * took an `unsigned short` more in 7.2), as the target compiles that parameter.
+   * took an `unsigned long` more in 7.2), as the target compiles that parameter.
    */
   judgeArguments(context: RuleContext, input: CallbackArgumentsInput): Finding[] {
     const headers = this.db.headers();

@@ -105,8 +105,8 @@ export interface MissingFunctionInput {
   resultRead?: (site: CallSite) => '->' | '.' | '[' | undefined;
   /**
    * For a call that is a whole element of an initializer outside every function: whether the
-   * target in a slot refuses it as a later call (initializerElementNames: not where one of its
-   * arguments is a name gcc already reported). Undefined for other calls.
+   * target in a slot refuses it as a later call (see InitializerElements: not where one of
+   * its arguments is a name gcc already reported). Undefined for other calls.
    */
   initializerElement?: (site: CallSite) => ((slot: number) => boolean) | undefined;
 }
@@ -220,9 +220,10 @@ export function findMissingFunctions(input: MissingFunctionInput): MissingFuncti
 /**
  * A later call of a name the kernel lacks, on the kernels where an earlier call was reported:
  * gcc reports the implicit declaration once, and the calls after it return `int`. Where the
- * code reads a member or an element of that `int`, or the call is an element of an initializer
- * outside a function, every gcc refuses the call's line; where it is stored in a pointer, gcc 14 and later refuse it ("makes pointer from integer without a
- * cast", -Wint-conversion); older ones only warn. `reachedAgain(image, slot)`:
+ * code reads a member or an element of that `int`, or the call is an element of an
+ * initializer outside a function, every gcc refuses the call's line; where it is stored in a
+ * pointer, gcc 14 and later refuse it ("makes pointer from integer without a cast",
+ * -Wint-conversion); older ones only warn. `reachedAgain(image, slot)`:
  * the target compiles this call after reporting an earlier one, and its build reads no
  * declaration of the name.
  */
