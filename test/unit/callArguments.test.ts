@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { createChecker } from '../../src/cli/runtime';
 import type { Checker } from '../../src/core/check/checker';
 import { ArgumentTypes } from '../../src/core/c/argumentTypes';
-import { callArguments, callSites } from '../../src/core/c/calls';
+import { argumentsReading, callArguments, callSites } from '../../src/core/c/calls';
 import { callHover } from '../../src/core/check/callHover';
 import { prototypeParameters } from '../../src/core/c/prototypes';
 import { maskCode } from '../../src/core/c/statements';
@@ -45,6 +45,19 @@ describe('call-arguments', () => {
     assert.deepEqual(argsOf(f), { words: ['a', 'g(b, c)', '"x, y"', '(int[]){1, 2}'], commaInBraces: true });
     assert.deepEqual(argsOf(h).words, []);
     assert.deepEqual(argsOf(k).words, []);
+  });
+
+  it('reads a list that crosses #if lines as each target does: skipped lines leave the arguments around them whole, or mark the one they split', () => {
+    const text = 'f(a,\n#if X\n  b, c);\n#else\n  d\n#endif\n  , e(1,\n#if X\n 2\n#endif\n  ));\n';
+    const masked = maskCode(text);
+    const directive = (line: number) => text.split('\n')[line].startsWith('#');
+    const read = (onX: boolean) => {
+      const args = argumentsReading(masked, 1, 0, (line) => (directive(line) || (onX ? line === 4 : line === 2 || line === 8) ? 'skip' : 'read'))!;
+      return args.spans.map((s) => `${s.spliced ? '~' : ''}${text.slice(s.start, s.end)}`);
+    };
+    assert.deepEqual(read(true), ['a', 'b', 'c']);
+    assert.deepEqual(read(false), ['a', 'd', '~e(1,\n#if X\n 2\n#endif\n  )']);
+    assert.equal(argumentsReading(masked, 1, 0, (line) => (line === 2 ? 'stop' : 'read')), undefined);
   });
 
   it('reads prototypes, and refuses the fortified ones the header reader split', () => {
@@ -125,6 +138,28 @@ describe('call-arguments', () => {
     assert.deepEqual(rows(text, '5.10,6.1,6.12'), [
       'warning 5:2-16 [6.1,6.12] `netif_napi_add` takes 3 arguments on 6.1–6.12 (`void netif_napi_add(struct net_device *, struct napi_struct *, int (*)(struct napi_struct *, int))`); the call passes 4, so it does not compile there',
     ]);
+  });
+});
+
+describe('call-arguments: argument lists that cross #if lines', () => {
+  /** class_create with its owner argument under a version guard of the driver's. */
+  const GUARDED = (condition: string) =>
+    CLASS(`class_create(\n#if ${condition}\n\t\tTHIS_MODULE,\n#endif\n\t\t"demo")`, '#include <linux/version.h>\n');
+
+  it('judges each target by the lines it compiles: a guard drawn at the wrong version fails on the kernels between, and the only fix offered is the ignore comment', () => {
+    // Kbuild against Debian's 6.12 headers (gcc-12): "8:15: too many arguments to function 'class_create'"; 5.10, 6.1, 7.2, 7.3 build it.
+    const text = GUARDED('LINUX_VERSION_CODE < KERNEL_VERSION(6, 15, 0)');
+    assert.deepEqual(rows(text, 'debian'), [
+      'warning 8:8-20 [6.12] `class_create` takes 1 argument on 6.12 (`struct class *class_create(const char *)`); the call passes 2, so it does not compile there',
+    ]);
+    const result = check(text, 'debian');
+    const finding = result.findings.find((f) => f.code === 'call-arguments')!;
+    assert.deepEqual(quickFixesFor(finding, text, result.usages, db).map((f) => f.kind), ['ignore']);
+  });
+
+  it("is silent where the guard is right, and where a line of the list depends on a macro the build's flags may define", () => {
+    assert.deepEqual(rows(GUARDED('LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0)'), 'debian'), []);
+    assert.deepEqual(rows(GUARDED('defined(DEMO_OWNER)'), 'debian'), []);
   });
 });
 

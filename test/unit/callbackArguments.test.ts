@@ -108,4 +108,17 @@ describe("callback-signature: functions passed to the driver's own functions", (
     // A driver that defines the name itself (a compat typedef) gets its own type: nothing is judged.
     assert.deepEqual(rows(text('typedef void (*demo_notify)(unsigned long error, void *context);\ntypedef void (*io_notify_fn)(unsigned long error, void *context);').replace('#include <linux/dm-io.h>', '#include <linux/types.h>\nstruct dm_io_region;')), []);
   });
+
+  it('reads a call whose arguments cross #if lines as each target compiles it (rapiddisk passes its callback after a version guard)', () => {
+    const across = text('').replace(
+      '\treturn submit(where, done, NULL) + submit_own(done, NULL);',
+      '\treturn submit(where,\n#if LINUX_VERSION_CODE >= KERNEL_VERSION(3, 14, 0)\n\t\tdone, NULL);\n#else\n\t\tdone, 0);\n#endif',
+    ).replace('#include <linux/module.h>', '#include <linux/module.h>\n#include <linux/version.h>');
+    // Kbuild against Debian's 7.2 headers (gcc-16): "27:3: passing argument 2 of 'submit' from incompatible pointer type"; 5.10–6.12 build it.
+    assert.deepEqual(rows(across), [
+      'warning 27:3-7 [7.2,7.3] `done` does not fit parameter 2 of `submit` on 7.2–7.3: it takes 2 parameters, not 3; the parameter there is void (*)(long unsigned int, long unsigned int, void *)',
+    ]);
+    // A line the targets may or may not compile (a macro the build's flags may define) leaves the list unread.
+    assert.deepEqual(rows(across.replace('LINUX_VERSION_CODE >= KERNEL_VERSION(3, 14, 0)', 'defined(DEMO_NEW)')), []);
+  });
 });

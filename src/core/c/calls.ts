@@ -160,10 +160,18 @@ function braceBalance(text: string): number {
   return balance;
 }
 
+/** One argument's [start, end) offsets in the text, trimmed of white space. */
+export interface ArgumentSpan {
+  start: number;
+  end: number;
+  /** A line the target does not compile lies inside it: the text between start and end is not the argument's. */
+  spliced?: boolean;
+}
+
 /** A call's argument list: each argument's span in the text, and where the list closes. */
 export interface CallArguments {
   /** [start, end) offsets of each argument, trimmed; none for `f()`. */
-  spans: { start: number; end: number }[];
+  spans: ArgumentSpan[];
   /** Just past the closing `)`. */
   end: number;
   /** A comma inside `{}` or `[]` within an argument: one argument to a function, several to a macro. */
@@ -174,24 +182,63 @@ export interface CallArguments {
 const MAX_CALL_LENGTH = 20_000;
 
 /**
+ * How a line inside a call's argument list is read: as text, skipped (a directive, or a line
+ * the target does not compile), or not at all (the list is then not read).
+ */
+export type ArgumentLine = 'read' | 'skip' | 'stop';
+
+/**
  * The arguments of the call whose `(` is at `open` in `masked`; undefined when the list does
  * not close, or crosses a line `crossesDirective` names (`#if` inside the arguments: the
  * count then differs between targets).
  */
 export function callArguments(masked: string, open: number, firstLine: number, crossesDirective: (line: number) => boolean): CallArguments | undefined {
-  const spans: { start: number; end: number }[] = [];
+  return argumentsReading(masked, open, firstLine, (line) => (crossesDirective(line) ? 'stop' : 'read'));
+}
+
+/**
+ * The arguments of the call whose `(` is at `open`, its later lines read as `lineRead` says. An
+ * argument's span runs from its first to its last character read; one with a skipped line
+ * between those is marked spliced (its text there is not the argument's).
+ */
+export function argumentsReading(masked: string, open: number, firstLine: number, lineRead: (line: number) => ArgumentLine): CallArguments | undefined {
+  const spans: ArgumentSpan[] = [];
   let depth = 0;
   let braces = 0;
   let commaInBraces = false;
-  let argumentStart = open + 1;
+  // The current argument's first and last characters read (-1 while none), and whether a line was skipped inside it.
+  let first = -1;
+  let last = -1;
+  let skippedSince = false;
+  let spliced = false;
+  const closeArgument = (at: number) => {
+    spans.push(first < 0 ? { start: at, end: at } : { start: first, end: last + 1, ...(spliced ? { spliced } : {}) });
+    first = last = -1;
+    skippedSince = spliced = false;
+  };
   let line = firstLine;
   const limit = Math.min(masked.length, open + MAX_CALL_LENGTH);
   for (let i = open; i < limit; i++) {
     const char = masked[i];
     if (char === '\n') {
       line++;
-      if (crossesDirective(line)) return undefined;
+      const read = lineRead(line);
+      if (read === 'stop') return undefined;
+      if (read === 'skip') {
+        const next = masked.indexOf('\n', i + 1);
+        if (next < 0) return undefined;
+        i = next - 1;
+        skippedSince = first >= 0;
+      }
       continue;
+    }
+    if (char === ' ' || char === '\t' || char === '\r' || char === '\f' || char === '\v') continue;
+    const separates = depth === 1 && (char === ',' || char === ')');
+    if (depth >= 1 && !separates) {
+      if (first < 0) first = i;
+      else if (skippedSince) spliced = true;
+      last = i;
+      skippedSince = false;
     }
     if (char === '(' || char === '[' || char === '{') {
       depth++;
@@ -200,24 +247,15 @@ export function callArguments(masked: string, open: number, firstLine: number, c
       depth--;
       if (char !== ')') braces--;
       if (depth === 0) {
-        pushTrimmed(masked, argumentStart, i, spans);
-        // `f()` has no argument, not one empty one.
-        if (spans.length === 1 && spans[0].start === spans[0].end) spans.length = 0;
+        if (first >= 0 || spans.length > 0) closeArgument(i);
         return { spans, end: i + 1, commaInBraces };
       }
       if (depth < 0) return undefined;
     } else if (char === ',' && depth === 1) {
-      pushTrimmed(masked, argumentStart, i, spans);
-      argumentStart = i + 1;
+      closeArgument(i);
     } else if (char === ',' && braces > 0) commaInBraces = true;
   }
   return undefined;
-}
-
-function pushTrimmed(text: string, start: number, end: number, spans: { start: number; end: number }[]): void {
-  while (start < end && /\s/.test(text[start])) start++;
-  while (end > start && /\s/.test(text[end - 1])) end--;
-  spans.push({ start, end });
 }
 
 /** A call with its argument list read. */
@@ -235,6 +273,46 @@ export function withArguments(masked: string, sites: readonly CallSite[], lineSt
     const start = lineStartIndices[site.line] + site.startColumn;
     const args = argumentsAfter(masked, start + site.name.length, site.line, isDirectiveLine);
     if (args) found.push({ site, start, arguments: args });
+  }
+  return found;
+}
+
+/** A call whose argument list crosses `#if` lines, as a group of targets reads it alike. */
+export interface CallOnTargets extends CallWithArguments {
+  /** The target slots that read the list so. */
+  slots: number[];
+}
+
+/**
+ * The calls among `sites` whose argument lists cross directive lines, read per target: a line
+ * that target does not compile is skipped, as the directives are
+ * (`dm_io_async_bvec(1, &where, READ,` then `#if` … `bio, callback, job);` `#else` … `#endif`).
+ * Targets that read a list alike share one entry; a target on which some line of the list is
+ * not known to be compiled or not reads none.
+ */
+export function callsAcrossDirectives(
+  masked: string,
+  sites: readonly CallSite[],
+  lineStartIndices: readonly number[],
+  isDirectiveLine: (line: number) => boolean,
+  slotCount: number,
+  lineOnTarget: (slot: number, line: number) => ArgumentLine,
+): CallOnTargets[] {
+  const found: CallOnTargets[] = [];
+  for (const site of sites) {
+    const start = lineStartIndices[site.line] + site.startColumn;
+    const open = masked.indexOf('(', start + site.name.length);
+    if (open < 0 || callArguments(masked, open, site.line, isDirectiveLine)) continue;
+    const readings = new Map<string, CallOnTargets>();
+    for (let slot = 0; slot < slotCount; slot++) {
+      const args = argumentsReading(masked, open, site.line, (line) => (isDirectiveLine(line) ? 'skip' : lineOnTarget(slot, line)));
+      if (!args) continue;
+      const key = args.spans.map((span) => `${span.start}-${span.end}${span.spliced ? '~' : ''}`).join(',');
+      const reading = readings.get(key);
+      if (reading) reading.slots.push(slot);
+      else readings.set(key, { site, start, arguments: args, slots: [slot] });
+    }
+    found.push(...readings.values());
   }
   return found;
 }

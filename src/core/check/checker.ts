@@ -46,7 +46,7 @@ import { judgeAccessOperator } from '../rules/accessOperator';
 import { CallbackSignatureJudge } from '../rules/callbackSignature';
 import { deadGuardFindings } from '../rules/deadGuard';
 import { missingFunctionFindings } from '../rules/missingFunction';
-import { assignedFunctionSites, blockAfterCall, callSites, pointerStoringCall, functionPointerNames, resultReadAs, withArguments, type CallSite } from '../c/calls';
+import { assignedFunctionSites, blockAfterCall, callSites, pointerStoringCall, functionPointerNames, resultReadAs, withArguments, type ArgumentLine, type CallSite } from '../c/calls';
 import { droppedArgumentSpans, forwardedTo, macroDefinitions } from '../c/droppedArguments';
 import { callArgumentsFindings } from '../rules/callArguments';
 import { incompleteStructFindings, type WholeUse } from '../rules/incompleteStruct';
@@ -710,6 +710,11 @@ export class Checker {
       return dropped[slot]?.holds(offset) === true;
     };
     const compiled = (slot: number, line: number) => pre.lineStates[slot][line] === LineState.Active;
+    // A line inside a call's arguments, between `#if` lines: read where certainly compiled, skipped where certainly not.
+    const lineOnTarget = (slot: number, line: number): ArgumentLine => {
+      const state = pre.lineStates[slot][line];
+      return state === LineState.Active ? 'read' : state === LineState.Inactive ? 'skip' : 'stop';
+    };
     let includedSources: ReadonlySet<string> | undefined;
     const inIncludedSource = (name: string) => (includedSources ??= this.includedSourceFunctions.namesFor(options.fileName, text, options.resolveInclude)).has(name);
     const onlyUncompiled = uncompiledShims({
@@ -832,6 +837,7 @@ export class Checker {
         lineStartIndices: file.lineStartIndices,
         isDirectiveLine,
         compiled,
+        lineOnTarget,
         leftOut,
         definedByDriver,
         isMacro: (name) => pre.definedMacros.has(name),
@@ -866,6 +872,7 @@ export class Checker {
         lineStartIndices: file.lineStartIndices,
         isDirectiveLine,
         compiled: (slot, site) => compiled(slot, site.line) && !leftOut(slot, site),
+        lineOnTarget,
         definedByDriver,
         fileFunction: (name, slot) => certainFileFunction(union, pre, name, slot),
         ownParameters: (name) => (pre.definedMacros.has(name) ? undefined : union.functionVersions.get(name)?.[0]?.parameterTypes),

@@ -11,7 +11,7 @@
 // kernel redirects with an object-like macro.
 import { lineRange, type Finding } from '../check/findings';
 import { structPointerOf, structPointerText, type ArgumentTypes, type StructPointer } from '../c/argumentTypes';
-import { withArguments, type CallSite, type CallWithArguments } from '../c/calls';
+import { callsAcrossDirectives, withArguments, type ArgumentLine, type CallSite, type CallWithArguments } from '../c/calls';
 import { positionAt } from '../c/lineIndex';
 import { enclosingStatement } from '../c/statements';
 import { isIdentifierCode } from '../c/typeText';
@@ -39,6 +39,8 @@ export interface CallArgumentsInput {
   isDirectiveLine: (line: number) => boolean;
   /** Whether the line is certainly compiled for the target in `slot` (and its build is not stopped). */
   compiled: (slot: number, line: number) => boolean;
+  /** How the target in `slot` reads a line inside an argument list that crosses `#if` lines; without it such calls are not judged. */
+  lineOnTarget?: (slot: number, line: number) => ArgumentLine;
   /** Whether the call sits in an argument a macro leaves out on the target in `slot` (a `TRACE_EVENT` that drops its body): not compiled there. */
   leftOut?: (slot: number, site: CallSite) => boolean;
   /** Whether the driver defines or declares the name (the file, its macros, its other files). */
@@ -103,6 +105,23 @@ export function callArgumentsFindings(context: RuleContext, input: CallArguments
       });
     }
     findings.push(...argumentTypeFindings(context, input, call, verdicts.fitting, argumentTypes, parameterType));
+  }
+  // A list that crosses `#if` lines is judged per group of targets that read it alike, without a fix: rewriting the call would drop its directives.
+  const crossing = input.lineOnTarget ? callsAcrossDirectives(input.masked, candidates, input.lineStartIndices, input.isDirectiveLine, context.targets.length, input.lineOnTarget) : [];
+  for (const call of crossing) {
+    const slots = new Set(call.slots);
+    const onThoseTargets: CallArgumentsInput = { ...input, compiled: (slot, line) => slots.has(slot) && input.compiled(slot, line) };
+    const verdicts = judgeCall(context, onThoseTargets, call, shapesOf(call.site.name));
+    if (verdicts.failing.length > 0) {
+      findings.push({
+        code: callArgumentsRule.code,
+        severity: context.severities[callArgumentsRule.code],
+        message: messageOf(context, call.site.name, call.arguments.spans.length, verdicts.failing),
+        range: lineRange(call.site.line, call.site.startColumn, call.site.endColumn),
+        targets: verdicts.failing.map((f) => f.image),
+      });
+    }
+    findings.push(...argumentTypeFindings(context, onThoseTargets, call, verdicts.fitting, argumentTypes, parameterType));
   }
   return [...findings, ...voidResultFindings(context, input)];
 }
@@ -242,6 +261,7 @@ function argumentTypeFindings(
     let argument = stated.get(index);
     if (!argument) {
       const span = call.arguments.spans[index];
+      if (span.spliced) return undefined;
       const text = input.text.slice(span.start, span.end);
       const type = types.typeOf(text, span.start);
       const access = type ? undefined : types.memberAccessOf(text, span.start);

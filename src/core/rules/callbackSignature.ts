@@ -6,7 +6,7 @@
 // targets that fail the same way share one finding.
 import type { AggregateKind, KernelDatabase } from '../kernels/database';
 import type { Finding } from '../check/findings';
-import { withArguments, type CallSite } from '../c/calls';
+import { callsAcrossDirectives, withArguments, type ArgumentLine, type CallSite } from '../c/calls';
 import { positionAt } from '../c/lineIndex';
 import { prototypeParameters } from '../c/prototypes';
 import { formatFunctionType, functionPointerShape, signatureMismatch, tagsOf, type FunctionShape } from '../c/signatures';
@@ -32,6 +32,8 @@ export interface CallbackArgumentsInput {
   isDirectiveLine: (line: number) => boolean;
   /** Whether the call's line is certainly compiled for the target in `slot`, and not in an argument a macro leaves out. */
   compiled: (slot: number, site: CallSite) => boolean;
+  /** How the target in `slot` reads a line inside an argument list that crosses `#if` lines; without it such calls are not judged. */
+  lineOnTarget?: (slot: number, line: number) => ArgumentLine;
   /** Whether the driver defines or declares the called name itself (then its own parameters count). */
   definedByDriver: (name: string) => boolean;
   /** The file's function of that name as the target in `slot` certainly compiles its header; undefined for any other name. */
@@ -121,12 +123,18 @@ export class CallbackSignatureJudge {
     };
     const sites = input.sites.filter((site) => !site.reference && (input.definedByDriver(site.name) ? takesOwnCallbacks(site.name) : this.takesCallbacks(site.name, targets)));
     const findings: Finding[] = [];
-    for (const { site, arguments: args } of withArguments(input.masked, sites, input.lineStartIndices, input.isDirectiveLine)) {
+    const everySlot = targets.map(({ slot }) => slot);
+    const calls = [
+      ...withArguments(input.masked, sites, input.lineStartIndices, input.isDirectiveLine).map((call) => ({ ...call, slots: everySlot })),
+      ...(input.lineOnTarget ? callsAcrossDirectives(input.masked, sites, input.lineStartIndices, input.isDirectiveLine, context.targets.length, input.lineOnTarget) : []),
+    ];
+    for (const { site, arguments: args, slots } of calls) {
       args.spans.forEach((span, index) => {
-        const passed = FUNCTION_ARGUMENT.exec(input.masked.slice(span.start, span.end).trim())?.[1];
+        const passed = span.spliced ? undefined : FUNCTION_ARGUMENT.exec(input.masked.slice(span.start, span.end).trim())?.[1];
         if (!passed) return;
         const mismatched = new Map<string, Mismatch & { images: number[] }>();
         for (const { image, slot } of targets) {
+          if (!slots.includes(slot)) continue;
           const signature = input.fileFunction(passed, slot);
           if (!signature || !input.compiled(slot, site)) continue;
           const parameter = input.definedByDriver(site.name) ? input.ownParameter?.(site.name, index, slot) : this.parameterType(site.name, index, image);
