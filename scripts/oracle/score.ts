@@ -47,8 +47,12 @@ const CLAIM_OF_CODE: Readonly<Record<string, Claim>> = { 'extra-cflags': 'missin
 /** `extra-cflags` also claims a -D macro it alone defines, used as a value: undeclared to gcc. */
 const EXTRA_CFLAGS_MACRO = /^`\w+` is defined only by `-D/;
 
+/** `callback-signature` at a call's argument: gcc says "passing argument N of … from incompatible pointer type" there, an argument's error. */
+const CALLBACK_ARGUMENT = /^`\w+` does not fit parameter \d+ of `\w+`/;
+
 export function claimOf(warning: Pick<CheckerWarning, 'code' | 'message'>): Claim {
   if (warning.code === 'extra-cflags' && EXTRA_CFLAGS_MACRO.test(warning.message)) return 'undeclared-constant';
+  if (warning.code === 'callback-signature' && CALLBACK_ARGUMENT.test(warning.message)) return 'call-arguments';
   return CLAIM_OF_CODE[warning.code] ?? ((CLAIMS as string[]).includes(warning.code) ? (warning.code as Claim) : 'struct-member');
 }
 

@@ -311,6 +311,18 @@ describe('oracle: scoring', () => {
       ['3 missing-function true-positive', '4 undeclared-constant true-positive', '5 missing-header true-positive'],
     );
   });
+
+  it("scores callback-signature at a call's argument as an argument's type, and in a member as the member's", () => {
+    const judged = score(
+      [error('c.c', 3, 'argument-type'), error('c.c', 4, 'struct-member')],
+      new Map([['c.c', new Set([3, 4])]]),
+      [
+        { ...warning('c.c', 3, 'callback-signature'), message: '`done` does not fit parameter 5 of `dm_io_async_bvec` on 7.2–7.3: it takes 2 parameters, not 3' },
+        { ...warning('c.c', 4, 'callback-signature'), message: '`my_open` does not fit `.open` of struct file_operations on 7.2: …' },
+      ],
+    );
+    assert.deepEqual(judged.warnings.map((w) => `${w.line} ${w.claim} ${w.verdict}`), ['3 call-arguments true-positive', '4 struct-member true-positive']);
+  });
 });
 
 describe('oracle: argument counts', () => {
