@@ -89,6 +89,33 @@ describe('conditions on kernel macros', () => {
     ]);
   });
 
+  it("takes the driver's own name that no kernel header spells as undefined where its Kbuild passes no -D of it (falco's `#ifndef UDIG`), and only then", async () => {
+    // Kbuild against Debian's headers: 7.2 (gcc-16) stops at "9:2: implicit declaration of function 'del_timer'"; 6.12 builds it, and so does 7.2 with -DDEMO_USERSPACE.
+    const text = [
+      '#include <linux/module.h>',
+      '#include <linux/timer.h>',
+      '',
+      '#ifndef DEMO_USERSPACE',
+      'static struct timer_list demo_timer;',
+      'void demo_stop(void);',
+      'void demo_stop(void)',
+      '{',
+      '\tdel_timer(&demo_timer);',
+      '}',
+      '#endif',
+      'MODULE_LICENSE("GPL");',
+      '',
+    ].join('\n');
+    assert.deepEqual(await findings({ 'Kbuild': 'obj-m := demo.o\n', 'demo.c': text }, '6.12,7.2'), [
+      'demo.c:9:2-11 missing-function [7.2] `del_timer` is not declared by the kernel headers of 7.2, so the call does not compile there: `timer_delete` took its place (the same parameters, declared from 6.1)',
+    ]);
+    assert.deepEqual(await findings({ 'Kbuild': 'obj-m := demo.o\nccflags-y += -DDEMO_USERSPACE\n', 'demo.c': text }, '6.12,7.2'), []);
+    // Without the Kbuild file that builds it, the flags the build passes are not known: the branch is left open.
+    assert.deepEqual(await findings({ 'demo.c': text }, '6.12,7.2'), []);
+    // A name kernel headers spell (DEBUG) may be defined by one of them: left open too.
+    assert.deepEqual(await findings({ 'Kbuild': 'obj-m := demo.o\n', 'demo.c': text.replace('#ifndef DEMO_USERSPACE', '#ifndef DEBUG') }, '6.12,7.2'), []);
+  });
+
   it("follows the driver's own definition of the name before the test", async () => {
     const compat = '#include <linux/version.h>\n#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 0, 0)\n#define from_timer timer_container_of\n#endif\n';
     assert.deepEqual(await findings({ 'Kbuild': 'obj-m := demo.o\n', 'demo.c': DEMO, 'compat.h': compat }, '6.12,7.2'), []);

@@ -430,7 +430,7 @@ export class Checker {
     return targets.map((image) => ({
       versionCode: this.db.images[image].versionCode,
       config: (symbol: string) => this.db.configValue(image, symbol),
-      declares: (name: string) => this.db.headers().declares(name, image),
+      declares: (name: string) => this.db.headers().declaresInCondition(name, image),
       hasHeader: (name: string) => (this.db.headers().isKernelHeader(name) ? this.db.headers().hasHeader(name, image) : undefined),
     }));
   }
@@ -515,7 +515,7 @@ export class Checker {
     const headers = this.db.headers();
     const pre = preprocessDecidingKernelNames(
       (kernelNames) => preprocess(text, options.fileName, environments, options.resolveInclude, options.forcedIncludes, commandLine, kernelNames),
-      decidableKernelNames(headers),
+      decidableKernelNames(headers, options.namedByKbuild === true && options.unreadFlags !== true),
       { fileName: options.fileName, text, resolveInclude: options.resolveInclude, isKernelHeader: (name) => headers.isKernelHeader(name), forcedIncludes: options.forcedIncludes },
       options.unreadFlags === true,
     );

@@ -9,7 +9,7 @@
 // define anything). Names every kernel with header data declares stay unknown: whether the
 // file's build reads the header that defines them is not known.
 import type { KernelNames, PreprocessResult } from '../c/preprocessor';
-import type { HeaderIndex } from '../kernels/headerIndex';
+import { isConstantShaped, type HeaderIndex } from '../kernels/headerIndex';
 import { everyIncludeFollowed, type IncludeSight } from './followedIncludes';
 import { isCompilerProvidedName } from '../c/compilerMacros';
 
@@ -22,11 +22,36 @@ export function isCompilerOrKbuildName(name: string): boolean {
   return name.startsWith('_') || name.startsWith('CC_') || name.startsWith('KBUILD_') || COMMAND_LINE_NAMES.has(name) || isCompilerProvidedName(name);
 }
 
-const COMMAND_LINE_NAMES = new Set(['linux', 'unix', 'i386', 'MODULE', 'DISABLE_BRANCH_PROFILING']);
+/** What Kbuild's and the architectures' Makefiles may pass modules with -D, besides the `_`, `CC_` and `KBUILD_` names. */
+const COMMAND_LINE_NAMES = new Set([
+  'linux',
+  'unix',
+  'i386',
+  'MODULE',
+  'DISABLE_BRANCH_PROFILING',
+  'GCC_PLUGINS',
+  'LATENT_ENTROPY_PLUGIN',
+  'RANDSTRUCT',
+  'RANDSTRUCT_PLUGIN',
+  'STACKLEAK_PLUGIN',
+  'STRUCTLEAK_PLUGIN',
+  'RETPOLINE',
+  'INTEGER_WRAP',
+  'WARN_CONTEXT_ANALYSIS',
+]);
 
-/** The names a condition may decide per kernel: those some kernels' headers declare and others do not. */
-export function decidableKernelNames(headers: HeaderIndex): KernelNames {
-  return (name) => !isCompilerOrKbuildName(name) && headers.isKernelCallable(name);
+/**
+ * The names a condition may decide per kernel: those some kernels' headers declare and others
+ * do not. With `driverNames`, also the driver's own names in capitals that no kernel's headers
+ * spell (falco's `#ifndef UDIG`, which only its userspace build defines): undefined wherever
+ * the driver does not define them. That takes the flags of the Kbuild file that builds the file
+ * (a driver's Makefile passes its own names with -D), so only a file it names asks for them. Not
+ * a CONFIG_ name: the kernel's configuration decides those.
+ */
+export function decidableKernelNames(headers: HeaderIndex, driverNames: boolean): KernelNames {
+  return (name) =>
+    !isCompilerOrKbuildName(name) &&
+    (headers.isKernelCallable(name) || (driverNames && !name.startsWith('CONFIG_') && isConstantShaped(name) && headers.isSpelledByNoKernel(name)));
 }
 
 /**

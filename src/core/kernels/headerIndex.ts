@@ -182,6 +182,17 @@ export class HeaderIndex {
   }
 
   /**
+   * What an `#if` may take of `name` on the image (see check/kernelNameDecisions.ts): whether
+   * its headers declare it, for a name whose declaration changes between the kernels with
+   * header data (see declares); false for a name in capitals none of them spells (see
+   * isSpelledByNoKernel), on those kernels; undefined otherwise.
+   */
+  declaresInCondition(name: string, image: number): boolean | undefined {
+    if (this.isKernelCallable(name)) return this.declares(name, image);
+    return this.bits.has(image) && isConstantShaped(name) && this.isSpelledByNoKernel(name) ? false : undefined;
+  }
+
+  /**
    * The kernels that declare a changing name (callables, else pasted), null for none: asked for
    * every call a check judges, on every kernel, so each name is searched for once.
    */
@@ -569,4 +580,9 @@ function callShapeOf(text: string, name: string): CallShape | undefined {
 
 function own<T>(record: Record<string, T>, key: string): T | undefined {
   return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
+
+/** A name in capitals, as SpelledWordsFile holds them: `UDIG`, `RX_FLAG_HT`. */
+export function isConstantShaped(name: string): boolean {
+  return /^[A-Z_][A-Z0-9_]*[A-Z][A-Z0-9_]*$/.test(name);
 }
