@@ -361,6 +361,35 @@ static bool demo_get(${declaration})
   });
 
 
+  it("types a member read through the driver's own accessor function (apfs's `APFS_NXI(sb)->nx_bdev` to set_blocksize, which takes `struct file *` from 6.11)", () => {
+    // Kbuild with gcc-12 against Debian's headers: 6.12 stops at "16:43: passing argument 1 of 'set_blocksize' from incompatible pointer type"; 6.1 builds it.
+    const text = (accessor: string) =>
+      [
+        '#include <linux/module.h>',
+        '#include <linux/blkdev.h>',
+        '',
+        'struct demo_info {',
+        '\tstruct block_device *bdev;',
+        '};',
+        '',
+        accessor,
+        '',
+        'int demo_set_size(struct super_block *sb, int size);',
+        'int demo_set_size(struct super_block *sb, int size)',
+        '{',
+        '\treturn set_blocksize(DEMO_INFO(sb)->bdev, size);',
+        '}',
+        '',
+      ].join('\n');
+    const inline = 'static inline struct demo_info *DEMO_INFO(struct super_block *sb)\n{\n\treturn sb->s_fs_info;\n}';
+    assert.deepEqual(rows(text(inline), '6.1,6.12'), [
+      'warning 16:23-42 [6.12] `set_blocksize` takes `struct file *` as argument 1 on 6.12 (`int set_blocksize(struct file *, int)`); the call passes `DEMO_INFO(sb)->bdev`, a `struct block_device *`, so it does not compile there',
+    ]);
+    // A macro of the name, or declarations that disagree on the struct, leave the result's type open.
+    assert.deepEqual(rows(text('#define DEMO_INFO(sb) ((struct demo_info *)(sb)->s_fs_info)\n\n\n'), '6.12'), []);
+    assert.deepEqual(rows(text(`struct other_info *DEMO_INFO(struct super_block *sb);\n${inline}`), '6.12'), []);
+  });
+
   it("types `ptr->a->member` through the driver's own structs, their anonymous unions and structs included (vwifi's vif->ap->ndev)", () => {
     // gcc-16 against Debian's 7.2 headers and gcc-14 against 7.3's: "14:26: passing argument 1 of
     // 'cfg80211_del_sta' from incompatible pointer type"; 6.12 builds it.

@@ -28,6 +28,12 @@ const KERNEL_GLOBALS: Record<string, string> = {
   init_task: 'task_struct',
 };
 
+/** The struct pointer a function of the driver's returns, where its declarations agree on one; undefined otherwise. */
+export type ReturnTypes = (name: string) => StructPointer | undefined;
+
+/** `name(arguments)` with no parentheses among the arguments. */
+const PLAIN_CALL = /^([A-Za-z_]\w*)\s*\([^()]*\)$/;
+
 export class ArgumentTypes {
   /** Offsets of the file-level `{ … }` blocks, in order. */
   private blocks?: { open: number; close: number }[];
@@ -47,8 +53,11 @@ export class ArgumentTypes {
     private readonly masked: string,
   ) {}
 
-  /** The argument's type, from its text and the offset where it starts. */
-  typeOf(argument: string, offset: number): StructPointer | undefined {
+  /**
+   * The argument's type, from its text and the offset where it starts. With `returnType`, also
+   * a call of a function whose result that gives (the driver's `APFS_NXI(sb)`).
+   */
+  typeOf(argument: string, offset: number, returnType?: ReturnTypes): StructPointer | undefined {
     // `(struct sockaddr *)&addr`: a cast of a plain operand states the type whatever the operand's.
     const cast = /^\(\s*((?:const\s+)?struct\s+[A-Za-z_]\w*\s*\*+)\s*\)\s*&?\s*[A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)*$/.exec(argument);
     if (cast) return structPointerOf(cast[1]);
@@ -56,19 +65,22 @@ export class ArgumentTypes {
     if (address) return this.declaredInFunction(address[1], offset, true) ?? this.fileScopeStruct(address[1]);
     const name = /^[A-Za-z_]\w*$/.exec(argument);
     if (name) return this.declaredInFunction(argument, offset, false);
-    return undefined;
+    const call = returnType && PLAIN_CALL.exec(argument);
+    return call ? returnType(call[1]) : undefined;
   }
 
   /**
    * `name->member` where `name` is declared as a pointer to a struct in the enclosing function:
    * that struct's tag and the member. Also `name->a->b->member`, where each step before the
    * last is a struct pointer member of a struct this file defines (fileStructMember): the tag
-   * is then the struct the last step is read from.
+   * is then the struct the last step is read from. With `returnType`, the first step may be a
+   * call whose result it gives (`APFS_NXI(sb)->nx_bdev`).
    */
-  memberAccessOf(argument: string, offset: number): { tag: string; member: string } | undefined {
-    const access = /^([A-Za-z_]\w*)((?:\s*->\s*[A-Za-z_]\w*)+)$/.exec(argument);
+  memberAccessOf(argument: string, offset: number, returnType?: ReturnTypes): { tag: string; member: string } | undefined {
+    const access = /^([A-Za-z_]\w*(?:\s*\([^()]*\))?)((?:\s*->\s*[A-Za-z_]\w*)+)$/.exec(argument);
     if (!access) return undefined;
-    const base = this.declaredInFunction(access[1], offset, false);
+    const call = PLAIN_CALL.exec(access[1]);
+    const base = call ? returnType?.(call[1]) : this.declaredInFunction(access[1], offset, false);
     if (!base || base.depth !== 1) return undefined;
     const members = access[2].split('->').map((member) => member.trim()).filter(Boolean);
     let tag = base.tag;

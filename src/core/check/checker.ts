@@ -52,7 +52,7 @@ import { callArgumentsFindings } from '../rules/callArguments';
 import { incompleteStructFindings, type WholeUse } from '../rules/incompleteStruct';
 import { byValueInDefinition, needsDefinition } from '../c/sizedMentions';
 import { sizeofDereferences } from '../c/sizeofDereferences';
-import { ArgumentTypes } from '../c/argumentTypes';
+import { ArgumentTypes, structPointerOf, type ReturnTypes, type StructPointer } from '../c/argumentTypes';
 import { lineIndexAt } from '../c/lineIndex';
 import { headerOnlyStructUses } from './headerOnlyStructs';
 import { angleIncludes, includedHeaderMissingHeaders, missingHeaderFindings, type AngleInclude } from '../rules/missingHeader';
@@ -297,7 +297,7 @@ export class Checker {
           })
         : []),
       ...(options.extraCflagsFolder ? extraCflagsFindings(context, { fileName: options.fileName, text, folderOf: options.extraCflagsFolder, compiled: certainlyCompiled }) : []),
-      ...this.headerAndCallFindings(context, text, code, file, includes, reading, options, closures, dropped, this.memberTypes(context, oracle, reading.union), { uses: constants, extraCflagsNames: candidates?.extraCflagsNames ?? new Set(), judgedOn: candidates?.judgedOn ?? (() => false) }, this.declaredInReadHeaders(file, oracle), typeWords?.words ?? [], unsureCalls, flagsKnown),
+      ...this.headerAndCallFindings(context, text, code, file, includes, reading, options, closures, dropped, { memberType: this.memberTypes(context, oracle, reading.union), returnType: this.driverReturnTypes(file, oracle, reading.union) }, { uses: constants, extraCflagsNames: candidates?.extraCflagsNames ?? new Set(), judgedOn: candidates?.judgedOn ?? (() => false) }, this.declaredInReadHeaders(file, oracle), typeWords?.words ?? [], unsureCalls, flagsKnown),
     ];
     const stops = stopsOf(file, context.targets);
     // A header checked alone does not know what its includers define before it (`#ifndef
@@ -381,6 +381,30 @@ export class Checker {
       if (!oracle.kernelsOn(ref, slot)) return undefined;
       const state = this.judgedHistory(ref, member)[image];
       return state?.state === 'present' ? state.member.type : undefined;
+    };
+  }
+
+  /**
+   * The struct pointer a function of the driver's returns (`static inline struct apfs_nxsb_info
+   * *APFS_NXI(struct super_block *sb)` in its header), where every declaration of it in the file
+   * and the headers it reads says the same and no macro of the name exists; undefined otherwise.
+   */
+  private driverReturnTypes(file: PreprocessedFile, oracle: TypeOracle, union: FileUsages): ReturnTypes {
+    const known = new Map<string, StructPointer | undefined>();
+    return (name) => {
+      if (!known.has(name)) {
+        const declarations = file.pre.definedMacros.has(name)
+          ? []
+          : [
+              ...(union.functionVersions.get(name) ?? []),
+              ...file.pre.headers.flatMap((header) => (this.headerReadings.mayDeclareFunction(header, name) ? (this.headerReadings.functionsOf(header, oracle).get(name) ?? []) : [])),
+            ];
+        const types = declarations.map((declaration) => structPointerOf(declaration.returnType));
+        const first = types[0];
+        const agreed = first && types.every((type) => type && type.tag === first.tag && type.depth === first.depth);
+        known.set(name, agreed && first.depth === 1 ? first : undefined);
+      }
+      return known.get(name);
     };
   }
 
@@ -697,7 +721,7 @@ export class Checker {
     options: CheckOptions,
     includeClosure: (slot: number) => ReadonlySet<string> | undefined,
     dropped: readonly SpanSet[],
-    memberType: (tag: string, member: string, image: number) => string | undefined,
+    { memberType, returnType }: { memberType: (tag: string, member: string, image: number) => string | undefined; returnType: ReturnTypes },
     constants: { uses: readonly ConstantUse[]; extraCflagsNames: ReadonlySet<string>; judgedOn: (slot: number) => boolean },
     declaredInHeaders: (name: string) => boolean,
     typeWords: readonly UndefinedTypeWord[],
@@ -843,6 +867,7 @@ export class Checker {
         isMacro: (name) => pre.definedMacros.has(name),
         mayStandForSeveral: (argument) => /^[A-Za-z_]\w*$/.test(argument) && pre.definedMacros.has(argument) && standsForSeveral(argument),
         memberType,
+        returnType,
       }),
       ...undeclaredConstantFindings(context, {
         uses: constants.uses.filter((use) => !constants.extraCflagsNames.has(use.name) && !definedByDriver(use.name)),

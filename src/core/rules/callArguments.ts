@@ -10,7 +10,7 @@
 // Only on certainly compiled lines, never for a name the driver defines itself or one some
 // kernel redirects with an object-like macro.
 import { lineRange, type Finding } from '../check/findings';
-import { structPointerOf, structPointerText, type ArgumentTypes, type StructPointer } from '../c/argumentTypes';
+import { structPointerOf, structPointerText, type ArgumentTypes, type ReturnTypes, type StructPointer } from '../c/argumentTypes';
 import { callsAcrossDirectives, withArguments, type ArgumentLine, type CallSite, type CallWithArguments } from '../c/calls';
 import { positionAt } from '../c/lineIndex';
 import { enclosingStatement } from '../c/statements';
@@ -56,6 +56,8 @@ export interface CallArgumentsInput {
    * data does not have it.
    */
   memberType?: (tag: string, member: string, image: number) => string | undefined;
+  /** The struct pointer a function of the driver's returns (`static inline struct apfs_nxsb_info *APFS_NXI(…)` in its header), for arguments that call it. */
+  returnType?: ReturnTypes;
 }
 
 /** What a `call-arguments` finding carries for its fix. */
@@ -263,8 +265,8 @@ function argumentTypeFindings(
       const span = call.arguments.spans[index];
       if (span.spliced) return undefined;
       const text = input.text.slice(span.start, span.end);
-      const type = types.typeOf(text, span.start);
-      const access = type ? undefined : types.memberAccessOf(text, span.start);
+      const type = types.typeOf(text, span.start, input.returnType);
+      const access = type ? undefined : types.memberAccessOf(text, span.start, input.returnType);
       stated.set(index, (argument = { ...(type ? { type } : {}), ...(access && !input.isMacro(access.tag) ? { access } : {}) }));
     }
     if (argument.type || !argument.access) return argument.type;
