@@ -390,6 +390,37 @@ static bool demo_get(${declaration})
     assert.deepEqual(rows(text(`struct other_info *DEMO_INFO(struct super_block *sb);\n${inline}`), '6.12'), []);
   });
 
+  it("judges calls of the file's own functions by their struct pointer parameters (exfat's `struct timespec *` given `&inode->i_mtime`, a `struct timespec64` from 4.18)", () => {
+    // Kbuild against Debian's headers: 5.10 (gcc-10) and 6.1 (gcc-12) stop at "13:26: passing argument 1 of 'demo_time' from incompatible pointer type".
+    const text = (parameter: string) =>
+      [
+        '#include <linux/module.h>',
+        '#include <linux/fs.h>',
+        '',
+        `static void demo_time(${parameter}, int x)`,
+        '{',
+        '}',
+        '',
+        'void demo_read(struct inode *inode);',
+        'void demo_read(struct inode *inode)',
+        '{',
+        '\tstruct inode *other = inode;',
+        '',
+        '\tdemo_time(&inode->i_mtime, 0);',
+        '\tdemo_time(&other->i_atime, 1);',
+        '}',
+        'MODULE_LICENSE("GPL");',
+        '',
+      ].join('\n');
+    const message = (argument: string) =>
+      `\`demo_time\`, the file's own function, takes \`struct timespec *\` as argument 1; the call passes \`${argument}\`, a \`struct timespec64 *\` on 5.10–6.1, so it does not compile there`;
+    assert.deepEqual(rows(text('struct timespec *ts'), '5.10,6.1'), [`warning 13:12-27 [5.10,6.1] ${message('&inode->i_mtime')}`, `warning 14:12-27 [5.10,6.1] ${message('&other->i_atime')}`]);
+    // The right struct, a parameter that is no struct pointer, or a tag the file #defines: nothing to say.
+    assert.deepEqual(rows(text('struct timespec64 *ts'), '5.10,6.1'), []);
+    assert.deepEqual(rows(text('void *ts'), '5.10,6.1'), []);
+    assert.deepEqual(rows(`#define timespec timespec64\n${text('struct timespec *ts')}`, '5.10,6.1'), []);
+  });
+
   it("types `ptr->a->member` through the driver's own structs, their anonymous unions and structs included (vwifi's vif->ap->ndev)", () => {
     // gcc-16 against Debian's 7.2 headers and gcc-14 against 7.3's: "14:26: passing argument 1 of
     // 'cfg80211_del_sta' from incompatible pointer type"; 6.12 builds it.

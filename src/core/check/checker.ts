@@ -868,6 +868,7 @@ export class Checker {
         mayStandForSeveral: (argument) => /^[A-Za-z_]\w*$/.test(argument) && pre.definedMacros.has(argument) && standsForSeveral(argument),
         memberType,
         returnType,
+        fileFunction: (name, slot) => certainFileFunction(union, pre, name, slot),
       }),
       ...undeclaredConstantFindings(context, {
         uses: constants.uses.filter((use) => !constants.extraCflagsNames.has(use.name) && !definedByDriver(use.name)),

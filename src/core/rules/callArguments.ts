@@ -16,6 +16,7 @@ import { positionAt } from '../c/lineIndex';
 import { enclosingStatement } from '../c/statements';
 import { isIdentifierCode } from '../c/typeText';
 import type { CallShape } from '../kernels/headerIndex';
+import type { FunctionSignature } from '../c/usages';
 import type { KernelDatabase } from '../kernels/database';
 import { TextLines, type QuickFix } from '../edits/textEdits';
 import { balancedDirectives, versionGuardEdit, versionIncludeEdit, type KernelVersion } from '../edits/versionGuard';
@@ -58,6 +59,8 @@ export interface CallArgumentsInput {
   memberType?: (tag: string, member: string, image: number) => string | undefined;
   /** The struct pointer a function of the driver's returns (`static inline struct apfs_nxsb_info *APFS_NXI(…)` in its header), for arguments that call it. */
   returnType?: ReturnTypes;
+  /** The file's own function as the target in `slot` certainly compiles its header (see certainFileFunction); undefined for other names. */
+  fileFunction?: (name: string, slot: number) => FunctionSignature | undefined;
 }
 
 /** What a `call-arguments` finding carries for its fix. */
@@ -124,6 +127,14 @@ export function callArgumentsFindings(context: RuleContext, input: CallArguments
       });
     }
     findings.push(...argumentTypeFindings(context, onThoseTargets, call, verdicts.fitting, argumentTypes, parameterType));
+  }
+  if (input.fileFunction) {
+    const own = input.sites.filter((site) => !site.reference && input.definedByDriver(site.name) && context.targets.some((_, slot) => input.fileFunction!(site.name, slot) !== undefined));
+    const ownCalls = [
+      ...withArguments(input.masked, own, input.lineStartIndices, input.isDirectiveLine),
+      ...(input.lineOnTarget ? callsAcrossDirectives(input.masked, own, input.lineStartIndices, input.isDirectiveLine, context.targets.length, input.lineOnTarget) : []),
+    ];
+    findings.push(...ownFunctionArgumentFindings(context, input, ownCalls, argumentTypes));
   }
   return [...findings, ...voidResultFindings(context, input)];
 }
@@ -258,22 +269,7 @@ function argumentTypeFindings(
   parameterType: (parameter: string) => StructPointer | undefined,
 ): Finding[] {
   const mismatches = new Map<string, { index: number; passed: StructPointer; expected: string; prototype: string; images: number[] }>();
-  const stated = new Map<number, { type?: StructPointer; access?: { tag: string; member: string } }>();
-  const passedType = (index: number, image: number): StructPointer | undefined => {
-    let argument = stated.get(index);
-    if (!argument) {
-      const span = call.arguments.spans[index];
-      if (span.spliced) return undefined;
-      const text = input.text.slice(span.start, span.end);
-      const type = types.typeOf(text, span.start, input.returnType);
-      const access = type ? undefined : types.memberAccessOf(text, span.start, input.returnType);
-      stated.set(index, (argument = { ...(type ? { type } : {}), ...(access && !input.isMacro(access.tag) ? { access } : {}) }));
-    }
-    if (argument.type || !argument.access) return argument.type;
-    const { tag, member } = argument.access;
-    const memberType = input.memberType?.(tag, member, image);
-    return memberType === undefined ? types.fileStructMember(tag, member) : structPointerOf(memberType);
-  };
+  const passedType = passedTypes(input, call, types);
   for (const { image, shapes } of fitting) {
     // One prototype on that kernel, read with its types: several would leave the choice open.
     if (shapes.length !== 1 || shapes[0].macro || !shapes[0].types || !shapes[0].prototype) continue;
@@ -307,6 +303,90 @@ function argumentTypeFindings(
       targets: images,
     };
   });
+}
+
+/**
+ * The struct pointer type each argument of the call passes on an image, where its text states
+ * it plainly (ArgumentTypes): a name, `&name`, a cast, a call of the driver's accessor, or
+ * `ptr->member` and `&ptr->member` by the member's type on that image. Each argument's text is
+ * read once for all images.
+ */
+function passedTypes(input: CallArgumentsInput, call: CallWithArguments, types: ArgumentTypes): (index: number, image: number) => StructPointer | undefined {
+  const stated = new Map<number, { type?: StructPointer; access?: { tag: string; member: string }; addressOf?: boolean }>();
+  return (index, image) => {
+    let argument = stated.get(index);
+    if (!argument) {
+      const span = call.arguments.spans[index];
+      if (span.spliced) return undefined;
+      const text = input.text.slice(span.start, span.end);
+      const type = types.typeOf(text, span.start, input.returnType);
+      const addressOf = !type && text.startsWith('&');
+      const access = type ? undefined : types.memberAccessOf(addressOf ? text.slice(1).trim() : text, span.start, input.returnType);
+      stated.set(index, (argument = { ...(type ? { type } : {}), ...(access && !input.isMacro(access.tag) ? { access, addressOf } : {}) }));
+    }
+    if (argument.type || !argument.access) return argument.type;
+    const { tag, member } = argument.access;
+    const memberType = input.memberType?.(tag, member, image);
+    if (argument.addressOf) {
+      // `&ptr->member` of a struct member held by value: a pointer to that struct.
+      const held = memberType === undefined ? undefined : structValueOf(memberType);
+      return held && { ...held, depth: 1 };
+    }
+    return memberType === undefined ? types.fileStructMember(tag, member) : structPointerOf(memberType);
+  };
+}
+
+/** `struct timespec64` (a struct held by value, no pointer): its tag; undefined for anything else. */
+function structValueOf(type: string): StructPointer | undefined {
+  const match = /^(const\s+)?struct\s+([A-Za-z_]\w*)$/.exec(type.replace(/\s+/g, ' ').trim());
+  return match ? { tag: match[2], constant: match[1] !== undefined, depth: 0 } : undefined;
+}
+
+/**
+ * Calls of the file's own functions whose struct pointer parameter an argument's type does not
+ * fit on a target: exfat's `exfat_time_fat2unix(sbi, &inode->i_mtime, …)`, whose parameter is a
+ * `struct timespec *` while `i_mtime` is a `struct timespec64` from 4.18. gcc stops there
+ * ("passing argument 2 of … from incompatible pointer type", an error in every kernel's build).
+ * Judged where the target certainly compiles the function's header (fileFunction), by the
+ * parameter's struct and pointer count, a tag either side #defines excepted.
+ */
+function ownFunctionArgumentFindings(context: RuleContext, input: CallArgumentsInput, calls: readonly (CallWithArguments & { slots?: number[] })[], types: ArgumentTypes): Finding[] {
+  const findings: Finding[] = [];
+  for (const call of calls) {
+    const passedType = passedTypes(input, call, types);
+    const mismatches = new Map<string, { index: number; passed: StructPointer; expected: string; images: number[] }>();
+    context.targets.forEach((image, slot) => {
+      if ((call.slots && !call.slots.includes(slot)) || !input.compiled(slot, call.site.line) || input.leftOut?.(slot, call.site)) return;
+      const signature = input.fileFunction?.(call.site.name, slot);
+      if (!signature || signature.parameterTypes.length !== call.arguments.spans.length) return;
+      signature.parameterTypes.forEach((parameter, index) => {
+        const expected = structPointerOf(parameter);
+        const passed = expected ? passedType(index, image) : undefined;
+        if (!expected || !passed || input.isMacro(passed.tag) || input.isMacro(expected.tag)) return;
+        const structOf = (tag: string) => context.db.renamedTo(tag, image) ?? tag;
+        if (passed.depth === expected.depth && structOf(passed.tag) === structOf(expected.tag)) return;
+        const key = `${index}\u0000${structPointerText(passed)}`;
+        const entry = mismatches.get(key) ?? { index, passed, expected: parameter, images: [] };
+        entry.images.push(image);
+        mismatches.set(key, entry);
+      });
+    });
+    for (const { index, passed, expected, images } of mismatches.values()) {
+      const span = call.arguments.spans[index];
+      const start = positionAt(input.lineStartIndices, span.start);
+      const end = positionAt(input.lineStartIndices, span.end);
+      findings.push({
+        code: callArgumentsRule.code,
+        severity: context.severities[callArgumentsRule.code],
+        message:
+          `\`${call.site.name}\`, the file's own function, takes \`${expected}\` as argument ${index + 1}; ` +
+          `the call passes \`${input.text.slice(span.start, span.end)}\`, a \`${structPointerText(passed)}\` on ${imagesOf(context, images)}, so it does not compile there`,
+        range: { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column, startIndex: span.start, endIndex: span.end },
+        targets: images,
+      });
+    }
+  }
+  return findings;
 }
 
 interface ImageVerdict {
