@@ -42,8 +42,28 @@ const DEMO = [
   '',
 ].join('\n');
 
-const DEL_TIMER_ON_7_2 =
-  'demo.c:20:2-11 missing-function [7.2] `del_timer` is not declared by the kernel headers of 7.2, so the call does not compile there: `timer_delete` took its place (the same parameters, declared from 6.1)';
+const delTimerOn72 = (line: number) =>
+  `demo.c:${line}:2-11 missing-function [7.2] \`del_timer\` is not declared by the kernel headers of 7.2, so the call does not compile there: \`timer_delete\` took its place (the same parameters, declared from 6.1)`;
+const DEL_TIMER_ON_7_2 = delTimerOn72(20);
+
+/** A driver that stops its timer with del_timer (gone in 7.2) unless `#ifndef` finds `macro` defined; its 10th line calls it. */
+const stopUnless = (macro: string, secondInclude: string) =>
+  [
+    '#include <linux/module.h>',
+    secondInclude,
+    '',
+    'static struct timer_list demo_timer;',
+    '',
+    `#ifndef ${macro}`,
+    'void demo_stop(void);',
+    'void demo_stop(void)',
+    '{',
+    '\tdel_timer(&demo_timer);',
+    '}',
+    '#endif',
+    'MODULE_LICENSE("GPL");',
+    '',
+  ].join('\n');
 
 describe('conditions on kernel macros', () => {
   it("judges the branch a kernel takes because its headers lack the macro, and no other: not the compiler's own names", async () => {
@@ -68,52 +88,19 @@ describe('conditions on kernel macros', () => {
   it('decides the test in a compat header too, and what the file tests of the macros it sets', async () => {
     // Kbuild with gcc-12 against Debian's 7.2 headers: "implicit declaration of function 'del_timer'" at 10:9.
     const compat = '#include <linux/timer.h>\n#ifdef from_timer\n#define DEMO_HAVE_FROM_TIMER 1\n#endif\n';
-    const demo = [
-      '#include <linux/module.h>',
-      '#include "compat.h"',
-      '',
-      'static struct timer_list demo_timer;',
-      '',
-      '#ifndef DEMO_HAVE_FROM_TIMER',
-      'void demo_stop(void);',
-      'void demo_stop(void)',
-      '{',
-      '\tdel_timer(&demo_timer);',
-      '}',
-      '#endif',
-      'MODULE_LICENSE("GPL");',
-      '',
-    ].join('\n');
-    assert.deepEqual(await findings({ 'Kbuild': 'obj-m := demo.o\n', 'demo.c': demo, 'compat.h': compat }, '6.1,6.12,7.2'), [
-      'demo.c:10:2-11 missing-function [7.2] `del_timer` is not declared by the kernel headers of 7.2, so the call does not compile there: `timer_delete` took its place (the same parameters, declared from 6.1)',
-    ]);
+    const demo = stopUnless('DEMO_HAVE_FROM_TIMER', '#include "compat.h"');
+    assert.deepEqual(await findings({ 'Kbuild': 'obj-m := demo.o\n', 'demo.c': demo, 'compat.h': compat }, '6.1,6.12,7.2'), [delTimerOn72(10)]);
   });
 
   it("takes the driver's own name that no kernel header spells as undefined where its Kbuild passes no -D of it (falco's `#ifndef UDIG`), and only then", async () => {
-    // Kbuild against Debian's headers: 7.2 (gcc-16) stops at "9:2: implicit declaration of function 'del_timer'"; 6.12 builds it, and so does 7.2 with -DDEMO_USERSPACE.
-    const text = [
-      '#include <linux/module.h>',
-      '#include <linux/timer.h>',
-      '',
-      '#ifndef DEMO_USERSPACE',
-      'static struct timer_list demo_timer;',
-      'void demo_stop(void);',
-      'void demo_stop(void)',
-      '{',
-      '\tdel_timer(&demo_timer);',
-      '}',
-      '#endif',
-      'MODULE_LICENSE("GPL");',
-      '',
-    ].join('\n');
-    assert.deepEqual(await findings({ 'Kbuild': 'obj-m := demo.o\n', 'demo.c': text }, '6.12,7.2'), [
-      'demo.c:9:2-11 missing-function [7.2] `del_timer` is not declared by the kernel headers of 7.2, so the call does not compile there: `timer_delete` took its place (the same parameters, declared from 6.1)',
-    ]);
+    // Kbuild against Debian's headers: 7.2 (gcc-16) stops at "10:2: implicit declaration of function 'del_timer'"; 6.12 builds it, and so does 7.2 with -DDEMO_USERSPACE.
+    const text = stopUnless('DEMO_USERSPACE', '#include <linux/timer.h>');
+    assert.deepEqual(await findings({ 'Kbuild': 'obj-m := demo.o\n', 'demo.c': text }, '6.12,7.2'), [delTimerOn72(10)]);
     assert.deepEqual(await findings({ 'Kbuild': 'obj-m := demo.o\nccflags-y += -DDEMO_USERSPACE\n', 'demo.c': text }, '6.12,7.2'), []);
     // Without the Kbuild file that builds it, the flags the build passes are not known: the branch is left open.
     assert.deepEqual(await findings({ 'demo.c': text }, '6.12,7.2'), []);
     // A name kernel headers spell (DEBUG) may be defined by one of them: left open too.
-    assert.deepEqual(await findings({ 'Kbuild': 'obj-m := demo.o\n', 'demo.c': text.replace('#ifndef DEMO_USERSPACE', '#ifndef DEBUG') }, '6.12,7.2'), []);
+    assert.deepEqual(await findings({ 'Kbuild': 'obj-m := demo.o\n', 'demo.c': stopUnless('DEBUG', '#include <linux/timer.h>') }, '6.12,7.2'), []);
   });
 
   it("follows the driver's own definition of the name before the test", async () => {

@@ -277,10 +277,32 @@ export function withArguments(masked: string, sites: readonly CallSite[], lineSt
   return found;
 }
 
-/** A call whose argument list crosses `#if` lines, as a group of targets reads it alike. */
+/** A call's argument list as a group of targets reads it. */
 export interface CallOnTargets extends CallWithArguments {
   /** The target slots that read the list so. */
   slots: number[];
+  /** Whether the list crosses `#if` lines, so that other targets may read it otherwise. */
+  acrossDirectives: boolean;
+}
+
+/**
+ * Each site's argument list as the targets read it: one entry for every target where no
+ * directive line lies inside the list, else one per group of targets that read it alike
+ * (callsAcrossDirectives; none without `lineOnTarget`).
+ */
+export function callsOnTargets(
+  masked: string,
+  sites: readonly CallSite[],
+  lineStartIndices: readonly number[],
+  isDirectiveLine: (line: number) => boolean,
+  slotCount: number,
+  lineOnTarget?: (slot: number, line: number) => ArgumentLine,
+): CallOnTargets[] {
+  const every = Array.from({ length: slotCount }, (_, slot) => slot);
+  return [
+    ...withArguments(masked, sites, lineStartIndices, isDirectiveLine).map((call) => ({ ...call, slots: every, acrossDirectives: false })),
+    ...(lineOnTarget ? callsAcrossDirectives(masked, sites, lineStartIndices, isDirectiveLine, slotCount, lineOnTarget) : []),
+  ];
 }
 
 /**
@@ -310,7 +332,7 @@ export function callsAcrossDirectives(
       const key = args.spans.map((span) => `${span.start}-${span.end}${span.spliced ? '~' : ''}`).join(',');
       const reading = readings.get(key);
       if (reading) reading.slots.push(slot);
-      else readings.set(key, { site, start, arguments: args, slots: [slot] });
+      else readings.set(key, { site, start, arguments: args, slots: [slot], acrossDirectives: true });
     }
     found.push(...readings.values());
   }

@@ -11,7 +11,7 @@
 // kernel redirects with an object-like macro.
 import { lineRange, type Finding } from '../check/findings';
 import { structPointerOf, structPointerText, type ArgumentTypes, type ReturnTypes, type StructPointer } from '../c/argumentTypes';
-import { callsAcrossDirectives, withArguments, type ArgumentLine, type CallSite, type CallWithArguments } from '../c/calls';
+import { callsOnTargets, type ArgumentLine, type CallOnTargets, type CallSite, type CallWithArguments } from '../c/calls';
 import { positionAt } from '../c/lineIndex';
 import { enclosingStatement } from '../c/statements';
 import { isIdentifierCode } from '../c/typeText';
@@ -96,9 +96,11 @@ export function callArgumentsFindings(context: RuleContext, input: CallArguments
     if (!shapes) shapesByName.set(name, (shapes = context.targets.map((image) => headers.callShapes(name, image))));
     return shapes;
   };
-  for (const call of withArguments(input.masked, candidates, input.lineStartIndices, input.isDirectiveLine)) {
+  // A list that crosses `#if` lines is judged per group of targets that read it alike, without a fix: rewriting the call would drop its directives.
+  for (const call of callsOnTargets(input.masked, candidates, input.lineStartIndices, input.isDirectiveLine, context.targets.length, input.lineOnTarget)) {
     const { site } = call;
-    const verdicts = judgeCall(context, input, call, shapesOf(site.name));
+    const onThoseTargets = onSlots(input, call);
+    const verdicts = judgeCall(context, onThoseTargets, call, shapesOf(site.name));
     if (verdicts.failing.length > 0) {
       findings.push({
         code: callArgumentsRule.code,
@@ -106,37 +108,24 @@ export function callArgumentsFindings(context: RuleContext, input: CallArguments
         message: messageOf(context, site.name, call.arguments.spans.length, verdicts.failing),
         range: lineRange(site.line, site.startColumn, site.endColumn),
         targets: verdicts.failing.map((f) => f.image),
-        call: factsOf(context.db, input.text, call, verdicts),
-      });
-    }
-    findings.push(...argumentTypeFindings(context, input, call, verdicts.fitting, argumentTypes, parameterType));
-  }
-  // A list that crosses `#if` lines is judged per group of targets that read it alike, without a fix: rewriting the call would drop its directives.
-  const crossing = input.lineOnTarget ? callsAcrossDirectives(input.masked, candidates, input.lineStartIndices, input.isDirectiveLine, context.targets.length, input.lineOnTarget) : [];
-  for (const call of crossing) {
-    const slots = new Set(call.slots);
-    const onThoseTargets: CallArgumentsInput = { ...input, compiled: (slot, line) => slots.has(slot) && input.compiled(slot, line) };
-    const verdicts = judgeCall(context, onThoseTargets, call, shapesOf(call.site.name));
-    if (verdicts.failing.length > 0) {
-      findings.push({
-        code: callArgumentsRule.code,
-        severity: context.severities[callArgumentsRule.code],
-        message: messageOf(context, call.site.name, call.arguments.spans.length, verdicts.failing),
-        range: lineRange(call.site.line, call.site.startColumn, call.site.endColumn),
-        targets: verdicts.failing.map((f) => f.image),
+        ...(call.acrossDirectives ? {} : { call: factsOf(context.db, input.text, call, verdicts) }),
       });
     }
     findings.push(...argumentTypeFindings(context, onThoseTargets, call, verdicts.fitting, argumentTypes, parameterType));
   }
   if (input.fileFunction) {
     const own = input.sites.filter((site) => !site.reference && input.definedByDriver(site.name) && context.targets.some((_, slot) => input.fileFunction!(site.name, slot) !== undefined));
-    const ownCalls = [
-      ...withArguments(input.masked, own, input.lineStartIndices, input.isDirectiveLine),
-      ...(input.lineOnTarget ? callsAcrossDirectives(input.masked, own, input.lineStartIndices, input.isDirectiveLine, context.targets.length, input.lineOnTarget) : []),
-    ];
-    findings.push(...ownFunctionArgumentFindings(context, input, ownCalls, argumentTypes));
+    const calls = callsOnTargets(input.masked, own, input.lineStartIndices, input.isDirectiveLine, context.targets.length, input.lineOnTarget);
+    findings.push(...ownFunctionArgumentFindings(context, input, calls, argumentTypes));
   }
   return [...findings, ...voidResultFindings(context, input)];
+}
+
+/** The input with only the call's targets compiling it: those that read its argument list so. */
+function onSlots(input: CallArgumentsInput, call: CallOnTargets): CallArgumentsInput {
+  if (!call.acrossDirectives) return input;
+  const slots = new Set(call.slots);
+  return { ...input, compiled: (slot, line) => slots.has(slot) && input.compiled(slot, line) };
 }
 
 /**
@@ -350,13 +339,13 @@ function structValueOf(type: string): StructPointer | undefined {
  * Judged where the target certainly compiles the function's header (fileFunction), by the
  * parameter's struct and pointer count, a tag either side #defines excepted.
  */
-function ownFunctionArgumentFindings(context: RuleContext, input: CallArgumentsInput, calls: readonly (CallWithArguments & { slots?: number[] })[], types: ArgumentTypes): Finding[] {
+function ownFunctionArgumentFindings(context: RuleContext, input: CallArgumentsInput, calls: readonly CallOnTargets[], types: ArgumentTypes): Finding[] {
   const findings: Finding[] = [];
   for (const call of calls) {
     const passedType = passedTypes(input, call, types);
     const mismatches = new Map<string, { index: number; passed: StructPointer; expected: string; images: number[] }>();
     context.targets.forEach((image, slot) => {
-      if ((call.slots && !call.slots.includes(slot)) || !input.compiled(slot, call.site.line) || input.leftOut?.(slot, call.site)) return;
+      if (!call.slots.includes(slot) || !input.compiled(slot, call.site.line) || input.leftOut?.(slot, call.site)) return;
       const signature = input.fileFunction?.(call.site.name, slot);
       if (!signature || signature.parameterTypes.length !== call.arguments.spans.length) return;
       signature.parameterTypes.forEach((parameter, index) => {

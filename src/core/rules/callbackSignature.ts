@@ -6,7 +6,7 @@
 // targets that fail the same way share one finding.
 import type { AggregateKind, KernelDatabase } from '../kernels/database';
 import type { Finding } from '../check/findings';
-import { callsAcrossDirectives, withArguments, type ArgumentLine, type CallSite } from '../c/calls';
+import { callsOnTargets, type ArgumentLine, type CallSite } from '../c/calls';
 import { positionAt } from '../c/lineIndex';
 import { prototypeParameters } from '../c/prototypes';
 import { formatFunctionType, functionPointerShape, signatureMismatch, tagsOf, type FunctionShape } from '../c/signatures';
@@ -123,12 +123,7 @@ export class CallbackSignatureJudge {
     };
     const sites = input.sites.filter((site) => !site.reference && (input.definedByDriver(site.name) ? takesOwnCallbacks(site.name) : this.takesCallbacks(site.name, targets)));
     const findings: Finding[] = [];
-    const everySlot = targets.map(({ slot }) => slot);
-    const calls = [
-      ...withArguments(input.masked, sites, input.lineStartIndices, input.isDirectiveLine).map((call) => ({ ...call, slots: everySlot })),
-      ...(input.lineOnTarget ? callsAcrossDirectives(input.masked, sites, input.lineStartIndices, input.isDirectiveLine, context.targets.length, input.lineOnTarget) : []),
-    ];
-    for (const { site, arguments: args, slots } of calls) {
+    for (const { site, arguments: args, slots } of callsOnTargets(input.masked, sites, input.lineStartIndices, input.isDirectiveLine, context.targets.length, input.lineOnTarget)) {
       args.spans.forEach((span, index) => {
         const passed = span.spliced ? undefined : FUNCTION_ARGUMENT.exec(input.masked.slice(span.start, span.end).trim())?.[1];
         if (!passed) return;
