@@ -287,8 +287,10 @@ export interface CallOnTargets extends CallWithArguments {
 
 /**
  * Each site's argument list as the targets read it: one entry for every target where no
- * directive line lies inside the list, else one per group of targets that read it alike
- * (callsAcrossDirectives; none without `lineOnTarget`).
+ * directive line lies inside the list; else, with `lineOnTarget`, one per group of targets that
+ * read it alike, a line a target does not compile skipped as the directives are
+ * (`dm_io_async_bvec(1, &where, READ,` then `#if` … `bio, callback, job);` `#else` … `#endif`).
+ * A target on which some line of such a list is not known to be compiled or not reads none.
  */
 export function callsOnTargets(
   masked: string,
@@ -299,44 +301,38 @@ export function callsOnTargets(
   lineOnTarget?: (slot: number, line: number) => ArgumentLine,
 ): CallOnTargets[] {
   const every = Array.from({ length: slotCount }, (_, slot) => slot);
-  return [
-    ...withArguments(masked, sites, lineStartIndices, isDirectiveLine).map((call) => ({ ...call, slots: every, acrossDirectives: false })),
-    ...(lineOnTarget ? callsAcrossDirectives(masked, sites, lineStartIndices, isDirectiveLine, slotCount, lineOnTarget) : []),
-  ];
-}
-
-/**
- * The calls among `sites` whose argument lists cross directive lines, read per target: a line
- * that target does not compile is skipped, as the directives are
- * (`dm_io_async_bvec(1, &where, READ,` then `#if` … `bio, callback, job);` `#else` … `#endif`).
- * Targets that read a list alike share one entry; a target on which some line of the list is
- * not known to be compiled or not reads none.
- */
-export function callsAcrossDirectives(
-  masked: string,
-  sites: readonly CallSite[],
-  lineStartIndices: readonly number[],
-  isDirectiveLine: (line: number) => boolean,
-  slotCount: number,
-  lineOnTarget: (slot: number, line: number) => ArgumentLine,
-): CallOnTargets[] {
   const found: CallOnTargets[] = [];
   for (const site of sites) {
     const start = lineStartIndices[site.line] + site.startColumn;
     const open = masked.indexOf('(', start + site.name.length);
-    if (open < 0 || callArguments(masked, open, site.line, isDirectiveLine)) continue;
-    const readings = new Map<string, CallOnTargets>();
-    for (let slot = 0; slot < slotCount; slot++) {
-      const args = argumentsReading(masked, open, site.line, (line) => (isDirectiveLine(line) ? 'skip' : lineOnTarget(slot, line)));
-      if (!args) continue;
-      const key = args.spans.map((span) => `${span.start}-${span.end}${span.spliced ? '~' : ''}`).join(',');
-      const reading = readings.get(key);
-      if (reading) reading.slots.push(slot);
-      else readings.set(key, { site, start, arguments: args, slots: [slot], acrossDirectives: true });
-    }
-    found.push(...readings.values());
+    if (open < 0) continue;
+    const shared = callArguments(masked, open, site.line, isDirectiveLine);
+    if (shared) found.push({ site, start, arguments: shared, slots: every, acrossDirectives: false });
+    else if (lineOnTarget) found.push(...readingsPerTarget(masked, site, start, open, isDirectiveLine, slotCount, lineOnTarget));
   }
   return found;
+}
+
+/** The list of a call that crosses directive lines, read per target, targets that read it alike together. */
+function readingsPerTarget(
+  masked: string,
+  site: CallSite,
+  start: number,
+  open: number,
+  isDirectiveLine: (line: number) => boolean,
+  slotCount: number,
+  lineOnTarget: (slot: number, line: number) => ArgumentLine,
+): CallOnTargets[] {
+  const readings = new Map<string, CallOnTargets>();
+  for (let slot = 0; slot < slotCount; slot++) {
+    const args = argumentsReading(masked, open, site.line, (line) => (isDirectiveLine(line) ? 'skip' : lineOnTarget(slot, line)));
+    if (!args) continue;
+    const key = args.spans.map((span) => `${span.start}-${span.end}${span.spliced ? '~' : ''}`).join(',');
+    const reading = readings.get(key);
+    if (reading) reading.slots.push(slot);
+    else readings.set(key, { site, start, arguments: args, slots: [slot], acrossDirectives: true });
+  }
+  return [...readings.values()];
 }
 
 /** The argument list of the call whose name ends at `nameEnd`, on line `line`; undefined where it does not close (before a directive line). */
