@@ -306,14 +306,21 @@ export function callsOnTargets(
     const start = lineStartIndices[site.line] + site.startColumn;
     const open = masked.indexOf('(', start + site.name.length);
     if (open < 0) continue;
-    const shared = callArguments(masked, open, site.line, isDirectiveLine);
+    let crossesDirective = false;
+    const shared = argumentsReading(masked, open, site.line, (line) => (isDirectiveLine(line) ? ((crossesDirective = true), 'stop') : 'read'));
     if (shared) found.push({ site, start, arguments: shared, slots: every, acrossDirectives: false });
-    else if (lineOnTarget) found.push(...readingsPerTarget(masked, site, start, open, isDirectiveLine, slotCount, lineOnTarget));
+    // A list that does not close whatever the directives is read no further.
+    else if (lineOnTarget && crossesDirective) found.push(...readingsPerTarget(masked, site, start, open, isDirectiveLine, slotCount, lineOnTarget));
   }
   return found;
 }
 
-/** The list of a call that crosses directive lines, read per target, targets that read it alike together. */
+/**
+ * The list of a call that crosses directive lines, read per target, targets that read it alike
+ * together. A target whose lines read as an earlier target's did, over the lines that reading
+ * went through, takes its reading without reading the text again: with every Ubuntu and Debian
+ * kernel targeted, most lists would otherwise be read 25 times.
+ */
 function readingsPerTarget(
   masked: string,
   site: CallSite,
@@ -323,16 +330,31 @@ function readingsPerTarget(
   slotCount: number,
   lineOnTarget: (slot: number, line: number) => ArgumentLine,
 ): CallOnTargets[] {
-  const readings = new Map<string, CallOnTargets>();
+  const readings: { lines: ArgumentLine[]; call?: CallOnTargets }[] = [];
   for (let slot = 0; slot < slotCount; slot++) {
-    const args = argumentsReading(masked, open, site.line, (line) => (isDirectiveLine(line) ? 'skip' : lineOnTarget(slot, line)));
-    if (!args) continue;
-    const key = args.spans.map((span) => `${span.start}-${span.end}${span.spliced ? '~' : ''}`).join(',');
-    const reading = readings.get(key);
-    if (reading) reading.slots.push(slot);
-    else readings.set(key, { site, start, arguments: args, slots: [slot], acrossDirectives: true });
+    const lineRead = (line: number) => (isDirectiveLine(line) ? 'skip' : lineOnTarget(slot, line));
+    const alike = readings.find(({ lines }) => lines.every((read, i) => lineRead(site.line + 1 + i) === read));
+    if (alike) {
+      alike.call?.slots.push(slot);
+      continue;
+    }
+    const lines: ArgumentLine[] = [];
+    const args = argumentsReading(masked, open, site.line, (line) => {
+      const read = lineRead(line);
+      lines.push(read);
+      return read;
+    });
+    // Other lines may still give the same list (a skipped line that was blank): one entry for both.
+    const key = args && spansKey(args);
+    const same = key === undefined ? undefined : readings.find(({ call }) => call && spansKey(call.arguments) === key)?.call;
+    same?.slots.push(slot);
+    readings.push({ lines, call: same ?? (args && { site, start, arguments: args, slots: [slot], acrossDirectives: true }) });
   }
-  return [...readings.values()];
+  return [...new Set(readings.flatMap(({ call }) => (call ? [call] : [])))];
+}
+
+function spansKey(args: CallArguments): string {
+  return args.spans.map((span) => `${span.start}-${span.end}${span.spliced ? '~' : ''}`).join(',');
 }
 
 /** The argument list of the call whose name ends at `nameEnd`, on line `line`; undefined where it does not close (before a directive line). */
