@@ -415,6 +415,25 @@ static bool demo_get(${declaration})
     const message = (argument: string) =>
       `\`demo_time\`, the file's own function, takes \`struct timespec *\` as argument 1; the call passes \`${argument}\`, a \`struct timespec64 *\` on 5.10–6.1, so it does not compile there`;
     assert.deepEqual(rows(text('struct timespec *ts'), '5.10,6.1'), [`warning 13:12-27 [5.10,6.1] ${message('&inode->i_mtime')}`, `warning 14:12-27 [5.10,6.1] ${message('&other->i_atime')}`]);
+    // An inner block's other declaration of the name is the one the call sees (wireguard's netlink.c, which builds on 6.1):
+    // `struct nlattr *attr, *peer[…]` after an outer `struct wg_peer *peer`. The name's type is then not read.
+    const shadowed = [
+      '#include <linux/module.h>',
+      '#include <net/netlink.h>',
+      'struct demo_peer { int x; };',
+      'static int set_peer(struct demo_peer *dp, struct nlattr **attrs) { return attrs != NULL; }',
+      'int demo(struct demo_peer *dp);',
+      'int demo(struct demo_peer *dp)',
+      '{',
+      '\tstruct demo_peer *peer = dp;',
+      '\t{',
+      '\t\tstruct nlattr *attr = NULL, *peer[4] = { NULL };',
+      '\t\treturn set_peer(dp, peer) + (attr != NULL);',
+      '\t}',
+      '}',
+      '',
+    ].join('\n');
+    assert.deepEqual(rows(shadowed, '6.1'), []);
     // The right struct, a parameter that is no struct pointer, or a tag the file #defines: nothing to say.
     assert.deepEqual(rows(text('struct timespec64 *ts'), '5.10,6.1'), []);
     assert.deepEqual(rows(text('void *ts'), '5.10,6.1'), []);

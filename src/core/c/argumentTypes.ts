@@ -171,7 +171,9 @@ export class ArgumentTypes {
     const headerStart = Math.max(this.masked.lastIndexOf(';', block.open), this.previousBlockEnd(block.open)) + 1;
     const text = this.masked.slice(headerStart, block.close);
     const declarator = addressOf ? `\\b${name}\\s*[;=,)]` : `\\b${name}\\b(?!\\s*[\\[(])`;
-    const found = structDeclarations(text, declarator, addressOf ? 1 : 0).map(({ start, end, ...type }) => ({ ...type, end: headerStart + end }));
+    const structs = structDeclarations(text, declarator, addressOf ? 1 : 0);
+    // Another declaration of the name in the function (an inner block's `*peer[WGPEER_A_MAX + 1]`, `void *p`) may be the one the call sees.
+    const found = declarationLikeUses(text, name) > structs.length ? [] : structs.map(({ start, end, ...type }) => ({ ...type, end: headerStart + end }));
     this.functionDeclarations.set(key, found);
     return found;
   }
@@ -353,6 +355,25 @@ function structDeclarations(text: string, declarator: string, address: 0 | 1): (
   }
   return found;
 }
+
+/**
+ * How many places of `text` may declare `name`: after a word that is no statement keyword
+ * (`void *p =`, `u8 p[`, `struct tag *p`), or as a later declarator after a comma with a `*`
+ * or before a `[` (`*attr, *peer[WGPEER_A_MAX + 1]`), followed by `[`, `=`, `;`, `,` or `)`.
+ * Every struct declaration of the name is one of them; a count above those means another
+ * declaration may be in force (or a use written like one, which only leaves the type unknown).
+ * A dereference (`sizeof(*p)`, `f(a, *p)`) is no such place.
+ */
+function declarationLikeUses(text: string, name: string): number {
+  const stars = '(?:\\*\\s*(?:const\\s+)?)';
+  const afterWord = new RegExp(`\\b([A-Za-z_]\\w*)\\s*${stars}*\\b${name}\\s*(?=\\[|=(?!=)|;|,|\\))`, 'g');
+  const afterComma = new RegExp(`,\\s*(?:${stars}+\\b${name}\\s*(?=\\[|=(?!=)|;|,)|\\b${name}\\s*\\[)`, 'g');
+  const afterWords = [...text.matchAll(afterWord)].filter((match) => !NOT_TYPE_WORDS.has(match[1])).length;
+  return afterWords + (text.match(afterComma)?.length ?? 0);
+}
+
+/** Words that stand before a name in a statement without declaring it. */
+const NOT_TYPE_WORDS = new Set(['return', 'sizeof', 'case', 'goto', 'else', 'do', 'typeof', '__typeof__', 'alignof', '_Alignof']);
 
 /**
  * Whether the declaration at `offset` of a struct's body declares a member of the struct itself:

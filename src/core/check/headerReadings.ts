@@ -332,6 +332,9 @@ export function typedefsDeclared(text: string): Set<string> {
     if (pointer) names.add(pointer[1]);
     const last = /([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)*$/.exec(body);
     if (last) names.add(last[1]);
+    // A function type (`typedef int read_block_fn(void *context, u8 *buf, …)`): the name before the parameters.
+    const functionType = pointer || body.includes('{') ? null : /^[^(]*\b([A-Za-z_]\w*)\s*\(/.exec(body);
+    if (functionType) names.add(functionType[1]);
   }
   return names;
 }
