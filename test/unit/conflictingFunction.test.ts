@@ -3,6 +3,9 @@
 // vendor drivers already used).
 import * as assert from 'node:assert/strict';
 import { checkFolder, type ReportedFinding } from './helpers';
+import { callSites } from '../../src/core/c/calls';
+import { maskCode } from '../../src/core/c/statements';
+import { driverFunctionDeclarations } from '../../src/core/check/driverFunctionDeclarations';
 
 /**
  * Built with Kbuild against Debian's headers: gcc-12 on 6.1 and 6.12 errors at 13:14 ("static
@@ -62,5 +65,26 @@ describe('conflicting-function', () => {
     const early = demo();
     early['demo.c'] = 'static char *strreplace(char *s, char old, char new);\n' + early['demo.c'];
     assert.deepEqual(rows(await checkFolder(early, '6.1,6.12,7.3')), ['7:5 7.3', '9:5 7.3']);
+  });
+
+  it("takes only declarations the text shows as such: a call the parse mistook for one (Debian 6.1's rt5514.c, `release_firmware(fw);` after #if branches) clashes with nothing", () => {
+    const text = '#include <linux/firmware.h>\nstatic void release_firmware(const struct firmware *fw);\nvoid demo(const struct firmware *fw)\n{\n\trelease_firmware(fw);\n}\n';
+    const at = (line: number, column: number) => {
+      const startIndex = text.split('\n').slice(0, line).join('\n').length + 1 + column;
+      return { startLine: line, startColumn: column, endLine: line, endColumn: column + 16, startIndex, endIndex: startIndex + 16 };
+    };
+    const version = (line: number, column: number, headerStart: number) => ({
+      name: 'release_firmware',
+      returnType: 'void',
+      parameterTypes: ['const struct firmware *'],
+      range: at(line, column),
+      header: { ...at(line, headerStart), endIndex: text.indexOf(')', at(line, column).startIndex) + 1 },
+    });
+    const union = { functionVersions: new Map([['release_firmware', [version(1, 12, 0), version(4, 1, 1)]]]) };
+    const declaredLines: string[] = [];
+    const calls = callSites(maskCode(text), (line) => text.split('\n')[line].startsWith('#'), (name, line) => declaredLines.push(`${name}:${line}`));
+    assert.deepEqual(calls.map((site) => `${site.name}:${site.line}`), ['release_firmware:4'], 'the scan reads line 5 as a call');
+    const declarations = driverFunctionDeclarations(text, text.split('\n'), union, (name, line) => declaredLines.includes(`${name}:${line}`));
+    assert.deepEqual(declarations.map((d) => `${d.line}:${d.column} ${d.isStatic ? 'static' : 'extern'}`), ['1:12 static']);
   });
 });

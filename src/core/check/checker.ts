@@ -287,7 +287,7 @@ export class Checker {
       ...deadGuardFindings(context, text, file.pre),
       ...(typedefs ? unknownTypeFindings(context, { uses: typedefs.uses, compiled: certainlyCompiled }) : []),
       ...forLoopDeclarationFindings(context, { loops, compiled: certainlyCompiled }),
-      ...conflictingFunctionFindings(context, { declarations: driverFunctionDeclarations(text, file.lines, reading.union), compiled: certainlyCompiled, definedAsMacro: (name, slot) => (file.pre.definedMacros.get(name)?.[slot] ?? 0) !== 0, includeClosure: closures }),
+      ...conflictingFunctionFindings(context, { declarations: driverFunctionDeclarations(text, file.lines, reading.union, (name, line) => code.declared.get(name)?.includes(line) === true), compiled: certainlyCompiled, definedAsMacro: (name, slot) => (file.pre.definedMacros.get(name)?.[slot] ?? 0) !== 0, includeClosure: closures }),
       ...(options.namedByKbuild === true && !options.unreadFlags
         ? dateTimeFindings(context, {
             uses: dateTimeUses(text, code.masked),

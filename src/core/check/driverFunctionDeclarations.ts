@@ -2,14 +2,22 @@
 // them: linkage, definition or prototype, and how many parameters fix the type. Only names the
 // file first declares after its last #include: where the driver's declaration comes first, the
 // kernel's is the second one (an extern one after a static one is even allowed), and gcc
-// reports any clash in the kernel's header.
+// reports any clash in the kernel's header. Only declarations the text shows as such at their
+// line too (`textDeclares`, from callSites' scan): where `#if` branches confuse tree-sitter, a
+// call in a body can come out of the parse as a declaration at file scope (Debian 6.1's
+// rt5514.c, `release_firmware(fw);`), which clashes with nothing.
 import type { FileUsages } from '../c/usages';
 import type { DriverFunctionDeclaration } from '../rules/conflictingFunction';
 import { skipSpaces } from '../c/typeText';
 
 const INCLUDE_LINE = /^\s*#\s*include\b/;
 
-export function driverFunctionDeclarations(text: string, lines: readonly string[], union: Pick<FileUsages, 'functionVersions'>): DriverFunctionDeclaration[] {
+export function driverFunctionDeclarations(
+  text: string,
+  lines: readonly string[],
+  union: Pick<FileUsages, 'functionVersions'>,
+  textDeclares: (name: string, line: number) => boolean,
+): DriverFunctionDeclaration[] {
   let lastInclude = -1;
   lines.forEach((line, index) => {
     if (INCLUDE_LINE.test(line)) lastInclude = index;
@@ -18,6 +26,7 @@ export function driverFunctionDeclarations(text: string, lines: readonly string[
   for (const [name, versions] of union.functionVersions) {
     if (versions.some(({ range }) => range.startLine <= lastInclude)) continue;
     for (const { range, header, parameterTypes } of versions) {
+      if (!textDeclares(name, range.startLine)) continue;
       const written = text.slice(header.startIndex, header.endIndex);
       // `f()` leaves the parameters open (before C23): only `(void)` says none.
       const open = /\(\s*\)\s*$/.test(written) || parameterTypes.some((type) => type.trim() === '...');
