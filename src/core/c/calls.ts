@@ -268,13 +268,8 @@ export interface CallWithArguments {
 
 /** Each site with its offset and its argument list, where the list closes before any directive line. */
 export function withArguments(masked: string, sites: readonly CallSite[], lineStartIndices: readonly number[], isDirectiveLine: (line: number) => boolean): CallWithArguments[] {
-  const found: CallWithArguments[] = [];
-  for (const site of sites) {
-    const start = lineStartIndices[site.line] + site.startColumn;
-    const args = argumentsAfter(masked, start + site.name.length, site.line, isDirectiveLine);
-    if (args) found.push({ site, start, arguments: args });
-  }
-  return found;
+  // No targets to read a list across directives for: only the lists every target reads alike.
+  return callsOnTargets(masked, sites, lineStartIndices, isDirectiveLine, 0);
 }
 
 /** A call's argument list as a group of targets reads it. */

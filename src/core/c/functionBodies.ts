@@ -126,6 +126,14 @@ export function previousCodeChar(masked: string, index: number): string | undefi
   return undefined;
 }
 
+/** The first character of code from `index` (white space skipped), if any. */
+export function nextCodeChar(masked: string, index: number): string | undefined {
+  for (let i = index; i < masked.length; i++) {
+    if (masked.charCodeAt(i) > 0x20) return masked[i];
+  }
+  return undefined;
+}
+
 /** The offset of the `}` that closes the body opened at `open`, or undefined when it does not close in kernel style. */
 function bodyEnd(masked: string, open: number): number | undefined {
   let depth = 0;

@@ -7,7 +7,7 @@
 // A table may have thousands of rows, each asked about: what is read of an initializer's
 // brackets is read once for it, and each row's question costs its own length.
 import { argumentsAfter, NOT_CALLS, type CallSite } from './calls';
-import { previousCodeChar } from './functionBodies';
+import { nextCodeChar, previousCodeChar } from './functionBodies';
 import type { Span } from './spanSet';
 
 /** Words of C, and macros every kernel build defines, that an argument may spell without naming anything the file declares. */
@@ -93,11 +93,4 @@ function openParenthesesOf(masked: string, span: Span): Uint32Array {
     }
   }
   return open;
-}
-
-/** The first character of code from `offset` (white space skipped), if any. */
-function nextCodeChar(masked: string, offset: number): string | undefined {
-  let i = offset;
-  while (i < masked.length && masked.charCodeAt(i) <= 0x20) i++;
-  return i < masked.length ? masked[i] : undefined;
 }

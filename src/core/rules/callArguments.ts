@@ -11,7 +11,7 @@
 // kernel redirects with an object-like macro.
 import { lineRange, type Finding } from '../check/findings';
 import { structPointerOf, structPointerText, type ArgumentTypes, type ReturnTypes, type StructPointer } from '../c/argumentTypes';
-import { callsOnTargets, type ArgumentLine, type CallOnTargets, type CallSite, type CallWithArguments } from '../c/calls';
+import { callsOnTargets, type ArgumentLine, type ArgumentSpan, type CallOnTargets, type CallSite, type CallWithArguments } from '../c/calls';
 import { positionAt } from '../c/lineIndex';
 import { enclosingStatement } from '../c/statements';
 import { isIdentifierCode } from '../c/typeText';
@@ -266,11 +266,7 @@ function argumentTypeFindings(
     parameters.forEach((parameter, index) => {
       const expected = parameterType(parameter);
       const passed = expected && index < call.arguments.spans.length ? passedType(index, image) : undefined;
-      // Another struct, or as many pointers no more (`struct file *` where 6.7's get_file_rcu takes `struct file **`).
-      if (!expected || !passed || input.isMacro(passed.tag) || input.isMacro(expected.tag)) return;
-      // A tag the kernel's headers #define as another (`#define spi_master spi_controller`) is that other struct there.
-      const structOf = (tag: string) => context.db.renamedTo(tag, image) ?? tag;
-      if (passed.depth === expected.depth && structOf(passed.tag) === structOf(expected.tag)) return;
+      if (!expected || !passed || !misfits(context, input, passed, expected, image)) return;
       const key = `${index}\u0000${parameter}\u0000${structPointerText(passed)}`;
       const entry = mismatches.get(key) ?? { index, passed, expected: parameter, prototype, images: [] };
       entry.images.push(image);
@@ -279,19 +275,35 @@ function argumentTypeFindings(
   }
   return [...mismatches.values()].map(({ index, passed, expected, prototype, images }) => {
     const span = call.arguments.spans[index];
-    const argument = input.text.slice(span.start, span.end);
-    const start = positionAt(input.lineStartIndices, span.start);
-    const end = positionAt(input.lineStartIndices, span.end);
     return {
       code: callArgumentsRule.code,
       severity: context.severities[callArgumentsRule.code],
       message:
         `\`${call.site.name}\` takes \`${expected}\` as argument ${index + 1} on ${imagesOf(context, images)} (\`${prototype}\`); ` +
-        `the call passes \`${argument}\`, a \`${structPointerText(passed)}\`, so it does not compile there`,
-      range: { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column, startIndex: span.start, endIndex: span.end },
+        `the call passes \`${input.text.slice(span.start, span.end)}\`, a \`${structPointerText(passed)}\`, so it does not compile there`,
+      range: spanRange(input, span),
       targets: images,
     };
   });
+}
+
+/**
+ * Whether a `passed` pointer does not fit a parameter of type `expected` on the image: another
+ * struct, or as many pointers no more (`struct file *` where 6.7's get_file_rcu takes `struct
+ * file **`). Never for a tag the driver #defines; a tag the kernel's headers #define as another
+ * (`#define spi_master spi_controller`) is that other struct there.
+ */
+function misfits(context: RuleContext, input: CallArgumentsInput, passed: StructPointer, expected: StructPointer, image: number): boolean {
+  if (input.isMacro(passed.tag) || input.isMacro(expected.tag)) return false;
+  const structOf = (tag: string) => context.db.renamedTo(tag, image) ?? tag;
+  return passed.depth !== expected.depth || structOf(passed.tag) !== structOf(expected.tag);
+}
+
+/** Where an argument stands, for its finding. */
+function spanRange(input: CallArgumentsInput, span: ArgumentSpan): Finding['range'] {
+  const start = positionAt(input.lineStartIndices, span.start);
+  const end = positionAt(input.lineStartIndices, span.end);
+  return { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column, startIndex: span.start, endIndex: span.end };
 }
 
 /**
@@ -343,17 +355,16 @@ function ownFunctionArgumentFindings(context: RuleContext, input: CallArgumentsI
   const findings: Finding[] = [];
   for (const call of calls) {
     const passedType = passedTypes(input, call, types);
+    const onThoseTargets = onSlots(input, call);
     const mismatches = new Map<string, { index: number; passed: StructPointer; expected: string; images: number[] }>();
     context.targets.forEach((image, slot) => {
-      if (!call.slots.includes(slot) || !input.compiled(slot, call.site.line) || input.leftOut?.(slot, call.site)) return;
+      if (!onThoseTargets.compiled(slot, call.site.line) || input.leftOut?.(slot, call.site)) return;
       const signature = input.fileFunction?.(call.site.name, slot);
       if (!signature || signature.parameterTypes.length !== call.arguments.spans.length) return;
       signature.parameterTypes.forEach((parameter, index) => {
         const expected = structPointerOf(parameter);
         const passed = expected ? passedType(index, image) : undefined;
-        if (!expected || !passed || input.isMacro(passed.tag) || input.isMacro(expected.tag)) return;
-        const structOf = (tag: string) => context.db.renamedTo(tag, image) ?? tag;
-        if (passed.depth === expected.depth && structOf(passed.tag) === structOf(expected.tag)) return;
+        if (!expected || !passed || !misfits(context, input, passed, expected, image)) return;
         const key = `${index}\u0000${structPointerText(passed)}`;
         const entry = mismatches.get(key) ?? { index, passed, expected: parameter, images: [] };
         entry.images.push(image);
@@ -362,15 +373,13 @@ function ownFunctionArgumentFindings(context: RuleContext, input: CallArgumentsI
     });
     for (const { index, passed, expected, images } of mismatches.values()) {
       const span = call.arguments.spans[index];
-      const start = positionAt(input.lineStartIndices, span.start);
-      const end = positionAt(input.lineStartIndices, span.end);
       findings.push({
         code: callArgumentsRule.code,
         severity: context.severities[callArgumentsRule.code],
         message:
           `\`${call.site.name}\`, the file's own function, takes \`${expected}\` as argument ${index + 1}; ` +
           `the call passes \`${input.text.slice(span.start, span.end)}\`, a \`${structPointerText(passed)}\` on ${imagesOf(context, images)}, so it does not compile there`,
-        range: { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column, startIndex: span.start, endIndex: span.end },
+        range: spanRange(input, span),
         targets: images,
       });
     }
